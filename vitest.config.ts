@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@': path.resolve(__dirname),
+      // `server-only` throws outside a React server bundle; unit tests exercise server modules directly.
+      'server-only': path.resolve(__dirname, 'lib/testing/server-only-stub.ts'),
+    },
+  },
+  test: {
+    include: ['lib/**/*.test.ts', 'db/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    // Property tests run thousands of cases; a loaded 2-core CI machine needs more than the 5 s default.
+    testTimeout: 30_000,
+  },
+});
