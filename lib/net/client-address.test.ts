@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allowlistFor, compileAllowlist, parseAddress } from './allowlist';
+import { decideClientAddress } from './client-address';
+
+// Proxies at 10.0.0.0/24 and 2001:db8:ffff::/48; everything else is untrusted.
+const trusted = allowlistFor('10.0.0.0/24,2001:db8:ffff::/48');
+
+function decide(peer: string | null | undefined, forwardedFor?: string | readonly string[] | null) {
+  return decideClientAddress({ peer, forwardedFor, trustedProxies: trusted });
+}
+
+describe('decideClientAddress without trusted proxies', () => {
+  it.each([null, compileAllowlist([])])('uses the peer and ignores X-Forwarded-For (%#)', (trustedProxies) => {
+    expect(decideClientAddress({ peer: '198.51.100.1', forwardedFor: '203.0.113.9', trustedProxies })).toBe('198.51.100.1');
+    expect(decideClientAddress({ peer: '10.0.0.1', forwardedFor: '203.0.113.9', trustedProxies })).toBe('10.0.0.1');
+  });
+
+  it('normalises the peer', () => {
+    const base = { forwardedFor: undefined, trustedProxies: null };
+    expect(decideClientAddress({ ...base, peer: '::ffff:198.51.100.1' })).toBe('198.51.100.1');
+    expect(decideClientAddress({ ...base, peer: '2001:DB8:0::1' })).toBe('2001:db8::1');
+    expect(decideClientAddress({ ...base, peer: 'fe80::1%eth0' })).toBe('fe80::1');
+  });
+
+  it.each([null, undefined, '', 'unknown', '198.51.100.1:5000', '[::1]'])('is unknown for the peer %j', (peer) => {
+    expect(decideClientAddress({ peer, forwardedFor: '203.0.113.9', trustedProxies: null })).toBeNull();
+    expect(decide(peer, '203.0.113.9')).toBeNull();
+  });
+});
+
+describe('decideClientAddress with trusted proxies', () => {
+  it('ignores X-Forwarded-For from an untrusted peer', () => {
+    expect(decide('198.51.100.1', '203.0.113.9')).toBe('198.51.100.1');
+    expect(decide('2001:db8:1::1', '203.0.113.9')).toBe('2001:db8:1::1');
+  });
+
+  it('uses the peer when a trusted proxy sends no X-Forwarded-For', () => {
+    expect(decide('10.0.0.1', undefined)).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', null)).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', [])).toBe('10.0.0.1');
+  });
+
+  it('takes the hop a trusted peer reports', () => {
+    expect(decide('10.0.0.1', '203.0.113.9')).toBe('203.0.113.9');
+    expect(decide('10.0.0.1', ' 203.0.113.9 ')).toBe('203.0.113.9');
+  });
+
+  it('walks right to left over trusted hops to the first untrusted one', () => {
+    expect(decide('10.0.0.1', '203.0.113.9, 10.0.0.2, 10.0.0.3')).toBe('203.0.113.9');
+    expect(decide('10.0.0.1', '203.0.113.9,10.0.0.2')).toBe('203.0.113.9');
+  });
+
+  it('ignores entries a client put in front (spoofing)', () => {
+    // The client sent "X-Forwarded-For: 192.0.2.66, 10.0.0.9"; our proxy appended the real address.
+    expect(decide('10.0.0.1', '192.0.2.66, 10.0.0.9, 198.51.100.23')).toBe('198.51.100.23');
+    expect(decide('10.0.0.1', '192.0.2.66, 198.51.100.23, 10.0.0.2')).toBe('198.51.100.23');
+  });
+
+  it('takes the leftmost hop when every hop is trusted', () => {
+    expect(decide('10.0.0.1', '10.0.0.7, 10.0.0.2')).toBe('10.0.0.7');
+  });
+
+  it('stops at a malformed hop and keeps the last address a trusted proxy reported', () => {
+    expect(decide('10.0.0.1', '203.0.113.9, unknown, 10.0.0.2')).toBe('10.0.0.2');
+    expect(decide('10.0.0.1', '203.0.113.9, 10.0.0.2, unknown')).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', '203.0.113.9, 198.51.100.7:4711')).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', '203.0.113.9, [2001:db8::1]')).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', '203.0.113.9, 010.0.0.2')).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', '203.0.113.9, 10.0.0.0/24')).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', '203.0.113.9,,10.0.0.2')).toBe('10.0.0.2');
+    expect(decide('10.0.0.1', '203.0.113.9, 10.0.0.2,')).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', ',10.0.0.2')).toBe('10.0.0.2');
+    expect(decide('10.0.0.1', '')).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', '   ')).toBe('10.0.0.1');
+  });
+
+  it('does not look past the first untrusted hop, even at garbage', () => {
+    expect(decide('10.0.0.1', 'garbage, 203.0.113.9')).toBe('203.0.113.9');
+  });
+
+  it('treats IPv4-mapped peers and hops as IPv4', () => {
+    expect(decide('::ffff:10.0.0.1', '203.0.113.9')).toBe('203.0.113.9');
+    expect(decide('10.0.0.1', '::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(decide('::ffff:10.0.0.1', '203.0.113.9, ::ffff:10.0.0.2')).toBe('203.0.113.9');
+    // A mapped proxy address is trusted through its IPv4 entry, so the walk continues past it.
+    expect(decide('10.0.0.1', '::ffff:203.0.113.9, ::FFFF:A00:2')).toBe('203.0.113.9');
+  });
+
+  it('handles IPv6 peers and hops', () => {
+    expect(decide('2001:db8:ffff::1', '2001:DB8:1::5')).toBe('2001:db8:1::5');
+    expect(decide('2001:db8:ffff::1', '2001:db8:1::5, 2001:db8:ffff::2, 10.0.0.3')).toBe('2001:db8:1::5');
+    expect(decide('10.0.0.1', '203.0.113.9, 2001:db8:ffff::2')).toBe('203.0.113.9');
+    expect(decide('2001:db8:ffff::1', 'fe80::1%eth0')).toBe('fe80::1');
+  });
+
+  it('joins several header values in order', () => {
+    expect(decide('10.0.0.1', ['192.0.2.66', '203.0.113.9, 10.0.0.2'])).toBe('203.0.113.9');
+    expect(decide('10.0.0.1', ['203.0.113.9', '10.0.0.2', '10.0.0.3'])).toBe('203.0.113.9');
+    expect(decide('10.0.0.1', ['10.0.0.9', '10.0.0.2'])).toBe('10.0.0.9');
+    expect(decide('10.0.0.1', ['203.0.113.9', ''])).toBe('10.0.0.1');
+  });
+
+  it('never returns an address a client chose when our proxy appended the real one', () => {
+    const token = fc.oneof(fc.constantFrom('10.0.0.5', '2001:db8:ffff::9', 'unknown', '', '::ffff:10.0.0.3'), fc.ipV4(), fc.ipV6());
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 8 }), fc.oneof(fc.ipV4(), fc.ipV6()), (spoofed, real) => {
+        const address = parseAddress(real);
+        expect(address).not.toBeNull();
+        fc.pre(!trusted.allows(address));
+        expect(decide('10.0.0.1', [...spoofed, real].join(', '))).toBe(address!.text);
+        expect(decide('10.0.0.1', [spoofed.join(','), `${real}, 10.0.0.2`])).toBe(address!.text);
+      }),
+    );
+  });
+});

@@ -1,0 +1,49 @@
+/*
+ * The one place that decides a request's client address (spec §4; see docs/allowlists.md).
+ *
+ * Browser-safe pure logic: server.ts supplies the socket peer and the raw header, nothing here reads
+ * process.env or a request.
+ */
+import { parseAddress, type Allowlist, type ClientAddress } from './allowlist';
+
+/** What {@link decideClientAddress} needs: the TCP peer, the raw X-Forwarded-For value(s), TRUSTED_PROXIES. */
+export interface AddressDecisionInput {
+  peer: string | null | undefined;
+  forwardedFor: string | readonly string[] | null | undefined;
+  trustedProxies: Allowlist | null;
+}
+
+/**
+ * The canonical client address, or null when it is unknown (an unparsable peer).
+ *
+ * X-Forwarded-For is written by whoever sends the request, so any entry a client put there is a lie
+ * waiting to unlock someone's allowlist. Only hops appended by proxies we trust count: the header is read
+ * from the right, starting from a trusted peer, and the first hop not in TRUSTED_PROXIES is the client.
+ * Everything to its left was supplied by that client and is ignored. This must be the only code that
+ * turns a request into an address, so that every check agrees on who is asking.
+ */
+export function decideClientAddress(input: AddressDecisionInput): string | null {
+  const peer = parseAddress(input.peer);
+  if (peer === null) return null;
+  const trusted = input.trustedProxies;
+  if (trusted === null || trusted.size === 0 || !trusted.allows(peer)) return peer.text;
+
+  const header = typeof input.forwardedFor === 'string' ? input.forwardedFor : input.forwardedFor?.join(',');
+  if (header === undefined || header === null) return peer.text;
+
+  // Walk from the right without splitting the whole header: only the trusted tail is ever looked at.
+  let candidate: ClientAddress = peer;
+  let end = header.length;
+  for (;;) {
+    const comma = end === 0 ? -1 : header.lastIndexOf(',', end - 1);
+    const hop = parseAddress(header.slice(comma + 1, end).trim());
+    // A malformed hop means the chain can no longer be followed; the last address a trusted proxy
+    // reported is the best we know, and never one the client chose.
+    if (hop === null) break;
+    candidate = hop;
+    if (!trusted.allows(hop)) break;
+    if (comma === -1) break;
+    end = comma;
+  }
+  return candidate.text;
+}
