@@ -1,0 +1,28 @@
+// Used by server.ts, the CLI and the test setup, outside Next's bundler: no `server-only` here.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
+
+/** Opens the SQLite file with the settings every connection needs. */
+export function openDatabase(file: string) {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  // Web requests, the CLI and the test fixtures write concurrently; wait instead of failing with SQLITE_BUSY.
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  return { sqlite, db: drizzle(sqlite, { schema }) };
+}
+
+export type Db = ReturnType<typeof openDatabase>['db'];
+
+/** Applies every pending drizzle-kit migration (idempotent). */
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}

@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const createdAt = () => timestamp('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+/** A business customer. Owns domains and admins; every admin query is scoped to one account. */
+export const accounts = sqliteTable('accounts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const domains = sqliteTable(
+  'domains',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('domains_account_idx').on(t.accountId)],
+);
+
+export const admins = sqliteTable(
+  'admins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    email: text('email').notNull().unique(),
+    passwordHash: text('password_hash').notNull(),
+    sessionVersion: integer('session_version').notNull().default(1),
+    lastLoginAt: timestamp('last_login_at'),
+    lastLoginIp: text('last_login_ip'),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index('admins_account_idx').on(t.accountId)],
+);
+
+export const mailboxes = sqliteTable(
+  'mailboxes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // Denormalised from the domain so that every admin query can be scoped by account with one index.
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    domainId: integer('domain_id')
+      .notNull()
+      .references(() => domains.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    // Canonical list (lib/net/allowlist); NULL means unrestricted. Never an empty string.
+    allowNets: text('allow_nets'),
+    requireResetPassword: integer('require_reset_password', { mode: 'boolean' }).notNull().default(false),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    memo: text('memo').notNull().default(''),
+    // Bumped to end every open session of the mailbox at its next request.
+    sessionVersion: integer('session_version').notNull().default(1),
+    passwordChangedAt: timestamp('password_changed_at'),
+    lastLoginAt: timestamp('last_login_at'),
+    lastLoginIp: text('last_login_ip'),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('mailboxes_email_idx').on(t.email),
+    index('mailboxes_account_email_idx').on(t.accountId, t.email),
+    index('mailboxes_domain_idx').on(t.domainId),
+  ],
+);
+
+export type ActorKind = 'admin' | 'mailbox' | 'api' | 'cli' | 'system';
+export type Protocol = 'web' | 'api' | 'imap' | 'pop3' | 'smtp';
+
+/** Append-only: nothing in the code updates or deletes audit rows. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: timestamp('at').notNull(),
+    accountId: integer('account_id'),
+    actorKind: text('actor_kind').$type<ActorKind>().notNull(),
+    actorId: integer('actor_id'),
+    actorEmail: text('actor_email'),
+    // No foreign key: the trail must outlive a deleted mailbox.
+    mailboxId: integer('mailbox_id'),
+    mailboxEmail: text('mailbox_email'),
+    event: text('event').notNull(),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+    protocol: text('protocol').$type<Protocol>(),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_mailbox_at_idx').on(t.mailboxId, t.at),
+    index('audit_account_at_idx').on(t.accountId, t.at),
+  ],
+);
+
+export const apiSessions = sqliteTable(
+  'api_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull().unique(),
+    level: text('level').$type<'account' | 'mail'>().notNull(),
+    // admins.id for level "account", mailboxes.id for level "mail".
+    subjectId: integer('subject_id').notNull(),
+    sessionVersion: integer('session_version').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+  },
+  (t) => [index('api_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** Failed sign-in attempts, kept in the database so every worker and route bundle sees the same counts. */
+export const signInFailures = sqliteTable(
+  'sign_in_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+);
+
+/** Demo inbox content: the portal's job is the gate, so the webmail itself is a simple list. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mailboxId: integer('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    fromAddress: text('from_address').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    receivedAt: timestamp('received_at').notNull(),
+  },
+  (t) => [index('messages_mailbox_received_idx').on(t.mailboxId, t.receivedAt)],
+);
