@@ -12,6 +12,9 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['lib/testing/setup.ts'],
+    // A fresh module graph (and so a fresh database) per file.
+    isolate: true,
     pool: 'forks',
     // Property tests run thousands of cases; a loaded 2-core CI machine needs more than the 5 s default.
     testTimeout: 30_000,

@@ -1,0 +1,15 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { requireMailbox } from '@/lib/auth/dal';
+import { submitOwnPasswordChange } from '@/lib/auth/password-change';
+import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+
+/** The forced change: only with the flag set (the session was confined here at sign-in). */
+export async function forcedPasswordChangeAction(_prev: PasswordChangeState, formData: FormData): Promise<PasswordChangeState> {
+  const session = await requireMailbox(true);
+  if (!session.mailbox.requireResetPassword) redirect('/mail');
+  const failure = await submitOwnPasswordChange(session, formData, 'forced');
+  if (failure) return failure;
+  redirect('/mail?notice=password-changed');
+}

@@ -1,0 +1,29 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { requireMailbox } from '@/lib/auth/dal';
+import { env } from '@/lib/env';
+import { SignOutButton } from '../sign-out/sign-out-button';
+import { forcedPasswordChangeAction } from './actions';
+import { PasswordChangeForm } from './password-change-form';
+
+export const metadata: Metadata = { title: 'Change your password' };
+
+export default async function ChangePasswordPage() {
+  const session = await requireMailbox(true);
+  if (!session.mailbox.requireResetPassword) redirect('/mail');
+  return (
+    <main className="narrow">
+      <h1>Choose a new password</h1>
+      <p>
+        Your administrator requires a new password for <strong>{session.mailbox.email}</strong> before you can continue. Until you
+        set one, webmail, the API and mail apps stay locked.
+      </p>
+      <div className="card">
+        <PasswordChangeForm action={forcedPasswordChangeAction} askCurrent={false} minLength={env().PASSWORD_MIN_LENGTH} />
+      </div>
+      <p>
+        <SignOutButton />
+      </p>
+    </main>
+  );
+}

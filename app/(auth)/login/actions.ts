@@ -1,0 +1,25 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
+import { startSession, webContext } from '@/lib/auth/dal';
+import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
+import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+
+export interface LoginState {
+  formError?: string;
+  /** Echoed back so the user need not retype it; the password never is. */
+  email?: string;
+}
+
+export async function signInAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
+  const email = String(formData.get('email') ?? '').slice(0, 320);
+  const password = String(formData.get('password') ?? '');
+  const context = await webContext({ kind: 'mailbox', email: email.trim().toLowerCase() });
+  const result = await verifyMailboxSignIn({ email, password, context, allowPendingReset: true });
+  if (!result.ok) {
+    return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SIGN_IN_FAILED };
+  }
+  await startSession({ kind: 'mailbox', uid: result.mailbox.id, sv: result.mailbox.sessionVersion });
+  redirect(result.mailbox.requireResetPassword ? '/change-password' : safeCallbackPath(formData.get('callbackUrl')));
+}

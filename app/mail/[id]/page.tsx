@@ -1,0 +1,28 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requireMailbox } from '@/lib/auth/dal';
+import { getMessage } from '@/lib/messages';
+
+export const metadata: Metadata = { title: 'Message' };
+
+export default async function MessagePage({ params }: { params: Promise<{ id: string }> }) {
+  const session = await requireMailbox();
+  const { id } = await params;
+  const message = /^\d{1,12}$/.test(id) ? getMessage(session, Number(id)) : undefined;
+  if (!message) notFound();
+  return (
+    <main>
+      <p>
+        <Link href="/mail">← Inbox</Link>
+      </p>
+      <article className="card">
+        <h1>{message.subject}</h1>
+        <p className="muted">
+          From {message.fromAddress}, <time dateTime={message.receivedAt.toISOString()}>{message.receivedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+        </p>
+        <p style={{ whiteSpace: 'pre-wrap' }}>{message.body}</p>
+      </article>
+    </main>
+  );
+}

@@ -1,0 +1,154 @@
+import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import bcrypt from 'bcrypt';
+import { and, desc, eq } from 'drizzle-orm';
+import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { openDatabase, type Db } from '../../db/migrate';
+import { accounts, admins, auditEvents, domains, mailboxes, messages } from '../../db/schema';
+import { servers } from '../../playwright.config';
+
+/**
+ * Test data is created straight in the server's database (each test makes its own account, domain and
+ * mailboxes, so tests never depend on each other or on demo data), and assertions read it back.
+ */
+
+export type ServerName = keyof typeof servers;
+const connections = new Map<ServerName, Db>();
+
+export function dbOf(server: ServerName = 'proxied'): Db {
+  let db = connections.get(server);
+  if (!db) {
+    db = openDatabase(servers[server].db).db;
+    connections.set(server, db);
+  }
+  return db;
+}
+
+export const SIGN_IN_FAILED =
+  'Sign-in failed. Check your email address and password. If your organisation limits sign-in to certain networks, connect through its network or VPN and try again.';
+
+export function strongPassword(): string {
+  return `Tp-${crypto.randomBytes(9).toString('base64url')}-x9`;
+}
+
+/** A random public-looking test address from a documentation range, unique enough per test. */
+export function randomIPv4(prefix = '198.51.100'): string {
+  return `${prefix}.${crypto.randomInt(1, 255)}`;
+}
+
+export interface TestAccount {
+  id: number;
+  domain: string;
+  server: ServerName;
+}
+
+export interface TestMailbox {
+  id: number;
+  email: string;
+  password: string;
+}
+
+export function createAccount(server: ServerName = 'proxied'): TestAccount {
+  const db = dbOf(server);
+  const tag = crypto.randomBytes(5).toString('hex');
+  const account = db.insert(accounts).values({ name: `Test ${tag}` }).returning({ id: accounts.id }).get();
+  const domain = `t${tag}.test`;
+  db.insert(domains).values({ accountId: account.id, name: domain }).run();
+  return { id: account.id, domain, server };
+}
+
+export function createAdmin(account: TestAccount, password = strongPassword()): { id: number; email: string; password: string } {
+  const email = `admin-${crypto.randomBytes(4).toString('hex')}@${account.domain}`;
+  const row = dbOf(account.server)
+    .insert(admins)
+    .values({ accountId: account.id, email, passwordHash: bcrypt.hashSync(password, 4) })
+    .returning({ id: admins.id })
+    .get();
+  return { id: row.id, email, password };
+}
+
+export function createMailbox(
+  account: TestAccount,
+  options: { local?: string; allowNets?: string | null; requireResetPassword?: boolean; active?: boolean; password?: string; messages?: number } = {},
+): TestMailbox {
+  const db = dbOf(account.server);
+  const password = options.password ?? strongPassword();
+  const email = `${options.local ?? `user${crypto.randomBytes(3).toString('hex')}`}@${account.domain}`;
+  const domainId = db.select({ id: domains.id }).from(domains).where(eq(domains.name, account.domain)).get()!.id;
+  const row = db
+    .insert(mailboxes)
+    .values({
+      accountId: account.id,
+      domainId,
+      email,
+      passwordHash: bcrypt.hashSync(password, 4),
+      allowNets: options.allowNets ?? null,
+      requireResetPassword: options.requireResetPassword ?? false,
+      active: options.active ?? true,
+    })
+    .returning({ id: mailboxes.id })
+    .get();
+  for (let i = 0; i < (options.messages ?? 2); i++) {
+    db.insert(messages).values({ mailboxId: row.id, fromAddress: `sender${i}@example.org`, subject: `Test message ${i + 1}`, body: `Body ${i + 1}`, receivedAt: new Date(Date.now() - i * 60_000) }).run();
+  }
+  return { id: row.id, email, password };
+}
+
+export function mailboxRow(id: number, server: ServerName = 'proxied') {
+  return dbOf(server)
+    .select({
+      passwordHash: mailboxes.passwordHash,
+      allowNets: mailboxes.allowNets,
+      requireResetPassword: mailboxes.requireResetPassword,
+      active: mailboxes.active,
+      sessionVersion: mailboxes.sessionVersion,
+      passwordChangedAt: mailboxes.passwordChangedAt,
+      lastLoginAt: mailboxes.lastLoginAt,
+      lastLoginIp: mailboxes.lastLoginIp,
+      memo: mailboxes.memo,
+    })
+    .from(mailboxes)
+    .where(eq(mailboxes.id, id))
+    .get()!;
+}
+
+export function updateMailboxRow(id: number, set: Partial<typeof mailboxes.$inferInsert>, server: ServerName = 'proxied'): void {
+  dbOf(server).update(mailboxes).set(set).where(eq(mailboxes.id, id)).run();
+}
+
+export function auditFor(mailboxEmail: string, event?: string, server: ServerName = 'proxied') {
+  return dbOf(server)
+    .select({ event: auditEvents.event, detail: auditEvents.detail, clientIp: auditEvents.clientIp, protocol: auditEvents.protocol, actorKind: auditEvents.actorKind })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.mailboxEmail, mailboxEmail), event ? eq(auditEvents.event, event) : undefined))
+    .orderBy(desc(auditEvents.id))
+    .all();
+}
+
+/** Runs the operator CLI against a server's database, as an operator would. */
+export function cli(args: string[], server: ServerName = 'proxied', extraEnv: Record<string, string> = {}) {
+  const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_PATH: servers[server].db, BCRYPT_COST: '4', ...extraEnv },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A browser context whose requests arrive, through the trusted test proxy, from `address`. */
+export async function clientAt(browser: Browser, address: string, options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  return browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': address }, ...options });
+}
+
+export async function signIn(page: Page, email: string, password: string, path = '/login'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export { test, expect };
+
+/** The sign-in form's error (Next adds its own empty role=alert route announcer to every page). */
+export function formAlert(page: Page) {
+  return page.locator('main [role="alert"]');
+}

@@ -1,0 +1,62 @@
+import 'server-only';
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { accounts, admins, domains } from '@/db/schema';
+import { getDb } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { hashPassword } from '@/lib/auth/password';
+import { checkPasswordPolicy } from '@/lib/auth/password-policy';
+import { env } from '@/lib/env';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { domainSchema, emailSchema } from '@/lib/mailboxes/schemas';
+import type { Scope } from '@/lib/scope';
+import { parseOrThrow } from '@/lib/validation';
+
+/** Business accounts, their domains and their admins (operator actions: the CLI). */
+
+export const accountCreateSchema = z.object({
+  name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(200),
+  domain: domainSchema,
+  adminEmail: emailSchema,
+  adminPassword: z.string({ error: 'is required' }).min(1, 'is required'),
+});
+
+export async function createAccount(input: z.input<typeof accountCreateSchema>, ctx: AuditContext): Promise<{ accountId: number; adminId: number }> {
+  const data = parseOrThrow(accountCreateSchema, input);
+  const problems = checkPasswordPolicy({ password: data.adminPassword, email: data.adminEmail, minLength: env().PASSWORD_MIN_LENGTH });
+  if (problems.length) throw new ValidationError('password', `password: ${problems.map((p) => p.message).join(' ')}`, problems);
+  const passwordHash = await hashPassword(data.adminPassword);
+  return getDb().transaction((tx) => {
+    if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, data.name)).get()) throw new ConflictError(`Account "${data.name}" already exists`);
+    if (tx.select({ id: domains.id }).from(domains).where(eq(domains.name, data.domain)).get()) throw new ConflictError(`Domain ${data.domain} already exists`);
+    if (tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.adminEmail)).get()) throw new ConflictError(`Admin ${data.adminEmail} already exists`);
+    const account = tx.insert(accounts).values({ name: data.name }).returning({ id: accounts.id }).get();
+    tx.insert(domains).values({ accountId: account.id, name: data.domain }).run();
+    const admin = tx.insert(admins).values({ accountId: account.id, email: data.adminEmail, passwordHash }).returning({ id: admins.id }).get();
+    recordAudit(tx, ctx, { event: 'account_created', accountId: account.id, detail: { name: data.name, domain: data.domain, admin: data.adminEmail } });
+    return { accountId: account.id, adminId: admin.id };
+  });
+}
+
+export function addDomain(input: { account: string; domain: string }, ctx: AuditContext): void {
+  const name = parseOrThrow(domainSchema, input.domain);
+  getDb().transaction((tx) => {
+    const account = tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, input.account.trim())).get();
+    if (!account) throw new NotFoundError(`Account "${input.account}" not found`);
+    if (tx.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw new ConflictError(`Domain ${name} already exists`);
+    tx.insert(domains).values({ accountId: account.id, name }).run();
+    recordAudit(tx, ctx, { event: 'domain_added', accountId: account.id, detail: { domain: name } });
+  });
+}
+
+/** The scope's domains, alphabetically. */
+export function listDomains(scope: Scope): string[] {
+  const db = getDb();
+  const rows = db
+    .select({ name: domains.name })
+    .from(domains)
+    .where(scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined)
+    .orderBy(asc(domains.name))
+    .all();
+  return rows.map((r) => r.name);
+}

@@ -1,0 +1,65 @@
+import 'server-only';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
+import { getDb, type Db, type Tx } from '@/db';
+
+/** Who did something, and from where. Passed from the edge (page, action, RPC, CLI) into the domain service. */
+export interface AuditContext {
+  actor: { kind: ActorKind; id?: number | null; email?: string | null };
+  clientIp?: string | null;
+  userAgent?: string | null;
+  protocol?: Protocol | null;
+}
+
+export interface AuditRecord {
+  event: string;
+  accountId?: number | null;
+  mailboxId?: number | null;
+  mailboxEmail?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Appends one audit row; call it inside the transaction of the change it records. */
+export function recordAudit(db: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
+  db.insert(auditEvents)
+    .values({
+      at: new Date(),
+      accountId: record.accountId ?? null,
+      actorKind: ctx.actor.kind,
+      actorId: ctx.actor.id ?? null,
+      actorEmail: ctx.actor.email ?? null,
+      mailboxId: record.mailboxId ?? null,
+      mailboxEmail: record.mailboxEmail ?? null,
+      event: record.event,
+      clientIp: ctx.clientIp ?? null,
+      // Browsers send long strings; the trail needs enough to recognise a client, not an unbounded blob.
+      userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 300) : null,
+      protocol: ctx.protocol ?? null,
+      detail: record.detail ?? null,
+    })
+    .run();
+}
+
+export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;
+
+export interface SignInEvent {
+  at: Date;
+  event: string;
+  clientIp: string | null;
+  protocol: Protocol | null;
+  reason: string | null;
+}
+
+/** A mailbox's recent sign-in attempts (web, API and mail protocols), newest first. */
+export function recentSignIns(mailboxId: number, limit = 20, since?: Date): SignInEvent[] {
+  const rows = getDb()
+    .select({ at: auditEvents.at, event: auditEvents.event, clientIp: auditEvents.clientIp, protocol: auditEvents.protocol, detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.mailboxId, mailboxId), inArray(auditEvents.event, [...SIGN_IN_EVENTS])))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(limit)
+    .all();
+  return rows
+    .filter((r) => !since || r.at >= since)
+    .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null }));
+}

@@ -1,0 +1,12 @@
+/** User-facing sign-in texts, shared by the web forms and the API so that every channel says the same. */
+
+/** The one message for every credential, network and inactive failure (spec §5): it must not say which. */
+export const SIGN_IN_FAILED =
+  'Sign-in failed. Check your email address and password. If your organisation limits sign-in to certain networks, connect through its network or VPN and try again.';
+
+/** Throttling may be named: it reveals nothing about the password. */
+export function tooManyAttempts(minutes: number): string {
+  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}
+
+export const SESSION_ENDED = 'Your session has ended. Please sign in again.';

@@ -1,0 +1,171 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { admins, mailboxes } from '@/db/schema';
+import { getDb } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { addressAllowed } from './gate';
+import { verifyPassword } from './password';
+import { clearFailures, recordFailure, throttleStatus } from './throttle';
+
+export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
+
+export interface SignedInMailbox {
+  id: number;
+  email: string;
+  accountId: number;
+  sessionVersion: number;
+  requireResetPassword: boolean;
+}
+
+/**
+ * `failed` covers every credential, network and inactive reason: callers must show one message for all of
+ * them. The real reason only goes to the audit log.
+ */
+export type SignInResult =
+  | { ok: true; mailbox: SignedInMailbox }
+  | { ok: false; reason: 'failed' }
+  | { ok: false; reason: 'throttled'; retryAfterMinutes: number }
+  | { ok: false; reason: 'password_change_required' };
+
+export interface SignInInput {
+  email: string;
+  password: string;
+  context: AuditContext & { clientIp: string | null };
+  /** Web sign-in continues to the interstitial; the API and mail protocols refuse until the change is made. */
+  allowPendingReset: boolean;
+  /**
+   * Replaces the bcrypt comparison (the mail-auth endpoint's short-lived verification cache). The caller
+   * receives the row's hash and must not return true unless the password matches it.
+   */
+  verify?: (mailbox: { id: number; passwordHash: string; updatedAt: Date }, password: string) => Promise<boolean>;
+}
+
+const REALM = 'mailbox';
+
+/** Normalises a typed address the way mailboxes are stored. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Verifies a mailbox sign-in for every protocol: throttle, lookup, password (dummy hash for unknown
+ * mailboxes, so timing does not reveal existence), active, allowlist against the client address.
+ */
+export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInResult> {
+  const email = normaliseEmail(input.email);
+  const address = input.context.clientIp;
+  const db = getDb();
+
+  const throttle = throttleStatus(REALM, email, address);
+  if (throttle.limited) {
+    recordAudit(db, input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } });
+    return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
+  }
+
+  const row = db
+    .select({
+      id: mailboxes.id,
+      email: mailboxes.email,
+      accountId: mailboxes.accountId,
+      passwordHash: mailboxes.passwordHash,
+      active: mailboxes.active,
+      allowNets: mailboxes.allowNets,
+      requireResetPassword: mailboxes.requireResetPassword,
+      sessionVersion: mailboxes.sessionVersion,
+      updatedAt: mailboxes.updatedAt,
+    })
+    .from(mailboxes)
+    .where(eq(mailboxes.email, email))
+    .get();
+
+  const passwordOk =
+    row && input.verify ? await input.verify(row, input.password) : await verifyPassword(input.password, row?.passwordHash);
+
+  let reason: SignInFailureReason | null = null;
+  if (!row) reason = 'unknown_mailbox';
+  else if (!passwordOk) reason = 'bad_password';
+  else if (!row.active) reason = 'inactive';
+  else if (!addressAllowed(row.allowNets, address)) reason = 'network_not_allowed';
+
+  if (reason || !row) {
+    recordFailure(REALM, email, address);
+    recordAudit(db, input.context, {
+      event: 'login_failed',
+      accountId: row?.accountId ?? null,
+      mailboxId: row?.id ?? null,
+      mailboxEmail: email,
+      detail: { reason: reason ?? 'unknown_mailbox' },
+    });
+    return { ok: false, reason: 'failed' };
+  }
+
+  const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
+  if (row.requireResetPassword && !input.allowPendingReset) {
+    recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
+    return { ok: false, reason: 'password_change_required' };
+  }
+
+  clearFailures(REALM, email, address);
+  db.transaction((tx) => {
+    tx.update(mailboxes).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(mailboxes.id, row.id)).run();
+    recordAudit(tx, input.context, {
+      ...audit,
+      event: 'login_succeeded',
+      detail: row.requireResetPassword ? { passwordChangeRequired: true } : undefined,
+    });
+  });
+  return {
+    ok: true,
+    mailbox: {
+      id: row.id,
+      email: row.email,
+      accountId: row.accountId,
+      sessionVersion: row.sessionVersion,
+      requireResetPassword: row.requireResetPassword,
+    },
+  };
+}
+
+export interface SignedInAdmin {
+  id: number;
+  email: string;
+  accountId: number;
+  sessionVersion: number;
+}
+
+export type AdminSignInResult =
+  | { ok: true; admin: SignedInAdmin }
+  | { ok: false; reason: 'failed' }
+  | { ok: false; reason: 'throttled'; retryAfterMinutes: number };
+
+/**
+ * Verifies a business admin's sign-in (web /admin/login and the API's account-level `auth`): same
+ * throttling, dummy-hash timing and generic failure as mailboxes; audited as admin_login_*.
+ */
+export async function verifyAdminSignIn(input: { email: string; password: string; context: AuditContext & { clientIp: string | null } }): Promise<AdminSignInResult> {
+  const email = normaliseEmail(input.email);
+  const address = input.context.clientIp;
+  const db = getDb();
+  const throttle = throttleStatus('admin', email, address);
+  if (throttle.limited) {
+    recordAudit(db, input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } });
+    return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
+  }
+  const row = db
+    .select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash, sessionVersion: admins.sessionVersion })
+    .from(admins)
+    .where(eq(admins.email, email))
+    .get();
+  const passwordOk = await verifyPassword(input.password, row?.passwordHash);
+  if (!row || !passwordOk) {
+    recordFailure('admin', email, address);
+    recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason: row ? 'bad_password' : 'unknown_admin' } });
+    return { ok: false, reason: 'failed' };
+  }
+  clearFailures('admin', email, address);
+  db.transaction((tx) => {
+    tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id)).run();
+    recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });
+  });
+  return { ok: true, admin: { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion } };
+}

@@ -1,0 +1,97 @@
+// Not marked `server-only`: server.ts, the CLI and the test setup run outside Next's bundler and need the
+// same validated configuration. Nothing in the browser imports it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseAllowNets, describeErrors, type NetEntry } from './net/allowlist';
+
+const integerFrom = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (!/^\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number, got "${v}"` });
+        return z.NEVER;
+      }
+      return Number(v);
+    })
+    .pipe(z.number().int().min(min).max(max));
+
+const schema = z.object({
+  PORT: integerFrom(3000, 1, 65535),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().trim().min(1).default('./data/portcullis.db'),
+  AUTH_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 32, 'must be at least 32 characters'),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx): NetEntry[] => {
+      const parsed = parseAllowNets(v ?? '');
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors) });
+        return z.NEVER;
+      }
+      return parsed.entries;
+    }),
+  PASSWORD_MIN_LENGTH: integerFrom(12, 8, 72),
+  // 10 is the lowest cost we accept in production; tests lower it through BCRYPT_COST=4 explicitly.
+  BCRYPT_COST: integerFrom(12, 4, 15),
+  MAIL_AUTH_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  IMAP_BACKEND: z
+    .string()
+    .trim()
+    .default('127.0.0.1:143')
+    .refine((v) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/.test(v), 'must be IP:PORT, e.g. 127.0.0.1:143'),
+  MAIL_AUTH_WAIT_SECONDS: integerFrom(3, 0, 60),
+  // Set by server.ts for this process only; see lib/net/request-address.ts.
+  PORTCULLIS_GATE_TOKEN: z.string().optional(),
+  // The CLI's non-interactive password input (keeps it out of `ps` and shell history).
+  PORTCULLIS_PASSWORD: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+/** Validated configuration; throws one readable message naming every bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const result = schema.safeParse(process.env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  cached = result.data;
+  return cached;
+}
+
+/** Where the generated AUTH_SECRET lives when the operator did not set one. */
+export function authSecretFile(): string {
+  return path.join(path.dirname(path.resolve(env().DATABASE_PATH)), 'auth-secret');
+}
+
+let secret: string | undefined;
+
+/** The JWT/HMAC secret: AUTH_SECRET, else the file server.ts generated on first start. */
+export function authSecret(): string {
+  if (secret) return secret;
+  const fromEnv = env().AUTH_SECRET;
+  if (fromEnv) return (secret = fromEnv);
+  try {
+    secret = fs.readFileSync(authSecretFile(), 'utf8').trim();
+  } catch {
+    throw new Error(`AUTH_SECRET is not set and ${authSecretFile()} does not exist; start the app with npm start once.`);
+  }
+  return secret;
+}
+

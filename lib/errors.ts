@@ -1,0 +1,28 @@
+/**
+ * Domain errors. The admin UI, the JSON-RPC API, the CLI and the mail-auth endpoint each translate these
+ * into their own wire format; none of them carries internal details (SQL, stack traces).
+ */
+export class DomainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that fails a rule; `field` names the bad part and `details` may list every bad item. */
+export class ValidationError extends DomainError {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Also used for another account's objects, so that their existence is not revealed. */
+export class NotFoundError extends DomainError {}
+
+export class ConflictError extends DomainError {}
+
+export class ForbiddenError extends DomainError {}

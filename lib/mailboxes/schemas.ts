@@ -1,0 +1,64 @@
+// Browser-safe: the admin forms, the JSON-RPC methods and the CLI validate with these same schemas.
+import { z } from 'zod';
+import { describeErrors, parseAllowNets } from '@/lib/net/allowlist';
+
+export const emailSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .regex(/^[a-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/, 'must be an address like name@example.com');
+
+export const domainSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/, 'must be a domain like example.com');
+
+/**
+ * `allow_nets` as typed (string; empty, whitespace or null = unrestricted) → canonical string or null.
+ * An invalid list fails with every bad entry in the issue's `params.errors`.
+ */
+export const allowNetsSchema = z.union([z.string(), z.null()], { error: 'must be a string of comma-separated addresses and networks' }).transform((value, ctx) => {
+  const parsed = parseAllowNets(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors), params: { errors: parsed.errors } });
+    return z.NEVER;
+  }
+  return parsed.canonical;
+});
+
+export const memoSchema = z.string({ error: 'must be a string' }).max(2000, 'must be at most 2,000 characters');
+const passwordSchema = z.string({ error: 'must be a string' }).min(1, 'is required');
+const flag = (name: string) => z.boolean({ error: `${name} must be true or false` });
+
+export const mailboxCreateSchema = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  allowNets: allowNetsSchema.optional(),
+  requireResetPassword: flag('require_reset_password').optional(),
+  active: flag('active').optional(),
+  memo: memoSchema.optional(),
+});
+export type MailboxCreateInput = z.input<typeof mailboxCreateSchema>;
+
+/** Only the fields present change. */
+export const mailboxPatchSchema = z.object({
+  password: passwordSchema.optional(),
+  samePasswordAllowed: flag('same_password_allowed').optional(),
+  allowNets: allowNetsSchema.optional(),
+  requireResetPassword: flag('require_reset_password').optional(),
+  active: flag('active').optional(),
+  memo: memoSchema.optional(),
+});
+export type MailboxPatchInput = z.input<typeof mailboxPatchSchema>;
+
+/** The password-change forms (interstitial and /account): new password twice; the rules are checked by the service. */
+export const ownPasswordChangeSchema = z
+  .object({
+    currentPassword: z.string().optional(),
+    newPassword: z.string().min(1, 'Enter a new password.'),
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords do not match.' });

@@ -1,0 +1,353 @@
+import 'server-only';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import bcrypt from 'bcrypt';
+import { domains, mailboxes } from '@/db/schema';
+import { getDb, type Tx } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { hashPassword } from '@/lib/auth/password';
+import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
+import { env } from '@/lib/env';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import type { Scope } from '@/lib/scope';
+import { parseOrThrow } from '@/lib/validation';
+import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
+import type { MailboxView } from './view';
+
+/**
+ * The domain service for mailboxes: the admin UI, the JSON-RPC API and the CLI all change mailboxes
+ * through these functions, so the rules (validation, password policy, session cut-off, audit) live once.
+ */
+
+const viewColumns = {
+  id: mailboxes.id,
+  email: mailboxes.email,
+  domain: domains.name,
+  active: mailboxes.active,
+  allowNets: mailboxes.allowNets,
+  requireResetPassword: mailboxes.requireResetPassword,
+  memo: mailboxes.memo,
+  passwordChangedAt: mailboxes.passwordChangedAt,
+  lastLoginAt: mailboxes.lastLoginAt,
+  lastLoginIp: mailboxes.lastLoginIp,
+  createdAt: mailboxes.createdAt,
+  updatedAt: mailboxes.updatedAt,
+};
+
+function scopeCondition(scope: Scope): SQL | undefined {
+  return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
+}
+
+function findView(db: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): MailboxView | undefined {
+  return db
+    .select(viewColumns)
+    .from(mailboxes)
+    .innerJoin(domains, eq(domains.id, mailboxes.domainId))
+    .where(and(eq(mailboxes.email, email), scopeCondition(scope)))
+    .get();
+}
+
+/** One mailbox of the scope; another account's mailbox is "not found", exactly like a missing one. */
+export function getMailbox(scope: Scope, email: string): MailboxView {
+  const address = parseOrThrow(emailSchema, email);
+  const view = findView(getDb(), scope, address);
+  if (!view) throw new NotFoundError(`Mailbox ${address} not found`);
+  return view;
+}
+
+export type MailboxFilter = 'all' | 'restricted' | 'unrestricted' | 'reset_pending' | 'inactive';
+export type MailboxSortField = 'email' | 'last_login_at' | 'created_at' | 'updated_at';
+
+export interface MailboxQuery {
+  domain?: string;
+  search?: string;
+  filter?: MailboxFilter;
+  sort?: MailboxSortField;
+  order?: 'asc' | 'desc';
+  page?: number;
+  pageSize?: number;
+}
+
+export function mailboxQueryConditions(scope: Scope, query: MailboxQuery): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
+  if (query.domain) conditions.push(eq(domains.name, query.domain.trim().toLowerCase()));
+  if (query.search) {
+    // Escape LIKE wildcards so that a search for "a_b" means the characters, not a pattern.
+    const needle = query.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push(sql`${mailboxes.email} LIKE ${`%${needle}%`} ESCAPE '\\'`);
+  }
+  switch (query.filter ?? 'all') {
+    case 'restricted': conditions.push(sql`${mailboxes.allowNets} IS NOT NULL`); break;
+    case 'unrestricted': conditions.push(sql`${mailboxes.allowNets} IS NULL`); break;
+    case 'reset_pending': conditions.push(eq(mailboxes.requireResetPassword, true)); break;
+    case 'inactive': conditions.push(eq(mailboxes.active, false)); break;
+  }
+  return and(...conditions);
+}
+
+const SORT_COLUMNS = {
+  email: mailboxes.email,
+  last_login_at: mailboxes.lastLoginAt,
+  created_at: mailboxes.createdAt,
+  updated_at: mailboxes.updatedAt,
+} as const;
+
+/** A page of the scope's mailboxes with the total that matches, for lists and `mail.list`. */
+export function listMailboxes(scope: Scope, query: MailboxQuery = {}): { items: MailboxView[]; total: number } {
+  const db = getDb();
+  const where = mailboxQueryConditions(scope, query);
+  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 1000);
+  const page = Math.max(query.page ?? 1, 1);
+  const column = SORT_COLUMNS[query.sort ?? 'email'];
+  const order = query.order === 'desc' ? desc(column) : asc(column);
+  const items = db
+    .select(viewColumns)
+    .from(mailboxes)
+    .innerJoin(domains, eq(domains.id, mailboxes.domainId))
+    .where(where)
+    .orderBy(order, asc(mailboxes.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .all();
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(mailboxes)
+    .innerJoin(domains, eq(domains.id, mailboxes.domainId))
+    .where(where)
+    .get()?.n ?? 0;
+  return { items, total };
+}
+
+/** Checks the password rules that need no stored hash; throws one ValidationError listing each failed rule. */
+function assertPasswordPolicy(password: string, email: string, field = 'password'): void {
+  const problems = checkPasswordPolicy({ password, email, minLength: env().PASSWORD_MIN_LENGTH });
+  if (problems.length > 0) {
+    throw new ValidationError(field, `${field}: ${problems.map((p) => p.message).join(' ')}`, problems);
+  }
+}
+
+/** Creates a mailbox in one of the scope's domains. */
+export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx: AuditContext): Promise<MailboxView> {
+  const data = parseOrThrow(mailboxCreateSchema, input);
+  const [, domainName] = data.email.split('@') as [string, string];
+  const db = getDb();
+  const domain = db
+    .select({ id: domains.id, accountId: domains.accountId })
+    .from(domains)
+    .where(and(eq(domains.name, domainName), scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined))
+    .get();
+  if (!domain) throw new NotFoundError(`Domain ${domainName} not found`);
+  assertPasswordPolicy(data.password, data.email);
+  const passwordHash = await hashPassword(data.password);
+  const now = new Date();
+  db.transaction((tx) => {
+    const exists = tx.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, data.email)).get();
+    if (exists) throw new ConflictError(`Mailbox ${data.email} already exists`);
+    const created = tx
+      .insert(mailboxes)
+      .values({
+        accountId: domain.accountId,
+        domainId: domain.id,
+        email: data.email,
+        passwordHash,
+        allowNets: data.allowNets ?? null,
+        requireResetPassword: data.requireResetPassword ?? false,
+        active: data.active ?? true,
+        memo: data.memo ?? '',
+        passwordChangedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: mailboxes.id })
+      .get();
+    recordAudit(tx, ctx, {
+      event: 'mailbox_created',
+      accountId: domain.accountId,
+      mailboxId: created.id,
+      mailboxEmail: data.email,
+      detail: { allow_nets: data.allowNets ?? null, require_reset_password: data.requireResetPassword ?? false, active: data.active ?? true },
+    });
+  });
+  return getMailbox(scope, data.email);
+}
+
+export interface MailboxChange {
+  field: 'allow_nets' | 'require_reset_password' | 'active' | 'memo' | 'password';
+  old?: unknown;
+  new?: unknown;
+}
+
+const CHANGE_EVENTS: Record<MailboxChange['field'], string> = {
+  allow_nets: 'allow_nets_changed',
+  require_reset_password: 'require_reset_password_changed',
+  active: 'active_changed',
+  memo: 'memo_changed',
+  password: 'password_set_by_admin',
+};
+
+interface PatchRow {
+  id: number;
+  email: string;
+  accountId: number;
+  passwordHash: string;
+  allowNets: string | null;
+  requireResetPassword: boolean;
+  active: boolean;
+  memo: string;
+}
+
+const patchColumns = {
+  id: mailboxes.id,
+  email: mailboxes.email,
+  accountId: mailboxes.accountId,
+  passwordHash: mailboxes.passwordHash,
+  allowNets: mailboxes.allowNets,
+  requireResetPassword: mailboxes.requireResetPassword,
+  active: mailboxes.active,
+  memo: mailboxes.memo,
+};
+
+type ParsedPatch = ReturnType<typeof parsePatch>;
+function parsePatch(patch: MailboxPatchInput) {
+  return parseOrThrow(mailboxPatchSchema, patch);
+}
+
+/** Applies a parsed patch to one row inside a transaction; returns what changed. */
+function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: string | null, ctx: AuditContext): MailboxChange[] {
+  const changes: MailboxChange[] = [];
+  const set: Partial<typeof mailboxes.$inferInsert> = {};
+  let bump = false;
+  if (data.allowNets !== undefined && data.allowNets !== row.allowNets) {
+    changes.push({ field: 'allow_nets', old: row.allowNets, new: data.allowNets });
+    set.allowNets = data.allowNets;
+  }
+  if (data.requireResetPassword !== undefined && data.requireResetPassword !== row.requireResetPassword) {
+    changes.push({ field: 'require_reset_password', old: row.requireResetPassword, new: data.requireResetPassword });
+    set.requireResetPassword = data.requireResetPassword;
+    // Forcing a change must end every open session at once, not at its expiry.
+    if (data.requireResetPassword) bump = true;
+  }
+  if (data.active !== undefined && data.active !== row.active) {
+    changes.push({ field: 'active', old: row.active, new: data.active });
+    set.active = data.active;
+    if (!data.active) bump = true;
+  }
+  if (data.memo !== undefined && data.memo !== row.memo) {
+    changes.push({ field: 'memo', old: row.memo, new: data.memo });
+    set.memo = data.memo;
+  }
+  if (newHash) {
+    changes.push({ field: 'password' });
+    set.passwordHash = newHash;
+    set.passwordChangedAt = new Date();
+    bump = true;
+  }
+  if (changes.length === 0) return changes;
+  tx.update(mailboxes)
+    .set({ ...set, updatedAt: new Date(), ...(bump ? { sessionVersion: sql`${mailboxes.sessionVersion} + 1` } : {}) })
+    .where(eq(mailboxes.id, row.id))
+    .run();
+  for (const change of changes) {
+    recordAudit(tx, ctx, {
+      event: CHANGE_EVENTS[change.field],
+      accountId: row.accountId,
+      mailboxId: row.id,
+      mailboxEmail: row.email,
+      detail: change.field === 'password' ? {} : { old: change.old, new: change.new },
+    });
+  }
+  return changes;
+}
+
+/**
+ * Changes only the given fields of one mailbox, in one transaction with its audit rows. Invalid input
+ * (any field) changes nothing. Setting `requireResetPassword`, deactivating or setting a password bumps
+ * the session version, which ends every open session of the mailbox.
+ */
+export async function updateMailbox(scope: Scope, email: string, patch: MailboxPatchInput, ctx: AuditContext): Promise<{ mailbox: MailboxView; changes: MailboxChange[] }> {
+  const address = parseOrThrow(emailSchema, email);
+  const data = parsePatch(patch);
+  const db = getDb();
+  const load = (conn: typeof db | Tx) =>
+    conn.select(patchColumns).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).get();
+  const before = load(db);
+  if (!before) throw new NotFoundError(`Mailbox ${address} not found`);
+
+  let newHash: string | null = null;
+  if (data.password !== undefined) {
+    assertPasswordPolicy(data.password, address);
+    if (!data.samePasswordAllowed && (await bcrypt.compare(data.password, before.passwordHash))) {
+      throw new ValidationError('password', `password: ${SAME_AS_CURRENT.message}`, [SAME_AS_CURRENT]);
+    }
+    newHash = await hashPassword(data.password);
+  }
+
+  const changes = db.transaction((tx) => {
+    // Re-read inside the transaction: the hash above was computed outside it (bcrypt is asynchronous).
+    const row = load(tx);
+    if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
+    return applyPatch(tx, row, data, newHash, ctx);
+  });
+  return { mailbox: getMailbox(scope, address), changes };
+}
+
+/** Sets or removes a mailbox's network restriction (`raw` as typed; empty or null = unrestricted). */
+export function setAllowNets(scope: Scope, email: string, raw: string | null, ctx: AuditContext) {
+  return updateMailbox(scope, email, { allowNets: raw }, ctx);
+}
+
+/** Forces (or cancels) a password change at the next sign-in; forcing ends every open session. */
+export function requirePasswordReset(scope: Scope, email: string, on: boolean, ctx: AuditContext) {
+  return updateMailbox(scope, email, { requireResetPassword: on }, ctx);
+}
+
+/** Deletes a mailbox (its messages go with it; its audit trail stays). */
+export function deleteMailbox(scope: Scope, email: string, ctx: AuditContext): void {
+  const address = parseOrThrow(emailSchema, email);
+  const db = getDb();
+  db.transaction((tx) => {
+    const row = tx.select({ id: mailboxes.id, accountId: mailboxes.accountId }).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).get();
+    if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
+    tx.delete(mailboxes).where(eq(mailboxes.id, row.id)).run();
+    recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });
+  });
+}
+
+export interface OwnPasswordChange {
+  /** Required for a voluntary change; the forced flow has just verified it at sign-in. */
+  currentPassword?: string;
+  newPassword: string;
+  reason: 'forced' | 'voluntary';
+}
+
+/**
+ * A mailbox user's own password change (the interstitial and /account). In one transaction: new hash,
+ * flag cleared, password_changed_at, session version bumped (every other session ends) and the audit row.
+ * Returns the new session version so the caller can reissue its own session.
+ */
+export async function changeOwnPassword(mailboxId: number, change: OwnPasswordChange, ctx: AuditContext): Promise<{ sessionVersion: number }> {
+  const db = getDb();
+  const load = (conn: typeof db | Tx) =>
+    conn.select({ ...patchColumns, sessionVersion: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).get();
+  const before = load(db);
+  if (!before) throw new NotFoundError('Mailbox not found');
+  if (change.reason === 'voluntary' && !(await bcrypt.compare(change.currentPassword ?? '', before.passwordHash))) {
+    throw new ValidationError('currentPassword', 'Your current password is not correct.');
+  }
+  const problems = checkPasswordPolicy({ password: change.newPassword, email: before.email, minLength: env().PASSWORD_MIN_LENGTH });
+  if (problems.length === 0 && (await bcrypt.compare(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
+  if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
+  const hash = await hashPassword(change.newPassword);
+  return db.transaction((tx) => {
+    const row = load(tx);
+    if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');
+    const now = new Date();
+    const updated = tx
+      .update(mailboxes)
+      .set({ passwordHash: hash, requireResetPassword: false, passwordChangedAt: now, updatedAt: now, sessionVersion: sql`${mailboxes.sessionVersion} + 1` })
+      .where(eq(mailboxes.id, row.id))
+      .returning({ sessionVersion: mailboxes.sessionVersion })
+      .get();
+    recordAudit(tx, ctx, { event: 'password_changed', accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email, detail: { reason: change.reason } });
+    return { sessionVersion: updated.sessionVersion };
+  });
+}

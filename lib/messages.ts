@@ -1,0 +1,32 @@
+import 'server-only';
+import { and, desc, eq } from 'drizzle-orm';
+import { messages } from '@/db/schema';
+import { getDb } from '@/db';
+import type { MailboxSession } from '@/lib/auth/dal';
+
+/** Inbox data. Every function takes the gate-checked session, so it cannot be called without requireMailbox(). */
+
+export interface MessageSummary {
+  id: number;
+  fromAddress: string;
+  subject: string;
+  receivedAt: Date;
+}
+
+export function listMessages(session: MailboxSession): MessageSummary[] {
+  return getDb()
+    .select({ id: messages.id, fromAddress: messages.fromAddress, subject: messages.subject, receivedAt: messages.receivedAt })
+    .from(messages)
+    .where(eq(messages.mailboxId, session.mailbox.id))
+    .orderBy(desc(messages.receivedAt), desc(messages.id))
+    .all();
+}
+
+/** A message of the session's own mailbox; another mailbox's id is simply not found. */
+export function getMessage(session: MailboxSession, id: number): (MessageSummary & { body: string }) | undefined {
+  return getDb()
+    .select({ id: messages.id, fromAddress: messages.fromAddress, subject: messages.subject, receivedAt: messages.receivedAt, body: messages.body })
+    .from(messages)
+    .where(and(eq(messages.id, id), eq(messages.mailboxId, session.mailbox.id)))
+    .get();
+}

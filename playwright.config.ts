@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests run against the production build (`next build` runs once before, in `npm run test:e2e`)
+ * served by server.ts, exactly as in production. The config is evaluated by the runner and again by each
+ * worker; the run folder is decided once and inherited through the environment.
+ */
+process.env.PORTCULLIS_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-e2e-'));
+const runDir = process.env.PORTCULLIS_E2E_DIR;
+
+// Several checkouts on one machine can run their suites at once with different bases.
+const portBase = Number(process.env.PORTCULLIS_E2E_PORT_BASE ?? 3200);
+
+export const servers = {
+  /** Trusts 127.0.0.1/::1 as a reverse proxy, so tests can play clients from any address with X-Forwarded-For. */
+  proxied: { port: portBase + 1, db: path.join(runDir, 'proxied.db') },
+  /** No trusted proxies and listening on `::`: the default, spoof-proof configuration over IPv4 and IPv6. */
+  direct: { port: portBase + 2, db: path.join(runDir, 'direct.db') },
+};
+
+const chromium = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
+
+const common = {
+  NODE_ENV: 'production',
+  NEXT_TELEMETRY_DISABLED: '1',
+  AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+  // Low cost keeps the suite fast; timing equality is about equal work per path, not the cost value.
+  BCRYPT_COST: '4',
+  PATH: process.env.PATH ?? '',
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [['list'], ['json', { outputFile: path.join(runDir, 'results.json') }]],
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  globalSetup: './e2e/support/global-setup.ts',
+  use: {
+    baseURL: `http://127.0.0.1:${servers.proxied.port}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      ...(chromium ? { executablePath: chromium } : {}),
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: [
+    {
+      command: 'npx tsx server.ts --no-demo',
+      url: `http://127.0.0.1:${servers.proxied.port}/login`,
+      env: { ...common, PORT: String(servers.proxied.port), HOST: '127.0.0.1', DATABASE_PATH: servers.proxied.db, TRUSTED_PROXIES: '127.0.0.1,::1' },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+    },
+    {
+      command: 'npx tsx server.ts --no-demo',
+      url: `http://127.0.0.1:${servers.direct.port}/login`,
+      env: { ...common, PORT: String(servers.direct.port), HOST: '::', DATABASE_PATH: servers.direct.db, TRUSTED_PROXIES: '' },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+    },
+  ],
+});

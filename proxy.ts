@@ -1,0 +1,91 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { getDb } from '@/db';
+import { recordAudit } from '@/lib/audit';
+import { checkAdminSession, checkMailboxSession } from '@/lib/auth/gate';
+import { decodeSession, sessionCookie } from '@/lib/auth/session';
+import { clientAddress, isHttps } from '@/lib/net/request-address';
+
+/**
+ * Fast gate on every page request: ends sessions that no longer pass (inactive, session version bumped,
+ * address not allowed by the current list), sends signed-out visitors to /login and confines a pending
+ * forced password change to /change-password. The data-access layer (lib/auth/dal.ts) repeats every check
+ * where data is read or written; this is the early redirect, not the only defence.
+ */
+
+const MAILBOX_AREA = /^\/(mail|account|change-password)(\/|$)/;
+const PENDING_RESET_ALLOWED = /^\/change-password(\/|$)/;
+
+function redirectTo(request: NextRequest, pathname: string, params: Record<string, string> = {}) {
+  const url = new URL(pathname, request.url);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  // 303 so that a refused POST (e.g. a server action) is not replayed against the target.
+  return NextResponse.redirect(url, request.method === 'GET' || request.method === 'HEAD' ? 307 : 303);
+}
+
+const ADMIN_AREA = /^\/admin(\/|$)/;
+const ADMIN_PUBLIC = /^\/admin\/login(\/|$)/;
+
+/** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
+async function adminProxy(request: NextRequest, path: string) {
+  const cookie = sessionCookie('admin', isHttps(request.headers));
+  const token = request.cookies.get(cookie.name)?.value;
+  const claims = token ? await decodeSession(token, 'admin') : null;
+  const admin = claims ? checkAdminSession(claims) : null;
+  let response: NextResponse;
+  if (ADMIN_PUBLIC.test(path)) {
+    response = admin ? redirectTo(request, '/admin') : NextResponse.next();
+  } else if (!admin) {
+    response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
+  } else {
+    response = NextResponse.next();
+  }
+  if (token && !admin) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  return response;
+}
+
+export async function proxy(request: NextRequest) {
+  const path = request.nextUrl.pathname;
+  if (ADMIN_AREA.test(path)) return adminProxy(request, path);
+  const ip = clientAddress(request.headers);
+  const cookie = sessionCookie('mailbox', isHttps(request.headers));
+  const token = request.cookies.get(cookie.name)?.value;
+
+  let state: 'none' | 'ok' | 'reset' = 'none';
+  let ended = false;
+  if (token) {
+    const claims = await decodeSession(token, 'mailbox');
+    const verdict = claims ? checkMailboxSession(claims, ip) : null;
+    if (verdict?.ok) {
+      state = verdict.mailbox.requireResetPassword ? 'reset' : 'ok';
+    } else {
+      ended = true;
+      if (verdict && claims) {
+        recordAudit(getDb(), { actor: { kind: 'mailbox', id: claims.uid, email: verdict.mailbox?.email }, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, {
+          event: 'session_ended',
+          accountId: verdict.mailbox?.accountId,
+          mailboxId: claims.uid,
+          mailboxEmail: verdict.mailbox?.email,
+          detail: { reason: verdict.reason },
+        });
+      }
+    }
+  }
+
+  let response: NextResponse;
+  if (MAILBOX_AREA.test(path) && state === 'none') {
+    response = redirectTo(request, '/login', ended ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
+  } else if (state === 'reset' && !PENDING_RESET_ALLOWED.test(path) && (MAILBOX_AREA.test(path) || path === '/login' || path === '/')) {
+    response = redirectTo(request, '/change-password');
+  } else if (state === 'ok' && (path === '/login' || path === '/')) {
+    response = redirectTo(request, '/mail');
+  } else {
+    response = NextResponse.next();
+  }
+  if (ended) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  return response;
+}
+
+export const config = {
+  // Static assets and the machine endpoints (JSON-RPC, nginx auth_http) carry no browser session.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|v1|api/v1|api/mail-auth).*)'],
+};
