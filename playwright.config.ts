@@ -21,6 +21,14 @@ export const servers = {
   direct: { port: portBase + 2, db: path.join(runDir, 'direct.db') },
 };
 
+/** nginx's mail proxy and the Dovecot backend started by the IMAP tests; the proxied server answers auth_http. */
+export const mail = {
+  secret: 'e2e-mail-auth-secret-0123456789',
+  proxyImapPort: portBase + 43,
+  backendImapPort: portBase + 44,
+  runDir,
+};
+
 const chromium = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
 
 const common = {
@@ -55,7 +63,17 @@ export default defineConfig({
     {
       command: 'npx tsx server.ts --no-demo',
       url: `http://127.0.0.1:${servers.proxied.port}/login`,
-      env: { ...common, PORT: String(servers.proxied.port), HOST: '127.0.0.1', DATABASE_PATH: servers.proxied.db, TRUSTED_PROXIES: '127.0.0.1,::1' },
+      env: {
+        ...common,
+        PORT: String(servers.proxied.port),
+        HOST: '127.0.0.1',
+        DATABASE_PATH: servers.proxied.db,
+        TRUSTED_PROXIES: '127.0.0.1,::1',
+        MAIL_AUTH_SECRET: mail.secret,
+        IMAP_BACKEND: `127.0.0.1:${mail.backendImapPort}`,
+        // Keeps refused IMAP logins quick in tests; production uses the spec's 3 s.
+        MAIL_AUTH_WAIT_SECONDS: '1',
+      },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: 'pipe',

@@ -184,7 +184,7 @@ const CHANGE_EVENTS: Record<MailboxChange['field'], string> = {
   password: 'password_set_by_admin',
 };
 
-interface PatchRow {
+export interface PatchRow {
   id: number;
   email: string;
   accountId: number;
@@ -195,7 +195,7 @@ interface PatchRow {
   memo: string;
 }
 
-const patchColumns = {
+export const patchColumns = {
   id: mailboxes.id,
   email: mailboxes.email,
   accountId: mailboxes.accountId,
@@ -206,13 +206,14 @@ const patchColumns = {
   memo: mailboxes.memo,
 };
 
-type ParsedPatch = ReturnType<typeof parsePatch>;
-function parsePatch(patch: MailboxPatchInput) {
+export type ParsedPatch = ReturnType<typeof parsePatch>;
+/** Validates a patch with the shared schema (throws a ValidationError naming the bad field). */
+export function parsePatch(patch: MailboxPatchInput) {
   return parseOrThrow(mailboxPatchSchema, patch);
 }
 
-/** Applies a parsed patch to one row inside a transaction; returns what changed. */
-function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: string | null, ctx: AuditContext): MailboxChange[] {
+/** Applies a parsed patch to one row inside a transaction (bulk changes call it per row); returns what changed. */
+export function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: string | null, ctx: AuditContext): MailboxChange[] {
   const changes: MailboxChange[] = [];
   const set: Partial<typeof mailboxes.$inferInsert> = {};
   let bump = false;
