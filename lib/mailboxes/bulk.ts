@@ -94,7 +94,7 @@ function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, target: 
     if (missing.length > 0) {
       const shown = missing.slice(0, 10).join(', ');
       const more = missing.length > 10 ? ` and ${missing.length - 10} more` : '';
-      throw new NotFoundError(`Mailbox${missing.length === 1 ? '' : 'es'} not found: ${shown}${more}. Nothing was changed.`);
+      throw new NotFoundError(`Mailbox${missing.length === 1 ? '' : 'es'} not found: ${shown}${more}`);
     }
     return rows;
   }
@@ -183,7 +183,7 @@ export function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditCo
     const rows = loadTargets(tx, scope, data.target);
     if (options.expectedCount !== undefined && rows.length !== options.expectedCount) {
       throw new ConflictError(
-        `The selection changed since it was confirmed: ${rows.length} mailbox${rows.length === 1 ? '' : 'es'} match now, ${options.expectedCount} were confirmed. Nothing was changed; review and confirm again.`,
+        `The selection changed since it was confirmed: ${rows.length} mailbox${rows.length === 1 ? '' : 'es'} match now, ${options.expectedCount} were confirmed. Review and confirm again.`,
       );
     }
     const result: BulkResult = { action: data.action, matched: rows.length, changed: 0, unchanged: 0, skippedUnrestricted: 0, fields: {} };

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { SESSION_ENDED } from '@/lib/auth/messages';
+import { AdminLoginForm } from './admin-login-form';
+
+export const metadata: Metadata = { title: 'Admin sign-in' };
+
+export default async function AdminLoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = typeof params.callbackUrl === 'string' ? params.callbackUrl : '/admin/mailboxes';
+  return (
+    <main className="narrow">
+      <h1>Business admin sign-in</h1>
+      {params.ended ? (
+        <p className="notice" role="status">
+          {SESSION_ENDED}
+        </p>
+      ) : null}
+      {params.signedOut ? (
+        <p className="notice" role="status">
+          You have signed out.
+        </p>
+      ) : null}
+      <div className="card">
+        <AdminLoginForm callbackUrl={callbackUrl} />
+      </div>
+      <p className="muted">
+        Mailbox users sign in to webmail at <a href="/login">/login</a>.
+      </p>
+    </main>
+  );
+}
