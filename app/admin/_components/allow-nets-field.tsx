@@ -2,6 +2,7 @@
 
 import { useMemo } from 'react';
 import { parseAllowNets } from '@/lib/net/allowlist';
+import { EntryErrorList } from './form-alert';
 import { appendAddress } from './nets-draft';
 import { useHydrated } from './use-hydrated';
 
@@ -86,13 +87,9 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
               {parsed.errors.length === 1 ? '1 invalid entry' : `${parsed.errors.length} invalid entries`}: nothing can be saved until
               {parsed.errors.length === 1 ? ' it is' : ' they are'} fixed.
             </p>
-            <ul className="error" aria-label="Invalid entries" data-testid={`${id}-errors`}>
-              {parsed.errors.map((e, i) => (
-                <li key={i}>
-                  {e.entry ? <code>{e.entry}</code> : 'The list'}: {e.reason}
-                </li>
-              ))}
-            </ul>
+            <div className="error">
+              <EntryErrorList errors={parsed.errors} label="Invalid entries" testId={`${id}-errors`} />
+            </div>
           </>
         )}
         {parsed.warnings.length > 0 ? (

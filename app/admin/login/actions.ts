@@ -5,12 +5,7 @@ import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { startSession, webContext } from '@/lib/auth/dal';
 import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyAdminSignIn } from '@/lib/auth/sign-in';
-
-export interface AdminLoginState {
-  formError?: string;
-  /** Echoed back so the admin need not retype it; the password never is. */
-  email?: string;
-}
+import type { LoginState } from '@/app/(auth)/login/actions';
 
 /** Where to go after sign-in: a path inside /admin only (a mailbox page would need the other session). */
 function adminCallbackPath(value: FormDataEntryValue | null): string {
@@ -19,7 +14,7 @@ function adminCallbackPath(value: FormDataEntryValue | null): string {
 }
 
 /** Business admin sign-in: same throttling, generic failure text and audit as the mailbox sign-in. */
-export async function adminSignInAction(_prev: AdminLoginState, formData: FormData): Promise<AdminLoginState> {
+export async function adminSignInAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const password = String(formData.get('password') ?? '');
   const context = await webContext({ kind: 'admin', email: email.trim().toLowerCase() });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { SESSION_ENDED } from '@/lib/auth/messages';
-import { AdminLoginForm } from './admin-login-form';
+import { LoginForm } from '@/app/(auth)/login/login-form';
+import { adminSignInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Admin sign-in' };
 
@@ -21,7 +22,7 @@ export default async function AdminLoginPage({ searchParams }: { searchParams: P
         </p>
       ) : null}
       <div className="card">
-        <AdminLoginForm callbackUrl={callbackUrl} />
+        <LoginForm callbackUrl={callbackUrl} action={adminSignInAction} emailLabel="Admin email address" />
       </div>
       <p className="muted">
         Mailbox users sign in to webmail at <a href="/login">/login</a>.

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
+import { FormAlert } from '@/app/admin/_components/form-alert';
 import { BULK_ACTION_LABELS } from '@/app/admin/_components/labels';
 import { keepFieldsSubmit } from '@/app/admin/_components/keep-fields-submit';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
@@ -87,20 +88,7 @@ function BulkControls({ state, total, pending }: { state: BulkFormState; total: 
   return (
     <fieldset className="card bulk-controls">
       <legend>Change several mailboxes</legend>
-      {state.formError ? (
-        <div className="alert" role="alert">
-          <p>{state.formError}</p>
-          {state.netErrors?.length ? (
-            <ul data-testid="bulk-net-errors">
-              {state.netErrors.map((e, i) => (
-                <li key={i}>
-                  {e.entry ? <code>{e.entry}</code> : 'The list'}: {e.reason}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      <FormAlert message={state.formError} netErrors={state.netErrors} testId="bulk-net-errors" />
       <fieldset className="choices">
         <legend>Apply to</legend>
         <div className="checkbox">

@@ -4,6 +4,7 @@ import { useActionState, useState } from 'react';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
 import type { SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
+import { FormAlert } from '@/app/admin/_components/form-alert';
 import { ImpactPreview } from '@/app/admin/_components/impact-preview';
 import { saveMailboxAction, type MailboxFormState } from './actions';
 import type { MailboxSettings } from './mailbox-settings';
@@ -38,20 +39,7 @@ function MailboxFields({
   return (
     <form action={formAction} noValidate aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
-      {state.formError ? (
-        <div className="alert" role="alert">
-          <p>{state.formError}</p>
-          {state.netErrors?.length ? (
-            <ul data-testid="server-net-errors">
-              {state.netErrors.map((e, i) => (
-                <li key={i}>
-                  {e.entry ? <code>{e.entry}</code> : 'The list'}: {e.reason}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      <FormAlert message={state.formError} netErrors={state.netErrors} testId="server-net-errors" />
       {state.notice ? (
         <div className="notice" role="status">
           <p>{state.notice}</p>

@@ -55,8 +55,6 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         </dd>
         <dt>Password last changed</dt>
         <dd>{formatTime(mailbox.passwordChangedAt)}</dd>
-        <dt>Created</dt>
-        <dd>{formatTime(mailbox.createdAt)}</dd>
       </dl>
       <div className="card">
         <MailboxForm email={mailbox.email} settings={settingsOf(mailbox)} clientIp={clientIp} signIns={impact.groups} signInsTruncated={impact.truncated} />

@@ -3,6 +3,7 @@
 import { useActionState, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { FieldErrors } from '@/app/admin/_components/field-errors';
+import { FormAlert } from '@/app/admin/_components/form-alert';
 import { createMailboxAction, type CreateMailboxState } from './actions';
 
 /** The new-mailbox form. Passwords are never sent back by the server, so a refused form asks for them again. */
@@ -18,20 +19,7 @@ function CreateFields({ state, formAction, pending, domains, minLength }: { stat
   const describedBy = (id: string, hint?: string) => [hint, e[id as keyof typeof e] ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined;
   return (
     <form action={formAction} noValidate>
-      {state.formError ? (
-        <div className="alert" role="alert">
-          <p>{state.formError}</p>
-          {state.netErrors?.length ? (
-            <ul>
-              {state.netErrors.map((n, i) => (
-                <li key={i}>
-                  {n.entry ? <code>{n.entry}</code> : 'The list'}: {n.reason}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      <FormAlert message={state.formError} netErrors={state.netErrors} />
       <div className="address-row">
         <div>
           <label htmlFor="local">Address (before the @)</label>
