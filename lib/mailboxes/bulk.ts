@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { emailSchema } from './schemas';
-import { applyPatch, mailboxQueryConditions, parsePatch, patchColumns, type MailboxChange, type MailboxFilter, type MailboxQuery, type PatchRow, type ParsedPatch } from './service';
+import { applyPatch, mailboxQueryConditions, parsePatch, patchColumns, type MailboxChange, type MailboxFilter, type PatchRow, type ParsedPatch } from './service';
 
 /**
  * Bulk changes for an incident ("force a password change on everyone in sales", "add the new VPN range
@@ -18,6 +18,7 @@ import { applyPatch, mailboxQueryConditions, parsePatch, patchColumns, type Mail
  * nothing at all.
  */
 
+/** What a bulk change can do (the admin UI's choices). */
 export const BULK_ACTIONS = ['replace_nets', 'add_nets', 'remove_restriction', 'force_reset', 'cancel_reset'] as const;
 export type BulkActionKind = (typeof BULK_ACTIONS)[number];
 
@@ -26,6 +27,7 @@ export const MAX_SELECTED = 1000;
 
 const FILTERS = ['all', 'restricted', 'unrestricted', 'reset_pending', 'inactive'] as const satisfies readonly MailboxFilter[];
 
+/** A bulk request: the action, its networks if any, and the target (selected addresses or a filter). */
 export const bulkRequestSchema = z.object({
   action: z.enum(BULK_ACTIONS, { error: 'choose what to change' }),
   /** Networks as typed, for replace_nets and add_nets. */
@@ -102,21 +104,9 @@ function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, target: 
     .select(patchColumns)
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
-    .where(mailboxQueryConditions(scope, target.query as MailboxQuery))
+    .where(mailboxQueryConditions(scope, target.query))
     .orderBy(asc(mailboxes.email))
     .all();
-}
-
-function countTargets(scope: Scope, target: ParsedRequest['target']): number {
-  if (target.kind === 'selected') return loadTargets(getDb(), scope, target).length;
-  return (
-    getDb()
-      .select({ n: sql<number>`count(*)` })
-      .from(mailboxes)
-      .innerJoin(domains, eq(domains.id, mailboxes.domainId))
-      .where(mailboxQueryConditions(scope, target.query as MailboxQuery))
-      .get()?.n ?? 0
-  );
 }
 
 export interface BulkPlan {
@@ -141,12 +131,13 @@ export function planBulkChange(scope: Scope, request: BulkRequest): BulkPlan {
     const rows = loadTargets(getDb(), scope, data.target);
     return { action: data.action, allowNets, count: rows.length, sample: rows.slice(0, 10).map((r) => r.email) };
   }
-  const count = countTargets(scope, data.target);
+  const where = mailboxQueryConditions(scope, data.target.query);
+  const count = getDb().select({ n: sql<number>`count(*)` }).from(mailboxes).innerJoin(domains, eq(domains.id, mailboxes.domainId)).where(where).get()?.n ?? 0;
   const sample = getDb()
     .select({ email: mailboxes.email })
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
-    .where(mailboxQueryConditions(scope, data.target.query as MailboxQuery))
+    .where(where)
     .orderBy(asc(mailboxes.email))
     .limit(10)
     .all()
