@@ -170,6 +170,9 @@ export interface BulkResult {
 export function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditContext, options: { expectedCount?: number } = {}): BulkResult {
   const data = parseOrThrow(bulkRequestSchema, request);
   const action = prepareAction(data);
+  // The write lock is taken up front: the rows are read and then written, and a deferred transaction would
+  // fail with SQLITE_BUSY_SNAPSHOT instead of waiting when another process (the CLI) wrote in between.
+  const IMMEDIATE = { behavior: 'immediate' } as const;
   return getDb().transaction((tx) => {
     const rows = loadTargets(tx, scope, data.target);
     if (options.expectedCount !== undefined && rows.length !== options.expectedCount) {
@@ -213,5 +216,5 @@ export function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditCo
       },
     });
     return result;
-  });
+  }, IMMEDIATE);
 }
