@@ -72,6 +72,8 @@ export const mailboxes = sqliteTable(
     uniqueIndex('mailboxes_email_idx').on(t.email),
     index('mailboxes_account_email_idx').on(t.accountId, t.email),
     index('mailboxes_domain_idx').on(t.domainId),
+    // The admin list sorts an account's mailboxes by last sign-in (bench/admin-list.ts).
+    index('mailboxes_account_last_login_idx').on(t.accountId, t.lastLoginAt),
   ],
 );
 
