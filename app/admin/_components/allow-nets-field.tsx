@@ -73,7 +73,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
               emptyText
             ) : (
               <>
-                Saved as{' '}
+                Normalised:{' '}
                 <code className="canonical" data-testid={`${id}-canonical`}>
                   {parsed.canonical}
                 </code>{' '}

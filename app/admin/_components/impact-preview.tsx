@@ -11,12 +11,14 @@ import { formatTime, SIGN_IN_RESULTS } from './labels';
  */
 export function ImpactPreview({ draft, groups, truncated }: { draft: string; groups: SignInAddressGroup[]; truncated: boolean }) {
   const impact = useMemo(() => evaluateImpact(draft, groups), [draft, groups]);
+  const n = groups.length;
+  const addresses = `${n} address${n === 1 ? '' : 'es'} used in the last ${IMPACT_WINDOW_DAYS} days`;
   let summary: string;
   if (!impact.ok) summary = 'Fix the invalid entries to see which sign-ins the list would refuse.';
-  else if (groups.length === 0) summary = `No sign-ins with the correct password in the last ${IMPACT_WINDOW_DAYS} days, so there is nothing to compare the list with.`;
-  else if (impact.canonical === null) summary = `No restriction: none of the ${groups.length} addresses used in the last ${IMPACT_WINDOW_DAYS} days would be refused.`;
-  else if (impact.refused.length === 0) summary = `All ${groups.length} addresses used in the last ${IMPACT_WINDOW_DAYS} days are allowed by this list.`;
-  else summary = `${impact.refused.length} of ${groups.length} addresses used in the last ${IMPACT_WINDOW_DAYS} days would be refused:`;
+  else if (n === 0) summary = `No sign-ins with the correct password in the last ${IMPACT_WINDOW_DAYS} days, so there is nothing to compare the list with.`;
+  else if (impact.canonical === null) summary = `No restriction: none of the ${addresses} would be refused.`;
+  else if (impact.refused.length === 0) summary = n === 1 ? `The ${addresses} is allowed by this list.` : `All ${addresses} are allowed by this list.`;
+  else summary = `${impact.refused.length} of ${addresses} would be refused:`;
   return (
     <section className="impact" aria-labelledby="impact-heading">
       <h3 id="impact-heading">Impact preview</h3>
