@@ -45,6 +45,8 @@ test.describe('client address without trusted proxies', () => {
       await signIn(page, box.email, box.password);
       await expect(page).toHaveURL(/\/mail$/);
       await page.getByRole('button', { name: 'Sign out' }).click();
+      // Navigating on before the sign-out answered would race it (the old cookie would still be sent).
+      await expect(page).toHaveURL(/\/login$/);
       await signIn(page, other.email, other.password);
       await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
       await context.close();
