@@ -6,8 +6,8 @@ import { DomainError, ValidationError } from '@/lib/errors';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import type { EntryError } from '@/lib/net/allowlist';
-import { describeChange } from '../../../_components/labels';
-import { appendAddress } from '../../../_components/nets-draft';
+import { describeChange } from '@/app/admin/_components/labels';
+import { appendAddress } from '@/app/admin/_components/nets-draft';
 import { settingsOf, type MailboxSettings } from './mailbox-settings';
 
 export interface MailboxFormState {
