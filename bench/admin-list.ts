@@ -150,10 +150,12 @@ async function main() {
     const { admins } = await import('../db/schema');
     const admin = db.insert(admins).values({ accountId, email: 'bench-admin@bench.example', passwordHash: hash }).returning({ id: admins.id }).get();
     const cookie = `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', uid: admin.id, sv: 1 })}`;
-    const port = 3900 + int(0, 90);
+    const port = crypto.randomInt(20_000, 40_000);
+    // Its own process group, so that npx, tsx and the server all end with it.
     const server: ChildProcess = spawn('npx', ['tsx', 'server.ts', '--no-demo'], {
       env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -173,7 +175,7 @@ async function main() {
         console.error(`http: ${s.name}: ${stats(samples).median.toFixed(1)} ms`);
       }
     } finally {
-      server.kill('SIGTERM');
+      process.kill(-server.pid!, 'SIGTERM');
     }
   }
 
@@ -192,6 +194,7 @@ async function main() {
   // Other work on the machine shows up in the medians; the load average says how much there was.
   console.log(`\n${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {
