@@ -35,9 +35,11 @@ export interface SignInInput {
   allowPendingReset: boolean;
   /**
    * Replaces the bcrypt comparison (the mail-auth endpoint's short-lived verification cache). The caller
-   * receives the row's hash and must not return true unless the password matches it.
+   * receives the row's hash and must not return true unless the password matches it; `active` and
+   * `allowNets` let it pay the full comparison where the sign-in will be refused anyway, so that a refusal
+   * takes as long as a wrong password.
    */
-  verify?: (mailbox: { id: number; passwordHash: string; updatedAt: Date }, password: string) => Promise<boolean>;
+  verify?: (mailbox: { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNets: string | null }, password: string) => Promise<boolean>;
 }
 
 const REALM = 'mailbox';
