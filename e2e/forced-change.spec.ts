@@ -1,5 +1,5 @@
 import bcrypt from 'bcrypt';
-import { auditFor, cli, submitAction, clientAt, createAccount, createMailbox, expect, formAlert, mailboxRow, signIn, SIGN_IN_FAILED, strongPassword, test, type TestMailbox } from './support/fixtures';
+import { auditFor, cli, submitAction, clientAt, createAccount, createMailbox, expect, formAlert, mailboxRow, signIn, SIGN_IN_FAILED, strongPassword, test, type TestMailbox, signOut } from './support/fixtures';
 import type { Page } from '@playwright/test';
 import { servers } from '../playwright.config';
 
@@ -194,7 +194,7 @@ test.describe('forced password change at next sign-in', () => {
     const page = await context.newPage();
     await signIn(page, mailbox.email, mailbox.password);
     await expect(page).toHaveURL(/\/change-password$/);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOut(page);
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/change-password');
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fchange-password$/);

@@ -162,3 +162,8 @@ export { test, expect };
 export function formAlert(page: Page) {
   return page.locator('main [role="alert"]');
 }
+
+export async function signOut(page: Page): Promise<void> {
+  await submitAction(page, page.getByRole('button', { name: 'Sign out' }));
+  await page.waitForURL((url) => url.pathname === '/login');
+}
