@@ -1,10 +1,9 @@
 import 'server-only';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import bcrypt from 'bcrypt';
 import { domains, mailboxes } from '@/db/schema';
 import { getDb, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword, passwordMatches } from '@/lib/auth/password';
 import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -276,7 +275,7 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
   let newHash: string | null = null;
   if (data.password !== undefined) {
     assertPasswordPolicy(data.password, address);
-    if (!data.samePasswordAllowed && (await bcrypt.compare(data.password, before.passwordHash))) {
+    if (!data.samePasswordAllowed && (await passwordMatches(data.password, before.passwordHash))) {
       throw new ValidationError('password', `password: ${SAME_AS_CURRENT.message}`, [SAME_AS_CURRENT]);
     }
     newHash = await hashPassword(data.password);
@@ -331,11 +330,11 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
     conn.select({ ...patchColumns, sessionVersion: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).get();
   const before = load(db);
   if (!before) throw new NotFoundError('Mailbox not found');
-  if (change.reason === 'voluntary' && !(await bcrypt.compare(change.currentPassword ?? '', before.passwordHash))) {
+  if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', before.passwordHash))) {
     throw new ValidationError('currentPassword', 'Your current password is not correct.');
   }
   const problems = checkPasswordPolicy({ password: change.newPassword, email: before.email, minLength: env().PASSWORD_MIN_LENGTH });
-  if (problems.length === 0 && (await bcrypt.compare(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
+  if (problems.length === 0 && (await passwordMatches(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
   if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
   const hash = await hashPassword(change.newPassword);
   return db.transaction((tx) => {
