@@ -10,21 +10,23 @@ export const BCRYPT_MAX_BYTES = 72;
 /**
  * bcrypt runs on libuv's thread pool, which file reads, zlib and WebCrypto share. Without a cap, twenty
  * concurrent sign-ins would occupy every thread and stall unrelated page loads behind them; queued bcrypt
- * work waits here instead. Unknown and known accounts queue alike, so the wait reveals nothing.
+ * work waits here instead. Unknown and known accounts queue alike, so the wait reveals nothing. Also at most
+ * one core fewer than the machine has: bcrypt is pure CPU, and the event loop needs a core of its own.
  */
-// Also at most one core fewer than the machine has: bcrypt is pure CPU, and the event loop needs a core of its own.
 const slots = () => Math.max(1, Math.min(Math.floor(env().UV_THREADPOOL_SIZE / 2), os.availableParallelism() - 1));
 let inFlight = 0;
 const waiting: (() => void)[] = [];
 
 async function withBcryptSlot<T>(work: () => Promise<T>): Promise<T> {
+  // A finished job hands its slot straight to the next waiter, so the count never overshoots.
   if (inFlight >= slots()) await new Promise<void>((resolve) => waiting.push(resolve));
-  inFlight++;
+  else inFlight++;
   try {
     return await work();
   } finally {
-    inFlight--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else inFlight--;
   }
 }
 
