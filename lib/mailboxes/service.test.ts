@@ -115,6 +115,15 @@ describe('mailbox domain service', () => {
     expect(row(box.id)).toMatchObject({ reset: false, sv: sv + 1 });
   });
 
+  it('a change moves updated_at and leaves created_at alone', async () => {
+    const { domain, scope } = await makeAccount();
+    const box = await makeMailbox(domain);
+    await new Promise((r) => setTimeout(r, 20));
+    const { mailbox } = await updateMailbox(scope, box.email, { memo: 'moved' }, testContext);
+    expect(mailbox.createdAt.getTime()).toBe(box.createdAt.getTime());
+    expect(mailbox.updatedAt.getTime()).toBeGreaterThan(box.updatedAt.getTime());
+  });
+
   it('the operator scope reaches every account', async () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);
