@@ -48,6 +48,10 @@ describe('JSON-RPC endpoint', () => {
     expect(mixed.json).toEqual([{ jsonrpc: '2.0', result: 'Hello World!', id: 9 }]);
   });
 
+  it('accepts a body that starts with a byte-order mark', async () => {
+    expect((await post(`\uFEFF${JSON.stringify(call('hello.world'))}`)).json).toEqual({ jsonrpc: '2.0', result: 'Hello World!', id: 1 });
+  });
+
   it('refuses a body over 1 MiB with HTTP 413 and a JSON-RPC error', async () => {
     const big = JSON.stringify(call('hello.world', { pad: 'x'.repeat(MAX_BODY_BYTES) }));
     const response = await post(big);

@@ -37,7 +37,8 @@ async function readBody(request: Request): Promise<string | null> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // A leading byte-order mark (some Windows tools write one) is not JSON; drop it rather than fail.
+  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /**

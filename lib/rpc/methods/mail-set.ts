@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { updateMailbox } from '@/lib/mailboxes/service';
 import { emailSchema, mailboxPatchSchema } from '@/lib/mailboxes/schemas';
+import { mailboxSettingParams, mailboxSettings } from '../mailbox-params';
 import { changeContext, defineMethod, scopeOf } from '../method';
 
 const fields = mailboxPatchSchema.shape;
@@ -13,29 +14,10 @@ const fields = mailboxPatchSchema.shape;
  */
 export const mailSet = defineMethod({
   access: 'account',
-  params: z.object({
-    mail: emailSchema,
-    password: fields.password,
-    same_password_allowed: fields.samePasswordAllowed,
-    require_reset_password: fields.requireResetPassword,
-    allow_nets: fields.allowNets,
-    active: fields.active,
-    memo: fields.memo,
-  }),
+  params: z.object({ mail: emailSchema, password: fields.password, same_password_allowed: fields.samePasswordAllowed, ...mailboxSettingParams }),
   async handle(params, session, ctx) {
-    await updateMailbox(
-      scopeOf(session),
-      params.mail,
-      {
-        password: params.password,
-        samePasswordAllowed: params.same_password_allowed,
-        requireResetPassword: params.require_reset_password,
-        allowNets: params.allow_nets,
-        active: params.active,
-        memo: params.memo,
-      },
-      changeContext(session, ctx),
-    );
+    const patch = { password: params.password, samePasswordAllowed: params.same_password_allowed, ...mailboxSettings(params) };
+    await updateMailbox(scopeOf(session), params.mail, patch, changeContext(session, ctx));
     return true;
   },
 });
