@@ -32,6 +32,10 @@ const viewColumns = {
   updatedAt: mailboxes.updatedAt,
 };
 
+// Transactions that read and then write take the write lock up front: a deferred one fails at once with
+// SQLITE_BUSY(_SNAPSHOT) instead of waiting when another process (the CLI, a second server) wrote in between.
+const IMMEDIATE = { behavior: 'immediate' } as const;
+
 function scopeCondition(scope: Scope): SQL | undefined {
   return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
 }
@@ -165,7 +169,7 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
       mailboxEmail: data.email,
       detail: { allow_nets: data.allowNets ?? null, require_reset_password: data.requireResetPassword ?? false, active: data.active ?? true },
     });
-  });
+  }, IMMEDIATE);
   return getMailbox(scope, data.email);
 }
 
@@ -286,7 +290,7 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
     const row = load(tx);
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
     return applyPatch(tx, row, data, newHash, ctx);
-  });
+  }, IMMEDIATE);
   return { mailbox: getMailbox(scope, address), changes };
 }
 
@@ -309,7 +313,7 @@ export function deleteMailbox(scope: Scope, email: string, ctx: AuditContext): v
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
     tx.delete(mailboxes).where(eq(mailboxes.id, row.id)).run();
     recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });
-  });
+  }, IMMEDIATE);
 }
 
 export interface OwnPasswordChange {
@@ -349,5 +353,5 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
       .get();
     recordAudit(tx, ctx, { event: 'password_changed', accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email, detail: { reason: change.reason } });
     return { sessionVersion: updated.sessionVersion };
-  });
+  }, IMMEDIATE);
 }
