@@ -5,6 +5,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseAddress, parseAllowNets, describeErrors, type NetEntry } from './net/allowlist';
 
+// bcrypt, file reads, zlib and WebCrypto share libuv's thread pool, whose size is read once at first use:
+// server.ts imports this module first. lib/auth/password.ts keeps bcrypt to half of the pool.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+
 const integerFrom = (fallback: number, min: number, max: number) =>
   z
     .string()
@@ -79,6 +83,7 @@ const schema = z.object({
   MAIL_AUTH_WAIT_SECONDS: integerFrom(3, 0, 60),
   // Set by server.ts for this process only; see lib/net/request-address.ts.
   PORTCULLIS_GATE_TOKEN: z.string().optional(),
+  UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),
   // The CLI's non-interactive password input (keeps it out of `ps` and shell history).
   PORTCULLIS_PASSWORD: z.string().optional(),
 });

@@ -1,43 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { clearFailures, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT_ADDRESS, recordFailure, THROTTLE_WINDOW_MS, throttleStatus } from './throttle';
+import { clearFailures, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT_ADDRESS, recordFailure, throttleStatus, THROTTLE_WINDOW_MS } from './throttle';
 
-const now = Date.UTC(2030, 0, 1, 12);
-let n = 0;
-const fresh = () => ({ subject: `user${++n}@throttle.test`, address: `198.51.100.${n % 250}` });
+describe('sign-in throttling', () => {
+  const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-describe('throttle', () => {
-  it('limits one subject at one address after its limit, until the oldest failure leaves the window', () => {
-    const { subject, address } = fresh();
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS - 1; i++) recordFailure('test', subject, address, now + i * 1000);
-    expect(throttleStatus('test', subject, address, now + 60_000)).toEqual({ limited: false });
-    recordFailure('test', subject, address, now + 60_000);
-    expect(throttleStatus('test', subject, address, now + 60_000)).toEqual({ limited: true, retryAfterMinutes: 14 });
-    // Another address, another realm: not limited.
-    expect(throttleStatus('test', subject, '203.0.113.1', now + 60_000)).toEqual({ limited: false });
-    expect(throttleStatus('other', subject, address, now + 60_000)).toEqual({ limited: false });
-    expect(throttleStatus('test', subject, address, now + THROTTLE_WINDOW_MS + 1)).toEqual({ limited: false });
+  it('limits one subject at one address after 10 failures, then clears when the window passes', () => {
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS - 1; i++) recordFailure('t1', 'a@x.test', '192.0.2.1', t0 + i * 1000);
+    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + 10_000)).toEqual({ limited: false });
+    recordFailure('t1', 'a@x.test', '192.0.2.1', t0 + 10_000);
+    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + 11_000)).toEqual({ limited: true, retryAfterMinutes: 15 });
+    // Another address for the same subject, and the same address for another subject, are not affected.
+    expect(throttleStatus('t1', 'a@x.test', '192.0.2.2', t0 + 11_000)).toEqual({ limited: false });
+    expect(throttleStatus('t1', 'b@x.test', '192.0.2.1', t0 + 11_000)).toEqual({ limited: false });
+    // No permanent lockout: once the oldest failure leaves the window, attempts are allowed again.
+    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + THROTTLE_WINDOW_MS - 60_000)).toMatchObject({ limited: true, retryAfterMinutes: 1 });
+    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + THROTTLE_WINDOW_MS + 1)).toEqual({ limited: false });
   });
 
-  it('limits an address across subjects', () => {
-    const { address } = fresh();
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) recordFailure('spray', `victim${i}@throttle.test`, address, now);
-    expect(throttleStatus('spray', 'someone-else@throttle.test', address, now + 1000)).toEqual({ limited: true, retryAfterMinutes: 15 });
+  it('limits one address across many subjects after 50 failures', () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) recordFailure('t2', `user${i}@x.test`, '192.0.2.9', t0);
+    expect(throttleStatus('t2', 'fresh@x.test', '192.0.2.9', t0 + 1000).limited).toBe(true);
+    expect(throttleStatus('t2', 'fresh@x.test', '192.0.2.10', t0 + 1000).limited).toBe(false);
   });
 
-  it('clears the subject counter on success, not the address-wide one', () => {
-    const { subject, address } = fresh();
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('clear', subject, address, now);
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS - MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('clear', `other${i}@throttle.test`, address, now);
-    expect(throttleStatus('clear', subject, address, now).limited).toBe(true);
-    clearFailures('clear', subject, address);
-    // The address still has 50 failures in the window.
-    expect(throttleStatus('clear', subject, address, now).limited).toBe(true);
-    expect(throttleStatus('clear', subject, address, now + THROTTLE_WINDOW_MS)).toEqual({ limited: false });
+  it('a success clears the subject counter at that address only', () => {
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('t3', 'c@x.test', '192.0.2.3', Date.now());
+    expect(throttleStatus('t3', 'c@x.test', '192.0.2.3').limited).toBe(true);
+    clearFailures('t3', 'c@x.test', '192.0.2.3');
+    expect(throttleStatus('t3', 'c@x.test', '192.0.2.3').limited).toBe(false);
   });
 
-  it('counts an unknown address as one address', () => {
-    const { subject } = fresh();
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('unknown', subject, null, now);
-    expect(throttleStatus('unknown', subject, null, now).limited).toBe(true);
+  it('realms are separate', () => {
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('t4', 'd@x.test', '192.0.2.4', Date.now());
+    expect(throttleStatus('t4', 'd@x.test', '192.0.2.4').limited).toBe(true);
+    expect(throttleStatus('t5', 'd@x.test', '192.0.2.4').limited).toBe(false);
+  });
+
+  it('counts an unknown address as one address, and reports the later of two limits', () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) recordFailure('t6', `user${i}@x.test`, null, t0 + i);
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('t6', 'e@x.test', null, t0 + 5 * 60_000);
+    // Address window from t0, subject window from t0 + 5 min: refused until the later one clears.
+    expect(throttleStatus('t6', 'e@x.test', null, t0 + 6 * 60_000)).toEqual({ limited: true, retryAfterMinutes: 14 });
+    expect(throttleStatus('t6', 'other@x.test', null, t0 + 6 * 60_000)).toEqual({ limited: true, retryAfterMinutes: 9 });
   });
 });
