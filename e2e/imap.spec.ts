@@ -1,4 +1,5 @@
 import net from 'node:net';
+import path from 'node:path';
 import { mail, servers } from '../playwright.config';
 import { authHttp, nginxHeaders, verdict } from './support/auth-http';
 import { auditFor, cli, clientAt, createAccount, createMailbox, expect, mailboxRow, signIn, strongPassword, test, updateMailboxRow } from './support/fixtures';
@@ -23,6 +24,7 @@ test.beforeAll(async () => {
     ports: { imap: mail.proxyImapPort, imaps: mail.backendImapPort + 1, backend: mail.backendImapPort },
     authUrl: `http://127.0.0.1:${servers.proxied.port}`,
     secret: mail.secret,
+    lockFile: path.join(mail.runDir, 'mail-servers.lock'),
   });
 });
 

@@ -90,92 +90,139 @@ async function waitForPorts(ports: number[], children: ChildProcess[], logs: () 
   }
 }
 
-/** Starts Dovecot and nginx; the caller must call stop() (it kills both process groups). */
-export async function startMailServers(options: { ports: MailServerPorts; authUrl: string; secret: string }): Promise<MailServers> {
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The ports are fixed, so only one set of servers may run at a time: when Playwright runs two copies of a
+ * spec at once (--repeat-each, a retry in a fresh worker), the second waits for the first to stop. A lock
+ * left by a process that died is taken over.
+ */
+async function acquireLock(file: string, timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      let held = true;
+      return () => {
+        if (held) fs.rmSync(file, { force: true });
+        held = false;
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(file, 'utf8'));
+      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`the mail servers are still in use by process ${holder} (${file})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/**
+ * Starts Dovecot and nginx; the caller must call stop() (it kills both process groups). `lockFile` makes
+ * concurrent callers in other processes wait their turn.
+ */
+export async function startMailServers(options: { ports: MailServerPorts; authUrl: string; secret: string; lockFile: string }): Promise<MailServers> {
   requireTool(NGINX_MAIL_MODULE, 'apt-get install -y libnginx-mod-mail');
   const nginx = which('nginx');
   const dovecot = which('dovecot');
+  const release = await acquireLock(options.lockFile, 45_000);
+  try {
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-mail-'));
-  // mkdtemp makes the folder 0700; Dovecot works on the mail folders as `nobody` and must traverse it.
-  fs.chmodSync(dir, 0o755);
-  for (const sub of ['nginx', 'dovecot-base', 'dovecot-state', 'mail']) fs.mkdirSync(path.join(dir, sub), { mode: 0o755 });
-  const nobody = Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim());
-  const nogroup = Number(spawnSync('getent', ['group', 'nogroup'], { encoding: 'utf8' }).stdout.split(':')[2]);
-  fs.chownSync(path.join(dir, 'mail'), nobody, nogroup);
-  const tls = selfSignedCertificate(dir);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-mail-'));
+    // mkdtemp makes the folder 0700; Dovecot works on the mail folders as `nobody` and must traverse it.
+    fs.chmodSync(dir, 0o755);
+    for (const sub of ['nginx', 'dovecot-base', 'dovecot-state', 'mail']) fs.mkdirSync(path.join(dir, sub), { mode: 0o755 });
+    const nobody = Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim());
+    const nogroup = Number(spawnSync('getent', ['group', 'nogroup'], { encoding: 'utf8' }).stdout.split(':')[2]);
+    fs.chownSync(path.join(dir, 'mail'), nobody, nogroup);
+    const tls = selfSignedCertificate(dir);
 
-  fs.writeFileSync(
-    path.join(dir, 'dovecot.conf'),
-    render('dovecot/dovecot.conf', {
-      BASE_DIR: path.join(dir, 'dovecot-base'),
-      STATE_DIR: path.join(dir, 'dovecot-state'),
-      LOG_PATH: '/dev/stderr',
-      PROXY_NETWORK: `${PROXY_ADDRESS}/32`,
-      LISTEN_ADDRESS: PROXY_ADDRESS,
-      LISTEN_PORT: String(options.ports.backend),
-      MAIL_USER: 'nobody',
-      MAIL_GROUP: 'nogroup',
-      MAIL_HOME: path.join(dir, 'mail'),
-    }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'mail.conf'),
-    render('nginx/mail.conf', {
-      SERVER_NAME: 'localhost',
-      PORTCULLIS_URL: options.authUrl,
-      MAIL_AUTH_SECRET: options.secret,
-      TLS_CERTIFICATE: tls.cert,
-      TLS_CERTIFICATE_KEY: tls.key,
-      IMAP_LISTEN: `127.0.0.1:${options.ports.imap}`,
-      IMAPS_LISTEN: `127.0.0.1:${options.ports.imaps}`,
-    }),
-  );
-  // The main context a distribution's nginx.conf would provide, kept inside the temp folder.
-  fs.writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    [
-      `load_module ${NGINX_MAIL_MODULE};`,
-      'daemon off;',
-      'worker_processes 1;',
-      'user nobody nogroup;',
-      `pid ${path.join(dir, 'nginx', 'nginx.pid')};`,
-      `error_log ${path.join(dir, 'nginx', 'error.log')} info;`,
-      'events { worker_connections 256; }',
-      `include ${path.join(dir, 'mail.conf')};`,
-      '',
-    ].join('\n'),
-  );
+    fs.writeFileSync(
+      path.join(dir, 'dovecot.conf'),
+      render('dovecot/dovecot.conf', {
+        BASE_DIR: path.join(dir, 'dovecot-base'),
+        STATE_DIR: path.join(dir, 'dovecot-state'),
+        LOG_PATH: '/dev/stderr',
+        PROXY_NETWORK: `${PROXY_ADDRESS}/32`,
+        LISTEN_ADDRESS: PROXY_ADDRESS,
+        LISTEN_PORT: String(options.ports.backend),
+        MAIL_USER: 'nobody',
+        MAIL_GROUP: 'nogroup',
+        MAIL_HOME: path.join(dir, 'mail'),
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'mail.conf'),
+      render('nginx/mail.conf', {
+        SERVER_NAME: 'localhost',
+        PORTCULLIS_URL: options.authUrl,
+        MAIL_AUTH_SECRET: options.secret,
+        TLS_CERTIFICATE: tls.cert,
+        TLS_CERTIFICATE_KEY: tls.key,
+        IMAP_LISTEN: `127.0.0.1:${options.ports.imap}`,
+        IMAPS_LISTEN: `127.0.0.1:${options.ports.imaps}`,
+      }),
+    );
+    // The main context a distribution's nginx.conf would provide, kept inside the temp folder.
+    fs.writeFileSync(
+      path.join(dir, 'nginx.conf'),
+      [
+        `load_module ${NGINX_MAIL_MODULE};`,
+        'daemon off;',
+        'worker_processes 1;',
+        'user nobody nogroup;',
+        `pid ${path.join(dir, 'nginx', 'nginx.pid')};`,
+        `error_log ${path.join(dir, 'nginx', 'error.log')} info;`,
+        'events { worker_connections 256; }',
+        `include ${path.join(dir, 'mail.conf')};`,
+        '',
+      ].join('\n'),
+    );
 
-  const dovecotLog = path.join(dir, 'dovecot.log');
-  const nginxLog = path.join(dir, 'nginx', 'error.log');
-  const logs = () =>
-    [dovecotLog, nginxLog, path.join(dir, 'nginx.out')]
-      .filter((f) => fs.existsSync(f))
-      .map((f) => `--- ${f}\n${fs.readFileSync(f, 'utf8')}`)
-      .join('\n');
+    const dovecotLog = path.join(dir, 'dovecot.log');
+    const nginxLog = path.join(dir, 'nginx', 'error.log');
+    const logs = () =>
+      [dovecotLog, nginxLog, path.join(dir, 'nginx.out')]
+        .filter((f) => fs.existsSync(f))
+        .map((f) => `--- ${f}\n${fs.readFileSync(f, 'utf8')}`)
+        .join('\n');
 
-  const children = [
-    start(dovecot, ['-F', '-c', path.join(dir, 'dovecot.conf')], dovecotLog),
-    start(nginx, ['-c', path.join(dir, 'nginx.conf'), '-p', path.join(dir, 'nginx')], path.join(dir, 'nginx.out')),
-  ];
-  const stop = () => {
-    for (const child of children) {
-      if (child.pid !== undefined && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
+    const children = [
+      start(dovecot, ['-F', '-c', path.join(dir, 'dovecot.conf')], dovecotLog),
+      start(nginx, ['-c', path.join(dir, 'nginx.conf'), '-p', path.join(dir, 'nginx')], path.join(dir, 'nginx.out')),
+    ];
+    const stop = () => {
+      for (const child of children) {
+        if (child.pid !== undefined && child.exitCode === null) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
         }
       }
+      fs.rmSync(dir, { recursive: true, force: true });
+      release();
+    };
+    try {
+      await waitForPorts([options.ports.backend, options.ports.imap, options.ports.imaps], children, logs);
+    } catch (error) {
+      stop();
+      throw error;
     }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForPorts([options.ports.backend, options.ports.imap, options.ports.imaps], children, logs);
+    return { ports: options.ports, certificate: fs.readFileSync(tls.cert, 'utf8'), logs, stop };
   } catch (error) {
-    stop();
+    release();
     throw error;
   }
-  return { ports: options.ports, certificate: fs.readFileSync(tls.cert, 'utf8'), logs, stop };
 }
