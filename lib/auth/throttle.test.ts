@@ -35,4 +35,12 @@ describe('sign-in throttling', () => {
     expect(throttleStatus('t4', 'd@x.test', '192.0.2.4').limited).toBe(true);
     expect(throttleStatus('t5', 'd@x.test', '192.0.2.4').limited).toBe(false);
   });
+
+  it('counts an unknown address as one address, and reports the later of two limits', () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) recordFailure('t6', `user${i}@x.test`, null, t0 + i);
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('t6', 'e@x.test', null, t0 + 5 * 60_000);
+    // Address window from t0, subject window from t0 + 5 min: refused until the later one clears.
+    expect(throttleStatus('t6', 'e@x.test', null, t0 + 6 * 60_000)).toEqual({ limited: true, retryAfterMinutes: 14 });
+    expect(throttleStatus('t6', 'other@x.test', null, t0 + 6 * 60_000)).toEqual({ limited: true, retryAfterMinutes: 9 });
+  });
 });
