@@ -46,6 +46,11 @@ describe('password policy', () => {
     expect(rules('aaaaaaaaaaaaaaaa')).toEqual(['too_weak']);
   });
 
+  it('refuses control characters, which mail clients cannot send', () => {
+    expect(rules('Violet-Harbor\tLantern-93')).toEqual(['control_characters']);
+    expect(rules('Violet-Harbor\u007fLantern-93')).toEqual(['control_characters']);
+  });
+
   it('reports every failing static rule at once', () => {
     expect(rules('bob', 'bob@example.com')).toEqual(['min_length', 'contains_local_part']);
   });
