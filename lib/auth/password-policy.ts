@@ -52,7 +52,6 @@ export function checkPasswordPolicy({ password, email, minLength }: PasswordPoli
   }
   // Mail clients cannot send these reliably (nginx's auth_http even fails on DEL), so such a password would
   // work on the web and nowhere else.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(password)) {
     problems.push({ rule: 'control_characters', message: 'Do not use control characters such as tabs or line breaks.' });
   }
