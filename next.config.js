@@ -5,6 +5,12 @@ const nextConfig = {
   // The app is served by server.ts; it must not advertise its framework.
   poweredByHeader: false,
   reactStrictMode: true,
+  // POST /v1/ (the JSON-RPC API) must be answered, not redirected: many clients do not follow a redirect on
+  // POST. Next's own trailing-slash redirect is switched off and the rule below restores it for every other path.
+  skipTrailingSlashRedirect: true,
+  async redirects() {
+    return [{ source: '/:path((?!v1/?$|api/v1/?$).+)/', destination: '/:path', permanent: true }];
+  },
   // Tests and CI run their own typecheck and lint steps; a build must not repeat them.
   typescript: { ignoreBuildErrors: true },
   experimental: {

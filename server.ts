@@ -4,6 +4,8 @@
  * hands Next.js the decision in headers no client can set. `next start` keeps a client-sent
  * X-Forwarded-For, so it must not be used to serve Portcullis.
  */
+// lib/env goes first: it sizes libuv's thread pool, which must happen before anything uses the pool.
+import { authSecretFile, env } from './lib/env';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,7 +14,6 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import next from 'next';
 import { migrateDatabase, openDatabase } from './db/migrate';
-import { authSecretFile, env } from './lib/env';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideClientAddress } from './lib/net/client-address';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';

@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
-const createdAt = () => timestamp('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`);
+const now = sql`(unixepoch('subsec') * 1000)`;
+const createdAt = () => timestamp('created_at').notNull().default(now);
+const updatedAt = () => timestamp('updated_at').notNull().default(now);
 
 /** A business customer. Owns domains and admins; every admin query is scoped to one account. */
 export const accounts = sqliteTable('accounts', {
@@ -37,7 +39,7 @@ export const admins = sqliteTable(
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: text('last_login_ip'),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [index('admins_account_idx').on(t.accountId)],
 );
@@ -66,7 +68,7 @@ export const mailboxes = sqliteTable(
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: text('last_login_ip'),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('mailboxes_email_idx').on(t.email),

@@ -1,4 +1,4 @@
-import { createAccount, createMailbox, expect, formAlert, signIn, SIGN_IN_FAILED, test } from './support/fixtures';
+import { createAccount, createMailbox, expect, formAlert, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
 import { servers } from '../playwright.config';
 
 /** The "direct" server runs the default configuration: no trusted proxies, listening on `::`. */
@@ -44,9 +44,7 @@ test.describe('client address without trusted proxies', () => {
       const page = await context.newPage();
       await signIn(page, box.email, box.password);
       await expect(page).toHaveURL(/\/mail$/);
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      // Navigating on before the sign-out answered would race it (the old cookie would still be sent).
-      await expect(page).toHaveURL(/\/login$/);
+      await signOut(page);
       await signIn(page, other.email, other.password);
       await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
       await context.close();

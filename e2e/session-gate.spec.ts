@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { messages } from '../db/schema';
 import { servers } from '../playwright.config';
-import { auditFor, cli, clientAt, dbOf, createAccount, createMailbox, expect, mailboxRow, signIn, test, updateMailboxRow } from './support/fixtures';
+import { auditFor, cli, clientAt, dbOf, createAccount, createMailbox, expect, mailboxRow, signIn, test, updateMailboxRow, signOut } from './support/fixtures';
 
 test.describe('every request of an open session is checked again', () => {
   test('changing the list with the CLI cuts off an open session from an excluded address at its next request', async ({ browser }) => {
@@ -112,7 +112,7 @@ test.describe('every request of an open session is checked again', () => {
     const context = await clientAt(browser, '198.51.100.16');
     const page = await context.newPage();
     await signIn(page, mailbox.email, mailbox.password);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOut(page);
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/mail');
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fmail$/);

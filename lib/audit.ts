@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, type Db, type Tx } from '@/db';
 
@@ -19,25 +19,54 @@ export interface AuditRecord {
   detail?: Record<string, unknown>;
 }
 
-/** Appends one audit row; call it inside the transaction of the change it records. */
-export function recordAudit(db: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
-  db.insert(auditEvents)
+// Every sign-in appends a row (mail clients reconnect all day): the insert is prepared once per connection
+// instead of being built and compiled each time.
+const inserts = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
+function prepareInsert(db: Db) {
+  const p = <N extends string>(name: N) => sql.placeholder(name);
+  return db
+    .insert(auditEvents)
     .values({
-      at: new Date(),
-      accountId: record.accountId ?? null,
-      actorKind: ctx.actor.kind,
-      actorId: ctx.actor.id ?? null,
-      actorEmail: ctx.actor.email ?? null,
-      mailboxId: record.mailboxId ?? null,
-      mailboxEmail: record.mailboxEmail ?? null,
-      event: record.event,
-      clientIp: ctx.clientIp ?? null,
-      // Browsers send long strings; the trail needs enough to recognise a client, not an unbounded blob.
-      userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 300) : null,
-      protocol: ctx.protocol ?? null,
-      detail: record.detail ?? null,
+      at: p('at'),
+      accountId: p('accountId'),
+      actorKind: p('actorKind'),
+      actorId: p('actorId'),
+      actorEmail: p('actorEmail'),
+      mailboxId: p('mailboxId'),
+      mailboxEmail: p('mailboxEmail'),
+      event: p('event'),
+      clientIp: p('clientIp'),
+      userAgent: p('userAgent'),
+      protocol: p('protocol'),
+      detail: p('detail'),
     })
-    .run();
+    .prepare();
+}
+
+/**
+ * Appends one audit row; call it inside the transaction of the change it records. A transaction runs on
+ * the process's one connection (better-sqlite3 is synchronous), so the statement prepared on that
+ * connection takes part in it.
+ */
+export function recordAudit(db: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
+  const connection = '$client' in db ? db : getDb();
+  let insert = inserts.get(connection);
+  if (!insert) inserts.set(connection, (insert = prepareInsert(connection)));
+  insert.run({
+    at: new Date(),
+    accountId: record.accountId ?? null,
+    actorKind: ctx.actor.kind,
+    actorId: ctx.actor.id ?? null,
+    actorEmail: ctx.actor.email ?? null,
+    mailboxId: record.mailboxId ?? null,
+    mailboxEmail: record.mailboxEmail ?? null,
+    event: record.event,
+    clientIp: ctx.clientIp ?? null,
+    // Browsers send long strings; the trail needs enough to recognise a client, not an unbounded blob.
+    userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 300) : null,
+    protocol: ctx.protocol ?? null,
+    detail: record.detail ?? null,
+  });
 }
 
 export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;

@@ -3,7 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseAllowNets, describeErrors, type NetEntry } from './net/allowlist';
+import { parseAddress, parseAllowNets, describeErrors, type NetEntry } from './net/allowlist';
+
+// bcrypt, file reads, zlib and WebCrypto share libuv's thread pool, whose size is read once at first use:
+// server.ts imports this module first. lib/auth/password.ts keeps bcrypt to half of the pool.
+process.env.UV_THREADPOOL_SIZE ??= '8';
 
 const integerFrom = (fallback: number, min: number, max: number) =>
   z
@@ -19,6 +23,31 @@ const integerFrom = (fallback: number, min: number, max: number) =>
       return Number(v);
     })
     .pipe(z.number().int().min(min).max(max));
+
+/** Where nginx's mail proxy sends a client that Portcullis let in (Auth-Server and Auth-Port). */
+export interface MailBackend {
+  host: string;
+  port: number;
+}
+
+/** IP:PORT (IPv6 in brackets): nginx wants an address in Auth-Server, not a host name. Empty = unset. */
+const mailBackend = (fallback?: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): MailBackend | undefined => {
+      const text = v || fallback;
+      if (!text) return undefined;
+      const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+      const host = match?.[1] ?? match?.[2];
+      const port = Number(match?.[3]);
+      if (!match || !parseAddress(host) || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be IP:PORT, e.g. 127.0.0.1:143 or [2001:db8::1]:143, got "${text}"` });
+        return z.NEVER;
+      }
+      return { host: host!, port };
+    });
 
 const schema = z.object({
   PORT: integerFrom(3000, 1, 65535),
@@ -47,14 +76,14 @@ const schema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
-  IMAP_BACKEND: z
-    .string()
-    .trim()
-    .default('127.0.0.1:143')
-    .refine((v) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/.test(v), 'must be IP:PORT, e.g. 127.0.0.1:143'),
+  IMAP_BACKEND: mailBackend('127.0.0.1:143'),
+  // Optional: nginx's mail proxy may also serve POP3 and SMTP AUTH; without a backend those are refused.
+  POP3_BACKEND: mailBackend(),
+  SMTP_BACKEND: mailBackend(),
   MAIL_AUTH_WAIT_SECONDS: integerFrom(3, 0, 60),
   // Set by server.ts for this process only; see lib/net/request-address.ts.
   PORTCULLIS_GATE_TOKEN: z.string().optional(),
+  UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),
   // The CLI's non-interactive password input (keeps it out of `ps` and shell history).
   PORTCULLIS_PASSWORD: z.string().optional(),
 });

@@ -139,11 +139,21 @@ export async function clientAt(browser: Browser, address: string, options: { jav
   return browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': address }, ...options });
 }
 
+/** Submits a form's button and waits until the server action has answered (and its redirect, if any, is done). */
+export async function submitAction(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), button.click()]);
+  const redirect = response.headers()['x-action-redirect'];
+  if (redirect) {
+    const target = redirect.split(';')[0]!;
+    await page.waitForURL((url) => url.pathname + url.search === target || url.pathname === target.split('?')[0]);
+  }
+}
+
 export async function signIn(page: Page, email: string, password: string, path = '/login'): Promise<void> {
   await page.goto(path);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitAction(page, page.getByRole('button', { name: 'Sign in' }));
 }
 
 export { test, expect };
@@ -151,4 +161,9 @@ export { test, expect };
 /** The sign-in form's error (Next adds its own empty role=alert route announcer to every page). */
 export function formAlert(page: Page) {
   return page.locator('main [role="alert"]');
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await submitAction(page, page.getByRole('button', { name: 'Sign out' }));
+  await page.waitForURL((url) => url.pathname === '/login');
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
@@ -22,7 +22,9 @@ export interface GateMailbox {
 export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed';
 export type GateVerdict = { ok: true; mailbox: GateMailbox } | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
 
-function loadGateMailbox(id: number) {
+// Prepared once: this runs on every request (twice: proxy and data-access layer), so it skips query building.
+let gateStatement: ReturnType<typeof prepareGateStatement> | undefined;
+function prepareGateStatement() {
   return getDb()
     .select({
       id: mailboxes.id,
@@ -34,8 +36,13 @@ function loadGateMailbox(id: number) {
       active: mailboxes.active,
     })
     .from(mailboxes)
-    .where(eq(mailboxes.id, id))
-    .get();
+    .where(eq(mailboxes.id, sql.placeholder('id')))
+    .prepare();
+}
+
+function loadGateMailbox(id: number) {
+  gateStatement ??= prepareGateStatement();
+  return gateStatement.get({ id });
 }
 
 /**

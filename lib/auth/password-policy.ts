@@ -9,7 +9,7 @@ export const MIN_STRENGTH_SCORE = 3;
 /** Shorter local parts ("a@", "js@") would forbid half the alphabet; the rule only applies from 3 characters. */
 const MIN_LOCAL_PART_CHECKED = 3;
 
-export type PasswordRule = 'min_length' | 'max_bytes' | 'same_as_current' | 'contains_local_part' | 'too_weak';
+export type PasswordRule = 'min_length' | 'max_bytes' | 'control_characters' | 'same_as_current' | 'contains_local_part' | 'too_weak';
 
 export interface PasswordProblem {
   rule: PasswordRule;
@@ -49,6 +49,11 @@ export function checkPasswordPolicy({ password, email, minLength }: PasswordPoli
       rule: 'max_bytes',
       message: `Use at most ${PASSWORD_MAX_BYTES} bytes (the limit of the bcrypt hashing we use; letters with accents and emoji take 2 to 4 bytes each).`,
     });
+  }
+  // Mail clients cannot send these reliably (nginx's auth_http even fails on DEL), so such a password would
+  // work on the web and nowhere else.
+  if (/[\u0000-\u001f\u007f]/.test(password)) {
+    problems.push({ rule: 'control_characters', message: 'Do not use control characters such as tabs or line breaks.' });
   }
   const [localPart = '', domain = ''] = email.toLowerCase().split('@');
   if (localPart.length >= MIN_LOCAL_PART_CHECKED && password.toLowerCase().includes(localPart)) {

@@ -42,16 +42,37 @@ export function encodeSession(claims: SessionClaims): Promise<string> {
   });
 }
 
-/** Decodes and validates a session token; anything malformed, expired or of the wrong kind is null. */
-export async function decodeSession(token: string | undefined, kind: SessionKind): Promise<SessionClaims | null> {
-  if (!token) return null;
+/**
+ * Decrypting a token (HKDF key derivation + AES-GCM) costs more than the whole database check, and every
+ * request decodes the same token twice (proxy and data-access layer). A decoded token is pure data, so the
+ * result is memoised by the exact token string until its own expiry; the per-request state checks (session
+ * version, active, allowlist) are never cached.
+ */
+const decoded = new Map<string, { claims: SessionClaims | null; expiresAt: number }>();
+const MAX_DECODED = 10_000;
+
+async function decodeUncached(token: string): Promise<{ claims: SessionClaims | null; expiresAt: number }> {
   try {
     const payload = await decode({ token, secret: authSecret() });
-    if (!payload || payload.kind !== kind) return null;
-    const { uid, sv } = payload as { uid?: unknown; sv?: unknown };
-    if (typeof uid !== 'number' || typeof sv !== 'number') return null;
-    return { kind, uid, sv };
+    const { uid, sv, kind, exp } = (payload ?? {}) as { uid?: unknown; sv?: unknown; kind?: unknown; exp?: unknown };
+    if (typeof uid !== 'number' || typeof sv !== 'number' || (kind !== 'mailbox' && kind !== 'admin') || typeof exp !== 'number') {
+      return { claims: null, expiresAt: Date.now() + 60_000 };
+    }
+    return { claims: { kind, uid, sv }, expiresAt: exp * 1000 };
   } catch {
-    return null;
+    return { claims: null, expiresAt: Date.now() + 60_000 };
   }
+}
+
+/** Decodes and validates a session token; anything malformed, expired or of the wrong kind is null. */
+export async function decodeSession(token: string | undefined, kind: SessionKind): Promise<SessionClaims | null> {
+  if (!token || token.length > 8192) return null;
+  let entry = decoded.get(token);
+  if (!entry || entry.expiresAt <= Date.now()) {
+    entry = await decodeUncached(token);
+    if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value!);
+    decoded.set(token, entry);
+  }
+  if (entry.expiresAt <= Date.now() || entry.claims?.kind !== kind) return null;
+  return entry.claims;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, type Db } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed } from './gate';
 import { verifyPassword } from './password';
@@ -35,12 +35,48 @@ export interface SignInInput {
   allowPendingReset: boolean;
   /**
    * Replaces the bcrypt comparison (the mail-auth endpoint's short-lived verification cache). The caller
-   * receives the row's hash and must not return true unless the password matches it.
+   * receives the row's hash and must not return true unless the password matches it; `active` and
+   * `allowNets` let it pay the full comparison where the sign-in will be refused anyway, so that a refusal
+   * takes as long as a wrong password.
    */
-  verify?: (mailbox: { id: number; passwordHash: string; updatedAt: Date }, password: string) => Promise<boolean>;
+  verify?: (mailbox: { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNets: string | null }, password: string) => Promise<boolean>;
 }
 
 const REALM = 'mailbox';
+
+// Run on every mailbox sign-in (mail clients reconnect all day): prepared once per connection, they skip
+// drizzle's query building and SQLite's statement compilation. better-sqlite3 has one connection, so a
+// prepared statement runs inside whatever transaction is open on it.
+const statements = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+function prepareStatements(db: Db) {
+  return {
+    mailboxByEmail: db
+      .select({
+        id: mailboxes.id,
+        email: mailboxes.email,
+        accountId: mailboxes.accountId,
+        passwordHash: mailboxes.passwordHash,
+        active: mailboxes.active,
+        allowNets: mailboxes.allowNets,
+        requireResetPassword: mailboxes.requireResetPassword,
+        sessionVersion: mailboxes.sessionVersion,
+        updatedAt: mailboxes.updatedAt,
+      })
+      .from(mailboxes)
+      .where(eq(mailboxes.email, sql.placeholder('email')))
+      .prepare(),
+    recordLogin: db
+      .update(mailboxes)
+      .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
+      .where(eq(mailboxes.id, sql.placeholder('id')))
+      .prepare(),
+  };
+}
+function prepared(db: Db) {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepareStatements(db)));
+  return s;
+}
 
 /** Normalises a typed address the way mailboxes are stored. */
 export function normaliseEmail(email: string): string {
@@ -62,21 +98,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
   }
 
-  const row = db
-    .select({
-      id: mailboxes.id,
-      email: mailboxes.email,
-      accountId: mailboxes.accountId,
-      passwordHash: mailboxes.passwordHash,
-      active: mailboxes.active,
-      allowNets: mailboxes.allowNets,
-      requireResetPassword: mailboxes.requireResetPassword,
-      sessionVersion: mailboxes.sessionVersion,
-      updatedAt: mailboxes.updatedAt,
-    })
-    .from(mailboxes)
-    .where(eq(mailboxes.email, email))
-    .get();
+  const row = prepared(db).mailboxByEmail.get({ email });
 
   const passwordOk =
     row && input.verify ? await input.verify(row, input.password) : await verifyPassword(input.password, row?.passwordHash);
@@ -107,7 +129,8 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   clearFailures(REALM, email, address);
   db.transaction((tx) => {
-    tx.update(mailboxes).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(mailboxes.id, row.id)).run();
+    // Bound as is: timestamps are stored as milliseconds.
+    prepared(db).recordLogin.run({ id: row.id, at: Date.now(), ip: address });
     recordAudit(tx, input.context, {
       ...audit,
       event: 'login_succeeded',

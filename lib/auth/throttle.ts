@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, count, eq, gt, lt, min } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
 import { signInFailures } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, type Db } from '@/db';
 
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
 /** Failures per (subject, address): stops guessing one password without locking the owner out elsewhere. */
@@ -14,13 +14,25 @@ export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMin
 const addressKey = (realm: string, address: string | null) => `${realm}|addr|${address ?? 'unknown'}`;
 const subjectKey = (realm: string, subject: string, address: string | null) => `${realm}|subj|${subject}|${address ?? 'unknown'}`;
 
-function windowState(key: string, now: number): { failures: number; oldest: number | null } {
-  const row = getDb()
-    .select({ failures: count(), oldest: min(signInFailures.at) })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.key, key), gt(signInFailures.at, new Date(now - THROTTLE_WINDOW_MS))))
-    .get();
-  return { failures: row?.failures ?? 0, oldest: row?.oldest ? row.oldest.getTime() : null };
+// Every sign-in runs these (mail clients reconnect all day): prepared once per connection, they skip
+// drizzle's query building and SQLite's statement compilation on each attempt.
+const statements = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+function prepareStatements(db: Db) {
+  return {
+    windows: db
+      .select({ key: signInFailures.key, failures: count(), oldest: min(signInFailures.at) })
+      .from(signInFailures)
+      .where(and(inArray(signInFailures.key, [sql.placeholder('subject'), sql.placeholder('address')]), gt(signInFailures.at, sql.placeholder('since'))))
+      .groupBy(signInFailures.key)
+      .prepare(),
+    clear: db.delete(signInFailures).where(eq(signInFailures.key, sql.placeholder('key'))).prepare(),
+  };
+}
+function prepared() {
+  const db = getDb();
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepareStatements(db)));
+  return s;
 }
 
 /**
@@ -28,14 +40,16 @@ function windowState(key: string, now: number): { failures: number; oldest: numb
  * permanent lockout: the oldest failure leaves the window and the next attempt is allowed.
  */
 export function throttleStatus(realm: string, subject: string, address: string | null, now = Date.now()): ThrottleStatus {
-  const checks: [string, number][] = [
+  const limits = new Map([
     [subjectKey(realm, subject, address), MAX_FAILURES_PER_SUBJECT_ADDRESS],
     [addressKey(realm, address), MAX_FAILURES_PER_ADDRESS],
-  ];
+  ]);
+  const [subjectWindow, addressWindow] = limits.keys();
+  // Timestamps are stored as milliseconds; a placeholder is bound as is.
+  const windows = prepared().windows.all({ subject: subjectWindow, address: addressWindow, since: now - THROTTLE_WINDOW_MS });
   let retryAt = 0;
-  for (const [key, limit] of checks) {
-    const { failures, oldest } = windowState(key, now);
-    if (failures >= limit && oldest !== null) retryAt = Math.max(retryAt, oldest + THROTTLE_WINDOW_MS);
+  for (const { key, failures, oldest } of windows) {
+    if (failures >= limits.get(key)! && oldest) retryAt = Math.max(retryAt, oldest.getTime() + THROTTLE_WINDOW_MS);
   }
   if (retryAt <= now) return { limited: false };
   return { limited: true, retryAfterMinutes: Math.max(1, Math.ceil((retryAt - now) / 60_000)) };
@@ -56,5 +70,5 @@ export function recordFailure(realm: string, subject: string, address: string | 
 
 /** A successful sign-in clears the subject's counter at that address (not the address-wide one). */
 export function clearFailures(realm: string, subject: string, address: string | null): void {
-  getDb().delete(signInFailures).where(eq(signInFailures.key, subjectKey(realm, subject, address))).run();
+  prepared().clear.run({ key: subjectKey(realm, subject, address) });
 }

@@ -31,14 +31,14 @@ export const allowNetsSchema = z.union([z.string(), z.null()], { error: 'must be
 
 export const memoSchema = z.string({ error: 'must be a string' }).max(2000, 'must be at most 2,000 characters');
 const passwordSchema = z.string({ error: 'must be a string' }).min(1, 'is required');
-const flag = (name: string) => z.boolean({ error: `${name} must be true or false` });
+const flag = () => z.boolean({ error: 'must be true or false' });
 
 export const mailboxCreateSchema = z.object({
   email: emailSchema,
   password: passwordSchema,
   allowNets: allowNetsSchema.optional(),
-  requireResetPassword: flag('require_reset_password').optional(),
-  active: flag('active').optional(),
+  requireResetPassword: flag().optional(),
+  active: flag().optional(),
   memo: memoSchema.optional(),
 });
 export type MailboxCreateInput = z.input<typeof mailboxCreateSchema>;
@@ -46,10 +46,10 @@ export type MailboxCreateInput = z.input<typeof mailboxCreateSchema>;
 /** Only the fields present change. */
 export const mailboxPatchSchema = z.object({
   password: passwordSchema.optional(),
-  samePasswordAllowed: flag('same_password_allowed').optional(),
+  samePasswordAllowed: flag().optional(),
   allowNets: allowNetsSchema.optional(),
-  requireResetPassword: flag('require_reset_password').optional(),
-  active: flag('active').optional(),
+  requireResetPassword: flag().optional(),
+  active: flag().optional(),
   memo: memoSchema.optional(),
 });
 export type MailboxPatchInput = z.input<typeof mailboxPatchSchema>;

@@ -1,10 +1,9 @@
 import 'server-only';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import bcrypt from 'bcrypt';
 import { domains, mailboxes } from '@/db/schema';
 import { getDb, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword, passwordMatches } from '@/lib/auth/password';
 import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -32,6 +31,10 @@ const viewColumns = {
   createdAt: mailboxes.createdAt,
   updatedAt: mailboxes.updatedAt,
 };
+
+// Transactions that read and then write take the write lock up front: a deferred one fails at once with
+// SQLITE_BUSY(_SNAPSHOT) instead of waiting when another process (the CLI, a second server) wrote in between.
+const IMMEDIATE = { behavior: 'immediate' } as const;
 
 function scopeCondition(scope: Scope): SQL | undefined {
   return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
@@ -166,7 +169,7 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
       mailboxEmail: data.email,
       detail: { allow_nets: data.allowNets ?? null, require_reset_password: data.requireResetPassword ?? false, active: data.active ?? true },
     });
-  });
+  }, IMMEDIATE);
   return getMailbox(scope, data.email);
 }
 
@@ -276,7 +279,7 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
   let newHash: string | null = null;
   if (data.password !== undefined) {
     assertPasswordPolicy(data.password, address);
-    if (!data.samePasswordAllowed && (await bcrypt.compare(data.password, before.passwordHash))) {
+    if (!data.samePasswordAllowed && (await passwordMatches(data.password, before.passwordHash))) {
       throw new ValidationError('password', `password: ${SAME_AS_CURRENT.message}`, [SAME_AS_CURRENT]);
     }
     newHash = await hashPassword(data.password);
@@ -287,7 +290,7 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
     const row = load(tx);
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
     return applyPatch(tx, row, data, newHash, ctx);
-  });
+  }, IMMEDIATE);
   return { mailbox: getMailbox(scope, address), changes };
 }
 
@@ -310,7 +313,7 @@ export function deleteMailbox(scope: Scope, email: string, ctx: AuditContext): v
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
     tx.delete(mailboxes).where(eq(mailboxes.id, row.id)).run();
     recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });
-  });
+  }, IMMEDIATE);
 }
 
 export interface OwnPasswordChange {
@@ -331,11 +334,11 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
     conn.select({ ...patchColumns, sessionVersion: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).get();
   const before = load(db);
   if (!before) throw new NotFoundError('Mailbox not found');
-  if (change.reason === 'voluntary' && !(await bcrypt.compare(change.currentPassword ?? '', before.passwordHash))) {
+  if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', before.passwordHash))) {
     throw new ValidationError('currentPassword', 'Your current password is not correct.');
   }
   const problems = checkPasswordPolicy({ password: change.newPassword, email: before.email, minLength: env().PASSWORD_MIN_LENGTH });
-  if (problems.length === 0 && (await bcrypt.compare(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
+  if (problems.length === 0 && (await passwordMatches(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
   if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
   const hash = await hashPassword(change.newPassword);
   return db.transaction((tx) => {
@@ -350,5 +353,5 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
       .get();
     recordAudit(tx, ctx, { event: 'password_changed', accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email, detail: { reason: change.reason } });
     return { sessionVersion: updated.sessionVersion };
-  });
+  }, IMMEDIATE);
 }

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { requireMailbox } from '@/lib/auth/dal';
 import { SignOutButton } from '@/app/(auth)/sign-out/sign-out-button';
 
-export default async function AccountLayout({ children }: { children: React.ReactNode }) {
+export default async function WebmailLayout({ children }: { children: React.ReactNode }) {
   const session = await requireMailbox();
   return (
     <>

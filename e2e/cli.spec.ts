@@ -1,0 +1,64 @@
+import { eq } from 'drizzle-orm';
+import { domains, mailboxes } from '../db/schema';
+import { cli, createAccount, createMailbox, dbOf, expect, mailboxRow, test } from './support/fixtures';
+
+test.describe('operator CLI', () => {
+  test('creates an account, a domain and a mailbox; sets and lists mailboxes', async () => {
+    const tag = Date.now().toString(36);
+    const domain = `cli${tag}.test`;
+    let r = cli(['account', 'create', '--name', `CLI ${tag}`, '--domain', domain, '--admin', `boss@${domain}`], 'proxied', { PORTCULLIS_PASSWORD: 'Granite-Quasar-Willow-81' });
+    expect(r.status, r.stderr).toBe(0);
+    r = cli(['domain', 'add', '--account', `CLI ${tag}`, '--domain', `second.${domain}`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(dbOf().select({ id: domains.id }).from(domains).where(eq(domains.name, `second.${domain}`)).get()).toBeDefined();
+
+    r = cli(['mailbox', 'create', '--email', `Ops@${domain}`, '--password', 'Fresh-Ocean-Lantern-64', '--allow-nets', '203.0.113.9/24, 2001:DB8::1', '--require-reset']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`created ops@${domain} (allow_nets: 203.0.113.0/24,2001:db8::1)`);
+
+    r = cli(['mailbox', 'set', '--email', `ops@${domain}`, '--no-require-reset', '--allow-nets', '']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('allow_nets "203.0.113.0/24,2001:db8::1" -> null');
+
+    r = cli(['mailbox', 'list', '--domain', domain, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(list).toEqual([expect.objectContaining({ mail: `ops@${domain}`, allow_nets: '', require_reset_password: false, active: true })]);
+    expect(Object.keys(list[0]!).sort()).toEqual(['active', 'allow_nets', 'created_at', 'last_login_at', 'last_login_ip', 'mail', 'memo', 'require_reset_password', 'updated_at']);
+    expect(r.stdout).not.toMatch(/hash|password_hash|\$2b\$/);
+
+    r = cli(['mailbox', 'list', '--domain', domain]);
+    expect(r.stdout.trim()).toBe(`ops@${domain}\tallow_nets=\trequire_reset_password=false\tactive=true`);
+  });
+
+  test('an invalid --allow-nets exits non-zero, names every bad entry and changes nothing', async () => {
+    const account = createAccount();
+    const mailbox = createMailbox(account, { allowNets: '203.0.113.0/24' });
+    const before = mailboxRow(mailbox.id);
+    const r = cli(['mailbox', 'set', '--email', mailbox.email, '--allow-nets', '10.0.0.0/8, 300.1.1.1, fe80::1%eth0, 10.0.0.0/8/8', '--require-reset']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('"300.1.1.1"');
+    expect(r.stderr).toContain('"fe80::1%eth0"');
+    expect(r.stderr).toContain('"10.0.0.0/8/8"');
+    expect(r.stderr).not.toContain('"10.0.0.0/8"');
+    expect(mailboxRow(mailbox.id)).toEqual(before);
+  });
+
+  test('other bad input: unknown mailbox, weak password, unknown domain, nothing to change', async () => {
+    const account = createAccount();
+    const cases: [string[], string][] = [
+      [['mailbox', 'set', '--email', `ghost@${account.domain}`, '--inactive'], 'not found'],
+      [['mailbox', 'create', '--email', `weak@${account.domain}`, '--password', 'password1234'], 'too easy to guess'],
+      [['mailbox', 'create', '--email', 'x@unknown-domain.test', '--password', 'Fresh-Ocean-Lantern-64'], 'Domain unknown-domain.test not found'],
+      [['mailbox', 'set', '--email', `ghost@${account.domain}`], 'nothing to change'],
+      [['mailbox', 'create', '--email', 'not-an-address', '--password', 'Fresh-Ocean-Lantern-64'], 'must be an address like name@example.com'],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(message);
+    }
+    expect(dbOf().select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, `weak@${account.domain}`)).get()).toBeUndefined();
+  });
+});

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, formAlert, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
+import { servers } from '../playwright.config';
+
+test('npm start on an empty data folder migrates, creates the demo data, prints its credentials and serves it', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-start-'));
+  const port = servers.direct.port + 7;
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dataDir, 'data', 'portcullis.db'), PORT: String(port), HOST: '127.0.0.1', BCRYPT_COST: '4', NEXT_TELEMETRY_DISABLED: '1' };
+  delete env.AUTH_SECRET;
+  delete env.TRUSTED_PROXIES;
+  const child = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  try {
+    await expect.poll(() => output, { timeout: 90_000 }).toContain(`listening on http://127.0.0.1:${port}`);
+    expect(output).toContain('AUTH_SECRET is not set; generated one into');
+    expect(fs.statSync(path.join(dataDir, 'data', 'auth-secret')).mode & 0o777).toBe(0o600);
+    expect(output).toContain('Demo data created.');
+    const carol = /carol@example\.com\s+(\S+)/.exec(output)?.[1];
+    const bob = /bob@example\.com\s+(\S+)/.exec(output)?.[1];
+    expect(carol).toBeTruthy();
+
+    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
+    const page = await context.newPage();
+    // carol is allowed from 127.0.0.1 and ::1 only: this machine.
+    await signIn(page, 'carol@example.com', carol!);
+    await expect(page).toHaveURL(/\/mail$/);
+    await expect(page.getByRole('link', { name: 'Welcome to your mailbox' })).toBeVisible();
+    await signOut(page);
+    // bob is restricted to documentation networks: refused here.
+    await signIn(page, 'bob@example.com', bob!);
+    await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
+    await context.close();
+  } finally {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  }
+});

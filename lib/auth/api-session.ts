@@ -1,0 +1,162 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { and, eq, gt, lte } from 'drizzle-orm';
+import { admins, apiSessions } from '@/db/schema';
+import { getDb } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from './gate';
+import { normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+
+/**
+ * JSON-RPC API sessions (spec §9). The token is 256 random bits handed to the client once; the database
+ * keeps only its SHA-256, so a copy of the database does not yield usable tokens. A session expires after
+ * 20 minutes without use and every use extends it. Like a web session, every request checks it again
+ * against the current state of its subject (see verifyApiSession).
+ */
+
+export const API_SESSION_IDLE_MS = 20 * 60_000;
+const TOKEN_BYTES = 32;
+// base64url of 32 bytes is 43 characters; anything much longer cannot be ours and is not worth hashing.
+const MAX_TOKEN_LENGTH = 128;
+
+export type ApiLevel = 'account' | 'mail';
+
+export type ApiSession =
+  | { readonly level: 'account'; readonly id: number; readonly admin: GateAdmin }
+  | { readonly level: 'mail'; readonly id: number; readonly mailbox: GateMailbox };
+
+export type ApiSessionFailure =
+  /** No token, an unknown one, or one past its expiry. */
+  | 'missing'
+  | 'unknown'
+  | 'expired'
+  /** Account level: the admin was deleted or its session version bumped. */
+  | 'admin_session_ended'
+  /** Mail level: the same reasons that end a web session (lib/auth/gate.ts). */
+  | 'unknown_mailbox'
+  | 'inactive'
+  | 'session_version'
+  | 'network_not_allowed'
+  | 'password_change_required';
+
+export type ApiSessionCheck = { ok: true; session: ApiSession } | { ok: false; reason: ApiSessionFailure };
+
+/** SHA-256 (hex) of a token: what api_sessions stores and looks up. */
+export function hashApiToken(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Starts a session for a verified subject and returns the token (the only time it exists in clear). */
+export function createApiSession(subject: { level: ApiLevel; subjectId: number; sessionVersion: number }, now = new Date()): string {
+  const token = crypto.randomBytes(TOKEN_BYTES).toString('base64url');
+  const db = getDb();
+  // Housekeeping: expired rows are useless (verifyApiSession refuses them); sign-ins are rare enough to pay for it.
+  db.delete(apiSessions).where(lte(apiSessions.expiresAt, now)).run();
+  db.insert(apiSessions)
+    .values({
+      tokenHash: hashApiToken(token),
+      level: subject.level,
+      subjectId: subject.subjectId,
+      sessionVersion: subject.sessionVersion,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + API_SESSION_IDLE_MS),
+    })
+    .run();
+  return token;
+}
+
+function deleteSession(id: number): void {
+  getDb().delete(apiSessions).where(eq(apiSessions.id, id)).run();
+}
+
+/**
+ * The API's data-access gate, run once per HTTP request that needs a session. The token must be known and
+ * unexpired; an account-level session's admin must still exist at the same session version; a mail-level
+ * session's mailbox must exist, be active, be at the session version it had at `auth` (so a forced
+ * password change, a new password or deactivation ends it), have no pending reset, and its *current* list
+ * must admit the *current* client address. A failed check deletes the session (and audits why, for mail
+ * level); a passed one slides the expiry.
+ */
+export function verifyApiSession(token: string | null, ctx: AuditContext & { clientIp: string | null }, now = new Date()): ApiSessionCheck {
+  if (!token) return { ok: false, reason: 'missing' };
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'unknown' };
+  const db = getDb();
+  const row = db
+    .select({ id: apiSessions.id, level: apiSessions.level, subjectId: apiSessions.subjectId, sessionVersion: apiSessions.sessionVersion, expiresAt: apiSessions.expiresAt })
+    .from(apiSessions)
+    .where(eq(apiSessions.tokenHash, hashApiToken(token)))
+    .get();
+  if (!row) return { ok: false, reason: 'unknown' };
+  if (row.expiresAt.getTime() <= now.getTime()) {
+    deleteSession(row.id);
+    return { ok: false, reason: 'expired' };
+  }
+
+  let session: ApiSession;
+  if (row.level === 'account') {
+    const admin = checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion });
+    if (!admin) {
+      deleteSession(row.id);
+      return { ok: false, reason: 'admin_session_ended' };
+    }
+    session = { level: 'account', id: row.id, admin };
+  } else {
+    const verdict = checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion }, ctx.clientIp);
+    if (!verdict.ok || verdict.mailbox.requireResetPassword) {
+      const reason: ApiSessionFailure = verdict.ok ? 'password_change_required' : verdict.reason;
+      deleteSession(row.id);
+      recordAudit(db, ctx, {
+        event: 'session_ended',
+        accountId: verdict.mailbox?.accountId ?? null,
+        mailboxId: row.subjectId,
+        mailboxEmail: verdict.mailbox?.email ?? null,
+        detail: { reason, level: 'mail' },
+      });
+      return { ok: false, reason };
+    }
+    session = { level: 'mail', id: row.id, mailbox: verdict.mailbox };
+  }
+
+  db.update(apiSessions)
+    .set({ lastUsedAt: now, expiresAt: new Date(now.getTime() + API_SESSION_IDLE_MS) })
+    .where(eq(apiSessions.id, row.id))
+    .run();
+  return { ok: true, session };
+}
+
+/** Ends an unexpired session (`deauth`); false when the token is unknown or already expired. */
+export function endApiSession(token: string, now = new Date()): boolean {
+  const result = getDb()
+    .delete(apiSessions)
+    .where(and(eq(apiSessions.tokenHash, hashApiToken(token)), gt(apiSessions.expiresAt, now)))
+    .run();
+  return result.changes > 0;
+}
+
+export type ApiSignInResult =
+  | { ok: true; token: string; level: ApiLevel }
+  | { ok: false; reason: 'failed' }
+  | { ok: false; reason: 'throttled'; retryAfterMinutes: number }
+  | { ok: false; reason: 'password_change_required' };
+
+/**
+ * The API's `auth`: an address that belongs to an admin signs in as that admin (level `account`), any
+ * other address as a mailbox (level `mail`, subject to its allowlist, `active` and throttling, and refused
+ * while a password change is pending). Either path costs one bcrypt comparison, so timing does not tell
+ * admins, mailboxes and unknown addresses apart.
+ */
+export async function signInToApi(input: { user: string; pass: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {
+  const email = normaliseEmail(input.user);
+  const isAdmin = getDb().select({ id: admins.id }).from(admins).where(eq(admins.email, email)).get() !== undefined;
+  if (isAdmin) {
+    const result = await verifyAdminSignIn({ email, password: input.pass, context: input.context });
+    if (!result.ok) return result;
+    const token = createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion });
+    return { ok: true, token, level: 'account' };
+  }
+  const result = await verifyMailboxSignIn({ email, password: input.pass, context: input.context, allowPendingReset: false });
+  if (!result.ok) return result;
+  const token = createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion });
+  return { ok: true, token, level: 'mail' };
+}

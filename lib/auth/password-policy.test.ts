@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { checkPasswordPolicy, PASSWORD_MAX_BYTES } from './password-policy';
+
+const rules = (password: string, email = 'someone@example.com', minLength = 12) => checkPasswordPolicy({ password, email, minLength }).map((p) => p.rule);
+
+describe('password policy', () => {
+  it('accepts a long passphrase', () => {
+    expect(rules('Violet-Harbor-Lantern-Quartz-93')).toEqual([]);
+  });
+
+  it('counts characters, not bytes, for the minimum: exactly min passes, min-1 fails', () => {
+    expect(rules('Kx9#mPq2$vLw')).toEqual([]); // 12
+    expect(rules('Kx9#mPq2$vL')).toEqual(['min_length']); // 11
+    // 12 characters of which several are multi-byte: still 12 characters.
+    expect(rules('Žluťoučký-kůň-7')).not.toContain('min_length');
+    expect(checkPasswordPolicy({ password: 'short', email: 'a@b.c', minLength: 12 })[0]?.message).toBe('Use at least 12 characters (this one has 5).');
+  });
+
+  it('enforces the 72-byte bcrypt limit in UTF-8 bytes and says why', () => {
+    const ascii72 = 'Qz7!'.repeat(18);
+    expect(Buffer.byteLength(ascii72)).toBe(PASSWORD_MAX_BYTES);
+    expect(rules(ascii72)).not.toContain('max_bytes');
+    expect(rules(`${ascii72}x`)).toContain('max_bytes');
+    // 36 two-byte characters = 72 bytes (allowed); one more ASCII byte = 73 (refused) though only 37 characters.
+    const twoByte = 'é'.repeat(36);
+    expect(Buffer.byteLength(twoByte)).toBe(72);
+    expect(rules(twoByte)).not.toContain('max_bytes');
+    expect(rules(`${twoByte}a`)).toContain('max_bytes');
+    // An emoji is 4 bytes: 18 of them are 72 bytes but only 18 characters.
+    expect(rules('🔐'.repeat(18))).not.toContain('max_bytes');
+    expect(rules('🔐'.repeat(18) + 'x')).toContain('max_bytes');
+    const message = checkPasswordPolicy({ password: 'x'.repeat(80), email: 'a@b.c', minLength: 12 }).find((p) => p.rule === 'max_bytes')?.message;
+    expect(message).toContain('72 bytes');
+    expect(message).toContain('bcrypt');
+  });
+
+  it('refuses the local part, case-insensitively, from three characters on', () => {
+    expect(rules('My-Bob-Secret-Lantern-4', 'bob@example.com')).toEqual(['contains_local_part']);
+    expect(rules('MY-BOB-SECRET-LANTERN-4', 'bob@example.com')).toEqual(['contains_local_part']);
+    expect(rules('Js-Harbor-Lantern-Quartz-93', 'js@example.com')).toEqual([]);
+  });
+
+  it('refuses common and guessable passwords (zxcvbn score below 3)', () => {
+    expect(rules('password1234')).toEqual(['too_weak']);
+    expect(rules('qwertyuiop123')).toEqual(['too_weak']);
+    expect(rules('aaaaaaaaaaaaaaaa')).toEqual(['too_weak']);
+  });
+
+  it('refuses control characters, which mail clients cannot send', () => {
+    expect(rules('Violet-Harbor\tLantern-93')).toEqual(['control_characters']);
+    expect(rules('Violet-Harbor\u007fLantern-93')).toEqual(['control_characters']);
+  });
+
+  it('reports every failing static rule at once', () => {
+    expect(rules('bob', 'bob@example.com')).toEqual(['min_length', 'contains_local_part']);
+  });
+});

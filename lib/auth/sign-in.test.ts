@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { desc, eq } from 'drizzle-orm';
+import { auditEvents, mailboxes } from '@/db/schema';
+import { getDb } from '@/db';
+import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
+import { verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+
+const at = (clientIp: string | null) => ({ ...testContext, clientIp });
+
+function lastAudit(email: string) {
+  return getDb().select({ event: auditEvents.event, detail: auditEvents.detail, clientIp: auditEvents.clientIp }).from(auditEvents).where(eq(auditEvents.mailboxEmail, email)).orderBy(desc(auditEvents.id)).get();
+}
+
+describe('verifyMailboxSignIn', () => {
+  it('gives one generic result for every failure and audits the real reason', async () => {
+    const { domain } = await makeAccount();
+    const restricted = await makeMailbox(domain, { allowNets: '203.0.113.0/24' });
+    const inactive = await makeMailbox(domain, { active: false });
+    const open = await makeMailbox(domain);
+    const cases = [
+      { email: restricted.email, password: MAILBOX_PASSWORD, reason: 'network_not_allowed' },
+      { email: inactive.email, password: MAILBOX_PASSWORD, reason: 'inactive' },
+      { email: open.email, password: 'Wrong-Password-123', reason: 'bad_password' },
+      { email: `ghost@${domain}`, password: MAILBOX_PASSWORD, reason: 'unknown_mailbox' },
+    ];
+    for (const c of cases) {
+      const result = await verifyMailboxSignIn({ email: c.email, password: c.password, context: at('198.51.100.9'), allowPendingReset: true });
+      expect(result).toEqual({ ok: false, reason: 'failed' });
+      expect(lastAudit(c.email)).toMatchObject({ event: 'login_failed', detail: { reason: c.reason }, clientIp: '198.51.100.9' });
+    }
+  });
+
+  it('denies a restricted mailbox when the client address is unknown', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain, { allowNets: '0.0.0.0/0,::/0' });
+    expect((await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at(null), allowPendingReset: true })).ok).toBe(false);
+    expect((await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at('203.0.113.1'), allowPendingReset: true })).ok).toBe(true);
+  });
+
+  it('matches case-insensitively on the address, records the last sign-in', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain, { allowNets: '2001:db8::/32' });
+    const result = await verifyMailboxSignIn({ email: `  ${box.email.toUpperCase()} `, password: MAILBOX_PASSWORD, context: at('2001:db8::5'), allowPendingReset: true });
+    expect(result.ok).toBe(true);
+    const row = getDb().select({ ip: mailboxes.lastLoginIp, at: mailboxes.lastLoginAt }).from(mailboxes).where(eq(mailboxes.id, box.id)).get()!;
+    expect(row.ip).toBe('2001:db8::5');
+    expect(row.at).toBeInstanceOf(Date);
+  });
+
+  it('a pending reset passes on the web and is refused for the API and mail protocols', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain, { requireResetPassword: true });
+    const web = await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at('198.51.100.2'), allowPendingReset: true });
+    expect(web).toMatchObject({ ok: true, mailbox: { requireResetPassword: true } });
+    const imap = await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: { ...at('198.51.100.2'), protocol: 'imap' }, allowPendingReset: false });
+    expect(imap).toEqual({ ok: false, reason: 'password_change_required' });
+    // The wrong password still gets the generic answer, so the flag is not revealed to a guesser.
+    const guess = await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.2'), allowPendingReset: false });
+    expect(guess).toEqual({ ok: false, reason: 'failed' });
+  });
+
+  it('throttles after 10 failures and says for how long', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain);
+    for (let i = 0; i < 10; i++) await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.3'), allowPendingReset: true });
+    const result = await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at('198.51.100.3'), allowPendingReset: true });
+    expect(result).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
+    expect(lastAudit(box.email)).toMatchObject({ detail: { reason: 'throttled' } });
+  });
+
+  it('spends one bcrypt comparison whether or not the mailbox exists', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain);
+    const time = async (email: string) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < 5; i++) await verifyMailboxSignIn({ email, password: 'Wrong-Password-123', context: at(`198.51.100.${40 + i}`), allowPendingReset: true });
+      return Number(process.hrtime.bigint() - start);
+    };
+    await time(`warm@${domain}`);
+    const known = await time(box.email);
+    const unknown = await time(`nobody@${domain}`);
+    // Same work on both paths; generous bound because timing on a shared CI machine is noisy.
+    expect(unknown / known).toBeGreaterThan(0.4);
+    expect(unknown / known).toBeLessThan(2.5);
+  });
+});
+
+describe('verifyAdminSignIn', () => {
+  it('signs in an admin and refuses a wrong password generically', async () => {
+    const account = await makeAccount();
+    const ok = await verifyAdminSignIn({ email: account.adminEmail, password: account.adminPassword, context: at('198.51.100.4') });
+    expect(ok).toMatchObject({ ok: true, admin: { accountId: account.accountId } });
+    expect(await verifyAdminSignIn({ email: account.adminEmail, password: 'nope-nope-nope', context: at('198.51.100.4') })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifyAdminSignIn({ email: `nobody@${account.domain}`, password: 'nope-nope-nope', context: at('198.51.100.4') })).toEqual({ ok: false, reason: 'failed' });
+  });
+});

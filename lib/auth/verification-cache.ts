@@ -1,0 +1,113 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { authSecret } from '@/lib/env';
+import { addressAllowed } from './gate';
+import { verifyPassword } from './password';
+import type { SignInInput } from './sign-in';
+
+/*
+ * Mail clients reconnect all day, often several connections at once; paying bcrypt on each would make
+ * Portcullis the bottleneck of every mailbox (like Dovecot's auth cache, this trades a few minutes of memory
+ * for it). What is cached is only the fact "this password matches this stored hash":
+ * - the key is the mailbox id and an HMAC (keyed with the auth secret) of the stored hash, the row's
+ *   updated_at and the password: the password is never held in memory, a new password can never match an
+ *   old entry, and any other change to the row (flag, list, active, session version: the domain service
+ *   sets updated_at with each) starts over with bcrypt as well;
+ * - the flag, `active` and the list are read from the row and checked by verifyMailboxSignIn on every
+ *   attempt, never taken from here;
+ * - only successes are kept, and only used when the rest of the sign-in would succeed too: a refusal
+ *   (inactive, network not allowed) always pays bcrypt, so it takes as long as a wrong password and the
+ *   answer time does not tell an outsider that the password was right.
+ */
+
+export const VERIFICATION_TTL_MS = 5 * 60_000;
+export const MAX_VERIFICATIONS = 10_000;
+
+type Verify = NonNullable<SignInInput['verify']>;
+type VerifiedRow = Parameters<Verify>[0];
+
+export interface VerificationCacheOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+  /** The slow comparison (bcrypt); replaceable in tests to count calls. */
+  compare?: (password: string, hash: string) => Promise<boolean>;
+  /** The HMAC secret; the auth secret by default. */
+  secret?: () => string;
+}
+
+export interface VerificationCache {
+  /** The `verify` hook for verifyMailboxSignIn, for a client at `clientIp`. */
+  verifier(clientIp: string | null): Verify;
+  readonly size: number;
+}
+
+/** A bounded, short-lived cache of successful password verifications (see the comment at the top). */
+export function createVerificationCache(options: VerificationCacheOptions = {}): VerificationCache {
+  const ttlMs = options.ttlMs ?? VERIFICATION_TTL_MS;
+  const maxEntries = options.maxEntries ?? MAX_VERIFICATIONS;
+  const now = options.now ?? Date.now;
+  const compare = options.compare ?? verifyPassword;
+  const secret = options.secret ?? authSecret;
+  // Insertion order is expiry order (entries are only added, never refreshed), so the oldest comes first.
+  const expiries = new Map<string, number>();
+  // Concurrent attempts with the same password (a client opening several connections) share one bcrypt.
+  const pending = new Map<string, Promise<boolean>>();
+  let hmacKey: Buffer | undefined;
+
+  function keyOf(row: VerifiedRow, password: string): string {
+    // A key derived for this purpose only, so the session-signing secret is not used directly.
+    hmacKey ??= crypto.createHmac('sha256', secret()).update('portcullis mail-auth verification cache').digest();
+    const mac = crypto.createHmac('sha256', hmacKey).update(`${row.updatedAt.getTime()}\0${row.passwordHash}\0${password}`, 'utf8').digest('base64url');
+    return `${row.id}:${mac}`;
+  }
+
+  function remember(key: string): void {
+    const at = now();
+    for (const [oldest, expires] of expiries) {
+      if (expires > at && expiries.size < maxEntries) break;
+      expiries.delete(oldest);
+    }
+    expiries.set(key, at + ttlMs);
+  }
+
+  async function verifyOnce(key: string, row: VerifiedRow, password: string): Promise<boolean> {
+    const inFlight = pending.get(key);
+    if (inFlight) return inFlight;
+    const check = compare(password, row.passwordHash);
+    pending.set(key, check);
+    try {
+      const ok = await check;
+      if (ok) remember(key);
+      return ok;
+    } finally {
+      pending.delete(key);
+    }
+  }
+
+  return {
+    verifier(clientIp) {
+      return async (row, password) => {
+        if (!row.active || !addressAllowed(row.allowNets, clientIp)) return compare(password, row.passwordHash);
+        const key = keyOf(row, password);
+        const expires = expiries.get(key);
+        if (expires !== undefined) {
+          if (expires > now()) return true;
+          expiries.delete(key);
+        }
+        return verifyOnce(key, row, password);
+      };
+    },
+    get size() {
+      return expiries.size;
+    },
+  };
+}
+
+const globalForCache = globalThis as unknown as { portcullisVerificationCache?: VerificationCache };
+
+/** The process-wide cache used by the mail-auth endpoint. */
+export function mailVerificationCache(): VerificationCache {
+  globalForCache.portcullisVerificationCache ??= createVerificationCache();
+  return globalForCache.portcullisVerificationCache;
+}

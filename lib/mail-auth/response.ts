@@ -1,0 +1,63 @@
+import 'server-only';
+import type { SignInResult } from '@/lib/auth/sign-in';
+import type { MailBackend } from '@/lib/env';
+import { encodeAuthHeader } from './escaping';
+
+/**
+ * nginx's auth_http answers: always HTTP 200, the verdict in headers. nginx shows a refusal's Auth-Status
+ * text to the mail client ("a1 NO <text>" in IMAP), so each text is written for the user.
+ */
+export const MAIL_AUTH_STATUS = {
+  /** Every credential, network and inactive reason: it must not say which (spec §5, §10). */
+  failed: 'Invalid login or password',
+  passwordChangeRequired: 'Password change required - sign in to webmail first',
+  throttled: 'Too many attempts, try again later',
+  /** Depends only on the request, never on the account, so it reveals nothing. */
+  protocolUnavailable: 'This mail protocol is not offered here',
+  methodUnsupported: 'This authentication method is not supported; use a password',
+} as const;
+
+/**
+ * A failed attempt is delayed by Auth-Wait (nginx then lets the client try again on the same connection)
+ * until nginx's count reaches this; from then on nginx closes the connection at once.
+ */
+export const STOP_WAITING_AT_ATTEMPT = 10;
+
+function answer(headers: Record<string, string>): Response {
+  return new Response(null, { status: 200, headers: { 'Cache-Control': 'no-store', ...headers } });
+}
+
+/** A refusal nginx passes to the client; with `waitSeconds` it delays it and lets the client try again. */
+export function refusal(status: string, waitSeconds?: number): Response {
+  return answer({ 'Auth-Status': status, ...(waitSeconds !== undefined ? { 'Auth-Wait': String(waitSeconds) } : {}) });
+}
+
+export interface SignInAnswerOptions {
+  backend: MailBackend;
+  /** The password the client gave, passed on to the backend. */
+  password: string;
+  loginAttempt: number;
+  waitSeconds: number;
+}
+
+/** Translates the domain service's verdict into nginx's answer. */
+export function signInAnswer(result: SignInResult, options: SignInAnswerOptions): Response {
+  if (result.ok) {
+    return answer({
+      'Auth-Status': 'OK',
+      'Auth-Server': options.backend.host,
+      'Auth-Port': String(options.backend.port),
+      // The stored spelling, so the backend sees one name per mailbox however the client typed it.
+      'Auth-User': encodeAuthHeader(result.mailbox.email),
+      'Auth-Pass': encodeAuthHeader(options.password),
+    });
+  }
+  switch (result.reason) {
+    case 'password_change_required':
+      return refusal(MAIL_AUTH_STATUS.passwordChangeRequired);
+    case 'throttled':
+      return refusal(MAIL_AUTH_STATUS.throttled);
+    case 'failed':
+      return refusal(MAIL_AUTH_STATUS.failed, options.loginAttempt < STOP_WAITING_AT_ATTEMPT ? options.waitSeconds : undefined);
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_BATCH_CALLS, parseBody, parseCall } from './envelope';
+
+const errorOf = (entry: ReturnType<typeof parseCall>) => (entry.kind === 'invalid' && 'error' in entry.response ? entry.response : null);
+
+describe('parseBody', () => {
+  it('answers malformed JSON with -32700 and id null, quoting nothing of the body', () => {
+    for (const text of ['{"jsonrpc":"2.0","method":"auth","params":{"user":"a","pass":"s3cret"', 'not json s3cret', '']) {
+      const parsed = parseBody(text);
+      expect(parsed.kind).toBe('error');
+      if (parsed.kind !== 'error' || !('error' in parsed.response)) throw new Error('expected an error response');
+      expect(parsed.response).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+      expect(parsed.response.error.message).toMatch(/^Parse error: the request body is not valid JSON/);
+      expect(JSON.stringify(parsed.response)).not.toContain('s3cret');
+    }
+  });
+
+  it('says where the JSON breaks', () => {
+    const parsed = parseBody('{"a":1,}');
+    expect(parsed.kind === 'error' && 'error' in parsed.response && parsed.response.error.message).toContain('at character 7');
+  });
+
+  it('refuses an empty batch and one over the limit with a single -32600', () => {
+    const call = { jsonrpc: '2.0', method: 'hello.world', id: 1 };
+    expect(parseBody('[]')).toMatchObject({ kind: 'error', response: { error: { code: -32600, message: 'Invalid request: an empty batch' }, id: null } });
+    const tooMany = parseBody(JSON.stringify(Array.from({ length: MAX_BATCH_CALLS + 1 }, () => call)));
+    expect(tooMany).toMatchObject({ kind: 'error', response: { error: { code: -32600 }, id: null } });
+    expect(tooMany.kind === 'error' && 'error' in tooMany.response && tooMany.response.error.message).toContain('at most 1,000 calls (this one has 1,001)');
+    const atLimit = parseBody(JSON.stringify(Array.from({ length: MAX_BATCH_CALLS }, () => call)));
+    expect(atLimit.kind === 'batch' && atLimit.entries.length).toBe(MAX_BATCH_CALLS);
+  });
+
+  it('parses every element of a batch on its own', () => {
+    const parsed = parseBody(JSON.stringify([1, { jsonrpc: '2.0', method: 'hello.world', id: 'a' }, { jsonrpc: '2.0', method: 'hello.world' }]));
+    if (parsed.kind !== 'batch') throw new Error('expected a batch');
+    expect(parsed.entries.map((e) => e.kind)).toEqual(['invalid', 'call', 'call']);
+    expect(parsed.entries[1]).toEqual({ kind: 'call', call: { method: 'hello.world', params: undefined, id: 'a', notification: false } });
+    expect(parsed.entries[2]).toMatchObject({ kind: 'call', call: { notification: true } });
+  });
+});
+
+describe('parseCall', () => {
+  it('keeps string, number and null ids; a call without an id is a notification', () => {
+    for (const id of ['x', 7, 1.5, null]) {
+      expect(parseCall({ jsonrpc: '2.0', method: 'm', id })).toEqual({ kind: 'call', call: { method: 'm', params: undefined, id, notification: false } });
+    }
+    expect(parseCall({ jsonrpc: '2.0', method: 'm', params: { a: 1 } })).toEqual({ kind: 'call', call: { method: 'm', params: { a: 1 }, notification: true } });
+  });
+
+  it('answers a wrong version, a missing method or a bad id with -32600, keeping a usable id', () => {
+    expect(errorOf(parseCall({ jsonrpc: '1.0', method: 'm', id: 3 }))).toEqual({ jsonrpc: '2.0', id: 3, error: { code: -32600, message: 'Invalid request: "jsonrpc" must be exactly "2.0"' } });
+    expect(errorOf(parseCall({ method: 'm', id: 4 }))).toMatchObject({ id: 4, error: { code: -32600 } });
+    expect(errorOf(parseCall({ jsonrpc: '2.0', id: 5 }))).toMatchObject({ id: 5, error: { code: -32600, message: 'Invalid request: "method" must be a non-empty string' } });
+    expect(errorOf(parseCall({ jsonrpc: '2.0', method: 42, id: 6 }))).toMatchObject({ id: 6, error: { code: -32600 } });
+    expect(errorOf(parseCall({ jsonrpc: '2.0', method: 'm', id: { nested: true } }))).toMatchObject({ id: null, error: { code: -32600 } });
+    // Invalid requests are answered even without an id: only well-formed notifications go unanswered.
+    expect(errorOf(parseCall({ jsonrpc: '2.1', method: 'm' }))).toMatchObject({ id: null, error: { code: -32600 } });
+    expect(errorOf(parseCall('hello'))).toMatchObject({ id: null, error: { code: -32600, message: 'Invalid request: expected a request object' } });
+    expect(errorOf(parseCall([]))).toMatchObject({ id: null, error: { code: -32600 } });
+  });
+});

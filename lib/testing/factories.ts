@@ -1,0 +1,27 @@
+import crypto from 'node:crypto';
+import { createAccount } from '@/lib/accounts/service';
+import type { AuditContext } from '@/lib/audit';
+import { createMailbox } from '@/lib/mailboxes/service';
+import { accountScope, operatorScope } from '@/lib/scope';
+
+/** Unit-test data built through the real domain service, in the per-file temporary database. */
+export const testContext: AuditContext & { clientIp: string | null } = { actor: { kind: 'system', email: 'test' }, clientIp: '198.51.100.1', protocol: 'web' };
+
+export function uniqueTag(): string {
+  return crypto.randomBytes(4).toString('hex');
+}
+
+export async function makeAccount() {
+  const tag = uniqueTag();
+  const domain = `u${tag}.test`;
+  const { accountId, adminId } = await createAccount({ name: `Unit ${tag}`, domain, adminEmail: `admin@${domain}`, adminPassword: 'Granite-Quasar-Willow-81' }, testContext);
+  return { accountId, adminId, domain, adminEmail: `admin@${domain}`, adminPassword: 'Granite-Quasar-Willow-81', scope: accountScope(accountId) };
+}
+
+export const MAILBOX_PASSWORD = 'Mailbox-Copper-Meadow-52';
+
+export async function makeMailbox(domain: string, options: { allowNets?: string | null; requireResetPassword?: boolean; active?: boolean; local?: string } = {}) {
+  const email = `${options.local ?? `u${uniqueTag()}`}@${domain}`;
+  const view = await createMailbox(operatorScope, { email, password: MAILBOX_PASSWORD, allowNets: options.allowNets ?? null, requireResetPassword: options.requireResetPassword, active: options.active }, testContext);
+  return view;
+}
