@@ -102,6 +102,7 @@ async function main() {
     { name: 'filter reset pending', query: { filter: 'reset_pending' }, url: 'filter=reset_pending' },
     { name: 'filter inactive', query: { filter: 'inactive' }, url: 'filter=inactive' },
     { name: 'sort by last sign-in, newest first', query: { sort: 'last_login_at', order: 'desc' }, url: 'sort=last_login_at&order=desc' },
+    { name: 'sort by last change, newest first', query: { sort: 'updated_at', order: 'desc' }, url: 'sort=updated_at&order=desc' },
     { name: 'restricted + search, by last sign-in, page 20', query: { filter: 'restricted', search: 'user', sort: 'last_login_at', order: 'desc', page: 20 }, url: 'filter=restricted&q=user&sort=last_login_at&order=desc&page=20' },
   ];
 

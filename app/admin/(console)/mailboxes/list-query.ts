@@ -12,11 +12,11 @@ export const FILTERS: { value: MailboxFilter; label: string }[] = [
   { value: 'reset_pending', label: 'Password change pending' },
   { value: 'inactive', label: 'Inactive' },
 ];
-// Not offered: created_at/updated_at. db/schema.ts maps `updatedAt` onto the created_at column, so every
-// change overwrites the creation time and neither sort means what its name says.
 export const SORTS: { value: MailboxSortField; label: string }[] = [
   { value: 'email', label: 'Address' },
   { value: 'last_login_at', label: 'Last sign-in' },
+  { value: 'created_at', label: 'Created' },
+  { value: 'updated_at', label: 'Last changed' },
 ];
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 const DEFAULT_PAGE_SIZE = 50;

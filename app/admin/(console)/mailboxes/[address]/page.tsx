@@ -55,6 +55,10 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         </dd>
         <dt>Password last changed</dt>
         <dd>{formatTime(mailbox.passwordChangedAt)}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(mailbox.createdAt)}</dd>
+        <dt>Last changed</dt>
+        <dd>{formatTime(mailbox.updatedAt)}</dd>
       </dl>
       <div className="card">
         <MailboxForm email={mailbox.email} settings={settingsOf(mailbox)} clientIp={clientIp} signIns={impact.groups} signInsTruncated={impact.truncated} />
