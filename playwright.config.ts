@@ -46,7 +46,7 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: true,
-  reporter: [['list'], ['json', { outputFile: path.join(runDir, 'results.json') }]],
+  reporter: [['list'], ['json', { outputFile: path.join(process.env.PORTCULLIS_TEST_REPORT_DIR ?? runDir, 'e2e.json') }]],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   globalSetup: './e2e/support/global-setup.ts',

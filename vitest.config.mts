@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts'],
+    // .ci/run sums up the unit and end-to-end results from JSON reports in this folder.
+    reporters: process.env.PORTCULLIS_TEST_REPORT_DIR ? ['default', ['json', { outputFile: path.join(process.env.PORTCULLIS_TEST_REPORT_DIR, 'unit.json') }]] : ['default'],
     environment: 'node',
     setupFiles: ['lib/testing/setup.ts'],
     // A fresh module graph (and so a fresh database) per file.
