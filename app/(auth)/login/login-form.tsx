@@ -3,8 +3,11 @@
 import { useActionState } from 'react';
 import { signInAction, type LoginState } from './actions';
 
-export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, formAction, pending] = useActionState<LoginState, FormData>(signInAction, {});
+type SignInAction = (prev: LoginState, formData: FormData) => Promise<LoginState>;
+
+/** The sign-in form of webmail and (with its own action and label) of the admin area. Works without JavaScript. */
+export function LoginForm({ callbackUrl, action = signInAction, emailLabel = 'Email address' }: { callbackUrl: string; action?: SignInAction; emailLabel?: string }) {
+  const [state, formAction, pending] = useActionState<LoginState, FormData>(action, {});
   return (
     <form action={formAction} noValidate>
       {state.formError ? (
@@ -13,7 +16,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         </p>
       ) : null}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <label htmlFor="email">Email address</label>
+      <label htmlFor="email">{emailLabel}</label>
       <input id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} />
       <label htmlFor="password">Password</label>
       <input id="password" name="password" type="password" autoComplete="current-password" required />

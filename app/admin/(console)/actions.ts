@@ -1,0 +1,14 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { getDb } from '@/db';
+import { recordAudit } from '@/lib/audit';
+import { endSession, requireAdmin, webContext } from '@/lib/auth/dal';
+
+/** Ends this browser's admin session (the mailbox session, if any, is separate and stays). */
+export async function adminSignOutAction(): Promise<void> {
+  const { admin } = await requireAdmin();
+  recordAudit(getDb(), await webContext({ kind: 'admin', id: admin.id, email: admin.email }), { event: 'admin_logout', accountId: admin.accountId, detail: { admin: admin.email } });
+  await endSession('admin');
+  redirect('/admin/login?signedOut=1');
+}

@@ -1,0 +1,39 @@
+import { requireAdmin } from '@/lib/auth/dal';
+import { auditLogCsv, auditLogFilterSchema } from '@/lib/audit-log';
+
+/** CSV export of the admin's audit log with the page's filters; streamed, so a long history is no problem. */
+export async function GET(request: Request): Promise<Response> {
+  const { scope } = await requireAdmin();
+  const params = new URL(request.url).searchParams;
+  const parsed = auditLogFilterSchema.safeParse({
+    mailbox: params.get('mailbox') ?? undefined,
+    event: params.get('event') ?? undefined,
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'filter')}: ${i.message}`).join('; ');
+    return new Response(`Invalid filter: ${problems}\n`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  const chunks = auditLogCsv(scope, parsed.data);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    cancel() {
+      chunks.return(undefined);
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="audit-log-${stamp}.csv"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}

@@ -1,0 +1,122 @@
+'use server';
+
+import { refresh } from 'next/cache';
+import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
+import { DomainError, ValidationError } from '@/lib/errors';
+import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
+import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
+import type { EntryError } from '@/lib/net/allowlist';
+import { describeChange } from '@/app/admin/_components/labels';
+import { appendAddress } from '@/app/admin/_components/nets-draft';
+import { settingsOf, type MailboxSettings } from './mailbox-settings';
+
+export interface MailboxFormState {
+  /** Bumped on every answer so the form re-reads `values`. */
+  version: number;
+  values: MailboxSettings;
+  /** The stored values the form was based on: only fields the admin changed are sent to the service. */
+  stored: MailboxSettings;
+  formError?: string;
+  notice?: string;
+  changes?: string[];
+  netErrors?: EntryError[];
+  fieldErrors?: Partial<Record<'memo' | 'active' | 'requireResetPassword', string[]>>;
+}
+
+function settingsFrom(formData: FormData, prefix: '' | 'stored.'): MailboxSettings {
+  return {
+    allowNets: String(formData.get(`${prefix}allowNets`) ?? ''),
+    requireResetPassword: formData.get(`${prefix}requireResetPassword`) === 'on',
+    active: formData.get(`${prefix}active`) === 'on',
+    memo: String(formData.get(`${prefix}memo`) ?? ''),
+  };
+}
+
+function errorState(base: Pick<MailboxFormState, 'version' | 'values' | 'stored'>, error: unknown): MailboxFormState {
+  if (error instanceof ValidationError) {
+    if (error.field === 'allow_nets') {
+      return { ...base, formError: 'Nothing was saved: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
+    }
+    const field = error.field === 'require_reset_password' ? 'requireResetPassword' : error.field;
+    return { ...base, formError: `Nothing was saved: ${error.message}`, fieldErrors: { [field]: [error.message] } };
+  }
+  if (error instanceof DomainError) return { ...base, formError: error.message };
+  throw error;
+}
+
+/**
+ * Save, preview or "add my IP" for one mailbox. Only the fields that differ from the stored values the
+ * form was rendered with are sent, so a save never undoes what someone else changed meanwhile in a field
+ * this admin did not touch. Another account's address is "not found", whatever the intent.
+ */
+export async function saveMailboxAction(prev: MailboxFormState, formData: FormData): Promise<MailboxFormState> {
+  const { admin, scope } = await requireAdmin();
+  const email = String(formData.get('email') ?? '');
+  const values = settingsFrom(formData, '');
+  const stored = settingsFrom(formData, 'stored.');
+  const base = { version: prev.version + 1, values, stored };
+  const intent = String(formData.get('intent') ?? 'save');
+  try {
+    if (intent === 'add-ip' || intent === 'preview') {
+      getMailbox(scope, email);
+      if (intent === 'preview') return base;
+      const { clientIp } = await requestInfo();
+      return { ...base, values: { ...values, allowNets: appendAddress(values.allowNets, clientIp) }, notice: 'Your address was added to the draft. Save to apply it.' };
+    }
+    const patch: MailboxPatchInput = {};
+    if (values.allowNets !== stored.allowNets) patch.allowNets = values.allowNets;
+    if (values.requireResetPassword !== stored.requireResetPassword) patch.requireResetPassword = values.requireResetPassword;
+    if (values.active !== stored.active) patch.active = values.active;
+    if (values.memo !== stored.memo) patch.memo = values.memo;
+    const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+    const { mailbox, changes } = await updateMailbox(scope, email, patch, ctx);
+    const saved = settingsOf(mailbox);
+    refresh();
+    return {
+      version: base.version,
+      values: saved,
+      stored: saved,
+      notice: changes.length === 0 ? 'Nothing changed.' : 'Saved.',
+      changes: changes.map(describeChange),
+    };
+  } catch (error) {
+    return errorState(base, error);
+  }
+}
+
+export interface PasswordFormState {
+  formError?: string;
+  notice?: string;
+  fieldErrors?: Partial<Record<'newPassword' | 'confirmPassword', string[]>>;
+}
+
+/**
+ * Sets a new password chosen by the admin (same policy as the user's own change), optionally forcing the
+ * user to replace it at the next sign-in. Every open session of the mailbox ends. No password is ever
+ * returned to the form.
+ */
+export async function setPasswordAction(_prev: PasswordFormState, formData: FormData): Promise<PasswordFormState> {
+  const { admin, scope } = await requireAdmin();
+  const email = String(formData.get('email') ?? '');
+  const parsed = ownPasswordChangeSchema.safeParse({
+    newPassword: String(formData.get('newPassword') ?? ''),
+    confirmPassword: String(formData.get('confirmPassword') ?? ''),
+  });
+  if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors as PasswordFormState['fieldErrors'] };
+  const requireReset = formData.get('requireResetPassword') === 'on';
+  try {
+    const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+    const { mailbox } = await updateMailbox(scope, email, { password: parsed.data.newPassword, requireResetPassword: requireReset }, ctx);
+    refresh();
+    return {
+      notice: `New password set for ${mailbox.email}. Its open sessions have ended.${requireReset ? ' The user must choose a new password at the next sign-in.' : ''}`,
+    };
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === 'password') {
+      const problems = Array.isArray(error.details) ? (error.details as { message: string }[]).map((p) => p.message) : [error.message];
+      return { formError: 'The password was not set.', fieldErrors: { newPassword: problems } };
+    }
+    if (error instanceof DomainError) return { formError: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { useHydrated } from '@/app/admin/_components/use-hydrated';
+import type { SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
+import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
+import { FormAlert } from '@/app/admin/_components/form-alert';
+import { ImpactPreview } from '@/app/admin/_components/impact-preview';
+import { saveMailboxAction, type MailboxFormState } from './actions';
+import type { MailboxSettings } from './mailbox-settings';
+
+interface Props {
+  email: string;
+  settings: MailboxSettings;
+  clientIp: string | null;
+  signIns: SignInAddressGroup[];
+  signInsTruncated: boolean;
+}
+
+/** The mailbox's settings: allowed networks (live validation, impact preview), forced change, active, memo. */
+export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated }: Props) {
+  const [state, formAction, pending] = useActionState<MailboxFormState, FormData>(saveMailboxAction, { version: 0, values: settings, stored: settings });
+  // Re-keyed per answer: the fields start again from what the server returned (the canonical list after a save).
+  return <MailboxFields key={state.version} email={email} state={state} formAction={formAction} pending={pending} clientIp={clientIp} signIns={signIns} signInsTruncated={signInsTruncated} />;
+}
+
+function MailboxFields({
+  email,
+  state,
+  formAction,
+  pending,
+  clientIp,
+  signIns,
+  signInsTruncated,
+}: Omit<Props, 'settings'> & { state: MailboxFormState; formAction: (formData: FormData) => void; pending: boolean }) {
+  const [draft, setDraft] = useState(state.values.allowNets);
+  const hydrated = useHydrated();
+  const { stored } = state;
+  return (
+    <form action={formAction} noValidate aria-labelledby="settings-heading">
+      <h2 id="settings-heading">Settings</h2>
+      <FormAlert message={state.formError} netErrors={state.netErrors} testId="server-net-errors" />
+      {state.notice ? (
+        <div className="notice" role="status">
+          <p>{state.notice}</p>
+          {state.changes?.length ? (
+            <ul data-testid="saved-changes">
+              {state.changes.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      <input type="hidden" name="email" value={email} />
+      <input type="hidden" name="stored.allowNets" value={stored.allowNets} />
+      <input type="hidden" name="stored.memo" value={stored.memo} />
+      {stored.requireResetPassword ? <input type="hidden" name="stored.requireResetPassword" value="on" /> : null}
+      {stored.active ? <input type="hidden" name="stored.active" value="on" /> : null}
+
+      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={draft} onChange={setDraft} clientIp={clientIp} emptyText="Empty: no restriction, sign-in is allowed from any network." />
+      <ImpactPreview draft={draft} groups={signIns} truncated={signInsTruncated} />
+      {hydrated ? null : (
+        <p>
+          {/* With JavaScript the preview follows every keystroke; without it, this round trip updates it. */}
+          <button type="submit" name="intent" value="preview" className="secondary">
+            Preview
+          </button>{' '}
+          <span className="muted">updates the impact preview without saving.</span>
+        </p>
+      )}
+
+      <div className="checkbox">
+        <input id="requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked={state.values.requireResetPassword} aria-describedby="requireResetPassword-hint" />
+        <label htmlFor="requireResetPassword">Force password change at next login</label>
+      </div>
+      <p className="field-hint" id="requireResetPassword-hint">
+        Turning this on ends every open session of the mailbox at once; after the next sign-in the user can only choose a new password.
+      </p>
+      <div className="checkbox">
+        <input id="active" name="active" type="checkbox" defaultChecked={state.values.active} aria-describedby="active-hint" />
+        <label htmlFor="active">Active</label>
+      </div>
+      <p className="field-hint" id="active-hint">
+        An inactive mailbox cannot sign in anywhere (web, API, mail apps); deactivating ends its open sessions.
+      </p>
+      <label htmlFor="memo">Memo</label>
+      <textarea id="memo" name="memo" defaultValue={state.values.memo} maxLength={2000} rows={2} aria-describedby={state.fieldErrors?.memo ? 'memo-error' : undefined} />
+      {state.fieldErrors?.memo ? (
+        <p className="error" id="memo-error">
+          {state.fieldErrors.memo.join(' ')}
+        </p>
+      ) : null}
+      <button type="submit" name="intent" value="save" disabled={pending}>
+        {pending ? 'Saving…' : 'Save'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,103 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { recentSignIns } from '@/lib/audit';
+import { requireAdmin } from '@/lib/auth/dal';
+import { env } from '@/lib/env';
+import { DomainError } from '@/lib/errors';
+import { impactSignIns } from '@/lib/mailboxes/impact';
+import { getMailbox } from '@/lib/mailboxes/service';
+import type { MailboxView } from '@/lib/mailboxes/view';
+import { formatTime, signInResult } from '@/app/admin/_components/labels';
+import { mailboxParam } from '../mailbox-href';
+import { MailboxForm } from './mailbox-form';
+import { settingsOf } from './mailbox-settings';
+import { PasswordForm } from './password-form';
+
+export const metadata: Metadata = { title: 'Mailbox' };
+
+export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string }> }) {
+  const { scope, clientIp } = await requireAdmin();
+  const email = mailboxParam((await params).address);
+  let mailbox: MailboxView;
+  try {
+    mailbox = getMailbox(scope, email);
+  } catch (error) {
+    // Another account's mailbox, a missing one and a malformed address all look the same.
+    if (error instanceof DomainError) notFound();
+    throw error;
+  }
+  const { created } = await searchParams;
+  const impact = impactSignIns(scope, mailbox.email);
+  const recent = recentSignIns(mailbox.id, 20);
+  return (
+    <main className="wide">
+      <p>
+        <Link href="/admin/mailboxes">← All mailboxes</Link>
+      </p>
+      <h1>{mailbox.email}</h1>
+      {created ? (
+        <p className="notice" role="status">
+          Mailbox created.
+        </p>
+      ) : null}
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>{mailbox.active ? 'Active' : 'Inactive'}</dd>
+        <dt>Allowed networks</dt>
+        <dd className="mono">{mailbox.allowNets ?? 'no restriction'}</dd>
+        <dt>Password change pending</dt>
+        <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
+        <dt>Last sign-in</dt>
+        <dd>
+          {formatTime(mailbox.lastLoginAt)}
+          {mailbox.lastLoginIp ? <span className="mono"> from {mailbox.lastLoginIp}</span> : null}
+        </dd>
+        <dt>Password last changed</dt>
+        <dd>{formatTime(mailbox.passwordChangedAt)}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(mailbox.createdAt)}</dd>
+        <dt>Last changed</dt>
+        <dd>{formatTime(mailbox.updatedAt)}</dd>
+      </dl>
+      <div className="card">
+        <MailboxForm email={mailbox.email} settings={settingsOf(mailbox)} clientIp={clientIp} signIns={impact.groups} signInsTruncated={impact.truncated} />
+      </div>
+      <div className="card">
+        <PasswordForm email={mailbox.email} minLength={env().PASSWORD_MIN_LENGTH} />
+      </div>
+      <section className="card" aria-labelledby="signins-heading">
+        <h2 id="signins-heading">Recent sign-ins</h2>
+        {recent.length === 0 ? (
+          <p>No sign-in attempts recorded yet.</p>
+        ) : (
+          <table data-testid="recent-sign-ins">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Address</th>
+                <th scope="col">Protocol</th>
+                <th scope="col">Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recent.map((s, i) => (
+                <tr key={i}>
+                  <td>
+                    <time dateTime={s.at.toISOString()}>{formatTime(s.at)}</time>
+                  </td>
+                  <td className="mono">{s.clientIp ?? 'unknown'}</td>
+                  <td>{s.protocol ?? '-'}</td>
+                  <td>{signInResult(s.event, s.reason)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p>
+          <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>Full history in the audit log</Link>
+        </p>
+      </section>
+    </main>
+  );
+}

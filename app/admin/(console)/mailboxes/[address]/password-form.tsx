@@ -1,0 +1,43 @@
+'use client';
+
+import { useActionState } from 'react';
+import { FieldErrors as Errors } from '@/app/admin/_components/field-errors';
+import { setPasswordAction, type PasswordFormState } from './actions';
+
+/** Sets a password chosen by the admin. The fields are never filled from the server: no password is echoed. */
+export function PasswordForm({ email, minLength }: { email: string; minLength: number }) {
+  const [state, formAction, pending] = useActionState<PasswordFormState, FormData>(setPasswordAction, {});
+  const e = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} noValidate aria-labelledby="password-heading">
+      <h2 id="password-heading">Set a new password</h2>
+      {state.formError ? (
+        <p className="alert" role="alert">
+          {state.formError}
+        </p>
+      ) : null}
+      {state.notice ? (
+        <p className="notice" role="status">
+          {state.notice}
+        </p>
+      ) : null}
+      <input type="hidden" name="email" value={email} />
+      <label htmlFor="newPassword">New password</label>
+      <p className="field-hint" id="newPassword-hint">
+        At least {minLength} characters and at most 72 bytes; not the current password, not containing the mailbox name, and not easy to guess.
+      </p>
+      <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={e.newPassword ? 'newPassword-hint newPassword-error' : 'newPassword-hint'} />
+      <Errors id="newPassword-error" messages={e.newPassword} />
+      <label htmlFor="confirmPassword">New password again</label>
+      <input id="confirmPassword" name="confirmPassword" type="password" autoComplete="new-password" required aria-describedby={e.confirmPassword ? 'confirmPassword-error' : undefined} />
+      <Errors id="confirmPassword-error" messages={e.confirmPassword} />
+      <div className="checkbox">
+        <input id="password-requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked />
+        <label htmlFor="password-requireResetPassword">Force password change at next login</label>
+      </div>
+      <button type="submit" disabled={pending}>
+        {pending ? 'Setting…' : 'Set password'}
+      </button>
+    </form>
+  );
+}

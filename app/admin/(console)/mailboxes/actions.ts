@@ -1,0 +1,74 @@
+'use server';
+
+import { refresh } from 'next/cache';
+import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { DomainError, ValidationError } from '@/lib/errors';
+import { applyBulkChange, planBulkChange, type BulkActionKind, type BulkRequest } from '@/lib/mailboxes/bulk';
+import type { EntryError } from '@/lib/net/allowlist';
+import { bulkQuestion, bulkSummary } from '@/app/admin/_components/labels';
+
+export interface BulkConfirmation {
+  action: BulkActionKind;
+  allowNets: string | null;
+  count: number;
+  sample: string[];
+  question: string;
+  target: { kind: 'selected'; emails: string[] } | { kind: 'matching'; q: string; domain: string; filter: string };
+}
+
+export interface BulkFormState {
+  /** Bumped on every answer so the form re-reads its values. */
+  version: number;
+  formError?: string;
+  netErrors?: EntryError[];
+  confirm?: BulkConfirmation;
+  result?: string;
+  /** The choices as submitted, so a refused request keeps them. */
+  values?: { action: string; allowNets: string; target: string };
+}
+
+const text = (formData: FormData, name: string) => String(formData.get(name) ?? '');
+
+/** The form's fields as a bulk request (translation only: the domain service validates). */
+function requestFrom(formData: FormData): { request: BulkRequest; target: BulkConfirmation['target'] } {
+  const target: BulkConfirmation['target'] =
+    text(formData, 'target') === 'matching'
+      ? { kind: 'matching', q: text(formData, 'q'), domain: text(formData, 'domain'), filter: text(formData, 'filter') || 'all' }
+      : { kind: 'selected', emails: formData.getAll('selected').map(String) };
+  const request = {
+    action: text(formData, 'action'),
+    allowNets: text(formData, 'allowNets'),
+    target:
+      target.kind === 'matching'
+        ? { kind: 'matching', query: { search: target.q || undefined, domain: target.domain || undefined, filter: target.filter } }
+        : { kind: 'selected', emails: target.emails },
+  } as BulkRequest;
+  return { request, target };
+}
+
+/**
+ * Two steps: "review" validates and counts (nothing changes) and returns the confirmation; "apply" makes
+ * the change in one transaction, provided the target still has the confirmed number of mailboxes.
+ */
+export async function bulkAction(prev: BulkFormState, formData: FormData): Promise<BulkFormState> {
+  const { admin, scope } = await requireAdmin();
+  const { request, target } = requestFrom(formData);
+  const base: BulkFormState = { version: prev.version + 1, values: { action: text(formData, 'action'), allowNets: text(formData, 'allowNets'), target: target.kind } };
+  try {
+    if (text(formData, 'step') === 'apply') {
+      const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+      const result = applyBulkChange(scope, request, ctx, { expectedCount: Number.parseInt(text(formData, 'expectedCount'), 10) });
+      refresh();
+      return { version: base.version, result: bulkSummary(result) };
+    }
+    const plan = planBulkChange(scope, request);
+    if (plan.count === 0) return { ...base, formError: 'No mailboxes match the current search and filter; nothing to change.' };
+    return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count), target } };
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === 'allow_nets' && Array.isArray(error.details)) {
+      return { ...base, formError: 'Nothing was changed: the networks contain invalid entries.', netErrors: error.details as EntryError[] };
+    }
+    if (error instanceof DomainError) return { ...base, formError: `Nothing was changed. ${error.message.replace(/^target: /, '')}` };
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+import type { MailboxFilter, MailboxQuery, MailboxSortField } from '@/lib/mailboxes/service';
+
+/**
+ * The mailbox list's query string, read leniently: an unknown value falls back to the default instead of
+ * failing, because these URLs are bookmarked and edited by hand.
+ */
+
+export const FILTERS: { value: MailboxFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'restricted', label: 'Restricted' },
+  { value: 'unrestricted', label: 'Unrestricted' },
+  { value: 'reset_pending', label: 'Password change pending' },
+  { value: 'inactive', label: 'Inactive' },
+];
+export const SORTS: { value: MailboxSortField; label: string }[] = [
+  { value: 'email', label: 'Address' },
+  { value: 'last_login_at', label: 'Last sign-in' },
+  { value: 'created_at', label: 'Created' },
+  { value: 'updated_at', label: 'Last changed' },
+];
+export const PAGE_SIZES = [25, 50, 100, 200] as const;
+const DEFAULT_PAGE_SIZE = 50;
+
+export interface ListQuery {
+  q: string;
+  domain: string;
+  filter: MailboxFilter;
+  sort: MailboxSortField;
+  order: 'asc' | 'desc';
+  page: number;
+  size: number;
+}
+
+type Params = Record<string, string | string[] | undefined>;
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+
+export function parseListQuery(params: Params): ListQuery {
+  const filter = FILTERS.find((f) => f.value === first(params.filter))?.value ?? 'all';
+  const sort = SORTS.find((s) => s.value === first(params.sort))?.value ?? 'email';
+  const page = Number.parseInt(first(params.page), 10);
+  const size = Number.parseInt(first(params.size), 10);
+  return {
+    q: first(params.q).trim().slice(0, 254),
+    domain: first(params.domain).trim().slice(0, 253),
+    filter,
+    sort,
+    order: first(params.order) === 'desc' ? 'desc' : 'asc',
+    page: Number.isSafeInteger(page) && page > 0 ? page : 1,
+    size: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_PAGE_SIZE,
+  };
+}
+
+/** The service query for a list query (the page and the bulk "all matching" use the same conditions). */
+export function serviceQuery(q: ListQuery): MailboxQuery {
+  return { search: q.q || undefined, domain: q.domain || undefined, filter: q.filter, sort: q.sort, order: q.order, page: q.page, pageSize: q.size };
+}
+
+/** The list's URL with some parameters changed; defaults are left out to keep URLs short. */
+export function listHref(q: ListQuery, change: Partial<ListQuery> = {}): string {
+  const next = { ...q, ...change };
+  const params = new URLSearchParams();
+  if (next.q) params.set('q', next.q);
+  if (next.domain) params.set('domain', next.domain);
+  if (next.filter !== 'all') params.set('filter', next.filter);
+  if (next.sort !== 'email') params.set('sort', next.sort);
+  if (next.order !== 'asc') params.set('order', next.order);
+  if (next.size !== DEFAULT_PAGE_SIZE) params.set('size', String(next.size));
+  if (next.page !== 1) params.set('page', String(next.page));
+  const text = params.toString();
+  return text ? `/admin/mailboxes?${text}` : '/admin/mailboxes';
+}

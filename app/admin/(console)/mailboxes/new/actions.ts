@@ -1,0 +1,62 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
+import { createMailbox } from '@/lib/mailboxes/service';
+import type { EntryError } from '@/lib/net/allowlist';
+import { mailboxHref } from '../mailbox-href';
+
+type Field = 'local' | 'domain' | 'newPassword' | 'confirmPassword' | 'memo';
+
+export interface CreateMailboxState {
+  version: number;
+  formError?: string;
+  fieldErrors?: Partial<Record<Field, string[]>>;
+  netErrors?: EntryError[];
+  /** Everything but the passwords, so a refused form keeps what was typed. */
+  values?: { local: string; domain: string; allowNets: string; requireResetPassword: boolean; active: boolean; memo: string };
+}
+
+const SERVICE_FIELDS: Record<string, Field> = { mail: 'local', password: 'newPassword', memo: 'memo' };
+
+/** Creates a mailbox in one of the admin's domains; a domain of another account is "not found". */
+export async function createMailboxAction(prev: CreateMailboxState, formData: FormData): Promise<CreateMailboxState> {
+  const { admin, scope } = await requireAdmin();
+  const values = {
+    local: String(formData.get('local') ?? '').trim(),
+    domain: String(formData.get('domain') ?? ''),
+    allowNets: String(formData.get('allowNets') ?? ''),
+    requireResetPassword: formData.get('requireResetPassword') === 'on',
+    active: formData.get('active') === 'on',
+    memo: String(formData.get('memo') ?? ''),
+  };
+  const base = { version: prev.version + 1, values };
+  const passwords = ownPasswordChangeSchema.safeParse({ newPassword: String(formData.get('newPassword') ?? ''), confirmPassword: String(formData.get('confirmPassword') ?? '') });
+  if (!values.local) return { ...base, fieldErrors: { local: ['Enter the part before the @.'] } };
+  if (!passwords.success) return { ...base, fieldErrors: passwords.error.flatten().fieldErrors as CreateMailboxState['fieldErrors'] };
+  const email = `${values.local}@${values.domain}`;
+  let created: string;
+  try {
+    const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+    const view = await createMailbox(
+      scope,
+      { email, password: passwords.data.newPassword, allowNets: values.allowNets, requireResetPassword: values.requireResetPassword, active: values.active, memo: values.memo },
+      ctx,
+    );
+    created = view.email;
+  } catch (error) {
+    if (error instanceof ConflictError) return { ...base, formError: `${error.message}. Choose another address.`, fieldErrors: { local: ['This address is already taken.'] } };
+    if (error instanceof NotFoundError) return { ...base, formError: `${error.message}. Choose one of your domains.`, fieldErrors: { domain: [error.message] } };
+    if (error instanceof ValidationError) {
+      if (error.field === 'allow_nets') return { ...base, formError: 'Nothing was created: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
+      const field = SERVICE_FIELDS[error.field];
+      const messages = Array.isArray(error.details) && error.field === 'password' ? (error.details as { message: string }[]).map((p) => p.message) : [error.message];
+      return { ...base, formError: 'Nothing was created. Fix the marked fields.', ...(field ? { fieldErrors: { [field]: messages } } : { formError: error.message }) };
+    }
+    if (error instanceof DomainError) return { ...base, formError: error.message };
+    throw error;
+  }
+  redirect(`${mailboxHref(created)}?created=1`);
+}

@@ -1,0 +1,68 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
+import { FieldErrors } from '@/app/admin/_components/field-errors';
+import { FormAlert } from '@/app/admin/_components/form-alert';
+import { createMailboxAction, type CreateMailboxState } from './actions';
+
+/** The new-mailbox form. Passwords are never sent back by the server, so a refused form asks for them again. */
+export function CreateMailboxForm({ domains, minLength }: { domains: string[]; minLength: number }) {
+  const [state, formAction, pending] = useActionState<CreateMailboxState, FormData>(createMailboxAction, { version: 0 });
+  return <CreateFields key={state.version} state={state} formAction={formAction} pending={pending} domains={domains} minLength={minLength} />;
+}
+
+function CreateFields({ state, formAction, pending, domains, minLength }: { state: CreateMailboxState; formAction: (f: FormData) => void; pending: boolean; domains: string[]; minLength: number }) {
+  const v = state.values;
+  const e = state.fieldErrors ?? {};
+  const [nets, setNets] = useState(v?.allowNets ?? '');
+  const describedBy = (id: string, hint?: string) => [hint, e[id as keyof typeof e] ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined;
+  return (
+    <form action={formAction} noValidate>
+      <FormAlert message={state.formError} netErrors={state.netErrors} />
+      <div className="address-row">
+        <div>
+          <label htmlFor="local">Address (before the @)</label>
+          <input id="local" name="local" type="text" autoComplete="off" required defaultValue={v?.local} aria-describedby={describedBy('local')} />
+        </div>
+        <span aria-hidden="true">@</span>
+        <div>
+          <label htmlFor="domain">Domain</label>
+          <select id="domain" name="domain" defaultValue={v?.domain} aria-describedby={describedBy('domain')}>
+            {domains.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <FieldErrors id="local-error" messages={e.local} />
+      <FieldErrors id="domain-error" messages={e.domain} />
+      <label htmlFor="newPassword">Password</label>
+      <p className="field-hint" id="newPassword-hint">
+        At least {minLength} characters and at most 72 bytes; not containing the mailbox name, and not easy to guess.
+      </p>
+      <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={describedBy('newPassword', 'newPassword-hint')} />
+      <FieldErrors id="newPassword-error" messages={e.newPassword} />
+      <label htmlFor="confirmPassword">Password again</label>
+      <input id="confirmPassword" name="confirmPassword" type="password" autoComplete="new-password" required aria-describedby={describedBy('confirmPassword')} />
+      <FieldErrors id="confirmPassword-error" messages={e.confirmPassword} />
+      <div className="checkbox">
+        <input id="requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked={v?.requireResetPassword ?? true} />
+        <label htmlFor="requireResetPassword">Force password change at next login</label>
+      </div>
+      <div className="checkbox">
+        <input id="active" name="active" type="checkbox" defaultChecked={v?.active ?? true} />
+        <label htmlFor="active">Active</label>
+      </div>
+      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={nets} onChange={setNets} emptyText="Empty: no restriction, sign-in is allowed from any network." />
+      <label htmlFor="memo">Memo</label>
+      <textarea id="memo" name="memo" defaultValue={v?.memo} maxLength={2000} rows={2} aria-describedby={describedBy('memo')} />
+      <FieldErrors id="memo-error" messages={e.memo} />
+      <button type="submit" disabled={pending}>
+        {pending ? 'Creating…' : 'Create mailbox'}
+      </button>
+    </form>
+  );
+}

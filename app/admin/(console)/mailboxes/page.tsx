@@ -1,0 +1,179 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { listDomains } from '@/lib/accounts/service';
+import { requireAdmin } from '@/lib/auth/dal';
+import { listMailboxes } from '@/lib/mailboxes/service';
+import { formatTime } from '@/app/admin/_components/labels';
+import { BulkPanel } from './bulk-panel';
+import { FILTERS, listHref, PAGE_SIZES, parseListQuery, serviceQuery, SORTS, type ListQuery } from './list-query';
+import { mailboxHref } from './mailbox-href';
+import { SelectAll } from './select-all';
+
+export const metadata: Metadata = { title: 'Mailboxes' };
+
+/** How many entries of a list the table shows before "…". */
+const SHOWN_NETS = 2;
+
+function SortHeader({ query, field, children }: { query: ListQuery; field: ListQuery['sort']; children: React.ReactNode }) {
+  const active = query.sort === field;
+  const order = active && query.order === 'asc' ? 'desc' : 'asc';
+  return (
+    <th scope="col" aria-sort={active ? (query.order === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <Link href={listHref(query, { sort: field, order, page: 1 })}>
+        {children}
+        {active ? (query.order === 'asc' ? ' ▲' : ' ▼') : ''}
+      </Link>
+    </th>
+  );
+}
+
+export default async function MailboxesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { scope } = await requireAdmin();
+  const query = parseListQuery(await searchParams);
+  const { items, total } = listMailboxes(scope, serviceQuery(query));
+  const domains = listDomains(scope);
+  const pages = Math.max(1, Math.ceil(total / query.size));
+  const from = total === 0 ? 0 : (query.page - 1) * query.size + 1;
+  const to = (query.page - 1) * query.size + items.length;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return (
+    <main className="wide">
+      <h1>Mailboxes</h1>
+      <form method="get" action="/admin/mailboxes" role="search" aria-label="Find mailboxes" className="card list-filters">
+        <div>
+          <label htmlFor="q">Search by address</label>
+          <input id="q" name="q" type="search" defaultValue={query.q} />
+        </div>
+        <div>
+          <label htmlFor="filter">Show</label>
+          <select id="filter" name="filter" defaultValue={query.filter}>
+            {FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {domains.length > 1 ? (
+          <div>
+            <label htmlFor="domain">Domain</label>
+            <select id="domain" name="domain" defaultValue={query.domain}>
+              <option value="">All domains</option>
+              {domains.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div>
+          <label htmlFor="sort">Sort by</label>
+          <select id="sort" name="sort" defaultValue={query.sort}>
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="order">Order</label>
+          <select id="order" name="order" defaultValue={query.order}>
+            <option value="asc">Ascending</option>
+            <option value="desc">Descending</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="size">Per page</label>
+          <select id="size" name="size" defaultValue={query.size}>
+            {PAGE_SIZES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <button type="submit">Search</button>
+        </div>
+      </form>
+      <p role="status" data-testid="list-count">
+        {total === 0 ? 'No mailboxes match.' : `${n(total)} mailbox${total === 1 ? '' : 'es'} match; showing ${n(from)}–${n(to)}.`}{' '}
+        {query.q || query.filter !== 'all' || query.domain ? <Link href="/admin/mailboxes">Clear search and filter</Link> : null}
+      </p>
+      <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter }} total={total} href={listHref(query)}>
+        <div className="table-scroll">
+          <table data-testid="mailbox-table">
+            <caption className="visually-hidden">Mailboxes, page {query.page} of {pages}</caption>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="visually-hidden">Select</span>
+                  <SelectAll />
+                </th>
+                <SortHeader query={query} field="email">
+                  Address
+                </SortHeader>
+                <th scope="col">Allowed networks</th>
+                <th scope="col">Password change pending</th>
+                <SortHeader query={query} field="last_login_at">
+                  Last sign-in
+                </SortHeader>
+                <th scope="col">Active</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((m) => {
+                const nets = m.allowNets?.split(',') ?? [];
+                return (
+                  <tr key={m.id}>
+                    <td>
+                      <input type="checkbox" name="selected" value={m.email} aria-label={`Select ${m.email}`} />
+                    </td>
+                    <td>
+                      <Link href={mailboxHref(m.email)}>{m.email}</Link>
+                    </td>
+                    <td>
+                      {nets.length === 0 ? (
+                        <span className="muted">no restriction</span>
+                      ) : (
+                        <>
+                          {nets.length} {nets.length === 1 ? 'entry' : 'entries'}:{' '}
+                          <span className="mono">
+                            {nets.slice(0, SHOWN_NETS).join(', ')}
+                            {nets.length > SHOWN_NETS ? ', …' : ''}
+                          </span>
+                        </>
+                      )}
+                    </td>
+                    <td>{m.requireResetPassword ? 'Yes' : 'No'}</td>
+                    <td>
+                      {formatTime(m.lastLoginAt)}
+                      {m.lastLoginIp ? (
+                        <>
+                          <br />
+                          <span className="mono">{m.lastLoginIp}</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>{m.active ? 'Yes' : 'No'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </BulkPanel>
+      {pages > 1 ? (
+        <nav aria-label="Pages" className="pager">
+          {query.page > 1 ? <Link href={listHref(query, { page: query.page - 1 })}>← Previous</Link> : <span />}
+          <span>
+            Page {n(Math.min(query.page, pages))} of {n(pages)}
+          </span>
+          {query.page < pages ? <Link href={listHref(query, { page: query.page + 1 })}>Next →</Link> : <span />}
+        </nav>
+      ) : null}
+    </main>
+  );
+}

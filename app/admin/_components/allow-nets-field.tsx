@@ -1,0 +1,107 @@
+'use client';
+
+import { useMemo } from 'react';
+import { parseAllowNets } from '@/lib/net/allowlist';
+import { EntryErrorList } from './form-alert';
+import { appendAddress } from './nets-draft';
+import { useHydrated } from './use-hydrated';
+
+interface Props {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** The admin's own address as the server sees it; enables "Add my current IP". */
+  clientIp?: string | null;
+  /** Text for an empty list in this context ("no restriction" on a mailbox, "nothing to add" in bulk). */
+  emptyText: string;
+}
+
+/**
+ * The "Allowed networks" textarea with live validation by the same parser the server uses
+ * (lib/net/allowlist.ts): every invalid entry with its reason, the normalised result and the warnings.
+ * It renders on the server too, so the analysis is there without JavaScript after each submit.
+ */
+export function AllowNetsField({ id, name, label, value, onChange, clientIp, emptyText }: Props) {
+  const parsed = useMemo(() => parseAllowNets(value), [value]);
+  const analysisId = `${id}-analysis`;
+  // Lets end-to-end tests wait until typing reaches React's state instead of being replaced by hydration.
+  const hydrated = useHydrated();
+  return (
+    <div className="nets-field" data-hydrated={hydrated ? 'true' : undefined}>
+      <label htmlFor={id}>{label}</label>
+      <p className="field-hint" id={`${id}-hint`}>
+        IPv4 or IPv6 addresses and networks, separated by commas (spaces and new lines work too), e.g.{' '}
+        <code>203.0.113.0/24, 2001:db8::/32, 198.51.100.7</code>.
+      </p>
+      <textarea
+        id={id}
+        name={name}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={`${id}-hint ${analysisId}`}
+        aria-invalid={!parsed.ok}
+        spellCheck={false}
+        autoCapitalize="off"
+        autoComplete="off"
+        rows={3}
+      />
+      {clientIp !== undefined ? (
+        <p>
+          {/* Without JavaScript this posts the draft and the server appends the address (the same function). */}
+          <button
+            type="submit"
+            name="intent"
+            value="add-ip"
+            className="secondary"
+            disabled={!clientIp}
+            onClick={(e) => {
+              e.preventDefault();
+              onChange(appendAddress(value, clientIp ?? null));
+            }}
+          >
+            Add my current IP{clientIp ? ` (${clientIp})` : ''}
+          </button>
+          {clientIp ? null : <span className="muted"> Your address is not known to the portal.</span>}
+        </p>
+      ) : null}
+      <div id={analysisId} className="nets-analysis">
+        {parsed.ok ? (
+          <p aria-live="polite">
+            {parsed.canonical === null ? (
+              emptyText
+            ) : (
+              <>
+                Normalised:{' '}
+                <code className="canonical" data-testid={`${id}-canonical`}>
+                  {parsed.canonical}
+                </code>{' '}
+                ({parsed.entries.length} {parsed.entries.length === 1 ? 'entry' : 'entries'})
+              </>
+            )}
+          </p>
+        ) : (
+          <>
+            <p className="error" aria-live="polite">
+              {parsed.errors.length === 1 ? '1 invalid entry' : `${parsed.errors.length} invalid entries`}: nothing can be saved until
+              {parsed.errors.length === 1 ? ' it is' : ' they are'} fixed.
+            </p>
+            <div className="error">
+              <EntryErrorList errors={parsed.errors} label="Invalid entries" testId={`${id}-errors`} />
+            </div>
+          </>
+        )}
+        {parsed.warnings.length > 0 ? (
+          <ul className="warning" aria-label="Warnings" data-testid={`${id}-warnings`}>
+            {parsed.warnings.map((w, i) => (
+              <li key={i}>
+                <code>{w.entry}</code>: {w.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { EntryError } from '@/lib/net/allowlist';
+
+/** Invalid allowlist entries, each with its reason (the same wording as the parser's). */
+export function EntryErrorList({ errors, label, testId }: { errors: readonly EntryError[]; label?: string; testId?: string }) {
+  return (
+    <ul aria-label={label} data-testid={testId}>
+      {errors.map((e, i) => (
+        <li key={i}>
+          {e.entry ? <code>{e.entry}</code> : 'The list'}: {e.reason}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A form's refusal: the message and, for an allowlist, every invalid entry the server found. */
+export function FormAlert({ message, netErrors, testId }: { message?: string; netErrors?: readonly EntryError[]; testId?: string }) {
+  if (!message) return null;
+  return (
+    <div className="alert" role="alert">
+      <p>{message}</p>
+      {netErrors?.length ? <EntryErrorList errors={netErrors} testId={testId} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+'use client';
+
+import { useMemo } from 'react';
+import { evaluateImpact, IMPACT_WINDOW_DAYS, type SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
+import { formatTime, SIGN_IN_RESULTS } from './labels';
+
+/**
+ * Which of the mailbox's sign-in addresses of the last 30 days the draft list would refuse, recomputed
+ * in the browser as the draft changes (same parser and matcher as the gate). The addresses come from the
+ * server, already limited to this mailbox of the admin's account.
+ */
+export function ImpactPreview({ draft, groups, truncated }: { draft: string; groups: SignInAddressGroup[]; truncated: boolean }) {
+  const impact = useMemo(() => evaluateImpact(draft, groups), [draft, groups]);
+  const n = groups.length;
+  const addresses = `${n} address${n === 1 ? '' : 'es'} used in the last ${IMPACT_WINDOW_DAYS} days`;
+  let summary: string;
+  if (!impact.ok) summary = 'Fix the invalid entries to see which sign-ins the list would refuse.';
+  else if (n === 0) summary = `No sign-ins with the correct password in the last ${IMPACT_WINDOW_DAYS} days, so there is nothing to compare the list with.`;
+  else if (impact.canonical === null) summary = `No restriction: none of the ${addresses} would be refused.`;
+  else if (impact.refused.length === 0) summary = n === 1 ? `The ${addresses} is allowed by this list.` : `All ${addresses} are allowed by this list.`;
+  else summary = `${impact.refused.length} of ${addresses} would be refused:`;
+  return (
+    <section className="impact" aria-labelledby="impact-heading">
+      <h3 id="impact-heading">Impact preview</h3>
+      <p aria-live="polite" data-testid="impact-summary">
+        {summary}
+      </p>
+      {impact.ok && impact.refused.length > 0 ? (
+        <table data-testid="impact-refused">
+          <caption className="visually-hidden">Sign-ins the draft list would refuse</caption>
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">Sign-ins</th>
+              <th scope="col">Latest</th>
+              <th scope="col">Protocols</th>
+              <th scope="col">Latest result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {impact.refused.map((g) => (
+              <tr key={g.address ?? 'unknown'}>
+                <td className="mono">{g.address ?? 'unknown address'}</td>
+                <td>
+                  {g.attempts}
+                  {g.succeeded < g.attempts ? ` (${g.succeeded} signed in)` : ''}
+                </td>
+                <td>{formatTime(g.lastAt)}</td>
+                <td>{g.protocols.join(', ') || '-'}</td>
+                <td>{SIGN_IN_RESULTS[g.lastResult] ?? g.lastResult}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {truncated ? <p className="muted">Only the 500 most recently used addresses are compared.</p> : null}
+    </section>
+  );
+}

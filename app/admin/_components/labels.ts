@@ -1,0 +1,79 @@
+import type { BulkActionKind } from '@/lib/mailboxes/bulk';
+import type { MailboxChange } from '@/lib/mailboxes/service';
+
+/** Wording shared by the admin pages (server and client components). */
+
+export const SIGN_IN_RESULTS: Record<string, string> = {
+  signed_in: 'signed in',
+  unknown_mailbox: 'refused: unknown mailbox',
+  bad_password: 'refused: wrong password',
+  inactive: 'refused: mailbox inactive',
+  network_not_allowed: 'refused: network not allowed',
+  throttled: 'refused: too many attempts',
+  password_change_required: 'refused: password change required first',
+  refused: 'refused',
+};
+
+export function signInResult(event: string, reason: string | null): string {
+  if (event === 'login_succeeded') return SIGN_IN_RESULTS.signed_in!;
+  return (reason && SIGN_IN_RESULTS[reason]) ?? `refused${reason ? `: ${reason}` : ''}`;
+}
+
+const onOff = (v: unknown) => (v ? 'on' : 'off');
+
+/** One line per change for "Saved: …" (from updateMailbox's `changes`); never shows a password. */
+export function describeChange(change: MailboxChange): string {
+  switch (change.field) {
+    case 'allow_nets':
+      return `Allowed networks: ${change.old ?? 'no restriction'} → ${change.new ?? 'no restriction'}`;
+    case 'require_reset_password':
+      return `Force password change at next login: ${onOff(change.old)} → ${onOff(change.new)}${change.new ? ' (open sessions were ended)' : ''}`;
+    case 'active':
+      return `Active: ${change.old ? 'yes' : 'no'} → ${change.new ? 'yes' : 'no'}${change.new ? '' : ' (open sessions were ended)'}`;
+    case 'memo':
+      return 'Memo updated';
+    case 'password':
+      return 'New password set (open sessions were ended)';
+  }
+}
+
+export function formatTime(at: Date | string | null): string {
+  if (!at) return 'never';
+  const d = typeof at === 'string' ? new Date(at) : at;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export const BULK_ACTION_LABELS: Record<BulkActionKind, string> = {
+  replace_nets: 'Replace the allowed networks',
+  add_nets: 'Add networks to the allowed networks',
+  remove_restriction: 'Remove the network restriction',
+  force_reset: 'Force a password change at next login',
+  cancel_reset: 'Cancel a pending password change',
+};
+
+const mailboxCount = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
+
+/** The confirmation question for a bulk plan. */
+export function bulkQuestion(action: BulkActionKind, allowNets: string | null, count: number): string {
+  const n = mailboxCount(count);
+  switch (action) {
+    case 'replace_nets':
+      return `Replace the allowed networks of ${n} with ${allowNets}? Open sessions from other addresses end at their next request.`;
+    case 'add_nets':
+      return `Add ${allowNets} to the allowed networks of ${n}? Mailboxes without a restriction stay unrestricted.`;
+    case 'remove_restriction':
+      return `Remove the network restriction of ${n}? They can then sign in from any network.`;
+    case 'force_reset':
+      return `Force a password change at the next login for ${n}? Their open sessions end at once.`;
+    case 'cancel_reset':
+      return `Cancel the pending password change of ${n}?`;
+  }
+}
+
+/** The result summary of a bulk change. */
+export function bulkSummary(result: { changed: number; unchanged: number; skippedUnrestricted: number }): string {
+  const parts = [`${mailboxCount(result.changed)} changed`];
+  if (result.unchanged) parts.push(`${mailboxCount(result.unchanged)} already as requested`);
+  if (result.skippedUnrestricted) parts.push(`${mailboxCount(result.skippedUnrestricted)} without a restriction left unrestricted`);
+  return `Done: ${parts.join(', ')}.`;
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `mailboxes_account_last_login_idx` ON `mailboxes` (`account_id`,`last_login_at`,`email`,`domain_id`);

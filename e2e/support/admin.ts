@@ -1,0 +1,99 @@
+import { eq } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { auditEvents, mailboxes } from '../../db/schema';
+import { clientAt, createAccount, createAdmin, dbOf, expect, type TestAccount } from './fixtures';
+
+/** Helpers for the admin area's specs (e2e/admin*.spec.ts). */
+
+export type TestAdmin = ReturnType<typeof createAdmin>;
+
+/** Fills and submits /admin/login (or the page it was sent to). */
+export async function adminSignIn(page: Page, admin: { email: string; password: string }, path = '/admin/login'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel('Admin email address').fill(admin.email);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A browser context at `address` with the admin signed in, on the mailbox list. */
+export async function adminAt(browser: Browser, address: string, admin: TestAdmin, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await clientAt(browser, address, options);
+  const page = await context.newPage();
+  await adminSignIn(page, admin);
+  await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+  if (options.javaScriptEnabled !== false) await listHydrated(page);
+  return { context, page };
+}
+
+/**
+ * Typing into a React-controlled field before the page's scripts have run can be undone by hydration, so
+ * tests with JavaScript wait for a control that only exists once it runs.
+ */
+export async function listHydrated(page: Page): Promise<void> {
+  await expect(page.getByRole('checkbox', { name: 'Select all mailboxes on this page' })).toBeVisible();
+}
+
+/** Opens the mailbox list (with JavaScript) and waits for it to be interactive. */
+export async function openList(page: Page, path = '/admin/mailboxes'): Promise<void> {
+  await page.goto(path);
+  await listHydrated(page);
+}
+
+/** Waits until the page's "Allowed networks" fields are driven by React (with JavaScript only). */
+export async function netsFieldsHydrated(page: Page): Promise<void> {
+  await expect(page.locator('.nets-field').first()).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Opens a mailbox page (with JavaScript) and waits for it to be interactive. */
+export async function openMailbox(page: Page, email: string): Promise<void> {
+  await page.goto(mailboxPath(email));
+  await netsFieldsHydrated(page);
+}
+
+/** An account with its admin. */
+export function accountWithAdmin(): { account: TestAccount; admin: TestAdmin } {
+  const account = createAccount();
+  return { account, admin: createAdmin(account) };
+}
+
+/** The mailbox page's URL. */
+export function mailboxPath(email: string): string {
+  return `/admin/mailboxes/${encodeURIComponent(email)}`;
+}
+
+/** Records a sign-in attempt in the audit log directly, as the sign-in code would, at a chosen time. */
+export function recordSignIn(
+  account: TestAccount,
+  mailbox: { id: number; email: string },
+  options: { ip: string | null; daysAgo: number; event?: 'login_succeeded' | 'login_failed'; reason?: string; protocol?: 'web' | 'imap' },
+): void {
+  dbOf(account.server)
+    .insert(auditEvents)
+    .values({
+      at: new Date(Date.now() - options.daysAgo * 86_400_000),
+      accountId: account.id,
+      actorKind: 'mailbox',
+      actorEmail: mailbox.email,
+      mailboxId: mailbox.id,
+      mailboxEmail: mailbox.email,
+      event: options.event ?? 'login_succeeded',
+      clientIp: options.ip,
+      protocol: options.protocol ?? 'web',
+      detail: options.reason ? { reason: options.reason } : null,
+    })
+    .run();
+}
+
+/** Whether a mailbox with that address exists at all (any account). */
+export function mailboxExists(email: string): boolean {
+  return dbOf().select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, email)).get() !== undefined;
+}
+
+/** Sets the value of a form control in the page's DOM, as an attacker editing the page would. */
+export async function tamper(page: Page, selector: string, value: string): Promise<void> {
+  const count = await page.locator(selector).count();
+  expect(count, `no element matches ${selector}`).toBeGreaterThan(0);
+  await page.locator(selector).evaluateAll((elements, v) => {
+    for (const el of elements) (el as HTMLInputElement).value = v;
+  }, value);
+}

@@ -1,0 +1,81 @@
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { accounts, auditEvents } from '@/db/schema';
+import { getDb } from '@/db';
+import { accountScope } from '@/lib/scope';
+import { auditLogCsv, auditLogFilterSchema, csvCell, queryAuditLog } from './audit-log';
+
+function account() {
+  return getDb().insert(accounts).values({ name: `Acc ${crypto.randomBytes(4).toString('hex')}` }).returning({ id: accounts.id }).get().id;
+}
+
+function row(accountId: number | null, values: Partial<typeof auditEvents.$inferInsert> = {}) {
+  getDb()
+    .insert(auditEvents)
+    .values({ at: new Date('2025-03-10T10:00:00Z'), accountId, actorKind: 'mailbox', event: 'login_succeeded', mailboxEmail: 'a@x.test', ...values })
+    .run();
+}
+
+const filter = (input: Record<string, string> = {}) => auditLogFilterSchema.parse(input);
+
+describe('queryAuditLog', () => {
+  it("returns only the account's rows, filtered by mailbox, event and inclusive date range, newest first", () => {
+    const mine = account();
+    const theirs = account();
+    row(mine, { at: new Date('2025-03-01T00:00:00Z'), mailboxEmail: 'a@x.test' });
+    row(mine, { at: new Date('2025-03-02T23:59:59Z'), mailboxEmail: 'a@x.test', event: 'login_failed' });
+    row(mine, { at: new Date('2025-03-03T00:00:00Z'), mailboxEmail: 'a@x.test' });
+    row(mine, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'b@x.test' });
+    row(theirs, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
+    row(null, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
+
+    const scope = accountScope(mine);
+    expect(queryAuditLog(scope, filter()).items).toHaveLength(4);
+    const ranged = queryAuditLog(scope, filter({ mailbox: ' A@X.test ', from: '2025-03-01', to: '2025-03-02' })).items;
+    expect(ranged.map((r) => r.at.toISOString())).toEqual(['2025-03-02T23:59:59.000Z', '2025-03-01T00:00:00.000Z']);
+    expect(queryAuditLog(scope, filter({ event: 'login_failed' })).items.map((r) => r.event)).toEqual(['login_failed']);
+    expect(queryAuditLog(accountScope(theirs), filter({ mailbox: 'b@x.test' })).items).toEqual([]);
+  });
+
+  it('pages with hasMore', () => {
+    const scope = accountScope(account());
+    for (let i = 0; i < 5; i++) row(scope.kind === 'account' ? scope.accountId : null, { at: new Date(Date.UTC(2025, 0, 1, 0, i)) });
+    const first = queryAuditLog(scope, filter(), 1, 2);
+    const last = queryAuditLog(scope, filter(), 3, 2);
+    expect(first.hasMore).toBe(true);
+    expect(last).toMatchObject({ hasMore: false, items: [{ at: new Date(Date.UTC(2025, 0, 1, 0, 0)) }] });
+  });
+});
+
+describe('auditLogFilterSchema', () => {
+  it('rejects impossible dates and a range that ends before it starts', () => {
+    expect(auditLogFilterSchema.safeParse({ from: '2025-02-30' }).success).toBe(false);
+    expect(auditLogFilterSchema.safeParse({ from: '2025-13-01' }).success).toBe(false);
+    expect(auditLogFilterSchema.safeParse({ from: '03/01/2025' }).success).toBe(false);
+    expect(auditLogFilterSchema.safeParse({ from: '2025-03-02', to: '2025-03-01' }).success).toBe(false);
+    expect(auditLogFilterSchema.parse({ from: '', to: '2024-02-29', event: '  ' })).toEqual({ to: '2024-02-29' });
+  });
+});
+
+describe('CSV export', () => {
+  it('quotes every cell, doubles quotes and defuses spreadsheet formulas', () => {
+    expect(csvCell('plain')).toBe('"plain"');
+    expect(csvCell('say "hi", then\r\nleave')).toBe('"say ""hi"", then\r\nleave"');
+    for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${start}cmd|' /C calc'!A0`)).toBe(`"'${start}cmd|' /C calc'!A0"`);
+    expect(csvCell(null)).toBe('""');
+    expect(csvCell({ reason: 'bad_password' })).toBe('"{""reason"":""bad_password""}"');
+  });
+
+  it('streams every matching row in batches, newest first, with a header', () => {
+    const id = account();
+    for (let i = 0; i < 7; i++) row(id, { at: new Date(Date.UTC(2025, 0, 1, 0, 0, i % 3)), userAgent: i === 0 ? '=HYPERLINK("http://evil")' : 'UA' });
+    row(account(), {});
+    const csv = [...auditLogCsv(accountScope(id), filter(), 2)].join('');
+    const lines = csv.split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('"time_utc","event","mailbox","actor_kind","actor","client_ip","protocol","user_agent","detail"');
+    expect(lines).toHaveLength(8);
+    const times = lines.slice(1).map((l) => l.split(',')[0]);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
+  });
+});

@@ -1,0 +1,220 @@
+import 'server-only';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { domains, mailboxes } from '@/db/schema';
+import { getDb, type Tx } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import type { Scope } from '@/lib/scope';
+import { parseOrThrow } from '@/lib/validation';
+import { emailSchema } from './schemas';
+import { applyPatch, mailboxQueryConditions, parsePatch, patchColumns, type MailboxChange, type MailboxFilter, type PatchRow, type ParsedPatch } from './service';
+
+/**
+ * Bulk changes for an incident ("force a password change on everyone in sales", "add the new VPN range
+ * to every restricted mailbox"): one validated action applied to a set of mailboxes in ONE transaction,
+ * through the same patch step as a single-mailbox update, so the rules, session cut-off and audit rows
+ * are identical. Any error (an invalid network, a mailbox outside the scope, a changed selection) changes
+ * nothing at all.
+ */
+
+/** What a bulk change can do (the admin UI's choices). */
+export const BULK_ACTIONS = ['replace_nets', 'add_nets', 'remove_restriction', 'force_reset', 'cancel_reset'] as const;
+export type BulkActionKind = (typeof BULK_ACTIONS)[number];
+
+/** The most addresses one "selected" request may name; larger sets use a filter ("all matching"). */
+export const MAX_SELECTED = 1000;
+
+const FILTERS = ['all', 'restricted', 'unrestricted', 'reset_pending', 'inactive'] as const satisfies readonly MailboxFilter[];
+
+/** A bulk request: the action, its networks if any, and the target (selected addresses or a filter). */
+export const bulkRequestSchema = z.object({
+  action: z.enum(BULK_ACTIONS, { error: 'choose what to change' }),
+  /** Networks as typed, for replace_nets and add_nets. */
+  allowNets: z.string().max(70_000).optional(),
+  target: z.discriminatedUnion(
+    'kind',
+    [
+      z.object({
+        kind: z.literal('selected'),
+        emails: z.array(emailSchema).min(1, 'select at least one mailbox').max(MAX_SELECTED, `select at most ${MAX_SELECTED} mailboxes, or use "all matching"`),
+      }),
+      z.object({
+        kind: z.literal('matching'),
+        query: z.object({
+          domain: z.string().max(253).optional(),
+          search: z.string().max(254).optional(),
+          filter: z.enum(FILTERS).optional(),
+        }),
+      }),
+    ],
+    { error: 'choose the mailboxes to change' },
+  ),
+});
+export type BulkRequest = z.input<typeof bulkRequestSchema>;
+type ParsedRequest = z.output<typeof bulkRequestSchema>;
+
+/** The validated action: a fixed patch, or (add_nets) the canonical entries to append to each list. */
+type PreparedAction = { kind: 'patch'; patch: ParsedPatch } | { kind: 'add'; added: string };
+
+function prepareAction(request: ParsedRequest): PreparedAction {
+  switch (request.action) {
+    case 'replace_nets':
+    case 'add_nets': {
+      const patch = parsePatch({ allowNets: request.allowNets ?? '' });
+      if (patch.allowNets == null) {
+        const hint = request.action === 'replace_nets' ? ' (to lift the restriction, choose "Remove the restriction")' : '';
+        throw new ValidationError('allow_nets', `allow_nets: enter at least one address or network${hint}`);
+      }
+      return request.action === 'replace_nets' ? { kind: 'patch', patch } : { kind: 'add', added: patch.allowNets };
+    }
+    case 'remove_restriction':
+      return { kind: 'patch', patch: parsePatch({ allowNets: null }) };
+    case 'force_reset':
+      return { kind: 'patch', patch: parsePatch({ requireResetPassword: true }) };
+    case 'cancel_reset':
+      return { kind: 'patch', patch: parsePatch({ requireResetPassword: false }) };
+  }
+}
+
+function scopeCondition(scope: Scope) {
+  return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
+}
+
+/** The target's rows, in address order. A selected address outside the scope is "not found": nothing may change. */
+function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, target: ParsedRequest['target']): PatchRow[] {
+  if (target.kind === 'selected') {
+    const wanted = [...new Set(target.emails)];
+    const rows = conn
+      .select(patchColumns)
+      .from(mailboxes)
+      .where(and(inArray(mailboxes.email, wanted), scopeCondition(scope)))
+      .orderBy(asc(mailboxes.email))
+      .all();
+    const found = new Set(rows.map((r) => r.email));
+    const missing = wanted.filter((e) => !found.has(e));
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 10).join(', ');
+      const more = missing.length > 10 ? ` and ${missing.length - 10} more` : '';
+      throw new NotFoundError(`Mailbox${missing.length === 1 ? '' : 'es'} not found: ${shown}${more}`);
+    }
+    return rows;
+  }
+  return conn
+    .select(patchColumns)
+    .from(mailboxes)
+    .innerJoin(domains, eq(domains.id, mailboxes.domainId))
+    .where(mailboxQueryConditions(scope, target.query))
+    .orderBy(asc(mailboxes.email))
+    .all();
+}
+
+export interface BulkPlan {
+  action: BulkActionKind;
+  /** Canonical networks of replace_nets / add_nets. */
+  allowNets: string | null;
+  /** How many mailboxes the action would be applied to: the number the admin confirms. */
+  count: number;
+  /** The first few addresses, to show with the confirmation. */
+  sample: string[];
+}
+
+/**
+ * Validates a bulk request and counts its mailboxes without changing anything: the confirmation step.
+ * Throws a ValidationError (naming every invalid network) or a NotFoundError like the change itself would.
+ */
+export function planBulkChange(scope: Scope, request: BulkRequest): BulkPlan {
+  const data = parseOrThrow(bulkRequestSchema, request);
+  const action = prepareAction(data);
+  const allowNets = action.kind === 'add' ? action.added : data.action === 'replace_nets' ? (action.patch.allowNets ?? null) : null;
+  if (data.target.kind === 'selected') {
+    const rows = loadTargets(getDb(), scope, data.target);
+    return { action: data.action, allowNets, count: rows.length, sample: rows.slice(0, 10).map((r) => r.email) };
+  }
+  const where = mailboxQueryConditions(scope, data.target.query);
+  const count = getDb().select({ n: sql<number>`count(*)` }).from(mailboxes).innerJoin(domains, eq(domains.id, mailboxes.domainId)).where(where).get()?.n ?? 0;
+  const sample = getDb()
+    .select({ email: mailboxes.email })
+    .from(mailboxes)
+    .innerJoin(domains, eq(domains.id, mailboxes.domainId))
+    .where(where)
+    .orderBy(asc(mailboxes.email))
+    .limit(10)
+    .all()
+    .map((r) => r.email);
+  return { action: data.action, allowNets, count, sample };
+}
+
+export interface BulkResult {
+  action: BulkActionKind;
+  /** Mailboxes the action was applied to. */
+  matched: number;
+  /** Mailboxes that actually changed. */
+  changed: number;
+  /** Already as requested. */
+  unchanged: number;
+  /** add_nets only: unrestricted mailboxes, left unrestricted (adding entries would have narrowed them). */
+  skippedUnrestricted: number;
+  /** Changed fields, counted over all mailboxes. */
+  fields: Partial<Record<MailboxChange['field'], number>>;
+}
+
+/**
+ * Applies a bulk action in one transaction with its audit rows (one per changed field and mailbox, plus a
+ * `bulk_changed` summary). `expectedCount` is the count the admin confirmed: if the target no longer has
+ * exactly that many mailboxes, nothing changes and a ConflictError asks for a new confirmation.
+ *
+ * add_nets appends to restricted mailboxes only: on an unrestricted mailbox it would turn "any network"
+ * into "only these", which locks people out, the opposite of what adding networks is for.
+ */
+export function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditContext, options: { expectedCount?: number } = {}): BulkResult {
+  const data = parseOrThrow(bulkRequestSchema, request);
+  const action = prepareAction(data);
+  // The write lock is taken up front: the rows are read and then written, and a deferred transaction would
+  // fail with SQLITE_BUSY_SNAPSHOT instead of waiting when another process (the CLI) wrote in between.
+  const IMMEDIATE = { behavior: 'immediate' } as const;
+  return getDb().transaction((tx) => {
+    const rows = loadTargets(tx, scope, data.target);
+    if (options.expectedCount !== undefined && rows.length !== options.expectedCount) {
+      throw new ConflictError(
+        `The selection changed since it was confirmed: ${rows.length} mailbox${rows.length === 1 ? '' : 'es'} match now, ${options.expectedCount} were confirmed. Review and confirm again.`,
+      );
+    }
+    const result: BulkResult = { action: data.action, matched: rows.length, changed: 0, unchanged: 0, skippedUnrestricted: 0, fields: {} };
+    for (const row of rows) {
+      let patch: ParsedPatch;
+      if (action.kind === 'add') {
+        if (row.allowNets === null) {
+          result.skippedUnrestricted++;
+          continue;
+        }
+        try {
+          patch = parsePatch({ allowNets: `${row.allowNets},${action.added}` });
+        } catch (error) {
+          // The merged list can exceed the entry limit for one mailbox: name it, and roll everything back.
+          if (error instanceof ValidationError) throw new ValidationError(error.field, `${row.email}: ${error.message}`, error.details);
+          throw error;
+        }
+      } else {
+        patch = action.patch;
+      }
+      const changes = applyPatch(tx, row, patch, null, ctx);
+      if (changes.length === 0) result.unchanged++;
+      else result.changed++;
+      for (const c of changes) result.fields[c.field] = (result.fields[c.field] ?? 0) + 1;
+    }
+    recordAudit(tx, ctx, {
+      event: 'bulk_changed',
+      accountId: scope.kind === 'account' ? scope.accountId : null,
+      detail: {
+        action: data.action,
+        ...(action.kind === 'add' ? { allow_nets_added: action.added } : data.action === 'replace_nets' ? { allow_nets: action.patch.allowNets } : {}),
+        target: data.target.kind === 'selected' ? { selected: rows.length } : { matching: data.target.query },
+        matched: result.matched,
+        changed: result.changed,
+        skipped_unrestricted: result.skippedUnrestricted,
+      },
+    });
+    return result;
+  }, IMMEDIATE);
+}

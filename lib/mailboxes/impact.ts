@@ -1,0 +1,75 @@
+import 'server-only';
+import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import { auditEvents } from '@/db/schema';
+import { getDb } from '@/db';
+import type { Scope } from '@/lib/scope';
+import { getMailbox } from './service';
+import { evaluateImpact, IMPACT_WINDOW_DAYS, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
+
+/** The most distinct addresses the preview loads; beyond that the oldest are left out (and counted). */
+export const MAX_IMPACT_ADDRESSES = 500;
+
+/** Refusals that come after the password check: the person knew the password. */
+const PASSWORD_PROVEN_REFUSALS = ['network_not_allowed', 'inactive', 'password_change_required'];
+
+export interface ImpactSignIns {
+  mailbox: string;
+  since: Date;
+  groups: SignInAddressGroup[];
+  /** True when more than MAX_IMPACT_ADDRESSES addresses were seen and the oldest were left out. */
+  truncated: boolean;
+}
+
+/**
+ * The mailbox's sign-ins of the last 30 days (from the audit log: `login_succeeded`, and `login_failed`
+ * after a correct password), grouped by client address, newest first. Another account's mailbox is
+ * "not found".
+ */
+export function impactSignIns(scope: Scope, email: string, now: Date = new Date()): ImpactSignIns {
+  const mailbox = getMailbox(scope, email);
+  const since = new Date(now.getTime() - IMPACT_WINDOW_DAYS * 86_400_000);
+  const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
+  const lastAt = sql<number>`max(${auditEvents.at})`;
+  const rows = getDb()
+    .select({
+      address: auditEvents.clientIp,
+      attempts: sql<number>`count(*)`,
+      succeeded: sql<number>`sum(${auditEvents.event} = 'login_succeeded')`,
+      lastAt,
+      // SQLite takes bare columns from the row that holds the max(): the latest attempt's outcome.
+      lastEvent: auditEvents.event,
+      lastReason: reason,
+      protocols: sql<string | null>`group_concat(DISTINCT ${auditEvents.protocol})`,
+    })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.mailboxId, mailbox.id),
+        scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+        gte(auditEvents.at, since),
+        or(eq(auditEvents.event, 'login_succeeded'), and(eq(auditEvents.event, 'login_failed'), inArray(reason, PASSWORD_PROVEN_REFUSALS))),
+      ),
+    )
+    .groupBy(auditEvents.clientIp)
+    .orderBy(desc(lastAt))
+    .limit(MAX_IMPACT_ADDRESSES + 1)
+    .all();
+  const groups = rows.slice(0, MAX_IMPACT_ADDRESSES).map((r) => ({
+    address: r.address,
+    attempts: r.attempts,
+    succeeded: r.succeeded,
+    lastAt: new Date(r.lastAt).toISOString(),
+    lastResult: r.lastEvent === 'login_succeeded' ? 'signed_in' : (r.lastReason ?? 'refused'),
+    protocols: r.protocols ? r.protocols.split(',').sort() : [],
+  }));
+  return { mailbox: mailbox.email, since, groups, truncated: rows.length > MAX_IMPACT_ADDRESSES };
+}
+
+/**
+ * The impact preview: which of this mailbox's recent sign-in addresses the draft list would refuse.
+ * An invalid draft returns every invalid entry instead.
+ */
+export function impactPreview(scope: Scope, email: string, draft: string | null, now: Date = new Date()): ImpactResult & { truncated: boolean } {
+  const { groups, truncated } = impactSignIns(scope, email, now);
+  return { ...evaluateImpact(draft, groups), truncated };
+}

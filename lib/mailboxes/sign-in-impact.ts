@@ -1,0 +1,49 @@
+/*
+ * Browser-safe on purpose (no `server-only`): the admin's mailbox page runs this in the browser on every
+ * keystroke, and the server runs the same function for the no-JavaScript "Preview" and for tests, so both
+ * always agree. The addresses themselves are loaded on the server (lib/mailboxes/impact.ts).
+ */
+import { compileAllowlist, parseAddress, parseAllowNets, type EntryError } from '@/lib/net/allowlist';
+
+/** How long back the impact preview looks. */
+export const IMPACT_WINDOW_DAYS = 30;
+
+/**
+ * The sign-ins of one mailbox from one client address within the window. Only attempts with the right
+ * password count (they were the mailbox's owner, or someone holding the password): refusing a password
+ * guesser is not an "impact".
+ */
+export interface SignInAddressGroup {
+  /** The client address as recorded; null when it was unknown (such sign-ins fail every list). */
+  address: string | null;
+  attempts: number;
+  /** How many of the attempts signed in (the others were refused for network, inactive or pending reset). */
+  succeeded: number;
+  /** ISO time of the latest attempt (a string, so the group can be passed to the browser as is). */
+  lastAt: string;
+  /** The latest attempt's outcome: `signed_in` or the refusal reason (`network_not_allowed`, …). */
+  lastResult: string;
+  protocols: string[];
+}
+
+export type ImpactResult =
+  | { ok: false; errors: EntryError[] }
+  | {
+      ok: true;
+      /** The draft's canonical form; null means the draft lifts the restriction (nothing is refused). */
+      canonical: string | null;
+      /** Addresses (groups) seen in the window. */
+      considered: number;
+      /** Those the draft would refuse, newest first. */
+      refused: SignInAddressGroup[];
+    };
+
+/** Which of the recent sign-in addresses a draft `allow_nets` would refuse (same parser and matcher as the gate). */
+export function evaluateImpact(draft: string | null, groups: readonly SignInAddressGroup[]): ImpactResult {
+  const parsed = parseAllowNets(draft);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  if (parsed.canonical === null) return { ok: true, canonical: null, considered: groups.length, refused: [] };
+  const list = compileAllowlist(parsed.entries);
+  const refused = groups.filter((g) => !list.allows(parseAddress(g.address)));
+  return { ok: true, canonical: parsed.canonical, considered: groups.length, refused };
+}
