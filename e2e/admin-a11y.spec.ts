@@ -10,6 +10,8 @@ async function expectNoSeriousViolations(page: Page, name: string) {
 }
 
 test('the admin pages have no serious or critical accessibility violations', async ({ browser }) => {
+  // Nine page states, each with a full axe run: more than the default minute on a loaded 2-core machine.
+  test.setTimeout(120_000);
   const { account, admin } = accountWithAdmin();
   const mailbox = createMailbox(account, { allowNets: '203.0.113.0/24' });
   createMailbox(account, { requireResetPassword: true });
