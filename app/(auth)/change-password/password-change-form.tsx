@@ -2,19 +2,9 @@
 
 import { useActionState } from 'react';
 import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+import { FieldErrors } from '@/app/_components/field-errors';
 
 type Action = (prev: PasswordChangeState, formData: FormData) => Promise<PasswordChangeState>;
-
-function Errors({ id, messages }: { id: string; messages?: string[] }) {
-  if (!messages?.length) return null;
-  return (
-    <ul className="error" id={id}>
-      {messages.map((m) => (
-        <li key={m}>{m}</li>
-      ))}
-    </ul>
-  );
-}
 
 /** The new-password form shared by the forced-change interstitial and /account. Works without JavaScript. */
 export function PasswordChangeForm({ action, askCurrent, minLength }: { action: Action; askCurrent: boolean; minLength: number }) {
@@ -31,7 +21,7 @@ export function PasswordChangeForm({ action, askCurrent, minLength }: { action: 
         <>
           <label htmlFor="currentPassword">Current password</label>
           <input id="currentPassword" name="currentPassword" type="password" autoComplete="current-password" required aria-describedby={e.currentPassword ? 'currentPassword-error' : undefined} />
-          <Errors id="currentPassword-error" messages={e.currentPassword} />
+          <FieldErrors id="currentPassword-error" messages={e.currentPassword} />
         </>
       ) : null}
       <label htmlFor="newPassword">New password</label>
@@ -39,10 +29,10 @@ export function PasswordChangeForm({ action, askCurrent, minLength }: { action: 
         At least {minLength} characters and at most 72 bytes; not your current password, not containing your mailbox name, and not easy to guess (several unrelated words work well).
       </p>
       <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={e.newPassword ? 'newPassword-hint newPassword-error' : 'newPassword-hint'} />
-      <Errors id="newPassword-error" messages={e.newPassword} />
+      <FieldErrors id="newPassword-error" messages={e.newPassword} />
       <label htmlFor="confirmPassword">New password again</label>
       <input id="confirmPassword" name="confirmPassword" type="password" autoComplete="new-password" required aria-describedby={e.confirmPassword ? 'confirmPassword-error' : undefined} />
-      <Errors id="confirmPassword-error" messages={e.confirmPassword} />
+      <FieldErrors id="confirmPassword-error" messages={e.confirmPassword} />
       <button type="submit" disabled={pending}>
         {pending ? 'Saving…' : 'Change password'}
       </button>

@@ -3,18 +3,10 @@ import { requireMailbox } from '@/lib/auth/dal';
 import { recentSignIns } from '@/lib/audit';
 import { env } from '@/lib/env';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
+import { SignInHistory } from '@/app/_components/sign-in-history';
 import { changePasswordAction } from './actions';
 
 export const metadata: Metadata = { title: 'Account' };
-
-const REASONS: Record<string, string> = {
-  unknown_mailbox: 'unknown mailbox',
-  bad_password: 'wrong password',
-  inactive: 'mailbox inactive',
-  network_not_allowed: 'network not allowed',
-  throttled: 'too many attempts',
-  password_change_required: 'password change required',
-};
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
@@ -49,32 +41,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
-        {signIns.length === 0 ? (
-          <p>No sign-ins recorded yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Time (UTC)</th>
-                <th scope="col">Address</th>
-                <th scope="col">Protocol</th>
-                <th scope="col">Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              {signIns.map((s, i) => (
-                <tr key={i}>
-                  <td>
-                    <time dateTime={s.at.toISOString()}>{s.at.toISOString().slice(0, 19).replace('T', ' ')}</time>
-                  </td>
-                  <td className="mono">{s.clientIp ?? 'unknown'}</td>
-                  <td>{s.protocol ?? '-'}</td>
-                  <td>{s.event === 'login_succeeded' ? 'signed in' : `refused${s.reason ? ` (${REASONS[s.reason] ?? s.reason})` : ''}`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <SignInHistory events={signIns} empty="No sign-ins recorded yet." />
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Change password</h2>

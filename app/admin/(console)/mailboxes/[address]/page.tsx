@@ -8,7 +8,8 @@ import { DomainError } from '@/lib/errors';
 import { impactSignIns } from '@/lib/mailboxes/impact';
 import { getMailbox } from '@/lib/mailboxes/service';
 import type { MailboxView } from '@/lib/mailboxes/view';
-import { formatTime, signInResult } from '@/app/admin/_components/labels';
+import { formatTime } from '@/app/_components/labels';
+import { SignInHistory } from '@/app/_components/sign-in-history';
 import { mailboxParam } from '../mailbox-href';
 import { MailboxForm } from './mailbox-form';
 import { settingsOf } from './mailbox-settings';
@@ -68,32 +69,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       </div>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
-        {recent.length === 0 ? (
-          <p>No sign-in attempts recorded yet.</p>
-        ) : (
-          <table data-testid="recent-sign-ins">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Address</th>
-                <th scope="col">Protocol</th>
-                <th scope="col">Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((s, i) => (
-                <tr key={i}>
-                  <td>
-                    <time dateTime={s.at.toISOString()}>{formatTime(s.at)}</time>
-                  </td>
-                  <td className="mono">{s.clientIp ?? 'unknown'}</td>
-                  <td>{s.protocol ?? '-'}</td>
-                  <td>{signInResult(s.event, s.reason)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <SignInHistory events={recent} empty="No sign-in attempts recorded yet." testId="recent-sign-ins" />
         <p>
           <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>Full history in the audit log</Link>
         </p>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { FieldErrors as Errors } from '@/app/admin/_components/field-errors';
+import { FieldErrors as Errors } from '@/app/_components/field-errors';
 import { setPasswordAction, type PasswordFormState } from './actions';
 
 /** Sets a password chosen by the admin. The fields are never filled from the server: no password is echoed. */

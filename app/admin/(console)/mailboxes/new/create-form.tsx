@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
-import { FieldErrors } from '@/app/admin/_components/field-errors';
+import { FieldErrors } from '@/app/_components/field-errors';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { createMailboxAction, type CreateMailboxState } from './actions';
 
