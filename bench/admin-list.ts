@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { seededRandom } from './support/random';
 
 const MAILBOXES = 50_000;
 const OTHER_ACCOUNT_MAILBOXES = 10_000;
@@ -24,15 +25,8 @@ process.env.DATABASE_PATH = path.join(dir, 'bench.db');
 process.env.AUTH_SECRET = crypto.randomBytes(32).toString('hex');
 process.env.BCRYPT_COST = '4';
 
-// Deterministic PRNG (mulberry32) so runs are comparable.
-let seed = 0xad1;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// Deterministic, so runs are comparable.
+const random = seededRandom(0xad1);
 const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 const WORDS = ['sales', 'ops', 'finance', 'support', 'dev', 'hr', 'legal', 'it', 'marketing', 'office'];
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Address4, Address6 } from 'ip-address';
 import ipaddr from 'ipaddr.js';
 import { compileAllowlist, MAX_ENTRIES, parseAddress, parseAllowNets, type NetEntry } from '../lib/net/allowlist';
+import { seededRandom } from './support/random';
 
 const SIZES = [1, 10, 100, 1_000, 100_000];
 const PROBES = 1_000;
@@ -22,15 +23,8 @@ const MIN_SAMPLES = 25;
 const MAX_SAMPLES = 20_000;
 const TARGET_BATCH_NS = 5_000; // batches this long keep the timer's own cost and jitter out of the result
 
-// Deterministic PRNG (mulberry32) so runs are comparable.
-let seed = 0x5eed;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// Deterministic, so runs are comparable.
+const random = seededRandom(0x5eed);
 const u32 = () => Math.floor(random() * 4294967296) >>> 0;
 const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 
