@@ -15,7 +15,7 @@ import type { TLSSocket } from 'node:tls';
 import next from 'next';
 import { migrateDatabase, openDatabase } from './db/migrate';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
-import { decideClientAddress } from './lib/net/client-address';
+import { decideConnection } from './lib/net/client-address';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
 
 const args = new Set(process.argv.slice(2));
@@ -107,11 +107,14 @@ async function main(): Promise<void> {
       void handle(req, res);
       return;
     }
-    const address = decideClientAddress({ peer, forwardedFor: req.headers['x-forwarded-for'], trustedProxies: trusted });
-    const peerTrusted = trusted !== null && trusted.allows(parseAddress(peer));
-    const forwardedProto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim().toLowerCase();
-    const proto = (req.socket as TLSSocket).encrypted || (peerTrusted && forwardedProto === 'https') ? 'https' : 'http';
-    sanitize(req, address, proto, gateToken);
+    const { address, https } = decideConnection({
+      peer,
+      encrypted: Boolean((req.socket as TLSSocket).encrypted),
+      forwardedFor: req.headers['x-forwarded-for'],
+      forwardedProto: req.headers['x-forwarded-proto'],
+      trustedProxies: trusted,
+    });
+    sanitize(req, address, https ? 'https' : 'http', gateToken);
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowlistFor, compileAllowlist, parseAddress } from './allowlist';
-import { decideClientAddress } from './client-address';
+import { allowlistFor, compileAllowlist, parseAddress, parseAllowNets, type NetEntry } from './allowlist';
+import { decideClientAddress, decideConnection } from './client-address';
 
 // Proxies at 10.0.0.0/24 and 2001:db8:ffff::/48; everything else is untrusted.
 const trusted = allowlistFor('10.0.0.0/24,2001:db8:ffff::/48');
@@ -112,5 +112,26 @@ describe('decideClientAddress with trusted proxies', () => {
         expect(decide('10.0.0.1', [spoofed.join(','), `${real}, 10.0.0.2`])).toBe(address!.text);
       }),
     );
+  });
+});
+
+describe('decideConnection (scheme)', () => {
+  const trusted = compileAllowlist((parseAllowNets('10.0.0.1') as { entries: NetEntry[] }).entries);
+  const base = { forwardedFor: null, trustedProxies: trusted };
+
+  it('a TLS socket is HTTPS whatever the headers say', () => {
+    expect(decideConnection({ ...base, peer: '192.0.2.1', encrypted: true, forwardedProto: 'http' }).https).toBe(true);
+  });
+
+  it('believes X-Forwarded-Proto only from a trusted proxy, and only its first value', () => {
+    expect(decideConnection({ ...base, peer: '10.0.0.1', encrypted: false, forwardedProto: 'https' }).https).toBe(true);
+    expect(decideConnection({ ...base, peer: '10.0.0.1', encrypted: false, forwardedProto: 'HTTPS, http' }).https).toBe(true);
+    expect(decideConnection({ ...base, peer: '10.0.0.1', encrypted: false, forwardedProto: 'http, https' }).https).toBe(false);
+    expect(decideConnection({ ...base, peer: '192.0.2.1', encrypted: false, forwardedProto: 'https' }).https).toBe(false);
+    expect(decideConnection({ ...base, trustedProxies: null, peer: '10.0.0.1', encrypted: false, forwardedProto: 'https' }).https).toBe(false);
+  });
+
+  it('decides the address with the same rule as decideClientAddress', () => {
+    expect(decideConnection({ peer: '10.0.0.1', encrypted: false, forwardedProto: null, forwardedFor: '203.0.113.9', trustedProxies: trusted }).address).toBe('203.0.113.9');
   });
 });

@@ -47,3 +47,26 @@ export function decideClientAddress(input: AddressDecisionInput): string | null 
   }
   return candidate.text;
 }
+
+/** Everything server.ts learns from a connection, decided here so that address and scheme trust agree. */
+export interface ConnectionInput extends AddressDecisionInput {
+  /** The socket is TLS. */
+  encrypted: boolean;
+  /** The raw X-Forwarded-Proto value(s); only believed from a trusted peer. */
+  forwardedProto: string | readonly string[] | null | undefined;
+}
+
+/**
+ * The client address (see {@link decideClientAddress}) and whether the browser reached us over HTTPS:
+ * a TLS socket, or `X-Forwarded-Proto: https` set by a trusted proxy (it decides `Secure` cookies).
+ */
+export function decideConnection(input: ConnectionInput): { address: string | null; https: boolean } {
+  const address = decideClientAddress(input);
+  if (input.encrypted) return { address, https: true };
+  const trusted = input.trustedProxies;
+  const peerTrusted = trusted !== null && trusted.size > 0 && trusted.allows(parseAddress(input.peer));
+  const raw = typeof input.forwardedProto === 'string' ? input.forwardedProto : input.forwardedProto?.[0];
+  // The first value is the one the outermost proxy saw from the browser.
+  const proto = raw?.split(',')[0]?.trim().toLowerCase();
+  return { address, https: peerTrusted && proto === 'https' };
+}
