@@ -19,3 +19,18 @@ export function getDb(): Db {
 
 export type { Db };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Statements that run on every request or sign-in, prepared once per connection: they skip drizzle's
+ * query building and SQLite's compilation. better-sqlite3 has one connection per process, so a prepared
+ * statement also takes part in any transaction open on it.
+ */
+export function preparedOnce<T>(build: (db: Db) => T): () => T {
+  const byConnection = new WeakMap<Db, T>();
+  return () => {
+    const db = getDb();
+    let statements = byConnection.get(db);
+    if (statements === undefined) byConnection.set(db, (statements = build(db)));
+    return statements;
+  };
+}

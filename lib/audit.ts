@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
-import { getDb, type Db, type Tx } from '@/db';
+import { getDb, preparedOnce, type Db, type Tx } from '@/db';
 
 /** Who did something, and from where. Passed from the edge (page, action, RPC, CLI) into the domain service. */
 export interface AuditContext {
@@ -19,10 +19,8 @@ export interface AuditRecord {
   detail?: Record<string, unknown>;
 }
 
-// Every sign-in appends a row (mail clients reconnect all day): the insert is prepared once per connection
-// instead of being built and compiled each time.
-const inserts = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
-function prepareInsert(db: Db) {
+// Every sign-in appends a row (mail clients reconnect all day).
+const insertStatement = preparedOnce((db) => {
   const p = <N extends string>(name: N) => sql.placeholder(name);
   return db
     .insert(auditEvents)
@@ -41,18 +39,15 @@ function prepareInsert(db: Db) {
       detail: p('detail'),
     })
     .prepare();
-}
+});
 
 /**
- * Appends one audit row; call it inside the transaction of the change it records. A transaction runs on
- * the process's one connection (better-sqlite3 is synchronous), so the statement prepared on that
- * connection takes part in it.
+ * Appends one audit row; call it inside the transaction of the change it records (pass that `tx`, to say
+ * so). A transaction runs on the process's one connection (better-sqlite3 is synchronous), so the prepared
+ * insert takes part in it.
  */
-export function recordAudit(db: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
-  const connection = '$client' in db ? db : getDb();
-  let insert = inserts.get(connection);
-  if (!insert) inserts.set(connection, (insert = prepareInsert(connection)));
-  insert.run({
+export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
+  insertStatement().run({
     at: new Date(),
     accountId: record.accountId ?? null,
     actorKind: ctx.actor.kind,

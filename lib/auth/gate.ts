@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, preparedOnce } from '@/db';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 
 /** Whether a mailbox's stored list admits the address; NULL list = unrestricted, unknown address = denied. */
@@ -22,10 +22,9 @@ export interface GateMailbox {
 export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed';
 export type GateVerdict = { ok: true; mailbox: GateMailbox } | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
 
-// Prepared once: this runs on every request (twice: proxy and data-access layer), so it skips query building.
-let gateStatement: ReturnType<typeof prepareGateStatement> | undefined;
-function prepareGateStatement() {
-  return getDb()
+// Runs on every request, twice (proxy and data-access layer).
+const gateStatement = preparedOnce((db) =>
+  db
     .select({
       id: mailboxes.id,
       email: mailboxes.email,
@@ -37,12 +36,11 @@ function prepareGateStatement() {
     })
     .from(mailboxes)
     .where(eq(mailboxes.id, sql.placeholder('id')))
-    .prepare();
-}
+    .prepare(),
+);
 
 function loadGateMailbox(id: number) {
-  gateStatement ??= prepareGateStatement();
-  return gateStatement.get({ id });
+  return gateStatement().get({ id });
 }
 
 /**

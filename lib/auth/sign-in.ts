@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
-import { getDb, type Db } from '@/db';
+import { getDb, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed } from './gate';
 import { verifyPassword } from './password';
@@ -44,39 +44,29 @@ export interface SignInInput {
 
 const REALM = 'mailbox';
 
-// Run on every mailbox sign-in (mail clients reconnect all day): prepared once per connection, they skip
-// drizzle's query building and SQLite's statement compilation. better-sqlite3 has one connection, so a
-// prepared statement runs inside whatever transaction is open on it.
-const statements = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
-function prepareStatements(db: Db) {
-  return {
-    mailboxByEmail: db
-      .select({
-        id: mailboxes.id,
-        email: mailboxes.email,
-        accountId: mailboxes.accountId,
-        passwordHash: mailboxes.passwordHash,
-        active: mailboxes.active,
-        allowNets: mailboxes.allowNets,
-        requireResetPassword: mailboxes.requireResetPassword,
-        sessionVersion: mailboxes.sessionVersion,
-        updatedAt: mailboxes.updatedAt,
-      })
-      .from(mailboxes)
-      .where(eq(mailboxes.email, sql.placeholder('email')))
-      .prepare(),
-    recordLogin: db
-      .update(mailboxes)
-      .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
-      .where(eq(mailboxes.id, sql.placeholder('id')))
-      .prepare(),
-  };
-}
-function prepared(db: Db) {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepareStatements(db)));
-  return s;
-}
+// Run on every mailbox sign-in (mail clients reconnect all day).
+const prepared = preparedOnce((db) => ({
+  mailboxByEmail: db
+    .select({
+      id: mailboxes.id,
+      email: mailboxes.email,
+      accountId: mailboxes.accountId,
+      passwordHash: mailboxes.passwordHash,
+      active: mailboxes.active,
+      allowNets: mailboxes.allowNets,
+      requireResetPassword: mailboxes.requireResetPassword,
+      sessionVersion: mailboxes.sessionVersion,
+      updatedAt: mailboxes.updatedAt,
+    })
+    .from(mailboxes)
+    .where(eq(mailboxes.email, sql.placeholder('email')))
+    .prepare(),
+  recordLogin: db
+    .update(mailboxes)
+    .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
+    .where(eq(mailboxes.id, sql.placeholder('id')))
+    .prepare(),
+}));
 
 /** Normalises a typed address the way mailboxes are stored. */
 export function normaliseEmail(email: string): string {
@@ -98,7 +88,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
   }
 
-  const row = prepared(db).mailboxByEmail.get({ email });
+  const row = prepared().mailboxByEmail.get({ email });
 
   const passwordOk =
     row && input.verify ? await input.verify(row, input.password) : await verifyPassword(input.password, row?.passwordHash);
@@ -130,7 +120,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   clearFailures(REALM, email, address);
   db.transaction((tx) => {
     // Bound as is: timestamps are stored as milliseconds.
-    prepared(db).recordLogin.run({ id: row.id, at: Date.now(), ip: address });
+    prepared().recordLogin.run({ id: row.id, at: Date.now(), ip: address });
     recordAudit(tx, input.context, {
       ...audit,
       event: 'login_succeeded',

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
 import { signInFailures } from '@/db/schema';
-import { getDb, type Db } from '@/db';
+import { getDb, preparedOnce } from '@/db';
 
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
 /** Failures per (subject, address): stops guessing one password without locking the owner out elsewhere. */
@@ -14,26 +14,16 @@ export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMin
 const addressKey = (realm: string, address: string | null) => `${realm}|addr|${address ?? 'unknown'}`;
 const subjectKey = (realm: string, subject: string, address: string | null) => `${realm}|subj|${subject}|${address ?? 'unknown'}`;
 
-// Every sign-in runs these (mail clients reconnect all day): prepared once per connection, they skip
-// drizzle's query building and SQLite's statement compilation on each attempt.
-const statements = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
-function prepareStatements(db: Db) {
-  return {
-    windows: db
-      .select({ key: signInFailures.key, failures: count(), oldest: min(signInFailures.at) })
-      .from(signInFailures)
-      .where(and(inArray(signInFailures.key, [sql.placeholder('subject'), sql.placeholder('address')]), gt(signInFailures.at, sql.placeholder('since'))))
-      .groupBy(signInFailures.key)
-      .prepare(),
-    clear: db.delete(signInFailures).where(eq(signInFailures.key, sql.placeholder('key'))).prepare(),
-  };
-}
-function prepared() {
-  const db = getDb();
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepareStatements(db)));
-  return s;
-}
+// Every sign-in runs these (mail clients reconnect all day).
+const prepared = preparedOnce((db) => ({
+  windows: db
+    .select({ key: signInFailures.key, failures: count(), oldest: min(signInFailures.at) })
+    .from(signInFailures)
+    .where(and(inArray(signInFailures.key, [sql.placeholder('subject'), sql.placeholder('address')]), gt(signInFailures.at, sql.placeholder('since'))))
+    .groupBy(signInFailures.key)
+    .prepare(),
+  clear: db.delete(signInFailures).where(eq(signInFailures.key, sql.placeholder('key'))).prepare(),
+}));
 
 /**
  * Whether sign-in is refused for a while. `realm` separates mailbox and admin sign-ins; there is no
