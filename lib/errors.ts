@@ -18,6 +18,14 @@ export class ValidationError extends DomainError {
   ) {
     super(message);
   }
+
+  /** One message per failed rule (password policy problems carry their own), else the whole message. */
+  get messages(): string[] {
+    if (Array.isArray(this.details) && this.details.every((d) => typeof (d as { message?: unknown })?.message === 'string')) {
+      return (this.details as { message: string }[]).map((d) => d.message);
+    }
+    return [this.message];
+  }
 }
 
 /** Also used for another account's objects, so that their existence is not revealed. */

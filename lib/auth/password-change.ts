@@ -39,7 +39,7 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
       recordFailure(REALM, email, session.clientIp);
       return { fieldErrors: { currentPassword: [error.message] } };
     }
-    const problems = Array.isArray(error.details) ? (error.details as { message: string }[]).map((p) => p.message) : [error.message];
+    const problems = error.messages;
     return { fieldErrors: { newPassword: problems } };
   }
 }

@@ -113,7 +113,7 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
     };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'password') {
-      const problems = Array.isArray(error.details) ? (error.details as { message: string }[]).map((p) => p.message) : [error.message];
+      const problems = error.messages;
       return { formError: 'The password was not set.', fieldErrors: { newPassword: problems } };
     }
     if (error instanceof DomainError) return { formError: error.message };

@@ -52,7 +52,7 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
     if (error instanceof ValidationError) {
       if (error.field === 'allow_nets') return { ...base, formError: 'Nothing was created: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
       const field = SERVICE_FIELDS[error.field];
-      const messages = Array.isArray(error.details) && error.field === 'password' ? (error.details as { message: string }[]).map((p) => p.message) : [error.message];
+      const messages = error.field === 'password' ? error.messages : [error.message];
       return { ...base, formError: 'Nothing was created. Fix the marked fields.', ...(field ? { fieldErrors: { [field]: messages } } : { formError: error.message }) };
     }
     if (error instanceof DomainError) return { ...base, formError: error.message };
