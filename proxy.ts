@@ -1,7 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { getDb } from '@/db';
-import { recordAudit } from '@/lib/audit';
-import { checkAdminSession, checkMailboxSession } from '@/lib/auth/gate';
+import { checkAdminSession, checkMailboxSession, recordSessionEnded } from '@/lib/auth/gate';
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 
@@ -60,13 +58,8 @@ export async function proxy(request: NextRequest) {
     } else {
       ended = true;
       if (verdict && claims) {
-        recordAudit(getDb(), { actor: { kind: 'mailbox', id: claims.uid, email: verdict.mailbox?.email }, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, {
-          event: 'session_ended',
-          accountId: verdict.mailbox?.accountId,
-          mailboxId: claims.uid,
-          mailboxEmail: verdict.mailbox?.email,
-          detail: { reason: verdict.reason },
-        });
+        const actor = { kind: 'mailbox' as const, id: claims.uid, email: verdict.mailbox?.email };
+        recordSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, claims.uid, verdict.mailbox, verdict.reason);
       }
     }
   }

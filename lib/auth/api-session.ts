@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import { and, eq, gt, lte } from 'drizzle-orm';
 import { admins, apiSessions } from '@/db/schema';
 import { getDb } from '@/db';
-import { recordAudit, type AuditContext } from '@/lib/audit';
-import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from './gate';
+import type { AuditContext } from '@/lib/audit';
+import { checkAdminSession, checkMailboxSession, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
 import { normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 
 /**
@@ -106,13 +106,7 @@ export function verifyApiSession(token: string | null, ctx: AuditContext & { cli
     if (!verdict.ok || verdict.mailbox.requireResetPassword) {
       const reason: ApiSessionFailure = verdict.ok ? 'password_change_required' : verdict.reason;
       deleteSession(row.id);
-      recordAudit(db, ctx, {
-        event: 'session_ended',
-        accountId: verdict.mailbox?.accountId ?? null,
-        mailboxId: row.subjectId,
-        mailboxEmail: verdict.mailbox?.email ?? null,
-        detail: { reason, level: 'mail' },
-      });
+      recordSessionEnded(ctx, row.subjectId, verdict.mailbox, reason, { level: 'mail' });
       return { ok: false, reason };
     }
     session = { level: 'mail', id: row.id, mailbox: verdict.mailbox };

@@ -2,6 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 
 /** Whether a mailbox's stored list admits the address; NULL list = unrestricted, unknown address = denied. */
@@ -73,4 +74,18 @@ export function checkAdminSession(claims: { uid: number; sv: number }): GateAdmi
     .where(eq(admins.id, claims.uid))
     .get();
   return row && row.sessionVersion === claims.sv ? row : null;
+}
+
+/**
+ * Records that a mailbox session (web or API) was ended by a failed per-request check, with the reason, so
+ * that an admin can see a user cut off by a list change, a forced password change or deactivation.
+ */
+export function recordSessionEnded(ctx: AuditContext, mailboxId: number, mailbox: GateMailbox | null, reason: string, extra: Record<string, unknown> = {}): void {
+  recordAudit(getDb(), ctx, {
+    event: 'session_ended',
+    accountId: mailbox?.accountId ?? null,
+    mailboxId,
+    mailboxEmail: mailbox?.email ?? null,
+    detail: { reason, ...extra },
+  });
 }
