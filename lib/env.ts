@@ -53,6 +53,12 @@ const schema = z.object({
   PORT: integerFrom(3000, 1, 65535),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/portcullis.db'),
+  // PostgreSQL (spec §16) is not supported yet; `cli backup` reads it only to point to pg_dump.
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
   AUTH_SECRET: z
     .string()
     .optional()

@@ -10,6 +10,7 @@ import type { AuditContext } from '@/lib/audit';
 import { demoCredentialsText, seedDemo } from '@/db/seed';
 import { env } from '@/lib/env';
 import { listenUrl } from '@/lib/ops/listen-url';
+import { backupDatabase } from '@/lib/ops/backup';
 import { DomainError } from '@/lib/errors';
 import { createMailbox, listMailboxes, updateMailbox } from '@/lib/mailboxes/service';
 import type { MailboxPatchInput } from '@/lib/mailboxes/schemas';
@@ -119,6 +120,18 @@ mailbox
     for (const m of items) {
       console.log(`${m.email}\tallow_nets=${m.allowNets ?? ''}\trequire_reset_password=${m.requireResetPassword}\tactive=${m.active}`);
     }
+  });
+
+program
+  .command('backup')
+  .description('copy the database consistently while the server runs (SQLite online backup); see README "Backup and restore"')
+  .requiredOption('--to <file>', 'the new backup file (never overwritten)')
+  .action(async (o) => {
+    if (env().DATABASE_URL) {
+      throw new Error('DATABASE_URL is set: a PostgreSQL database is backed up with pg_dump (e.g. pg_dump --format=custom --file=portcullis.dump "$DATABASE_URL"), not with this command');
+    }
+    const result = await backupDatabase(env().DATABASE_PATH, o.to);
+    console.log(`backed up ${env().DATABASE_PATH} to ${result.file} (${result.pages} pages, ${result.bytes} bytes, integrity check ok)`);
   });
 
 program
