@@ -31,7 +31,7 @@ function state() {
     const logger = pino(
       {
         level: env().LOG_LEVEL,
-        base: { service: 'portcullis' },
+        base: { service: 'portcullis', pid: process.pid },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
         // Top-level keys only: the objects logged are flat, and deep wildcards cost more than the rest of a line.
