@@ -50,6 +50,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   globalSetup: './e2e/support/global-setup.ts',
+  // Checks that the servers' logs contain none of the secrets the tests used.
+  globalTeardown: './e2e/support/global-teardown.ts',
   use: {
     baseURL: `http://127.0.0.1:${servers.proxied.port}`,
     trace: 'retain-on-failure',
@@ -61,7 +63,8 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: [
     {
-      command: 'npx tsx server.ts --no-demo',
+      // The log is kept in the run folder for the final check (e2e/support/global-teardown.ts).
+      command: `npx tsx server.ts --no-demo 2>&1 | tee -a '${path.join(runDir, 'proxied.log')}'`,
       url: `http://127.0.0.1:${servers.proxied.port}/login`,
       env: {
         ...common,
@@ -76,15 +79,15 @@ export default defineConfig({
       },
       reuseExistingServer: false,
       timeout: 120_000,
-      stdout: 'pipe',
+      stdout: 'ignore',
     },
     {
-      command: 'npx tsx server.ts --no-demo',
+      command: `npx tsx server.ts --no-demo 2>&1 | tee -a '${path.join(runDir, 'direct.log')}'`,
       url: `http://127.0.0.1:${servers.direct.port}/login`,
       env: { ...common, PORT: String(servers.direct.port), HOST: '::', DATABASE_PATH: servers.direct.db, TRUSTED_PROXIES: '' },
       reuseExistingServer: false,
       timeout: 120_000,
-      stdout: 'pipe',
+      stdout: 'ignore',
     },
   ],
 });

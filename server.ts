@@ -9,19 +9,28 @@ import { authSecretFile, env } from './lib/env';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import next from 'next';
-import { migrateDatabase, openDatabase } from './db/migrate';
+import { closeSharedDatabase, migrateDatabase, MIGRATIONS_FOLDER, openDatabase } from './db/migrate';
+import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
+import { drainable } from './lib/ops/drain';
+import { serveOpsEndpoint } from './lib/ops/endpoints';
+import { fastPath } from './lib/ops/fast-path';
+import { readinessCheck } from './lib/ops/health';
+import { listenUrl } from './lib/ops/listen-url';
+import { logRequest, newRequestId, pathnameOf } from './lib/ops/request-log';
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has('--dev');
 
 function fail(message: string): never {
+  flushLog();
   console.error(`portcullis: ${message}`);
   process.exit(1);
 }
@@ -32,10 +41,11 @@ function ensureAuthSecret(): void {
   if (fs.existsSync(file)) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { mode: 0o600 });
-  console.log(`portcullis: AUTH_SECRET is not set; generated one into ${file} (keep it: it signs every session)`);
+  log().warn({ file }, `AUTH_SECRET is not set; generated one into ${file} (keep it: it signs every session)`);
 }
 
-function prepareDatabase(): void {
+/** Migrates; creates the demo data in an empty database unless --no-demo. Returns whether it did. */
+function prepareDatabase(): boolean {
   const { db, sqlite } = openDatabase(env().DATABASE_PATH);
   migrateDatabase(db);
   const { n } = sqlite.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number };
@@ -44,12 +54,14 @@ function prepareDatabase(): void {
     // The CLI owns the demo data (it runs the domain service under the react-server condition).
     const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', 'demo'], { stdio: 'inherit' });
     if (result.status !== 0) fail('creating the demo data failed');
+    return true;
   }
+  return false;
 }
 
 function buildIfNeeded(): void {
   if (dev || !args.has('--build-if-needed') || fs.existsSync(path.join('.next', 'BUILD_ID'))) return;
-  console.log('portcullis: no production build found; running next build (this takes a few minutes)');
+  log().info('no production build found; running next build (this takes a few minutes)');
   const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit' });
   if (result.status !== 0) fail('next build failed');
 }
@@ -79,6 +91,9 @@ function isReentrant(req: IncomingMessage, peer: string | undefined, gateToken: 
   return address !== null && (address.text === '::1' || address.text.startsWith('127.'));
 }
 
+/** How long SIGTERM waits for requests in flight before closing their connections (spec §17). */
+const DRAIN_TIMEOUT_MS = 10_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -87,19 +102,22 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   ensureAuthSecret();
-  prepareDatabase();
+  const demoCreated = prepareDatabase();
   buildIfNeeded();
 
   const gateToken = crypto.randomBytes(24).toString('base64url');
   // Read back through lib/env by the app; set before Next loads so every bundle sees it.
   process.env.PORTCULLIS_GATE_TOKEN = gateToken;
   const trusted = config.TRUSTED_PROXIES.length > 0 ? compileAllowlist(config.TRUSTED_PROXIES) : null;
+  const metricsAllow = compileAllowlist(config.METRICS_ALLOW);
+  const readiness = readinessCheck(config.DATABASE_PATH, MIGRATIONS_FOLDER);
 
   const app = next({ dev, hostname: config.HOST, port: config.PORT, dir: process.cwd() });
   const handle = app.getRequestHandler();
   await app.prepare();
 
   const server = createServer((req, res) => {
+    drain.track(req, res);
     const peer = req.socket.remoteAddress;
     if (isReentrant(req, peer, gateToken)) {
       // Next.js renders a server action's redirect target by fetching it from this same server, passing on
@@ -107,6 +125,7 @@ async function main(): Promise<void> {
       void handle(req, res);
       return;
     }
+    const started = performance.now();
     const { address, https } = decideConnection({
       peer,
       encrypted: Boolean((req.socket as TLSSocket).encrypted),
@@ -115,16 +134,45 @@ async function main(): Promise<void> {
       trustedProxies: trusted,
     });
     sanitize(req, address, https ? 'https' : 'http', gateToken);
-    void handle(req, res);
+    const requestId = newRequestId();
+    const pathname = pathnameOf(req.url);
+    res.setHeader('X-Request-Id', requestId);
+    res.once('close', () => logRequest({ requestId, method: req.method, pathname, status: res.statusCode, started, clientIp: address, completed: res.writableFinished }));
+    withRequestContext({ requestId }, () => {
+      if (serveOpsEndpoint(pathname, req.method, res, { readiness, metricsAllow, clientAddress: address })) return;
+      const fast = fastPath(req.method, pathname);
+      if (fast) fast(req, res);
+      else void handle(req, res);
+    });
   });
   server.keepAliveTimeout = 65_000;
+  const drain = drainable(server);
+
   server.listen(config.PORT, config.HOST, () => {
-    const shown = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-    console.log(`portcullis: listening on http://${shown}:${config.PORT}${dev ? ' (development)' : ''}`);
+    const url = listenUrl(server.address() as AddressInfo);
+    log().info({ url, dev }, `listening on ${url}${dev ? ' (development)' : ''}`);
+    if (demoCreated) log().info({ url: `${url}/login` }, `demo data: sign in at ${url}/login (admin: ${url}/admin/login)`);
+    // Loads the auth_http route module, which registers its fast path (lib/ops/fast-path.ts); the answer
+    // (404/403: no secret) does not matter.
+    get(`${url}/api/mail-auth`, (r) => r.resume()).on('error', () => undefined);
   });
-  const stop = () => server.close(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    readiness.beginShutdown();
+    log().info({ signal, inFlight: drain.inFlight }, `${signal}: not ready, no new connections; draining requests in flight`);
+    void drain.drain(DRAIN_TIMEOUT_MS).then((outcome) => {
+      readiness.close();
+      closeSharedDatabase();
+      log().info({ outcome }, outcome === 'drained' ? 'drained; database closed; exiting' : `requests still running after ${DRAIN_TIMEOUT_MS / 1000} s were cut off; database closed; exiting`);
+      flushLog();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 void main();

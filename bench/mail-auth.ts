@@ -1,6 +1,6 @@
 /*
- * auth_http throughput: `npx next build` once, then `npx tsx bench/mail-auth.ts` (about a minute on 2 cores;
- * the table goes to stdout, progress to stderr).
+ * auth_http throughput: `npx next build` once, then `npx tsx bench/mail-auth.ts` (about a minute and a half
+ * on 2 cores; the table goes to stdout, progress to stderr).
  *
  * Starts a production server itself (server.ts --no-demo on a temp database, BCRYPT_COST=12,
  * MAIL_AUTH_SECRET set) and plays nginx: 20 concurrent clients, each request an HTTP/1.0 GET on a new
@@ -10,7 +10,12 @@
  * Every request is a successful login, so each one also writes last_login and an audit row. Besides the
  * wall-clock rate, the server's own CPU time per request is reported (from /proc): on a machine shared
  * with other work, it gives the capacity that the wall clock cannot.
- * Environment: BENCH_PORT (3590), BENCH_MAILBOXES (160), BENCH_SECONDS (15), BENCH_CLIENTS (20).
+ *
+ * The baseline (issue 13's target: repeat logins at >= 50 % of it): a bare Node HTTP server in its own
+ * process (bench/support/bare-auth-http.mjs) that answers the same requests with a fixed `Auth-Status: OK`,
+ * measured by the same client in the same run, before and after Portcullis (the ratio uses their mean).
+ * Environment: BENCH_PORT (3590; the baseline uses the next port), BENCH_MAILBOXES (100), BENCH_SECONDS (15),
+ * BENCH_CLIENTS (20), BENCH_PROFILE (a folder: the server runs with --cpu-prof and writes its profile there).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -23,7 +28,8 @@ import { migrateDatabase, openDatabase } from '../db/migrate';
 import { accounts, domains, mailboxes } from '../db/schema';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3590);
-const MAILBOXES = Number(process.env.BENCH_MAILBOXES ?? 160);
+const MAILBOXES = Number(process.env.BENCH_MAILBOXES ?? 100);
+const PROFILE = process.env.BENCH_PROFILE;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const SECRET = crypto.randomBytes(24).toString('base64url');
@@ -49,14 +55,14 @@ function prepareDatabase(file: string): string[] {
 }
 
 /** One auth_http request on a new connection, like nginx; resolves with Auth-Status. */
-function authHttp(email: string, clientIp: string): Promise<string> {
+function authHttp(email: string, clientIp: string, port = PORT): Promise<string> {
   const request =
     'GET /api/mail-auth HTTP/1.0\r\nHost: localhost\r\nAuth-Method: plain\r\n' +
     `Auth-User: ${email}\r\nAuth-Pass: ${PASSWORD}\r\nAuth-Protocol: imap\r\nAuth-Login-Attempt: 1\r\n` +
     `Client-IP: ${clientIp}\r\nX-Mail-Auth-Secret: ${SECRET}\r\n\r\n`;
   return new Promise((resolve, reject) => {
     let response = '';
-    const socket = net.connect({ host: '127.0.0.1', port: PORT }, () => socket.write(request));
+    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(request));
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => (response += chunk));
     socket.on('error', reject);
@@ -90,7 +96,7 @@ function groupCpuMs(pgid: number): number {
 }
 
 /** `CLIENTS` loops taking mailboxes from `next()` until it returns null. */
-async function run(pgid: number, next: () => string | null): Promise<Phase> {
+async function run(pgid: number, next: () => string | null, port = PORT): Promise<Phase> {
   const latencies: number[] = [];
   const cpu0 = groupCpuMs(pgid);
   const start = performance.now();
@@ -98,7 +104,7 @@ async function run(pgid: number, next: () => string | null): Promise<Phase> {
     Array.from({ length: CLIENTS }, async (_, client) => {
       for (let email = next(); email !== null; email = next()) {
         const t0 = performance.now();
-        const status = await authHttp(email, `198.51.100.${client + 1}`);
+        const status = await authHttp(email, `198.51.100.${client + 1}`, port);
         latencies.push(performance.now() - t0);
         if (status !== 'OK') throw new Error(`${email}: ${status}`);
       }
@@ -130,6 +136,26 @@ async function waitForServer(child: ReturnType<typeof spawn>): Promise<void> {
   throw new Error('server did not start within 60 s');
 }
 
+/** The bare baseline server, in its own process group. */
+async function startBaseline(port: number): Promise<ReturnType<typeof spawn>> {
+  const child = spawn(process.execPath, ['bench/support/bare-auth-http.mjs', String(port)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`baseline server exited with ${code}`)));
+  });
+  return child;
+}
+
+/** Repeat logins against `port` for `SECONDS`, after a warm-up. */
+async function repeatPhase(pgid: number, emails: string[], port: number): Promise<Phase> {
+  // The JIT has seen the hot path only a few times so far; let it settle before measuring.
+  let warmup = 0;
+  await run(pgid, () => (warmup < 2000 ? emails[warmup++ % emails.length]! : null), port);
+  const until = performance.now() + SECONDS * 1000;
+  let j = 0;
+  return run(pgid, () => (performance.now() < until ? emails[j++ % emails.length]! : null), port);
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync('.next/BUILD_ID')) throw new Error('no production build: run `npx next build` first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-bench-'));
@@ -137,7 +163,12 @@ async function main(): Promise<void> {
   log(`creating ${MAILBOXES} mailboxes (bcrypt cost 12) in ${dbFile}`);
   const emails = prepareDatabase(dbFile);
 
-  const server = spawn('npx', ['tsx', 'server.ts', '--no-demo'], {
+  const baselinePort = PORT + 1;
+  const baseline = await startBaseline(baselinePort);
+  log(`baseline (bare Node HTTP server) on port ${baselinePort}: ${SECONDS} s`);
+  const bare1 = await repeatPhase(baseline.pid!, emails, baselinePort);
+
+  const server = spawn('npx', ['tsx', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'server.ts', '--no-demo'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -159,21 +190,29 @@ async function main(): Promise<void> {
     const pgid = server.pid!;
     let i = 0;
     const first = await run(pgid, () => (i < emails.length ? emails[i++]! : null));
-    // The JIT has seen the cache-hit path only a few times so far; let it settle before measuring.
-    let warmup = 0;
-    await run(pgid, () => (warmup < 2000 ? emails[warmup++ % emails.length]! : null));
     log(`repeat logins for ${SECONDS} s`);
-    const until = performance.now() + SECONDS * 1000;
-    let j = 0;
-    const repeat = await run(pgid, () => (performance.now() < until ? emails[j++ % emails.length]! : null));
+    const repeat = await repeatPhase(pgid, emails, PORT);
+    log(`baseline again: ${SECONDS} s`);
+    const bare2 = await repeatPhase(baseline.pid!, emails, baselinePort);
+    const bareRate = (bare1.requests / bare1.seconds + bare2.requests / bare2.seconds) / 2;
 
     console.log(`auth_http, ${CLIENTS} concurrent clients, new connection per request; ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
     console.log('| logins | requests | seconds | requests/s | p50 ms | p99 ms | server CPU ms/request | requests/s per server core |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     console.log(row('first (bcrypt cost 12)', first));
     console.log(row('repeat (verification cache warm)', repeat));
+    console.log(row('baseline: bare Node HTTP server, fixed OK (before)', bare1));
+    console.log(row('baseline: bare Node HTTP server, fixed OK (after)', bare2));
+    console.log(`\nrepeat logins / baseline: **${(repeat.requests / repeat.seconds / bareRate).toFixed(2)}** (target >= 0.50)`);
   } finally {
-    if (server.pid !== undefined) process.kill(-server.pid, 'SIGKILL');
+    baseline.kill('SIGTERM');
+    if (server.pid !== undefined) {
+      if (PROFILE) {
+        // --cpu-prof writes the profile when the process exits normally: let the server shut down.
+        process.kill(-server.pid, 'SIGTERM');
+        await new Promise((r) => server.once('exit', r));
+      } else process.kill(-server.pid, 'SIGKILL');
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

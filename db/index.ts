@@ -1,20 +1,19 @@
 import 'server-only';
 import { env } from '@/lib/env';
-import { migrateDatabase, openDatabase, type Db } from './migrate';
+import { migrateDatabase, openDatabase, sharedDatabase, type Db } from './migrate';
 
 // One connection per process, shared by every route bundle and the proxy: better-sqlite3 is synchronous,
 // so sharing it is safe and fastest. Opened lazily so that `next build` never touches the database.
-const globalForDb = globalThis as unknown as { portcullisDb?: Db };
+function open(): Db {
+  const { db } = openDatabase(env().DATABASE_PATH);
+  // server.ts migrates before serving; this covers `next dev` and any other entry point.
+  migrateDatabase(db);
+  return db;
+}
 
 /** The process-wide database handle (migrations applied). */
 export function getDb(): Db {
-  if (!globalForDb.portcullisDb) {
-    const { db } = openDatabase(env().DATABASE_PATH);
-    // server.ts migrates before serving; this covers `next dev` and any other entry point.
-    migrateDatabase(db);
-    globalForDb.portcullisDb = db;
-  }
-  return globalForDb.portcullisDb;
+  return sharedDatabase(open);
 }
 
 export type { Db };
@@ -33,4 +32,62 @@ export function preparedOnce<T>(build: (db: Db) => T): () => T {
     if (statements === undefined) byConnection.set(db, (statements = build(db)));
     return statements;
   };
+}
+
+interface PendingWrite {
+  work: () => void;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+const pendingWrites: PendingWrite[] = [];
+const GROUP_COMMIT_WAIT_MS = 5;
+const GROUP_COMMIT_MAX = 200;
+let flushScheduled = false;
+
+function flushWrites(): void {
+  if (pendingWrites.length === 0) return;
+  flushScheduled = false;
+  const batch = pendingWrites.splice(0);
+  const sqlite = getDb().$client;
+  const errors = new Map<PendingWrite, unknown>();
+  try {
+    sqlite.transaction(() => {
+      for (const item of batch) {
+        // A nested better-sqlite3 transaction is a savepoint: one failing write is undone alone.
+        try {
+          sqlite.transaction(item.work)();
+        } catch (error) {
+          errors.set(item, error);
+        }
+      }
+    })();
+  } catch (error) {
+    for (const item of batch) item.reject(error);
+    return;
+  }
+  for (const item of batch) {
+    if (errors.has(item)) item.reject(errors.get(item));
+    else item.resolve();
+  }
+}
+
+/**
+ * Runs `work` (synchronous database writes that belong together) in a transaction shared with every other
+ * `groupCommit` of the next couple of milliseconds, and resolves once that transaction has committed. Each
+ * commit writes every changed page to the WAL, so committing a few logins together costs little more than
+ * committing one (docs/performance.md). Callers await it before answering: nothing is reported done
+ * before it is durable. Each `work` is its own savepoint, so one failing does not undo the others.
+ */
+export function groupCommit(work: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    pendingWrites.push({ work, resolve, reject });
+    if (!flushScheduled) {
+      flushScheduled = true;
+      // A couple of milliseconds gathers the logins that arrive meanwhile (each on its own connection, so
+      // rarely in one event-loop turn); nginx and the web form do not notice the wait.
+      setTimeout(flushWrites, GROUP_COMMIT_WAIT_MS);
+    } else if (pendingWrites.length >= GROUP_COMMIT_MAX) {
+      flushWrites();
+    }
+  });
 }

@@ -26,3 +26,19 @@ export type Db = ReturnType<typeof openDatabase>['db'];
 export function migrateDatabase(db: Db): void {
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 }
+
+// The process's one app connection (db/index.ts opens it on first use). Kept here, outside `server-only`,
+// so that server.ts can close it cleanly at shutdown.
+const holder = globalThis as unknown as { portcullisDb?: Db };
+
+/** The process-wide connection, opened (and migrated) by `open` on first use. */
+export function sharedDatabase(open: () => Db): Db {
+  return (holder.portcullisDb ??= open());
+}
+
+/** Closes the process-wide connection, if it was opened (SIGTERM); a later use would open a new one. */
+export function closeSharedDatabase(): void {
+  const db = holder.portcullisDb;
+  holder.portcullisDb = undefined;
+  db?.$client.close();
+}

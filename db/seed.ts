@@ -49,9 +49,10 @@ export async function seedDemo(): Promise<boolean> {
   return true;
 }
 
-export function demoCredentialsText(): string {
+/** The credentials to print; `baseUrl` is where the server listens (e.g. http://127.0.0.1:3000). */
+export function demoCredentialsText(baseUrl: string): string {
   const lines = [
-    'Demo data created. Sign in at http://127.0.0.1:3000/login with:',
+    `Demo data created. Sign in at ${baseUrl}/login with:`,
     ...DEMO.mailboxes.map((m) => `  ${m.email.padEnd(20)} ${m.password.padEnd(26)} ${m.note}`),
     `Business admin at /admin/login: ${DEMO.admin.email} ${DEMO.admin.password}`,
   ];

@@ -30,6 +30,8 @@ export const auditLogFilterSchema = z
   .object({
     mailbox: optionalText(254).transform((v) => v?.toLowerCase()),
     event: optionalText(64),
+    // The client address exactly as recorded (the overview links its most-refused addresses here).
+    ip: optionalText(45).transform((v) => v?.toLowerCase()),
     from: dateField,
     to: dateField,
   })
@@ -88,6 +90,7 @@ function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
     scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
     filter.mailbox ? eq(auditEvents.mailboxEmail, filter.mailbox) : undefined,
     filter.event ? eq(auditEvents.event, filter.event) : undefined,
+    filter.ip ? eq(auditEvents.clientIp, filter.ip) : undefined,
     filter.from ? gte(auditEvents.at, new Date(`${filter.from}T00:00:00Z`)) : undefined,
     // The end date is inclusive: everything before the next midnight (UTC).
     filter.to ? lt(auditEvents.at, new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000)) : undefined,

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, preparedOnce, type Db, type Tx } from '@/db';
+import { reportSecurityEvent } from '@/lib/ops/security-events';
 
 /** Who did something, and from where. Passed from the edge (page, action, RPC, CLI) into the domain service. */
 export interface AuditContext {
@@ -62,6 +63,8 @@ export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRe
     protocol: ctx.protocol ?? null,
     detail: record.detail ?? null,
   });
+  // The log line and the counters of /metrics (never the detail's values beyond the reason).
+  reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
 }
 
 export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;

@@ -53,6 +53,12 @@ const schema = z.object({
   PORT: integerFrom(3000, 1, 65535),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/portcullis.db'),
+  // PostgreSQL (spec §16) is not supported yet; `cli backup` reads it only to point to pg_dump.
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
   AUTH_SECRET: z
     .string()
     .optional()
@@ -81,6 +87,25 @@ const schema = z.object({
   POP3_BACKEND: mailBackend(),
   SMTP_BACKEND: mailBackend(),
   MAIL_AUTH_WAIT_SECONDS: integerFrom(3, 0, 60),
+  // Who may read GET /metrics (allowlist syntax, decided like any client address); everyone else gets 404.
+  METRICS_ALLOW: z
+    .string()
+    .optional()
+    .transform((v, ctx): NetEntry[] => {
+      const parsed = parseAllowNets(v === undefined ? '127.0.0.1,::1' : v);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors) });
+        return z.NEVER;
+      }
+      return parsed.entries;
+    }),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v) => v || 'info')
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
   // Set by server.ts for this process only; see lib/net/request-address.ts.
   PORTCULLIS_GATE_TOKEN: z.string().optional(),
   UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),

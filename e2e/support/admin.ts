@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { auditEvents, mailboxes } from '../../db/schema';
-import { clientAt, createAccount, createAdmin, dbOf, expect, type TestAccount } from './fixtures';
+import { clientAt, createAccount, createAdmin, dbOf, expect, rememberCookies, rememberSecret, type TestAccount } from './fixtures';
 
 /** Helpers for the admin area's specs (e2e/admin*.spec.ts). */
 
@@ -13,6 +13,7 @@ export async function adminSignIn(page: Page, admin: { email: string; password: 
   await page.getByLabel('Admin email address').fill(admin.email);
   await page.getByLabel('Password', { exact: true }).fill(admin.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  rememberSecret(admin.password);
 }
 
 /** A browser context at `address` with the admin signed in, on the mailbox list. */
@@ -21,6 +22,7 @@ export async function adminAt(browser: Browser, address: string, admin: TestAdmi
   const page = await context.newPage();
   await adminSignIn(page, admin);
   await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+  await rememberCookies(context);
   if (options.javaScriptEnabled !== false) await listHydrated(page);
   return { context, page };
 }

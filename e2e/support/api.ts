@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { APIRequestContext } from '@playwright/test';
 import { apiSessions } from '../../db/schema';
-import { dbOf, expect } from './fixtures';
+import { dbOf, expect, rememberSecret } from './fixtures';
 
 /** JSON-RPC helpers for the API specs: calls go over HTTP to the production server like any client's. */
 
@@ -50,6 +50,8 @@ export async function authenticate(request: APIRequestContext, user: string, pas
   const { status, json } = await rpc(request, call('auth', { user, pass }), { ip });
   expect(status).toBe(200);
   expect(json.error, JSON.stringify(json.error)).toBeUndefined();
+  rememberSecret(pass);
+  rememberSecret(json.result.session);
   return { token: json.result.session, level: json.result.level };
 }
 

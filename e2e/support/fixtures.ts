@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import bcrypt from 'bcrypt';
 import { and, desc, eq } from 'drizzle-orm';
@@ -24,11 +26,26 @@ export function dbOf(server: ServerName = 'proxied'): Db {
   return db;
 }
 
+/**
+ * Remembers a secret the tests used (a password, an API token, a session cookie) so that the run's final
+ * check (e2e/support/global-teardown.ts) can show that no server log line contains it.
+ */
+export function rememberSecret(value: string | null | undefined): void {
+  if (value && value.length >= 8) fs.appendFileSync(path.join(servers.proxied.db, '..', 'secrets.txt'), `${value}\n`);
+}
+
+/** Remembers the values of the session and CSRF cookies a browser context holds. */
+export async function rememberCookies(context: BrowserContext): Promise<void> {
+  for (const cookie of await context.cookies()) if (/session|token|csrf/i.test(cookie.name)) rememberSecret(cookie.value);
+}
+
 export const SIGN_IN_FAILED =
   'Sign-in failed. Check your email address and password. If your organisation limits sign-in to certain networks, connect through its network or VPN and try again.';
 
 export function strongPassword(): string {
-  return `Tp-${crypto.randomBytes(9).toString('base64url')}-x9`;
+  const password = `Tp-${crypto.randomBytes(9).toString('base64url')}-x9`;
+  rememberSecret(password);
+  return password;
 }
 
 /** A random public-looking test address from a documentation range, unique enough per test. */
@@ -58,6 +75,7 @@ export function createAccount(server: ServerName = 'proxied'): TestAccount {
 }
 
 export function createAdmin(account: TestAccount, password = strongPassword()): { id: number; email: string; password: string } {
+  rememberSecret(password);
   const email = `admin-${crypto.randomBytes(4).toString('hex')}@${account.domain}`;
   const row = dbOf(account.server)
     .insert(admins)
@@ -73,6 +91,7 @@ export function createMailbox(
 ): TestMailbox {
   const db = dbOf(account.server);
   const password = options.password ?? strongPassword();
+  rememberSecret(password);
   const email = `${options.local ?? `user${crypto.randomBytes(3).toString('hex')}`}@${account.domain}`;
   const domainId = db.select({ id: domains.id }).from(domains).where(eq(domains.name, account.domain)).get()!.id;
   const row = db
@@ -154,6 +173,8 @@ export async function signIn(page: Page, email: string, password: string, path =
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await submitAction(page, page.getByRole('button', { name: 'Sign in' }));
+  rememberSecret(password);
+  await rememberCookies(page.context());
 }
 
 export { test, expect };

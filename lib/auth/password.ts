@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import bcrypt from 'bcrypt';
 import { env } from '@/lib/env';
+import { observeBcrypt, setBcryptQueueLength } from '@/lib/ops/metrics';
 
 // NOTE: bcrypt only looks at the first 72 bytes; longer inputs are refused rather than silently truncated.
 export const BCRYPT_MAX_BYTES = 72;
@@ -19,12 +20,18 @@ const waiting: (() => void)[] = [];
 
 async function withBcryptSlot<T>(work: () => Promise<T>): Promise<T> {
   // A finished job hands its slot straight to the next waiter, so the count never overshoots.
-  if (inFlight >= slots()) await new Promise<void>((resolve) => waiting.push(resolve));
-  else inFlight++;
+  if (inFlight >= slots()) {
+    const queued = new Promise<void>((resolve) => waiting.push(resolve));
+    setBcryptQueueLength(waiting.length);
+    await queued;
+  } else inFlight++;
+  const started = performance.now();
   try {
     return await work();
   } finally {
+    observeBcrypt((performance.now() - started) / 1000);
     const next = waiting.shift();
+    setBcryptQueueLength(waiting.length);
     if (next) next();
     else inFlight--;
   }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
-import { getDb, preparedOnce } from '@/db';
+import { getDb, groupCommit, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed } from './gate';
 import { verifyPassword } from './password';
@@ -117,11 +117,13 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     return { ok: false, reason: 'password_change_required' };
   }
 
-  clearFailures(REALM, email, address);
-  db.transaction((tx) => {
+  // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
+  // awaited: the login is answered only once its audit row is written.
+  await groupCommit(() => {
+    clearFailures(REALM, email, address);
     // Bound as is: timestamps are stored as milliseconds.
     prepared().recordLogin.run({ id: row.id, at: Date.now(), ip: address });
-    recordAudit(tx, input.context, {
+    recordAudit(db, input.context, {
       ...audit,
       event: 'login_succeeded',
       detail: row.requireResetPassword ? { passwordChangeRequired: true } : undefined,

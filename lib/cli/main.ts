@@ -9,12 +9,18 @@ import { addDomain, createAccount } from '@/lib/accounts/service';
 import type { AuditContext } from '@/lib/audit';
 import { demoCredentialsText, seedDemo } from '@/db/seed';
 import { env } from '@/lib/env';
+import { listenUrl } from '@/lib/ops/listen-url';
+import { backupDatabase } from '@/lib/ops/backup';
 import { DomainError } from '@/lib/errors';
 import { createMailbox, listMailboxes, updateMailbox } from '@/lib/mailboxes/service';
 import type { MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { toMailGetObject } from '@/lib/mailboxes/view';
 import { operatorScope } from '@/lib/scope';
 import os from 'node:os';
+
+// The CLI's output is for the operator (and scripts reading --json): the JSON log lines that the server
+// writes for each security event would only get in the way; the audit trail has them.
+process.env.LOG_LEVEL ||= 'warn';
 
 const ctx: AuditContext = { actor: { kind: 'cli', email: os.userInfo().username }, protocol: null };
 
@@ -117,10 +123,24 @@ mailbox
   });
 
 program
+  .command('backup')
+  .description('copy the database consistently while the server runs (SQLite online backup); see README "Backup and restore"')
+  .requiredOption('--to <file>', 'the new backup file (never overwritten)')
+  .action(async (o) => {
+    if (env().DATABASE_URL) {
+      throw new Error('DATABASE_URL is set: a PostgreSQL database is backed up with pg_dump (e.g. pg_dump --format=custom --file=portcullis.dump "$DATABASE_URL"), not with this command');
+    }
+    const result = await backupDatabase(env().DATABASE_PATH, o.to);
+    console.log(`backed up ${env().DATABASE_PATH} to ${result.file} (${result.pages} pages, ${result.bytes} bytes, integrity check ok)`);
+  });
+
+program
   .command('demo')
   .description('create the demo data (only into a database without accounts)')
   .action(async () => {
-    if (await seedDemo()) console.log(demoCredentialsText());
+    const { HOST, PORT } = env();
+    // The address `npm start` listens on with this environment (server.ts prints it again once listening).
+    if (await seedDemo()) console.log(demoCredentialsText(listenUrl({ address: HOST, port: PORT })));
     else console.log('the database already has accounts; demo data not created');
   });
 

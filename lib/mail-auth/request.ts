@@ -15,7 +15,7 @@ const PROTOCOLS: readonly string[] = ['imap', 'pop3', 'smtp'] satisfies MailProt
  */
 const PASSWORD_METHODS: readonly string[] = ['plain', 'login'];
 
-type HeaderSource = { get(name: string): string | null };
+export type HeaderSource = { get(name: string): string | null };
 
 /** One auth_http request from nginx, decoded. */
 export interface MailAuthRequest {

@@ -23,12 +23,32 @@ export const MAIL_AUTH_STATUS = {
  */
 export const STOP_WAITING_AT_ATTEMPT = 10;
 
-function answer(headers: Record<string, string>): Response {
-  return new Response(null, { status: 200, headers: { 'Cache-Control': 'no-store', ...headers } });
+/**
+ * An answer as plain data, so that server.ts can write it straight to the socket (the fast path) and the
+ * Next.js route can wrap it in a Response: both serve the same verdicts.
+ */
+export interface MailAuthAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function answer(headers: Record<string, string>): MailAuthAnswer {
+  return { status: 200, headers: { 'Cache-Control': 'no-store', ...headers }, body: '' };
+}
+
+/** 404 (endpoint off) or 403 (no shared secret): plain HTTP errors, not auth_http verdicts. */
+export function httpError(status: 403 | 404): MailAuthAnswer {
+  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }, body: status === 404 ? 'Not found\n' : 'Forbidden\n' };
+}
+
+/** The answer as a web Response (the Next.js route). */
+export function toResponse(a: MailAuthAnswer): Response {
+  return new Response(a.body === '' ? null : a.body, { status: a.status, headers: a.headers });
 }
 
 /** A refusal nginx passes to the client; with `waitSeconds` it delays it and lets the client try again. */
-export function refusal(status: string, waitSeconds?: number): Response {
+export function refusal(status: string, waitSeconds?: number): MailAuthAnswer {
   return answer({ 'Auth-Status': status, ...(waitSeconds !== undefined ? { 'Auth-Wait': String(waitSeconds) } : {}) });
 }
 
@@ -41,7 +61,7 @@ export interface SignInAnswerOptions {
 }
 
 /** Translates the domain service's verdict into nginx's answer. */
-export function signInAnswer(result: SignInResult, options: SignInAnswerOptions): Response {
+export function signInAnswer(result: SignInResult, options: SignInAnswerOptions): MailAuthAnswer {
   if (result.ok) {
     return answer({
       'Auth-Status': 'OK',

@@ -8,3 +8,4 @@ process.env.DATABASE_PATH = path.join(dir, 'unit.db');
 process.env.AUTH_SECRET = 'unit-test-secret-unit-test-secret-unit';
 process.env.BCRYPT_COST = '4';
 process.env.PORTCULLIS_GATE_TOKEN = 'unit-gate-token';
+process.env.LOG_LEVEL ??= 'silent';

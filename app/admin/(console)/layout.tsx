@@ -9,6 +9,7 @@ export default async function AdminConsoleLayout({ children }: { children: React
       <header className="top admin">
         <nav aria-label="Admin">
           <strong>Portcullis admin</strong>
+          <Link href="/admin">Overview</Link>
           <Link href="/admin/mailboxes">Mailboxes</Link>
           <Link href="/admin/mailboxes/new">New mailbox</Link>
           <Link href="/admin/audit">Audit log</Link>

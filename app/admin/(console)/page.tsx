@@ -1,7 +1,84 @@
-import { redirect } from 'next/navigation';
+import type { Metadata } from 'next';
+import Link from 'next/link';
 import { requireAdmin } from '@/lib/auth/dal';
+import { mailboxCounts, mostRefusedAddresses, signInsPerDay } from '@/lib/sign-in-stats';
+import { formatTime, SIGN_IN_RESULTS } from '@/app/_components/labels';
+import { SignInChart } from '@/app/admin/_components/sign-in-chart';
 
-export default async function AdminHome() {
-  await requireAdmin();
-  redirect('/admin/mailboxes');
+export const metadata: Metadata = { title: 'Overview' };
+
+const REFUSED_DAYS = 7;
+
+/** The audit log filtered to one address's refused sign-ins of the period the table covers. */
+function auditHref(clientIp: string, now: Date): string {
+  const from = new Date(now.getTime() - REFUSED_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return `/admin/audit?${new URLSearchParams({ event: 'login_failed', ip: clientIp, from }).toString()}`;
+}
+
+export default async function AdminOverviewPage() {
+  const { scope } = await requireAdmin();
+  const now = new Date();
+  const days = signInsPerDay(scope, { days: 30, now });
+  const counts = mailboxCounts(scope);
+  const refused = mostRefusedAddresses(scope, { days: REFUSED_DAYS, limit: 10, now });
+  const countItems = [
+    { key: 'total', label: 'mailboxes', n: counts.total, href: '/admin/mailboxes' },
+    { key: 'restricted', label: 'restricted to networks', n: counts.restricted, href: '/admin/mailboxes?filter=restricted' },
+    { key: 'reset', label: 'password change pending', n: counts.resetPending, href: '/admin/mailboxes?filter=reset_pending' },
+    { key: 'inactive', label: 'inactive', n: counts.inactive, href: '/admin/mailboxes?filter=inactive' },
+  ];
+  return (
+    <main className="wide">
+      <h1>Overview</h1>
+      <section aria-labelledby="signins-heading" className="card">
+        <h2 id="signins-heading">Sign-ins, last 30 days</h2>
+        <SignInChart days={days} title="Sign-ins per day, last 30 days" />
+      </section>
+      <section aria-labelledby="counts-heading">
+        <h2 id="counts-heading">Mailboxes</h2>
+        <ul className="overview-counts" data-testid="overview-counts">
+          {countItems.map((c) => (
+            <li key={c.key} data-testid={`count-${c.key}`}>
+              <Link href={c.href}>
+                <span className="count">{c.n}</span> {c.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="refused-heading">
+        <h2 id="refused-heading">Addresses refused most, last {REFUSED_DAYS} days</h2>
+        {refused.length === 0 ? (
+          <p>No refused sign-ins in the last {REFUSED_DAYS} days.</p>
+        ) : (
+          <div className="table-scroll">
+            <table data-testid="refused-addresses">
+              <thead>
+                <tr>
+                  <th scope="col">Address</th>
+                  <th scope="col">Refused sign-ins</th>
+                  <th scope="col">Most common reason</th>
+                  <th scope="col">Last attempt</th>
+                </tr>
+              </thead>
+              <tbody>
+                {refused.map((r) => (
+                  <tr key={r.clientIp}>
+                    <td className="mono">
+                      <Link href={auditHref(r.clientIp, now)} aria-label={`${r.clientIp}: refused sign-ins in the audit log`}>
+                        {r.clientIp}
+                      </Link>
+                    </td>
+                    <td>{r.refused}</td>
+                    <td>{(SIGN_IN_RESULTS[r.topReason] ?? r.topReason).replace(/^refused: /, '')}</td>
+                    <td>{formatTime(r.lastAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </main>
+  );
 }

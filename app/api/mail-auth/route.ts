@@ -1,31 +1,27 @@
-import { normaliseEmail, verifyMailboxSignIn } from '@/lib/auth/sign-in';
-import { mailVerificationCache } from '@/lib/auth/verification-cache';
-import { env } from '@/lib/env';
-import { backendFor } from '@/lib/mail-auth/backend';
-import { hasMailAuthSecret, parseMailAuthRequest } from '@/lib/mail-auth/request';
-import { MAIL_AUTH_STATUS, refusal, signInAnswer } from '@/lib/mail-auth/response';
+import { log } from '@/lib/log';
+import { answerMailAuth } from '@/lib/mail-auth/handler';
+import { toResponse } from '@/lib/mail-auth/response';
+import { nodeHeaders, registerFastPath } from '@/lib/ops/fast-path';
 
 /**
- * nginx mail proxy `auth_http` endpoint (spec §10; docs/imap.md): translates nginx's headers into a call to
- * the same sign-in check as the web (throttle, password, active, allowlist against Client-IP, audit) and
- * the verdict back into headers.
+ * nginx mail proxy `auth_http` endpoint (spec §10; docs/imap.md). server.ts serves it without Next's request
+ * handling once this module has registered the same handler (lib/ops/fast-path.ts); this route answers the
+ * requests that arrive before that, and `next dev`.
  */
 export async function GET(request: Request): Promise<Response> {
-  const config = env();
-  if (!config.MAIL_AUTH_SECRET) return new Response('Not found\n', { status: 404 });
-  if (!hasMailAuthSecret(request.headers, config.MAIL_AUTH_SECRET)) return new Response('Forbidden\n', { status: 403 });
-
-  const login = parseMailAuthRequest(request.headers);
-  const backend = login.protocol ? backendFor(login.protocol) : undefined;
-  if (!login.protocol || !backend) return refusal(MAIL_AUTH_STATUS.protocolUnavailable);
-  if (login.password === null) return refusal(MAIL_AUTH_STATUS.methodUnsupported);
-
-  const result = await verifyMailboxSignIn({
-    email: login.user,
-    password: login.password,
-    context: { actor: { kind: 'mailbox', email: normaliseEmail(login.user) }, clientIp: login.clientIp, userAgent: null, protocol: login.protocol },
-    allowPendingReset: false,
-    verify: mailVerificationCache().verifier(login.clientIp),
-  });
-  return signInAnswer(result, { backend, password: login.password, loginAttempt: login.loginAttempt, waitSeconds: config.MAIL_AUTH_WAIT_SECONDS });
+  return toResponse(await answerMailAuth(request.headers));
 }
+
+registerFastPath('/api/mail-auth', (req, res) => {
+  answerMailAuth(nodeHeaders(req)).then(
+    (answer) => {
+      res.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+      res.end(answer.body);
+    },
+    (error: unknown) => {
+      log().error({ err: error, route: 'mail_auth' }, 'auth_http request failed');
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Internal error\n');
+    },
+  );
+});

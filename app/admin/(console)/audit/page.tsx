@@ -12,7 +12,7 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 function hrefWith(path: string, filter: AuditLogFilter, page?: number): string {
   const params = new URLSearchParams();
-  for (const key of ['mailbox', 'event', 'from', 'to'] as const) if (filter[key]) params.set(key, filter[key]!);
+  for (const key of ['mailbox', 'event', 'ip', 'from', 'to'] as const) if (filter[key]) params.set(key, filter[key]!);
   if (page && page > 1) params.set('page', String(page));
   const text = params.toString();
   return text ? `${path}?${text}` : path;
@@ -28,7 +28,7 @@ function detailText(detail: Record<string, unknown> | null): string {
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Params> }) {
   const { scope } = await requireAdmin();
   const params = await searchParams;
-  const raw = { mailbox: first(params.mailbox), event: first(params.event), from: first(params.from), to: first(params.to) };
+  const raw = { mailbox: first(params.mailbox), event: first(params.event), ip: first(params.ip), from: first(params.from), to: first(params.to) };
   const parsed = auditLogFilterSchema.safeParse(raw);
   const errors = parsed.success ? {} : parsed.error.flatten().fieldErrors;
   const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
@@ -60,6 +60,11 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           {fieldError('event')}
         </div>
         <div>
+          <label htmlFor="ip">Address</label>
+          <input id="ip" name="ip" type="text" defaultValue={raw.ip} placeholder="203.0.113.7" aria-describedby={errors.ip ? 'ip-error' : undefined} />
+          {fieldError('ip')}
+        </div>
+        <div>
           <label htmlFor="from">From (UTC)</label>
           <input id="from" name="from" type="date" defaultValue={raw.from} aria-describedby={errors.from ? 'from-error' : undefined} />
           {fieldError('from')}
@@ -79,7 +84,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
             Download as CSV
           </a>{' '}
           <span className="muted">(every row matching the filter)</span>
-          {filter.mailbox || filter.event || filter.from || filter.to ? (
+          {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? (
             <>
               {' · '}
               <Link href="/admin/audit">Clear the filter</Link>

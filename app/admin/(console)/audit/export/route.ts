@@ -8,6 +8,7 @@ export async function GET(request: Request): Promise<Response> {
   const parsed = auditLogFilterSchema.safeParse({
     mailbox: params.get('mailbox') ?? undefined,
     event: params.get('event') ?? undefined,
+    ip: params.get('ip') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
   });

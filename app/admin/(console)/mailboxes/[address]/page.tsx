@@ -10,6 +10,8 @@ import { getMailbox } from '@/lib/mailboxes/service';
 import type { MailboxView } from '@/lib/mailboxes/view';
 import { formatTime } from '@/app/_components/labels';
 import { SignInHistory } from '@/app/_components/sign-in-history';
+import { SignInChart } from '@/app/admin/_components/sign-in-chart';
+import { signInsPerDay } from '@/lib/sign-in-stats';
 import { mailboxParam } from '../mailbox-href';
 import { MailboxForm } from './mailbox-form';
 import { settingsOf } from './mailbox-settings';
@@ -69,6 +71,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       </div>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
+        <SignInChart days={signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={`Sign-ins of ${mailbox.email} per day, last 30 days`} small testId="mailbox-sign-in-chart" />
         <SignInHistory events={recent} empty="No sign-in attempts recorded yet." testId="recent-sign-ins" />
         <p>
           <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>Full history in the audit log</Link>

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { mail, servers } from '../../playwright.config';
+
+const COMMON_SECRETS = ['e2e-secret-e2e-secret-e2e-secret-e2e-secret', mail.secret];
+
+/**
+ * The run's last check (spec §17: logs never contain a password, token, cookie, Auth-Pass or secret): the
+ * shared servers' output, captured into the run folder by playwright.config.ts, must contain none of the
+ * secrets the tests used (remembered by the fixtures in secrets.txt) nor AUTH_SECRET and MAIL_AUTH_SECRET.
+ */
+export default async function globalTeardown(): Promise<void> {
+  const runDir = path.dirname(servers.proxied.db);
+  // The servers flush buffered log lines at least once a second.
+  await new Promise((r) => setTimeout(r, 1500));
+  const logs = Object.keys(servers).map((name) => path.join(runDir, `${name}.log`));
+  const secretsFile = path.join(runDir, 'secrets.txt');
+  const secrets = new Set([...COMMON_SECRETS, ...(fs.existsSync(secretsFile) ? fs.readFileSync(secretsFile, 'utf8').split('\n') : [])].filter((s) => s.length >= 8));
+  const problems: string[] = [];
+  let lines = 0;
+  for (const file of logs) {
+    if (!fs.existsSync(file)) {
+      problems.push(`${file} is missing: the server log was not captured`);
+      continue;
+    }
+    const text = fs.readFileSync(file, 'utf8');
+    lines += text.split('\n').length;
+    for (const secret of secrets) {
+      // nginx sends Auth-Pass %XX-escaped; a logged header would show the escaped form.
+      for (const form of new Set([secret, encodeURIComponent(secret)])) {
+        if (text.includes(form)) problems.push(`${path.basename(file)} contains a secret the tests used (${form.slice(0, 3)}…)`);
+      }
+    }
+  }
+  if (lines < 100) problems.push(`the server logs hold only ${lines} lines: the check would prove nothing`);
+  if (problems.length > 0) throw new Error(`Server logs must never contain secrets:\n${problems.join('\n')}`);
+  process.stdout.write(`log check: ${secrets.size} secrets, none in ${lines} server log lines\n`);
+}

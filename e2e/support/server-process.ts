@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A server.ts process of its own (own port and database) for tests that stop or restart it. */
+export interface OwnServer {
+  url: string;
+  child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends a signal to the server's own node process (its pid is in every log line), as a supervisor would. */
+  signal(name: NodeJS.Signals): void;
+  exited(): Promise<number | null>;
+  kill(): void;
+}
+
+export async function startOwnServer(port: number, env: Record<string, string> = {}): Promise<OwnServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-own-'));
+  const child = spawn('npx', ['tsx', 'server.ts', '--no-demo'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      BCRYPT_COST: '4',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: path.join(dir, 'own.db'),
+      ...env,
+    },
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    if (status === 200) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server on ${port} did not become ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    child,
+    output: () => output,
+    signal: (name) => {
+      const pid = /"pid":(\d+)/.exec(output)?.[1];
+      if (!pid) throw new Error(`no pid in the server's log:\n${output}`);
+      process.kill(Number(pid), name);
+    },
+    exited: () => exit,
+    kill: () => {
+      try {
+        if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}

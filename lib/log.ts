@@ -1,0 +1,69 @@
+// Not marked `server-only`: server.ts (outside Next's bundler) logs every request through it, and the
+// route bundles log security events through the same logger (one per process, see below).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino, { type Logger } from 'pino';
+import { env } from './env';
+
+/**
+ * Keys whose values are never written, wherever they appear in a log object: a safety net under the rule
+ * that nothing passes a password, token, cookie or Auth-Pass to the logger in the first place.
+ */
+export const REDACTED_KEYS = ['password', 'pass', 'newPassword', 'currentPassword', 'token', 'session', 'cookie', 'authorization', 'secret', 'auth-pass', 'hpls-auth', 'x-mail-auth-secret'];
+
+/** What the request being served is, for the security events logged while serving it. */
+export interface RequestContext {
+  requestId: string;
+}
+
+/*
+ * server.ts and every Next.js route bundle load their own copy of this module; the logger and the request
+ * context must still be one per process (one output stream, and the context set by server.ts must be the one
+ * the bundles read), so both live on globalThis. Neither caches data: they only route log lines.
+ */
+const holder = globalThis as unknown as { portcullisLog?: { logger: Logger; destination: ReturnType<typeof pino.destination>; context: AsyncLocalStorage<RequestContext> } };
+
+function state() {
+  if (!holder.portcullisLog) {
+    // Buffered: one write per 4 KiB instead of one per line (every request logs), flushed at least every
+    // second and at shutdown (flushLog), so a crash loses at most the last second.
+    const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    setInterval(() => destination.flush(), 1000).unref();
+    const logger = pino(
+      {
+        level: env().LOG_LEVEL,
+        base: { service: 'portcullis', pid: process.pid },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        // Top-level keys only: the objects logged are flat, and deep wildcards cost more than the rest of a line.
+        redact: { paths: REDACTED_KEYS.map((k) => `["${k}"]`), censor: '[redacted]' },
+      },
+      destination,
+    );
+    holder.portcullisLog = { logger, destination, context: new AsyncLocalStorage<RequestContext>() };
+  }
+  return holder.portcullisLog;
+}
+
+/** The process's JSON logger (stdout, one object per line, level from LOG_LEVEL). */
+export function log(): Logger {
+  return state().logger;
+}
+
+/** Writes out buffered log lines now (before the process exits). */
+export function flushLog(): void {
+  try {
+    holder.portcullisLog?.destination.flushSync();
+  } catch {
+    // Not open yet, or stdout is gone: nothing more can be written anyway.
+  }
+}
+
+/** Runs `work` with `context` as the current request, so that security events logged meanwhile carry its id. */
+export function withRequestContext<T>(context: RequestContext, work: () => T): T {
+  return state().context.run(context, work);
+}
+
+/** The request being served (undefined outside a request: CLI, startup). */
+export function currentRequest(): RequestContext | undefined {
+  return state().context.getStore();
+}

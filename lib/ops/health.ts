@@ -1,0 +1,49 @@
+// Not marked `server-only`: server.ts answers /readyz itself, before Next's request handling.
+import Database from 'better-sqlite3';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+
+export type Readiness = { ready: true } | { ready: false; reason: 'shutting_down' | 'database_unavailable' | 'migrations_pending' };
+
+export interface ReadinessCheck {
+  /** Whether this process should receive traffic now. */
+  check(): Readiness;
+  /** From now on every check answers "shutting down" (SIGTERM). */
+  beginShutdown(): void;
+  close(): void;
+}
+
+/**
+ * /readyz (spec §17): ready while the database answers and has every migration this build ships, and not
+ * from the moment shutdown begins. It reads through its own read-only connection, so that a load balancer's
+ * polling never queues behind the app's writes and a broken app connection cannot hide a healthy file (or
+ * the reverse: the file gone or unreadable answers 503).
+ */
+export function readinessCheck(databaseFile: string, migrationsFolder: string): ReadinessCheck {
+  // drizzle's migrator applies every migration newer than the newest row of __drizzle_migrations.
+  const newest = Math.max(0, ...readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+  let connection: Database.Database | null = null;
+  let shuttingDown = false;
+  const close = () => {
+    connection?.close();
+    connection = null;
+  };
+  return {
+    check(): Readiness {
+      if (shuttingDown) return { ready: false, reason: 'shutting_down' };
+      let applied: number;
+      try {
+        connection ??= new Database(databaseFile, { readonly: true, fileMustExist: true });
+        const row = connection.prepare('SELECT max(created_at) AS at FROM __drizzle_migrations').get() as { at: number | null } | undefined;
+        applied = Number(row?.at ?? 0);
+      } catch {
+        close();
+        return { ready: false, reason: 'database_unavailable' };
+      }
+      return applied >= newest ? { ready: true } : { ready: false, reason: 'migrations_pending' };
+    },
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    close,
+  };
+}

@@ -1,0 +1,55 @@
+// Not marked `server-only`: used by server.ts for every request.
+import crypto from 'node:crypto';
+import { log } from '@/lib/log';
+import { observeRequest, routeGroup } from './metrics';
+
+// A per-process random prefix and a counter: unique, cheap, and not guessable across restarts.
+const prefix = crypto.randomBytes(6).toString('base64url');
+let counter = 0;
+
+/** A new request id (also sent back as X-Request-Id). */
+export function newRequestId(): string {
+  return `${prefix}-${(++counter).toString(36)}`;
+}
+
+/**
+ * The path of a request target, without the query string: queries can carry search terms and return
+ * addresses that do not belong in a log, and the path is what a reader follows.
+ */
+export function pathnameOf(url: string | undefined): string {
+  const target = url ?? '/';
+  const end = target.search(/[?#]/);
+  return (end < 0 ? target : target.slice(0, end)).slice(0, 300);
+}
+
+export interface RequestLogEntry {
+  requestId: string;
+  method: string | undefined;
+  pathname: string;
+  status: number;
+  /** performance.now() when the request arrived. */
+  started: number;
+  clientIp: string | null;
+  /** false when the connection closed before the response was complete. */
+  completed: boolean;
+}
+
+/** One JSON line per request (static assets at debug level) and the request-duration histogram. */
+export function logRequest(e: RequestLogEntry): void {
+  const seconds = (performance.now() - e.started) / 1000;
+  const route = routeGroup(e.pathname);
+  observeRequest(route, e.method, e.status, seconds);
+  const line = {
+    kind: 'request',
+    requestId: e.requestId,
+    method: e.method,
+    route,
+    path: e.pathname,
+    status: e.status,
+    durationMs: Math.round(seconds * 10_000) / 10,
+    clientIp: e.clientIp,
+    ...(e.completed ? {} : { aborted: true }),
+  };
+  if (route === 'static') log().debug(line, 'request');
+  else log().info(line, 'request');
+}
