@@ -35,16 +35,20 @@ function ensureAuthSecret(): void {
   console.log(`portcullis: AUTH_SECRET is not set; generated one into ${file} (keep it: it signs every session)`);
 }
 
-function prepareDatabase(): void {
+/** Migrates, and creates the demo data into an empty database; returns the demo credentials text, if created. */
+function prepareDatabase(baseUrl: string): string | null {
   const { db, sqlite } = openDatabase(env().DATABASE_PATH);
   migrateDatabase(db);
   const { n } = sqlite.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number };
   sqlite.close();
   if (n === 0 && !args.has('--no-demo')) {
-    // The CLI owns the demo data (it runs the domain service under the react-server condition).
-    const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', 'demo'], { stdio: 'inherit' });
+    // The CLI owns the demo data (it runs the domain service under the react-server condition). Its output
+    // is held back and printed once the server listens, so a first build's output cannot scroll it away.
+    const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', 'demo', '--url', baseUrl], { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' });
     if (result.status !== 0) fail('creating the demo data failed');
+    return result.stdout.trim() || null;
   }
+  return null;
 }
 
 function buildIfNeeded(): void {
@@ -87,7 +91,9 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   ensureAuthSecret();
-  prepareDatabase();
+  const shownHost = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const browsable = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : shownHost;
+  const demoCredentials = prepareDatabase(`http://${browsable}:${config.PORT}`);
   buildIfNeeded();
 
   const gateToken = crypto.randomBytes(24).toString('base64url');
@@ -119,8 +125,8 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 65_000;
   server.listen(config.PORT, config.HOST, () => {
-    const shown = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-    console.log(`portcullis: listening on http://${shown}:${config.PORT}${dev ? ' (development)' : ''}`);
+    console.log(`portcullis: listening on http://${shownHost}:${config.PORT}${dev ? ' (development)' : ''}`);
+    if (demoCredentials) console.log(`\n${demoCredentials}\n`);
   });
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

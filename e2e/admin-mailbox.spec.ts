@@ -144,7 +144,7 @@ test.describe('admin mailbox page', () => {
     await form.getByLabel('New password', { exact: true }).fill('Marketing-2024-Spring!');
     await form.getByLabel('New password again').fill('Marketing-2024-Spring!');
     await form.getByRole('button', { name: 'Set password' }).click();
-    await expect(form.locator('#newPassword-error')).toContainText('Do not use your mailbox name ("marketing")');
+    await expect(form.locator('#newPassword-error')).toContainText('Do not use the mailbox name ("marketing")');
     await expect(form.getByLabel('New password', { exact: true })).toHaveValue('');
     expect(await page.content()).not.toContain('Marketing-2024-Spring!');
     expect(mailboxRow(mailbox.id).passwordHash).toBe(before.passwordHash);

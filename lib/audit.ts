@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, preparedOnce, type Db, type Tx } from '@/db';
 
@@ -72,12 +72,13 @@ export interface SignInEvent {
   clientIp: string | null;
   protocol: Protocol | null;
   reason: string | null;
+  userAgent: string | null;
 }
 
 /** A mailbox's recent sign-in attempts (web, API and mail protocols), newest first. */
 export function recentSignIns(mailboxId: number, limit = 20, since?: Date): SignInEvent[] {
   const rows = getDb()
-    .select({ at: auditEvents.at, event: auditEvents.event, clientIp: auditEvents.clientIp, protocol: auditEvents.protocol, detail: auditEvents.detail })
+    .select({ at: auditEvents.at, event: auditEvents.event, clientIp: auditEvents.clientIp, protocol: auditEvents.protocol, detail: auditEvents.detail, userAgent: auditEvents.userAgent })
     .from(auditEvents)
     .where(and(eq(auditEvents.mailboxId, mailboxId), inArray(auditEvents.event, [...SIGN_IN_EVENTS])))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
@@ -85,5 +86,35 @@ export function recentSignIns(mailboxId: number, limit = 20, since?: Date): Sign
     .all();
   return rows
     .filter((r) => !since || r.at >= since)
-    .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null }));
+    .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null, userAgent: r.userAgent }));
+}
+
+export interface SignInDay {
+  /** The UTC day, YYYY-MM-DD. */
+  day: string;
+  succeeded: number;
+  refused: number;
+}
+
+/**
+ * A mailbox's sign-ins per UTC day over the last `days` days (today included, oldest first, days without
+ * any attempt as zeros): the data of the account page's small chart. One grouped query on the
+ * (mailbox, time) index.
+ */
+export function signInsByDay(mailboxId: number, days = 30, now: Date = new Date()): SignInDay[] {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const since = new Date(today - (days - 1) * 86_400_000);
+  const day = sql<string>`strftime('%Y-%m-%d', ${auditEvents.at} / 1000, 'unixepoch')`;
+  const rows = getDb()
+    .select({ day, succeeded: sql<number>`sum(${auditEvents.event} = 'login_succeeded')`, refused: sql<number>`sum(${auditEvents.event} = 'login_failed')` })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.mailboxId, mailboxId), gte(auditEvents.at, since), inArray(auditEvents.event, [...SIGN_IN_EVENTS])))
+    .groupBy(day)
+    .all();
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  return Array.from({ length: days }, (_, i) => {
+    const d = new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+    const r = byDay.get(d);
+    return { day: d, succeeded: r?.succeeded ?? 0, refused: r?.refused ?? 0 };
+  });
 }

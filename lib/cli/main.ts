@@ -119,8 +119,9 @@ mailbox
 program
   .command('demo')
   .description('create the demo data (only into a database without accounts)')
-  .action(async () => {
-    if (await seedDemo()) console.log(demoCredentialsText());
+  .option('--url <url>', 'the address the credentials are printed with', 'http://127.0.0.1:3000')
+  .action(async (o) => {
+    if (await seedDemo()) console.log(demoCredentialsText(o.url));
     else console.log('the database already has accounts; demo data not created');
   });
 
