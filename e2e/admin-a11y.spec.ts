@@ -30,7 +30,7 @@ test('the admin pages have no serious or critical accessibility violations', asy
   await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Replace the allowed networks' });
   await page.getByLabel('Networks (for replacing or adding)').fill('203.0.113.0/24, bad');
   await page.getByRole('button', { name: 'Review the change' }).click();
-  await expect(page.getByTestId('bulk-net-errors')).toBeVisible();
+  await expect(page.getByTestId('bulk-allowNets-errors')).toBeVisible();
   await expectNoSeriousViolations(page, 'mailboxes with bulk errors');
   await page.getByLabel('Networks (for replacing or adding)').fill('203.0.113.0/24');
   await page.getByRole('button', { name: 'Review the change' }).click();

@@ -140,7 +140,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       </form>
       {filter ? (
         <p role="status" data-testid="audit-count">
-          {total === 0 ? 'No events match.' : `${n(total)} event${total === 1 ? '' : 's'} match; showing ${n(from)}–${n(to)}, newest first.`}{' '}
+          {total === 0 ? 'No events match.' : `${n(total)} ${total === 1 ? 'event matches' : 'events match'}; showing ${n(from)}–${n(to)}, newest first.`}{' '}
           {filter.mailbox || filter.event || filter.from || filter.to ? <Link href="/admin/audit">Clear the filter</Link> : null}
         </p>
       ) : (
