@@ -56,7 +56,8 @@ test.describe('creating mailboxes', () => {
     await page.getByLabel('Password again').fill(password);
     await page.getByLabel('Allowed networks').fill('203.0.113.0/24, 203.0.113.0/40');
     await page.getByRole('button', { name: 'Create mailbox' }).click();
-    await expect(formAlert(page)).toContainText('203.0.113.0/40: prefix length must be between 0 and 32');
+    await expect(formAlert(page)).toContainText('Nothing was created: the allowed networks contain invalid entries');
+    await expect(page.getByTestId('allowNets-errors')).toContainText('203.0.113.0/40: prefix length must be between 0 and 32');
     expect(mailboxExists(`fresh@${account.domain}`)).toBe(false);
 
     await page.getByLabel('Allowed networks').fill('');
@@ -85,7 +86,7 @@ test.describe('audit log', () => {
     await page.getByLabel('Mailbox (any part of the address)').fill(alice.email.split('@')[0]!.toUpperCase() + '@T');
     await page.getByLabel('Event').selectOption({ label: 'Sign-in' });
     const today = new Date().toISOString().slice(0, 10);
-    await page.getByLabel('From (UTC)').fill(new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10));
+    await page.getByLabel('From (UTC, YYYY-MM-DD)').fill(new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10));
     await page.getByLabel('To (UTC, inclusive)').fill(today);
     await page.getByRole('button', { name: 'Filter' }).click();
     const rows = page.getByTestId('audit-table').locator('tbody tr');
