@@ -44,19 +44,20 @@ function ensureAuthSecret(): void {
   log().warn({ file }, `AUTH_SECRET is not set; generated one into ${file} (keep it: it signs every session)`);
 }
 
-/** Migrates; creates the demo data in an empty database unless --no-demo. Returns whether it did. */
-function prepareDatabase(): boolean {
+/** Migrates, and creates the demo data into an empty database; returns the demo credentials text, if created. */
+function prepareDatabase(baseUrl: string): string | null {
   const { db, sqlite } = openDatabase(env().DATABASE_PATH);
   migrateDatabase(db);
   const { n } = sqlite.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number };
   sqlite.close();
   if (n === 0 && !args.has('--no-demo')) {
-    // The CLI owns the demo data (it runs the domain service under the react-server condition).
-    const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', 'demo'], { stdio: 'inherit' });
+    // The CLI owns the demo data (it runs the domain service under the react-server condition). Its output
+    // is held back and printed once the server listens, so a first build's output cannot scroll it away.
+    const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', 'demo', '--url', baseUrl], { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' });
     if (result.status !== 0) fail('creating the demo data failed');
-    return true;
+    return result.stdout.trim() || null;
   }
-  return false;
+  return null;
 }
 
 function buildIfNeeded(): void {
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   ensureAuthSecret();
-  const demoCreated = prepareDatabase();
+  const demoCredentials = prepareDatabase(listenUrl({ address: config.HOST, port: config.PORT }));
   buildIfNeeded();
 
   const gateToken = crypto.randomBytes(24).toString('base64url');
@@ -151,7 +152,9 @@ async function main(): Promise<void> {
   server.listen(config.PORT, config.HOST, () => {
     const url = listenUrl(server.address() as AddressInfo);
     log().info({ url, dev }, `listening on ${url}${dev ? ' (development)' : ''}`);
-    if (demoCreated) log().info({ url: `${url}/login` }, `demo data: sign in at ${url}/login (admin: ${url}/admin/login)`);
+    // Plain text for the person who ran `npm start`, after everything else (a first build's output);
+    // demo passwords are public by design and go to the console only, never into the JSON log.
+    if (demoCredentials) console.log(`\n${demoCredentials}\n`);
     // Loads the auth_http route module, which registers its fast path (lib/ops/fast-path.ts); the answer
     // (404/403: no secret) does not matter.
     get(`${url}/api/mail-auth`, (r) => r.resume()).on('error', () => undefined);

@@ -49,12 +49,14 @@ export async function seedDemo(): Promise<boolean> {
   return true;
 }
 
-/** The credentials to print; `baseUrl` is where the server listens (e.g. http://127.0.0.1:3000). */
+/** The demo accounts' credentials, for the console (npm start prints them once the server listens). */
 export function demoCredentialsText(baseUrl: string): string {
   const lines = [
-    `Demo data created. Sign in at ${baseUrl}/login with:`,
+    `Demo data created. Webmail sign-in at ${baseUrl}/login with:`,
     ...DEMO.mailboxes.map((m) => `  ${m.email.padEnd(20)} ${m.password.padEnd(26)} ${m.note}`),
-    `Business admin at /admin/login: ${DEMO.admin.email} ${DEMO.admin.password}`,
+    `Business admins at ${baseUrl}/admin/login:`,
+    `  ${DEMO.admin.email.padEnd(20)} ${DEMO.admin.password.padEnd(26)} ${DEMO.account} (example.com)`,
+    `  ${DEMO.other.admin.email.padEnd(20)} ${DEMO.other.admin.password.padEnd(26)} ${DEMO.other.account} (${DEMO.other.domain}, no mailboxes: shows that accounts are separate)`,
   ];
   return lines.join('\n');
 }

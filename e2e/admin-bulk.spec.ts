@@ -82,7 +82,7 @@ test.describe('admin bulk changes', () => {
     await page.getByLabel('Networks (for replacing or adding)').fill('203.0.113.0/24, 1.2.3, 2001:db8::/129');
     await page.getByRole('button', { name: 'Review the change' }).click();
     await expect(formAlert(page)).toContainText('Nothing was changed: the networks contain invalid entries.');
-    await expect(page.getByTestId('bulk-net-errors').getByRole('listitem')).toHaveText([
+    await expect(page.getByTestId('bulk-allowNets-errors').getByRole('listitem')).toHaveText([
       '1.2.3: an IPv4 address must have four numbers separated by dots, like 192.0.2.1',
       '2001:db8::/129: prefix length must be between 0 and 128',
     ]);

@@ -18,17 +18,23 @@ test.describe('admin mailbox page', () => {
       'abc: not an IP address or network',
       '300.1.1.1: each number of an IPv4 address must be between 0 and 255',
     ]);
-    await page.getByRole('button', { name: 'Save' }).click();
+    // Save waits for a valid list, and says why.
+    const save = page.getByRole('button', { name: 'Save' });
+    await expect(save).toBeDisabled();
+    await expect(save).toHaveAccessibleDescription('Fix the invalid entries in Allowed networks to save.');
+    // The server enforces it all the same (a form submitted past the disabled button).
+    await page.locator('form[aria-labelledby="settings-heading"]').evaluate((form: HTMLFormElement) => form.requestSubmit());
     await expect(formAlert(page)).toContainText('Nothing was saved');
-    await expect(page.getByTestId('server-net-errors').getByRole('listitem')).toHaveText([
-      '10.0.0.1/33: prefix length must be between 0 and 32',
-      'abc: not an IP address or network',
-      '300.1.1.1: each number of an IPv4 address must be between 0 and 255',
-    ]);
+    // The errors are listed once, under the field (not again in the alert).
+    await expect(page.locator('li', { hasText: 'abc: not an IP address or network' })).toHaveCount(1);
     // The draft is kept for correction; the database is untouched.
     await expect(field).toHaveValue('203.0.113.0/24, 10.0.0.1/33, abc, 2001:db8::/32, 300.1.1.1');
     expect(mailboxRow(mailbox.id)).toEqual(before);
     expect(auditFor(mailbox.email, 'allow_nets_changed')).toHaveLength(0);
+    // Once the field is valid again, the server's alert has done its job and goes away.
+    await field.fill('203.0.113.0/24, 2001:db8::/32');
+    await expect(formAlert(page)).toHaveCount(0);
+    await expect(save).toBeEnabled();
     await context.close();
   });
 
@@ -45,6 +51,10 @@ test.describe('admin mailbox page', () => {
     await page.getByLabel('Allowed networks').fill(' 203.0.113.7/24,\n2001:DB8:0::1 , ::ffff:192.0.2.0/120');
     await expect(page.getByTestId('allowNets-canonical')).toHaveText('203.0.113.0/24,2001:db8::1,192.0.2.0/24');
     await expect(page.getByTestId('allowNets-warnings')).toContainText('has host bits set');
+    // The user's only address of the last 30 days would be refused: saving needs a confirmation.
+    await expect(page.getByTestId('lockout-warning')).toContainText('This list refuses every address');
+    await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await page.getByLabel('Yes, save this list anyway').check();
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByTestId('saved-changes')).toHaveText('Allowed networks: no restriction → 203.0.113.0/24,2001:db8::1,192.0.2.0/24');
     // The field now holds the canonical form the server stored.
@@ -86,9 +96,9 @@ test.describe('admin mailbox page', () => {
 
     const { context, page } = await adminAt(browser, '198.51.100.143', admin);
     await openMailbox(page, mailbox.email);
-    await expect(page.getByTestId('impact-summary')).toHaveText('No restriction: none of the 3 addresses used in the last 30 days would be refused.');
+    await expect(page.getByTestId('impact-summary')).toHaveText('No restriction is saved: none of the 3 addresses used in the last 30 days is refused.');
     await page.getByLabel('Allowed networks').fill('203.0.113.0/24');
-    await expect(page.getByTestId('impact-summary')).toHaveText('2 of 3 addresses used in the last 30 days would be refused:');
+    await expect(page.getByTestId('impact-summary')).toHaveText('This draft would refuse 2 of 3 addresses used in the last 30 days:');
     const rows = page.getByTestId('impact-refused').locator('tbody tr');
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toContainText('198.51.100.20');
@@ -96,7 +106,7 @@ test.describe('admin mailbox page', () => {
     await expect(rows.nth(1)).toContainText('2001:db8:1::9');
     await expect(rows.nth(1)).toContainText('refused: network not allowed');
     await page.getByLabel('Allowed networks').fill('203.0.113.0/24, 198.51.100.0/24, 2001:db8::/32');
-    await expect(page.getByTestId('impact-summary')).toHaveText('All 3 addresses used in the last 30 days are allowed by this list.');
+    await expect(page.getByTestId('impact-summary')).toHaveText('All 3 addresses used in the last 30 days are allowed by this draft.');
     await page.getByLabel('Allowed networks').fill('203.0.113.0/24, nonsense');
     await expect(page.getByTestId('impact-summary')).toHaveText('Fix the invalid entries to see which sign-ins the list would refuse.');
     await context.close();
@@ -144,7 +154,7 @@ test.describe('admin mailbox page', () => {
     await form.getByLabel('New password', { exact: true }).fill('Marketing-2024-Spring!');
     await form.getByLabel('New password again').fill('Marketing-2024-Spring!');
     await form.getByRole('button', { name: 'Set password' }).click();
-    await expect(form.locator('#newPassword-error')).toContainText('Do not use your mailbox name ("marketing")');
+    await expect(form.locator('#newPassword-error')).toContainText('Do not use the mailbox name ("marketing")');
     await expect(form.getByLabel('New password', { exact: true })).toHaveValue('');
     expect(await page.content()).not.toContain('Marketing-2024-Spring!');
     expect(mailboxRow(mailbox.id).passwordHash).toBe(before.passwordHash);
@@ -175,12 +185,14 @@ test.describe('admin mailbox page', () => {
     const mailbox = createMailbox(account);
     const { context, page } = await adminAt(browser, '198.51.100.148', admin);
     await openMailbox(page, mailbox.email);
-    await page.getByLabel('Active').uncheck();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByTestId('saved-changes')).toHaveText('Active: yes → no (open sessions were ended)');
+    // Deactivation is not among the settings: it has its own danger zone.
+    await expect(page.getByLabel('Active')).toHaveCount(0);
+    const danger = page.getByRole('region', { name: 'Danger zone' });
+    await danger.getByRole('button', { name: 'Deactivate this mailbox' }).click();
+    await expect(danger.getByTestId('active-result')).toContainText('is deactivated: it cannot sign in anywhere');
     expect(mailboxRow(mailbox.id).active).toBe(false);
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Nothing changed.' })).toBeVisible();
+    expect(auditFor(mailbox.email, 'active_changed')[0]).toMatchObject({ actorKind: 'admin', detail: { old: true, new: false } });
+    await expect(danger.getByRole('button', { name: 'Reactivate this mailbox' })).toBeVisible();
     await openList(page, '/admin/mailboxes?filter=inactive');
     await expect(page.getByRole('link', { name: mailbox.email })).toBeVisible();
     await context.close();
@@ -195,7 +207,7 @@ test.describe('admin mailbox page', () => {
     await page.getByLabel('Allowed networks').fill('203.0.113.0/24, 10.0.0.0/8/8, fe80::1%eth0');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(formAlert(page)).toContainText('Nothing was saved');
-    await expect(page.getByTestId('server-net-errors').getByRole('listitem')).toHaveText([
+    await expect(page.getByTestId('allowNets-errors').getByRole('listitem')).toHaveText([
       '10.0.0.0/8/8: only one "/" is allowed, as in 10.0.0.0/8',
       'fe80::1%eth0: zone ids (like %eth0) are not allowed in a list',
     ]);
@@ -210,6 +222,11 @@ test.describe('admin mailbox page', () => {
     // "Add my current IP" without JavaScript: the server appends the address to the draft.
     await page.getByRole('button', { name: 'Add my current IP (198.51.100.149)' }).click();
     await expect(page.getByLabel('Allowed networks')).toHaveValue('203.0.113.0/24, 198.51.100.149');
+    // 198.51.100.30, the mailbox's only address of the last 30 days, would be refused: the server asks first.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(formAlert(page)).toContainText('Nothing was saved: this list refuses every address');
+    expect(mailboxRow(mailbox.id).allowNets).toBeNull();
+    await page.getByLabel('Yes, save this list anyway').check();
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByTestId('saved-changes')).toHaveText('Allowed networks: no restriction → 203.0.113.0/24,198.51.100.149');
     expect(mailboxRow(mailbox.id).allowNets).toBe('203.0.113.0/24,198.51.100.149');
@@ -233,9 +250,10 @@ test.describe('admin mailbox page', () => {
     const rows = page.getByTestId('recent-sign-ins').locator('tbody tr');
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toContainText('203.0.113.150');
-    await expect(rows.nth(0)).toContainText('signed in');
+    await expect(rows.nth(0)).toContainText('Signed in');
     await expect(rows.nth(1)).toContainText('198.51.100.150');
-    await expect(rows.nth(1)).toContainText('refused: network not allowed');
+    await expect(rows.nth(1)).toContainText('Refused: network not allowed');
+    await expect(rows.nth(1)).toHaveClass(/refused/);
     await context.close();
     await refused.close();
     await allowed.close();

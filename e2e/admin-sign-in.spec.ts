@@ -1,7 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { auditEvents } from '../db/schema';
 import { accountWithAdmin, adminSignIn } from './support/admin';
-import { clientAt, createMailbox, dbOf, expect, formAlert, signIn, SIGN_IN_FAILED, test } from './support/fixtures';
+import { ADMIN_SIGN_IN_FAILED } from '../lib/auth/messages';
+import { clientAt, createMailbox, dbOf, expect, formAlert, signIn, test } from './support/fixtures';
 
 function adminAudit(accountId: number, event: string) {
   return dbOf()
@@ -40,7 +41,7 @@ test.describe('admin sign-in', () => {
       const context = await clientAt(browser, '198.51.100.132');
       const page = await context.newPage();
       await adminSignIn(page, attempt);
-      await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
+      await expect(formAlert(page)).toHaveText(ADMIN_SIGN_IN_FAILED);
       await expect(page).toHaveURL(/\/admin\/login$/);
       // The address is kept, the password is not.
       await expect(page.getByLabel('Admin email address')).toHaveValue(attempt.email);

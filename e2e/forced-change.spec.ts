@@ -79,8 +79,8 @@ test.describe('forced password change at next sign-in', () => {
     const cases = [
       { password: 'Short-1a', message: 'Use at least 12 characters (this one has 8).' },
       { password: `${'Ünïcödé-'.repeat(8)}x`, message: 'Use at most 72 bytes' },
-      { password: 'Current-Password-Bluebird-77', message: 'Choose a password that is different from your current one.' },
-      { password: 'Gertrude-Blue-Harbor-31', message: 'Do not use your mailbox name ("gertrude") in the password.' },
+      { password: 'Current-Password-Bluebird-77', message: 'Choose a password that is different from the current one.' },
+      { password: 'Gertrude-Blue-Harbor-31', message: 'Do not use the mailbox name ("gertrude") in the password.' },
       { password: 'password1234', message: 'This password is too easy to guess.' },
     ];
     for (const c of cases) {
@@ -173,7 +173,7 @@ test.describe('forced password change at next sign-in', () => {
 
     await page.getByLabel('Current password').fill(mailbox.password);
     await fillNewPassword(page, 'Henrietta-Walks-Far-2026');
-    await expect(page.locator('#newPassword-error')).toContainText('Do not use your mailbox name ("henrietta")');
+    await expect(page.locator('#newPassword-error')).toContainText('Do not use the mailbox name ("henrietta")');
 
     await page.getByLabel('Current password').fill(mailbox.password);
     await fillNewPassword(page, NEW_PASSWORD);

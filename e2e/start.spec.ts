@@ -20,8 +20,11 @@ test('npm start on an empty data folder migrates, creates the demo data, prints 
     await expect.poll(() => output, { timeout: 90_000 }).toContain(`listening on http://127.0.0.1:${port}`);
     expect(output).toContain('AUTH_SECRET is not set; generated one into');
     expect(fs.statSync(path.join(dataDir, 'data', 'auth-secret')).mode & 0o777).toBe(0o600);
-    expect(output).toContain(`Demo data created. Sign in at http://127.0.0.1:${port}/login with:`);
-    expect(output).toContain(`demo data: sign in at http://127.0.0.1:${port}/login`);
+    // The credentials come after everything else (a first build's output), for both accounts' admins.
+    await expect.poll(() => output).toContain('admin@other.example');
+    expect(output.indexOf('Demo data created.')).toBeGreaterThan(output.indexOf(`listening on http://127.0.0.1:${port}`));
+    expect(output).toContain(`Webmail sign-in at http://127.0.0.1:${port}/login`);
+    expect(output).toMatch(/admin@example\.com\s+\S+/);
     expect(output).not.toContain('127.0.0.1:3000');
     const carol = /carol@example\.com\s+(\S+)/.exec(output)?.[1];
     const bob = /bob@example\.com\s+(\S+)/.exec(output)?.[1];

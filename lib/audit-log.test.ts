@@ -37,6 +37,21 @@ describe('queryAuditLog', () => {
     expect(queryAuditLog(accountScope(theirs), filter({ mailbox: 'b@x.test' })).items).toEqual([]);
   });
 
+  it('matches the mailbox by partial text, with LIKE wildcards taken literally, and counts every match', () => {
+    const id = account();
+    row(id, { mailboxEmail: 'carol@example.test' });
+    row(id, { mailboxEmail: 'caroline@example.test' });
+    row(id, { mailboxEmail: 'bob@example.test' });
+    row(id, { mailboxEmail: 'x_y@example.test' });
+    const scope = accountScope(id);
+    expect(queryAuditLog(scope, filter({ mailbox: 'carol' })).total).toBe(2);
+    expect(queryAuditLog(scope, filter({ mailbox: 'CAROL@' })).items.map((r) => r.mailboxEmail)).toEqual(['carol@example.test']);
+    expect(queryAuditLog(scope, filter({ mailbox: '%' })).total).toBe(0);
+    expect(queryAuditLog(scope, filter({ mailbox: 'x_y' })).total).toBe(1);
+    expect(queryAuditLog(scope, filter({ mailbox: 'o_' })).total).toBe(0);
+    expect(queryAuditLog(scope, filter(), 1, 2)).toMatchObject({ total: 4, hasMore: true });
+  });
+
   it('pages with hasMore', () => {
     const scope = accountScope(account());
     for (let i = 0; i < 5; i++) row(scope.kind === 'account' ? scope.accountId : null, { at: new Date(Date.UTC(2025, 0, 1, 0, i)) });
@@ -72,7 +87,8 @@ describe('CSV export', () => {
     row(account(), {});
     const csv = [...auditLogCsv(accountScope(id), filter(), 2)].join('');
     const lines = csv.split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('"time_utc","event","mailbox","actor_kind","actor","client_ip","protocol","user_agent","detail"');
+    expect(lines[0]).toBe('"time_utc","event","mailbox","actor_kind","actor","client_ip","protocol","user_agent","detail","sentence"');
+    expect(lines[1]).toMatch(/,"a@x\.test signed in"$/);
     expect(lines).toHaveLength(8);
     const times = lines.slice(1).map((l) => l.split(',')[0]);
     expect(times).toEqual([...times].sort().reverse());

@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb } from '@/db';
 import type { Scope } from '@/lib/scope';
+import { AUDIT_EVENT_KINDS, auditSentence } from '@/lib/audit-sentence';
 
 /**
  * The admin's view of the audit trail: only rows of the admin's account, filtered by mailbox, event and
@@ -38,25 +39,13 @@ export const auditLogFilterSchema = z
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'must not be before the start date' });
 export type AuditLogFilter = z.output<typeof auditLogFilterSchema>;
 
-/** Event names the code writes, offered as suggestions in the filter (any name can be typed). */
-export const KNOWN_AUDIT_EVENTS = [
-  'login_succeeded',
-  'login_failed',
-  'session_ended',
-  'logout',
-  'password_changed',
-  'password_set_by_admin',
-  'allow_nets_changed',
-  'require_reset_password_changed',
-  'active_changed',
-  'memo_changed',
-  'mailbox_created',
-  'mailbox_deleted',
-  'bulk_changed',
-  'admin_login_succeeded',
-  'admin_login_failed',
-  'admin_logout',
-] as const;
+/** Event names the code writes (their wording lives in lib/audit-sentence.ts). */
+export const KNOWN_AUDIT_EVENTS = Object.keys(AUDIT_EVENT_KINDS);
+
+/** `text` as a LIKE pattern matching it anywhere, with the wildcards in it taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 export interface AuditLogRow {
   id: number;
@@ -88,7 +77,8 @@ function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
   return and(
     // Rows without an account (unknown mailboxes, the operator's CLI) are never an admin's.
     scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
-    filter.mailbox ? eq(auditEvents.mailboxEmail, filter.mailbox) : undefined,
+    // Partial text, like the mailbox list's search ("carol" finds carol@example.com).
+    filter.mailbox ? sql`${auditEvents.mailboxEmail} LIKE ${containsPattern(filter.mailbox)} ESCAPE '\\'` : undefined,
     filter.event ? eq(auditEvents.event, filter.event) : undefined,
     filter.ip ? eq(auditEvents.clientIp, filter.ip) : undefined,
     filter.from ? gte(auditEvents.at, new Date(`${filter.from}T00:00:00Z`)) : undefined,
@@ -97,8 +87,11 @@ function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
   );
 }
 
-/** One page of the scope's audit rows matching the filter, newest first; `hasMore` says whether a next page exists. */
-export function queryAuditLog(scope: Scope, filter: AuditLogFilter, page = 1, pageSize = 100): { items: AuditLogRow[]; hasMore: boolean } {
+/**
+ * One page of the scope's audit rows matching the filter, newest first; `hasMore` says whether a next page
+ * exists and `total` how many rows match in all.
+ */
+export function queryAuditLog(scope: Scope, filter: AuditLogFilter, page = 1, pageSize = 100): { items: AuditLogRow[]; hasMore: boolean; total: number } {
   const size = Math.min(Math.max(pageSize, 1), 500);
   const rows = getDb()
     .select(columns)
@@ -108,10 +101,11 @@ export function queryAuditLog(scope: Scope, filter: AuditLogFilter, page = 1, pa
     .limit(size + 1)
     .offset((Math.max(page, 1) - 1) * size)
     .all();
-  return { items: rows.slice(0, size), hasMore: rows.length > size };
+  const total = getDb().select({ n: count() }).from(auditEvents).where(conditions(scope, filter)).get()?.n ?? 0;
+  return { items: rows.slice(0, size), hasMore: rows.length > size, total };
 }
 
-export const AUDIT_CSV_HEADER = ['time_utc', 'event', 'mailbox', 'actor_kind', 'actor', 'client_ip', 'protocol', 'user_agent', 'detail'];
+export const AUDIT_CSV_HEADER = ['time_utc', 'event', 'mailbox', 'actor_kind', 'actor', 'client_ip', 'protocol', 'user_agent', 'detail', 'sentence'];
 
 // A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -129,7 +123,7 @@ export function csvLine(cells: readonly unknown[]): string {
 }
 
 function rowCells(r: AuditLogRow): unknown[] {
-  return [r.at.toISOString(), r.event, r.mailboxEmail, r.actorKind, r.actorEmail, r.clientIp, r.protocol, r.userAgent, r.detail];
+  return [r.at.toISOString(), r.event, r.mailboxEmail, r.actorKind, r.actorEmail, r.clientIp, r.protocol, r.userAgent, r.detail, auditSentence(r)];
 }
 
 /**

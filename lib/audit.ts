@@ -75,12 +75,13 @@ export interface SignInEvent {
   clientIp: string | null;
   protocol: Protocol | null;
   reason: string | null;
+  userAgent: string | null;
 }
 
 /** A mailbox's recent sign-in attempts (web, API and mail protocols), newest first. */
 export function recentSignIns(mailboxId: number, limit = 20, since?: Date): SignInEvent[] {
   const rows = getDb()
-    .select({ at: auditEvents.at, event: auditEvents.event, clientIp: auditEvents.clientIp, protocol: auditEvents.protocol, detail: auditEvents.detail })
+    .select({ at: auditEvents.at, event: auditEvents.event, clientIp: auditEvents.clientIp, protocol: auditEvents.protocol, detail: auditEvents.detail, userAgent: auditEvents.userAgent })
     .from(auditEvents)
     .where(and(eq(auditEvents.mailboxId, mailboxId), inArray(auditEvents.event, [...SIGN_IN_EVENTS])))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
@@ -88,5 +89,5 @@ export function recentSignIns(mailboxId: number, limit = 20, since?: Date): Sign
     .all();
   return rows
     .filter((r) => !since || r.at >= since)
-    .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null }));
+    .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null, userAgent: r.userAgent }));
 }

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { NavLink } from '@/app/_components/nav-link';
 import { requireMailbox } from '@/lib/auth/dal';
 import { SignOutButton } from '@/app/(auth)/sign-out/sign-out-button';
 
@@ -8,8 +8,9 @@ export default async function WebmailLayout({ children }: { children: React.Reac
     <>
       <header className="top">
         <nav aria-label="Webmail">
-          <Link href="/mail">Inbox</Link>
-          <Link href="/account">Account</Link>
+          <strong>Portcullis webmail</strong>
+          <NavLink href="/mail">Inbox</NavLink>
+          <NavLink href="/account">Account</NavLink>
           <span className="spacer" />
           <span className="muted">{session.mailbox.email}</span>
           <SignOutButton />

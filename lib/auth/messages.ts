@@ -4,6 +4,9 @@
 export const SIGN_IN_FAILED =
   'Sign-in failed. Check your email address and password. If your organisation limits sign-in to certain networks, connect through its network or VPN and try again.';
 
+/** The admin sign-in's one failure text: admins are not behind a mailbox's network list, so no VPN hint. */
+export const ADMIN_SIGN_IN_FAILED = 'Sign-in failed. Check your admin email address and password.';
+
 /** Throttling may be named: it reveals nothing about the password. */
 export function tooManyAttempts(minutes: number): string {
   return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;

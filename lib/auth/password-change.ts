@@ -1,10 +1,12 @@
 import 'server-only';
+import { env } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { changeOwnPassword } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
 import { startSession, webContext, type MailboxSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
+import { checkPasswordPolicy } from './password-policy';
 import { recordFailure, throttleStatus } from './throttle';
 
 const REALM = 'password-change';
@@ -20,9 +22,18 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     newPassword: String(formData.get('newPassword') ?? ''),
     confirmPassword: String(formData.get('confirmPassword') ?? ''),
   });
-  if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors as PasswordChangeState['fieldErrors'] };
-
   const { email } = session.mailbox;
+  // Every rule at once: the new password's own problems are listed beside a mismatch or a wrong current password.
+  const newPasswordProblems = () => checkPasswordPolicy({ password: String(formData.get('newPassword') ?? ''), email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+  if (!parsed.success) {
+    const fieldErrors = parsed.error.flatten().fieldErrors as NonNullable<PasswordChangeState['fieldErrors']>;
+    if (!fieldErrors.newPassword) {
+      const problems = newPasswordProblems();
+      if (problems.length > 0) fieldErrors.newPassword = problems;
+    }
+    return { fieldErrors };
+  }
+
   if (reason === 'voluntary') {
     // A stolen open session must not become a way to guess the current password.
     const throttle = throttleStatus(REALM, email, session.clientIp);
@@ -37,7 +48,8 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     if (!(error instanceof ValidationError)) throw error;
     if (error.field === 'currentPassword') {
       recordFailure(REALM, email, session.clientIp);
-      return { fieldErrors: { currentPassword: [error.message] } };
+      const problems = newPasswordProblems();
+      return { fieldErrors: { currentPassword: [error.message], ...(problems.length > 0 ? { newPassword: problems } : {}) } };
     }
     const problems = error.messages;
     return { fieldErrors: { newPassword: problems } };

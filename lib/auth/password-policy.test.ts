@@ -51,7 +51,12 @@ describe('password policy', () => {
     expect(rules('Violet-Harbor\u007fLantern-93')).toEqual(['control_characters']);
   });
 
-  it('reports every failing static rule at once', () => {
-    expect(rules('bob', 'bob@example.com')).toEqual(['min_length', 'contains_local_part']);
+  it('reports every failing rule at once, strength included', () => {
+    expect(rules('bob', 'bob@example.com')).toEqual(['min_length', 'contains_local_part', 'too_weak']);
+  });
+
+  it('does not estimate the strength of an oversized or control-character password', () => {
+    expect(rules('x'.repeat(100), 'bob@example.com')).toEqual(['max_bytes']);
+    expect(rules('pass\tword', 'bob@example.com')).toEqual(['min_length', 'control_characters']);
   });
 });

@@ -57,9 +57,11 @@ export function checkPasswordPolicy({ password, email, minLength }: PasswordPoli
   }
   const [localPart = '', domain = ''] = email.toLowerCase().split('@');
   if (localPart.length >= MIN_LOCAL_PART_CHECKED && password.toLowerCase().includes(localPart)) {
-    problems.push({ rule: 'contains_local_part', message: `Do not use your mailbox name ("${localPart}") in the password.` });
+    problems.push({ rule: 'contains_local_part', message: `Do not use the mailbox name ("${localPart}") in the password.` });
   }
-  if (problems.length === 0) {
+  // Strength is judged too when other rules fail, so that every problem is listed at once; never on an
+  // oversized or control-character password (the estimator's cost grows with length).
+  if (!problems.some((p) => p.rule === 'max_bytes' || p.rule === 'control_characters')) {
     const result = estimator().check(password, [localPart, ...domain.split('.')].filter(Boolean));
     if (result.score < MIN_STRENGTH_SCORE) {
       const hint = result.feedback.warning ? ` ${result.feedback.warning}` : '';
@@ -71,5 +73,5 @@ export function checkPasswordPolicy({ password, email, minLength }: PasswordPoli
 
 export const SAME_AS_CURRENT: PasswordProblem = {
   rule: 'same_as_current',
-  message: 'Choose a password that is different from your current one.',
+  message: 'Choose a password that is different from the current one.',
 };

@@ -137,10 +137,10 @@ program
 program
   .command('demo')
   .description('create the demo data (only into a database without accounts)')
-  .action(async () => {
+  .option('--url <url>', 'the address the credentials are printed with (default: where npm start listens with this environment)')
+  .action(async (o: { url?: string }) => {
     const { HOST, PORT } = env();
-    // The address `npm start` listens on with this environment (server.ts prints it again once listening).
-    if (await seedDemo()) console.log(demoCredentialsText(listenUrl({ address: HOST, port: PORT })));
+    if (await seedDemo()) console.log(demoCredentialsText(o.url ?? listenUrl({ address: HOST, port: PORT })));
     else console.log('the database already has accounts; demo data not created');
   });
 

@@ -47,3 +47,11 @@ export function evaluateImpact(draft: string | null, groups: readonly SignInAddr
   const refused = groups.filter((g) => !list.allows(parseAddress(g.address)));
   return { ok: true, canonical: parsed.canonical, considered: groups.length, refused };
 }
+
+/**
+ * True when a list would refuse every address the mailbox was used from in the window (and there was at
+ * least one): saving it locks the user out everywhere they have been, so the admin UI asks to confirm.
+ */
+export function refusesEveryAddress(impact: ImpactResult): boolean {
+  return impact.ok && impact.canonical !== null && impact.considered > 0 && impact.refused.length === impact.considered;
+}

@@ -21,9 +21,10 @@ export default async function ChangePasswordPage() {
       <div className="card">
         <PasswordChangeForm action={forcedPasswordChangeAction} askCurrent={false} minLength={env().PASSWORD_MIN_LENGTH} />
       </div>
-      <p>
+      {/* A <form> may not sit inside a <p>: the browser would split the paragraph and React's hydration fail. */}
+      <div>
         <SignOutButton />
-      </p>
+      </div>
     </main>
   );
 }

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import type { PasswordChangeState } from '@/lib/auth/password-change-state';
 import { FieldErrors } from '@/app/_components/field-errors';
+import { usePasswordFormKeeping } from '@/app/_components/password-fields';
 
 type Action = (prev: PasswordChangeState, formData: FormData) => Promise<PasswordChangeState>;
 
@@ -10,8 +11,10 @@ type Action = (prev: PasswordChangeState, formData: FormData) => Promise<Passwor
 export function PasswordChangeForm({ action, askCurrent, minLength }: { action: Action; askCurrent: boolean; minLength: number }) {
   const [state, formAction, pending] = useActionState(action, {});
   const e = state.fieldErrors ?? {};
+  // A correct current password stays typed after a refusal; the new ones are asked again.
+  const { formRef, onSubmit } = usePasswordFormKeeping(formAction, state, Boolean(e.currentPassword));
   return (
-    <form action={formAction} noValidate>
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate>
       {state.formError ? (
         <p className="alert" role="alert">
           {state.formError}
@@ -26,7 +29,7 @@ export function PasswordChangeForm({ action, askCurrent, minLength }: { action: 
       ) : null}
       <label htmlFor="newPassword">New password</label>
       <p className="field-hint" id="newPassword-hint">
-        At least {minLength} characters and at most 72 bytes; not your current password, not containing your mailbox name, and not easy to guess (several unrelated words work well).
+        At least {minLength} characters and at most 72 bytes; not your current password, not containing the mailbox name, and not easy to guess (several unrelated words work well).
       </p>
       <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={e.newPassword ? 'newPassword-hint newPassword-error' : 'newPassword-hint'} />
       <FieldErrors id="newPassword-error" messages={e.newPassword} />

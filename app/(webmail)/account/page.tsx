@@ -1,9 +1,13 @@
 import type { Metadata } from 'next';
 import { requireMailbox } from '@/lib/auth/dal';
 import { recentSignIns } from '@/lib/audit';
+import { accountScope } from '@/lib/scope';
+import { signInsPerDay } from '@/lib/sign-in-stats';
 import { env } from '@/lib/env';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
 import { SignInHistory } from '@/app/_components/sign-in-history';
+import { SignInChart } from '@/app/_components/sign-in-chart';
+import { Address } from '@/app/_components/address';
 import { changePasswordAction } from './actions';
 
 export const metadata: Metadata = { title: 'Account' };
@@ -13,6 +17,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const { notice } = await searchParams;
   const nets = session.mailbox.allowNets?.split(',') ?? [];
   const signIns = recentSignIns(session.mailbox.id, 20);
+  const days = signInsPerDay(accountScope(session.mailbox.accountId), { days: 30, mailboxId: session.mailbox.id });
   return (
     <main>
       <h1>Account</h1>
@@ -28,23 +33,28 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         ) : (
           <>
             <p>Your administrator allows this mailbox to be used only from these addresses and networks:</p>
-            <ul data-testid="allowed-networks" className="mono">
+            <ul data-testid="allowed-networks">
               {nets.map((n) => (
-                <li key={n}>{n}</li>
+                <li key={n}>
+                  <Address text={n} />
+                </li>
               ))}
             </ul>
           </>
         )}
         <p className="muted">
-          You are connected from <span className="mono">{session.clientIp ?? 'an unknown address'}</span>.
+          You are connected from {session.clientIp ? <Address text={session.clientIp} /> : 'an unknown address'}.
         </p>
       </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
-        <SignInHistory events={signIns} empty="No sign-ins recorded yet." />
+        <SignInChart days={days} title="Your sign-ins per day, last 30 days" small testId="sign-in-chart" />
+        <SignInHistory events={signIns} empty="No sign-ins recorded yet." testId="sign-in-history" notYouHref="#password-heading" />
       </section>
       <section className="card" aria-labelledby="password-heading">
-        <h2 id="password-heading">Change password</h2>
+        <h2 id="password-heading" tabIndex={-1}>
+          Change password
+        </h2>
         <PasswordChangeForm action={changePasswordAction} askCurrent minLength={env().PASSWORD_MIN_LENGTH} />
       </section>
     </main>

@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireMailbox } from '@/lib/auth/dal';
 import { listMessages } from '@/lib/messages';
+import { Address } from '@/app/_components/address';
+import { LocalTime } from '@/app/_components/local-time';
 
 export const metadata: Metadata = { title: 'Inbox' };
 
@@ -24,7 +26,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
       {messages.length === 0 ? (
         <p>No messages.</p>
       ) : (
-        <table>
+        <table className="stack" data-testid="inbox">
           <caption className="muted">{messages.length} messages</caption>
           <thead>
             <tr>
@@ -36,12 +38,14 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
           <tbody>
             {messages.map((m) => (
               <tr key={m.id}>
-                <td>{m.fromAddress}</td>
-                <td>
+                <td data-label="From">
+                  <Address text={m.fromAddress} />
+                </td>
+                <td data-label="Subject">
                   <Link href={`/mail/${m.id}`}>{m.subject}</Link>
                 </td>
-                <td>
-                  <time dateTime={m.receivedAt.toISOString()}>{m.receivedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+                <td data-label="Received">
+                  <LocalTime at={m.receivedAt.toISOString()} />
                 </td>
               </tr>
             ))}

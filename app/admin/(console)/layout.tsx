@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { NavLink } from '@/app/_components/nav-link';
 import { requireAdmin } from '@/lib/auth/dal';
 import { adminSignOutAction } from './actions';
 
@@ -9,10 +9,14 @@ export default async function AdminConsoleLayout({ children }: { children: React
       <header className="top admin">
         <nav aria-label="Admin">
           <strong>Portcullis admin</strong>
-          <Link href="/admin">Overview</Link>
-          <Link href="/admin/mailboxes">Mailboxes</Link>
-          <Link href="/admin/mailboxes/new">New mailbox</Link>
-          <Link href="/admin/audit">Audit log</Link>
+          <NavLink href="/admin" exact>
+            Overview
+          </NavLink>
+          <NavLink href="/admin/mailboxes" exclude={['/admin/mailboxes/new']}>
+            Mailboxes
+          </NavLink>
+          <NavLink href="/admin/mailboxes/new">New mailbox</NavLink>
+          <NavLink href="/admin/audit">Audit log</NavLink>
           <span className="spacer" />
           <span className="muted">{admin.email}</span>
           <form action={adminSignOutAction} className="inline">

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { requireAdmin } from '@/lib/auth/dal';
 import { mailboxCounts, mostRefusedAddresses, signInsPerDay } from '@/lib/sign-in-stats';
 import { formatTime, SIGN_IN_RESULTS } from '@/app/_components/labels';
-import { SignInChart } from '@/app/admin/_components/sign-in-chart';
+import { SignInChart } from '@/app/_components/sign-in-chart';
 
 export const metadata: Metadata = { title: 'Overview' };
 

@@ -2,6 +2,7 @@
 
 import { useMemo } from 'react';
 import { evaluateImpact, IMPACT_WINDOW_DAYS, type SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
+import { Address } from '@/app/_components/address';
 import { formatTime, SIGN_IN_RESULTS } from './labels';
 
 /**
@@ -9,16 +10,20 @@ import { formatTime, SIGN_IN_RESULTS } from './labels';
  * in the browser as the draft changes (same parser and matcher as the gate). The addresses come from the
  * server, already limited to this mailbox of the admin's account.
  */
-export function ImpactPreview({ draft, groups, truncated }: { draft: string; groups: SignInAddressGroup[]; truncated: boolean }) {
+export function ImpactPreview({ draft, groups, truncated, saved = false }: { draft: string; groups: SignInAddressGroup[]; truncated: boolean; saved?: boolean }) {
   const impact = useMemo(() => evaluateImpact(draft, groups), [draft, groups]);
   const n = groups.length;
   const addresses = `${n} address${n === 1 ? '' : 'es'} used in the last ${IMPACT_WINDOW_DAYS} days`;
   let summary: string;
   if (!impact.ok) summary = 'Fix the invalid entries to see which sign-ins the list would refuse.';
   else if (n === 0) summary = `No sign-ins with the correct password in the last ${IMPACT_WINDOW_DAYS} days, so there is nothing to compare the list with.`;
-  else if (impact.canonical === null) summary = `No restriction: none of the ${addresses} would be refused.`;
-  else if (impact.refused.length === 0) summary = n === 1 ? `The ${addresses} is allowed by this list.` : `All ${addresses} are allowed by this list.`;
-  else summary = `${impact.refused.length} of ${addresses} would be refused:`;
+  // The saved list is a fact ("are refused"); a draft is a prediction ("would be refused").
+  else if (impact.canonical === null) summary = saved ? `No restriction is saved: none of the ${addresses} is refused.` : `No restriction: none of the ${addresses} would be refused.`;
+  else if (impact.refused.length === 0)
+    summary = saved
+      ? n === 1 ? `The ${addresses} is allowed by the saved list.` : `All ${addresses} are allowed by the saved list.`
+      : n === 1 ? `The ${addresses} is allowed by this draft.` : `All ${addresses} are allowed by this draft.`;
+  else summary = saved ? `The saved list refuses ${impact.refused.length} of ${addresses}:` : `This draft would refuse ${impact.refused.length} of ${addresses}:`;
   return (
     <section className="impact" aria-labelledby="impact-heading">
       <h3 id="impact-heading">Impact preview</h3>
@@ -26,8 +31,8 @@ export function ImpactPreview({ draft, groups, truncated }: { draft: string; gro
         {summary}
       </p>
       {impact.ok && impact.refused.length > 0 ? (
-        <table data-testid="impact-refused">
-          <caption className="visually-hidden">Sign-ins the draft list would refuse</caption>
+        <table data-testid="impact-refused" className="stack">
+          <caption className="visually-hidden">{saved ? 'Sign-in addresses the saved list refuses' : 'Sign-in addresses the draft list would refuse'}</caption>
           <thead>
             <tr>
               <th scope="col">Address</th>
@@ -40,14 +45,14 @@ export function ImpactPreview({ draft, groups, truncated }: { draft: string; gro
           <tbody>
             {impact.refused.map((g) => (
               <tr key={g.address ?? 'unknown'}>
-                <td className="mono">{g.address ?? 'unknown address'}</td>
-                <td>
+                <td data-label="Address">{g.address ? <Address text={g.address} /> : 'unknown address'}</td>
+                <td data-label="Sign-ins">
                   {g.attempts}
                   {g.succeeded < g.attempts ? ` (${g.succeeded} signed in)` : ''}
                 </td>
-                <td>{formatTime(g.lastAt)}</td>
-                <td>{g.protocols.join(', ') || '-'}</td>
-                <td>{SIGN_IN_RESULTS[g.lastResult] ?? g.lastResult}</td>
+                <td data-label="Latest">{formatTime(g.lastAt)}</td>
+                <td data-label="Protocols">{g.protocols.join(', ') || '-'}</td>
+                <td data-label="Latest result">{SIGN_IN_RESULTS[g.lastResult] ?? g.lastResult}</td>
               </tr>
             ))}
           </tbody>

@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { startSession, webContext } from '@/lib/auth/dal';
-import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
+import { ADMIN_SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyAdminSignIn } from '@/lib/auth/sign-in';
 import type { LoginState } from '@/app/(auth)/login/actions';
 
@@ -20,7 +20,7 @@ export async function adminSignInAction(_prev: LoginState, formData: FormData): 
   const context = await webContext({ kind: 'admin', email: email.trim().toLowerCase() });
   const result = await verifyAdminSignIn({ email, password, context });
   if (!result.ok) {
-    return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SIGN_IN_FAILED };
+    return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : ADMIN_SIGN_IN_FAILED };
   }
   await startSession({ kind: 'admin', uid: result.admin.id, sv: result.admin.sessionVersion });
   redirect(adminCallbackPath(formData.get('callbackUrl')));

@@ -25,7 +25,7 @@ export default async function AdminLoginPage({ searchParams }: { searchParams: P
         <LoginForm callbackUrl={callbackUrl} action={adminSignInAction} emailLabel="Admin email address" />
       </div>
       <p className="muted">
-        Mailbox users sign in to webmail at <a href="/login">/login</a>.
+        Signing in to a mailbox? Use the <a href="/login">webmail sign-in</a>.
       </p>
     </main>
   );

@@ -1,14 +1,19 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/auth/dal';
-import { auditLogFilterSchema, KNOWN_AUDIT_EVENTS, queryAuditLog, type AuditLogFilter } from '@/lib/audit-log';
-import { formatTime } from '@/app/admin/_components/labels';
+import { auditLogFilterSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
+import { auditDetailPairs, auditEventLabel, auditEventOptions, auditSentence } from '@/lib/audit-sentence';
+import { describeUserAgent } from '@/lib/user-agent';
+import { Address } from '@/app/_components/address';
+import { RelativeTime } from '@/app/_components/relative-time';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const PAGE_SIZE = 100;
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+const n = (v: number) => v.toLocaleString('en-US');
 
 function hrefWith(path: string, filter: AuditLogFilter, page?: number): string {
   const params = new URLSearchParams();
@@ -18,11 +23,62 @@ function hrefWith(path: string, filter: AuditLogFilter, page?: number): string {
   return text ? `${path}?${text}` : path;
 }
 
-function detailText(detail: Record<string, unknown> | null): string {
-  if (!detail || Object.keys(detail).length === 0) return '';
-  return Object.entries(detail)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join('; ');
+const ACTOR_KINDS: Record<string, string> = { admin: 'admin', mailbox: 'the mailbox user', api: 'API client', cli: 'operator (command line)', system: 'system' };
+
+/** Everything recorded about one event, behind its sentence. */
+function EventDetails({ row }: { row: AuditLogRow }) {
+  const pairs = auditDetailPairs(row.detail);
+  return (
+    <details className="event-details">
+      <summary>Details</summary>
+      <dl className="facts">
+        <dt>Event</dt>
+        <dd>
+          {auditEventLabel(row.event)} <span className="muted">({row.event})</span>
+        </dd>
+        {row.mailboxEmail ? (
+          <>
+            <dt>Mailbox</dt>
+            <dd>
+              <Address text={row.mailboxEmail} />
+            </dd>
+          </>
+        ) : null}
+        <dt>By</dt>
+        <dd>
+          {row.actorEmail ? <Address text={row.actorEmail} /> : null} <span className="muted">({ACTOR_KINDS[row.actorKind] ?? row.actorKind})</span>
+        </dd>
+        {row.clientIp ? (
+          <>
+            <dt>Address</dt>
+            <dd>
+              <Address text={row.clientIp} />
+            </dd>
+          </>
+        ) : null}
+        {row.protocol ? (
+          <>
+            <dt>Protocol</dt>
+            <dd>{row.protocol}</dd>
+          </>
+        ) : null}
+        {row.userAgent ? (
+          <>
+            <dt>Device</dt>
+            <dd>
+              {describeUserAgent(row.userAgent).label} <span className="muted ua">({row.userAgent})</span>
+            </dd>
+          </>
+        ) : null}
+        {pairs.map((p) => (
+          <Fragment key={p.key}>
+            <dt>{p.key}</dt>
+            <dd className="detail">{p.value}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </details>
+  );
 }
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Params> }) {
@@ -33,45 +89,54 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const errors = parsed.success ? {} : parsed.error.flatten().fieldErrors;
   const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
   const filter = parsed.success ? parsed.data : null;
-  const { items, hasMore } = filter ? queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false };
+  const { items, hasMore, total } = filter ? queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0 };
+  const now = new Date();
+  const options = auditEventOptions();
+  // A kind this version does not name (newer code, a bookmarked URL) stays selectable.
+  if (raw.event && !options.some((o) => o.value === raw.event)) options.push({ value: raw.event, label: auditEventLabel(raw.event) });
+  const describedBy = (name: keyof typeof raw, hint?: string) => [hint, errors[name]?.length ? `${name}-error` : undefined].filter(Boolean).join(' ') || undefined;
   const fieldError = (name: keyof typeof raw) =>
     errors[name]?.length ? (
       <p className="error" id={`${name}-error`}>
         {errors[name]!.join(' ')}
       </p>
     ) : null;
+  const from = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
+  const to = (page - 1) * PAGE_SIZE + items.length;
   return (
     <main className="wide">
       <h1>Audit log</h1>
       <form method="get" action="/admin/audit" role="search" aria-label="Filter the audit log" className="card list-filters">
         <div>
-          <label htmlFor="mailbox">Mailbox</label>
-          <input id="mailbox" name="mailbox" type="text" defaultValue={raw.mailbox} placeholder="name@example.com" aria-describedby={errors.mailbox ? 'mailbox-error' : undefined} />
+          <label htmlFor="mailbox">Mailbox (any part of the address)</label>
+          <input id="mailbox" name="mailbox" type="search" defaultValue={raw.mailbox} aria-describedby={describedBy('mailbox')} />
           {fieldError('mailbox')}
         </div>
         <div>
           <label htmlFor="event">Event</label>
-          <input id="event" name="event" type="text" list="audit-events" defaultValue={raw.event} aria-describedby={errors.event ? 'event-error' : undefined} />
-          <datalist id="audit-events">
-            {KNOWN_AUDIT_EVENTS.map((e) => (
-              <option key={e} value={e} />
+          <select id="event" name="event" defaultValue={raw.event} aria-describedby={describedBy('event')}>
+            <option value="">All events</option>
+            {options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
             ))}
-          </datalist>
+          </select>
           {fieldError('event')}
         </div>
         <div>
           <label htmlFor="ip">Address</label>
-          <input id="ip" name="ip" type="text" defaultValue={raw.ip} placeholder="203.0.113.7" aria-describedby={errors.ip ? 'ip-error' : undefined} />
+          <input id="ip" name="ip" type="text" defaultValue={raw.ip} placeholder="203.0.113.7" maxLength={45} aria-describedby={describedBy('ip')} />
           {fieldError('ip')}
         </div>
         <div>
-          <label htmlFor="from">From (UTC)</label>
-          <input id="from" name="from" type="date" defaultValue={raw.from} aria-describedby={errors.from ? 'from-error' : undefined} />
+          <label htmlFor="from">From (UTC, YYYY-MM-DD)</label>
+          <input id="from" name="from" type="text" inputMode="numeric" placeholder="YYYY-MM-DD" pattern="\d{4}-\d{2}-\d{2}" maxLength={10} defaultValue={raw.from} aria-describedby={describedBy('from')} />
           {fieldError('from')}
         </div>
         <div>
           <label htmlFor="to">To (UTC, inclusive)</label>
-          <input id="to" name="to" type="date" defaultValue={raw.to} aria-describedby={errors.to ? 'to-error' : undefined} />
+          <input id="to" name="to" type="text" inputMode="numeric" placeholder="YYYY-MM-DD" pattern="\d{4}-\d{2}-\d{2}" maxLength={10} defaultValue={raw.to} aria-describedby={describedBy('to')} />
           {fieldError('to')}
         </div>
         <div>
@@ -79,58 +144,46 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         </div>
       </form>
       {filter ? (
-        <p>
-          <a href={hrefWith('/admin/audit/export', filter)} download>
-            Download as CSV
-          </a>{' '}
-          <span className="muted">(every row matching the filter)</span>
-          {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? (
-            <>
-              {' · '}
-              <Link href="/admin/audit">Clear the filter</Link>
-            </>
-          ) : null}
+        <p role="status" data-testid="audit-count">
+          {total === 0 ? 'No events match.' : `${n(total)} ${total === 1 ? 'event matches' : 'events match'}; showing ${n(from)}–${n(to)}, newest first.`}{' '}
+          {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? <Link href="/admin/audit">Clear the filter</Link> : null}
         </p>
       ) : (
         <p className="alert" role="alert">
           Fix the filter to see the log.
         </p>
       )}
-      {filter && items.length === 0 ? <p>No events match.</p> : null}
+      {filter && total > 0 ? (
+        <p>
+          <a href={hrefWith('/admin/audit/export', filter)} download>
+            Download as CSV
+          </a>{' '}
+          <span className="muted">(all {n(total)} matching events)</span>
+        </p>
+      ) : null}
       {items.length > 0 ? (
-        <div className="table-scroll">
-          <table data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">Mailbox</th>
-                <th scope="col">By</th>
-                <th scope="col">Address</th>
-                <th scope="col">Protocol</th>
-                <th scope="col">Details</th>
+        <table data-testid="audit-table" className="stack audit">
+          <caption className="visually-hidden">Audit events, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">What happened</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id} data-event={r.event}>
+                <td data-label="When" className="when">
+                  <RelativeTime at={r.at} now={now} />
+                </td>
+                <td data-label="What happened" className="full">
+                  <span className="sentence">{auditSentence(r)}</span>
+                  <EventDetails row={r} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <time dateTime={r.at.toISOString()}>{formatTime(r.at)}</time>
-                  </td>
-                  <td className="mono">{r.event}</td>
-                  <td>{r.mailboxEmail ?? ''}</td>
-                  <td>
-                    {r.actorKind}
-                    {r.actorEmail ? `: ${r.actorEmail}` : ''}
-                  </td>
-                  <td className="mono">{r.clientIp ?? ''}</td>
-                  <td>{r.protocol ?? ''}</td>
-                  <td className="detail">{detailText(r.detail)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </table>
       ) : null}
       {filter && (page > 1 || hasMore) ? (
         <nav aria-label="Pages" className="pager">

@@ -55,6 +55,7 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
   const { request, target } = requestFrom(formData);
   const base: BulkFormState = { version: prev.version + 1, values: { action: text(formData, 'action'), allowNets: text(formData, 'allowNets'), target: target.kind } };
   try {
+    if (!text(formData, 'action')) return { ...base, formError: 'Nothing was changed: choose an action first.' };
     if (text(formData, 'step') === 'apply') {
       const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
       const result = applyBulkChange(scope, request, ctx, { expectedCount: Number.parseInt(text(formData, 'expectedCount'), 10) });

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState, useEffect, useRef, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { BULK_ACTION_LABELS } from '@/app/admin/_components/labels';
@@ -60,6 +60,16 @@ function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConf
 /** Bulk changes on the selected mailboxes or on every mailbox matching the search and filter, with a confirmation step. */
 export function BulkPanel({ query, total, href, children }: Props) {
   const [state, formAction, pending] = useActionState<BulkFormState, FormData>(bulkAction, { version: 0 });
+  const formRef = useRef<HTMLFormElement>(null);
+  const [selected, setSelected] = useState(0);
+  const countSelected = () => setSelected(formRef.current?.querySelectorAll('input[name="selected"]:checked').length ?? 0);
+  // After Apply the same mailboxes must not stay ticked, one Review → Apply away from a second change.
+  const applied = state.result ? state.version : 0;
+  useEffect(() => {
+    if (!applied || !formRef.current) return;
+    for (const box of formRef.current.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')) box.checked = false;
+    setSelected(0);
+  }, [applied]);
   return (
     <>
       {state.confirm ? <ConfirmForm confirm={state.confirm} formAction={formAction} pending={pending} href={href} /> : null}
@@ -68,55 +78,78 @@ export function BulkPanel({ query, total, href, children }: Props) {
           {state.result}
         </p>
       ) : null}
-      <form action={formAction} onSubmit={keepFieldsSubmit(formAction)} noValidate aria-label="Mailboxes">
+      <form ref={formRef} action={formAction} onSubmit={keepFieldsSubmit(formAction)} onChange={countSelected} noValidate aria-label="Mailboxes">
         <input type="hidden" name="step" value="review" />
         <input type="hidden" name="q" value={query.q} />
         <input type="hidden" name="domain" value={query.domain} />
         <input type="hidden" name="filter" value={query.filter} />
-        <BulkControls key={state.version} state={state} total={total} pending={pending} />
+        <BulkControls key={state.version} state={state} total={total} pending={pending} selected={selected} />
         {children}
       </form>
     </>
   );
 }
 
-function BulkControls({ state, total, pending }: { state: BulkFormState; total: number; pending: boolean }) {
-  const [action, setAction] = useState(state.values?.action ?? 'force_reset');
+const plural = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
+
+/**
+ * No action is preselected. With JavaScript the controls stay a single line until rows are ticked (then
+ * they become a sticky "N selected" bar) or "all matching" is chosen; without it they are always shown,
+ * since the page cannot know what is ticked.
+ */
+function BulkControls({ state, total, pending, selected }: { state: BulkFormState; total: number; pending: boolean; selected: number }) {
+  const [action, setAction] = useState(state.values?.action ?? '');
   const [nets, setNets] = useState(state.values?.allowNets ?? '');
+  const [target, setTarget] = useState(state.values?.target === 'matching' && total > 0 ? 'matching' : 'selected');
   const hydrated = useHydrated();
   const needsNets = action === 'replace_nets' || action === 'add_nets';
+  const expanded = !hydrated || selected > 0 || target === 'matching' || Boolean(state.formError);
+  const bar = hydrated && selected > 0;
   return (
-    <fieldset className="card bulk-controls">
-      <legend>Change several mailboxes</legend>
-      <FormAlert message={state.formError} netErrors={state.netErrors} testId="bulk-net-errors" />
+    <fieldset className={`card bulk-controls${bar ? ' bulk-bar' : ''}${expanded ? '' : ' compact'}`} data-testid="bulk-controls">
+      <legend>{bar ? <span className="selected-count">{selected.toLocaleString('en-US')} selected</span> : 'Change several mailboxes'}</legend>
+      {expanded ? <FormAlert message={state.formError} /> : <p className="muted compact-hint">Select mailboxes below to change several at once{total > 0 ? ', or choose:' : '.'}</p>}
       <fieldset className="choices">
-        <legend>Apply to</legend>
-        <div className="checkbox">
-          <input type="radio" id="target-selected" name="target" value="selected" defaultChecked={state.values?.target !== 'matching'} />
-          <label htmlFor="target-selected">The mailboxes selected below</label>
-        </div>
-        <div className="checkbox">
-          <input type="radio" id="target-matching" name="target" value="matching" defaultChecked={state.values?.target === 'matching'} />
-          <label htmlFor="target-matching">
-            All {total.toLocaleString('en-US')} mailbox{total === 1 ? '' : 'es'} matching the current search and filter
-          </label>
-        </div>
+        <legend className={expanded ? undefined : 'visually-hidden'}>Apply to</legend>
+        {expanded ? (
+          <div className="checkbox">
+            <input type="radio" id="target-selected" name="target" value="selected" checked={target === 'selected'} onChange={() => setTarget('selected')} />
+            <label htmlFor="target-selected">{hydrated ? `The ${plural(selected)} selected below` : 'The mailboxes selected below'}</label>
+          </div>
+        ) : null}
+        {total > 0 ? (
+          <div className="checkbox">
+            <input type="radio" id="target-matching" name="target" value="matching" checked={target === 'matching'} onChange={() => setTarget('matching')} />
+            <label htmlFor="target-matching">All {plural(total)} matching the current search and filter</label>
+          </div>
+        ) : null}
       </fieldset>
-      <label htmlFor="bulk-action">Change</label>
-      <select id="bulk-action" name="action" value={action} onChange={(e) => setAction(e.target.value)}>
-        {BULK_ACTION_KINDS.map((a) => (
-          <option key={a} value={a}>
-            {BULK_ACTION_LABELS[a]}
-          </option>
-        ))}
-      </select>
-      {/* Without JavaScript the field is always there (and ignored by the actions that need no networks). */}
-      {needsNets || !hydrated ? (
-        <AllowNetsField id="bulk-allowNets" name="allowNets" label="Networks (for replacing or adding)" value={nets} onChange={setNets} emptyText="Enter the networks to set or add." />
+      {expanded ? (
+        <>
+          <label htmlFor="bulk-action">Change</label>
+          <select id="bulk-action" name="action" value={action} onChange={(e) => setAction(e.target.value)} required>
+            <option value="">Choose an action…</option>
+            {BULK_ACTION_KINDS.map((a) => (
+              <option key={a} value={a}>
+                {BULK_ACTION_LABELS[a]}
+              </option>
+            ))}
+          </select>
+          {/* Without JavaScript the field is always there (and ignored by the actions that need no networks). */}
+          {needsNets || !hydrated ? (
+            <AllowNetsField id="bulk-allowNets" name="allowNets" label="Networks (for replacing or adding)" value={nets} onChange={setNets} emptyText="Enter the networks to set or add." />
+          ) : null}
+          <button type="submit" disabled={pending || (hydrated && !action)} aria-describedby={hydrated && !action ? 'bulk-action-reason' : undefined}>
+            {pending ? 'Checking…' : 'Review the change'}
+          </button>
+          {hydrated && !action ? (
+            <span className="muted" id="bulk-action-reason">
+              {' '}
+              Choose an action first.
+            </span>
+          ) : null}
+        </>
       ) : null}
-      <button type="submit" disabled={pending}>
-        {pending ? 'Checking…' : 'Review the change'}
-      </button>
     </fieldset>
   );
 }

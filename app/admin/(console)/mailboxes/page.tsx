@@ -4,6 +4,7 @@ import { listDomains } from '@/lib/accounts/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { listMailboxes } from '@/lib/mailboxes/service';
 import { formatTime } from '@/app/admin/_components/labels';
+import { Address, AddressList } from '@/app/_components/address';
 import { BulkPanel } from './bulk-panel';
 import { FILTERS, listHref, PAGE_SIZES, parseListQuery, serviceQuery, SORTS, type ListQuery } from './list-query';
 import { mailboxHref } from './mailbox-href';
@@ -99,12 +100,12 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
         </div>
       </form>
       <p role="status" data-testid="list-count">
-        {total === 0 ? 'No mailboxes match.' : `${n(total)} mailbox${total === 1 ? '' : 'es'} match; showing ${n(from)}–${n(to)}.`}{' '}
+        {total === 0 ? 'No mailboxes match.' : `${n(total)} ${total === 1 ? 'mailbox matches' : 'mailboxes match'}; showing ${n(from)}–${n(to)}.`}{' '}
         {query.q || query.filter !== 'all' || query.domain ? <Link href="/admin/mailboxes">Clear search and filter</Link> : null}
       </p>
       <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter }} total={total} href={listHref(query)}>
         <div className="table-scroll">
-          <table data-testid="mailbox-table">
+          <table data-testid="mailbox-table" className="stack">
             <caption className="visually-hidden">Mailboxes, page {query.page} of {pages}</caption>
             <thead>
               <tr>
@@ -128,36 +129,36 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
                 const nets = m.allowNets?.split(',') ?? [];
                 return (
                   <tr key={m.id}>
-                    <td>
+                    <td className="select-cell">
                       <input type="checkbox" name="selected" value={m.email} aria-label={`Select ${m.email}`} />
                     </td>
-                    <td>
-                      <Link href={mailboxHref(m.email)}>{m.email}</Link>
+                    <td data-label="Address">
+                      <Link href={mailboxHref(m.email)}>
+                        <Address text={m.email} />
+                      </Link>
                     </td>
-                    <td>
+                    <td data-label="Allowed networks">
                       {nets.length === 0 ? (
                         <span className="muted">no restriction</span>
                       ) : (
                         <>
                           {nets.length} {nets.length === 1 ? 'entry' : 'entries'}:{' '}
-                          <span className="mono">
-                            {nets.slice(0, SHOWN_NETS).join(', ')}
-                            {nets.length > SHOWN_NETS ? ', …' : ''}
-                          </span>
+                          <AddressList list={nets.slice(0, SHOWN_NETS).join(',')} />
+                          {nets.length > SHOWN_NETS ? ', …' : ''}
                         </>
                       )}
                     </td>
-                    <td>{m.requireResetPassword ? 'Yes' : 'No'}</td>
-                    <td>
+                    <td data-label="Password change pending">{m.requireResetPassword ? 'Yes' : 'No'}</td>
+                    <td data-label="Last sign-in">
                       {formatTime(m.lastLoginAt)}
                       {m.lastLoginIp ? (
                         <>
                           <br />
-                          <span className="mono">{m.lastLoginIp}</span>
+                          <Address text={m.lastLoginIp} />
                         </>
                       ) : null}
                     </td>
-                    <td>{m.active ? 'Yes' : 'No'}</td>
+                    <td data-label="Active">{m.active ? 'Yes' : 'No'}</td>
                   </tr>
                 );
               })}

@@ -3,7 +3,11 @@
 import { refresh } from 'next/cache';
 import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
+import { impactPreview } from '@/lib/mailboxes/impact';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
+import { IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in-impact';
+import { checkPasswordPolicy } from '@/lib/auth/password-policy';
+import { env } from '@/lib/env';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import type { EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
@@ -20,14 +24,15 @@ export interface MailboxFormState {
   notice?: string;
   changes?: string[];
   netErrors?: EntryError[];
-  fieldErrors?: Partial<Record<'memo' | 'active' | 'requireResetPassword', string[]>>;
+  fieldErrors?: Partial<Record<'memo' | 'requireResetPassword', string[]>>;
+  /** Set when the new list would refuse every address the mailbox used in the last 30 days: save again with the confirmation ticked. */
+  lockout?: { addresses: string[] };
 }
 
 function settingsFrom(formData: FormData, prefix: '' | 'stored.'): MailboxSettings {
   return {
     allowNets: String(formData.get(`${prefix}allowNets`) ?? ''),
     requireResetPassword: formData.get(`${prefix}requireResetPassword`) === 'on',
-    active: formData.get(`${prefix}active`) === 'on',
     memo: String(formData.get(`${prefix}memo`) ?? ''),
   };
 }
@@ -66,8 +71,19 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     const patch: MailboxPatchInput = {};
     if (values.allowNets !== stored.allowNets) patch.allowNets = values.allowNets;
     if (values.requireResetPassword !== stored.requireResetPassword) patch.requireResetPassword = values.requireResetPassword;
-    if (values.active !== stored.active) patch.active = values.active;
     if (values.memo !== stored.memo) patch.memo = values.memo;
+    if (patch.allowNets !== undefined && formData.get('confirmLockout') !== 'yes') {
+      // Checked on the server too: the browser's disabled Save is a convenience, not the rule.
+      const impact = impactPreview(scope, email, patch.allowNets);
+      if (refusesEveryAddress(impact) && impact.ok) {
+        const addresses = impact.refused.map((g) => g.address ?? 'unknown address');
+        return {
+          ...base,
+          formError: `Nothing was saved: this list refuses every address ${email} used in the last ${IMPACT_WINDOW_DAYS} days (${addresses.join(', ')}). If that is intended, tick the confirmation and save again.`,
+          lockout: { addresses },
+        };
+      }
+    }
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
     const { mailbox, changes } = await updateMailbox(scope, email, patch, ctx);
     const saved = settingsOf(mailbox);
@@ -84,6 +100,31 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
   }
 }
 
+/**
+ * Deactivates or reactivates the mailbox (the page's danger zone). Deactivating ends every open session;
+ * another account's address is "not found".
+ */
+export async function setActiveAction(_prev: ActiveFormState, formData: FormData): Promise<ActiveFormState> {
+  const { admin, scope } = await requireAdmin();
+  const email = String(formData.get('email') ?? '');
+  const active = formData.get('active') === 'on';
+  try {
+    const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+    const { changes } = await updateMailbox(scope, email, { active }, ctx);
+    refresh();
+    if (changes.length === 0) return { notice: active ? 'The mailbox is already active.' : 'The mailbox is already inactive.' };
+    return { notice: active ? `${email} is active again: it can sign in.` : `${email} is deactivated: it cannot sign in anywhere, and its open sessions have ended.` };
+  } catch (error) {
+    if (error instanceof DomainError) return { formError: error.message };
+    throw error;
+  }
+}
+
+export interface ActiveFormState {
+  formError?: string;
+  notice?: string;
+}
+
 export interface PasswordFormState {
   formError?: string;
   notice?: string;
@@ -98,18 +139,23 @@ export interface PasswordFormState {
 export async function setPasswordAction(_prev: PasswordFormState, formData: FormData): Promise<PasswordFormState> {
   const { admin, scope } = await requireAdmin();
   const email = String(formData.get('email') ?? '');
-  const parsed = ownPasswordChangeSchema.safeParse({
-    newPassword: String(formData.get('newPassword') ?? ''),
-    confirmPassword: String(formData.get('confirmPassword') ?? ''),
-  });
-  if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors as PasswordFormState['fieldErrors'] };
-  const requireReset = formData.get('requireResetPassword') === 'on';
+  const newPassword = String(formData.get('newPassword') ?? '');
+  const parsed = ownPasswordChangeSchema.safeParse({ newPassword, confirmPassword: String(formData.get('confirmPassword') ?? '') });
+  // Every rule at once: a mismatch is reported together with the password's own problems.
+  const policy = checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+  if (!parsed.success || policy.length > 0) {
+    const fieldErrors = parsed.success ? {} : (parsed.error.flatten().fieldErrors as NonNullable<PasswordFormState['fieldErrors']>);
+    if (policy.length > 0) fieldErrors.newPassword = [...new Set([...(fieldErrors.newPassword ?? []), ...policy])];
+    return { formError: 'The password was not set.', fieldErrors };
+  }
+  // One "force password change" control lives in Settings; a password set by an admin is always temporary.
+  const requireReset = true;
   try {
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
     const { mailbox } = await updateMailbox(scope, email, { password: parsed.data.newPassword, requireResetPassword: requireReset }, ctx);
     refresh();
     return {
-      notice: `New password set for ${mailbox.email}. Its open sessions have ended.${requireReset ? ' The user must choose a new password at the next sign-in.' : ''}`,
+      notice: `New password set for ${mailbox.email}. Its open sessions have ended. The user must choose a new password at the next sign-in.`,
     };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'password') {

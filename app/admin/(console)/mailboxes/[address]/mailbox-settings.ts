@@ -2,11 +2,10 @@
 export interface MailboxSettings {
   allowNets: string;
   requireResetPassword: boolean;
-  active: boolean;
   memo: string;
 }
 
-/** The stored mailbox as form values (an unrestricted mailbox is an empty field). */
-export function settingsOf(view: { allowNets: string | null; requireResetPassword: boolean; active: boolean; memo: string }): MailboxSettings {
-  return { allowNets: view.allowNets ?? '', requireResetPassword: view.requireResetPassword, active: view.active, memo: view.memo };
+/** The stored mailbox as form values (an unrestricted mailbox is an empty field). Activation has its own form. */
+export function settingsOf(view: { allowNets: string | null; requireResetPassword: boolean; memo: string }): MailboxSettings {
+  return { allowNets: view.allowNets ?? '', requireResetPassword: view.requireResetPassword, memo: view.memo };
 }

@@ -10,14 +10,21 @@ import { getMailbox } from '@/lib/mailboxes/service';
 import type { MailboxView } from '@/lib/mailboxes/view';
 import { formatTime } from '@/app/_components/labels';
 import { SignInHistory } from '@/app/_components/sign-in-history';
-import { SignInChart } from '@/app/admin/_components/sign-in-chart';
+import { SignInChart } from '@/app/_components/sign-in-chart';
 import { signInsPerDay } from '@/lib/sign-in-stats';
 import { mailboxParam } from '../mailbox-href';
 import { MailboxForm } from './mailbox-form';
 import { settingsOf } from './mailbox-settings';
 import { PasswordForm } from './password-form';
+import { DangerZone } from './danger-zone';
+import { Address, AddressList } from '@/app/_components/address';
+import { emailSchema } from '@/lib/mailboxes/schemas';
 
-export const metadata: Metadata = { title: 'Mailbox' };
+/** Each tab names its mailbox. The address is only echoed when it is well-formed; the page itself decides "not found". */
+export async function generateMetadata({ params }: { params: Promise<{ address: string }> }): Promise<Metadata> {
+  const email = mailboxParam((await params).address);
+  return { title: emailSchema.safeParse(email).success ? `${email} · Mailbox` : 'Mailbox' };
+}
 
 export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string }> }) {
   const { scope, clientIp } = await requireAdmin();
@@ -38,23 +45,30 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       <p>
         <Link href="/admin/mailboxes">← All mailboxes</Link>
       </p>
-      <h1>{mailbox.email}</h1>
+      <h1>
+        <Address text={mailbox.email} />
+      </h1>
       {created ? (
         <p className="notice" role="status">
           Mailbox created.
         </p>
       ) : null}
-      <dl className="facts">
+      <dl className="facts" data-testid="mailbox-summary">
         <dt>Status</dt>
-        <dd>{mailbox.active ? 'Active' : 'Inactive'}</dd>
+        <dd>{mailbox.active ? 'Active' : 'Inactive (cannot sign in)'}</dd>
         <dt>Allowed networks</dt>
-        <dd className="mono">{mailbox.allowNets ?? 'no restriction'}</dd>
+        <dd>{mailbox.allowNets ? <AddressList list={mailbox.allowNets} /> : 'no restriction'}</dd>
         <dt>Password change pending</dt>
         <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
         <dt>Last sign-in</dt>
         <dd>
           {formatTime(mailbox.lastLoginAt)}
-          {mailbox.lastLoginIp ? <span className="mono"> from {mailbox.lastLoginIp}</span> : null}
+          {mailbox.lastLoginIp ? (
+            <>
+              {' from '}
+              <Address text={mailbox.lastLoginIp} />
+            </>
+          ) : null}
         </dd>
         <dt>Password last changed</dt>
         <dd>{formatTime(mailbox.passwordChangedAt)}</dd>
@@ -77,6 +91,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>Full history in the audit log</Link>
         </p>
       </section>
+      <DangerZone email={mailbox.email} active={mailbox.active} />
     </main>
   );
 }

@@ -2,14 +2,16 @@
 
 import { useActionState } from 'react';
 import { FieldErrors as Errors } from '@/app/_components/field-errors';
+import { usePasswordFormKeeping } from '@/app/_components/password-fields';
 import { setPasswordAction, type PasswordFormState } from './actions';
 
 /** Sets a password chosen by the admin. The fields are never filled from the server: no password is echoed. */
 export function PasswordForm({ email, minLength }: { email: string; minLength: number }) {
   const [state, formAction, pending] = useActionState<PasswordFormState, FormData>(setPasswordAction, {});
+  const { formRef, onSubmit } = usePasswordFormKeeping(formAction, state, false);
   const e = state.fieldErrors ?? {};
   return (
-    <form action={formAction} noValidate aria-labelledby="password-heading">
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate aria-labelledby="password-heading">
       <h2 id="password-heading">Set a new password</h2>
       {state.formError ? (
         <p className="alert" role="alert">
@@ -21,6 +23,9 @@ export function PasswordForm({ email, minLength }: { email: string; minLength: n
           {state.notice}
         </p>
       ) : null}
+      <p className="field-hint">
+        For a user who lost their password. It is temporary: the user must choose their own at the next sign-in, and every open session of the mailbox ends now.
+      </p>
       <input type="hidden" name="email" value={email} />
       <label htmlFor="newPassword">New password</label>
       <p className="field-hint" id="newPassword-hint">
@@ -31,10 +36,6 @@ export function PasswordForm({ email, minLength }: { email: string; minLength: n
       <label htmlFor="confirmPassword">New password again</label>
       <input id="confirmPassword" name="confirmPassword" type="password" autoComplete="new-password" required aria-describedby={e.confirmPassword ? 'confirmPassword-error' : undefined} />
       <Errors id="confirmPassword-error" messages={e.confirmPassword} />
-      <div className="checkbox">
-        <input id="password-requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked />
-        <label htmlFor="password-requireResetPassword">Force password change at next login</label>
-      </div>
       <button type="submit" disabled={pending}>
         {pending ? 'Setting…' : 'Set password'}
       </button>

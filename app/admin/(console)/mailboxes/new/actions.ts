@@ -3,6 +3,8 @@
 import { redirect } from 'next/navigation';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '@/lib/errors';
+import { checkPasswordPolicy } from '@/lib/auth/password-policy';
+import { env } from '@/lib/env';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
 import { createMailbox } from '@/lib/mailboxes/service';
 import type { EntryError } from '@/lib/net/allowlist';
@@ -34,15 +36,22 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
   };
   const base = { version: prev.version + 1, values };
   const passwords = ownPasswordChangeSchema.safeParse({ newPassword: String(formData.get('newPassword') ?? ''), confirmPassword: String(formData.get('confirmPassword') ?? '') });
-  if (!values.local) return { ...base, fieldErrors: { local: ['Enter the part before the @.'] } };
-  if (!passwords.success) return { ...base, fieldErrors: passwords.error.flatten().fieldErrors as CreateMailboxState['fieldErrors'] };
   const email = `${values.local}@${values.domain}`;
+  // Every problem at once: the missing address, the passwords' mismatch and each password rule.
+  const fieldErrors: NonNullable<CreateMailboxState['fieldErrors']> = passwords.success ? {} : { ...(passwords.error.flatten().fieldErrors as CreateMailboxState['fieldErrors']) };
+  if (!values.local) fieldErrors.local = ['Enter the part before the @.'];
+  const newPassword = String(formData.get('newPassword') ?? '');
+  if (newPassword && !fieldErrors.newPassword) {
+    const problems = checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+    if (problems.length > 0) fieldErrors.newPassword = problems;
+  }
+  if (!passwords.success || Object.keys(fieldErrors).length > 0) return { ...base, formError: 'Nothing was created. Fix the marked fields.', fieldErrors };
   let created: string;
   try {
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
     const view = await createMailbox(
       scope,
-      { email, password: passwords.data.newPassword, allowNets: values.allowNets, requireResetPassword: values.requireResetPassword, active: values.active, memo: values.memo },
+      { email, password: newPassword, allowNets: values.allowNets, requireResetPassword: values.requireResetPassword, active: values.active, memo: values.memo },
       ctx,
     );
     created = view.email;

@@ -19,7 +19,7 @@ function CreateFields({ state, formAction, pending, domains, minLength }: { stat
   const describedBy = (id: string, hint?: string) => [hint, e[id as keyof typeof e] ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined;
   return (
     <form action={formAction} noValidate>
-      <FormAlert message={state.formError} netErrors={state.netErrors} />
+      <FormAlert message={state.formError} />
       <div className="address-row">
         <div>
           <label htmlFor="local">Address (before the @)</label>

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { AUDIT_EVENT_KINDS, auditDetailPairs, auditEventLabel, auditEventOptions, auditSentence, type AuditSentenceInput } from './audit-sentence';
+
+const event = (values: Partial<AuditSentenceInput>): AuditSentenceInput => ({
+  event: 'login_succeeded',
+  mailboxEmail: 'carol@example.com',
+  actorKind: 'admin',
+  actorEmail: 'admin@example.com',
+  clientIp: null,
+  protocol: null,
+  detail: null,
+  ...values,
+});
+
+describe('auditSentence', () => {
+  it('words each known kind as one sentence', () => {
+    const cases: [Partial<AuditSentenceInput>, string][] = [
+      [{ event: 'require_reset_password_changed', detail: { old: false, new: true } }, 'admin@example.com forced a password change for carol@example.com'],
+      [{ event: 'require_reset_password_changed', detail: { old: true, new: false } }, 'admin@example.com cancelled the pending password change for carol@example.com'],
+      [{ event: 'login_failed', actorKind: 'mailbox', actorEmail: null, mailboxEmail: 'bob@example.com', clientIp: '192.0.2.7', protocol: 'web', detail: { reason: 'network_not_allowed' } }, 'Sign-in refused for bob@example.com from 192.0.2.7: network not allowed'],
+      [{ event: 'login_failed', actorKind: 'mailbox', clientIp: '192.0.2.7', protocol: 'imap', detail: { reason: 'bad_password' } }, 'Sign-in refused for carol@example.com from 192.0.2.7 over IMAP: wrong password'],
+      [{ event: 'login_succeeded', actorKind: 'mailbox', actorEmail: 'carol@example.com', clientIp: '::1', protocol: 'web' }, 'carol@example.com signed in from ::1'],
+      [{ event: 'allow_nets_changed', detail: { old: null, new: '127.0.0.1,::1' } }, 'admin@example.com changed the allowed networks of carol@example.com from no restriction to 127.0.0.1, ::1'],
+      [{ event: 'active_changed', detail: { old: true, new: false } }, 'admin@example.com deactivated carol@example.com'],
+      [{ event: 'password_set_by_admin', detail: {} }, 'admin@example.com set a new password for carol@example.com'],
+      [{ event: 'session_ended', actorKind: 'mailbox', actorEmail: null, clientIp: '198.51.100.7', detail: { reason: 'session_version' } }, 'Session of carol@example.com ended from 198.51.100.7: signed out by a password change or a forced change'],
+      [{ event: 'bulk_changed', mailboxEmail: null, detail: { action: 'force_reset', target: { selected: 3 }, matched: 3, changed: 3 } }, 'admin@example.com forced a password change for 3 selected mailboxes: 3 changed'],
+      [{ event: 'mailbox_created', actorKind: 'system', actorEmail: 'demo', detail: { allow_nets: null, require_reset_password: true, active: true } }, 'The demo setup created carol@example.com (allowed networks: no restriction; password change required at first sign-in)'],
+      [{ event: 'admin_login_failed', mailboxEmail: null, actorKind: 'admin', actorEmail: null, clientIp: '192.0.2.9', detail: { admin: 'eve@example.com', reason: 'bad_password' } }, 'Admin sign-in refused for eve@example.com from 192.0.2.9: wrong password'],
+    ];
+    for (const [values, sentence] of cases) expect(auditSentence(event(values))).toBe(sentence);
+  });
+
+  it('gives every known kind a sentence without a raw event name, even with missing details', () => {
+    for (const kind of Object.keys(AUDIT_EVENT_KINDS)) {
+      const text = auditSentence(event({ event: kind, detail: null }));
+      expect(text).not.toContain(kind);
+      expect(text).not.toMatch(/undefined|null|\[object/);
+    }
+  });
+
+  it('still reads as a sentence for a kind it does not know (new code may add kinds)', () => {
+    expect(auditSentence(event({ event: 'totp_enabled', clientIp: '192.0.2.1' }))).toBe('Totp enabled for carol@example.com, by admin@example.com from 192.0.2.1');
+    expect(auditSentence(event({ event: 'admin.session_revoked', mailboxEmail: null, actorKind: 'cli', actorEmail: 'root' }))).toBe(
+      'Admin session revoked, by The operator (root, command line)',
+    );
+    expect(auditEventLabel('totp_enabled')).toBe('Totp enabled');
+    expect(auditEventLabel('login_failed')).toBe('Sign-in refused');
+    expect(auditEventLabel('constructor')).toBe('Constructor');
+  });
+
+  it('offers every known kind in the filter, by human name', () => {
+    const options = auditEventOptions();
+    expect(options.map((o) => o.value).sort()).toEqual(Object.keys(AUDIT_EVENT_KINDS).sort());
+    expect(options.every((o) => !o.label.includes('_'))).toBe(true);
+  });
+
+  it('lists details as readable pairs', () => {
+    expect(auditDetailPairs({ reason: 'network_not_allowed', target: { selected: 3 }, allow_nets: null })).toEqual([
+      { key: 'reason', value: 'network not allowed (network_not_allowed)' },
+      { key: 'target', value: '{"selected":3}' },
+      { key: 'allow nets', value: 'none' },
+    ]);
+  });
+});

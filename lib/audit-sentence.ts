@@ -1,0 +1,241 @@
+// Browser-safe (no server-only): the audit page, its CSV export and tests all word events with this file.
+
+/**
+ * The audit trail in plain language: one sentence per event ("admin@example.com forced a password change
+ * for carol@example.com"), and a human name per event kind for the filter. Every kind the code writes has
+ * an entry in AUDIT_EVENT_KINDS; a kind without one (added elsewhere, or from a newer version of the code)
+ * still reads as a sentence built from its name, so the log never shows a blank or a raw identifier alone.
+ */
+
+export interface AuditSentenceInput {
+  event: string;
+  mailboxEmail: string | null;
+  actorKind: string;
+  actorEmail: string | null;
+  clientIp: string | null;
+  protocol: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+interface EventKind {
+  /** The kind's name in the event filter. */
+  label: string;
+  /** The event as one sentence (without the time, which the page shows beside it). */
+  sentence: (e: AuditSentenceInput, words: Words) => string;
+}
+
+/** Phrases every sentence builds on, computed once per event. */
+interface Words {
+  /** Who did it: an admin's or a user's address, "The operator (alice, command line)", "The system". */
+  actor: string;
+  /** The mailbox the event is about, or "a mailbox". */
+  mailbox: string;
+  /** " from 192.0.2.7" or "". */
+  from: string;
+  /** " over IMAP" (only for protocols other than the web) or "". */
+  via: string;
+}
+
+/** Sign-in failure and session-end reasons as people say them. */
+export const REASONS: Record<string, string> = {
+  unknown_mailbox: 'no such mailbox',
+  unknown_admin: 'no such admin',
+  bad_password: 'wrong password',
+  inactive: 'mailbox deactivated',
+  network_not_allowed: 'network not allowed',
+  throttled: 'too many attempts',
+  password_change_required: 'password change required first',
+  session_version: 'signed out by a password change or a forced change',
+  expired: 'session expired',
+  ended: 'session ended',
+  forced: 'forced change at sign-in',
+  voluntary: 'changed on the account page',
+};
+
+const PROTOCOLS: Record<string, string> = { web: 'the web', api: 'the API', imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const reasonText = (v: unknown): string => {
+  const r = str(v);
+  return r ? (REASONS[r] ?? r.replace(/_/g, ' ')) : 'no reason recorded';
+};
+const nets = (v: unknown): string => (str(v) ? `${String(v).split(',').join(', ')}` : 'no restriction');
+const count = (n: unknown, one: string, many: string): string => {
+  const v = typeof n === 'number' ? n : 0;
+  return `${v.toLocaleString('en-US')} ${v === 1 ? one : many}`;
+};
+
+function actorOf(e: AuditSentenceInput): string {
+  switch (e.actorKind) {
+    case 'admin':
+      return e.actorEmail ?? 'An admin';
+    case 'mailbox':
+      return e.actorEmail ?? e.mailboxEmail ?? 'The user';
+    case 'api':
+      return e.actorEmail ? `${e.actorEmail} (API)` : 'An API client';
+    case 'cli':
+      return e.actorEmail ? `The operator (${e.actorEmail}, command line)` : 'The operator (command line)';
+    case 'system':
+      return e.actorEmail === 'demo' ? 'The demo setup' : 'The system';
+    default:
+      return e.actorEmail ?? 'Someone';
+  }
+}
+
+const BULK_ACTIONS: Record<string, string> = {
+  replace_nets: 'replaced the allowed networks of',
+  add_nets: 'added networks to the allowed networks of',
+  remove_restriction: 'removed the network restriction of',
+  force_reset: 'forced a password change for',
+  cancel_reset: 'cancelled a pending password change for',
+};
+
+/** Every kind the code writes. Add a kind here (label and sentence) when new code records a new event. */
+export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
+  login_succeeded: {
+    label: 'Sign-in',
+    sentence: (e, w) => `${w.mailbox} signed in${w.from}${w.via}`,
+  },
+  login_failed: {
+    label: 'Sign-in refused',
+    sentence: (e, w) => `Sign-in refused for ${w.mailbox}${w.from}${w.via}: ${reasonText(e.detail?.reason)}`,
+  },
+  session_ended: {
+    label: 'Session ended by a check',
+    sentence: (e, w) => `Session of ${w.mailbox} ended${w.from}${w.via}: ${reasonText(e.detail?.reason)}`,
+  },
+  logout: {
+    label: 'Sign-out',
+    sentence: (e, w) => `${w.mailbox} signed out${w.from}${w.via}`,
+  },
+  password_changed: {
+    label: 'Password changed by the user',
+    sentence: (e, w) =>
+      `${w.mailbox} changed their password${e.detail?.reason === 'forced' ? ' (required by an admin)' : ''}${w.from}`,
+  },
+  password_set_by_admin: {
+    label: 'Password set by an admin',
+    sentence: (e, w) => `${w.actor} set a new password for ${w.mailbox}${w.from}`,
+  },
+  allow_nets_changed: {
+    label: 'Allowed networks changed',
+    sentence: (e, w) => `${w.actor} changed the allowed networks of ${w.mailbox} from ${nets(e.detail?.old)} to ${nets(e.detail?.new)}`,
+  },
+  require_reset_password_changed: {
+    label: 'Forced password change set or cancelled',
+    sentence: (e, w) =>
+      e.detail?.new === false
+        ? `${w.actor} cancelled the pending password change for ${w.mailbox}`
+        : `${w.actor} forced a password change for ${w.mailbox}`,
+  },
+  active_changed: {
+    label: 'Mailbox deactivated or reactivated',
+    sentence: (e, w) => (e.detail?.new === false ? `${w.actor} deactivated ${w.mailbox}` : `${w.actor} reactivated ${w.mailbox}`),
+  },
+  memo_changed: {
+    label: 'Memo changed',
+    sentence: (e, w) => `${w.actor} changed the memo of ${w.mailbox}`,
+  },
+  mailbox_created: {
+    label: 'Mailbox created',
+    sentence: (e, w) => {
+      const parts = [`allowed networks: ${nets(e.detail?.allow_nets)}`];
+      if (e.detail?.require_reset_password === true) parts.push('password change required at first sign-in');
+      if (e.detail?.active === false) parts.push('inactive');
+      return `${w.actor} created ${w.mailbox} (${parts.join('; ')})`;
+    },
+  },
+  mailbox_deleted: {
+    label: 'Mailbox deleted',
+    sentence: (e, w) => `${w.actor} deleted ${w.mailbox}`,
+  },
+  bulk_changed: {
+    label: 'Bulk change',
+    sentence: (e, w) => {
+      const d = e.detail ?? {};
+      const verb = BULK_ACTIONS[String(d.action)] ?? `made the bulk change "${String(d.action ?? 'unknown')}" on`;
+      const target = d.target as { selected?: number; matching?: unknown } | undefined;
+      const targetText =
+        target && typeof target.selected === 'number'
+          ? count(target.selected, 'selected mailbox', 'selected mailboxes')
+          : `${count(d.matched, 'mailbox', 'mailboxes')} matching a search`;
+      const what = d.action === 'replace_nets' && str(d.allow_nets) ? ` (now ${nets(d.allow_nets)})` : d.action === 'add_nets' && str(d.allow_nets_added) ? ` (added ${nets(d.allow_nets_added)})` : '';
+      return `${w.actor} ${verb} ${targetText}${what}: ${count(d.changed, 'changed', 'changed')}`;
+    },
+  },
+  admin_login_succeeded: {
+    label: 'Admin sign-in',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} signed in${w.from}`,
+  },
+  admin_login_failed: {
+    label: 'Admin sign-in refused',
+    sentence: (e, w) => `Admin sign-in refused for ${str(e.detail?.admin) ?? 'an unknown address'}${w.from}: ${reasonText(e.detail?.reason)}`,
+  },
+  admin_logout: {
+    label: 'Admin sign-out',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} signed out${w.from}`,
+  },
+  account_created: {
+    label: 'Account created',
+    sentence: (e, w) => `${w.actor} created the business account${str(e.detail?.name) ? ` "${String(e.detail?.name)}"` : ''} with the domain ${str(e.detail?.domain) ?? 'unknown'}`,
+  },
+  domain_added: {
+    label: 'Domain added',
+    sentence: (e, w) => `${w.actor} added the domain ${str(e.detail?.domain) ?? 'unknown'}`,
+  },
+};
+
+/** "totp_enabled" → "Totp enabled": the name of a kind this file does not know yet. */
+function humanize(event: string): string {
+  const text = event.replace(/[_.-]+/g, ' ').trim() || 'unnamed event';
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The event kind's name for people (the filter's option text); unknown kinds get a readable name too. */
+export function auditEventLabel(event: string): string {
+  return Object.hasOwn(AUDIT_EVENT_KINDS, event) ? AUDIT_EVENT_KINDS[event]!.label : humanize(event);
+}
+
+/** The event filter's options, in a stable, readable order. */
+export function auditEventOptions(): { value: string; label: string }[] {
+  return Object.entries(AUDIT_EVENT_KINDS)
+    .map(([value, kind]) => ({ value, label: kind.label }))
+    .sort((a, b) => a.label.localeCompare(b.label, 'en'));
+}
+
+/** One event as one sentence. Never throws: details come from old rows and other versions of the code. */
+export function auditSentence(e: AuditSentenceInput): string {
+  const protocol = e.protocol && e.protocol !== 'web' ? (PROTOCOLS[e.protocol] ?? e.protocol) : null;
+  const words: Words = {
+    actor: actorOf(e),
+    mailbox: e.mailboxEmail ?? 'a mailbox',
+    from: e.clientIp ? ` from ${e.clientIp}` : '',
+    via: protocol ? ` over ${protocol}` : '',
+  };
+  let text: string;
+  if (Object.hasOwn(AUDIT_EVENT_KINDS, e.event)) {
+    try {
+      text = AUDIT_EVENT_KINDS[e.event]!.sentence(e, words);
+    } catch {
+      text = fallback(e, words);
+    }
+  } else {
+    text = fallback(e, words);
+  }
+  // No capitalisation: most sentences start with an address, which is shown as it is stored.
+  return text;
+}
+
+function fallback(e: AuditSentenceInput, w: Words): string {
+  const about = e.mailboxEmail ? ` for ${e.mailboxEmail}` : '';
+  return `${humanize(e.event)}${about}, by ${w.actor}${w.from}${w.via}`;
+}
+
+/** The details behind a sentence, as label/value pairs for the expandable part (raw keys, readable values). */
+export function auditDetailPairs(detail: Record<string, unknown> | null): { key: string; value: string }[] {
+  if (!detail) return [];
+  return Object.entries(detail).map(([key, v]) => ({
+    key: key.replace(/_/g, ' '),
+    value: v === null ? 'none' : typeof v === 'string' ? (key === 'reason' ? `${REASONS[v] ?? v} (${v})` : v) : typeof v === 'object' ? JSON.stringify(v) : String(v),
+  }));
+}
