@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { checkAdminSession, checkMailboxSession, recordSessionEnded } from '@/lib/auth/gate';
+import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/auth/gate';
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 
@@ -28,7 +28,14 @@ async function adminProxy(request: NextRequest, path: string) {
   const cookie = sessionCookie('admin', isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
   const claims = token ? await decodeSession(token, 'admin') : null;
-  const admin = claims ? checkAdminSession(claims) : null;
+  const ip = clientAddress(request.headers);
+  const verdict = claims ? checkAdminSession(claims, ip) : null;
+  const admin = verdict?.ok ? verdict.admin : null;
+  // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
+  if (verdict && !verdict.ok && verdict.reason !== 'session_unknown' && claims) {
+    const actor = { kind: 'admin' as const, id: claims.uid, email: verdict.admin?.email };
+    recordAdminSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.admin, verdict.reason);
+  }
   let response: NextResponse;
   if (ADMIN_PUBLIC.test(path)) {
     response = admin ? redirectTo(request, '/admin') : NextResponse.next();
@@ -57,7 +64,8 @@ export async function proxy(request: NextRequest) {
       state = verdict.mailbox.requireResetPassword ? 'reset' : 'ok';
     } else {
       ended = true;
-      if (verdict && claims) {
+      // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
+      if (verdict && claims && verdict.reason !== 'session_unknown') {
         const actor = { kind: 'mailbox' as const, id: claims.uid, email: verdict.mailbox?.email };
         recordSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, claims.uid, verdict.mailbox, verdict.reason);
       }

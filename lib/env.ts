@@ -81,6 +81,8 @@ const schema = z.object({
   POP3_BACKEND: mailBackend(),
   SMTP_BACKEND: mailBackend(),
   MAIL_AUTH_WAIT_SECONDS: integerFrom(3, 0, 60),
+  // A web session ends after this many minutes without a request (spec §13); the absolute limit is 12 hours.
+  SESSION_IDLE_MINUTES: integerFrom(120, 5, 720),
   // Set by server.ts for this process only; see lib/net/request-address.ts.
   PORTCULLIS_GATE_TOKEN: z.string().optional(),
   UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),
