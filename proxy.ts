@@ -20,6 +20,11 @@ function redirectTo(request: NextRequest, pathname: string, params: Record<strin
   return NextResponse.redirect(url, request.method === 'GET' || request.method === 'HEAD' ? 307 : 303);
 }
 
+/** Next's client router prefetching a route (not a navigation the user made). */
+function isPrefetch(request: NextRequest): boolean {
+  return request.headers.get('next-router-prefetch') === '1';
+}
+
 const ADMIN_AREA = /^\/admin(\/|$)/;
 const ADMIN_PUBLIC = /^\/admin\/login(\/|$)/;
 
@@ -44,7 +49,7 @@ async function adminProxy(request: NextRequest, path: string) {
   } else {
     response = NextResponse.next();
   }
-  if (token && !admin) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  if (token && !admin && !isPrefetch(request)) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
   return response;
 }
 
@@ -82,7 +87,10 @@ export async function proxy(request: NextRequest) {
   } else {
     response = NextResponse.next();
   }
-  if (ended) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  // A router prefetch that meets an ended session is refused without clearing the cookie: the server has
+  // already refused the session, and the user's next real navigation then says "Your session has ended"
+  // instead of a plain sign-in page.
+  if (ended && !isPrefetch(request)) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
   return response;
 }
 

@@ -54,6 +54,10 @@ export const KNOWN_AUDIT_EVENTS = [
   'admin_login_succeeded',
   'admin_login_failed',
   'admin_logout',
+  'admin_session_ended',
+  'session_signed_out',
+  'other_sessions_signed_out',
+  'sessions_ended',
 ] as const;
 
 export interface AuditLogRow {

@@ -14,6 +14,7 @@ import { createMailbox, listMailboxes, updateMailbox } from '@/lib/mailboxes/ser
 import type { MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { toMailGetObject } from '@/lib/mailboxes/view';
 import { operatorScope } from '@/lib/scope';
+import { endMailboxSessions, listMailboxSessions } from '@/lib/sessions/service';
 import os from 'node:os';
 
 const ctx: AuditContext = { actor: { kind: 'cli', email: os.userInfo().username }, protocol: null };
@@ -114,6 +115,40 @@ mailbox
     for (const m of items) {
       console.log(`${m.email}\tallow_nets=${m.allowNets ?? ''}\trequire_reset_password=${m.requireResetPassword}\tactive=${m.active}`);
     }
+  });
+
+mailbox
+  .command('sessions')
+  .description("list a mailbox's open web and API sessions")
+  .requiredOption('--email <email>', 'mailbox address')
+  .option('--json', 'print a JSON array')
+  .action((o) => {
+    const sessions = listMailboxSessions(operatorScope, o.email);
+    if (o.json) {
+      const rows = sessions.map((s) => ({
+        channel: s.channel,
+        device: s.device,
+        started_at: s.startedAt.toISOString(),
+        last_active_at: s.lastActiveAt.toISOString(),
+        start_ip: s.startIp,
+        last_ip: s.lastIp,
+      }));
+      console.log(JSON.stringify(rows, null, 2));
+      return;
+    }
+    if (sessions.length === 0) console.log('no open sessions');
+    for (const s of sessions) {
+      console.log(`${s.channel}\t${s.device}\tlast_ip=${s.lastIp ?? ''}\tstarted=${s.startedAt.toISOString()}\tlast_active=${s.lastActiveAt.toISOString()}`);
+    }
+  });
+
+mailbox
+  .command('sign-out')
+  .description("end every web and API session of a mailbox (audited sessions_ended)")
+  .requiredOption('--email <email>', 'mailbox address')
+  .action((o) => {
+    const count = endMailboxSessions(operatorScope, o.email, ctx);
+    console.log(`${o.email}: ${count} session${count === 1 ? '' : 's'} ended`);
   });
 
 program

@@ -14,10 +14,13 @@ import { mailboxParam } from '../mailbox-href';
 import { MailboxForm } from './mailbox-form';
 import { settingsOf } from './mailbox-settings';
 import { PasswordForm } from './password-form';
+import { listMailboxSessions } from '@/lib/sessions/service';
+import { SessionList } from '@/app/_components/session-list';
+import { endMailboxSessionsAction } from './actions';
 
 export const metadata: Metadata = { title: 'Mailbox' };
 
-export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string }> }) {
+export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; sessionsEnded?: string }> }) {
   const { scope, clientIp } = await requireAdmin();
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
@@ -28,7 +31,8 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
     if (error instanceof DomainError) notFound();
     throw error;
   }
-  const { created } = await searchParams;
+  const { created, sessionsEnded } = await searchParams;
+  const sessions = listMailboxSessions(scope, mailbox.email);
   const impact = impactSignIns(scope, mailbox.email);
   const recent = recentSignIns(mailbox.id, 20);
   return (
@@ -40,6 +44,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       {created ? (
         <p className="notice" role="status">
           Mailbox created.
+        </p>
+      ) : null}
+      {sessionsEnded !== undefined ? (
+        <p className="notice" role="status">
+          All sessions ended ({Number(sessionsEnded) || 0} signed out).
         </p>
       ) : null}
       <dl className="facts">
@@ -67,6 +76,14 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       <div className="card">
         <PasswordForm email={mailbox.email} minLength={env().PASSWORD_MIN_LENGTH} />
       </div>
+      <section className="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Sessions</h2>
+        <SessionList sessions={sessions} testId="mailbox-sessions" />
+        <form action={endMailboxSessionsAction}>
+          <input type="hidden" name="email" value={mailbox.email} />
+          <button type="submit">End all sessions</button>
+        </form>
+      </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
         <SignInHistory events={recent} empty="No sign-in attempts recorded yet." testId="recent-sign-ins" />
