@@ -20,13 +20,23 @@ function redirectTo(request: NextRequest, pathname: string, params: Record<strin
   return NextResponse.redirect(url, request.method === 'GET' || request.method === 'HEAD' ? 307 : 303);
 }
 
-/** Next's client router prefetching a route (not a navigation the user made). */
-function isPrefetch(request: NextRequest): boolean {
-  return request.headers.get('next-router-prefetch') === '1';
+/**
+ * An ended session's cookie is replaced by this marker (not a token: it decodes to no session) rather than
+ * deleted, for a few minutes. The client router prefetches links in the background (Next.js does not tell
+ * the proxy which requests are prefetches); if a prefetch met the ended session first and deleted the
+ * cookie, the user's own next navigation would show a plain sign-in page instead of "Your session has
+ * ended". The server refuses the session either way; the marker only keeps the notice.
+ */
+const ENDED_MARKER = 'ended';
+const ENDED_MARKER_SECONDS = 600;
+
+function markEnded(response: NextResponse, token: string, cookie: ReturnType<typeof sessionCookie>): void {
+  if (token !== ENDED_MARKER) response.cookies.set(cookie.name, ENDED_MARKER, { ...cookie.options, maxAge: ENDED_MARKER_SECONDS });
 }
 
 const ADMIN_AREA = /^\/admin(\/|$)/;
 const ADMIN_PUBLIC = /^\/admin\/login(\/|$)/;
+const ADMIN_PASSWORD_CHOICE = /^\/admin\/choose-password(\/|$)/;
 
 /** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
 async function adminProxy(request: NextRequest, path: string) {
@@ -46,10 +56,12 @@ async function adminProxy(request: NextRequest, path: string) {
     response = admin ? redirectTo(request, '/admin') : NextResponse.next();
   } else if (!admin) {
     response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
+  } else if (admin.mustChangePassword && !ADMIN_PASSWORD_CHOICE.test(path)) {
+    response = redirectTo(request, '/admin/choose-password');
   } else {
     response = NextResponse.next();
   }
-  if (token && !admin && !isPrefetch(request)) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  if (token && !admin) markEnded(response, token, cookie);
   return response;
 }
 
@@ -87,10 +99,7 @@ export async function proxy(request: NextRequest) {
   } else {
     response = NextResponse.next();
   }
-  // A router prefetch that meets an ended session is refused without clearing the cookie: the server has
-  // already refused the session, and the user's next real navigation then says "Your session has ended"
-  // instead of a plain sign-in page.
-  if (ended && !isPrefetch(request)) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  if (ended && token) markEnded(response, token, cookie);
   return response;
 }
 

@@ -58,6 +58,12 @@ export const KNOWN_AUDIT_EVENTS = [
   'session_signed_out',
   'other_sessions_signed_out',
   'sessions_ended',
+  'admin_added',
+  'admin_deactivated',
+  'admin_reactivated',
+  'admin_password_set',
+  'admin_password_changed',
+  'admin_allow_nets_changed',
 ] as const;
 
 export interface AuditLogRow {

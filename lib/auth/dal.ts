@@ -95,6 +95,9 @@ export const requireMailbox = cache(async (allowPendingReset: boolean = false): 
   return { mailbox: verdict.mailbox, claims, clientIp };
 });
 
+/** Where an admin added with an initial password chooses their own (spec §14). */
+export const ADMIN_PASSWORD_CHOICE = '/admin/choose-password';
+
 /** An admin session that passed this request's checks; `scope` limits every query to the admin's account. */
 export interface AdminSession {
   readonly admin: GateAdmin;
@@ -105,14 +108,17 @@ export interface AdminSession {
 
 /**
  * No valid admin session → /admin/login; an ended one (row deleted or expired, deactivated, version bumped,
- * address no longer allowed by the admin's own list) → /admin/login with "Your session has ended". Every
- * admin page, action and route handler calls this first.
+ * address no longer allowed by the admin's own list) → /admin/login with "Your session has ended"; an
+ * initial password not yet replaced → the password choice. Every admin page, action and route handler calls
+ * this first.
  */
-export const requireAdmin = cache(async (): Promise<AdminSession> => {
+export const requireAdmin = cache(async (allowPasswordChoice: boolean = false): Promise<AdminSession> => {
   const claims = await readSessionClaims('admin');
   if (!claims) redirect('/admin/login');
   const { clientIp } = await requestInfo();
   const verdict = checkAdminSession(claims, clientIp);
   if (!verdict.ok) redirect('/admin/login?ended=1');
+  // Added with an initial password: nothing but choosing their own until they have.
+  if (verdict.admin.mustChangePassword && !allowPasswordChoice) redirect(ADMIN_PASSWORD_CHOICE);
   return { admin: verdict.admin, claims, scope: accountScope(verdict.admin.accountId), clientIp };
 });

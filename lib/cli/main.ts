@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { addDomain, createAccount } from '@/lib/accounts/service';
+import { addAdmin, listAdmins, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
 import type { AuditContext } from '@/lib/audit';
 import { demoCredentialsText, seedDemo } from '@/db/seed';
 import { env } from '@/lib/env';
@@ -149,6 +150,68 @@ mailbox
   .action((o) => {
     const count = endMailboxSessions(operatorScope, o.email, ctx);
     console.log(`${o.email}: ${count} session${count === 1 ? '' : 's'} ended`);
+  });
+
+const admin = program.command('admin').description('business admins (break-glass operator access)');
+admin
+  .command('add')
+  .description('add an admin to an account; they must choose their own password at first sign-in')
+  .requiredOption('--account <name>', 'account name')
+  .requiredOption('--email <email>', 'admin address')
+  .option('--password <password>', 'initial password (else PORTCULLIS_PASSWORD, else prompted)')
+  .action(async (o) => {
+    const view = await addAdmin(operatorScope, { account: o.account, email: o.email, password: await passwordFrom(o.password) }, ctx);
+    console.log(`admin ${view.email} added to account "${view.account}"`);
+  });
+
+admin
+  .command('set')
+  .description('change an admin; only the given options change')
+  .requiredOption('--email <email>', 'admin address')
+  .option('--password <password>', 'set a new password (ends their sessions; they must choose their own at next sign-in)')
+  .option('--allow-nets <list>', 'the admin\'s allowed networks, comma-separated; "" removes the restriction')
+  .addOption(new Option('--active', 'allow sign-in').conflicts('inactive'))
+  .addOption(new Option('--inactive', 'refuse sign-in and end their sessions (never the last active admin)').conflicts('active'))
+  .action(async (o) => {
+    if (o.password === undefined && o.allowNets === undefined && !o.active && !o.inactive) {
+      throw new Error('nothing to change: give --password, --allow-nets or --active/--inactive');
+    }
+    if (o.allowNets !== undefined) {
+      const view = setAdminAllowNets(operatorScope, o.email, o.allowNets, ctx);
+      console.log(`${view.email}: allow_nets ${JSON.stringify(view.allowNets ?? '')}`);
+    }
+    if (o.active || o.inactive) {
+      const view = setAdminActive(operatorScope, o.email, Boolean(o.active), ctx);
+      console.log(`${view.email}: active ${view.active}`);
+    }
+    if (o.password !== undefined) {
+      await setAdminPassword(operatorScope, o.email, o.password, ctx);
+      console.log(`${o.email}: password set; sessions ended; a new password must be chosen at next sign-in`);
+    }
+  });
+
+admin
+  .command('list')
+  .description('list admins')
+  .option('--account <name>', 'only this account')
+  .option('--json', 'print a JSON array')
+  .action((o) => {
+    const items = listAdmins(operatorScope, o.account);
+    if (o.json) {
+      const rows = items.map((a) => ({
+        email: a.email,
+        account: a.account,
+        active: a.active,
+        two_factor: a.twoFactor,
+        allow_nets: a.allowNets ?? '',
+        must_change_password: a.mustChangePassword,
+        last_login_at: a.lastLoginAt?.toISOString() ?? null,
+        last_login_ip: a.lastLoginIp,
+      }));
+      console.log(JSON.stringify(rows, null, 2));
+      return;
+    }
+    for (const a of items) console.log(`${a.email}\taccount=${a.account}\tactive=${a.active}\ttwo_factor=${a.twoFactor}\tallow_nets=${a.allowNets ?? ''}`);
   });
 
 program

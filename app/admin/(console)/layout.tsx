@@ -12,6 +12,8 @@ export default async function AdminConsoleLayout({ children }: { children: React
           <Link href="/admin/mailboxes">Mailboxes</Link>
           <Link href="/admin/mailboxes/new">New mailbox</Link>
           <Link href="/admin/audit">Audit log</Link>
+          <Link href="/admin/admins">Admins</Link>
+          <Link href="/admin/security">Security</Link>
           <span className="spacer" />
           <span className="muted">{admin.email}</span>
           <form action={adminSignOutAction} className="inline">
