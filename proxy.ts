@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { checkAdminSession, checkMailboxSession, recordSessionEnded } from '@/lib/auth/gate';
+import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/auth/gate';
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 
@@ -20,24 +20,48 @@ function redirectTo(request: NextRequest, pathname: string, params: Record<strin
   return NextResponse.redirect(url, request.method === 'GET' || request.method === 'HEAD' ? 307 : 303);
 }
 
+/**
+ * An ended session's cookie is replaced by this marker (not a token: it decodes to no session) rather than
+ * deleted, for a few minutes. The client router prefetches links in the background (Next.js does not tell
+ * the proxy which requests are prefetches); if a prefetch met the ended session first and deleted the
+ * cookie, the user's own next navigation would show a plain sign-in page instead of "Your session has
+ * ended". The server refuses the session either way; the marker only keeps the notice.
+ */
+const ENDED_MARKER = 'ended';
+const ENDED_MARKER_SECONDS = 600;
+
+function markEnded(response: NextResponse, token: string, cookie: ReturnType<typeof sessionCookie>): void {
+  if (token !== ENDED_MARKER) response.cookies.set(cookie.name, ENDED_MARKER, { ...cookie.options, maxAge: ENDED_MARKER_SECONDS });
+}
+
 const ADMIN_AREA = /^\/admin(\/|$)/;
 const ADMIN_PUBLIC = /^\/admin\/login(\/|$)/;
+const ADMIN_PASSWORD_CHOICE = /^\/admin\/choose-password(\/|$)/;
 
 /** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
 async function adminProxy(request: NextRequest, path: string) {
   const cookie = sessionCookie('admin', isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
   const claims = token ? await decodeSession(token, 'admin') : null;
-  const admin = claims ? checkAdminSession(claims) : null;
+  const ip = clientAddress(request.headers);
+  const verdict = claims ? checkAdminSession(claims, ip) : null;
+  const admin = verdict?.ok ? verdict.admin : null;
+  // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
+  if (verdict && !verdict.ok && verdict.reason !== 'session_unknown' && claims) {
+    const actor = { kind: 'admin' as const, id: claims.uid, email: verdict.admin?.email };
+    recordAdminSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.admin, verdict.reason);
+  }
   let response: NextResponse;
   if (ADMIN_PUBLIC.test(path)) {
     response = admin ? redirectTo(request, '/admin') : NextResponse.next();
   } else if (!admin) {
     response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
+  } else if (admin.mustChangePassword && !ADMIN_PASSWORD_CHOICE.test(path)) {
+    response = redirectTo(request, '/admin/choose-password');
   } else {
     response = NextResponse.next();
   }
-  if (token && !admin) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  if (token && !admin) markEnded(response, token, cookie);
   return response;
 }
 
@@ -57,7 +81,8 @@ export async function proxy(request: NextRequest) {
       state = verdict.mailbox.requireResetPassword ? 'reset' : 'ok';
     } else {
       ended = true;
-      if (verdict && claims) {
+      // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
+      if (verdict && claims && verdict.reason !== 'session_unknown') {
         const actor = { kind: 'mailbox' as const, id: claims.uid, email: verdict.mailbox?.email };
         recordSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, claims.uid, verdict.mailbox, verdict.reason);
       }
@@ -74,7 +99,7 @@ export async function proxy(request: NextRequest) {
   } else {
     response = NextResponse.next();
   }
-  if (ended) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  if (ended && token) markEnded(response, token, cookie);
   return response;
 }
 

@@ -142,9 +142,11 @@ async function main() {
   const httpTimes = new Map<string, { min: number; median: number; p95: number }>();
   if (HTTP) {
     const { encodeSession } = await import('../lib/auth/session');
+    const { createWebSession } = await import('../lib/auth/web-session');
     const { admins } = await import('../db/schema');
     const admin = db.insert(admins).values({ accountId, email: 'bench-admin@bench.example', passwordHash: hash }).returning({ id: admins.id }).get();
-    const cookie = `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', uid: admin.id, sv: 1 })}`;
+    const sid = createWebSession({ kind: 'admin', subjectId: admin.id, sessionVersion: 1, clientIp: '127.0.0.1', userAgent: 'bench' });
+    const cookie = `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', uid: admin.id, sv: 1, sid })}`;
     const port = crypto.randomInt(20_000, 40_000);
     // Its own process group, so that npx, tsx and the server all end with it.
     const server: ChildProcess = spawn('npx', ['tsx', 'server.ts', '--no-demo'], {

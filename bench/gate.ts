@@ -1,6 +1,9 @@
 /**
  * The gate's own cost per request with a 1,000-entry list: proxy.ts and the data-access layer each decode the
- * session JWT and run checkMailboxSession (one indexed SELECT + the compiled-list match). Run:
+ * session JWT and run checkMailboxSession (one indexed SELECT joining the mailbox and its web_sessions row,
+ * plus the compiled-list match). The baseline, measured in the same run and interleaved, is the gate as it was
+ * before server-side sessions: the same decode and mailbox SELECT without the session row (the path an API
+ * session takes, whose row is checked separately). Run:
  *   DATABASE_PATH=$(mktemp -d)/gate.db AUTH_SECRET=bench-secret-bench-secret-bench-secret-0 \
  *   npx tsx --conditions=react-server bench/gate.ts
  */
@@ -10,6 +13,7 @@ import { accounts, domains, mailboxes } from '../db/schema';
 import { getDb } from '../db';
 import { checkMailboxSession } from '../lib/auth/gate';
 import { decodeSession, encodeSession } from '../lib/auth/session';
+import { createWebSession } from '../lib/auth/web-session';
 import { parseAllowNets } from '../lib/net/allowlist';
 import { machine, summarise } from './support/server';
 
@@ -30,29 +34,36 @@ const mailbox = db
   .get();
 
 async function main() {
-const token = await encodeSession({ kind: 'mailbox', uid: mailbox.id, sv: mailbox.sv });
+const sid = createWebSession({ kind: 'mailbox', subjectId: mailbox.id, sessionVersion: mailbox.sv, clientIp: '203.0.113.5', userAgent: 'bench' });
+const token = await encodeSession({ kind: 'mailbox', uid: mailbox.id, sv: mailbox.sv, sid });
 
-const gateOnce = async (address: string) => {
+const gateOnce = async (address: string, withSessionRow: boolean) => {
   // proxy.ts, then the data-access layer: the same two steps each.
   for (let i = 0; i < 2; i++) {
-    const claims = await decodeSession(token, 'mailbox');
-    const verdict = checkMailboxSession(claims!, address);
-    if (i === 0 && verdict.ok !== address.startsWith('203.0.113.')) throw new Error('wrong verdict');
+    const claims = (await decodeSession(token, 'mailbox'))!;
+    const verdict = checkMailboxSession(withSessionRow ? claims : { uid: claims.uid, sv: claims.sv, apiSessionId: 0 }, address);
+    if (i === 0 && verdict.ok !== address.startsWith('203.0.113.')) throw new Error(`wrong verdict ${JSON.stringify(verdict)}`);
   }
 };
 
-const runs: Record<string, number[]> = { allowed: [], refused: [] };
-for (let i = 0; i < 2000; i++) await gateOnce('203.0.113.5');
-for (let i = 0; i < 20_000; i++) {
-  const which = i % 2 === 0 ? 'allowed' : 'refused';
+const runs: Record<string, number[]> = { 'baseline allowed': [], 'baseline refused': [], 'sessions allowed': [], 'sessions refused': [] };
+for (let i = 0; i < 2000; i++) await gateOnce('203.0.113.5', i % 2 === 0);
+for (let i = 0; i < 40_000; i++) {
+  const allowed = i % 2 === 0;
+  const sessions = i % 4 >= 2;
   const start = performance.now();
-  await gateOnce(which === 'allowed' ? '203.0.113.5' : '192.0.2.77');
-  runs[which]!.push(performance.now() - start);
+  await gateOnce(allowed ? '203.0.113.5' : '192.0.2.77', sessions);
+  runs[`${sessions ? 'sessions' : 'baseline'} ${allowed ? 'allowed' : 'refused'}`]!.push(performance.now() - start);
 }
 console.log(`gate cost per request (proxy + DAL), ${entryCount}-entry list — ${machine()}`);
+const medians: Record<string, number> = {};
 for (const [name, ms] of Object.entries(runs)) {
   const s = summarise(ms);
-  console.log(`${name.padEnd(8)} median ${(s.p50 * 1000).toFixed(1)} µs  p90 ${(s.p90 * 1000).toFixed(1)} µs  p99 ${(s.p99 * 1000).toFixed(1)} µs  (n=${s.n})`);
+  medians[name] = s.p50;
+  console.log(`${name.padEnd(17)} median ${(s.p50 * 1000).toFixed(1)} µs  p90 ${(s.p90 * 1000).toFixed(1)} µs  p99 ${(s.p99 * 1000).toFixed(1)} µs  (n=${s.n})`);
+}
+for (const which of ['allowed', 'refused']) {
+  console.log(`ratio sessions/baseline (${which}, medians): ${(medians[`sessions ${which}`]! / medians[`baseline ${which}`]!).toFixed(2)}×  (target ≤ 1.5×)`);
 }
 }
 

@@ -36,6 +36,12 @@ export const admins = sqliteTable(
     email: text('email').notNull().unique(),
     passwordHash: text('password_hash').notNull(),
     sessionVersion: integer('session_version').notNull().default(1),
+    // Deactivated admins cannot sign in; the gate ends their open sessions (spec §14).
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    // Canonical list like mailboxes.allow_nets: governs web sign-in, every admin request and account-level API.
+    allowNets: text('allow_nets'),
+    // Set for an admin added with an initial password: the first sign-in must choose a new one.
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: text('last_login_ip'),
     createdAt: createdAt(),
@@ -119,9 +125,39 @@ export const apiSessions = sqliteTable(
     sessionVersion: integer('session_version').notNull(),
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at').notNull(),
+    // Sliding: 20 minutes after the last use, but never past created_at + 12 hours (spec §13).
     expiresAt: timestamp('expires_at').notNull(),
+    // Shown on "Where you're signed in"; the address is the one of the latest use.
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
   },
-  (t) => [index('api_sessions_expires_idx').on(t.expiresAt)],
+  (t) => [index('api_sessions_expires_idx').on(t.expiresAt), index('api_sessions_subject_idx').on(t.level, t.subjectId)],
+);
+
+/**
+ * Browser sessions (spec §13): the session JWT carries a random id whose SHA-256 is `sid_hash`; the gate
+ * requires the row on every request, so deleting it (sign-out, "end all sessions") ends the session at once
+ * even if the cookie was copied.
+ */
+export const webSessions = sqliteTable(
+  'web_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sidHash: text('sid_hash').notNull().unique(),
+    kind: text('kind').$type<'mailbox' | 'admin'>().notNull(),
+    // mailboxes.id or admins.id; no foreign key (two parent tables), rows go with the subject's sessions.
+    subjectId: integer('subject_id').notNull(),
+    // The subject's session_version when the session began: a bumped version hides and refuses it.
+    sessionVersion: integer('session_version').notNull(),
+    startedAt: timestamp('started_at').notNull(),
+    // Written at most once a minute (lib/auth/web-session.ts), so idle expiry is exact to that minute.
+    lastActiveAt: timestamp('last_active_at').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+    startIp: text('start_ip'),
+    lastIp: text('last_ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('web_sessions_subject_idx').on(t.kind, t.subjectId), index('web_sessions_expires_idx').on(t.expiresAt)],
 );
 
 /** Failed sign-in attempts, kept in the database so every worker and route bundle sees the same counts. */

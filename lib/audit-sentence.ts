@@ -175,6 +175,46 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
     label: 'Admin sign-out',
     sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} signed out${w.from}`,
   },
+  admin_session_ended: {
+    label: 'Admin session ended by a check',
+    sentence: (e, w) => `Admin session of ${str(e.detail?.admin) ?? w.actor} ended${w.from}: ${reasonText(e.detail?.reason)}`,
+  },
+  session_signed_out: {
+    label: 'One session signed out',
+    sentence: (e, w) => `${str(e.detail?.admin) ? `Admin ${String(e.detail?.admin)}` : w.mailbox} signed out one of their ${e.detail?.channel === 'api' ? 'API' : 'web'} sessions${w.from}`,
+  },
+  other_sessions_signed_out: {
+    label: 'Signed out everywhere else',
+    sentence: (e, w) => `${str(e.detail?.admin) ? `Admin ${String(e.detail?.admin)}` : w.mailbox} signed out everywhere else (${count(e.detail?.count, 'session', 'sessions')})${w.from}`,
+  },
+  sessions_ended: {
+    label: 'All sessions of a mailbox ended',
+    sentence: (e, w) => `${w.actor} ended all sessions of ${w.mailbox} (${count(e.detail?.count, 'session', 'sessions')})`,
+  },
+  admin_added: {
+    label: 'Admin added',
+    sentence: (e, w) => `${w.actor} added the admin ${str(e.detail?.admin) ?? 'unknown'}`,
+  },
+  admin_deactivated: {
+    label: 'Admin deactivated',
+    sentence: (e, w) => `${w.actor} deactivated the admin ${str(e.detail?.admin) ?? 'unknown'}`,
+  },
+  admin_reactivated: {
+    label: 'Admin reactivated',
+    sentence: (e, w) => `${w.actor} reactivated the admin ${str(e.detail?.admin) ?? 'unknown'}`,
+  },
+  admin_password_set: {
+    label: 'Admin password set by the operator',
+    sentence: (e, w) => `${w.actor} set a new password for the admin ${str(e.detail?.admin) ?? 'unknown'}`,
+  },
+  admin_password_changed: {
+    label: 'Admin password changed',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} changed their password${e.detail?.reason === 'forced' ? ' (first sign-in)' : ''}${w.from}`,
+  },
+  admin_allow_nets_changed: {
+    label: 'Admin allowed networks changed',
+    sentence: (e, w) => `${w.actor} changed the allowed networks of the admin ${str(e.detail?.admin) ?? 'unknown'} from ${nets(e.detail?.old)} to ${nets(e.detail?.new)}`,
+  },
   account_created: {
     label: 'Account created',
     sentence: (e, w) => `${w.actor} created the business account${str(e.detail?.name) ? ` "${String(e.detail?.name)}"` : ''} with the domain ${str(e.detail?.domain) ?? 'unknown'}`,

@@ -4,7 +4,7 @@ import { admins, apiSessions, auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { requirePasswordReset, setAllowNets } from '@/lib/mailboxes/service';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
-import { API_SESSION_IDLE_MS, createApiSession, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
+import { API_SESSION_ABSOLUTE_MS, API_SESSION_IDLE_MS, createApiSession, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
 
 const at = (clientIp: string | null) => ({ ...testContext, protocol: 'api' as const, clientIp });
 const sessionRow = (token: string) =>
@@ -44,6 +44,24 @@ describe('API session tokens', () => {
     const idle = new Date(start + 3 * API_SESSION_IDLE_MS);
     expect(verifyApiSession(token, at(null), idle)).toEqual({ ok: false, reason: 'expired' });
     expect(sessionRow(token)).toBeUndefined();
+  });
+
+  it('end 12 hours after auth however often they are used (absolute lifetime)', async () => {
+    const { adminId } = await makeAccount();
+    const start = Date.now();
+    const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start));
+    for (let t = 15; t < 720; t += 15) expect(verifyApiSession(token, at(null), new Date(start + t * 60_000))).toMatchObject({ ok: true });
+    expect(sessionRow(token)?.expiresAt.getTime()).toBe(start + API_SESSION_ABSOLUTE_MS);
+    expect(verifyApiSession(token, at(null), new Date(start + API_SESSION_ABSOLUTE_MS))).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('end an account-level session when the admin list no longer admits the address', async () => {
+    const { adminId } = await makeAccount();
+    const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 });
+    expect(verifyApiSession(token, at('203.0.113.5'))).toMatchObject({ ok: true });
+    getDb().update(admins).set({ allowNets: '198.51.100.0/24' }).where(eq(admins.id, adminId)).run();
+    expect(verifyApiSession(token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'admin_session_ended' });
+    expect(verifyApiSession(token, at('198.51.100.1'))).toEqual({ ok: false, reason: 'unknown' });
   });
 
   it('refuse a missing, unknown or oversized token', () => {

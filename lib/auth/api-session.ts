@@ -4,7 +4,7 @@ import { and, eq, gt, lte } from 'drizzle-orm';
 import { admins, apiSessions } from '@/db/schema';
 import { getDb } from '@/db';
 import type { AuditContext } from '@/lib/audit';
-import { checkAdminSession, checkMailboxSession, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
+import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
 import { normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 
 /**
@@ -15,6 +15,13 @@ import { normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-i
  */
 
 export const API_SESSION_IDLE_MS = 20 * 60_000;
+/** However busy, a session ends 12 hours after `auth` (spec §13): a leaked token does not live forever. */
+export const API_SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+
+/** The sliding expiry after a use at `now`, capped by the absolute lifetime from `createdAt`. */
+export function apiSessionExpiry(createdAt: Date, now: Date): Date {
+  return new Date(Math.min(now.getTime() + API_SESSION_IDLE_MS, createdAt.getTime() + API_SESSION_ABSOLUTE_MS));
+}
 const TOKEN_BYTES = 32;
 // base64url of 32 bytes is 43 characters; anything much longer cannot be ours and is not worth hashing.
 const MAX_TOKEN_LENGTH = 128;
@@ -30,14 +37,18 @@ export type ApiSessionFailure =
   | 'missing'
   | 'unknown'
   | 'expired'
-  /** Account level: the admin was deleted or its session version bumped. */
+  /** Account level: the admin was deleted, deactivated, its session version bumped or its list refuses the address. */
   | 'admin_session_ended'
   /** Mail level: the same reasons that end a web session (lib/auth/gate.ts). */
   | 'unknown_mailbox'
   | 'inactive'
   | 'session_version'
   | 'network_not_allowed'
-  | 'password_change_required';
+  | 'password_change_required'
+  /** Never for an API session (no web_sessions row is involved); listed so the gate's reasons fit. */
+  | 'session_unknown'
+  | 'session_expired'
+  | 'session_idle';
 
 export type ApiSessionCheck = { ok: true; session: ApiSession } | { ok: false; reason: ApiSessionFailure };
 
@@ -47,7 +58,11 @@ export function hashApiToken(token: string): string {
 }
 
 /** Starts a session for a verified subject and returns the token (the only time it exists in clear). */
-export function createApiSession(subject: { level: ApiLevel; subjectId: number; sessionVersion: number }, now = new Date()): string {
+export function createApiSession(
+  subject: { level: ApiLevel; subjectId: number; sessionVersion: number },
+  now = new Date(),
+  client: { clientIp?: string | null; userAgent?: string | null } = {},
+): string {
   const token = crypto.randomBytes(TOKEN_BYTES).toString('base64url');
   const db = getDb();
   // Housekeeping: expired rows are useless (verifyApiSession refuses them); sign-ins are rare enough to pay for it.
@@ -60,7 +75,9 @@ export function createApiSession(subject: { level: ApiLevel; subjectId: number; 
       sessionVersion: subject.sessionVersion,
       createdAt: now,
       lastUsedAt: now,
-      expiresAt: new Date(now.getTime() + API_SESSION_IDLE_MS),
+      expiresAt: apiSessionExpiry(now, now),
+      clientIp: client.clientIp ?? null,
+      userAgent: client.userAgent ? client.userAgent.slice(0, 500) : null,
     })
     .run();
   return token;
@@ -83,7 +100,15 @@ export function verifyApiSession(token: string | null, ctx: AuditContext & { cli
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'unknown' };
   const db = getDb();
   const row = db
-    .select({ id: apiSessions.id, level: apiSessions.level, subjectId: apiSessions.subjectId, sessionVersion: apiSessions.sessionVersion, expiresAt: apiSessions.expiresAt })
+    .select({
+      id: apiSessions.id,
+      level: apiSessions.level,
+      subjectId: apiSessions.subjectId,
+      sessionVersion: apiSessions.sessionVersion,
+      createdAt: apiSessions.createdAt,
+      expiresAt: apiSessions.expiresAt,
+      clientIp: apiSessions.clientIp,
+    })
     .from(apiSessions)
     .where(eq(apiSessions.tokenHash, hashApiToken(token)))
     .get();
@@ -95,14 +120,15 @@ export function verifyApiSession(token: string | null, ctx: AuditContext & { cli
 
   let session: ApiSession;
   if (row.level === 'account') {
-    const admin = checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion });
-    if (!admin) {
+    const verdict = checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
+    if (!verdict.ok) {
       deleteSession(row.id);
+      recordAdminSessionEnded(ctx, verdict.admin, verdict.reason, { level: 'account' });
       return { ok: false, reason: 'admin_session_ended' };
     }
-    session = { level: 'account', id: row.id, admin };
+    session = { level: 'account', id: row.id, admin: verdict.admin };
   } else {
-    const verdict = checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion }, ctx.clientIp);
+    const verdict = checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
     if (!verdict.ok || verdict.mailbox.requireResetPassword) {
       const reason: ApiSessionFailure = verdict.ok ? 'password_change_required' : verdict.reason;
       deleteSession(row.id);
@@ -113,7 +139,7 @@ export function verifyApiSession(token: string | null, ctx: AuditContext & { cli
   }
 
   db.update(apiSessions)
-    .set({ lastUsedAt: now, expiresAt: new Date(now.getTime() + API_SESSION_IDLE_MS) })
+    .set({ lastUsedAt: now, expiresAt: apiSessionExpiry(row.createdAt, now), ...(row.clientIp !== ctx.clientIp ? { clientIp: ctx.clientIp } : {}) })
     .where(eq(apiSessions.id, row.id))
     .run();
   return { ok: true, session };
@@ -146,11 +172,11 @@ export async function signInToApi(input: { user: string; pass: string; context: 
   if (isAdmin) {
     const result = await verifyAdminSignIn({ email, password: input.pass, context: input.context });
     if (!result.ok) return result;
-    const token = createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion });
+    const token = createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion }, new Date(), input.context);
     return { ok: true, token, level: 'account' };
   }
   const result = await verifyMailboxSignIn({ email, password: input.pass, context: input.context, allowPendingReset: false });
   if (!result.ok) return result;
-  const token = createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion });
+  const token = createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion }, new Date(), input.context);
   return { ok: true, token, level: 'mail' };
 }

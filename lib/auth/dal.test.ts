@@ -5,6 +5,7 @@ import { getDb } from '@/db';
 import { makeAccount, makeMailbox } from '@/lib/testing/factories';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/net/internal-headers';
 import { encodeSession, sessionCookie } from './session';
+import { createWebSession } from './web-session';
 
 /**
  * The data-access layer must refuse on its own, without proxy.ts: these tests call requireMailbox() with
@@ -28,7 +29,8 @@ const { requireMailbox } = await import('./dal');
 
 async function as(mailbox: { id: number }, address: string) {
   const sv = getDb().select({ sv: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()!.sv;
-  request.cookie = await encodeSession({ kind: 'mailbox', uid: mailbox.id, sv });
+  const sid = createWebSession({ kind: 'mailbox', subjectId: mailbox.id, sessionVersion: sv, clientIp: address, userAgent: 'vitest' });
+  request.cookie = await encodeSession({ kind: 'mailbox', uid: mailbox.id, sv, sid });
   request.address = address;
 }
 
@@ -81,7 +83,7 @@ describe('requireMailbox (data-access layer)', () => {
   it('treats a forged or foreign-kind token as no session', async () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);
-    request.cookie = await encodeSession({ kind: 'admin', uid: box.id, sv: 1 });
+    request.cookie = await encodeSession({ kind: 'admin', uid: box.id, sv: 1, sid: createWebSession({ kind: 'admin', subjectId: box.id, sessionVersion: 1, clientIp: null, userAgent: null }) });
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');
     request.cookie = 'not-a-jwt';
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');

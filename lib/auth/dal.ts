@@ -8,6 +8,7 @@ import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { accountScope, type Scope } from '@/lib/scope';
 import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from './gate';
 import { decodeSession, encodeSession, sessionCookie, type SessionClaims, type SessionKind } from './session';
+import { createWebSession, deleteWebSession } from './web-session';
 
 /**
  * The data-access layer's gate. Every page, server action and route handler of the signed-in area calls
@@ -33,15 +34,34 @@ export async function webContext(actor: { kind: ActorKind; id?: number | null; e
   return { actor, clientIp: info.clientIp, userAgent: info.userAgent, protocol };
 }
 
-/** Sets the session cookie (a next-auth JWT) for a freshly signed-in subject. Actions and route handlers only. */
-export async function startSession(claims: SessionClaims): Promise<void> {
-  const { https } = await requestInfo();
+/**
+ * Starts a session for a freshly signed-in subject: a web_sessions row (what the gate requires) and the
+ * session cookie (a next-auth JWT carrying the row's random id). Actions and route handlers only.
+ */
+export async function startSession(subject: { kind: SessionKind; uid: number; sv: number }): Promise<string> {
+  const { https, clientIp, userAgent } = await requestInfo();
+  const sid = createWebSession({ kind: subject.kind, subjectId: subject.uid, sessionVersion: subject.sv, clientIp, userAgent });
+  await setSessionCookie({ ...subject, sid }, https);
+  return sid;
+}
+
+/** Re-issues this browser's cookie for the same session row (after a password change bumped the version). */
+export async function reissueSession(claims: SessionClaims): Promise<void> {
+  await setSessionCookie(claims, (await requestInfo()).https);
+}
+
+async function setSessionCookie(claims: SessionClaims, https: boolean): Promise<void> {
   const cookie = sessionCookie(claims.kind, https);
   (await cookies()).set(cookie.name, await encodeSession(claims), cookie.options);
 }
 
-/** Deletes the session cookie of that kind. Actions and route handlers only. */
+/**
+ * Signs this browser out: deletes the session's row, so that a copy of the cookie is dead too, then the
+ * cookie. Actions and route handlers only.
+ */
 export async function endSession(kind: SessionKind): Promise<void> {
+  const claims = await readSessionClaims(kind);
+  if (claims) deleteWebSession(claims.sid);
   const { https } = await requestInfo();
   const cookie = sessionCookie(kind, https);
   (await cookies()).set(cookie.name, '', { ...cookie.options, maxAge: 0 });
@@ -75,18 +95,30 @@ export const requireMailbox = cache(async (allowPendingReset: boolean = false): 
   return { mailbox: verdict.mailbox, claims, clientIp };
 });
 
+/** Where an admin added with an initial password chooses their own (spec §14). */
+export const ADMIN_PASSWORD_CHOICE = '/admin/choose-password';
+
 /** An admin session that passed this request's checks; `scope` limits every query to the admin's account. */
 export interface AdminSession {
   readonly admin: GateAdmin;
+  readonly claims: SessionClaims;
   readonly scope: Scope;
   readonly clientIp: string | null;
 }
 
-/** No valid admin session → /admin/login. Every admin page, action and route handler calls this first. */
-export const requireAdmin = cache(async (): Promise<AdminSession> => {
+/**
+ * No valid admin session → /admin/login; an ended one (row deleted or expired, deactivated, version bumped,
+ * address no longer allowed by the admin's own list) → /admin/login with "Your session has ended"; an
+ * initial password not yet replaced → the password choice. Every admin page, action and route handler calls
+ * this first.
+ */
+export const requireAdmin = cache(async (allowPasswordChoice: boolean = false): Promise<AdminSession> => {
   const claims = await readSessionClaims('admin');
-  const admin = claims ? checkAdminSession(claims) : null;
-  if (!admin) redirect(claims ? '/admin/login?ended=1' : '/admin/login');
+  if (!claims) redirect('/admin/login');
   const { clientIp } = await requestInfo();
-  return { admin, scope: accountScope(admin.accountId), clientIp };
+  const verdict = checkAdminSession(claims, clientIp);
+  if (!verdict.ok) redirect('/admin/login?ended=1');
+  // Added with an initial password: nothing but choosing their own until they have.
+  if (verdict.admin.mustChangePassword && !allowPasswordChoice) redirect(ADMIN_PASSWORD_CHOICE);
+  return { admin: verdict.admin, claims, scope: accountScope(verdict.admin.accountId), clientIp };
 });

@@ -1,15 +1,23 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
-import { admins, mailboxes } from '@/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { admins, mailboxes, webSessions } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
+import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './web-session';
 
-/** Whether a mailbox's stored list admits the address; NULL list = unrestricted, unknown address = denied. */
+/** Whether a stored list admits the address; NULL list = unrestricted, unknown address = denied. */
 export function addressAllowed(allowNets: string | null, address: string | null): boolean {
   if (allowNets === null) return true;
   return allowlistFor(allowNets).allows(parseAddress(address));
 }
+
+/**
+ * What the gate is asked to check. A web session names its row by the random id from the cookie (`sid`);
+ * an API session has already been found and checked by lib/auth/api-session.ts (its own row, sliding and
+ * absolute expiry) and passes that row's id instead.
+ */
+export type GateClaims = { uid: number; sv: number; sid: string } | { uid: number; sv: number; apiSessionId: number };
 
 export interface GateMailbox {
   id: number;
@@ -20,41 +28,105 @@ export interface GateMailbox {
   allowNets: string | null;
 }
 
-export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed';
+export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed' | SessionRowProblem;
 export type GateVerdict = { ok: true; mailbox: GateMailbox } | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
 
-// Runs on every request, twice (proxy and data-access layer).
-const gateStatement = preparedOnce((db) =>
-  db
-    .select({
-      id: mailboxes.id,
-      email: mailboxes.email,
-      accountId: mailboxes.accountId,
-      sessionVersion: mailboxes.sessionVersion,
-      requireResetPassword: mailboxes.requireResetPassword,
-      allowNets: mailboxes.allowNets,
-      active: mailboxes.active,
-    })
+const mailboxColumns = {
+  id: mailboxes.id,
+  email: mailboxes.email,
+  accountId: mailboxes.accountId,
+  sessionVersion: mailboxes.sessionVersion,
+  requireResetPassword: mailboxes.requireResetPassword,
+  allowNets: mailboxes.allowNets,
+  active: mailboxes.active,
+};
+
+const adminColumns = {
+  id: admins.id,
+  email: admins.email,
+  accountId: admins.accountId,
+  sessionVersion: admins.sessionVersion,
+  allowNets: admins.allowNets,
+  mustChangePassword: admins.mustChangePassword,
+  active: admins.active,
+};
+
+const sessionColumns = {
+  sessionId: webSessions.id,
+  lastActiveAt: webSessions.lastActiveAt,
+  expiresAt: webSessions.expiresAt,
+};
+
+// Run on every request, twice (proxy and data-access layer): one indexed lookup of the subject and, for a
+// web session, its session row in the same statement.
+const statements = preparedOnce((db) => ({
+  mailbox: db.select(mailboxColumns).from(mailboxes).where(eq(mailboxes.id, sql.placeholder('id'))).prepare(),
+  mailboxWeb: db
+    .select({ ...mailboxColumns, ...sessionColumns })
     .from(mailboxes)
+    .leftJoin(
+      webSessions,
+      and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'), eq(webSessions.subjectId, mailboxes.id)),
+    )
     .where(eq(mailboxes.id, sql.placeholder('id')))
     .prepare(),
-);
+  admin: db.select(adminColumns).from(admins).where(eq(admins.id, sql.placeholder('id'))).prepare(),
+  adminWeb: db
+    .select({ ...adminColumns, ...sessionColumns })
+    .from(admins)
+    .leftJoin(webSessions, and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'admin'), eq(webSessions.subjectId, admins.id)))
+    .where(eq(admins.id, sql.placeholder('id')))
+    .prepare(),
+}));
 
-function loadGateMailbox(id: number) {
-  return gateStatement().get({ id });
+type SessionPart = { sessionId: number | null; lastActiveAt: Date | null; expiresAt: Date | null };
+
+function splitSession<T extends SessionPart>(joined: T | undefined): { row: Omit<T, keyof SessionPart> | undefined; session: SessionPart } {
+  if (!joined) return { row: undefined, session: { sessionId: null, lastActiveAt: null, expiresAt: null } };
+  const { sessionId, lastActiveAt, expiresAt, ...row } = joined;
+  return { row, session: { sessionId, lastActiveAt, expiresAt } };
 }
 
 /**
- * The per-request check of a mailbox session, shared by proxy.ts and the data-access layer: the mailbox
- * exists and is active, the session is of the current version, and the address is admitted by the
- * *current* list. Reads the database every time so that a change takes effect on the next request.
+ * The web-session part of the check: the row must exist and be within its absolute and idle expiry. An
+ * expired row is deleted (so a copied cookie meets "unknown" afterwards); a live one records activity at
+ * most once a minute (see TOUCH_INTERVAL_MS in lib/auth/web-session.ts).
  */
-export function checkMailboxSession(claims: { uid: number; sv: number }, address: string | null): GateVerdict {
-  const row = loadGateMailbox(claims.uid);
+function checkSessionRow(row: SessionPart, address: string | null, now: number): SessionRowProblem | null {
+  const session = row.sessionId !== null && row.lastActiveAt && row.expiresAt ? { lastActiveAt: row.lastActiveAt, expiresAt: row.expiresAt } : null;
+  const problem = sessionRowProblem(session, now, sessionIdleMs());
+  if (problem) {
+    if (row.sessionId !== null) deleteWebSessionRow(row.sessionId);
+    return problem;
+  }
+  if (needsTouch(session!, now)) touchWebSession(row.sessionId!, now, address);
+  return null;
+}
+
+/**
+ * The per-request check of a mailbox session, shared by proxy.ts, the data-access layer and the API: the
+ * mailbox exists and is active, the session is of the current version, for a web session its row exists
+ * and has not expired, and the address is admitted by the *current* list. Reads the database every time so
+ * that a change takes effect on the next request.
+ */
+export function checkMailboxSession(claims: GateClaims, address: string | null, now = Date.now()): GateVerdict {
+  const { row, session } =
+    'sid' in claims ? splitSession(statements().mailboxWeb.get({ id: claims.uid, sidHash: hashSessionId(claims.sid) })) : { row: statements().mailbox.get({ id: claims.uid }), session: null };
   if (!row) return { ok: false, reason: 'unknown_mailbox', mailbox: null };
-  const { active, ...mailbox } = row;
-  if (!active) return { ok: false, reason: 'inactive', mailbox };
+  const mailbox: GateMailbox = {
+    id: row.id,
+    email: row.email,
+    accountId: row.accountId,
+    sessionVersion: row.sessionVersion,
+    requireResetPassword: row.requireResetPassword,
+    allowNets: row.allowNets,
+  };
+  if (!row.active) return { ok: false, reason: 'inactive', mailbox };
   if (mailbox.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', mailbox };
+  if (session) {
+    const problem = checkSessionRow(session, address, now);
+    if (problem) return { ok: false, reason: problem, mailbox };
+  }
   if (!addressAllowed(mailbox.allowNets, address)) return { ok: false, reason: 'network_not_allowed', mailbox };
   return { ok: true, mailbox };
 }
@@ -64,16 +136,39 @@ export interface GateAdmin {
   email: string;
   accountId: number;
   sessionVersion: number;
+  allowNets: string | null;
+  /** Added with an initial password: confined to choosing a new one. */
+  mustChangePassword: boolean;
 }
 
-/** The per-request check of an admin session: the admin exists and the session is of the current version. */
-export function checkAdminSession(claims: { uid: number; sv: number }): GateAdmin | null {
-  const row = getDb()
-    .select({ id: admins.id, email: admins.email, accountId: admins.accountId, sessionVersion: admins.sessionVersion })
-    .from(admins)
-    .where(eq(admins.id, claims.uid))
-    .get();
-  return row && row.sessionVersion === claims.sv ? row : null;
+export type AdminSessionEndReason = 'unknown_admin' | 'inactive' | 'session_version' | 'network_not_allowed' | SessionRowProblem;
+export type AdminGateVerdict = { ok: true; admin: GateAdmin } | { ok: false; reason: AdminSessionEndReason; admin: GateAdmin | null };
+
+/**
+ * The per-request check of an admin session (web and account-level API): the admin exists and is active,
+ * the session is of the current version, for a web session its row exists and has not expired, and the
+ * admin's own allowed networks admit the address.
+ */
+export function checkAdminSession(claims: GateClaims, address: string | null, now = Date.now()): AdminGateVerdict {
+  const { row, session } =
+    'sid' in claims ? splitSession(statements().adminWeb.get({ id: claims.uid, sidHash: hashSessionId(claims.sid) })) : { row: statements().admin.get({ id: claims.uid }), session: null };
+  if (!row) return { ok: false, reason: 'unknown_admin', admin: null };
+  const admin: GateAdmin = {
+    id: row.id,
+    email: row.email,
+    accountId: row.accountId,
+    sessionVersion: row.sessionVersion,
+    allowNets: row.allowNets,
+    mustChangePassword: row.mustChangePassword,
+  };
+  if (!row.active) return { ok: false, reason: 'inactive', admin };
+  if (admin.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', admin };
+  if (session) {
+    const problem = checkSessionRow(session, address, now);
+    if (problem) return { ok: false, reason: problem, admin };
+  }
+  if (!addressAllowed(admin.allowNets, address)) return { ok: false, reason: 'network_not_allowed', admin };
+  return { ok: true, admin };
 }
 
 /**
@@ -87,5 +182,14 @@ export function recordSessionEnded(ctx: AuditContext, mailboxId: number, mailbox
     mailboxId,
     mailboxEmail: mailbox?.email ?? null,
     detail: { reason, ...extra },
+  });
+}
+
+/** The same for an admin session (web or account-level API), audited as admin_session_ended. */
+export function recordAdminSessionEnded(ctx: AuditContext, admin: GateAdmin | null, reason: string, extra: Record<string, unknown> = {}): void {
+  recordAudit(getDb(), ctx, {
+    event: 'admin_session_ended',
+    accountId: admin?.accountId ?? null,
+    detail: { admin: admin?.email ?? null, reason, ...extra },
   });
 }

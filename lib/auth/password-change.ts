@@ -3,11 +3,13 @@ import { env } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { changeOwnPassword } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
-import { startSession, webContext, type MailboxSession } from './dal';
+import { reissueSession, webContext, type MailboxSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from './password-policy';
 import { recordFailure, throttleStatus } from './throttle';
+import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
+import { getDb } from '@/db';
 
 const REALM = 'password-change';
 
@@ -42,7 +44,10 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
   const ctx = await webContext({ kind: 'mailbox', id: session.mailbox.id, email });
   try {
     const { sessionVersion } = await changeOwnPassword(session.mailbox.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
-    await startSession({ kind: 'mailbox', uid: session.mailbox.id, sv: sessionVersion });
+    // This browser's session continues at the new version; the bump ended every other one (their rows go too).
+    endSubjectSessions(getDb(), 'mailbox', session.mailbox.id, session.claims.sid);
+    moveWebSessionToVersion(session.claims.sid, sessionVersion);
+    await reissueSession({ ...session.claims, sv: sessionVersion });
     return null;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

@@ -15,6 +15,8 @@ export interface SessionClaims {
   uid: number;
   /** The subject's session_version when the session was issued; a bump ends the session. */
   sv: number;
+  /** The random session id (256 bits, base64url); its SHA-256 names the web_sessions row the gate requires. */
+  sid: string;
 }
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -36,7 +38,7 @@ export function sessionCookie(kind: SessionKind, secure: boolean) {
 /** Encodes a session token for the cookie. */
 export function encodeSession(claims: SessionClaims): Promise<string> {
   return encode({
-    token: { sub: `${claims.kind}:${claims.uid}`, kind: claims.kind, uid: claims.uid, sv: claims.sv },
+    token: { sub: `${claims.kind}:${claims.uid}`, kind: claims.kind, uid: claims.uid, sv: claims.sv, sid: claims.sid },
     secret: authSecret(),
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
@@ -54,11 +56,11 @@ const MAX_DECODED = 10_000;
 async function decodeUncached(token: string): Promise<{ claims: SessionClaims | null; expiresAt: number }> {
   try {
     const payload = await decode({ token, secret: authSecret() });
-    const { uid, sv, kind, exp } = (payload ?? {}) as { uid?: unknown; sv?: unknown; kind?: unknown; exp?: unknown };
-    if (typeof uid !== 'number' || typeof sv !== 'number' || (kind !== 'mailbox' && kind !== 'admin') || typeof exp !== 'number') {
+    const { uid, sv, kind, exp, sid } = (payload ?? {}) as { uid?: unknown; sv?: unknown; kind?: unknown; exp?: unknown; sid?: unknown };
+    if (typeof uid !== 'number' || typeof sv !== 'number' || (kind !== 'mailbox' && kind !== 'admin') || typeof exp !== 'number' || typeof sid !== 'string' || sid.length > 64) {
       return { claims: null, expiresAt: Date.now() + 60_000 };
     }
-    return { claims: { kind, uid, sv }, expiresAt: exp * 1000 };
+    return { claims: { kind, uid, sv, sid }, expiresAt: exp * 1000 };
   } catch {
     return { claims: null, expiresAt: Date.now() + 60_000 };
   }

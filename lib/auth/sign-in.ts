@@ -146,6 +146,7 @@ export interface SignedInAdmin {
   email: string;
   accountId: number;
   sessionVersion: number;
+  mustChangePassword: boolean;
 }
 
 export type AdminSignInResult =
@@ -167,14 +168,28 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
   }
   const row = db
-    .select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash, sessionVersion: admins.sessionVersion })
+    .select({
+      id: admins.id,
+      email: admins.email,
+      accountId: admins.accountId,
+      passwordHash: admins.passwordHash,
+      sessionVersion: admins.sessionVersion,
+      active: admins.active,
+      allowNets: admins.allowNets,
+      mustChangePassword: admins.mustChangePassword,
+    })
     .from(admins)
     .where(eq(admins.email, email))
     .get();
   const passwordOk = await verifyPassword(input.password, row?.passwordHash);
-  if (!row || !passwordOk) {
+  let reason: string | null = null;
+  if (!row) reason = 'unknown_admin';
+  else if (!passwordOk) reason = 'bad_password';
+  else if (!row.active) reason = 'inactive';
+  else if (!addressAllowed(row.allowNets, address)) reason = 'network_not_allowed';
+  if (reason || !row) {
     recordFailure('admin', email, address);
-    recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason: row ? 'bad_password' : 'unknown_admin' } });
+    recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason } });
     return { ok: false, reason: 'failed' };
   }
   clearFailures('admin', email, address);
@@ -182,5 +197,5 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id)).run();
     recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });
   });
-  return { ok: true, admin: { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion } };
+  return { ok: true, admin: { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, mustChangePassword: row.mustChangePassword } };
 }

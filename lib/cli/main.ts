@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { addDomain, createAccount } from '@/lib/accounts/service';
+import { addAdmin, listAdmins, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
 import type { AuditContext } from '@/lib/audit';
 import { demoCredentialsText, seedDemo } from '@/db/seed';
 import { env } from '@/lib/env';
@@ -16,6 +17,7 @@ import { createMailbox, listMailboxes, updateMailbox } from '@/lib/mailboxes/ser
 import type { MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { toMailGetObject } from '@/lib/mailboxes/view';
 import { operatorScope } from '@/lib/scope';
+import { endMailboxSessions, listMailboxSessions } from '@/lib/sessions/service';
 import os from 'node:os';
 
 // The CLI's output is for the operator (and scripts reading --json): the JSON log lines that the server
@@ -120,6 +122,102 @@ mailbox
     for (const m of items) {
       console.log(`${m.email}\tallow_nets=${m.allowNets ?? ''}\trequire_reset_password=${m.requireResetPassword}\tactive=${m.active}`);
     }
+  });
+
+mailbox
+  .command('sessions')
+  .description("list a mailbox's open web and API sessions")
+  .requiredOption('--email <email>', 'mailbox address')
+  .option('--json', 'print a JSON array')
+  .action((o) => {
+    const sessions = listMailboxSessions(operatorScope, o.email);
+    if (o.json) {
+      const rows = sessions.map((s) => ({
+        channel: s.channel,
+        device: s.device,
+        started_at: s.startedAt.toISOString(),
+        last_active_at: s.lastActiveAt.toISOString(),
+        start_ip: s.startIp,
+        last_ip: s.lastIp,
+      }));
+      console.log(JSON.stringify(rows, null, 2));
+      return;
+    }
+    if (sessions.length === 0) console.log('no open sessions');
+    for (const s of sessions) {
+      console.log(`${s.channel}\t${s.device}\tlast_ip=${s.lastIp ?? ''}\tstarted=${s.startedAt.toISOString()}\tlast_active=${s.lastActiveAt.toISOString()}`);
+    }
+  });
+
+mailbox
+  .command('sign-out')
+  .description("end every web and API session of a mailbox (audited sessions_ended)")
+  .requiredOption('--email <email>', 'mailbox address')
+  .action((o) => {
+    const count = endMailboxSessions(operatorScope, o.email, ctx);
+    console.log(`${o.email}: ${count} session${count === 1 ? '' : 's'} ended`);
+  });
+
+const admin = program.command('admin').description('business admins (break-glass operator access)');
+admin
+  .command('add')
+  .description('add an admin to an account; they must choose their own password at first sign-in')
+  .requiredOption('--account <name>', 'account name')
+  .requiredOption('--email <email>', 'admin address')
+  .option('--password <password>', 'initial password (else PORTCULLIS_PASSWORD, else prompted)')
+  .action(async (o) => {
+    const view = await addAdmin(operatorScope, { account: o.account, email: o.email, password: await passwordFrom(o.password) }, ctx);
+    console.log(`admin ${view.email} added to account "${view.account}"`);
+  });
+
+admin
+  .command('set')
+  .description('change an admin; only the given options change')
+  .requiredOption('--email <email>', 'admin address')
+  .option('--password <password>', 'set a new password (ends their sessions; they must choose their own at next sign-in)')
+  .option('--allow-nets <list>', 'the admin\'s allowed networks, comma-separated; "" removes the restriction')
+  .addOption(new Option('--active', 'allow sign-in').conflicts('inactive'))
+  .addOption(new Option('--inactive', 'refuse sign-in and end their sessions (never the last active admin)').conflicts('active'))
+  .action(async (o) => {
+    if (o.password === undefined && o.allowNets === undefined && !o.active && !o.inactive) {
+      throw new Error('nothing to change: give --password, --allow-nets or --active/--inactive');
+    }
+    if (o.allowNets !== undefined) {
+      const view = setAdminAllowNets(operatorScope, o.email, o.allowNets, ctx);
+      console.log(`${view.email}: allow_nets ${JSON.stringify(view.allowNets ?? '')}`);
+    }
+    if (o.active || o.inactive) {
+      const view = setAdminActive(operatorScope, o.email, Boolean(o.active), ctx);
+      console.log(`${view.email}: active ${view.active}`);
+    }
+    if (o.password !== undefined) {
+      await setAdminPassword(operatorScope, o.email, o.password, ctx);
+      console.log(`${o.email}: password set; sessions ended; a new password must be chosen at next sign-in`);
+    }
+  });
+
+admin
+  .command('list')
+  .description('list admins')
+  .option('--account <name>', 'only this account')
+  .option('--json', 'print a JSON array')
+  .action((o) => {
+    const items = listAdmins(operatorScope, o.account);
+    if (o.json) {
+      const rows = items.map((a) => ({
+        email: a.email,
+        account: a.account,
+        active: a.active,
+        two_factor: a.twoFactor,
+        allow_nets: a.allowNets ?? '',
+        must_change_password: a.mustChangePassword,
+        last_login_at: a.lastLoginAt?.toISOString() ?? null,
+        last_login_ip: a.lastLoginIp,
+      }));
+      console.log(JSON.stringify(rows, null, 2));
+      return;
+    }
+    for (const a of items) console.log(`${a.email}\taccount=${a.account}\tactive=${a.active}\ttwo_factor=${a.twoFactor}\tallow_nets=${a.allowNets ?? ''}`);
   });
 
 program

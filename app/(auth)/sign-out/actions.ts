@@ -11,6 +11,7 @@ export async function signOutAction(): Promise<void> {
   const claims = await readSessionClaims('mailbox');
   if (claims) {
     const verdict = checkMailboxSession(claims, (await requestInfo()).clientIp);
+    // Audited only for a live session; endSession deletes the row either way.
     if (verdict.ok) {
       const { id, email, accountId } = verdict.mailbox;
       recordAudit(getDb(), await webContext({ kind: 'mailbox', id, email }), { event: 'logout', accountId, mailboxId: id, mailboxEmail: email });

@@ -8,7 +8,9 @@ import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change
 import { SignInHistory } from '@/app/_components/sign-in-history';
 import { SignInChart } from '@/app/_components/sign-in-chart';
 import { Address } from '@/app/_components/address';
-import { changePasswordAction } from './actions';
+import { listOwnSessions } from '@/lib/sessions/service';
+import { SessionList } from '@/app/_components/session-list';
+import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -18,12 +20,18 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const nets = session.mailbox.allowNets?.split(',') ?? [];
   const signIns = recentSignIns(session.mailbox.id, 20);
   const days = signInsPerDay(accountScope(session.mailbox.accountId), { days: 30, mailboxId: session.mailbox.id });
+  const sessions = listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
   return (
     <main>
       <h1>Account</h1>
       {notice === 'password-changed' ? (
         <p className="notice" role="status">
           Your password has been changed. Other devices have been signed out.
+        </p>
+      ) : null}
+      {notice === 'signed-out-session' || notice === 'signed-out-others' ? (
+        <p className="notice" role="status">
+          {notice === 'signed-out-session' ? 'That session has been signed out.' : 'You have been signed out everywhere else.'}
         </p>
       ) : null}
       <section className="card" aria-labelledby="nets-heading">
@@ -45,6 +53,15 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <p className="muted">
           You are connected from {session.clientIp ? <Address text={session.clientIp} /> : 'an unknown address'}.
         </p>
+      </section>
+      <section className="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Where you&apos;re signed in</h2>
+        <SessionList sessions={sessions} signOut={signOutSessionAction} testId="sessions" />
+        {sessions.some((s) => !s.current) ? (
+          <form action={signOutOtherSessionsAction}>
+            <button type="submit">Sign out everywhere else</button>
+          </form>
+        ) : null}
       </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>

@@ -17,6 +17,8 @@ export default async function AdminConsoleLayout({ children }: { children: React
           </NavLink>
           <NavLink href="/admin/mailboxes/new">New mailbox</NavLink>
           <NavLink href="/admin/audit">Audit log</NavLink>
+          <NavLink href="/admin/admins">Admins</NavLink>
+          <NavLink href="/admin/security">Security</NavLink>
           <span className="spacer" />
           <span className="muted">{admin.email}</span>
           <form action={adminSignOutAction} className="inline">

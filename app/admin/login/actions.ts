@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
-import { startSession, webContext } from '@/lib/auth/dal';
+import { ADMIN_PASSWORD_CHOICE, startSession, webContext } from '@/lib/auth/dal';
 import { ADMIN_SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyAdminSignIn } from '@/lib/auth/sign-in';
 import type { LoginState } from '@/app/(auth)/login/actions';
@@ -23,5 +23,5 @@ export async function adminSignInAction(_prev: LoginState, formData: FormData): 
     return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : ADMIN_SIGN_IN_FAILED };
   }
   await startSession({ kind: 'admin', uid: result.admin.id, sv: result.admin.sessionVersion });
-  redirect(adminCallbackPath(formData.get('callbackUrl')));
+  redirect(result.admin.mustChangePassword ? ADMIN_PASSWORD_CHOICE : adminCallbackPath(formData.get('callbackUrl')));
 }

@@ -1,6 +1,9 @@
 'use server';
 
 import { refresh } from 'next/cache';
+import { notFound, redirect } from 'next/navigation';
+import { endMailboxSessions } from '@/lib/sessions/service';
+import { mailboxHref } from '../mailbox-href';
 import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { impactPreview } from '@/lib/mailboxes/impact';
@@ -165,4 +168,19 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
     if (error instanceof DomainError) return { formError: error.message };
     throw error;
   }
+}
+
+/** "End all sessions": every web and API session of the mailbox ends at its next request (audited sessions_ended). */
+export async function endMailboxSessionsAction(formData: FormData): Promise<void> {
+  const { admin, scope } = await requireAdmin();
+  const email = String(formData.get('email') ?? '').slice(0, 320);
+  let count = 0;
+  try {
+    count = endMailboxSessions(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+  } catch (error) {
+    // Another account's mailbox and a missing one look the same: nothing to end.
+    if (!(error instanceof DomainError)) throw error;
+    notFound();
+  }
+  redirect(`${mailboxHref(email)}?sessionsEnded=${count}`);
 }

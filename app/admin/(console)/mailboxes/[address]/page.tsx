@@ -19,6 +19,9 @@ import { PasswordForm } from './password-form';
 import { DangerZone } from './danger-zone';
 import { Address, AddressList } from '@/app/_components/address';
 import { emailSchema } from '@/lib/mailboxes/schemas';
+import { listMailboxSessions } from '@/lib/sessions/service';
+import { SessionList } from '@/app/_components/session-list';
+import { endMailboxSessionsAction } from './actions';
 
 /** Each tab names its mailbox. The address is only echoed when it is well-formed; the page itself decides "not found". */
 export async function generateMetadata({ params }: { params: Promise<{ address: string }> }): Promise<Metadata> {
@@ -26,7 +29,7 @@ export async function generateMetadata({ params }: { params: Promise<{ address: 
   return { title: emailSchema.safeParse(email).success ? `${email} · Mailbox` : 'Mailbox' };
 }
 
-export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string }> }) {
+export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; sessionsEnded?: string }> }) {
   const { scope, clientIp } = await requireAdmin();
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
@@ -37,7 +40,8 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
     if (error instanceof DomainError) notFound();
     throw error;
   }
-  const { created } = await searchParams;
+  const { created, sessionsEnded } = await searchParams;
+  const sessions = listMailboxSessions(scope, mailbox.email);
   const impact = impactSignIns(scope, mailbox.email);
   const recent = recentSignIns(mailbox.id, 20);
   return (
@@ -51,6 +55,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       {created ? (
         <p className="notice" role="status">
           Mailbox created.
+        </p>
+      ) : null}
+      {sessionsEnded !== undefined ? (
+        <p className="notice" role="status">
+          All sessions ended ({Number(sessionsEnded) || 0} signed out).
         </p>
       ) : null}
       <dl className="facts" data-testid="mailbox-summary">
@@ -83,6 +92,14 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       <div className="card">
         <PasswordForm email={mailbox.email} minLength={env().PASSWORD_MIN_LENGTH} />
       </div>
+      <section className="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Sessions</h2>
+        <SessionList sessions={sessions} testId="mailbox-sessions" />
+        <form action={endMailboxSessionsAction}>
+          <input type="hidden" name="email" value={mailbox.email} />
+          <button type="submit">End all sessions</button>
+        </form>
+      </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
         <SignInChart days={signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={`Sign-ins of ${mailbox.email} per day, last 30 days`} small testId="mailbox-sign-in-chart" />

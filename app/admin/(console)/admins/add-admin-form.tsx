@@ -1,0 +1,29 @@
+'use client';
+
+import { useActionState } from 'react';
+import { FieldErrors } from '@/app/_components/field-errors';
+import { FormAlert } from '@/app/admin/_components/form-alert';
+import { addAdminAction, type AddAdminState } from './actions';
+
+/** Add an admin: address and initial password (never sent back; a refused form asks for it again). */
+export function AddAdminForm({ minLength }: { minLength: number }) {
+  const [state, formAction, pending] = useActionState<AddAdminState, FormData>(addAdminAction, { version: 0 });
+  const e = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} noValidate key={state.version}>
+      <FormAlert message={state.formError} />
+      <label htmlFor="admin-email">Admin email address</label>
+      <input id="admin-email" name="email" type="email" autoComplete="off" required defaultValue={state.email} aria-describedby={e.email ? 'admin-email-error' : undefined} />
+      <FieldErrors id="admin-email-error" messages={e.email} />
+      <label htmlFor="admin-password">Initial password</label>
+      <p className="field-hint" id="admin-password-hint">
+        At least {minLength} characters and at most 72 bytes, not easy to guess. Give it to the new admin safely: they must choose their own password when they first sign in.
+      </p>
+      <input id="admin-password" name="password" type="password" autoComplete="new-password" required aria-describedby={['admin-password-hint', e.password ? 'admin-password-error' : ''].filter(Boolean).join(' ')} />
+      <FieldErrors id="admin-password-error" messages={e.password} />
+      <button type="submit" disabled={pending}>
+        Add admin
+      </button>
+    </form>
+  );
+}

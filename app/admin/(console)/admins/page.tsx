@@ -1,0 +1,97 @@
+import type { Metadata } from 'next';
+import { listAdmins } from '@/lib/admins/service';
+import { requireAdmin } from '@/lib/auth/dal';
+import { env } from '@/lib/env';
+import { formatTime } from '@/app/_components/labels';
+import { setAdminActiveAction } from './actions';
+import { AddAdminForm } from './add-admin-form';
+
+export const metadata: Metadata = { title: 'Admins' };
+
+type Params = Record<string, string | string[] | undefined>;
+const first = (v: string | string[] | undefined) => (typeof v === 'string' ? v.slice(0, 400) : undefined);
+
+export default async function AdminsPage({ searchParams }: { searchParams: Promise<Params> }) {
+  const { admin, scope } = await requireAdmin();
+  const params = await searchParams;
+  const admins = listAdmins(scope);
+  const activeCount = admins.filter((a) => a.active).length;
+  const notice = first(params.added)
+    ? `Admin ${first(params.added)} added. They must choose their own password when they first sign in.`
+    : first(params.deactivated)
+      ? `Admin ${first(params.deactivated)} deactivated; their sessions have ended.`
+      : first(params.reactivated)
+        ? `Admin ${first(params.reactivated)} reactivated.`
+        : null;
+  const target = first(params.email) ?? '';
+  const error =
+    first(params.error) === 'self'
+      ? 'You cannot deactivate yourself. Ask another admin of your account.'
+      : first(params.error) === 'last'
+        ? `${target} is the last active admin of this account and cannot be deactivated. Add another admin first.`
+        : first(params.error) === 'not-found'
+          ? `Admin ${target} not found.`
+          : null;
+  return (
+    <main className="wide">
+      <h1>Admins</h1>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="table-scroll">
+        <table data-testid="admins">
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">Two-factor</th>
+              <th scope="col">Last sign-in</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {admins.map((a) => (
+              <tr key={a.id} data-admin={a.email}>
+                <td>
+                  {a.email}
+                  {a.id === admin.id ? <strong> (you)</strong> : null}
+                </td>
+                <td>{a.twoFactor ? 'On' : 'Off'}</td>
+                <td>
+                  {formatTime(a.lastLoginAt)}
+                  {a.lastLoginIp ? <span className="mono"> from {a.lastLoginIp}</span> : null}
+                </td>
+                <td>{a.active ? (a.mustChangePassword ? 'Active (initial password not yet replaced)' : 'Active') : 'Inactive'}</td>
+                <td>
+                  {a.id === admin.id ? null : (
+                    <form action={setAdminActiveAction} className="inline">
+                      <input type="hidden" name="email" value={a.email} />
+                      <input type="hidden" name="active" value={a.active ? 'false' : 'true'} />
+                      <button type="submit" className="link" aria-label={`${a.active ? 'Deactivate' : 'Reactivate'} ${a.email}`} disabled={a.active && activeCount <= 1}>
+                        {a.active ? 'Deactivate' : 'Reactivate'}
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted">You cannot deactivate yourself, and an account always keeps at least one active admin.</p>
+      <section className="card" aria-labelledby="add-heading">
+        <h2 id="add-heading">Add an admin</h2>
+        <AddAdminForm minLength={env().PASSWORD_MIN_LENGTH} />
+      </section>
+    </main>
+  );
+}

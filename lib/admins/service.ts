@@ -1,0 +1,224 @@
+import 'server-only';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { accounts, admins } from '@/db/schema';
+import { getDb, type Tx } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { hashPassword, passwordMatches } from '@/lib/auth/password';
+import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
+import { endSubjectSessions } from '@/lib/auth/web-session';
+import { env } from '@/lib/env';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { allowNetsSchema, emailSchema } from '@/lib/mailboxes/schemas';
+import { addressAllowed } from '@/lib/auth/gate';
+import type { Scope } from '@/lib/scope';
+import { parseOrThrow } from '@/lib/validation';
+
+/**
+ * The domain service for business admins (spec §14): /admin/admins, /admin/security and the operator CLI
+ * all change admins through these functions. An account never loses its last active admin.
+ */
+
+// Read-then-write transactions take the write lock up front (see lib/mailboxes/service.ts).
+const IMMEDIATE = { behavior: 'immediate' } as const;
+
+export interface AdminView {
+  id: number;
+  email: string;
+  account: string;
+  active: boolean;
+  allowNets: string | null;
+  mustChangePassword: boolean;
+  twoFactor: boolean;
+  lastLoginAt: Date | null;
+  lastLoginIp: string | null;
+  createdAt: Date;
+}
+
+const viewColumns = {
+  id: admins.id,
+  email: admins.email,
+  account: accounts.name,
+  accountId: admins.accountId,
+  active: admins.active,
+  allowNets: admins.allowNets,
+  mustChangePassword: admins.mustChangePassword,
+  lastLoginAt: admins.lastLoginAt,
+  lastLoginIp: admins.lastLoginIp,
+  createdAt: admins.createdAt,
+};
+
+const scopeCondition = (scope: Scope) => (scope.kind === 'account' ? eq(admins.accountId, scope.accountId) : undefined);
+
+type Row = { id: number; email: string; account: string; accountId: number; active: boolean; allowNets: string | null; mustChangePassword: boolean; lastLoginAt: Date | null; lastLoginIp: string | null; createdAt: Date };
+function toView(row: Row): AdminView {
+  const { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt } = row;
+  return { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt, twoFactor: false };
+}
+
+function findRow(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Row | undefined {
+  return conn.select(viewColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(and(eq(admins.email, email), scopeCondition(scope))).get();
+}
+
+function loadAdmin(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Row {
+  const address = parseOrThrow(emailSchema, email);
+  const row = findRow(conn, scope, address);
+  // Another account's admin is "not found", exactly like a missing one.
+  if (!row) throw new NotFoundError(`Admin ${address} not found`);
+  return row;
+}
+
+/** The scope's admins (an account's, or every account's for the operator), by account and address. */
+export function listAdmins(scope: Scope, accountName?: string): AdminView[] {
+  return getDb()
+    .select(viewColumns)
+    .from(admins)
+    .innerJoin(accounts, eq(accounts.id, admins.accountId))
+    .where(and(scopeCondition(scope), accountName ? eq(accounts.name, accountName.trim()) : undefined))
+    .orderBy(asc(accounts.name), asc(admins.email))
+    .all()
+    .map(toView);
+}
+
+/** One admin of the scope. */
+export function getAdmin(scope: Scope, email: string): AdminView {
+  return toView(loadAdmin(getDb(), scope, email));
+}
+
+export const adminAddSchema = z.object({
+  email: emailSchema,
+  password: z.string({ error: 'is required' }).min(1, 'is required').max(1024, 'must be at most 1,024 characters'),
+});
+
+function checkNewPassword(password: string, email: string): void {
+  const problems = checkPasswordPolicy({ password, email, minLength: env().PASSWORD_MIN_LENGTH });
+  if (problems.length) throw new ValidationError('password', `password: ${problems.map((p) => p.message).join(' ')}`, problems);
+}
+
+/**
+ * Adds an admin with an initial password; they must choose their own at first sign-in. An admin adds to
+ * their own account; the operator names the account.
+ */
+export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchema> & { account?: string }, ctx: AuditContext): Promise<AdminView> {
+  const data = parseOrThrow(adminAddSchema, input);
+  checkNewPassword(data.password, data.email);
+  const passwordHash = await hashPassword(data.password);
+  const view = getDb().transaction((tx) => {
+    let accountId: number;
+    if (scope.kind === 'account') accountId = scope.accountId;
+    else {
+      const account = tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, (input.account ?? '').trim())).get();
+      if (!account) throw new NotFoundError(`Account "${input.account ?? ''}" not found`);
+      accountId = account.id;
+    }
+    if (tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.email)).get()) throw new ConflictError(`Admin ${data.email} already exists`);
+    tx.insert(admins).values({ accountId, email: data.email, passwordHash, mustChangePassword: true }).run();
+    recordAudit(tx, ctx, { event: 'admin_added', accountId, detail: { admin: data.email } });
+    return findRow(tx, scope, data.email)!;
+  }, IMMEDIATE);
+  return toView(view);
+}
+
+function activeAdminCount(tx: Tx, accountId: number, exceptId: number): number {
+  return tx.select({ n: count() }).from(admins).where(and(eq(admins.accountId, accountId), eq(admins.active, true), ne(admins.id, exceptId))).get()!.n;
+}
+
+/**
+ * Deactivates or reactivates an admin. An admin cannot deactivate themself (`actorAdminId`), and nobody
+ * can deactivate an account's last active admin. Deactivation ends every session of that admin at once.
+ */
+export function setAdminActive(scope: Scope, email: string, active: boolean, ctx: AuditContext, actorAdminId: number | null = null): AdminView {
+  const row = getDb().transaction((tx) => {
+    const target = loadAdmin(tx, scope, email);
+    if (target.active === active) return target;
+    if (!active) {
+      if (target.id === actorAdminId) throw new ForbiddenError('You cannot deactivate yourself. Ask another admin of your account.');
+      if (activeAdminCount(tx, target.accountId, target.id) === 0) throw new ForbiddenError(`${target.email} is the last active admin of this account and cannot be deactivated. Add another admin first.`);
+    }
+    tx.update(admins)
+      .set({ active, updatedAt: new Date(), ...(active ? {} : { sessionVersion: sql`${admins.sessionVersion} + 1` }) })
+      .where(eq(admins.id, target.id))
+      .run();
+    if (!active) endSubjectSessions(tx, 'admin', target.id);
+    recordAudit(tx, ctx, { event: active ? 'admin_reactivated' : 'admin_deactivated', accountId: target.accountId, detail: { admin: target.email } });
+    return { ...target, active };
+  }, IMMEDIATE);
+  return toView(row);
+}
+
+/**
+ * The operator sets an admin's password (CLI `admin set --password`, break-glass): every session of the
+ * admin ends and, since the operator knows it, the admin must choose a new one at the next sign-in.
+ */
+export async function setAdminPassword(scope: Scope, email: string, password: string, ctx: AuditContext): Promise<void> {
+  const target = loadAdmin(getDb(), scope, email);
+  checkNewPassword(password, target.email);
+  const passwordHash = await hashPassword(password);
+  getDb().transaction((tx) => {
+    tx.update(admins)
+      .set({ passwordHash, mustChangePassword: true, updatedAt: new Date(), sessionVersion: sql`${admins.sessionVersion} + 1` })
+      .where(eq(admins.id, target.id))
+      .run();
+    endSubjectSessions(tx, 'admin', target.id);
+    recordAudit(tx, ctx, { event: 'admin_password_set', accountId: target.accountId, detail: { admin: target.email } });
+  }, IMMEDIATE);
+}
+
+/**
+ * Sets an admin's own allowed networks. With `currentAddress` (the admin's own change on /admin/security),
+ * a list that would refuse that address is refused: no self-lockout. The CLI passes none and can always
+ * reset it.
+ */
+export function setAdminAllowNets(scope: Scope, email: string, raw: string | null, ctx: AuditContext, currentAddress?: string | null): AdminView {
+  const allowNets = parseOrThrow(z.object({ allowNets: allowNetsSchema }), { allowNets: raw }).allowNets;
+  if (currentAddress !== undefined && !addressAllowed(allowNets, currentAddress)) {
+    throw new ValidationError(
+      'allow_nets',
+      `This list does not include your current address (${currentAddress ?? 'unknown'}): saving it would lock you out. Add your address or network, or connect from a listed network first.`,
+    );
+  }
+  const row = getDb().transaction((tx) => {
+    const target = loadAdmin(tx, scope, email);
+    if (target.allowNets === allowNets) return target;
+    tx.update(admins).set({ allowNets, updatedAt: new Date() }).where(eq(admins.id, target.id)).run();
+    recordAudit(tx, ctx, { event: 'admin_allow_nets_changed', accountId: target.accountId, detail: { admin: target.email, old: target.allowNets, new: allowNets } });
+    return { ...target, allowNets };
+  }, IMMEDIATE);
+  return toView(row);
+}
+
+/**
+ * An admin's own password change (/admin/security, and the forced choice at first sign-in where the
+ * current password was just entered). Same rules as mailboxes; ends every other session of the admin;
+ * returns the new session version so the caller can keep its own session.
+ */
+export async function changeOwnAdminPassword(
+  adminId: number,
+  change: { currentPassword?: string; newPassword: string; reason: 'forced' | 'voluntary' },
+  ctx: AuditContext,
+): Promise<{ sessionVersion: number }> {
+  const db = getDb();
+  const load = (conn: typeof db | Tx) =>
+    conn.select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash }).from(admins).where(eq(admins.id, adminId)).get();
+  const before = load(db);
+  if (!before) throw new NotFoundError('Admin not found');
+  if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', before.passwordHash))) {
+    throw new ValidationError('currentPassword', 'Your current password is not correct.');
+  }
+  const problems = checkPasswordPolicy({ password: change.newPassword, email: before.email, minLength: env().PASSWORD_MIN_LENGTH });
+  if (problems.length === 0 && (await passwordMatches(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
+  if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
+  const hash = await hashPassword(change.newPassword);
+  return db.transaction((tx) => {
+    const row = load(tx);
+    if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');
+    const updated = tx
+      .update(admins)
+      .set({ passwordHash: hash, mustChangePassword: false, updatedAt: new Date(), sessionVersion: sql`${admins.sessionVersion} + 1` })
+      .where(eq(admins.id, row.id))
+      .returning({ sessionVersion: admins.sessionVersion })
+      .get();
+    recordAudit(tx, ctx, { event: 'admin_password_changed', accountId: row.accountId, detail: { admin: row.email, reason: change.reason } });
+    return { sessionVersion: updated.sessionVersion };
+  }, IMMEDIATE);
+}

@@ -1,0 +1,222 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { and, eq, gt, lte, ne, or, sql } from 'drizzle-orm';
+import { admins, apiSessions, mailboxes, webSessions } from '@/db/schema';
+import { getDb, preparedOnce, type Db, type Tx } from '@/db';
+import { env } from '@/lib/env';
+import type { SessionKind } from './session';
+
+/**
+ * Server-side web sessions (spec §13). The cookie's JWT carries a random session id; the database keeps
+ * its SHA-256 in web_sessions, and the per-request gate (lib/auth/gate.ts) requires that row, unexpired.
+ * Deleting the row ends the session at the next request, wherever the cookie has been copied to.
+ */
+
+/** Absolute lifetime of a web session, whatever its activity. */
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+
+/**
+ * `last_active_at` is written at most once per this interval. Writing it on every request would turn each
+ * page view (checked twice: proxy and data-access layer) into a SQLite write that takes the database's one
+ * write lock and a WAL append; once a minute bounds that to one small write per session per minute, and
+ * idle expiry (minutes to hours) only needs minute precision. The address "now" is refreshed with it.
+ */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+const SID_BYTES = 32;
+
+/** The idle limit from SESSION_IDLE_MINUTES (default 120). */
+export function sessionIdleMs(): number {
+  return env().SESSION_IDLE_MINUTES * 60_000;
+}
+
+/** SHA-256 (hex) of a session id: what web_sessions stores, so a copy of the database yields no sessions. */
+export function hashSessionId(sid: string): string {
+  return crypto.createHash('sha256').update(sid, 'utf8').digest('hex');
+}
+
+export interface SessionTimes {
+  lastActiveAt: Date;
+  expiresAt: Date;
+}
+
+export type SessionRowProblem = 'session_unknown' | 'session_expired' | 'session_idle';
+
+/**
+ * Why a session row no longer admits a request, or null when it does. Pure, so that expiry is tested with
+ * an injected clock: the absolute expiry is the row's `expires_at`; idle expiry is `idleMs` after the last
+ * recorded activity.
+ */
+export function sessionRowProblem(row: SessionTimes | null | undefined, now: number, idleMs: number): SessionRowProblem | null {
+  if (!row) return 'session_unknown';
+  if (row.expiresAt.getTime() <= now) return 'session_expired';
+  if (row.lastActiveAt.getTime() + idleMs <= now) return 'session_idle';
+  return null;
+}
+
+/** Whether this request should record activity (see TOUCH_INTERVAL_MS). */
+export function needsTouch(row: SessionTimes, now: number): boolean {
+  return now - row.lastActiveAt.getTime() >= TOUCH_INTERVAL_MS;
+}
+
+const prepared = preparedOnce((db) => ({
+  touch: db
+    .update(webSessions)
+    .set({ lastActiveAt: sql`${sql.placeholder('at')}`, lastIp: sql`${sql.placeholder('ip')}` })
+    .where(eq(webSessions.id, sql.placeholder('id')))
+    .prepare(),
+  remove: db.delete(webSessions).where(eq(webSessions.id, sql.placeholder('id'))).prepare(),
+}));
+
+/** Records activity on a session row (gate only, when needsTouch says so). */
+export function touchWebSession(id: number, now: number, address: string | null): void {
+  // Bound as is: timestamps are stored as milliseconds.
+  prepared().touch.run({ id, at: now, ip: address });
+}
+
+/** Deletes one session row by its id (the gate, when the row has expired). */
+export function deleteWebSessionRow(id: number): void {
+  prepared().remove.run({ id });
+}
+
+export interface NewWebSession {
+  kind: SessionKind;
+  subjectId: number;
+  sessionVersion: number;
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/** Creates the row for a freshly signed-in subject and returns the session id (the only time it exists in clear). */
+export function createWebSession(session: NewWebSession, now = Date.now()): string {
+  const sid = crypto.randomBytes(SID_BYTES).toString('base64url');
+  const db = getDb();
+  // Housekeeping: expired rows can never pass the gate again; sign-ins are rare enough to pay for it.
+  pruneWebSessions(now);
+  db.insert(webSessions)
+    .values({
+      sidHash: hashSessionId(sid),
+      kind: session.kind,
+      subjectId: session.subjectId,
+      sessionVersion: session.sessionVersion,
+      startedAt: new Date(now),
+      lastActiveAt: new Date(now),
+      expiresAt: new Date(now + SESSION_ABSOLUTE_MS),
+      startIp: session.clientIp,
+      lastIp: session.clientIp,
+      userAgent: session.userAgent ? session.userAgent.slice(0, 500) : null,
+    })
+    .run();
+  return sid;
+}
+
+/** Ends the session with this id (sign-out). True when a row was deleted. */
+export function deleteWebSession(sid: string): boolean {
+  return getDb().delete(webSessions).where(eq(webSessions.sidHash, hashSessionId(sid))).run().changes > 0;
+}
+
+/** After a password change: the current session continues at the subject's new session version. */
+export function moveWebSessionToVersion(sid: string, sessionVersion: number): void {
+  getDb().update(webSessions).set({ sessionVersion }).where(eq(webSessions.sidHash, hashSessionId(sid))).run();
+}
+
+/**
+ * Ends every web and API session of a subject, except the web session `keepSid` (the caller's own, for
+ * "sign out everywhere else" and a password change). Returns how many sessions ended.
+ */
+export function endSubjectSessions(conn: Db | Tx, kind: SessionKind, subjectId: number, keepSid: string | null = null): number {
+  const web = conn
+    .delete(webSessions)
+    .where(and(eq(webSessions.kind, kind), eq(webSessions.subjectId, subjectId), keepSid ? ne(webSessions.sidHash, hashSessionId(keepSid)) : undefined))
+    .run().changes;
+  const api = conn
+    .delete(apiSessions)
+    .where(and(eq(apiSessions.level, kind === 'mailbox' ? 'mail' : 'account'), eq(apiSessions.subjectId, subjectId)))
+    .run().changes;
+  return web + api;
+}
+
+export interface SessionListItem {
+  /** web_sessions.id or api_sessions.id: the handle a "Sign out" button sends back (always with the subject). */
+  id: number;
+  channel: 'web' | 'api';
+  startedAt: Date;
+  lastActiveAt: Date;
+  startIp: string | null;
+  lastIp: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/**
+ * A subject's live sessions, web and API, most recently active first. Rows of an older session version
+ * (ended by a bump) or past their expiry are left out: the gate would refuse them.
+ */
+export function listSubjectSessions(kind: SessionKind, subjectId: number, currentSid: string | null = null, now = Date.now()): SessionListItem[] {
+  const db = getDb();
+  const subject = kind === 'mailbox' ? mailboxes : admins;
+  const current = db.select({ sv: subject.sessionVersion }).from(subject).where(eq(subject.id, subjectId)).get();
+  if (!current) return [];
+  const currentHash = currentSid ? hashSessionId(currentSid) : null;
+  const idleCutoff = new Date(now - sessionIdleMs());
+  const web = db
+    .select({
+      id: webSessions.id,
+      sidHash: webSessions.sidHash,
+      startedAt: webSessions.startedAt,
+      lastActiveAt: webSessions.lastActiveAt,
+      startIp: webSessions.startIp,
+      lastIp: webSessions.lastIp,
+      userAgent: webSessions.userAgent,
+    })
+    .from(webSessions)
+    .where(
+      and(
+        eq(webSessions.kind, kind),
+        eq(webSessions.subjectId, subjectId),
+        eq(webSessions.sessionVersion, current.sv),
+        gt(webSessions.expiresAt, new Date(now)),
+        gt(webSessions.lastActiveAt, idleCutoff),
+      ),
+    )
+    .all()
+    .map(({ sidHash, ...row }) => ({ ...row, channel: 'web' as const, current: sidHash === currentHash }));
+  const api = db
+    .select({
+      id: apiSessions.id,
+      startedAt: apiSessions.createdAt,
+      lastActiveAt: apiSessions.lastUsedAt,
+      lastIp: apiSessions.clientIp,
+      userAgent: apiSessions.userAgent,
+    })
+    .from(apiSessions)
+    .where(
+      and(
+        eq(apiSessions.level, kind === 'mailbox' ? 'mail' : 'account'),
+        eq(apiSessions.subjectId, subjectId),
+        eq(apiSessions.sessionVersion, current.sv),
+        gt(apiSessions.expiresAt, new Date(now)),
+      ),
+    )
+    .all()
+    .map((row) => ({ ...row, startIp: null, channel: 'api' as const, current: false }));
+  return [...web, ...api].sort((a, b) => b.lastActiveAt.getTime() - a.lastActiveAt.getTime());
+}
+
+/** Ends one of the subject's own sessions by its list handle; false when it is not theirs (or already gone). */
+export function endOneSession(kind: SessionKind, subjectId: number, channel: 'web' | 'api', id: number): boolean {
+  const db = getDb();
+  if (channel === 'web') {
+    return db.delete(webSessions).where(and(eq(webSessions.id, id), eq(webSessions.kind, kind), eq(webSessions.subjectId, subjectId))).run().changes > 0;
+  }
+  const level = kind === 'mailbox' ? 'mail' : 'account';
+  return db.delete(apiSessions).where(and(eq(apiSessions.id, id), eq(apiSessions.level, level), eq(apiSessions.subjectId, subjectId))).run().changes > 0;
+}
+
+/** Deletes rows that can never pass the gate again (past the absolute or idle expiry). */
+export function pruneWebSessions(now = Date.now()): void {
+  getDb()
+    .delete(webSessions)
+    .where(or(lte(webSessions.expiresAt, new Date(now)), lte(webSessions.lastActiveAt, new Date(now - sessionIdleMs()))))
+    .run();
+}

@@ -1,0 +1,91 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { mailboxes } from '@/db/schema';
+import { getDb } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/auth/web-session';
+import type { SessionKind } from '@/lib/auth/session';
+import { getMailbox } from '@/lib/mailboxes/service';
+import type { Scope } from '@/lib/scope';
+import { describeUserAgent } from '@/lib/user-agent';
+
+/**
+ * "Where you're signed in" (spec §13): listing and ending the web and API sessions of a mailbox or an
+ * admin. The webmail's /account, the admin's mailbox page, /admin/security and the CLI all call these.
+ */
+
+/** One session as the pages and the CLI show it; never the session id or token. */
+export interface SessionView {
+  /** The row's id within its channel: what a "Sign out" button sends back, always with its subject. */
+  id: number;
+  channel: 'web' | 'api';
+  device: string;
+  startedAt: Date;
+  lastActiveAt: Date;
+  startIp: string | null;
+  lastIp: string | null;
+  current: boolean;
+}
+
+function toView(item: SessionListItem): SessionView {
+  const { userAgent, ...rest } = item;
+  return { ...rest, device: item.channel === 'api' && !userAgent ? 'API client' : describeUserAgent(userAgent).label };
+}
+
+/** The subject's own live sessions; `currentSid` marks "this device". */
+export function listOwnSessions(kind: SessionKind, subjectId: number, currentSid: string | null): SessionView[] {
+  return listSubjectSessions(kind, subjectId, currentSid).map(toView);
+}
+
+export interface SessionSubject {
+  kind: SessionKind;
+  id: number;
+  email: string;
+  accountId: number;
+}
+
+function auditFor(subject: SessionSubject) {
+  return subject.kind === 'mailbox'
+    ? { accountId: subject.accountId, mailboxId: subject.id, mailboxEmail: subject.email }
+    : { accountId: subject.accountId };
+}
+
+function detailFor(subject: SessionSubject, detail: Record<string, unknown>) {
+  return subject.kind === 'admin' ? { admin: subject.email, ...detail } : detail;
+}
+
+/** Signs out one of the subject's own sessions from "Where you're signed in"; false when it is not theirs. */
+export function signOutOwnSession(subject: SessionSubject, channel: 'web' | 'api', id: number, ctx: AuditContext): boolean {
+  const ended = endOneSession(subject.kind, subject.id, channel, id);
+  if (ended) recordAudit(getDb(), ctx, { event: 'session_signed_out', ...auditFor(subject), detail: detailFor(subject, { channel }) });
+  return ended;
+}
+
+/** "Sign out everywhere else": every web and API session of the subject except this browser's. */
+export function signOutOtherSessions(subject: SessionSubject, currentSid: string, ctx: AuditContext): number {
+  return getDb().transaction((tx) => {
+    const count = endSubjectSessions(tx, subject.kind, subject.id, currentSid);
+    recordAudit(tx, ctx, { event: 'other_sessions_signed_out', ...auditFor(subject), detail: detailFor(subject, { count }) });
+    return count;
+  });
+}
+
+/** A mailbox's live sessions, for its admin (scoped: another account's mailbox is "not found") and the CLI. */
+export function listMailboxSessions(scope: Scope, email: string): SessionView[] {
+  const mailbox = getMailbox(scope, email);
+  return listSubjectSessions('mailbox', mailbox.id).map(toView);
+}
+
+/**
+ * "End all sessions" of a mailbox (admin UI, CLI): deletes every web and API session, so each ends at its
+ * next request. Audited `sessions_ended` with the count, the actor being the admin or the operator.
+ */
+export function endMailboxSessions(scope: Scope, email: string, ctx: AuditContext): number {
+  const mailbox = getMailbox(scope, email);
+  return getDb().transaction((tx) => {
+    const { accountId } = tx.select({ accountId: mailboxes.accountId }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()!;
+    const count = endSubjectSessions(tx, 'mailbox', mailbox.id);
+    recordAudit(tx, ctx, { event: 'sessions_ended', accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { count } });
+    return count;
+  });
+}
