@@ -1,15 +1,27 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { admins, mailboxes } from '@/db/schema';
+import { accounts, admins, mailboxes, type AllowNetsMode } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
+import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
 
-/** Whether a mailbox's stored list admits the address; NULL list = unrestricted, unknown address = denied. */
-export function addressAllowed(allowNets: string | null, address: string | null): boolean {
-  if (allowNets === null) return true;
-  return allowlistFor(allowNets).allows(parseAddress(address));
+/**
+ * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
+ * address; NULL list = unrestricted, unknown address = denied. Monitor mode is the caller's decision.
+ */
+export function addressAllowed(subject: ListSubject, address: string | null): boolean {
+  return listAllows(subject, address);
 }
+
+/** The columns of a mailbox (joined with its account) that addressAllowed needs; shared by every check. */
+export const listSubjectColumns = {
+  accountId: mailboxes.accountId,
+  allowNets: mailboxes.allowNets,
+  // Raw JSON text: part of the compiled-list memo key, parsed only when the list is compiled.
+  allowNetsMetaText: sql<string | null>`${mailboxes.allowNetsMeta}`,
+  allowNetsMode: mailboxes.allowNetsMode,
+  netSetsVersion: accounts.netSetsVersion,
+};
 
 export interface GateMailbox {
   id: number;
@@ -18,10 +30,16 @@ export interface GateMailbox {
   sessionVersion: number;
   requireResetPassword: boolean;
   allowNets: string | null;
+  allowNetsMetaText: string | null;
+  allowNetsMode: AllowNetsMode;
+  netSetsVersion: number;
 }
 
 export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed';
-export type GateVerdict = { ok: true; mailbox: GateMailbox } | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
+/** `wouldRefuse`: in monitor mode, the list would have refused this request (audit it, let it through). */
+export type GateVerdict =
+  | { ok: true; mailbox: GateMailbox; wouldRefuse?: boolean }
+  | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
 
 // Runs on every request, twice (proxy and data-access layer).
 const gateStatement = preparedOnce((db) =>
@@ -29,13 +47,13 @@ const gateStatement = preparedOnce((db) =>
     .select({
       id: mailboxes.id,
       email: mailboxes.email,
-      accountId: mailboxes.accountId,
       sessionVersion: mailboxes.sessionVersion,
       requireResetPassword: mailboxes.requireResetPassword,
-      allowNets: mailboxes.allowNets,
+      ...listSubjectColumns,
       active: mailboxes.active,
     })
     .from(mailboxes)
+    .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
     .where(eq(mailboxes.id, sql.placeholder('id')))
     .prepare(),
 );
@@ -47,7 +65,8 @@ function loadGateMailbox(id: number) {
 /**
  * The per-request check of a mailbox session, shared by proxy.ts and the data-access layer: the mailbox
  * exists and is active, the session is of the current version, and the address is admitted by the
- * *current* list. Reads the database every time so that a change takes effect on the next request.
+ * *current* list (sets expanded, expired entries left out; in monitor mode a refusal only sets
+ * `wouldRefuse`). Reads the database every time so that a change takes effect on the next request.
  */
 export function checkMailboxSession(claims: { uid: number; sv: number }, address: string | null): GateVerdict {
   const row = loadGateMailbox(claims.uid);
@@ -55,7 +74,10 @@ export function checkMailboxSession(claims: { uid: number; sv: number }, address
   const { active, ...mailbox } = row;
   if (!active) return { ok: false, reason: 'inactive', mailbox };
   if (mailbox.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', mailbox };
-  if (!addressAllowed(mailbox.allowNets, address)) return { ok: false, reason: 'network_not_allowed', mailbox };
+  if (!addressAllowed(mailbox, address)) {
+    if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true };
+    return { ok: false, reason: 'network_not_allowed', mailbox };
+  }
   return { ok: true, mailbox };
 }
 
