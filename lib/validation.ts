@@ -6,6 +6,7 @@ const WIRE_NAMES: Record<string, string> = {
   allowNets: 'allow_nets',
   allowNetsEntries: 'allow_nets_entries',
   allowNetsMode: 'allow_nets_mode',
+  newName: 'new_name',
   requireResetPassword: 'require_reset_password',
   samePasswordAllowed: 'same_password_allowed',
   email: 'mail',

@@ -36,7 +36,7 @@ export const allowNetsSchema = z.union([z.string(), z.null()], { error: 'must be
  * ISO 8601 time with zone, or null) → the stored list (canonical string and labels/expiry). No rows =
  * unrestricted. Every bad row is named in `params.errors`.
  */
-export const allowNetsEntriesSchema = z
+export const allowNetsEntryRowsSchema = z
   .array(
     z.object({
       net: z.string({ error: 'each entry needs a net (a network or @set)' }).max(MAX_NET_CHARS, `a net is at most ${MAX_NET_CHARS} characters`),
@@ -45,8 +45,10 @@ export const allowNetsEntriesSchema = z
     }),
     { error: 'must be a list of {net, label, expires_at} objects' },
   )
-  .max(1000, 'at most 1,000 entries are allowed (combine addresses into networks)')
-  .transform((rows, ctx): StoredList => {
+  .max(1000, 'at most 1,000 entries are allowed (combine addresses into networks)');
+
+/** The rows above, validated into the stored list (what the domain service applies). */
+export const allowNetsEntriesSchema = allowNetsEntryRowsSchema.transform((rows, ctx): StoredList => {
     const inputs: EntryInput[] = [];
     const problems: { entry: string; reason: string }[] = [];
     for (const row of rows) {

@@ -77,3 +77,13 @@ export function listAllows(subject: ListSubject, address: string | null, now: nu
   const compiled = compiledListFor(subject, now);
   return compiled === null || compiled.allowlist.allows(parseAddress(address));
 }
+
+/**
+ * The canonical networks in force at `now` (sets expanded, expired entries left out), for `mail.get`'s
+ * `allow_nets_effective` and the admin page; null = unrestricted, [] = the list admits nobody.
+ */
+export function effectiveNetworks(accountId: number, list: { allowNets: string | null; allowNetsMeta: EntryMeta | null }, now: number = Date.now()): string[] | null {
+  if (list.allowNets === null) return null;
+  const compiled = compileList({ canonical: list.allowNets, meta: list.allowNetsMeta }, loadSets(accountId, referencesOf(list.allowNets)), now);
+  return [...compiled.effective];
+}
