@@ -117,6 +117,9 @@ test.describe('JSON-RPC API: allowlist entries, monitor mode and network sets', 
     const user = await authenticate(request, mailbox.email, mailbox.password, '198.51.100.9');
     expect((await rpc(request, call('hello.innerworld'), { token: user.token, ip: '198.51.100.9' })).json.result).toBe('Hello Inner World!');
     await rpc(request, call('netset.set', { name: 'home', allow_nets: '203.0.113.0/24' }), { token });
+    const cut = (await rpc(request, call('hello.innerworld'), { token: user.token, ip: '198.51.100.9' })).json.error;
+    expect(cut.code).toBe(2);
+    expect(cut.message).toContain('The session has ended');
     expect((await rpc(request, call('hello.innerworld'), { token: user.token, ip: '198.51.100.9' })).json.error.code).toBe(253);
   });
 });

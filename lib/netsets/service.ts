@@ -5,7 +5,7 @@ import { getDb, type Db, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { describeErrors, type EntryError } from '@/lib/net/allowlist';
-import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type StoredList } from '@/lib/net/allowlist-entries';
+import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type SetContent, type StoredList } from '@/lib/net/allowlist-entries';
 import { parseOrThrow } from '@/lib/validation';
 import { netSetCreateSchema, netSetNameSchema, netSetPatchSchema, type NetSetCreateInput, type NetSetPatchInput } from './schemas';
 
@@ -204,4 +204,12 @@ export function deleteNetSet(accountId: number, name: string, ctx: AuditContext)
     bumpVersion(tx, accountId);
     recordAudit(tx, ctx, { event: 'netset_deleted', accountId, detail: { name: setName, allow_nets: row.allowNets } });
   }, IMMEDIATE);
+}
+
+/** The account's sets as name → networks with labels/expiry: what the admin pages evaluate drafts with. */
+export function netSetContents(accountId: number): Record<string, SetContent> {
+  const out: Record<string, SetContent> = {};
+  const rows = getDb().select({ name: netSets.name, allowNets: netSets.allowNets, allowNetsMeta: netSets.allowNetsMeta }).from(netSets).where(eq(netSets.accountId, accountId)).all();
+  for (const r of rows) out[r.name] = { canonical: r.allowNets, meta: r.allowNetsMeta ?? null };
+  return out;
 }

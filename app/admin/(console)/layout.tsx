@@ -11,6 +11,7 @@ export default async function AdminConsoleLayout({ children }: { children: React
           <strong>Portcullis admin</strong>
           <Link href="/admin/mailboxes">Mailboxes</Link>
           <Link href="/admin/mailboxes/new">New mailbox</Link>
+          <Link href="/admin/networks">Networks</Link>
           <Link href="/admin/audit">Audit log</Link>
           <span className="spacer" />
           <span className="muted">{admin.email}</span>

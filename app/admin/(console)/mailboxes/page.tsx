@@ -8,11 +8,10 @@ import { BulkPanel } from './bulk-panel';
 import { FILTERS, listHref, PAGE_SIZES, parseListQuery, serviceQuery, SORTS, type ListQuery } from './list-query';
 import { mailboxHref } from './mailbox-href';
 import { SelectAll } from './select-all';
+import { NetsCell } from './nets-cell';
+import { renderTime } from '@/lib/netsets/suggestions';
 
 export const metadata: Metadata = { title: 'Mailboxes' };
-
-/** How many entries of a list the table shows before "…". */
-const SHOWN_NETS = 2;
 
 function SortHeader({ query, field, children }: { query: ListQuery; field: ListQuery['sort']; children: React.ReactNode }) {
   const active = query.sort === field;
@@ -31,6 +30,7 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
   const { scope } = await requireAdmin();
   const query = parseListQuery(await searchParams);
   const { items, total } = listMailboxes(scope, serviceQuery(query));
+  const now = renderTime();
   const domains = listDomains(scope);
   const pages = Math.max(1, Math.ceil(total / query.size));
   const from = total === 0 ? 0 : (query.page - 1) * query.size + 1;
@@ -125,7 +125,6 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
             </thead>
             <tbody>
               {items.map((m) => {
-                const nets = m.allowNets?.split(',') ?? [];
                 return (
                   <tr key={m.id}>
                     <td>
@@ -135,17 +134,7 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
                       <Link href={mailboxHref(m.email)}>{m.email}</Link>
                     </td>
                     <td>
-                      {nets.length === 0 ? (
-                        <span className="muted">no restriction</span>
-                      ) : (
-                        <>
-                          {nets.length} {nets.length === 1 ? 'entry' : 'entries'}:{' '}
-                          <span className="mono">
-                            {nets.slice(0, SHOWN_NETS).join(', ')}
-                            {nets.length > SHOWN_NETS ? ', …' : ''}
-                          </span>
-                        </>
-                      )}
+                      <NetsCell allowNets={m.allowNets} allowNetsMeta={m.allowNetsMeta} allowNetsMode={m.allowNetsMode} now={now} />
                     </td>
                     <td>{m.requireResetPassword ? 'Yes' : 'No'}</td>
                     <td>

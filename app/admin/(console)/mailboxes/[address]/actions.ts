@@ -5,9 +5,10 @@ import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
-import type { EntryError } from '@/lib/net/allowlist';
+import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
 import { appendAddress } from '@/app/admin/_components/nets-draft';
+import { appendNet, draftRows, infoForDraft, infoFromForm } from '@/app/admin/_components/entry-info';
 import { settingsOf, type MailboxSettings } from './mailbox-settings';
 
 export interface MailboxFormState {
@@ -24,8 +25,19 @@ export interface MailboxFormState {
 }
 
 function settingsFrom(formData: FormData, prefix: '' | 'stored.'): MailboxSettings {
+  let entryInfo = {};
+  if (prefix === '') entryInfo = infoFromForm(formData);
+  else {
+    try {
+      entryInfo = JSON.parse(String(formData.get('stored.entryInfo') ?? '{}')) as MailboxSettings['entryInfo'];
+    } catch {
+      entryInfo = {};
+    }
+  }
   return {
     allowNets: String(formData.get(`${prefix}allowNets`) ?? ''),
+    entryInfo,
+    allowNetsMode: formData.get(`${prefix}allowNetsMode`) === 'monitor' ? 'monitor' : 'enforce',
     requireResetPassword: formData.get(`${prefix}requireResetPassword`) === 'on',
     active: formData.get(`${prefix}active`) === 'on',
     memo: String(formData.get(`${prefix}memo`) ?? ''),
@@ -34,7 +46,7 @@ function settingsFrom(formData: FormData, prefix: '' | 'stored.'): MailboxSettin
 
 function errorState(base: Pick<MailboxFormState, 'version' | 'values' | 'stored'>, error: unknown): MailboxFormState {
   if (error instanceof ValidationError) {
-    if (error.field === 'allow_nets') {
+    if (error.field === 'allow_nets' || error.field === 'allow_nets_entries') {
       return { ...base, formError: 'Nothing was saved: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
     }
     const field = error.field === 'require_reset_password' ? 'requireResetPassword' : error.field;
@@ -57,14 +69,31 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
   const base = { version: prev.version + 1, values, stored };
   const intent = String(formData.get('intent') ?? 'save');
   try {
-    if (intent === 'add-ip' || intent === 'preview') {
+    if (intent === 'add-ip' || intent === 'preview' || intent.startsWith('add-net:') || intent.startsWith('remove:')) {
       getMailbox(scope, email);
       if (intent === 'preview') return base;
+      if (intent.startsWith('add-net:')) {
+        return { ...base, values: { ...values, allowNets: appendNet(values.allowNets, intent.slice('add-net:'.length)) }, notice: 'The network was added to the draft. Save to apply it.' };
+      }
+      if (intent.startsWith('remove:')) {
+        const net = intent.slice('remove:'.length);
+        const parsed = parseAllowNets(values.allowNets, { references: 'any' });
+        const tokens = parsed.ok && parsed.canonical !== null ? parsed.canonical.split(',') : values.allowNets.split(/[\s,]+/);
+        const kept = tokens.filter((t) => t !== '' && t !== net).join(', ');
+        return { ...base, values: { ...values, allowNets: kept }, notice: `${net} was removed from the draft. Save to apply it.` };
+      }
       const { clientIp } = await requestInfo();
       return { ...base, values: { ...values, allowNets: appendAddress(values.allowNets, clientIp) }, notice: 'Your address was added to the draft. Save to apply it.' };
     }
     const patch: MailboxPatchInput = {};
-    if (values.allowNets !== stored.allowNets) patch.allowNets = values.allowNets;
+    const info = infoForDraft(values.allowNets, values.entryInfo);
+    if (values.allowNets !== stored.allowNets || JSON.stringify(info) !== JSON.stringify(infoForDraft(stored.allowNets, stored.entryInfo))) {
+      // The list with its labels and expiry; a draft that does not parse goes as typed, for the service to name every bad entry.
+      const rows = draftRows(values.allowNets, info);
+      if (rows === null) patch.allowNets = values.allowNets;
+      else patch.allowNetsEntries = rows;
+    }
+    if (values.allowNetsMode !== stored.allowNetsMode) patch.allowNetsMode = values.allowNetsMode;
     if (values.requireResetPassword !== stored.requireResetPassword) patch.requireResetPassword = values.requireResetPassword;
     if (values.active !== stored.active) patch.active = values.active;
     if (values.memo !== stored.memo) patch.memo = values.memo;

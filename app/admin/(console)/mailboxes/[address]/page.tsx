@@ -14,11 +14,14 @@ import { mailboxParam } from '../mailbox-href';
 import { MailboxForm } from './mailbox-form';
 import { settingsOf } from './mailbox-settings';
 import { PasswordForm } from './password-form';
+import { netSetContents } from '@/lib/netsets/service';
+import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netsets/suggestions';
+import { WouldRefuse } from './would-refuse';
 
 export const metadata: Metadata = { title: 'Mailbox' };
 
 export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string }> }) {
-  const { scope, clientIp } = await requireAdmin();
+  const { scope, clientIp, admin } = await requireAdmin();
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
   try {
@@ -31,6 +34,10 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
   const { created } = await searchParams;
   const impact = impactSignIns(scope, mailbox.email);
   const recent = recentSignIns(mailbox.id, 20);
+  const now = renderTime();
+  const sets = netSetContents(admin.accountId);
+  const suggestions = networkSuggestions(admin.accountId, mailbox.id);
+  const wouldRefuse = wouldRefuseSummary(admin.accountId, mailbox.id);
   return (
     <main className="wide">
       <p>
@@ -46,7 +53,10 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <dt>Status</dt>
         <dd>{mailbox.active ? 'Active' : 'Inactive'}</dd>
         <dt>Allowed networks</dt>
-        <dd className="mono">{mailbox.allowNets ?? 'no restriction'}</dd>
+        <dd className="mono">
+          {mailbox.allowNets ?? 'no restriction'}
+          {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge"> (monitor mode: not enforced)</span> : null}
+        </dd>
         <dt>Password change pending</dt>
         <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
         <dt>Last sign-in</dt>
@@ -62,8 +72,18 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <dd>{formatTime(mailbox.updatedAt)}</dd>
       </dl>
       <div className="card">
-        <MailboxForm email={mailbox.email} settings={settingsOf(mailbox)} clientIp={clientIp} signIns={impact.groups} signInsTruncated={impact.truncated} />
+        <MailboxForm
+          email={mailbox.email}
+          settings={settingsOf(mailbox)}
+          clientIp={clientIp}
+          signIns={impact.groups}
+          signInsTruncated={impact.truncated}
+          sets={sets}
+          suggestions={suggestions}
+          now={now}
+        />
       </div>
+      <WouldRefuse summary={wouldRefuse} mode={mailbox.allowNetsMode} />
       <div className="card">
         <PasswordForm email={mailbox.email} minLength={env().PASSWORD_MIN_LENGTH} />
       </div>
