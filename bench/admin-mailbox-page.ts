@@ -8,7 +8,7 @@ import { accounts, admins, domains, mailboxes } from '../db/schema';
 import { machine, startServer, summarise } from './support/server';
 
 const port = Number(process.argv[process.argv.indexOf('--port') + 1] || 8250) || 8250;
-const RUNS = 40;
+const RUNS = Number(process.env.RUNS ?? 40);
 const WARMUP = 5;
 
 function list(n: number): { canonical: string; meta: Record<string, { label: string; expiresAt: number }> } {
@@ -44,6 +44,7 @@ async function main() {
         const body = await response.text();
         if (response.status !== 200 || !body.includes('Entries: labels and expiry')) throw new Error(`${name}: ${response.status}`);
         if (i >= WARMUP) times[name]!.push(performance.now() - start);
+        if (i === 0) console.error(`${name}: ${body.length} bytes of HTML`);
       }
     }
     console.log(`admin mailbox page (GET, full render) — ${machine()}`);

@@ -17,6 +17,11 @@ interface Props {
   /** The time the page was rendered (server clock), so server and browser agree on "expired". */
   now: number;
   setNames?: readonly string[];
+  /**
+   * Entries whose rows are not rendered (the stored entries after the first rows of a long list): they keep
+   * their stored label and expiry. Null = render every row.
+   */
+  hidden?: ReadonlySet<string> | null;
 }
 
 function status(expires: string, now: number): { text: string; className: string } | null {
@@ -34,10 +39,11 @@ function status(expires: string, now: number): { text: string; className: string
  * from the list field above (typed or pasted, validated live); the label and expiry of each entry are
  * form fields named after the entry, so the form also works without JavaScript.
  */
-export function EntryRows({ id, draft, info, onInfoChange, onRemove, now, setNames }: Props) {
+export function EntryRows({ id, draft, info, onInfoChange, onRemove, now, setNames, hidden = null }: Props) {
   const parsed = useMemo(() => parseAllowNets(draft, { references: setNames ? new Set(setNames) : 'any' }), [draft, setNames]);
   if (!parsed.ok || parsed.canonical === null) return null;
-  const nets = parsed.canonical.split(',');
+  const all = parsed.canonical.split(',');
+  const nets = hidden === null ? all : all.filter((net) => !hidden.has(net));
   return (
     <div className="entry-rows">
       <table data-testid={`${id}-rows`}>
@@ -99,6 +105,11 @@ export function EntryRows({ id, draft, info, onInfoChange, onRemove, now, setNam
           })}
         </tbody>
       </table>
+      {nets.length < all.length ? (
+        <p>
+          Showing the first {nets.length} of {all.length} entries; the others keep their labels and expiry. <a href="?entries=all">Show all {all.length} entries</a>
+        </p>
+      ) : null}
     </div>
   );
 }

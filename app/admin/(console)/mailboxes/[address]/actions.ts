@@ -8,7 +8,7 @@ import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes
 import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
 import { appendAddress } from '@/app/admin/_components/nets-draft';
-import { appendNet, draftRows, infoForDraft, infoFromForm } from '@/app/admin/_components/entry-info';
+import { appendNet, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { settingsOf, type MailboxSettings } from './mailbox-settings';
 
 export interface MailboxFormState {
@@ -88,6 +88,10 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     const patch: MailboxPatchInput = {};
     const info = infoForDraft(values.allowNets, values.entryInfo);
     if (values.allowNets !== stored.allowNets || JSON.stringify(info) !== JSON.stringify(infoForDraft(stored.allowNets, stored.entryInfo))) {
+      // Entries whose row was not on the page (long lists show the first rows) keep their stored label and expiry.
+      const submitted = new Set(Object.keys(values.entryInfo));
+      const current = infoText(getMailbox(scope, email).allowNetsMeta);
+      for (const [net, i] of Object.entries(current)) if (!submitted.has(net)) info[net] = i;
       // The list with its labels and expiry; a draft that does not parse goes as typed, for the service to name every bad entry.
       const rows = draftRows(values.allowNets, info);
       if (rows === null) patch.allowNets = values.allowNets;

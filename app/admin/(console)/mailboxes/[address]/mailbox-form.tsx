@@ -26,10 +26,12 @@ interface Props {
   suggestions: NetworkSuggestion[];
   /** Render time (server clock): expired entries and the preview agree between server and browser. */
   now: number;
+  /** How many entry rows to render (null = all). */
+  rowLimit: number | null;
 }
 
 /** The mailbox's settings: allowed networks (live validation, impact preview), forced change, active, memo. */
-export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated, sets, suggestions, now }: Props) {
+export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated, sets, suggestions, now, rowLimit }: Props) {
   const [state, formAction, pending] = useActionState<MailboxFormState, FormData>(saveMailboxAction, { version: 0, values: settings, stored: settings });
   // Re-keyed per answer: the fields start again from what the server returned (the canonical list after a save).
   return (
@@ -45,6 +47,7 @@ export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncat
       sets={sets}
       suggestions={suggestions}
       now={now}
+      rowLimit={rowLimit}
     />
   );
 }
@@ -67,6 +70,7 @@ function MailboxFields({
   sets,
   suggestions,
   now,
+  rowLimit,
 }: Omit<Props, 'settings'> & { state: MailboxFormState; formAction: (formData: FormData) => void; pending: boolean }) {
   const [draft, setDraft] = useState(state.values.allowNets);
   const [info, setInfo] = useState<EntryInfoMap>(state.values.entryInfo);
@@ -104,6 +108,7 @@ function MailboxFields({
         info={info}
         now={now}
         setNames={setNames}
+        hidden={rowLimit === null ? null : new Set(stored.allowNets.split(',').slice(rowLimit))}
         onInfoChange={(net, field, value) => setInfo((old) => ({ ...old, [net]: { ...(old[net] ?? { label: '', expires: '' }), [field]: value } }))}
         onRemove={(net) => setDraft((d) => removeNet(d, net))}
       />

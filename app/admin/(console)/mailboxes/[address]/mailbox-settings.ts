@@ -13,6 +13,21 @@ export interface MailboxSettings {
 }
 
 /** The stored mailbox as form values (an unrestricted mailbox is an empty field). */
-export function settingsOf(view: { allowNets: string | null; allowNetsMeta: EntryMeta | null; allowNetsMode: 'enforce' | 'monitor'; requireResetPassword: boolean; active: boolean; memo: string }): MailboxSettings {
-  return { allowNets: view.allowNets ?? '', entryInfo: infoText(view.allowNetsMeta), allowNetsMode: view.allowNetsMode, requireResetPassword: view.requireResetPassword, active: view.active, memo: view.memo };
+/** How many entry rows (label, expiry) the mailbox page renders before "Show all". */
+export const ENTRY_ROWS_SHOWN = 100;
+
+/**
+ * The stored mailbox as form values. `rowLimit`: only the first entries' labels and expiry go to the form
+ * (the rows shown); saving keeps the stored label and expiry of every entry whose row was not shown.
+ */
+export function settingsOf(
+  view: { allowNets: string | null; allowNetsMeta: EntryMeta | null; allowNetsMode: 'enforce' | 'monitor'; requireResetPassword: boolean; active: boolean; memo: string },
+  rowLimit: number | null = null,
+): MailboxSettings {
+  let meta = view.allowNetsMeta;
+  if (meta && rowLimit !== null && view.allowNets) {
+    const shown = new Set(view.allowNets.split(',').slice(0, rowLimit));
+    meta = Object.fromEntries(Object.entries(meta).filter(([net]) => shown.has(net)));
+  }
+  return { allowNets: view.allowNets ?? '', entryInfo: infoText(meta), allowNetsMode: view.allowNetsMode, requireResetPassword: view.requireResetPassword, active: view.active, memo: view.memo };
 }

@@ -12,7 +12,7 @@ import { formatTime } from '@/app/_components/labels';
 import { SignInHistory } from '@/app/_components/sign-in-history';
 import { mailboxParam } from '../mailbox-href';
 import { MailboxForm } from './mailbox-form';
-import { settingsOf } from './mailbox-settings';
+import { ENTRY_ROWS_SHOWN, settingsOf } from './mailbox-settings';
 import { PasswordForm } from './password-form';
 import { netSetContents } from '@/lib/netsets/service';
 import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netsets/suggestions';
@@ -20,7 +20,7 @@ import { WouldRefuse } from './would-refuse';
 
 export const metadata: Metadata = { title: 'Mailbox' };
 
-export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string }> }) {
+export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; entries?: string }> }) {
   const { scope, clientIp, admin } = await requireAdmin();
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
@@ -31,7 +31,9 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
     if (error instanceof DomainError) notFound();
     throw error;
   }
-  const { created } = await searchParams;
+  const { created, entries } = await searchParams;
+  // Long lists show the first rows of labels and expiry; "Show all" (a link, so it works without JavaScript) renders every row.
+  const rowLimit = entries === 'all' ? null : ENTRY_ROWS_SHOWN;
   const impact = impactSignIns(scope, mailbox.email);
   const recent = recentSignIns(mailbox.id, 20);
   const now = renderTime();
@@ -74,7 +76,8 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       <div className="card">
         <MailboxForm
           email={mailbox.email}
-          settings={settingsOf(mailbox)}
+          settings={settingsOf(mailbox, rowLimit)}
+          rowLimit={rowLimit}
           clientIp={clientIp}
           signIns={impact.groups}
           signInsTruncated={impact.truncated}
