@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/auth/gate';
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
+import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 
 /**
@@ -79,6 +80,11 @@ export async function proxy(request: NextRequest) {
     const verdict = claims ? checkMailboxSession(claims, ip) : null;
     if (verdict?.ok) {
       state = verdict.mailbox.requireResetPassword ? 'reset' : 'ok';
+      if (verdict.wouldRefuse) {
+        // Monitor mode: let it through, audited once per session (its random id) and address.
+        const actor = { kind: 'mailbox' as const, id: verdict.mailbox.id, email: verdict.mailbox.email };
+        recordWouldRefuseRequest({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.mailbox, `web:${claims!.sid}`);
+      }
     } else {
       ended = true;
       // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.

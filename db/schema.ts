@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { EntryMeta } from '@/lib/net/allowlist-entries';
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const now = sql`(unixepoch('subsec') * 1000)`;
@@ -10,6 +11,10 @@ const updatedAt = () => timestamp('updated_at').notNull().default(now);
 export const accounts = sqliteTable('accounts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
+  // Bumped with every change to one of the account's network sets, in the same transaction: the compiled
+  // lists of the account's mailboxes are keyed by it (lib/netsets/compiled-list.ts), so a set change
+  // reaches every mailbox that references it at its next request, on every instance.
+  netSetsVersion: integer('net_sets_version').notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -65,6 +70,10 @@ export const mailboxes = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     // Canonical list (lib/net/allowlist); NULL means unrestricted. Never an empty string.
     allowNets: text('allow_nets'),
+    // Labels and expiry of allow_nets entries, by canonical entry text (lib/net/allowlist-entries.ts).
+    allowNetsMeta: text('allow_nets_meta', { mode: 'json' }).$type<EntryMeta>(),
+    // `monitor`: the list is evaluated and refusals are audited as would_refuse, but not enforced.
+    allowNetsMode: text('allow_nets_mode').$type<AllowNetsMode>().notNull().default('enforce'),
     requireResetPassword: integer('require_reset_password', { mode: 'boolean' }).notNull().default(false),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     memo: text('memo').notNull().default(''),
@@ -84,6 +93,27 @@ export const mailboxes = sqliteTable(
     // and domain_id in it, the list's count and address search are answered from the index alone.
     index('mailboxes_account_last_login_idx').on(t.accountId, t.lastLoginAt, t.email, t.domainId),
   ],
+);
+
+export type AllowNetsMode = 'enforce' | 'monitor';
+
+/** A named network set of an account (spec §15), referenced from mailbox lists as `@name`. */
+export const netSets = sqliteTable(
+  'net_sets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    // Canonical list of networks (no @name: sets do not nest); '' for a set with no entries yet.
+    allowNets: text('allow_nets').notNull().default(''),
+    allowNetsMeta: text('allow_nets_meta', { mode: 'json' }).$type<EntryMeta>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('net_sets_account_name_idx').on(t.accountId, t.name)],
 );
 
 export type ActorKind = 'admin' | 'mailbox' | 'api' | 'cli' | 'system';

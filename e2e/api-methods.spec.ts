@@ -48,7 +48,7 @@ test.describe('JSON-RPC API: endpoint and methods', () => {
 
     const list = await rpc(request, call('mail.list', { domain: account.domain }), { token });
     expect(list.json.result.map((m: { mail: string }) => m.mail)).toEqual([a!.email, b!.email, c!.email]);
-    expect(Object.keys(list.json.result[0]).sort()).toEqual(['active', 'allow_nets', 'created_at', 'last_login_at', 'last_login_ip', 'mail', 'memo', 'require_reset_password', 'updated_at']);
+    expect(Object.keys(list.json.result[0]).sort()).toEqual(['active', 'allow_nets', 'allow_nets_entries', 'allow_nets_mode', 'created_at', 'last_login_at', 'last_login_ip', 'mail', 'memo', 'require_reset_password', 'updated_at']);
     const page = await rpc(request, call('mail.list', { domain: account.domain.toUpperCase(), page_size: 2, page: 1, sort_field: 'mail', sort_order: 'DESC' }), { token });
     expect(page.json.result.map((m: { mail: string }) => m.mail)).toEqual([c!.email, b!.email]);
     const past = await rpc(request, call('mail.list', { domain: account.domain, page_size: 2, page: 3 }), { token });

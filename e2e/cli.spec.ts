@@ -24,7 +24,7 @@ test.describe('operator CLI', () => {
     expect(r.status, r.stderr).toBe(0);
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list).toEqual([expect.objectContaining({ mail: `ops@${domain}`, allow_nets: '', require_reset_password: false, active: true })]);
-    expect(Object.keys(list[0]!).sort()).toEqual(['active', 'allow_nets', 'created_at', 'last_login_at', 'last_login_ip', 'mail', 'memo', 'require_reset_password', 'updated_at']);
+    expect(Object.keys(list[0]!).sort()).toEqual(['active', 'allow_nets', 'allow_nets_entries', 'allow_nets_mode', 'created_at', 'last_login_at', 'last_login_ip', 'mail', 'memo', 'require_reset_password', 'updated_at']);
     expect(r.stdout).not.toMatch(/hash|password_hash|\$2b\$/);
 
     r = cli(['mailbox', 'list', '--domain', domain]);

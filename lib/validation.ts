@@ -4,6 +4,9 @@ import { ValidationError } from './errors';
 /** Field names as the API and CLI spell them, so an error names the part the caller actually sent. */
 const WIRE_NAMES: Record<string, string> = {
   allowNets: 'allow_nets',
+  allowNetsEntries: 'allow_nets_entries',
+  allowNetsMode: 'allow_nets_mode',
+  newName: 'new_name',
   requireResetPassword: 'require_reset_password',
   samePasswordAllowed: 'same_password_allowed',
   email: 'mail',

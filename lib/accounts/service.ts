@@ -49,6 +49,13 @@ export function addDomain(input: { account: string; domain: string }, ctx: Audit
   });
 }
 
+/** An account's id by its name (operator commands name accounts); NotFoundError when there is none. */
+export function accountIdByName(name: string): number {
+  const row = getDb().select({ id: accounts.id }).from(accounts).where(eq(accounts.name, String(name).trim())).get();
+  if (!row) throw new NotFoundError(`Account "${name}" not found`);
+  return row.id;
+}
+
 /** The scope's domains, alphabetically. */
 export function listDomains(scope: Scope): string[] {
   const db = getDb();

@@ -10,7 +10,7 @@ import { endSubjectSessions } from '@/lib/auth/web-session';
 import { env } from '@/lib/env';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { allowNetsSchema, emailSchema } from '@/lib/mailboxes/schemas';
-import { addressAllowed } from '@/lib/auth/gate';
+import { plainListAllows } from '@/lib/auth/gate';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 
@@ -171,7 +171,7 @@ export async function setAdminPassword(scope: Scope, email: string, password: st
  */
 export function setAdminAllowNets(scope: Scope, email: string, raw: string | null, ctx: AuditContext, currentAddress?: string | null): AdminView {
   const allowNets = parseOrThrow(z.object({ allowNets: allowNetsSchema }), { allowNets: raw }).allowNets;
-  if (currentAddress !== undefined && !addressAllowed(allowNets, currentAddress)) {
+  if (currentAddress !== undefined && !plainListAllows(allowNets, currentAddress)) {
     throw new ValidationError(
       'allow_nets',
       `This list does not include your current address (${currentAddress ?? 'unknown'}): saving it would lock you out. Add your address or network, or connect from a listed network first.`,

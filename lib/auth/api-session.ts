@@ -4,6 +4,7 @@ import { and, eq, gt, lte } from 'drizzle-orm';
 import { admins, apiSessions } from '@/db/schema';
 import { getDb } from '@/db';
 import type { AuditContext } from '@/lib/audit';
+import { recordWouldRefuseRequest } from './would-refuse';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
 import { normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 
@@ -135,6 +136,7 @@ export function verifyApiSession(token: string | null, ctx: AuditContext & { cli
       recordSessionEnded(ctx, row.subjectId, verdict.mailbox, reason, { level: 'mail' });
       return { ok: false, reason };
     }
+    if (verdict.wouldRefuse) recordWouldRefuseRequest({ ...ctx, actor: { kind: 'mailbox', id: verdict.mailbox.id, email: verdict.mailbox.email } }, verdict.mailbox, `api:${row.id}`);
     session = { level: 'mail', id: row.id, mailbox: verdict.mailbox };
   }
 

@@ -1,16 +1,35 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { admins, mailboxes, webSessions } from '@/db/schema';
+import { accounts, admins, mailboxes, webSessions, type AllowNetsMode } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
+import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
 import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './web-session';
 
-/** Whether a stored list admits the address; NULL list = unrestricted, unknown address = denied. */
-export function addressAllowed(allowNets: string | null, address: string | null): boolean {
+/**
+ * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
+ * address; NULL list = unrestricted, unknown address = denied. Monitor mode is the caller's decision.
+ */
+export function addressAllowed(subject: ListSubject, address: string | null): boolean {
+  return listAllows(subject, address);
+}
+
+/** Whether an admin's own list (plain networks: no sets, labels or expiry) admits the address; NULL = unrestricted. */
+export function plainListAllows(allowNets: string | null, address: string | null): boolean {
   if (allowNets === null) return true;
   return allowlistFor(allowNets).allows(parseAddress(address));
 }
+
+/** The columns of a mailbox (joined with its account) that addressAllowed needs; shared by every check. */
+export const listSubjectColumns = {
+  accountId: mailboxes.accountId,
+  allowNets: mailboxes.allowNets,
+  // Raw JSON text: part of the compiled-list memo key, parsed only when the list is compiled.
+  allowNetsMetaText: sql<string | null>`${mailboxes.allowNetsMeta}`,
+  allowNetsMode: mailboxes.allowNetsMode,
+  netSetsVersion: accounts.netSetsVersion,
+};
 
 /**
  * What the gate is asked to check. A web session names its row by the random id from the cookie (`sid`);
@@ -26,18 +45,23 @@ export interface GateMailbox {
   sessionVersion: number;
   requireResetPassword: boolean;
   allowNets: string | null;
+  allowNetsMetaText: string | null;
+  allowNetsMode: AllowNetsMode;
+  netSetsVersion: number;
 }
 
 export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed' | SessionRowProblem;
-export type GateVerdict = { ok: true; mailbox: GateMailbox } | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
+/** `wouldRefuse`: in monitor mode, the list would have refused this request (audit it, let it through). */
+export type GateVerdict =
+  | { ok: true; mailbox: GateMailbox; wouldRefuse?: boolean }
+  | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
 
 const mailboxColumns = {
   id: mailboxes.id,
   email: mailboxes.email,
-  accountId: mailboxes.accountId,
   sessionVersion: mailboxes.sessionVersion,
   requireResetPassword: mailboxes.requireResetPassword,
-  allowNets: mailboxes.allowNets,
+  ...listSubjectColumns,
   active: mailboxes.active,
 };
 
@@ -60,10 +84,11 @@ const sessionColumns = {
 // Run on every request, twice (proxy and data-access layer): one indexed lookup of the subject and, for a
 // web session, its session row in the same statement.
 const statements = preparedOnce((db) => ({
-  mailbox: db.select(mailboxColumns).from(mailboxes).where(eq(mailboxes.id, sql.placeholder('id'))).prepare(),
+  mailbox: db.select(mailboxColumns).from(mailboxes).innerJoin(accounts, eq(accounts.id, mailboxes.accountId)).where(eq(mailboxes.id, sql.placeholder('id'))).prepare(),
   mailboxWeb: db
     .select({ ...mailboxColumns, ...sessionColumns })
     .from(mailboxes)
+    .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
     .leftJoin(
       webSessions,
       and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'), eq(webSessions.subjectId, mailboxes.id)),
@@ -106,8 +131,9 @@ function checkSessionRow(row: SessionPart, address: string | null, now: number):
 /**
  * The per-request check of a mailbox session, shared by proxy.ts, the data-access layer and the API: the
  * mailbox exists and is active, the session is of the current version, for a web session its row exists
- * and has not expired, and the address is admitted by the *current* list. Reads the database every time so
- * that a change takes effect on the next request.
+ * and has not expired, and the address is admitted by the *current* list (sets expanded, expired entries
+ * left out; in monitor mode a refusal only sets `wouldRefuse`). Reads the database every time so that a
+ * change takes effect on the next request.
  */
 export function checkMailboxSession(claims: GateClaims, address: string | null, now = Date.now()): GateVerdict {
   const { row, session } =
@@ -120,6 +146,9 @@ export function checkMailboxSession(claims: GateClaims, address: string | null, 
     sessionVersion: row.sessionVersion,
     requireResetPassword: row.requireResetPassword,
     allowNets: row.allowNets,
+    allowNetsMetaText: row.allowNetsMetaText,
+    allowNetsMode: row.allowNetsMode,
+    netSetsVersion: row.netSetsVersion,
   };
   if (!row.active) return { ok: false, reason: 'inactive', mailbox };
   if (mailbox.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', mailbox };
@@ -127,7 +156,10 @@ export function checkMailboxSession(claims: GateClaims, address: string | null, 
     const problem = checkSessionRow(session, address, now);
     if (problem) return { ok: false, reason: problem, mailbox };
   }
-  if (!addressAllowed(mailbox.allowNets, address)) return { ok: false, reason: 'network_not_allowed', mailbox };
+  if (!addressAllowed(mailbox, address)) {
+    if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true };
+    return { ok: false, reason: 'network_not_allowed', mailbox };
+  }
   return { ok: true, mailbox };
 }
 
@@ -167,7 +199,7 @@ export function checkAdminSession(claims: GateClaims, address: string | null, no
     const problem = checkSessionRow(session, address, now);
     if (problem) return { ok: false, reason: problem, admin };
   }
-  if (!addressAllowed(admin.allowNets, address)) return { ok: false, reason: 'network_not_allowed', admin };
+  if (!plainListAllows(admin.allowNets, address)) return { ok: false, reason: 'network_not_allowed', admin };
   return { ok: true, admin };
 }
 

@@ -1,9 +1,11 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { admins, mailboxes } from '@/db/schema';
+import { accounts, admins, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { addressAllowed } from './gate';
+import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
+import { WOULD_REFUSE_EVENT } from './would-refuse';
+import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { verifyPassword } from './password';
 import { clearFailures, recordFailure, throttleStatus } from './throttle';
 
@@ -39,7 +41,7 @@ export interface SignInInput {
    * `allowNets` let it pay the full comparison where the sign-in will be refused anyway, so that a refusal
    * takes as long as a wrong password.
    */
-  verify?: (mailbox: { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNets: string | null }, password: string) => Promise<boolean>;
+  verify?: (mailbox: ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' }, password: string) => Promise<boolean>;
 }
 
 const REALM = 'mailbox';
@@ -50,15 +52,15 @@ const prepared = preparedOnce((db) => ({
     .select({
       id: mailboxes.id,
       email: mailboxes.email,
-      accountId: mailboxes.accountId,
       passwordHash: mailboxes.passwordHash,
       active: mailboxes.active,
-      allowNets: mailboxes.allowNets,
+      ...listSubjectColumns,
       requireResetPassword: mailboxes.requireResetPassword,
       sessionVersion: mailboxes.sessionVersion,
       updatedAt: mailboxes.updatedAt,
     })
     .from(mailboxes)
+    .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
     .where(eq(mailboxes.email, sql.placeholder('email')))
     .prepare(),
   recordLogin: db
@@ -94,10 +96,15 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     row && input.verify ? await input.verify(row, input.password) : await verifyPassword(input.password, row?.passwordHash);
 
   let reason: SignInFailureReason | null = null;
+  let wouldRefuse = false;
   if (!row) reason = 'unknown_mailbox';
   else if (!passwordOk) reason = 'bad_password';
   else if (!row.active) reason = 'inactive';
-  else if (!addressAllowed(row.allowNets, address)) reason = 'network_not_allowed';
+  else if (!addressAllowed(row, address)) {
+    // Monitor mode: the list is evaluated and the refusal audited, but not enforced (spec §15).
+    if (row.allowNetsMode === 'monitor') wouldRefuse = true;
+    else reason = 'network_not_allowed';
+  }
 
   if (reason || !row) {
     recordFailure(REALM, email, address);
@@ -114,6 +121,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
   if (row.requireResetPassword && !input.allowPendingReset) {
     recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
+    if (wouldRefuse) recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
     return { ok: false, reason: 'password_change_required' };
   }
 
@@ -126,8 +134,9 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     recordAudit(db, input.context, {
       ...audit,
       event: 'login_succeeded',
-      detail: row.requireResetPassword ? { passwordChangeRequired: true } : undefined,
+      detail: row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined,
     });
+    if (wouldRefuse) recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
   });
   return {
     ok: true,
@@ -186,7 +195,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   if (!row) reason = 'unknown_admin';
   else if (!passwordOk) reason = 'bad_password';
   else if (!row.active) reason = 'inactive';
-  else if (!addressAllowed(row.allowNets, address)) reason = 'network_not_allowed';
+  else if (!plainListAllows(row.allowNets, address)) reason = 'network_not_allowed';
   if (reason || !row) {
     recordFailure('admin', email, address);
     recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason } });

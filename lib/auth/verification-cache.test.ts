@@ -16,12 +16,16 @@ function setup(options: Partial<VerificationCacheOptions> = {}) {
     },
     ...options,
   });
-  const row = (over: Partial<{ id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNets: string | null }> = {}) => ({
+  const row = (over: Partial<{ id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNets: string | null; allowNetsMode: 'enforce' | 'monitor' }> = {}) => ({
     id: 1,
+    accountId: 1,
     passwordHash: 'hash:right',
     updatedAt: new Date(500),
     active: true,
     allowNets: null,
+    allowNetsMetaText: null,
+    allowNetsMode: 'enforce' as const,
+    netSetsVersion: 0,
     ...over,
   });
   return { cache, compared, row, advance: (ms: number) => (clock += ms) };

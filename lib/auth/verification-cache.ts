@@ -14,7 +14,9 @@ import type { SignInInput } from './sign-in';
  *   old entry, and any other change to the row (flag, list, active, session version: the domain service
  *   sets updated_at with each) starts over with bcrypt as well;
  * - the flag, `active` and the list are read from the row and checked by verifyMailboxSignIn on every
- *   attempt, never taken from here;
+ *   attempt, never taken from here; the list is matched through the compiled-list memo, keyed by the
+ *   account's net_sets_version and compiled again at each entry's expiry, so a change to a referenced
+ *   set or an expiry applies to the very next login even while this cache is warm;
  * - only successes are kept, and only used when the rest of the sign-in would succeed too: a refusal
  *   (inactive, network not allowed) always pays bcrypt, so it takes as long as a wrong password and the
  *   answer time does not tell an outsider that the password was right.
@@ -88,7 +90,8 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
   return {
     verifier(clientIp) {
       return async (row, password) => {
-        if (!row.active || !addressAllowed(row.allowNets, clientIp)) return compare(password, row.passwordHash);
+        // Monitor mode admits the address anyway, so only an enforced refusal pays the full comparison.
+        if (!row.active || (row.allowNetsMode !== 'monitor' && !addressAllowed(row, clientIp))) return compare(password, row.passwordHash);
         const key = keyOf(row, password);
         const expires = expiries.get(key);
         if (expires !== undefined) {

@@ -18,6 +18,9 @@ import type { MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { toMailGetObject } from '@/lib/mailboxes/view';
 import { operatorScope } from '@/lib/scope';
 import { endMailboxSessions, listMailboxSessions } from '@/lib/sessions/service';
+import { accountIdByName } from '@/lib/accounts/service';
+import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from '@/lib/netsets/service';
+import { toNetSetObject } from '@/lib/netsets/view';
 import os from 'node:os';
 
 // The CLI's output is for the operator (and scripts reading --json): the JSON log lines that the server
@@ -88,16 +91,18 @@ mailbox
   .option('--allow-nets <list>', 'allowed networks, comma-separated; "" removes the restriction')
   .addOption(new Option('--require-reset', 'force a password change at the next sign-in (ends open sessions)'))
   .addOption(new Option('--no-require-reset', 'cancel a pending forced change'))
+  .addOption(new Option('--allow-nets-mode <mode>', 'enforce the list, or only monitor it (refusals are audited as would_refuse)').choices(['enforce', 'monitor']))
   .addOption(new Option('--active', 'allow sign-in').conflicts('inactive'))
   .addOption(new Option('--inactive', 'refuse every sign-in and end open sessions').conflicts('active'))
   .action(async (o, cmd: Command) => {
     const patch: MailboxPatchInput = {};
     if (o.allowNets !== undefined) patch.allowNets = o.allowNets;
+    if (o.allowNetsMode !== undefined) patch.allowNetsMode = o.allowNetsMode;
     // commander sets requireReset=true by default for a --no- option; only an explicit flag counts.
     if (cmd.getOptionValueSource('requireReset') === 'cli') patch.requireResetPassword = Boolean(o.requireReset);
     if (o.active) patch.active = true;
     if (o.inactive) patch.active = false;
-    if (Object.keys(patch).length === 0) throw new Error('nothing to change: give --allow-nets, --require-reset/--no-require-reset or --active/--inactive');
+    if (Object.keys(patch).length === 0) throw new Error('nothing to change: give --allow-nets, --allow-nets-mode, --require-reset/--no-require-reset or --active/--inactive');
     const { mailbox: view, changes } = await updateMailbox(operatorScope, o.email, patch, ctx);
     if (changes.length === 0) console.log(`${view.email}: nothing changed`);
     for (const c of changes) console.log(`${view.email}: ${c.field} ${JSON.stringify(c.old ?? null)} -> ${JSON.stringify(c.new ?? null)}`);
@@ -122,6 +127,72 @@ mailbox
     for (const m of items) {
       console.log(`${m.email}\tallow_nets=${m.allowNets ?? ''}\trequire_reset_password=${m.requireResetPassword}\tactive=${m.active}`);
     }
+  });
+
+const netset = program.command('netset').description('named network sets of an account (referenced in lists as @name)');
+netset
+  .command('list')
+  .description("list an account's network sets")
+  .requiredOption('--account <name>', 'account name')
+  .option('--json', 'print a JSON array of netset.get objects')
+  .action((o) => {
+    const sets = listNetSets(accountIdByName(o.account));
+    if (o.json) {
+      console.log(JSON.stringify(sets.map((s) => toNetSetObject(s)), null, 2));
+      return;
+    }
+    for (const s of sets) console.log(`@${s.name}\tentries=${s.entries.length}\tused_by=${s.usedBy}\t${s.description}`);
+  });
+netset
+  .command('show')
+  .description('show one network set with its entries')
+  .requiredOption('--account <name>', 'account name')
+  .requiredOption('--name <name>', 'set name')
+  .option('--json', 'print the netset.get object')
+  .action((o) => {
+    const view = getNetSet(accountIdByName(o.account), o.name);
+    if (o.json) {
+      console.log(JSON.stringify(toNetSetObject(view), null, 2));
+      return;
+    }
+    console.log(`@${view.name}: ${view.description} (used by ${view.usedBy} mailbox${view.usedBy === 1 ? '' : 'es'})`);
+    const now = Date.now();
+    for (const e of view.entries) {
+      const expiry = e.expiresAt === null ? '' : `\t${e.expiresAt <= now ? 'expired' : 'expires'} ${new Date(e.expiresAt).toISOString()}`;
+      console.log(`${e.net}${e.label ? `\t${e.label}` : ''}${expiry}`);
+    }
+  });
+netset
+  .command('add')
+  .description('create a network set')
+  .requiredOption('--account <name>', 'account name')
+  .requiredOption('--name <name>', 'set name: 1-40 lower-case letters, digits or dashes')
+  .option('--description <text>', 'what the networks are')
+  .option('--allow-nets <list>', 'networks, comma-separated')
+  .action((o) => {
+    const view = createNetSet(accountIdByName(o.account), { name: o.name, description: o.description, allowNets: o.allowNets }, ctx);
+    console.log(`created @${view.name} (${view.allowNets || 'no entries'})`);
+  });
+netset
+  .command('set')
+  .description('change a network set; every mailbox using it follows at its next request')
+  .requiredOption('--account <name>', 'account name')
+  .requiredOption('--name <name>', 'set name')
+  .option('--new-name <name>', 'rename (only while no mailbox uses the set)')
+  .option('--description <text>', 'what the networks are')
+  .option('--allow-nets <list>', 'networks, comma-separated (labels of networks that stay are kept)')
+  .action((o) => {
+    const view = updateNetSet(accountIdByName(o.account), o.name, { newName: o.newName, description: o.description, allowNets: o.allowNets }, ctx);
+    console.log(`@${view.name}: ${view.allowNets || 'no entries'}`);
+  });
+netset
+  .command('del')
+  .description('delete a network set (refused while mailboxes use it)')
+  .requiredOption('--account <name>', 'account name')
+  .requiredOption('--name <name>', 'set name')
+  .action((o) => {
+    deleteNetSet(accountIdByName(o.account), o.name, ctx);
+    console.log(`deleted @${o.name.replace(/^@/, '')}`);
   });
 
 mailbox

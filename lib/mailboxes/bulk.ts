@@ -19,13 +19,13 @@ import { applyPatch, mailboxQueryConditions, parsePatch, patchColumns, type Mail
  */
 
 /** What a bulk change can do (the admin UI's choices). */
-export const BULK_ACTIONS = ['replace_nets', 'add_nets', 'remove_restriction', 'force_reset', 'cancel_reset'] as const;
+export const BULK_ACTIONS = ['replace_nets', 'add_nets', 'remove_restriction', 'force_reset', 'cancel_reset', 'mode_monitor', 'mode_enforce'] as const;
 export type BulkActionKind = (typeof BULK_ACTIONS)[number];
 
 /** The most addresses one "selected" request may name; larger sets use a filter ("all matching"). */
 export const MAX_SELECTED = 1000;
 
-const FILTERS = ['all', 'restricted', 'unrestricted', 'reset_pending', 'inactive'] as const satisfies readonly MailboxFilter[];
+const FILTERS = ['all', 'restricted', 'unrestricted', 'reset_pending', 'inactive', 'monitor', 'enforce'] as const satisfies readonly MailboxFilter[];
 
 /** A bulk request: the action, its networks if any, and the target (selected addresses or a filter). */
 export const bulkRequestSchema = z.object({
@@ -74,6 +74,10 @@ function prepareAction(request: ParsedRequest): PreparedAction {
       return { kind: 'patch', patch: parsePatch({ requireResetPassword: true }) };
     case 'cancel_reset':
       return { kind: 'patch', patch: parsePatch({ requireResetPassword: false }) };
+    case 'mode_monitor':
+      return { kind: 'patch', patch: parsePatch({ allowNetsMode: 'monitor' }) };
+    case 'mode_enforce':
+      return { kind: 'patch', patch: parsePatch({ allowNetsMode: 'enforce' }) };
   }
 }
 

@@ -47,9 +47,9 @@ describe('impactSignIns', () => {
     const { groups, truncated } = impactSignIns(accountScope(m.accountId), m.email, NOW);
     expect(truncated).toBe(false);
     expect(groups).toEqual([
-      { address: '2001:db8::7', attempts: 2, succeeded: 1, lastAt: daysAgo(0.5).toISOString(), lastResult: 'password_change_required', protocols: ['web'] },
-      { address: '203.0.113.5', attempts: 2, succeeded: 2, lastAt: daysAgo(1).toISOString(), lastResult: 'signed_in', protocols: ['imap', 'web'] },
-      { address: '198.51.100.9', attempts: 1, succeeded: 0, lastAt: daysAgo(3).toISOString(), lastResult: 'network_not_allowed', protocols: ['web'] },
+      { address: '2001:db8::7', attempts: 2, succeeded: 1, lastAt: daysAgo(0.5).toISOString(), lastResult: 'password_change_required', protocols: ['web'], wouldRefuse: 0 },
+      { address: '203.0.113.5', attempts: 2, succeeded: 2, lastAt: daysAgo(1).toISOString(), lastResult: 'signed_in', protocols: ['imap', 'web'], wouldRefuse: 0 },
+      { address: '198.51.100.9', attempts: 1, succeeded: 0, lastAt: daysAgo(3).toISOString(), lastResult: 'network_not_allowed', protocols: ['web'], wouldRefuse: 0 },
     ]);
   });
 
@@ -96,5 +96,18 @@ describe('evaluateImpact', () => {
     const groups = [{ address: '192.0.2.1', attempts: 1, succeeded: 1, lastAt: NOW.toISOString(), lastResult: 'signed_in', protocols: ['web'] }];
     expect(evaluateImpact('192.0.2.0/24', groups)).toMatchObject({ ok: true, refused: [] });
     expect(evaluateImpact('192.0.3.0/24', groups)).toMatchObject({ ok: true, refused: groups });
+  });
+});
+
+describe('evaluateImpact with sets and expiry', () => {
+  it('expands @sets and leaves out entries expired at the given time', () => {
+    const groups = ['192.0.2.1', '198.51.100.7'].map((address) => ({ address, attempts: 1, succeeded: 1, lastAt: NOW.toISOString(), lastResult: 'signed_in', protocols: ['web'] }));
+    const sets = { office: { canonical: '192.0.2.0/24', meta: null } };
+    const meta = { '198.51.100.7': { expiresAt: NOW.getTime() } };
+    const before = evaluateImpact('@office,198.51.100.7', groups, { sets, meta, now: NOW.getTime() - 1 });
+    expect(before.ok && before.refused).toEqual([]);
+    const after = evaluateImpact('@office,198.51.100.7', groups, { sets, meta, now: NOW.getTime() });
+    expect(after.ok && after.refused.map((g) => g.address)).toEqual(['198.51.100.7']);
+    expect(evaluateImpact('@unknown', groups, { sets }).ok).toBe(false);
   });
 });

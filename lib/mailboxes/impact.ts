@@ -40,6 +40,7 @@ export function impactSignIns(scope: Scope, email: string, now: Date = new Date(
       lastEvent: auditEvents.event,
       lastReason: reason,
       protocols: sql<string | null>`group_concat(DISTINCT ${auditEvents.protocol})`,
+      wouldRefuse: sql<number>`sum(coalesce(json_extract(${auditEvents.detail}, '$.wouldRefuse'), 0))`,
     })
     .from(auditEvents)
     .where(
@@ -61,6 +62,7 @@ export function impactSignIns(scope: Scope, email: string, now: Date = new Date(
     lastAt: new Date(r.lastAt).toISOString(),
     lastResult: r.lastEvent === 'login_succeeded' ? 'signed_in' : (r.lastReason ?? 'refused'),
     protocols: r.protocols ? r.protocols.split(',').sort() : [],
+    wouldRefuse: r.wouldRefuse,
   }));
   return { mailbox: mailbox.email, since, groups, truncated: rows.length > MAX_IMPACT_ADDRESSES };
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { domains, mailboxes } from '@/db/schema';
+import { domains, mailboxes, type AllowNetsMode } from '@/db/schema';
 import { getDb, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashPassword, passwordMatches } from '@/lib/auth/password';
@@ -9,6 +9,8 @@ import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
+import { entriesOf, toStored, type EntryMeta, type StoredList } from '@/lib/net/allowlist-entries';
+import { assertSetsExist } from '@/lib/netsets/service';
 import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
 
@@ -23,6 +25,8 @@ const viewColumns = {
   domain: domains.name,
   active: mailboxes.active,
   allowNets: mailboxes.allowNets,
+  allowNetsMeta: mailboxes.allowNetsMeta,
+  allowNetsMode: mailboxes.allowNetsMode,
   requireResetPassword: mailboxes.requireResetPassword,
   memo: mailboxes.memo,
   passwordChangedAt: mailboxes.passwordChangedAt,
@@ -57,7 +61,7 @@ export function getMailbox(scope: Scope, email: string): MailboxView {
   return view;
 }
 
-export type MailboxFilter = 'all' | 'restricted' | 'unrestricted' | 'reset_pending' | 'inactive';
+export type MailboxFilter = 'all' | 'restricted' | 'unrestricted' | 'reset_pending' | 'inactive' | 'monitor' | 'enforce';
 export type MailboxSortField = 'email' | 'last_login_at' | 'created_at' | 'updated_at';
 
 export interface MailboxQuery {
@@ -83,6 +87,8 @@ export function mailboxQueryConditions(scope: Scope, query: MailboxQuery): SQL |
     case 'unrestricted': conditions.push(sql`${mailboxes.allowNets} IS NULL`); break;
     case 'reset_pending': conditions.push(eq(mailboxes.requireResetPassword, true)); break;
     case 'inactive': conditions.push(eq(mailboxes.active, false)); break;
+    case 'monitor': conditions.push(eq(mailboxes.allowNetsMode, 'monitor')); break;
+    case 'enforce': conditions.push(sql`${mailboxes.allowNets} IS NOT NULL AND ${mailboxes.allowNetsMode} = 'enforce'`); break;
   }
   return and(...conditions);
 }
@@ -139,6 +145,8 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
     .where(and(eq(domains.name, domainName), scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined))
     .get();
   if (!domain) throw new NotFoundError(`Domain ${domainName} not found`);
+  const list = newList(data, null) ?? { canonical: null, meta: null };
+  assertSetsExist(db, domain.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
   assertPasswordPolicy(data.password, data.email);
   const passwordHash = await hashPassword(data.password);
   const now = new Date();
@@ -152,7 +160,9 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
         domainId: domain.id,
         email: data.email,
         passwordHash,
-        allowNets: data.allowNets ?? null,
+        allowNets: list.canonical,
+        allowNetsMeta: list.meta,
+        allowNetsMode: data.allowNetsMode ?? 'enforce',
         requireResetPassword: data.requireResetPassword ?? false,
         active: data.active ?? true,
         memo: data.memo ?? '',
@@ -167,20 +177,38 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
       accountId: domain.accountId,
       mailboxId: created.id,
       mailboxEmail: data.email,
-      detail: { allow_nets: data.allowNets ?? null, require_reset_password: data.requireResetPassword ?? false, active: data.active ?? true },
+      detail: { allow_nets: list.canonical, ...(list.meta ? { allow_nets_meta: list.meta } : {}), allow_nets_mode: data.allowNetsMode ?? 'enforce', require_reset_password: data.requireResetPassword ?? false, active: data.active ?? true },
     });
   }, IMMEDIATE);
   return getMailbox(scope, data.email);
 }
 
+/**
+ * The stored list a create or patch asks for: `allowNetsEntries` as given, or the plain `allowNets` string
+ * keeping the labels and expiry of networks that stay (so read-modify-write scripts change nothing).
+ * Undefined when the list is not part of the input.
+ */
+function newList(data: { allowNets?: string | null; allowNetsEntries?: StoredList }, previous: EntryMeta | null): StoredList | undefined {
+  if (data.allowNets !== undefined && data.allowNetsEntries !== undefined) {
+    throw new ValidationError('allow_nets', 'allow_nets: give allow_nets or allow_nets_entries, not both');
+  }
+  if (data.allowNetsEntries !== undefined) return data.allowNetsEntries;
+  if (data.allowNets !== undefined) return toStored(entriesOf({ canonical: data.allowNets, meta: previous }));
+  return undefined;
+}
+
 export interface MailboxChange {
-  field: 'allow_nets' | 'require_reset_password' | 'active' | 'memo' | 'password';
+  field: 'allow_nets' | 'allow_nets_mode' | 'require_reset_password' | 'active' | 'memo' | 'password';
   old?: unknown;
   new?: unknown;
+  /** allow_nets only, when labels or expiry are involved: the side maps before and after. */
+  oldMeta?: EntryMeta | null;
+  newMeta?: EntryMeta | null;
 }
 
 const CHANGE_EVENTS: Record<MailboxChange['field'], string> = {
   allow_nets: 'allow_nets_changed',
+  allow_nets_mode: 'allow_nets_mode_changed',
   require_reset_password: 'require_reset_password_changed',
   active: 'active_changed',
   memo: 'memo_changed',
@@ -193,6 +221,8 @@ export interface PatchRow {
   accountId: number;
   passwordHash: string;
   allowNets: string | null;
+  allowNetsMeta: EntryMeta | null;
+  allowNetsMode: AllowNetsMode;
   requireResetPassword: boolean;
   active: boolean;
   memo: string;
@@ -204,6 +234,8 @@ export const patchColumns = {
   accountId: mailboxes.accountId,
   passwordHash: mailboxes.passwordHash,
   allowNets: mailboxes.allowNets,
+  allowNetsMeta: mailboxes.allowNetsMeta,
+  allowNetsMode: mailboxes.allowNetsMode,
   requireResetPassword: mailboxes.requireResetPassword,
   active: mailboxes.active,
   memo: mailboxes.memo,
@@ -220,9 +252,16 @@ export function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: st
   const changes: MailboxChange[] = [];
   const set: Partial<typeof mailboxes.$inferInsert> = {};
   let bump = false;
-  if (data.allowNets !== undefined && data.allowNets !== row.allowNets) {
-    changes.push({ field: 'allow_nets', old: row.allowNets, new: data.allowNets });
-    set.allowNets = data.allowNets;
+  const list = newList(data, row.allowNetsMeta);
+  if (list !== undefined && (list.canonical !== row.allowNets || JSON.stringify(list.meta) !== JSON.stringify(row.allowNetsMeta))) {
+    assertSetsExist(tx, row.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
+    changes.push({ field: 'allow_nets', old: row.allowNets, new: list.canonical, ...(row.allowNetsMeta || list.meta ? { oldMeta: row.allowNetsMeta, newMeta: list.meta } : {}) });
+    set.allowNets = list.canonical;
+    set.allowNetsMeta = list.meta;
+  }
+  if (data.allowNetsMode !== undefined && data.allowNetsMode !== row.allowNetsMode) {
+    changes.push({ field: 'allow_nets_mode', old: row.allowNetsMode, new: data.allowNetsMode });
+    set.allowNetsMode = data.allowNetsMode;
   }
   if (data.requireResetPassword !== undefined && data.requireResetPassword !== row.requireResetPassword) {
     changes.push({ field: 'require_reset_password', old: row.requireResetPassword, new: data.requireResetPassword });
@@ -256,7 +295,7 @@ export function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: st
       accountId: row.accountId,
       mailboxId: row.id,
       mailboxEmail: row.email,
-      detail: change.field === 'password' ? {} : { old: change.old, new: change.new },
+      detail: change.field === 'password' ? {} : { old: change.old, new: change.new, ...(change.oldMeta !== undefined ? { old_meta: change.oldMeta, new_meta: change.newMeta } : {}) },
     });
   }
   return changes;

@@ -3,7 +3,17 @@
  * keystroke, and the server runs the same function for the no-JavaScript "Preview" and for tests, so both
  * always agree. The addresses themselves are loaded on the server (lib/mailboxes/impact.ts).
  */
-import { compileAllowlist, parseAddress, parseAllowNets, type EntryError } from '@/lib/net/allowlist';
+import { parseAddress, parseAllowNets, type EntryError } from '@/lib/net/allowlist';
+import { compileList, type EntryMeta, type SetContent } from '@/lib/net/allowlist-entries';
+
+/** What a draft is evaluated with besides its text: the account's sets, the entries' expiry, and the time. */
+export interface DraftContext {
+  /** The account's network sets by name (a draft may reference them as @name). */
+  sets?: Readonly<Record<string, SetContent>>;
+  /** Labels and expiry of the draft's entries: an expired entry admits nobody. */
+  meta?: EntryMeta | null;
+  now?: number;
+}
 
 /** How long back the impact preview looks. */
 export const IMPACT_WINDOW_DAYS = 30;
@@ -24,6 +34,8 @@ export interface SignInAddressGroup {
   /** The latest attempt's outcome: `signed_in` or the refusal reason (`network_not_allowed`, …). */
   lastResult: string;
   protocols: string[];
+  /** How many of the sign-ins went through only because the list was in monitor mode (audited would_refuse). */
+  wouldRefuse?: number;
 }
 
 export type ImpactResult =
@@ -39,11 +51,12 @@ export type ImpactResult =
     };
 
 /** Which of the recent sign-in addresses a draft `allow_nets` would refuse (same parser and matcher as the gate). */
-export function evaluateImpact(draft: string | null, groups: readonly SignInAddressGroup[]): ImpactResult {
-  const parsed = parseAllowNets(draft);
+export function evaluateImpact(draft: string | null, groups: readonly SignInAddressGroup[], context: DraftContext = {}): ImpactResult {
+  const sets = context.sets ?? {};
+  const parsed = parseAllowNets(draft, { references: new Set(Object.keys(sets)) });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   if (parsed.canonical === null) return { ok: true, canonical: null, considered: groups.length, refused: [] };
-  const list = compileAllowlist(parsed.entries);
+  const { allowlist: list } = compileList({ canonical: parsed.canonical, meta: context.meta ?? null }, new Map(Object.entries(sets)), context.now ?? Date.now());
   const refused = groups.filter((g) => !list.allows(parseAddress(g.address)));
   return { ok: true, canonical: parsed.canonical, considered: groups.length, refused };
 }

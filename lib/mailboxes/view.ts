@@ -1,3 +1,6 @@
+import type { AllowNetsMode } from '@/db/schema';
+import { entriesOf, isExpired, type EntryMeta, type ListEntry } from '@/lib/net/allowlist-entries';
+
 /** What callers may see of a mailbox: never the password hash. */
 export interface MailboxView {
   id: number;
@@ -5,6 +8,9 @@ export interface MailboxView {
   domain: string;
   active: boolean;
   allowNets: string | null;
+  /** Labels and expiry of the list's entries (lib/net/allowlist-entries.ts). */
+  allowNetsMeta: EntryMeta | null;
+  allowNetsMode: AllowNetsMode;
   requireResetPassword: boolean;
   memo: string;
   passwordChangedAt: Date | null;
@@ -19,6 +25,10 @@ export interface MailGetObject {
   mail: string;
   active: boolean;
   allow_nets: string;
+  allow_nets_mode: AllowNetsMode;
+  allow_nets_entries: { net: string; label: string | null; expires_at: string | null; expired: boolean }[];
+  /** mail.get only: the canonical networks in force now (sets expanded, expired entries left out). */
+  allow_nets_effective?: string[] | null;
   require_reset_password: boolean;
   memo: string;
   last_login_at: string | null;
@@ -27,11 +37,28 @@ export interface MailGetObject {
   updated_at: string;
 }
 
-export function toMailGetObject(view: MailboxView): MailGetObject {
+/** The API's spelling of a list's entries, each marked expired or not at `now`. */
+export function wireEntries(list: { allowNets: string | null; allowNetsMeta: EntryMeta | null }, now: number) {
+  return wireEntriesOf(entriesOf({ canonical: list.allowNets, meta: list.allowNetsMeta }), now);
+}
+
+/** Entries in the API's spelling (`expires_at` as ISO 8601, `expired` at `now`). */
+export function wireEntriesOf(entries: readonly ListEntry[], now: number) {
+  return entries.map((e) => ({
+    net: e.net,
+    label: e.label,
+    expires_at: e.expiresAt === null ? null : new Date(e.expiresAt).toISOString(),
+    expired: isExpired(e, now),
+  }));
+}
+
+export function toMailGetObject(view: MailboxView, now: number = Date.now()): MailGetObject {
   return {
     mail: view.email,
     active: view.active,
     allow_nets: view.allowNets ?? '',
+    allow_nets_mode: view.allowNetsMode,
+    allow_nets_entries: wireEntries(view, now),
     require_reset_password: view.requireResetPassword,
     memo: view.memo,
     last_login_at: view.lastLoginAt?.toISOString() ?? null,

@@ -130,7 +130,7 @@ describe('parseAllowNets: valid entries', () => {
   });
 
   it.each([null, undefined, '', '   ', '\n\t ', ',,,', ' , \n , '])('%j means no restriction', (input) => {
-    expect(parseAllowNets(input)).toEqual({ ok: true, canonical: null, entries: [], warnings: [] });
+    expect(parseAllowNets(input)).toEqual({ ok: true, canonical: null, entries: [], references: [], warnings: [] });
   });
 
   it('accepts commas, spaces, newlines and other whitespace as separators and ignores empty entries', () => {

@@ -33,7 +33,7 @@ export interface EntryWarning {
 
 /** The outcome of {@link parseAllowNets}: the normalised list, or every reason it was rejected. */
 export type AllowNetsParse =
-  | { ok: true; canonical: string | null; entries: NetEntry[]; warnings: EntryWarning[] }
+  | { ok: true; canonical: string | null; entries: NetEntry[]; references: string[]; warnings: EntryWarning[] }
   | { ok: false; errors: EntryError[]; warnings: EntryWarning[] };
 
 /**
@@ -58,6 +58,18 @@ type ParsedNet =
   | { family: 6; prefix: number; start: Words; end: Words; text: string; hostBits: boolean };
 
 const SEPARATORS = /[\s,]+/;
+/** A named network set's name (spec §15); a list refers to it as `@name`. */
+export const SET_NAME = /^[a-z0-9-]{1,40}$/;
+
+/**
+ * Which `@name` references a list may hold: none (TRUSTED_PROXIES, admin lists), any well-formed name
+ * (syntax only: the shared schema, before the account's sets are known), or the names of existing sets.
+ */
+export type SetReferences = 'none' | 'any' | ReadonlySet<string>;
+
+export interface ParseOptions {
+  references?: SetReferences;
+}
 const DECIMAL_DIGITS = /^[0-9]+$/;
 const IPV4_ISH = /^[0-9.]+$/;
 const IPV4_SHAPE = /^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/;
@@ -367,8 +379,9 @@ function formatCount(n: number): string {
  * null`); otherwise `canonical` is the string to store. Any invalid entry rejects the whole list, and
  * `errors` names every one of them. Warnings are returned either way so the UI can show them live.
  */
-export function parseAllowNets(input: string | null | undefined): AllowNetsParse {
-  if (input === null || input === undefined) return { ok: true, canonical: null, entries: [], warnings: [] };
+export function parseAllowNets(input: string | null | undefined, options: ParseOptions = {}): AllowNetsParse {
+  const allowed = options.references ?? 'none';
+  if (input === null || input === undefined) return { ok: true, canonical: null, entries: [], references: [], warnings: [] };
   // Callers pass JSON from the API too; a number or array must be an error, not a crash.
   if (typeof input !== 'string') return { ok: false, errors: [{ entry: '', reason: 'the list must be text' }], warnings: [] };
   // A string never has fewer UTF-8 bytes than UTF-16 units, so a long one is rejected without counting.
@@ -378,12 +391,29 @@ export function parseAllowNets(input: string | null | undefined): AllowNetsParse
   }
 
   const entries: NetEntry[] = [];
+  const references: string[] = [];
+  const order: string[] = [];
   const warnings: EntryWarning[] = [];
   const errors: EntryError[] = [];
   const seen = new Set<string>();
   const seenInvalid = new Set<string>();
   for (const token of input.split(SEPARATORS)) {
     if (token === '') continue;
+    if (token.startsWith('@')) {
+      const ref = parseReference(token, allowed);
+      if (typeof ref !== 'string') {
+        if (!seenInvalid.has(token)) {
+          seenInvalid.add(token);
+          errors.push({ entry: token, reason: ref.reason });
+        }
+        continue;
+      }
+      if (seen.has(ref)) continue;
+      seen.add(ref);
+      references.push(ref.slice(1));
+      order.push(ref);
+      continue;
+    }
     const net = parseNet(token);
     if (typeof net === 'string') {
       if (!seenInvalid.has(token)) {
@@ -395,10 +425,11 @@ export function parseAllowNets(input: string | null | undefined): AllowNetsParse
     if (seen.has(net.text)) continue;
     seen.add(net.text);
     entries.push({ text: net.text, family: net.family, prefix: net.prefix });
+    order.push(net.text);
     warnings.push(...warningsFor(token, net));
   }
 
-  const distinct = entries.length + seenInvalid.size;
+  const distinct = order.length + seenInvalid.size;
   if (distinct > MAX_ENTRIES) {
     errors.unshift({
       entry: '',
@@ -406,8 +437,19 @@ export function parseAllowNets(input: string | null | undefined): AllowNetsParse
     });
   }
   if (errors.length > 0) return { ok: false, errors, warnings };
-  const canonical = entries.length === 0 ? null : entries.map((e) => e.text).join(',');
-  return { ok: true, canonical, entries, warnings };
+  const canonical = order.length === 0 ? null : order.join(',');
+  return { ok: true, canonical, entries, references, warnings };
+}
+
+/** `@name` in its canonical (lower-case) form, or the reason it is not acceptable here. */
+function parseReference(token: string, allowed: SetReferences): string | { reason: string } {
+  if (allowed === 'none') return { reason: 'network set references (@name) are not allowed here' };
+  const name = token.slice(1).toLowerCase();
+  if (!SET_NAME.test(name)) {
+    return { reason: 'a network set is written @name, the name being 1 to 40 lower-case letters, digits or dashes' };
+  }
+  if (allowed !== 'any' && !allowed.has(name)) return { reason: `unknown network set "@${name}"` };
+  return `@${name}`;
 }
 
 /**

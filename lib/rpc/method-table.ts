@@ -10,8 +10,13 @@ import { mailDel } from './methods/mail-del';
 import { mailGet } from './methods/mail-get';
 import { mailList } from './methods/mail-list';
 import { mailSet } from './methods/mail-set';
+import { netsetAdd } from './methods/netset-add';
+import { netsetDel } from './methods/netset-del';
+import { netsetGet } from './methods/netset-get';
+import { netsetList } from './methods/netset-list';
+import { netsetSet } from './methods/netset-set';
 
-/** Every method of spec §9, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
+/** Every method of spec §9 and §15, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
 export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['auth', auth],
   ['deauth', deauth],
@@ -23,4 +28,9 @@ export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['mail.add', mailAdd],
   ['mail.set', mailSet],
   ['mail.del', mailDel],
+  ['netset.list', netsetList],
+  ['netset.get', netsetGet],
+  ['netset.add', netsetAdd],
+  ['netset.set', netsetSet],
+  ['netset.del', netsetDel],
 ]);

@@ -16,6 +16,7 @@ export default async function AdminConsoleLayout({ children }: { children: React
             Mailboxes
           </NavLink>
           <NavLink href="/admin/mailboxes/new">New mailbox</NavLink>
+          <NavLink href="/admin/networks">Networks</NavLink>
           <NavLink href="/admin/audit">Audit log</NavLink>
           <NavLink href="/admin/admins">Admins</NavLink>
           <NavLink href="/admin/security">Security</NavLink>

@@ -16,6 +16,8 @@ interface Props {
   clientIp?: string | null;
   /** Text for an empty list in this context ("no restriction" on a mailbox, "nothing to add" in bulk). */
   emptyText: string;
+  /** The account's network set names, when the list may reference them as @name (mailbox lists). */
+  setNames?: readonly string[];
 }
 
 /**
@@ -23,8 +25,8 @@ interface Props {
  * (lib/net/allowlist.ts): every invalid entry with its reason, the normalised result and the warnings.
  * It renders on the server too, so the analysis is there without JavaScript after each submit.
  */
-export function AllowNetsField({ id, name, label, value, onChange, clientIp, emptyText }: Props) {
-  const parsed = useMemo(() => parseAllowNets(value), [value]);
+export function AllowNetsField({ id, name, label, value, onChange, clientIp, emptyText, setNames }: Props) {
+  const parsed = useMemo(() => parseAllowNets(value, { references: setNames ? new Set(setNames) : 'none' }), [value, setNames]);
   const analysisId = `${id}-analysis`;
   // Lets end-to-end tests wait until typing reaches React's state instead of being replaced by hydration.
   const hydrated = useHydrated();
@@ -33,7 +35,14 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
       <label htmlFor={id}>{label}</label>
       <p className="field-hint" id={`${id}-hint`}>
         IPv4 or IPv6 addresses and networks, separated by commas (spaces and new lines work too), e.g.{' '}
-        <code>203.0.113.0/24, 2001:db8::/32, 198.51.100.7</code>.
+        <code>203.0.113.0/24, 2001:db8::/32, 198.51.100.7</code>
+        {setNames ? (
+          <>
+            , and network sets as <code>@name</code>
+            {setNames.length > 0 ? ` (${setNames.map((n) => `@${n}`).join(', ')})` : ' (none defined yet: see Networks)'}
+          </>
+        ) : null}
+        .
       </p>
       <textarea
         id={id}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import { evaluateImpact, IMPACT_WINDOW_DAYS, type SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
+import { evaluateImpact, IMPACT_WINDOW_DAYS, type DraftContext, type SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
 import { Address } from '@/app/_components/address';
 import { formatTime, SIGN_IN_RESULTS } from './labels';
 
@@ -10,8 +10,9 @@ import { formatTime, SIGN_IN_RESULTS } from './labels';
  * in the browser as the draft changes (same parser and matcher as the gate). The addresses come from the
  * server, already limited to this mailbox of the admin's account.
  */
-export function ImpactPreview({ draft, groups, truncated, saved = false }: { draft: string; groups: SignInAddressGroup[]; truncated: boolean; saved?: boolean }) {
-  const impact = useMemo(() => evaluateImpact(draft, groups), [draft, groups]);
+export function ImpactPreview({ draft, groups, truncated, context, saved = false }: { draft: string; groups: SignInAddressGroup[]; truncated: boolean; context?: DraftContext; saved?: boolean }) {
+  const impact = useMemo(() => evaluateImpact(draft, groups, context), [draft, groups, context]);
+  const monitored = groups.reduce((n, g) => n + (g.wouldRefuse ?? 0), 0);
   const n = groups.length;
   const addresses = `${n} address${n === 1 ? '' : 'es'} used in the last ${IMPACT_WINDOW_DAYS} days`;
   let summary: string;
@@ -57,6 +58,11 @@ export function ImpactPreview({ draft, groups, truncated, saved = false }: { dra
             ))}
           </tbody>
         </table>
+      ) : null}
+      {monitored > 0 ? (
+        <p data-testid="impact-monitor">
+          Monitor mode let {monitored} sign-in{monitored === 1 ? '' : 's'} through that the stored list would have refused (counted in the addresses above).
+        </p>
       ) : null}
       {truncated ? <p className="muted">Only the 500 most recently used addresses are compared.</p> : null}
     </section>

@@ -10,7 +10,11 @@ const onOff = (v: unknown) => (v ? 'on' : 'off');
 export function describeChange(change: MailboxChange): string {
   switch (change.field) {
     case 'allow_nets':
-      return `Allowed networks: ${change.old ?? 'no restriction'} → ${change.new ?? 'no restriction'}`;
+      return change.old === change.new
+        ? 'Allowed networks: labels or expiry changed'
+        : `Allowed networks: ${change.old ?? 'no restriction'} → ${change.new ?? 'no restriction'}`;
+    case 'allow_nets_mode':
+      return `Network list mode: ${change.old} → ${change.new}${change.new === 'monitor' ? ' (refusals are only recorded, not enforced)' : ''}`;
     case 'require_reset_password':
       return `Force password change at next login: ${onOff(change.old)} → ${onOff(change.new)}${change.new ? ' (open sessions were ended)' : ''}`;
     case 'active':
@@ -28,6 +32,8 @@ export const BULK_ACTION_LABELS: Record<BulkActionKind, string> = {
   remove_restriction: 'Remove the network restriction',
   force_reset: 'Force a password change at next login',
   cancel_reset: 'Cancel a pending password change',
+  mode_monitor: 'Switch the network list to monitor mode',
+  mode_enforce: 'Switch the network list to enforce mode',
 };
 
 const mailboxCount = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
@@ -46,6 +52,10 @@ export function bulkQuestion(action: BulkActionKind, allowNets: string | null, c
       return `Force a password change at the next login for ${n}? Their open sessions end at once.`;
     case 'cancel_reset':
       return `Cancel the pending password change of ${n}?`;
+    case 'mode_monitor':
+      return `Switch ${n} to monitor mode? Their lists are then only evaluated: sign-ins they would refuse go through and are recorded.`;
+    case 'mode_enforce':
+      return `Switch ${n} to enforce mode? Their lists then refuse sign-ins and end open sessions from other networks at their next request.`;
   }
 }
 

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { getMailbox } from '@/lib/mailboxes/service';
 import { emailSchema } from '@/lib/mailboxes/schemas';
 import { toMailGetObject } from '@/lib/mailboxes/view';
+import { effectiveNetworks } from '@/lib/netsets/compiled-list';
 import { accountScope } from '@/lib/scope';
 import { defineMethod, notPermitted, scopeOf } from '../method';
 
 /**
- * `mail.get {mail}` → the mailbox object. Account level: any mailbox of the account (another account's is
+ * `mail.get {mail}` → the mailbox object, with `allow_nets_effective` (the networks in force now: sets
+ * expanded, expired entries left out; null when unrestricted). Account level: any mailbox of the account (another account's is
  * 404). Mail level: only the session's own mailbox; any other address is refused the same way whether it
  * exists or not, so the answer reveals nothing about other mailboxes.
  */
@@ -15,10 +17,15 @@ export const mailGet = defineMethod({
   access: 'session',
   params: z.object({ mail: emailSchema }),
   handle({ mail }, session) {
+    let accountId: number;
     if (session.level === 'mail') {
       if (mail !== session.mailbox.email) throw notPermitted('a mail-level session may only read its own mailbox');
-      return toMailGetObject(getMailbox(accountScope(session.mailbox.accountId), mail));
+      accountId = session.mailbox.accountId;
+    } else {
+      accountId = session.admin.accountId;
     }
-    return toMailGetObject(getMailbox(scopeOf(session), mail));
+    const view = getMailbox(session.level === 'mail' ? accountScope(accountId) : scopeOf(session), mail);
+    const now = Date.now();
+    return { ...toMailGetObject(view, now), allow_nets_effective: effectiveNetworks(accountId, view, now) };
   },
 });

@@ -11,6 +11,8 @@ export const FILTERS: { value: MailboxFilter; label: string }[] = [
   { value: 'unrestricted', label: 'Unrestricted' },
   { value: 'reset_pending', label: 'Password change pending' },
   { value: 'inactive', label: 'Inactive' },
+  { value: 'monitor', label: 'Monitor mode' },
+  { value: 'enforce', label: 'Enforced lists' },
 ];
 export const SORTS: { value: MailboxSortField; label: string }[] = [
   { value: 'email', label: 'Address' },

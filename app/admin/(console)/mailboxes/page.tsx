@@ -4,16 +4,15 @@ import { listDomains } from '@/lib/accounts/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { listMailboxes } from '@/lib/mailboxes/service';
 import { formatTime } from '@/app/admin/_components/labels';
-import { Address, AddressList } from '@/app/_components/address';
+import { Address } from '@/app/_components/address';
 import { BulkPanel } from './bulk-panel';
 import { FILTERS, listHref, PAGE_SIZES, parseListQuery, serviceQuery, SORTS, type ListQuery } from './list-query';
 import { mailboxHref } from './mailbox-href';
 import { SelectAll } from './select-all';
+import { NetsCell } from './nets-cell';
+import { renderTime } from '@/lib/netsets/suggestions';
 
 export const metadata: Metadata = { title: 'Mailboxes' };
-
-/** How many entries of a list the table shows before "…". */
-const SHOWN_NETS = 2;
 
 function SortHeader({ query, field, children }: { query: ListQuery; field: ListQuery['sort']; children: React.ReactNode }) {
   const active = query.sort === field;
@@ -32,6 +31,7 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
   const { scope } = await requireAdmin();
   const query = parseListQuery(await searchParams);
   const { items, total } = listMailboxes(scope, serviceQuery(query));
+  const now = renderTime();
   const domains = listDomains(scope);
   const pages = Math.max(1, Math.ceil(total / query.size));
   const from = total === 0 ? 0 : (query.page - 1) * query.size + 1;
@@ -126,7 +126,6 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
             </thead>
             <tbody>
               {items.map((m) => {
-                const nets = m.allowNets?.split(',') ?? [];
                 return (
                   <tr key={m.id}>
                     <td className="select-cell">
@@ -138,15 +137,7 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
                       </Link>
                     </td>
                     <td data-label="Allowed networks">
-                      {nets.length === 0 ? (
-                        <span className="muted">no restriction</span>
-                      ) : (
-                        <>
-                          {nets.length} {nets.length === 1 ? 'entry' : 'entries'}:{' '}
-                          <AddressList list={nets.slice(0, SHOWN_NETS).join(',')} />
-                          {nets.length > SHOWN_NETS ? ', …' : ''}
-                        </>
-                      )}
+                      <NetsCell allowNets={m.allowNets} allowNetsMeta={m.allowNetsMeta} allowNetsMode={m.allowNetsMode} now={now} />
                     </td>
                     <td data-label="Password change pending">{m.requireResetPassword ? 'Yes' : 'No'}</td>
                     <td data-label="Last sign-in">

@@ -12,9 +12,10 @@ import { IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
-import type { EntryError } from '@/lib/net/allowlist';
+import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
 import { appendAddress } from '@/app/admin/_components/nets-draft';
+import { appendNet, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { settingsOf, type MailboxSettings } from './mailbox-settings';
 
 export interface MailboxFormState {
@@ -33,8 +34,19 @@ export interface MailboxFormState {
 }
 
 function settingsFrom(formData: FormData, prefix: '' | 'stored.'): MailboxSettings {
+  let entryInfo = {};
+  if (prefix === '') entryInfo = infoFromForm(formData);
+  else {
+    try {
+      entryInfo = JSON.parse(String(formData.get('stored.entryInfo') ?? '{}')) as MailboxSettings['entryInfo'];
+    } catch {
+      entryInfo = {};
+    }
+  }
   return {
     allowNets: String(formData.get(`${prefix}allowNets`) ?? ''),
+    entryInfo,
+    allowNetsMode: formData.get(`${prefix}allowNetsMode`) === 'monitor' ? 'monitor' : 'enforce',
     requireResetPassword: formData.get(`${prefix}requireResetPassword`) === 'on',
     memo: String(formData.get(`${prefix}memo`) ?? ''),
   };
@@ -42,7 +54,7 @@ function settingsFrom(formData: FormData, prefix: '' | 'stored.'): MailboxSettin
 
 function errorState(base: Pick<MailboxFormState, 'version' | 'values' | 'stored'>, error: unknown): MailboxFormState {
   if (error instanceof ValidationError) {
-    if (error.field === 'allow_nets') {
+    if (error.field === 'allow_nets' || error.field === 'allow_nets_entries') {
       return { ...base, formError: 'Nothing was saved: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
     }
     const field = error.field === 'require_reset_password' ? 'requireResetPassword' : error.field;
@@ -65,14 +77,35 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
   const base = { version: prev.version + 1, values, stored };
   const intent = String(formData.get('intent') ?? 'save');
   try {
-    if (intent === 'add-ip' || intent === 'preview') {
+    if (intent === 'add-ip' || intent === 'preview' || intent.startsWith('add-net:') || intent.startsWith('remove:')) {
       getMailbox(scope, email);
       if (intent === 'preview') return base;
+      if (intent.startsWith('add-net:')) {
+        return { ...base, values: { ...values, allowNets: appendNet(values.allowNets, intent.slice('add-net:'.length)) }, notice: 'The network was added to the draft. Save to apply it.' };
+      }
+      if (intent.startsWith('remove:')) {
+        const net = intent.slice('remove:'.length);
+        const parsed = parseAllowNets(values.allowNets, { references: 'any' });
+        const tokens = parsed.ok && parsed.canonical !== null ? parsed.canonical.split(',') : values.allowNets.split(/[\s,]+/);
+        const kept = tokens.filter((t) => t !== '' && t !== net).join(', ');
+        return { ...base, values: { ...values, allowNets: kept }, notice: `${net} was removed from the draft. Save to apply it.` };
+      }
       const { clientIp } = await requestInfo();
       return { ...base, values: { ...values, allowNets: appendAddress(values.allowNets, clientIp) }, notice: 'Your address was added to the draft. Save to apply it.' };
     }
     const patch: MailboxPatchInput = {};
-    if (values.allowNets !== stored.allowNets) patch.allowNets = values.allowNets;
+    const info = infoForDraft(values.allowNets, values.entryInfo);
+    if (values.allowNets !== stored.allowNets || JSON.stringify(info) !== JSON.stringify(infoForDraft(stored.allowNets, stored.entryInfo))) {
+      // Entries whose row was not on the page (long lists show the first rows) keep their stored label and expiry.
+      const submitted = new Set(Object.keys(values.entryInfo));
+      const current = infoText(getMailbox(scope, email).allowNetsMeta);
+      for (const [net, i] of Object.entries(current)) if (!submitted.has(net)) info[net] = i;
+      // The list with its labels and expiry; a draft that does not parse goes as typed, for the service to name every bad entry.
+      const rows = draftRows(values.allowNets, info);
+      if (rows === null) patch.allowNets = values.allowNets;
+      else patch.allowNetsEntries = rows;
+    }
+    if (values.allowNetsMode !== stored.allowNetsMode) patch.allowNetsMode = values.allowNetsMode;
     if (values.requireResetPassword !== stored.requireResetPassword) patch.requireResetPassword = values.requireResetPassword;
     if (values.memo !== stored.memo) patch.memo = values.memo;
     if (patch.allowNets !== undefined && formData.get('confirmLockout') !== 'yes') {

@@ -1,13 +1,18 @@
 'use client';
 
 import { useActionState, useMemo, useState } from 'react';
-import { parseAllowNets } from '@/lib/net/allowlist';
 import { evaluateImpact, IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in-impact';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
+import { parseAllowNets } from '@/lib/net/allowlist';
 import type { SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { ImpactPreview } from '@/app/admin/_components/impact-preview';
+import { EntryRows } from '@/app/admin/_components/entry-rows';
+import { appendNet, draftMeta, type EntryInfoMap } from '@/app/admin/_components/entry-info';
+import { NetworkSuggestions } from '@/app/admin/_components/network-suggestions';
+import type { SetContent } from '@/lib/net/allowlist-entries';
+import type { NetworkSuggestion } from '@/lib/netsets/suggestions';
 import { saveMailboxAction, type MailboxFormState } from './actions';
 import type { MailboxSettings } from './mailbox-settings';
 
@@ -17,13 +22,42 @@ interface Props {
   clientIp: string | null;
   signIns: SignInAddressGroup[];
   signInsTruncated: boolean;
+  /** The account's network sets (names for validation, contents for the preview and suggestions). */
+  sets: Record<string, SetContent>;
+  suggestions: NetworkSuggestion[];
+  /** Render time (server clock): expired entries and the preview agree between server and browser. */
+  now: number;
+  /** How many entry rows to render (null = all). */
+  rowLimit: number | null;
 }
 
-/** The mailbox's settings: allowed networks (live validation, impact preview, lock-out confirmation), forced change, memo. */
-export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated }: Props) {
+/** The mailbox's settings: allowed networks (entry rows, live validation, impact preview, lock-out confirmation, suggestions), list mode, forced change, memo. */
+export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated, sets, suggestions, now, rowLimit }: Props) {
   const [state, formAction, pending] = useActionState<MailboxFormState, FormData>(saveMailboxAction, { version: 0, values: settings, stored: settings });
   // Re-keyed per answer: the fields start again from what the server returned (the canonical list after a save).
-  return <MailboxFields key={state.version} email={email} state={state} formAction={formAction} pending={pending} clientIp={clientIp} signIns={signIns} signInsTruncated={signInsTruncated} />;
+  return (
+    <MailboxFields
+      key={state.version}
+      email={email}
+      state={state}
+      formAction={formAction}
+      pending={pending}
+      clientIp={clientIp}
+      signIns={signIns}
+      signInsTruncated={signInsTruncated}
+      sets={sets}
+      suggestions={suggestions}
+      now={now}
+      rowLimit={rowLimit}
+    />
+  );
+}
+
+/** The draft without one entry (by its canonical form), for the rows' "Remove". */
+function removeNet(draft: string, net: string): string {
+  const parsed = parseAllowNets(draft, { references: 'any' });
+  const tokens = parsed.ok && parsed.canonical !== null ? parsed.canonical.split(',') : draft.split(/[\s,]+/);
+  return tokens.filter((t) => t !== '' && t !== net).join(', ');
 }
 
 function MailboxFields({
@@ -34,15 +68,24 @@ function MailboxFields({
   clientIp,
   signIns,
   signInsTruncated,
+  sets,
+  suggestions,
+  now,
+  rowLimit,
 }: Omit<Props, 'settings'> & { state: MailboxFormState; formAction: (formData: FormData) => void; pending: boolean }) {
   const [draft, setDraft] = useState(state.values.allowNets);
   const [lockoutConfirmed, setLockoutConfirmed] = useState(false);
+  const [info, setInfo] = useState<EntryInfoMap>(state.values.entryInfo);
+  const setNames = useMemo(() => Object.keys(sets), [sets]);
   const hydrated = useHydrated();
   const { stored } = state;
-  const parsed = useMemo(() => parseAllowNets(draft), [draft]);
-  const impact = useMemo(() => evaluateImpact(draft, signIns), [draft, signIns]);
+  // Sets are known by name here, so an unknown @name is an invalid entry as it is on the server.
+  const references = useMemo(() => new Set(setNames), [setNames]);
+  const context = useMemo(() => ({ sets, meta: draftMeta(info), now }), [sets, info, now]);
+  const parsed = useMemo(() => parseAllowNets(draft, { references }), [draft, references]);
+  const impact = useMemo(() => evaluateImpact(draft, signIns, context), [draft, signIns, context]);
   const storedCanonical = useMemo(() => {
-    const s = parseAllowNets(stored.allowNets);
+    const s = parseAllowNets(stored.allowNets, { references: 'any' });
     return s.ok ? s.canonical : null;
   }, [stored.allowNets]);
   const isSaved = parsed.ok && parsed.canonical === storedCanonical;
@@ -69,11 +112,31 @@ function MailboxFields({
       ) : null}
       <input type="hidden" name="email" value={email} />
       <input type="hidden" name="stored.allowNets" value={stored.allowNets} />
+      <input type="hidden" name="stored.entryInfo" value={JSON.stringify(stored.entryInfo)} />
+      <input type="hidden" name="stored.allowNetsMode" value={stored.allowNetsMode} />
       <input type="hidden" name="stored.memo" value={stored.memo} />
       {stored.requireResetPassword ? <input type="hidden" name="stored.requireResetPassword" value="on" /> : null}
 
-      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={draft} onChange={setDraft} clientIp={clientIp} emptyText="Empty: no restriction, sign-in is allowed from any network." />
-      <ImpactPreview draft={draft} groups={signIns} truncated={signInsTruncated} saved={isSaved} />
+      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={draft} onChange={setDraft} clientIp={clientIp} emptyText="Empty: no restriction, sign-in is allowed from any network." setNames={setNames} />
+      <EntryRows
+        id="allowNets"
+        draft={draft}
+        info={info}
+        now={now}
+        setNames={setNames}
+        hidden={rowLimit === null ? null : new Set(stored.allowNets.split(',').slice(rowLimit))}
+        onInfoChange={(net, field, value) => setInfo((old) => ({ ...old, [net]: { ...(old[net] ?? { label: '', expires: '' }), [field]: value } }))}
+        onRemove={(net) => setDraft((d) => removeNet(d, net))}
+      />
+      <label htmlFor="allowNetsMode">List mode</label>
+      <select id="allowNetsMode" name="allowNetsMode" defaultValue={state.values.allowNetsMode} aria-describedby="allowNetsMode-hint">
+        <option value="enforce">Enforce: refuse sign-ins and requests from other networks</option>
+        <option value="monitor">Monitor: let them through and record them as &quot;would have been refused&quot;</option>
+      </select>
+      <p className="field-hint" id="allowNetsMode-hint">
+        Monitor mode lets you try a list before enforcing it: nothing is refused, and the sign-ins it would refuse are listed on this page.
+      </p>
+      <ImpactPreview draft={draft} groups={signIns} truncated={signInsTruncated} context={context} saved={isSaved} />
       {locksOut ? (
         <div className="alert lockout" data-testid="lockout-warning">
           <p>
@@ -86,6 +149,7 @@ function MailboxFields({
           </div>
         </div>
       ) : null}
+      <NetworkSuggestions suggestions={suggestions} draft={draft} info={info} sets={sets} now={now} onAdd={(net) => setDraft((d) => appendNet(d, net))} />
       {hydrated ? null : (
         <p>
           {/* With JavaScript the preview follows every keystroke; without it, this round trip updates it. */}

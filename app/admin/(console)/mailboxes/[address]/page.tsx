@@ -14,7 +14,7 @@ import { SignInChart } from '@/app/_components/sign-in-chart';
 import { signInsPerDay } from '@/lib/sign-in-stats';
 import { mailboxParam } from '../mailbox-href';
 import { MailboxForm } from './mailbox-form';
-import { settingsOf } from './mailbox-settings';
+import { ENTRY_ROWS_SHOWN, settingsOf } from './mailbox-settings';
 import { PasswordForm } from './password-form';
 import { DangerZone } from './danger-zone';
 import { Address, AddressList } from '@/app/_components/address';
@@ -22,6 +22,9 @@ import { emailSchema } from '@/lib/mailboxes/schemas';
 import { listMailboxSessions } from '@/lib/sessions/service';
 import { SessionList } from '@/app/_components/session-list';
 import { endMailboxSessionsAction } from './actions';
+import { netSetContents } from '@/lib/netsets/service';
+import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netsets/suggestions';
+import { WouldRefuse } from './would-refuse';
 
 /** Each tab names its mailbox. The address is only echoed when it is well-formed; the page itself decides "not found". */
 export async function generateMetadata({ params }: { params: Promise<{ address: string }> }): Promise<Metadata> {
@@ -29,8 +32,8 @@ export async function generateMetadata({ params }: { params: Promise<{ address: 
   return { title: emailSchema.safeParse(email).success ? `${email} · Mailbox` : 'Mailbox' };
 }
 
-export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; sessionsEnded?: string }> }) {
-  const { scope, clientIp } = await requireAdmin();
+export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; sessionsEnded?: string; entries?: string }> }) {
+  const { scope, clientIp, admin } = await requireAdmin();
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
   try {
@@ -40,10 +43,16 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
     if (error instanceof DomainError) notFound();
     throw error;
   }
-  const { created, sessionsEnded } = await searchParams;
+  const { created, sessionsEnded, entries } = await searchParams;
   const sessions = listMailboxSessions(scope, mailbox.email);
+  // Long lists show the first rows of labels and expiry; "Show all" (a link, so it works without JavaScript) renders every row.
+  const rowLimit = entries === 'all' ? null : ENTRY_ROWS_SHOWN;
   const impact = impactSignIns(scope, mailbox.email);
   const recent = recentSignIns(mailbox.id, 20);
+  const now = renderTime();
+  const sets = netSetContents(admin.accountId);
+  const suggestions = networkSuggestions(admin.accountId, mailbox.id);
+  const wouldRefuse = wouldRefuseSummary(admin.accountId, mailbox.id);
   return (
     <main className="wide">
       <p>
@@ -66,7 +75,10 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <dt>Status</dt>
         <dd>{mailbox.active ? 'Active' : 'Inactive (cannot sign in)'}</dd>
         <dt>Allowed networks</dt>
-        <dd>{mailbox.allowNets ? <AddressList list={mailbox.allowNets} /> : 'no restriction'}</dd>
+        <dd>
+          {mailbox.allowNets ? <AddressList list={mailbox.allowNets} /> : 'no restriction'}
+          {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge"> (monitor mode: not enforced)</span> : null}
+        </dd>
         <dt>Password change pending</dt>
         <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
         <dt>Last sign-in</dt>
@@ -87,8 +99,19 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <dd>{formatTime(mailbox.updatedAt)}</dd>
       </dl>
       <div className="card">
-        <MailboxForm email={mailbox.email} settings={settingsOf(mailbox)} clientIp={clientIp} signIns={impact.groups} signInsTruncated={impact.truncated} />
+        <MailboxForm
+          email={mailbox.email}
+          settings={settingsOf(mailbox, rowLimit)}
+          rowLimit={rowLimit}
+          clientIp={clientIp}
+          signIns={impact.groups}
+          signInsTruncated={impact.truncated}
+          sets={sets}
+          suggestions={suggestions}
+          now={now}
+        />
       </div>
+      <WouldRefuse summary={wouldRefuse} mode={mailbox.allowNetsMode} />
       <div className="card">
         <PasswordForm email={mailbox.email} minLength={env().PASSWORD_MIN_LENGTH} />
       </div>

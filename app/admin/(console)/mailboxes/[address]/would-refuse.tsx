@@ -1,0 +1,41 @@
+import { formatTime } from '@/app/_components/labels';
+import { SUGGESTION_WINDOW_DAYS } from '@/lib/netsets/suggestions';
+import type { wouldRefuseSummary } from '@/lib/netsets/suggestions';
+
+/** Monitor mode's record: the sign-ins of the last 30 days that the list would have refused, and from where. */
+export function WouldRefuse({ summary, mode }: { summary: ReturnType<typeof wouldRefuseSummary>; mode: 'enforce' | 'monitor' }) {
+  if (mode === 'enforce' && summary.total === 0) return null;
+  return (
+    <section className="card" aria-labelledby="would-refuse-heading">
+      <h2 id="would-refuse-heading">Monitor mode</h2>
+      <p data-testid="would-refuse-summary">
+        {summary.total === 0
+          ? `No sign-in in the last ${SUGGESTION_WINDOW_DAYS} days would have been refused by the list.`
+          : `${summary.total} sign-in${summary.total === 1 ? '' : 's'} in the last ${SUGGESTION_WINDOW_DAYS} days would have been refused by the list:`}
+      </p>
+      {summary.byAddress.length > 0 ? (
+        <table data-testid="would-refuse">
+          <caption className="visually-hidden">Sign-ins that would have been refused, by address</caption>
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">Sign-ins</th>
+              <th scope="col">Protocols</th>
+              <th scope="col">Latest</th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.byAddress.map((r) => (
+              <tr key={r.address ?? 'unknown'}>
+                <td className="mono">{r.address ?? 'unknown address'}</td>
+                <td>{r.count}</td>
+                <td>{r.protocols.join(', ') || '-'}</td>
+                <td>{formatTime(r.lastSeen)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

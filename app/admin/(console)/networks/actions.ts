@@ -1,0 +1,82 @@
+'use server';
+
+import { refresh } from 'next/cache';
+import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { DomainError, ValidationError } from '@/lib/errors';
+import type { EntryError } from '@/lib/net/allowlist';
+import { createNetSet, deleteNetSet, getNetSet, updateNetSet } from '@/lib/netsets/service';
+import { appendNet, draftRows, infoFromForm, infoForDraft } from '@/app/admin/_components/entry-info';
+
+export interface NetSetFormState {
+  version: number;
+  formError?: string;
+  notice?: string;
+  netErrors?: EntryError[];
+  values?: { name: string; description: string; allowNets: string };
+}
+
+function errorState(base: NetSetFormState, error: unknown): NetSetFormState {
+  if (error instanceof ValidationError) {
+    if (error.field === 'allow_nets' || error.field === 'allow_nets_entries') {
+      return { ...base, formError: 'Nothing was saved: the networks contain invalid entries (listed below).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
+    }
+    return { ...base, formError: `Nothing was saved: ${error.message}` };
+  }
+  if (error instanceof DomainError) return { ...base, formError: error.message };
+  throw error;
+}
+
+/**
+ * Creates (no `original`) or changes a set of the admin's account. The networks go with their labels and
+ * expiry; a set of another account is "not found".
+ */
+export async function saveNetSetAction(prev: NetSetFormState, formData: FormData): Promise<NetSetFormState> {
+  const { admin } = await requireAdmin();
+  const original = String(formData.get('original') ?? '');
+  const values = { name: String(formData.get('name') ?? ''), description: String(formData.get('description') ?? ''), allowNets: String(formData.get('allowNets') ?? '') };
+  const base: NetSetFormState = { version: prev.version + 1, values };
+  try {
+    const rows = draftRows(values.allowNets, infoForDraft(values.allowNets, infoFromForm(formData)));
+    const list = rows === null ? { allowNets: values.allowNets } : { allowNetsEntries: rows };
+    const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+    if (original === '') {
+      const view = createNetSet(admin.accountId, { name: values.name, description: values.description, ...list }, ctx);
+      refresh();
+      return { version: base.version, notice: `Created @${view.name}.` };
+    }
+    const view = updateNetSet(admin.accountId, original, { newName: values.name, description: values.description, ...list }, ctx);
+    refresh();
+    return { version: base.version, notice: `Saved @${view.name}. Mailboxes that use it follow at their next request.`, values: { name: view.name, description: view.description, allowNets: view.allowNets } };
+  } catch (error) {
+    return errorState(base, error);
+  }
+}
+
+/** Deletes a set; refused (naming mailboxes) while lists reference it. */
+export async function deleteNetSetAction(prev: NetSetFormState, formData: FormData): Promise<NetSetFormState> {
+  const { admin } = await requireAdmin();
+  const name = String(formData.get('name') ?? '');
+  try {
+    deleteNetSet(admin.accountId, name, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    refresh();
+    return { version: prev.version + 1, notice: `Deleted @${name}.` };
+  } catch (error) {
+    return errorState({ version: prev.version + 1 }, error);
+  }
+}
+
+/** A suggestion's "Add to set": appends the network to the chosen set (labels of the others stay). */
+export async function addSuggestionAction(prev: NetSetFormState, formData: FormData): Promise<NetSetFormState> {
+  const { admin } = await requireAdmin();
+  const net = String(formData.get('net') ?? '');
+  const name = String(formData.get('set') ?? '');
+  try {
+    const set = getNetSet(admin.accountId, name);
+    const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+    updateNetSet(admin.accountId, set.name, { allowNets: appendNet(set.allowNets, net) }, ctx);
+    refresh();
+    return { version: prev.version + 1, notice: `Added ${net} to @${set.name}.` };
+  } catch (error) {
+    return errorState({ version: prev.version + 1 }, error);
+  }
+}

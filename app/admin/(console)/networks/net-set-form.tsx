@@ -1,0 +1,94 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
+import { EntryRows } from '@/app/admin/_components/entry-rows';
+import type { EntryInfoMap } from '@/app/admin/_components/entry-info';
+import { FormAlert } from '@/app/admin/_components/form-alert';
+import { parseAllowNets } from '@/lib/net/allowlist';
+import { deleteNetSetAction, saveNetSetAction, type NetSetFormState } from './actions';
+
+interface Props {
+  /** The set's current name; absent for the "new set" form. */
+  original?: string;
+  name: string;
+  description: string;
+  allowNets: string;
+  info: EntryInfoMap;
+  usedBy?: number;
+  now: number;
+}
+
+/** One set's form (or the "new set" form): name, description, networks as a list and as rows with labels and expiry. */
+export function NetSetForm(props: Props) {
+  const [state, formAction, pending] = useActionState<NetSetFormState, FormData>(saveNetSetAction, { version: 0 });
+  const [deleted, deleteAction] = useActionState<NetSetFormState, FormData>(deleteNetSetAction, { version: 0 });
+  const v = state.values ?? props;
+  return <Fields key={state.version} {...props} {...v} state={state} deleted={deleted} formAction={formAction} deleteAction={deleteAction} pending={pending} />;
+}
+
+function Fields({
+  original,
+  name,
+  description,
+  allowNets,
+  info: initialInfo,
+  usedBy,
+  now,
+  state,
+  deleted,
+  formAction,
+  deleteAction,
+  pending,
+}: Props & { state: NetSetFormState; deleted: NetSetFormState; formAction: (f: FormData) => void; deleteAction: (f: FormData) => void; pending: boolean }) {
+  const [draft, setDraft] = useState(allowNets);
+  const [info, setInfo] = useState<EntryInfoMap>(initialInfo);
+  const id = original ? `set-${original}` : 'new-set';
+  return (
+    <>
+      <form action={formAction} noValidate aria-label={original ? `Network set @${original}` : 'New network set'} data-testid={id}>
+        {original ? <input type="hidden" name="original" value={original} /> : null}
+        <FormAlert message={state.formError} netErrors={state.netErrors} />
+        {state.notice ? (
+          <p className="notice" role="status">
+            {state.notice}
+          </p>
+        ) : null}
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input id={`${id}-name`} name="name" defaultValue={name} maxLength={41} pattern="@?[a-z0-9\-]{1,40}" required autoComplete="off" />
+        <label htmlFor={`${id}-description`}>Description</label>
+        <input id={`${id}-description`} name="description" defaultValue={description} maxLength={500} />
+        <AllowNetsField id={`${id}-nets`} name="allowNets" label="Networks" value={draft} onChange={setDraft} emptyText="No networks yet: a list referencing this set gains nothing from it." />
+        <EntryRows
+          id={`${id}-nets`}
+          draft={draft}
+          info={info}
+          now={now}
+          setNames={[]}
+          onInfoChange={(net, field, value) => setInfo((old) => ({ ...old, [net]: { ...(old[net] ?? { label: '', expires: '' }), [field]: value } }))}
+          onRemove={(net) => {
+            const parsed = parseAllowNets(draft);
+            setDraft(parsed.ok && parsed.canonical ? parsed.canonical.split(',').filter((t) => t !== net).join(', ') : draft);
+          }}
+        />
+        {usedBy !== undefined ? (
+          <p className="muted">
+            Used by {usedBy} mailbox{usedBy === 1 ? '' : 'es'}.
+          </p>
+        ) : null}
+        <button type="submit" disabled={pending}>
+          {original ? 'Save set' : 'Create set'}
+        </button>
+      </form>
+      {original ? (
+        <form action={deleteAction} className="inline">
+          <input type="hidden" name="name" value={original} />
+          <FormAlert message={deleted.formError} />
+          <button type="submit" className="danger">
+            Delete @{original}
+          </button>
+        </form>
+      ) : null}
+    </>
+  );
+}

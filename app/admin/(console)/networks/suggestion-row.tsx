@@ -1,0 +1,31 @@
+'use client';
+
+import { useActionState } from 'react';
+import { FormAlert } from '@/app/admin/_components/form-alert';
+import { addSuggestionAction, type NetSetFormState } from './actions';
+
+/** "Add to set" for one suggested network: a plain form, so it works without JavaScript. */
+export function AddToSet({ net, setNames }: { net: string; setNames: string[] }) {
+  const [state, action, pending] = useActionState<NetSetFormState, FormData>(addSuggestionAction, { version: 0 });
+  if (setNames.length === 0) return <span className="muted">Create a set first</span>;
+  return (
+    <form action={action} className="inline">
+      <input type="hidden" name="net" value={net} />
+      <label className="visually-hidden" htmlFor={`to-${net}`}>
+        Set for {net}
+      </label>
+      <select id={`to-${net}`} name="set" defaultValue={setNames[0]}>
+        {setNames.map((n) => (
+          <option key={n} value={n}>
+            @{n}
+          </option>
+        ))}
+      </select>{' '}
+      <button type="submit" className="secondary" disabled={pending} aria-label={`Add ${net} to the set`}>
+        Add
+      </button>
+      <FormAlert message={state.formError} />
+      {state.notice ? <span role="status"> {state.notice}</span> : null}
+    </form>
+  );
+}

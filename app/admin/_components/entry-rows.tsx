@@ -1,0 +1,115 @@
+'use client';
+
+import { useMemo } from 'react';
+import { parseAllowNets } from '@/lib/net/allowlist';
+import { MAX_LABEL_CHARS } from '@/lib/net/allowlist-entries';
+import { EXPIRES_FIELD, expiresIso, LABEL_FIELD, type EntryInfoMap } from './entry-info';
+
+/** How soon an expiry is flagged as "expires soon" on the mailbox and list pages. */
+export const SOON_MS = 7 * 86_400_000;
+
+interface Props {
+  id: string;
+  draft: string;
+  info: EntryInfoMap;
+  onInfoChange: (net: string, field: 'label' | 'expires', value: string) => void;
+  onRemove: (net: string) => void;
+  /** The time the page was rendered (server clock), so server and browser agree on "expired". */
+  now: number;
+  setNames?: readonly string[];
+  /**
+   * Entries whose rows are not rendered (the stored entries after the first rows of a long list): they keep
+   * their stored label and expiry. Null = render every row.
+   */
+  hidden?: ReadonlySet<string> | null;
+}
+
+function status(expires: string, now: number): { text: string; className: string } | null {
+  const iso = expiresIso(expires);
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return { text: 'Not a valid time', className: 'error' };
+  if (ms <= now) return { text: 'Expired: no longer admits anyone', className: 'error' };
+  if (ms - now <= SOON_MS) return { text: 'Expires soon', className: 'warning' };
+  return null;
+}
+
+/**
+ * The list's entries as rows: network or @set, label, expiry (UTC), status and "Remove". The entries come
+ * from the list field above (typed or pasted, validated live); the label and expiry of each entry are
+ * form fields named after the entry, so the form also works without JavaScript.
+ */
+export function EntryRows({ id, draft, info, onInfoChange, onRemove, now, setNames, hidden = null }: Props) {
+  const parsed = useMemo(() => parseAllowNets(draft, { references: setNames ? new Set(setNames) : 'any' }), [draft, setNames]);
+  if (!parsed.ok || parsed.canonical === null) return null;
+  const all = parsed.canonical.split(',');
+  const nets = hidden === null ? all : all.filter((net) => !hidden.has(net));
+  return (
+    <div className="entry-rows">
+      <table data-testid={`${id}-rows`}>
+        <caption>Entries: labels and expiry</caption>
+        <thead>
+          <tr>
+            <th scope="col">Network or set</th>
+            <th scope="col">Label</th>
+            <th scope="col">Expires (UTC)</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {nets.map((net) => {
+            const i = info[net] ?? { label: '', expires: '' };
+            const st = status(i.expires, now);
+            return (
+              <tr key={net} data-net={net}>
+                <td className="mono">{net}</td>
+                <td>
+                  <input
+                    name={`${LABEL_FIELD}${net}`}
+                    aria-label={`Label of ${net}`}
+                    value={i.label}
+                    maxLength={MAX_LABEL_CHARS}
+                    onChange={(e) => onInfoChange(net, 'label', e.target.value)}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="datetime-local"
+                    name={`${EXPIRES_FIELD}${net}`}
+                    aria-label={`Expiry of ${net} (UTC)`}
+                    value={i.expires}
+                    onChange={(e) => onInfoChange(net, 'expires', e.target.value)}
+                  />
+                  {st ? <span className={`entry-status ${st.className}`}> {st.text}</span> : null}
+                </td>
+                <td>
+                  {/* Without JavaScript this posts the form and the server removes the entry from the draft. */}
+                  <button
+                    type="submit"
+                    name="intent"
+                    value={`remove:${net}`}
+                    className="secondary"
+                    aria-label={`Remove ${net}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      onRemove(net);
+                    }}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {nets.length < all.length ? (
+        <p>
+          Showing the first {nets.length} of {all.length} entries; the others keep their labels and expiry. <a href="?entries=all">Show all {all.length} entries</a>
+        </p>
+      ) : null}
+    </div>
+  );
+}

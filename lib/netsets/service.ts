@@ -1,0 +1,215 @@
+import 'server-only';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { accounts, mailboxes, netSets } from '@/db/schema';
+import { getDb, type Db, type Tx } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { describeErrors, type EntryError } from '@/lib/net/allowlist';
+import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type SetContent, type StoredList } from '@/lib/net/allowlist-entries';
+import { parseOrThrow } from '@/lib/validation';
+import { netSetCreateSchema, netSetNameSchema, netSetPatchSchema, type NetSetCreateInput, type NetSetPatchInput } from './schemas';
+
+/**
+ * The domain service for named network sets (spec §15): /admin/networks, the netset.* methods and the
+ * CLI all go through here. Sets belong to one account; another account's set is "not found", and its
+ * name is an unknown `@name` in a list. Every change bumps the account's net_sets_version in the same
+ * transaction, which is what makes every mailbox referencing the set recompile at its next request.
+ */
+
+/** How many referencing mailboxes a refusal names. */
+const NAMED_USERS = 10;
+const IMMEDIATE = { behavior: 'immediate' } as const;
+
+export interface NetSetView {
+  id: number;
+  name: string;
+  description: string;
+  /** Canonical networks, '' when the set has none. */
+  allowNets: string;
+  entries: ListEntry[];
+  /** How many of the account's mailboxes reference it. */
+  usedBy: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const columns = {
+  id: netSets.id,
+  name: netSets.name,
+  description: netSets.description,
+  allowNets: netSets.allowNets,
+  allowNetsMeta: netSets.allowNetsMeta,
+  createdAt: netSets.createdAt,
+  updatedAt: netSets.updatedAt,
+};
+
+type Row = { id: number; name: string; description: string; allowNets: string; allowNetsMeta: EntryMeta | null; createdAt: Date; updatedAt: Date };
+
+function referencing(name: string) {
+  // Names are [a-z0-9-] only, so they hold no LIKE wildcard; the commas make "@office" not match "@office-2".
+  return sql`(',' || ${mailboxes.allowNets} || ',') LIKE ${`%,@${name},%`}`;
+}
+
+/** Up to `limit` addresses of the account's mailboxes whose list references the set, and how many there are. */
+export function mailboxesUsingSet(conn: Db | Tx, accountId: number, name: string, limit = NAMED_USERS): { count: number; emails: string[] } {
+  const where = and(eq(mailboxes.accountId, accountId), referencing(name));
+  const count = conn.select({ n: sql<number>`count(*)` }).from(mailboxes).where(where).get()?.n ?? 0;
+  const emails = count === 0 ? [] : conn.select({ email: mailboxes.email }).from(mailboxes).where(where).orderBy(asc(mailboxes.email)).limit(limit).all().map((r) => r.email);
+  return { count, emails };
+}
+
+function toView(conn: Db | Tx, accountId: number, row: Row): NetSetView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    allowNets: row.allowNets,
+    entries: entriesOf({ canonical: row.allowNets || null, meta: row.allowNetsMeta }),
+    usedBy: mailboxesUsingSet(conn, accountId, row.name, 0).count,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** The account's sets, by name. */
+export function listNetSets(accountId: number): NetSetView[] {
+  const db = getDb();
+  return db.select(columns).from(netSets).where(eq(netSets.accountId, accountId)).orderBy(asc(netSets.name)).all().map((r) => toView(db, accountId, r));
+}
+
+/** The account's set names (for `@name` validation in forms). */
+export function netSetNames(accountId: number): string[] {
+  return getDb().select({ name: netSets.name }).from(netSets).where(eq(netSets.accountId, accountId)).orderBy(asc(netSets.name)).all().map((r) => r.name);
+}
+
+function load(conn: Db | Tx, accountId: number, name: string): Row | undefined {
+  return conn.select(columns).from(netSets).where(and(eq(netSets.accountId, accountId), eq(netSets.name, name))).get();
+}
+
+/** One set of the account; another account's set is "not found", like a missing one. */
+export function getNetSet(accountId: number, name: string): NetSetView {
+  const setName = parseOrThrow(netSetNameSchema, name);
+  const db = getDb();
+  const row = load(db, accountId, setName);
+  if (!row) throw new NotFoundError(`Network set @${setName} not found`);
+  return toView(db, accountId, row);
+}
+
+/**
+ * Throws a ValidationError naming every `@name` of `canonical` that is not a set of the account (an
+ * unknown `@name` is an invalid entry, spec §15). `field` is the wire name of the list.
+ */
+export function assertSetsExist(conn: Db | Tx, accountId: number, canonical: string | null, field: string): void {
+  const names = referencesOf(canonical);
+  if (names.length === 0) return;
+  const known = new Set(conn.select({ name: netSets.name }).from(netSets).where(and(eq(netSets.accountId, accountId), inArray(netSets.name, names))).all().map((r) => r.name));
+  const errors: EntryError[] = names.filter((n) => !known.has(n)).map((n) => ({ entry: `@${n}`, reason: `unknown network set "@${n}"` }));
+  if (errors.length > 0) throw new ValidationError(field, `${field}: ${describeErrors(errors)}`, errors);
+}
+
+/** The stored list of a set from exactly one of the two spellings; sets may not contain `@name`. */
+function setList(data: { allowNets?: string | null; allowNetsEntries?: StoredList }, previous: EntryMeta | null): StoredList | undefined {
+  if (data.allowNets !== undefined && data.allowNetsEntries !== undefined) {
+    throw new ValidationError('allow_nets', 'allow_nets: give allow_nets or allow_nets_entries, not both');
+  }
+  if (data.allowNetsEntries !== undefined) {
+    const refs = referencesOf(data.allowNetsEntries.canonical);
+    if (refs.length > 0) {
+      const errors = refs.map((n) => ({ entry: `@${n}`, reason: 'a network set cannot contain another set' }));
+      throw new ValidationError('allow_nets_entries', `allow_nets_entries: ${describeErrors(errors)}`, errors);
+    }
+    return data.allowNetsEntries;
+  }
+  if (data.allowNets !== undefined) return toStored(entriesOf({ canonical: data.allowNets, meta: previous }));
+  return undefined;
+}
+
+function bumpVersion(tx: Tx, accountId: number): void {
+  tx.update(accounts).set({ netSetsVersion: sql`${accounts.netSetsVersion} + 1` }).where(eq(accounts.id, accountId)).run();
+}
+
+/** Creates a set in the account. */
+export function createNetSet(accountId: number, input: NetSetCreateInput, ctx: AuditContext): NetSetView {
+  const data = parseOrThrow(netSetCreateSchema, input);
+  const list = setList(data, null) ?? { canonical: null, meta: null };
+  const db = getDb();
+  db.transaction((tx) => {
+    if (load(tx, accountId, data.name)) throw new ConflictError(`Network set @${data.name} already exists`);
+    const now = new Date();
+    tx.insert(netSets)
+      .values({ accountId, name: data.name, description: data.description ?? '', allowNets: list.canonical ?? '', allowNetsMeta: list.meta, createdAt: now, updatedAt: now })
+      .run();
+    bumpVersion(tx, accountId);
+    recordAudit(tx, ctx, { event: 'netset_created', accountId, detail: { name: data.name, allow_nets: list.canonical ?? '' } });
+  }, IMMEDIATE);
+  return getNetSet(accountId, data.name);
+}
+
+/**
+ * Changes a set; every mailbox referencing it uses the new networks from its next request (web, API and
+ * IMAP). Renaming is refused while mailboxes reference the set (their lists would name a missing set).
+ */
+export function updateNetSet(accountId: number, name: string, input: NetSetPatchInput, ctx: AuditContext): NetSetView {
+  const setName = parseOrThrow(netSetNameSchema, name);
+  const data = parseOrThrow(netSetPatchSchema, input);
+  const db = getDb();
+  const finalName = db.transaction((tx) => {
+    const row = load(tx, accountId, setName);
+    if (!row) throw new NotFoundError(`Network set @${setName} not found`);
+    const list = setList(data, row.allowNetsMeta);
+    const set: Partial<typeof netSets.$inferInsert> = {};
+    const detail: Record<string, unknown> = { name: setName };
+    if (data.newName !== undefined && data.newName !== setName) {
+      if (load(tx, accountId, data.newName)) throw new ConflictError(`Network set @${data.newName} already exists`);
+      const users = mailboxesUsingSet(tx, accountId, setName);
+      if (users.count > 0) throw new ConflictError(`Network set @${setName} cannot be renamed: ${usersText(users)} use it. Change their lists first.`);
+      set.name = data.newName;
+      detail.new_name = data.newName;
+    }
+    if (data.description !== undefined && data.description !== row.description) set.description = data.description;
+    if (list !== undefined) {
+      const canonical = list.canonical ?? '';
+      if (canonical !== row.allowNets || JSON.stringify(list.meta) !== JSON.stringify(row.allowNetsMeta)) {
+        set.allowNets = canonical;
+        set.allowNetsMeta = list.meta;
+        detail.old = row.allowNets;
+        detail.new = canonical;
+      }
+    }
+    if (Object.keys(set).length === 0) return setName;
+    tx.update(netSets).set({ ...set, updatedAt: new Date() }).where(eq(netSets.id, row.id)).run();
+    bumpVersion(tx, accountId);
+    recordAudit(tx, ctx, { event: 'netset_changed', accountId, detail });
+    return set.name ?? setName;
+  }, IMMEDIATE);
+  return getNetSet(accountId, finalName);
+}
+
+function usersText(users: { count: number; emails: string[] }): string {
+  const more = users.count > users.emails.length ? ` and ${users.count - users.emails.length} more` : '';
+  return `${users.count === 1 ? 'mailbox' : 'mailboxes'} ${users.emails.join(', ')}${more}`;
+}
+
+/** Deletes a set; refused while mailboxes reference it, naming up to 10 of them. */
+export function deleteNetSet(accountId: number, name: string, ctx: AuditContext): void {
+  const setName = parseOrThrow(netSetNameSchema, name);
+  getDb().transaction((tx) => {
+    const row = load(tx, accountId, setName);
+    if (!row) throw new NotFoundError(`Network set @${setName} not found`);
+    const users = mailboxesUsingSet(tx, accountId, setName);
+    if (users.count > 0) {
+      throw new ConflictError(`Network set @${setName} is used by ${usersText(users)}. Remove it from their lists first.`);
+    }
+    tx.delete(netSets).where(eq(netSets.id, row.id)).run();
+    bumpVersion(tx, accountId);
+    recordAudit(tx, ctx, { event: 'netset_deleted', accountId, detail: { name: setName, allow_nets: row.allowNets } });
+  }, IMMEDIATE);
+}
+
+/** The account's sets as name → networks with labels/expiry: what the admin pages evaluate drafts with. */
+export function netSetContents(accountId: number): Record<string, SetContent> {
+  const out: Record<string, SetContent> = {};
+  const rows = getDb().select({ name: netSets.name, allowNets: netSets.allowNets, allowNetsMeta: netSets.allowNetsMeta }).from(netSets).where(eq(netSets.accountId, accountId)).all();
+  for (const r of rows) out[r.name] = { canonical: r.allowNets, meta: r.allowNetsMeta ?? null };
+  return out;
+}
