@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, preparedOnce, type Db, type Tx } from '@/db';
 
@@ -62,6 +62,48 @@ export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRe
     protocol: ctx.protocol ?? null,
     detail: record.detail ?? null,
   });
+}
+
+/** The window of aggregated audit rows: one row per key and quarter hour. */
+export const AUDIT_AGGREGATE_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Records a refusal that cost the caller nothing (a throttled attempt, an ended session's repeated request)
+ * as one row per `key` and window, counting repeats in `count` (and the latest time in `last_at`), so that
+ * an attacker cannot grow the log without bound by repeating a free request (spec §12). The row keeps the
+ * first occurrence's context.
+ */
+export function recordAggregatedAudit(ctx: AuditContext, record: AuditRecord, key: string, now = Date.now()): void {
+  const window = Math.floor(now / AUDIT_AGGREGATE_WINDOW_MS);
+  const at = new Date(now);
+  getDb()
+    .insert(auditEvents)
+    .values({
+      at,
+      accountId: record.accountId ?? null,
+      actorKind: ctx.actor.kind,
+      actorId: ctx.actor.id ?? null,
+      actorEmail: ctx.actor.email ?? null,
+      mailboxId: record.mailboxId ?? null,
+      mailboxEmail: record.mailboxEmail ?? null,
+      event: record.event,
+      clientIp: ctx.clientIp ?? null,
+      userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 300) : null,
+      protocol: ctx.protocol ?? null,
+      detail: record.detail ?? null,
+      aggregateKey: `${record.event}|${key}|${window}`,
+      count: 1,
+    })
+    .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: at } })
+    .run();
+}
+
+/** Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS); returns how many. */
+export function pruneAudit(days: number, now = Date.now()): number {
+  return getDb()
+    .delete(auditEvents)
+    .where(lt(auditEvents.at, new Date(now - days * 24 * 60 * 60_000)))
+    .run().changes;
 }
 
 export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;

@@ -138,3 +138,23 @@ describe('signInToApi', () => {
     expect(await signInToApi({ user: box.email, pass: MAILBOX_PASSWORD, context: at('198.51.100.4') })).toMatchObject({ ok: false, reason: 'throttled' });
   });
 });
+
+describe('API auth throttling (attack: telling admins from mailboxes)', () => {
+  it('answers an admin address and any other address alike from a full per-address bucket', async () => {
+    const account = await makeAccount();
+    const box = await makeMailbox(account.domain);
+    const ip = '203.0.113.66';
+    for (let i = 0; i < 50; i++) await signInToApi({ user: `nobody${i}@${account.domain}`, pass: 'wrong-password-1', context: at(ip) });
+    const asAdmin = await signInToApi({ user: account.adminEmail, pass: 'wrong-password-1', context: at(ip) });
+    const asMailbox = await signInToApi({ user: box.email, pass: 'wrong-password-1', context: at(ip) });
+    expect(asAdmin).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
+    expect(asMailbox).toEqual(asAdmin);
+  });
+
+  it('fills the bucket alike whether the failing addresses are admins or not', async () => {
+    const account = await makeAccount();
+    const ip = '203.0.113.67';
+    for (let i = 0; i < 50; i++) await signInToApi({ user: i % 2 ? account.adminEmail.replace('admin', `admin${i}`) : `x${i}@${account.domain}`, pass: 'wrong-password-1', context: at(ip) });
+    expect(await signInToApi({ user: account.adminEmail, pass: account.adminPassword, context: at(ip) })).toMatchObject({ reason: 'throttled' });
+  });
+});

@@ -2,10 +2,10 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
-import { recordAudit, type AuditContext } from '@/lib/audit';
+import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed } from './gate';
 import { verifyPassword } from './password';
-import { clearFailures, recordFailure, throttleStatus } from './throttle';
+import { beginAttempt } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
 
@@ -43,6 +43,11 @@ export interface SignInInput {
 }
 
 const REALM = 'mailbox';
+/**
+ * Mailbox and admin sign-ins share their per-address buckets: the API's `auth` serves both, and a caller
+ * must not learn from throttling whether an address belongs to an admin (spec §12).
+ */
+export const SIGN_IN_ADDRESS_REALM = 'sign-in';
 
 // Run on every mailbox sign-in (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
@@ -82,10 +87,11 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const address = input.context.clientIp;
   const db = getDb();
 
-  const throttle = throttleStatus(REALM, email, address);
-  if (throttle.limited) {
-    recordAudit(db, input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } });
-    return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limit.
+  const attempt = beginAttempt({ realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  if (attempt.limited) {
+    recordAggregatedAudit(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
+    return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
 
   const row = prepared().mailboxByEmail.get({ email });
@@ -100,7 +106,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   else if (!addressAllowed(row.allowNets, address)) reason = 'network_not_allowed';
 
   if (reason || !row) {
-    recordFailure(REALM, email, address);
+    // The attempt stays counted.
     recordAudit(db, input.context, {
       event: 'login_failed',
       accountId: row?.accountId ?? null,
@@ -112,12 +118,13 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   }
 
   const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
+  // The password was right: not a guess, whatever follows.
+  attempt.succeeded();
   if (row.requireResetPassword && !input.allowPendingReset) {
     recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
     return { ok: false, reason: 'password_change_required' };
   }
 
-  clearFailures(REALM, email, address);
   db.transaction((tx) => {
     // Bound as is: timestamps are stored as milliseconds.
     prepared().recordLogin.run({ id: row.id, at: Date.now(), ip: address });
@@ -159,10 +166,10 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   const email = normaliseEmail(input.email);
   const address = input.context.clientIp;
   const db = getDb();
-  const throttle = throttleStatus('admin', email, address);
-  if (throttle.limited) {
-    recordAudit(db, input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } });
-    return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
+  const attempt = beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  if (attempt.limited) {
+    recordAggregatedAudit(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
+    return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
   const row = db
     .select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash, sessionVersion: admins.sessionVersion })
@@ -171,11 +178,10 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     .get();
   const passwordOk = await verifyPassword(input.password, row?.passwordHash);
   if (!row || !passwordOk) {
-    recordFailure('admin', email, address);
     recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason: row ? 'bad_password' : 'unknown_admin' } });
     return { ok: false, reason: 'failed' };
   }
-  clearFailures('admin', email, address);
+  attempt.succeeded();
   db.transaction((tx) => {
     tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id)).run();
     recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });
