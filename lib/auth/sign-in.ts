@@ -4,7 +4,8 @@ import { admins, mailboxes } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed } from './gate';
-import { verifyPassword } from './password';
+import { inBcryptLane, verifyPassword } from './password';
+import { addressKeys } from './throttle-keys';
 import { beginAttempt } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
@@ -73,6 +74,14 @@ const prepared = preparedOnce((db) => ({
     .prepare(),
 }));
 
+/**
+ * The bcrypt queue lane of a sign-in: the client (IPv4 address, IPv6 /64), whatever the account, so that a
+ * flood from one place waits behind itself and the queue reveals nothing about which accounts exist.
+ */
+function signInLane(address: string | null): string {
+  return `client:${addressKeys(address).client}`;
+}
+
 /** Normalises a typed address the way mailboxes are stored. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -96,8 +105,9 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   const row = prepared().mailboxByEmail.get({ email });
 
-  const passwordOk =
-    row && input.verify ? await input.verify(row, input.password) : await verifyPassword(input.password, row?.passwordHash);
+  const passwordOk = await inBcryptLane(signInLane(address), () =>
+    row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash),
+  );
 
   let reason: SignInFailureReason | null = null;
   if (!row) reason = 'unknown_mailbox';
@@ -176,7 +186,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     .from(admins)
     .where(eq(admins.email, email))
     .get();
-  const passwordOk = await verifyPassword(input.password, row?.passwordHash);
+  const passwordOk = await inBcryptLane(signInLane(address), () => verifyPassword(input.password, row?.passwordHash));
   if (!row || !passwordOk) {
     recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason: row ? 'bad_password' : 'unknown_admin' } });
     return { ok: false, reason: 'failed' };
