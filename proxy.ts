@@ -10,8 +10,8 @@ import { clientAddress, isHttps } from '@/lib/net/request-address';
  * where data is read or written; this is the early redirect, not the only defence.
  */
 
-const MAILBOX_AREA = /^\/(mail|account|change-password)(\/|$)/;
-const PENDING_RESET_ALLOWED = /^\/change-password(\/|$)/;
+const MAILBOX_AREA = /^\/(?:mail|account|change-password)(?:\/|$)/;
+const PENDING_RESET_ALLOWED = /^\/change-password(?:\/|$)/;
 
 function redirectTo(request: NextRequest, pathname: string, params: Record<string, string> = {}) {
   const url = new URL(pathname, request.url);
@@ -20,8 +20,8 @@ function redirectTo(request: NextRequest, pathname: string, params: Record<strin
   return NextResponse.redirect(url, request.method === 'GET' || request.method === 'HEAD' ? 307 : 303);
 }
 
-const ADMIN_AREA = /^\/admin(\/|$)/;
-const ADMIN_PUBLIC = /^\/admin\/login(\/|$)/;
+const ADMIN_AREA = /^\/admin(?:\/|$)/;
+const ADMIN_PUBLIC = /^\/admin\/login(?:\/|$)/;
 
 /** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
 async function adminProxy(request: NextRequest, path: string) {

@@ -12,7 +12,7 @@ export function safeCallbackPath(value: unknown, fallback = '/mail'): string {
     if (url.origin !== base) return fallback;
     const path = url.pathname + url.search + url.hash;
     // Never bounce back into the sign-in flow itself.
-    return /^\/(login|admin\/login)(\/|$|\?)/.test(path) ? fallback : path;
+    return /^\/(?:login|admin\/login)(?:\/|$|\?)/.test(path) ? fallback : path;
   } catch {
     return fallback;
   }

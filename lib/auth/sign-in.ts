@@ -6,6 +6,7 @@ import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/aud
 import { addressAllowed } from './gate';
 import { inBcryptLane, verifyPassword } from './password';
 import { addressKeys } from './throttle-keys';
+import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
 import { beginAttempt } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
@@ -82,6 +83,14 @@ function signInLane(address: string | null): string {
   return `client:${addressKeys(address).client}`;
 }
 
+/**
+ * Spec §12's door limits for a sign-in: email 320 characters, password 1,024 bytes. Beyond them nothing is
+ * looked up, counted or hashed: the caller gets the generic failure (it can tell it sent too much anyway).
+ */
+function oversized(email: string, password: string): boolean {
+  return email.length > MAX_EMAIL_CHARS || password.length > MAX_PASSWORD_BYTES || Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;
+}
+
 /** Normalises a typed address the way mailboxes are stored. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -92,6 +101,7 @@ export function normaliseEmail(email: string): string {
  * mailboxes, so timing does not reveal existence), active, allowlist against the client address.
  */
 export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInResult> {
+  if (oversized(input.email, input.password)) return { ok: false, reason: 'failed' };
   const email = normaliseEmail(input.email);
   const address = input.context.clientIp;
   const db = getDb();
@@ -173,6 +183,7 @@ export type AdminSignInResult =
  * throttling, dummy-hash timing and generic failure as mailboxes; audited as admin_login_*.
  */
 export async function verifyAdminSignIn(input: { email: string; password: string; context: AuditContext & { clientIp: string | null } }): Promise<AdminSignInResult> {
+  if (oversized(input.email, input.password)) return { ok: false, reason: 'failed' };
   const email = normaliseEmail(input.email);
   const address = input.context.clientIp;
   const db = getDb();

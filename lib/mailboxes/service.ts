@@ -10,7 +10,7 @@ import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
-import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
+import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, MAX_SEARCH_CHARS, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
 
 /**
@@ -100,6 +100,7 @@ export function mailboxQueryConditions(scope: Scope, query: MailboxQuery): SQL |
   const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
   if (query.domain) conditions.push(eq(domains.name, query.domain.trim().toLowerCase()));
   if (query.search) {
+    if (query.search.length > MAX_SEARCH_CHARS) throw new ValidationError('search', `search: must be at most ${MAX_SEARCH_CHARS} characters`);
     // Escape LIKE wildcards so that a search for "a_b" means the characters, not a pattern.
     const needle = query.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
     conditions.push(sql`${mailboxes.email} LIKE ${`%${needle}%`} ESCAPE '\\'`);
