@@ -16,6 +16,7 @@ import next from 'next';
 import { migrateDatabase, openDatabase } from './db/migrate';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
+import { keepConnectionUsable } from './lib/net/unread-body';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
 
 const args = new Set(process.argv.slice(2));
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((req, res) => {
+    keepConnectionUsable(req, res);
     const peer = req.socket.remoteAddress;
     if (isReentrant(req, peer, gateToken)) {
       // Next.js renders a server action's redirect target by fetching it from this same server, passing on

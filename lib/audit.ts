@@ -2,6 +2,8 @@ import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, preparedOnce, type Db, type Tx } from '@/db';
+import { pruneThrottleRows } from '@/lib/auth/throttle';
+import { env } from '@/lib/env';
 
 /** Who did something, and from where. Passed from the edge (page, action, RPC, CLI) into the domain service. */
 export interface AuditContext {
@@ -47,6 +49,7 @@ const insertStatement = preparedOnce((db) => {
  * insert takes part in it.
  */
 export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
+  pruneAuditEveryHour();
   insertStatement().run({
     at: new Date(),
     accountId: record.accountId ?? null,
@@ -98,6 +101,18 @@ export function recordAggregatedAudit(ctx: AuditContext, record: AuditRecord, ke
     .run();
 }
 
+let lastPrune = 0;
+
+/**
+ * AUDIT_RETENTION_DAYS without a cron job: the process that writes audit rows deletes expired ones about
+ * once an hour (an indexed range delete; with several processes each does so, which is harmless).
+ */
+function pruneAuditEveryHour(now = Date.now()): void {
+  if (now - lastPrune < 60 * 60_000) return;
+  lastPrune = now;
+  pruneAudit(env().AUDIT_RETENTION_DAYS, now);
+}
+
 /** Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS); returns how many. */
 export function pruneAudit(days: number, now = Date.now()): number {
   return getDb()
@@ -128,4 +143,15 @@ export function recentSignIns(mailboxId: number, limit = 20, since?: Date): Sign
   return rows
     .filter((r) => !since || r.at >= since)
     .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null }));
+}
+
+/**
+ * The operator's `audit prune`: audit rows older than `days`, throttling rows past every window and known
+ * networks older than 30 days, in one go; the pruning itself is audited.
+ */
+export function pruneExpiredRecords(days: number, ctx: AuditContext, now = Date.now()): { auditRows: number; throttleRows: number; knownNetworks: number } {
+  const auditRows = pruneAudit(days, now);
+  const { attempts, knownNetworks } = pruneThrottleRows(now);
+  recordAudit(getDb(), ctx, { event: 'audit_pruned', detail: { days, auditRows, throttleRows: attempts, knownNetworks } });
+  return { auditRows, throttleRows: attempts, knownNetworks };
 }

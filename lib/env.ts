@@ -81,6 +81,8 @@ const schema = z.object({
   POP3_BACKEND: mailBackend(),
   SMTP_BACKEND: mailBackend(),
   MAIL_AUTH_WAIT_SECONDS: integerFrom(3, 0, 60),
+  // Audit rows older than this are pruned (automatically about once an hour, and by `cli audit prune`).
+  AUDIT_RETENTION_DAYS: integerFrom(400, 1, 36_500),
   // Set by server.ts for this process only; see lib/net/request-address.ts.
   PORTCULLIS_GATE_TOKEN: z.string().optional(),
   UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),

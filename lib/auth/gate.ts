@@ -2,7 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { admins, mailboxes } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
-import { recordAudit, type AuditContext } from '@/lib/audit';
+import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 
 /** Whether a mailbox's stored list admits the address; NULL list = unrestricted, unknown address = denied. */
@@ -78,14 +78,17 @@ export function checkAdminSession(claims: { uid: number; sv: number }): GateAdmi
 
 /**
  * Records that a mailbox session (web or API) was ended by a failed per-request check, with the reason, so
- * that an admin can see a user cut off by a list change, a forced password change or deactivation.
+ * that an admin can see a user cut off by a list change, a forced password change or deactivation. A
+ * client that keeps sending the ended session's cookie costs nothing per request, so repeats are
+ * aggregated (one row per mailbox, reason and protocol per window, with a count: spec §12).
  */
 export function recordSessionEnded(ctx: AuditContext, mailboxId: number, mailbox: GateMailbox | null, reason: string, extra: Record<string, unknown> = {}): void {
-  recordAudit(getDb(), ctx, {
+  const key = `${mailboxId}|${reason}|${ctx.protocol ?? '-'}|${JSON.stringify(extra)}`;
+  recordAggregatedAudit(ctx, {
     event: 'session_ended',
     accountId: mailbox?.accountId ?? null,
     mailboxId,
     mailboxEmail: mailbox?.email ?? null,
     detail: { reason, ...extra },
-  });
+  }, key);
 }
