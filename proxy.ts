@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { checkAdminSession, checkMailboxSession, recordSessionEnded } from '@/lib/auth/gate';
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
+import { createNonce, securityHeaders } from '@/lib/net/security-headers';
 
 /**
  * Fast gate on every page request: ends sessions that no longer pass (inactive, session version bumped,
@@ -24,26 +25,39 @@ const ADMIN_AREA = /^\/admin(?:\/|$)/;
 const ADMIN_PUBLIC = /^\/admin\/login(?:\/|$)/;
 
 /** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
-async function adminProxy(request: NextRequest, path: string) {
+async function adminProxy(request: NextRequest, path: string, pass: () => NextResponse) {
   const cookie = sessionCookie('admin', isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
   const claims = token ? await decodeSession(token, 'admin') : null;
   const admin = claims ? checkAdminSession(claims) : null;
   let response: NextResponse;
   if (ADMIN_PUBLIC.test(path)) {
-    response = admin ? redirectTo(request, '/admin') : NextResponse.next();
+    response = admin ? redirectTo(request, '/admin') : pass();
   } else if (!admin) {
     response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
   } else {
-    response = NextResponse.next();
+    response = pass();
   }
   if (token && !admin) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
   return response;
 }
 
+/**
+ * Every page response carries the security headers (lib/net/security-headers.ts) with a fresh nonce. The
+ * policy also goes on the request that Next renders: Next reads the nonce from it for its own scripts.
+ */
 export async function proxy(request: NextRequest) {
+  const headers = securityHeaders(createNonce(), { https: isHttps(request.headers), development: process.env.NODE_ENV === 'development' });
+  const forwarded = new Headers(request.headers);
+  forwarded.set('content-security-policy', headers['content-security-policy']!);
+  const response = await gate(request, () => NextResponse.next({ request: { headers: forwarded } }));
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+async function gate(request: NextRequest, pass: () => NextResponse) {
   const path = request.nextUrl.pathname;
-  if (ADMIN_AREA.test(path)) return adminProxy(request, path);
+  if (ADMIN_AREA.test(path)) return adminProxy(request, path, pass);
   const ip = clientAddress(request.headers);
   const cookie = sessionCookie('mailbox', isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
@@ -72,7 +86,7 @@ export async function proxy(request: NextRequest) {
   } else if (state === 'ok' && (path === '/login' || path === '/')) {
     response = redirectTo(request, '/mail');
   } else {
-    response = NextResponse.next();
+    response = pass();
   }
   if (ended) response.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
   return response;

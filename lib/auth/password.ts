@@ -14,11 +14,12 @@ export const BCRYPT_MAX_BYTES = 72;
  * work waits here instead. Also at most one core fewer than the machine has: bcrypt is pure CPU, and the
  * event loop needs a core of its own.
  *
- * The queue is fair between lanes (spec §12): each job belongs to a lane (sign-ins: the client's network;
- * password hashing by an admin: the account), and a freed slot goes to the waiting lane served least
- * recently. So one lane's burst (a password batch, fifty concurrent wrong sign-ins) delays another lane's
- * job by at most the hashes already running, never by the burst's backlog. Unknown and known accounts share
- * the lane of the address they come from, so the wait reveals nothing about existence.
+ * The queue is fair between lanes (spec §12): each job belongs to a lane (a business account: its admins'
+ * password hashing and every sign-in to an address of its domains; see signInLane in sign-in.ts), and a
+ * freed slot goes to the waiting lane served least recently. So one account's burst (a password batch,
+ * fifty concurrent wrong sign-ins) delays another account's job by at most the hashes already running,
+ * never by the burst's backlog. The lane depends on the typed domain only, so the wait reveals nothing about
+ * whether a mailbox exists.
  */
 const slots = () => Math.max(1, Math.min(Math.floor(env().UV_THREADPOOL_SIZE / 2), os.availableParallelism() - 1));
 let inFlight = 0;

@@ -1,11 +1,10 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { admins, mailboxes } from '@/db/schema';
+import { admins, domains, mailboxes } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed } from './gate';
 import { inBcryptLane, verifyPassword } from './password';
-import { addressKeys } from './throttle-keys';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
 import { beginAttempt } from './throttle';
 
@@ -68,6 +67,7 @@ const prepared = preparedOnce((db) => ({
     .from(mailboxes)
     .where(eq(mailboxes.email, sql.placeholder('email')))
     .prepare(),
+  accountOfDomain: db.select({ accountId: domains.accountId }).from(domains).where(eq(domains.name, sql.placeholder('domain'))).prepare(),
   recordLogin: db
     .update(mailboxes)
     .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
@@ -76,11 +76,15 @@ const prepared = preparedOnce((db) => ({
 }));
 
 /**
- * The bcrypt queue lane of a sign-in: the client (IPv4 address, IPv6 /64), whatever the account, so that a
- * flood from one place waits behind itself and the queue reveals nothing about which accounts exist.
+ * The bcrypt queue lane of a sign-in: the business account that hosts the typed address's domain (the
+ * lane its admins' password hashing uses too), else the domain itself. It depends only on the domain, never
+ * on whether the mailbox exists, so queueing reveals nothing a DNS lookup would not; and one account's
+ * burst (a password batch plus a botnet's guesses from many addresses) waits in one lane behind itself.
  */
-function signInLane(address: string | null): string {
-  return `client:${addressKeys(address).client}`;
+function signInLane(email: string): string {
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const hosted = prepared().accountOfDomain.get({ domain });
+  return hosted ? `account:${hosted.accountId}` : `domain:${domain}`;
 }
 
 /**
@@ -115,7 +119,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   const row = prepared().mailboxByEmail.get({ email });
 
-  const passwordOk = await inBcryptLane(signInLane(address), () =>
+  const passwordOk = await inBcryptLane(signInLane(email), () =>
     row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash),
   );
 
@@ -197,7 +201,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     .from(admins)
     .where(eq(admins.email, email))
     .get();
-  const passwordOk = await inBcryptLane(signInLane(address), () => verifyPassword(input.password, row?.passwordHash));
+  const passwordOk = await inBcryptLane(signInLane(email), () => verifyPassword(input.password, row?.passwordHash));
   if (!row || !passwordOk) {
     recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason: row ? 'bad_password' : 'unknown_admin' } });
     return { ok: false, reason: 'failed' };
