@@ -1,10 +1,22 @@
 import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
+import regexp from 'eslint-plugin-regexp';
 
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  // No regular expression may backtrack super-linearly on input (spec §12): one could stall the event loop,
+  // and with it every account's sign-in.
+  regexp.configs['flat/recommended'],
+  {
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': 'error',
+      // Matching control characters is the point where we do it (refusing them in input).
+      'no-control-regex': 'off',
+    },
+  },
   {
     rules: {
       // The client address is decided in exactly one place (lib/net/client-address.ts, fed by server.ts).

@@ -3,6 +3,7 @@ import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, record
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
 import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
+import { createNonce, securityHeaders } from '@/lib/net/security-headers';
 
 /**
  * Fast gate on every page request: ends sessions that no longer pass (inactive, session version bumped,
@@ -11,8 +12,8 @@ import { clientAddress, isHttps } from '@/lib/net/request-address';
  * where data is read or written; this is the early redirect, not the only defence.
  */
 
-const MAILBOX_AREA = /^\/(mail|account|change-password)(\/|$)/;
-const PENDING_RESET_ALLOWED = /^\/change-password(\/|$)/;
+const MAILBOX_AREA = /^\/(?:mail|account|change-password)(?:\/|$)/;
+const PENDING_RESET_ALLOWED = /^\/change-password(?:\/|$)/;
 
 function redirectTo(request: NextRequest, pathname: string, params: Record<string, string> = {}) {
   const url = new URL(pathname, request.url);
@@ -35,12 +36,12 @@ function markEnded(response: NextResponse, token: string, cookie: ReturnType<typ
   if (token !== ENDED_MARKER) response.cookies.set(cookie.name, ENDED_MARKER, { ...cookie.options, maxAge: ENDED_MARKER_SECONDS });
 }
 
-const ADMIN_AREA = /^\/admin(\/|$)/;
-const ADMIN_PUBLIC = /^\/admin\/login(\/|$)/;
-const ADMIN_PASSWORD_CHOICE = /^\/admin\/choose-password(\/|$)/;
+const ADMIN_AREA = /^\/admin(?:\/|$)/;
+const ADMIN_PUBLIC = /^\/admin\/login(?:\/|$)/;
+const ADMIN_PASSWORD_CHOICE = /^\/admin\/choose-password(?:\/|$)/;
 
 /** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
-async function adminProxy(request: NextRequest, path: string) {
+async function adminProxy(request: NextRequest, path: string, pass: () => NextResponse) {
   const cookie = sessionCookie('admin', isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
   const claims = token ? await decodeSession(token, 'admin') : null;
@@ -54,21 +55,34 @@ async function adminProxy(request: NextRequest, path: string) {
   }
   let response: NextResponse;
   if (ADMIN_PUBLIC.test(path)) {
-    response = admin ? redirectTo(request, '/admin') : NextResponse.next();
+    response = admin ? redirectTo(request, '/admin') : pass();
   } else if (!admin) {
     response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
   } else if (admin.mustChangePassword && !ADMIN_PASSWORD_CHOICE.test(path)) {
     response = redirectTo(request, '/admin/choose-password');
   } else {
-    response = NextResponse.next();
+    response = pass();
   }
   if (token && !admin) markEnded(response, token, cookie);
   return response;
 }
 
+/**
+ * Every page response carries the security headers (lib/net/security-headers.ts) with a fresh nonce. The
+ * policy also goes on the request that Next renders: Next reads the nonce from it for its own scripts.
+ */
 export async function proxy(request: NextRequest) {
+  const headers = securityHeaders(createNonce(), { https: isHttps(request.headers), development: process.env.NODE_ENV === 'development' });
+  const forwarded = new Headers(request.headers);
+  forwarded.set('content-security-policy', headers['content-security-policy']!);
+  const response = await gate(request, () => NextResponse.next({ request: { headers: forwarded } }));
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+async function gate(request: NextRequest, pass: () => NextResponse) {
   const path = request.nextUrl.pathname;
-  if (ADMIN_AREA.test(path)) return adminProxy(request, path);
+  if (ADMIN_AREA.test(path)) return adminProxy(request, path, pass);
   const ip = clientAddress(request.headers);
   const cookie = sessionCookie('mailbox', isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
@@ -103,7 +117,7 @@ export async function proxy(request: NextRequest) {
   } else if (state === 'ok' && (path === '/login' || path === '/')) {
     response = redirectTo(request, '/mail');
   } else {
-    response = NextResponse.next();
+    response = pass();
   }
   if (ended && token) markEnded(response, token, cookie);
   return response;

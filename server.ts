@@ -18,6 +18,7 @@ import { closeSharedDatabase, migrateDatabase, MIGRATIONS_FOLDER, openDatabase }
 import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
+import { keepConnectionUsable } from './lib/net/unread-body';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
 import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
 
   const server = createServer((req, res) => {
     drain.track(req, res);
+    keepConnectionUsable(req, res);
     const peer = req.socket.remoteAddress;
     if (isReentrant(req, peer, gateToken)) {
       // Next.js renders a server action's redirect target by fetching it from this same server, passing on

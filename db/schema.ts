@@ -137,10 +137,19 @@ export const auditEvents = sqliteTable(
     userAgent: text('user_agent'),
     protocol: text('protocol').$type<Protocol>(),
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    // Refusals that cost the caller nothing (throttled attempts, an ended session's repeated requests) are
+    // aggregated: one row per key and window (lib/audit.ts recordAggregatedAudit), counted here.
+    aggregateKey: text('aggregate_key'),
+    count: integer('count').notNull().default(1),
+    lastAt: timestamp('last_at'),
   },
   (t) => [
     index('audit_mailbox_at_idx').on(t.mailboxId, t.at),
     index('audit_account_at_idx').on(t.accountId, t.at),
+    // NULLs are distinct in a SQLite unique index, so only aggregated rows are constrained.
+    uniqueIndex('audit_aggregate_key_idx').on(t.aggregateKey),
+    // AUDIT_RETENTION_DAYS pruning deletes by age.
+    index('audit_at_idx').on(t.at),
   ],
 );
 
@@ -190,7 +199,11 @@ export const webSessions = sqliteTable(
   (t) => [index('web_sessions_subject_idx').on(t.kind, t.subjectId), index('web_sessions_expires_idx').on(t.expiresAt)],
 );
 
-/** Failed sign-in attempts, kept in the database so every worker and route bundle sees the same counts. */
+/**
+ * Counted attempts (lib/auth/throttle.ts): one row per attempt and key, inserted *before* the password is
+ * checked and deleted again on success. Kept in the database so every worker and route bundle sees the same
+ * counts; rows older than the longest window are pruned.
+ */
 export const signInFailures = sqliteTable(
   'sign_in_failures',
   {
@@ -198,7 +211,23 @@ export const signInFailures = sqliteTable(
     key: text('key').notNull(),
     at: timestamp('at').notNull(),
   },
-  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at), index('sign_in_failures_at_idx').on(t.at)],
+);
+
+/**
+ * Networks (IPv4 /24, IPv6 /56) a subject signed in from successfully: sign-in from them is exempt from the
+ * subject-wide limit, so that a distributed attack cannot lock the real user out (spec §12).
+ */
+export const knownNetworks = sqliteTable(
+  'known_networks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // realm|subject, as lib/auth/throttle.ts writes it.
+    subjectKey: text('subject_key').notNull(),
+    network: text('network').notNull(),
+    lastSeenAt: timestamp('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('known_networks_subject_network_idx').on(t.subjectKey, t.network), index('known_networks_last_seen_idx').on(t.lastSeenAt)],
 );
 
 /** Demo inbox content: the portal's job is the gate, so the webmail itself is a simple list. */

@@ -27,7 +27,7 @@ test.describe('JSON-RPC API: endpoint and methods', () => {
     const mailbox = createMailbox(account);
     const adminSession = await authenticate(request, admin.email, admin.password);
     expect(adminSession.level).toBe('account');
-    expect(adminSession.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(adminSession.token).toMatch(/^[\w-]{43}$/);
     const mailSession = await authenticate(request, mailbox.email.toUpperCase(), mailbox.password);
     expect(mailSession.level).toBe('mail');
     for (const token of [adminSession.token, mailSession.token]) {

@@ -95,3 +95,23 @@ describe('CSV export', () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
   });
 });
+
+describe('aggregated audit rows and retention (spec §12)', () => {
+  it('one row per key and window with a count, shown in the log; pruning deletes rows past the retention', async () => {
+    const { recordAggregatedAudit, pruneAudit, pruneExpiredRecords } = await import('./audit');
+    const accountId = account();
+    const ctx = { actor: { kind: 'system' as const }, clientIp: '192.0.2.1', protocol: 'web' as const };
+    const t = Date.UTC(2030, 0, 1, 10, 1);
+    for (let i = 0; i < 1000; i++) recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + i);
+    const rows = queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined }).items;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.detail).toMatchObject({ reason: 'throttled', repeated: 1000 });
+    // A new window starts a new row.
+    recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + 15 * 60_000);
+    expect(queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined }).items).toHaveLength(2);
+    // Retention: both rows are from 2030-01-01; prune as of 401 days later with 400 days of retention.
+    expect(pruneAudit(400, t + 401 * 86_400_000)).toBeGreaterThanOrEqual(2);
+    expect(queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined }).items).toHaveLength(0);
+    expect(pruneExpiredRecords(400, ctx)).toMatchObject({ auditRows: expect.any(Number), throttleRows: expect.any(Number) });
+  });
+});

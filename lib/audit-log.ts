@@ -70,7 +70,8 @@ const columns = {
   clientIp: auditEvents.clientIp,
   protocol: auditEvents.protocol,
   userAgent: auditEvents.userAgent,
-  detail: auditEvents.detail,
+  // An aggregated row (lib/audit.ts recordAggregatedAudit) shows how often it repeated and when it last did.
+  detail: sql<Record<string, unknown> | null>`CASE WHEN ${auditEvents.count} > 1 THEN json_set(coalesce(${auditEvents.detail}, '{}'), '$.repeated', ${auditEvents.count}, '$.last_at', strftime('%Y-%m-%dT%H:%M:%fZ', ${auditEvents.lastAt} / 1000.0, 'unixepoch')) ELSE ${auditEvents.detail} END`.mapWith(auditEvents.detail),
 };
 
 function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {

@@ -1,8 +1,10 @@
 import 'server-only';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, preparedOnce, type Db, type Tx } from '@/db';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
+import { pruneThrottleRows } from '@/lib/auth/throttle';
+import { env } from '@/lib/env';
 
 /** Who did something, and from where. Passed from the edge (page, action, RPC, CLI) into the domain service. */
 export interface AuditContext {
@@ -48,6 +50,7 @@ const insertStatement = preparedOnce((db) => {
  * insert takes part in it.
  */
 export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
+  pruneAuditEveryHour();
   insertStatement().run({
     at: new Date(),
     accountId: record.accountId ?? null,
@@ -65,6 +68,62 @@ export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRe
   });
   // The log line and the counters of /metrics (never the detail's values beyond the reason).
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
+}
+
+/** The window of aggregated audit rows: one row per key and quarter hour. */
+export const AUDIT_AGGREGATE_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Records a refusal that cost the caller nothing (a throttled attempt, an ended session's repeated request)
+ * as one row per `key` and window, counting repeats in `count` (and the latest time in `last_at`), so that
+ * an attacker cannot grow the log without bound by repeating a free request (spec §12). The row keeps the
+ * first occurrence's context.
+ */
+export function recordAggregatedAudit(ctx: AuditContext, record: AuditRecord, key: string, now = Date.now()): void {
+  const window = Math.floor(now / AUDIT_AGGREGATE_WINDOW_MS);
+  const at = new Date(now);
+  getDb()
+    .insert(auditEvents)
+    .values({
+      at,
+      accountId: record.accountId ?? null,
+      actorKind: ctx.actor.kind,
+      actorId: ctx.actor.id ?? null,
+      actorEmail: ctx.actor.email ?? null,
+      mailboxId: record.mailboxId ?? null,
+      mailboxEmail: record.mailboxEmail ?? null,
+      event: record.event,
+      clientIp: ctx.clientIp ?? null,
+      userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 300) : null,
+      protocol: ctx.protocol ?? null,
+      detail: record.detail ?? null,
+      aggregateKey: `${record.event}|${key}|${window}`,
+      count: 1,
+    })
+    .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: at } })
+    .run();
+  // Every occurrence still reaches the log and the counters of /metrics: only the table is aggregated.
+  reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
+}
+
+let lastPrune = 0;
+
+/**
+ * AUDIT_RETENTION_DAYS without a cron job: the process that writes audit rows deletes expired ones about
+ * once an hour (an indexed range delete; with several processes each does so, which is harmless).
+ */
+function pruneAuditEveryHour(now = Date.now()): void {
+  if (now - lastPrune < 60 * 60_000) return;
+  lastPrune = now;
+  pruneAudit(env().AUDIT_RETENTION_DAYS, now);
+}
+
+/** Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS); returns how many. */
+export function pruneAudit(days: number, now = Date.now()): number {
+  return getDb()
+    .delete(auditEvents)
+    .where(lt(auditEvents.at, new Date(now - days * 24 * 60 * 60_000)))
+    .run().changes;
 }
 
 export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;
@@ -90,4 +149,15 @@ export function recentSignIns(mailboxId: number, limit = 20, since?: Date): Sign
   return rows
     .filter((r) => !since || r.at >= since)
     .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null, userAgent: r.userAgent }));
+}
+
+/**
+ * The operator's `audit prune`: audit rows older than `days`, throttling rows past every window and known
+ * networks older than 30 days, in one go; the pruning itself is audited.
+ */
+export function pruneExpiredRecords(days: number, ctx: AuditContext, now = Date.now()): { auditRows: number; throttleRows: number; knownNetworks: number } {
+  const auditRows = pruneAudit(days, now);
+  const { attempts, knownNetworks } = pruneThrottleRows(now);
+  recordAudit(getDb(), ctx, { event: 'audit_pruned', detail: { days, auditRows, throttleRows: attempts, knownNetworks } });
+  return { auditRows, throttleRows: attempts, knownNetworks };
 }

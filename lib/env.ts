@@ -108,6 +108,8 @@ const schema = z.object({
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
   // A web session ends after this many minutes without a request (spec §13); the absolute limit is 12 hours.
   SESSION_IDLE_MINUTES: integerFrom(120, 5, 720),
+  // Audit rows older than this are pruned (automatically about once an hour, and by `cli audit prune`).
+  AUDIT_RETENTION_DAYS: integerFrom(400, 1, 36_500),
   // Set by server.ts for this process only; see lib/net/request-address.ts.
   PORTCULLIS_GATE_TOKEN: z.string().optional(),
   UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),

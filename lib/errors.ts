@@ -34,3 +34,13 @@ export class NotFoundError extends DomainError {}
 export class ConflictError extends DomainError {}
 
 export class ForbiddenError extends DomainError {}
+
+/** Too much work asked for in too short a time; the caller may try again after `retryAfterMinutes`. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterMinutes: number,
+  ) {
+    super(message);
+  }
+}

@@ -28,7 +28,7 @@ export function windowStart(days: number, now: Date): Date {
 }
 
 /** How many attempts a row stands for: aggregated rows (repeated refusals of one key) carry a count. */
-const attempts = sql<number>`sum(coalesce(json_extract(${auditEvents.detail}, '$.count'), 1))`;
+const attempts = sql<number>`sum(${auditEvents.count})`;
 
 function accountCondition(scope: Scope) {
   return scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined;

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import bcrypt from 'bcrypt';
 import { and, desc, eq } from 'drizzle-orm';
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { test } from './console-guard';
+import { expect, type Browser, type BrowserContext, type Fixtures, type Page, type PlaywrightTestArgs, type PlaywrightWorkerArgs } from '@playwright/test';
+// The console-error guard (console-guard.ts) and the CSP-violation guard below are both automatic fixtures.
+import { test as base } from './console-guard';
 import { openDatabase, type Db } from '../../db/migrate';
 import { accounts, admins, auditEvents, domains, mailboxes, messages } from '../../db/schema';
 import { servers } from '../../playwright.config';
@@ -178,7 +179,44 @@ export async function signIn(page: Page, email: string, password: string, path =
   await rememberCookies(page.context());
 }
 
-export { test, expect };
+/**
+ * The browser suite runs under the real Content-Security-Policy (spec §12): every context a test uses (its
+ * `page`, and any made with browser.newContext) reports `securitypolicyviolation` events, and a test that
+ * caused one fails. Self-contained, so other auto fixtures can sit beside it.
+ */
+const cspViolationFixture: Fixtures<{ cspViolations: string[] }, object, PlaywrightTestArgs, PlaywrightWorkerArgs> = {
+  cspViolations: [
+    async ({ browser, context }, provide) => {
+      const violations: string[] = [];
+      const watch = async (ctx: BrowserContext) => {
+        await ctx.exposeBinding('__portcullisCspViolation', (_source, text: string) => void violations.push(text));
+        await ctx.addInitScript(() => {
+          document.addEventListener('securitypolicyviolation', (e) => {
+            const report = (window as unknown as { __portcullisCspViolation: (text: string) => void }).__portcullisCspViolation;
+            void report(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} on ${e.documentURI} (${e.sourceFile}:${e.lineNumber})`);
+          });
+        });
+      };
+      await watch(context);
+      const newContext = browser.newContext;
+      browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+        const ctx = await newContext.apply(browser, args);
+        await watch(ctx);
+        return ctx;
+      };
+      try {
+        await provide(violations);
+      } finally {
+        browser.newContext = newContext;
+      }
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+};
+
+export const test = base.extend<{ cspViolations: string[] }>(cspViolationFixture);
+export { expect };
 
 /** The sign-in form's error (Next adds its own empty role=alert route announcer to every page). */
 export function formAlert(page: Page) {

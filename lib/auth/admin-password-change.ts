@@ -6,7 +6,7 @@ import { getDb } from '@/db';
 import { reissueSession, webContext, type AdminSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
-import { recordFailure, throttleStatus } from './throttle';
+import { beginAttempt, type Attempt } from './throttle';
 import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
 
 const REALM = 'admin-password-change';
@@ -24,24 +24,25 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
   });
   if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors as PasswordChangeState['fieldErrors'] };
   const { admin } = session;
+  let attempt: Attempt | null = null;
   if (reason === 'voluntary') {
-    // A stolen open session must not become a way to guess the current password.
-    const throttle = throttleStatus(REALM, admin.email, session.clientIp);
-    if (throttle.limited) return { formError: tooManyAttempts(throttle.retryAfterMinutes) };
+    // A stolen open session must not become a way to guess the current password: counted before the check.
+    attempt = beginAttempt({ realm: REALM, subject: admin.email, address: session.clientIp });
+    if (attempt.limited) return { formError: tooManyAttempts(attempt.retryAfterMinutes) };
   }
   const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
   try {
     const { sessionVersion } = await changeOwnAdminPassword(admin.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
+    if (attempt && !attempt.limited) attempt.succeeded();
     endSubjectSessions(getDb(), 'admin', admin.id, session.claims.sid);
     moveWebSessionToVersion(session.claims.sid, sessionVersion);
     await reissueSession({ ...session.claims, sv: sessionVersion });
     return null;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    if (error.field === 'currentPassword') {
-      recordFailure(REALM, admin.email, session.clientIp);
-      return { fieldErrors: { currentPassword: [error.message] } };
-    }
+    // A wrong current password stays counted; any other problem means the current password was right.
+    if (error.field === 'currentPassword') return { fieldErrors: { currentPassword: [error.message] } };
+    if (attempt && !attempt.limited) attempt.succeeded();
     return { fieldErrors: { newPassword: error.messages } };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { admins, apiSessions, auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { requirePasswordReset, setAllowNets } from '@/lib/mailboxes/service';
@@ -23,7 +23,7 @@ describe('API session tokens', () => {
     const { adminId } = await makeAccount();
     const now = new Date('2030-01-01T00:00:00Z');
     const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, now);
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(/^[\w-]{43}$/);
     expect(createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, now)).not.toBe(token);
     const stored = getDb().select({ tokenHash: apiSessions.tokenHash }).from(apiSessions).all().map((r) => r.tokenHash);
     expect(stored).toContain(hashApiToken(token));
@@ -94,8 +94,13 @@ describe('API session tokens', () => {
     const second = (await signInToApi({ user: box.email, pass: MAILBOX_PASSWORD, context: at('203.0.113.5') })) as { ok: true; token: string };
     await setAllowNets(account.scope, box.email, '192.0.2.0/24', testContext);
     expect(verifyApiSession(second.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'network_not_allowed' });
-    const audit = getDb().select({ event: auditEvents.event, detail: auditEvents.detail, protocol: auditEvents.protocol }).from(auditEvents).where(eq(auditEvents.mailboxId, box.id)).orderBy(desc(auditEvents.id)).get();
-    expect(audit).toEqual({ event: 'session_ended', detail: { reason: 'network_not_allowed', level: 'mail' }, protocol: 'api' });
+    const audit = getDb()
+      .select({ event: auditEvents.event, detail: auditEvents.detail, protocol: auditEvents.protocol, count: auditEvents.count })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.mailboxId, box.id), eq(auditEvents.event, 'session_ended')))
+      .all();
+    // Both endings share one aggregated row (same mailbox, reason and protocol within the window).
+    expect(audit).toEqual([{ event: 'session_ended', detail: { reason: 'network_not_allowed', level: 'mail' }, protocol: 'api', count: 2 }]);
   });
 
   it('end a mail-level session of an inactive mailbox or one with a reset pending', async () => {
@@ -154,5 +159,25 @@ describe('signInToApi', () => {
     const box = await makeMailbox(account.domain);
     for (let i = 0; i < 10; i++) await signInToApi({ user: box.email, pass: `Wrong-${i}-Password`, context: at('198.51.100.4') });
     expect(await signInToApi({ user: box.email, pass: MAILBOX_PASSWORD, context: at('198.51.100.4') })).toMatchObject({ ok: false, reason: 'throttled' });
+  });
+});
+
+describe('API auth throttling (attack: telling admins from mailboxes)', () => {
+  it('answers an admin address and any other address alike from a full per-address bucket', async () => {
+    const account = await makeAccount();
+    const box = await makeMailbox(account.domain);
+    const ip = '203.0.113.66';
+    for (let i = 0; i < 50; i++) await signInToApi({ user: `nobody${i}@${account.domain}`, pass: 'wrong-password-1', context: at(ip) });
+    const asAdmin = await signInToApi({ user: account.adminEmail, pass: 'wrong-password-1', context: at(ip) });
+    const asMailbox = await signInToApi({ user: box.email, pass: 'wrong-password-1', context: at(ip) });
+    expect(asAdmin).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
+    expect(asMailbox).toEqual(asAdmin);
+  });
+
+  it('fills the bucket alike whether the failing addresses are admins or not', async () => {
+    const account = await makeAccount();
+    const ip = '203.0.113.67';
+    for (let i = 0; i < 50; i++) await signInToApi({ user: i % 2 ? account.adminEmail.replace('admin', `admin${i}`) : `x${i}@${account.domain}`, pass: 'wrong-password-1', context: at(ip) });
+    expect(await signInToApi({ user: account.adminEmail, pass: account.adminPassword, context: at(ip) })).toMatchObject({ reason: 'throttled' });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { safeCallbackPath } from './callback-url';
 
 describe('safeCallbackPath', () => {
@@ -23,5 +24,29 @@ describe('safeCallbackPath', () => {
   it('falls back for non-strings', () => {
     expect(safeCallbackPath(null)).toBe('/mail');
     expect(safeCallbackPath(['/account'])).toBe('/mail');
+  });
+});
+
+describe('safeCallbackPath properties', () => {
+  const leaves = (path: string) => !path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\');
+
+  it.each(['/.//evil.com', '/%2e//evil.com', '/a/..//evil.com', '/%2E%2E//evil.com', '/./\\evil.com'])('never normalises %s into another host', (input) => {
+    expect(safeCallbackPath(input)).toBe('/mail');
+  });
+
+  it('never returns a path that leaves the site, for any input (fast-check)', () => {
+    const segment = fc.constantFrom('', '.', '..', '%2e', '%2E', '%2e%2e', '\\', '/', 'evil.com', 'a', '%2f', '%5c', '?', '#', '@', ':');
+    const crafted = fc.array(segment, { maxLength: 8 }).map((parts) => `/${parts.join('/')}`);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.webUrl(), crafted, fc.webPath()), (input) => {
+        const out = safeCallbackPath(input);
+        expect(leaves(out)).toBe(false);
+        // Resolving the result against the site stays on the site.
+        expect(new URL(out, 'http://portcullis.invalid').origin).toBe('http://portcullis.invalid');
+        // Idempotent: what we return passes the check unchanged.
+        expect(safeCallbackPath(out)).toBe(out === '/mail' ? '/mail' : out);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

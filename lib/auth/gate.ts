@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { accounts, admins, mailboxes, webSessions, type AllowNetsMode } from '@/db/schema';
-import { getDb, preparedOnce } from '@/db';
-import { recordAudit, type AuditContext } from '@/lib/audit';
+import { preparedOnce } from '@/db';
+import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
 import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './web-session';
@@ -205,23 +205,28 @@ export function checkAdminSession(claims: GateClaims, address: string | null, no
 
 /**
  * Records that a mailbox session (web or API) was ended by a failed per-request check, with the reason, so
- * that an admin can see a user cut off by a list change, a forced password change or deactivation.
+ * that an admin can see a user cut off by a list change, a forced password change or deactivation. A
+ * client that keeps sending the ended session's cookie costs nothing per request, so repeats are
+ * aggregated (one row per mailbox, reason and protocol per window, with a count: spec §12).
  */
 export function recordSessionEnded(ctx: AuditContext, mailboxId: number, mailbox: GateMailbox | null, reason: string, extra: Record<string, unknown> = {}): void {
-  recordAudit(getDb(), ctx, {
+  const key = `${mailboxId}|${reason}|${ctx.protocol ?? '-'}|${JSON.stringify(extra)}`;
+  recordAggregatedAudit(ctx, {
     event: 'session_ended',
     accountId: mailbox?.accountId ?? null,
     mailboxId,
     mailboxEmail: mailbox?.email ?? null,
     detail: { reason, ...extra },
-  });
+  }, key);
 }
 
 /** The same for an admin session (web or account-level API), audited as admin_session_ended. */
 export function recordAdminSessionEnded(ctx: AuditContext, admin: GateAdmin | null, reason: string, extra: Record<string, unknown> = {}): void {
-  recordAudit(getDb(), ctx, {
+  // Aggregated like recordSessionEnded: a replayed stale cookie must not grow the log without bound.
+  const key = `${admin?.id ?? '-'}|${reason}|${ctx.protocol ?? '-'}|${JSON.stringify(extra)}`;
+  recordAggregatedAudit(ctx, {
     event: 'admin_session_ended',
     accountId: admin?.accountId ?? null,
     detail: { admin: admin?.email ?? null, reason, ...extra },
-  });
+  }, key);
 }

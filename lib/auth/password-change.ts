@@ -7,7 +7,7 @@ import { reissueSession, webContext, type MailboxSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from './password-policy';
-import { recordFailure, throttleStatus } from './throttle';
+import { beginAttempt, type Attempt } from './throttle';
 import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
 import { getDb } from '@/db';
 
@@ -36,14 +36,16 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     return { fieldErrors };
   }
 
+  let attempt: Attempt | null = null;
   if (reason === 'voluntary') {
-    // A stolen open session must not become a way to guess the current password.
-    const throttle = throttleStatus(REALM, email, session.clientIp);
-    if (throttle.limited) return { formError: tooManyAttempts(throttle.retryAfterMinutes) };
+    // A stolen open session must not become a way to guess the current password: counted before the check.
+    attempt = beginAttempt({ realm: REALM, subject: email, address: session.clientIp });
+    if (attempt.limited) return { formError: tooManyAttempts(attempt.retryAfterMinutes) };
   }
   const ctx = await webContext({ kind: 'mailbox', id: session.mailbox.id, email });
   try {
     const { sessionVersion } = await changeOwnPassword(session.mailbox.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
+    if (attempt && !attempt.limited) attempt.succeeded();
     // This browser's session continues at the new version; the bump ended every other one (their rows go too).
     endSubjectSessions(getDb(), 'mailbox', session.mailbox.id, session.claims.sid);
     moveWebSessionToVersion(session.claims.sid, sessionVersion);
@@ -51,11 +53,12 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     return null;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
+    // A wrong current password stays counted; any other problem means the current password was right.
     if (error.field === 'currentPassword') {
-      recordFailure(REALM, email, session.clientIp);
       const problems = newPasswordProblems();
       return { fieldErrors: { currentPassword: [error.message], ...(problems.length > 0 ? { newPassword: problems } : {}) } };
     }
+    if (attempt && !attempt.limited) attempt.succeeded();
     const problems = error.messages;
     return { fieldErrors: { newPassword: problems } };
   }

@@ -48,7 +48,8 @@ export function encodeSession(claims: SessionClaims): Promise<string> {
  * Decrypting a token (HKDF key derivation + AES-GCM) costs more than the whole database check, and every
  * request decodes the same token twice (proxy and data-access layer). A decoded token is pure data, so the
  * result is memoised by the exact token string until its own expiry; the per-request state checks (session
- * version, active, allowlist) are never cached.
+ * version, active, allowlist) are never cached. Only valid tokens are memoised: a token only we can mint
+ * cannot be sprayed, whereas caching junk would let anyone evict real entries with 10,000 made-up cookies.
  */
 const decoded = new Map<string, { claims: SessionClaims | null; expiresAt: number }>();
 const MAX_DECODED = 10_000;
@@ -72,9 +73,16 @@ export async function decodeSession(token: string | undefined, kind: SessionKind
   let entry = decoded.get(token);
   if (!entry || entry.expiresAt <= Date.now()) {
     entry = await decodeUncached(token);
-    if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value!);
-    decoded.set(token, entry);
+    if (entry.claims) {
+      if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value!);
+      decoded.set(token, entry);
+    }
   }
   if (entry.expiresAt <= Date.now() || entry.claims?.kind !== kind) return null;
   return entry.claims;
+}
+
+/** How many decoded tokens are memoised (for tests). */
+export function decodedSessionCount(): number {
+  return decoded.size;
 }

@@ -95,6 +95,66 @@ describe('verifyMailboxSignIn', () => {
   });
 });
 
+describe('atomic throttling (attack: a burst of concurrent guesses)', () => {
+  it('100 concurrent wrong sign-ins for one mailbox from one address evaluate at most the limit', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain);
+    const compare = vi.spyOn(bcrypt, 'compare');
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => verifyMailboxSignIn({ email: box.email, password: `Wrong-${i}-Password`, context: at('198.51.100.77'), allowPendingReset: true })),
+      );
+      expect(compare.mock.calls.length).toBeLessThanOrEqual(10);
+      expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toHaveLength(90);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('100 concurrent wrong admin sign-ins evaluate at most the limit too', async () => {
+    const account = await makeAccount();
+    const compare = vi.spyOn(bcrypt, 'compare');
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => verifyAdminSignIn({ email: account.adminEmail, password: 'nope-nope-nope', context: at('198.51.100.78') })));
+      expect(compare.mock.calls.length).toBeLessThanOrEqual(10);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('a throttled burst adds one audit row per limiting bucket and window, with a count', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain);
+    for (let i = 0; i < 60; i++) await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.79'), allowPendingReset: true });
+    const rows = getDb().select({ detail: auditEvents.detail, count: auditEvents.count }).from(auditEvents).where(eq(auditEvents.mailboxEmail, box.email)).all();
+    const throttled = rows.filter((r) => r.detail?.reason === 'throttled');
+    expect(throttled).toEqual([{ detail: { reason: 'throttled' }, count: 50 }]);
+    expect(rows.filter((r) => r.detail?.reason === 'bad_password')).toHaveLength(10);
+  });
+
+  it('20 addresses of one IPv6 /64 share one budget', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain);
+    const results = [];
+    for (let i = 1; i <= 20; i++) {
+      results.push(await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at(`2001:db8:77:1::${i.toString(16)}`), allowPendingReset: true }));
+    }
+    expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toHaveLength(10);
+  });
+
+  it('a botnet cannot lock the owner out: the mailbox-wide limit spares its known networks', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain);
+    expect((await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at('192.0.2.50'), allowPendingReset: true })).ok).toBe(true);
+    for (let i = 0; i < 60; i++) {
+      await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at(`203.0.113.${i}`), allowPendingReset: true });
+    }
+    expect(await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at('203.0.113.200'), allowPendingReset: true })).toMatchObject({ reason: 'throttled' });
+    // Another address of the owner's /24 still signs in.
+    expect((await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at('192.0.2.51'), allowPendingReset: true })).ok).toBe(true);
+  });
+});
+
 describe('verifyAdminSignIn', () => {
   it('signs in an admin and refuses a wrong password generically', async () => {
     const account = await makeAccount();

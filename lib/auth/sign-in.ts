@@ -1,13 +1,14 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { accounts, admins, mailboxes } from '@/db/schema';
+import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, preparedOnce } from '@/db';
-import { recordAudit, type AuditContext } from '@/lib/audit';
+import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
-import { verifyPassword } from './password';
-import { clearFailures, recordFailure, throttleStatus } from './throttle';
+import { inBcryptLane, verifyPassword } from './password';
+import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
+import { beginAttempt } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
 
@@ -45,6 +46,11 @@ export interface SignInInput {
 }
 
 const REALM = 'mailbox';
+/**
+ * Mailbox and admin sign-ins share their per-address buckets: the API's `auth` serves both, and a caller
+ * must not learn from throttling whether an address belongs to an admin (spec §12).
+ */
+export const SIGN_IN_ADDRESS_REALM = 'sign-in';
 
 // Run on every mailbox sign-in (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
@@ -63,12 +69,33 @@ const prepared = preparedOnce((db) => ({
     .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
     .where(eq(mailboxes.email, sql.placeholder('email')))
     .prepare(),
+  accountOfDomain: db.select({ accountId: domains.accountId }).from(domains).where(eq(domains.name, sql.placeholder('domain'))).prepare(),
   recordLogin: db
     .update(mailboxes)
     .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
     .where(eq(mailboxes.id, sql.placeholder('id')))
     .prepare(),
 }));
+
+/**
+ * The bcrypt queue lane of a sign-in: the business account that hosts the typed address's domain (the
+ * lane its admins' password hashing uses too), else the domain itself. It depends only on the domain, never
+ * on whether the mailbox exists, so queueing reveals nothing a DNS lookup would not; and one account's
+ * burst (a password batch plus a botnet's guesses from many addresses) waits in one lane behind itself.
+ */
+function signInLane(email: string): string {
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const hosted = prepared().accountOfDomain.get({ domain });
+  return hosted ? `account:${hosted.accountId}` : `domain:${domain}`;
+}
+
+/**
+ * Spec §12's door limits for a sign-in: email 320 characters, password 1,024 bytes. Beyond them nothing is
+ * looked up, counted or hashed: the caller gets the generic failure (it can tell it sent too much anyway).
+ */
+function oversized(email: string, password: string): boolean {
+  return email.length > MAX_EMAIL_CHARS || password.length > MAX_PASSWORD_BYTES || Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;
+}
 
 /** Normalises a typed address the way mailboxes are stored. */
 export function normaliseEmail(email: string): string {
@@ -80,20 +107,23 @@ export function normaliseEmail(email: string): string {
  * mailboxes, so timing does not reveal existence), active, allowlist against the client address.
  */
 export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInResult> {
+  if (oversized(input.email, input.password)) return { ok: false, reason: 'failed' };
   const email = normaliseEmail(input.email);
   const address = input.context.clientIp;
   const db = getDb();
 
-  const throttle = throttleStatus(REALM, email, address);
-  if (throttle.limited) {
-    recordAudit(db, input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } });
-    return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limit.
+  const attempt = beginAttempt({ realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  if (attempt.limited) {
+    recordAggregatedAudit(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
+    return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
 
   const row = prepared().mailboxByEmail.get({ email });
 
-  const passwordOk =
-    row && input.verify ? await input.verify(row, input.password) : await verifyPassword(input.password, row?.passwordHash);
+  const passwordOk = await inBcryptLane(signInLane(email), () =>
+    row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash),
+  );
 
   let reason: SignInFailureReason | null = null;
   let wouldRefuse = false;
@@ -107,7 +137,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   }
 
   if (reason || !row) {
-    recordFailure(REALM, email, address);
+    // The attempt stays counted.
     recordAudit(db, input.context, {
       event: 'login_failed',
       accountId: row?.accountId ?? null,
@@ -119,6 +149,8 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   }
 
   const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
+  // The password was right: not a guess, whatever follows.
+  attempt.succeeded();
   if (row.requireResetPassword && !input.allowPendingReset) {
     recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
     if (wouldRefuse) recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
@@ -128,7 +160,6 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
   // awaited: the login is answered only once its audit row is written.
   await groupCommit(() => {
-    clearFailures(REALM, email, address);
     // Bound as is: timestamps are stored as milliseconds.
     prepared().recordLogin.run({ id: row.id, at: Date.now(), ip: address });
     recordAudit(db, input.context, {
@@ -168,13 +199,14 @@ export type AdminSignInResult =
  * throttling, dummy-hash timing and generic failure as mailboxes; audited as admin_login_*.
  */
 export async function verifyAdminSignIn(input: { email: string; password: string; context: AuditContext & { clientIp: string | null } }): Promise<AdminSignInResult> {
+  if (oversized(input.email, input.password)) return { ok: false, reason: 'failed' };
   const email = normaliseEmail(input.email);
   const address = input.context.clientIp;
   const db = getDb();
-  const throttle = throttleStatus('admin', email, address);
-  if (throttle.limited) {
-    recordAudit(db, input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } });
-    return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
+  const attempt = beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  if (attempt.limited) {
+    recordAggregatedAudit(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
+    return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
   const row = db
     .select({
@@ -190,18 +222,18 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     .from(admins)
     .where(eq(admins.email, email))
     .get();
-  const passwordOk = await verifyPassword(input.password, row?.passwordHash);
+  const passwordOk = await inBcryptLane(signInLane(email), () => verifyPassword(input.password, row?.passwordHash));
   let reason: string | null = null;
   if (!row) reason = 'unknown_admin';
   else if (!passwordOk) reason = 'bad_password';
   else if (!row.active) reason = 'inactive';
   else if (!plainListAllows(row.allowNets, address)) reason = 'network_not_allowed';
   if (reason || !row) {
-    recordFailure('admin', email, address);
+    // The attempt stays counted.
     recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason } });
     return { ok: false, reason: 'failed' };
   }
-  clearFailures('admin', email, address);
+  attempt.succeeded();
   db.transaction((tx) => {
     tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id)).run();
     recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });

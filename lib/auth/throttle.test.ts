@@ -1,46 +1,120 @@
 import { describe, expect, it } from 'vitest';
-import { clearFailures, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT_ADDRESS, recordFailure, throttleStatus, THROTTLE_WINDOW_MS } from './throttle';
+import { addressKeys } from './throttle-keys';
+import {
+  beginAttempt,
+  MAX_FAILURES_PER_ADDRESS,
+  MAX_FAILURES_PER_SITE,
+  MAX_FAILURES_PER_SUBJECT,
+  MAX_FAILURES_PER_SUBJECT_ADDRESS,
+  pruneThrottleRows,
+  rememberNetwork,
+  throttleStatus,
+  THROTTLE_WINDOW_MS,
+  type AttemptRequest,
+} from './throttle';
+import { getDb } from '@/db';
+import { signInFailures } from '@/db/schema';
+import { count } from 'drizzle-orm';
 
-describe('sign-in throttling', () => {
+const fail = (request: AttemptRequest) => {
+  const attempt = beginAttempt(request);
+  return attempt.limited;
+};
+
+describe('addressKeys', () => {
+  it('keys IPv4 by address, IPv6 by /64 and /48, mapped IPv6 as IPv4; known networks are /24 and /56', () => {
+    expect(addressKeys('192.0.2.7')).toEqual({ client: '192.0.2.7', site: null, known: '192.0.2.0/24' });
+    expect(addressKeys('::ffff:192.0.2.7')).toEqual({ client: '192.0.2.7', site: null, known: '192.0.2.0/24' });
+    expect(addressKeys('2001:db8:1:2:3:4:5:6')).toEqual({ client: '2001:db8:1:2::/64', site: '2001:db8:1::/48', known: '2001:db8:1:0::/56' });
+    expect(addressKeys('2001:db8:1:2ff::1').client).toBe('2001:db8:1:2ff::/64');
+    expect(addressKeys('2001:db8:1:2ff::1').known).toBe('2001:db8:1:200::/56');
+    expect(addressKeys(null)).toEqual({ client: 'unknown', site: null, known: null });
+    expect(addressKeys('junk')).toEqual({ client: 'unknown', site: null, known: null });
+  });
+});
+
+describe('beginAttempt', () => {
   const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-  it('limits one subject at one address after 10 failures, then clears when the window passes', () => {
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS - 1; i++) recordFailure('t1', 'a@x.test', '192.0.2.1', t0 + i * 1000);
-    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + 10_000)).toEqual({ limited: false });
-    recordFailure('t1', 'a@x.test', '192.0.2.1', t0 + 10_000);
-    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + 11_000)).toEqual({ limited: true, retryAfterMinutes: 15 });
-    // Another address for the same subject, and the same address for another subject, are not affected.
-    expect(throttleStatus('t1', 'a@x.test', '192.0.2.2', t0 + 11_000)).toEqual({ limited: false });
-    expect(throttleStatus('t1', 'b@x.test', '192.0.2.1', t0 + 11_000)).toEqual({ limited: false });
-    // No permanent lockout: once the oldest failure leaves the window, attempts are allowed again.
-    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + THROTTLE_WINDOW_MS - 60_000)).toMatchObject({ limited: true, retryAfterMinutes: 1 });
-    expect(throttleStatus('t1', 'a@x.test', '192.0.2.1', t0 + THROTTLE_WINDOW_MS + 1)).toEqual({ limited: false });
+  it('limits one subject at one address after 10 attempts, then clears when the window passes', () => {
+    const at = (address: string, subject = 'a@x.test', now = t0) => ({ realm: 't1', subject, address, now });
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) expect(fail(at('192.0.2.1', 'a@x.test', t0 + i))).toBe(false);
+    expect(beginAttempt(at('192.0.2.1', 'a@x.test', t0 + 11_000))).toMatchObject({ limited: true, retryAfterMinutes: 15 });
+    expect(throttleStatus(at('192.0.2.2'), t0 + 11_000)).toEqual({ limited: false });
+    expect(throttleStatus(at('192.0.2.1', 'b@x.test'), t0 + 11_000)).toEqual({ limited: false });
+    expect(throttleStatus(at('192.0.2.1'), t0 + THROTTLE_WINDOW_MS + 10)).toEqual({ limited: false });
   });
 
-  it('limits one address across many subjects after 50 failures', () => {
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) recordFailure('t2', `user${i}@x.test`, '192.0.2.9', t0);
-    expect(throttleStatus('t2', 'fresh@x.test', '192.0.2.9', t0 + 1000).limited).toBe(true);
-    expect(throttleStatus('t2', 'fresh@x.test', '192.0.2.10', t0 + 1000).limited).toBe(false);
+  it('counts concurrent attempts before their outcome: 100 at once admit exactly the limit', async () => {
+    // Attack: every attempt starts (as a burst of requests would) before any of them finishes its check.
+    const started = await Promise.all(Array.from({ length: 100 }, () => Promise.resolve().then(() => beginAttempt({ realm: 't2', subject: 'c@x.test', address: '192.0.2.3' }))));
+    expect(started.filter((a) => !a.limited)).toHaveLength(MAX_FAILURES_PER_SUBJECT_ADDRESS);
   });
 
-  it('a success clears the subject counter at that address only', () => {
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('t3', 'c@x.test', '192.0.2.3', Date.now());
-    expect(throttleStatus('t3', 'c@x.test', '192.0.2.3').limited).toBe(true);
-    clearFailures('t3', 'c@x.test', '192.0.2.3');
-    expect(throttleStatus('t3', 'c@x.test', '192.0.2.3').limited).toBe(false);
+  it('un-counts a successful attempt and clears the subject at that address', () => {
+    const request = { realm: 't3', subject: 'd@x.test', address: '192.0.2.4' };
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS - 1; i++) beginAttempt(request);
+    const ok = beginAttempt(request);
+    expect(ok.limited).toBe(false);
+    if (!ok.limited) ok.succeeded();
+    expect(throttleStatus(request)).toEqual({ limited: false });
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) expect(fail(request)).toBe(false);
   });
 
-  it('realms are separate', () => {
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('t4', 'd@x.test', '192.0.2.4', Date.now());
-    expect(throttleStatus('t4', 'd@x.test', '192.0.2.4').limited).toBe(true);
-    expect(throttleStatus('t5', 'd@x.test', '192.0.2.4').limited).toBe(false);
+  it('gives 20 addresses of one IPv6 /64 one budget (attack: rotating addresses)', () => {
+    const results = Array.from({ length: 20 }, (_, i) => fail({ realm: 't4', subject: 'e@x.test', address: `2001:db8:4:4::${(i + 1).toString(16)}` }));
+    expect(results.filter((limited) => !limited)).toHaveLength(MAX_FAILURES_PER_SUBJECT_ADDRESS);
+    // Another /64 is another client.
+    expect(fail({ realm: 't4', subject: 'e@x.test', address: '2001:db8:4:5::1' })).toBe(false);
   });
 
-  it('counts an unknown address as one address, and reports the later of two limits', () => {
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) recordFailure('t6', `user${i}@x.test`, null, t0 + i);
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) recordFailure('t6', 'e@x.test', null, t0 + 5 * 60_000);
-    // Address window from t0, subject window from t0 + 5 min: refused until the later one clears.
-    expect(throttleStatus('t6', 'e@x.test', null, t0 + 6 * 60_000)).toEqual({ limited: true, retryAfterMinutes: 14 });
-    expect(throttleStatus('t6', 'other@x.test', null, t0 + 6 * 60_000)).toEqual({ limited: true, retryAfterMinutes: 9 });
+  it('limits an IPv6 /48 across its /64s with a higher limit', () => {
+    let admitted = 0;
+    for (let i = 0; i < MAX_FAILURES_PER_SITE + 40; i++) {
+      // A fresh /64 and subject each time: only the /48 aggregate can stop this.
+      if (!fail({ realm: 't5', subject: `s${i}@x.test`, address: `2001:db8:5:${i.toString(16)}::1` })) admitted++;
+    }
+    expect(admitted).toBe(MAX_FAILURES_PER_SITE);
+  });
+
+  it('limits one address across subjects', () => {
+    let admitted = 0;
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 5; i++) if (!fail({ realm: 't6', subject: `u${i}@x.test`, address: '192.0.2.9' })) admitted++;
+    expect(admitted).toBe(MAX_FAILURES_PER_ADDRESS);
+    expect(throttleStatus({ realm: 't6', subject: 'fresh@x.test', address: '192.0.2.10' }).limited).toBe(false);
+  });
+
+  it('limits one subject across all addresses, except from its known networks (attack: a botnet)', () => {
+    const subject = 'victim@x.test';
+    rememberNetwork('t7', subject, '198.51.100.20');
+    let admitted = 0;
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT + 30; i++) {
+      if (!fail({ realm: 't7', subject, address: `203.0.${i >> 8}.${i & 255}` })) admitted++;
+    }
+    expect(admitted).toBe(MAX_FAILURES_PER_SUBJECT);
+    // A fresh network is refused; the user's own /24 (another address in it) still may try.
+    expect(throttleStatus({ realm: 't7', subject, address: '192.0.2.200' }).limited).toBe(true);
+    expect(throttleStatus({ realm: 't7', subject, address: '198.51.100.99' })).toEqual({ limited: false });
+  });
+
+  it('shares the per-address bucket between realms that name the same addressRealm', () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) beginAttempt({ realm: i % 2 ? 't8a' : 't8b', subject: `v${i}@x.test`, address: '192.0.2.11', addressRealm: 't8' });
+    expect(throttleStatus({ realm: 't8a', subject: 'w@x.test', address: '192.0.2.11', addressRealm: 't8' }).limited).toBe(true);
+    expect(throttleStatus({ realm: 't8b', subject: 'w@x.test', address: '192.0.2.11', addressRealm: 't8' }).limited).toBe(true);
+  });
+
+  it('takes per-realm limits (a second factor: 5 per subject, wherever from)', () => {
+    const policy = { perSubject: { max: 5, windowMs: THROTTLE_WINDOW_MS }, knownNetworksExempt: false };
+    let admitted = 0;
+    for (let i = 0; i < 8; i++) if (!fail({ realm: 't9', subject: '7', address: `192.0.2.${100 + i}`, policy })) admitted++;
+    expect(admitted).toBe(5);
+  });
+
+  it('prunes rows older than any window', () => {
+    beginAttempt({ realm: 't10', subject: 'p@x.test', address: '192.0.2.12', now: t0 - 2 * 24 * 60 * 60_000 });
+    const rows = () => getDb().select({ n: count() }).from(signInFailures).all()[0]!.n;
+    const before = rows();
+    expect(pruneThrottleRows().attempts).toBeGreaterThanOrEqual(3);
+    expect(rows()).toBeLessThanOrEqual(before - 3);
   });
 });

@@ -1,64 +1,225 @@
 import 'server-only';
 import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
-import { signInFailures } from '@/db/schema';
+import { knownNetworks, signInFailures } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
+import { addressKeys } from './throttle-keys';
 
-export const THROTTLE_WINDOW_MS = 15 * 60_000;
-/** Failures per (subject, address): stops guessing one password without locking the owner out elsewhere. */
+/** A limit: at most `max` counted attempts within the last `windowMs`. */
+export interface ThrottleLimit {
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * The limits one attempt is checked against; `null` switches a limit off. The defaults are the spec's
+ * (§5, §12) and serve every sign-in realm, so that realms a caller cannot tell apart answer alike.
+ */
+export interface ThrottlePolicy {
+  /** One subject from one client (IPv4 address or IPv6 /64): stops guessing one password from one place. */
+  perSubjectAddress: ThrottleLimit | null;
+  /** One client across subjects: stops spraying many accounts from one place. */
+  perAddress: ThrottleLimit | null;
+  /** One IPv6 /48 across its /64s (no effect on IPv4): stops rotating through a site's /64s. */
+  perSite: ThrottleLimit | null;
+  /** One subject from all addresses together: stops a botnet guessing one password from everywhere. */
+  perSubject: ThrottleLimit | null;
+  /**
+   * Whether `perSubject` spares the subject's known networks (IPv4 /24, IPv6 /56 it signed in from
+   * successfully in the last 30 days), so that an attacker elsewhere cannot lock the real user out.
+   */
+  knownNetworksExempt: boolean;
+}
+
+const MINUTE = 60_000;
+export const THROTTLE_WINDOW_MS = 15 * MINUTE;
+/** Failures per (subject, client). */
 export const MAX_FAILURES_PER_SUBJECT_ADDRESS = 10;
-/** Failures per address across subjects: stops spraying many accounts from one place. */
+/** Failures per client across subjects. */
 export const MAX_FAILURES_PER_ADDRESS = 50;
+/** Failures per IPv6 /48 across its /64s. */
+export const MAX_FAILURES_PER_SITE = 200;
+/** Failures per subject from every address that is not one of its known networks. */
+export const MAX_FAILURES_PER_SUBJECT = 50;
+export const SUBJECT_WINDOW_MS = 60 * MINUTE;
+/** How long a successful sign-in's network stays "known". */
+export const KNOWN_NETWORK_MS = 30 * 24 * 60 * MINUTE;
+/** No policy may use a longer window: rows older than this are pruned. */
+export const MAX_WINDOW_MS = 24 * 60 * MINUTE;
+
+export const DEFAULT_POLICY: ThrottlePolicy = {
+  perSubjectAddress: { max: MAX_FAILURES_PER_SUBJECT_ADDRESS, windowMs: THROTTLE_WINDOW_MS },
+  perAddress: { max: MAX_FAILURES_PER_ADDRESS, windowMs: THROTTLE_WINDOW_MS },
+  perSite: { max: MAX_FAILURES_PER_SITE, windowMs: THROTTLE_WINDOW_MS },
+  perSubject: { max: MAX_FAILURES_PER_SUBJECT, windowMs: SUBJECT_WINDOW_MS },
+  knownNetworksExempt: true,
+};
+
+export interface AttemptRequest {
+  /** What is being guessed: `mailbox`, `admin`, `password-change`, … Subjects of different realms never share a count. */
+  realm: string;
+  /** Who is being guessed (normalised email, admin id, account id …). */
+  subject: string;
+  /** The client address (lib/net/client-address.ts); null = unknown, which counts as one shared client. */
+  address: string | null;
+  /**
+   * The realm of the per-address and per-site buckets, when several realms must share them because a caller
+   * cannot tell them apart (the API's `auth` answers for admins and mailboxes alike). Defaults to `realm`.
+   */
+  addressRealm?: string;
+  /** Overrides of DEFAULT_POLICY. */
+  policy?: Partial<ThrottlePolicy>;
+  now?: number;
+}
+
+export type Attempt =
+  | {
+      limited: false;
+      /**
+       * The attempt succeeded: un-counts it, clears the subject's counter at this client and remembers the
+       * client's network as known. A failed attempt simply stays counted (nothing to call).
+       */
+      succeeded(): void;
+    }
+  | { limited: true; retryAfterMinutes: number; /** The limiting bucket's key: one audit row per key and window. */ bucket: string };
 
 export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMinutes: number };
 
-const addressKey = (realm: string, address: string | null) => `${realm}|addr|${address ?? 'unknown'}`;
-const subjectKey = (realm: string, subject: string, address: string | null) => `${realm}|subj|${subject}|${address ?? 'unknown'}`;
-
 // Every sign-in runs these (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
-  windows: db
-    .select({ key: signInFailures.key, failures: count(), oldest: min(signInFailures.at) })
+  window: db
+    .select({ failures: count(), oldest: min(signInFailures.at) })
     .from(signInFailures)
-    .where(and(inArray(signInFailures.key, [sql.placeholder('subject'), sql.placeholder('address')]), gt(signInFailures.at, sql.placeholder('since'))))
-    .groupBy(signInFailures.key)
+    .where(and(eq(signInFailures.key, sql.placeholder('key')), gt(signInFailures.at, sql.placeholder('since'))))
+    .prepare(),
+  insert: db
+    .insert(signInFailures)
+    .values({ key: sql.placeholder('key'), at: sql.placeholder('at') })
+    .returning({ id: signInFailures.id })
     .prepare(),
   clear: db.delete(signInFailures).where(eq(signInFailures.key, sql.placeholder('key'))).prepare(),
+  known: db
+    .select({ id: knownNetworks.id })
+    .from(knownNetworks)
+    .where(and(eq(knownNetworks.subjectKey, sql.placeholder('subject')), eq(knownNetworks.network, sql.placeholder('network')), gt(knownNetworks.lastSeenAt, sql.placeholder('since'))))
+    .prepare(),
 }));
 
-/**
- * Whether sign-in is refused for a while. `realm` separates mailbox and admin sign-ins; there is no
- * permanent lockout: the oldest failure leaves the window and the next attempt is allowed.
- */
-export function throttleStatus(realm: string, subject: string, address: string | null, now = Date.now()): ThrottleStatus {
-  const limits = new Map([
-    [subjectKey(realm, subject, address), MAX_FAILURES_PER_SUBJECT_ADDRESS],
-    [addressKey(realm, address), MAX_FAILURES_PER_ADDRESS],
-  ]);
-  const [subjectWindow, addressWindow] = limits.keys();
-  // Timestamps are stored as milliseconds; a placeholder is bound as is.
-  const windows = prepared().windows.all({ subject: subjectWindow, address: addressWindow, since: now - THROTTLE_WINDOW_MS });
-  let retryAt = 0;
-  for (const { key, failures, oldest } of windows) {
-    if (failures >= limits.get(key)! && oldest) retryAt = Math.max(retryAt, oldest.getTime() + THROTTLE_WINDOW_MS);
+interface Bucket {
+  key: string;
+  limit: ThrottleLimit;
+}
+
+function buckets(request: AttemptRequest, policy: ThrottlePolicy, known: boolean): Bucket[] {
+  const { realm, subject } = request;
+  const addressRealm = request.addressRealm ?? realm;
+  const keys = addressKeys(request.address);
+  const all: [string, ThrottleLimit | null][] = [
+    [`${realm}|subj|${subject}|${keys.client}`, policy.perSubjectAddress],
+    [`${addressRealm}|addr|${keys.client}`, policy.perAddress],
+    [`${addressRealm}|site|${keys.site}`, keys.site ? policy.perSite : null],
+    [`${realm}|all|${subject}`, policy.knownNetworksExempt && known ? null : policy.perSubject],
+  ];
+  const result: Bucket[] = [];
+  for (const [key, limit] of all) {
+    if (!limit) continue;
+    if (limit.windowMs > MAX_WINDOW_MS) throw new Error(`throttle windows are at most ${MAX_WINDOW_MS} ms`);
+    result.push({ key, limit });
   }
-  if (retryAt <= now) return { limited: false };
-  return { limited: true, retryAfterMinutes: Math.max(1, Math.ceil((retryAt - now) / 60_000)) };
+  return result;
 }
 
-/** Counts one failed attempt against the subject and the address. */
-export function recordFailure(realm: string, subject: string, address: string | null, now = Date.now()): void {
+function isKnownNetwork(request: AttemptRequest, now: number): boolean {
+  const network = addressKeys(request.address).known;
+  if (!network) return false;
+  return prepared().known.get({ subject: `${request.realm}|${request.subject}`, network, since: now - KNOWN_NETWORK_MS }) !== undefined;
+}
+
+let lastPrune = 0;
+
+/** Deletes counted attempts older than any window and known networks older than 30 days. */
+export function pruneThrottleRows(now = Date.now()): { attempts: number; knownNetworks: number } {
   const db = getDb();
-  const at = new Date(now);
-  db.insert(signInFailures)
-    .values([
-      { key: subjectKey(realm, subject, address), at },
-      { key: addressKey(realm, address), at },
-    ])
-    .run();
-  db.delete(signInFailures).where(lt(signInFailures.at, new Date(now - THROTTLE_WINDOW_MS))).run();
+  const attempts = db.delete(signInFailures).where(lt(signInFailures.at, new Date(now - MAX_WINDOW_MS))).run().changes;
+  const known = db.delete(knownNetworks).where(lt(knownNetworks.lastSeenAt, new Date(now - KNOWN_NETWORK_MS))).run().changes;
+  lastPrune = now;
+  return { attempts, knownNetworks: known };
 }
 
-/** A successful sign-in clears the subject's counter at that address (not the address-wide one). */
-export function clearFailures(realm: string, subject: string, address: string | null): void {
-  prepared().clear.run({ key: subjectKey(realm, subject, address) });
+function evaluate(list: Bucket[], now: number): { retryAt: number; bucket: string } {
+  let retryAt = 0;
+  let bucket = '';
+  for (const { key, limit } of list) {
+    const { failures, oldest } = prepared().window.get({ key, since: now - limit.windowMs }) ?? { failures: 0, oldest: null };
+    const oldestMs = oldest instanceof Date ? oldest.getTime() : Number(oldest);
+    if (failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
+      retryAt = oldestMs + limit.windowMs;
+      bucket = key;
+    }
+  }
+  return { retryAt, bucket };
+}
+
+const retryMinutes = (retryAt: number, now: number) => Math.max(1, Math.ceil((retryAt - now) / MINUTE));
+
+/**
+ * Counts one attempt *before* its secret is checked, atomically: the check of every bucket and the insert
+ * of this attempt's rows run in one synchronous immediate transaction, so N concurrent attempts count as N
+ * and at most the limit of them are ever evaluated (spec §12), across processes sharing the database too.
+ * Returns `limited` (nothing counted: a refusal costs the caller nothing, so it need not cost us a row)
+ * or a ticket whose `succeeded()` un-counts the attempt.
+ *
+ * The API is general on purpose: any realm (mailbox and admin sign-in, password change, a second factor)
+ * passes its subject, the client address and, where the defaults do not fit, its own limits. For example,
+ * "5 codes per admin per 15 minutes, wherever from":
+ * `beginAttempt({ realm: 'totp', subject: String(adminId), address, policy: { perSubject: { max: 5, windowMs: 15 * 60_000 }, knownNetworksExempt: false } })`.
+ * No permanent lockout: a limit holds until the oldest counted attempt leaves its window.
+ */
+export function beginAttempt(request: AttemptRequest): Attempt {
+  const now = request.now ?? Date.now();
+  const policy = { ...DEFAULT_POLICY, ...request.policy };
+  if (now - lastPrune > MINUTE) pruneThrottleRows(now);
+  const db = getDb();
+  const outcome = db.transaction(
+    () => {
+      const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
+      const list = buckets(request, policy, known);
+      const { retryAt, bucket } = evaluate(list, now);
+      if (retryAt > now) return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+      const at = new Date(now);
+      const ids = list.map(({ key }) => prepared().insert.get({ key, at })!.id);
+      return { limited: false as const, ids, subjectAddressKey: list.find((b) => b.key.includes('|subj|'))?.key ?? null };
+    },
+    { behavior: 'immediate' },
+  );
+  if (outcome.limited) return outcome;
+  return {
+    limited: false,
+    succeeded() {
+      db.transaction(() => {
+        db.delete(signInFailures).where(inArray(signInFailures.id, outcome.ids)).run();
+        if (outcome.subjectAddressKey) prepared().clear.run({ key: outcome.subjectAddressKey });
+        rememberNetwork(request.realm, request.subject, request.address, now);
+      });
+    },
+  };
+}
+
+/** Records a network the subject signed in from, for the known-networks exemption. */
+export function rememberNetwork(realm: string, subject: string, address: string | null, now = Date.now()): void {
+  const network = addressKeys(address).known;
+  if (!network) return;
+  const lastSeenAt = new Date(now);
+  getDb()
+    .insert(knownNetworks)
+    .values({ subjectKey: `${realm}|${subject}`, network, lastSeenAt })
+    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt } })
+    .run();
+}
+
+/** Whether an attempt would be refused now, without counting one (e.g. to refuse a form before any work). */
+export function throttleStatus(request: Omit<AttemptRequest, 'now'>, now = Date.now()): ThrottleStatus {
+  const policy = { ...DEFAULT_POLICY, ...request.policy };
+  const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
+  const { retryAt } = evaluate(buckets(request, policy, known), now);
+  return retryAt > now ? { limited: true, retryAfterMinutes: retryMinutes(retryAt, now) } : { limited: false };
 }

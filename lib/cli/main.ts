@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { addDomain, createAccount } from '@/lib/accounts/service';
 import { addAdmin, listAdmins, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
-import type { AuditContext } from '@/lib/audit';
+import { pruneExpiredRecords, type AuditContext } from '@/lib/audit';
 import { demoCredentialsText, seedDemo } from '@/db/seed';
 import { env } from '@/lib/env';
 import { listenUrl } from '@/lib/ops/listen-url';
@@ -301,6 +301,21 @@ program
     }
     const result = await backupDatabase(env().DATABASE_PATH, o.to);
     console.log(`backed up ${env().DATABASE_PATH} to ${result.file} (${result.pages} pages, ${result.bytes} bytes, integrity check ok)`);
+  });
+
+program
+  .command('audit')
+  .description('the audit log')
+  .command('prune')
+  .description('delete audit rows older than AUDIT_RETENTION_DAYS (or --days) and expired throttling rows')
+  .option('--days <n>', 'retention in days (default: AUDIT_RETENTION_DAYS, 400)')
+  .option('--json', 'print the counts as JSON')
+  .action((o) => {
+    const days = o.days === undefined ? env().AUDIT_RETENTION_DAYS : Number(o.days);
+    if (!Number.isSafeInteger(days) || days < 1) throw new Error(`--days must be a whole number of at least 1, got "${o.days}"`);
+    const counts = pruneExpiredRecords(days, ctx);
+    if (o.json) console.log(JSON.stringify(counts));
+    else console.log(`deleted ${counts.auditRows} audit rows older than ${days} days, ${counts.throttleRows} expired throttling rows and ${counts.knownNetworks} expired known networks`);
   });
 
 program

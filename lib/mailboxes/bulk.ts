@@ -43,7 +43,7 @@ export const bulkRequestSchema = z.object({
         kind: z.literal('matching'),
         query: z.object({
           domain: z.string().max(253).optional(),
-          search: z.string().max(254).optional(),
+          search: z.string().max(200, { abort: true }).optional(),
           filter: z.enum(FILTERS).optional(),
         }),
       }),

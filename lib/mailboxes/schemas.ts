@@ -3,8 +3,29 @@ import { z } from 'zod';
 import { describeErrors, parseAllowNets } from '@/lib/net/allowlist';
 import { MAX_LABEL_CHARS, MAX_NET_CHARS, parseEntries, parseExpiry, type EntryInput, type StoredList } from '@/lib/net/allowlist-entries';
 
+/**
+ * Size limits at the door (spec §12) come first in every schema and abort: no later check (a trim, a regular
+ * expression, a password rule) ever sees an oversized value.
+ */
+export const MAX_EMAIL_CHARS = 320;
+export const MAX_PASSWORD_BYTES = 1024;
+export const MAX_SEARCH_CHARS = 200;
+export const MAX_MEMO_CHARS = 2000;
+
+const utf8Bytes = (value: string) => new TextEncoder().encode(value).length;
+
+/** A password as typed, at most 1,024 bytes (the door limit; a new one must also fit bcrypt's 72, see the policy). */
+export const typedPasswordSchema = z
+  .string({ error: 'must be a string' })
+  .max(MAX_PASSWORD_BYTES, { message: `must be at most ${MAX_PASSWORD_BYTES.toLocaleString('en-US')} bytes`, abort: true })
+  .refine((v) => utf8Bytes(v) <= MAX_PASSWORD_BYTES, { message: `must be at most ${MAX_PASSWORD_BYTES.toLocaleString('en-US')} bytes`, abort: true });
+
+/** A new password: bounded, then NFC-normalised (NIST SP 800-63B) before any rule or hash sees it. */
+export const newPasswordSchema = typedPasswordSchema.transform((v) => v.normalize('NFC'));
+
 export const emailSchema = z
   .string({ error: 'is required' })
+  .max(MAX_EMAIL_CHARS, { message: `must be at most ${MAX_EMAIL_CHARS} characters`, abort: true })
   .trim()
   .toLowerCase()
   .max(254, 'must be at most 254 characters')
@@ -12,6 +33,7 @@ export const emailSchema = z
 
 export const domainSchema = z
   .string({ error: 'is required' })
+  .max(MAX_EMAIL_CHARS, { message: `must be at most 253 characters`, abort: true })
   .trim()
   .toLowerCase()
   .max(253)
@@ -68,8 +90,8 @@ export type AllowNetsEntriesInput = z.input<typeof allowNetsEntriesSchema>;
 
 export const allowNetsModeSchema = z.enum(['enforce', 'monitor'], { error: 'must be "enforce" or "monitor"' });
 
-export const memoSchema = z.string({ error: 'must be a string' }).max(2000, 'must be at most 2,000 characters');
-const passwordSchema = z.string({ error: 'must be a string' }).min(1, 'is required');
+export const memoSchema = z.string({ error: 'must be a string' }).max(MAX_MEMO_CHARS, { message: 'must be at most 2,000 characters', abort: true });
+const passwordSchema = newPasswordSchema.pipe(z.string().min(1, 'is required'));
 const flag = () => z.boolean({ error: 'must be true or false' });
 
 export const mailboxCreateSchema = z.object({
@@ -100,8 +122,8 @@ export type MailboxPatchInput = z.input<typeof mailboxPatchSchema>;
 /** The password-change forms (interstitial and /account): new password twice; the rules are checked by the service. */
 export const ownPasswordChangeSchema = z
   .object({
-    currentPassword: z.string().optional(),
-    newPassword: z.string().min(1, 'Enter a new password.'),
-    confirmPassword: z.string(),
+    currentPassword: typedPasswordSchema.optional(),
+    newPassword: newPasswordSchema.pipe(z.string().min(1, 'Enter a new password.')),
+    confirmPassword: newPasswordSchema,
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords do not match.' });

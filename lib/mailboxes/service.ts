@@ -3,15 +3,16 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { domains, mailboxes, type AllowNetsMode } from '@/db/schema';
 import { getDb, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { hashPassword, passwordMatches } from '@/lib/auth/password';
+import { hashPassword, inBcryptLane, passwordMatches } from '@/lib/auth/password';
+import { beginAttempt } from '@/lib/auth/throttle';
 import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { entriesOf, toStored, type EntryMeta, type StoredList } from '@/lib/net/allowlist-entries';
 import { assertSetsExist } from '@/lib/netsets/service';
-import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
+import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, MAX_SEARCH_CHARS, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
 
 /**
@@ -39,6 +40,31 @@ const viewColumns = {
 // Transactions that read and then write take the write lock up front: a deferred one fails at once with
 // SQLITE_BUSY(_SNAPSHOT) instead of waiting when another process (the CLI, a second server) wrote in between.
 const IMMEDIATE = { behavior: 'immediate' } as const;
+
+/** Passwords an account may have hashed per minute (admin UI and API together; spec §12 "bounded work"). */
+export const MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE = 60;
+
+/**
+ * Runs the bcrypt work of setting a password for `scope`: an account's admins are limited to
+ * MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE, counted before any hashing, and their hashing waits in the
+ * account's own lane of the fair bcrypt queue, so a burst from one account cannot starve other accounts'
+ * sign-ins. Operators (CLI) are neither limited nor hurried.
+ */
+function passwordWork<T>(scope: Scope, work: () => Promise<T>): Promise<T> {
+  if (scope.kind !== 'account') return inBcryptLane('operator', work);
+  const budget = beginAttempt({
+    realm: 'password-hash',
+    subject: String(scope.accountId),
+    address: null,
+    policy: { perSubjectAddress: null, perAddress: null, perSite: null, perSubject: { max: MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE, windowMs: 60_000 }, knownNetworksExempt: false },
+  });
+  if (budget.limited) {
+    return Promise.reject(
+      new RateLimitedError(`Too many passwords set: at most ${MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE} per minute for a business account. Try again in a minute.`, budget.retryAfterMinutes),
+    );
+  }
+  return inBcryptLane(`account:${scope.accountId}`, work);
+}
 
 function scopeCondition(scope: Scope): SQL | undefined {
   return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
@@ -78,6 +104,7 @@ export function mailboxQueryConditions(scope: Scope, query: MailboxQuery): SQL |
   const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
   if (query.domain) conditions.push(eq(domains.name, query.domain.trim().toLowerCase()));
   if (query.search) {
+    if (query.search.length > MAX_SEARCH_CHARS) throw new ValidationError('search', `search: must be at most ${MAX_SEARCH_CHARS} characters`);
     // Escape LIKE wildcards so that a search for "a_b" means the characters, not a pattern.
     const needle = query.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
     conditions.push(sql`${mailboxes.email} LIKE ${`%${needle}%`} ESCAPE '\\'`);
@@ -148,7 +175,7 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
   const list = newList(data, null) ?? { canonical: null, meta: null };
   assertSetsExist(db, domain.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
   assertPasswordPolicy(data.password, data.email);
-  const passwordHash = await hashPassword(data.password);
+  const passwordHash = await passwordWork(scope, () => hashPassword(data.password));
   const now = new Date();
   db.transaction((tx) => {
     const exists = tx.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, data.email)).get();
@@ -318,10 +345,13 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
   let newHash: string | null = null;
   if (data.password !== undefined) {
     assertPasswordPolicy(data.password, address);
-    if (!data.samePasswordAllowed && (await passwordMatches(data.password, before.passwordHash))) {
-      throw new ValidationError('password', `password: ${SAME_AS_CURRENT.message}`, [SAME_AS_CURRENT]);
-    }
-    newHash = await hashPassword(data.password);
+    const password = data.password;
+    newHash = await passwordWork(scope, async () => {
+      if (!data.samePasswordAllowed && (await passwordMatches(password, before.passwordHash))) {
+        throw new ValidationError('password', `password: ${SAME_AS_CURRENT.message}`, [SAME_AS_CURRENT]);
+      }
+      return hashPassword(password);
+    });
   }
 
   const changes = db.transaction((tx) => {

@@ -70,16 +70,16 @@ export type SetReferences = 'none' | 'any' | ReadonlySet<string>;
 export interface ParseOptions {
   references?: SetReferences;
 }
-const DECIMAL_DIGITS = /^[0-9]+$/;
+const DECIMAL_DIGITS = /^\d+$/;
 const IPV4_ISH = /^[0-9.]+$/;
-const IPV4_SHAPE = /^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/;
+const IPV4_SHAPE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 // Hex, octal and short IPv4 forms (0x7f.1, 0177.0.0.1, 10.1) are legal for inet_aton but mean different
 // things to different tools; an allowlist must be unambiguous, so only four decimal parts are accepted.
 const IPV4_OTHER_NOTATION = /^(?=.*\.)[0-9a-fx.]+$/i;
-const IPV4_WITH_PORT = /^[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]*$/;
+const IPV4_WITH_PORT = /^\d{1,3}(?:\.\d{1,3}){3}:\d*$/;
 const IPV6_CHARS = /^[0-9a-f:.]+$/i;
 // RFC 6874 allows any unreserved character in a zone id (eth0, br-lan, eth0.100, 3).
-const ZONE_ID = /^[0-9a-z._~-]+$/i;
+const ZONE_ID = /^[\w.~-]+$/;
 // Longest legal text: 8 groups of 4 hex digits and 7 colons, or the mixed form with dotted IPv4 (45).
 const MAX_IPV6_TEXT = 45;
 const MAX_ADDRESS_TEXT = 100;

@@ -14,13 +14,13 @@ export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 /** The group a path belongs to: a bounded label for the request histogram and the request log. */
 export function routeGroup(pathname: string): RouteGroup {
   if (pathname === '/api/mail-auth') return 'mail_auth';
-  if (/^\/(api\/)?v1\/?$/.test(pathname)) return 'rpc';
+  if (/^\/(?:api\/)?v1\/?$/.test(pathname)) return 'rpc';
   if (pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') return 'ops';
   if (pathname.startsWith('/_next/') || pathname === '/favicon.ico') return 'static';
   if (pathname.startsWith('/api/auth/')) return 'auth';
   if (pathname === '/admin' || pathname.startsWith('/admin/')) return 'admin';
-  if (pathname === '/' || /^\/(login|change-password)(\/|$)/.test(pathname)) return 'login';
-  if (/^\/(mail|account)(\/|$)/.test(pathname)) return 'webmail';
+  if (pathname === '/' || /^\/(?:login|change-password)(?:\/|$)/.test(pathname)) return 'login';
+  if (/^\/(?:mail|account)(?:\/|$)/.test(pathname)) return 'webmail';
   return 'other';
 }
 

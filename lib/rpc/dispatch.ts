@@ -59,6 +59,37 @@ async function answer(entry: RpcEntry, ctx: RpcContext): Promise<RpcResponse | n
   }
 }
 
+/** At most this many calls of one batch may hash a password (`password` in mail.add / mail.set). */
+export const MAX_PASSWORD_CALLS_PER_BATCH = 20;
+const PASSWORD_METHODS = new Set(['mail.add', 'mail.set']);
+
+function setsPassword(call: RpcCall): boolean {
+  return PASSWORD_METHODS.has(call.method) && typeof call.params === 'object' && call.params !== null && Object.hasOwn(call.params, 'password');
+}
+
+/**
+ * Bounded work per request (spec §12): one `auth` per batch (each costs a bcrypt comparison, and a batch
+ * must not multiply guesses) and at most MAX_PASSWORD_CALLS_PER_BATCH password-setting calls; the calls
+ * beyond are answered -32600 without being run. Decided by position before anything runs.
+ */
+export function batchRefusals(entries: readonly RpcEntry[]): Map<number, RpcError> {
+  const refused = new Map<number, RpcError>();
+  let auths = 0;
+  let passwords = 0;
+  entries.forEach((entry, index) => {
+    if (entry.kind !== 'call') return;
+    if (entry.call.method === 'auth' && ++auths > 1) {
+      refused.set(index, new RpcError(RpcCode.InvalidRequest, 'Invalid request: a batch may hold at most one auth call; send it on its own first'));
+    } else if (setsPassword(entry.call) && ++passwords > MAX_PASSWORD_CALLS_PER_BATCH) {
+      refused.set(
+        index,
+        new RpcError(RpcCode.InvalidRequest, `Invalid request: a batch may set at most ${MAX_PASSWORD_CALLS_PER_BATCH} passwords; send the others in later batches`),
+      );
+    }
+  });
+  return refused;
+}
+
 /**
  * Executes a parsed body. Calls of a batch run one after another in order, each its own unit (a failing
  * call does not undo the others). Returns null when nothing is to be sent back (only notifications).
@@ -67,7 +98,13 @@ export async function dispatch(body: ParsedBody, ctx: RpcContext): Promise<RpcRe
   if (body.kind === 'error') return body.response;
   if (body.kind === 'single') return answer(body.entry, ctx);
   const responses: RpcResponse[] = [];
-  for (const entry of body.entries) {
+  const refused = batchRefusals(body.entries);
+  for (const [index, entry] of body.entries.entries()) {
+    const refusal = refused.get(index);
+    if (refusal && entry.kind === 'call') {
+      if (!entry.call.notification) responses.push(errorResponse(entry.call.id ?? null, refusal));
+      continue;
+    }
     const response = await answer(entry, ctx);
     if (response) responses.push(response);
   }

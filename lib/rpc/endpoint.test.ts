@@ -165,3 +165,35 @@ describe('JSON-RPC endpoint', () => {
     expect(audit).toEqual({ actorKind: 'api', actorId: account.adminId, actorEmail: account.adminEmail, protocol: 'api', clientIp: '2001:db8::77', detail: { old: null, new: '203.0.113.9' } });
   });
 });
+
+describe('bounded work per request (spec §12)', () => {
+  it('runs at most one auth per batch: the others get -32600 and are not evaluated (attack: guesses by the thousand)', async () => {
+    const account = await makeAccount();
+    const box = await makeMailbox(account.domain);
+    const guesses = Array.from({ length: 1000 }, (_, i) => call('auth', { user: box.email, pass: `guess-${i}` }, i));
+    const { json } = await post(guesses, { ip: '198.51.100.150' });
+    expect(json).toHaveLength(1000);
+    expect(json[0].error.code).toBe(2);
+    expect(json.slice(1).every((r: { error: { code: number } }) => r.error.code === -32600)).toBe(true);
+    expect(json[1].error.message).toContain('at most one auth');
+    // Bounded audit volume: the one evaluated guess left one row.
+    const rows = getDb().select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.mailboxEmail, box.email), eq(auditEvents.event, 'login_failed'))).all();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('hashes at most 20 passwords per batch and a bounded number per account per minute (attack: a 1,000-call password batch)', async () => {
+    const account = await makeAccount();
+    const boxes = await Promise.all(Array.from({ length: 3 }, () => makeMailbox(account.domain)));
+    const token = await authAs(account.adminEmail, account.adminPassword, '198.51.100.151');
+    const batch = Array.from({ length: 1000 }, (_, i) => call('mail.set', { mail: boxes[i % 3]!.email, password: `Harbor-Lantern-${i}-Quartz`, same_password_allowed: true }, i));
+    const { json } = await post(batch, { token, ip: '198.51.100.151' });
+    const ok = json.filter((r: { result?: unknown }) => r.result === true);
+    expect(ok).toHaveLength(20);
+    expect(json.slice(20).every((r: { error: { code: number } }) => r.error.code === -32600)).toBe(true);
+    // Three more batches of 20 pass the per-minute budget of 60; the fourth is refused with 429.
+    for (let round = 0; round < 2; round++) await post(batch.slice(0, 20), { token, ip: '198.51.100.151' });
+    const over = await post(batch.slice(0, 20), { token, ip: '198.51.100.151' });
+    expect(over.json.every((r: { error?: { code: number } }) => r.error?.code === 429)).toBe(true);
+    expect(over.json[0].error.data).toMatchObject({ retry_after_minutes: 1 });
+  });
+});

@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
 
 /** The error codes of spec §9: JSON-RPC 2.0's own, then mailbox.org's. */
 export const RpcCode = {
@@ -54,6 +54,7 @@ export function toRpcError(error: unknown, method: string): RpcError {
   }
   if (error instanceof NotFoundError) return new RpcError(RpcCode.NotFound, error.message);
   if (error instanceof ConflictError) return new RpcError(RpcCode.Conflict, error.message);
+  if (error instanceof RateLimitedError) return new RpcError(RpcCode.TooManyAttempts, error.message, { retry_after_minutes: error.retryAfterMinutes });
   if (error instanceof ForbiddenError) return new RpcError(RpcCode.AccessDenied, error.message);
   console.error(`portcullis: JSON-RPC method ${JSON.stringify(method)} failed:`, error);
   return new RpcError(RpcCode.InternalError, 'Internal error');

@@ -1,4 +1,5 @@
-import { parseAllowNets } from '@/lib/net/allowlist';
+import { MAX_INPUT_BYTES, parseAllowNets } from '@/lib/net/allowlist';
+import { trimTrailingSeparators } from './nets-draft';
 import type { EntryMeta } from '@/lib/net/allowlist-entries';
 
 /*
@@ -83,8 +84,10 @@ export function draftMeta(info: EntryInfoMap): EntryMeta {
 
 /** Appends a network to a draft unless it is already there (suggestions' "Add"). */
 export function appendNet(draft: string, net: string): string {
+  // Oversized drafts are left for the parser to refuse on save; nothing else looks at them.
+  if (draft.length > MAX_INPUT_BYTES) return draft;
   const parsed = parseAllowNets(draft, { references: 'any' });
   if (parsed.ok && parsed.canonical !== null && parsed.canonical.split(',').includes(net)) return draft;
-  const trimmed = draft.replace(/[\s,]+$/, '');
+  const trimmed = trimTrailingSeparators(draft);
   return trimmed === '' ? net : `${trimmed}, ${net}`;
 }

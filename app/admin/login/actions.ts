@@ -10,7 +10,7 @@ import type { LoginState } from '@/app/(auth)/login/actions';
 /** Where to go after sign-in: a path inside /admin only (a mailbox page would need the other session). */
 function adminCallbackPath(value: FormDataEntryValue | null): string {
   const path = safeCallbackPath(value, '/admin/mailboxes');
-  return /^\/admin(\/|$|\?)/.test(path) ? path : '/admin/mailboxes';
+  return /^\/admin(?:\/|$|\?)/.test(path) ? path : '/admin/mailboxes';
 }
 
 /** Business admin sign-in: same throttling, generic failure text and audit as the mailbox sign-in. */

@@ -21,7 +21,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         <p className="muted">
           From {message.fromAddress}, <time dateTime={message.receivedAt.toISOString()}>{message.receivedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
         </p>
-        <p style={{ whiteSpace: 'pre-wrap' }}>{message.body}</p>
+        <p className="message-body">{message.body}</p>
       </article>
     </main>
   );

@@ -42,7 +42,7 @@ export function parseListQuery(params: Params): ListQuery {
   const page = Number.parseInt(first(params.page), 10);
   const size = Number.parseInt(first(params.size), 10);
   return {
-    q: first(params.q).trim().slice(0, 254),
+    q: first(params.q).slice(0, 1000).trim().slice(0, 200),
     domain: first(params.domain).trim().slice(0, 253),
     filter,
     sort,
