@@ -12,7 +12,7 @@ async function expectNoSeriousViolations(page: Page, name: string) {
 test('the admin pages in their error, confirmation and saved states have no serious or critical accessibility violations', async ({ browser }) => {
   // The pages as first loaded are checked at two widths by e2e/pages.spec.ts; these are the states after
   // an answer. Several full axe runs: more than the default minute on a loaded 2-core machine.
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const { account, admin } = accountWithAdmin();
   const mailbox = createMailbox(account, { allowNets: '203.0.113.0/24' });
   createMailbox(account, { requireResetPassword: true });

@@ -52,7 +52,7 @@ async function adminPage(browser: Browser, address: string) {
 
 test.describe('every page at 390 px and 1280 px', () => {
   // Each page is measured and checked by axe twice, on a machine that may be busy.
-  test.describe.configure({ timeout: 180_000 });
+  test.describe.configure({ timeout: 240_000 });
 
   test('sign-in pages, with and without an error', async ({ browser }, testInfo) => {
     const context = await clientAt(browser, '198.51.100.20');
