@@ -156,7 +156,11 @@ async function main(): Promise<void> {
     log().info({ url, dev }, `listening on ${url}${dev ? ' (development)' : ''}`);
     // Plain text for the person who ran `npm start`, after everything else (a first build's output);
     // demo passwords are public by design and go to the console only, never into the JSON log.
-    if (demoCredentials) console.log(`\n${demoCredentials}\n`);
+    if (demoCredentials) {
+      // The log is written in blocks: flush it first, so that the credentials come after the listening line.
+      flushLog();
+      console.log(`\n${demoCredentials}\n`);
+    }
     // Loads the auth_http route module, which registers its fast path (lib/ops/fast-path.ts); the answer
     // (404/403: no secret) does not matter.
     get(`${url}/api/mail-auth`, (r) => r.resume()).on('error', () => undefined);

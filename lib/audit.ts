@@ -44,15 +44,10 @@ const insertStatement = preparedOnce((db) => {
     .prepare();
 });
 
-/**
- * Appends one audit row; call it inside the transaction of the change it records (pass that `tx`, to say
- * so). A transaction runs on the process's one connection (better-sqlite3 is synchronous), so the prepared
- * insert takes part in it.
- */
-export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
-  pruneAuditEveryHour();
-  insertStatement().run({
-    at: new Date(),
+/** The columns of one audit row, shared by the plain and the aggregated insert. */
+function auditRow(ctx: AuditContext, record: AuditRecord, at: Date) {
+  return {
+    at,
     accountId: record.accountId ?? null,
     actorKind: ctx.actor.kind,
     actorId: ctx.actor.id ?? null,
@@ -65,7 +60,17 @@ export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRe
     userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 300) : null,
     protocol: ctx.protocol ?? null,
     detail: record.detail ?? null,
-  });
+  };
+}
+
+/**
+ * Appends one audit row; call it inside the transaction of the change it records (pass that `tx`, to say
+ * so). A transaction runs on the process's one connection (better-sqlite3 is synchronous), so the prepared
+ * insert takes part in it.
+ */
+export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
+  pruneAuditEveryHour();
+  insertStatement().run(auditRow(ctx, record, new Date()));
   // The log line and the counters of /metrics (never the detail's values beyond the reason).
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
 }
@@ -85,18 +90,7 @@ export function recordAggregatedAudit(ctx: AuditContext, record: AuditRecord, ke
   getDb()
     .insert(auditEvents)
     .values({
-      at,
-      accountId: record.accountId ?? null,
-      actorKind: ctx.actor.kind,
-      actorId: ctx.actor.id ?? null,
-      actorEmail: ctx.actor.email ?? null,
-      mailboxId: record.mailboxId ?? null,
-      mailboxEmail: record.mailboxEmail ?? null,
-      event: record.event,
-      clientIp: ctx.clientIp ?? null,
-      userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 300) : null,
-      protocol: ctx.protocol ?? null,
-      detail: record.detail ?? null,
+      ...auditRow(ctx, record, at),
       aggregateKey: `${record.event}|${key}|${window}`,
       count: 1,
     })

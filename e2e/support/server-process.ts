@@ -40,7 +40,8 @@ export async function startOwnServer(port: number, env: Record<string, string> =
   const deadline = Date.now() + 90_000;
   for (;;) {
     const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
-    if (status === 200) break;
+    // Ready, and its log (written in blocks, at least once a second) has named the process.
+    if (status === 200 && /"pid":\d+/.test(output)) break;
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server on ${port} did not become ready:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -4,7 +4,7 @@ import { auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import type { Scope } from '@/lib/scope';
 import { getMailbox } from './service';
-import { evaluateImpact, IMPACT_WINDOW_DAYS, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
+import { evaluateImpact, IMPACT_WINDOW_DAYS, type DraftContext, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
 
 /** The most distinct addresses the preview loads; beyond that the oldest are left out (and counted). */
 export const MAX_IMPACT_ADDRESSES = 500;
@@ -71,7 +71,7 @@ export function impactSignIns(scope: Scope, email: string, now: Date = new Date(
  * The impact preview: which of this mailbox's recent sign-in addresses the draft list would refuse.
  * An invalid draft returns every invalid entry instead.
  */
-export function impactPreview(scope: Scope, email: string, draft: string | null, now: Date = new Date()): ImpactResult & { truncated: boolean } {
+export function impactPreview(scope: Scope, email: string, draft: string | null, now: Date = new Date(), context: DraftContext = {}): ImpactResult & { truncated: boolean } {
   const { groups, truncated } = impactSignIns(scope, email, now);
-  return { ...evaluateImpact(draft, groups), truncated };
+  return { ...evaluateImpact(draft, groups, { now: now.getTime(), ...context }), truncated };
 }

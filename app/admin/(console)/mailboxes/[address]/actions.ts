@@ -8,6 +8,7 @@ import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { impactPreview } from '@/lib/mailboxes/impact';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
+import { netSetContents } from '@/lib/netsets/service';
 import { IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in-impact';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
@@ -15,7 +16,7 @@ import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes
 import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
 import { appendAddress } from '@/app/admin/_components/nets-draft';
-import { appendNet, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
+import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { settingsOf, type MailboxSettings } from './mailbox-settings';
 
 export interface MailboxFormState {
@@ -108,9 +109,10 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     if (values.allowNetsMode !== stored.allowNetsMode) patch.allowNetsMode = values.allowNetsMode;
     if (values.requireResetPassword !== stored.requireResetPassword) patch.requireResetPassword = values.requireResetPassword;
     if (values.memo !== stored.memo) patch.memo = values.memo;
-    if (patch.allowNets !== undefined && formData.get('confirmLockout') !== 'yes') {
-      // Checked on the server too: the browser's disabled Save is a convenience, not the rule.
-      const impact = impactPreview(scope, email, patch.allowNets);
+    if ((patch.allowNets !== undefined || patch.allowNetsEntries !== undefined) && formData.get('confirmLockout') !== 'yes') {
+      // Checked on the server too: the browser's disabled Save is a convenience, not the rule. The draft is
+      // evaluated as the gate would: with the account's sets and the entries' expiry.
+      const impact = impactPreview(scope, email, values.allowNets, new Date(), { sets: netSetContents(admin.accountId), meta: draftMeta(info) });
       if (refusesEveryAddress(impact) && impact.ok) {
         const addresses = impact.refused.map((g) => g.address ?? 'unknown address');
         return {
