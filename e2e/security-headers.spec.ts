@@ -80,7 +80,9 @@ test('a sign-in naming another server in its Host header makes the app call noth
     // The no-JavaScript form: its hidden fields name the server action.
     const html = await (await request.get(`${base}/login`)).text();
     const form = new FormData();
-    for (const match of html.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g)) form.append(match[1]!.replaceAll('&amp;', '&'), (match[2] ?? '').replaceAll('&amp;', '&'));
+    // Attribute values as the browser reads them (the action's bound state is JSON: quotes arrive as &quot;).
+    const unescape = (v: string) => v.replaceAll('&quot;', '"').replaceAll('&#x27;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+    for (const match of html.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g)) form.append(unescape(match[1]!), unescape(match[2] ?? ''));
     form.append('email', mailbox.email);
     form.append('password', mailbox.password);
     const encoded = new Response(form);

@@ -1,4 +1,5 @@
 import type { SessionView } from '@/lib/sessions/service';
+import { Address } from './address';
 import { formatTime } from './labels';
 
 /**
@@ -9,7 +10,7 @@ export function SessionList({ sessions, signOut, testId }: { sessions: SessionVi
   if (sessions.length === 0) return <p>No open sessions.</p>;
   return (
     <div className="table-scroll">
-      <table data-testid={testId}>
+      <table data-testid={testId} className="stack">
         <thead>
           <tr>
             <th scope="col">Device</th>
@@ -26,23 +27,23 @@ export function SessionList({ sessions, signOut, testId }: { sessions: SessionVi
         <tbody>
           {sessions.map((s) => (
             <tr key={`${s.channel}-${s.id}`} data-session={s.current ? 'current' : 'other'}>
-              <td>
+              <td data-label="Device">
                 {s.device}
                 {s.channel === 'api' ? ' (API)' : ''}
                 {s.current ? <strong> (this device)</strong> : null}
               </td>
-              <td className="mono">
-                {s.lastIp ?? 'unknown'}
+              <td data-label="Address">
+                {s.lastIp ? <Address text={s.lastIp} /> : 'unknown'}
                 {s.startIp && s.startIp !== s.lastIp ? <span className="muted"> (signed in from {s.startIp})</span> : null}
               </td>
-              <td>
+              <td data-label="Signed in">
                 <time dateTime={s.startedAt.toISOString()}>{formatTime(s.startedAt)}</time>
               </td>
-              <td>
+              <td data-label="Last active">
                 <time dateTime={s.lastActiveAt.toISOString()}>{formatTime(s.lastActiveAt)}</time>
               </td>
               {signOut ? (
-                <td>
+                <td data-label="" className="select-cell">
                   {s.current ? null : (
                     <form action={signOut} className="inline">
                       <input type="hidden" name="channel" value={s.channel} />
