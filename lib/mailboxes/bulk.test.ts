@@ -161,7 +161,7 @@ describe('planBulkChange', () => {
   });
 
   it('rejects a request without mailboxes or with an unknown action', () => {
-    expect(() => planBulkChange(a.scope, { action: 'force_reset', target: { kind: 'selected', emails: [] } })).toThrow(/select at least one mailbox/);
+    expect(() => planBulkChange(a.scope, { action: 'force_reset', target: { kind: 'selected', emails: [] } })).toThrow(/Select at least one mailbox/);
     expect(() => planBulkChange(a.scope, { action: 'drop_all' as 'force_reset', target: { kind: 'matching', query: {} } })).toThrow(ValidationError);
   });
 });

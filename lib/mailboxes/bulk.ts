@@ -37,7 +37,7 @@ export const bulkRequestSchema = z.object({
     [
       z.object({
         kind: z.literal('selected'),
-        emails: z.array(emailSchema).min(1, 'select at least one mailbox').max(MAX_SELECTED, `select at most ${MAX_SELECTED} mailboxes, or use "all matching"`),
+        emails: z.array(emailSchema).min(1, 'Select at least one mailbox.').max(MAX_SELECTED, `Select at most ${MAX_SELECTED} mailboxes, or use "all matching".`),
       }),
       z.object({
         kind: z.literal('matching'),
