@@ -33,5 +33,39 @@ export default defineConfig([
     files: ['server.ts', '**/*.test.ts', 'e2e/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
+  {
+    // The data layer is asynchronous on every engine (db/index.ts): a query or domain call that is not
+    // awaited would run after the answer, outside its transaction, or not at all.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
+    // Only what both engines share: drizzle's synchronous SQLite calls (.get(), .all(), .run() without
+    // arguments) do not exist on PostgreSQL. Await the builder instead (db/README in docs/database.md).
+    files: ['lib/**', 'app/**', 'db/**', 'proxy.ts'],
+    ignores: ['db/migrate.ts', 'db/connection.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Literal[value=/^(x-forwarded-for|x-real-ip|forwarded)$/i]",
+          message: 'Only server.ts may read forwarding headers; use clientAddress() from lib/net/request-address.',
+        },
+        {
+          selector: "CallExpression[arguments.length=0] > MemberExpression.callee > Identifier.property[name=/^(get|all|run)$/]",
+          message: 'Synchronous SQLite calls do not exist on PostgreSQL: await the query builder (see docs/database.md).',
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
   globalIgnores(['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'db/migrations/**']),
 ]);

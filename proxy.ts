@@ -46,12 +46,12 @@ async function adminProxy(request: NextRequest, path: string, pass: () => NextRe
   const token = request.cookies.get(cookie.name)?.value;
   const claims = token ? await decodeSession(token, 'admin') : null;
   const ip = clientAddress(request.headers);
-  const verdict = claims ? checkAdminSession(claims, ip) : null;
+  const verdict = claims ? await checkAdminSession(claims, ip) : null;
   const admin = verdict?.ok ? verdict.admin : null;
   // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
   if (verdict && !verdict.ok && verdict.reason !== 'session_unknown' && claims) {
     const actor = { kind: 'admin' as const, id: claims.uid, email: verdict.admin?.email };
-    recordAdminSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.admin, verdict.reason);
+    await recordAdminSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.admin, verdict.reason);
   }
   let response: NextResponse;
   if (ADMIN_PUBLIC.test(path)) {
@@ -91,20 +91,20 @@ async function gate(request: NextRequest, pass: () => NextResponse) {
   let ended = false;
   if (token) {
     const claims = await decodeSession(token, 'mailbox');
-    const verdict = claims ? checkMailboxSession(claims, ip) : null;
+    const verdict = claims ? await checkMailboxSession(claims, ip) : null;
     if (verdict?.ok) {
       state = verdict.mailbox.requireResetPassword ? 'reset' : 'ok';
       if (verdict.wouldRefuse) {
         // Monitor mode: let it through, audited once per session (its random id) and address.
         const actor = { kind: 'mailbox' as const, id: verdict.mailbox.id, email: verdict.mailbox.email };
-        recordWouldRefuseRequest({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.mailbox, `web:${claims!.sid}`);
+        await recordWouldRefuseRequest({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.mailbox, `web:${claims!.sid}`);
       }
     } else {
       ended = true;
       // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
       if (verdict && claims && verdict.reason !== 'session_unknown') {
         const actor = { kind: 'mailbox' as const, id: claims.uid, email: verdict.mailbox?.email };
-        recordSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, claims.uid, verdict.mailbox, verdict.reason);
+        await recordSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, claims.uid, verdict.mailbox, verdict.reason);
       }
     }
   }

@@ -14,7 +14,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import next from 'next';
-import { closeSharedDatabase, migrateDatabase, MIGRATIONS_FOLDER, openDatabase } from './db/migrate';
+import { migrateDatabase, MIGRATIONS_FOLDER, openDatabase } from './db/migrate';
+import { closeSharedEngine } from './db/connection';
 import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     log().info({ signal, inFlight: drain.inFlight }, `${signal}: not ready, no new connections; draining requests in flight`);
     void drain.drain(DRAIN_TIMEOUT_MS).then((outcome) => {
       readiness.close();
-      closeSharedDatabase();
+      closeSharedEngine();
       log().info({ outcome }, outcome === 'drained' ? 'drained; database closed; exiting' : `requests still running after ${DRAIN_TIMEOUT_MS / 1000} s were cut off; database closed; exiting`);
       flushLog();
       process.exit(0);

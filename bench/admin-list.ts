@@ -45,11 +45,14 @@ async function main() {
   const bcrypt = (await import('bcrypt')).default;
 
   const db = getDb();
-  const sqlite = db.$client;
+  // Seeding goes through the tooling's synchronous connection (db/migrate.ts): 50,000 rows in one transaction.
+  const { openDatabase } = await import('../db/migrate');
+  const seedDb = openDatabase(process.env.DATABASE_PATH!);
+  const sqlite = seedDb.sqlite;
   const hash = bcrypt.hashSync('bench-password-not-used', 4);
   const seedAccount = (name: string, domain: string, count: number) => {
-    const account = db.insert(accounts).values({ name }).returning({ id: accounts.id }).get();
-    const dom = db.insert(domains).values({ accountId: account.id, name: domain }).returning({ id: domains.id }).get();
+    const account = seedDb.db.insert(accounts).values({ name }).returning({ id: accounts.id }).get();
+    const dom = seedDb.db.insert(domains).values({ accountId: account.id, name: domain }).returning({ id: domains.id }).get();
     const insert = sqlite.prepare(
       `INSERT INTO mailboxes (account_id, domain_id, email, password_hash, allow_nets, require_reset_password, active, memo, last_login_at, last_login_ip, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`,
@@ -112,7 +115,7 @@ async function main() {
     const samples: number[] = [];
     for (let i = 0; i < WARMUP + RUNS; i++) {
       const start = performance.now();
-      total = listMailboxes(scope, { pageSize: 50, ...s.query }).total;
+      total = (await listMailboxes(scope, { pageSize: 50, ...s.query })).total;
       if (i >= WARMUP) samples.push(performance.now() - start);
     }
     serviceTimes.set(s.name, { ...stats(samples), total });
@@ -131,10 +134,10 @@ async function main() {
       { action: 'force_reset' as const, target: { kind: 'matching' as const, query: {} } },
     ]) {
       let start = performance.now();
-      const plan = planBulkChange(scope, request);
+      const plan = await planBulkChange(scope, request);
       const planMs = performance.now() - start;
       start = performance.now();
-      const result = applyBulkChange(scope, request, ctx, { expectedCount: plan.count });
+      const result = await applyBulkChange(scope, request, ctx, { expectedCount: plan.count });
       bulkTimes.push(`| ${request.action} on ${plan.count.toLocaleString('en-US')} mailboxes | ${planMs.toFixed(0)} ms | ${(performance.now() - start).toFixed(0)} ms | ${result.changed.toLocaleString('en-US')} |`);
     }
   }
@@ -144,8 +147,8 @@ async function main() {
     const { encodeSession } = await import('../lib/auth/session');
     const { createWebSession } = await import('../lib/auth/web-session');
     const { admins } = await import('../db/schema');
-    const admin = db.insert(admins).values({ accountId, email: 'bench-admin@bench.example', passwordHash: hash }).returning({ id: admins.id }).get();
-    const sid = createWebSession({ kind: 'admin', subjectId: admin.id, sessionVersion: 1, clientIp: '127.0.0.1', userAgent: 'bench' });
+    const [admin] = (await db.insert(admins).values({ accountId, email: 'bench-admin@bench.example', passwordHash: hash }).returning({ id: admins.id })) as [{ id: number }];
+    const sid = await createWebSession({ kind: 'admin', subjectId: admin.id, sessionVersion: 1, clientIp: '127.0.0.1', userAgent: 'bench' });
     const cookie = `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', uid: admin.id, sv: 1, sid })}`;
     const port = crypto.randomInt(20_000, 40_000);
     // Its own process group, so that npx, tsx and the server all end with it.

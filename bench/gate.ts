@@ -29,14 +29,14 @@ const parsed = parseAllowNets(entries.join(','));
 if (!parsed.ok) throw new Error('bad list');
 const entryCount = parsed.entries.length;
 
+async function main() {
 const db = getDb();
-const account = db.insert(accounts).values({ name: `bench ${Date.now()}` }).returning({ id: accounts.id }).get();
-const domain = db.insert(domains).values({ accountId: account.id, name: `b${Date.now()}.test` }).returning({ id: domains.id }).get();
-const mailbox = db
+const [account] = (await db.insert(accounts).values({ name: `bench ${Date.now()}` }).returning({ id: accounts.id })) as [{ id: number }];
+const [domain] = (await db.insert(domains).values({ accountId: account.id, name: `b${Date.now()}.test` }).returning({ id: domains.id })) as [{ id: number }];
+const [mailbox] = (await db
   .insert(mailboxes)
-  .values({ accountId: account.id, domainId: domain.id, email: `gate${Date.now()}@bench.test`, passwordHash: 'x', allowNets: parsed.canonical })
-  .returning({ id: mailboxes.id, sv: mailboxes.sessionVersion })
-  .get();
+  .values({ accountId: account.id, domainId: domain.id, email: `gate${Date.now()}@bench.test`, passwordHash: 'x', allowNets: (parsed as { canonical: string }).canonical })
+  .returning({ id: mailboxes.id, sv: mailboxes.sessionVersion })) as [{ id: number; sv: number }];
 
 // 10 sets × 100 entries, and a list of the 10 references plus 100 labelled entries expiring in a year.
 const randomNet = () => `${crypto.randomInt(1, 223)}.${crypto.randomInt(0, 255)}.${crypto.randomInt(0, 255)}.0/24`;
@@ -46,7 +46,7 @@ for (let s = 0; s < 10; s++) {
   while (nets.size < 100) nets.add(randomNet());
   const setList = parseAllowNets([...nets].join(','));
   if (!setList.ok) throw new Error('bad set');
-  db.insert(netSets).values({ accountId: account.id, name: `set-${s}`, allowNets: setList.canonical! }).run();
+  await db.insert(netSets).values({ accountId: account.id, name: `set-${s}`, allowNets: setList.canonical! });
   refs.push(`@set-${s}`);
 }
 const own = new Set<string>(['203.0.113.0/24']);
@@ -55,15 +55,13 @@ const ownList = parseAllowNets([...own].join(','));
 if (!ownList.ok) throw new Error('bad list');
 const expiresAt = Date.now() + 365 * 86_400_000;
 const meta = Object.fromEntries(ownList.entries.map((e, i) => [e.text, { label: `Entry ${i} — a label of a realistic length`, expiresAt: expiresAt + i }]));
-const setsMailbox = db
+const [setsMailbox] = (await db
   .insert(mailboxes)
   .values({ accountId: account.id, domainId: domain.id, email: `gate-sets${Date.now()}@bench.test`, passwordHash: 'x', allowNets: `${refs.join(',')},${ownList.canonical}`, allowNetsMeta: meta })
-  .returning({ id: mailboxes.id, sv: mailboxes.sessionVersion })
-  .get();
+  .returning({ id: mailboxes.id, sv: mailboxes.sessionVersion })) as [{ id: number; sv: number }];
 
-async function main() {
 const tokenFor = async (m: { id: number; sv: number }) => {
-  const sid = createWebSession({ kind: 'mailbox', subjectId: m.id, sessionVersion: m.sv, clientIp: '203.0.113.5', userAgent: 'bench' });
+  const sid = await createWebSession({ kind: 'mailbox', subjectId: m.id, sessionVersion: m.sv, clientIp: '203.0.113.5', userAgent: 'bench' });
   return encodeSession({ kind: 'mailbox', uid: m.id, sv: m.sv, sid });
 };
 const token = await tokenFor(mailbox);
@@ -73,7 +71,7 @@ const gateOnce = async (which: string, address: string) => {
   // proxy.ts, then the data-access layer: the same two steps each.
   for (let i = 0; i < 2; i++) {
     const claims = (await decodeSession(which.startsWith('sets') ? setsToken : token, 'mailbox'))!;
-    const verdict = checkMailboxSession(which.startsWith('no row') ? { uid: claims.uid, sv: claims.sv, apiSessionId: 0 } : claims, address);
+    const verdict = await checkMailboxSession(which.startsWith('no row') ? { uid: claims.uid, sv: claims.sv, apiSessionId: 0 } : claims, address);
     if (i === 0 && verdict.ok !== address.startsWith('203.0.113.')) throw new Error(`wrong verdict ${JSON.stringify(verdict)}`);
   }
 };

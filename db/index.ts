@@ -1,28 +1,46 @@
 import 'server-only';
 import { env } from '@/lib/env';
-import { migrateDatabase, openDatabase, sharedDatabase, type Db } from './migrate';
+import { migrateDatabase, openDatabase } from './migrate';
+import { openSqliteEngine, sharedEngine, type Db, type Engine } from './connection';
 
-// One connection per process, shared by every route bundle and the proxy: better-sqlite3 is synchronous,
-// so sharing it is safe and fastest. Opened lazily so that `next build` never touches the database.
-function open(): Db {
-  const { db } = openDatabase(env().DATABASE_PATH);
+// One engine per process, shared by every route bundle and the proxy. Opened lazily so that `next build`
+// never touches the database.
+function open(): Engine {
+  const file = env().DATABASE_PATH;
   // server.ts migrates before serving; this covers `next dev` and any other entry point.
+  const { db, sqlite } = openDatabase(file);
   migrateDatabase(db);
-  return db;
+  sqlite.close();
+  return openSqliteEngine(file);
 }
 
-/** The process-wide database handle (migrations applied). */
+function engine(): Engine {
+  return sharedEngine(open);
+}
+
+/** The process-wide database handle (migrations applied). Every query on it is awaited. */
 export function getDb(): Db {
-  return sharedDatabase(open);
+  return engine().db;
 }
 
 export type { Db };
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** A transaction's handle: the same shape as Db (pass it on to whatever must take part in the transaction). */
+export type Tx = Db;
 
 /**
- * Statements that run on every request or sign-in, prepared once per connection: they skip drizzle's
- * query building and SQLite's compilation. better-sqlite3 has one connection per process, so a prepared
- * statement also takes part in any transaction open on it.
+ * Runs `fn` in one transaction and returns its result; a throw rolls everything back. Nested calls are
+ * savepoints. Never wait inside `fn` for something that needs the database outside it (a groupCommit, another
+ * request): on SQLite every statement outside waits for the transaction to end. Keep bcrypt and other slow
+ * work out of it for the same reason.
+ */
+export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return engine().transaction(fn);
+}
+
+/**
+ * Statements that run on every request or sign-in, built once per connection: they skip drizzle's query
+ * building (and, on SQLite, the engine caches the compiled statement by its text). Run them with
+ * `.execute(values)`, which returns the rows on every engine.
  */
 export function preparedOnce<T>(build: (db: Db) => T): () => T {
   const byConnection = new WeakMap<Db, T>();
@@ -35,7 +53,7 @@ export function preparedOnce<T>(build: (db: Db) => T): () => T {
 }
 
 interface PendingWrite {
-  work: () => void;
+  work: (tx: Tx) => Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -44,23 +62,22 @@ const GROUP_COMMIT_WAIT_MS = 5;
 const GROUP_COMMIT_MAX = 200;
 let flushScheduled = false;
 
-function flushWrites(): void {
+async function flushWrites(): Promise<void> {
   if (pendingWrites.length === 0) return;
   flushScheduled = false;
   const batch = pendingWrites.splice(0);
-  const sqlite = getDb().$client;
   const errors = new Map<PendingWrite, unknown>();
   try {
-    sqlite.transaction(() => {
+    await transaction(async (tx) => {
       for (const item of batch) {
-        // A nested better-sqlite3 transaction is a savepoint: one failing write is undone alone.
+        // A nested transaction is a savepoint: one failing write is undone alone.
         try {
-          sqlite.transaction(item.work)();
+          await transaction(() => item.work(tx));
         } catch (error) {
           errors.set(item, error);
         }
       }
-    })();
+    });
   } catch (error) {
     for (const item of batch) item.reject(error);
     return;
@@ -72,22 +89,23 @@ function flushWrites(): void {
 }
 
 /**
- * Runs `work` (synchronous database writes that belong together) in a transaction shared with every other
- * `groupCommit` of the next couple of milliseconds, and resolves once that transaction has committed. Each
- * commit writes every changed page to the WAL, so committing a few logins together costs little more than
- * committing one (docs/performance.md). Callers await it before answering: nothing is reported done
- * before it is durable. Each `work` is its own savepoint, so one failing does not undo the others.
+ * Runs `work` (database writes that belong together) in a transaction shared with every other `groupCommit`
+ * of the next couple of milliseconds, and resolves once that transaction has committed. Each commit writes
+ * every changed page to the WAL, so committing a few logins together costs little more than committing one
+ * (docs/performance.md). Callers await it before answering: nothing is reported done before it is durable.
+ * Each `work` is its own savepoint, so one failing does not undo the others. Never call it inside
+ * `transaction` (the flush would wait for that transaction to end).
  */
-export function groupCommit(work: () => void): Promise<void> {
+export function groupCommit(work: (tx: Tx) => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
     pendingWrites.push({ work, resolve, reject });
     if (!flushScheduled) {
       flushScheduled = true;
       // A couple of milliseconds gathers the logins that arrive meanwhile (each on its own connection, so
       // rarely in one event-loop turn); nginx and the web form do not notice the wait.
-      setTimeout(flushWrites, GROUP_COMMIT_WAIT_MS);
+      setTimeout(() => void flushWrites(), GROUP_COMMIT_WAIT_MS);
     } else if (pendingWrites.length >= GROUP_COMMIT_MAX) {
-      flushWrites();
+      void flushWrites();
     }
   });
 }

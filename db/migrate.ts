@@ -8,7 +8,11 @@ import * as schema from './schema';
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
 
-/** Opens the SQLite file with the settings every connection needs. */
+/**
+ * Opens the SQLite file with the settings every connection needs, with drizzle's synchronous handle: for
+ * migrations and for test and bench tooling outside the app. The app's own handle is asynchronous
+ * (db/connection.ts).
+ */
 export function openDatabase(file: string) {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
@@ -20,25 +24,11 @@ export function openDatabase(file: string) {
   return { sqlite, db: drizzle(sqlite, { schema }) };
 }
 
-export type Db = ReturnType<typeof openDatabase>['db'];
+export type SyncDb = ReturnType<typeof openDatabase>['db'];
+/** @deprecated the tooling's synchronous handle; the app's is `Db` in db/connection.ts. */
+export type Db = SyncDb;
 
 /** Applies every pending drizzle-kit migration (idempotent). */
-export function migrateDatabase(db: Db): void {
+export function migrateDatabase(db: SyncDb): void {
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-}
-
-// The process's one app connection (db/index.ts opens it on first use). Kept here, outside `server-only`,
-// so that server.ts can close it cleanly at shutdown.
-const holder = globalThis as unknown as { portcullisDb?: Db };
-
-/** The process-wide connection, opened (and migrated) by `open` on first use. */
-export function sharedDatabase(open: () => Db): Db {
-  return (holder.portcullisDb ??= open());
-}
-
-/** Closes the process-wide connection, if it was opened (SIGTERM); a later use would open a new one. */
-export function closeSharedDatabase(): void {
-  const db = holder.portcullisDb;
-  holder.portcullisDb = undefined;
-  db?.$client.close();
 }

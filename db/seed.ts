@@ -30,7 +30,7 @@ const WELCOME = [
 /** Creates the demo data when the database has no account yet; returns false when there was data already. */
 export async function seedDemo(): Promise<boolean> {
   const db = getDb();
-  if ((db.select({ n: count() }).from(accounts).get()?.n ?? 0) > 0) return false;
+  if (((await db.select({ n: count() }).from(accounts).limit(1))[0]?.n ?? 0) > 0) return false;
   const ctx: AuditContext = { actor: { kind: 'system', email: 'demo' }, protocol: null };
   await createAccount({ name: DEMO.account, domain: DEMO.domain, adminEmail: DEMO.admin.email, adminPassword: DEMO.admin.password }, ctx);
   await createAccount({ name: DEMO.other.account, domain: DEMO.other.domain, adminEmail: DEMO.other.admin.email, adminPassword: DEMO.other.admin.password }, ctx);
@@ -41,9 +41,9 @@ export async function seedDemo(): Promise<boolean> {
       allowNets: 'allowNets' in m ? m.allowNets : null,
       requireResetPassword: 'requireResetPassword' in m ? m.requireResetPassword : false,
     }, ctx);
-    const row = db.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, m.email)).get()!;
-    WELCOME.forEach((w, i) => {
-      db.insert(messages).values({ mailboxId: row.id, fromAddress: w.from, subject: w.subject, body: w.body, receivedAt: new Date(Date.now() - i * 3_600_000) }).run();
+    const row = (await db.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, m.email)).limit(1))[0]!;
+    WELCOME.forEach(async (w, i) => {
+      await db.insert(messages).values({ mailboxId: row.id, fromAddress: w.from, subject: w.subject, body: w.body, receivedAt: new Date(Date.now() - i * 3_600_000) });
     });
   }
   return true;

@@ -5,58 +5,57 @@ import { getDb } from '@/db';
 import { accountScope } from '@/lib/scope';
 import { auditLogCsv, auditLogFilterSchema, csvCell, queryAuditLog } from './audit-log';
 
-function account() {
-  return getDb().insert(accounts).values({ name: `Acc ${crypto.randomBytes(4).toString('hex')}` }).returning({ id: accounts.id }).get().id;
+async function account() {
+  return (await getDb().insert(accounts).values({ name: `Acc ${crypto.randomBytes(4).toString('hex')}` }).returning({ id: accounts.id }))[0]!.id;
 }
 
-function row(accountId: number | null, values: Partial<typeof auditEvents.$inferInsert> = {}) {
-  getDb()
+async function row(accountId: number | null, values: Partial<typeof auditEvents.$inferInsert> = {}) {
+  await getDb()
     .insert(auditEvents)
-    .values({ at: new Date('2025-03-10T10:00:00Z'), accountId, actorKind: 'mailbox', event: 'login_succeeded', mailboxEmail: 'a@x.test', ...values })
-    .run();
+    .values({ at: new Date('2025-03-10T10:00:00Z'), accountId, actorKind: 'mailbox', event: 'login_succeeded', mailboxEmail: 'a@x.test', ...values });
 }
 
 const filter = (input: Record<string, string> = {}) => auditLogFilterSchema.parse(input);
 
 describe('queryAuditLog', () => {
-  it("returns only the account's rows, filtered by mailbox, event and inclusive date range, newest first", () => {
-    const mine = account();
-    const theirs = account();
-    row(mine, { at: new Date('2025-03-01T00:00:00Z'), mailboxEmail: 'a@x.test' });
-    row(mine, { at: new Date('2025-03-02T23:59:59Z'), mailboxEmail: 'a@x.test', event: 'login_failed' });
-    row(mine, { at: new Date('2025-03-03T00:00:00Z'), mailboxEmail: 'a@x.test' });
-    row(mine, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'b@x.test' });
-    row(theirs, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
-    row(null, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
+  it("returns only the account's rows, filtered by mailbox, event and inclusive date range, newest first", async () => {
+    const mine = await account();
+    const theirs = await account();
+    await row(mine, { at: new Date('2025-03-01T00:00:00Z'), mailboxEmail: 'a@x.test' });
+    await row(mine, { at: new Date('2025-03-02T23:59:59Z'), mailboxEmail: 'a@x.test', event: 'login_failed' });
+    await row(mine, { at: new Date('2025-03-03T00:00:00Z'), mailboxEmail: 'a@x.test' });
+    await row(mine, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'b@x.test' });
+    await row(theirs, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
+    await row(null, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
 
     const scope = accountScope(mine);
-    expect(queryAuditLog(scope, filter()).items).toHaveLength(4);
-    const ranged = queryAuditLog(scope, filter({ mailbox: ' A@X.test ', from: '2025-03-01', to: '2025-03-02' })).items;
+    expect((await queryAuditLog(scope, filter())).items).toHaveLength(4);
+    const ranged = (await queryAuditLog(scope, filter({ mailbox: ' A@X.test ', from: '2025-03-01', to: '2025-03-02' }))).items;
     expect(ranged.map((r) => r.at.toISOString())).toEqual(['2025-03-02T23:59:59.000Z', '2025-03-01T00:00:00.000Z']);
-    expect(queryAuditLog(scope, filter({ event: 'login_failed' })).items.map((r) => r.event)).toEqual(['login_failed']);
-    expect(queryAuditLog(accountScope(theirs), filter({ mailbox: 'b@x.test' })).items).toEqual([]);
+    expect((await queryAuditLog(scope, filter({ event: 'login_failed' }))).items.map((r) => r.event)).toEqual(['login_failed']);
+    expect((await queryAuditLog(accountScope(theirs), filter({ mailbox: 'b@x.test' }))).items).toEqual([]);
   });
 
-  it('matches the mailbox by partial text, with LIKE wildcards taken literally, and counts every match', () => {
-    const id = account();
-    row(id, { mailboxEmail: 'carol@example.test' });
-    row(id, { mailboxEmail: 'caroline@example.test' });
-    row(id, { mailboxEmail: 'bob@example.test' });
-    row(id, { mailboxEmail: 'x_y@example.test' });
+  it('matches the mailbox by partial text, with LIKE wildcards taken literally, and counts every match', async () => {
+    const id = await account();
+    await row(id, { mailboxEmail: 'carol@example.test' });
+    await row(id, { mailboxEmail: 'caroline@example.test' });
+    await row(id, { mailboxEmail: 'bob@example.test' });
+    await row(id, { mailboxEmail: 'x_y@example.test' });
     const scope = accountScope(id);
-    expect(queryAuditLog(scope, filter({ mailbox: 'carol' })).total).toBe(2);
-    expect(queryAuditLog(scope, filter({ mailbox: 'CAROL@' })).items.map((r) => r.mailboxEmail)).toEqual(['carol@example.test']);
-    expect(queryAuditLog(scope, filter({ mailbox: '%' })).total).toBe(0);
-    expect(queryAuditLog(scope, filter({ mailbox: 'x_y' })).total).toBe(1);
-    expect(queryAuditLog(scope, filter({ mailbox: 'o_' })).total).toBe(0);
-    expect(queryAuditLog(scope, filter(), 1, 2)).toMatchObject({ total: 4, hasMore: true });
+    expect((await queryAuditLog(scope, filter({ mailbox: 'carol' }))).total).toBe(2);
+    expect((await queryAuditLog(scope, filter({ mailbox: 'CAROL@' }))).items.map((r) => r.mailboxEmail)).toEqual(['carol@example.test']);
+    expect((await queryAuditLog(scope, filter({ mailbox: '%' }))).total).toBe(0);
+    expect((await queryAuditLog(scope, filter({ mailbox: 'x_y' }))).total).toBe(1);
+    expect((await queryAuditLog(scope, filter({ mailbox: 'o_' }))).total).toBe(0);
+    expect(await queryAuditLog(scope, filter(), 1, 2)).toMatchObject({ total: 4, hasMore: true });
   });
 
-  it('pages with hasMore', () => {
-    const scope = accountScope(account());
-    for (let i = 0; i < 5; i++) row(scope.kind === 'account' ? scope.accountId : null, { at: new Date(Date.UTC(2025, 0, 1, 0, i)) });
-    const first = queryAuditLog(scope, filter(), 1, 2);
-    const last = queryAuditLog(scope, filter(), 3, 2);
+  it('pages with hasMore', async () => {
+    const scope = accountScope(await account());
+    for (let i = 0; i < 5; i++) await row(scope.kind === 'account' ? scope.accountId : null, { at: new Date(Date.UTC(2025, 0, 1, 0, i)) });
+    const first = await queryAuditLog(scope, filter(), 1, 2);
+    const last = await queryAuditLog(scope, filter(), 3, 2);
     expect(first.hasMore).toBe(true);
     expect(last).toMatchObject({ hasMore: false, items: [{ at: new Date(Date.UTC(2025, 0, 1, 0, 0)) }] });
   });
@@ -81,11 +80,13 @@ describe('CSV export', () => {
     expect(csvCell({ reason: 'bad_password' })).toBe('"{""reason"":""bad_password""}"');
   });
 
-  it('streams every matching row in batches, newest first, with a header', () => {
-    const id = account();
-    for (let i = 0; i < 7; i++) row(id, { at: new Date(Date.UTC(2025, 0, 1, 0, 0, i % 3)), userAgent: i === 0 ? '=HYPERLINK("http://evil")' : 'UA' });
-    row(account(), {});
-    const csv = [...auditLogCsv(accountScope(id), filter(), 2)].join('');
+  it('streams every matching row in batches, newest first, with a header', async () => {
+    const id = await account();
+    for (let i = 0; i < 7; i++) await row(id, { at: new Date(Date.UTC(2025, 0, 1, 0, 0, i % 3)), userAgent: i === 0 ? '=HYPERLINK("http://evil")' : 'UA' });
+    await row(await account(), {});
+    const chunks: string[] = [];
+    for await (const chunk of auditLogCsv(accountScope(id), filter(), 2)) chunks.push(chunk);
+    const csv = chunks.join('');
     const lines = csv.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('"time_utc","event","mailbox","actor_kind","actor","client_ip","protocol","user_agent","detail","sentence"');
     expect(lines[1]).toMatch(/,"a@x\.test signed in"$/);
@@ -99,19 +100,19 @@ describe('CSV export', () => {
 describe('aggregated audit rows and retention (spec §12)', () => {
   it('one row per key and window with a count, shown in the log; pruning deletes rows past the retention', async () => {
     const { recordAggregatedAudit, pruneAudit, pruneExpiredRecords } = await import('./audit');
-    const accountId = account();
+    const accountId = await account();
     const ctx = { actor: { kind: 'system' as const }, clientIp: '192.0.2.1', protocol: 'web' as const };
     const t = Date.UTC(2030, 0, 1, 10, 1);
-    for (let i = 0; i < 1000; i++) recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + i);
-    const rows = queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined }).items;
+    for (let i = 0; i < 1000; i++) await recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + i);
+    const rows = (await queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.detail).toMatchObject({ reason: 'throttled', repeated: 1000 });
     // A new window starts a new row.
-    recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + 15 * 60_000);
-    expect(queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined }).items).toHaveLength(2);
+    await recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + 15 * 60_000);
+    expect((await queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items).toHaveLength(2);
     // Retention: both rows are from 2030-01-01; prune as of 401 days later with 400 days of retention.
-    expect(pruneAudit(400, t + 401 * 86_400_000)).toBeGreaterThanOrEqual(2);
-    expect(queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined }).items).toHaveLength(0);
-    expect(pruneExpiredRecords(400, ctx)).toMatchObject({ auditRows: expect.any(Number), throttleRows: expect.any(Number) });
+    expect(await pruneAudit(400, t + 401 * 86_400_000)).toBeGreaterThanOrEqual(2);
+    expect((await queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items).toHaveLength(0);
+    expect(await pruneExpiredRecords(400, ctx)).toMatchObject({ auditRows: expect.any(Number), throttleRows: expect.any(Number) });
   });
 });

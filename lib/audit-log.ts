@@ -92,17 +92,16 @@ function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
  * One page of the scope's audit rows matching the filter, newest first; `hasMore` says whether a next page
  * exists and `total` how many rows match in all.
  */
-export function queryAuditLog(scope: Scope, filter: AuditLogFilter, page = 1, pageSize = 100): { items: AuditLogRow[]; hasMore: boolean; total: number } {
+export async function queryAuditLog(scope: Scope, filter: AuditLogFilter, page = 1, pageSize = 100): Promise<{ items: AuditLogRow[]; hasMore: boolean; total: number }> {
   const size = Math.min(Math.max(pageSize, 1), 500);
-  const rows = getDb()
+  const rows = await getDb()
     .select(columns)
     .from(auditEvents)
     .where(conditions(scope, filter))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(size + 1)
-    .offset((Math.max(page, 1) - 1) * size)
-    .all();
-  const total = getDb().select({ n: count() }).from(auditEvents).where(conditions(scope, filter)).get()?.n ?? 0;
+    .offset((Math.max(page, 1) - 1) * size);
+  const total = (await getDb().select({ n: count() }).from(auditEvents).where(conditions(scope, filter)).limit(1))[0]?.n ?? 0;
   return { items: rows.slice(0, size), hasMore: rows.length > size, total };
 }
 
@@ -131,20 +130,19 @@ function rowCells(r: AuditLogRow): unknown[] {
  * The CSV export of every matching row, newest first, yielded in chunks of lines so that a long history
  * is streamed with bounded memory (keyset pagination on time and id, stable while new rows arrive).
  */
-export function* auditLogCsv(scope: Scope, filter: AuditLogFilter, batch = 1000): Generator<string> {
+export async function* auditLogCsv(scope: Scope, filter: AuditLogFilter, batch = 1000): AsyncGenerator<string> {
   yield csvLine(AUDIT_CSV_HEADER);
   let after: { at: Date; id: number } | null = null;
   for (;;) {
     const cursor: SQL | undefined = after
       ? or(lt(auditEvents.at, after.at), and(eq(auditEvents.at, after.at), lt(auditEvents.id, after.id)))
       : undefined;
-    const rows: AuditLogRow[] = getDb()
+    const rows: AuditLogRow[] = await getDb()
       .select(columns)
       .from(auditEvents)
       .where(and(conditions(scope, filter), cursor))
       .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-      .limit(batch)
-      .all();
+      .limit(batch);
     if (rows.length === 0) return;
     yield rows.map((r) => csvLine(rowCells(r))).join('');
     const last = rows[rows.length - 1]!;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
-import { getDb, preparedOnce, type Db, type Tx } from '@/db';
+import { getDb, type Db, type Tx } from '@/db';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
 import { pruneThrottleRows } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
@@ -21,28 +21,6 @@ export interface AuditRecord {
   mailboxEmail?: string | null;
   detail?: Record<string, unknown>;
 }
-
-// Every sign-in appends a row (mail clients reconnect all day).
-const insertStatement = preparedOnce((db) => {
-  const p = <N extends string>(name: N) => sql.placeholder(name);
-  return db
-    .insert(auditEvents)
-    .values({
-      at: p('at'),
-      accountId: p('accountId'),
-      actorKind: p('actorKind'),
-      actorId: p('actorId'),
-      actorEmail: p('actorEmail'),
-      mailboxId: p('mailboxId'),
-      mailboxEmail: p('mailboxEmail'),
-      event: p('event'),
-      clientIp: p('clientIp'),
-      userAgent: p('userAgent'),
-      protocol: p('protocol'),
-      detail: p('detail'),
-    })
-    .prepare();
-});
 
 /** The columns of one audit row, shared by the plain and the aggregated insert. */
 function auditRow(ctx: AuditContext, record: AuditRecord, at: Date) {
@@ -64,13 +42,12 @@ function auditRow(ctx: AuditContext, record: AuditRecord, at: Date) {
 }
 
 /**
- * Appends one audit row; call it inside the transaction of the change it records (pass that `tx`, to say
- * so). A transaction runs on the process's one connection (better-sqlite3 is synchronous), so the prepared
- * insert takes part in it.
+ * Appends one audit row; call it inside the transaction of the change it records and pass that `tx` (on
+ * PostgreSQL the transaction is its own connection).
  */
-export function recordAudit(_within: Db | Tx, ctx: AuditContext, record: AuditRecord): void {
-  pruneAuditEveryHour();
-  insertStatement().run(auditRow(ctx, record, new Date()));
+export async function recordAudit(within: Db | Tx, ctx: AuditContext, record: AuditRecord): Promise<void> {
+  await pruneAuditEveryHour();
+  await within.insert(auditEvents).values(auditRow(ctx, record, new Date()));
   // The log line and the counters of /metrics (never the detail's values beyond the reason).
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
 }
@@ -84,18 +61,17 @@ export const AUDIT_AGGREGATE_WINDOW_MS = 15 * 60_000;
  * an attacker cannot grow the log without bound by repeating a free request (spec §12). The row keeps the
  * first occurrence's context.
  */
-export function recordAggregatedAudit(ctx: AuditContext, record: AuditRecord, key: string, now = Date.now()): void {
+export async function recordAggregatedAudit(ctx: AuditContext, record: AuditRecord, key: string, now = Date.now()): Promise<void> {
   const window = Math.floor(now / AUDIT_AGGREGATE_WINDOW_MS);
   const at = new Date(now);
-  getDb()
+  await getDb()
     .insert(auditEvents)
     .values({
       ...auditRow(ctx, record, at),
       aggregateKey: `${record.event}|${key}|${window}`,
       count: 1,
     })
-    .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: at } })
-    .run();
+    .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: at } });
   // Every occurrence still reaches the log and the counters of /metrics: only the table is aggregated.
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
 }
@@ -106,18 +82,19 @@ let lastPrune = 0;
  * AUDIT_RETENTION_DAYS without a cron job: the process that writes audit rows deletes expired ones about
  * once an hour (an indexed range delete; with several processes each does so, which is harmless).
  */
-function pruneAuditEveryHour(now = Date.now()): void {
+async function pruneAuditEveryHour(now = Date.now()): Promise<void> {
   if (now - lastPrune < 60 * 60_000) return;
   lastPrune = now;
-  pruneAudit(env().AUDIT_RETENTION_DAYS, now);
+  await pruneAudit(env().AUDIT_RETENTION_DAYS, now);
 }
 
 /** Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS); returns how many. */
-export function pruneAudit(days: number, now = Date.now()): number {
-  return getDb()
+export async function pruneAudit(days: number, now = Date.now()): Promise<number> {
+  const deleted = await getDb()
     .delete(auditEvents)
     .where(lt(auditEvents.at, new Date(now - days * 24 * 60 * 60_000)))
-    .run().changes;
+    .returning({ id: auditEvents.id });
+  return deleted.length;
 }
 
 export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;
@@ -132,14 +109,13 @@ export interface SignInEvent {
 }
 
 /** A mailbox's recent sign-in attempts (web, API and mail protocols), newest first. */
-export function recentSignIns(mailboxId: number, limit = 20, since?: Date): SignInEvent[] {
-  const rows = getDb()
+export async function recentSignIns(mailboxId: number, limit = 20, since?: Date): Promise<SignInEvent[]> {
+  const rows = await getDb()
     .select({ at: auditEvents.at, event: auditEvents.event, clientIp: auditEvents.clientIp, protocol: auditEvents.protocol, detail: auditEvents.detail, userAgent: auditEvents.userAgent })
     .from(auditEvents)
     .where(and(eq(auditEvents.mailboxId, mailboxId), inArray(auditEvents.event, [...SIGN_IN_EVENTS])))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
   return rows
     .filter((r) => !since || r.at >= since)
     .map((r) => ({ at: r.at, event: r.event, clientIp: r.clientIp, protocol: r.protocol, reason: typeof r.detail?.reason === 'string' ? r.detail.reason : null, userAgent: r.userAgent }));
@@ -149,9 +125,9 @@ export function recentSignIns(mailboxId: number, limit = 20, since?: Date): Sign
  * The operator's `audit prune`: audit rows older than `days`, throttling rows past every window and known
  * networks older than 30 days, in one go; the pruning itself is audited.
  */
-export function pruneExpiredRecords(days: number, ctx: AuditContext, now = Date.now()): { auditRows: number; throttleRows: number; knownNetworks: number } {
-  const auditRows = pruneAudit(days, now);
-  const { attempts, knownNetworks } = pruneThrottleRows(now);
-  recordAudit(getDb(), ctx, { event: 'audit_pruned', detail: { days, auditRows, throttleRows: attempts, knownNetworks } });
+export async function pruneExpiredRecords(days: number, ctx: AuditContext, now = Date.now()): Promise<{ auditRows: number; throttleRows: number; knownNetworks: number }> {
+  const auditRows = await pruneAudit(days, now);
+  const { attempts, knownNetworks } = await pruneThrottleRows(now);
+  await recordAudit(getDb(), ctx, { event: 'audit_pruned', detail: { days, auditRows, throttleRows: attempts, knownNetworks } });
   return { auditRows, throttleRows: attempts, knownNetworks };
 }

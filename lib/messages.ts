@@ -13,20 +13,20 @@ export interface MessageSummary {
   receivedAt: Date;
 }
 
-export function listMessages(session: MailboxSession): MessageSummary[] {
+export function listMessages(session: MailboxSession): Promise<MessageSummary[]> {
   return getDb()
     .select({ id: messages.id, fromAddress: messages.fromAddress, subject: messages.subject, receivedAt: messages.receivedAt })
     .from(messages)
     .where(eq(messages.mailboxId, session.mailbox.id))
-    .orderBy(desc(messages.receivedAt), desc(messages.id))
-    .all();
+    .orderBy(desc(messages.receivedAt), desc(messages.id));
 }
 
 /** A message of the session's own mailbox; another mailbox's id is simply not found. */
-export function getMessage(session: MailboxSession, id: number): (MessageSummary & { body: string }) | undefined {
-  return getDb()
+export async function getMessage(session: MailboxSession, id: number): Promise<(MessageSummary & { body: string }) | undefined> {
+  const [message] = await getDb()
     .select({ id: messages.id, fromAddress: messages.fromAddress, subject: messages.subject, receivedAt: messages.receivedAt, body: messages.body })
     .from(messages)
     .where(and(eq(messages.id, id), eq(messages.mailboxId, session.mailbox.id)))
-    .get();
+    .limit(1);
+  return message;
 }

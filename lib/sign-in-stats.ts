@@ -38,13 +38,13 @@ function accountCondition(scope: Scope) {
  * Sign-ins per day for the last `days` days (today included), oldest first, every day present (zeros
  * included) so that a chart's bars line up with dates. `mailboxId` narrows it to one mailbox of the scope.
  */
-export function signInsPerDay(scope: Scope, options: { days?: number; now?: Date; mailboxId?: number } = {}): SignInDay[] {
+export async function signInsPerDay(scope: Scope, options: { days?: number; now?: Date; mailboxId?: number } = {}): Promise<SignInDay[]> {
   const days = options.days ?? 30;
   const now = options.now ?? new Date();
   const start = windowStart(days, now);
   const day = sql<string>`strftime('%Y-%m-%d', ${auditEvents.at} / 1000, 'unixepoch')`;
   const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
-  const rows = getDb()
+  const rows = await getDb()
     .select({ day, event: auditEvents.event, reason, n: attempts })
     .from(auditEvents)
     .where(
@@ -55,8 +55,7 @@ export function signInsPerDay(scope: Scope, options: { days?: number; now?: Date
         gte(auditEvents.at, start),
       ),
     )
-    .groupBy(day, auditEvents.event, reason)
-    .all();
+    .groupBy(day, auditEvents.event, reason);
   const result: SignInDay[] = Array.from({ length: days }, (_, i) => ({ day: new Date(start.getTime() + i * DAY_MS).toISOString().slice(0, 10), allowed: 0, refused: {} }));
   const byDay = new Map(result.map((d) => [d.day, d]));
   for (const r of rows) {
@@ -77,9 +76,9 @@ export interface MailboxCounts {
 }
 
 /** How many of the scope's mailboxes are restricted to networks, have a forced change pending, are inactive. */
-export function mailboxCounts(scope: Scope): MailboxCounts {
+export async function mailboxCounts(scope: Scope): Promise<MailboxCounts> {
   const where = scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
-  const row = getDb()
+  const [row] = await getDb()
     .select({
       total: count(),
       restricted: sql<number>`coalesce(sum(${isNotNull(mailboxes.allowNets)}), 0)`,
@@ -87,8 +86,7 @@ export function mailboxCounts(scope: Scope): MailboxCounts {
       inactive: sql<number>`coalesce(sum(not ${mailboxes.active}), 0)`,
     })
     .from(mailboxes)
-    .where(where)
-    .get();
+    .where(where).limit(1);
   return { total: row?.total ?? 0, restricted: Number(row?.restricted ?? 0), resetPending: Number(row?.resetPending ?? 0), inactive: Number(row?.inactive ?? 0) };
 }
 
@@ -101,16 +99,15 @@ export interface RefusedAddress {
 }
 
 /** The client addresses refused most often in the last `days` days (sign-ins of the scope's mailboxes). */
-export function mostRefusedAddresses(scope: Scope, options: { days?: number; limit?: number; now?: Date } = {}): RefusedAddress[] {
+export async function mostRefusedAddresses(scope: Scope, options: { days?: number; limit?: number; now?: Date } = {}): Promise<RefusedAddress[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - (options.days ?? 7) * DAY_MS);
   const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
-  const rows = getDb()
+  const rows = await getDb()
     .select({ clientIp: auditEvents.clientIp, reason, n: attempts, lastAt: sql<number>`max(${auditEvents.at})` })
     .from(auditEvents)
     .where(and(accountCondition(scope), eq(auditEvents.event, 'login_failed'), isNotNull(auditEvents.clientIp), gte(auditEvents.at, since)))
-    .groupBy(auditEvents.clientIp, reason)
-    .all();
+    .groupBy(auditEvents.clientIp, reason);
   const byAddress = new Map<string, RefusedAddress & { best: number }>();
   for (const r of rows) {
     const n = Number(r.n);

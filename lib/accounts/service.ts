@@ -2,7 +2,7 @@ import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, admins, domains } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
@@ -26,44 +26,43 @@ export async function createAccount(input: z.input<typeof accountCreateSchema>, 
   const problems = checkPasswordPolicy({ password: data.adminPassword, email: data.adminEmail, minLength: env().PASSWORD_MIN_LENGTH });
   if (problems.length) throw new ValidationError('password', `password: ${problems.map((p) => p.message).join(' ')}`, problems);
   const passwordHash = await hashPassword(data.adminPassword);
-  return getDb().transaction((tx) => {
-    if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, data.name)).get()) throw new ConflictError(`Account "${data.name}" already exists`);
-    if (tx.select({ id: domains.id }).from(domains).where(eq(domains.name, data.domain)).get()) throw new ConflictError(`Domain ${data.domain} already exists`);
-    if (tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.adminEmail)).get()) throw new ConflictError(`Admin ${data.adminEmail} already exists`);
-    const account = tx.insert(accounts).values({ name: data.name }).returning({ id: accounts.id }).get();
-    tx.insert(domains).values({ accountId: account.id, name: data.domain }).run();
-    const admin = tx.insert(admins).values({ accountId: account.id, email: data.adminEmail, passwordHash }).returning({ id: admins.id }).get();
-    recordAudit(tx, ctx, { event: 'account_created', accountId: account.id, detail: { name: data.name, domain: data.domain, admin: data.adminEmail } });
+  return transaction(async (tx) => {
+    if ((await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, data.name)).limit(1))[0]) throw new ConflictError(`Account "${data.name}" already exists`);
+    if ((await tx.select({ id: domains.id }).from(domains).where(eq(domains.name, data.domain)).limit(1))[0]) throw new ConflictError(`Domain ${data.domain} already exists`);
+    if ((await tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.adminEmail)).limit(1))[0]) throw new ConflictError(`Admin ${data.adminEmail} already exists`);
+    const [account] = (await tx.insert(accounts).values({ name: data.name }).returning({ id: accounts.id })) as [{ id: number }];
+    await tx.insert(domains).values({ accountId: account.id, name: data.domain });
+    const [admin] = (await tx.insert(admins).values({ accountId: account.id, email: data.adminEmail, passwordHash }).returning({ id: admins.id })) as [{ id: number }];
+    await recordAudit(tx, ctx, { event: 'account_created', accountId: account.id, detail: { name: data.name, domain: data.domain, admin: data.adminEmail } });
     return { accountId: account.id, adminId: admin.id };
   });
 }
 
-export function addDomain(input: { account: string; domain: string }, ctx: AuditContext): void {
+export async function addDomain(input: { account: string; domain: string }, ctx: AuditContext): Promise<void> {
   const name = parseOrThrow(domainSchema, input.domain);
-  getDb().transaction((tx) => {
-    const account = tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, input.account.trim())).get();
+  await transaction(async (tx) => {
+    const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, input.account.trim())).limit(1);
     if (!account) throw new NotFoundError(`Account "${input.account}" not found`);
-    if (tx.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw new ConflictError(`Domain ${name} already exists`);
-    tx.insert(domains).values({ accountId: account.id, name }).run();
-    recordAudit(tx, ctx, { event: 'domain_added', accountId: account.id, detail: { domain: name } });
+    if ((await tx.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).limit(1))[0]) throw new ConflictError(`Domain ${name} already exists`);
+    await tx.insert(domains).values({ accountId: account.id, name });
+    await recordAudit(tx, ctx, { event: 'domain_added', accountId: account.id, detail: { domain: name } });
   });
 }
 
 /** An account's id by its name (operator commands name accounts); NotFoundError when there is none. */
-export function accountIdByName(name: string): number {
-  const row = getDb().select({ id: accounts.id }).from(accounts).where(eq(accounts.name, String(name).trim())).get();
+export async function accountIdByName(name: string): Promise<number> {
+  const [row] = await getDb().select({ id: accounts.id }).from(accounts).where(eq(accounts.name, String(name).trim())).limit(1);
   if (!row) throw new NotFoundError(`Account "${name}" not found`);
   return row.id;
 }
 
 /** The scope's domains, alphabetically. */
-export function listDomains(scope: Scope): string[] {
+export async function listDomains(scope: Scope): Promise<string[]> {
   const db = getDb();
-  const rows = db
+  const rows = await db
     .select({ name: domains.name })
     .from(domains)
     .where(scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined)
-    .orderBy(asc(domains.name))
-    .all();
+    .orderBy(asc(domains.name));
   return rows.map((r) => r.name);
 }

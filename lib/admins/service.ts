@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, admins } from '@/db/schema';
-import { getDb, type Tx } from '@/db';
+import { getDb, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashPassword, passwordMatches } from '@/lib/auth/password';
 import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
@@ -20,7 +20,7 @@ import { parseOrThrow } from '@/lib/validation';
  */
 
 // Read-then-write transactions take the write lock up front (see lib/mailboxes/service.ts).
-const IMMEDIATE = { behavior: 'immediate' } as const;
+
 
 export interface AdminView {
   id: number;
@@ -56,33 +56,32 @@ function toView(row: Row): AdminView {
   return { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt, twoFactor: false };
 }
 
-function findRow(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Row | undefined {
-  return conn.select(viewColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(and(eq(admins.email, email), scopeCondition(scope))).get();
+async function findRow(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<Row | undefined> {
+  return (await conn.select(viewColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(and(eq(admins.email, email), scopeCondition(scope))).limit(1))[0];
 }
 
-function loadAdmin(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Row {
+async function loadAdmin(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<Row> {
   const address = parseOrThrow(emailSchema, email);
-  const row = findRow(conn, scope, address);
+  const row = await findRow(conn, scope, address);
   // Another account's admin is "not found", exactly like a missing one.
   if (!row) throw new NotFoundError(`Admin ${address} not found`);
   return row;
 }
 
 /** The scope's admins (an account's, or every account's for the operator), by account and address. */
-export function listAdmins(scope: Scope, accountName?: string): AdminView[] {
-  return getDb()
+export async function listAdmins(scope: Scope, accountName?: string): Promise<AdminView[]> {
+  const rows = await getDb()
     .select(viewColumns)
     .from(admins)
     .innerJoin(accounts, eq(accounts.id, admins.accountId))
     .where(and(scopeCondition(scope), accountName ? eq(accounts.name, accountName.trim()) : undefined))
-    .orderBy(asc(accounts.name), asc(admins.email))
-    .all()
-    .map(toView);
+    .orderBy(asc(accounts.name), asc(admins.email));
+  return rows.map(toView);
 }
 
 /** One admin of the scope. */
-export function getAdmin(scope: Scope, email: string): AdminView {
-  return toView(loadAdmin(getDb(), scope, email));
+export async function getAdmin(scope: Scope, email: string): Promise<AdminView> {
+  return toView(await loadAdmin(getDb(), scope, email));
 }
 
 export const adminAddSchema = z.object({
@@ -103,46 +102,45 @@ export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchem
   const data = parseOrThrow(adminAddSchema, input);
   checkNewPassword(data.password, data.email);
   const passwordHash = await hashPassword(data.password);
-  const view = getDb().transaction((tx) => {
+  const view = await transaction(async (tx) => {
     let accountId: number;
     if (scope.kind === 'account') accountId = scope.accountId;
     else {
-      const account = tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, (input.account ?? '').trim())).get();
+      const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, (input.account ?? '').trim())).limit(1);
       if (!account) throw new NotFoundError(`Account "${input.account ?? ''}" not found`);
       accountId = account.id;
     }
-    if (tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.email)).get()) throw new ConflictError(`Admin ${data.email} already exists`);
-    tx.insert(admins).values({ accountId, email: data.email, passwordHash, mustChangePassword: true }).run();
-    recordAudit(tx, ctx, { event: 'admin_added', accountId, detail: { admin: data.email } });
-    return findRow(tx, scope, data.email)!;
-  }, IMMEDIATE);
+    if ((await tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.email)).limit(1))[0]) throw new ConflictError(`Admin ${data.email} already exists`);
+    await tx.insert(admins).values({ accountId, email: data.email, passwordHash, mustChangePassword: true });
+    await recordAudit(tx, ctx, { event: 'admin_added', accountId, detail: { admin: data.email } });
+    return (await findRow(tx, scope, data.email))!;
+  });
   return toView(view);
 }
 
-function activeAdminCount(tx: Tx, accountId: number, exceptId: number): number {
-  return tx.select({ n: count() }).from(admins).where(and(eq(admins.accountId, accountId), eq(admins.active, true), ne(admins.id, exceptId))).get()!.n;
+async function activeAdminCount(tx: Tx, accountId: number, exceptId: number): Promise<number> {
+  return (await tx.select({ n: count() }).from(admins).where(and(eq(admins.accountId, accountId), eq(admins.active, true), ne(admins.id, exceptId))).limit(1))[0]!.n;
 }
 
 /**
  * Deactivates or reactivates an admin. An admin cannot deactivate themself (`actorAdminId`), and nobody
  * can deactivate an account's last active admin. Deactivation ends every session of that admin at once.
  */
-export function setAdminActive(scope: Scope, email: string, active: boolean, ctx: AuditContext, actorAdminId: number | null = null): AdminView {
-  const row = getDb().transaction((tx) => {
-    const target = loadAdmin(tx, scope, email);
+export async function setAdminActive(scope: Scope, email: string, active: boolean, ctx: AuditContext, actorAdminId: number | null = null): Promise<AdminView> {
+  const row = await transaction(async (tx) => {
+    const target = await loadAdmin(tx, scope, email);
     if (target.active === active) return target;
     if (!active) {
       if (target.id === actorAdminId) throw new ForbiddenError('You cannot deactivate yourself. Ask another admin of your account.');
-      if (activeAdminCount(tx, target.accountId, target.id) === 0) throw new ForbiddenError(`${target.email} is the last active admin of this account and cannot be deactivated. Add another admin first.`);
+      if (await activeAdminCount(tx, target.accountId, target.id) === 0) throw new ForbiddenError(`${target.email} is the last active admin of this account and cannot be deactivated. Add another admin first.`);
     }
-    tx.update(admins)
+    await tx.update(admins)
       .set({ active, updatedAt: new Date(), ...(active ? {} : { sessionVersion: sql`${admins.sessionVersion} + 1` }) })
-      .where(eq(admins.id, target.id))
-      .run();
-    if (!active) endSubjectSessions(tx, 'admin', target.id);
-    recordAudit(tx, ctx, { event: active ? 'admin_reactivated' : 'admin_deactivated', accountId: target.accountId, detail: { admin: target.email } });
+      .where(eq(admins.id, target.id));
+    if (!active) await endSubjectSessions(tx, 'admin', target.id);
+    await recordAudit(tx, ctx, { event: active ? 'admin_reactivated' : 'admin_deactivated', accountId: target.accountId, detail: { admin: target.email } });
     return { ...target, active };
-  }, IMMEDIATE);
+  });
   return toView(row);
 }
 
@@ -151,17 +149,16 @@ export function setAdminActive(scope: Scope, email: string, active: boolean, ctx
  * admin ends and, since the operator knows it, the admin must choose a new one at the next sign-in.
  */
 export async function setAdminPassword(scope: Scope, email: string, password: string, ctx: AuditContext): Promise<void> {
-  const target = loadAdmin(getDb(), scope, email);
+  const target = await loadAdmin(getDb(), scope, email);
   checkNewPassword(password, target.email);
   const passwordHash = await hashPassword(password);
-  getDb().transaction((tx) => {
-    tx.update(admins)
+  await transaction(async (tx) => {
+    await tx.update(admins)
       .set({ passwordHash, mustChangePassword: true, updatedAt: new Date(), sessionVersion: sql`${admins.sessionVersion} + 1` })
-      .where(eq(admins.id, target.id))
-      .run();
-    endSubjectSessions(tx, 'admin', target.id);
-    recordAudit(tx, ctx, { event: 'admin_password_set', accountId: target.accountId, detail: { admin: target.email } });
-  }, IMMEDIATE);
+      .where(eq(admins.id, target.id));
+    await endSubjectSessions(tx, 'admin', target.id);
+    await recordAudit(tx, ctx, { event: 'admin_password_set', accountId: target.accountId, detail: { admin: target.email } });
+  });
 }
 
 /**
@@ -169,7 +166,7 @@ export async function setAdminPassword(scope: Scope, email: string, password: st
  * a list that would refuse that address is refused: no self-lockout. The CLI passes none and can always
  * reset it.
  */
-export function setAdminAllowNets(scope: Scope, email: string, raw: string | null, ctx: AuditContext, currentAddress?: string | null): AdminView {
+export async function setAdminAllowNets(scope: Scope, email: string, raw: string | null, ctx: AuditContext, currentAddress?: string | null): Promise<AdminView> {
   const allowNets = parseOrThrow(z.object({ allowNets: allowNetsSchema }), { allowNets: raw }).allowNets;
   if (currentAddress !== undefined && !plainListAllows(allowNets, currentAddress)) {
     throw new ValidationError(
@@ -177,13 +174,13 @@ export function setAdminAllowNets(scope: Scope, email: string, raw: string | nul
       `This list does not include your current address (${currentAddress ?? 'unknown'}): saving it would lock you out. Add your address or network, or connect from a listed network first.`,
     );
   }
-  const row = getDb().transaction((tx) => {
-    const target = loadAdmin(tx, scope, email);
+  const row = await transaction(async (tx) => {
+    const target = await loadAdmin(tx, scope, email);
     if (target.allowNets === allowNets) return target;
-    tx.update(admins).set({ allowNets, updatedAt: new Date() }).where(eq(admins.id, target.id)).run();
-    recordAudit(tx, ctx, { event: 'admin_allow_nets_changed', accountId: target.accountId, detail: { admin: target.email, old: target.allowNets, new: allowNets } });
+    await tx.update(admins).set({ allowNets, updatedAt: new Date() }).where(eq(admins.id, target.id));
+    await recordAudit(tx, ctx, { event: 'admin_allow_nets_changed', accountId: target.accountId, detail: { admin: target.email, old: target.allowNets, new: allowNets } });
     return { ...target, allowNets };
-  }, IMMEDIATE);
+  });
   return toView(row);
 }
 
@@ -198,9 +195,9 @@ export async function changeOwnAdminPassword(
   ctx: AuditContext,
 ): Promise<{ sessionVersion: number }> {
   const db = getDb();
-  const load = (conn: typeof db | Tx) =>
-    conn.select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash }).from(admins).where(eq(admins.id, adminId)).get();
-  const before = load(db);
+  const load = async (conn: typeof db | Tx) =>
+    (await conn.select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash }).from(admins).where(eq(admins.id, adminId)).limit(1))[0];
+  const before = await load(db);
   if (!before) throw new NotFoundError('Admin not found');
   if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', before.passwordHash))) {
     throw new ValidationError('currentPassword', 'Your current password is not correct.');
@@ -209,16 +206,15 @@ export async function changeOwnAdminPassword(
   if (problems.length === 0 && (await passwordMatches(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
   if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
   const hash = await hashPassword(change.newPassword);
-  return db.transaction((tx) => {
-    const row = load(tx);
+  return transaction(async (tx) => {
+    const row = await load(tx);
     if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');
-    const updated = tx
+    const [updated] = await tx
       .update(admins)
       .set({ passwordHash: hash, mustChangePassword: false, updatedAt: new Date(), sessionVersion: sql`${admins.sessionVersion} + 1` })
       .where(eq(admins.id, row.id))
-      .returning({ sessionVersion: admins.sessionVersion })
-      .get();
-    recordAudit(tx, ctx, { event: 'admin_password_changed', accountId: row.accountId, detail: { admin: row.email, reason: change.reason } });
-    return { sessionVersion: updated.sessionVersion };
-  }, IMMEDIATE);
+      .returning({ sessionVersion: admins.sessionVersion });
+    await recordAudit(tx, ctx, { event: 'admin_password_changed', accountId: row.accountId, detail: { admin: row.email, reason: change.reason } });
+    return { sessionVersion: updated!.sessionVersion };
+  });
 }

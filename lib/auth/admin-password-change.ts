@@ -27,22 +27,22 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
   let attempt: Attempt | null = null;
   if (reason === 'voluntary') {
     // A stolen open session must not become a way to guess the current password: counted before the check.
-    attempt = beginAttempt({ realm: REALM, subject: admin.email, address: session.clientIp });
+    attempt = await beginAttempt({ realm: REALM, subject: admin.email, address: session.clientIp });
     if (attempt.limited) return { formError: tooManyAttempts(attempt.retryAfterMinutes) };
   }
   const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
   try {
     const { sessionVersion } = await changeOwnAdminPassword(admin.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
-    if (attempt && !attempt.limited) attempt.succeeded();
-    endSubjectSessions(getDb(), 'admin', admin.id, session.claims.sid);
-    moveWebSessionToVersion(session.claims.sid, sessionVersion);
+    if (attempt && !attempt.limited) await attempt.succeeded();
+    await endSubjectSessions(getDb(), 'admin', admin.id, session.claims.sid);
+    await moveWebSessionToVersion(session.claims.sid, sessionVersion);
     await reissueSession({ ...session.claims, sv: sessionVersion });
     return null;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     // A wrong current password stays counted; any other problem means the current password was right.
     if (error.field === 'currentPassword') return { fieldErrors: { currentPassword: [error.message] } };
-    if (attempt && !attempt.limited) attempt.succeeded();
+    if (attempt && !attempt.limited) await attempt.succeeded();
     return { fieldErrors: { newPassword: error.messages } };
   }
 }

@@ -7,8 +7,8 @@ import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/t
 import { API_SESSION_ABSOLUTE_MS, API_SESSION_IDLE_MS, createApiSession, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
 
 const at = (clientIp: string | null) => ({ ...testContext, protocol: 'api' as const, clientIp });
-const sessionRow = (token: string) =>
-  getDb().select({ level: apiSessions.level, expiresAt: apiSessions.expiresAt, lastUsedAt: apiSessions.lastUsedAt }).from(apiSessions).where(eq(apiSessions.tokenHash, hashApiToken(token))).get();
+const sessionRow = async (token: string) =>
+  (await getDb().select({ level: apiSessions.level, expiresAt: apiSessions.expiresAt, lastUsedAt: apiSessions.lastUsedAt }).from(apiSessions).where(eq(apiSessions.tokenHash, hashApiToken(token))).limit(1))[0];
 
 async function mailSession(options: { allowNets?: string | null } = {}) {
   const account = await makeAccount();
@@ -22,102 +22,101 @@ describe('API session tokens', () => {
   it('are 256 random bits, stored only as their SHA-256, expiring 20 minutes after creation', async () => {
     const { adminId } = await makeAccount();
     const now = new Date('2030-01-01T00:00:00Z');
-    const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, now);
+    const token = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, now);
     expect(token).toMatch(/^[\w-]{43}$/);
-    expect(createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, now)).not.toBe(token);
-    const stored = getDb().select({ tokenHash: apiSessions.tokenHash }).from(apiSessions).all().map((r) => r.tokenHash);
+    expect(await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, now)).not.toBe(token);
+    const stored = (await getDb().select({ tokenHash: apiSessions.tokenHash }).from(apiSessions)).map((r) => r.tokenHash);
     expect(stored).toContain(hashApiToken(token));
     expect(stored).not.toContain(token);
     expect(hashApiToken(token)).toMatch(/^[0-9a-f]{64}$/);
-    expect(sessionRow(token)?.expiresAt.getTime()).toBe(now.getTime() + API_SESSION_IDLE_MS);
+    expect((await sessionRow(token))?.expiresAt.getTime()).toBe(now.getTime() + API_SESSION_IDLE_MS);
   });
 
   it('slide: each use extends the expiry; 20 minutes without use ends the session', async () => {
     const { adminId } = await makeAccount();
     const start = Date.now();
-    const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start));
+    const token = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start));
     const later = new Date(start + API_SESSION_IDLE_MS - 1000);
-    expect(verifyApiSession(token, at(null), later)).toMatchObject({ ok: true, session: { level: 'account', admin: { id: adminId } } });
-    expect(sessionRow(token)?.expiresAt.getTime()).toBe(later.getTime() + API_SESSION_IDLE_MS);
+    expect(await verifyApiSession(token, at(null), later)).toMatchObject({ ok: true, session: { level: 'account', admin: { id: adminId } } });
+    expect((await sessionRow(token))?.expiresAt.getTime()).toBe(later.getTime() + API_SESSION_IDLE_MS);
     // Past the original expiry but within 20 minutes of the last use: still valid.
-    expect(verifyApiSession(token, at(null), new Date(start + API_SESSION_IDLE_MS + 60_000)).ok).toBe(true);
+    expect((await verifyApiSession(token, at(null), new Date(start + API_SESSION_IDLE_MS + 60_000))).ok).toBe(true);
     const idle = new Date(start + 3 * API_SESSION_IDLE_MS);
-    expect(verifyApiSession(token, at(null), idle)).toEqual({ ok: false, reason: 'expired' });
-    expect(sessionRow(token)).toBeUndefined();
+    expect(await verifyApiSession(token, at(null), idle)).toEqual({ ok: false, reason: 'expired' });
+    expect(await sessionRow(token)).toBeUndefined();
   });
 
   it('end 12 hours after auth however often they are used (absolute lifetime)', async () => {
     const { adminId } = await makeAccount();
     const start = Date.now();
-    const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start));
-    for (let t = 15; t < 720; t += 15) expect(verifyApiSession(token, at(null), new Date(start + t * 60_000))).toMatchObject({ ok: true });
-    expect(sessionRow(token)?.expiresAt.getTime()).toBe(start + API_SESSION_ABSOLUTE_MS);
-    expect(verifyApiSession(token, at(null), new Date(start + API_SESSION_ABSOLUTE_MS))).toEqual({ ok: false, reason: 'expired' });
+    const token = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start));
+    for (let t = 15; t < 720; t += 15) expect(await verifyApiSession(token, at(null), new Date(start + t * 60_000))).toMatchObject({ ok: true });
+    expect((await sessionRow(token))?.expiresAt.getTime()).toBe(start + API_SESSION_ABSOLUTE_MS);
+    expect(await verifyApiSession(token, at(null), new Date(start + API_SESSION_ABSOLUTE_MS))).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('end an account-level session when the admin list no longer admits the address', async () => {
     const { adminId } = await makeAccount();
-    const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 });
-    expect(verifyApiSession(token, at('203.0.113.5'))).toMatchObject({ ok: true });
-    getDb().update(admins).set({ allowNets: '198.51.100.0/24' }).where(eq(admins.id, adminId)).run();
-    expect(verifyApiSession(token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'admin_session_ended' });
-    expect(verifyApiSession(token, at('198.51.100.1'))).toEqual({ ok: false, reason: 'unknown' });
+    const token = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 });
+    expect(await verifyApiSession(token, at('203.0.113.5'))).toMatchObject({ ok: true });
+    await getDb().update(admins).set({ allowNets: '198.51.100.0/24' }).where(eq(admins.id, adminId));
+    expect(await verifyApiSession(token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'admin_session_ended' });
+    expect(await verifyApiSession(token, at('198.51.100.1'))).toEqual({ ok: false, reason: 'unknown' });
   });
 
-  it('refuse a missing, unknown or oversized token', () => {
-    expect(verifyApiSession(null, at(null))).toEqual({ ok: false, reason: 'missing' });
-    expect(verifyApiSession('A'.repeat(43), at(null))).toEqual({ ok: false, reason: 'unknown' });
-    expect(verifyApiSession('A'.repeat(5000), at(null))).toEqual({ ok: false, reason: 'unknown' });
+  it('refuse a missing, unknown or oversized token', async () => {
+    expect(await verifyApiSession(null, at(null))).toEqual({ ok: false, reason: 'missing' });
+    expect(await verifyApiSession('A'.repeat(43), at(null))).toEqual({ ok: false, reason: 'unknown' });
+    expect(await verifyApiSession('A'.repeat(5000), at(null))).toEqual({ ok: false, reason: 'unknown' });
   });
 
   it('end an account-level session when the admin is signed out everywhere (version bump)', async () => {
     const { adminId } = await makeAccount();
-    const token = createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 });
-    getDb().update(admins).set({ sessionVersion: 2 }).where(eq(admins.id, adminId)).run();
-    expect(verifyApiSession(token, at(null))).toEqual({ ok: false, reason: 'admin_session_ended' });
-    expect(sessionRow(token)).toBeUndefined();
+    const token = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 });
+    await getDb().update(admins).set({ sessionVersion: 2 }).where(eq(admins.id, adminId));
+    expect(await verifyApiSession(token, at(null))).toEqual({ ok: false, reason: 'admin_session_ended' });
+    expect(await sessionRow(token)).toBeUndefined();
   });
 
   it('end a mail-level session when a password change is forced, through any channel', async () => {
     const { account, box, token } = await mailSession();
-    expect(verifyApiSession(token, at('203.0.113.5')).ok).toBe(true);
+    expect((await verifyApiSession(token, at('203.0.113.5'))).ok).toBe(true);
     await requirePasswordReset(account.scope, box.email, true, testContext);
-    expect(verifyApiSession(token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'session_version' });
-    expect(sessionRow(token)).toBeUndefined();
+    expect(await verifyApiSession(token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'session_version' });
+    expect(await sessionRow(token)).toBeUndefined();
   });
 
   it('end a mail-level session when the current list no longer admits the current address, and audit it', async () => {
     const { account, box, token } = await mailSession({ allowNets: '203.0.113.0/24' });
-    expect(verifyApiSession(token, at('203.0.113.5')).ok).toBe(true);
+    expect((await verifyApiSession(token, at('203.0.113.5'))).ok).toBe(true);
     // The same token from another address is refused: the address is checked on every request.
-    expect(verifyApiSession(token, at('198.51.100.5'))).toEqual({ ok: false, reason: 'network_not_allowed' });
+    expect(await verifyApiSession(token, at('198.51.100.5'))).toEqual({ ok: false, reason: 'network_not_allowed' });
     const second = (await signInToApi({ user: box.email, pass: MAILBOX_PASSWORD, context: at('203.0.113.5') })) as { ok: true; token: string };
     await setAllowNets(account.scope, box.email, '192.0.2.0/24', testContext);
-    expect(verifyApiSession(second.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'network_not_allowed' });
-    const audit = getDb()
+    expect(await verifyApiSession(second.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'network_not_allowed' });
+    const audit = await getDb()
       .select({ event: auditEvents.event, detail: auditEvents.detail, protocol: auditEvents.protocol, count: auditEvents.count })
       .from(auditEvents)
-      .where(and(eq(auditEvents.mailboxId, box.id), eq(auditEvents.event, 'session_ended')))
-      .all();
+      .where(and(eq(auditEvents.mailboxId, box.id), eq(auditEvents.event, 'session_ended')));
     // Both endings share one aggregated row (same mailbox, reason and protocol within the window).
     expect(audit).toEqual([{ event: 'session_ended', detail: { reason: 'network_not_allowed', level: 'mail' }, protocol: 'api', count: 2 }]);
   });
 
   it('end a mail-level session of an inactive mailbox or one with a reset pending', async () => {
     const first = await mailSession();
-    getDb().update(mailboxes).set({ active: false }).where(eq(mailboxes.id, first.box.id)).run();
-    expect(verifyApiSession(first.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'inactive' });
+    await getDb().update(mailboxes).set({ active: false }).where(eq(mailboxes.id, first.box.id));
+    expect(await verifyApiSession(first.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'inactive' });
     const second = await mailSession();
     // Set behind the service's back (no version bump): the flag alone still refuses the session.
-    getDb().update(mailboxes).set({ requireResetPassword: true }).where(eq(mailboxes.id, second.box.id)).run();
-    expect(verifyApiSession(second.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'password_change_required' });
+    await getDb().update(mailboxes).set({ requireResetPassword: true }).where(eq(mailboxes.id, second.box.id));
+    expect(await verifyApiSession(second.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'password_change_required' });
   });
 
   it('endApiSession deletes an unexpired session once', async () => {
     const { token } = await mailSession();
-    expect(endApiSession(token)).toBe(true);
-    expect(endApiSession(token)).toBe(false);
-    expect(verifyApiSession(token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'unknown' });
+    expect(await endApiSession(token)).toBe(true);
+    expect(await endApiSession(token)).toBe(false);
+    expect(await verifyApiSession(token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'unknown' });
   });
 });
 
@@ -151,7 +150,7 @@ describe('signInToApi', () => {
     const account = await makeAccount();
     const box = await makeMailbox(account.domain, { requireResetPassword: true });
     expect(await signInToApi({ user: box.email, pass: MAILBOX_PASSWORD, context: at('198.51.100.3') })).toEqual({ ok: false, reason: 'password_change_required' });
-    expect(getDb().select({ id: apiSessions.id }).from(apiSessions).where(eq(apiSessions.subjectId, box.id)).all()).toEqual([]);
+    expect((await getDb().select({ id: apiSessions.id }).from(apiSessions).where(eq(apiSessions.subjectId, box.id)))).toEqual([]);
   });
 
   it('is throttled like the web sign-in', async () => {

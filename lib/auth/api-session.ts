@@ -59,16 +59,17 @@ export function hashApiToken(token: string): string {
 }
 
 /** Starts a session for a verified subject and returns the token (the only time it exists in clear). */
-export function createApiSession(
+export async function createApiSession(
   subject: { level: ApiLevel; subjectId: number; sessionVersion: number },
   now = new Date(),
   client: { clientIp?: string | null; userAgent?: string | null } = {},
-): string {
+): Promise<string> {
   const token = crypto.randomBytes(TOKEN_BYTES).toString('base64url');
   const db = getDb();
   // Housekeeping: expired rows are useless (verifyApiSession refuses them); sign-ins are rare enough to pay for it.
-  db.delete(apiSessions).where(lte(apiSessions.expiresAt, now)).run();
-  db.insert(apiSessions)
+  await db.delete(apiSessions).where(lte(apiSessions.expiresAt, now));
+  await db
+    .insert(apiSessions)
     .values({
       tokenHash: hashApiToken(token),
       level: subject.level,
@@ -79,13 +80,12 @@ export function createApiSession(
       expiresAt: apiSessionExpiry(now, now),
       clientIp: client.clientIp ?? null,
       userAgent: client.userAgent ? client.userAgent.slice(0, 500) : null,
-    })
-    .run();
+    });
   return token;
 }
 
-function deleteSession(id: number): void {
-  getDb().delete(apiSessions).where(eq(apiSessions.id, id)).run();
+async function deleteSession(id: number): Promise<void> {
+  await getDb().delete(apiSessions).where(eq(apiSessions.id, id));
 }
 
 /**
@@ -96,11 +96,11 @@ function deleteSession(id: number): void {
  * must admit the *current* client address. A failed check deletes the session (and audits why, for mail
  * level); a passed one slides the expiry.
  */
-export function verifyApiSession(token: string | null, ctx: AuditContext & { clientIp: string | null }, now = new Date()): ApiSessionCheck {
+export async function verifyApiSession(token: string | null, ctx: AuditContext & { clientIp: string | null }, now = new Date()): Promise<ApiSessionCheck> {
   if (!token) return { ok: false, reason: 'missing' };
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'unknown' };
   const db = getDb();
-  const row = db
+  const [row] = await db
     .select({
       id: apiSessions.id,
       level: apiSessions.level,
@@ -112,48 +112,48 @@ export function verifyApiSession(token: string | null, ctx: AuditContext & { cli
     })
     .from(apiSessions)
     .where(eq(apiSessions.tokenHash, hashApiToken(token)))
-    .get();
+    .limit(1);
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.expiresAt.getTime() <= now.getTime()) {
-    deleteSession(row.id);
+    await deleteSession(row.id);
     return { ok: false, reason: 'expired' };
   }
 
   let session: ApiSession;
   if (row.level === 'account') {
-    const verdict = checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
+    const verdict = await checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
     if (!verdict.ok) {
-      deleteSession(row.id);
-      recordAdminSessionEnded(ctx, verdict.admin, verdict.reason, { level: 'account' });
+      await deleteSession(row.id);
+      await recordAdminSessionEnded(ctx, verdict.admin, verdict.reason, { level: 'account' });
       return { ok: false, reason: 'admin_session_ended' };
     }
     session = { level: 'account', id: row.id, admin: verdict.admin };
   } else {
-    const verdict = checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
+    const verdict = await checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
     if (!verdict.ok || verdict.mailbox.requireResetPassword) {
       const reason: ApiSessionFailure = verdict.ok ? 'password_change_required' : verdict.reason;
-      deleteSession(row.id);
-      recordSessionEnded(ctx, row.subjectId, verdict.mailbox, reason, { level: 'mail' });
+      await deleteSession(row.id);
+      await recordSessionEnded(ctx, row.subjectId, verdict.mailbox, reason, { level: 'mail' });
       return { ok: false, reason };
     }
-    if (verdict.wouldRefuse) recordWouldRefuseRequest({ ...ctx, actor: { kind: 'mailbox', id: verdict.mailbox.id, email: verdict.mailbox.email } }, verdict.mailbox, `api:${row.id}`);
+    if (verdict.wouldRefuse) await recordWouldRefuseRequest({ ...ctx, actor: { kind: 'mailbox', id: verdict.mailbox.id, email: verdict.mailbox.email } }, verdict.mailbox, `api:${row.id}`);
     session = { level: 'mail', id: row.id, mailbox: verdict.mailbox };
   }
 
-  db.update(apiSessions)
+  await db
+    .update(apiSessions)
     .set({ lastUsedAt: now, expiresAt: apiSessionExpiry(row.createdAt, now), ...(row.clientIp !== ctx.clientIp ? { clientIp: ctx.clientIp } : {}) })
-    .where(eq(apiSessions.id, row.id))
-    .run();
+    .where(eq(apiSessions.id, row.id));
   return { ok: true, session };
 }
 
 /** Ends an unexpired session (`deauth`); false when the token is unknown or already expired. */
-export function endApiSession(token: string, now = new Date()): boolean {
-  const result = getDb()
+export async function endApiSession(token: string, now = new Date()): Promise<boolean> {
+  const deleted = await getDb()
     .delete(apiSessions)
     .where(and(eq(apiSessions.tokenHash, hashApiToken(token)), gt(apiSessions.expiresAt, now)))
-    .run();
-  return result.changes > 0;
+    .returning({ id: apiSessions.id });
+  return deleted.length > 0;
 }
 
 export type ApiSignInResult =
@@ -170,15 +170,15 @@ export type ApiSignInResult =
  */
 export async function signInToApi(input: { user: string; pass: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {
   const email = normaliseEmail(input.user);
-  const isAdmin = getDb().select({ id: admins.id }).from(admins).where(eq(admins.email, email)).get() !== undefined;
+  const isAdmin = (await getDb().select({ id: admins.id }).from(admins).where(eq(admins.email, email)).limit(1)).length > 0;
   if (isAdmin) {
     const result = await verifyAdminSignIn({ email, password: input.pass, context: input.context });
     if (!result.ok) return result;
-    const token = createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion }, new Date(), input.context);
+    const token = await createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion }, new Date(), input.context);
     return { ok: true, token, level: 'account' };
   }
   const result = await verifyMailboxSignIn({ email, password: input.pass, context: input.context, allowPendingReset: false });
   if (!result.ok) return result;
-  const token = createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion }, new Date(), input.context);
+  const token = await createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion }, new Date(), input.context);
   return { ok: true, token, level: 'mail' };
 }

@@ -28,8 +28,8 @@ vi.mock('react', async (original) => ({ ...(await original<typeof import('react'
 const { requireMailbox } = await import('./dal');
 
 async function as(mailbox: { id: number }, address: string) {
-  const sv = getDb().select({ sv: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()!.sv;
-  const sid = createWebSession({ kind: 'mailbox', subjectId: mailbox.id, sessionVersion: sv, clientIp: address, userAgent: 'vitest' });
+  const sv = (await getDb().select({ sv: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).limit(1))[0]!.sv;
+  const sid = await createWebSession({ kind: 'mailbox', subjectId: mailbox.id, sessionVersion: sv, clientIp: address, userAgent: 'vitest' });
   request.cookie = await encodeSession({ kind: 'mailbox', uid: mailbox.id, sv, sid });
   request.address = address;
 }
@@ -57,7 +57,7 @@ describe('requireMailbox (data-access layer)', () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain, { allowNets: '203.0.113.0/24' });
     await as(box, '203.0.113.5');
-    getDb().update(mailboxes).set({ allowNets: '198.51.100.0/24' }).where(eq(mailboxes.id, box.id)).run();
+    await getDb().update(mailboxes).set({ allowNets: '198.51.100.0/24' }).where(eq(mailboxes.id, box.id));
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login?ended=1');
   });
 
@@ -65,10 +65,10 @@ describe('requireMailbox (data-access layer)', () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);
     await as(box, '198.51.100.5');
-    getDb().update(mailboxes).set({ sessionVersion: sql`${mailboxes.sessionVersion} + 1` }).where(eq(mailboxes.id, box.id)).run();
+    await getDb().update(mailboxes).set({ sessionVersion: sql`${mailboxes.sessionVersion} + 1` }).where(eq(mailboxes.id, box.id));
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login?ended=1');
     await as(box, '198.51.100.5');
-    getDb().update(mailboxes).set({ active: false }).where(eq(mailboxes.id, box.id)).run();
+    await getDb().update(mailboxes).set({ active: false }).where(eq(mailboxes.id, box.id));
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login?ended=1');
   });
 
@@ -83,7 +83,7 @@ describe('requireMailbox (data-access layer)', () => {
   it('treats a forged or foreign-kind token as no session', async () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);
-    request.cookie = await encodeSession({ kind: 'admin', uid: box.id, sv: 1, sid: createWebSession({ kind: 'admin', subjectId: box.id, sessionVersion: 1, clientIp: null, userAgent: null }) });
+    request.cookie = await encodeSession({ kind: 'admin', uid: box.id, sv: 1, sid: await createWebSession({ kind: 'admin', subjectId: box.id, sessionVersion: 1, clientIp: null, userAgent: null }) });
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');
     request.cookie = 'not-a-jwt';
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');

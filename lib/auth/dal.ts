@@ -40,7 +40,7 @@ export async function webContext(actor: { kind: ActorKind; id?: number | null; e
  */
 export async function startSession(subject: { kind: SessionKind; uid: number; sv: number }): Promise<string> {
   const { https, clientIp, userAgent } = await requestInfo();
-  const sid = createWebSession({ kind: subject.kind, subjectId: subject.uid, sessionVersion: subject.sv, clientIp, userAgent });
+  const sid = await createWebSession({ kind: subject.kind, subjectId: subject.uid, sessionVersion: subject.sv, clientIp, userAgent });
   await setSessionCookie({ ...subject, sid }, https);
   return sid;
 }
@@ -61,7 +61,7 @@ async function setSessionCookie(claims: SessionClaims, https: boolean): Promise<
  */
 export async function endSession(kind: SessionKind): Promise<void> {
   const claims = await readSessionClaims(kind);
-  if (claims) deleteWebSession(claims.sid);
+  if (claims) await deleteWebSession(claims.sid);
   const { https } = await requestInfo();
   const cookie = sessionCookie(kind, https);
   (await cookies()).set(cookie.name, '', { ...cookie.options, maxAge: 0 });
@@ -89,7 +89,7 @@ export const requireMailbox = cache(async (allowPendingReset: boolean = false): 
   const claims = await readSessionClaims('mailbox');
   if (!claims) redirect('/login');
   const { clientIp } = await requestInfo();
-  const verdict = checkMailboxSession(claims, clientIp);
+  const verdict = await checkMailboxSession(claims, clientIp);
   if (!verdict.ok) redirect('/login?ended=1');
   if (verdict.mailbox.requireResetPassword && !allowPendingReset) redirect('/change-password');
   return { mailbox: verdict.mailbox, claims, clientIp };
@@ -116,7 +116,7 @@ export const requireAdmin = cache(async (allowPasswordChoice: boolean = false): 
   const claims = await readSessionClaims('admin');
   if (!claims) redirect('/admin/login');
   const { clientIp } = await requestInfo();
-  const verdict = checkAdminSession(claims, clientIp);
+  const verdict = await checkAdminSession(claims, clientIp);
   if (!verdict.ok) redirect('/admin/login?ended=1');
   // Added with an initial password: nothing but choosing their own until they have.
   if (verdict.admin.mustChangePassword && !allowPasswordChoice) redirect(ADMIN_PASSWORD_CHOICE);

@@ -8,13 +8,13 @@ import { createWebSession, deleteWebSession, hashSessionId, needsTouch, sessionR
 
 const MINUTE = 60_000;
 const IDLE = 120 * MINUTE; // SESSION_IDLE_MINUTES default
-const row = (sid: string) =>
-  getDb().select({ lastActiveAt: webSessions.lastActiveAt, lastIp: webSessions.lastIp }).from(webSessions).where(eq(webSessions.sidHash, hashSessionId(sid))).get();
+const row = async (sid: string) =>
+  (await getDb().select({ lastActiveAt: webSessions.lastActiveAt, lastIp: webSessions.lastIp }).from(webSessions).where(eq(webSessions.sidHash, hashSessionId(sid))).limit(1))[0];
 
 async function mailboxSession(start: number) {
   const { domain } = await makeAccount();
   const box = await makeMailbox(domain);
-  const sid = createWebSession({ kind: 'mailbox', subjectId: box.id, sessionVersion: 1, clientIp: '203.0.113.5', userAgent: 'vitest' }, start);
+  const sid = await createWebSession({ kind: 'mailbox', subjectId: box.id, sessionVersion: 1, clientIp: '203.0.113.5', userAgent: 'vitest' }, start);
   return { box, claims: { uid: box.id, sv: 1, sid } };
 }
 
@@ -44,35 +44,35 @@ describe('checkMailboxSession with web_sessions', () => {
   it('passes with the row, touching last-active only once a minute, and refuses once the row is deleted', async () => {
     const start = Date.now();
     const { claims } = await mailboxSession(start);
-    expect(checkMailboxSession(claims, '203.0.113.9', start + 30_000)).toMatchObject({ ok: true });
-    expect(row(claims.sid)).toMatchObject({ lastActiveAt: new Date(start), lastIp: '203.0.113.5' });
-    expect(checkMailboxSession(claims, '203.0.113.9', start + 61_000)).toMatchObject({ ok: true });
-    expect(row(claims.sid)).toMatchObject({ lastActiveAt: new Date(start + 61_000), lastIp: '203.0.113.9' });
-    expect(deleteWebSession(claims.sid)).toBe(true);
-    expect(checkMailboxSession(claims, '203.0.113.9', start + 62_000)).toMatchObject({ ok: false, reason: 'session_unknown' });
+    expect(await checkMailboxSession(claims, '203.0.113.9', start + 30_000)).toMatchObject({ ok: true });
+    expect(await row(claims.sid)).toMatchObject({ lastActiveAt: new Date(start), lastIp: '203.0.113.5' });
+    expect(await checkMailboxSession(claims, '203.0.113.9', start + 61_000)).toMatchObject({ ok: true });
+    expect(await row(claims.sid)).toMatchObject({ lastActiveAt: new Date(start + 61_000), lastIp: '203.0.113.9' });
+    expect(await deleteWebSession(claims.sid)).toBe(true);
+    expect(await checkMailboxSession(claims, '203.0.113.9', start + 62_000)).toMatchObject({ ok: false, reason: 'session_unknown' });
   });
 
   it('ends an idle session (and deletes its row), while activity keeps it alive', async () => {
     const start = Date.now();
     const { claims } = await mailboxSession(start);
     // Active every 100 minutes: never idle for 120.
-    for (let t = 100; t < 500; t += 100) expect(checkMailboxSession(claims, null, start + t * MINUTE)).toMatchObject({ ok: true });
-    expect(checkMailboxSession(claims, null, start + 400 * MINUTE + IDLE)).toMatchObject({ ok: false, reason: 'session_idle' });
-    expect(row(claims.sid)).toBeUndefined();
+    for (let t = 100; t < 500; t += 100) expect(await checkMailboxSession(claims, null, start + t * MINUTE)).toMatchObject({ ok: true });
+    expect(await checkMailboxSession(claims, null, start + 400 * MINUTE + IDLE)).toMatchObject({ ok: false, reason: 'session_idle' });
+    expect(await row(claims.sid)).toBeUndefined();
   });
 
   it('ends a session after 12 hours however active', async () => {
     const start = Date.now();
     const { claims } = await mailboxSession(start);
-    for (let t = 60; t < 720; t += 60) expect(checkMailboxSession(claims, null, start + t * MINUTE)).toMatchObject({ ok: true });
-    expect(checkMailboxSession(claims, null, start + SESSION_ABSOLUTE_MS)).toMatchObject({ ok: false, reason: 'session_expired' });
+    for (let t = 60; t < 720; t += 60) expect(await checkMailboxSession(claims, null, start + t * MINUTE)).toMatchObject({ ok: true });
+    expect(await checkMailboxSession(claims, null, start + SESSION_ABSOLUTE_MS)).toMatchObject({ ok: false, reason: 'session_expired' });
   });
 
   it("refuses another subject's session id", async () => {
     const start = Date.now();
     const a = await mailboxSession(start);
     const b = await mailboxSession(start);
-    expect(checkMailboxSession({ ...a.claims, uid: b.box.id }, null, start)).toMatchObject({ ok: false, reason: 'session_unknown' });
+    expect(await checkMailboxSession({ ...a.claims, uid: b.box.id }, null, start)).toMatchObject({ ok: false, reason: 'session_unknown' });
   });
 });
 
@@ -80,15 +80,15 @@ describe('checkAdminSession', () => {
   it('requires the row, an active admin and an address admitted by the admin list', async () => {
     const { adminId } = await makeAccount();
     const now = Date.now();
-    const sid = createWebSession({ kind: 'admin', subjectId: adminId, sessionVersion: 1, clientIp: null, userAgent: null }, now);
+    const sid = await createWebSession({ kind: 'admin', subjectId: adminId, sessionVersion: 1, clientIp: null, userAgent: null }, now);
     const claims = { uid: adminId, sv: 1, sid };
-    expect(checkAdminSession(claims, '203.0.113.5', now)).toMatchObject({ ok: true, admin: { id: adminId } });
+    expect(await checkAdminSession(claims, '203.0.113.5', now)).toMatchObject({ ok: true, admin: { id: adminId } });
     // A mailbox session id is no admin session.
-    expect(checkAdminSession({ ...claims, sid: 'x' }, '203.0.113.5', now)).toMatchObject({ ok: false, reason: 'session_unknown' });
-    getDb().update(admins).set({ allowNets: '198.51.100.0/24' }).where(eq(admins.id, adminId)).run();
-    expect(checkAdminSession(claims, '203.0.113.5', now)).toMatchObject({ ok: false, reason: 'network_not_allowed' });
-    expect(checkAdminSession(claims, '198.51.100.7', now)).toMatchObject({ ok: true });
-    getDb().update(admins).set({ active: false }).where(eq(admins.id, adminId)).run();
-    expect(checkAdminSession(claims, '198.51.100.7', now)).toMatchObject({ ok: false, reason: 'inactive' });
+    expect(await checkAdminSession({ ...claims, sid: 'x' }, '203.0.113.5', now)).toMatchObject({ ok: false, reason: 'session_unknown' });
+    await getDb().update(admins).set({ allowNets: '198.51.100.0/24' }).where(eq(admins.id, adminId));
+    expect(await checkAdminSession(claims, '203.0.113.5', now)).toMatchObject({ ok: false, reason: 'network_not_allowed' });
+    expect(await checkAdminSession(claims, '198.51.100.7', now)).toMatchObject({ ok: true });
+    await getDb().update(admins).set({ active: false }).where(eq(admins.id, adminId));
+    expect(await checkAdminSession(claims, '198.51.100.7', now)).toMatchObject({ ok: false, reason: 'inactive' });
   });
 });

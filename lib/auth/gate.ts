@@ -11,7 +11,7 @@ import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionR
  * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
  * address; NULL list = unrestricted, unknown address = denied. Monitor mode is the caller's decision.
  */
-export function addressAllowed(subject: ListSubject, address: string | null): boolean {
+export function addressAllowed(subject: ListSubject, address: string | null): Promise<boolean> {
   return listAllows(subject, address);
 }
 
@@ -117,14 +117,14 @@ function splitSession<T extends SessionPart>(joined: T | undefined): { row: Omit
  * expired row is deleted (so a copied cookie meets "unknown" afterwards); a live one records activity at
  * most once a minute (see TOUCH_INTERVAL_MS in lib/auth/web-session.ts).
  */
-function checkSessionRow(row: SessionPart, address: string | null, now: number): SessionRowProblem | null {
+async function checkSessionRow(row: SessionPart, address: string | null, now: number): Promise<SessionRowProblem | null> {
   const session = row.sessionId !== null && row.lastActiveAt && row.expiresAt ? { lastActiveAt: row.lastActiveAt, expiresAt: row.expiresAt } : null;
   const problem = sessionRowProblem(session, now, sessionIdleMs());
   if (problem) {
-    if (row.sessionId !== null) deleteWebSessionRow(row.sessionId);
+    if (row.sessionId !== null) await deleteWebSessionRow(row.sessionId);
     return problem;
   }
-  if (needsTouch(session!, now)) touchWebSession(row.sessionId!, now, address);
+  if (needsTouch(session!, now)) await touchWebSession(row.sessionId!, now, address);
   return null;
 }
 
@@ -135,9 +135,11 @@ function checkSessionRow(row: SessionPart, address: string | null, now: number):
  * left out; in monitor mode a refusal only sets `wouldRefuse`). Reads the database every time so that a
  * change takes effect on the next request.
  */
-export function checkMailboxSession(claims: GateClaims, address: string | null, now = Date.now()): GateVerdict {
+export async function checkMailboxSession(claims: GateClaims, address: string | null, now = Date.now()): Promise<GateVerdict> {
   const { row, session } =
-    'sid' in claims ? splitSession(statements().mailboxWeb.get({ id: claims.uid, sidHash: hashSessionId(claims.sid) })) : { row: statements().mailbox.get({ id: claims.uid }), session: null };
+    'sid' in claims
+      ? splitSession((await statements().mailboxWeb.execute({ id: claims.uid, sidHash: hashSessionId(claims.sid) }))[0])
+      : { row: (await statements().mailbox.execute({ id: claims.uid }))[0], session: null };
   if (!row) return { ok: false, reason: 'unknown_mailbox', mailbox: null };
   const mailbox: GateMailbox = {
     id: row.id,
@@ -153,10 +155,10 @@ export function checkMailboxSession(claims: GateClaims, address: string | null, 
   if (!row.active) return { ok: false, reason: 'inactive', mailbox };
   if (mailbox.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', mailbox };
   if (session) {
-    const problem = checkSessionRow(session, address, now);
+    const problem = await checkSessionRow(session, address, now);
     if (problem) return { ok: false, reason: problem, mailbox };
   }
-  if (!addressAllowed(mailbox, address)) {
+  if (!(await addressAllowed(mailbox, address))) {
     if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true };
     return { ok: false, reason: 'network_not_allowed', mailbox };
   }
@@ -181,9 +183,11 @@ export type AdminGateVerdict = { ok: true; admin: GateAdmin } | { ok: false; rea
  * the session is of the current version, for a web session its row exists and has not expired, and the
  * admin's own allowed networks admit the address.
  */
-export function checkAdminSession(claims: GateClaims, address: string | null, now = Date.now()): AdminGateVerdict {
+export async function checkAdminSession(claims: GateClaims, address: string | null, now = Date.now()): Promise<AdminGateVerdict> {
   const { row, session } =
-    'sid' in claims ? splitSession(statements().adminWeb.get({ id: claims.uid, sidHash: hashSessionId(claims.sid) })) : { row: statements().admin.get({ id: claims.uid }), session: null };
+    'sid' in claims
+      ? splitSession((await statements().adminWeb.execute({ id: claims.uid, sidHash: hashSessionId(claims.sid) }))[0])
+      : { row: (await statements().admin.execute({ id: claims.uid }))[0], session: null };
   if (!row) return { ok: false, reason: 'unknown_admin', admin: null };
   const admin: GateAdmin = {
     id: row.id,
@@ -196,7 +200,7 @@ export function checkAdminSession(claims: GateClaims, address: string | null, no
   if (!row.active) return { ok: false, reason: 'inactive', admin };
   if (admin.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', admin };
   if (session) {
-    const problem = checkSessionRow(session, address, now);
+    const problem = await checkSessionRow(session, address, now);
     if (problem) return { ok: false, reason: problem, admin };
   }
   if (!plainListAllows(admin.allowNets, address)) return { ok: false, reason: 'network_not_allowed', admin };
@@ -209,9 +213,9 @@ export function checkAdminSession(claims: GateClaims, address: string | null, no
  * client that keeps sending the ended session's cookie costs nothing per request, so repeats are
  * aggregated (one row per mailbox, reason and protocol per window, with a count: spec §12).
  */
-export function recordSessionEnded(ctx: AuditContext, mailboxId: number, mailbox: GateMailbox | null, reason: string, extra: Record<string, unknown> = {}): void {
+export async function recordSessionEnded(ctx: AuditContext, mailboxId: number, mailbox: GateMailbox | null, reason: string, extra: Record<string, unknown> = {}): Promise<void> {
   const key = `${mailboxId}|${reason}|${ctx.protocol ?? '-'}|${JSON.stringify(extra)}`;
-  recordAggregatedAudit(ctx, {
+  await recordAggregatedAudit(ctx, {
     event: 'session_ended',
     accountId: mailbox?.accountId ?? null,
     mailboxId,
@@ -221,10 +225,10 @@ export function recordSessionEnded(ctx: AuditContext, mailboxId: number, mailbox
 }
 
 /** The same for an admin session (web or account-level API), audited as admin_session_ended. */
-export function recordAdminSessionEnded(ctx: AuditContext, admin: GateAdmin | null, reason: string, extra: Record<string, unknown> = {}): void {
+export async function recordAdminSessionEnded(ctx: AuditContext, admin: GateAdmin | null, reason: string, extra: Record<string, unknown> = {}): Promise<void> {
   // Aggregated like recordSessionEnded: a replayed stale cookie must not grow the log without bound.
   const key = `${admin?.id ?? '-'}|${reason}|${ctx.protocol ?? '-'}|${JSON.stringify(extra)}`;
-  recordAggregatedAudit(ctx, {
+  await recordAggregatedAudit(ctx, {
     event: 'admin_session_ended',
     accountId: admin?.accountId ?? null,
     detail: { admin: admin?.email ?? null, reason, ...extra },

@@ -39,16 +39,16 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
   let attempt: Attempt | null = null;
   if (reason === 'voluntary') {
     // A stolen open session must not become a way to guess the current password: counted before the check.
-    attempt = beginAttempt({ realm: REALM, subject: email, address: session.clientIp });
+    attempt = await beginAttempt({ realm: REALM, subject: email, address: session.clientIp });
     if (attempt.limited) return { formError: tooManyAttempts(attempt.retryAfterMinutes) };
   }
   const ctx = await webContext({ kind: 'mailbox', id: session.mailbox.id, email });
   try {
     const { sessionVersion } = await changeOwnPassword(session.mailbox.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
-    if (attempt && !attempt.limited) attempt.succeeded();
+    if (attempt && !attempt.limited) await attempt.succeeded();
     // This browser's session continues at the new version; the bump ended every other one (their rows go too).
-    endSubjectSessions(getDb(), 'mailbox', session.mailbox.id, session.claims.sid);
-    moveWebSessionToVersion(session.claims.sid, sessionVersion);
+    await endSubjectSessions(getDb(), 'mailbox', session.mailbox.id, session.claims.sid);
+    await moveWebSessionToVersion(session.claims.sid, sessionVersion);
     await reissueSession({ ...session.claims, sv: sessionVersion });
     return null;
   } catch (error) {
@@ -58,7 +58,7 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
       const problems = newPasswordProblems();
       return { fieldErrors: { currentPassword: [error.message], ...(problems.length > 0 ? { newPassword: problems } : {}) } };
     }
-    if (attempt && !attempt.limited) attempt.succeeded();
+    if (attempt && !attempt.limited) await attempt.succeeded();
     const problems = error.messages;
     return { fieldErrors: { newPassword: problems } };
   }

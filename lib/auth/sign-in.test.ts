@@ -8,8 +8,8 @@ import { verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 
 const at = (clientIp: string | null) => ({ ...testContext, clientIp });
 
-function lastAudit(email: string) {
-  return getDb().select({ event: auditEvents.event, detail: auditEvents.detail, clientIp: auditEvents.clientIp }).from(auditEvents).where(eq(auditEvents.mailboxEmail, email)).orderBy(desc(auditEvents.id)).get();
+async function lastAudit(email: string) {
+  return (await getDb().select({ event: auditEvents.event, detail: auditEvents.detail, clientIp: auditEvents.clientIp }).from(auditEvents).where(eq(auditEvents.mailboxEmail, email)).orderBy(desc(auditEvents.id)).limit(1))[0];
 }
 
 describe('verifyMailboxSignIn', () => {
@@ -27,7 +27,7 @@ describe('verifyMailboxSignIn', () => {
     for (const c of cases) {
       const result = await verifyMailboxSignIn({ email: c.email, password: c.password, context: at('198.51.100.9'), allowPendingReset: true });
       expect(result).toEqual({ ok: false, reason: 'failed' });
-      expect(lastAudit(c.email)).toMatchObject({ event: 'login_failed', detail: { reason: c.reason }, clientIp: '198.51.100.9' });
+      expect(await lastAudit(c.email)).toMatchObject({ event: 'login_failed', detail: { reason: c.reason }, clientIp: '198.51.100.9' });
     }
   });
 
@@ -43,7 +43,7 @@ describe('verifyMailboxSignIn', () => {
     const box = await makeMailbox(domain, { allowNets: '2001:db8::/32' });
     const result = await verifyMailboxSignIn({ email: `  ${box.email.toUpperCase()} `, password: MAILBOX_PASSWORD, context: at('2001:db8::5'), allowPendingReset: true });
     expect(result.ok).toBe(true);
-    const row = getDb().select({ ip: mailboxes.lastLoginIp, at: mailboxes.lastLoginAt }).from(mailboxes).where(eq(mailboxes.id, box.id)).get()!;
+    const row = (await getDb().select({ ip: mailboxes.lastLoginIp, at: mailboxes.lastLoginAt }).from(mailboxes).where(eq(mailboxes.id, box.id)).limit(1))[0]!;
     expect(row.ip).toBe('2001:db8::5');
     expect(row.at).toBeInstanceOf(Date);
   });
@@ -66,7 +66,7 @@ describe('verifyMailboxSignIn', () => {
     for (let i = 0; i < 10; i++) await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.3'), allowPendingReset: true });
     const result = await verifyMailboxSignIn({ email: box.email, password: MAILBOX_PASSWORD, context: at('198.51.100.3'), allowPendingReset: true });
     expect(result).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
-    expect(lastAudit(box.email)).toMatchObject({ detail: { reason: 'throttled' } });
+    expect(await lastAudit(box.email)).toMatchObject({ detail: { reason: 'throttled' } });
   });
 
   it('spends one bcrypt comparison whether or not the mailbox exists, and for every refusal reason', async () => {
@@ -115,7 +115,7 @@ describe('atomic throttling (attack: a burst of concurrent guesses)', () => {
     const account = await makeAccount();
     const compare = vi.spyOn(bcrypt, 'compare');
     try {
-      await Promise.all(Array.from({ length: 100 }, () => verifyAdminSignIn({ email: account.adminEmail, password: 'nope-nope-nope', context: at('198.51.100.78') })));
+      await Promise.all(Array.from({ length: 100 }, async () => await verifyAdminSignIn({ email: account.adminEmail, password: 'nope-nope-nope', context: at('198.51.100.78') })));
       expect(compare.mock.calls.length).toBeLessThanOrEqual(10);
     } finally {
       compare.mockRestore();
@@ -126,7 +126,7 @@ describe('atomic throttling (attack: a burst of concurrent guesses)', () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);
     for (let i = 0; i < 60; i++) await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.79'), allowPendingReset: true });
-    const rows = getDb().select({ detail: auditEvents.detail, count: auditEvents.count }).from(auditEvents).where(eq(auditEvents.mailboxEmail, box.email)).all();
+    const rows = await getDb().select({ detail: auditEvents.detail, count: auditEvents.count }).from(auditEvents).where(eq(auditEvents.mailboxEmail, box.email));
     const throttled = rows.filter((r) => r.detail?.reason === 'throttled');
     expect(throttled).toEqual([{ detail: { reason: 'throttled' }, count: 50 }]);
     expect(rows.filter((r) => r.detail?.reason === 'bad_password')).toHaveLength(10);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
-import { getDb, groupCommit, preparedOnce } from '@/db';
+import { getDb, groupCommit, preparedOnce, transaction } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
@@ -83,9 +83,9 @@ const prepared = preparedOnce((db) => ({
  * on whether the mailbox exists, so queueing reveals nothing a DNS lookup would not; and one account's
  * burst (a password batch plus a botnet's guesses from many addresses) waits in one lane behind itself.
  */
-function signInLane(email: string): string {
+async function signInLane(email: string): Promise<string> {
   const domain = email.slice(email.lastIndexOf('@') + 1);
-  const hosted = prepared().accountOfDomain.get({ domain });
+  const [hosted] = await prepared().accountOfDomain.execute({ domain });
   return hosted ? `account:${hosted.accountId}` : `domain:${domain}`;
 }
 
@@ -113,15 +113,15 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const db = getDb();
 
   // Counted before the password is checked, so concurrent guesses cannot outrun the limit.
-  const attempt = beginAttempt({ realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  const attempt = await beginAttempt({ realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
   if (attempt.limited) {
-    recordAggregatedAudit(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAudit(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
 
-  const row = prepared().mailboxByEmail.get({ email });
+  const [row] = await prepared().mailboxByEmail.execute({ email });
 
-  const passwordOk = await inBcryptLane(signInLane(email), () =>
+  const passwordOk = await inBcryptLane(await signInLane(email), () =>
     row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash),
   );
 
@@ -130,7 +130,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   if (!row) reason = 'unknown_mailbox';
   else if (!passwordOk) reason = 'bad_password';
   else if (!row.active) reason = 'inactive';
-  else if (!addressAllowed(row, address)) {
+  else if (!(await addressAllowed(row, address))) {
     // Monitor mode: the list is evaluated and the refusal audited, but not enforced (spec §15).
     if (row.allowNetsMode === 'monitor') wouldRefuse = true;
     else reason = 'network_not_allowed';
@@ -138,7 +138,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   if (reason || !row) {
     // The attempt stays counted.
-    recordAudit(db, input.context, {
+    await recordAudit(db, input.context, {
       event: 'login_failed',
       accountId: row?.accountId ?? null,
       mailboxId: row?.id ?? null,
@@ -150,24 +150,24 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
   // The password was right: not a guess, whatever follows.
-  attempt.succeeded();
+  await attempt.succeeded();
   if (row.requireResetPassword && !input.allowPendingReset) {
-    recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
-    if (wouldRefuse) recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+    await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
+    if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
     return { ok: false, reason: 'password_change_required' };
   }
 
   // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
   // awaited: the login is answered only once its audit row is written.
-  await groupCommit(() => {
+  await groupCommit(async (tx) => {
     // Bound as is: timestamps are stored as milliseconds.
-    prepared().recordLogin.run({ id: row.id, at: Date.now(), ip: address });
-    recordAudit(db, input.context, {
+    await prepared().recordLogin.execute({ id: row.id, at: Date.now(), ip: address });
+    await recordAudit(tx, input.context, {
       ...audit,
       event: 'login_succeeded',
       detail: row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined,
     });
-    if (wouldRefuse) recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+    if (wouldRefuse) await recordAudit(tx, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
   });
   return {
     ok: true,
@@ -203,12 +203,12 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   const email = normaliseEmail(input.email);
   const address = input.context.clientIp;
   const db = getDb();
-  const attempt = beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  const attempt = await beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
   if (attempt.limited) {
-    recordAggregatedAudit(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAudit(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
-  const row = db
+  const [row] = await db
     .select({
       id: admins.id,
       email: admins.email,
@@ -221,8 +221,8 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     })
     .from(admins)
     .where(eq(admins.email, email))
-    .get();
-  const passwordOk = await inBcryptLane(signInLane(email), () => verifyPassword(input.password, row?.passwordHash));
+    .limit(1);
+  const passwordOk = await inBcryptLane(await signInLane(email), () => verifyPassword(input.password, row?.passwordHash));
   let reason: string | null = null;
   if (!row) reason = 'unknown_admin';
   else if (!passwordOk) reason = 'bad_password';
@@ -230,13 +230,13 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   else if (!plainListAllows(row.allowNets, address)) reason = 'network_not_allowed';
   if (reason || !row) {
     // The attempt stays counted.
-    recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason } });
+    await recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason } });
     return { ok: false, reason: 'failed' };
   }
-  attempt.succeeded();
-  db.transaction((tx) => {
-    tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id)).run();
-    recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });
+  await attempt.succeeded();
+  await transaction(async (tx) => {
+    await tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id));
+    await recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });
   });
   return { ok: true, admin: { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, mustChangePassword: row.mustChangePassword } };
 }

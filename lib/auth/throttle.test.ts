@@ -16,8 +16,8 @@ import { getDb } from '@/db';
 import { signInFailures } from '@/db/schema';
 import { count } from 'drizzle-orm';
 
-const fail = (request: AttemptRequest) => {
-  const attempt = beginAttempt(request);
+const fail = async (request: AttemptRequest) => {
+  const attempt = await beginAttempt(request);
   return attempt.limited;
 };
 
@@ -36,13 +36,13 @@ describe('addressKeys', () => {
 describe('beginAttempt', () => {
   const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-  it('limits one subject at one address after 10 attempts, then clears when the window passes', () => {
+  it('limits one subject at one address after 10 attempts, then clears when the window passes', async () => {
     const at = (address: string, subject = 'a@x.test', now = t0) => ({ realm: 't1', subject, address, now });
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) expect(fail(at('192.0.2.1', 'a@x.test', t0 + i))).toBe(false);
-    expect(beginAttempt(at('192.0.2.1', 'a@x.test', t0 + 11_000))).toMatchObject({ limited: true, retryAfterMinutes: 15 });
-    expect(throttleStatus(at('192.0.2.2'), t0 + 11_000)).toEqual({ limited: false });
-    expect(throttleStatus(at('192.0.2.1', 'b@x.test'), t0 + 11_000)).toEqual({ limited: false });
-    expect(throttleStatus(at('192.0.2.1'), t0 + THROTTLE_WINDOW_MS + 10)).toEqual({ limited: false });
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) expect(await fail(at('192.0.2.1', 'a@x.test', t0 + i))).toBe(false);
+    expect(await beginAttempt(at('192.0.2.1', 'a@x.test', t0 + 11_000))).toMatchObject({ limited: true, retryAfterMinutes: 15 });
+    expect(await throttleStatus(at('192.0.2.2'), t0 + 11_000)).toEqual({ limited: false });
+    expect(await throttleStatus(at('192.0.2.1', 'b@x.test'), t0 + 11_000)).toEqual({ limited: false });
+    expect(await throttleStatus(at('192.0.2.1'), t0 + THROTTLE_WINDOW_MS + 10)).toEqual({ limited: false });
   });
 
   it('counts concurrent attempts before their outcome: 100 at once admit exactly the limit', async () => {
@@ -51,70 +51,71 @@ describe('beginAttempt', () => {
     expect(started.filter((a) => !a.limited)).toHaveLength(MAX_FAILURES_PER_SUBJECT_ADDRESS);
   });
 
-  it('un-counts a successful attempt and clears the subject at that address', () => {
+  it('un-counts a successful attempt and clears the subject at that address', async () => {
     const request = { realm: 't3', subject: 'd@x.test', address: '192.0.2.4' };
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS - 1; i++) beginAttempt(request);
-    const ok = beginAttempt(request);
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS - 1; i++) await beginAttempt(request);
+    const ok = await beginAttempt(request);
     expect(ok.limited).toBe(false);
-    if (!ok.limited) ok.succeeded();
-    expect(throttleStatus(request)).toEqual({ limited: false });
-    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) expect(fail(request)).toBe(false);
+    if (!ok.limited) await ok.succeeded();
+    expect(await throttleStatus(request)).toEqual({ limited: false });
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) expect(await fail(request)).toBe(false);
   });
 
-  it('gives 20 addresses of one IPv6 /64 one budget (attack: rotating addresses)', () => {
-    const results = Array.from({ length: 20 }, (_, i) => fail({ realm: 't4', subject: 'e@x.test', address: `2001:db8:4:4::${(i + 1).toString(16)}` }));
+  it('gives 20 addresses of one IPv6 /64 one budget (attack: rotating addresses)', async () => {
+    const results: boolean[] = [];
+    for (let i = 0; i < 20; i++) results.push(await fail({ realm: 't4', subject: 'e@x.test', address: `2001:db8:4:4::${(i + 1).toString(16)}` }));
     expect(results.filter((limited) => !limited)).toHaveLength(MAX_FAILURES_PER_SUBJECT_ADDRESS);
     // Another /64 is another client.
-    expect(fail({ realm: 't4', subject: 'e@x.test', address: '2001:db8:4:5::1' })).toBe(false);
+    expect(await fail({ realm: 't4', subject: 'e@x.test', address: '2001:db8:4:5::1' })).toBe(false);
   });
 
-  it('limits an IPv6 /48 across its /64s with a higher limit', () => {
+  it('limits an IPv6 /48 across its /64s with a higher limit', async () => {
     let admitted = 0;
     for (let i = 0; i < MAX_FAILURES_PER_SITE + 40; i++) {
       // A fresh /64 and subject each time: only the /48 aggregate can stop this.
-      if (!fail({ realm: 't5', subject: `s${i}@x.test`, address: `2001:db8:5:${i.toString(16)}::1` })) admitted++;
+      if (!await fail({ realm: 't5', subject: `s${i}@x.test`, address: `2001:db8:5:${i.toString(16)}::1` })) admitted++;
     }
     expect(admitted).toBe(MAX_FAILURES_PER_SITE);
   });
 
-  it('limits one address across subjects', () => {
+  it('limits one address across subjects', async () => {
     let admitted = 0;
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 5; i++) if (!fail({ realm: 't6', subject: `u${i}@x.test`, address: '192.0.2.9' })) admitted++;
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 5; i++) if (!await fail({ realm: 't6', subject: `u${i}@x.test`, address: '192.0.2.9' })) admitted++;
     expect(admitted).toBe(MAX_FAILURES_PER_ADDRESS);
-    expect(throttleStatus({ realm: 't6', subject: 'fresh@x.test', address: '192.0.2.10' }).limited).toBe(false);
+    expect((await throttleStatus({ realm: 't6', subject: 'fresh@x.test', address: '192.0.2.10' })).limited).toBe(false);
   });
 
-  it('limits one subject across all addresses, except from its known networks (attack: a botnet)', () => {
+  it('limits one subject across all addresses, except from its known networks (attack: a botnet)', async () => {
     const subject = 'victim@x.test';
-    rememberNetwork('t7', subject, '198.51.100.20');
+    await rememberNetwork('t7', subject, '198.51.100.20');
     let admitted = 0;
     for (let i = 0; i < MAX_FAILURES_PER_SUBJECT + 30; i++) {
-      if (!fail({ realm: 't7', subject, address: `203.0.${i >> 8}.${i & 255}` })) admitted++;
+      if (!await fail({ realm: 't7', subject, address: `203.0.${i >> 8}.${i & 255}` })) admitted++;
     }
     expect(admitted).toBe(MAX_FAILURES_PER_SUBJECT);
     // A fresh network is refused; the user's own /24 (another address in it) still may try.
-    expect(throttleStatus({ realm: 't7', subject, address: '192.0.2.200' }).limited).toBe(true);
-    expect(throttleStatus({ realm: 't7', subject, address: '198.51.100.99' })).toEqual({ limited: false });
+    expect((await throttleStatus({ realm: 't7', subject, address: '192.0.2.200' })).limited).toBe(true);
+    expect(await throttleStatus({ realm: 't7', subject, address: '198.51.100.99' })).toEqual({ limited: false });
   });
 
-  it('shares the per-address bucket between realms that name the same addressRealm', () => {
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) beginAttempt({ realm: i % 2 ? 't8a' : 't8b', subject: `v${i}@x.test`, address: '192.0.2.11', addressRealm: 't8' });
-    expect(throttleStatus({ realm: 't8a', subject: 'w@x.test', address: '192.0.2.11', addressRealm: 't8' }).limited).toBe(true);
-    expect(throttleStatus({ realm: 't8b', subject: 'w@x.test', address: '192.0.2.11', addressRealm: 't8' }).limited).toBe(true);
+  it('shares the per-address bucket between realms that name the same addressRealm', async () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await beginAttempt({ realm: i % 2 ? 't8a' : 't8b', subject: `v${i}@x.test`, address: '192.0.2.11', addressRealm: 't8' });
+    expect((await throttleStatus({ realm: 't8a', subject: 'w@x.test', address: '192.0.2.11', addressRealm: 't8' })).limited).toBe(true);
+    expect((await throttleStatus({ realm: 't8b', subject: 'w@x.test', address: '192.0.2.11', addressRealm: 't8' })).limited).toBe(true);
   });
 
-  it('takes per-realm limits (a second factor: 5 per subject, wherever from)', () => {
+  it('takes per-realm limits (a second factor: 5 per subject, wherever from)', async () => {
     const policy = { perSubject: { max: 5, windowMs: THROTTLE_WINDOW_MS }, knownNetworksExempt: false };
     let admitted = 0;
-    for (let i = 0; i < 8; i++) if (!fail({ realm: 't9', subject: '7', address: `192.0.2.${100 + i}`, policy })) admitted++;
+    for (let i = 0; i < 8; i++) if (!await fail({ realm: 't9', subject: '7', address: `192.0.2.${100 + i}`, policy })) admitted++;
     expect(admitted).toBe(5);
   });
 
-  it('prunes rows older than any window', () => {
-    beginAttempt({ realm: 't10', subject: 'p@x.test', address: '192.0.2.12', now: t0 - 2 * 24 * 60 * 60_000 });
-    const rows = () => getDb().select({ n: count() }).from(signInFailures).all()[0]!.n;
-    const before = rows();
-    expect(pruneThrottleRows().attempts).toBeGreaterThanOrEqual(3);
-    expect(rows()).toBeLessThanOrEqual(before - 3);
+  it('prunes rows older than any window', async () => {
+    await beginAttempt({ realm: 't10', subject: 'p@x.test', address: '192.0.2.12', now: t0 - 2 * 24 * 60 * 60_000 });
+    const rows = async () => (await getDb().select({ n: count() }).from(signInFailures))[0]!.n;
+    const before = await rows();
+    expect((await pruneThrottleRows()).attempts).toBeGreaterThanOrEqual(3);
+    expect(await rows()).toBeLessThanOrEqual(before - 3);
   });
 });

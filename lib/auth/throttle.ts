@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
 import { knownNetworks, signInFailures } from '@/db/schema';
-import { getDb, preparedOnce } from '@/db';
+import { getDb, preparedOnce, transaction } from '@/db';
 import { addressKeys } from './throttle-keys';
 
 /** A limit: at most `max` counted attempts within the last `windowMs`. */
@@ -78,7 +78,7 @@ export type Attempt =
        * The attempt succeeded: un-counts it, clears the subject's counter at this client and remembers the
        * client's network as known. A failed attempt simply stays counted (nothing to call).
        */
-      succeeded(): void;
+      succeeded(): Promise<void>;
     }
   | { limited: true; retryAfterMinutes: number; /** The limiting bucket's key: one audit row per key and window. */ bucket: string };
 
@@ -128,28 +128,28 @@ function buckets(request: AttemptRequest, policy: ThrottlePolicy, known: boolean
   return result;
 }
 
-function isKnownNetwork(request: AttemptRequest, now: number): boolean {
+async function isKnownNetwork(request: AttemptRequest, now: number): Promise<boolean> {
   const network = addressKeys(request.address).known;
   if (!network) return false;
-  return prepared().known.get({ subject: `${request.realm}|${request.subject}`, network, since: now - KNOWN_NETWORK_MS }) !== undefined;
+  return (await prepared().known.execute({ subject: `${request.realm}|${request.subject}`, network, since: now - KNOWN_NETWORK_MS })).length > 0;
 }
 
 let lastPrune = 0;
 
 /** Deletes counted attempts older than any window and known networks older than 30 days. */
-export function pruneThrottleRows(now = Date.now()): { attempts: number; knownNetworks: number } {
+export async function pruneThrottleRows(now = Date.now()): Promise<{ attempts: number; knownNetworks: number }> {
   const db = getDb();
-  const attempts = db.delete(signInFailures).where(lt(signInFailures.at, new Date(now - MAX_WINDOW_MS))).run().changes;
-  const known = db.delete(knownNetworks).where(lt(knownNetworks.lastSeenAt, new Date(now - KNOWN_NETWORK_MS))).run().changes;
   lastPrune = now;
+  const attempts = (await db.delete(signInFailures).where(lt(signInFailures.at, new Date(now - MAX_WINDOW_MS))).returning({ id: signInFailures.id })).length;
+  const known = (await db.delete(knownNetworks).where(lt(knownNetworks.lastSeenAt, new Date(now - KNOWN_NETWORK_MS))).returning({ id: knownNetworks.id })).length;
   return { attempts, knownNetworks: known };
 }
 
-function evaluate(list: Bucket[], now: number): { retryAt: number; bucket: string } {
+async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number; bucket: string }> {
   let retryAt = 0;
   let bucket = '';
   for (const { key, limit } of list) {
-    const { failures, oldest } = prepared().window.get({ key, since: now - limit.windowMs }) ?? { failures: 0, oldest: null };
+    const [{ failures, oldest }] = (await prepared().window.execute({ key, since: now - limit.windowMs })) as [{ failures: number; oldest: Date | number | null }];
     const oldestMs = oldest instanceof Date ? oldest.getTime() : Number(oldest);
     if (failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
       retryAt = oldestMs + limit.windowMs;
@@ -163,7 +163,8 @@ const retryMinutes = (retryAt: number, now: number) => Math.max(1, Math.ceil((re
 
 /**
  * Counts one attempt *before* its secret is checked, atomically: the check of every bucket and the insert
- * of this attempt's rows run in one synchronous immediate transaction, so N concurrent attempts count as N
+ * of this attempt's rows run in one transaction (db/'s `transaction`: on SQLite it holds the write lock, on
+ * PostgreSQL the per-key rows are inserted under it), so N concurrent attempts count as N
  * and at most the limit of them are ever evaluated (spec §12), across processes sharing the database too.
  * Returns `limited` (nothing counted: a refusal costs the caller nothing, so it need not cost us a row)
  * or a ticket whose `succeeded()` un-counts the attempt.
@@ -174,52 +175,48 @@ const retryMinutes = (retryAt: number, now: number) => Math.max(1, Math.ceil((re
  * `beginAttempt({ realm: 'totp', subject: String(adminId), address, policy: { perSubject: { max: 5, windowMs: 15 * 60_000 }, knownNetworksExempt: false } })`.
  * No permanent lockout: a limit holds until the oldest counted attempt leaves its window.
  */
-export function beginAttempt(request: AttemptRequest): Attempt {
+export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
   const now = request.now ?? Date.now();
   const policy = { ...DEFAULT_POLICY, ...request.policy };
-  if (now - lastPrune > MINUTE) pruneThrottleRows(now);
-  const db = getDb();
-  const outcome = db.transaction(
-    () => {
-      const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
-      const list = buckets(request, policy, known);
-      const { retryAt, bucket } = evaluate(list, now);
-      if (retryAt > now) return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
-      const at = new Date(now);
-      const ids = list.map(({ key }) => prepared().insert.get({ key, at })!.id);
-      return { limited: false as const, ids, subjectAddressKey: list.find((b) => b.key.includes('|subj|'))?.key ?? null };
-    },
-    { behavior: 'immediate' },
-  );
+  if (now - lastPrune > MINUTE) await pruneThrottleRows(now);
+  const outcome = await transaction(async () => {
+    const known = policy.knownNetworksExempt && policy.perSubject !== null && (await isKnownNetwork(request, now));
+    const list = buckets(request, policy, known);
+    const { retryAt, bucket } = await evaluate(list, now);
+    if (retryAt > now) return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+    const at = new Date(now);
+    const ids: number[] = [];
+    for (const { key } of list) ids.push((await prepared().insert.execute({ key, at }))[0]!.id);
+    return { limited: false as const, ids, subjectAddressKey: list.find((b) => b.key.includes('|subj|'))?.key ?? null };
+  });
   if (outcome.limited) return outcome;
   return {
     limited: false,
-    succeeded() {
-      db.transaction(() => {
-        db.delete(signInFailures).where(inArray(signInFailures.id, outcome.ids)).run();
-        if (outcome.subjectAddressKey) prepared().clear.run({ key: outcome.subjectAddressKey });
-        rememberNetwork(request.realm, request.subject, request.address, now);
+    async succeeded() {
+      await transaction(async (tx) => {
+        await tx.delete(signInFailures).where(inArray(signInFailures.id, outcome.ids));
+        if (outcome.subjectAddressKey) await prepared().clear.execute({ key: outcome.subjectAddressKey });
+        await rememberNetwork(request.realm, request.subject, request.address, now);
       });
     },
   };
 }
 
 /** Records a network the subject signed in from, for the known-networks exemption. */
-export function rememberNetwork(realm: string, subject: string, address: string | null, now = Date.now()): void {
+export async function rememberNetwork(realm: string, subject: string, address: string | null, now = Date.now()): Promise<void> {
   const network = addressKeys(address).known;
   if (!network) return;
   const lastSeenAt = new Date(now);
-  getDb()
+  await getDb()
     .insert(knownNetworks)
     .values({ subjectKey: `${realm}|${subject}`, network, lastSeenAt })
-    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt } })
-    .run();
+    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt } });
 }
 
 /** Whether an attempt would be refused now, without counting one (e.g. to refuse a form before any work). */
-export function throttleStatus(request: Omit<AttemptRequest, 'now'>, now = Date.now()): ThrottleStatus {
+export async function throttleStatus(request: Omit<AttemptRequest, 'now'>, now = Date.now()): Promise<ThrottleStatus> {
   const policy = { ...DEFAULT_POLICY, ...request.policy };
-  const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
-  const { retryAt } = evaluate(buckets(request, policy, known), now);
+  const known = policy.knownNetworksExempt && policy.perSubject !== null && (await isKnownNetwork(request, now));
+  const { retryAt } = await evaluate(buckets(request, policy, known), now);
   return retryAt > now ? { limited: true, retryAfterMinutes: retryMinutes(retryAt, now) } : { limited: false };
 }

@@ -91,7 +91,7 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
     verifier(clientIp) {
       return async (row, password) => {
         // Monitor mode admits the address anyway, so only an enforced refusal pays the full comparison.
-        if (!row.active || (row.allowNetsMode !== 'monitor' && !addressAllowed(row, clientIp))) return compare(password, row.passwordHash);
+        if (!row.active || (row.allowNetsMode !== 'monitor' && !(await addressAllowed(row, clientIp)))) return compare(password, row.passwordHash);
         const key = keyOf(row, password);
         const expires = expiries.get(key);
         if (expires !== undefined) {

@@ -69,14 +69,14 @@ const prepared = preparedOnce((db) => ({
 }));
 
 /** Records activity on a session row (gate only, when needsTouch says so). */
-export function touchWebSession(id: number, now: number, address: string | null): void {
+export async function touchWebSession(id: number, now: number, address: string | null): Promise<void> {
   // Bound as is: timestamps are stored as milliseconds.
-  prepared().touch.run({ id, at: now, ip: address });
+  await prepared().touch.execute({ id, at: now, ip: address });
 }
 
 /** Deletes one session row by its id (the gate, when the row has expired). */
-export function deleteWebSessionRow(id: number): void {
-  prepared().remove.run({ id });
+export async function deleteWebSessionRow(id: number): Promise<void> {
+  await prepared().remove.execute({ id });
 }
 
 export interface NewWebSession {
@@ -88,12 +88,13 @@ export interface NewWebSession {
 }
 
 /** Creates the row for a freshly signed-in subject and returns the session id (the only time it exists in clear). */
-export function createWebSession(session: NewWebSession, now = Date.now()): string {
+export async function createWebSession(session: NewWebSession, now = Date.now()): Promise<string> {
   const sid = crypto.randomBytes(SID_BYTES).toString('base64url');
   const db = getDb();
   // Housekeeping: expired rows can never pass the gate again; sign-ins are rare enough to pay for it.
-  pruneWebSessions(now);
-  db.insert(webSessions)
+  await pruneWebSessions(now);
+  await db
+    .insert(webSessions)
     .values({
       sidHash: hashSessionId(sid),
       kind: session.kind,
@@ -105,35 +106,34 @@ export function createWebSession(session: NewWebSession, now = Date.now()): stri
       startIp: session.clientIp,
       lastIp: session.clientIp,
       userAgent: session.userAgent ? session.userAgent.slice(0, 500) : null,
-    })
-    .run();
+    });
   return sid;
 }
 
 /** Ends the session with this id (sign-out). True when a row was deleted. */
-export function deleteWebSession(sid: string): boolean {
-  return getDb().delete(webSessions).where(eq(webSessions.sidHash, hashSessionId(sid))).run().changes > 0;
+export async function deleteWebSession(sid: string): Promise<boolean> {
+  return (await getDb().delete(webSessions).where(eq(webSessions.sidHash, hashSessionId(sid))).returning({ id: webSessions.id })).length > 0;
 }
 
 /** After a password change: the current session continues at the subject's new session version. */
-export function moveWebSessionToVersion(sid: string, sessionVersion: number): void {
-  getDb().update(webSessions).set({ sessionVersion }).where(eq(webSessions.sidHash, hashSessionId(sid))).run();
+export async function moveWebSessionToVersion(sid: string, sessionVersion: number): Promise<void> {
+  await getDb().update(webSessions).set({ sessionVersion }).where(eq(webSessions.sidHash, hashSessionId(sid)));
 }
 
 /**
  * Ends every web and API session of a subject, except the web session `keepSid` (the caller's own, for
  * "sign out everywhere else" and a password change). Returns how many sessions ended.
  */
-export function endSubjectSessions(conn: Db | Tx, kind: SessionKind, subjectId: number, keepSid: string | null = null): number {
-  const web = conn
+export async function endSubjectSessions(conn: Db | Tx, kind: SessionKind, subjectId: number, keepSid: string | null = null): Promise<number> {
+  const web = await conn
     .delete(webSessions)
     .where(and(eq(webSessions.kind, kind), eq(webSessions.subjectId, subjectId), keepSid ? ne(webSessions.sidHash, hashSessionId(keepSid)) : undefined))
-    .run().changes;
-  const api = conn
+    .returning({ id: webSessions.id });
+  const api = await conn
     .delete(apiSessions)
     .where(and(eq(apiSessions.level, kind === 'mailbox' ? 'mail' : 'account'), eq(apiSessions.subjectId, subjectId)))
-    .run().changes;
-  return web + api;
+    .returning({ id: apiSessions.id });
+  return web.length + api.length;
 }
 
 export interface SessionListItem {
@@ -152,14 +152,15 @@ export interface SessionListItem {
  * A subject's live sessions, web and API, most recently active first. Rows of an older session version
  * (ended by a bump) or past their expiry are left out: the gate would refuse them.
  */
-export function listSubjectSessions(kind: SessionKind, subjectId: number, currentSid: string | null = null, now = Date.now()): SessionListItem[] {
+export async function listSubjectSessions(kind: SessionKind, subjectId: number, currentSid: string | null = null, now = Date.now()): Promise<SessionListItem[]> {
   const db = getDb();
   const subject = kind === 'mailbox' ? mailboxes : admins;
-  const current = db.select({ sv: subject.sessionVersion }).from(subject).where(eq(subject.id, subjectId)).get();
+  const [current] = await db.select({ sv: subject.sessionVersion }).from(subject).where(eq(subject.id, subjectId));
   if (!current) return [];
   const currentHash = currentSid ? hashSessionId(currentSid) : null;
   const idleCutoff = new Date(now - sessionIdleMs());
-  const web = db
+  const web = (
+    await db
     .select({
       id: webSessions.id,
       sidHash: webSessions.sidHash,
@@ -179,9 +180,9 @@ export function listSubjectSessions(kind: SessionKind, subjectId: number, curren
         gt(webSessions.lastActiveAt, idleCutoff),
       ),
     )
-    .all()
-    .map(({ sidHash, ...row }) => ({ ...row, channel: 'web' as const, current: sidHash === currentHash }));
-  const api = db
+  ).map(({ sidHash, ...row }) => ({ ...row, channel: 'web' as const, current: sidHash === currentHash }));
+  const api = (
+    await db
     .select({
       id: apiSessions.id,
       startedAt: apiSessions.createdAt,
@@ -198,25 +199,23 @@ export function listSubjectSessions(kind: SessionKind, subjectId: number, curren
         gt(apiSessions.expiresAt, new Date(now)),
       ),
     )
-    .all()
-    .map((row) => ({ ...row, startIp: null, channel: 'api' as const, current: false }));
+  ).map((row) => ({ ...row, startIp: null, channel: 'api' as const, current: false }));
   return [...web, ...api].sort((a, b) => b.lastActiveAt.getTime() - a.lastActiveAt.getTime());
 }
 
 /** Ends one of the subject's own sessions by its list handle; false when it is not theirs (or already gone). */
-export function endOneSession(kind: SessionKind, subjectId: number, channel: 'web' | 'api', id: number): boolean {
+export async function endOneSession(kind: SessionKind, subjectId: number, channel: 'web' | 'api', id: number): Promise<boolean> {
   const db = getDb();
   if (channel === 'web') {
-    return db.delete(webSessions).where(and(eq(webSessions.id, id), eq(webSessions.kind, kind), eq(webSessions.subjectId, subjectId))).run().changes > 0;
+    return (await db.delete(webSessions).where(and(eq(webSessions.id, id), eq(webSessions.kind, kind), eq(webSessions.subjectId, subjectId))).returning({ id: webSessions.id })).length > 0;
   }
   const level = kind === 'mailbox' ? 'mail' : 'account';
-  return db.delete(apiSessions).where(and(eq(apiSessions.id, id), eq(apiSessions.level, level), eq(apiSessions.subjectId, subjectId))).run().changes > 0;
+  return (await db.delete(apiSessions).where(and(eq(apiSessions.id, id), eq(apiSessions.level, level), eq(apiSessions.subjectId, subjectId))).returning({ id: apiSessions.id })).length > 0;
 }
 
 /** Deletes rows that can never pass the gate again (past the absolute or idle expiry). */
-export function pruneWebSessions(now = Date.now()): void {
-  getDb()
+export async function pruneWebSessions(now = Date.now()): Promise<void> {
+  await getDb()
     .delete(webSessions)
-    .where(or(lte(webSessions.expiresAt, new Date(now)), lte(webSessions.lastActiveAt, new Date(now - sessionIdleMs()))))
-    .run();
+    .where(or(lte(webSessions.expiresAt, new Date(now)), lte(webSessions.lastActiveAt, new Date(now - sessionIdleMs()))));
 }

@@ -25,13 +25,13 @@ export function recordWouldRefuseRequest(
   ctx: AuditContext & { clientIp: string | null },
   mailbox: { id: number; email: string; accountId: number },
   sessionKey: string,
-): void {
+): Promise<void> {
   const seen = seenSet();
   const key = `${mailbox.id}\u0000${sessionKey}\u0000${ctx.clientIp ?? ''}`;
-  if (seen.has(key)) return;
+  if (seen.has(key)) return Promise.resolve();
   if (seen.size >= MAX_REMEMBERED) seen.delete(seen.values().next().value!);
   seen.add(key);
-  recordAudit(getDb(), ctx, {
+  return recordAudit(getDb(), ctx, {
     event: WOULD_REFUSE_EVENT,
     accountId: mailbox.accountId,
     mailboxId: mailbox.id,

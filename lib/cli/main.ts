@@ -66,8 +66,8 @@ program
   .description('add a domain to an account')
   .requiredOption('--account <name>', 'account name')
   .requiredOption('--domain <domain>', 'domain, e.g. example.org')
-  .action((o) => {
-    addDomain({ account: o.account, domain: o.domain }, ctx);
+  .action(async (o) => {
+    await addDomain({ account: o.account, domain: o.domain }, ctx);
     console.log(`added domain ${o.domain.toLowerCase()} to "${o.account}"`);
   });
 
@@ -113,10 +113,10 @@ mailbox
   .description('list mailboxes with their allowed networks and flags')
   .option('--domain <domain>', 'only this domain')
   .option('--json', 'print a JSON array of mail.get objects')
-  .action((o) => {
+  .action(async (o) => {
     const items = [];
     for (let page = 1; ; page++) {
-      const { items: batch } = listMailboxes(operatorScope, { domain: o.domain, page, pageSize: 1000 });
+      const { items: batch } = await listMailboxes(operatorScope, { domain: o.domain, page, pageSize: 1000 });
       items.push(...batch);
       if (batch.length < 1000) break;
     }
@@ -135,8 +135,8 @@ netset
   .description("list an account's network sets")
   .requiredOption('--account <name>', 'account name')
   .option('--json', 'print a JSON array of netset.get objects')
-  .action((o) => {
-    const sets = listNetSets(accountIdByName(o.account));
+  .action(async (o) => {
+    const sets = await listNetSets(await accountIdByName(o.account));
     if (o.json) {
       console.log(JSON.stringify(sets.map((s) => toNetSetObject(s)), null, 2));
       return;
@@ -149,8 +149,8 @@ netset
   .requiredOption('--account <name>', 'account name')
   .requiredOption('--name <name>', 'set name')
   .option('--json', 'print the netset.get object')
-  .action((o) => {
-    const view = getNetSet(accountIdByName(o.account), o.name);
+  .action(async (o) => {
+    const view = await getNetSet(await accountIdByName(o.account), o.name);
     if (o.json) {
       console.log(JSON.stringify(toNetSetObject(view), null, 2));
       return;
@@ -169,8 +169,8 @@ netset
   .requiredOption('--name <name>', 'set name: 1-40 lower-case letters, digits or dashes')
   .option('--description <text>', 'what the networks are')
   .option('--allow-nets <list>', 'networks, comma-separated')
-  .action((o) => {
-    const view = createNetSet(accountIdByName(o.account), { name: o.name, description: o.description, allowNets: o.allowNets }, ctx);
+  .action(async (o) => {
+    const view = await createNetSet(await accountIdByName(o.account), { name: o.name, description: o.description, allowNets: o.allowNets }, ctx);
     console.log(`created @${view.name} (${view.allowNets || 'no entries'})`);
   });
 netset
@@ -181,8 +181,8 @@ netset
   .option('--new-name <name>', 'rename (only while no mailbox uses the set)')
   .option('--description <text>', 'what the networks are')
   .option('--allow-nets <list>', 'networks, comma-separated (labels of networks that stay are kept)')
-  .action((o) => {
-    const view = updateNetSet(accountIdByName(o.account), o.name, { newName: o.newName, description: o.description, allowNets: o.allowNets }, ctx);
+  .action(async (o) => {
+    const view = await updateNetSet(await accountIdByName(o.account), o.name, { newName: o.newName, description: o.description, allowNets: o.allowNets }, ctx);
     console.log(`@${view.name}: ${view.allowNets || 'no entries'}`);
   });
 netset
@@ -190,8 +190,8 @@ netset
   .description('delete a network set (refused while mailboxes use it)')
   .requiredOption('--account <name>', 'account name')
   .requiredOption('--name <name>', 'set name')
-  .action((o) => {
-    deleteNetSet(accountIdByName(o.account), o.name, ctx);
+  .action(async (o) => {
+    await deleteNetSet(await accountIdByName(o.account), o.name, ctx);
     console.log(`deleted @${o.name.replace(/^@/, '')}`);
   });
 
@@ -200,8 +200,8 @@ mailbox
   .description("list a mailbox's open web and API sessions")
   .requiredOption('--email <email>', 'mailbox address')
   .option('--json', 'print a JSON array')
-  .action((o) => {
-    const sessions = listMailboxSessions(operatorScope, o.email);
+  .action(async (o) => {
+    const sessions = await listMailboxSessions(operatorScope, o.email);
     if (o.json) {
       const rows = sessions.map((s) => ({
         channel: s.channel,
@@ -224,8 +224,8 @@ mailbox
   .command('sign-out')
   .description("end every web and API session of a mailbox (audited sessions_ended)")
   .requiredOption('--email <email>', 'mailbox address')
-  .action((o) => {
-    const count = endMailboxSessions(operatorScope, o.email, ctx);
+  .action(async (o) => {
+    const count = await endMailboxSessions(operatorScope, o.email, ctx);
     console.log(`${o.email}: ${count} session${count === 1 ? '' : 's'} ended`);
   });
 
@@ -254,11 +254,11 @@ admin
       throw new Error('nothing to change: give --password, --allow-nets or --active/--inactive');
     }
     if (o.allowNets !== undefined) {
-      const view = setAdminAllowNets(operatorScope, o.email, o.allowNets, ctx);
+      const view = await setAdminAllowNets(operatorScope, o.email, o.allowNets, ctx);
       console.log(`${view.email}: allow_nets ${JSON.stringify(view.allowNets ?? '')}`);
     }
     if (o.active || o.inactive) {
-      const view = setAdminActive(operatorScope, o.email, Boolean(o.active), ctx);
+      const view = await setAdminActive(operatorScope, o.email, Boolean(o.active), ctx);
       console.log(`${view.email}: active ${view.active}`);
     }
     if (o.password !== undefined) {
@@ -272,8 +272,8 @@ admin
   .description('list admins')
   .option('--account <name>', 'only this account')
   .option('--json', 'print a JSON array')
-  .action((o) => {
-    const items = listAdmins(operatorScope, o.account);
+  .action(async (o) => {
+    const items = await listAdmins(operatorScope, o.account);
     if (o.json) {
       const rows = items.map((a) => ({
         email: a.email,
@@ -310,10 +310,10 @@ program
   .description('delete audit rows older than AUDIT_RETENTION_DAYS (or --days) and expired throttling rows')
   .option('--days <n>', 'retention in days (default: AUDIT_RETENTION_DAYS, 400)')
   .option('--json', 'print the counts as JSON')
-  .action((o) => {
+  .action(async (o) => {
     const days = o.days === undefined ? env().AUDIT_RETENTION_DAYS : Number(o.days);
     if (!Number.isSafeInteger(days) || days < 1) throw new Error(`--days must be a whole number of at least 1, got "${o.days}"`);
-    const counts = pruneExpiredRecords(days, ctx);
+    const counts = await pruneExpiredRecords(days, ctx);
     if (o.json) console.log(JSON.stringify(counts));
     else console.log(`deleted ${counts.auditRows} audit rows older than ${days} days, ${counts.throttleRows} expired throttling rows and ${counts.knownNetworks} expired known networks`);
   });

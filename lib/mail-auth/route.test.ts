@@ -17,20 +17,19 @@ let domainId = 0;
 let accountId = 0;
 let counter = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = getDb();
-  accountId = db.insert(accounts).values({ name: 'Route test' }).returning({ id: accounts.id }).get().id;
-  domainId = db.insert(domains).values({ accountId, name: 'route.test' }).returning({ id: domains.id }).get().id;
+  accountId = (await db.insert(accounts).values({ name: 'Route test' }).returning({ id: accounts.id }))[0]!.id;
+  domainId = (await db.insert(domains).values({ accountId, name: 'route.test' }).returning({ id: domains.id }))[0]!.id;
 });
 
-function mailbox(options: { allowNets?: string | null; requireResetPassword?: boolean } = {}) {
+async function mailbox(options: { allowNets?: string | null; requireResetPassword?: boolean } = {}) {
   const email = `user${++counter}@route.test`;
   const password = `Route-Test-Password-${counter}`;
-  const { id } = getDb()
+  const [{ id }] = (await getDb()
     .insert(mailboxes)
     .values({ accountId, domainId, email, passwordHash: bcrypt.hashSync(password, 4), allowNets: options.allowNets ?? null, requireResetPassword: options.requireResetPassword ?? false })
-    .returning({ id: mailboxes.id })
-    .get();
+    .returning({ id: mailboxes.id })) as [{ id: number }];
   return { id, email, password };
 }
 
@@ -49,60 +48,59 @@ function ask(fields: { user: string; pass?: string; protocol?: string; method?: 
 
 const verdict = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('auth-')));
 
-function lastAudit(email: string) {
-  return getDb()
+async function lastAudit(email: string) {
+  return await getDb()
     .select({ event: auditEvents.event, protocol: auditEvents.protocol, clientIp: auditEvents.clientIp, detail: auditEvents.detail })
     .from(auditEvents)
     .where(eq(auditEvents.mailboxEmail, email))
-    .orderBy(desc(auditEvents.id))
-    .all();
+    .orderBy(desc(auditEvents.id));
 }
 
 describe('GET /api/mail-auth', () => {
   it('refuses requests without the shared secret with 403', async () => {
-    const box = mailbox();
+    const box = await mailbox();
     for (const secret of [null, 'wrong-secret-wrong-secret']) {
       const response = await ask({ user: box.email, pass: box.password, secret });
       expect(response.status).toBe(403);
       expect(verdict(response)).toEqual({});
     }
-    expect(lastAudit(box.email)).toEqual([]);
+    expect(await lastAudit(box.email)).toEqual([]);
   });
 
   it('lets a right password in and names the IMAP backend, the canonical user and the password to pass on', async () => {
-    const box = mailbox();
+    const box = await mailbox();
     const response = await ask({ user: box.email.toUpperCase(), pass: box.password });
     expect(response.status).toBe(200);
     expect(verdict(response)).toEqual({ 'auth-status': 'OK', 'auth-server': '10.1.2.3', 'auth-port': '1143', 'auth-user': box.email, 'auth-pass': box.password });
-    expect(lastAudit(box.email)[0]).toMatchObject({ event: 'login_succeeded', protocol: 'imap', clientIp: '192.0.2.10' });
+    expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_succeeded', protocol: 'imap', clientIp: '192.0.2.10' });
   });
 
   it('serves POP3 with POP3_BACKEND and audits it as pop3', async () => {
-    const box = mailbox();
+    const box = await mailbox();
     const response = await ask({ user: box.email, pass: box.password, protocol: 'pop3' });
     expect(verdict(response)).toMatchObject({ 'auth-status': 'OK', 'auth-server': '2001:db8::110', 'auth-port': '1110' });
-    expect(lastAudit(box.email)[0]).toMatchObject({ event: 'login_succeeded', protocol: 'pop3' });
+    expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_succeeded', protocol: 'pop3' });
   });
 
   it('refuses a protocol without a backend (SMTP here) before looking at the credentials', async () => {
-    const box = mailbox();
+    const box = await mailbox();
     for (const protocol of ['smtp', 'nntp']) {
       const response = await ask({ user: box.email, pass: box.password, protocol });
       expect(verdict(response)).toEqual({ 'auth-status': 'This mail protocol is not offered here' });
     }
-    expect(lastAudit(box.email)).toEqual([]);
+    expect(await lastAudit(box.email)).toEqual([]);
   });
 
   it('refuses methods that carry no password', async () => {
-    const box = mailbox();
+    const box = await mailbox();
     const response = await ask({ user: box.email, method: 'cram-md5' });
     expect(verdict(response)).toEqual({ 'auth-status': 'This authentication method is not supported; use a password' });
-    expect(lastAudit(box.email)).toEqual([]);
+    expect(await lastAudit(box.email)).toEqual([]);
   });
 
   it('gives one answer for wrong password, unknown mailbox and refused network, with Auth-Wait below the 10th attempt', async () => {
-    const open = mailbox();
-    const restricted = mailbox({ allowNets: '203.0.113.0/24' });
+    const open = await mailbox();
+    const restricted = await mailbox({ allowNets: '203.0.113.0/24' });
     const answers = [
       await ask({ user: open.email, pass: `${open.password}x` }),
       await ask({ user: 'nobody@route.test', pass: open.password }),
@@ -110,9 +108,9 @@ describe('GET /api/mail-auth', () => {
       await ask({ user: restricted.email, pass: restricted.password, clientIp: 'not-an-address' }),
     ];
     for (const answer of answers) expect(verdict(answer)).toEqual({ 'auth-status': 'Invalid login or password', 'auth-wait': '2' });
-    expect(lastAudit(open.email)[0]).toMatchObject({ event: 'login_failed', protocol: 'imap', detail: { reason: 'bad_password' } });
-    expect(lastAudit('nobody@route.test')[0]).toMatchObject({ detail: { reason: 'unknown_mailbox' } });
-    expect(lastAudit(restricted.email).map((r) => [r.clientIp, r.detail])).toEqual([
+    expect((await lastAudit(open.email))[0]).toMatchObject({ event: 'login_failed', protocol: 'imap', detail: { reason: 'bad_password' } });
+    expect((await lastAudit('nobody@route.test'))[0]).toMatchObject({ detail: { reason: 'unknown_mailbox' } });
+    expect((await lastAudit(restricted.email)).map((r) => [r.clientIp, r.detail])).toEqual([
       [null, { reason: 'network_not_allowed' }],
       ['198.51.100.20', { reason: 'network_not_allowed' }],
     ]);
@@ -121,31 +119,31 @@ describe('GET /api/mail-auth', () => {
   });
 
   it('refuses a pending forced change with its own text, only when the password is right', async () => {
-    const box = mailbox({ requireResetPassword: true });
+    const box = await mailbox({ requireResetPassword: true });
     expect(verdict(await ask({ user: box.email, pass: box.password }))).toEqual({ 'auth-status': 'Password change required - sign in to webmail first' });
     expect(verdict(await ask({ user: box.email, pass: 'wrong' }))).toEqual({ 'auth-status': 'Invalid login or password', 'auth-wait': '2' });
-    expect(lastAudit(box.email)[1]).toMatchObject({ event: 'login_failed', protocol: 'imap', detail: { reason: 'password_change_required' } });
+    expect((await lastAudit(box.email))[1]).toMatchObject({ event: 'login_failed', protocol: 'imap', detail: { reason: 'password_change_required' } });
   });
 
   it('checks the list on every login, even with the password verification cached', async () => {
-    const box = mailbox({ allowNets: '192.0.2.0/24' });
+    const box = await mailbox({ allowNets: '192.0.2.0/24' });
     expect(verdict(await ask({ user: box.email, pass: box.password }))).toHaveProperty('auth-status', 'OK');
     const cached = mailVerificationCache().size;
     expect(cached).toBeGreaterThan(0);
     // Changed behind the domain service's back: updated_at stays, so the cache entry is still valid.
-    getDb().update(mailboxes).set({ allowNets: '203.0.113.0/24' }).where(eq(mailboxes.id, box.id)).run();
+    await getDb().update(mailboxes).set({ allowNets: '203.0.113.0/24' }).where(eq(mailboxes.id, box.id));
     expect(verdict(await ask({ user: box.email, pass: box.password }))).toHaveProperty('auth-status', 'Invalid login or password');
-    getDb().update(mailboxes).set({ allowNets: null, active: false }).where(eq(mailboxes.id, box.id)).run();
+    await getDb().update(mailboxes).set({ allowNets: null, active: false }).where(eq(mailboxes.id, box.id));
     expect(verdict(await ask({ user: box.email, pass: box.password }))).toHaveProperty('auth-status', 'Invalid login or password');
-    expect(lastAudit(box.email).slice(0, 2).map((r) => r.detail)).toEqual([{ reason: 'inactive' }, { reason: 'network_not_allowed' }]);
+    expect((await lastAudit(box.email)).slice(0, 2).map((r) => r.detail)).toEqual([{ reason: 'inactive' }, { reason: 'network_not_allowed' }]);
     expect(mailVerificationCache().size).toBe(cached);
   });
 
   it('throttles like the web: after 10 failures from an address even the right password gets the throttle text', async () => {
-    const box = mailbox();
+    const box = await mailbox();
     for (let i = 0; i < 10; i++) await ask({ user: box.email, pass: `wrong-${i}`, clientIp: '192.0.2.99' });
     expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.99' }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
-    expect(lastAudit(box.email)[0]).toMatchObject({ event: 'login_failed', detail: { reason: 'throttled' } });
+    expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_failed', detail: { reason: 'throttled' } });
     // Another address is not affected.
     expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.98' }))).toHaveProperty('auth-status', 'OK');
   });

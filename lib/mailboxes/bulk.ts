@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { domains, mailboxes } from '@/db/schema';
-import { getDb, type Tx } from '@/db';
+import { getDb, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { Scope } from '@/lib/scope';
@@ -86,15 +86,14 @@ function scopeCondition(scope: Scope) {
 }
 
 /** The target's rows, in address order. A selected address outside the scope is "not found": nothing may change. */
-function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, target: ParsedRequest['target']): PatchRow[] {
+async function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, target: ParsedRequest['target']): Promise<PatchRow[]> {
   if (target.kind === 'selected') {
     const wanted = [...new Set(target.emails)];
-    const rows = conn
+    const rows = await conn
       .select(patchColumns)
       .from(mailboxes)
       .where(and(inArray(mailboxes.email, wanted), scopeCondition(scope)))
-      .orderBy(asc(mailboxes.email))
-      .all();
+      .orderBy(asc(mailboxes.email));
     const found = new Set(rows.map((r) => r.email));
     const missing = wanted.filter((e) => !found.has(e));
     if (missing.length > 0) {
@@ -104,13 +103,12 @@ function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, target: 
     }
     return rows;
   }
-  return conn
+  return await conn
     .select(patchColumns)
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
     .where(mailboxQueryConditions(scope, target.query))
-    .orderBy(asc(mailboxes.email))
-    .all();
+    .orderBy(asc(mailboxes.email));
 }
 
 export interface BulkPlan {
@@ -127,25 +125,25 @@ export interface BulkPlan {
  * Validates a bulk request and counts its mailboxes without changing anything: the confirmation step.
  * Throws a ValidationError (naming every invalid network) or a NotFoundError like the change itself would.
  */
-export function planBulkChange(scope: Scope, request: BulkRequest): BulkPlan {
+export async function planBulkChange(scope: Scope, request: BulkRequest): Promise<BulkPlan> {
   const data = parseOrThrow(bulkRequestSchema, request);
   const action = prepareAction(data);
   const allowNets = action.kind === 'add' ? action.added : data.action === 'replace_nets' ? (action.patch.allowNets ?? null) : null;
   if (data.target.kind === 'selected') {
-    const rows = loadTargets(getDb(), scope, data.target);
+    const rows = await loadTargets(getDb(), scope, data.target);
     return { action: data.action, allowNets, count: rows.length, sample: rows.slice(0, 10).map((r) => r.email) };
   }
   const where = mailboxQueryConditions(scope, data.target.query);
-  const count = getDb().select({ n: sql<number>`count(*)` }).from(mailboxes).innerJoin(domains, eq(domains.id, mailboxes.domainId)).where(where).get()?.n ?? 0;
-  const sample = getDb()
+  const count = (await getDb().select({ n: sql<number>`count(*)` }).from(mailboxes).innerJoin(domains, eq(domains.id, mailboxes.domainId)).where(where).limit(1))[0]?.n ?? 0;
+  const sample = (
+    await getDb()
     .select({ email: mailboxes.email })
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
     .where(where)
     .orderBy(asc(mailboxes.email))
     .limit(10)
-    .all()
-    .map((r) => r.email);
+  ).map((r) => r.email);
   return { action: data.action, allowNets, count, sample };
 }
 
@@ -171,14 +169,13 @@ export interface BulkResult {
  * add_nets appends to restricted mailboxes only: on an unrestricted mailbox it would turn "any network"
  * into "only these", which locks people out, the opposite of what adding networks is for.
  */
-export function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditContext, options: { expectedCount?: number } = {}): BulkResult {
+export async function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditContext, options: { expectedCount?: number } = {}): Promise<BulkResult> {
   const data = parseOrThrow(bulkRequestSchema, request);
   const action = prepareAction(data);
-  // The write lock is taken up front: the rows are read and then written, and a deferred transaction would
-  // fail with SQLITE_BUSY_SNAPSHOT instead of waiting when another process (the CLI) wrote in between.
-  const IMMEDIATE = { behavior: 'immediate' } as const;
-  return getDb().transaction((tx) => {
-    const rows = loadTargets(tx, scope, data.target);
+  // db/'s transaction takes SQLite's write lock up front (BEGIN IMMEDIATE): the rows are read and then
+  // written, and a deferred one would fail with SQLITE_BUSY_SNAPSHOT when another process wrote in between.
+  return transaction(async (tx) => {
+    const rows = await loadTargets(tx, scope, data.target);
     if (options.expectedCount !== undefined && rows.length !== options.expectedCount) {
       throw new ConflictError(
         `The selection changed since it was confirmed: ${rows.length} mailbox${rows.length === 1 ? '' : 'es'} match now, ${options.expectedCount} were confirmed. Review and confirm again.`,
@@ -202,12 +199,12 @@ export function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditCo
       } else {
         patch = action.patch;
       }
-      const changes = applyPatch(tx, row, patch, null, ctx);
+      const changes = await applyPatch(tx, row, patch, null, ctx);
       if (changes.length === 0) result.unchanged++;
       else result.changed++;
       for (const c of changes) result.fields[c.field] = (result.fields[c.field] ?? 0) + 1;
     }
-    recordAudit(tx, ctx, {
+    await recordAudit(tx, ctx, {
       event: 'bulk_changed',
       accountId: scope.kind === 'account' ? scope.accountId : null,
       detail: {
@@ -220,5 +217,5 @@ export function applyBulkChange(scope: Scope, request: BulkRequest, ctx: AuditCo
       },
     });
     return result;
-  }, IMMEDIATE);
+  });
 }

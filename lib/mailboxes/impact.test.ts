@@ -10,41 +10,40 @@ import { evaluateImpact } from './sign-in-impact';
 const NOW = new Date('2025-06-30T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 
-function mailbox() {
+async function mailbox() {
   const db = getDb();
   const tag = crypto.randomBytes(4).toString('hex');
-  const acc = db.insert(accounts).values({ name: `Acc ${tag}` }).returning({ id: accounts.id }).get();
-  const dom = db.insert(domains).values({ accountId: acc.id, name: `d${tag}.test` }).returning({ id: domains.id }).get();
+  const [acc] = (await db.insert(accounts).values({ name: `Acc ${tag}` }).returning({ id: accounts.id })) as [{ id: number }];
+  const [dom] = (await db.insert(domains).values({ accountId: acc.id, name: `d${tag}.test` }).returning({ id: domains.id })) as [{ id: number }];
   const email = `user@d${tag}.test`;
-  const row = db.insert(mailboxes).values({ accountId: acc.id, domainId: dom.id, email, passwordHash: 'x', allowNets: '203.0.113.0/24' }).returning({ id: mailboxes.id }).get();
+  const [row] = (await db.insert(mailboxes).values({ accountId: acc.id, domainId: dom.id, email, passwordHash: 'x', allowNets: '203.0.113.0/24' }).returning({ id: mailboxes.id })) as [{ id: number }];
   return { accountId: acc.id, id: row.id, email };
 }
 
-type Mailbox = ReturnType<typeof mailbox>;
+type Mailbox = Awaited<ReturnType<typeof mailbox>>;
 
-function signIn(m: Mailbox, at: Date, clientIp: string | null, event: 'login_succeeded' | 'login_failed', reason?: string, protocol: 'web' | 'imap' = 'web') {
-  getDb()
+async function signIn(m: Mailbox, at: Date, clientIp: string | null, event: 'login_succeeded' | 'login_failed', reason?: string, protocol: 'web' | 'imap' = 'web') {
+  await getDb()
     .insert(auditEvents)
-    .values({ at, accountId: m.accountId, actorKind: 'mailbox', mailboxId: m.id, mailboxEmail: m.email, event, clientIp, protocol, detail: reason ? { reason } : null })
-    .run();
+    .values({ at, accountId: m.accountId, actorKind: 'mailbox', mailboxId: m.id, mailboxEmail: m.email, event, clientIp, protocol, detail: reason ? { reason } : null });
 }
 
 describe('impactSignIns', () => {
-  it("groups the last 30 days' password-proven sign-ins by address, newest first", () => {
-    const m = mailbox();
-    signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
-    signIn(m, daysAgo(2), '203.0.113.5', 'login_succeeded', undefined, 'imap');
-    signIn(m, daysAgo(3), '198.51.100.9', 'login_failed', 'network_not_allowed');
-    signIn(m, daysAgo(4), '2001:db8::7', 'login_succeeded');
-    signIn(m, daysAgo(0.5), '2001:db8::7', 'login_failed', 'password_change_required');
+  it("groups the last 30 days' password-proven sign-ins by address, newest first", async () => {
+    const m = await mailbox();
+    await signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
+    await signIn(m, daysAgo(2), '203.0.113.5', 'login_succeeded', undefined, 'imap');
+    await signIn(m, daysAgo(3), '198.51.100.9', 'login_failed', 'network_not_allowed');
+    await signIn(m, daysAgo(4), '2001:db8::7', 'login_succeeded');
+    await signIn(m, daysAgo(0.5), '2001:db8::7', 'login_failed', 'password_change_required');
     // Not counted: a wrong password, an unknown-mailbox attempt, and anything older than 30 days.
-    signIn(m, daysAgo(1), '192.0.2.66', 'login_failed', 'bad_password');
-    signIn(m, daysAgo(1), '192.0.2.67', 'login_failed', 'throttled');
-    signIn(m, daysAgo(31), '192.0.2.68', 'login_succeeded');
-    const other = mailbox();
-    signIn(other, daysAgo(1), '192.0.2.99', 'login_succeeded');
+    await signIn(m, daysAgo(1), '192.0.2.66', 'login_failed', 'bad_password');
+    await signIn(m, daysAgo(1), '192.0.2.67', 'login_failed', 'throttled');
+    await signIn(m, daysAgo(31), '192.0.2.68', 'login_succeeded');
+    const other = await mailbox();
+    await signIn(other, daysAgo(1), '192.0.2.99', 'login_succeeded');
 
-    const { groups, truncated } = impactSignIns(accountScope(m.accountId), m.email, NOW);
+    const { groups, truncated } = await impactSignIns(accountScope(m.accountId), m.email, NOW);
     expect(truncated).toBe(false);
     expect(groups).toEqual([
       { address: '2001:db8::7', attempts: 2, succeeded: 1, lastAt: daysAgo(0.5).toISOString(), lastResult: 'password_change_required', protocols: ['web'], wouldRefuse: 0 },
@@ -53,23 +52,23 @@ describe('impactSignIns', () => {
     ]);
   });
 
-  it("treats another account's mailbox as not found", () => {
-    const m = mailbox();
-    const other = mailbox();
-    expect(() => impactSignIns(accountScope(other.accountId), m.email, NOW)).toThrow(NotFoundError);
-    expect(() => impactPreview(accountScope(other.accountId), m.email, '203.0.113.0/24', NOW)).toThrow(NotFoundError);
+  it("treats another account's mailbox as not found", async () => {
+    const m = await mailbox();
+    const other = await mailbox();
+    await expect(impactSignIns(accountScope(other.accountId), m.email, NOW)).rejects.toThrow(NotFoundError);
+    await expect(impactPreview(accountScope(other.accountId), m.email, '203.0.113.0/24', NOW)).rejects.toThrow(NotFoundError);
   });
 });
 
 describe('impactPreview', () => {
-  it('lists the addresses the draft would refuse', () => {
-    const m = mailbox();
-    signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
-    signIn(m, daysAgo(2), '198.51.100.9', 'login_succeeded');
-    signIn(m, daysAgo(3), '::ffff:198.51.100.10', 'login_succeeded');
-    signIn(m, daysAgo(4), '2001:db8::1', 'login_succeeded');
-    signIn(m, daysAgo(5), null, 'login_succeeded');
-    const preview = impactPreview(accountScope(m.accountId), m.email, '203.0.113.0/24, 2001:db8::/32', NOW);
+  it('lists the addresses the draft would refuse', async () => {
+    const m = await mailbox();
+    await signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
+    await signIn(m, daysAgo(2), '198.51.100.9', 'login_succeeded');
+    await signIn(m, daysAgo(3), '::ffff:198.51.100.10', 'login_succeeded');
+    await signIn(m, daysAgo(4), '2001:db8::1', 'login_succeeded');
+    await signIn(m, daysAgo(5), null, 'login_succeeded');
+    const preview = await impactPreview(accountScope(m.accountId), m.email, '203.0.113.0/24, 2001:db8::/32', NOW);
     expect(preview.ok).toBe(true);
     if (!preview.ok) return;
     expect(preview.canonical).toBe('203.0.113.0/24,2001:db8::/32');
@@ -77,15 +76,15 @@ describe('impactPreview', () => {
     // The IPv4-mapped client is matched as IPv4 (refused here), and an unknown address fails every list.
     expect(preview.refused.map((g) => g.address)).toEqual(['198.51.100.9', '::ffff:198.51.100.10', null]);
 
-    const mapped = impactPreview(accountScope(m.accountId), m.email, '198.51.100.0/24,203.0.113.5,2001:db8::1', NOW);
+    const mapped = await impactPreview(accountScope(m.accountId), m.email, '198.51.100.0/24,203.0.113.5,2001:db8::1', NOW);
     expect(mapped.ok && mapped.refused.map((g) => g.address)).toEqual([null]);
   });
 
-  it('refuses nothing for an empty draft (no restriction) and reports every invalid entry', () => {
-    const m = mailbox();
-    signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
-    expect(impactPreview(accountScope(m.accountId), m.email, '  ', NOW)).toMatchObject({ ok: true, canonical: null, considered: 1, refused: [] });
-    const invalid = impactPreview(accountScope(m.accountId), m.email, '203.0.113.0/24, 10.0.0.0/33, nope', NOW);
+  it('refuses nothing for an empty draft (no restriction) and reports every invalid entry', async () => {
+    const m = await mailbox();
+    await signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
+    expect(await impactPreview(accountScope(m.accountId), m.email, '  ', NOW)).toMatchObject({ ok: true, canonical: null, considered: 1, refused: [] });
+    const invalid = await impactPreview(accountScope(m.accountId), m.email, '203.0.113.0/24, 10.0.0.0/33, nope', NOW);
     expect(invalid.ok).toBe(false);
     expect(!invalid.ok && invalid.errors.map((e) => e.entry)).toEqual(['10.0.0.0/33', 'nope']);
   });

@@ -25,12 +25,12 @@ export interface ImpactSignIns {
  * after a correct password), grouped by client address, newest first. Another account's mailbox is
  * "not found".
  */
-export function impactSignIns(scope: Scope, email: string, now: Date = new Date()): ImpactSignIns {
-  const mailbox = getMailbox(scope, email);
+export async function impactSignIns(scope: Scope, email: string, now: Date = new Date()): Promise<ImpactSignIns> {
+  const mailbox = await getMailbox(scope, email);
   const since = new Date(now.getTime() - IMPACT_WINDOW_DAYS * 86_400_000);
   const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
   const lastAt = sql<number>`max(${auditEvents.at})`;
-  const rows = getDb()
+  const rows = await getDb()
     .select({
       address: auditEvents.clientIp,
       attempts: sql<number>`count(*)`,
@@ -53,8 +53,7 @@ export function impactSignIns(scope: Scope, email: string, now: Date = new Date(
     )
     .groupBy(auditEvents.clientIp)
     .orderBy(desc(lastAt))
-    .limit(MAX_IMPACT_ADDRESSES + 1)
-    .all();
+    .limit(MAX_IMPACT_ADDRESSES + 1);
   const groups = rows.slice(0, MAX_IMPACT_ADDRESSES).map((r) => ({
     address: r.address,
     attempts: r.attempts,
@@ -71,7 +70,7 @@ export function impactSignIns(scope: Scope, email: string, now: Date = new Date(
  * The impact preview: which of this mailbox's recent sign-in addresses the draft list would refuse.
  * An invalid draft returns every invalid entry instead.
  */
-export function impactPreview(scope: Scope, email: string, draft: string | null, now: Date = new Date(), context: DraftContext = {}): ImpactResult & { truncated: boolean } {
-  const { groups, truncated } = impactSignIns(scope, email, now);
+export async function impactPreview(scope: Scope, email: string, draft: string | null, now: Date = new Date(), context: DraftContext = {}): Promise<ImpactResult & { truncated: boolean }> {
+  const { groups, truncated } = await impactSignIns(scope, email, now);
   return { ...evaluateImpact(draft, groups, { now: now.getTime(), ...context }), truncated };
 }

@@ -8,12 +8,13 @@ import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/t
 import { operatorScope } from '@/lib/scope';
 import { changeOwnPassword, createMailbox, deleteMailbox, getMailbox, listMailboxes, requirePasswordReset, setAllowNets, updateMailbox } from './service';
 
-const row = (id: number) =>
-  getDb()
+const row = async (id: number) =>
+  (
+    await getDb()
     .select({ allowNets: mailboxes.allowNets, sv: mailboxes.sessionVersion, reset: mailboxes.requireResetPassword, hash: mailboxes.passwordHash, memo: mailboxes.memo, active: mailboxes.active })
     .from(mailboxes)
     .where(eq(mailboxes.id, id))
-    .get()!;
+  )[0]!;
 
 describe('mailbox domain service', () => {
   it('stores allow_nets in canonical form and NULL for empty input', async () => {
@@ -26,31 +27,31 @@ describe('mailbox domain service', () => {
       await setAllowNets(scope, box.email, '203.0.113.1', testContext);
       expect((await setAllowNets(scope, box.email, empty, testContext)).mailbox.allowNets).toBeNull();
     }
-    expect(row(box.id).allowNets).toBeNull();
+    expect((await row(box.id)).allowNets).toBeNull();
   });
 
   it('an invalid entry rejects the whole update, names every bad entry and saves nothing', async () => {
     const { domain, scope } = await makeAccount();
     const box = await makeMailbox(domain, { allowNets: '203.0.113.0/24' });
-    const before = row(box.id);
+    const before = await row(box.id);
     const error = await updateMailbox(scope, box.email, { allowNets: '10.0.0.0/8, 10.0.0.1/33, abc', memo: 'changed', requireResetPassword: true }, testContext).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('allow_nets');
     expect((error as ValidationError).message).toContain('"10.0.0.1/33"');
     expect((error as ValidationError).message).toContain('"abc"');
     expect((error as ValidationError).details).toHaveLength(2);
-    expect(row(box.id)).toEqual(before);
+    expect(await row(box.id)).toEqual(before);
   });
 
   it('forcing a password change bumps the session version and is audited with the actor; cancelling does not bump', async () => {
     const { domain, scope } = await makeAccount();
     const box = await makeMailbox(domain);
-    const sv = row(box.id).sv;
+    const sv = (await row(box.id)).sv;
     await requirePasswordReset(scope, box.email, true, { ...testContext, actor: { kind: 'admin', id: 7, email: 'boss@x.test' } });
-    expect(row(box.id)).toMatchObject({ reset: true, sv: sv + 1 });
+    expect(await row(box.id)).toMatchObject({ reset: true, sv: sv + 1 });
     await requirePasswordReset(scope, box.email, false, testContext);
-    expect(row(box.id)).toMatchObject({ reset: false, sv: sv + 1 });
-    const audit = getDb().select({ actorKind: auditEvents.actorKind, actorEmail: auditEvents.actorEmail, detail: auditEvents.detail }).from(auditEvents).where(and(eq(auditEvents.mailboxId, box.id), eq(auditEvents.event, 'require_reset_password_changed'))).all();
+    expect(await row(box.id)).toMatchObject({ reset: false, sv: sv + 1 });
+    const audit = await getDb().select({ actorKind: auditEvents.actorKind, actorEmail: auditEvents.actorEmail, detail: auditEvents.detail }).from(auditEvents).where(and(eq(auditEvents.mailboxId, box.id), eq(auditEvents.event, 'require_reset_password_changed')));
     expect(audit[0]).toEqual({ actorKind: 'admin', actorEmail: 'boss@x.test', detail: { old: false, new: true } });
   });
 
@@ -59,25 +60,25 @@ describe('mailbox domain service', () => {
     const box = await makeMailbox(domain);
     await expect(updateMailbox(scope, box.email, { password: 'short' }, testContext)).rejects.toThrow('Use at least 12 characters');
     await expect(updateMailbox(scope, box.email, { password: MAILBOX_PASSWORD }, testContext)).rejects.toThrow('different from the current one');
-    const sv = row(box.id).sv;
+    const sv = (await row(box.id)).sv;
     await updateMailbox(scope, box.email, { password: MAILBOX_PASSWORD, samePasswordAllowed: true }, testContext);
-    expect(row(box.id).sv).toBe(sv + 1);
+    expect((await row(box.id)).sv).toBe(sv + 1);
     await updateMailbox(scope, box.email, { password: 'Fresh-Ocean-Lantern-64' }, testContext);
-    expect(bcrypt.compareSync('Fresh-Ocean-Lantern-64', row(box.id).hash)).toBe(true);
+    expect(bcrypt.compareSync('Fresh-Ocean-Lantern-64', (await row(box.id)).hash)).toBe(true);
   });
 
   it("another account's mailbox is not found for reading, changing and deleting; nothing changes", async () => {
     const a = await makeAccount();
     const b = await makeAccount();
     const theirs = await makeMailbox(b.domain, { allowNets: '203.0.113.0/24' });
-    const before = row(theirs.id);
-    expect(() => getMailbox(a.scope, theirs.email)).toThrow(NotFoundError);
+    const before = await row(theirs.id);
+    await expect(getMailbox(a.scope, theirs.email)).rejects.toThrow(NotFoundError);
     await expect(setAllowNets(a.scope, theirs.email, '', testContext)).rejects.toThrow(NotFoundError);
     await expect(requirePasswordReset(a.scope, theirs.email, true, testContext)).rejects.toThrow(NotFoundError);
-    expect(() => deleteMailbox(a.scope, theirs.email, testContext)).toThrow(NotFoundError);
+    await expect(deleteMailbox(a.scope, theirs.email, testContext)).rejects.toThrow(NotFoundError);
     await expect(createMailbox(a.scope, { email: `new@${b.domain}`, password: 'Fresh-Ocean-Lantern-64' }, testContext)).rejects.toThrow(NotFoundError);
-    expect(listMailboxes(a.scope, { domain: b.domain }).total).toBe(0);
-    expect(row(theirs.id)).toEqual(before);
+    expect((await listMailboxes(a.scope, { domain: b.domain })).total).toBe(0);
+    expect(await row(theirs.id)).toEqual(before);
   });
 
   it('creating a duplicate address is a conflict; the address is stored lower-case', async () => {
@@ -92,14 +93,14 @@ describe('mailbox domain service', () => {
     await makeMailbox(domain, { local: 'anna', allowNets: '203.0.113.1' });
     await makeMailbox(domain, { local: 'ben', requireResetPassword: true });
     await makeMailbox(domain, { local: 'cara_x', active: false });
-    expect(listMailboxes(scope, { filter: 'restricted' }).items.map((m) => m.email)).toEqual([`anna@${domain}`]);
-    expect(listMailboxes(scope, { filter: 'reset_pending' }).items.map((m) => m.email)).toEqual([`ben@${domain}`]);
-    expect(listMailboxes(scope, { filter: 'inactive' }).items.map((m) => m.email)).toEqual([`cara_x@${domain}`]);
-    expect(listMailboxes(scope, { filter: 'unrestricted' }).total).toBe(2);
+    expect((await listMailboxes(scope, { filter: 'restricted' })).items.map((m) => m.email)).toEqual([`anna@${domain}`]);
+    expect((await listMailboxes(scope, { filter: 'reset_pending' })).items.map((m) => m.email)).toEqual([`ben@${domain}`]);
+    expect((await listMailboxes(scope, { filter: 'inactive' })).items.map((m) => m.email)).toEqual([`cara_x@${domain}`]);
+    expect((await listMailboxes(scope, { filter: 'unrestricted' })).total).toBe(2);
     // LIKE wildcards in the search are literal characters.
-    expect(listMailboxes(scope, { search: 'a_x' }).items.map((m) => m.email)).toEqual([`cara_x@${domain}`]);
-    expect(listMailboxes(scope, { search: '_' }).total).toBe(1);
-    const page2 = listMailboxes(scope, { sort: 'email', order: 'desc', page: 2, pageSize: 2 });
+    expect((await listMailboxes(scope, { search: 'a_x' })).items.map((m) => m.email)).toEqual([`cara_x@${domain}`]);
+    expect((await listMailboxes(scope, { search: '_' })).total).toBe(1);
+    const page2 = await listMailboxes(scope, { sort: 'email', order: 'desc', page: 2, pageSize: 2 });
     expect(page2).toMatchObject({ total: 3, items: [{ email: `anna@${domain}` }] });
   });
 
@@ -108,11 +109,11 @@ describe('mailbox domain service', () => {
     const box = await makeMailbox(domain, { requireResetPassword: true });
     await expect(changeOwnPassword(box.id, { reason: 'voluntary', currentPassword: 'wrong', newPassword: 'Fresh-Ocean-Lantern-64' }, testContext)).rejects.toThrow('current password is not correct');
     await expect(changeOwnPassword(box.id, { reason: 'forced', newPassword: MAILBOX_PASSWORD }, testContext)).rejects.toThrow('different from the current one');
-    expect(row(box.id).reset).toBe(true);
-    const sv = row(box.id).sv;
+    expect((await row(box.id)).reset).toBe(true);
+    const sv = (await row(box.id)).sv;
     const result = await changeOwnPassword(box.id, { reason: 'forced', newPassword: 'Fresh-Ocean-Lantern-64' }, testContext);
     expect(result.sessionVersion).toBe(sv + 1);
-    expect(row(box.id)).toMatchObject({ reset: false, sv: sv + 1 });
+    expect(await row(box.id)).toMatchObject({ reset: false, sv: sv + 1 });
   });
 
   it('a change moves updated_at and leaves created_at alone', async () => {
@@ -127,6 +128,6 @@ describe('mailbox domain service', () => {
   it('the operator scope reaches every account', async () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);
-    expect(getMailbox(operatorScope, box.email).id).toBe(box.id);
+    expect((await getMailbox(operatorScope, box.email)).id).toBe(box.id);
   });
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { domains, mailboxes, type AllowNetsMode } from '@/db/schema';
-import { getDb, type Tx } from '@/db';
+import { getDb, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashPassword, inBcryptLane, passwordMatches } from '@/lib/auth/password';
 import { beginAttempt } from '@/lib/auth/throttle';
@@ -37,9 +37,6 @@ const viewColumns = {
   updatedAt: mailboxes.updatedAt,
 };
 
-// Transactions that read and then write take the write lock up front: a deferred one fails at once with
-// SQLITE_BUSY(_SNAPSHOT) instead of waiting when another process (the CLI, a second server) wrote in between.
-const IMMEDIATE = { behavior: 'immediate' } as const;
 
 /** Passwords an account may have hashed per minute (admin UI and API together; spec §12 "bounded work"). */
 export const MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE = 60;
@@ -50,9 +47,9 @@ export const MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE = 60;
  * account's own lane of the fair bcrypt queue, so a burst from one account cannot starve other accounts'
  * sign-ins. Operators (CLI) are neither limited nor hurried.
  */
-function passwordWork<T>(scope: Scope, work: () => Promise<T>): Promise<T> {
+async function passwordWork<T>(scope: Scope, work: () => Promise<T>): Promise<T> {
   if (scope.kind !== 'account') return inBcryptLane('operator', work);
-  const budget = beginAttempt({
+  const budget = await beginAttempt({
     realm: 'password-hash',
     subject: String(scope.accountId),
     address: null,
@@ -70,19 +67,20 @@ function scopeCondition(scope: Scope): SQL | undefined {
   return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
 }
 
-function findView(db: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): MailboxView | undefined {
-  return db
+async function findView(db: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<MailboxView | undefined> {
+  const [view] = await db
     .select(viewColumns)
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
     .where(and(eq(mailboxes.email, email), scopeCondition(scope)))
-    .get();
+    .limit(1);
+  return view;
 }
 
 /** One mailbox of the scope; another account's mailbox is "not found", exactly like a missing one. */
-export function getMailbox(scope: Scope, email: string): MailboxView {
+export async function getMailbox(scope: Scope, email: string): Promise<MailboxView> {
   const address = parseOrThrow(emailSchema, email);
-  const view = findView(getDb(), scope, address);
+  const view = await findView(getDb(), scope, address);
   if (!view) throw new NotFoundError(`Mailbox ${address} not found`);
   return view;
 }
@@ -128,28 +126,27 @@ const SORT_COLUMNS = {
 } as const;
 
 /** A page of the scope's mailboxes with the total that matches, for lists and `mail.list`. */
-export function listMailboxes(scope: Scope, query: MailboxQuery = {}): { items: MailboxView[]; total: number } {
+export async function listMailboxes(scope: Scope, query: MailboxQuery = {}): Promise<{ items: MailboxView[]; total: number }> {
   const db = getDb();
   const where = mailboxQueryConditions(scope, query);
   const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 1000);
   const page = Math.max(query.page ?? 1, 1);
   const column = SORT_COLUMNS[query.sort ?? 'email'];
   const order = query.order === 'desc' ? desc(column) : asc(column);
-  const items = db
+  const items = await db
     .select(viewColumns)
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
     .where(where)
     .orderBy(order, asc(mailboxes.id))
     .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all();
-  const total = db
+    .offset((page - 1) * pageSize);
+  const [counted] = await db
     .select({ n: sql<number>`count(*)` })
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
-    .where(where)
-    .get()?.n ?? 0;
+    .where(where);
+  const total = Number(counted?.n ?? 0);
   return { items, total };
 }
 
@@ -166,21 +163,20 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
   const data = parseOrThrow(mailboxCreateSchema, input);
   const [, domainName] = data.email.split('@') as [string, string];
   const db = getDb();
-  const domain = db
+  const [domain] = await db
     .select({ id: domains.id, accountId: domains.accountId })
     .from(domains)
-    .where(and(eq(domains.name, domainName), scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined))
-    .get();
+    .where(and(eq(domains.name, domainName), scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined)).limit(1);
   if (!domain) throw new NotFoundError(`Domain ${domainName} not found`);
   const list = newList(data, null) ?? { canonical: null, meta: null };
-  assertSetsExist(db, domain.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
+  await assertSetsExist(db, domain.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
   assertPasswordPolicy(data.password, data.email);
   const passwordHash = await passwordWork(scope, () => hashPassword(data.password));
   const now = new Date();
-  db.transaction((tx) => {
-    const exists = tx.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, data.email)).get();
+  await transaction(async (tx) => {
+    const [exists] = await tx.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, data.email)).limit(1);
     if (exists) throw new ConflictError(`Mailbox ${data.email} already exists`);
-    const created = tx
+    const [created] = await tx
       .insert(mailboxes)
       .values({
         accountId: domain.accountId,
@@ -197,17 +193,16 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
         createdAt: now,
         updatedAt: now,
       })
-      .returning({ id: mailboxes.id })
-      .get();
-    recordAudit(tx, ctx, {
+      .returning({ id: mailboxes.id });
+    await recordAudit(tx, ctx, {
       event: 'mailbox_created',
       accountId: domain.accountId,
-      mailboxId: created.id,
+      mailboxId: created!.id,
       mailboxEmail: data.email,
       detail: { allow_nets: list.canonical, ...(list.meta ? { allow_nets_meta: list.meta } : {}), allow_nets_mode: data.allowNetsMode ?? 'enforce', require_reset_password: data.requireResetPassword ?? false, active: data.active ?? true },
     });
-  }, IMMEDIATE);
-  return getMailbox(scope, data.email);
+  });
+  return await getMailbox(scope, data.email);
 }
 
 /**
@@ -275,13 +270,13 @@ export function parsePatch(patch: MailboxPatchInput) {
 }
 
 /** Applies a parsed patch to one row inside a transaction (bulk changes call it per row); returns what changed. */
-export function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: string | null, ctx: AuditContext): MailboxChange[] {
+export async function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: string | null, ctx: AuditContext): Promise<MailboxChange[]> {
   const changes: MailboxChange[] = [];
   const set: Partial<typeof mailboxes.$inferInsert> = {};
   let bump = false;
   const list = newList(data, row.allowNetsMeta);
   if (list !== undefined && (list.canonical !== row.allowNets || JSON.stringify(list.meta) !== JSON.stringify(row.allowNetsMeta))) {
-    assertSetsExist(tx, row.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
+    await assertSetsExist(tx, row.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
     changes.push({ field: 'allow_nets', old: row.allowNets, new: list.canonical, ...(row.allowNetsMeta || list.meta ? { oldMeta: row.allowNetsMeta, newMeta: list.meta } : {}) });
     set.allowNets = list.canonical;
     set.allowNetsMeta = list.meta;
@@ -312,12 +307,11 @@ export function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHash: st
     bump = true;
   }
   if (changes.length === 0) return changes;
-  tx.update(mailboxes)
+  await tx.update(mailboxes)
     .set({ ...set, updatedAt: new Date(), ...(bump ? { sessionVersion: sql`${mailboxes.sessionVersion} + 1` } : {}) })
-    .where(eq(mailboxes.id, row.id))
-    .run();
+    .where(eq(mailboxes.id, row.id));
   for (const change of changes) {
-    recordAudit(tx, ctx, {
+    await recordAudit(tx, ctx, {
       event: CHANGE_EVENTS[change.field],
       accountId: row.accountId,
       mailboxId: row.id,
@@ -337,9 +331,9 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
   const address = parseOrThrow(emailSchema, email);
   const data = parsePatch(patch);
   const db = getDb();
-  const load = (conn: typeof db | Tx) =>
-    conn.select(patchColumns).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).get();
-  const before = load(db);
+  const load = async (conn: typeof db | Tx) =>
+    (await conn.select(patchColumns).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).limit(1))[0];
+  const before = await load(db);
   if (!before) throw new NotFoundError(`Mailbox ${address} not found`);
 
   let newHash: string | null = null;
@@ -354,35 +348,34 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
     });
   }
 
-  const changes = db.transaction((tx) => {
+  const changes = await transaction(async (tx) => {
     // Re-read inside the transaction: the hash above was computed outside it (bcrypt is asynchronous).
-    const row = load(tx);
+    const row = await load(tx);
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
-    return applyPatch(tx, row, data, newHash, ctx);
-  }, IMMEDIATE);
-  return { mailbox: getMailbox(scope, address), changes };
+    return await applyPatch(tx, row, data, newHash, ctx);
+  });
+  return { mailbox: await getMailbox(scope, address), changes };
 }
 
 /** Sets or removes a mailbox's network restriction (`raw` as typed; empty or null = unrestricted). */
-export function setAllowNets(scope: Scope, email: string, raw: string | null, ctx: AuditContext) {
-  return updateMailbox(scope, email, { allowNets: raw }, ctx);
+export async function setAllowNets(scope: Scope, email: string, raw: string | null, ctx: AuditContext) {
+  return await updateMailbox(scope, email, { allowNets: raw }, ctx);
 }
 
 /** Forces (or cancels) a password change at the next sign-in; forcing ends every open session. */
-export function requirePasswordReset(scope: Scope, email: string, on: boolean, ctx: AuditContext) {
-  return updateMailbox(scope, email, { requireResetPassword: on }, ctx);
+export async function requirePasswordReset(scope: Scope, email: string, on: boolean, ctx: AuditContext) {
+  return await updateMailbox(scope, email, { requireResetPassword: on }, ctx);
 }
 
 /** Deletes a mailbox (its messages go with it; its audit trail stays). */
-export function deleteMailbox(scope: Scope, email: string, ctx: AuditContext): void {
+export async function deleteMailbox(scope: Scope, email: string, ctx: AuditContext): Promise<void> {
   const address = parseOrThrow(emailSchema, email);
-  const db = getDb();
-  db.transaction((tx) => {
-    const row = tx.select({ id: mailboxes.id, accountId: mailboxes.accountId }).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).get();
+  await transaction(async (tx) => {
+    const [row] = await tx.select({ id: mailboxes.id, accountId: mailboxes.accountId }).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).limit(1);
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
-    tx.delete(mailboxes).where(eq(mailboxes.id, row.id)).run();
-    recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });
-  }, IMMEDIATE);
+    await tx.delete(mailboxes).where(eq(mailboxes.id, row.id));
+    await recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });
+  });
 }
 
 export interface OwnPasswordChange {
@@ -399,9 +392,9 @@ export interface OwnPasswordChange {
  */
 export async function changeOwnPassword(mailboxId: number, change: OwnPasswordChange, ctx: AuditContext): Promise<{ sessionVersion: number }> {
   const db = getDb();
-  const load = (conn: typeof db | Tx) =>
-    conn.select({ ...patchColumns, sessionVersion: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).get();
-  const before = load(db);
+  const load = async (conn: typeof db | Tx) =>
+    (await conn.select({ ...patchColumns, sessionVersion: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).limit(1))[0];
+  const before = await load(db);
   if (!before) throw new NotFoundError('Mailbox not found');
   if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', before.passwordHash))) {
     throw new ValidationError('currentPassword', 'Your current password is not correct.');
@@ -410,17 +403,16 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
   if (problems.length === 0 && (await passwordMatches(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
   if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
   const hash = await hashPassword(change.newPassword);
-  return db.transaction((tx) => {
-    const row = load(tx);
+  return transaction(async (tx) => {
+    const row = await load(tx);
     if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');
     const now = new Date();
-    const updated = tx
+    const [updated] = await tx
       .update(mailboxes)
       .set({ passwordHash: hash, requireResetPassword: false, passwordChangedAt: now, updatedAt: now, sessionVersion: sql`${mailboxes.sessionVersion} + 1` })
       .where(eq(mailboxes.id, row.id))
-      .returning({ sessionVersion: mailboxes.sessionVersion })
-      .get();
-    recordAudit(tx, ctx, { event: 'password_changed', accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email, detail: { reason: change.reason } });
-    return { sessionVersion: updated.sessionVersion };
-  }, IMMEDIATE);
+      .returning({ sessionVersion: mailboxes.sessionVersion });
+    await recordAudit(tx, ctx, { event: 'password_changed', accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email, detail: { reason: change.reason } });
+    return { sessionVersion: updated!.sessionVersion };
+  });
 }

@@ -29,14 +29,13 @@ export interface ListSubject {
 const MEMO_LIMIT = 1000;
 const memo = new Map<string, CompiledList>();
 
-function loadSets(accountId: number, names: string[]): Map<string, SetContent> {
+async function loadSets(accountId: number, names: string[]): Promise<Map<string, SetContent>> {
   const sets = new Map<string, SetContent>();
   if (names.length === 0) return sets;
-  const rows = getDb()
+  const rows = await getDb()
     .select({ name: netSets.name, allowNets: netSets.allowNets, allowNetsMeta: netSets.allowNetsMeta })
     .from(netSets)
-    .where(and(eq(netSets.accountId, accountId), inArray(netSets.name, names)))
-    .all();
+    .where(and(eq(netSets.accountId, accountId), inArray(netSets.name, names)));
   for (const r of rows) sets.set(r.name, { canonical: r.allowNets, meta: r.allowNetsMeta ?? null });
   return sets;
 }
@@ -48,7 +47,7 @@ function parseMeta(text: string | null): EntryMeta | null {
 }
 
 /** The list compiled at `now` (null = unrestricted); compiled again only after a change or at an expiry. */
-export function compiledListFor(subject: ListSubject, now: number = Date.now()): CompiledList | null {
+export async function compiledListFor(subject: ListSubject, now: number = Date.now()): Promise<CompiledList | null> {
   if (subject.allowNets === null) return null;
   const key = `${subject.accountId}\u0000${subject.netSetsVersion}\u0000${subject.allowNets}\u0000${subject.allowNetsMetaText ?? ''}`;
   const hit = memo.get(key);
@@ -60,7 +59,7 @@ export function compiledListFor(subject: ListSubject, now: number = Date.now()):
   }
   const compiled = compileList(
     { canonical: subject.allowNets, meta: parseMeta(subject.allowNetsMetaText) },
-    loadSets(subject.accountId, referencesOf(subject.allowNets)),
+    await loadSets(subject.accountId, referencesOf(subject.allowNets)),
     now,
   );
   memo.delete(key);
@@ -73,8 +72,8 @@ export function compiledListFor(subject: ListSubject, now: number = Date.now()):
 }
 
 /** Whether the subject's current list admits the address at `now`: NULL list = unrestricted, unknown address = denied. */
-export function listAllows(subject: ListSubject, address: string | null, now: number = Date.now()): boolean {
-  const compiled = compiledListFor(subject, now);
+export async function listAllows(subject: ListSubject, address: string | null, now: number = Date.now()): Promise<boolean> {
+  const compiled = await compiledListFor(subject, now);
   return compiled === null || compiled.allowlist.allows(parseAddress(address));
 }
 
@@ -82,8 +81,8 @@ export function listAllows(subject: ListSubject, address: string | null, now: nu
  * The canonical networks in force at `now` (sets expanded, expired entries left out), for `mail.get`'s
  * `allow_nets_effective` and the admin page; null = unrestricted, [] = the list admits nobody.
  */
-export function effectiveNetworks(accountId: number, list: { allowNets: string | null; allowNetsMeta: EntryMeta | null }, now: number = Date.now()): string[] | null {
+export async function effectiveNetworks(accountId: number, list: { allowNets: string | null; allowNetsMeta: EntryMeta | null }, now: number = Date.now()): Promise<string[] | null> {
   if (list.allowNets === null) return null;
-  const compiled = compileList({ canonical: list.allowNets, meta: list.allowNetsMeta }, loadSets(accountId, referencesOf(list.allowNets)), now);
+  const compiled = compileList({ canonical: list.allowNets, meta: list.allowNetsMeta }, await loadSets(accountId, referencesOf(list.allowNets)), now);
   return [...compiled.effective];
 }

@@ -16,48 +16,48 @@ const claims = (m: { id: number }) => ({ uid: m.id, sv: 1, apiSessionId: 0 });
 describe('network sets', () => {
   it('a mailbox referencing a set admits the union, and a set change applies at the next check', async () => {
     const a = await makeAccount();
-    createNetSet(a.accountId, { name: 'office', description: 'HQ', allowNets: '192.0.2.0/24' }, testContext);
+    await createNetSet(a.accountId, { name: 'office', description: 'HQ', allowNets: '192.0.2.0/24' }, testContext);
     const m = await makeMailbox(a.domain);
     await updateMailbox(a.scope, m.email, { allowNets: '@office, 203.0.113.7' }, testContext);
-    expect(checkMailboxSession(claims(m), '192.0.2.9').ok).toBe(true);
-    expect(checkMailboxSession(claims(m), '203.0.113.7').ok).toBe(true);
-    expect(checkMailboxSession(claims(m), '198.51.100.1').ok).toBe(false);
+    expect((await checkMailboxSession(claims(m), '192.0.2.9')).ok).toBe(true);
+    expect((await checkMailboxSession(claims(m), '203.0.113.7')).ok).toBe(true);
+    expect((await checkMailboxSession(claims(m), '198.51.100.1')).ok).toBe(false);
 
-    updateNetSet(a.accountId, 'office', { allowNets: '198.51.100.0/24' }, testContext);
-    expect(checkMailboxSession(claims(m), '192.0.2.9')).toMatchObject({ ok: false, reason: 'network_not_allowed' });
-    expect(checkMailboxSession(claims(m), '198.51.100.1').ok).toBe(true);
-    expect(toMailGetObject(getMailbox(a.scope, m.email)).allow_nets).toBe('@office,203.0.113.7');
+    await updateNetSet(a.accountId, 'office', { allowNets: '198.51.100.0/24' }, testContext);
+    expect(await checkMailboxSession(claims(m), '192.0.2.9')).toMatchObject({ ok: false, reason: 'network_not_allowed' });
+    expect((await checkMailboxSession(claims(m), '198.51.100.1')).ok).toBe(true);
+    expect(toMailGetObject(await getMailbox(a.scope, m.email)).allow_nets).toBe('@office,203.0.113.7');
   });
 
   it('an unknown @name, or another account\'s set, is an invalid entry naming it', async () => {
     const a = await makeAccount();
     const b = await makeAccount();
-    createNetSet(b.accountId, { name: 'theirs', allowNets: '0.0.0.0/0' }, testContext);
+    await createNetSet(b.accountId, { name: 'theirs', allowNets: '0.0.0.0/0' }, testContext);
     const m = await makeMailbox(a.domain);
     const error = await updateMailbox(a.scope, m.email, { allowNets: '203.0.113.7,@theirs' }, testContext).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).details).toEqual([{ entry: '@theirs', reason: 'unknown network set "@theirs"' }]);
-    expect(getMailbox(a.scope, m.email).allowNets).toBe(null);
-    expect(() => getNetSet(a.accountId, 'theirs')).toThrow(NotFoundError);
-    expect(() => updateNetSet(a.accountId, 'theirs', { allowNets: '' }, testContext)).toThrow(NotFoundError);
-    expect(() => deleteNetSet(a.accountId, 'theirs', testContext)).toThrow(NotFoundError);
-    expect(listNetSets(a.accountId)).toEqual([]);
+    expect((await getMailbox(a.scope, m.email)).allowNets).toBe(null);
+    await expect(getNetSet(a.accountId, 'theirs')).rejects.toThrow(NotFoundError);
+    await expect(updateNetSet(a.accountId, 'theirs', { allowNets: '' }, testContext)).rejects.toThrow(NotFoundError);
+    await expect(deleteNetSet(a.accountId, 'theirs', testContext)).rejects.toThrow(NotFoundError);
+    expect(await listNetSets(a.accountId)).toEqual([]);
   });
 
   it('deleting a referenced set is refused naming the mailboxes; unreferenced it goes', async () => {
     const a = await makeAccount();
-    createNetSet(a.accountId, { name: 'vpn', allowNets: '2001:db8::/32' }, testContext);
+    await createNetSet(a.accountId, { name: 'vpn', allowNets: '2001:db8::/32' }, testContext);
     const m1 = await makeMailbox(a.domain, { local: 'alpha' });
     const m2 = await makeMailbox(a.domain, { local: 'beta' });
     await makeMailbox(a.domain, { local: 'gamma', allowNets: '203.0.113.7' });
     await updateMailbox(a.scope, m1.email, { allowNets: '@vpn' }, testContext);
     await updateMailbox(a.scope, m2.email, { allowNets: '203.0.113.7,@vpn' }, testContext);
-    expect(getNetSet(a.accountId, 'vpn').usedBy).toBe(2);
-    expect(() => deleteNetSet(a.accountId, 'vpn', testContext)).toThrow(new ConflictError(`Network set @vpn is used by mailboxes ${m1.email}, ${m2.email}. Remove it from their lists first.`));
+    expect((await getNetSet(a.accountId, 'vpn')).usedBy).toBe(2);
+    await expect(deleteNetSet(a.accountId, 'vpn', testContext)).rejects.toThrow(new ConflictError(`Network set @vpn is used by mailboxes ${m1.email}, ${m2.email}. Remove it from their lists first.`));
     await updateMailbox(a.scope, m1.email, { allowNets: '203.0.113.8' }, testContext);
     await updateMailbox(a.scope, m2.email, { allowNets: '203.0.113.7' }, testContext);
-    deleteNetSet(a.accountId, 'vpn', testContext);
-    expect(listNetSets(a.accountId)).toEqual([]);
+    await deleteNetSet(a.accountId, 'vpn', testContext);
+    expect(await listNetSets(a.accountId)).toEqual([]);
   });
 
   it('labels survive a plain-string set that keeps the network', async () => {
@@ -66,7 +66,7 @@ describe('network sets', () => {
     const expires = '2099-01-01T00:00:00.000Z';
     await updateMailbox(a.scope, m.email, { allowNetsEntries: [{ net: '198.51.100.0/24', label: 'Office', expires_at: expires }, { net: '203.0.113.7', label: 'Travel' }] }, testContext);
     await updateMailbox(a.scope, m.email, { allowNets: '198.51.100.0/24,192.0.2.1' }, testContext);
-    expect(toMailGetObject(getMailbox(a.scope, m.email)).allow_nets_entries).toEqual([
+    expect(toMailGetObject(await getMailbox(a.scope, m.email)).allow_nets_entries).toEqual([
       { net: '198.51.100.0/24', label: 'Office', expires_at: expires, expired: false },
       { net: '192.0.2.1', label: null, expires_at: null, expired: false },
     ]);
@@ -76,8 +76,8 @@ describe('network sets', () => {
     const a = await makeAccount();
     const m = await makeMailbox(a.domain);
     await updateMailbox(a.scope, m.email, { allowNetsEntries: [{ net: '198.51.100.0/24', expires_at: '2020-01-01T00:00:00Z' }] }, testContext);
-    expect(checkMailboxSession(claims(m), '198.51.100.1').ok).toBe(false);
-    expect(toMailGetObject(getMailbox(a.scope, m.email)).allow_nets_entries[0]?.expired).toBe(true);
+    expect((await checkMailboxSession(claims(m), '198.51.100.1')).ok).toBe(false);
+    expect(toMailGetObject(await getMailbox(a.scope, m.email)).allow_nets_entries[0]?.expired).toBe(true);
   });
 
   it('monitor mode lets an unlisted sign-in through and audits would_refuse', async () => {
@@ -86,19 +86,19 @@ describe('network sets', () => {
     await updateMailbox(a.scope, m.email, { allowNetsMode: 'monitor' }, testContext);
     const result = await verifyMailboxSignIn({ email: m.email, password: MAILBOX_PASSWORD, allowPendingReset: true, context: { ...testContext, clientIp: '198.51.100.77' } });
     expect(result.ok).toBe(true);
-    const rows = getDb().select({ ip: auditEvents.clientIp }).from(auditEvents).where(and(eq(auditEvents.mailboxId, m.id), eq(auditEvents.event, 'would_refuse'))).all();
+    const rows = await getDb().select({ ip: auditEvents.clientIp }).from(auditEvents).where(and(eq(auditEvents.mailboxId, m.id), eq(auditEvents.event, 'would_refuse')));
     expect(rows).toEqual([{ ip: '198.51.100.77' }]);
-    expect(checkMailboxSession(claims(m), '198.51.100.77')).toMatchObject({ ok: true, wouldRefuse: true });
+    expect(await checkMailboxSession(claims(m), '198.51.100.77')).toMatchObject({ ok: true, wouldRefuse: true });
     await updateMailbox(a.scope, m.email, { allowNetsMode: 'enforce' }, testContext);
-    expect(checkMailboxSession(claims(m), '198.51.100.77').ok).toBe(false);
+    expect((await checkMailboxSession(claims(m), '198.51.100.77')).ok).toBe(false);
   });
 
   it('sets cannot contain sets and names are checked', async () => {
     const a = await makeAccount();
-    expect(() => createNetSet(a.accountId, { name: 'Bad_Name' }, testContext)).toThrow(ValidationError);
-    expect(() => createNetSet(a.accountId, { name: 'x', allowNets: '@y' }, testContext)).toThrow(ValidationError);
-    expect(() => createNetSet(a.accountId, { name: 'x', allowNetsEntries: [{ net: '@y' }] }, testContext)).toThrow(ValidationError);
-    createNetSet(a.accountId, { name: '@ok-1' }, testContext);
-    expect(() => createNetSet(a.accountId, { name: 'ok-1' }, testContext)).toThrow(ConflictError);
+    await expect(createNetSet(a.accountId, { name: 'Bad_Name' }, testContext)).rejects.toThrow(ValidationError);
+    await expect(createNetSet(a.accountId, { name: 'x', allowNets: '@y' }, testContext)).rejects.toThrow(ValidationError);
+    await expect(createNetSet(a.accountId, { name: 'x', allowNetsEntries: [{ net: '@y' }] }, testContext)).rejects.toThrow(ValidationError);
+    await createNetSet(a.accountId, { name: '@ok-1' }, testContext);
+    await expect(createNetSet(a.accountId, { name: 'ok-1' }, testContext)).rejects.toThrow(ConflictError);
   });
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { accounts, mailboxes, netSets } from '@/db/schema';
-import { getDb, type Db, type Tx } from '@/db';
+import { getDb, type Db, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { describeErrors, type EntryError } from '@/lib/net/allowlist';
@@ -18,7 +18,7 @@ import { netSetCreateSchema, netSetNameSchema, netSetPatchSchema, type NetSetCre
 
 /** How many referencing mailboxes a refusal names. */
 const NAMED_USERS = 10;
-const IMMEDIATE = { behavior: 'immediate' } as const;
+
 
 export interface NetSetView {
   id: number;
@@ -51,46 +51,48 @@ function referencing(name: string) {
 }
 
 /** Up to `limit` addresses of the account's mailboxes whose list references the set, and how many there are. */
-export function mailboxesUsingSet(conn: Db | Tx, accountId: number, name: string, limit = NAMED_USERS): { count: number; emails: string[] } {
+export async function mailboxesUsingSet(conn: Db | Tx, accountId: number, name: string, limit = NAMED_USERS): Promise<{ count: number; emails: string[] }> {
   const where = and(eq(mailboxes.accountId, accountId), referencing(name));
-  const count = conn.select({ n: sql<number>`count(*)` }).from(mailboxes).where(where).get()?.n ?? 0;
-  const emails = count === 0 ? [] : conn.select({ email: mailboxes.email }).from(mailboxes).where(where).orderBy(asc(mailboxes.email)).limit(limit).all().map((r) => r.email);
+  const count = (await conn.select({ n: sql<number>`count(*)` }).from(mailboxes).where(where).limit(1))[0]?.n ?? 0;
+  const emails = count === 0 ? [] : (await conn.select({ email: mailboxes.email }).from(mailboxes).where(where).orderBy(asc(mailboxes.email)).limit(limit)).map((r) => r.email);
   return { count, emails };
 }
 
-function toView(conn: Db | Tx, accountId: number, row: Row): NetSetView {
+async function toView(conn: Db | Tx, accountId: number, row: Row): Promise<NetSetView> {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     allowNets: row.allowNets,
     entries: entriesOf({ canonical: row.allowNets || null, meta: row.allowNetsMeta }),
-    usedBy: mailboxesUsingSet(conn, accountId, row.name, 0).count,
+    usedBy: (await mailboxesUsingSet(conn, accountId, row.name, 0)).count,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
 
 /** The account's sets, by name. */
-export function listNetSets(accountId: number): NetSetView[] {
+export async function listNetSets(accountId: number): Promise<NetSetView[]> {
   const db = getDb();
-  return db.select(columns).from(netSets).where(eq(netSets.accountId, accountId)).orderBy(asc(netSets.name)).all().map((r) => toView(db, accountId, r));
+  const views: NetSetView[] = [];
+  for (const row of await db.select(columns).from(netSets).where(eq(netSets.accountId, accountId)).orderBy(asc(netSets.name))) views.push(await toView(db, accountId, row));
+  return views;
 }
 
 /** The account's set names (for `@name` validation in forms). */
-export function netSetNames(accountId: number): string[] {
-  return getDb().select({ name: netSets.name }).from(netSets).where(eq(netSets.accountId, accountId)).orderBy(asc(netSets.name)).all().map((r) => r.name);
+export async function netSetNames(accountId: number): Promise<string[]> {
+  return (await getDb().select({ name: netSets.name }).from(netSets).where(eq(netSets.accountId, accountId)).orderBy(asc(netSets.name))).map((r) => r.name);
 }
 
-function load(conn: Db | Tx, accountId: number, name: string): Row | undefined {
-  return conn.select(columns).from(netSets).where(and(eq(netSets.accountId, accountId), eq(netSets.name, name))).get();
+async function load(conn: Db | Tx, accountId: number, name: string): Promise<Row | undefined> {
+  return (await conn.select(columns).from(netSets).where(and(eq(netSets.accountId, accountId), eq(netSets.name, name))).limit(1))[0];
 }
 
 /** One set of the account; another account's set is "not found", like a missing one. */
-export function getNetSet(accountId: number, name: string): NetSetView {
+export async function getNetSet(accountId: number, name: string): Promise<NetSetView> {
   const setName = parseOrThrow(netSetNameSchema, name);
   const db = getDb();
-  const row = load(db, accountId, setName);
+  const row = await load(db, accountId, setName);
   if (!row) throw new NotFoundError(`Network set @${setName} not found`);
   return toView(db, accountId, row);
 }
@@ -99,10 +101,10 @@ export function getNetSet(accountId: number, name: string): NetSetView {
  * Throws a ValidationError naming every `@name` of `canonical` that is not a set of the account (an
  * unknown `@name` is an invalid entry, spec §15). `field` is the wire name of the list.
  */
-export function assertSetsExist(conn: Db | Tx, accountId: number, canonical: string | null, field: string): void {
+export async function assertSetsExist(conn: Db | Tx, accountId: number, canonical: string | null, field: string): Promise<void> {
   const names = referencesOf(canonical);
   if (names.length === 0) return;
-  const known = new Set(conn.select({ name: netSets.name }).from(netSets).where(and(eq(netSets.accountId, accountId), inArray(netSets.name, names))).all().map((r) => r.name));
+  const known = new Set((await conn.select({ name: netSets.name }).from(netSets).where(and(eq(netSets.accountId, accountId), inArray(netSets.name, names)))).map((r) => r.name));
   const errors: EntryError[] = names.filter((n) => !known.has(n)).map((n) => ({ entry: `@${n}`, reason: `unknown network set "@${n}"` }));
   if (errors.length > 0) throw new ValidationError(field, `${field}: ${describeErrors(errors)}`, errors);
 }
@@ -124,44 +126,41 @@ function setList(data: { allowNets?: string | null; allowNetsEntries?: StoredLis
   return undefined;
 }
 
-function bumpVersion(tx: Tx, accountId: number): void {
-  tx.update(accounts).set({ netSetsVersion: sql`${accounts.netSetsVersion} + 1` }).where(eq(accounts.id, accountId)).run();
+async function bumpVersion(tx: Tx, accountId: number): Promise<void> {
+  await tx.update(accounts).set({ netSetsVersion: sql`${accounts.netSetsVersion} + 1` }).where(eq(accounts.id, accountId));
 }
 
 /** Creates a set in the account. */
-export function createNetSet(accountId: number, input: NetSetCreateInput, ctx: AuditContext): NetSetView {
+export async function createNetSet(accountId: number, input: NetSetCreateInput, ctx: AuditContext): Promise<NetSetView> {
   const data = parseOrThrow(netSetCreateSchema, input);
   const list = setList(data, null) ?? { canonical: null, meta: null };
-  const db = getDb();
-  db.transaction((tx) => {
-    if (load(tx, accountId, data.name)) throw new ConflictError(`Network set @${data.name} already exists`);
+  await transaction(async (tx) => {
+    if (await load(tx, accountId, data.name)) throw new ConflictError(`Network set @${data.name} already exists`);
     const now = new Date();
-    tx.insert(netSets)
-      .values({ accountId, name: data.name, description: data.description ?? '', allowNets: list.canonical ?? '', allowNetsMeta: list.meta, createdAt: now, updatedAt: now })
-      .run();
-    bumpVersion(tx, accountId);
-    recordAudit(tx, ctx, { event: 'netset_created', accountId, detail: { name: data.name, allow_nets: list.canonical ?? '' } });
-  }, IMMEDIATE);
-  return getNetSet(accountId, data.name);
+    await tx.insert(netSets)
+      .values({ accountId, name: data.name, description: data.description ?? '', allowNets: list.canonical ?? '', allowNetsMeta: list.meta, createdAt: now, updatedAt: now });
+    await bumpVersion(tx, accountId);
+    await recordAudit(tx, ctx, { event: 'netset_created', accountId, detail: { name: data.name, allow_nets: list.canonical ?? '' } });
+  });
+  return await getNetSet(accountId, data.name);
 }
 
 /**
  * Changes a set; every mailbox referencing it uses the new networks from its next request (web, API and
  * IMAP). Renaming is refused while mailboxes reference the set (their lists would name a missing set).
  */
-export function updateNetSet(accountId: number, name: string, input: NetSetPatchInput, ctx: AuditContext): NetSetView {
+export async function updateNetSet(accountId: number, name: string, input: NetSetPatchInput, ctx: AuditContext): Promise<NetSetView> {
   const setName = parseOrThrow(netSetNameSchema, name);
   const data = parseOrThrow(netSetPatchSchema, input);
-  const db = getDb();
-  const finalName = db.transaction((tx) => {
-    const row = load(tx, accountId, setName);
+  const finalName = await transaction(async (tx) => {
+    const row = await load(tx, accountId, setName);
     if (!row) throw new NotFoundError(`Network set @${setName} not found`);
     const list = setList(data, row.allowNetsMeta);
     const set: Partial<typeof netSets.$inferInsert> = {};
     const detail: Record<string, unknown> = { name: setName };
     if (data.newName !== undefined && data.newName !== setName) {
-      if (load(tx, accountId, data.newName)) throw new ConflictError(`Network set @${data.newName} already exists`);
-      const users = mailboxesUsingSet(tx, accountId, setName);
+      if (await load(tx, accountId, data.newName)) throw new ConflictError(`Network set @${data.newName} already exists`);
+      const users = await mailboxesUsingSet(tx, accountId, setName);
       if (users.count > 0) throw new ConflictError(`Network set @${setName} cannot be renamed: ${usersText(users)} use it. Change their lists first.`);
       set.name = data.newName;
       detail.new_name = data.newName;
@@ -177,12 +176,12 @@ export function updateNetSet(accountId: number, name: string, input: NetSetPatch
       }
     }
     if (Object.keys(set).length === 0) return setName;
-    tx.update(netSets).set({ ...set, updatedAt: new Date() }).where(eq(netSets.id, row.id)).run();
-    bumpVersion(tx, accountId);
-    recordAudit(tx, ctx, { event: 'netset_changed', accountId, detail });
+    await tx.update(netSets).set({ ...set, updatedAt: new Date() }).where(eq(netSets.id, row.id));
+    await bumpVersion(tx, accountId);
+    await recordAudit(tx, ctx, { event: 'netset_changed', accountId, detail });
     return set.name ?? setName;
-  }, IMMEDIATE);
-  return getNetSet(accountId, finalName);
+  });
+  return await getNetSet(accountId, finalName);
 }
 
 function usersText(users: { count: number; emails: string[] }): string {
@@ -191,25 +190,25 @@ function usersText(users: { count: number; emails: string[] }): string {
 }
 
 /** Deletes a set; refused while mailboxes reference it, naming up to 10 of them. */
-export function deleteNetSet(accountId: number, name: string, ctx: AuditContext): void {
+export async function deleteNetSet(accountId: number, name: string, ctx: AuditContext): Promise<void> {
   const setName = parseOrThrow(netSetNameSchema, name);
-  getDb().transaction((tx) => {
-    const row = load(tx, accountId, setName);
+  await transaction(async (tx) => {
+    const row = await load(tx, accountId, setName);
     if (!row) throw new NotFoundError(`Network set @${setName} not found`);
-    const users = mailboxesUsingSet(tx, accountId, setName);
+    const users = await mailboxesUsingSet(tx, accountId, setName);
     if (users.count > 0) {
       throw new ConflictError(`Network set @${setName} is used by ${usersText(users)}. Remove it from their lists first.`);
     }
-    tx.delete(netSets).where(eq(netSets.id, row.id)).run();
-    bumpVersion(tx, accountId);
-    recordAudit(tx, ctx, { event: 'netset_deleted', accountId, detail: { name: setName, allow_nets: row.allowNets } });
-  }, IMMEDIATE);
+    await tx.delete(netSets).where(eq(netSets.id, row.id));
+    await bumpVersion(tx, accountId);
+    await recordAudit(tx, ctx, { event: 'netset_deleted', accountId, detail: { name: setName, allow_nets: row.allowNets } });
+  });
 }
 
 /** The account's sets as name → networks with labels/expiry: what the admin pages evaluate drafts with. */
-export function netSetContents(accountId: number): Record<string, SetContent> {
+export async function netSetContents(accountId: number): Promise<Record<string, SetContent>> {
   const out: Record<string, SetContent> = {};
-  const rows = getDb().select({ name: netSets.name, allowNets: netSets.allowNets, allowNetsMeta: netSets.allowNetsMeta }).from(netSets).where(eq(netSets.accountId, accountId)).all();
+  const rows = await getDb().select({ name: netSets.name, allowNets: netSets.allowNets, allowNetsMeta: netSets.allowNetsMeta }).from(netSets).where(eq(netSets.accountId, accountId));
   for (const r of rows) out[r.name] = { canonical: r.allowNets, meta: r.allowNetsMeta ?? null };
   return out;
 }

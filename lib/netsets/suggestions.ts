@@ -35,9 +35,9 @@ export function suggestionNetwork(address: string | null): string | null {
  * of the whole account, most used first. The account scope is always applied, so another account's
  * history never shows.
  */
-export function networkSuggestions(accountId: number, mailboxId: number | null, now: Date = new Date()): NetworkSuggestion[] {
+export async function networkSuggestions(accountId: number, mailboxId: number | null, now: Date = new Date()): Promise<NetworkSuggestion[]> {
   const since = new Date(now.getTime() - SUGGESTION_WINDOW_DAYS * 86_400_000);
-  const rows = getDb()
+  const rows = await getDb()
     .select({ ip: auditEvents.clientIp, protocol: auditEvents.protocol, n: sql<number>`count(*)`, last: sql<number>`max(${auditEvents.at})` })
     .from(auditEvents)
     .where(
@@ -48,8 +48,7 @@ export function networkSuggestions(accountId: number, mailboxId: number | null, 
       ),
     )
     .groupBy(auditEvents.clientIp, auditEvents.protocol)
-    .limit(MAX_ROWS)
-    .all();
+    .limit(MAX_ROWS);
   const byNet = new Map<string, NetworkSuggestion & { lastMs: number }>();
   for (const r of rows) {
     const net = suggestionNetwork(r.ip);
@@ -71,9 +70,9 @@ export function networkSuggestions(accountId: number, mailboxId: number | null, 
 }
 
 /** Sign-ins of the last 30 days that monitor mode let through (audit `would_refuse`, kind sign_in), by address. */
-export function wouldRefuseSummary(accountId: number, mailboxId: number, now: Date = new Date()): { total: number; byAddress: { address: string | null; count: number; protocols: string[]; lastSeen: string }[] } {
+export async function wouldRefuseSummary(accountId: number, mailboxId: number, now: Date = new Date()): Promise<{ total: number; byAddress: { address: string | null; count: number; protocols: string[]; lastSeen: string }[] }> {
   const since = new Date(now.getTime() - SUGGESTION_WINDOW_DAYS * 86_400_000);
-  const rows = getDb()
+  const rows = await getDb()
     .select({
       address: auditEvents.clientIp,
       count: sql<number>`count(*)`,
@@ -92,8 +91,7 @@ export function wouldRefuseSummary(accountId: number, mailboxId: number, now: Da
     )
     .groupBy(auditEvents.clientIp)
     .orderBy(sql`max(${auditEvents.at}) DESC`)
-    .limit(100)
-    .all();
+    .limit(100);
   const byAddress = rows.map((r) => ({ address: r.address, count: r.count, protocols: r.protocols ? r.protocols.split(',').sort() : [], lastSeen: new Date(r.last).toISOString() }));
   return { total: byAddress.reduce((n, r) => n + r.count, 0), byAddress };
 }

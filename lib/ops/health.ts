@@ -33,6 +33,7 @@ export function readinessCheck(databaseFile: string, migrationsFolder: string): 
       let applied: number;
       try {
         connection ??= new Database(databaseFile, { readonly: true, fileMustExist: true });
+        // eslint-disable-next-line no-restricted-syntax -- better-sqlite3's own .get(): readiness reads the SQLite file itself, read-only.
         const row = connection.prepare('SELECT max(created_at) AS at FROM __drizzle_migrations').get() as { at: number | null } | undefined;
         applied = Number(row?.at ?? 0);
       } catch {

@@ -10,7 +10,7 @@ export const SESSION_HEADER = 'hpls-auth';
 export const PASSWORD_CHANGE_REQUIRED_MESSAGE =
   'Password change required: sign in to webmail and change your password there first, then call auth again.';
 
-type SessionState = { kind: 'unchecked' } | { kind: 'valid'; session: ApiSession } | { kind: 'refused'; error: RpcError };
+type SessionState = { kind: 'valid'; session: ApiSession } | { kind: 'refused'; error: RpcError };
 
 /**
  * What every call of one HTTP request shares: the client address server.ts decided, the user agent and
@@ -19,7 +19,9 @@ type SessionState = { kind: 'unchecked' } | { kind: 'valid'; session: ApiSession
  * through `deauth`, which ends it for the calls after it). Scoping is still checked by every call.
  */
 export class RpcContext {
-  private state: SessionState = { kind: 'unchecked' };
+  // The one verification of this request (shared by concurrent calls of a batch), and `deauth`'s ending.
+  private checked: Promise<SessionState> | null = null;
+  private ended: SessionState | null = null;
 
   constructor(
     readonly clientIp: string | null,
@@ -38,19 +40,19 @@ export class RpcContext {
   }
 
   /** This request's verified session, or the error every call that needs one gets instead. */
-  session(): ApiSession {
-    const state = this.state.kind === 'unchecked' ? (this.state = this.verify()) : this.state;
+  async session(): Promise<ApiSession> {
+    const state = this.ended ?? (await (this.checked ??= this.verify()));
     if (state.kind === 'refused') throw state.error;
     return state.session;
   }
 
   /** After `deauth`: later calls of the same batch see an invalid session. */
   sessionEnded(): void {
-    this.state = { kind: 'refused', error: new RpcError(RpcCode.InvalidSession, INVALID_SESSION_MESSAGE, { reason: 'ended' }) };
+    this.ended = { kind: 'refused', error: new RpcError(RpcCode.InvalidSession, INVALID_SESSION_MESSAGE, { reason: 'ended' }) };
   }
 
-  private verify(): Exclude<SessionState, { kind: 'unchecked' }> {
-    const check = verifyApiSession(this.token, this.audit({ kind: 'api' }));
+  private async verify(): Promise<SessionState> {
+    const check = await verifyApiSession(this.token, this.audit({ kind: 'api' }));
     if (check.ok) return { kind: 'valid', session: check.session };
     switch (check.reason) {
       case 'network_not_allowed':

@@ -38,7 +38,7 @@ async function invoke(call: RpcCall, ctx: RpcContext): Promise<unknown> {
   if (!method) throw new RpcError(RpcCode.MethodNotFound, `Method not found: ${describeMethod(call.method)}`);
   let session: ApiSession | null = null;
   if (method.access !== 'public') {
-    session = ctx.session();
+    session = await ctx.session();
     if (method.access === 'account' && session.level !== 'account') {
       throw notPermitted(`${call.method} needs an account-level session (call auth with an admin's address and password)`);
     }

@@ -23,7 +23,7 @@ async function authAs(user: string, pass: string, ip?: string): Promise<string> 
   return json.result.session;
 }
 
-const row = (id: number) => getDb().select({ allowNets: mailboxes.allowNets, memo: mailboxes.memo, reset: mailboxes.requireResetPassword }).from(mailboxes).where(eq(mailboxes.id, id)).get();
+const row = async (id: number) => (await getDb().select({ allowNets: mailboxes.allowNets, memo: mailboxes.memo, reset: mailboxes.requireResetPassword }).from(mailboxes).where(eq(mailboxes.id, id)).limit(1))[0];
 
 describe('JSON-RPC endpoint', () => {
   it('answers a single call and a batch in order, as JSON with HTTP 200', async () => {
@@ -42,7 +42,7 @@ describe('JSON-RPC endpoint', () => {
     const notification = { jsonrpc: '2.0', method: 'mail.set', params: { mail: box.email, memo: 'by notification' } };
     expect(await post(notification, { token })).toMatchObject({ status: 204, text: '' });
     // Executed all the same.
-    expect(row(box.id)?.memo).toBe('by notification');
+    expect((await row(box.id))?.memo).toBe('by notification');
     expect(await post([{ jsonrpc: '2.0', method: 'hello.world' }, { jsonrpc: '2.0', method: 'nope' }])).toMatchObject({ status: 204, text: '' });
     const mixed = await post([{ jsonrpc: '2.0', method: 'hello.world' }, call('hello.world', undefined, 9)]);
     expect(mixed.json).toEqual([{ jsonrpc: '2.0', result: 'Hello World!', id: 9 }]);
@@ -92,13 +92,12 @@ describe('JSON-RPC endpoint', () => {
 
   it('runs each call of a batch as its own unit: 3 invalid of 500 change nothing, the other 497 apply', async () => {
     const account = await makeAccount();
-    const domainId = getDb().select({ id: domains.id }).from(domains).where(eq(domains.name, account.domain)).get()!.id;
+    const domainId = (await getDb().select({ id: domains.id }).from(domains).where(eq(domains.name, account.domain)).limit(1))[0]!.id;
     // Straight into the table: 500 trips through the service's password policy would only slow the test down.
-    const boxes = getDb()
+    const boxes = await getDb()
       .insert(mailboxes)
       .values(Array.from({ length: 500 }, (_, i) => ({ accountId: account.accountId, domainId, email: `bulk${i}@${account.domain}`, passwordHash: 'unused' })))
-      .returning({ id: mailboxes.id, email: mailboxes.email })
-      .all();
+      .returning({ id: mailboxes.id, email: mailboxes.email });
     const token = await authAs(account.adminEmail, account.adminPassword);
     const invalid = new Map([[17, '10.0.0.1/33'], [250, '203.0.113.0/24, abc'], [499, '1.2.3']]);
     const batch = boxes.map((box, i) => call('mail.set', { mail: box.email, allow_nets: invalid.get(i) ?? `203.0.113.${i % 250}`, require_reset_password: true }, i));
@@ -108,7 +107,7 @@ describe('JSON-RPC endpoint', () => {
     expect(failed.map((r: { id: number }) => r.id)).toEqual([17, 250, 499]);
     expect(failed[1].error).toMatchObject({ code: -32602, data: { field: 'allow_nets', errors: [{ entry: 'abc', reason: 'not an IP address or network' }] } });
     for (const [i, box] of boxes.entries()) {
-      expect(row(box.id)).toEqual(invalid.has(i) ? { allowNets: null, memo: '', reset: false } : { allowNets: `203.0.113.${i % 250}`, memo: '', reset: true });
+      expect(await row(box.id)).toEqual(invalid.has(i) ? { allowNets: null, memo: '', reset: false } : { allowNets: `203.0.113.${i % 250}`, memo: '', reset: true });
     }
   });
 
@@ -125,8 +124,8 @@ describe('JSON-RPC endpoint', () => {
       call('mail.list', { domain: b.domain }),
     ];
     for (const attempt of attempts) expect((await post(attempt, { token })).json.error.code).toBe(404);
-    expect(row(victim.id)?.allowNets).toBe('192.0.2.0/24');
-    expect(getDb().select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, `new@${b.domain}`)).get()).toBeUndefined();
+    expect((await row(victim.id))?.allowNets).toBe('192.0.2.0/24');
+    expect((await getDb().select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, `new@${b.domain}`)).limit(1))[0]).toBeUndefined();
   });
 
   it('limits a mail-level session to reading its own mailbox', async () => {
@@ -149,7 +148,7 @@ describe('JSON-RPC endpoint', () => {
       expect(json.error.code).toBe(2);
       expect(json.error.message).toContain(`${method} needs an account-level session`);
     }
-    expect(row(own.id)?.memo).toBe('');
+    expect((await row(own.id))?.memo).toBe('');
   });
 
   it('audits changes with actor api, the admin, protocol api and the client address', async () => {
@@ -157,11 +156,10 @@ describe('JSON-RPC endpoint', () => {
     const box = await makeMailbox(account.domain);
     const token = await authAs(account.adminEmail, account.adminPassword);
     await post(call('mail.set', { mail: box.email, allow_nets: '203.0.113.9' }), { token, ip: '2001:db8::77' });
-    const audit = getDb()
+    const [audit] = await getDb()
       .select({ actorKind: auditEvents.actorKind, actorId: auditEvents.actorId, actorEmail: auditEvents.actorEmail, protocol: auditEvents.protocol, clientIp: auditEvents.clientIp, detail: auditEvents.detail })
       .from(auditEvents)
-      .where(and(eq(auditEvents.mailboxId, box.id), eq(auditEvents.event, 'allow_nets_changed')))
-      .get();
+      .where(and(eq(auditEvents.mailboxId, box.id), eq(auditEvents.event, 'allow_nets_changed'))).limit(1);
     expect(audit).toEqual({ actorKind: 'api', actorId: account.adminId, actorEmail: account.adminEmail, protocol: 'api', clientIp: '2001:db8::77', detail: { old: null, new: '203.0.113.9' } });
   });
 });
@@ -177,7 +175,7 @@ describe('bounded work per request (spec §12)', () => {
     expect(json.slice(1).every((r: { error: { code: number } }) => r.error.code === -32600)).toBe(true);
     expect(json[1].error.message).toContain('at most one auth');
     // Bounded audit volume: the one evaluated guess left one row.
-    const rows = getDb().select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.mailboxEmail, box.email), eq(auditEvents.event, 'login_failed'))).all();
+    const rows = await getDb().select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.mailboxEmail, box.email), eq(auditEvents.event, 'login_failed')));
     expect(rows).toHaveLength(1);
   });
 

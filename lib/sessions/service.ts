@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { mailboxes } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/auth/web-session';
 import type { SessionKind } from '@/lib/auth/session';
@@ -33,8 +33,8 @@ function toView(item: SessionListItem): SessionView {
 }
 
 /** The subject's own live sessions; `currentSid` marks "this device". */
-export function listOwnSessions(kind: SessionKind, subjectId: number, currentSid: string | null): SessionView[] {
-  return listSubjectSessions(kind, subjectId, currentSid).map(toView);
+export async function listOwnSessions(kind: SessionKind, subjectId: number, currentSid: string | null): Promise<SessionView[]> {
+  return (await listSubjectSessions(kind, subjectId, currentSid)).map(toView);
 }
 
 export interface SessionSubject {
@@ -55,37 +55,37 @@ function detailFor(subject: SessionSubject, detail: Record<string, unknown>) {
 }
 
 /** Signs out one of the subject's own sessions from "Where you're signed in"; false when it is not theirs. */
-export function signOutOwnSession(subject: SessionSubject, channel: 'web' | 'api', id: number, ctx: AuditContext): boolean {
-  const ended = endOneSession(subject.kind, subject.id, channel, id);
-  if (ended) recordAudit(getDb(), ctx, { event: 'session_signed_out', ...auditFor(subject), detail: detailFor(subject, { channel }) });
+export async function signOutOwnSession(subject: SessionSubject, channel: 'web' | 'api', id: number, ctx: AuditContext): Promise<boolean> {
+  const ended = await endOneSession(subject.kind, subject.id, channel, id);
+  if (ended) await recordAudit(getDb(), ctx, { event: 'session_signed_out', ...auditFor(subject), detail: detailFor(subject, { channel }) });
   return ended;
 }
 
 /** "Sign out everywhere else": every web and API session of the subject except this browser's. */
-export function signOutOtherSessions(subject: SessionSubject, currentSid: string, ctx: AuditContext): number {
-  return getDb().transaction((tx) => {
-    const count = endSubjectSessions(tx, subject.kind, subject.id, currentSid);
-    recordAudit(tx, ctx, { event: 'other_sessions_signed_out', ...auditFor(subject), detail: detailFor(subject, { count }) });
+export async function signOutOtherSessions(subject: SessionSubject, currentSid: string, ctx: AuditContext): Promise<number> {
+  return transaction(async (tx) => {
+    const count = await endSubjectSessions(tx, subject.kind, subject.id, currentSid);
+    await recordAudit(tx, ctx, { event: 'other_sessions_signed_out', ...auditFor(subject), detail: detailFor(subject, { count }) });
     return count;
   });
 }
 
 /** A mailbox's live sessions, for its admin (scoped: another account's mailbox is "not found") and the CLI. */
-export function listMailboxSessions(scope: Scope, email: string): SessionView[] {
-  const mailbox = getMailbox(scope, email);
-  return listSubjectSessions('mailbox', mailbox.id).map(toView);
+export async function listMailboxSessions(scope: Scope, email: string): Promise<SessionView[]> {
+  const mailbox = await getMailbox(scope, email);
+  return (await listSubjectSessions('mailbox', mailbox.id)).map(toView);
 }
 
 /**
  * "End all sessions" of a mailbox (admin UI, CLI): deletes every web and API session, so each ends at its
  * next request. Audited `sessions_ended` with the count, the actor being the admin or the operator.
  */
-export function endMailboxSessions(scope: Scope, email: string, ctx: AuditContext): number {
-  const mailbox = getMailbox(scope, email);
-  return getDb().transaction((tx) => {
-    const { accountId } = tx.select({ accountId: mailboxes.accountId }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()!;
-    const count = endSubjectSessions(tx, 'mailbox', mailbox.id);
-    recordAudit(tx, ctx, { event: 'sessions_ended', accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { count } });
+export async function endMailboxSessions(scope: Scope, email: string, ctx: AuditContext): Promise<number> {
+  const mailbox = await getMailbox(scope, email);
+  return transaction(async (tx) => {
+    const [{ accountId }] = (await tx.select({ accountId: mailboxes.accountId }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).limit(1)) as [{ accountId: number }];
+    const count = await endSubjectSessions(tx, 'mailbox', mailbox.id);
+    await recordAudit(tx, ctx, { event: 'sessions_ended', accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { count } });
     return count;
   });
 }

@@ -10,11 +10,11 @@ import { checkMailboxSession } from '@/lib/auth/gate';
 export async function signOutAction(): Promise<void> {
   const claims = await readSessionClaims('mailbox');
   if (claims) {
-    const verdict = checkMailboxSession(claims, (await requestInfo()).clientIp);
+    const verdict = await checkMailboxSession(claims, (await requestInfo()).clientIp);
     // Audited only for a live session; endSession deletes the row either way.
     if (verdict.ok) {
       const { id, email, accountId } = verdict.mailbox;
-      recordAudit(getDb(), await webContext({ kind: 'mailbox', id, email }), { event: 'logout', accountId, mailboxId: id, mailboxEmail: email });
+      await recordAudit(getDb(), await webContext({ kind: 'mailbox', id, email }), { event: 'logout', accountId, mailboxId: id, mailboxEmail: email });
     }
   }
   await endSession('mailbox');

@@ -23,7 +23,7 @@ export async function signOutSessionAction(formData: FormData): Promise<void> {
   const id = Number(String(formData.get('id') ?? '').slice(0, 16));
   if (channel && Number.isSafeInteger(id) && id > 0) {
     const { id: mailboxId, email, accountId } = session.mailbox;
-    signOutOwnSession({ kind: 'mailbox', id: mailboxId, email, accountId }, channel, id, await webContext({ kind: 'mailbox', id: mailboxId, email }));
+    await signOutOwnSession({ kind: 'mailbox', id: mailboxId, email, accountId }, channel, id, await webContext({ kind: 'mailbox', id: mailboxId, email }));
   }
   redirect('/account?notice=signed-out-session');
 }
@@ -32,6 +32,6 @@ export async function signOutSessionAction(formData: FormData): Promise<void> {
 export async function signOutOtherSessionsAction(): Promise<void> {
   const session = await requireMailbox();
   const { id, email, accountId } = session.mailbox;
-  signOutOtherSessions({ kind: 'mailbox', id, email, accountId }, session.claims.sid, await webContext({ kind: 'mailbox', id, email }));
+  await signOutOtherSessions({ kind: 'mailbox', id, email, accountId }, session.claims.sid, await webContext({ kind: 'mailbox', id, email }));
   redirect('/account?notice=signed-out-others');
 }

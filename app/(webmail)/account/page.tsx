@@ -18,9 +18,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const session = await requireMailbox();
   const { notice } = await searchParams;
   const nets = session.mailbox.allowNets?.split(',') ?? [];
-  const signIns = recentSignIns(session.mailbox.id, 20);
-  const days = signInsPerDay(accountScope(session.mailbox.accountId), { days: 30, mailboxId: session.mailbox.id });
-  const sessions = listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
+  const signIns = await recentSignIns(session.mailbox.id, 20);
+  const days = await signInsPerDay(accountScope(session.mailbox.accountId), { days: 30, mailboxId: session.mailbox.id });
+  const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
   return (
     <main>
       <h1>Account</h1>

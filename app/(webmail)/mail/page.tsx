@@ -14,7 +14,7 @@ const NOTICES: Record<string, string> = {
 export default async function InboxPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
   const { notice } = await searchParams;
-  const messages = listMessages(session);
+  const messages = await listMessages(session);
   return (
     <main>
       <h1>Inbox</h1>

@@ -9,7 +9,7 @@ import { endSession, requireAdmin, webContext } from '@/lib/auth/dal';
 export async function adminSignOutAction(): Promise<void> {
   // Also while an initial password has yet to be replaced.
   const { admin } = await requireAdmin(true);
-  recordAudit(getDb(), await webContext({ kind: 'admin', id: admin.id, email: admin.email }), { event: 'admin_logout', accountId: admin.accountId, detail: { admin: admin.email } });
+  await recordAudit(getDb(), await webContext({ kind: 'admin', id: admin.id, email: admin.email }), { event: 'admin_logout', accountId: admin.accountId, detail: { admin: admin.email } });
   await endSession('admin');
   redirect('/admin/login?signedOut=1');
 }

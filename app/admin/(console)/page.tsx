@@ -18,9 +18,9 @@ function auditHref(clientIp: string, now: Date): string {
 export default async function AdminOverviewPage() {
   const { scope } = await requireAdmin();
   const now = new Date();
-  const days = signInsPerDay(scope, { days: 30, now });
-  const counts = mailboxCounts(scope);
-  const refused = mostRefusedAddresses(scope, { days: REFUSED_DAYS, limit: 10, now });
+  const days = await signInsPerDay(scope, { days: 30, now });
+  const counts = await mailboxCounts(scope);
+  const refused = await mostRefusedAddresses(scope, { days: REFUSED_DAYS, limit: 10, now });
   const countItems = [
     { key: 'total', label: 'mailboxes', n: counts.total, href: '/admin/mailboxes' },
     { key: 'restricted', label: 'restricted to networks', n: counts.restricted, href: '/admin/mailboxes?filter=restricted' },

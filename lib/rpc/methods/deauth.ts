@@ -7,8 +7,8 @@ import { defineMethod } from '../method';
 export const deauth = defineMethod({
   access: 'session',
   params: z.object({}),
-  handle(_params, _session, ctx) {
-    if (ctx.token) endApiSession(ctx.token);
+  async handle(_params, _session, ctx) {
+    if (ctx.token) await endApiSession(ctx.token);
     ctx.sessionEnded();
     return true;
   },

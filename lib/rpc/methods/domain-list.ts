@@ -7,5 +7,5 @@ import { defineMethod, scopeOf } from '../method';
 export const domainList = defineMethod({
   access: 'account',
   params: z.object({}),
-  handle: (_params, session) => listDomains(scopeOf(session)).map((domain) => ({ domain })),
+  handle: async (_params, session) => (await listDomains(scopeOf(session))).map((domain) => ({ domain })),
 });

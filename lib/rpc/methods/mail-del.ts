@@ -8,8 +8,8 @@ import { changeContext, defineMethod, scopeOf } from '../method';
 export const mailDel = defineMethod({
   access: 'account',
   params: z.object({ mail: emailSchema }),
-  handle({ mail }, session, ctx) {
-    deleteMailbox(scopeOf(session), mail, changeContext(session, ctx));
+  async handle({ mail }, session, ctx) {
+    await deleteMailbox(scopeOf(session), mail, changeContext(session, ctx));
     return true;
   },
 });

@@ -16,7 +16,7 @@ import { defineMethod, notPermitted, scopeOf } from '../method';
 export const mailGet = defineMethod({
   access: 'session',
   params: z.object({ mail: emailSchema }),
-  handle({ mail }, session) {
+  async handle({ mail }, session) {
     let accountId: number;
     if (session.level === 'mail') {
       if (mail !== session.mailbox.email) throw notPermitted('a mail-level session may only read its own mailbox');
@@ -24,8 +24,8 @@ export const mailGet = defineMethod({
     } else {
       accountId = session.admin.accountId;
     }
-    const view = getMailbox(session.level === 'mail' ? accountScope(accountId) : scopeOf(session), mail);
+    const view = await getMailbox(session.level === 'mail' ? accountScope(accountId) : scopeOf(session), mail);
     const now = Date.now();
-    return { ...toMailGetObject(view, now), allow_nets_effective: effectiveNetworks(accountId, view, now) };
+    return { ...toMailGetObject(view, now), allow_nets_effective: await effectiveNetworks(accountId, view, now) };
   },
 });

@@ -40,10 +40,10 @@ export const mailList = defineMethod({
       .pipe(z.enum(['asc', 'desc'], { error: 'must be "asc" or "desc"' }))
       .optional(),
   }),
-  handle(params, session) {
+  async handle(params, session) {
     const scope = scopeOf(session);
-    if (!listDomains(scope).includes(params.domain)) throw new NotFoundError(`Domain ${params.domain} not found`);
-    const { items } = listMailboxes(scope, {
+    if (!(await listDomains(scope)).includes(params.domain)) throw new NotFoundError(`Domain ${params.domain} not found`);
+    const { items } = await listMailboxes(scope, {
       domain: params.domain,
       pageSize: params.page_size ?? MAIL_LIST_DEFAULT_PAGE_SIZE,
       page: params.page ?? 1,

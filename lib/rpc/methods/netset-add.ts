@@ -11,8 +11,8 @@ const fields = netSetCreateSchema.shape;
 export const netsetAdd = defineMethod({
   access: 'account',
   params: z.object({ name: fields.name, description: fields.description, allow_nets: fields.allowNets, allow_nets_entries: allowNetsEntryRowsSchema.optional() }),
-  handle(params, session, ctx) {
-    createNetSet(
+  async handle(params, session, ctx) {
+    await createNetSet(
       session.admin.accountId,
       { name: params.name, description: params.description, allowNets: params.allow_nets, allowNetsEntries: params.allow_nets_entries },
       changeContext(session, ctx),

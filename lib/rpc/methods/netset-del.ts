@@ -8,8 +8,8 @@ import { changeContext, defineMethod } from '../method';
 export const netsetDel = defineMethod({
   access: 'account',
   params: z.object({ name: netSetNameSchema }),
-  handle({ name }, session, ctx) {
-    deleteNetSet(session.admin.accountId, name, changeContext(session, ctx));
+  async handle({ name }, session, ctx) {
+    await deleteNetSet(session.admin.accountId, name, changeContext(session, ctx));
     return true;
   },
 });

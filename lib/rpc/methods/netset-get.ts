@@ -9,7 +9,7 @@ import { defineMethod } from '../method';
 export const netsetGet = defineMethod({
   access: 'account',
   params: z.object({ name: netSetNameSchema }),
-  handle({ name }, session) {
-    return toNetSetObject(getNetSet(session.admin.accountId, name));
+  async handle({ name }, session) {
+    return toNetSetObject(await getNetSet(session.admin.accountId, name));
   },
 });

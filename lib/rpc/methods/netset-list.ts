@@ -8,8 +8,8 @@ import { defineMethod } from '../method';
 export const netsetList = defineMethod({
   access: 'account',
   params: z.object({}),
-  handle(_params, session) {
+  async handle(_params, session) {
     const now = Date.now();
-    return listNetSets(session.admin.accountId).map((s) => toNetSetObject(s, now));
+    return (await listNetSets(session.admin.accountId)).map((s) => toNetSetObject(s, now));
   },
 });

@@ -14,8 +14,8 @@ const fields = netSetPatchSchema.shape;
 export const netsetSet = defineMethod({
   access: 'account',
   params: z.object({ name: netSetNameSchema, new_name: fields.newName, description: fields.description, allow_nets: fields.allowNets, allow_nets_entries: allowNetsEntryRowsSchema.optional() }),
-  handle(params, session, ctx) {
-    updateNetSet(
+  async handle(params, session, ctx) {
+    await updateNetSet(
       session.admin.accountId,
       params.name,
       { newName: params.new_name, description: params.description, allowNets: params.allow_nets, allowNetsEntries: params.allow_nets_entries },

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Message' };
 export default async function MessagePage({ params }: { params: Promise<{ id: string }> }) {
   const session = await requireMailbox();
   const { id } = await params;
-  const message = /^\d{1,12}$/.test(id) ? getMessage(session, Number(id)) : undefined;
+  const message = /^\d{1,12}$/.test(id) ? await getMessage(session, Number(id)) : undefined;
   if (!message) notFound();
   return (
     <main>

@@ -39,7 +39,7 @@ export async function setAdminActiveAction(formData: FormData): Promise<void> {
   // The page words the refusal from a code: a URL must not be able to put arbitrary text on the page.
   let problem: 'self' | 'last' | 'not-found' | null = null;
   try {
-    setAdminActive(scope, email, active, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), admin.id);
+    await setAdminActive(scope, email, active, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), admin.id);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     problem = error instanceof ForbiddenError ? (error.message.startsWith('You cannot') ? 'self' : 'last') : 'not-found';

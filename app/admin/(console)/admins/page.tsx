@@ -14,7 +14,7 @@ const first = (v: string | string[] | undefined) => (typeof v === 'string' ? v.s
 export default async function AdminsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const { admin, scope } = await requireAdmin();
   const params = await searchParams;
-  const admins = listAdmins(scope);
+  const admins = await listAdmins(scope);
   const activeCount = admins.filter((a) => a.active).length;
   const notice = first(params.added)
     ? `Admin ${first(params.added)} added. They must choose their own password when they first sign in.`

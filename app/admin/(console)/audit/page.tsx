@@ -89,7 +89,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const errors = parsed.success ? {} : parsed.error.flatten().fieldErrors;
   const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
   const filter = parsed.success ? parsed.data : null;
-  const { items, hasMore, total } = filter ? queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0 };
+  const { items, hasMore, total } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0 };
   const now = new Date();
   const options = auditEventOptions();
   // A kind this version does not name (newer code, a bookmarked URL) stays selectable.

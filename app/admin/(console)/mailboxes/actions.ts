@@ -58,11 +58,11 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
     if (!text(formData, 'action')) return { ...base, formError: 'Nothing was changed: choose an action first.' };
     if (text(formData, 'step') === 'apply') {
       const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
-      const result = applyBulkChange(scope, request, ctx, { expectedCount: Number.parseInt(text(formData, 'expectedCount'), 10) });
+      const result = await applyBulkChange(scope, request, ctx, { expectedCount: Number.parseInt(text(formData, 'expectedCount'), 10) });
       refresh();
       return { version: base.version, result: bulkSummary(result) };
     }
-    const plan = planBulkChange(scope, request);
+    const plan = await planBulkChange(scope, request);
     if (plan.count === 0) return { ...base, formError: 'No mailboxes match the current search and filter; nothing to change.' };
     return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count), target } };
   } catch (error) {

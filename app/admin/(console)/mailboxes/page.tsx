@@ -30,9 +30,9 @@ function SortHeader({ query, field, children }: { query: ListQuery; field: ListQ
 export default async function MailboxesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { scope } = await requireAdmin();
   const query = parseListQuery(await searchParams);
-  const { items, total } = listMailboxes(scope, serviceQuery(query));
+  const { items, total } = await listMailboxes(scope, serviceQuery(query));
   const now = renderTime();
-  const domains = listDomains(scope);
+  const domains = await listDomains(scope);
   const pages = Math.max(1, Math.ceil(total / query.size));
   const from = total === 0 ? 0 : (query.page - 1) * query.size + 1;
   const to = (query.page - 1) * query.size + items.length;

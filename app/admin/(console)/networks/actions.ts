@@ -40,11 +40,11 @@ export async function saveNetSetAction(prev: NetSetFormState, formData: FormData
     const list = rows === null ? { allowNets: values.allowNets } : { allowNetsEntries: rows };
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
     if (original === '') {
-      const view = createNetSet(admin.accountId, { name: values.name, description: values.description, ...list }, ctx);
+      const view = await createNetSet(admin.accountId, { name: values.name, description: values.description, ...list }, ctx);
       refresh();
       return { version: base.version, notice: `Created @${view.name}.` };
     }
-    const view = updateNetSet(admin.accountId, original, { newName: values.name, description: values.description, ...list }, ctx);
+    const view = await updateNetSet(admin.accountId, original, { newName: values.name, description: values.description, ...list }, ctx);
     refresh();
     return { version: base.version, notice: `Saved @${view.name}. Mailboxes that use it follow at their next request.`, values: { name: view.name, description: view.description, allowNets: view.allowNets } };
   } catch (error) {
@@ -57,7 +57,7 @@ export async function deleteNetSetAction(prev: NetSetFormState, formData: FormDa
   const { admin } = await requireAdmin();
   const name = String(formData.get('name') ?? '');
   try {
-    deleteNetSet(admin.accountId, name, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    await deleteNetSet(admin.accountId, name, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
     refresh();
     return { version: prev.version + 1, notice: `Deleted @${name}.` };
   } catch (error) {
@@ -71,9 +71,9 @@ export async function addSuggestionAction(prev: NetSetFormState, formData: FormD
   const net = String(formData.get('net') ?? '');
   const name = String(formData.get('set') ?? '');
   try {
-    const set = getNetSet(admin.accountId, name);
+    const set = await getNetSet(admin.accountId, name);
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
-    updateNetSet(admin.accountId, set.name, { allowNets: appendNet(set.allowNets, net) }, ctx);
+    await updateNetSet(admin.accountId, set.name, { allowNets: appendNet(set.allowNets, net) }, ctx);
     refresh();
     return { version: prev.version + 1, notice: `Added ${net} to @${set.name}.` };
   } catch (error) {

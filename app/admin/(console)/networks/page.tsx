@@ -13,8 +13,8 @@ export const metadata: Metadata = { title: 'Networks' };
 /** The account's named network sets (spec §15) and, as a starting point, the networks its mailboxes use. */
 export default async function NetworksPage() {
   const { admin } = await requireAdmin();
-  const sets = listNetSets(admin.accountId);
-  const suggestions = networkSuggestions(admin.accountId, null);
+  const sets = await listNetSets(admin.accountId);
+  const suggestions = await networkSuggestions(admin.accountId, null);
   const now = renderTime();
   return (
     <main className="wide">

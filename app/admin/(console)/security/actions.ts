@@ -25,7 +25,7 @@ export async function signOutAdminSessionAction(formData: FormData): Promise<voi
   const channel = channelOf(formData.get('channel'));
   const id = Number(String(formData.get('id') ?? '').slice(0, 16));
   if (channel && Number.isSafeInteger(id) && id > 0) {
-    signOutOwnSession({ kind: 'admin', id: admin.id, email: admin.email, accountId: admin.accountId }, channel, id, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    await signOutOwnSession({ kind: 'admin', id: admin.id, email: admin.email, accountId: admin.accountId }, channel, id, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   }
   redirect('/admin/security?notice=signed-out-session');
 }
@@ -33,7 +33,7 @@ export async function signOutAdminSessionAction(formData: FormData): Promise<voi
 /** "Sign out everywhere else" for the admin: every other web and API session ends. */
 export async function signOutOtherAdminSessionsAction(): Promise<void> {
   const { admin, claims } = await requireAdmin();
-  signOutOtherSessions({ kind: 'admin', id: admin.id, email: admin.email, accountId: admin.accountId }, claims.sid, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+  await signOutOtherSessions({ kind: 'admin', id: admin.id, email: admin.email, accountId: admin.accountId }, claims.sid, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   redirect('/admin/security?notice=signed-out-others');
 }
 
@@ -51,7 +51,7 @@ export async function setOwnAllowNetsAction(prev: OwnNetsState, formData: FormDa
   const base = { version: prev.version + 1, allowNets: raw };
   if (raw.length > 64 * 1024) return { ...base, formError: 'Nothing was saved: the list is longer than 64 KiB.' };
   try {
-    setAdminAllowNets(scope, admin.email, raw, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), clientIp);
+    await setAdminAllowNets(scope, admin.email, raw, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), clientIp);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const netErrors = (error.details as EntryError[] | undefined) ?? undefined;

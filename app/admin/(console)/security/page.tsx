@@ -19,7 +19,7 @@ const NOTICES: Record<string, string> = {
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const { admin, claims, clientIp } = await requireAdmin();
   const { notice } = await searchParams;
-  const sessions = listOwnSessions('admin', admin.id, claims.sid);
+  const sessions = await listOwnSessions('admin', admin.id, claims.sid);
   return (
     <main>
       <h1>Security</h1>

@@ -19,13 +19,13 @@ export async function GET(request: Request): Promise<Response> {
   const chunks = auditLogCsv(scope, parsed.data);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = chunks.next();
+    async pull(controller) {
+      const next = await chunks.next();
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value));
     },
-    cancel() {
-      chunks.return(undefined);
+    async cancel() {
+      await chunks.return(undefined);
     },
   });
   const stamp = new Date().toISOString().slice(0, 10);

@@ -79,7 +79,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
   const intent = String(formData.get('intent') ?? 'save');
   try {
     if (intent === 'add-ip' || intent === 'preview' || intent.startsWith('add-net:') || intent.startsWith('remove:')) {
-      getMailbox(scope, email);
+      await getMailbox(scope, email);
       if (intent === 'preview') return base;
       if (intent.startsWith('add-net:')) {
         return { ...base, values: { ...values, allowNets: appendNet(values.allowNets, intent.slice('add-net:'.length)) }, notice: 'The network was added to the draft. Save to apply it.' };
@@ -99,7 +99,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     if (values.allowNets !== stored.allowNets || JSON.stringify(info) !== JSON.stringify(infoForDraft(stored.allowNets, stored.entryInfo))) {
       // Entries whose row was not on the page (long lists show the first rows) keep their stored label and expiry.
       const submitted = new Set(Object.keys(values.entryInfo));
-      const current = infoText(getMailbox(scope, email).allowNetsMeta);
+      const current = infoText((await getMailbox(scope, email)).allowNetsMeta);
       for (const [net, i] of Object.entries(current)) if (!submitted.has(net)) info[net] = i;
       // The list with its labels and expiry; a draft that does not parse goes as typed, for the service to name every bad entry.
       const rows = draftRows(values.allowNets, info);
@@ -112,7 +112,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     if ((patch.allowNets !== undefined || patch.allowNetsEntries !== undefined) && formData.get('confirmLockout') !== 'yes') {
       // Checked on the server too: the browser's disabled Save is a convenience, not the rule. The draft is
       // evaluated as the gate would: with the account's sets and the entries' expiry.
-      const impact = impactPreview(scope, email, values.allowNets, new Date(), { sets: netSetContents(admin.accountId), meta: draftMeta(info) });
+      const impact = await impactPreview(scope, email, values.allowNets, new Date(), { sets: await netSetContents(admin.accountId), meta: draftMeta(info) });
       if (refusesEveryAddress(impact) && impact.ok) {
         const addresses = impact.refused.map((g) => g.address ?? 'unknown address');
         return {
@@ -211,7 +211,7 @@ export async function endMailboxSessionsAction(formData: FormData): Promise<void
   const email = String(formData.get('email') ?? '').slice(0, 320);
   let count = 0;
   try {
-    count = endMailboxSessions(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    count = await endMailboxSessions(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   } catch (error) {
     // Another account's mailbox and a missing one look the same: nothing to end.
     if (!(error instanceof DomainError)) throw error;

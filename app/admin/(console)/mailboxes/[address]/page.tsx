@@ -37,22 +37,22 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
   try {
-    mailbox = getMailbox(scope, email);
+    mailbox = await getMailbox(scope, email);
   } catch (error) {
     // Another account's mailbox, a missing one and a malformed address all look the same.
     if (error instanceof DomainError) notFound();
     throw error;
   }
   const { created, sessionsEnded, entries } = await searchParams;
-  const sessions = listMailboxSessions(scope, mailbox.email);
+  const sessions = await listMailboxSessions(scope, mailbox.email);
   // Long lists show the first rows of labels and expiry; "Show all" (a link, so it works without JavaScript) renders every row.
   const rowLimit = entries === 'all' ? null : ENTRY_ROWS_SHOWN;
-  const impact = impactSignIns(scope, mailbox.email);
-  const recent = recentSignIns(mailbox.id, 20);
+  const impact = await impactSignIns(scope, mailbox.email);
+  const recent = await recentSignIns(mailbox.id, 20);
   const now = renderTime();
-  const sets = netSetContents(admin.accountId);
-  const suggestions = networkSuggestions(admin.accountId, mailbox.id);
-  const wouldRefuse = wouldRefuseSummary(admin.accountId, mailbox.id);
+  const sets = await netSetContents(admin.accountId);
+  const suggestions = await networkSuggestions(admin.accountId, mailbox.id);
+  const wouldRefuse = await wouldRefuseSummary(admin.accountId, mailbox.id);
   return (
     <main className="wide">
       <p>
@@ -125,7 +125,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
-        <SignInChart days={signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={`Sign-ins of ${mailbox.email} per day, last 30 days`} small testId="mailbox-sign-in-chart" />
+        <SignInChart days={await signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={`Sign-ins of ${mailbox.email} per day, last 30 days`} small testId="mailbox-sign-in-chart" />
         <SignInHistory events={recent} empty="No sign-in attempts recorded yet." testId="recent-sign-ins" />
         <p>
           <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>Full history in the audit log</Link>

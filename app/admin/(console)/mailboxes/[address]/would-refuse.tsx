@@ -3,7 +3,7 @@ import { SUGGESTION_WINDOW_DAYS } from '@/lib/netsets/suggestions';
 import type { wouldRefuseSummary } from '@/lib/netsets/suggestions';
 
 /** Monitor mode's record: the sign-ins of the last 30 days that the list would have refused, and from where. */
-export function WouldRefuse({ summary, mode }: { summary: ReturnType<typeof wouldRefuseSummary>; mode: 'enforce' | 'monitor' }) {
+export function WouldRefuse({ summary, mode }: { summary: Awaited<ReturnType<typeof wouldRefuseSummary>>; mode: 'enforce' | 'monitor' }) {
   if (mode === 'enforce' && summary.total === 0) return null;
   return (
     <section className="card" aria-labelledby="would-refuse-heading">

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: 'New mailbox' };
 
 export default async function NewMailboxPage() {
   const { scope } = await requireAdmin();
-  const domains = listDomains(scope);
+  const domains = await listDomains(scope);
   return (
     <main className="narrow-form">
       <h1>New mailbox</h1>

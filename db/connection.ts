@@ -1,0 +1,150 @@
+// The app's asynchronous database handle, one per process. Used by db/index.ts and by server.ts (to close it
+// at shutdown), outside Next's bundler: no `server-only` here.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/sqlite-proxy';
+import { openDatabase } from './migrate';
+import * as schema from './schema';
+
+/**
+ * The one shape of database handle the domain code sees, whatever engine runs: drizzle's asynchronous SQLite
+ * handle. Only what both engines share is used above db/: awaited builders (no .get/.all/.run), `.returning()`
+ * instead of row counts, `onConflictDoUpdate`, and db/'s own `transaction` and `groupCommit`.
+ */
+export type Db = ReturnType<typeof drizzle<typeof schema>>;
+
+/** The running engine behind a Db: how its transactions run, and how it is closed. */
+export interface Engine {
+  kind: 'sqlite';
+  db: Db;
+  /** Runs `fn` in one transaction (nested calls become savepoints); see openSqliteEngine for the locking. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+interface TxToken {
+  depth: number;
+}
+
+type Method = 'run' | 'all' | 'values' | 'get';
+
+/**
+ * SQLite behind the asynchronous handle. better-sqlite3 runs each statement synchronously on the process's
+ * one connection, which is why it is fast; but an asynchronous transaction (BEGIN … await … COMMIT) spans
+ * event-loop turns, and every other request's statements would run on the same connection inside it (rolled
+ * back with it, or reading its uncommitted rows). So a transaction holds an async lock for its whole
+ * duration, its statements carry its token (AsyncLocalStorage follows the awaits of its body), and every
+ * statement without the token waits until no transaction is open. Outside transactions a statement costs one
+ * map lookup (statements are prepared once per SQL text) and one check of the lock.
+ */
+export function openSqliteEngine(file: string): Engine {
+  const { sqlite } = openDatabase(file);
+  const statements = new Map<string, Database.Statement>();
+  const statement = (text: string) => {
+    let stmt = statements.get(text);
+    if (stmt === undefined) {
+      stmt = sqlite.prepare(text);
+      // Every query text is a fixed shape (values are bound), so this map stays small; the guard is for
+      // `inArray` lists, whose text varies with the number of values.
+      if (statements.size > 2000) statements.clear();
+      statements.set(text, stmt);
+    }
+    return stmt;
+  };
+  const context = new AsyncLocalStorage<TxToken>();
+  let active: TxToken | null = null;
+  let activeDone: Promise<void> = Promise.resolve();
+  let tail: Promise<void> = Promise.resolve();
+
+  const execute = (text: string, params: unknown[], method: Method): { rows: unknown } => {
+    const stmt = statement(text);
+    if (!stmt.reader) {
+      stmt.run(...params);
+      return { rows: method === 'get' ? undefined : [] };
+    }
+    // Rows as arrays: drizzle maps them to its selected fields (INSERT … RETURNING is a reader too).
+    if (method === 'get') return { rows: stmt.raw(true).get(...params) };
+    return { rows: stmt.raw(true).all(...params) };
+  };
+
+  const waitForNoTransaction = async () => {
+    while (active !== null && context.getStore() !== active) await activeDone;
+  };
+
+  const db = drizzle<typeof schema>(
+    async (text, params, method) => {
+      if (active !== null && context.getStore() !== active) await waitForNoTransaction();
+      return execute(text, params, method) as { rows: never[] };
+    },
+    { schema },
+  );
+
+  const acquire = (): Promise<() => void> => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const previous = tail;
+    tail = previous.then(() => held);
+    return previous.then(() => release);
+  };
+
+  async function transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const current = context.getStore();
+    if (current !== undefined && current === active) {
+      // Nested: a savepoint, so that a failing part is undone alone.
+      const name = `sp${++current.depth}`;
+      sqlite.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(db);
+        sqlite.exec(`RELEASE ${name}`);
+        return result;
+      } catch (error) {
+        sqlite.exec(`ROLLBACK TO ${name}`);
+        sqlite.exec(`RELEASE ${name}`);
+        throw error;
+      } finally {
+        current.depth--;
+      }
+    }
+    const release = await acquire();
+    const token: TxToken = { depth: 0 };
+    let done!: () => void;
+    activeDone = new Promise<void>((resolve) => (done = resolve));
+    active = token;
+    try {
+      return await context.run(token, async () => {
+        // IMMEDIATE: other processes on the file (the CLI) wait for us rather than fail halfway.
+        sqlite.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(db);
+          sqlite.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          throw error;
+        }
+      });
+    } finally {
+      active = null;
+      done();
+      release();
+    }
+  }
+
+  return { kind: 'sqlite', db, transaction, close: () => sqlite.close() };
+}
+
+// The process's one engine (db/index.ts opens it on first use). Kept here, outside `server-only`, so that
+// server.ts can close it cleanly at shutdown.
+const holder = globalThis as unknown as { portcullisEngine?: Engine };
+
+/** The process-wide engine, opened (and migrated) by `open` on first use. */
+export function sharedEngine(open: () => Engine): Engine {
+  return (holder.portcullisEngine ??= open());
+}
+
+/** Closes the process-wide engine, if it was opened (SIGTERM); a later use would open a new one. */
+export function closeSharedEngine(): void {
+  const engine = holder.portcullisEngine;
+  holder.portcullisEngine = undefined;
+  engine?.close();
+}

@@ -1,0 +1,78 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { accounts } from './schema';
+import { getDb, groupCommit, transaction } from '.';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const names = async () => (await getDb().select({ name: accounts.name }).from(accounts)).map((r) => r.name);
+
+describe('db transaction (one SQLite connection shared by every request)', () => {
+  it('a write outside a transaction that is rolled back survives, and never sees its uncommitted rows', async () => {
+    let seenInside: string[] | null = null;
+    const failing = transaction(async (tx) => {
+      await tx.insert(accounts).values({ name: 'inside-rolled-back' });
+      // Other requests run meanwhile (real I/O, several event-loop turns).
+      await sleep(30);
+      throw new Error('undo');
+    });
+    // Started while the transaction is open: it must neither run inside it nor read its rows.
+    await sleep(5);
+    const outsideWrite = getDb().insert(accounts).values({ name: 'outside-concurrent' }).returning({ id: accounts.id });
+    const outsideRead = names().then((seen) => (seenInside = seen));
+    await expect(failing).rejects.toThrow('undo');
+    const [written] = await outsideWrite;
+    await outsideRead;
+    expect(written?.id).toBeGreaterThan(0);
+    expect(seenInside).not.toContain('inside-rolled-back');
+    const after = await names();
+    expect(after).toContain('outside-concurrent');
+    expect(after).not.toContain('inside-rolled-back');
+  });
+
+  it('runs concurrent transactions one after the other, each seeing its own writes', async () => {
+    const order: string[] = [];
+    await Promise.all(
+      ['t-a', 't-b', 't-c'].map((name) =>
+        transaction(async (tx) => {
+          order.push(`${name} begin`);
+          await tx.insert(accounts).values({ name });
+          await sleep(5);
+          const [row] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, name));
+          expect(row).toBeDefined();
+          order.push(`${name} end`);
+        }),
+      ),
+    );
+    expect(order).toEqual(['t-a begin', 't-a end', 't-b begin', 't-b end', 't-c begin', 't-c end']);
+  });
+
+  it('a nested transaction is a savepoint: its failure is undone alone', async () => {
+    await transaction(async (tx) => {
+      await tx.insert(accounts).values({ name: 'outer-kept' });
+      await expect(
+        transaction(async (inner) => {
+          await inner.insert(accounts).values({ name: 'inner-undone' });
+          throw new Error('inner');
+        }),
+      ).rejects.toThrow('inner');
+    });
+    const after = await names();
+    expect(after).toContain('outer-kept');
+    expect(after).not.toContain('inner-undone');
+  });
+
+  it('groupCommit: each write is its own savepoint, one failing does not undo the others', async () => {
+    const results = await Promise.allSettled([
+      groupCommit(async (tx) => void (await tx.insert(accounts).values({ name: 'group-1' }))),
+      groupCommit(async (tx) => {
+        await tx.insert(accounts).values({ name: 'group-2-undone' });
+        throw new Error('one fails');
+      }),
+      groupCommit(async (tx) => void (await tx.insert(accounts).values({ name: 'group-3' }))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const after = await names();
+    expect(after).toEqual(expect.arrayContaining(['group-1', 'group-3']));
+    expect(after).not.toContain('group-2-undone');
+  });
+});
