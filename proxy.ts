@@ -39,6 +39,8 @@ function markEnded(response: NextResponse, token: string, cookie: ReturnType<typ
 const ADMIN_AREA = /^\/admin(?:\/|$)/;
 const ADMIN_PUBLIC = /^\/admin\/login(?:\/|$)/;
 const ADMIN_PASSWORD_CHOICE = /^\/admin\/choose-password(?:\/|$)/;
+const ADMIN_VERIFY = /^\/admin\/login\/verify(?:\/|$)/;
+const ADMIN_TWO_FACTOR_SETUP = /^\/admin\/two-factor(?:\/|$)/;
 
 /** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
 async function adminProxy(request: NextRequest, path: string, pass: () => NextResponse) {
@@ -53,13 +55,22 @@ async function adminProxy(request: NextRequest, path: string, pass: () => NextRe
     const actor = { kind: 'admin' as const, id: claims.uid, email: verdict.admin?.email };
     recordAdminSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.admin, verdict.reason);
   }
+  // A two-factor sign-in that has passed only its password step grants nothing but the verify page (and a
+  // fresh start at /admin/login).
+  const pending = verdict?.ok === true && verdict.pending;
   let response: NextResponse;
-  if (ADMIN_PUBLIC.test(path)) {
-    response = admin ? redirectTo(request, '/admin') : pass();
+  if (ADMIN_VERIFY.test(path)) {
+    response = pending ? pass() : redirectTo(request, admin ? '/admin' : '/admin/login');
+  } else if (ADMIN_PUBLIC.test(path)) {
+    response = admin && !pending ? redirectTo(request, '/admin') : pass();
   } else if (!admin) {
     response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
+  } else if (pending) {
+    response = redirectTo(request, '/admin/login/verify');
   } else if (admin.mustChangePassword && !ADMIN_PASSWORD_CHOICE.test(path)) {
     response = redirectTo(request, '/admin/choose-password');
+  } else if (!admin.mustChangePassword && admin.enrolmentRequired && !ADMIN_TWO_FACTOR_SETUP.test(path)) {
+    response = redirectTo(request, '/admin/two-factor');
   } else {
     response = pass();
   }

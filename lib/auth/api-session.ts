@@ -3,10 +3,11 @@ import crypto from 'node:crypto';
 import { and, eq, gt, lte } from 'drizzle-orm';
 import { admins, apiSessions } from '@/db/schema';
 import { getDb } from '@/db';
-import type { AuditContext } from '@/lib/audit';
+import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
-import { normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+import { verifySecondFactor } from './second-factor';
 
 /**
  * JSON-RPC API sessions (spec §9). The token is 256 random bits handed to the client once; the database
@@ -122,9 +123,10 @@ export function verifyApiSession(token: string | null, ctx: AuditContext & { cli
   let session: ApiSession;
   if (row.level === 'account') {
     const verdict = checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
-    if (!verdict.ok) {
+    // An admin whose account requires two-factor and who has none can only enrol, in the browser.
+    if (!verdict.ok || verdict.admin.enrolmentRequired) {
       deleteSession(row.id);
-      recordAdminSessionEnded(ctx, verdict.admin, verdict.reason, { level: 'account' });
+      recordAdminSessionEnded(ctx, verdict.admin, verdict.ok ? 'two_factor_required' : verdict.reason, { level: 'account' });
       return { ok: false, reason: 'admin_session_ended' };
     }
     session = { level: 'account', id: row.id, admin: verdict.admin };
@@ -168,12 +170,26 @@ export type ApiSignInResult =
  * while a password change is pending). Either path costs one bcrypt comparison, so timing does not tell
  * admins, mailboxes and unknown addresses apart.
  */
-export async function signInToApi(input: { user: string; pass: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {
+export async function signInToApi(input: { user: string; pass: string; totp?: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {
   const email = normaliseEmail(input.user);
   const isAdmin = getDb().select({ id: admins.id }).from(admins).where(eq(admins.email, email)).get() !== undefined;
   if (isAdmin) {
     const result = await verifyAdminSignIn({ email, password: input.pass, context: input.context });
     if (!result.ok) return result;
+    const { admin } = result;
+    const refuse = (reason: string): ApiSignInResult => {
+      recordAudit(getDb(), input.context, { event: 'admin_login_failed', accountId: admin.accountId, detail: { admin: admin.email, reason } });
+      return { ok: false, reason: 'failed' };
+    };
+    // Spec §14: with two-factor, the password alone is not enough; the code is checked like the web's
+    // (same throttle, same replay rule). Without it while the account requires it, only enrolment is open.
+    if (admin.enrolmentRequired) return refuse('two_factor_required');
+    if (admin.twoFactor) {
+      if (!input.totp) return refuse('second_factor_missing');
+      const second = await verifySecondFactor({ admin, code: input.totp, context: input.context, accept: 'totp' });
+      if (!second.ok) return second;
+      await completeAdminSignIn(admin, input.context, 'totp');
+    }
     const token = createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion }, new Date(), input.context);
     return { ok: true, token, level: 'account' };
   }

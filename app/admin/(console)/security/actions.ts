@@ -5,7 +5,8 @@ import { setAdminAllowNets } from '@/lib/admins/service';
 import { submitAdminPasswordChange } from '@/lib/auth/admin-password-change';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import type { PasswordChangeState } from '@/lib/auth/password-change-state';
-import { ValidationError } from '@/lib/errors';
+import { ForbiddenError, ValidationError } from '@/lib/errors';
+import { disableOwnTwoFactor, regenerateRecoveryCodes, setRequireTwoFactor } from '@/lib/admins/two-factor';
 import type { EntryError } from '@/lib/net/allowlist';
 import { signOutOtherSessions, signOutOwnSession } from '@/lib/sessions/service';
 
@@ -58,4 +59,52 @@ export async function setOwnAllowNetsAction(prev: OwnNetsState, formData: FormDa
     return { ...base, formError: netErrors?.length ? 'Nothing was saved: the list contains invalid entries (listed below).' : `Nothing was saved. ${error.message}`, netErrors };
   }
   redirect('/admin/security?notice=nets-saved');
+}
+
+export interface TwoFactorFormState {
+  version: number;
+  formError?: string;
+  /** Fresh recovery codes, shown once. */
+  recoveryCodes?: string[];
+}
+
+const domainMessage = (error: unknown): string => {
+  if (error instanceof ValidationError || error instanceof ForbiddenError) return error.message;
+  throw error;
+};
+
+/** Turns the admin's own two-factor off, proven by the password or a current code. */
+export async function disableTwoFactorAction(prev: TwoFactorFormState, formData: FormData): Promise<TwoFactorFormState> {
+  const { admin } = await requireAdmin();
+  const proof = String(formData.get('proof') ?? '').slice(0, 1100);
+  const byCode = /^[\d\s-]{6,9}$/.test(proof) || /^[a-z0-9]{5}-?[a-z0-9]{5}$/i.test(proof.trim());
+  try {
+    await disableOwnTwoFactor(admin, byCode ? { code: proof } : { password: proof }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+  } catch (error) {
+    return { version: prev.version + 1, formError: domainMessage(error) };
+  }
+  redirect('/admin/security?notice=two-factor-off');
+}
+
+/** New recovery codes; the old ones stop working. */
+export async function regenerateRecoveryCodesAction(prev: TwoFactorFormState): Promise<TwoFactorFormState> {
+  const { admin } = await requireAdmin();
+  try {
+    const recoveryCodes = await regenerateRecoveryCodes(admin, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    return { version: prev.version + 1, recoveryCodes };
+  } catch (error) {
+    return { version: prev.version + 1, formError: domainMessage(error) };
+  }
+}
+
+/** The account policy "Require two-factor for every admin of this account". */
+export async function setTwoFactorPolicyAction(prev: TwoFactorFormState, formData: FormData): Promise<TwoFactorFormState> {
+  const { admin } = await requireAdmin();
+  const required = formData.get('requireTwoFactor') === 'on';
+  try {
+    await setRequireTwoFactor(admin, required, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+  } catch (error) {
+    return { version: prev.version + 1, formError: domainMessage(error) };
+  }
+  redirect(`/admin/security?notice=${required ? 'policy-on' : 'policy-off'}`);
 }

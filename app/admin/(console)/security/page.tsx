@@ -4,8 +4,11 @@ import { env } from '@/lib/env';
 import { listOwnSessions } from '@/lib/sessions/service';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
 import { SessionList } from '@/app/_components/session-list';
+import { LocalTime } from '@/app/_components/local-time';
 import { changeAdminPasswordAction, signOutAdminSessionAction, signOutOtherAdminSessionsAction } from './actions';
 import { OwnNetsForm } from './own-nets-form';
+import { twoFactorSummary } from '@/lib/admins/two-factor';
+import { DisableTwoFactorForm, RegenerateCodesForm, TwoFactorPolicyForm } from './two-factor-forms';
 
 export const metadata: Metadata = { title: 'Security' };
 
@@ -14,12 +17,17 @@ const NOTICES: Record<string, string> = {
   'signed-out-session': 'That session has been signed out.',
   'signed-out-others': 'You have been signed out everywhere else.',
   'nets-saved': 'Your allowed networks have been saved.',
+  'two-factor-on': 'Two-factor is on. You will be asked for a code at every sign-in.',
+  'two-factor-off': 'Two-factor is off.',
+  'policy-on': 'Every admin of this account now needs two-factor. Admins without it will be asked to set it up at their next sign-in.',
+  'policy-off': 'Two-factor is no longer required for every admin of this account.',
 };
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const { admin, claims, clientIp } = await requireAdmin();
   const { notice } = await searchParams;
   const sessions = listOwnSessions('admin', admin.id, claims.sid);
+  const twoFactor = await twoFactorSummary(admin.id);
   return (
     <main>
       <h1>Security</h1>
@@ -28,6 +36,34 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           {NOTICES[notice]}
         </p>
       ) : null}
+      <section className="card" aria-labelledby="two-factor-heading">
+        <h2 id="two-factor-heading">Two-factor</h2>
+        {twoFactor.totpEnabled ? (
+          <>
+            <p data-testid="two-factor-status">
+              On: an authenticator app (since <LocalTime at={twoFactor.totpEnabledAt!.toISOString()} />). Recovery codes left: {twoFactor.recoveryCodesLeft}.
+            </p>
+            <RegenerateCodesForm />
+            {twoFactor.accountRequiresTwoFactor ? (
+              <p className="muted">Your account requires two-factor for every admin, so it cannot be turned off here.</p>
+            ) : (
+              <DisableTwoFactorForm />
+            )}
+          </>
+        ) : (
+          <>
+            <p data-testid="two-factor-status">Off: signing in needs only your password.</p>
+            <p>
+              <a href="/admin/two-factor">Set up two-factor</a>
+            </p>
+          </>
+        )}
+      </section>
+      <section className="card" aria-labelledby="policy-heading">
+        <h2 id="policy-heading">Account policy</h2>
+        <p>When required, an admin of this account without two-factor is asked to set it up right after their password and can do nothing else until they have.</p>
+        <TwoFactorPolicyForm required={twoFactor.accountRequiresTwoFactor} />
+      </section>
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you&apos;re signed in</h2>
         <SessionList sessions={sessions} signOut={signOutAdminSessionAction} testId="sessions" />
