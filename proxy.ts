@@ -18,6 +18,12 @@ const PENDING_RESET_ALLOWED = /^\/change-password(?:\/|$)/;
 function redirectTo(request: NextRequest, pathname: string, params: Record<string, string> = {}) {
   const url = new URL(pathname, request.url);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  if (request.headers.has('next-action')) {
+    // A server action called by the client router (fetch): it would follow a plain redirect and choke on the
+    // target's HTML. Next's own "external redirect" answer makes it load the target instead. The action has
+    // not run either way; without JavaScript the form post meets the 303 below.
+    return new NextResponse(null, { status: 200, headers: { 'x-action-redirect': `${url.pathname}${url.search};push`, 'content-type': 'text/plain' } });
+  }
   // 303 so that a refused POST (e.g. a server action) is not replayed against the target.
   return NextResponse.redirect(url, request.method === 'GET' || request.method === 'HEAD' ? 307 : 303);
 }
