@@ -181,6 +181,9 @@ export const apiSessions = sqliteTable(
     // Shown on "Where you're signed in"; the address is the one of the latest use.
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
+    // admin_api_keys.id when the session was opened with an API key: every use re-checks the key (revoked,
+    // expired, its allowed networks). No foreign key: revoking deletes these sessions in the same call.
+    apiKeyId: integer('api_key_id'),
   },
   (t) => [index('api_sessions_expires_idx').on(t.expiresAt), index('api_sessions_subject_idx').on(t.level, t.subjectId)],
 );

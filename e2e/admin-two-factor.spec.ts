@@ -2,9 +2,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Page } from '@playwright/test';
 import { admins, auditEvents } from '../db/schema';
-import { accountWithAdmin, adminAt, adminSignIn } from './support/admin';
+import { accountWithAdmin, adminAt, adminSignIn, tamper } from './support/admin';
 import { call, rpc } from './support/api';
-import { clientAt, createAdmin, dbOf, expect, formAlert, submitAction, test } from './support/fixtures';
+import { cli, clientAt, createAccount, createAdmin, dbOf, expect, formAlert, submitAction, test } from './support/fixtures';
 import { codeAt, enrolTotp, enterCode } from './support/two-factor';
 
 /** Spec §14: TOTP two-factor for admins, the two-step sign-in, the account policy and the API's `totp`. */
@@ -193,5 +193,43 @@ test.describe('admin two-factor (TOTP)', () => {
     await fPage.goto('/admin/mailboxes');
     await expect(fPage).toHaveURL(/\/admin\/mailboxes$/);
     await Promise.all([context.close(), cContext.close(), fresh.close()]);
+  });
+
+  test("reset another admin's two-factor (same account only; CLI too)", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const { account, admin } = accountWithAdmin();
+    const colleague = createAdmin(account);
+    const other = createAccount();
+    const otherAdmin = createAdmin(other);
+    // B's admin has two-factor (set straight in the database: only "enabled" matters to this test).
+    dbOf().update(admins).set({ totpEnabledAt: new Date(), totpSecret: 'v1.x.y.z' }).where(eq(admins.id, otherAdmin.id)).run();
+    const { context: cContext, page: cPage } = await adminAt(browser, '198.51.100.231', colleague);
+    await enrolTotp(cPage);
+    await cPage.goto('/admin/admins');
+    await expectNoSeriousViolations(cPage, 'admins with two-factor');
+    const { context, page } = await adminAt(browser, '198.51.100.232', admin, { javaScriptEnabled: false });
+    await page.goto('/admin/admins');
+    await expect(page.getByTestId('admins').locator(`tr[data-admin="${colleague.email}"]`)).toContainText('On');
+    await expect(page.getByTestId('admins')).not.toContainText(otherAdmin.email);
+    // A forged reset of B's admin is "not found" and changes nothing.
+    await tamper(page, 'form:has(button[aria-label^="Reset two-factor"]) input[name="email"]', otherAdmin.email);
+    await page.getByRole('button', { name: `Reset two-factor of ${colleague.email}` }).click();
+    await expect(formAlert(page)).toContainText(`Admin ${otherAdmin.email} not found`);
+    expect(dbOf().select({ on: admins.totpEnabledAt }).from(admins).where(eq(admins.id, otherAdmin.id)).get()?.on).not.toBeNull();
+
+    await page.goto('/admin/admins');
+    await page.getByRole('button', { name: `Reset two-factor of ${colleague.email}` }).click();
+    await expect(page.getByRole('status')).toContainText(`Two-factor of ${colleague.email} reset`);
+    expect(dbOf().select({ on: admins.totpEnabledAt }).from(admins).where(eq(admins.id, colleague.id)).get()?.on).toBeNull();
+    expect(audits(account.id, 'admin_two_factor_reset')[0]?.detail).toMatchObject({ admin: colleague.email });
+    // The colleague's open session has ended.
+    await cPage.goto('/admin/mailboxes');
+    await expect(cPage).toHaveURL(/\/admin\/login\?ended=1$/);
+
+    // The operator's break-glass reset.
+    const reset = cli(['admin', 'set', '--email', otherAdmin.email, '--reset-2fa']);
+    expect(reset.status, reset.stderr).toBe(0);
+    expect(dbOf().select({ on: admins.totpEnabledAt }).from(admins).where(eq(admins.id, otherAdmin.id)).get()?.on).toBeNull();
+    await Promise.all([context.close(), cContext.close()]);
   });
 });

@@ -208,6 +208,18 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
     label: 'Admin recovery codes renewed',
     sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} got new recovery codes (the old ones no longer work)${w.from}`,
   },
+  api_key_created: {
+    label: 'API key created',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} created the API key "${str(e.detail?.key) ?? 'unnamed'}"${str(e.detail?.expires_at) ? ` (expires ${String(e.detail?.expires_at).slice(0, 10)})` : ''}${str(e.detail?.allow_nets) ? ` for ${nets(e.detail?.allow_nets)}` : ''}${w.from}`,
+  },
+  api_key_used: {
+    label: 'API key used',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? 'unknown'} signed in to the API with the key "${str(e.detail?.key) ?? 'unnamed'}"${w.from}`,
+  },
+  api_key_revoked: {
+    label: 'API key revoked',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} revoked the API key "${str(e.detail?.key) ?? 'unnamed'}"${w.from}`,
+  },
   account_two_factor_policy_changed: {
     label: 'Two-factor policy changed',
     sentence: (e, w) => `${w.actor} ${e.detail?.required ? 'now requires' : 'no longer requires'} two-factor for every admin of the account`,
