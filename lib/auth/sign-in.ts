@@ -187,6 +187,10 @@ export interface SignedInAdmin {
   accountId: number;
   sessionVersion: number;
   mustChangePassword: boolean;
+  /** TOTP is enabled: the password step alone does not sign in (the caller asks for the second factor). */
+  twoFactor: boolean;
+  /** The account requires two-factor and the admin has none: only enrolment is open to them. */
+  enrolmentRequired: boolean;
 }
 
 export type AdminSignInResult =
@@ -218,8 +222,11 @@ export async function verifyAdminSignIn(input: { email: string; password: string
       active: admins.active,
       allowNets: admins.allowNets,
       mustChangePassword: admins.mustChangePassword,
+      totpEnabledAt: admins.totpEnabledAt,
+      requireTwoFactor: accounts.requireTwoFactor,
     })
     .from(admins)
+    .innerJoin(accounts, eq(accounts.id, admins.accountId))
     .where(eq(admins.email, email))
     .get();
   const passwordOk = await inBcryptLane(signInLane(email), () => verifyPassword(input.password, row?.passwordHash));
@@ -234,9 +241,33 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     return { ok: false, reason: 'failed' };
   }
   attempt.succeeded();
-  db.transaction((tx) => {
-    tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id)).run();
-    recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });
-  });
-  return { ok: true, admin: { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, mustChangePassword: row.mustChangePassword } };
+  const admin: SignedInAdmin = {
+    id: row.id,
+    email: row.email,
+    accountId: row.accountId,
+    sessionVersion: row.sessionVersion,
+    mustChangePassword: row.mustChangePassword,
+    twoFactor: row.totpEnabledAt !== null,
+    enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null,
+  };
+  if (admin.twoFactor) {
+    // Not signed in yet: the second step decides (completeAdminSignIn records the sign-in).
+    recordAudit(db, input.context, { event: 'admin_password_accepted', accountId: row.accountId, detail: { admin: row.email } });
+  } else {
+    await completeAdminSignIn(admin, input.context);
+  }
+  return { ok: true, admin };
+}
+
+/**
+ * Records a completed admin sign-in (last sign-in time and address, audit): right after the password for
+ * an admin without two-factor, after the second step otherwise (`method` names it).
+ */
+export async function completeAdminSignIn(
+  admin: { id: number; email: string; accountId: number },
+  context: AuditContext & { clientIp: string | null },
+  method?: 'totp' | 'recovery_code' | 'api_key',
+): Promise<void> {
+  await getDb().update(admins).set({ lastLoginAt: new Date(), lastLoginIp: context.clientIp }).where(eq(admins.id, admin.id));
+  recordAudit(getDb(), context, { event: 'admin_login_succeeded', accountId: admin.accountId, detail: { admin: admin.email, ...(method ? { method } : {}) } });
 }

@@ -2,6 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { addAdmin, setAdminActive } from '@/lib/admins/service';
+import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ForbiddenError, ValidationError } from '@/lib/errors';
 
@@ -45,5 +46,20 @@ export async function setAdminActiveAction(formData: FormData): Promise<void> {
     problem = error instanceof ForbiddenError ? (error.message.startsWith('You cannot') ? 'self' : 'last') : 'not-found';
   }
   const params = new URLSearchParams(problem ? { error: problem, email } : { [active ? 'reactivated' : 'deactivated']: email });
+  redirect(`/admin/admins?${params}`);
+}
+
+/** Resets another admin's two-factor (lost device): they sign in with the password alone, or set it up again. */
+export async function resetTwoFactorAction(formData: FormData): Promise<void> {
+  const { admin, scope } = await requireAdmin();
+  const email = String(formData.get('email') ?? '').slice(0, 320);
+  let problem: 'self' | 'not-found' | null = null;
+  try {
+    await resetAdminTwoFactor(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), admin.id);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    problem = error instanceof ForbiddenError ? 'self' : 'not-found';
+  }
+  const params = new URLSearchParams(problem ? { error: problem === 'self' ? 'reset-self' : problem, email } : { reset2fa: email });
   redirect(`/admin/admins?${params}`);
 }

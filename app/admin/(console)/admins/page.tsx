@@ -3,7 +3,7 @@ import { listAdmins } from '@/lib/admins/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { env } from '@/lib/env';
 import { formatTime } from '@/app/_components/labels';
-import { setAdminActiveAction } from './actions';
+import { resetTwoFactorAction, setAdminActiveAction } from './actions';
 import { AddAdminForm } from './add-admin-form';
 
 export const metadata: Metadata = { title: 'Admins' };
@@ -22,7 +22,9 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
       ? `Admin ${first(params.deactivated)} deactivated; their sessions have ended.`
       : first(params.reactivated)
         ? `Admin ${first(params.reactivated)} reactivated.`
-        : null;
+        : first(params.reset2fa)
+          ? `Two-factor of ${first(params.reset2fa)} reset; their sessions have ended. They sign in with their password and set it up again.`
+          : null;
   const target = first(params.email) ?? '';
   const error =
     first(params.error) === 'self'
@@ -31,7 +33,9 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
         ? `${target} is the last active admin of this account and cannot be deactivated. Add another admin first.`
         : first(params.error) === 'not-found'
           ? `Admin ${target} not found.`
-          : null;
+          : first(params.error) === 'reset-self'
+            ? 'Turn your own two-factor off on the Security page.'
+            : null;
   return (
     <main className="wide">
       <h1>Admins</h1>
@@ -72,6 +76,14 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
                 </td>
                 <td>{a.active ? (a.mustChangePassword ? 'Active (initial password not yet replaced)' : 'Active') : 'Inactive'}</td>
                 <td>
+                  {a.id === admin.id || !a.twoFactor ? null : (
+                    <form action={resetTwoFactorAction} className="inline">
+                      <input type="hidden" name="email" value={a.email} />
+                      <button type="submit" className="link" aria-label={`Reset two-factor of ${a.email}`}>
+                        Reset two-factor
+                      </button>
+                    </form>
+                  )}{' '}
                   {a.id === admin.id ? null : (
                     <form action={setAdminActiveAction} className="inline">
                       <input type="hidden" name="email" value={a.email} />
