@@ -168,7 +168,9 @@ async function main(): Promise<void> {
   log(`baseline (bare Node HTTP server) on port ${baselinePort}: ${SECONDS} s`);
   const bare1 = await repeatPhase(baseline.pid!, emails, baselinePort);
 
-  const server = spawn('npx', ['tsx', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'server.ts', '--no-demo'], {
+  // node itself with tsx as a loader (not the tsx launcher, which runs node in a child process), so that the
+  // profiling flags reach the server.
+  const server = spawn(process.execPath, [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), '--import', 'tsx', 'server.ts', '--no-demo'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

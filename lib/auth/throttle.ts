@@ -102,6 +102,12 @@ const prepared = preparedOnce((db) => ({
     .from(knownNetworks)
     .where(and(eq(knownNetworks.subjectKey, sql.placeholder('subject')), eq(knownNetworks.network, sql.placeholder('network')), gt(knownNetworks.lastSeenAt, sql.placeholder('since'))))
     .prepare(),
+  // Every successful sign-in runs it.
+  remember: db
+    .insert(knownNetworks)
+    .values({ subjectKey: sql.placeholder('subject'), network: sql.placeholder('network'), lastSeenAt: sql.placeholder('at') })
+    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt: sql`excluded.last_seen_at` } })
+    .prepare(),
 }));
 
 interface Bucket {
@@ -204,16 +210,39 @@ export function beginAttempt(request: AttemptRequest): Attempt {
   };
 }
 
+/**
+ * For an attempt whose secret is already proven right (the mail-auth verification cache holds only
+ * passwords that bcrypt accepted for the row as it is now): checks every limit without counting it. Such an
+ * attempt is not a guess, so counting it first (beginAttempt) would only be undone by `succeeded()` a moment
+ * later, at the cost of two write transactions per login: the limits still apply (a refused subject or
+ * client stays refused, even with the right password), only the insert-then-delete is skipped. Its
+ * `succeeded()` does the rest of what beginAttempt's does (clear the subject's counter at this client,
+ * remember the network) with prepared statements and no transaction of its own: call it inside the
+ * caller's transaction (sign-in runs it in the login's group commit, with the audit row).
+ */
+export function checkProvenAttempt(request: AttemptRequest): Attempt {
+  const now = request.now ?? Date.now();
+  const policy = { ...DEFAULT_POLICY, ...request.policy };
+  const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
+  const list = buckets(request, policy, known);
+  const { retryAt, bucket } = evaluate(list, now);
+  if (retryAt > now) return { limited: true, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+  const subjectAddressKey = list.find((b) => b.key.includes('|subj|'))?.key ?? null;
+  return {
+    limited: false,
+    succeeded() {
+      if (subjectAddressKey) prepared().clear.run({ key: subjectAddressKey });
+      rememberNetwork(request.realm, request.subject, request.address, now);
+    },
+  };
+}
+
 /** Records a network the subject signed in from, for the known-networks exemption. */
 export function rememberNetwork(realm: string, subject: string, address: string | null, now = Date.now()): void {
   const network = addressKeys(address).known;
   if (!network) return;
   const lastSeenAt = new Date(now);
-  getDb()
-    .insert(knownNetworks)
-    .values({ subjectKey: `${realm}|${subject}`, network, lastSeenAt })
-    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt } })
-    .run();
+  prepared().remember.run({ subject: `${realm}|${subject}`, network, at: lastSeenAt });
 }
 
 /** Whether an attempt would be refused now, without counting one (e.g. to refuse a form before any work). */
