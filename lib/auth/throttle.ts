@@ -2,6 +2,7 @@ import 'server-only';
 import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
 import { knownNetworks, signInFailures } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
+import { refusalMemo } from './refusal-memo';
 import { addressKeys } from './throttle-keys';
 
 /** A limit: at most `max` counted attempts within the last `windowMs`. */
@@ -184,13 +185,25 @@ export function beginAttempt(request: AttemptRequest): Attempt {
   const now = request.now ?? Date.now();
   const policy = { ...DEFAULT_POLICY, ...request.policy };
   if (now - lastPrune > MINUTE) pruneThrottleRows(now);
+  const memo = refusalMemo();
+  // A refusal decided a moment ago (lib/auth/refusal-memo.ts): answered without the write transaction.
+  const all = buckets(request, policy, false);
+  const remembered = memo.refusal(all.map((b) => b.key), now);
+  // The per-mailbox bucket over all addresses does not apply from a known network, which only the database knows.
+  const exempted = () => remembered!.bucket === `${request.realm}|all|${request.subject}` && policy.knownNetworksExempt && isKnownNetwork(request, now);
+  if (remembered && !exempted()) {
+    return { limited: true, retryAfterMinutes: retryMinutes(remembered.retryAt, now), bucket: remembered.bucket };
+  }
   const db = getDb();
   const outcome = db.transaction(
     () => {
       const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
       const list = buckets(request, policy, known);
       const { retryAt, bucket } = evaluate(list, now);
-      if (retryAt > now) return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+      if (retryAt > now) {
+        memo.remember(bucket, retryAt, now);
+        return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+      }
       const at = new Date(now);
       const ids = list.map(({ key }) => prepared().insert.get({ key, at })!.id);
       return { limited: false as const, ids, subjectAddressKey: list.find((b) => b.key.includes('|subj|'))?.key ?? null };
@@ -201,6 +214,7 @@ export function beginAttempt(request: AttemptRequest): Attempt {
   return {
     limited: false,
     succeeded() {
+      memo.forget(all.map((b) => b.key));
       db.transaction(() => {
         db.delete(signInFailures).where(inArray(signInFailures.id, outcome.ids)).run();
         if (outcome.subjectAddressKey) prepared().clear.run({ key: outcome.subjectAddressKey });
@@ -231,6 +245,7 @@ export function checkProvenAttempt(request: AttemptRequest): Attempt {
   return {
     limited: false,
     succeeded() {
+      refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
       if (subjectAddressKey) prepared().clear.run({ key: subjectAddressKey });
       rememberNetwork(request.realm, request.subject, request.address, now);
     },
