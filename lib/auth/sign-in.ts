@@ -2,7 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, preparedOnce } from '@/db';
-import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
+import { recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
@@ -129,7 +129,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const throttle = { realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM };
   const attempt = proven ? checkProvenAttempt(throttle) : beginAttempt(throttle);
   if (attempt.limited) {
-    recordAggregatedAudit(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAuditGrouped(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
 
@@ -221,7 +221,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   const db = getDb();
   const attempt = beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
   if (attempt.limited) {
-    recordAggregatedAudit(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAuditGrouped(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
   const row = db
