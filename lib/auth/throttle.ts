@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { knownNetworks, signInFailures } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
 import { refusalMemo } from './refusal-memo';
@@ -87,11 +87,6 @@ export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMin
 
 // Every sign-in runs these (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
-  window: db
-    .select({ failures: count(), oldest: min(signInFailures.at) })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.key, sql.placeholder('key')), gt(signInFailures.at, sql.placeholder('since'))))
-    .prepare(),
   insert: db
     .insert(signInFailures)
     .values({ key: sql.placeholder('key'), at: sql.placeholder('at') })
@@ -152,13 +147,32 @@ export function pruneThrottleRows(now = Date.now()): { attempts: number; knownNe
   return { attempts, knownNetworks: known };
 }
 
+/** At most this many buckets per attempt (buckets()); the window query has one key and start per bucket. */
+const MAX_BUCKETS = 4;
+
+// Every sign-in runs it: each bucket's count and oldest attempt within its own window, in one statement
+// (one lookup of the key index per bucket; unused slots name no key).
+const windows = preparedOnce((db) =>
+  db.$client.prepare<Record<string, string | number>, { key: string; failures: number; oldest: number }>(
+    `SELECT key, count(*) AS failures, min(at) AS oldest FROM sign_in_failures WHERE ${Array.from({ length: MAX_BUCKETS }, (_, i) => `(key = @k${i} AND at > @s${i})`).join(' OR ')} GROUP BY key`,
+  ),
+);
+
 function evaluate(list: Bucket[], now: number): { retryAt: number; bucket: string } {
+  if (list.length > MAX_BUCKETS) throw new Error(`at most ${MAX_BUCKETS} throttle buckets per attempt`);
+  const params: Record<string, string | number> = {};
+  for (let i = 0; i < MAX_BUCKETS; i++) {
+    params[`k${i}`] = list[i]?.key ?? '';
+    params[`s${i}`] = list[i] ? now - list[i]!.limit.windowMs : now;
+  }
+  const counted = new Map(windows().all(params).map((row) => [row.key, row]));
   let retryAt = 0;
   let bucket = '';
   for (const { key, limit } of list) {
-    const { failures, oldest } = prepared().window.get({ key, since: now - limit.windowMs }) ?? { failures: 0, oldest: null };
-    const oldestMs = oldest instanceof Date ? oldest.getTime() : Number(oldest);
-    if (failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
+    const row = counted.get(key);
+    if (!row) continue;
+    const oldestMs = Number(row.oldest);
+    if (row.failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
       retryAt = oldestMs + limit.windowMs;
       bucket = key;
     }
