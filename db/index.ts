@@ -1,4 +1,5 @@
 import 'server-only';
+import { AsyncResource } from 'node:async_hooks';
 import { env } from '@/lib/env';
 import { migrateDatabase, openDatabase, sharedDatabase, type Db } from './migrate';
 
@@ -44,23 +45,37 @@ const GROUP_COMMIT_WAIT_MS = 5;
 const GROUP_COMMIT_MAX = 200;
 let flushScheduled = false;
 
+// Prepared once per connection: the batch transaction and each write's savepoint (building a better-sqlite3
+// transaction function per write cost more than the writes themselves).
+const batchStatements = preparedOnce((db) => {
+  const sqlite = db.$client;
+  const savepoint = sqlite.prepare('SAVEPOINT group_commit_item');
+  const release = sqlite.prepare('RELEASE group_commit_item');
+  const rollback = sqlite.prepare('ROLLBACK TO group_commit_item');
+  const run = sqlite.transaction((batch: PendingWrite[], errors: Map<PendingWrite, unknown>) => {
+    for (const item of batch) {
+      // A savepoint per write: one failing write is undone alone.
+      savepoint.run();
+      try {
+        item.work();
+        release.run();
+      } catch (error) {
+        rollback.run();
+        release.run();
+        errors.set(item, error);
+      }
+    }
+  });
+  return { run };
+});
+
 function flushWrites(): void {
   if (pendingWrites.length === 0) return;
   flushScheduled = false;
   const batch = pendingWrites.splice(0);
-  const sqlite = getDb().$client;
   const errors = new Map<PendingWrite, unknown>();
   try {
-    sqlite.transaction(() => {
-      for (const item of batch) {
-        // A nested better-sqlite3 transaction is a savepoint: one failing write is undone alone.
-        try {
-          sqlite.transaction(item.work)();
-        } catch (error) {
-          errors.set(item, error);
-        }
-      }
-    })();
+    batchStatements().run(batch, errors);
   } catch (error) {
     for (const item of batch) item.reject(error);
     return;
@@ -80,7 +95,11 @@ function flushWrites(): void {
  */
 export function groupCommit(work: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    pendingWrites.push({ work, resolve, reject });
+    // Bound to the caller's async context: what `work` logs (audit's security events) names the caller's
+    // request, not the request whose timer runs the batch.
+    // (runInAsyncScope: AsyncResource.bind builds a deprecation getter per call, which cost more than the write.)
+    const caller = new AsyncResource('portcullis.groupCommit');
+    pendingWrites.push({ work: () => caller.runInAsyncScope(work), resolve, reject });
     if (!flushScheduled) {
       flushScheduled = true;
       // A couple of milliseconds gathers the logins that arrive meanwhile (each on its own connection, so

@@ -20,7 +20,9 @@ export async function startServer(options: { port: number; env?: Record<string, 
   const { db } = openDatabase(dbFile);
   migrateDatabase(db);
   const secret = 'bench-secret-bench-secret-bench-secret-0';
-  const child: ChildProcess = spawn('npx', ['tsx', 'server.ts', '--no-demo'], {
+  // node itself with tsx as a loader, so that BENCH_PROFILE (a folder) can profile the server with --cpu-prof.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'server.ts', '--no-demo'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(options.port), HOST: '127.0.0.1', DATABASE_PATH: dbFile, AUTH_SECRET: secret, ...options.env },
@@ -34,7 +36,7 @@ export async function startServer(options: { port: number; env?: Record<string, 
       }
     });
   });
-  return { url: `http://127.0.0.1:${options.port}`, dbFile, db, secret, stop: () => child.pid && process.kill(-child.pid, 'SIGKILL') };
+  return { url: `http://127.0.0.1:${options.port}`, dbFile, db, secret, stop: () => child.pid && process.kill(-child.pid, profile.length ? 'SIGINT' : 'SIGKILL') };
 }
 
 /** Median, p99 and friends of a list of durations in milliseconds. */

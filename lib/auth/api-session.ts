@@ -1,8 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { adminApiKeys, admins, apiSessions } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
@@ -188,6 +188,15 @@ export type ApiSignInResult =
  * while a password change is pending). Either path costs one bcrypt comparison, so timing does not tell
  * admins, mailboxes and unknown addresses apart.
  */
+// Every `auth` call runs it, a flood of throttled ones included.
+const adminByEmail = preparedOnce((db) =>
+  db
+    .select({ id: admins.id })
+    .from(admins)
+    .where(eq(admins.email, sql.placeholder('email')))
+    .prepare(),
+);
+
 export async function signInToApi(input: { user: string; pass: string; totp?: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {
   const email = normaliseEmail(input.user);
   if (looksLikeApiKey(input.pass)) {
@@ -198,7 +207,7 @@ export async function signInToApi(input: { user: string; pass: string; totp?: st
     const token = createApiSession({ level: 'account', subjectId: admin.id, sessionVersion: admin.sessionVersion, apiKeyId: admin.apiKeyId }, new Date(), input.context);
     return { ok: true, token, level: 'account' };
   }
-  const isAdmin = getDb().select({ id: admins.id }).from(admins).where(eq(admins.email, email)).get() !== undefined;
+  const isAdmin = adminByEmail().get({ email }) !== undefined;
   if (isAdmin) {
     const result = await verifyAdminSignIn({ email, password: input.pass, context: input.context });
     if (!result.ok) return result;

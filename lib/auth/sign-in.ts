@@ -2,13 +2,13 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, preparedOnce } from '@/db';
-import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
+import { recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
-import { beginAttempt } from './throttle';
+import { beginAttempt, checkProvenAttempt } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
 
@@ -42,8 +42,16 @@ export interface SignInInput {
    * `allowNets` let it pay the full comparison where the sign-in will be refused anyway, so that a refusal
    * takes as long as a wrong password.
    */
-  verify?: (mailbox: ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' }, password: string) => Promise<boolean>;
+  verify?: (mailbox: VerifiableRow, password: string) => Promise<boolean>;
+  /**
+   * Says synchronously that the password is already proven right for the row as it is now (the mail-auth
+   * verification cache, under the same rules as `verify`). Such an attempt is not a guess: its limits are
+   * checked without counting it (checkProvenAttempt), which saves two write transactions per login.
+   */
+  proven?: (mailbox: VerifiableRow, password: string) => boolean;
 }
+
+type VerifiableRow = ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' };
 
 const REALM = 'mailbox';
 /**
@@ -112,18 +120,24 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const address = input.context.clientIp;
   const db = getDb();
 
-  // Counted before the password is checked, so concurrent guesses cannot outrun the limit.
-  const attempt = beginAttempt({ realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  // A password already proven right (a forced change pending takes the full path: it is rare, and refused).
+  const provenRow = input.proven ? prepared().mailboxByEmail.get({ email }) : undefined;
+  const proven = provenRow !== undefined && !provenRow.requireResetPassword && input.proven!(provenRow, input.password);
+
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limit; a proven password
+  // is no guess, and is only checked against the limits.
+  const throttle = { realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM };
+  const attempt = proven ? checkProvenAttempt(throttle) : beginAttempt(throttle);
   if (attempt.limited) {
-    recordAggregatedAudit(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAuditGrouped(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
 
-  const row = prepared().mailboxByEmail.get({ email });
+  const row = proven ? provenRow : prepared().mailboxByEmail.get({ email });
 
-  const passwordOk = await inBcryptLane(signInLane(email), () =>
-    row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash),
-  );
+  const passwordOk =
+    proven ||
+    (await inBcryptLane(signInLane(email), () => (row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash))));
 
   let reason: SignInFailureReason | null = null;
   let wouldRefuse = false;
@@ -149,8 +163,9 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   }
 
   const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
-  // The password was right: not a guess, whatever follows.
-  attempt.succeeded();
+  // The password was right: not a guess, whatever follows. (A proven attempt's bookkeeping joins the
+  // login's group commit below; it cannot have a pending forced change.)
+  if (!proven) attempt.succeeded();
   if (row.requireResetPassword && !input.allowPendingReset) {
     recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
     if (wouldRefuse) recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
@@ -160,6 +175,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
   // awaited: the login is answered only once its audit row is written.
   await groupCommit(() => {
+    if (proven) attempt.succeeded();
     // Bound as is: timestamps are stored as milliseconds.
     prepared().recordLogin.run({ id: row.id, at: Date.now(), ip: address });
     recordAudit(db, input.context, {
@@ -209,7 +225,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   const db = getDb();
   const attempt = beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
   if (attempt.limited) {
-    recordAggregatedAudit(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAuditGrouped(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
   const row = db

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addressKeys } from './throttle-keys';
 import {
   beginAttempt,
@@ -14,7 +14,7 @@ import {
 } from './throttle';
 import { getDb } from '@/db';
 import { signInFailures } from '@/db/schema';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 
 const fail = (request: AttemptRequest) => {
   const attempt = beginAttempt(request);
@@ -116,5 +116,59 @@ describe('beginAttempt', () => {
     const before = rows();
     expect(pruneThrottleRows().attempts).toBeGreaterThanOrEqual(3);
     expect(rows()).toBeLessThanOrEqual(before - 3);
+  });
+});
+
+describe('beginAttempt with the refusal memo (lib/auth/refusal-memo.ts)', () => {
+  const t0 = Date.UTC(2026, 0, 2, 12, 0, 0);
+  const fill = (request: AttemptRequest, n = MAX_FAILURES_PER_SUBJECT_ADDRESS) => {
+    for (let i = 0; i < n; i++) beginAttempt({ ...request, now: (request.now ?? t0) + i });
+  };
+
+  it('answers a flood of refusals without a write transaction once the database has decided one', () => {
+    const request = { realm: 'm1', subject: 'flood@x.test', address: '192.0.2.41', now: t0 };
+    fill(request);
+    const db = getDb();
+    const transaction = vi.spyOn(db, 'transaction');
+    try {
+      expect(beginAttempt({ ...request, now: t0 + 100 })).toMatchObject({ limited: true, retryAfterMinutes: 15, bucket: `m1|subj|flood@x.test|192.0.2.41` });
+      expect(transaction).toHaveBeenCalledTimes(1);
+      for (let i = 0; i < 100; i++) expect(beginAttempt({ ...request, now: t0 + 200 + i }).limited).toBe(true);
+      expect(transaction).toHaveBeenCalledTimes(1);
+      // After a second the database is asked again.
+      expect(beginAttempt({ ...request, now: t0 + 100 + 1_000 }).limited).toBe(true);
+      expect(transaction).toHaveBeenCalledTimes(2);
+    } finally {
+      transaction.mockRestore();
+    }
+  });
+
+  it('forgets a refusal when a success in this process un-counts the bucket', () => {
+    const request = { realm: 'm2', subject: 'user@x.test', address: '192.0.2.42', now: t0 };
+    const first = beginAttempt(request);
+    fill({ ...request, now: t0 + 1 }, MAX_FAILURES_PER_SUBJECT_ADDRESS - 1);
+    expect(beginAttempt({ ...request, now: t0 + 50 }).limited).toBe(true);
+    // The first attempt's password turns out right (its bcrypt finished last): the subject is cleared here.
+    if (!first.limited) first.succeeded();
+    expect(beginAttempt({ ...request, now: t0 + 60 }).limited).toBe(false);
+  });
+
+  it('follows the database within a second when another instance un-counts (spec §16)', () => {
+    const request = { realm: 'm3', subject: 'other@x.test', address: '192.0.2.43', now: t0 };
+    fill(request);
+    expect(beginAttempt({ ...request, now: t0 + 100 }).limited).toBe(true);
+    // Another instance's success clears the subject at this address, in the shared database.
+    getDb().delete(signInFailures).where(eq(signInFailures.key, 'm3|subj|other@x.test|192.0.2.43')).run();
+    expect(beginAttempt({ ...request, now: t0 + 600 }).limited).toBe(true);
+    expect(beginAttempt({ ...request, now: t0 + 100 + 1_000 }).limited).toBe(false);
+  });
+
+  it('does not refuse from a known network on the strength of a remembered per-mailbox refusal', () => {
+    const subject = 'botnet-victim@x.test';
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT; i++) beginAttempt({ realm: 'm4', subject, address: `203.0.114.${i + 1}`, now: t0 + i });
+    expect(beginAttempt({ realm: 'm4', subject, address: '198.51.100.50', now: t0 + 100 })).toMatchObject({ limited: true, bucket: `m4|all|${subject}` });
+    // The user signs in from 198.51.100.0/24 through another instance: that network is known from now on.
+    rememberNetwork('m4', subject, '198.51.100.7', t0 + 150);
+    expect(beginAttempt({ realm: 'm4', subject, address: '198.51.100.50', now: t0 + 200 }).limited).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { knownNetworks, signInFailures } from '@/db/schema';
 import { getDb, preparedOnce } from '@/db';
+import { refusalMemo } from './refusal-memo';
 import { addressKeys } from './throttle-keys';
 
 /** A limit: at most `max` counted attempts within the last `windowMs`. */
@@ -86,11 +87,6 @@ export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMin
 
 // Every sign-in runs these (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
-  window: db
-    .select({ failures: count(), oldest: min(signInFailures.at) })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.key, sql.placeholder('key')), gt(signInFailures.at, sql.placeholder('since'))))
-    .prepare(),
   insert: db
     .insert(signInFailures)
     .values({ key: sql.placeholder('key'), at: sql.placeholder('at') })
@@ -101,6 +97,12 @@ const prepared = preparedOnce((db) => ({
     .select({ id: knownNetworks.id })
     .from(knownNetworks)
     .where(and(eq(knownNetworks.subjectKey, sql.placeholder('subject')), eq(knownNetworks.network, sql.placeholder('network')), gt(knownNetworks.lastSeenAt, sql.placeholder('since'))))
+    .prepare(),
+  // Every successful sign-in runs it.
+  remember: db
+    .insert(knownNetworks)
+    .values({ subjectKey: sql.placeholder('subject'), network: sql.placeholder('network'), lastSeenAt: sql.placeholder('at') })
+    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt: sql`excluded.last_seen_at` } })
     .prepare(),
 }));
 
@@ -145,13 +147,32 @@ export function pruneThrottleRows(now = Date.now()): { attempts: number; knownNe
   return { attempts, knownNetworks: known };
 }
 
+/** At most this many buckets per attempt (buckets()); the window query has one key and start per bucket. */
+const MAX_BUCKETS = 4;
+
+// Every sign-in runs it: each bucket's count and oldest attempt within its own window, in one statement
+// (one lookup of the key index per bucket; unused slots name no key).
+const windows = preparedOnce((db) =>
+  db.$client.prepare<Record<string, string | number>, { key: string; failures: number; oldest: number }>(
+    `SELECT key, count(*) AS failures, min(at) AS oldest FROM sign_in_failures WHERE ${Array.from({ length: MAX_BUCKETS }, (_, i) => `(key = @k${i} AND at > @s${i})`).join(' OR ')} GROUP BY key`,
+  ),
+);
+
 function evaluate(list: Bucket[], now: number): { retryAt: number; bucket: string } {
+  if (list.length > MAX_BUCKETS) throw new Error(`at most ${MAX_BUCKETS} throttle buckets per attempt`);
+  const params: Record<string, string | number> = {};
+  for (let i = 0; i < MAX_BUCKETS; i++) {
+    params[`k${i}`] = list[i]?.key ?? '';
+    params[`s${i}`] = list[i] ? now - list[i]!.limit.windowMs : now;
+  }
+  const counted = new Map(windows().all(params).map((row) => [row.key, row]));
   let retryAt = 0;
   let bucket = '';
   for (const { key, limit } of list) {
-    const { failures, oldest } = prepared().window.get({ key, since: now - limit.windowMs }) ?? { failures: 0, oldest: null };
-    const oldestMs = oldest instanceof Date ? oldest.getTime() : Number(oldest);
-    if (failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
+    const row = counted.get(key);
+    if (!row) continue;
+    const oldestMs = Number(row.oldest);
+    if (row.failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
       retryAt = oldestMs + limit.windowMs;
       bucket = key;
     }
@@ -178,13 +199,25 @@ export function beginAttempt(request: AttemptRequest): Attempt {
   const now = request.now ?? Date.now();
   const policy = { ...DEFAULT_POLICY, ...request.policy };
   if (now - lastPrune > MINUTE) pruneThrottleRows(now);
+  const memo = refusalMemo();
+  // A refusal decided a moment ago (lib/auth/refusal-memo.ts): answered without the write transaction.
+  const all = buckets(request, policy, false);
+  const remembered = memo.refusal(all.map((b) => b.key), now);
+  // The per-mailbox bucket over all addresses does not apply from a known network, which only the database knows.
+  const exempted = () => remembered!.bucket === `${request.realm}|all|${request.subject}` && policy.knownNetworksExempt && isKnownNetwork(request, now);
+  if (remembered && !exempted()) {
+    return { limited: true, retryAfterMinutes: retryMinutes(remembered.retryAt, now), bucket: remembered.bucket };
+  }
   const db = getDb();
   const outcome = db.transaction(
     () => {
       const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
       const list = buckets(request, policy, known);
       const { retryAt, bucket } = evaluate(list, now);
-      if (retryAt > now) return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+      if (retryAt > now) {
+        memo.remember(bucket, retryAt, now);
+        return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+      }
       const at = new Date(now);
       const ids = list.map(({ key }) => prepared().insert.get({ key, at })!.id);
       return { limited: false as const, ids, subjectAddressKey: list.find((b) => b.key.includes('|subj|'))?.key ?? null };
@@ -195,6 +228,7 @@ export function beginAttempt(request: AttemptRequest): Attempt {
   return {
     limited: false,
     succeeded() {
+      memo.forget(all.map((b) => b.key));
       db.transaction(() => {
         db.delete(signInFailures).where(inArray(signInFailures.id, outcome.ids)).run();
         if (outcome.subjectAddressKey) prepared().clear.run({ key: outcome.subjectAddressKey });
@@ -204,16 +238,40 @@ export function beginAttempt(request: AttemptRequest): Attempt {
   };
 }
 
+/**
+ * For an attempt whose secret is already proven right (the mail-auth verification cache holds only
+ * passwords that bcrypt accepted for the row as it is now): checks every limit without counting it. Such an
+ * attempt is not a guess, so counting it first (beginAttempt) would only be undone by `succeeded()` a moment
+ * later, at the cost of two write transactions per login: the limits still apply (a refused subject or
+ * client stays refused, even with the right password), only the insert-then-delete is skipped. Its
+ * `succeeded()` does the rest of what beginAttempt's does (clear the subject's counter at this client,
+ * remember the network) with prepared statements and no transaction of its own: call it inside the
+ * caller's transaction (sign-in runs it in the login's group commit, with the audit row).
+ */
+export function checkProvenAttempt(request: AttemptRequest): Attempt {
+  const now = request.now ?? Date.now();
+  const policy = { ...DEFAULT_POLICY, ...request.policy };
+  const known = policy.knownNetworksExempt && policy.perSubject !== null && isKnownNetwork(request, now);
+  const list = buckets(request, policy, known);
+  const { retryAt, bucket } = evaluate(list, now);
+  if (retryAt > now) return { limited: true, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+  const subjectAddressKey = list.find((b) => b.key.includes('|subj|'))?.key ?? null;
+  return {
+    limited: false,
+    succeeded() {
+      refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
+      if (subjectAddressKey) prepared().clear.run({ key: subjectAddressKey });
+      rememberNetwork(request.realm, request.subject, request.address, now);
+    },
+  };
+}
+
 /** Records a network the subject signed in from, for the known-networks exemption. */
 export function rememberNetwork(realm: string, subject: string, address: string | null, now = Date.now()): void {
   const network = addressKeys(address).known;
   if (!network) return;
   const lastSeenAt = new Date(now);
-  getDb()
-    .insert(knownNetworks)
-    .values({ subjectKey: `${realm}|${subject}`, network, lastSeenAt })
-    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt } })
-    .run();
+  prepared().remember.run({ subject: `${realm}|${subject}`, network, at: lastSeenAt });
 }
 
 /** Whether an attempt would be refused now, without counting one (e.g. to refuse a form before any work). */

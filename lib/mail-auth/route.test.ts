@@ -149,4 +149,34 @@ describe('GET /api/mail-auth', () => {
     // Another address is not affected.
     expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.98' }))).toHaveProperty('auth-status', 'OK');
   });
+  it('a warm login is checked against the limits without being counted: no failure rows written and deleted', async () => {
+    const box = mailbox();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.60' }))).toHaveProperty('auth-status', 'OK');
+    const sqlite = getDb().$client;
+    const changes = () => (sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const before = changes();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.60' }))).toHaveProperty('auth-status', 'OK');
+    // last_login, the audit row and the known network: nothing counted and un-counted on the way.
+    expect(changes() - before).toBe(3);
+    expect(lastAudit(box.email)[0]).toMatchObject({ event: 'login_succeeded', clientIp: '192.0.2.60' });
+  });
+
+  it('a warm login still clears the failures counted at its address and keeps its network known', async () => {
+    const box = mailbox();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.61' }))).toHaveProperty('auth-status', 'OK');
+    for (let i = 0; i < 9; i++) await ask({ user: box.email, pass: `wrong-${i}`, clientIp: '192.0.2.61' });
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.61' }))).toHaveProperty('auth-status', 'OK');
+    // Cleared: nine more wrong passwords are answered as wrong passwords, not throttled.
+    for (let i = 0; i < 9; i++) expect(verdict(await ask({ user: box.email, pass: `again-${i}`, clientIp: '192.0.2.61' }))).toHaveProperty('auth-status', 'Invalid login or password');
+    const known = getDb().$client.prepare('SELECT count(*) AS n FROM known_networks WHERE subject_key = ?').get(`mailbox|${box.email}`) as { n: number };
+    expect(known.n).toBe(1);
+  });
+
+  it('a warm (cached) right password is still refused once its address is throttled', async () => {
+    const box = mailbox();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.62' }))).toHaveProperty('auth-status', 'OK');
+    for (let i = 0; i < 10; i++) await ask({ user: box.email, pass: `wrong-${i}`, clientIp: '192.0.2.63' });
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.63' }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
+    expect(lastAudit(box.email)[0]).toMatchObject({ event: 'login_failed', detail: { reason: 'throttled' } });
+  });
 });
