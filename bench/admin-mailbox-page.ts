@@ -4,6 +4,8 @@
  *   npx tsx --conditions=react-server bench/admin-mailbox-page.ts [--port 8250]
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { accounts, admins, domains, mailboxes, webSessions } from '../db/schema';
 import { machine, startServer, summarise } from './support/server';
 
@@ -51,7 +53,11 @@ async function main() {
         const body = await response.text();
         if (response.status !== 200 || !body.includes('Entries: labels and expiry')) throw new Error(`${name}: ${response.status}`);
         if (i >= WARMUP) times[name]!.push(performance.now() - start);
-        if (i === 0) console.error(`${name}: ${body.length} bytes of HTML`);
+        if (i === 0) {
+          console.error(`${name}: ${body.length} bytes of HTML`);
+          // BENCH_DUMP=dir keeps each page's HTML, to see what makes it long.
+          if (process.env.BENCH_DUMP) fs.writeFileSync(path.join(process.env.BENCH_DUMP, `${name.replace(/\W+/g, '-')}.html`), body);
+        }
       }
     }
     console.log(`admin mailbox page (GET, full render) — ${machine()}`);
