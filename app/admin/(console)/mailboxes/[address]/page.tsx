@@ -26,6 +26,24 @@ import { netSetContents } from '@/lib/netsets/service';
 import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netsets/suggestions';
 import { WouldRefuse } from './would-refuse';
 
+/** How many entries the summary names before "show all" (the field below holds the whole list). */
+const SUMMARY_ENTRIES = 5;
+
+/**
+ * The summary's "Allowed networks": a short list in full; a long one as its count and first entries, with
+ * a link to the field that holds all of them (so the page carries the list once, not once more here).
+ */
+function NetsSummary({ list }: { list: string }) {
+  const entries = list.split(',');
+  if (entries.length <= SUMMARY_ENTRIES) return <AddressList list={list} />;
+  const n = entries.length.toLocaleString('en-US');
+  return (
+    <>
+      {n} entries: <AddressList list={entries.slice(0, SUMMARY_ENTRIES).join(',')} />, … <a href="#allowNets">show all {n}</a>
+    </>
+  );
+}
+
 /** Each tab names its mailbox. The address is only echoed when it is well-formed; the page itself decides "not found". */
 export async function generateMetadata({ params }: { params: Promise<{ address: string }> }): Promise<Metadata> {
   const email = mailboxParam((await params).address);
@@ -76,7 +94,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <dd>{mailbox.active ? 'Active' : 'Inactive (cannot sign in)'}</dd>
         <dt>Allowed networks</dt>
         <dd>
-          {mailbox.allowNets ? <AddressList list={mailbox.allowNets} /> : 'no restriction'}
+          {mailbox.allowNets ? <NetsSummary list={mailbox.allowNets} /> : 'no restriction'}
           {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge"> (monitor mode: not enforced)</span> : null}
         </dd>
         <dt>Password change pending</dt>
