@@ -1,4 +1,4 @@
-import { accountWithAdmin, adminAt, listHydrated, openList } from './support/admin';
+import { accountWithAdmin, adminAt, createNetSet, listHydrated, openList } from './support/admin';
 import { auditFor, clientAt, createMailbox, expect, formAlert, mailboxRow, signIn, test } from './support/fixtures';
 
 test.describe('admin bulk changes', () => {
@@ -87,6 +87,36 @@ test.describe('admin bulk changes', () => {
       '2001:db8::/129: prefix length must be between 0 and 128',
     ]);
     expect(boxes.map((m) => mailboxRow(m.id).allowNets)).toEqual(['192.0.2.0/24', '192.0.2.0/24']);
+    await context.close();
+  });
+
+  test("network sets: the live check knows the account's @names as the server does; an unknown one changes nothing", async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    createNetSet(account, 'office', '192.0.2.0/24');
+    const { account: other } = accountWithAdmin();
+    createNetSet(other, 'branch', '198.51.100.0/24');
+    const boxes = [createMailbox(account, { local: 's1', allowNets: '203.0.113.0/24' }), createMailbox(account, { local: 's2', allowNets: '203.0.113.0/24' })];
+    const { context, page } = await adminAt(browser, '198.51.100.166', admin);
+    for (const m of boxes) await page.getByRole('checkbox', { name: `Select ${m.email}` }).check();
+    await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Add networks to the allowed networks' });
+    const field = page.getByLabel('Networks (for replacing or adding)');
+    await field.fill('@nope, @branch');
+    await expect(page.getByTestId('bulk-allowNets-errors').getByRole('listitem')).toHaveText(['@nope: unknown network set "@nope"', '@branch: unknown network set "@branch"']);
+    // Refused at the review already: no confirmation, nothing changed.
+    await page.getByRole('button', { name: 'Review the change' }).click();
+    await expect(formAlert(page)).toContainText('Nothing was changed: the networks contain invalid entries.');
+    await expect(page.getByTestId('bulk-question')).toHaveCount(0);
+    await expect(page.getByTestId('bulk-allowNets-errors')).toContainText('@nope: unknown network set "@nope"');
+    expect(boxes.map((m) => mailboxRow(m.id).allowNets)).toEqual(['203.0.113.0/24', '203.0.113.0/24']);
+
+    await field.fill('@office');
+    await expect(page.getByTestId('bulk-allowNets-errors')).toHaveCount(0);
+    await expect(page.getByTestId('bulk-allowNets-normal')).toContainText('1 entry');
+    await page.getByRole('button', { name: 'Review the change' }).click();
+    await expect(page.getByTestId('bulk-question')).toHaveText('Add @office to the allowed networks of 2 mailboxes? Mailboxes without a restriction stay unrestricted.');
+    await page.getByRole('button', { name: 'Apply to 2 mailboxes' }).click();
+    await expect(page.getByTestId('bulk-result')).toHaveText('Done: 2 mailboxes changed.');
+    expect(boxes.map((m) => mailboxRow(m.id).allowNets)).toEqual(['203.0.113.0/24,@office', '203.0.113.0/24,@office']);
     await context.close();
   });
 

@@ -11,6 +11,7 @@ import { mailboxHref } from './mailbox-href';
 import { SelectAll } from './select-all';
 import { NetsCell } from './nets-cell';
 import { renderTime } from '@/lib/netsets/suggestions';
+import { netSetNames } from '@/lib/netsets/service';
 
 export const metadata: Metadata = { title: 'Mailboxes' };
 
@@ -28,7 +29,7 @@ function SortHeader({ query, field, children }: { query: ListQuery; field: ListQ
 }
 
 export default async function MailboxesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { scope } = await requireAdmin();
+  const { scope, admin } = await requireAdmin();
   const query = parseListQuery(await searchParams);
   const { items, total } = listMailboxes(scope, serviceQuery(query));
   const now = renderTime();
@@ -103,7 +104,7 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
         {total === 0 ? 'No mailboxes match.' : `${n(total)} ${total === 1 ? 'mailbox matches' : 'mailboxes match'}; showing ${n(from)}–${n(to)}.`}{' '}
         {query.q || query.filter !== 'all' || query.domain ? <Link href="/admin/mailboxes">Clear search and filter</Link> : null}
       </p>
-      <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter }} total={total} href={listHref(query)}>
+      <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter }} total={total} href={listHref(query)} setNames={netSetNames(admin.accountId)}>
         <div className="table-scroll">
           <table data-testid="mailbox-table" className="stack">
             <caption className="visually-hidden">Mailboxes, page {query.page} of {pages}</caption>
