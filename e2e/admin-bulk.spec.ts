@@ -120,6 +120,32 @@ test.describe('admin bulk changes', () => {
     await context.close();
   });
 
+  test('on a phone (390 px, cards) "select all" is visible and ticks every mailbox of the page for a bulk change', async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    const boxes = ['p1', 'p2', 'p3'].map((local) => createMailbox(account, { local }));
+    const { context, page } = await adminAt(browser, '198.51.100.167', admin);
+    await page.setViewportSize({ width: 390, height: 844 });
+    // The card layout is in force: rows are blocks, and the other column headers are clipped away.
+    await expect(page.getByTestId('mailbox-table').locator('tbody tr').first()).toHaveCSS('display', 'block');
+    await expect(page.getByRole('columnheader', { name: 'Address' })).toHaveCSS('position', 'absolute');
+    const selectAll = page.getByRole('checkbox', { name: 'Select all mailboxes on this page' });
+    await selectAll.scrollIntoViewIfNeeded();
+    // Wholly on screen, not a clipped 1 px header cell.
+    await expect(selectAll).toBeInViewport({ ratio: 1 });
+    await expect(page.getByText('Select all on this page')).toBeVisible();
+    // A real tap target: Playwright clicks where the checkbox is and fails if something else would get the click.
+    await selectAll.click();
+    for (const m of boxes) await expect(page.getByRole('checkbox', { name: `Select ${m.email}` })).toBeChecked();
+    await expect(page.getByTestId('bulk-controls')).toContainText('3 selected');
+    await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Force a password change at next login' });
+    await page.getByRole('button', { name: 'Review the change' }).click();
+    await expect(page.getByTestId('bulk-question')).toContainText('Force a password change at the next login for 3 mailboxes?');
+    // Tapping the words works as well as the box: it clears the selection again.
+    await page.getByText('Select all on this page').click();
+    for (const m of boxes) await expect(page.getByRole('checkbox', { name: `Select ${m.email}` })).not.toBeChecked();
+    await context.close();
+  });
+
   test('adding networks keeps unrestricted mailboxes unrestricted and says so', async ({ browser }) => {
     const { account, admin } = accountWithAdmin();
     const restricted = createMailbox(account, { local: 'r1', allowNets: '192.0.2.0/24' });

@@ -108,9 +108,9 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
         <div className="table-scroll">
           <table data-testid="mailbox-table" className="stack">
             <caption className="visually-hidden">Mailboxes, page {query.page} of {pages}</caption>
-            <thead>
+            <thead className="with-select-all">
               <tr>
-                <th scope="col">
+                <th scope="col" className="select-head">
                   <span className="visually-hidden">Select</span>
                   <SelectAll />
                 </th>
