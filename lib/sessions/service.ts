@@ -1,6 +1,6 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { mailboxes } from '@/db/schema';
+import { and, desc, eq, gte } from 'drizzle-orm';
+import { auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/auth/web-session';
@@ -80,6 +80,35 @@ export function listMailboxSessions(scope: Scope, email: string): SessionView[] 
  * "End all sessions" of a mailbox (admin UI, CLI): deletes every web and API session, so each ends at its
  * next request. Audited `sessions_ended` with the count, the actor being the admin or the operator.
  */
+/** How long after "End all sessions" the mailbox page still states its result. */
+const ENDED_NOTICE_MS = 10 * 60_000;
+
+/**
+ * How many sessions `adminId` ended with the latest "End all sessions" on this mailbox in the last ten
+ * minutes (its audit row), or null if there is none: the mailbox page words its notice from this row,
+ * never from the redirect's query string.
+ */
+export function recentSessionsEnded(scope: Scope, mailboxId: number, adminId: number, now: number = Date.now()): number | null {
+  const row = getDb()
+    .select({ detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.mailboxId, mailboxId),
+        scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+        gte(auditEvents.at, new Date(now - ENDED_NOTICE_MS)),
+        eq(auditEvents.event, 'sessions_ended'),
+        eq(auditEvents.actorKind, 'admin'),
+        eq(auditEvents.actorId, adminId),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(1)
+    .get();
+  const count = row?.detail?.count;
+  return typeof count === 'number' ? count : null;
+}
+
 export function endMailboxSessions(scope: Scope, email: string, ctx: AuditContext): number {
   const mailbox = getMailbox(scope, email);
   return getDb().transaction((tx) => {

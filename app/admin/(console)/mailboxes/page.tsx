@@ -15,6 +15,11 @@ import { netSetNames } from '@/lib/netsets/service';
 
 export const metadata: Metadata = { title: 'Mailboxes' };
 
+/** Notices after a redirect, by code: the page never shows text taken from the URL. */
+const NOTICES: Record<string, string> = {
+  'password-chosen': 'Your password has been changed. From now on, sign in with the password you just chose.',
+};
+
 function SortHeader({ query, field, children }: { query: ListQuery; field: ListQuery['sort']; children: React.ReactNode }) {
   const active = query.sort === field;
   const order = active && query.order === 'asc' ? 'desc' : 'asc';
@@ -30,7 +35,9 @@ function SortHeader({ query, field, children }: { query: ListQuery; field: ListQ
 
 export default async function MailboxesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { scope, admin } = await requireAdmin();
-  const query = parseListQuery(await searchParams);
+  const params = await searchParams;
+  const query = parseListQuery(params);
+  const notice = typeof params.notice === 'string' && Object.hasOwn(NOTICES, params.notice) ? NOTICES[params.notice] : null;
   const { items, total } = listMailboxes(scope, serviceQuery(query));
   const now = renderTime();
   const domains = listDomains(scope);
@@ -41,6 +48,11 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
   return (
     <main className="wide">
       <h1>Mailboxes</h1>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       <form method="get" action="/admin/mailboxes" role="search" aria-label="Find mailboxes" className="card list-filters">
         <div>
           <label htmlFor="q">Search by address</label>

@@ -215,13 +215,13 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
 export async function endMailboxSessionsAction(formData: FormData): Promise<void> {
   const { admin, scope } = await requireAdmin();
   const email = String(formData.get('email') ?? '').slice(0, 320);
-  let count = 0;
   try {
-    count = endMailboxSessions(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    endMailboxSessions(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   } catch (error) {
     // Another account's mailbox and a missing one look the same: nothing to end.
     if (!(error instanceof DomainError)) throw error;
     notFound();
   }
-  redirect(`${mailboxHref(email)}?sessionsEnded=${count}`);
+  // The page states the count from the audit row of this change, not from the URL.
+  redirect(`${mailboxHref(email)}?notice=sessions-ended`);
 }

@@ -19,7 +19,7 @@ import { PasswordForm } from './password-form';
 import { DangerZone } from './danger-zone';
 import { Address, AddressList } from '@/app/_components/address';
 import { emailSchema } from '@/lib/mailboxes/schemas';
-import { listMailboxSessions } from '@/lib/sessions/service';
+import { listMailboxSessions, recentSessionsEnded } from '@/lib/sessions/service';
 import { SessionList } from '@/app/_components/session-list';
 import { endMailboxSessionsAction } from './actions';
 import { netSetContents } from '@/lib/netsets/service';
@@ -50,7 +50,7 @@ export async function generateMetadata({ params }: { params: Promise<{ address: 
   return { title: emailSchema.safeParse(email).success ? `${email} · Mailbox` : 'Mailbox' };
 }
 
-export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; sessionsEnded?: string; entries?: string }> }) {
+export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; notice?: string; entries?: string }> }) {
   const { scope, clientIp, admin } = await requireAdmin();
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
@@ -61,7 +61,9 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
     if (error instanceof DomainError) notFound();
     throw error;
   }
-  const { created, sessionsEnded, entries } = await searchParams;
+  const { created, notice, entries } = await searchParams;
+  // Worded from this admin's latest "End all sessions" of this mailbox in the database, never from the URL.
+  const sessionsEnded = notice === 'sessions-ended' ? recentSessionsEnded(scope, mailbox.id, admin.id) : null;
   const sessions = listMailboxSessions(scope, mailbox.email);
   // Long lists show the first rows of labels and expiry; "Show all" (a link, so it works without JavaScript) renders every row.
   const rowLimit = entries === 'all' ? null : ENTRY_ROWS_SHOWN;
@@ -84,9 +86,9 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           Mailbox created.
         </p>
       ) : null}
-      {sessionsEnded !== undefined ? (
+      {sessionsEnded !== null ? (
         <p className="notice" role="status">
-          All sessions ended ({Number(sessionsEnded) || 0} signed out).
+          All sessions ended ({sessionsEnded} signed out).
         </p>
       ) : null}
       <dl className="facts" data-testid="mailbox-summary">
