@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/auth/web-session';
 import type { SessionKind } from '@/lib/auth/session';
-import { getMailbox } from '@/lib/mailboxes/service';
+import { getMailboxRef } from '@/lib/mailboxes/service';
 import type { Scope } from '@/lib/scope';
 import { describeUserAgent } from '@/lib/user-agent';
 
@@ -72,7 +72,7 @@ export function signOutOtherSessions(subject: SessionSubject, currentSid: string
 
 /** A mailbox's live sessions, for its admin (scoped: another account's mailbox is "not found") and the CLI. */
 export function listMailboxSessions(scope: Scope, email: string): SessionView[] {
-  const mailbox = getMailbox(scope, email);
+  const mailbox = getMailboxRef(scope, email);
   return listSubjectSessions('mailbox', mailbox.id).map(toView);
 }
 
@@ -110,7 +110,7 @@ export function recentSessionsEnded(scope: Scope, mailboxId: number, adminId: nu
 }
 
 export function endMailboxSessions(scope: Scope, email: string, ctx: AuditContext): number {
-  const mailbox = getMailbox(scope, email);
+  const mailbox = getMailboxRef(scope, email);
   return getDb().transaction((tx) => {
     const { accountId } = tx.select({ accountId: mailboxes.accountId }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()!;
     const count = endSubjectSessions(tx, 'mailbox', mailbox.id);

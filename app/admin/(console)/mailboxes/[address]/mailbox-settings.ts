@@ -1,5 +1,5 @@
 import type { EntryMeta } from '@/lib/net/allowlist-entries';
-import { infoForDraft, infoText, type EntryInfoMap } from '@/app/admin/_components/entry-info';
+import { infoForCanonical, infoText, type EntryInfoMap } from '@/app/admin/_components/entry-info';
 import { textDigest } from '@/app/admin/_components/form-digest';
 
 /** What the mailbox form edits: the fields' values. */
@@ -29,16 +29,14 @@ export interface StoredSettings {
 /** How many entry rows (label, expiry) the mailbox page renders before "Show all". */
 export const ENTRY_ROWS_SHOWN = 100;
 
-/** Fingerprint of the labels and expiry a form would save for a list (entries no longer listed are left out). */
-export function infoDigest(allowNets: string, entryInfo: EntryInfoMap): string {
-  return textDigest(JSON.stringify(infoForDraft(allowNets, entryInfo)));
-}
-
-/** The stored side of settings as the form carries it. */
+/**
+ * The stored side of settings as the form carries it. The stored list is canonical, so its labels'
+ * fingerprint equals that of `infoForDraft` (what the action computes for the submitted draft).
+ */
 export function storedOf(settings: MailboxSettings): StoredSettings {
   return {
     listDigest: textDigest(settings.allowNets),
-    infoDigest: infoDigest(settings.allowNets, settings.entryInfo),
+    infoDigest: textDigest(JSON.stringify(infoForCanonical(settings.allowNets, settings.entryInfo))),
     allowNetsMode: settings.allowNetsMode,
     requireResetPassword: settings.requireResetPassword,
     memo: settings.memo,
