@@ -123,7 +123,7 @@ async function main() {
     }
     console.log(`GET /login p99 ratio, median of ${rounds.length} rounds: ${median(rounds.map((r) => r.busy / r.idle)).toFixed(2)} (target ≤ 2), flood rate median ${median(rounds.map((r) => r.rate)).toFixed(0)}/s`);
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 

@@ -164,7 +164,7 @@ export async function disableOwnTwoFactor(admin: Actor, proof: { password?: stri
  * Resets another admin's two-factor (a colleague who lost their device) or, from the CLI, any admin's. The
  * admin's sessions end; at the next sign-in they set it up again if the account requires it.
  */
-export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: AuditContext, actorAdminId: number | null = null): Promise<void> {
+export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: AuditContext, actorAdminId: number | null = null): Promise<{ id: number }> {
   const address = parseOrThrow(emailSchema, email);
   const [target] = await getDb()
     .select({ id: admins.id, email: admins.email, accountId: admins.accountId })
@@ -176,6 +176,7 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
   await clearTwoFactor(target.id);
   endSubjectSessions(getDb(), 'admin', target.id);
   recordAudit(getDb(), ctx, { event: 'admin_two_factor_reset', accountId: target.accountId, detail: { admin: target.email } });
+  return { id: target.id };
 }
 
 /**
