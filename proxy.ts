@@ -18,6 +18,12 @@ const PENDING_RESET_ALLOWED = /^\/change-password(?:\/|$)/;
 function redirectTo(request: NextRequest, pathname: string, params: Record<string, string> = {}) {
   const url = new URL(pathname, request.url);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  if (request.headers.has('next-action')) {
+    // A server action called by the client router (fetch): it would follow a plain redirect and choke on the
+    // target's HTML. Next's own "external redirect" answer makes it load the target instead. The action has
+    // not run either way; without JavaScript the form post meets the 303 below.
+    return new NextResponse(null, { status: 200, headers: { 'x-action-redirect': `${url.pathname}${url.search};push`, 'content-type': 'text/plain' } });
+  }
   // 303 so that a refused POST (e.g. a server action) is not replayed against the target.
   return NextResponse.redirect(url, request.method === 'GET' || request.method === 'HEAD' ? 307 : 303);
 }
@@ -39,6 +45,8 @@ function markEnded(response: NextResponse, token: string, cookie: ReturnType<typ
 const ADMIN_AREA = /^\/admin(?:\/|$)/;
 const ADMIN_PUBLIC = /^\/admin\/login(?:\/|$)/;
 const ADMIN_PASSWORD_CHOICE = /^\/admin\/choose-password(?:\/|$)/;
+const ADMIN_VERIFY = /^\/admin\/login\/verify(?:\/|$)/;
+const ADMIN_TWO_FACTOR_SETUP = /^\/admin\/two-factor(?:\/|$)/;
 
 /** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
 async function adminProxy(request: NextRequest, path: string, pass: () => NextResponse) {
@@ -53,13 +61,22 @@ async function adminProxy(request: NextRequest, path: string, pass: () => NextRe
     const actor = { kind: 'admin' as const, id: claims.uid, email: verdict.admin?.email };
     await recordAdminSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.admin, verdict.reason);
   }
+  // A two-factor sign-in that has passed only its password step grants nothing but the verify page (and a
+  // fresh start at /admin/login).
+  const pending = verdict?.ok === true && verdict.pending;
   let response: NextResponse;
-  if (ADMIN_PUBLIC.test(path)) {
-    response = admin ? redirectTo(request, '/admin') : pass();
+  if (ADMIN_VERIFY.test(path)) {
+    response = pending ? pass() : redirectTo(request, admin ? '/admin' : '/admin/login');
+  } else if (ADMIN_PUBLIC.test(path)) {
+    response = admin && !pending ? redirectTo(request, '/admin') : pass();
   } else if (!admin) {
     response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
+  } else if (pending) {
+    response = redirectTo(request, '/admin/login/verify');
   } else if (admin.mustChangePassword && !ADMIN_PASSWORD_CHOICE.test(path)) {
     response = redirectTo(request, '/admin/choose-password');
+  } else if (!admin.mustChangePassword && admin.enrolmentRequired && !ADMIN_TWO_FACTOR_SETUP.test(path)) {
+    response = redirectTo(request, '/admin/two-factor');
   } else {
     response = pass();
   }

@@ -162,9 +162,9 @@ async function main(): Promise<void> {
       flushLog();
       console.log(`\n${demoCredentials}\n`);
     }
-    // Loads the auth_http route module, which registers its fast path (lib/ops/fast-path.ts); the answer
-    // (404/403: no secret) does not matter.
-    get(`${url}/api/mail-auth`, (r) => r.resume()).on('error', () => undefined);
+    // Loads the auth_http and JSON-RPC route modules, which register their fast paths
+    // (lib/ops/fast-path.ts); the answers (404/403: no secret; 405 for GET) do not matter.
+    for (const warm of ['/api/mail-auth', '/v1']) get(`${url}${warm}`, (r) => r.resume()).on('error', () => undefined);
   });
 
   let stopping = false;

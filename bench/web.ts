@@ -94,7 +94,7 @@ async function main() {
     console.log(`GET /login while 20 sign-ins (bcrypt 12) are in flight: ${fmt(summarise(login))}`);
     console.log(`the sign-ins themselves: ${fmt(summarise(signIns))}`);
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 

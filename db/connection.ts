@@ -19,6 +19,11 @@ export interface Engine {
   db: Db;
   /** Runs `fn` in one transaction (nested calls become savepoints); see openSqliteEngine for the locking. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Called inside a transaction's body: returns a function that runs `fn` as part of that transaction from
+   * any async context (groupCommit runs each write in its caller's context, for what the write logs).
+   */
+  enterTransaction(): <T>(fn: () => T) => T;
   close(): void;
 }
 
@@ -92,14 +97,14 @@ export function openSqliteEngine(file: string): Engine {
     if (current !== undefined && current === active) {
       // Nested: a savepoint, so that a failing part is undone alone.
       const name = `sp${++current.depth}`;
-      sqlite.exec(`SAVEPOINT ${name}`);
+      statement(`SAVEPOINT ${name}`).run();
       try {
         const result = await fn(db);
-        sqlite.exec(`RELEASE ${name}`);
+        statement(`RELEASE ${name}`).run();
         return result;
       } catch (error) {
-        sqlite.exec(`ROLLBACK TO ${name}`);
-        sqlite.exec(`RELEASE ${name}`);
+        statement(`ROLLBACK TO ${name}`).run();
+        statement(`RELEASE ${name}`).run();
         throw error;
       } finally {
         current.depth--;
@@ -113,13 +118,13 @@ export function openSqliteEngine(file: string): Engine {
     try {
       return await context.run(token, async () => {
         // IMMEDIATE: other processes on the file (the CLI) wait for us rather than fail halfway.
-        sqlite.exec('BEGIN IMMEDIATE');
+        statement('BEGIN IMMEDIATE').run();
         try {
           const result = await fn(db);
-          sqlite.exec('COMMIT');
+          statement('COMMIT').run();
           return result;
         } catch (error) {
-          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          if (sqlite.inTransaction) statement('ROLLBACK').run();
           throw error;
         }
       });
@@ -130,7 +135,12 @@ export function openSqliteEngine(file: string): Engine {
     }
   }
 
-  return { kind: 'sqlite', db, transaction, close: () => sqlite.close() };
+  const enterTransaction = () => {
+    const token = context.getStore();
+    return <T>(fn: () => T): T => (token === undefined ? fn() : context.run(token, fn));
+  };
+
+  return { kind: 'sqlite', db, transaction, enterTransaction, close: () => sqlite.close() };
 }
 
 // The process's one engine (db/index.ts opens it on first use). Kept here, outside `server-only`, so that

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accounts } from './schema';
@@ -74,5 +75,24 @@ describe('db transaction (one SQLite connection shared by every request)', () =>
     const after = await names();
     expect(after).toEqual(expect.arrayContaining(['group-1', 'group-3']));
     expect(after).not.toContain('group-2-undone');
+  });
+
+  it('groupCommit runs each write in its caller’s async context (what it logs names the caller’s request), inside the batch', async () => {
+    const context = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    await Promise.all(
+      ['r1', 'r2', 'r3'].map((id) =>
+        context.run(id, () =>
+          groupCommit(async (tx) => {
+            seen.push(context.getStore());
+            await tx.insert(accounts).values({ name: `context-${id}` });
+            // Still the caller's context after an await, and still inside the batch's transaction.
+            seen.push(context.getStore());
+          }),
+        ),
+      ),
+    );
+    expect(seen).toEqual(['r1', 'r1', 'r2', 'r2', 'r3', 'r3']);
+    expect(await names()).toEqual(expect.arrayContaining(['context-r1', 'context-r2', 'context-r3']));
   });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { AsyncResource } from 'node:async_hooks';
 import { env } from '@/lib/env';
 import { migrateDatabase, openDatabase } from './migrate';
 import { openSqliteEngine, sharedEngine, type Db, type Engine } from './connection';
@@ -98,7 +99,20 @@ async function flushWrites(): Promise<void> {
  */
 export function groupCommit(work: (tx: Tx) => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
-    pendingWrites.push({ work, resolve, reject });
+    // Bound to the caller's async context: what `work` logs (audit's security events) names the caller's
+    // request, not the request whose timer runs the batch.
+    // (runInAsyncScope: AsyncResource.bind builds a deprecation getter per call, which cost more than the write.)
+    // The batch's savepoint for it is re-entered inside that context (enterTransaction), so its statements
+    // still take part in the batch's transaction.
+    const caller = new AsyncResource('portcullis.groupCommit');
+    pendingWrites.push({
+      work: (tx) => {
+        const enter = engine().enterTransaction();
+        return caller.runInAsyncScope(() => enter(() => work(tx)));
+      },
+      resolve,
+      reject,
+    });
     if (!flushScheduled) {
       flushScheduled = true;
       // A couple of milliseconds gathers the logins that arrive meanwhile (each on its own connection, so

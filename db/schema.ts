@@ -15,6 +15,9 @@ export const accounts = sqliteTable('accounts', {
   // lists of the account's mailboxes are keyed by it (lib/netsets/compiled-list.ts), so a set change
   // reaches every mailbox that references it at its next request, on every instance.
   netSetsVersion: integer('net_sets_version').notNull().default(0),
+  // "Require two-factor for every admin of this account" (spec §14): an admin without it is confined to
+  // enrolment right after the password step.
+  requireTwoFactor: integer('require_two_factor', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -47,6 +50,15 @@ export const admins = sqliteTable(
     allowNets: text('allow_nets'),
     // Set for an admin added with an initial password: the first sign-in must choose a new one.
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    // TOTP (lib/admins/two-factor.ts): the secret is AES-256-GCM encrypted under a key derived from
+    // AUTH_SECRET, so a copy of the database alone yields no codes. `totp_pending_secret` is the secret being
+    // set up (shown as QR code and text) until a correct code confirms it; `totp_enabled_at` marks it live.
+    totpSecret: text('totp_secret'),
+    totpPendingSecret: text('totp_pending_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at'),
+    // The last TOTP time step accepted (unix time / 30 s): a code of that step or an earlier one is refused,
+    // so a used code cannot be replayed. Advanced with one conditional UPDATE (atomic).
+    totpLastStep: integer('totp_last_step'),
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: text('last_login_ip'),
     createdAt: createdAt(),
@@ -169,6 +181,9 @@ export const apiSessions = sqliteTable(
     // Shown on "Where you're signed in"; the address is the one of the latest use.
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
+    // admin_api_keys.id when the session was opened with an API key: every use re-checks the key (revoked,
+    // expired, its allowed networks). No foreign key: revoking deletes these sessions in the same call.
+    apiKeyId: integer('api_key_id'),
   },
   (t) => [index('api_sessions_expires_idx').on(t.expiresAt), index('api_sessions_subject_idx').on(t.level, t.subjectId)],
 );
@@ -195,8 +210,54 @@ export const webSessions = sqliteTable(
     startIp: text('start_ip'),
     lastIp: text('last_ip'),
     userAgent: text('user_agent'),
+    // 'second_factor': an admin who passed the password step of a two-factor sign-in; the gate admits it to
+    // /admin/login/verify only. NULL: a full session.
+    pending: text('pending').$type<'second_factor'>(),
   },
   (t) => [index('web_sessions_subject_idx').on(t.kind, t.subjectId), index('web_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** An admin's single-use recovery codes (spec §14): HMAC-SHA-256 under a key derived from AUTH_SECRET. */
+export const adminRecoveryCodes = sqliteTable(
+  'admin_recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    adminId: integer('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    // Set once, by the conditional UPDATE that accepts the code: a used code never works again.
+    usedAt: timestamp('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('admin_recovery_codes_admin_hash_idx').on(t.adminId, t.codeHash)],
+);
+
+/**
+ * API keys of an admin (spec §14): `auth {user: <admin address>, pass: <key>}` gives an account-level
+ * session. Only the key's HMAC-SHA-256 is stored (lib/admins/api-keys.ts says why a fast hash suffices).
+ */
+export const adminApiKeys = sqliteTable(
+  'admin_api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    adminId: integer('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    // Canonical plain list like admins.allow_nets; NULL = no restriction beyond the admin's own list.
+    allowNets: text('allow_nets'),
+    expiresAt: timestamp('expires_at'),
+    revokedAt: timestamp('revoked_at'),
+    lastUsedAt: timestamp('last_used_at'),
+    lastUsedIp: text('last_used_ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('admin_api_keys_admin_idx').on(t.adminId)],
 );
 
 /**

@@ -1,4 +1,4 @@
-import { accountWithAdmin, adminAt, listHydrated, openList } from './support/admin';
+import { accountWithAdmin, adminAt, createNetSet, listHydrated, openList } from './support/admin';
 import { auditFor, clientAt, createMailbox, expect, formAlert, mailboxRow, signIn, test } from './support/fixtures';
 
 test.describe('admin bulk changes', () => {
@@ -87,6 +87,62 @@ test.describe('admin bulk changes', () => {
       '2001:db8::/129: prefix length must be between 0 and 128',
     ]);
     expect(boxes.map((m) => mailboxRow(m.id).allowNets)).toEqual(['192.0.2.0/24', '192.0.2.0/24']);
+    await context.close();
+  });
+
+  test("network sets: the live check knows the account's @names as the server does; an unknown one changes nothing", async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    createNetSet(account, 'office', '192.0.2.0/24');
+    const { account: other } = accountWithAdmin();
+    createNetSet(other, 'branch', '198.51.100.0/24');
+    const boxes = [createMailbox(account, { local: 's1', allowNets: '203.0.113.0/24' }), createMailbox(account, { local: 's2', allowNets: '203.0.113.0/24' })];
+    const { context, page } = await adminAt(browser, '198.51.100.166', admin);
+    for (const m of boxes) await page.getByRole('checkbox', { name: `Select ${m.email}` }).check();
+    await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Add networks to the allowed networks' });
+    const field = page.getByLabel('Networks (for replacing or adding)');
+    await field.fill('@nope, @branch');
+    await expect(page.getByTestId('bulk-allowNets-errors').getByRole('listitem')).toHaveText(['@nope: unknown network set "@nope"', '@branch: unknown network set "@branch"']);
+    // Refused at the review already: no confirmation, nothing changed.
+    await page.getByRole('button', { name: 'Review the change' }).click();
+    await expect(formAlert(page)).toContainText('Nothing was changed: the networks contain invalid entries.');
+    await expect(page.getByTestId('bulk-question')).toHaveCount(0);
+    await expect(page.getByTestId('bulk-allowNets-errors')).toContainText('@nope: unknown network set "@nope"');
+    expect(boxes.map((m) => mailboxRow(m.id).allowNets)).toEqual(['203.0.113.0/24', '203.0.113.0/24']);
+
+    await field.fill('@office');
+    await expect(page.getByTestId('bulk-allowNets-errors')).toHaveCount(0);
+    await expect(page.getByTestId('bulk-allowNets-normal')).toContainText('1 entry');
+    await page.getByRole('button', { name: 'Review the change' }).click();
+    await expect(page.getByTestId('bulk-question')).toHaveText('Add @office to the allowed networks of 2 mailboxes? Mailboxes without a restriction stay unrestricted.');
+    await page.getByRole('button', { name: 'Apply to 2 mailboxes' }).click();
+    await expect(page.getByTestId('bulk-result')).toHaveText('Done: 2 mailboxes changed.');
+    expect(boxes.map((m) => mailboxRow(m.id).allowNets)).toEqual(['203.0.113.0/24,@office', '203.0.113.0/24,@office']);
+    await context.close();
+  });
+
+  test('on a phone (390 px, cards) "select all" is visible and ticks every mailbox of the page for a bulk change', async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    const boxes = ['p1', 'p2', 'p3'].map((local) => createMailbox(account, { local }));
+    const { context, page } = await adminAt(browser, '198.51.100.167', admin);
+    await page.setViewportSize({ width: 390, height: 844 });
+    // The card layout is in force: rows are blocks, and the other column headers are clipped away.
+    await expect(page.getByTestId('mailbox-table').locator('tbody tr').first()).toHaveCSS('display', 'block');
+    await expect(page.getByRole('columnheader', { name: 'Address' })).toHaveCSS('position', 'absolute');
+    const selectAll = page.getByRole('checkbox', { name: 'Select all mailboxes on this page' });
+    await selectAll.scrollIntoViewIfNeeded();
+    // Wholly on screen, not a clipped 1 px header cell.
+    await expect(selectAll).toBeInViewport({ ratio: 1 });
+    await expect(page.getByText('Select all on this page')).toBeVisible();
+    // A real tap target: Playwright clicks where the checkbox is and fails if something else would get the click.
+    await selectAll.click();
+    for (const m of boxes) await expect(page.getByRole('checkbox', { name: `Select ${m.email}` })).toBeChecked();
+    await expect(page.getByTestId('bulk-controls')).toContainText('3 selected');
+    await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Force a password change at next login' });
+    await page.getByRole('button', { name: 'Review the change' }).click();
+    await expect(page.getByTestId('bulk-question')).toContainText('Force a password change at the next login for 3 mailboxes?');
+    // Tapping the words works as well as the box: it clears the selection again.
+    await page.getByText('Select all on this page').click();
+    for (const m of boxes) await expect(page.getByRole('checkbox', { name: `Select ${m.email}` })).not.toBeChecked();
     await context.close();
   });
 

@@ -1,7 +1,7 @@
 import bcrypt from 'bcrypt';
 import { eq } from 'drizzle-orm';
 import { domains, mailboxes } from '../db/schema';
-import { accountWithAdmin, adminAt, mailboxExists, netsFieldsHydrated, recordSignIn } from './support/admin';
+import { accountWithAdmin, adminAt, createNetSet, mailboxExists, netsFieldsHydrated, recordSignIn } from './support/admin';
 import { createMailbox, dbOf, expect, formAlert, strongPassword, test } from './support/fixtures';
 
 test.describe('creating mailboxes', () => {
@@ -66,6 +66,40 @@ test.describe('creating mailboxes', () => {
     await page.getByRole('button', { name: 'Create mailbox' }).click();
     await expect(page.locator('#newPassword-error')).toContainText('Use at least 12 characters');
     expect(mailboxExists(`fresh@${account.domain}`)).toBe(false);
+    await context.close();
+  });
+
+  test("network sets: the live check knows the account's @names as the server does; an unknown one creates nothing", async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    createNetSet(account, 'office', '192.0.2.0/24');
+    // Another account's set is unknown here, like a missing one.
+    const { account: other } = accountWithAdmin();
+    createNetSet(other, 'branch', '198.51.100.0/24');
+    const { context, page } = await adminAt(browser, '198.51.100.182', admin);
+    await page.goto('/admin/mailboxes/new');
+    await netsFieldsHydrated(page);
+    const password = strongPassword();
+    const fillForm = async (local: string, nets: string) => {
+      await page.getByLabel('Address (before the @)').fill(local);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByLabel('Password again').fill(password);
+      await page.getByLabel('Allowed networks').fill(nets);
+    };
+
+    await fillForm('nope', '203.0.113.0/24, @nope, @branch');
+    await expect(page.getByTestId('allowNets-errors').getByRole('listitem')).toHaveText(['@nope: unknown network set "@nope"', '@branch: unknown network set "@branch"']);
+    await page.getByRole('button', { name: 'Create mailbox' }).click();
+    await expect(formAlert(page)).toContainText('Nothing was created: the allowed networks contain invalid entries');
+    await expect(page.getByTestId('allowNets-errors')).toContainText('@nope: unknown network set "@nope"');
+    expect(mailboxExists(`nope@${account.domain}`)).toBe(false);
+
+    await fillForm('office', '@Office, 203.0.113.0/24');
+    await expect(page.getByTestId('allowNets-errors')).toHaveCount(0);
+    await expect(page.getByTestId('allowNets-canonical')).toHaveText('@office,203.0.113.0/24');
+    await page.getByRole('button', { name: 'Create mailbox' }).click();
+    await expect(page.getByText('Mailbox created.')).toBeVisible();
+    const row = dbOf().select({ allowNets: mailboxes.allowNets }).from(mailboxes).where(eq(mailboxes.email, `office@${account.domain}`)).get();
+    expect(row?.allowNets).toBe('@office,203.0.113.0/24');
     await context.close();
   });
 });

@@ -50,7 +50,20 @@ export const REASONS: Record<string, string> = {
   ended: 'session ended',
   forced: 'forced change at sign-in',
   voluntary: 'changed on the account page',
+  wrong_code: 'wrong code',
+  replayed_code: 'code already used',
+  wrong_recovery_code: 'wrong or used recovery code',
+  totp_not_enabled: 'no authenticator set up',
+  malformed: 'malformed code',
+  second_factor_missing: 'two-factor code missing',
+  two_factor_required: 'two-factor required but not set up',
+  api_key_unknown: 'unknown API key',
+  api_key_expired: 'API key expired',
+  api_key_revoked: 'API key revoked',
+  api_key_network_not_allowed: "network not allowed by the API key's list",
 };
+
+const METHODS: Record<string, string> = { totp: 'an authenticator code', recovery_code: 'a recovery code', api_key: 'an API key', passkey: 'a passkey' };
 
 const PROTOCOLS: Record<string, string> = { web: 'the web', api: 'the API', imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
 
@@ -165,7 +178,51 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   },
   admin_login_succeeded: {
     label: 'Admin sign-in',
-    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} signed in${w.from}`,
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} signed in${str(e.detail?.method) ? ` with ${METHODS[String(e.detail?.method)] ?? String(e.detail?.method)}` : ''}${w.from}`,
+  },
+  admin_password_accepted: {
+    label: 'Admin password accepted, code asked',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} entered the right password${w.from} and was asked for a two-factor code`,
+  },
+  admin_second_factor_failed: {
+    label: 'Admin two-factor code refused',
+    sentence: (e, w) => `Two-factor code refused for admin ${str(e.detail?.admin) ?? w.actor}${w.from}: ${reasonText(e.detail?.reason)}`,
+  },
+  admin_recovery_code_used: {
+    label: 'Admin recovery code used',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} used a recovery code${w.from} (${count(e.detail?.remaining, 'code', 'codes')} left)`,
+  },
+  admin_two_factor_enabled: {
+    label: 'Admin two-factor turned on',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} turned on two-factor with ${METHODS[String(e.detail?.method)] ?? 'an authenticator app'}${w.from}`,
+  },
+  admin_two_factor_disabled: {
+    label: 'Admin two-factor turned off',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} turned off two-factor${w.from}`,
+  },
+  admin_two_factor_reset: {
+    label: "Admin's two-factor reset",
+    sentence: (e, w) => `${w.actor} reset the two-factor of the admin ${str(e.detail?.admin) ?? 'unknown'}`,
+  },
+  admin_recovery_codes_regenerated: {
+    label: 'Admin recovery codes renewed',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} got new recovery codes (the old ones no longer work)${w.from}`,
+  },
+  api_key_created: {
+    label: 'API key created',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} created the API key "${str(e.detail?.key) ?? 'unnamed'}"${str(e.detail?.expires_at) ? ` (expires ${String(e.detail?.expires_at).slice(0, 10)})` : ''}${str(e.detail?.allow_nets) ? ` for ${nets(e.detail?.allow_nets)}` : ''}${w.from}`,
+  },
+  api_key_used: {
+    label: 'API key used',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? 'unknown'} signed in to the API with the key "${str(e.detail?.key) ?? 'unnamed'}"${w.from}`,
+  },
+  api_key_revoked: {
+    label: 'API key revoked',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} revoked the API key "${str(e.detail?.key) ?? 'unnamed'}"${w.from}`,
+  },
+  account_two_factor_policy_changed: {
+    label: 'Two-factor policy changed',
+    sentence: (e, w) => `${w.actor} ${e.detail?.required ? 'now requires' : 'no longer requires'} two-factor for every admin of the account`,
   },
   admin_login_failed: {
     label: 'Admin sign-in refused',

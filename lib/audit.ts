@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
-import { getDb, type Db, type Tx } from '@/db';
+import { getDb, groupCommit, preparedOnce, type Db, type Tx } from '@/db';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
 import { pruneThrottleRows } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
@@ -21,6 +21,34 @@ export interface AuditRecord {
   mailboxEmail?: string | null;
   detail?: Record<string, unknown>;
 }
+
+const rowPlaceholders = () => {
+  const p = <N extends string>(name: N) => sql.placeholder(name);
+  return {
+    at: p('at'),
+    accountId: p('accountId'),
+    actorKind: p('actorKind'),
+    actorId: p('actorId'),
+    actorEmail: p('actorEmail'),
+    mailboxId: p('mailboxId'),
+    mailboxEmail: p('mailboxEmail'),
+    event: p('event'),
+    clientIp: p('clientIp'),
+    userAgent: p('userAgent'),
+    protocol: p('protocol'),
+    detail: p('detail'),
+  };
+};
+
+// Every throttled attempt runs it (a flood of them is what aggregation is for): built once, run with
+// `.execute(values)` (db/index.ts preparedOnce).
+const aggregateStatement = preparedOnce((db) =>
+  db
+    .insert(auditEvents)
+    .values({ ...rowPlaceholders(), aggregateKey: sql.placeholder('aggregateKey'), count: 1 })
+    .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: sql`excluded.at` } })
+    .prepare(),
+);
 
 /** The columns of one audit row, shared by the plain and the aggregated insert. */
 function auditRow(ctx: AuditContext, record: AuditRecord, at: Date) {
@@ -62,17 +90,32 @@ export const AUDIT_AGGREGATE_WINDOW_MS = 15 * 60_000;
  * first occurrence's context.
  */
 export async function recordAggregatedAudit(ctx: AuditContext, record: AuditRecord, key: string, now = Date.now()): Promise<void> {
+  await aggregatedWrite(ctx, record, key, now)(getDb());
+  reportAggregated(ctx, record);
+}
+
+/**
+ * recordAggregatedAudit for a refusal that may come in a flood (a throttled sign-in): the row's upsert joins
+ * the group commit (db/index.ts) instead of committing alone, and the returned promise resolves once it is
+ * committed, so the caller still answers only after the refusal is counted.
+ */
+export function recordAggregatedAuditGrouped(ctx: AuditContext, record: AuditRecord, key: string, now = Date.now()): Promise<void> {
+  const write = aggregatedWrite(ctx, record, key, now);
+  // Reported now, inside the request (its log line carries the request id); the row follows within milliseconds.
+  reportAggregated(ctx, record);
+  return groupCommit(write);
+}
+
+function aggregatedWrite(ctx: AuditContext, record: AuditRecord, key: string, now: number): (within: Db | Tx) => Promise<void> {
   const window = Math.floor(now / AUDIT_AGGREGATE_WINDOW_MS);
-  const at = new Date(now);
-  await getDb()
-    .insert(auditEvents)
-    .values({
-      ...auditRow(ctx, record, at),
-      aggregateKey: `${record.event}|${key}|${window}`,
-      count: 1,
-    })
-    .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: at } });
-  // Every occurrence still reaches the log and the counters of /metrics: only the table is aggregated.
+  const row = { ...auditRow(ctx, record, new Date(now)), aggregateKey: `${record.event}|${key}|${window}` };
+  // The prepared upsert runs on the process's handle; inside a transaction (groupCommit's `within`) the
+  // engine runs it as part of that transaction (db/connection.ts).
+  return async () => void (await aggregateStatement().execute(row));
+}
+
+// Every occurrence still reaches the log and the counters of /metrics: only the table is aggregated.
+function reportAggregated(ctx: AuditContext, record: AuditRecord): void {
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
 }
 

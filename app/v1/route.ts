@@ -1,4 +1,5 @@
-import { handleRpcRequest } from '@/lib/rpc/endpoint';
+import { registerFastPath } from '@/lib/ops/fast-path';
+import { handleRpcRequest, serveRpcRequest } from '@/lib/rpc/endpoint';
 
 // JSON-RPC 2.0 (spec §9), POST only: every other method gets Next's 405. Also served at /api/v1.
 export const dynamic = 'force-dynamic';
@@ -6,3 +7,7 @@ export const dynamic = 'force-dynamic';
 export function POST(request: Request): Promise<Response> {
   return handleRpcRequest(request);
 }
+
+// server.ts serves POST on these paths with the same handler, without Next's request handling, once this
+// module is loaded (it loads it at start); /api/v1's route module is the same endpoint.
+for (const path of ['/v1', '/v1/', '/api/v1', '/api/v1/']) registerFastPath(path, serveRpcRequest, 'POST');

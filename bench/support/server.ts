@@ -10,23 +10,38 @@ export interface BenchServer {
   dbFile: string;
   db: ReturnType<typeof openDatabase>['db'];
   secret: string;
-  stop(): void;
+  /** Kills the server; with a profile, stops it gracefully and resolves once it has exited (profile written). */
+  stop(): Promise<void>;
 }
 
-export async function startServer(options: { port: number; env?: Record<string, string> }): Promise<BenchServer> {
-  if (!fs.existsSync('.next/BUILD_ID')) throw new Error('run `npx next build` first');
+/**
+ * `cwd`: another checkout with its own build (e.g. the commit before a change, to measure both in one run);
+ * `profileDir`: the server runs with --cpu-prof and writes its profile there when stopped.
+ */
+export async function startServer(options: { port: number; env?: Record<string, string>; cwd?: string; profileDir?: string }): Promise<BenchServer> {
+  const cwd = options.cwd ?? process.cwd();
+  if (!fs.existsSync(path.join(cwd, '.next/BUILD_ID'))) throw new Error(`run \`npx next build\` first (in ${cwd})`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-bench-'));
   const dbFile = path.join(dir, 'bench.db');
   const { db } = openDatabase(dbFile);
   migrateDatabase(db);
   const secret = 'bench-secret-bench-secret-bench-secret-0';
-  const child: ChildProcess = spawn('npx', ['tsx', 'server.ts', '--no-demo'], {
+  const profileDir = options.profileDir ?? process.env.BENCH_PROFILE;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // node itself with tsx as a loader: the profile is the server's, and its exit is the server's (npx would
+  // exit at once on SIGTERM).
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'server.ts', '--no-demo'], {
+    cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(options.port), HOST: '127.0.0.1', DATABASE_PATH: dbFile, AUTH_SECRET: secret, ...options.env },
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('listening on')) {
         clearTimeout(timer);
@@ -34,7 +49,23 @@ export async function startServer(options: { port: number; env?: Record<string, 
       }
     });
   });
-  return { url: `http://127.0.0.1:${options.port}`, dbFile, db, secret, stop: () => child.pid && process.kill(-child.pid, 'SIGKILL') };
+  return {
+    url: `http://127.0.0.1:${options.port}`,
+    dbFile,
+    db,
+    secret,
+    stop: async () => {
+      if (!child.pid) return;
+      if (!profileDir) {
+        process.kill(-child.pid, 'SIGKILL');
+        return;
+      }
+      // --cpu-prof writes the profile when the process exits normally; keep reading its output until then.
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Median, p99 and friends of a list of durations in milliseconds. */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { auditEvents, mailboxes } from '../../db/schema';
+import { auditEvents, mailboxes, netSets } from '../../db/schema';
 import { clientAt, createAccount, createAdmin, dbOf, expect, rememberCookies, rememberSecret, type TestAccount } from './fixtures';
 
 /** Helpers for the admin area's specs (e2e/admin*.spec.ts). */
@@ -56,6 +56,11 @@ export async function openMailbox(page: Page, email: string): Promise<void> {
 export function accountWithAdmin(): { account: TestAccount; admin: TestAdmin } {
   const account = createAccount();
   return { account, admin: createAdmin(account) };
+}
+
+/** A named network set of the account, created straight in the database (referenced as `@name`). */
+export function createNetSet(account: TestAccount, name: string, allowNets: string): void {
+  dbOf(account.server).insert(netSets).values({ accountId: account.id, name, allowNets }).run();
 }
 
 /** The mailbox page's URL. */

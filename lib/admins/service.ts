@@ -46,14 +46,15 @@ const viewColumns = {
   lastLoginAt: admins.lastLoginAt,
   lastLoginIp: admins.lastLoginIp,
   createdAt: admins.createdAt,
+  totpEnabledAt: admins.totpEnabledAt,
 };
 
 const scopeCondition = (scope: Scope) => (scope.kind === 'account' ? eq(admins.accountId, scope.accountId) : undefined);
 
-type Row = { id: number; email: string; account: string; accountId: number; active: boolean; allowNets: string | null; mustChangePassword: boolean; lastLoginAt: Date | null; lastLoginIp: string | null; createdAt: Date };
+type Row = { id: number; email: string; account: string; accountId: number; active: boolean; allowNets: string | null; mustChangePassword: boolean; lastLoginAt: Date | null; lastLoginIp: string | null; createdAt: Date; totpEnabledAt: Date | null };
 function toView(row: Row): AdminView {
   const { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt } = row;
-  return { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt, twoFactor: false };
+  return { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt, twoFactor: row.totpEnabledAt !== null };
 }
 
 async function findRow(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<Row | undefined> {

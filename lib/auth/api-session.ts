@@ -1,12 +1,14 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { and, eq, gt, lte } from 'drizzle-orm';
-import { admins, apiSessions } from '@/db/schema';
-import { getDb } from '@/db';
-import type { AuditContext } from '@/lib/audit';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { adminApiKeys, admins, apiSessions } from '@/db/schema';
+import { getDb, preparedOnce } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
-import { normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+import { verifySecondFactor } from './second-factor';
+import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
 
 /**
  * JSON-RPC API sessions (spec §9). The token is 256 random bits handed to the client once; the database
@@ -60,7 +62,7 @@ export function hashApiToken(token: string): string {
 
 /** Starts a session for a verified subject and returns the token (the only time it exists in clear). */
 export async function createApiSession(
-  subject: { level: ApiLevel; subjectId: number; sessionVersion: number },
+  subject: { level: ApiLevel; subjectId: number; sessionVersion: number; apiKeyId?: number },
   now = new Date(),
   client: { clientIp?: string | null; userAgent?: string | null } = {},
 ): Promise<string> {
@@ -80,6 +82,7 @@ export async function createApiSession(
       expiresAt: apiSessionExpiry(now, now),
       clientIp: client.clientIp ?? null,
       userAgent: client.userAgent ? client.userAgent.slice(0, 500) : null,
+      apiKeyId: subject.apiKeyId ?? null,
     });
   return token;
 }
@@ -109,8 +112,15 @@ export async function verifyApiSession(token: string | null, ctx: AuditContext &
       createdAt: apiSessions.createdAt,
       expiresAt: apiSessions.expiresAt,
       clientIp: apiSessions.clientIp,
+      apiKeyId: apiSessions.apiKeyId,
+      // The key a session was opened with, in the same lookup (null columns for password sessions).
+      keyId: adminApiKeys.id,
+      keyRevokedAt: adminApiKeys.revokedAt,
+      keyExpiresAt: adminApiKeys.expiresAt,
+      keyAllowNets: adminApiKeys.allowNets,
     })
     .from(apiSessions)
+    .leftJoin(adminApiKeys, eq(adminApiKeys.id, apiSessions.apiKeyId))
     .where(eq(apiSessions.tokenHash, hashApiToken(token)))
     .limit(1);
   if (!row) return { ok: false, reason: 'unknown' };
@@ -122,10 +132,20 @@ export async function verifyApiSession(token: string | null, ctx: AuditContext &
   let session: ApiSession;
   if (row.level === 'account') {
     const verdict = await checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
-    if (!verdict.ok) {
+    // An admin whose account requires two-factor and who has none can only enrol, in the browser.
+    if (!verdict.ok || verdict.admin.enrolmentRequired) {
       await deleteSession(row.id);
-      await recordAdminSessionEnded(ctx, verdict.admin, verdict.reason, { level: 'account' });
+      await recordAdminSessionEnded(ctx, verdict.admin, verdict.ok ? 'two_factor_required' : verdict.reason, { level: 'account' });
       return { ok: false, reason: 'admin_session_ended' };
+    }
+    // Opened with an API key: the key must still hold (not revoked or expired, its list admits the client).
+    if (row.apiKeyId !== null) {
+      const problem = row.keyId === null ? 'api_key_unknown' : apiKeyProblem({ revokedAt: row.keyRevokedAt, expiresAt: row.keyExpiresAt, allowNets: row.keyAllowNets }, ctx.clientIp, now.getTime());
+      if (problem) {
+        await deleteSession(row.id);
+        await recordAdminSessionEnded(ctx, verdict.admin, problem, { level: 'account', key_id: row.apiKeyId });
+        return { ok: false, reason: 'admin_session_ended' };
+      }
     }
     session = { level: 'account', id: row.id, admin: verdict.admin };
   } else {
@@ -168,12 +188,43 @@ export type ApiSignInResult =
  * while a password change is pending). Either path costs one bcrypt comparison, so timing does not tell
  * admins, mailboxes and unknown addresses apart.
  */
-export async function signInToApi(input: { user: string; pass: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {
+// Every `auth` call runs it, a flood of throttled ones included.
+const adminByEmail = preparedOnce((db) =>
+  db
+    .select({ id: admins.id })
+    .from(admins)
+    .where(eq(admins.email, sql.placeholder('email')))
+    .prepare(),
+);
+
+export async function signInToApi(input: { user: string; pass: string; totp?: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {
   const email = normaliseEmail(input.user);
-  const isAdmin = (await getDb().select({ id: admins.id }).from(admins).where(eq(admins.email, email)).limit(1)).length > 0;
+  if (looksLikeApiKey(input.pass)) {
+    // Decided by the key's shape, whatever the address: no bcrypt on this path for anyone.
+    const result = await verifyAdminApiKey({ email, key: input.pass, context: input.context });
+    if (!result.ok) return result;
+    const { admin } = result;
+    const token = await createApiSession({ level: 'account', subjectId: admin.id, sessionVersion: admin.sessionVersion, apiKeyId: admin.apiKeyId }, new Date(), input.context);
+    return { ok: true, token, level: 'account' };
+  }
+  const isAdmin = (await adminByEmail().execute({ email })).length > 0;
   if (isAdmin) {
     const result = await verifyAdminSignIn({ email, password: input.pass, context: input.context });
     if (!result.ok) return result;
+    const { admin } = result;
+    const refuse = async (reason: string): Promise<ApiSignInResult> => {
+      await recordAudit(getDb(), input.context, { event: 'admin_login_failed', accountId: admin.accountId, detail: { admin: admin.email, reason } });
+      return { ok: false, reason: 'failed' };
+    };
+    // Spec §14: with two-factor, the password alone is not enough; the code is checked like the web's
+    // (same throttle, same replay rule). Without it while the account requires it, only enrolment is open.
+    if (admin.enrolmentRequired) return refuse('two_factor_required');
+    if (admin.twoFactor) {
+      if (!input.totp) return refuse('second_factor_missing');
+      const second = await verifySecondFactor({ admin, code: input.totp, context: input.context, accept: 'totp' });
+      if (!second.ok) return second;
+      await completeAdminSignIn(admin, input.context, 'totp');
+    }
     const token = await createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion }, new Date(), input.context);
     return { ok: true, token, level: 'account' };
   }

@@ -26,3 +26,9 @@ export function safeCallbackPath(value: unknown, fallback = '/mail'): string {
     return fallback;
   }
 }
+
+/** Where to go after an admin sign-in: a path inside /admin only (a mailbox page would need the other session). */
+export function adminCallbackPath(value: FormDataEntryValue | string | null | undefined): string {
+  const path = safeCallbackPath(value ?? null, '/admin/mailboxes');
+  return /^\/admin(?:\/|$|\?)/.test(path) ? path : '/admin/mailboxes';
+}

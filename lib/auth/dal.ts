@@ -38,10 +38,10 @@ export async function webContext(actor: { kind: ActorKind; id?: number | null; e
  * Starts a session for a freshly signed-in subject: a web_sessions row (what the gate requires) and the
  * session cookie (a next-auth JWT carrying the row's random id). Actions and route handlers only.
  */
-export async function startSession(subject: { kind: SessionKind; uid: number; sv: number }): Promise<string> {
+export async function startSession(subject: { kind: SessionKind; uid: number; sv: number; pending?: 'second_factor' }): Promise<string> {
   const { https, clientIp, userAgent } = await requestInfo();
-  const sid = await createWebSession({ kind: subject.kind, subjectId: subject.uid, sessionVersion: subject.sv, clientIp, userAgent });
-  await setSessionCookie({ ...subject, sid }, https);
+  const sid = await createWebSession({ kind: subject.kind, subjectId: subject.uid, sessionVersion: subject.sv, clientIp, userAgent, pending: subject.pending });
+  await setSessionCookie({ kind: subject.kind, uid: subject.uid, sv: subject.sv, sid }, https);
   return sid;
 }
 
@@ -97,6 +97,10 @@ export const requireMailbox = cache(async (allowPendingReset: boolean = false): 
 
 /** Where an admin added with an initial password chooses their own (spec §14). */
 export const ADMIN_PASSWORD_CHOICE = '/admin/choose-password';
+/** Where an admin sets up two-factor; the only page open to one whose account requires it and who has none. */
+export const ADMIN_TWO_FACTOR_SETUP = '/admin/two-factor';
+/** The second step of a two-factor sign-in. */
+export const ADMIN_VERIFY = '/admin/login/verify';
 
 /** An admin session that passed this request's checks; `scope` limits every query to the admin's account. */
 export interface AdminSession {
@@ -107,18 +111,47 @@ export interface AdminSession {
 }
 
 /**
- * No valid admin session → /admin/login; an ended one (row deleted or expired, deactivated, version bumped,
- * address no longer allowed by the admin's own list) → /admin/login with "Your session has ended"; an
- * initial password not yet replaced → the password choice. Every admin page, action and route handler calls
- * this first.
+ * The confined pages that call requireAdmin: each admits the admin despite the confinement it exists to
+ * resolve (sign-out admits both).
  */
-export const requireAdmin = cache(async (allowPasswordChoice: boolean = false): Promise<AdminSession> => {
+export type AdminConfinement = 'password-choice' | 'enrolment' | 'sign-out';
+
+/**
+ * No valid admin session → /admin/login; an ended one (row deleted or expired, deactivated, version bumped,
+ * address no longer allowed by the admin's own list) → /admin/login with "Your session has ended"; a
+ * two-factor sign-in that has only passed the password step → /admin/login/verify (it grants nothing
+ * else); an initial password not yet replaced → the password choice; an account that requires two-factor
+ * while this admin has none → two-factor setup. Every admin page, action and route handler calls this first.
+ */
+export const requireAdmin = cache(async (confinedPage: AdminConfinement | false = false): Promise<AdminSession> => {
   const claims = await readSessionClaims('admin');
   if (!claims) redirect('/admin/login');
   const { clientIp } = await requestInfo();
   const verdict = await checkAdminSession(claims, clientIp);
   if (!verdict.ok) redirect('/admin/login?ended=1');
+  if (verdict.pending) redirect(ADMIN_VERIFY);
+  const passwordChoiceOk = confinedPage === 'password-choice' || confinedPage === 'sign-out';
   // Added with an initial password: nothing but choosing their own until they have.
-  if (verdict.admin.mustChangePassword && !allowPasswordChoice) redirect(ADMIN_PASSWORD_CHOICE);
+  if (verdict.admin.mustChangePassword && !passwordChoiceOk) redirect(ADMIN_PASSWORD_CHOICE);
+  const enrolmentOk = confinedPage === 'enrolment' || confinedPage === 'sign-out';
+  if (verdict.admin.enrolmentRequired && !enrolmentOk) redirect(ADMIN_TWO_FACTOR_SETUP);
   return { admin: verdict.admin, claims, scope: accountScope(verdict.admin.accountId), clientIp };
+});
+
+/** A sign-in waiting for its second factor (the verify page and its actions only). */
+export interface PendingAdminSession {
+  readonly admin: GateAdmin;
+  readonly claims: SessionClaims;
+  readonly clientIp: string | null;
+}
+
+/** The verify page's gate: only a session that has passed the password step, and nothing more. */
+export const requirePendingAdmin = cache(async (): Promise<PendingAdminSession> => {
+  const claims = await readSessionClaims('admin');
+  if (!claims) redirect('/admin/login');
+  const { clientIp } = await requestInfo();
+  const verdict = await checkAdminSession(claims, clientIp);
+  if (!verdict.ok) redirect('/admin/login?ended=1');
+  if (!verdict.pending) redirect('/admin');
+  return { admin: verdict.admin, claims, clientIp };
 });

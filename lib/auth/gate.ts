@@ -73,12 +73,15 @@ const adminColumns = {
   allowNets: admins.allowNets,
   mustChangePassword: admins.mustChangePassword,
   active: admins.active,
+  totpEnabledAt: admins.totpEnabledAt,
+  requireTwoFactor: accounts.requireTwoFactor,
 };
 
 const sessionColumns = {
   sessionId: webSessions.id,
   lastActiveAt: webSessions.lastActiveAt,
   expiresAt: webSessions.expiresAt,
+  pending: webSessions.pending,
 };
 
 // Run on every request, twice (proxy and data-access layer): one indexed lookup of the subject and, for a
@@ -95,21 +98,22 @@ const statements = preparedOnce((db) => ({
     )
     .where(eq(mailboxes.id, sql.placeholder('id')))
     .prepare(),
-  admin: db.select(adminColumns).from(admins).where(eq(admins.id, sql.placeholder('id'))).prepare(),
+  admin: db.select(adminColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(eq(admins.id, sql.placeholder('id'))).prepare(),
   adminWeb: db
     .select({ ...adminColumns, ...sessionColumns })
     .from(admins)
+    .innerJoin(accounts, eq(accounts.id, admins.accountId))
     .leftJoin(webSessions, and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'admin'), eq(webSessions.subjectId, admins.id)))
     .where(eq(admins.id, sql.placeholder('id')))
     .prepare(),
 }));
 
-type SessionPart = { sessionId: number | null; lastActiveAt: Date | null; expiresAt: Date | null };
+type SessionPart = { sessionId: number | null; lastActiveAt: Date | null; expiresAt: Date | null; pending: 'second_factor' | null };
 
 function splitSession<T extends SessionPart>(joined: T | undefined): { row: Omit<T, keyof SessionPart> | undefined; session: SessionPart } {
-  if (!joined) return { row: undefined, session: { sessionId: null, lastActiveAt: null, expiresAt: null } };
-  const { sessionId, lastActiveAt, expiresAt, ...row } = joined;
-  return { row, session: { sessionId, lastActiveAt, expiresAt } };
+  if (!joined) return { row: undefined, session: { sessionId: null, lastActiveAt: null, expiresAt: null, pending: null } };
+  const { sessionId, lastActiveAt, expiresAt, pending, ...row } = joined;
+  return { row, session: { sessionId, lastActiveAt, expiresAt, pending } };
 }
 
 /**
@@ -173,10 +177,18 @@ export interface GateAdmin {
   allowNets: string | null;
   /** Added with an initial password: confined to choosing a new one. */
   mustChangePassword: boolean;
+  /** TOTP is enabled. */
+  twoFactor: boolean;
+  /** The account requires two-factor and this admin has none: confined to enrolment (spec §14). */
+  enrolmentRequired: boolean;
 }
 
 export type AdminSessionEndReason = 'unknown_admin' | 'inactive' | 'session_version' | 'network_not_allowed' | SessionRowProblem;
-export type AdminGateVerdict = { ok: true; admin: GateAdmin } | { ok: false; reason: AdminSessionEndReason; admin: GateAdmin | null };
+/**
+ * `pending`: a web session that has passed the password step of a two-factor sign-in only; it admits
+ * nothing but /admin/login/verify.
+ */
+export type AdminGateVerdict = { ok: true; admin: GateAdmin; pending: boolean } | { ok: false; reason: AdminSessionEndReason; admin: GateAdmin | null };
 
 /**
  * The per-request check of an admin session (web and account-level API): the admin exists and is active,
@@ -196,6 +208,8 @@ export async function checkAdminSession(claims: GateClaims, address: string | nu
     sessionVersion: row.sessionVersion,
     allowNets: row.allowNets,
     mustChangePassword: row.mustChangePassword,
+    twoFactor: row.totpEnabledAt !== null,
+    enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null,
   };
   if (!row.active) return { ok: false, reason: 'inactive', admin };
   if (admin.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', admin };
@@ -204,7 +218,7 @@ export async function checkAdminSession(claims: GateClaims, address: string | nu
     if (problem) return { ok: false, reason: problem, admin };
   }
   if (!plainListAllows(admin.allowNets, address)) return { ok: false, reason: 'network_not_allowed', admin };
-  return { ok: true, admin };
+  return { ok: true, admin, pending: session?.pending === 'second_factor' };
 }
 
 /**

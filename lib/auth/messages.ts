@@ -13,3 +13,6 @@ export function tooManyAttempts(minutes: number): string {
 }
 
 export const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+
+/** The one failure text of the second step (wrong, replayed or used-up code alike). */
+export const SECOND_FACTOR_FAILED = 'That code did not work. Enter the current code from your authenticator app, or one of your unused recovery codes.';

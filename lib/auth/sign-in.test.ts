@@ -132,6 +132,22 @@ describe('atomic throttling (attack: a burst of concurrent guesses)', () => {
     expect(rows.filter((r) => r.detail?.reason === 'bad_password')).toHaveLength(10);
   });
 
+  it('a concurrent throttled burst is counted in full, each refusal answered only once its count is committed', async () => {
+    const { domain } = await makeAccount();
+    const box = await makeMailbox(domain);
+    for (let i = 0; i < 10; i++) await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.81'), allowPendingReset: true });
+    const throttledCount = async () =>
+      (await getDb().select({ detail: auditEvents.detail, count: auditEvents.count }).from(auditEvents).where(eq(auditEvents.mailboxEmail, box.email)))
+        .filter((r) => r.detail?.reason === 'throttled')
+        .reduce((sum, r) => sum + r.count, 0);
+    const first = await verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.81'), allowPendingReset: true });
+    expect(first).toMatchObject({ ok: false, reason: 'throttled' });
+    expect(await throttledCount()).toBe(1);
+    const burst = await Promise.all(Array.from({ length: 200 }, () => verifyMailboxSignIn({ email: box.email, password: 'Wrong-Password-123', context: at('198.51.100.81'), allowPendingReset: true })));
+    expect(burst.every((r) => !r.ok && r.reason === 'throttled')).toBe(true);
+    expect(await throttledCount()).toBe(201);
+  });
+
   it('20 addresses of one IPv6 /64 share one budget', async () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);

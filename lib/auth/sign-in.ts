@@ -2,13 +2,13 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, preparedOnce, transaction } from '@/db';
-import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
+import { recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
-import { beginAttempt } from './throttle';
+import { beginAttempt, checkProvenAttempt } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
 
@@ -42,8 +42,16 @@ export interface SignInInput {
    * `allowNets` let it pay the full comparison where the sign-in will be refused anyway, so that a refusal
    * takes as long as a wrong password.
    */
-  verify?: (mailbox: ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' }, password: string) => Promise<boolean>;
+  verify?: (mailbox: VerifiableRow, password: string) => Promise<boolean>;
+  /**
+   * Says that the password is already proven right for the row as it is now (the mail-auth
+   * verification cache, under the same rules as `verify`). Such an attempt is not a guess: its limits are
+   * checked without counting it (checkProvenAttempt), which saves two write transactions per login.
+   */
+  proven?: (mailbox: VerifiableRow, password: string) => Promise<boolean>;
 }
+
+type VerifiableRow = ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' };
 
 const REALM = 'mailbox';
 /**
@@ -112,18 +120,24 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const address = input.context.clientIp;
   const db = getDb();
 
-  // Counted before the password is checked, so concurrent guesses cannot outrun the limit.
-  const attempt = await beginAttempt({ realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  // A password already proven right (a forced change pending takes the full path: it is rare, and refused).
+  const [provenRow] = input.proven ? await prepared().mailboxByEmail.execute({ email }) : [];
+  const proven = provenRow !== undefined && !provenRow.requireResetPassword && (await input.proven!(provenRow, input.password));
+
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limit; a proven password
+  // is no guess, and is only checked against the limits.
+  const throttle = { realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM };
+  const attempt = proven ? await checkProvenAttempt(throttle) : await beginAttempt(throttle);
   if (attempt.limited) {
-    await recordAggregatedAudit(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAuditGrouped(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
 
-  const [row] = await prepared().mailboxByEmail.execute({ email });
+  const row = proven ? provenRow : (await prepared().mailboxByEmail.execute({ email }))[0];
 
-  const passwordOk = await inBcryptLane(await signInLane(email), () =>
-    row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash),
-  );
+  const passwordOk =
+    proven ||
+    (await inBcryptLane(await signInLane(email), () => (row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash))));
 
   let reason: SignInFailureReason | null = null;
   let wouldRefuse = false;
@@ -149,8 +163,9 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   }
 
   const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
-  // The password was right: not a guess, whatever follows.
-  await attempt.succeeded();
+  // The password was right: not a guess, whatever follows. (A proven attempt's bookkeeping joins the
+  // login's group commit below; it cannot have a pending forced change.)
+  if (!proven) await attempt.succeeded();
   if (row.requireResetPassword && !input.allowPendingReset) {
     await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
     if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
@@ -160,6 +175,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
   // awaited: the login is answered only once its audit row is written.
   await groupCommit(async (tx) => {
+    if (proven) await attempt.succeeded();
     // Bound as is: timestamps are stored as milliseconds.
     await prepared().recordLogin.execute({ id: row.id, at: Date.now(), ip: address });
     await recordAudit(tx, input.context, {
@@ -187,6 +203,10 @@ export interface SignedInAdmin {
   accountId: number;
   sessionVersion: number;
   mustChangePassword: boolean;
+  /** TOTP is enabled: the password step alone does not sign in (the caller asks for the second factor). */
+  twoFactor: boolean;
+  /** The account requires two-factor and the admin has none: only enrolment is open to them. */
+  enrolmentRequired: boolean;
 }
 
 export type AdminSignInResult =
@@ -205,7 +225,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   const db = getDb();
   const attempt = await beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
   if (attempt.limited) {
-    await recordAggregatedAudit(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
+    await recordAggregatedAuditGrouped(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
   const [row] = await db
@@ -218,8 +238,11 @@ export async function verifyAdminSignIn(input: { email: string; password: string
       active: admins.active,
       allowNets: admins.allowNets,
       mustChangePassword: admins.mustChangePassword,
+      totpEnabledAt: admins.totpEnabledAt,
+      requireTwoFactor: accounts.requireTwoFactor,
     })
     .from(admins)
+    .innerJoin(accounts, eq(accounts.id, admins.accountId))
     .where(eq(admins.email, email))
     .limit(1);
   const passwordOk = await inBcryptLane(await signInLane(email), () => verifyPassword(input.password, row?.passwordHash));
@@ -234,9 +257,35 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     return { ok: false, reason: 'failed' };
   }
   await attempt.succeeded();
+  const admin: SignedInAdmin = {
+    id: row.id,
+    email: row.email,
+    accountId: row.accountId,
+    sessionVersion: row.sessionVersion,
+    mustChangePassword: row.mustChangePassword,
+    twoFactor: row.totpEnabledAt !== null,
+    enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null,
+  };
+  if (admin.twoFactor) {
+    // Not signed in yet: the second step decides (completeAdminSignIn records the sign-in).
+    await recordAudit(db, input.context, { event: 'admin_password_accepted', accountId: row.accountId, detail: { admin: row.email } });
+  } else {
+    await completeAdminSignIn(admin, input.context);
+  }
+  return { ok: true, admin };
+}
+
+/**
+ * Records a completed admin sign-in (last sign-in time and address, audit): right after the password for
+ * an admin without two-factor, after the second step otherwise (`method` names it).
+ */
+export async function completeAdminSignIn(
+  admin: { id: number; email: string; accountId: number },
+  context: AuditContext & { clientIp: string | null },
+  method?: 'totp' | 'recovery_code' | 'api_key',
+): Promise<void> {
   await transaction(async (tx) => {
-    await tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: address }).where(eq(admins.id, row.id));
-    await recordAudit(tx, input.context, { event: 'admin_login_succeeded', accountId: row.accountId, detail: { admin: row.email } });
+    await tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: context.clientIp }).where(eq(admins.id, admin.id));
+    await recordAudit(tx, context, { event: 'admin_login_succeeded', accountId: admin.accountId, detail: { admin: admin.email, ...(method ? { method } : {}) } });
   });
-  return { ok: true, admin: { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, mustChangePassword: row.mustChangePassword } };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addressKeys } from './throttle-keys';
 import {
   beginAttempt,
@@ -13,8 +13,9 @@ import {
   type AttemptRequest,
 } from './throttle';
 import { getDb } from '@/db';
+import { sharedEngine } from '@/db/connection';
 import { signInFailures } from '@/db/schema';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 
 const fail = async (request: AttemptRequest) => {
   const attempt = await beginAttempt(request);
@@ -117,5 +118,63 @@ describe('beginAttempt', () => {
     const before = await rows();
     expect((await pruneThrottleRows()).attempts).toBeGreaterThanOrEqual(3);
     expect(await rows()).toBeLessThanOrEqual(before - 3);
+  });
+});
+
+describe('beginAttempt with the refusal memo (lib/auth/refusal-memo.ts)', () => {
+  const t0 = Date.UTC(2026, 0, 2, 12, 0, 0);
+  const fill = async (request: AttemptRequest, n = MAX_FAILURES_PER_SUBJECT_ADDRESS) => {
+    for (let i = 0; i < n; i++) await beginAttempt({ ...request, now: (request.now ?? t0) + i });
+  };
+
+  it('answers a flood of refusals without a write transaction once the database has decided one', async () => {
+    const request = { realm: 'm1', subject: 'flood@x.test', address: '192.0.2.41', now: t0 };
+    await fill(request);
+    getDb();
+    // The process's engine (opened by getDb): every transaction of db/'s `transaction` goes through it.
+    const engine = sharedEngine(() => {
+      throw new Error('not opened');
+    });
+    const transaction = vi.spyOn(engine, 'transaction');
+    try {
+      expect(await beginAttempt({ ...request, now: t0 + 100 })).toMatchObject({ limited: true, retryAfterMinutes: 15, bucket: `m1|subj|flood@x.test|192.0.2.41` });
+      expect(transaction).toHaveBeenCalledTimes(1);
+      for (let i = 0; i < 100; i++) expect((await beginAttempt({ ...request, now: t0 + 200 + i })).limited).toBe(true);
+      expect(transaction).toHaveBeenCalledTimes(1);
+      // After a second the database is asked again.
+      expect((await beginAttempt({ ...request, now: t0 + 100 + 1_000 })).limited).toBe(true);
+      expect(transaction).toHaveBeenCalledTimes(2);
+    } finally {
+      transaction.mockRestore();
+    }
+  });
+
+  it('forgets a refusal when a success in this process un-counts the bucket', async () => {
+    const request = { realm: 'm2', subject: 'user@x.test', address: '192.0.2.42', now: t0 };
+    const first = await beginAttempt(request);
+    await fill({ ...request, now: t0 + 1 }, MAX_FAILURES_PER_SUBJECT_ADDRESS - 1);
+    expect((await beginAttempt({ ...request, now: t0 + 50 })).limited).toBe(true);
+    // The first attempt's password turns out right (its bcrypt finished last): the subject is cleared here.
+    if (!first.limited) await first.succeeded();
+    expect((await beginAttempt({ ...request, now: t0 + 60 })).limited).toBe(false);
+  });
+
+  it('follows the database within a second when another instance un-counts (spec §16)', async () => {
+    const request = { realm: 'm3', subject: 'other@x.test', address: '192.0.2.43', now: t0 };
+    await fill(request);
+    expect((await beginAttempt({ ...request, now: t0 + 100 })).limited).toBe(true);
+    // Another instance's success clears the subject at this address, in the shared database.
+    await getDb().delete(signInFailures).where(eq(signInFailures.key, 'm3|subj|other@x.test|192.0.2.43'));
+    expect((await beginAttempt({ ...request, now: t0 + 600 })).limited).toBe(true);
+    expect((await beginAttempt({ ...request, now: t0 + 100 + 1_000 })).limited).toBe(false);
+  });
+
+  it('does not refuse from a known network on the strength of a remembered per-mailbox refusal', async () => {
+    const subject = 'botnet-victim@x.test';
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT; i++) await beginAttempt({ realm: 'm4', subject, address: `203.0.114.${i + 1}`, now: t0 + i });
+    expect(await beginAttempt({ realm: 'm4', subject, address: '198.51.100.50', now: t0 + 100 })).toMatchObject({ limited: true, bucket: `m4|all|${subject}` });
+    // The user signs in from 198.51.100.0/24 through another instance: that network is known from now on.
+    await rememberNetwork('m4', subject, '198.51.100.7', t0 + 150);
+    expect((await beginAttempt({ realm: 'm4', subject, address: '198.51.100.50', now: t0 + 200 })).limited).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, count, eq, gt, inArray, lt, min, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { knownNetworks, signInFailures } from '@/db/schema';
 import { getDb, preparedOnce, transaction } from '@/db';
+import { refusalMemo } from './refusal-memo';
 import { addressKeys } from './throttle-keys';
 
 /** A limit: at most `max` counted attempts within the last `windowMs`. */
@@ -86,11 +87,6 @@ export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMin
 
 // Every sign-in runs these (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
-  window: db
-    .select({ failures: count(), oldest: min(signInFailures.at) })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.key, sql.placeholder('key')), gt(signInFailures.at, sql.placeholder('since'))))
-    .prepare(),
   insert: db
     .insert(signInFailures)
     .values({ key: sql.placeholder('key'), at: sql.placeholder('at') })
@@ -101,6 +97,12 @@ const prepared = preparedOnce((db) => ({
     .select({ id: knownNetworks.id })
     .from(knownNetworks)
     .where(and(eq(knownNetworks.subjectKey, sql.placeholder('subject')), eq(knownNetworks.network, sql.placeholder('network')), gt(knownNetworks.lastSeenAt, sql.placeholder('since'))))
+    .prepare(),
+  // Every successful sign-in runs it.
+  remember: db
+    .insert(knownNetworks)
+    .values({ subjectKey: sql.placeholder('subject'), network: sql.placeholder('network'), lastSeenAt: sql.placeholder('at') })
+    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt: sql`excluded.last_seen_at` } })
     .prepare(),
 }));
 
@@ -145,13 +147,42 @@ export async function pruneThrottleRows(now = Date.now()): Promise<{ attempts: n
   return { attempts, knownNetworks: known };
 }
 
+/** At most this many buckets per attempt (buckets()); the window query has one key and start per bucket. */
+const MAX_BUCKETS = 4;
+
+// Every sign-in runs it: each bucket's count and oldest attempt within its own window, in one statement
+// (one lookup of the key index per bucket; unused slots name no key). Times are bound and read as
+// milliseconds (the column's stored representation on both engines).
+const windows = preparedOnce((db) =>
+  db
+    .select({ key: signInFailures.key, failures: sql<number>`count(*)`.mapWith(Number), oldest: sql<number>`min(${signInFailures.at})`.mapWith(Number) })
+    .from(signInFailures)
+    .where(
+      or(
+        ...Array.from({ length: MAX_BUCKETS }, (_, i) =>
+          and(eq(signInFailures.key, sql.placeholder(`k${i}`)), gt(signInFailures.at, sql.placeholder(`s${i}`))),
+        ),
+      ),
+    )
+    .groupBy(signInFailures.key)
+    .prepare(),
+);
+
 async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number; bucket: string }> {
+  if (list.length > MAX_BUCKETS) throw new Error(`at most ${MAX_BUCKETS} throttle buckets per attempt`);
+  const params: Record<string, string | number> = {};
+  for (let i = 0; i < MAX_BUCKETS; i++) {
+    params[`k${i}`] = list[i]?.key ?? '';
+    params[`s${i}`] = list[i] ? now - list[i]!.limit.windowMs : now;
+  }
+  const counted = new Map((await windows().execute(params)).map((row) => [row.key, row]));
   let retryAt = 0;
   let bucket = '';
   for (const { key, limit } of list) {
-    const [{ failures, oldest }] = (await prepared().window.execute({ key, since: now - limit.windowMs })) as [{ failures: number; oldest: Date | number | null }];
-    const oldestMs = oldest instanceof Date ? oldest.getTime() : Number(oldest);
-    if (failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
+    const row = counted.get(key);
+    if (!row) continue;
+    const oldestMs = Number(row.oldest);
+    if (row.failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
       retryAt = oldestMs + limit.windowMs;
       bucket = key;
     }
@@ -179,11 +210,24 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
   const now = request.now ?? Date.now();
   const policy = { ...DEFAULT_POLICY, ...request.policy };
   if (now - lastPrune > MINUTE) await pruneThrottleRows(now);
+  const memo = refusalMemo();
+  // A refusal decided a moment ago (lib/auth/refusal-memo.ts): answered without the write transaction.
+  const all = buckets(request, policy, false);
+  const remembered = memo.refusal(all.map((b) => b.key), now);
+  // The per-mailbox bucket over all addresses does not apply from a known network, which only the database knows.
+  const exempted = async () =>
+    remembered!.bucket === `${request.realm}|all|${request.subject}` && policy.knownNetworksExempt && (await isKnownNetwork(request, now));
+  if (remembered && !(await exempted())) {
+    return { limited: true, retryAfterMinutes: retryMinutes(remembered.retryAt, now), bucket: remembered.bucket };
+  }
   const outcome = await transaction(async () => {
     const known = policy.knownNetworksExempt && policy.perSubject !== null && (await isKnownNetwork(request, now));
     const list = buckets(request, policy, known);
     const { retryAt, bucket } = await evaluate(list, now);
-    if (retryAt > now) return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+    if (retryAt > now) {
+      memo.remember(bucket, retryAt, now);
+      return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+    }
     const at = new Date(now);
     const ids: number[] = [];
     for (const { key } of list) ids.push((await prepared().insert.execute({ key, at }))[0]!.id);
@@ -193,6 +237,7 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
   return {
     limited: false,
     async succeeded() {
+      memo.forget(all.map((b) => b.key));
       await transaction(async (tx) => {
         await tx.delete(signInFailures).where(inArray(signInFailures.id, outcome.ids));
         if (outcome.subjectAddressKey) await prepared().clear.execute({ key: outcome.subjectAddressKey });
@@ -202,15 +247,40 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
   };
 }
 
+/**
+ * For an attempt whose secret is already proven right (the mail-auth verification cache holds only
+ * passwords that bcrypt accepted for the row as it is now): checks every limit without counting it. Such an
+ * attempt is not a guess, so counting it first (beginAttempt) would only be undone by `succeeded()` a moment
+ * later, at the cost of two write transactions per login: the limits still apply (a refused subject or
+ * client stays refused, even with the right password), only the insert-then-delete is skipped. Its
+ * `succeeded()` does the rest of what beginAttempt's does (clear the subject's counter at this client,
+ * remember the network) with prepared statements and no transaction of its own: call it inside the
+ * caller's transaction (sign-in runs it in the login's group commit, with the audit row).
+ */
+export async function checkProvenAttempt(request: AttemptRequest): Promise<Attempt> {
+  const now = request.now ?? Date.now();
+  const policy = { ...DEFAULT_POLICY, ...request.policy };
+  const known = policy.knownNetworksExempt && policy.perSubject !== null && (await isKnownNetwork(request, now));
+  const list = buckets(request, policy, known);
+  const { retryAt, bucket } = await evaluate(list, now);
+  if (retryAt > now) return { limited: true, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+  const subjectAddressKey = list.find((b) => b.key.includes('|subj|'))?.key ?? null;
+  return {
+    limited: false,
+    async succeeded() {
+      refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
+      if (subjectAddressKey) await prepared().clear.execute({ key: subjectAddressKey });
+      await rememberNetwork(request.realm, request.subject, request.address, now);
+    },
+  };
+}
+
 /** Records a network the subject signed in from, for the known-networks exemption. */
 export async function rememberNetwork(realm: string, subject: string, address: string | null, now = Date.now()): Promise<void> {
   const network = addressKeys(address).known;
   if (!network) return;
   const lastSeenAt = new Date(now);
-  await getDb()
-    .insert(knownNetworks)
-    .values({ subjectKey: `${realm}|${subject}`, network, lastSeenAt })
-    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt } });
+  await prepared().remember.execute({ subject: `${realm}|${subject}`, network, at: lastSeenAt });
 }
 
 /** Whether an attempt would be refused now, without counting one (e.g. to refuse a form before any work). */

@@ -38,9 +38,16 @@ export interface VerificationCacheOptions {
   secret?: () => string;
 }
 
+type Proven = NonNullable<SignInInput['proven']>;
+
 export interface VerificationCache {
   /** The `verify` hook for verifyMailboxSignIn, for a client at `clientIp`. */
   verifier(clientIp: string | null): Verify;
+  /**
+   * The `proven` hook for verifyMailboxSignIn: true only for a cached success that the sign-in would use
+   * (same precondition as `verifier`), answered without any comparison.
+   */
+  prover(clientIp: string | null): Proven;
   readonly size: number;
 }
 
@@ -87,19 +94,27 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
     }
   }
 
+  // Monitor mode admits the address anyway, so only an enforced refusal pays the full comparison.
+  const usable = async (row: VerifiedRow, clientIp: string | null) => row.active && (row.allowNetsMode === 'monitor' || (await addressAllowed(row, clientIp)));
+
+  function cached(key: string): boolean {
+    const expires = expiries.get(key);
+    if (expires === undefined) return false;
+    if (expires > now()) return true;
+    expiries.delete(key);
+    return false;
+  }
+
   return {
     verifier(clientIp) {
       return async (row, password) => {
-        // Monitor mode admits the address anyway, so only an enforced refusal pays the full comparison.
-        if (!row.active || (row.allowNetsMode !== 'monitor' && !(await addressAllowed(row, clientIp)))) return compare(password, row.passwordHash);
+        if (!(await usable(row, clientIp))) return compare(password, row.passwordHash);
         const key = keyOf(row, password);
-        const expires = expiries.get(key);
-        if (expires !== undefined) {
-          if (expires > now()) return true;
-          expiries.delete(key);
-        }
-        return verifyOnce(key, row, password);
+        return cached(key) || verifyOnce(key, row, password);
       };
+    },
+    prover(clientIp) {
+      return async (row, password) => (await usable(row, clientIp)) && cached(keyOf(row, password));
     },
     get size() {
       return expiries.size;

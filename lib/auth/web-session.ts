@@ -1,6 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { and, eq, gt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { admins, apiSessions, mailboxes, webSessions } from '@/db/schema';
 import { getDb, preparedOnce, type Db, type Tx } from '@/db';
 import { env } from '@/lib/env';
@@ -85,7 +85,12 @@ export interface NewWebSession {
   sessionVersion: number;
   clientIp: string | null;
   userAgent: string | null;
+  /** A two-factor sign-in after its password step: the gate admits it to the verify page only. */
+  pending?: 'second_factor';
 }
+
+/** How long a sign-in may wait for its second factor. */
+export const PENDING_SECOND_FACTOR_MS = 10 * 60_000;
 
 /** Creates the row for a freshly signed-in subject and returns the session id (the only time it exists in clear). */
 export async function createWebSession(session: NewWebSession, now = Date.now()): Promise<string> {
@@ -102,7 +107,8 @@ export async function createWebSession(session: NewWebSession, now = Date.now())
       sessionVersion: session.sessionVersion,
       startedAt: new Date(now),
       lastActiveAt: new Date(now),
-      expiresAt: new Date(now + SESSION_ABSOLUTE_MS),
+      expiresAt: new Date(now + (session.pending ? PENDING_SECOND_FACTOR_MS : SESSION_ABSOLUTE_MS)),
+      pending: session.pending ?? null,
       startIp: session.clientIp,
       lastIp: session.clientIp,
       userAgent: session.userAgent ? session.userAgent.slice(0, 500) : null,
@@ -178,6 +184,8 @@ export async function listSubjectSessions(kind: SessionKind, subjectId: number, 
         eq(webSessions.sessionVersion, current.sv),
         gt(webSessions.expiresAt, new Date(now)),
         gt(webSessions.lastActiveAt, idleCutoff),
+        // A sign-in still waiting for its second factor is not a session yet.
+        isNull(webSessions.pending),
       ),
     )
   ).map(({ sidHash, ...row }) => ({ ...row, channel: 'web' as const, current: sidHash === currentHash }));

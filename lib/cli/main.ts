@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { addDomain, createAccount } from '@/lib/accounts/service';
 import { addAdmin, listAdmins, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
+import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { pruneExpiredRecords, type AuditContext } from '@/lib/audit';
 import { demoCredentialsText, seedDemo } from '@/db/seed';
 import { env } from '@/lib/env';
@@ -247,11 +248,16 @@ admin
   .requiredOption('--email <email>', 'admin address')
   .option('--password <password>', 'set a new password (ends their sessions; they must choose their own at next sign-in)')
   .option('--allow-nets <list>', 'the admin\'s allowed networks, comma-separated; "" removes the restriction')
+  .option('--reset-2fa', 'turn off their two-factor and delete their recovery codes (lost device); ends their sessions')
   .addOption(new Option('--active', 'allow sign-in').conflicts('inactive'))
   .addOption(new Option('--inactive', 'refuse sign-in and end their sessions (never the last active admin)').conflicts('active'))
   .action(async (o) => {
-    if (o.password === undefined && o.allowNets === undefined && !o.active && !o.inactive) {
-      throw new Error('nothing to change: give --password, --allow-nets or --active/--inactive');
+    if (o.password === undefined && o.allowNets === undefined && !o.active && !o.inactive && !o.reset2fa) {
+      throw new Error('nothing to change: give --password, --allow-nets, --reset-2fa or --active/--inactive');
+    }
+    if (o.reset2fa) {
+      await resetAdminTwoFactor(operatorScope, o.email, ctx);
+      console.log(`${o.email}: two-factor reset; sessions ended`);
     }
     if (o.allowNets !== undefined) {
       const view = await setAdminAllowNets(operatorScope, o.email, o.allowNets, ctx);

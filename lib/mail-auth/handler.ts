@@ -27,6 +27,7 @@ export async function answerMailAuth(headers: HeaderSource): Promise<MailAuthAns
     context: { actor: { kind: 'mailbox', email: normaliseEmail(login.user) }, clientIp: login.clientIp, userAgent: null, protocol: login.protocol },
     allowPendingReset: false,
     verify: mailVerificationCache().verifier(login.clientIp),
+    proven: mailVerificationCache().prover(login.clientIp),
   });
   return signInAnswer(result, { backend, password: login.password, loginAttempt: login.loginAttempt, waitSeconds: config.MAIL_AUTH_WAIT_SECONDS });
 }

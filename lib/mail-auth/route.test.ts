@@ -1,5 +1,5 @@
 import bcrypt from 'bcrypt';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditEvents, domains, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
@@ -146,5 +146,35 @@ describe('GET /api/mail-auth', () => {
     expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_failed', detail: { reason: 'throttled' } });
     // Another address is not affected.
     expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.98' }))).toHaveProperty('auth-status', 'OK');
+  });
+  it('a warm login is checked against the limits without being counted: no failure rows written and deleted', async () => {
+    const box = await mailbox();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.60' }))).toHaveProperty('auth-status', 'OK');
+    // The process's one SQLite connection counts every row changed on it.
+    const changes = async () => (await getDb().values<[number]>(sql`SELECT total_changes()`))[0]![0];
+    const before = await changes();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.60' }))).toHaveProperty('auth-status', 'OK');
+    // last_login, the audit row and the known network: nothing counted and un-counted on the way.
+    expect((await changes()) - before).toBe(3);
+    expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_succeeded', clientIp: '192.0.2.60' });
+  });
+
+  it('a warm login still clears the failures counted at its address and keeps its network known', async () => {
+    const box = await mailbox();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.61' }))).toHaveProperty('auth-status', 'OK');
+    for (let i = 0; i < 9; i++) await ask({ user: box.email, pass: `wrong-${i}`, clientIp: '192.0.2.61' });
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.61' }))).toHaveProperty('auth-status', 'OK');
+    // Cleared: nine more wrong passwords are answered as wrong passwords, not throttled.
+    for (let i = 0; i < 9; i++) expect(verdict(await ask({ user: box.email, pass: `again-${i}`, clientIp: '192.0.2.61' }))).toHaveProperty('auth-status', 'Invalid login or password');
+    const [known] = await getDb().values<[number]>(sql`SELECT count(*) FROM known_networks WHERE subject_key = ${`mailbox|${box.email}`}`);
+    expect(known![0]).toBe(1);
+  });
+
+  it('a warm (cached) right password is still refused once its address is throttled', async () => {
+    const box = await mailbox();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.62' }))).toHaveProperty('auth-status', 'OK');
+    for (let i = 0; i < 10; i++) await ask({ user: box.email, pass: `wrong-${i}`, clientIp: '192.0.2.63' });
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.63' }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
+    expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_failed', detail: { reason: 'throttled' } });
   });
 });

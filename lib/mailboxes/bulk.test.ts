@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { accounts, auditEvents, domains, mailboxes } from '@/db/schema';
+import { accounts, auditEvents, domains, mailboxes, netSets } from '@/db/schema';
 import { getDb } from '@/db';
 import type { AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -157,6 +157,25 @@ describe('planBulkChange', () => {
     const plan = await planBulkChange(a.scope, { action: 'add_nets', allowNets: '2001:DB8::/32', target: { kind: 'matching', query: { filter: 'all' } } });
     expect(plan).toEqual({ action: 'add_nets', allowNets: '2001:db8::/32', count: 5, sample: a.emails });
     expect(await snapshot(a)).toEqual(before);
+  });
+
+  it("refuses an unknown @name at the review, naming it, and accepts the account's own set (not another account's)", async () => {
+    const accountId = (f: Fixture) => (f.scope.kind === 'account' ? f.scope.accountId : 0);
+    await getDb().insert(netSets).values({ accountId: accountId(a), name: 'office', allowNets: '192.0.2.0/24' });
+    await getDb().insert(netSets).values({ accountId: accountId(b), name: 'branch', allowNets: '198.51.100.0/24' });
+    const target = { kind: 'selected' as const, emails: [a.emails[2]!] };
+    expect(await planBulkChange(a.scope, { action: 'add_nets', allowNets: '@office', target })).toMatchObject({ allowNets: '@office', count: 1 });
+    for (const action of ['add_nets', 'replace_nets'] as const) {
+      for (const nets of ['@nope', '@branch, 203.0.113.0/24']) {
+        const error: unknown = await planBulkChange(a.scope, { action, allowNets: nets, target }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ValidationError);
+        const name = nets.split(',')[0]!;
+        expect((error as ValidationError).details).toEqual([{ entry: name, reason: `unknown network set "${name}"` }]);
+      }
+    }
   });
 
   it('rejects a request without mailboxes or with an unknown action', async () => {

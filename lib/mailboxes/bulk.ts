@@ -7,6 +7,7 @@ import { recordAudit, type AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
+import { assertSetsExist } from '@/lib/netsets/service';
 import { emailSchema } from './schemas';
 import { applyPatch, mailboxQueryConditions, parsePatch, patchColumns, type MailboxChange, type MailboxFilter, type PatchRow, type ParsedPatch } from './service';
 
@@ -129,6 +130,9 @@ export async function planBulkChange(scope: Scope, request: BulkRequest): Promis
   const data = parseOrThrow(bulkRequestSchema, request);
   const action = prepareAction(data);
   const allowNets = action.kind === 'add' ? action.added : data.action === 'replace_nets' ? (action.patch.allowNets ?? null) : null;
+  // An unknown @name is refused at the review already, as the change itself would refuse it (an operator's
+  // request may span accounts: there each mailbox's own account's sets are checked when it is applied).
+  if (scope.kind === 'account') await assertSetsExist(getDb(), scope.accountId, allowNets, 'allow_nets');
   if (data.target.kind === 'selected') {
     const rows = await loadTargets(getDb(), scope, data.target);
     return { action: data.action, allowNets, count: rows.length, sample: rows.slice(0, 10).map((r) => r.email) };

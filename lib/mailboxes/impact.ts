@@ -3,7 +3,7 @@ import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import type { Scope } from '@/lib/scope';
-import { getMailbox } from './service';
+import { getMailboxRef } from './service';
 import { evaluateImpact, IMPACT_WINDOW_DAYS, type DraftContext, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
 
 /** The most distinct addresses the preview loads; beyond that the oldest are left out (and counted). */
@@ -26,7 +26,7 @@ export interface ImpactSignIns {
  * "not found".
  */
 export async function impactSignIns(scope: Scope, email: string, now: Date = new Date()): Promise<ImpactSignIns> {
-  const mailbox = await getMailbox(scope, email);
+  const mailbox = await getMailboxRef(scope, email);
   const since = new Date(now.getTime() - IMPACT_WINDOW_DAYS * 86_400_000);
   const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
   const lastAt = sql<number>`max(${auditEvents.at})`;

@@ -77,6 +77,22 @@ async function findView(db: ReturnType<typeof getDb> | Tx, scope: Scope, email: 
   return view;
 }
 
+/**
+ * A mailbox of the scope by address, only its id and address (for callers that look up something else of
+ * it, e.g. its sessions or sign-ins: a long list's labels are not read and decoded again). Same scoping
+ * and "not found" as getMailbox.
+ */
+export async function getMailboxRef(scope: Scope, email: string): Promise<{ id: number; email: string }> {
+  const address = parseOrThrow(emailSchema, email);
+  const [ref] = await getDb()
+    .select({ id: mailboxes.id, email: mailboxes.email })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.email, address), scopeCondition(scope)))
+    .limit(1);
+  if (!ref) throw new NotFoundError(`Mailbox ${address} not found`);
+  return ref;
+}
+
 /** One mailbox of the scope; another account's mailbox is "not found", exactly like a missing one. */
 export async function getMailbox(scope: Scope, email: string): Promise<MailboxView> {
   const address = parseOrThrow(emailSchema, email);

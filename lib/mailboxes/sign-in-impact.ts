@@ -3,7 +3,7 @@
  * keystroke, and the server runs the same function for the no-JavaScript "Preview" and for tests, so both
  * always agree. The addresses themselves are loaded on the server (lib/mailboxes/impact.ts).
  */
-import { parseAddress, parseAllowNets, type EntryError } from '@/lib/net/allowlist';
+import { parseAddress, parseAllowNets, type AllowNetsParse, type Allowlist, type EntryError } from '@/lib/net/allowlist';
 import { compileList, type EntryMeta, type SetContent } from '@/lib/net/allowlist-entries';
 
 /** What a draft is evaluated with besides its text: the account's sets, the entries' expiry, and the time. */
@@ -50,15 +50,33 @@ export type ImpactResult =
       refused: SignInAddressGroup[];
     };
 
-/** Which of the recent sign-in addresses a draft `allow_nets` would refuse (same parser and matcher as the gate). */
-export function evaluateImpact(draft: string | null, groups: readonly SignInAddressGroup[], context: DraftContext = {}): ImpactResult {
-  const sets = context.sets ?? {};
-  const parsed = parseAllowNets(draft, { references: new Set(Object.keys(sets)) });
+/**
+ * Whether a parsed draft admits an address, as the gate would decide (sets expanded, expired entries left
+ * out). The list is compiled at the first call only, so a page without sign-ins or suggestions never pays
+ * for it, and the impact preview and the suggestions share one compilation. False for an invalid draft.
+ */
+export function draftMatcher(parsed: AllowNetsParse, context: DraftContext = {}): (address: string | null) => boolean {
+  if (!parsed.ok) return () => false;
+  if (parsed.canonical === null) return () => true;
+  const canonical = parsed.canonical;
+  let list: Allowlist | null = null;
+  return (address) => {
+    list ??= compileList({ canonical, meta: context.meta ?? null }, new Map(Object.entries(context.sets ?? {})), context.now ?? Date.now()).allowlist;
+    return list.allows(parseAddress(address));
+  };
+}
+
+/** The impact of a draft already parsed (with the account's set names) and its matcher. */
+export function impactOf(parsed: AllowNetsParse, allows: (address: string | null) => boolean, groups: readonly SignInAddressGroup[]): ImpactResult {
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   if (parsed.canonical === null) return { ok: true, canonical: null, considered: groups.length, refused: [] };
-  const { allowlist: list } = compileList({ canonical: parsed.canonical, meta: context.meta ?? null }, new Map(Object.entries(sets)), context.now ?? Date.now());
-  const refused = groups.filter((g) => !list.allows(parseAddress(g.address)));
-  return { ok: true, canonical: parsed.canonical, considered: groups.length, refused };
+  return { ok: true, canonical: parsed.canonical, considered: groups.length, refused: groups.filter((g) => !allows(g.address)) };
+}
+
+/** Which of the recent sign-in addresses a draft `allow_nets` would refuse (same parser and matcher as the gate). */
+export function evaluateImpact(draft: string | null, groups: readonly SignInAddressGroup[], context: DraftContext = {}): ImpactResult {
+  const parsed = parseAllowNets(draft, { references: new Set(Object.keys(context.sets ?? {})) });
+  return impactOf(parsed, draftMatcher(parsed, context), groups);
 }
 
 /**

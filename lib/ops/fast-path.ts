@@ -16,14 +16,14 @@ export type FastHandler = (req: IncomingMessage, res: ServerResponse) => void;
 // It holds functions, registered once per process at module load; nothing in it can go stale.
 const holder = globalThis as unknown as { portcullisFastPaths?: Map<string, FastHandler> };
 
-/** Registers the GET handler for an exact path. */
-export function registerFastPath(pathname: string, handler: FastHandler): void {
-  (holder.portcullisFastPaths ??= new Map()).set(pathname, handler);
+/** Registers the handler of one method for an exact path (other methods go through Next.js). */
+export function registerFastPath(pathname: string, handler: FastHandler, method: 'GET' | 'POST' = 'GET'): void {
+  (holder.portcullisFastPaths ??= new Map()).set(`${method} ${pathname}`, handler);
 }
 
-/** The registered GET handler for the path, if any. */
+/** The registered handler for the method and path, if any. */
 export function fastPath(method: string | undefined, pathname: string): FastHandler | undefined {
-  return method === 'GET' ? holder.portcullisFastPaths?.get(pathname) : undefined;
+  return method === 'GET' || method === 'POST' ? holder.portcullisFastPaths?.get(`${method} ${pathname}`) : undefined;
 }
 
 /** Request headers in the shape the domain code reads (`get`, case-insensitive, duplicates joined like Headers). */

@@ -29,7 +29,7 @@ export class RpcContext {
     readonly token: string | null,
   ) {}
 
-  static fromHeaders(headers: Headers): RpcContext {
+  static fromHeaders(headers: { get(name: string): string | null }): RpcContext {
     const token = headers.get(SESSION_HEADER)?.trim() || null;
     return new RpcContext(clientAddress(headers), headers.get('user-agent'), token);
   }

@@ -65,7 +65,7 @@ describe('JSON-RPC endpoint', () => {
       expect((await post(call('hello.world', params))).json.error).toEqual({ code: -32602, message: 'Invalid params: "params" must be an object of named parameters', data: { field: 'params' } });
     }
     const unknown = await post(call('auth', { user: 'a@b.test', pass: 'x', otp: 1, remember: true }));
-    expect(unknown.json.error).toMatchObject({ code: -32602, data: { field: 'params', unknown: ['otp', 'remember'], accepted: ['user', 'pass'] } });
+    expect(unknown.json.error).toMatchObject({ code: -32602, data: { field: 'params', unknown: ['otp', 'remember'], accepted: ['user', 'pass', 'totp'] } });
     expect(unknown.json.error.message).toContain('unknown parameters otp, remember');
     expect((await post(call('auth', { user: 'a@b.test' }))).json.error).toEqual({ code: -32602, message: 'Invalid params: pass: is required', data: { field: 'pass' } });
     expect((await post(call('auth', { user: 42, pass: 'x' }))).json.error).toMatchObject({ code: -32602, data: { field: 'user' } });

@@ -1,4 +1,7 @@
 import 'server-only';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { log } from '@/lib/log';
+import { nodeHeaders } from '@/lib/ops/fast-path';
 import { RpcContext } from './context';
 import { dispatch } from './dispatch';
 import { errorResponse, parseBody } from './envelope';
@@ -12,12 +15,23 @@ const TOO_LARGE = new RpcError(
   `Invalid request: the body is larger than ${MAX_BODY_BYTES.toLocaleString('en-US')} bytes (1 MiB); split the batch into several requests`,
 );
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  });
+/** An answer in the shape both servers write: Next's Response (handleRpcRequest) and node's (serveRpcRequest). */
+interface RpcHttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
 }
+
+type HeaderSource = { get(name: string): string | null };
+
+const json = (status: number, body: unknown): RpcHttpAnswer => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+// A leading byte-order mark (some Windows tools write one) is not JSON; drop it rather than fail.
+const bodyText = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
 
 /** The body as text, or null once it passes MAX_BODY_BYTES (declared or actually sent). */
 async function readBody(request: Request): Promise<string | null> {
@@ -37,8 +51,40 @@ async function readBody(request: Request): Promise<string | null> {
     }
     chunks.push(value);
   }
-  // A leading byte-order mark (some Windows tools write one) is not JSON; drop it rather than fail.
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  return bodyText(chunks);
+}
+
+/**
+ * readBody for node's request (server.ts's fast path): the same limits. Past the limit it stops listening;
+ * server.ts (keepConnectionUsable) reads and discards the rest after the answer, so the connection stays usable.
+ */
+function readNodeBody(req: IncomingMessage): Promise<string | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (finish: () => void) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      finish();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) done(() => resolve(null));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(() => resolve(bodyText(chunks)));
+    const onError = (error: Error) => done(() => reject(error));
+    const onClose = () => done(() => reject(new Error('the request ended before its body was complete')));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/** Everything after reading the body: the same for both servers. */
+async function answer(text: string | null, headers: HeaderSource): Promise<RpcHttpAnswer> {
+  if (text === null) return json(413, errorResponse(null, TOO_LARGE));
+  const result = await dispatch(parseBody(text), RpcContext.fromHeaders(headers));
+  return result === null ? { status: 204, headers: { 'cache-control': 'no-store' }, body: null } : json(200, result);
 }
 
 /**
@@ -47,8 +93,27 @@ async function readBody(request: Request): Promise<string | null> {
  * included, is HTTP 200; a body of notifications only is HTTP 204 with no body.
  */
 export async function handleRpcRequest(request: Request): Promise<Response> {
-  const text = await readBody(request);
-  if (text === null) return json(413, errorResponse(null, TOO_LARGE));
-  const answer = await dispatch(parseBody(text), RpcContext.fromHeaders(request.headers));
-  return answer === null ? new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } }) : json(200, answer);
+  const { status, headers, body } = await answer(await readBody(request), request.headers);
+  return new Response(body, { status, headers });
+}
+
+/**
+ * The same endpoint on node's request and response, for server.ts's fast path (lib/ops/fast-path.ts): a
+ * flood of cheap calls (throttled `auth`) must not cost Next's request handling each (docs/performance.md).
+ */
+export function serveRpcRequest(req: IncomingMessage, res: ServerResponse): void {
+  readNodeBody(req)
+    .then((text) => answer(text, nodeHeaders(req)))
+    .then(
+      ({ status, headers, body }) => {
+        res.writeHead(status, body === null ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+        res.end(body ?? undefined);
+      },
+      (error: unknown) => {
+        if (req.destroyed || res.destroyed) return;
+        log().error({ err: error, route: 'rpc' }, 'JSON-RPC request failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Internal error\n');
+      },
+    );
 }

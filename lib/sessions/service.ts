@@ -1,11 +1,11 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { mailboxes } from '@/db/schema';
+import { and, desc, eq, gte } from 'drizzle-orm';
+import { auditEvents, mailboxes } from '@/db/schema';
 import { getDb, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/auth/web-session';
 import type { SessionKind } from '@/lib/auth/session';
-import { getMailbox } from '@/lib/mailboxes/service';
+import { getMailboxRef } from '@/lib/mailboxes/service';
 import type { Scope } from '@/lib/scope';
 import { describeUserAgent } from '@/lib/user-agent';
 
@@ -72,7 +72,7 @@ export async function signOutOtherSessions(subject: SessionSubject, currentSid: 
 
 /** A mailbox's live sessions, for its admin (scoped: another account's mailbox is "not found") and the CLI. */
 export async function listMailboxSessions(scope: Scope, email: string): Promise<SessionView[]> {
-  const mailbox = await getMailbox(scope, email);
+  const mailbox = await getMailboxRef(scope, email);
   return (await listSubjectSessions('mailbox', mailbox.id)).map(toView);
 }
 
@@ -80,8 +80,36 @@ export async function listMailboxSessions(scope: Scope, email: string): Promise<
  * "End all sessions" of a mailbox (admin UI, CLI): deletes every web and API session, so each ends at its
  * next request. Audited `sessions_ended` with the count, the actor being the admin or the operator.
  */
+/** How long after "End all sessions" the mailbox page still states its result. */
+const ENDED_NOTICE_MS = 10 * 60_000;
+
+/**
+ * How many sessions `adminId` ended with the latest "End all sessions" on this mailbox in the last ten
+ * minutes (its audit row), or null if there is none: the mailbox page words its notice from this row,
+ * never from the redirect's query string.
+ */
+export async function recentSessionsEnded(scope: Scope, mailboxId: number, adminId: number, now: number = Date.now()): Promise<number | null> {
+  const [row] = await getDb()
+    .select({ detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.mailboxId, mailboxId),
+        scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+        gte(auditEvents.at, new Date(now - ENDED_NOTICE_MS)),
+        eq(auditEvents.event, 'sessions_ended'),
+        eq(auditEvents.actorKind, 'admin'),
+        eq(auditEvents.actorId, adminId),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  const count = row?.detail?.count;
+  return typeof count === 'number' ? count : null;
+}
+
 export async function endMailboxSessions(scope: Scope, email: string, ctx: AuditContext): Promise<number> {
-  const mailbox = await getMailbox(scope, email);
+  const mailbox = await getMailboxRef(scope, email);
   return transaction(async (tx) => {
     const [{ accountId }] = (await tx.select({ accountId: mailboxes.accountId }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).limit(1)) as [{ accountId: number }];
     const count = await endSubjectSessions(tx, 'mailbox', mailbox.id);

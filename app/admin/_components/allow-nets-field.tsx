@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import { parseAllowNets } from '@/lib/net/allowlist';
+import { parseAllowNets, type AllowNetsParse } from '@/lib/net/allowlist';
 import { EntryErrorList } from './form-alert';
 import { appendAddress } from './nets-draft';
 import { useHydrated } from './use-hydrated';
@@ -18,15 +18,19 @@ interface Props {
   emptyText: string;
   /** The account's network set names, when the list may reference them as @name (mailbox lists). */
   setNames?: readonly string[];
+  /** The value already parsed by the form (with the same set names), so a long list is parsed once per change. */
+  parsed?: AllowNetsParse;
 }
+
+const entryCount = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
 
 /**
  * The "Allowed networks" textarea with live validation by the same parser the server uses
  * (lib/net/allowlist.ts): every invalid entry with its reason, the normalised result and the warnings.
  * It renders on the server too, so the analysis is there without JavaScript after each submit.
  */
-export function AllowNetsField({ id, name, label, value, onChange, clientIp, emptyText, setNames }: Props) {
-  const parsed = useMemo(() => parseAllowNets(value, { references: setNames ? new Set(setNames) : 'none' }), [value, setNames]);
+export function AllowNetsField({ id, name, label, value, onChange, clientIp, emptyText, setNames, parsed: given }: Props) {
+  const parsed = useMemo(() => given ?? parseAllowNets(value, { references: setNames ? new Set(setNames) : 'none' }), [given, value, setNames]);
   const analysisId = `${id}-analysis`;
   // Lets end-to-end tests wait until typing reaches React's state instead of being replaced by hydration.
   const hydrated = useHydrated();
@@ -80,13 +84,18 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
           <p aria-live="polite">
             {parsed.canonical === null ? (
               emptyText
+            ) : parsed.canonical === value ? (
+              // Already as it will be stored (a saved list, for one): the field shows it, no need to repeat it.
+              <span data-testid={`${id}-normal`}>
+                Valid and already in normal form ({entryCount(parsed.entries.length + parsed.references.length)}).
+              </span>
             ) : (
               <>
                 Normalised:{' '}
                 <code className="canonical" data-testid={`${id}-canonical`}>
                   {parsed.canonical}
                 </code>{' '}
-                ({parsed.entries.length} {parsed.entries.length === 1 ? 'entry' : 'entries'})
+                ({entryCount(parsed.entries.length + parsed.references.length)})
               </>
             )}
           </p>

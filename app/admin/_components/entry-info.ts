@@ -54,6 +54,20 @@ export function infoForDraft(draft: string, info: EntryInfoMap): EntryInfoMap {
   return out;
 }
 
+/**
+ * infoForDraft for a list already in canonical form (a stored list): the same result without parsing the
+ * list again, which matters on every render of a long list.
+ */
+export function infoForCanonical(canonical: string, info: EntryInfoMap): EntryInfoMap {
+  const out: EntryInfoMap = {};
+  if (canonical === '') return out;
+  for (const net of canonical.split(',')) {
+    const i = info[net];
+    if (i && (i.label.trim() !== '' || i.expires.trim() !== '')) out[net] = { label: i.label.trim(), expires: i.expires.trim() };
+  }
+  return out;
+}
+
 /** datetime-local text (UTC) as ISO 8601; '' = never. Anything else is passed on for the schema to refuse, naming it. */
 export function expiresIso(text: string): string | null {
   const t = text.trim();

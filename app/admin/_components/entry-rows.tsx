@@ -1,7 +1,5 @@
 'use client';
 
-import { useMemo } from 'react';
-import { parseAllowNets } from '@/lib/net/allowlist';
 import { MAX_LABEL_CHARS } from '@/lib/net/allowlist-entries';
 import { EXPIRES_FIELD, expiresIso, LABEL_FIELD, type EntryInfoMap } from './entry-info';
 
@@ -10,13 +8,13 @@ export const SOON_MS = 7 * 86_400_000;
 
 interface Props {
   id: string;
-  draft: string;
+  /** The draft's entries in canonical form (parsed once by the form); null while it does not parse or is empty. */
+  nets: readonly string[] | null;
   info: EntryInfoMap;
   onInfoChange: (net: string, field: 'label' | 'expires', value: string) => void;
   onRemove: (net: string) => void;
   /** The time the page was rendered (server clock), so server and browser agree on "expired". */
   now: number;
-  setNames?: readonly string[];
   /**
    * Entries whose rows are not rendered (the stored entries after the first rows of a long list): they keep
    * their stored label and expiry. Null = render every row.
@@ -39,10 +37,8 @@ function status(expires: string, now: number): { text: string; className: string
  * from the list field above (typed or pasted, validated live); the label and expiry of each entry are
  * form fields named after the entry, so the form also works without JavaScript.
  */
-export function EntryRows({ id, draft, info, onInfoChange, onRemove, now, setNames, hidden = null }: Props) {
-  const parsed = useMemo(() => parseAllowNets(draft, { references: setNames ? new Set(setNames) : 'any' }), [draft, setNames]);
-  if (!parsed.ok || parsed.canonical === null) return null;
-  const all = parsed.canonical.split(',');
+export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hidden = null }: Props) {
+  if (all === null || all.length === 0) return null;
   const nets = hidden === null ? all : all.filter((net) => !hidden.has(net));
   return (
     <div className="entry-rows">

@@ -1,17 +1,16 @@
 'use client';
 
-import { useMemo } from 'react';
-import { evaluateImpact, IMPACT_WINDOW_DAYS, type DraftContext, type SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
+import { IMPACT_WINDOW_DAYS, type ImpactResult, type SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
 import { Address } from '@/app/_components/address';
 import { formatTime, SIGN_IN_RESULTS } from './labels';
 
 /**
  * Which of the mailbox's sign-in addresses of the last 30 days the draft list would refuse, recomputed
- * in the browser as the draft changes (same parser and matcher as the gate). The addresses come from the
- * server, already limited to this mailbox of the admin's account.
+ * in the browser as the draft changes (the form evaluates the draft with the gate's parser and matcher:
+ * `impactOf` in lib/mailboxes/sign-in-impact.ts). The addresses come from the server, already limited to
+ * this mailbox of the admin's account.
  */
-export function ImpactPreview({ draft, groups, truncated, context, saved = false }: { draft: string; groups: SignInAddressGroup[]; truncated: boolean; context?: DraftContext; saved?: boolean }) {
-  const impact = useMemo(() => evaluateImpact(draft, groups, context), [draft, groups, context]);
+export function ImpactPreview({ impact, groups, truncated, saved = false }: { impact: ImpactResult; groups: readonly SignInAddressGroup[]; truncated: boolean; saved?: boolean }) {
   const monitored = groups.reduce((n, g) => n + (g.wouldRefuse ?? 0), 0);
   const n = groups.length;
   const addresses = `${n} address${n === 1 ? '' : 'es'} used in the last ${IMPACT_WINDOW_DAYS} days`;

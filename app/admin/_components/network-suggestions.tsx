@@ -1,23 +1,11 @@
 'use client';
 
-import { parseAddress, parseAllowNets } from '@/lib/net/allowlist';
-import { compileList, type SetContent } from '@/lib/net/allowlist-entries';
 import type { NetworkSuggestion } from '@/lib/netsets/suggestions';
 import { formatTime } from './labels';
-import { draftMeta, type EntryInfoMap } from './entry-info';
 
 /** The first address of a suggested network, to test whether the draft admits (part of) it. */
 function probe(net: string): string {
   return net.split('/')[0] ?? net;
-}
-
-/** Whether the draft admits a network's first address; null while the draft does not parse. */
-function draftAdmits(draft: string, info: EntryInfoMap, sets: Readonly<Record<string, SetContent>>, now: number): ((net: string) => boolean) | null {
-  const parsed = parseAllowNets(draft, { references: new Set(Object.keys(sets)) });
-  if (!parsed.ok) return null;
-  if (parsed.canonical === null) return () => true;
-  const { allowlist } = compileList({ canonical: parsed.canonical, meta: draftMeta(info) }, new Map(Object.entries(sets)), now);
-  return (net: string) => allowlist.allows(parseAddress(probe(net)));
 }
 
 /**
@@ -25,15 +13,13 @@ function draftAdmits(draft: string, info: EntryInfoMap, sets: Readonly<Record<st
  * counts by protocol, last seen and whether the draft admits them, each with "Add" (in the browser it
  * appends to the draft; without JavaScript it posts the form and the server appends it).
  */
-export function NetworkSuggestions({ suggestions, draft, info, sets, now, onAdd }: {
+export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
   suggestions: readonly NetworkSuggestion[];
   draft: string;
-  info: EntryInfoMap;
-  sets: Readonly<Record<string, SetContent>>;
-  now: number;
+  /** Whether the draft admits an address (the form's matcher: sets, expiry); null while the draft does not parse. */
+  allows: ((address: string | null) => boolean) | null;
   onAdd: (net: string) => void;
 }) {
-  const admits = draftAdmits(draft, info, sets, now);
   return (
     <section className="suggestions" aria-labelledby="suggestions-heading">
       <h3 id="suggestions-heading">Suggestions from history</h3>
@@ -55,7 +41,7 @@ export function NetworkSuggestions({ suggestions, draft, info, sets, now, onAdd 
           </thead>
           <tbody>
             {suggestions.map((s) => {
-              const admitted = admits ? admits(s.net) : null;
+              const admitted = allows ? allows(probe(s.net)) : null;
               return (
                 <tr key={s.net} data-net={s.net}>
                   <td className="mono">{s.net}</td>

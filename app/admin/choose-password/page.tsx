@@ -9,7 +9,7 @@ import { chooseAdminPasswordAction } from './actions';
 export const metadata: Metadata = { title: 'Choose your password' };
 
 export default async function ChooseAdminPasswordPage() {
-  const { admin } = await requireAdmin(true);
+  const { admin } = await requireAdmin('password-choice');
   if (!admin.mustChangePassword) redirect('/admin/mailboxes');
   return (
     <main className="narrow">

@@ -1,17 +1,11 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { safeCallbackPath } from '@/lib/auth/callback-url';
-import { ADMIN_PASSWORD_CHOICE, startSession, webContext } from '@/lib/auth/dal';
+import { adminCallbackPath } from '@/lib/auth/callback-url';
+import { ADMIN_PASSWORD_CHOICE, ADMIN_TWO_FACTOR_SETUP, ADMIN_VERIFY, startSession, webContext } from '@/lib/auth/dal';
 import { ADMIN_SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyAdminSignIn } from '@/lib/auth/sign-in';
 import type { LoginState } from '@/app/(auth)/login/actions';
-
-/** Where to go after sign-in: a path inside /admin only (a mailbox page would need the other session). */
-function adminCallbackPath(value: FormDataEntryValue | null): string {
-  const path = safeCallbackPath(value, '/admin/mailboxes');
-  return /^\/admin(?:\/|$|\?)/.test(path) ? path : '/admin/mailboxes';
-}
 
 /** Business admin sign-in: same throttling, generic failure text and audit as the mailbox sign-in. */
 export async function adminSignInAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
@@ -22,6 +16,12 @@ export async function adminSignInAction(_prev: LoginState, formData: FormData): 
   if (!result.ok) {
     return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : ADMIN_SIGN_IN_FAILED };
   }
+  const callbackUrl = adminCallbackPath(formData.get('callbackUrl'));
+  if (result.admin.twoFactor) {
+    // Only the password step is done: a pending session that admits the verify page and nothing else.
+    await startSession({ kind: 'admin', uid: result.admin.id, sv: result.admin.sessionVersion, pending: 'second_factor' });
+    redirect(`${ADMIN_VERIFY}?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  }
   await startSession({ kind: 'admin', uid: result.admin.id, sv: result.admin.sessionVersion });
-  redirect(result.admin.mustChangePassword ? ADMIN_PASSWORD_CHOICE : adminCallbackPath(formData.get('callbackUrl')));
+  redirect(result.admin.mustChangePassword ? ADMIN_PASSWORD_CHOICE : result.admin.enrolmentRequired ? ADMIN_TWO_FACTOR_SETUP : callbackUrl);
 }

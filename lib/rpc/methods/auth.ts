@@ -10,9 +10,10 @@ import { defineMethod, stringParam } from '../method';
 /** `auth {user, pass}` → `{session, level}`: an admin gets level `account`, a mailbox user level `mail`. */
 export const auth = defineMethod({
   access: 'public',
-  params: z.object({ user: stringParam(320), pass: stringParam(1024) }),
-  async handle({ user, pass }, _session, ctx) {
-    const result = await signInToApi({ user, pass, context: ctx.audit({ kind: 'api', email: normaliseEmail(user) }) });
+  // `totp`: the current code of an admin with two-factor (spec §14).
+  params: z.object({ user: stringParam(320), pass: stringParam(1024), totp: stringParam(64).optional() }),
+  async handle({ user, pass, totp }, _session, ctx) {
+    const result = await signInToApi({ user, pass, totp, context: ctx.audit({ kind: 'api', email: normaliseEmail(user) }) });
     if (result.ok) return { session: result.token, level: result.level };
     switch (result.reason) {
       case 'throttled':

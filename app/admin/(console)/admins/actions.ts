@@ -1,7 +1,8 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { addAdmin, setAdminActive } from '@/lib/admins/service';
+import { addAdmin, getAdmin, setAdminActive } from '@/lib/admins/service';
+import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ForbiddenError, ValidationError } from '@/lib/errors';
 
@@ -18,8 +19,9 @@ export async function addAdminAction(prev: AddAdminState, formData: FormData): P
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const password = String(formData.get('password') ?? '').slice(0, 1024);
   const base = { version: prev.version + 1, email };
+  let added: number;
   try {
-    await addAdmin(scope, { email, password }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    added = (await addAdmin(scope, { email, password }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }))).id;
   } catch (error) {
     if (error instanceof ValidationError) {
       const field = error.field === 'password' ? 'password' : 'email';
@@ -28,7 +30,8 @@ export async function addAdminAction(prev: AddAdminState, formData: FormData): P
     if (error instanceof DomainError) return { ...base, formError: error.message };
     throw error;
   }
-  redirect(`/admin/admins?added=${encodeURIComponent(email.trim().toLowerCase())}`);
+  // A code and the new admin's id: the page words the notice itself, with the address from the database.
+  redirect(`/admin/admins?notice=added&admin=${added}`);
 }
 
 /** Deactivates or reactivates another admin of this account (never oneself, never the last active admin). */
@@ -36,14 +39,36 @@ export async function setAdminActiveAction(formData: FormData): Promise<void> {
   const { admin, scope } = await requireAdmin();
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const active = formData.get('active') === 'true';
-  // The page words the refusal from a code: a URL must not be able to put arbitrary text on the page.
+  // The page words the outcome from a code and names the admin by id (from the database): a URL must not
+  // be able to put arbitrary text on the page.
   let problem: 'self' | 'last' | 'not-found' | null = null;
+  let target: number | null = null;
   try {
-    await setAdminActive(scope, email, active, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), admin.id);
+    target = (await setAdminActive(scope, email, active, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), admin.id)).id;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     problem = error instanceof ForbiddenError ? (error.message.startsWith('You cannot') ? 'self' : 'last') : 'not-found';
+    if (problem === 'last') target = (await getAdmin(scope, email)).id;
   }
-  const params = new URLSearchParams(problem ? { error: problem, email } : { [active ? 'reactivated' : 'deactivated']: email });
+  const params = new URLSearchParams(problem ? { error: problem } : { notice: active ? 'reactivated' : 'deactivated' });
+  if (target !== null) params.set('admin', String(target));
+  redirect(`/admin/admins?${params}`);
+}
+
+/** Resets another admin's two-factor (lost device): they sign in with the password alone, or set it up again. */
+export async function resetTwoFactorAction(formData: FormData): Promise<void> {
+  const { admin, scope } = await requireAdmin();
+  const email = String(formData.get('email') ?? '').slice(0, 320);
+  let problem: 'reset-self' | 'not-found' | null = null;
+  let target: number | null = null;
+  try {
+    target = (await resetAdminTwoFactor(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), admin.id)).id;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    problem = error instanceof ForbiddenError ? 'reset-self' : 'not-found';
+  }
+  // Same rule as above: a code and an id, never the posted address.
+  const params = new URLSearchParams(problem ? { error: problem } : { notice: 'reset2fa' });
+  if (target !== null) params.set('admin', String(target));
   redirect(`/admin/admins?${params}`);
 }

@@ -3,7 +3,7 @@ import { listAdmins } from '@/lib/admins/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { env } from '@/lib/env';
 import { formatTime } from '@/app/_components/labels';
-import { setAdminActiveAction } from './actions';
+import { resetTwoFactorAction, setAdminActiveAction } from './actions';
 import { AddAdminForm } from './add-admin-form';
 
 export const metadata: Metadata = { title: 'Admins' };
@@ -16,22 +16,30 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const admins = await listAdmins(scope);
   const activeCount = admins.filter((a) => a.active).length;
-  const notice = first(params.added)
-    ? `Admin ${first(params.added)} added. They must choose their own password when they first sign in.`
-    : first(params.deactivated)
-      ? `Admin ${first(params.deactivated)} deactivated; their sessions have ended.`
-      : first(params.reactivated)
-        ? `Admin ${first(params.reactivated)} reactivated.`
-        : null;
-  const target = first(params.email) ?? '';
+  // Notices are worded here from a code, naming an admin of this account by id from the database; nothing
+  // typed into the URL reaches the page (a crafted link cannot make the console say something false).
+  const subject = admins.find((a) => String(a.id) === first(params.admin));
+  const code = first(params.notice);
+  const notice =
+    subject && code === 'added'
+      ? `Admin ${subject.email} added. They must choose their own password when they first sign in.`
+      : subject && code === 'deactivated' && !subject.active
+        ? `Admin ${subject.email} deactivated; their sessions have ended.`
+        : subject && code === 'reactivated' && subject.active
+          ? `Admin ${subject.email} reactivated.`
+          : subject && code === 'reset2fa' && !subject.twoFactor
+            ? `Two-factor of ${subject.email} reset; their sessions have ended. They sign in with their password and set it up again.`
+            : null;
   const error =
     first(params.error) === 'self'
       ? 'You cannot deactivate yourself. Ask another admin of your account.'
       : first(params.error) === 'last'
-        ? `${target} is the last active admin of this account and cannot be deactivated. Add another admin first.`
+        ? `${subject?.email ?? 'That admin'} is the last active admin of this account and cannot be deactivated. Add another admin first.`
         : first(params.error) === 'not-found'
-          ? `Admin ${target} not found.`
-          : null;
+          ? 'That admin was not found in your account.'
+          : first(params.error) === 'reset-self'
+            ? 'Turn your own two-factor off on the Security page.'
+            : null;
   return (
     <main className="wide">
       <h1>Admins</h1>
@@ -72,6 +80,14 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
                 </td>
                 <td>{a.active ? (a.mustChangePassword ? 'Active (initial password not yet replaced)' : 'Active') : 'Inactive'}</td>
                 <td>
+                  {a.id === admin.id || !a.twoFactor ? null : (
+                    <form action={resetTwoFactorAction} className="inline">
+                      <input type="hidden" name="email" value={a.email} />
+                      <button type="submit" className="link" aria-label={`Reset two-factor of ${a.email}`}>
+                        Reset two-factor
+                      </button>
+                    </form>
+                  )}{' '}
                   {a.id === admin.id ? null : (
                     <form action={setAdminActiveAction} className="inline">
                       <input type="hidden" name="email" value={a.email} />

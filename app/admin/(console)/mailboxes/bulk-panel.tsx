@@ -16,6 +16,8 @@ interface Props {
   total: number;
   /** The list's current URL, for "Cancel". */
   href: string;
+  /** The account's network set names: the networks may reference them as @name, checked live as on the server. */
+  setNames: string[];
   /** The mailbox table, whose row checkboxes (name="selected") belong to this form. */
   children: React.ReactNode;
 }
@@ -58,7 +60,7 @@ function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConf
 }
 
 /** Bulk changes on the selected mailboxes or on every mailbox matching the search and filter, with a confirmation step. */
-export function BulkPanel({ query, total, href, children }: Props) {
+export function BulkPanel({ query, total, href, setNames, children }: Props) {
   const [state, formAction, pending] = useActionState<BulkFormState, FormData>(bulkAction, { version: 0 });
   const formRef = useRef<HTMLFormElement>(null);
   const [selected, setSelected] = useState(0);
@@ -83,7 +85,7 @@ export function BulkPanel({ query, total, href, children }: Props) {
         <input type="hidden" name="q" value={query.q} />
         <input type="hidden" name="domain" value={query.domain} />
         <input type="hidden" name="filter" value={query.filter} />
-        <BulkControls key={state.version} state={state} total={total} pending={pending} selected={selected} />
+        <BulkControls key={state.version} state={state} total={total} pending={pending} selected={selected} setNames={setNames} />
         {children}
       </form>
     </>
@@ -97,7 +99,7 @@ const plural = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '
  * they become a sticky "N selected" bar) or "all matching" is chosen; without it they are always shown,
  * since the page cannot know what is ticked.
  */
-function BulkControls({ state, total, pending, selected }: { state: BulkFormState; total: number; pending: boolean; selected: number }) {
+function BulkControls({ state, total, pending, selected, setNames }: { state: BulkFormState; total: number; pending: boolean; selected: number; setNames: string[] }) {
   const [action, setAction] = useState(state.values?.action ?? '');
   const [nets, setNets] = useState(state.values?.allowNets ?? '');
   const [target, setTarget] = useState(state.values?.target === 'matching' && total > 0 ? 'matching' : 'selected');
@@ -137,7 +139,7 @@ function BulkControls({ state, total, pending, selected }: { state: BulkFormStat
           </select>
           {/* Without JavaScript the field is always there (and ignored by the actions that need no networks). */}
           {needsNets || !hydrated ? (
-            <AllowNetsField id="bulk-allowNets" name="allowNets" label="Networks (for replacing or adding)" value={nets} onChange={setNets} emptyText="Enter the networks to set or add." />
+            <AllowNetsField id="bulk-allowNets" name="allowNets" label="Networks (for replacing or adding)" value={nets} onChange={setNets} emptyText="Enter the networks to set or add." setNames={setNames} />
           ) : null}
           <button type="submit" disabled={pending || (hydrated && !action)} aria-describedby={hydrated && !action ? 'bulk-action-reason' : undefined}>
             {pending ? 'Checking…' : 'Review the change'}

@@ -11,8 +11,14 @@ import { mailboxHref } from './mailbox-href';
 import { SelectAll } from './select-all';
 import { NetsCell } from './nets-cell';
 import { renderTime } from '@/lib/netsets/suggestions';
+import { netSetNames } from '@/lib/netsets/service';
 
 export const metadata: Metadata = { title: 'Mailboxes' };
+
+/** Notices after a redirect, by code: the page never shows text taken from the URL. */
+const NOTICES: Record<string, string> = {
+  'password-chosen': 'Your password has been changed. From now on, sign in with the password you just chose.',
+};
 
 function SortHeader({ query, field, children }: { query: ListQuery; field: ListQuery['sort']; children: React.ReactNode }) {
   const active = query.sort === field;
@@ -28,8 +34,10 @@ function SortHeader({ query, field, children }: { query: ListQuery; field: ListQ
 }
 
 export default async function MailboxesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { scope } = await requireAdmin();
-  const query = parseListQuery(await searchParams);
+  const { scope, admin } = await requireAdmin();
+  const params = await searchParams;
+  const query = parseListQuery(params);
+  const notice = typeof params.notice === 'string' && Object.hasOwn(NOTICES, params.notice) ? NOTICES[params.notice] : null;
   const { items, total } = await listMailboxes(scope, serviceQuery(query));
   const now = renderTime();
   const domains = await listDomains(scope);
@@ -40,6 +48,11 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
   return (
     <main className="wide">
       <h1>Mailboxes</h1>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       <form method="get" action="/admin/mailboxes" role="search" aria-label="Find mailboxes" className="card list-filters">
         <div>
           <label htmlFor="q">Search by address</label>
@@ -103,13 +116,13 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
         {total === 0 ? 'No mailboxes match.' : `${n(total)} ${total === 1 ? 'mailbox matches' : 'mailboxes match'}; showing ${n(from)}–${n(to)}.`}{' '}
         {query.q || query.filter !== 'all' || query.domain ? <Link href="/admin/mailboxes">Clear search and filter</Link> : null}
       </p>
-      <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter }} total={total} href={listHref(query)}>
+      <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter }} total={total} href={listHref(query)} setNames={await netSetNames(admin.accountId)}>
         <div className="table-scroll">
           <table data-testid="mailbox-table" className="stack">
             <caption className="visually-hidden">Mailboxes, page {query.page} of {pages}</caption>
-            <thead>
+            <thead className="with-select-all">
               <tr>
-                <th scope="col">
+                <th scope="col" className="select-head">
                   <span className="visually-hidden">Select</span>
                   <SelectAll />
                 </th>

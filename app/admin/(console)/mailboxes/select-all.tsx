@@ -6,13 +6,20 @@ import { useHydrated } from '@/app/admin/_components/use-hydrated';
 export function SelectAll() {
   const hydrated = useHydrated();
   if (!hydrated) return null;
+  // On phones the table is a stack of cards without its header row; this cell alone stays, with its words
+  // visible (the label's text is hidden from assistive technology, which reads the aria-label).
   return (
-    <input
-      type="checkbox"
-      aria-label="Select all mailboxes on this page"
-      onChange={(e) => {
-        for (const box of e.currentTarget.form?.querySelectorAll<HTMLInputElement>('input[name="selected"]') ?? []) box.checked = e.currentTarget.checked;
-      }}
-    />
+    <label className="select-all">
+      <input
+        type="checkbox"
+        aria-label="Select all mailboxes on this page"
+        onChange={(e) => {
+          for (const box of e.currentTarget.form?.querySelectorAll<HTMLInputElement>('input[name="selected"]') ?? []) box.checked = e.currentTarget.checked;
+        }}
+      />
+      <span className="select-all-text" aria-hidden="true">
+        Select all on this page
+      </span>
+    </label>
   );
 }

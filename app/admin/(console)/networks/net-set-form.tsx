@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState, useMemo, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { EntryRows } from '@/app/admin/_components/entry-rows';
 import type { EntryInfoMap } from '@/app/admin/_components/entry-info';
@@ -43,6 +43,9 @@ function Fields({
 }: Props & { state: NetSetFormState; deleted: NetSetFormState; formAction: (f: FormData) => void; deleteAction: (f: FormData) => void; pending: boolean }) {
   const [draft, setDraft] = useState(allowNets);
   const [info, setInfo] = useState<EntryInfoMap>(initialInfo);
+  // Sets hold networks only (no @name): parsed once per change for the field and the rows.
+  const parsed = useMemo(() => parseAllowNets(draft), [draft]);
+  const nets = useMemo(() => (parsed.ok && parsed.canonical !== null ? parsed.canonical.split(',') : null), [parsed]);
   const id = original ? `set-${original}` : 'new-set';
   return (
     <>
@@ -58,17 +61,15 @@ function Fields({
         <input id={`${id}-name`} name="name" defaultValue={name} maxLength={41} pattern="@?[a-z0-9\-]{1,40}" required autoComplete="off" />
         <label htmlFor={`${id}-description`}>Description</label>
         <input id={`${id}-description`} name="description" defaultValue={description} maxLength={500} />
-        <AllowNetsField id={`${id}-nets`} name="allowNets" label="Networks" value={draft} onChange={setDraft} emptyText="No networks yet: a list referencing this set gains nothing from it." />
+        <AllowNetsField id={`${id}-nets`} name="allowNets" label="Networks" value={draft} onChange={setDraft} emptyText="No networks yet: a list referencing this set gains nothing from it." parsed={parsed} />
         <EntryRows
           id={`${id}-nets`}
-          draft={draft}
+          nets={nets}
           info={info}
           now={now}
-          setNames={[]}
           onInfoChange={(net, field, value) => setInfo((old) => ({ ...old, [net]: { ...(old[net] ?? { label: '', expires: '' }), [field]: value } }))}
           onRemove={(net) => {
-            const parsed = parseAllowNets(draft);
-            setDraft(parsed.ok && parsed.canonical ? parsed.canonical.split(',').filter((t) => t !== net).join(', ') : draft);
+            setDraft(nets ? nets.filter((t) => t !== net).join(', ') : draft);
           }}
         />
         {usedBy !== undefined ? (

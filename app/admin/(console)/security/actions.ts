@@ -5,7 +5,9 @@ import { setAdminAllowNets } from '@/lib/admins/service';
 import { submitAdminPasswordChange } from '@/lib/auth/admin-password-change';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import type { PasswordChangeState } from '@/lib/auth/password-change-state';
-import { ValidationError } from '@/lib/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { createApiKey, revokeApiKey } from '@/lib/admins/api-keys';
+import { disableOwnTwoFactor, regenerateRecoveryCodes, setRequireTwoFactor } from '@/lib/admins/two-factor';
 import type { EntryError } from '@/lib/net/allowlist';
 import { signOutOtherSessions, signOutOwnSession } from '@/lib/sessions/service';
 
@@ -58,4 +60,92 @@ export async function setOwnAllowNetsAction(prev: OwnNetsState, formData: FormDa
     return { ...base, formError: netErrors?.length ? 'Nothing was saved: the list contains invalid entries (listed below).' : `Nothing was saved. ${error.message}`, netErrors };
   }
   redirect('/admin/security?notice=nets-saved');
+}
+
+export interface TwoFactorFormState {
+  version: number;
+  formError?: string;
+  /** Fresh recovery codes, shown once. */
+  recoveryCodes?: string[];
+}
+
+const domainMessage = (error: unknown): string => {
+  if (error instanceof ValidationError || error instanceof ForbiddenError) return error.message;
+  throw error;
+};
+
+/** Turns the admin's own two-factor off, proven by the password or a current code. */
+export async function disableTwoFactorAction(prev: TwoFactorFormState, formData: FormData): Promise<TwoFactorFormState> {
+  const { admin } = await requireAdmin();
+  const proof = String(formData.get('proof') ?? '').slice(0, 1100);
+  const byCode = /^[\d\s-]{6,9}$/.test(proof) || /^[a-z0-9]{5}-?[a-z0-9]{5}$/i.test(proof.trim());
+  try {
+    await disableOwnTwoFactor(admin, byCode ? { code: proof } : { password: proof }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+  } catch (error) {
+    return { version: prev.version + 1, formError: domainMessage(error) };
+  }
+  redirect('/admin/security?notice=two-factor-off');
+}
+
+/** New recovery codes; the old ones stop working. */
+export async function regenerateRecoveryCodesAction(prev: TwoFactorFormState): Promise<TwoFactorFormState> {
+  const { admin } = await requireAdmin();
+  try {
+    const recoveryCodes = await regenerateRecoveryCodes(admin, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    return { version: prev.version + 1, recoveryCodes };
+  } catch (error) {
+    return { version: prev.version + 1, formError: domainMessage(error) };
+  }
+}
+
+/** The account policy "Require two-factor for every admin of this account". */
+export async function setTwoFactorPolicyAction(prev: TwoFactorFormState, formData: FormData): Promise<TwoFactorFormState> {
+  const { admin } = await requireAdmin();
+  const required = formData.get('requireTwoFactor') === 'on';
+  try {
+    await setRequireTwoFactor(admin, required, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+  } catch (error) {
+    return { version: prev.version + 1, formError: domainMessage(error) };
+  }
+  redirect(`/admin/security?notice=${required ? 'policy-on' : 'policy-off'}`);
+}
+
+export interface ApiKeyFormState {
+  version: number;
+  formError?: string;
+  fieldErrors?: Record<string, string[]>;
+  /** The new key in clear: shown once, never stored. */
+  created?: { label: string; key: string };
+  values?: { label: string; expires: string; allowNets: string };
+}
+
+/** Creates an API key (label, optional expiry date, optional networks); answers with the key, once. */
+export async function createApiKeyAction(prev: ApiKeyFormState, formData: FormData): Promise<ApiKeyFormState> {
+  const { admin } = await requireAdmin();
+  const values = {
+    label: String(formData.get('label') ?? '').slice(0, 200),
+    expires: String(formData.get('expires') ?? '').slice(0, 20),
+    allowNets: String(formData.get('keyAllowNets') ?? '').slice(0, 64 * 1024 + 1),
+  };
+  try {
+    const { key } = await createApiKey(admin, values, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    return { version: prev.version + 1, created: { label: values.label.trim(), key } };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return { version: prev.version + 1, values, formError: `Nothing was saved. ${error.message}` };
+  }
+}
+
+/** Revokes one of the admin's own keys; sessions opened with it end. */
+export async function revokeApiKeyAction(formData: FormData): Promise<void> {
+  const { admin } = await requireAdmin();
+  const id = Number(String(formData.get('id') ?? '').slice(0, 16));
+  if (Number.isSafeInteger(id) && id > 0) {
+    try {
+      await revokeApiKey(admin, id, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  redirect('/admin/security?notice=key-revoked');
 }

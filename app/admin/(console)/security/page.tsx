@@ -4,8 +4,13 @@ import { env } from '@/lib/env';
 import { listOwnSessions } from '@/lib/sessions/service';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
 import { SessionList } from '@/app/_components/session-list';
-import { changeAdminPasswordAction, signOutAdminSessionAction, signOutOtherAdminSessionsAction } from './actions';
+import { LocalTime } from '@/app/_components/local-time';
+import { revokeApiKeyAction, changeAdminPasswordAction, signOutAdminSessionAction, signOutOtherAdminSessionsAction } from './actions';
 import { OwnNetsForm } from './own-nets-form';
+import { twoFactorSummary } from '@/lib/admins/two-factor';
+import { listApiKeys } from '@/lib/admins/api-keys';
+import { ApiKeyForm } from './api-key-form';
+import { DisableTwoFactorForm, RegenerateCodesForm, TwoFactorPolicyForm } from './two-factor-forms';
 
 export const metadata: Metadata = { title: 'Security' };
 
@@ -14,12 +19,19 @@ const NOTICES: Record<string, string> = {
   'signed-out-session': 'That session has been signed out.',
   'signed-out-others': 'You have been signed out everywhere else.',
   'nets-saved': 'Your allowed networks have been saved.',
+  'two-factor-on': 'Two-factor is on. You will be asked for a code at every sign-in.',
+  'two-factor-off': 'Two-factor is off.',
+  'policy-on': 'Every admin of this account now needs two-factor. Admins without it will be asked to set it up at their next sign-in.',
+  'policy-off': 'Two-factor is no longer required for every admin of this account.',
+  'key-revoked': 'The API key has been revoked. Sessions opened with it have ended.',
 };
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const { admin, claims, clientIp } = await requireAdmin();
   const { notice } = await searchParams;
   const sessions = await listOwnSessions('admin', admin.id, claims.sid);
+  const twoFactor = await twoFactorSummary(admin.id);
+  const keys = await listApiKeys(admin.id);
   return (
     <main>
       <h1>Security</h1>
@@ -28,6 +40,34 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           {NOTICES[notice]}
         </p>
       ) : null}
+      <section className="card" aria-labelledby="two-factor-heading">
+        <h2 id="two-factor-heading">Two-factor</h2>
+        {twoFactor.totpEnabled ? (
+          <>
+            <p data-testid="two-factor-status">
+              On: an authenticator app (since <LocalTime at={twoFactor.totpEnabledAt!.toISOString()} />). Recovery codes left: {twoFactor.recoveryCodesLeft}.
+            </p>
+            <RegenerateCodesForm />
+            {twoFactor.accountRequiresTwoFactor ? (
+              <p className="muted">Your account requires two-factor for every admin, so it cannot be turned off here.</p>
+            ) : (
+              <DisableTwoFactorForm />
+            )}
+          </>
+        ) : (
+          <>
+            <p data-testid="two-factor-status">Off: signing in needs only your password.</p>
+            <p>
+              <a href="/admin/two-factor">Set up two-factor</a>
+            </p>
+          </>
+        )}
+      </section>
+      <section className="card" aria-labelledby="policy-heading">
+        <h2 id="policy-heading">Account policy</h2>
+        <p>When required, an admin of this account without two-factor is asked to set it up right after their password and can do nothing else until they have.</p>
+        <TwoFactorPolicyForm required={twoFactor.accountRequiresTwoFactor} />
+      </section>
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you&apos;re signed in</h2>
         <SessionList sessions={sessions} signOut={signOutAdminSessionAction} testId="sessions" />
@@ -41,6 +81,69 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         <h2 id="nets-heading">Allowed networks</h2>
         <p>When set, you can sign in to the admin area, use it, and use the API at account level only from these networks.</p>
         <OwnNetsForm allowNets={admin.allowNets ?? ''} clientIp={clientIp} />
+      </section>
+      <section className="card" aria-labelledby="keys-heading">
+        <h2 id="keys-heading">API keys</h2>
+        <p>
+          For scripts: <code>auth</code> with your admin address and a key opens an account-level API session without a two-factor code. Every use is audited.
+        </p>
+        {keys.length ? (
+          <div className="table-scroll">
+            <table data-testid="api-keys">
+              <thead>
+                <tr>
+                  <th scope="col">Label</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Allowed networks</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((k) => {
+                  const status = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }[k.status];
+                  return (
+                    <tr key={k.id}>
+                      <td>{k.label}</td>
+                      <td>
+                        <LocalTime at={k.createdAt.toISOString()} />
+                      </td>
+                      <td>{k.expiresAt ? <LocalTime at={k.expiresAt.toISOString()} /> : 'Never'}</td>
+                      <td className="mono">{k.allowNets ?? 'Any'}</td>
+                      <td>
+                        {k.lastUsedAt ? (
+                          <>
+                            <LocalTime at={k.lastUsedAt.toISOString()} /> from <span className="mono">{k.lastUsedIp ?? 'unknown'}</span>
+                          </>
+                        ) : (
+                          'Never'
+                        )}
+                      </td>
+                      <td>{status}</td>
+                      <td>
+                        {status === 'Revoked' ? null : (
+                          <form action={revokeApiKeyAction}>
+                            <input type="hidden" name="id" value={k.id} />
+                            <button type="submit" className="link" aria-label={`Revoke API key ${k.label}`}>
+                              Revoke
+                            </button>
+                          </form>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="muted">No API keys yet.</p>
+        )}
+        <ApiKeyForm />
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Change password</h2>

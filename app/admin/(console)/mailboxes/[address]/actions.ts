@@ -17,14 +17,19 @@ import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
 import { appendAddress } from '@/app/admin/_components/nets-draft';
 import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
-import { settingsOf, type MailboxSettings } from './mailbox-settings';
+import { textDigest } from '@/app/admin/_components/form-digest';
+import { settingsOf, storedOf, type MailboxSettings, type StoredSettings } from './mailbox-settings';
 
 export interface MailboxFormState {
   /** Bumped on every answer so the form re-reads `values`. */
   version: number;
-  values: MailboxSettings;
-  /** The stored values the form was based on: only fields the admin changed are sent to the service. */
-  stored: MailboxSettings;
+  /**
+   * The fields' values and the stored values they were based on (only fields the admin changed are sent to
+   * the service). Absent in the initial state: the form then starts from the page's settings, so a long
+   * list is not serialised again into the form's no-JavaScript state.
+   */
+  values?: MailboxSettings;
+  stored?: StoredSettings;
   formError?: string;
   notice?: string;
   changes?: string[];
@@ -34,26 +39,27 @@ export interface MailboxFormState {
   lockout?: { addresses: string[] };
 }
 
-function settingsFrom(formData: FormData, prefix: '' | 'stored.'): MailboxSettings {
-  let entryInfo = {};
-  if (prefix === '') entryInfo = infoFromForm(formData);
-  else {
-    try {
-      entryInfo = JSON.parse(String(formData.get('stored.entryInfo') ?? '{}')) as MailboxSettings['entryInfo'];
-    } catch {
-      entryInfo = {};
-    }
-  }
+function valuesFrom(formData: FormData): MailboxSettings {
   return {
-    allowNets: String(formData.get(`${prefix}allowNets`) ?? ''),
-    entryInfo,
-    allowNetsMode: formData.get(`${prefix}allowNetsMode`) === 'monitor' ? 'monitor' : 'enforce',
-    requireResetPassword: formData.get(`${prefix}requireResetPassword`) === 'on',
-    memo: String(formData.get(`${prefix}memo`) ?? ''),
+    allowNets: String(formData.get('allowNets') ?? ''),
+    entryInfo: infoFromForm(formData),
+    allowNetsMode: formData.get('allowNetsMode') === 'monitor' ? 'monitor' : 'enforce',
+    requireResetPassword: formData.get('requireResetPassword') === 'on',
+    memo: String(formData.get('memo') ?? ''),
   };
 }
 
-function errorState(base: Pick<MailboxFormState, 'version' | 'values' | 'stored'>, error: unknown): MailboxFormState {
+function storedFrom(formData: FormData): StoredSettings {
+  return {
+    listDigest: String(formData.get('stored.listDigest') ?? ''),
+    infoDigest: String(formData.get('stored.infoDigest') ?? ''),
+    allowNetsMode: formData.get('stored.allowNetsMode') === 'monitor' ? 'monitor' : 'enforce',
+    requireResetPassword: formData.get('stored.requireResetPassword') === 'on',
+    memo: String(formData.get('stored.memo') ?? ''),
+  };
+}
+
+function errorState(base: Required<Pick<MailboxFormState, 'version' | 'values' | 'stored'>>, error: unknown): MailboxFormState {
   if (error instanceof ValidationError) {
     if (error.field === 'allow_nets' || error.field === 'allow_nets_entries') {
       return { ...base, formError: 'Nothing was saved: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
@@ -73,8 +79,8 @@ function errorState(base: Pick<MailboxFormState, 'version' | 'values' | 'stored'
 export async function saveMailboxAction(prev: MailboxFormState, formData: FormData): Promise<MailboxFormState> {
   const { admin, scope } = await requireAdmin();
   const email = String(formData.get('email') ?? '');
-  const values = settingsFrom(formData, '');
-  const stored = settingsFrom(formData, 'stored.');
+  const values = valuesFrom(formData);
+  const stored = storedFrom(formData);
   const base = { version: prev.version + 1, values, stored };
   const intent = String(formData.get('intent') ?? 'save');
   try {
@@ -96,7 +102,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     }
     const patch: MailboxPatchInput = {};
     const info = infoForDraft(values.allowNets, values.entryInfo);
-    if (values.allowNets !== stored.allowNets || JSON.stringify(info) !== JSON.stringify(infoForDraft(stored.allowNets, stored.entryInfo))) {
+    if (textDigest(values.allowNets) !== stored.listDigest || textDigest(JSON.stringify(info)) !== stored.infoDigest) {
       // Entries whose row was not on the page (long lists show the first rows) keep their stored label and expiry.
       const submitted = new Set(Object.keys(values.entryInfo));
       const current = infoText((await getMailbox(scope, email)).allowNetsMeta);
@@ -129,7 +135,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     return {
       version: base.version,
       values: saved,
-      stored: saved,
+      stored: storedOf(saved),
       notice: changes.length === 0 ? 'Nothing changed.' : 'Saved.',
       changes: changes.map(describeChange),
     };
@@ -209,13 +215,13 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
 export async function endMailboxSessionsAction(formData: FormData): Promise<void> {
   const { admin, scope } = await requireAdmin();
   const email = String(formData.get('email') ?? '').slice(0, 320);
-  let count = 0;
   try {
-    count = await endMailboxSessions(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    await endMailboxSessions(scope, email, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   } catch (error) {
     // Another account's mailbox and a missing one look the same: nothing to end.
     if (!(error instanceof DomainError)) throw error;
     notFound();
   }
-  redirect(`${mailboxHref(email)}?sessionsEnded=${count}`);
+  // The page states the count from the audit row of this change, not from the URL.
+  redirect(`${mailboxHref(email)}?notice=sessions-ended`);
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useMemo, useState } from 'react';
-import { evaluateImpact, IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in-impact';
+import { draftMatcher, impactOf, IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in-impact';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
 import { parseAllowNets } from '@/lib/net/allowlist';
 import type { SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
@@ -14,7 +14,8 @@ import { NetworkSuggestions } from '@/app/admin/_components/network-suggestions'
 import type { SetContent } from '@/lib/net/allowlist-entries';
 import type { NetworkSuggestion } from '@/lib/netsets/suggestions';
 import { saveMailboxAction, type MailboxFormState } from './actions';
-import type { MailboxSettings } from './mailbox-settings';
+import { storedOf, type MailboxSettings } from './mailbox-settings';
+import { textDigest } from '@/app/admin/_components/form-digest';
 
 interface Props {
   email: string;
@@ -33,12 +34,17 @@ interface Props {
 
 /** The mailbox's settings: allowed networks (entry rows, live validation, impact preview, lock-out confirmation, suggestions), list mode, forced change, memo. */
 export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated, sets, suggestions, now, rowLimit }: Props) {
-  const [state, formAction, pending] = useActionState<MailboxFormState, FormData>(saveMailboxAction, { version: 0, values: settings, stored: settings });
+  // The initial state is only a version: the page's settings are the values, so a long list is in the page
+  // once (the props) and not a second time in the form's serialised no-JavaScript state.
+  const [state, formAction, pending] = useActionState<MailboxFormState, FormData>(saveMailboxAction, { version: 0 });
+  // Entries of the stored list after the first rows have no row; they keep their stored label and expiry.
+  const hidden = useMemo(() => (rowLimit === null ? null : new Set(settings.allowNets.split(',').slice(rowLimit))), [settings.allowNets, rowLimit]);
   // Re-keyed per answer: the fields start again from what the server returned (the canonical list after a save).
   return (
     <MailboxFields
       key={state.version}
       email={email}
+      settings={settings}
       state={state}
       formAction={formAction}
       pending={pending}
@@ -48,7 +54,7 @@ export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncat
       sets={sets}
       suggestions={suggestions}
       now={now}
-      rowLimit={rowLimit}
+      hidden={hidden}
     />
   );
 }
@@ -62,6 +68,7 @@ function removeNet(draft: string, net: string): string {
 
 function MailboxFields({
   email,
+  settings,
   state,
   formAction,
   pending,
@@ -71,24 +78,24 @@ function MailboxFields({
   sets,
   suggestions,
   now,
-  rowLimit,
-}: Omit<Props, 'settings'> & { state: MailboxFormState; formAction: (formData: FormData) => void; pending: boolean }) {
-  const [draft, setDraft] = useState(state.values.allowNets);
+  hidden,
+}: Omit<Props, 'rowLimit'> & { state: MailboxFormState; formAction: (formData: FormData) => void; pending: boolean; hidden: ReadonlySet<string> | null }) {
+  const values = state.values ?? settings;
+  const [draft, setDraft] = useState(values.allowNets);
   const [lockoutConfirmed, setLockoutConfirmed] = useState(false);
-  const [info, setInfo] = useState<EntryInfoMap>(state.values.entryInfo);
+  const [info, setInfo] = useState<EntryInfoMap>(values.entryInfo);
   const setNames = useMemo(() => Object.keys(sets), [sets]);
   const hydrated = useHydrated();
-  const { stored } = state;
-  // Sets are known by name here, so an unknown @name is an invalid entry as it is on the server.
+  const stored = useMemo(() => state.stored ?? storedOf(settings), [state.stored, settings]);
+  // The draft is parsed once per change, with the account's set names (an unknown @name is an invalid
+  // entry, as on the server); the field, the rows, the preview and the suggestions all use this parse.
   const references = useMemo(() => new Set(setNames), [setNames]);
-  const context = useMemo(() => ({ sets, meta: draftMeta(info), now }), [sets, info, now]);
   const parsed = useMemo(() => parseAllowNets(draft, { references }), [draft, references]);
-  const impact = useMemo(() => evaluateImpact(draft, signIns, context), [draft, signIns, context]);
-  const storedCanonical = useMemo(() => {
-    const s = parseAllowNets(stored.allowNets, { references: 'any' });
-    return s.ok ? s.canonical : null;
-  }, [stored.allowNets]);
-  const isSaved = parsed.ok && parsed.canonical === storedCanonical;
+  const nets = useMemo(() => (parsed.ok && parsed.canonical !== null ? parsed.canonical.split(',') : null), [parsed]);
+  const context = useMemo(() => ({ sets, meta: draftMeta(info), now }), [sets, info, now]);
+  const allows = useMemo(() => draftMatcher(parsed, context), [parsed, context]);
+  const impact = useMemo(() => impactOf(parsed, allows, signIns), [parsed, allows, signIns]);
+  const isSaved = useMemo(() => parsed.ok && textDigest(parsed.canonical ?? '') === stored.listDigest, [parsed, stored]);
   // Without JavaScript only the server's answer can say so; with it, the live check decides as the admin types.
   const locksOut = hydrated ? !isSaved && refusesEveryAddress(impact) : Boolean(state.lockout);
   // The server's refusal is about the draft it saw: once the field is valid again, the alert has done its job.
@@ -111,32 +118,41 @@ function MailboxFields({
         </div>
       ) : null}
       <input type="hidden" name="email" value={email} />
-      <input type="hidden" name="stored.allowNets" value={stored.allowNets} />
-      <input type="hidden" name="stored.entryInfo" value={JSON.stringify(stored.entryInfo)} />
+      <input type="hidden" name="stored.listDigest" value={stored.listDigest} />
+      <input type="hidden" name="stored.infoDigest" value={stored.infoDigest} />
       <input type="hidden" name="stored.allowNetsMode" value={stored.allowNetsMode} />
       <input type="hidden" name="stored.memo" value={stored.memo} />
       {stored.requireResetPassword ? <input type="hidden" name="stored.requireResetPassword" value="on" /> : null}
 
-      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={draft} onChange={setDraft} clientIp={clientIp} emptyText="Empty: no restriction, sign-in is allowed from any network." setNames={setNames} />
+      <AllowNetsField
+        id="allowNets"
+        name="allowNets"
+        label="Allowed networks"
+        value={draft}
+        onChange={setDraft}
+        clientIp={clientIp}
+        emptyText="Empty: no restriction, sign-in is allowed from any network."
+        setNames={setNames}
+        parsed={parsed}
+      />
       <EntryRows
         id="allowNets"
-        draft={draft}
+        nets={nets}
         info={info}
         now={now}
-        setNames={setNames}
-        hidden={rowLimit === null ? null : new Set(stored.allowNets.split(',').slice(rowLimit))}
+        hidden={hidden}
         onInfoChange={(net, field, value) => setInfo((old) => ({ ...old, [net]: { ...(old[net] ?? { label: '', expires: '' }), [field]: value } }))}
         onRemove={(net) => setDraft((d) => removeNet(d, net))}
       />
       <label htmlFor="allowNetsMode">List mode</label>
-      <select id="allowNetsMode" name="allowNetsMode" defaultValue={state.values.allowNetsMode} aria-describedby="allowNetsMode-hint">
+      <select id="allowNetsMode" name="allowNetsMode" defaultValue={values.allowNetsMode} aria-describedby="allowNetsMode-hint">
         <option value="enforce">Enforce: refuse sign-ins and requests from other networks</option>
         <option value="monitor">Monitor: let them through and record them as &quot;would have been refused&quot;</option>
       </select>
       <p className="field-hint" id="allowNetsMode-hint">
         Monitor mode lets you try a list before enforcing it: nothing is refused, and the sign-ins it would refuse are listed on this page.
       </p>
-      <ImpactPreview draft={draft} groups={signIns} truncated={signInsTruncated} context={context} saved={isSaved} />
+      <ImpactPreview impact={impact} groups={signIns} truncated={signInsTruncated} saved={isSaved} />
       {locksOut ? (
         <div className="alert lockout" data-testid="lockout-warning">
           <p>
@@ -149,7 +165,7 @@ function MailboxFields({
           </div>
         </div>
       ) : null}
-      <NetworkSuggestions suggestions={suggestions} draft={draft} info={info} sets={sets} now={now} onAdd={(net) => setDraft((d) => appendNet(d, net))} />
+      <NetworkSuggestions suggestions={suggestions} draft={draft} allows={parsed.ok ? allows : null} onAdd={(net) => setDraft((d) => appendNet(d, net))} />
       {hydrated ? null : (
         <p>
           {/* With JavaScript the preview follows every keystroke; without it, this round trip updates it. */}
@@ -161,7 +177,7 @@ function MailboxFields({
       )}
 
       <div className="checkbox">
-        <input id="requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked={state.values.requireResetPassword} aria-describedby="requireResetPassword-hint" />
+        <input id="requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked={values.requireResetPassword} aria-describedby="requireResetPassword-hint" />
         <label htmlFor="requireResetPassword">Force password change at next login</label>
       </div>
       <p className="field-hint" id="requireResetPassword-hint">
@@ -169,7 +185,7 @@ function MailboxFields({
         Turning it off cancels a pending change.
       </p>
       <label htmlFor="memo">Memo</label>
-      <textarea id="memo" name="memo" defaultValue={state.values.memo} maxLength={2000} rows={2} aria-describedby={state.fieldErrors?.memo ? 'memo-error' : undefined} />
+      <textarea id="memo" name="memo" defaultValue={values.memo} maxLength={2000} rows={2} aria-describedby={state.fieldErrors?.memo ? 'memo-error' : undefined} />
       {state.fieldErrors?.memo ? (
         <p className="error" id="memo-error">
           {state.fieldErrors.memo.join(' ')}

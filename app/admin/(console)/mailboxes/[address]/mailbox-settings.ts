@@ -1,7 +1,8 @@
 import type { EntryMeta } from '@/lib/net/allowlist-entries';
-import { infoText, type EntryInfoMap } from '@/app/admin/_components/entry-info';
+import { infoForCanonical, infoText, type EntryInfoMap } from '@/app/admin/_components/entry-info';
+import { textDigest } from '@/app/admin/_components/form-digest';
 
-/** What the mailbox form edits: the fields' values, and the stored values they were based on. */
+/** What the mailbox form edits: the fields' values. */
 export interface MailboxSettings {
   allowNets: string;
   /** Labels and expiry of the entries, by entry (form text). */
@@ -11,8 +12,36 @@ export interface MailboxSettings {
   memo: string;
 }
 
+/**
+ * The stored values a form was based on, as the form carries them: the list and its labels as fingerprints
+ * (a long list is not sent a second time in hidden fields), the small fields as they are.
+ */
+export interface StoredSettings {
+  /** Fingerprint of the stored list's canonical text ('' = no restriction). */
+  listDigest: string;
+  /** Fingerprint of the labels and expiry of the entries whose rows the form shows. */
+  infoDigest: string;
+  allowNetsMode: 'enforce' | 'monitor';
+  requireResetPassword: boolean;
+  memo: string;
+}
+
 /** How many entry rows (label, expiry) the mailbox page renders before "Show all". */
 export const ENTRY_ROWS_SHOWN = 100;
+
+/**
+ * The stored side of settings as the form carries it. The stored list is canonical, so its labels'
+ * fingerprint equals that of `infoForDraft` (what the action computes for the submitted draft).
+ */
+export function storedOf(settings: MailboxSettings): StoredSettings {
+  return {
+    listDigest: textDigest(settings.allowNets),
+    infoDigest: textDigest(JSON.stringify(infoForCanonical(settings.allowNets, settings.entryInfo))),
+    allowNetsMode: settings.allowNetsMode,
+    requireResetPassword: settings.requireResetPassword,
+    memo: settings.memo,
+  };
+}
 
 /**
  * The stored mailbox as form values. `rowLimit`: only the first entries' labels and expiry go to the form

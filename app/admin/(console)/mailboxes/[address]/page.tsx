@@ -19,12 +19,30 @@ import { PasswordForm } from './password-form';
 import { DangerZone } from './danger-zone';
 import { Address, AddressList } from '@/app/_components/address';
 import { emailSchema } from '@/lib/mailboxes/schemas';
-import { listMailboxSessions } from '@/lib/sessions/service';
+import { listMailboxSessions, recentSessionsEnded } from '@/lib/sessions/service';
 import { SessionList } from '@/app/_components/session-list';
 import { endMailboxSessionsAction } from './actions';
 import { netSetContents } from '@/lib/netsets/service';
 import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netsets/suggestions';
 import { WouldRefuse } from './would-refuse';
+
+/** How many entries the summary names before "show all" (the field below holds the whole list). */
+const SUMMARY_ENTRIES = 5;
+
+/**
+ * The summary's "Allowed networks": a short list in full; a long one as its count and first entries, with
+ * a link to the field that holds all of them (so the page carries the list once, not once more here).
+ */
+function NetsSummary({ list }: { list: string }) {
+  const entries = list.split(',');
+  if (entries.length <= SUMMARY_ENTRIES) return <AddressList list={list} />;
+  const n = entries.length.toLocaleString('en-US');
+  return (
+    <>
+      {n} entries: <AddressList list={entries.slice(0, SUMMARY_ENTRIES).join(',')} />, … <a href="#allowNets">show all {n}</a>
+    </>
+  );
+}
 
 /** Each tab names its mailbox. The address is only echoed when it is well-formed; the page itself decides "not found". */
 export async function generateMetadata({ params }: { params: Promise<{ address: string }> }): Promise<Metadata> {
@@ -32,7 +50,7 @@ export async function generateMetadata({ params }: { params: Promise<{ address: 
   return { title: emailSchema.safeParse(email).success ? `${email} · Mailbox` : 'Mailbox' };
 }
 
-export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; sessionsEnded?: string; entries?: string }> }) {
+export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; notice?: string; entries?: string }> }) {
   const { scope, clientIp, admin } = await requireAdmin();
   const email = mailboxParam((await params).address);
   let mailbox: MailboxView;
@@ -43,7 +61,9 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
     if (error instanceof DomainError) notFound();
     throw error;
   }
-  const { created, sessionsEnded, entries } = await searchParams;
+  const { created, notice, entries } = await searchParams;
+  // Worded from this admin's latest "End all sessions" of this mailbox in the database, never from the URL.
+  const sessionsEnded = notice === 'sessions-ended' ? await recentSessionsEnded(scope, mailbox.id, admin.id) : null;
   const sessions = await listMailboxSessions(scope, mailbox.email);
   // Long lists show the first rows of labels and expiry; "Show all" (a link, so it works without JavaScript) renders every row.
   const rowLimit = entries === 'all' ? null : ENTRY_ROWS_SHOWN;
@@ -66,9 +86,9 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           Mailbox created.
         </p>
       ) : null}
-      {sessionsEnded !== undefined ? (
+      {sessionsEnded !== null ? (
         <p className="notice" role="status">
-          All sessions ended ({Number(sessionsEnded) || 0} signed out).
+          All sessions ended ({sessionsEnded} signed out).
         </p>
       ) : null}
       <dl className="facts" data-testid="mailbox-summary">
@@ -76,7 +96,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <dd>{mailbox.active ? 'Active' : 'Inactive (cannot sign in)'}</dd>
         <dt>Allowed networks</dt>
         <dd>
-          {mailbox.allowNets ? <AddressList list={mailbox.allowNets} /> : 'no restriction'}
+          {mailbox.allowNets ? <NetsSummary list={mailbox.allowNets} /> : 'no restriction'}
           {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge"> (monitor mode: not enforced)</span> : null}
         </dd>
         <dt>Password change pending</dt>

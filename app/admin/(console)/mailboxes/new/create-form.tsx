@@ -7,12 +7,12 @@ import { FormAlert } from '@/app/admin/_components/form-alert';
 import { createMailboxAction, type CreateMailboxState } from './actions';
 
 /** The new-mailbox form. Passwords are never sent back by the server, so a refused form asks for them again. */
-export function CreateMailboxForm({ domains, minLength }: { domains: string[]; minLength: number }) {
+export function CreateMailboxForm({ domains, minLength, setNames }: { domains: string[]; minLength: number; setNames: string[] }) {
   const [state, formAction, pending] = useActionState<CreateMailboxState, FormData>(createMailboxAction, { version: 0 });
-  return <CreateFields key={state.version} state={state} formAction={formAction} pending={pending} domains={domains} minLength={minLength} />;
+  return <CreateFields key={state.version} state={state} formAction={formAction} pending={pending} domains={domains} minLength={minLength} setNames={setNames} />;
 }
 
-function CreateFields({ state, formAction, pending, domains, minLength }: { state: CreateMailboxState; formAction: (f: FormData) => void; pending: boolean; domains: string[]; minLength: number }) {
+function CreateFields({ state, formAction, pending, domains, minLength, setNames }: { state: CreateMailboxState; formAction: (f: FormData) => void; pending: boolean; domains: string[]; minLength: number; setNames: string[] }) {
   const v = state.values;
   const e = state.fieldErrors ?? {};
   const [nets, setNets] = useState(v?.allowNets ?? '');
@@ -56,7 +56,7 @@ function CreateFields({ state, formAction, pending, domains, minLength }: { stat
         <input id="active" name="active" type="checkbox" defaultChecked={v?.active ?? true} />
         <label htmlFor="active">Active</label>
       </div>
-      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={nets} onChange={setNets} emptyText="Empty: no restriction, sign-in is allowed from any network." />
+      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={nets} onChange={setNets} emptyText="Empty: no restriction, sign-in is allowed from any network." setNames={setNames} />
       <label htmlFor="memo">Memo</label>
       <textarea id="memo" name="memo" defaultValue={v?.memo} maxLength={2000} rows={2} aria-describedby={describedBy('memo')} />
       <FieldErrors id="memo-error" messages={e.memo} />

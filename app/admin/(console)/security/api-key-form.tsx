@@ -1,0 +1,48 @@
+'use client';
+
+import { useActionState } from 'react';
+import { createApiKeyAction, type ApiKeyFormState } from './actions';
+
+/** "Create API key": the key is shown once, in place of the form. Works without JavaScript. */
+export function ApiKeyForm() {
+  const [state, formAction, pending] = useActionState<ApiKeyFormState, FormData>(createApiKeyAction, { version: 0 });
+  return (
+    <div>
+      {state.created ? (
+        <div className="notice" role="status">
+          <p>
+            API key &ldquo;{state.created.label}&rdquo; created. Copy it now: it is shown only this once.
+          </p>
+          <p>
+            <code data-testid="new-api-key">{state.created.key}</code>
+          </p>
+          <p className="muted">
+            Use it as the password of <code>auth</code>, with your admin address as the user.
+          </p>
+        </div>
+      ) : null}
+      <form action={formAction} noValidate key={state.version}>
+        {state.formError ? (
+          <p className="alert" role="alert">
+            {state.formError}
+          </p>
+        ) : null}
+        <label htmlFor="key-label">Label</label>
+        <input id="key-label" name="label" type="text" maxLength={100} required defaultValue={state.values?.label} />
+        <label htmlFor="key-expires">Expires (optional)</label>
+        <p className="field-hint" id="key-expires-hint">
+          The key works until the end of this day (UTC). Empty means it does not expire.
+        </p>
+        <input id="key-expires" name="expires" type="date" defaultValue={state.values?.expires} aria-describedby="key-expires-hint" />
+        <label htmlFor="key-allow-nets">Allowed networks for this key (optional)</label>
+        <p className="field-hint" id="key-allow-nets-hint">
+          Addresses and networks separated by commas. Your own allowed networks apply as well.
+        </p>
+        <textarea id="key-allow-nets" name="keyAllowNets" rows={2} defaultValue={state.values?.allowNets} aria-describedby="key-allow-nets-hint" />
+        <button type="submit" disabled={pending}>
+          Create API key
+        </button>
+      </form>
+    </div>
+  );
+}

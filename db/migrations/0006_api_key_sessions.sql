@@ -1,0 +1,1 @@
+ALTER TABLE `api_sessions` ADD `api_key_id` integer;

@@ -1,0 +1,42 @@
+import { Secret, TOTP } from 'otpauth';
+import type { Page } from '@playwright/test';
+import { expect, rememberSecret, submitAction } from './fixtures';
+
+/** Helpers for the two-factor specs: the test reads the secret from the page and computes codes like an app. */
+
+const STEP_MS = 30_000;
+
+/** The TOTP code of the step `offset` steps from the current one (RFC 6238: SHA-1, 6 digits, 30 s). */
+export function codeAt(secret: string, offset = 0): string {
+  const totp = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+  return totp.generate({ timestamp: (Math.floor(Date.now() / STEP_MS) + offset) * STEP_MS });
+}
+
+/**
+ * Sets up TOTP for the signed-in admin through the pages (Security → Set up → QR code and key → code) and
+ * returns the secret and the recovery codes shown once. Confirms with the previous step's code (accepted
+ * within ±1 step), so the current step stays free for the test's next sign-in.
+ */
+export async function enrolTotp(page: Page, checkPage?: (name: string) => Promise<void>): Promise<{ secret: string; recoveryCodes: string[] }> {
+  if (!/\/admin\/two-factor$/.test(page.url())) await page.goto('/admin/two-factor');
+  const start = page.getByRole('button', { name: 'Set up an authenticator app' });
+  // A setup already under way (an earlier wrong code) shows its key instead of the start button.
+  await submitAction(page, (await start.isVisible()) ? start : page.getByRole('button', { name: 'Start again with a new key' }));
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+  rememberSecret(secret);
+  if (checkPage) await checkPage('two-factor setup');
+  await page.getByLabel('Code from your app').fill(codeAt(secret, -1));
+  await submitAction(page, page.getByRole('button', { name: 'Turn on two-factor' }));
+  const list = page.getByTestId('recovery-codes');
+  await expect(list.locator('li')).toHaveCount(10);
+  const recoveryCodes = (await list.locator('li').allInnerTexts()).map((c) => c.trim());
+  return { secret, recoveryCodes };
+}
+
+/** The second step at /admin/login/verify. */
+export async function enterCode(page: Page, code: string): Promise<void> {
+  await expect(page).toHaveURL(/\/admin\/login\/verify/);
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await submitAction(page, page.getByRole('button', { name: 'Verify' }));
+}

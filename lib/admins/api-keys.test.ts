@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { adminApiKeys, admins } from '@/db/schema';
+import { getDb } from '@/db';
+import { looksLikeApiKey } from '@/lib/auth/api-key';
+import { signInToApi, verifyApiSession } from '@/lib/auth/api-session';
+import { makeAccount, testContext } from '@/lib/testing/factories';
+import { ValidationError } from '@/lib/errors';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys';
+
+const at = (clientIp: string) => ({ ...testContext, protocol: 'api' as const, clientIp });
+
+describe('admin API keys', () => {
+  it('stores only a keyed hash; the key opens an account session; revocation ends it and refuses the key', async () => {
+    const a = await makeAccount();
+    const owner = { id: a.adminId, email: a.adminEmail, accountId: a.accountId };
+    const { key, id } = await createApiKey(owner, { label: 'Backup script' }, testContext);
+    expect(looksLikeApiKey(key)).toBe(true);
+    const [row] = await getDb().select({ hash: adminApiKeys.keyHash }).from(adminApiKeys).where(eq(adminApiKeys.id, id));
+    expect(row!.hash).not.toContain(key.slice(5));
+    const ok = await signInToApi({ user: a.adminEmail, pass: key, context: at('192.0.2.10') });
+    expect(ok).toMatchObject({ ok: true, level: 'account' });
+    const token = (ok as { token: string }).token;
+    expect((await verifyApiSession(token, at('192.0.2.10'))).ok).toBe(true);
+    expect((await listApiKeys(a.adminId))[0]).toMatchObject({ label: 'Backup script', status: 'active', lastUsedIp: '192.0.2.10' });
+    // Another admin's address with this key: refused.
+    const b = await makeAccount();
+    expect(await signInToApi({ user: b.adminEmail, pass: key, context: at('192.0.2.10') })).toEqual({ ok: false, reason: 'failed' });
+    await revokeApiKey(owner, id, testContext);
+    expect((await verifyApiSession(token, at('192.0.2.10'))).ok).toBe(false);
+    expect(await signInToApi({ user: a.adminEmail, pass: key, context: at('192.0.2.10') })).toEqual({ ok: false, reason: 'failed' });
+  });
+
+  it("holds the key's list and the admin's list; an expired key fails", async () => {
+    const a = await makeAccount();
+    const owner = { id: a.adminId, email: a.adminEmail, accountId: a.accountId };
+    const { key } = await createApiKey(owner, { label: 'CI', allowNets: '192.0.2.0/24' }, testContext);
+    expect(await signInToApi({ user: a.adminEmail, pass: key, context: at('203.0.113.9') })).toEqual({ ok: false, reason: 'failed' });
+    const ok = await signInToApi({ user: a.adminEmail, pass: key, context: at('192.0.2.7') });
+    expect(ok.ok).toBe(true);
+    // The session is refused from outside the key's list too.
+    expect((await verifyApiSession((ok as { token: string }).token, at('203.0.113.9'))).ok).toBe(false);
+    await getDb().update(admins).set({ allowNets: '198.51.100.0/24' }).where(eq(admins.id, a.adminId));
+    expect(await signInToApi({ user: a.adminEmail, pass: key, context: at('192.0.2.7') })).toEqual({ ok: false, reason: 'failed' });
+    await getDb().update(admins).set({ allowNets: null }).where(eq(admins.id, a.adminId));
+    const { key: old, id } = await createApiKey(owner, { label: 'Old' }, testContext);
+    await getDb().update(adminApiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(adminApiKeys.id, id));
+    expect(await signInToApi({ user: a.adminEmail, pass: old, context: at('192.0.2.7') })).toEqual({ ok: false, reason: 'failed' });
+  });
+
+  it('refuses bad input naming the field, and saves nothing', async () => {
+    const a = await makeAccount();
+    const owner = { id: a.adminId, email: a.adminEmail, accountId: a.accountId };
+    await expect(createApiKey(owner, { label: '' }, testContext)).rejects.toBeInstanceOf(ValidationError);
+    await expect(createApiKey(owner, { label: 'x', expires: '2020-01-01' }, testContext)).rejects.toThrow('today or later');
+    await expect(createApiKey(owner, { label: 'x', expires: '2027-02-30' }, testContext)).rejects.toThrow('must be a date');
+    await expect(createApiKey(owner, { label: 'x', allowNets: '10.0.0.0/33' }, testContext)).rejects.toBeInstanceOf(ValidationError);
+    expect(await listApiKeys(a.adminId)).toEqual([]);
+  });
+});

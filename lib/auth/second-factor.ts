@@ -1,0 +1,141 @@
+import 'server-only';
+import { and, count, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { adminRecoveryCodes, admins } from '@/db/schema';
+import { getDb } from '@/db';
+import { recordAudit, recordAggregatedAudit, type AuditContext } from '@/lib/audit';
+import { keyedHash, unseal } from './secret-box';
+import { beginAttempt, type ThrottlePolicy } from './throttle';
+import { normaliseCode, totpStep } from './totp';
+
+/**
+ * The second step of an admin sign-in (spec §14): a TOTP code or a single-use recovery code, for the web's
+ * /admin/login/verify and the API's `auth {…, totp}` alike. Every check is counted before it is made
+ * (5 per admin per 15 minutes wherever from); a TOTP step is accepted once.
+ */
+
+export const TOTP_SECRET_PURPOSE = 'totp-secret';
+export const RECOVERY_CODE_PURPOSE = 'recovery-code';
+
+/** Wrong codes are throttled like passwords: 5 per admin per 15 minutes, from every address together. */
+export const SECOND_FACTOR_POLICY: Partial<ThrottlePolicy> = {
+  perSubject: { max: 5, windowMs: 15 * 60_000 },
+  // A stolen password is exactly the case this protects: no network earns an exemption.
+  knownNetworksExempt: false,
+  // The per-subject limit is stricter than any per-(subject, address) one.
+  perSubjectAddress: null,
+};
+export const SECOND_FACTOR_REALM = 'second-factor';
+
+/** Recovery codes are typed by people: letters and digits, case and separators ignored. */
+export function normaliseRecoveryCode(code: string): string {
+  return normaliseCode(code).toLowerCase();
+}
+
+export function hashRecoveryCode(code: string): string {
+  return keyedHash(normaliseRecoveryCode(code), RECOVERY_CODE_PURPOSE);
+}
+
+export type SecondFactorResult =
+  | { ok: true; method: 'totp' | 'recovery_code' }
+  | { ok: false; reason: 'failed' }
+  | { ok: false; reason: 'throttled'; retryAfterMinutes: number };
+
+/** Longer input is not a code of ours; nothing is counted or hashed for it. */
+const MAX_CODE_CHARS = 64;
+
+/**
+ * Accepts the current TOTP step exactly once: one conditional UPDATE moves `totp_last_step` forward only if
+ * the step is later than the last one accepted, so two concurrent submissions of the same code cannot both
+ * pass (one statement, atomic on SQLite and PostgreSQL alike).
+ */
+async function consumeTotpStep(adminId: number, step: number): Promise<boolean> {
+  const rows = await getDb()
+    .update(admins)
+    .set({ totpLastStep: step })
+    .where(and(eq(admins.id, adminId), or(isNull(admins.totpLastStep), lt(admins.totpLastStep, step))))
+    .returning({ id: admins.id });
+  return rows.length === 1;
+}
+
+/** Marks a recovery code used, once: the same conditional-UPDATE pattern as TOTP steps. */
+async function consumeRecoveryCode(adminId: number, code: string, now: number): Promise<boolean> {
+  const rows = await getDb()
+    .update(adminRecoveryCodes)
+    .set({ usedAt: new Date(now) })
+    .where(and(eq(adminRecoveryCodes.adminId, adminId), eq(adminRecoveryCodes.codeHash, hashRecoveryCode(code)), isNull(adminRecoveryCodes.usedAt)))
+    .returning({ id: adminRecoveryCodes.id });
+  return rows.length === 1;
+}
+
+/** The admin's live TOTP secret (decrypted), or null when TOTP is not enabled. */
+export async function enabledTotpSecret(adminId: number): Promise<string | null> {
+  const [row] = await getDb().select({ sealed: admins.totpSecret, enabledAt: admins.totpEnabledAt }).from(admins).where(eq(admins.id, adminId));
+  if (!row?.sealed || !row.enabledAt) return null;
+  return unseal(row.sealed, TOTP_SECRET_PURPOSE);
+}
+
+/** Unused recovery codes of an admin. */
+export async function recoveryCodesLeft(adminId: number): Promise<number> {
+  const [row] = await getDb()
+    .select({ n: count() })
+    .from(adminRecoveryCodes)
+    .where(and(eq(adminRecoveryCodes.adminId, adminId), isNull(adminRecoveryCodes.usedAt)));
+  return row?.n ?? 0;
+}
+
+export interface SecondFactorInput {
+  admin: { id: number; email: string; accountId: number };
+  code: string;
+  context: AuditContext & { clientIp: string | null };
+  /** Which codes count: the API's `totp` parameter takes TOTP codes only. */
+  accept?: 'any' | 'totp';
+  now?: number;
+}
+
+/**
+ * Checks a second factor for an admin whose password was just verified. A 6-digit input is a TOTP code
+ * (fresh step required); anything else a recovery code (single use). One generic failure for all; the real
+ * reason goes to the audit log as admin_second_factor_failed.
+ */
+export async function verifySecondFactor(input: SecondFactorInput): Promise<SecondFactorResult> {
+  const { admin, context } = input;
+  const now = input.now ?? Date.now();
+  const audit = (event: string, detail: Record<string, unknown>) => recordAudit(getDb(), context, { event, accountId: admin.accountId, detail: { admin: admin.email, ...detail } });
+  if (input.code.length > MAX_CODE_CHARS) {
+    await audit('admin_second_factor_failed', { reason: 'malformed' });
+    return { ok: false, reason: 'failed' };
+  }
+  // Counted before the code is checked, so concurrent guesses cannot outrun the limit.
+  const attempt = await beginAttempt({ realm: SECOND_FACTOR_REALM, subject: String(admin.id), address: context.clientIp, policy: SECOND_FACTOR_POLICY, now });
+  if (attempt.limited) {
+    await recordAggregatedAudit(context, { event: 'admin_second_factor_failed', accountId: admin.accountId, detail: { admin: admin.email, reason: 'throttled' } }, attempt.bucket, now);
+    return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
+  }
+  const typed = normaliseCode(input.code);
+  let reason: string;
+  if (/^\d{6}$/.test(typed)) {
+    const secret = await enabledTotpSecret(admin.id);
+    const step = secret ? totpStep(secret, typed, now) : null;
+    if (step !== null && (await consumeTotpStep(admin.id, step))) {
+      await attempt.succeeded();
+      return { ok: true, method: 'totp' };
+    }
+    reason = !secret ? 'totp_not_enabled' : step === null ? 'wrong_code' : 'replayed_code';
+  } else if (input.accept !== 'totp' && typed.length > 0 && (await consumeRecoveryCode(admin.id, typed, now))) {
+    await attempt.succeeded();
+    await audit('admin_recovery_code_used', { remaining: await recoveryCodesLeft(admin.id) });
+    return { ok: true, method: 'recovery_code' };
+  } else {
+    reason = 'wrong_recovery_code';
+  }
+  // The attempt stays counted.
+  await audit('admin_second_factor_failed', { reason });
+  return { ok: false, reason: 'failed' };
+}
+
+/** Whether an admin has a second factor (TOTP enabled). */
+export async function hasSecondFactor(adminId: number): Promise<boolean> {
+  const rows = await getDb().select({ id: admins.id }).from(admins).where(and(eq(admins.id, adminId), isNotNull(admins.totpEnabledAt)));
+  return rows.length > 0;
+}
+
