@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { accounts, adminPasskeys, auditEvents } from '@/db/schema';
+import { accounts, adminPasskeys, admins, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { checkAdminSession } from '@/lib/auth/gate';
+import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { challengeStore } from '@/lib/auth/webauthn-challenge';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
@@ -64,5 +65,16 @@ describe('admin passkeys', () => {
     // Not an answer at all.
     expect(await verifyPasskeySignIn({ ...base, pendingSessionId: 'sid-1', response: 'x'.repeat(10) })).toEqual({ ok: false, reason: 'failed' });
     expect(await reasonsOf(admin.accountId)).toEqual(expect.arrayContaining(['passkey_challenge_missing', 'passkey_unknown', 'malformed']));
+  });
+});
+
+describe('hasPasskey', () => {
+  it('correlates with the outer admins row, also in a select from admins alone', async () => {
+    expect(getDb().select({ hasPasskey }).from(admins).toSQL().sql).toContain('"admin_passkeys"."admin_id" = "admins"."id"');
+    // An admin without passkeys, whatever ids the passkey rows have.
+    const plain = await makeAccount();
+    for (let i = 0; i < 3; i++) await withPasskey(`k${i}`);
+    const [row] = await getDb().select({ hasPasskey }).from(admins).where(eq(admins.id, plain.adminId));
+    expect(row!.hasPasskey).toBe(false);
   });
 });
