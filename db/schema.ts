@@ -306,3 +306,30 @@ export const messages = sqliteTable(
   },
   (t) => [index('messages_mailbox_received_idx').on(t.mailboxId, t.receivedAt)],
 );
+
+/**
+ * Passkeys (WebAuthn credentials) of an admin (spec §14), a second factor like TOTP. Only public data is
+ * stored: the credential's id (base64url, as the browser reports it) and its COSE public key (base64url).
+ * `counter` is the authenticator's signature counter as last seen (0 for authenticators that keep none,
+ * such as synced passkeys); `transports` is the comma-separated hint list the browser gave at registration.
+ */
+export const adminPasskeys = sqliteTable(
+  'admin_passkeys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    adminId: integer('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    credentialId: text('credential_id').notNull().unique(),
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull().default(0),
+    transports: text('transports').notNull().default(''),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at'),
+  },
+  (t) => [index('admin_passkeys_admin_idx').on(t.adminId)],
+);

@@ -27,6 +27,11 @@ describe('auditSentence', () => {
       [{ event: 'bulk_changed', mailboxEmail: null, detail: { action: 'force_reset', target: { selected: 3 }, matched: 3, changed: 3 } }, 'admin@example.com forced a password change for 3 selected mailboxes: 3 changed'],
       [{ event: 'mailbox_created', actorKind: 'system', actorEmail: 'demo', detail: { allow_nets: null, require_reset_password: true, active: true } }, 'The demo setup created carol@example.com (allowed networks: no restriction; password change required at first sign-in)'],
       [{ event: 'admin_login_failed', mailboxEmail: null, actorKind: 'admin', actorEmail: null, clientIp: '192.0.2.9', detail: { admin: 'eve@example.com', reason: 'bad_password' } }, 'Admin sign-in refused for eve@example.com from 192.0.2.9: wrong password'],
+      [{ event: 'passkey_added', mailboxEmail: null, clientIp: '192.0.2.9', detail: { admin: 'ann@example.com', passkey: 'Work laptop' } }, 'Admin ann@example.com added the passkey "Work laptop" from 192.0.2.9'],
+      [{ event: 'passkey_renamed', mailboxEmail: null, detail: { admin: 'ann@example.com', passkey: 'Laptop', from: 'Work laptop' } }, 'Admin ann@example.com renamed the passkey "Work laptop" to "Laptop"'],
+      [{ event: 'passkey_removed', mailboxEmail: null, detail: { admin: 'ann@example.com', passkey: 'Laptop' } }, 'Admin ann@example.com removed the passkey "Laptop"'],
+      [{ event: 'admin_login_succeeded', mailboxEmail: null, clientIp: '192.0.2.9', detail: { admin: 'ann@example.com', method: 'passkey' } }, 'Admin ann@example.com signed in with a passkey from 192.0.2.9'],
+      [{ event: 'admin_second_factor_failed', mailboxEmail: null, clientIp: '192.0.2.9', detail: { admin: 'ann@example.com', reason: 'passkey_unknown' } }, 'Passkey refused for admin ann@example.com from 192.0.2.9: not a passkey of this admin'],
     ];
     for (const [values, sentence] of cases) expect(auditSentence(event(values))).toBe(sentence);
   });

@@ -61,6 +61,11 @@ export const REASONS: Record<string, string> = {
   api_key_expired: 'API key expired',
   api_key_revoked: 'API key revoked',
   api_key_network_not_allowed: "network not allowed by the API key's list",
+  passkey_unknown: 'not a passkey of this admin',
+  passkey_invalid: 'passkey answer not valid',
+  passkey_counter: 'passkey signature counter did not increase (possibly a cloned authenticator)',
+  passkey_challenge_missing: 'passkey challenge expired or already used',
+  passkey_origin_not_configured: 'passkey used from an address not configured for passkeys',
 };
 
 const METHODS: Record<string, string> = { totp: 'an authenticator code', recovery_code: 'a recovery code', api_key: 'an API key', passkey: 'a passkey' };
@@ -186,7 +191,7 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   },
   admin_second_factor_failed: {
     label: 'Admin two-factor code refused',
-    sentence: (e, w) => `Two-factor code refused for admin ${str(e.detail?.admin) ?? w.actor}${w.from}: ${reasonText(e.detail?.reason)}`,
+    sentence: (e, w) => `${String(e.detail?.reason ?? '').startsWith('passkey_') ? 'Passkey' : 'Two-factor code'} refused for admin ${str(e.detail?.admin) ?? w.actor}${w.from}: ${reasonText(e.detail?.reason)}`,
   },
   admin_recovery_code_used: {
     label: 'Admin recovery code used',
@@ -203,6 +208,18 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   admin_two_factor_reset: {
     label: "Admin's two-factor reset",
     sentence: (e, w) => `${w.actor} reset the two-factor of the admin ${str(e.detail?.admin) ?? 'unknown'}`,
+  },
+  passkey_added: {
+    label: 'Passkey added',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} added the passkey "${str(e.detail?.passkey) ?? 'unnamed'}"${w.from}`,
+  },
+  passkey_renamed: {
+    label: 'Passkey renamed',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} renamed the passkey "${str(e.detail?.from) ?? 'unnamed'}" to "${str(e.detail?.passkey) ?? 'unnamed'}"${w.from}`,
+  },
+  passkey_removed: {
+    label: 'Passkey removed',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} removed the passkey "${str(e.detail?.passkey) ?? 'unnamed'}"${w.from}`,
   },
   admin_recovery_codes_regenerated: {
     label: 'Admin recovery codes renewed',

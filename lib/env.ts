@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAddress, parseAllowNets, describeErrors, type NetEntry } from './net/allowlist';
+import { parseRelyingPartyConfig, type RelyingPartyConfig } from './auth/relying-party';
 
 // bcrypt, file reads, zlib and WebCrypto share libuv's thread pool, whose size is read once at first use:
 // server.ts imports this module first. lib/auth/password.ts keeps bcrypt to half of the pool.
@@ -115,6 +116,13 @@ const schema = z.object({
   UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),
   // The CLI's non-interactive password input (keeps it out of `ps` and shell history).
   PORTCULLIS_PASSWORD: z.string().optional(),
+  // Passkeys (lib/auth/relying-party.ts): the public origins of the admin area, comma-separated, and the
+  // WebAuthn RP ID (default: the first origin's host). Unset: passkeys work only at http(s)://localhost.
+  WEBAUTHN_ORIGINS: z.string().optional(),
+  WEBAUTHN_RP_ID: z.string().optional(),
+}).superRefine((value, ctx) => {
+  const parsed = parseRelyingPartyConfig(value.WEBAUTHN_ORIGINS, value.WEBAUTHN_RP_ID);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['WEBAUTHN_ORIGINS'], message: parsed.message });
 });
 
 export type Env = z.infer<typeof schema>;
@@ -131,6 +139,12 @@ export function env(): Env {
   }
   cached = result.data;
   return cached;
+}
+
+/** The configured WebAuthn relying party (WEBAUTHN_ORIGINS / WEBAUTHN_RP_ID), null when unset. */
+export function relyingPartyConfig(): RelyingPartyConfig | null {
+  const parsed = parseRelyingPartyConfig(env().WEBAUTHN_ORIGINS, env().WEBAUTHN_RP_ID);
+  return parsed.ok ? parsed.config : null;
 }
 
 /** Where the generated AUTH_SECRET lives when the operator did not set one. */

@@ -11,6 +11,7 @@ import { env } from '@/lib/env';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { allowNetsSchema, emailSchema } from '@/lib/mailboxes/schemas';
 import { plainListAllows } from '@/lib/auth/gate';
+import { hasPasskey } from '@/lib/auth/passkey-presence';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 
@@ -47,14 +48,15 @@ const viewColumns = {
   lastLoginIp: admins.lastLoginIp,
   createdAt: admins.createdAt,
   totpEnabledAt: admins.totpEnabledAt,
+  hasPasskey,
 };
 
 const scopeCondition = (scope: Scope) => (scope.kind === 'account' ? eq(admins.accountId, scope.accountId) : undefined);
 
-type Row = { id: number; email: string; account: string; accountId: number; active: boolean; allowNets: string | null; mustChangePassword: boolean; lastLoginAt: Date | null; lastLoginIp: string | null; createdAt: Date; totpEnabledAt: Date | null };
+type Row = { id: number; email: string; account: string; accountId: number; active: boolean; allowNets: string | null; mustChangePassword: boolean; lastLoginAt: Date | null; lastLoginIp: string | null; createdAt: Date; totpEnabledAt: Date | null; hasPasskey: boolean };
 function toView(row: Row): AdminView {
   const { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt } = row;
-  return { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt, twoFactor: row.totpEnabledAt !== null };
+  return { id, email, account, active, allowNets, mustChangePassword, lastLoginAt, lastLoginIp, createdAt, twoFactor: row.totpEnabledAt !== null || row.hasPasskey };
 }
 
 async function findRow(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<Row | undefined> {

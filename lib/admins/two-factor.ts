@@ -2,13 +2,14 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { accounts, adminRecoveryCodes, admins } from '@/db/schema';
+import { accounts, adminPasskeys, adminRecoveryCodes, admins } from '@/db/schema';
 import { getDb, transaction, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { passwordMatches } from '@/lib/auth/password';
 import { seal, unseal } from '@/lib/auth/secret-box';
 import { hashRecoveryCode, recoveryCodesLeft, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, TOTP_SECRET_PURPOSE, verifySecondFactor } from '@/lib/auth/second-factor';
 import { beginAttempt } from '@/lib/auth/throttle';
+import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { tooManyAttempts } from '@/lib/auth/messages';
 import { newTotpSecret, totpStep, totpUri } from '@/lib/auth/totp';
 import { endSubjectSessions } from '@/lib/auth/web-session';
@@ -38,13 +39,15 @@ export interface TwoFactorSummary {
   /** A secret is waiting for its first correct code. */
   setupPending: boolean;
   recoveryCodesLeft: number;
+  /** Passkeys count as two-factor too (lib/admins/passkeys.ts). */
+  hasPasskey: boolean;
   accountRequiresTwoFactor: boolean;
 }
 
 /** What /admin/security shows about the admin's own second factor. */
 export async function twoFactorSummary(adminId: number): Promise<TwoFactorSummary> {
   const [row] = await getDb()
-    .select({ enabledAt: admins.totpEnabledAt, pending: admins.totpPendingSecret, required: accounts.requireTwoFactor })
+    .select({ enabledAt: admins.totpEnabledAt, pending: admins.totpPendingSecret, required: accounts.requireTwoFactor, hasPasskey })
     .from(admins)
     .innerJoin(accounts, eq(accounts.id, admins.accountId))
     .where(eq(admins.id, adminId));
@@ -54,6 +57,7 @@ export async function twoFactorSummary(adminId: number): Promise<TwoFactorSummar
     totpEnabledAt: row.enabledAt,
     setupPending: row.pending !== null,
     recoveryCodesLeft: await recoveryCodesLeft(adminId),
+    hasPasskey: row.hasPasskey,
     accountRequiresTwoFactor: row.required,
   };
 }
@@ -142,12 +146,19 @@ async function accountRequires(accountId: number): Promise<boolean> {
   return row?.required ?? false;
 }
 
+/** Whether the admin has at least one passkey (then TOTP is not their last second factor). */
+async function passkeyPresent(adminId: number): Promise<boolean> {
+  const [row] = await getDb().select({ hasPasskey }).from(admins).where(eq(admins.id, adminId));
+  return row?.hasPasskey ?? false;
+}
+
 /**
- * Turns the admin's own two-factor off, proven by the password or a current code (so that an unattended
- * open session alone cannot weaken the account). Refused while the account requires two-factor.
+ * Turns the admin's own authenticator app off (passkeys stay), proven by the password or a current code
+ * (so that an unattended open session alone cannot weaken the account). Refused while the account requires
+ * two-factor and no passkey would remain.
  */
 export async function disableOwnTwoFactor(admin: Actor, proof: { password?: string; code?: string }, ctx: AuditContext & { clientIp: string | null }): Promise<void> {
-  if (await accountRequires(admin.accountId)) {
+  if ((await accountRequires(admin.accountId)) && !(await passkeyPresent(admin.id))) {
     throw new ForbiddenError('Your account requires two-factor for every admin, so it cannot be turned off. Another admin can reset it if you lost your device.');
   }
   if (proof.code) {
@@ -181,6 +192,8 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
   if (target.id === actorAdminId) throw new ForbiddenError('Use "Turn off two-factor" on the Security page for your own.');
   await transaction(async (tx) => {
     await clearTwoFactor(tx, target.id);
+    // A reset removes every second factor: passkeys too (a lost device may hold one).
+    await tx.delete(adminPasskeys).where(eq(adminPasskeys.adminId, target.id));
     await endSubjectSessions(tx, 'admin', target.id);
     await recordAudit(tx, ctx, { event: 'admin_two_factor_reset', accountId: target.accountId, detail: { admin: target.email } });
   });
@@ -193,8 +206,8 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
  */
 export async function setRequireTwoFactor(admin: Actor, required: boolean, ctx: AuditContext): Promise<boolean> {
   if (required) {
-    const [row] = await getDb().select({ enabledAt: admins.totpEnabledAt }).from(admins).where(eq(admins.id, admin.id));
-    if (!row?.enabledAt) throw new ValidationError('requireTwoFactor', 'Set up two-factor for yourself first, then require it for every admin.');
+    const [row] = await getDb().select({ enabledAt: admins.totpEnabledAt, hasPasskey }).from(admins).where(eq(admins.id, admin.id));
+    if (!row?.enabledAt && !row?.hasPasskey) throw new ValidationError('requireTwoFactor', 'Set up two-factor for yourself first, then require it for every admin.');
   }
   return transaction(async (tx) => {
     const changed = await tx
@@ -210,9 +223,9 @@ export async function setRequireTwoFactor(admin: Actor, required: boolean, ctx: 
 /** Admins of the scope that have two-factor enabled, by id (the admins list's "Two-factor" column). */
 export async function twoFactorAdminIds(accountId: number | null): Promise<Set<number>> {
   const rows = await getDb()
-    .select({ id: admins.id, enabledAt: admins.totpEnabledAt })
+    .select({ id: admins.id, enabledAt: admins.totpEnabledAt, hasPasskey })
     .from(admins)
     .where(accountId === null ? undefined : eq(admins.accountId, accountId));
-  return new Set(rows.filter((r) => r.enabledAt !== null).map((r) => r.id));
+  return new Set(rows.filter((r) => r.enabledAt !== null || r.hasPasskey).map((r) => r.id));
 }
 

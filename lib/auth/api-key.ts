@@ -6,6 +6,7 @@ import { getDb, transaction } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { plainListAllows } from './gate';
 import { keyedHash } from './secret-box';
+import { hasPasskey } from './passkey-presence';
 import { beginAttempt } from './throttle';
 
 /**
@@ -85,6 +86,7 @@ export async function verifyAdminApiKey(input: { email: string; key: string; con
       active: admins.active,
       adminNets: admins.allowNets,
       totpEnabledAt: admins.totpEnabledAt,
+      hasPasskey,
       requireTwoFactor: accounts.requireTwoFactor,
     })
     .from(adminApiKeys)
@@ -95,7 +97,7 @@ export async function verifyAdminApiKey(input: { email: string; key: string; con
   if (!row) reason = 'api_key_unknown';
   else if (!row.active) reason = 'inactive';
   else if (!plainListAllows(row.adminNets, address)) reason = 'network_not_allowed';
-  else if (row.requireTwoFactor && row.totpEnabledAt === null) reason = 'two_factor_required';
+  else if (row.requireTwoFactor && row.totpEnabledAt === null && !row.hasPasskey) reason = 'two_factor_required';
   else reason = apiKeyProblem({ revokedAt: row.revokedAt, expiresAt: row.expiresAt, allowNets: row.keyNets }, address, now);
   if (reason || !row) {
     // The attempt stays counted.

@@ -3,7 +3,8 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import type { ActorKind, Protocol } from '@/db/schema';
-import type { AuditContext } from '@/lib/audit';
+import { getDb } from '@/db';
+import { recordAudit, type AuditContext } from '@/lib/audit';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { accountScope, type Scope } from '@/lib/scope';
 import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from './gate';
@@ -65,6 +66,26 @@ export async function endSession(kind: SessionKind): Promise<void> {
   const { https } = await requestInfo();
   const cookie = sessionCookie(kind, https);
   (await cookies()).set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+}
+
+/** Signs this browser's mailbox session out, audited when it was still live (the row goes either way). */
+export async function signOutMailbox(): Promise<void> {
+  const claims = await readSessionClaims('mailbox');
+  if (claims) {
+    const verdict = await checkMailboxSession(claims, (await requestInfo()).clientIp);
+    // Audited only for a live session; endSession deletes the row either way.
+    if (verdict.ok) {
+      const { id, email, accountId } = verdict.mailbox;
+      await recordAudit(getDb(), await webContext({ kind: 'mailbox', id, email }), { event: 'logout', accountId, mailboxId: id, mailboxEmail: email });
+    }
+  }
+  await endSession('mailbox');
+}
+
+/** Signs this browser's admin session out (the caller has checked it with requireAdmin), audited. */
+export async function signOutAdmin(admin: { id: number; email: string; accountId: number }): Promise<void> {
+  await recordAudit(getDb(), await webContext({ kind: 'admin', id: admin.id, email: admin.email }), { event: 'admin_logout', accountId: admin.accountId, detail: { admin: admin.email } });
+  await endSession('admin');
 }
 
 /** The decoded session cookie of that kind, without any database check. */

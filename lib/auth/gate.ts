@@ -5,6 +5,7 @@ import { preparedOnce } from '@/db';
 import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
+import { hasPasskey } from './passkey-presence';
 import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './web-session';
 
 /**
@@ -74,6 +75,7 @@ const adminColumns = {
   mustChangePassword: admins.mustChangePassword,
   active: admins.active,
   totpEnabledAt: admins.totpEnabledAt,
+  hasPasskey,
   requireTwoFactor: accounts.requireTwoFactor,
 };
 
@@ -208,8 +210,8 @@ export async function checkAdminSession(claims: GateClaims, address: string | nu
     sessionVersion: row.sessionVersion,
     allowNets: row.allowNets,
     mustChangePassword: row.mustChangePassword,
-    twoFactor: row.totpEnabledAt !== null,
-    enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null,
+    twoFactor: row.totpEnabledAt !== null || row.hasPasskey,
+    enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null && !row.hasPasskey,
   };
   if (!row.active) return { ok: false, reason: 'inactive', admin };
   if (admin.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', admin };

@@ -36,7 +36,7 @@ export function hashRecoveryCode(code: string): string {
 }
 
 export type SecondFactorResult =
-  | { ok: true; method: 'totp' | 'recovery_code' }
+  | { ok: true; method: 'totp' | 'recovery_code' | 'passkey' }
   | { ok: false; reason: 'failed' }
   | { ok: false; reason: 'throttled'; retryAfterMinutes: number };
 

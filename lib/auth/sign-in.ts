@@ -7,6 +7,7 @@ import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
+import { hasPasskey } from './passkey-presence';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
 import { beginAttempt, checkProvenAttempt } from './throttle';
 
@@ -239,6 +240,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
       allowNets: admins.allowNets,
       mustChangePassword: admins.mustChangePassword,
       totpEnabledAt: admins.totpEnabledAt,
+      hasPasskey,
       requireTwoFactor: accounts.requireTwoFactor,
     })
     .from(admins)
@@ -263,8 +265,8 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     accountId: row.accountId,
     sessionVersion: row.sessionVersion,
     mustChangePassword: row.mustChangePassword,
-    twoFactor: row.totpEnabledAt !== null,
-    enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null,
+    twoFactor: row.totpEnabledAt !== null || row.hasPasskey,
+    enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null && !row.hasPasskey,
   };
   if (admin.twoFactor) {
     // Not signed in yet: the second step decides (completeAdminSignIn records the sign-in).
@@ -282,7 +284,7 @@ export async function verifyAdminSignIn(input: { email: string; password: string
 export async function completeAdminSignIn(
   admin: { id: number; email: string; accountId: number },
   context: AuditContext & { clientIp: string | null },
-  method?: 'totp' | 'recovery_code' | 'api_key',
+  method?: 'totp' | 'recovery_code' | 'passkey' | 'api_key',
 ): Promise<void> {
   await transaction(async (tx) => {
     await tx.update(admins).set({ lastLoginAt: new Date(), lastLoginIp: context.clientIp }).where(eq(admins.id, admin.id));

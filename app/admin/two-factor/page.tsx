@@ -3,6 +3,7 @@ import { totpSetupView, twoFactorSummary } from '@/lib/admins/two-factor';
 import { requireAdmin } from '@/lib/auth/dal';
 import { adminSignOutAction } from '../(console)/actions';
 import { SetupPanel } from './setup-panel';
+import { AddPasskeyForm } from '../(console)/security/passkey-forms';
 
 export const metadata: Metadata = { title: 'Set up two-factor' };
 
@@ -25,6 +26,13 @@ export default async function TwoFactorSetupPage() {
         </p>
       ) : null}
       <SetupPanel email={admin.email} enabled={summary.totpEnabled} setup={setup} next={admin.enrolmentRequired ? '/admin/mailboxes' : '/admin/security?notice=two-factor-on'} />
+      {summary.totpEnabled ? null : (
+        <section className="card" aria-labelledby="passkey-heading">
+          <h2 id="passkey-heading">Or add a passkey</h2>
+          <p>A passkey (this device&apos;s screen lock, a phone or a security key) counts as two-factor too.</p>
+          <AddPasskeyForm next={admin.enrolmentRequired ? 'mailboxes' : 'security'} />
+        </section>
+      )}
       <form action={adminSignOutAction}>
         <button type="submit" className="link">
           Sign out

@@ -11,6 +11,8 @@ import { twoFactorSummary } from '@/lib/admins/two-factor';
 import { listApiKeys } from '@/lib/admins/api-keys';
 import { ApiKeyForm } from './api-key-form';
 import { DisableTwoFactorForm, RegenerateCodesForm, TwoFactorPolicyForm } from './two-factor-forms';
+import { listPasskeys } from '@/lib/admins/passkeys';
+import { AddPasskeyForm, RemovePasskeyForm, RenamePasskeyForm } from './passkey-forms';
 
 export const metadata: Metadata = { title: 'Security' };
 
@@ -23,6 +25,9 @@ const NOTICES: Record<string, string> = {
   'two-factor-off': 'Two-factor is off.',
   'policy-on': 'Every admin of this account now needs two-factor. Admins without it will be asked to set it up at their next sign-in.',
   'policy-off': 'Two-factor is no longer required for every admin of this account.',
+  'passkey-added': 'The passkey has been added. You can use it instead of a code at your next sign-in.',
+  'passkey-renamed': 'The passkey has been renamed.',
+  'passkey-removed': 'The passkey has been removed.',
   'key-revoked': 'The API key has been revoked. Sessions opened with it have ended.',
 };
 
@@ -32,6 +37,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const sessions = await listOwnSessions('admin', admin.id, claims.sid);
   const twoFactor = await twoFactorSummary(admin.id);
   const keys = await listApiKeys(admin.id);
+  const passkeys = await listPasskeys(admin.id);
   return (
     <main>
       <h1>Security</h1>
@@ -48,20 +54,68 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
               On: an authenticator app (since <LocalTime at={twoFactor.totpEnabledAt!.toISOString()} />). Recovery codes left: {twoFactor.recoveryCodesLeft}.
             </p>
             <RegenerateCodesForm />
-            {twoFactor.accountRequiresTwoFactor ? (
+            {twoFactor.accountRequiresTwoFactor && !twoFactor.hasPasskey ? (
               <p className="muted">Your account requires two-factor for every admin, so it cannot be turned off here.</p>
             ) : (
               <DisableTwoFactorForm />
             )}
           </>
+        ) : twoFactor.hasPasskey ? (
+          <>
+            <p data-testid="two-factor-status">On: {passkeys.length === 1 ? 'a passkey' : `${passkeys.length} passkeys`} (below). No authenticator app.</p>
+            <p>
+              <a href="/admin/two-factor">Set up an authenticator app too</a>
+            </p>
+          </>
         ) : (
           <>
             <p data-testid="two-factor-status">Off: signing in needs only your password.</p>
             <p>
-              <a href="/admin/two-factor">Set up two-factor</a>
+              <a href="/admin/two-factor">Set up two-factor</a> with an authenticator app, or add a passkey below.
             </p>
           </>
         )}
+      </section>
+      <section className="card" aria-labelledby="passkeys-heading">
+        <h2 id="passkeys-heading">Passkeys</h2>
+        <p>A passkey (this device&apos;s screen lock, a phone or a security key) can be used instead of a code at the second step of signing in. It counts as two-factor.</p>
+        {passkeys.length ? (
+          <div className="table-scroll">
+            <table data-testid="passkeys">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {passkeys.map((p) => (
+                  <tr key={p.id}>
+                    <td>{p.name}</td>
+                    <td>
+                      <LocalTime at={p.createdAt.toISOString()} />
+                    </td>
+                    <td>{p.lastUsedAt ? <LocalTime at={p.lastUsedAt.toISOString()} /> : 'Never'}</td>
+                    <td>
+                      <details>
+                        <summary>Rename or remove {p.name}</summary>
+                        <RenamePasskeyForm id={p.id} name={p.name} />
+                        <RemovePasskeyForm id={p.id} name={p.name} />
+                      </details>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="muted">No passkeys yet.</p>
+        )}
+        <AddPasskeyForm />
       </section>
       <section className="card" aria-labelledby="policy-heading">
         <h2 id="policy-heading">Account policy</h2>

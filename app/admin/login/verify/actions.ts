@@ -1,10 +1,13 @@
 'use server';
 
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
 import { ADMIN_PASSWORD_CHOICE, ADMIN_TWO_FACTOR_SETUP, endSession, requirePendingAdmin, startSession, webContext } from '@/lib/auth/dal';
 import { SECOND_FACTOR_FAILED, tooManyAttempts } from '@/lib/auth/messages';
-import { verifySecondFactor } from '@/lib/auth/second-factor';
+import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
+import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
 import { completeAdminSignIn } from '@/lib/auth/sign-in';
 import { deleteWebSession } from '@/lib/auth/web-session';
 
@@ -12,22 +15,50 @@ export interface VerifyState {
   formError?: string;
 }
 
+type Pending = Awaited<ReturnType<typeof requirePendingAdmin>>;
+
 /**
- * The second step of a two-factor sign-in: a code from the authenticator app or a recovery code. On
- * success the pending session is replaced by a new full one (a new random id: nothing issued before the
- * second factor carries over).
+ * Ends a second step, whichever factor it used: a failure answers with the one generic message; a success
+ * replaces the pending session by a new full one (a new random id: nothing issued before the second factor
+ * carries over) and only then records the sign-in.
  */
+async function finishSecondStep(pending: Pending, result: SecondFactorResult, context: Awaited<ReturnType<typeof webContext>>, callbackUrl: FormDataEntryValue | null): Promise<VerifyState> {
+  if (!result.ok) return { formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SECOND_FACTOR_FAILED };
+  const { admin } = pending;
+  await deleteWebSession(pending.claims.sid);
+  await startSession({ kind: 'admin', uid: admin.id, sv: admin.sessionVersion });
+  await completeAdminSignIn(admin, context, result.method);
+  redirect(admin.mustChangePassword ? ADMIN_PASSWORD_CHOICE : admin.enrolmentRequired ? ADMIN_TWO_FACTOR_SETUP : adminCallbackPath(callbackUrl));
+}
+
+/** The second step with a code from the authenticator app or a recovery code (works without JavaScript). */
 export async function verifyCodeAction(_prev: VerifyState, formData: FormData): Promise<VerifyState> {
   const pending = await requirePendingAdmin();
   const code = String(formData.get('code') ?? '').slice(0, 100);
   const { admin } = pending;
   const context = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
   const result = await verifySecondFactor({ admin, code, context });
-  if (!result.ok) return { formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SECOND_FACTOR_FAILED };
-  await deleteWebSession(pending.claims.sid);
-  await startSession({ kind: 'admin', uid: admin.id, sv: admin.sessionVersion });
-  await completeAdminSignIn(admin, context, result.method);
-  redirect(admin.mustChangePassword ? ADMIN_PASSWORD_CHOICE : admin.enrolmentRequired ? ADMIN_TWO_FACTOR_SETUP : adminCallbackPath(formData.get('callbackUrl')));
+  return finishSecondStep(pending, result, context, formData.get('callbackUrl'));
+}
+
+export type PasskeyOptionsState = { options: PublicKeyCredentialRequestOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
+
+/** "Use a passkey", first half: a fresh challenge bound to this pending session. */
+export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState> {
+  const { admin, claims } = await requirePendingAdmin();
+  const result = await passkeySignInOptions(admin.id, claims.sid, (await headers()).get('host'));
+  if (result.ok) return { options: result.options };
+  // No passkey at all: the same generic message as a wrong one (nothing about the admin's factors leaks).
+  return { formError: result.message ?? SECOND_FACTOR_FAILED };
+}
+
+/** "Use a passkey", second half: the browser's signed answer. */
+export async function verifyPasskeyAction(response: unknown, callbackUrl: unknown): Promise<VerifyState> {
+  const pending = await requirePendingAdmin();
+  const { admin } = pending;
+  const context = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
+  const result = await verifyPasskeySignIn({ admin, context, response, pendingSessionId: pending.claims.sid, host: (await headers()).get('host') });
+  return finishSecondStep(pending, result, context, typeof callbackUrl === 'string' ? callbackUrl.slice(0, 2048) : null);
 }
 
 /** Gives up the pending sign-in (back to the password step). */

@@ -1,0 +1,56 @@
+'use client';
+
+import { useState, useSyncExternalStore } from 'react';
+import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
+import { passkeySignInOptionsAction, verifyPasskeyAction } from './actions';
+
+const noSubscription = () => () => {};
+
+/**
+ * "Use a passkey" at the second step. Needs JavaScript (WebAuthn is a browser API), so it renders only
+ * once the page's scripts run; the code form beside it works without.
+ */
+export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // False on the server and during hydration, then the browser's answer: no hydration mismatch.
+  const supported = useSyncExternalStore(noSubscription, browserSupportsWebAuthn, () => false);
+  if (!supported) return null;
+
+  async function signInWithPasskey() {
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await passkeySignInOptionsAction();
+      if (!started.options) {
+        setError(started.formError);
+        return;
+      }
+      let response: unknown;
+      try {
+        response = await startAuthentication({ optionsJSON: started.options });
+      } catch {
+        setError('The passkey was not used (cancelled, timed out or not available on this device). Try again, or enter a code.');
+        return;
+      }
+      // On success the action redirects; it answers only with an error.
+      const result = await verifyPasskeyAction(response, callbackUrl);
+      if (result?.formError) setError(result.formError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="passkey-sign-in" data-testid="passkey-sign-in">
+      {error ? (
+        <p className="alert" role="alert" id="passkey-error">
+          {error}
+        </p>
+      ) : null}
+      <button type="button" onClick={() => void signInWithPasskey()} disabled={busy}>
+        {busy ? 'Waiting for your passkey…' : 'Use a passkey'}
+      </button>
+    </div>
+  );
+}
