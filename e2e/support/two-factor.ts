@@ -20,10 +20,15 @@ export function codeAt(secret: string, offset = 0): string {
 export async function enrolTotp(page: Page, checkPage?: (name: string) => Promise<void>): Promise<{ secret: string; recoveryCodes: string[] }> {
   if (!/\/admin\/two-factor$/.test(page.url())) await page.goto('/admin/two-factor');
   const start = page.getByRole('button', { name: 'Set up an authenticator app' });
-  // A setup already under way (an earlier wrong code) shows its key instead of the start button.
-  await submitAction(page, (await start.isVisible()) ? start : page.getByRole('button', { name: 'Start again with a new key' }));
+  // A setup already under way (an earlier wrong code) shows its key instead of the start button. Its key
+  // stays on the page until the action's answer has been rendered, so wait for the new one.
+  const shownKey = page.getByTestId('totp-secret');
+  const restarting = !(await start.isVisible());
+  const oldKey = restarting ? await shownKey.innerText() : null;
+  await submitAction(page, restarting ? page.getByRole('button', { name: 'Start again with a new key' }) : start);
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
-  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+  if (oldKey !== null) await expect(shownKey).not.toHaveText(oldKey);
+  const secret = (await shownKey.innerText()).replace(/\s+/g, '');
   rememberSecret(secret);
   if (checkPage) await checkPage('two-factor setup');
   // The previous step's code is accepted only while the server is still in the current step: on a busy
