@@ -141,6 +141,8 @@ test.describe('sessions that can be ended', () => {
   });
 
   test('CLI: mailbox sessions lists them, mailbox sign-out ends them', async ({ browser }) => {
+    // Three CLI processes (each starts tsx): a minute is too tight on a loaded machine.
+    test.setTimeout(120_000);
     const { account } = accountWithAdmin();
     const box = createMailbox(account);
     const user = await clientAt(browser, '198.51.100.182');
