@@ -22,6 +22,23 @@ export interface RequestContext {
  */
 const holder = globalThis as unknown as { portcullisLog?: { logger: Logger; destination: ReturnType<typeof pino.destination>; context: AsyncLocalStorage<RequestContext> } };
 
+// The wall clock as it was when this module loaded: server.ts loads it before Next.js wraps `Date` to
+// watch prerenders for clock reads (two async-context lookups per call, which cost more than the rest of a
+// log line's timestamp). A route bundle's copy may see the wrapper: same time, only slower.
+const wallClock = Date.now;
+let lastMs = -1;
+let lastTime = '';
+
+/** pino's ISO timestamp field (what pino.stdTimeFunctions.isoTime writes), formatted once per millisecond. */
+export function isoTime(): string {
+  const ms = wallClock();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastTime = `,"time":"${new Date(ms).toISOString()}"`;
+  }
+  return lastTime;
+}
+
 function state() {
   if (!holder.portcullisLog) {
     // Buffered: one write per 4 KiB instead of one per line (every request logs), flushed at least every
@@ -32,7 +49,7 @@ function state() {
       {
         level: env().LOG_LEVEL,
         base: { service: 'portcullis', pid: process.pid },
-        timestamp: pino.stdTimeFunctions.isoTime,
+        timestamp: isoTime,
         formatters: { level: (label) => ({ level: label }) },
         // Top-level keys only: the objects logged are flat, and deep wildcards cost more than the rest of a line.
         redact: { paths: REDACTED_KEYS.map((k) => `["${k}"]`), censor: '[redacted]' },
