@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { isoTime } from './log';
+import { isoTime, linesPerTurn } from './log';
 
 describe('isoTime', () => {
   it('writes the field pino.stdTimeFunctions.isoTime writes, for the current millisecond', () => {
@@ -18,5 +18,22 @@ describe('isoTime', () => {
     const first = isoTime();
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(isoTime()).not.toBe(first);
+  });
+});
+
+describe('linesPerTurn', () => {
+  it('hands the lines of one event-loop turn over as one write, in order, and drains on demand', async () => {
+    const writes: string[] = [];
+    const lines = linesPerTurn({ write: (text: string) => writes.push(text) });
+    lines.write('a\n');
+    lines.write('b\n');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\n']);
+    lines.write('c\n');
+    lines.drain();
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2);
   });
 });
