@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { addressKeys } from './throttle-keys';
 import {
   beginAttempt,
+  checkProvenAttempt,
+  KNOWN_NETWORK_REFRESH_MS,
   MAX_FAILURES_PER_ADDRESS,
   MAX_FAILURES_PER_SITE,
   MAX_FAILURES_PER_SUBJECT,
@@ -15,7 +17,7 @@ import {
 import { getDb } from '@/db';
 import { sharedEngine } from '@/db/connection';
 import { signInFailures } from '@/db/schema';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 
 const fail = async (request: AttemptRequest) => {
   const attempt = await beginAttempt(request);
@@ -176,5 +178,52 @@ describe('beginAttempt with the refusal memo (lib/auth/refusal-memo.ts)', () => 
     // The user signs in from 198.51.100.0/24 through another instance: that network is known from now on.
     await rememberNetwork('m4', subject, '198.51.100.7', t0 + 150);
     expect((await beginAttempt({ realm: 'm4', subject, address: '198.51.100.50', now: t0 + 200 })).limited).toBe(false);
+  });
+});
+
+describe('checkProvenAttempt (a password already proven right: the warm mail-auth login)', () => {
+  const t0 = Date.UTC(2026, 0, 5, 12);
+  const seenAt = async (subject: string) =>
+    (await getDb().values<[number]>(sql`SELECT last_seen_at FROM known_networks WHERE subject_key = ${subject}`)).map((r) => Number(r[0]));
+
+  it('rewrites a known network only when it was last written KNOWN_NETWORK_REFRESH_MS ago or more', async () => {
+    const request = { realm: 'p1', subject: 'warm@x.test', address: '192.0.2.80' };
+    await rememberNetwork('p1', 'warm@x.test', '192.0.2.80', t0);
+    const within = await checkProvenAttempt({ ...request, now: t0 + KNOWN_NETWORK_REFRESH_MS - 1 });
+    if (within.limited) throw new Error('not limited');
+    await within.succeeded();
+    expect(await seenAt('p1|warm@x.test')).toEqual([t0]);
+    const later = await checkProvenAttempt({ ...request, now: t0 + KNOWN_NETWORK_REFRESH_MS });
+    if (later.limited) throw new Error('not limited');
+    await later.succeeded();
+    expect(await seenAt('p1|warm@x.test')).toEqual([t0 + KNOWN_NETWORK_REFRESH_MS]);
+    // A network not known yet is written at once.
+    const elsewhere = await checkProvenAttempt({ ...request, address: '198.51.100.80', now: t0 + 1 });
+    if (elsewhere.limited) throw new Error('not limited');
+    await elsewhere.succeeded();
+    expect(await seenAt('p1|warm@x.test')).toHaveLength(2);
+  });
+
+  it('clears the failures counted for the subject at this client, and writes nothing when there are none', async () => {
+    const request = { realm: 'p2', subject: 'typo@x.test', address: '192.0.2.81' };
+    for (let i = 0; i < 3; i++) expect(await fail({ ...request, now: t0 + i })).toBe(false);
+    const clearing = await checkProvenAttempt({ ...request, now: t0 + 10 });
+    if (clearing.limited) throw new Error('not limited');
+    await clearing.succeeded();
+    const [left] = await getDb().select({ n: count() }).from(signInFailures).where(eq(signInFailures.key, 'p2|subj|typo@x.test|192.0.2.81'));
+    expect(left!.n).toBe(0);
+    // Nothing counted any more and the network just written: the next proven login changes no row at all.
+    const changes = async () => (await getDb().values<[number]>(sql`SELECT total_changes()`))[0]![0];
+    const before = await changes();
+    const quiet = await checkProvenAttempt({ ...request, now: t0 + 20 });
+    if (quiet.limited) throw new Error('not limited');
+    await quiet.succeeded();
+    expect((await changes()) - before).toBe(0);
+  });
+
+  it('still refuses a proven password once a limit is reached', async () => {
+    const request = { realm: 'p3', subject: 'locked@x.test', address: '192.0.2.82' };
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) await fail({ ...request, now: t0 + i });
+    expect(await checkProvenAttempt({ ...request, now: t0 + 100 })).toMatchObject({ limited: true, bucket: 'p3|subj|locked@x.test|192.0.2.82' });
   });
 });

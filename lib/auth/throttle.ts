@@ -94,7 +94,7 @@ const prepared = preparedOnce((db) => ({
     .prepare(),
   clear: db.delete(signInFailures).where(eq(signInFailures.key, sql.placeholder('key'))).prepare(),
   known: db
-    .select({ id: knownNetworks.id })
+    .select({ lastSeenAt: knownNetworks.lastSeenAt })
     .from(knownNetworks)
     .where(and(eq(knownNetworks.subjectKey, sql.placeholder('subject')), eq(knownNetworks.network, sql.placeholder('network')), gt(knownNetworks.lastSeenAt, sql.placeholder('since'))))
     .prepare(),
@@ -131,10 +131,23 @@ function buckets(request: AttemptRequest, policy: ThrottlePolicy, known: boolean
 }
 
 async function isKnownNetwork(request: AttemptRequest, now: number): Promise<boolean> {
-  const network = addressKeys(request.address).known;
-  if (!network) return false;
-  return (await prepared().known.execute({ subject: `${request.realm}|${request.subject}`, network, since: now - KNOWN_NETWORK_MS })).length > 0;
+  return (await knownNetworkSeenAt(request, now)) !== null;
 }
+
+/** When the client's network was last seen for the subject (within KNOWN_NETWORK_MS), or null: not known. */
+async function knownNetworkSeenAt(request: AttemptRequest, now: number): Promise<number | null> {
+  const network = addressKeys(request.address).known;
+  if (!network) return null;
+  const [row] = await prepared().known.execute({ subject: `${request.realm}|${request.subject}`, network, since: now - KNOWN_NETWORK_MS });
+  return row ? row.lastSeenAt.getTime() : null;
+}
+
+/**
+ * A proven sign-in from a network already known does not rewrite its `last_seen_at` more often than this:
+ * the exemption lasts KNOWN_NETWORK_MS (30 days) from the last write, so it may end up to this much earlier
+ * than if every login wrote, and a mail client reconnecting all day saves one write per login.
+ */
+export const KNOWN_NETWORK_REFRESH_MS = 10 * MINUTE;
 
 let lastPrune = 0;
 
@@ -168,7 +181,7 @@ const windows = preparedOnce((db) =>
     .prepare(),
 );
 
-async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number; bucket: string }> {
+async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number; bucket: string; counted: Set<string> }> {
   if (list.length > MAX_BUCKETS) throw new Error(`at most ${MAX_BUCKETS} throttle buckets per attempt`);
   const params: Record<string, string | number> = {};
   for (let i = 0; i < MAX_BUCKETS; i++) {
@@ -187,7 +200,7 @@ async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number;
       bucket = key;
     }
   }
-  return { retryAt, bucket };
+  return { retryAt, bucket, counted: new Set(counted.keys()) };
 }
 
 const retryMinutes = (retryAt: number, now: number) => Math.max(1, Math.ceil((retryAt - now) / MINUTE));
@@ -260,17 +273,21 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
 export async function checkProvenAttempt(request: AttemptRequest): Promise<Attempt> {
   const now = request.now ?? Date.now();
   const policy = { ...DEFAULT_POLICY, ...request.policy };
-  const known = policy.knownNetworksExempt && policy.perSubject !== null && (await isKnownNetwork(request, now));
-  const list = buckets(request, policy, known);
-  const { retryAt, bucket } = await evaluate(list, now);
+  const seenAt = policy.knownNetworksExempt && policy.perSubject !== null ? await knownNetworkSeenAt(request, now) : null;
+  const list = buckets(request, policy, seenAt !== null);
+  const { retryAt, bucket, counted } = await evaluate(list, now);
   if (retryAt > now) return { limited: true, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
-  const subjectAddressKey = list.find((b) => b.key.includes('|subj|'))?.key ?? null;
+  // Only writes that change something (a proven login of a mail client that reconnects all day usually has
+  // neither): rows of the subject at this client within its window (older ones never count again, and are
+  // pruned), and a known network last written more than KNOWN_NETWORK_REFRESH_MS ago.
+  const subjectAddressKey = list.find((b) => b.key.includes('|subj|') && counted.has(b.key))?.key ?? null;
+  const refresh = seenAt === null || now - seenAt >= KNOWN_NETWORK_REFRESH_MS;
   return {
     limited: false,
     async succeeded() {
       refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
       if (subjectAddressKey) await prepared().clear.execute({ key: subjectAddressKey });
-      await rememberNetwork(request.realm, request.subject, request.address, now);
+      if (refresh) await rememberNetwork(request.realm, request.subject, request.address, now);
     },
   };
 }

@@ -53,6 +53,15 @@ export function parseMailAuthRequest(headers: HeaderSource): MailAuthRequest {
 export function hasMailAuthSecret(headers: HeaderSource, secret: string): boolean {
   const given = headers.get('x-mail-auth-secret');
   if (given === null) return false;
-  const digest = (value: string) => crypto.createHash('sha256').update(value, 'latin1').digest();
-  return crypto.timingSafeEqual(digest(given), digest(secret));
+  return crypto.timingSafeEqual(digest(given), secretDigest(secret));
+}
+
+const digest = (value: string) => crypto.createHash('sha256').update(value, 'latin1').digest();
+
+// The configured secret's digest, computed once per secret (every auth_http request needs it). Keyed by the
+// secret itself, so a different secret (tests change it) is never compared against a stale digest.
+let secretDigestMemo: { secret: string; digest: Buffer } | undefined;
+function secretDigest(secret: string): Buffer {
+  if (secretDigestMemo?.secret !== secret) secretDigestMemo = { secret, digest: digest(secret) };
+  return secretDigestMemo.digest;
 }

@@ -417,6 +417,17 @@ describe('parseAddress', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('accepts exactly the four-part decimal IPv4 strings that ipaddr.js accepts, with the same value', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}$/), (text) => {
+        const parsed = parseAddress(text);
+        expect(parsed !== null).toBe(ipaddr.IPv4.isValidFourPartDecimal(text));
+        if (parsed !== null && parsed.family === 4) expect(parsed.value).toBe(ipaddr.IPv4.parse(text).toByteArray().reduce((a, b) => a * 256 + b, 0));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
 
 describe('matching', () => {
