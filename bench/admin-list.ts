@@ -61,7 +61,8 @@ interface ChildResult {
 async function child(): Promise<ChildResult> {
   const { listMailboxes } = await import('../lib/mailboxes/service');
   const { accountScope } = await import('../lib/scope');
-  const { seedAdminList } = await import('./support/seed');
+  const { migrate, seedAdminList } = await import('./support/seed');
+  await migrate();
   const t0 = performance.now();
   const { accountId, cookie } = await seedAdminList({ count: MAILBOXES, otherCount: OTHER_ACCOUNT_MAILBOXES, admin: HTTP });
   analyze();

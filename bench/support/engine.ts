@@ -96,6 +96,13 @@ export function seedInEngine<T>(database: BenchDatabase, job: string, args: unkn
   return runJson<T>(path.join('bench', 'support', 'seed.ts'), [job, JSON.stringify(args)], { ...database.env, ...extraEnv });
 }
 
+/** `base` with `extra` over it; an empty value in `extra` removes the variable (DATABASE_PATH must not be ''). */
+export function mergeEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const merged = { ...base, ...extra };
+  for (const [key, value] of Object.entries(extra)) if (value === '') delete merged[key];
+  return merged;
+}
+
 /** The prefix of a child's result line (the app's own log lines on stdout are JSON too). */
 export const RESULT_PREFIX = 'BENCH-RESULT ';
 
@@ -109,7 +116,7 @@ export function runJson<T>(file: string, args: string[], env: Record<string, str
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', file, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
+      env: mergeEnv(process.env, env),
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -10,6 +10,7 @@
 import crypto from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { getDb, transaction } from '../../db';
+import { databaseTarget, migrateTarget } from '../../db/engine';
 import { accounts, admins, domains, mailboxes } from '../../db/schema';
 import { encodeSession } from '../../lib/auth/session';
 import { createWebSession } from '../../lib/auth/web-session';
@@ -17,6 +18,11 @@ import { printResult } from './engine';
 import { seededRandom } from './random';
 
 type NewMailbox = typeof mailboxes.$inferInsert;
+
+/** Applies the migrations of the engine the environment selects, as server.ts does before serving. */
+export async function migrate(): Promise<void> {
+  await migrateTarget(databaseTarget());
+}
 
 /** Inserts rows in multi-row statements of 500, all in one transaction. */
 async function insertMailboxes(rows: NewMailbox[]): Promise<void> {
@@ -97,7 +103,9 @@ if (process.argv[1]?.endsWith('seed.ts')) {
   const run = jobs[job ?? ''];
   if (!run) throw new Error(`unknown seed job "${job}"; one of ${Object.keys(jobs).join(', ')}`);
   process.env.AUTH_SECRET ??= crypto.randomBytes(32).toString('hex');
-  run(JSON.parse(json ?? '{}') as never).then(
+  migrate()
+    .then(() => run(JSON.parse(json ?? '{}') as never))
+    .then(
     (result) => {
       printResult(result);
       process.exit(0);

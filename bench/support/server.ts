@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, openDatabase } from '../../db/migrate';
+import { mergeEnv } from './engine';
 
 /** A production server (server.ts over the existing `next build`) on a fresh temporary database. */
 export interface BenchServer {
@@ -43,7 +44,7 @@ export async function spawnServer(options: { port: number; env: Record<string, s
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(options.port), HOST: '127.0.0.1', ...options.env },
+    env: mergeEnv(process.env, { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(options.port), HOST: '127.0.0.1', ...options.env }),
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
