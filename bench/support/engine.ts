@@ -97,10 +97,10 @@ export function seedInEngine<T>(database: BenchDatabase, job: string, args: unkn
 }
 
 /** `base` with `extra` over it; an empty value in `extra` removes the variable (DATABASE_PATH must not be ''). */
-export function mergeEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+export function mergeEnv(base: Record<string, string | undefined>, extra: Record<string, string>): NodeJS.ProcessEnv {
   const merged = { ...base, ...extra };
   for (const [key, value] of Object.entries(extra)) if (value === '') delete merged[key];
-  return merged;
+  return merged as NodeJS.ProcessEnv;
 }
 
 /** The prefix of a child's result line (the app's own log lines on stdout are JSON too). */

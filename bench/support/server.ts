@@ -26,14 +26,14 @@ export async function startServer(options: { port: number; env?: Record<string, 
   migrateDatabase(db);
   const secret = 'bench-secret-bench-secret-bench-secret-0';
   const server = await spawnServer({ ...options, env: { DATABASE_PATH: dbFile, AUTH_SECRET: secret, ...options.env } });
-  return { ...server, dbFile, db, secret };
+  return { url: server.url, stop: server.stop, dbFile, db, secret };
 }
 
 /**
  * A production server over the existing build, on whatever database `env` names (DATABASE_PATH, or
  * DATABASE_URL for PostgreSQL: bench/support/engine.ts); AUTH_SECRET must be in `env`.
  */
-export async function spawnServer(options: { port: number; env: Record<string, string>; cwd?: string; profileDir?: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function spawnServer(options: { port: number; env: Record<string, string>; cwd?: string; profileDir?: string }): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const cwd = options.cwd ?? process.cwd();
   if (!fs.existsSync(path.join(cwd, '.next/BUILD_ID'))) throw new Error(`run \`npx next build\` first (in ${cwd})`);
   const profileDir = options.profileDir ?? process.env.BENCH_PROFILE;
@@ -65,6 +65,8 @@ export async function spawnServer(options: { port: number; env: Record<string, s
   });
   return {
     url: `http://127.0.0.1:${options.port}`,
+    /** Its process id, which is also its process group's (detached). */
+    pid: child.pid!,
     stop: async () => {
       if (!child.pid || child.exitCode !== null) return;
       if (!profileDir) {
