@@ -6,7 +6,7 @@
  * One fresh PostgreSQL database (bench/support/engine.ts: BENCH_PG_URL, or a throwaway cluster), 20 mailboxes
  * seeded by the app's data layer, and two production servers on it with the same AUTH_SECRET (as behind
  * nginx). 20 clients sign in through the no-JavaScript form (POST /login, answered 303 with the session
- * cookie) over and over for BENCH_SECONDS (20):
+ * cookie) over and over for BENCH_SECONDS (30):
  *   - "one instance": every sign-in goes to instance A;
  *   - "two instances": the sign-ins are spread round-robin over A and B, as nginx's `upstream` does.
  * Phases alternate (one, two, one, two, …) for BENCH_ROUNDS (3) rounds, so that both see the same machine
@@ -28,7 +28,7 @@ import { freshDatabase, loadAverage, seedInEngine } from './support/engine';
 import { machine, spawnServer, summarise } from './support/server';
 
 const PORT = Number(process.env.BENCH_PORT ?? 7230);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const PASSWORD = 'Bench-Granite-Willow-81';
@@ -42,20 +42,27 @@ function formFields(html: string): Record<string, string> {
   return fields;
 }
 
-/** CPU time (user + system) of the given processes and, with `group`, of every process in those groups. */
-function cpuMs(pids: number[], groups: number[]): number {
-  let ticks = 0;
+/** CPU time (user + system, ms) of each process in `pids` or in one of the process groups `groups`, from /proc. */
+function cpuByPid(pids: number[], groups: number[]): Map<number, number> {
+  const result = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (pids.includes(Number(entry)) || groups.includes(Number(fields[2]))) ticks += Number(fields[11]) + Number(fields[12]);
+      if (pids.includes(Number(entry)) || groups.includes(Number(fields[2]))) result.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * 10);
     } catch {
       // The process ended meanwhile.
     }
   }
-  return ticks * 10;
+  return result;
+}
+
+/** CPU used between two snapshots (a process that appeared meanwhile counts whole; one that ended is lost). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
 }
 
 function backendPids(url: string): number[] {
@@ -67,6 +74,8 @@ interface Phase {
   name: string;
   round: number;
   signIns: number;
+  /** Including the sign-ins in flight at the end of the phase's time. */
+  completed: number;
   seconds: number;
   latencies: number[];
   serverCpuMs: number;
@@ -103,10 +112,10 @@ async function main() {
 
     const phases: Phase[] = [];
     const measure = async (name: string, round: number, instances: number) => {
-      const backends = backendPids(database.env.DATABASE_URL!);
-      const cpu0 = cpuMs([], groups);
-      const db0 = cpuMs(backends, []);
+      const cpu0 = cpuByPid([], groups);
+      const db0 = cpuByPid(backendPids(database.env.DATABASE_URL!), []);
       let next = 0;
+      let completed = 0;
       const latencies: number[] = [];
       const start = performance.now();
       const until = start + SECONDS * 1000;
@@ -115,6 +124,7 @@ async function main() {
         emails.map(async (email) => {
           while (performance.now() < until) {
             const ms = await signIn(email, next++ % instances);
+            completed++;
             if (performance.now() <= until) {
               counted++;
               latencies.push(ms);
@@ -122,7 +132,10 @@ async function main() {
           }
         }),
       );
-      const phase = { name, round, signIns: counted, seconds: SECONDS, latencies, serverCpuMs: cpuMs([], groups) - cpu0, databaseCpuMs: cpuMs(backendPids(database.env.DATABASE_URL!), []) - db0, load: loadAverage() };
+      // The CPU figures cover the sign-ins still in flight at the end too: they are divided by all completed.
+      const serverCpuMs = cpuSince(cpu0, cpuByPid([], groups));
+      const databaseCpuMs = cpuSince(db0, cpuByPid(backendPids(database.env.DATABASE_URL!), []));
+      const phase = { name, round, signIns: counted, completed, seconds: SECONDS, latencies, serverCpuMs, databaseCpuMs, load: loadAverage() };
       phases.push(phase);
       console.error(`instances: round ${round}, ${name}: ${(counted / SECONDS).toFixed(2)} sign-ins/s (load ${phase.load})`);
     };
@@ -136,7 +149,7 @@ async function main() {
     console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const p of phases) {
       const s = summarise(p.latencies);
-      console.log(`| ${p.round} | ${p.name} | ${p.signIns} | **${(p.signIns / p.seconds).toFixed(2)}** | ${s.p50.toFixed(0)} | ${s.p99.toFixed(0)} | ${(p.serverCpuMs / p.signIns).toFixed(0)} | ${(p.databaseCpuMs / p.signIns).toFixed(1)} | ${p.load} |`);
+      console.log(`| ${p.round} | ${p.name} | ${p.signIns} | **${(p.signIns / p.seconds).toFixed(2)}** | ${s.p50.toFixed(0)} | ${s.p99.toFixed(0)} | ${(p.serverCpuMs / p.completed).toFixed(0)} | ${(p.databaseCpuMs / p.completed).toFixed(1)} | ${p.load} |`);
     }
     const ratios = Array.from({ length: ROUNDS }, (_, r) => phases[2 * r + 1]!.signIns / phases[2 * r]!.signIns);
     const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
