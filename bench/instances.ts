@@ -152,7 +152,8 @@ async function main() {
       console.log(`| ${p.round} | ${p.name} | ${p.signIns} | **${(p.signIns / p.seconds).toFixed(2)}** | ${s.p50.toFixed(0)} | ${s.p99.toFixed(0)} | ${(p.serverCpuMs / p.completed).toFixed(0)} | ${(p.databaseCpuMs / p.completed).toFixed(1)} | ${p.load} |`);
     }
     const ratios = Array.from({ length: ROUNDS }, (_, r) => phases[2 * r + 1]!.signIns / phases[2 * r]!.signIns);
-    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
     console.log(`\ntwo instances / one, per round: ${ratios.map((x) => x.toFixed(2)).join(', ')}; median **${median.toFixed(2)}×** (${os.cpus().length} cores shared by both instances, the database and this client: the overhead of a second instance, not its scaling)`);
   } finally {
     for (const server of servers) await server.stop();

@@ -132,7 +132,9 @@ async function run(pgid: number, next: () => string | null, port = PORT, databas
   );
   const client = process.cpuUsage(client0);
   const serverCpuMs = groupCpuMs(pgid) - cpu0;
-  const databaseCpuMs = databaseUrl ? pidsCpuMs(backends) - db0 : null;
+  // Backends the pool opened during the phase count whole (the first logins start with an empty pool).
+  const opened = databaseUrl ? backendPids(databaseUrl).filter((pid) => !backends.includes(pid)) : [];
+  const databaseCpuMs = databaseUrl ? pidsCpuMs(backends) - db0 + pidsCpuMs(opened) : null;
   return { requests: latencies.length, seconds: (performance.now() - start) / 1000, latencies, serverCpuMs, clientCpuMs: (client.user + client.system) / 1000, databaseCpuMs };
 }
 
