@@ -16,19 +16,22 @@
  * measured by the same client in the same run, interleaved with Portcullis: BENCH_ROUNDS rounds of (bare,
  * Portcullis) and a last bare phase; each round's ratio uses the mean of the bare phases either side, and
  * the median ratio is reported. The client's own CPU per request is reported too: it shares the cores.
- * Environment: BENCH_PORT (3590; the baseline uses the next port), BENCH_MAILBOXES (100), BENCH_SECONDS (8),
- * BENCH_ROUNDS (3), BENCH_CLIENTS (20), BENCH_PROFILE (a folder: the server runs with --cpu-prof and writes
- * its profile there).
+ * Environment: BENCH_PORT (3590; the baseline uses the next port, a second engine's server the one after),
+ * BENCH_MAILBOXES (100), BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_CLIENTS (20), BENCH_PROFILE (a folder: the
+ * server runs with --cpu-prof and writes its profile there).
+ *
+ * BENCH_ENGINE=sqlite (default) | pg | both (bench/support/engine.ts; BENCH_PG_URL or a throwaway cluster):
+ * each engine gets a fresh database seeded by the same code (bench/support/seed.ts) and its own server; with
+ * both, every round runs bare, SQLite, PostgreSQL in turn and the PostgreSQL / SQLite ratio of the warm rates is
+ * reported per round (issue 14: PostgreSQL within 2×, i.e. a ratio ≥ 0.50). On PostgreSQL the CPU of the
+ * database's own backend processes per login is reported too (it is not in the server's figure).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import bcrypt from 'bcrypt';
-import { migrateDatabase, openDatabase } from '../db/migrate';
-import { accounts, domains, mailboxes } from '../db/schema';
+import { benchEngines, freshDatabase, loadAverage, mergeEnv, seedInEngine, type BenchDatabase, type EngineKind } from './support/engine';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3590);
 const MAILBOXES = Number(process.env.BENCH_MAILBOXES ?? 100);
@@ -41,21 +44,6 @@ const PASSWORD = 'Bench-Password-Correct-Horse-17';
 
 function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
-}
-
-function prepareDatabase(file: string): string[] {
-  const { db, sqlite } = openDatabase(file);
-  migrateDatabase(db);
-  const account = db.insert(accounts).values({ name: 'Bench' }).returning({ id: accounts.id }).get();
-  const domain = db.insert(domains).values({ accountId: account.id, name: 'bench.test' }).returning({ id: domains.id }).get();
-  // One hash at the production cost for every mailbox: the cache is keyed per mailbox, so each still pays bcrypt.
-  const passwordHash = bcrypt.hashSync(PASSWORD, 12);
-  const emails = Array.from({ length: MAILBOXES }, (_, i) => `user${i}@bench.test`);
-  db.transaction((tx) => {
-    for (const email of emails) tx.insert(mailboxes).values({ accountId: account.id, domainId: domain.id, email, passwordHash }).run();
-  });
-  sqlite.close();
-  return emails;
 }
 
 /** One auth_http request on a new connection, like nginx; resolves with Auth-Status. */
@@ -82,6 +70,29 @@ interface Phase {
   serverCpuMs: number;
   /** CPU time of this client process: it shares the machine's cores with the server it measures. */
   clientCpuMs: number;
+  /** PostgreSQL: CPU time of the database's backend processes serving this server's pool. */
+  databaseCpuMs: number | null;
+}
+
+/** CPU time (user + system) of the given processes, from /proc (Linux). */
+function pidsCpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The backend ended meanwhile (the pool closed an idle connection).
+    }
+  }
+  return ticks * 10;
+}
+
+/** The backend processes connected to a PostgreSQL database (the pool's connections, after a warm-up). */
+function backendPids(url: string): number[] {
+  const out = spawnSync('psql', [url, '-tAXc', 'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()'], { encoding: 'utf8' });
+  return out.stdout.split('\n').filter(Boolean).map(Number);
 }
 
 /** CPU time (user + system) of every process in a process group, from /proc (Linux). */
@@ -102,8 +113,10 @@ function groupCpuMs(pgid: number): number {
 }
 
 /** `CLIENTS` loops taking mailboxes from `next()` until it returns null. */
-async function run(pgid: number, next: () => string | null, port = PORT): Promise<Phase> {
+async function run(pgid: number, next: () => string | null, port = PORT, databaseUrl?: string): Promise<Phase> {
   const latencies: number[] = [];
+  const backends = databaseUrl ? backendPids(databaseUrl) : [];
+  const db0 = pidsCpuMs(backends);
   const cpu0 = groupCpuMs(pgid);
   const client0 = process.cpuUsage();
   const start = performance.now();
@@ -118,7 +131,11 @@ async function run(pgid: number, next: () => string | null, port = PORT): Promis
     }),
   );
   const client = process.cpuUsage(client0);
-  return { requests: latencies.length, seconds: (performance.now() - start) / 1000, latencies, serverCpuMs: groupCpuMs(pgid) - cpu0, clientCpuMs: (client.user + client.system) / 1000 };
+  const serverCpuMs = groupCpuMs(pgid) - cpu0;
+  // Backends the pool opened during the phase count whole (the first logins start with an empty pool).
+  const opened = databaseUrl ? backendPids(databaseUrl).filter((pid) => !backends.includes(pid)) : [];
+  const databaseCpuMs = databaseUrl ? pidsCpuMs(backends) - db0 + pidsCpuMs(opened) : null;
+  return { requests: latencies.length, seconds: (performance.now() - start) / 1000, latencies, serverCpuMs, clientCpuMs: (client.user + client.system) / 1000, databaseCpuMs };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -130,14 +147,15 @@ function row(name: string, phase: Phase): string {
   const rate = phase.requests / phase.seconds;
   const cpu = phase.serverCpuMs / phase.requests;
   const digits = (n: number) => n.toFixed(n < 100 ? 1 : 0);
-  return `| ${name} | ${phase.requests} | ${phase.seconds.toFixed(1)} | **${digits(rate)}** | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${cpu.toFixed(2)} | ${digits(1000 / cpu)} | ${(phase.clientCpuMs / phase.requests).toFixed(2)} |`;
+  const database = phase.databaseCpuMs === null ? '' : (phase.databaseCpuMs / phase.requests).toFixed(2);
+  return `| ${name} | ${phase.requests} | ${phase.seconds.toFixed(1)} | **${digits(rate)}** | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${cpu.toFixed(2)} | ${digits(1000 / cpu)} | ${(phase.clientCpuMs / phase.requests).toFixed(2)} | ${database} |`;
 }
 
-async function waitForServer(child: ReturnType<typeof spawn>): Promise<void> {
+async function waitForServer(child: ReturnType<typeof spawn>, port: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const status = await fetch(`http://127.0.0.1:${PORT}/login`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}/login`).then((r) => r.status, () => 0);
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -155,82 +173,111 @@ async function startBaseline(port: number): Promise<ReturnType<typeof spawn>> {
 }
 
 /** Repeat logins against `port` for `SECONDS`, after a warm-up. */
-async function repeatPhase(pgid: number, emails: string[], port: number): Promise<Phase> {
+async function repeatPhase(pgid: number, emails: string[], port: number, databaseUrl?: string): Promise<Phase> {
   // The JIT has seen the hot path only a few times so far; let it settle before measuring.
   let warmup = 0;
   await run(pgid, () => (warmup < 2000 ? emails[warmup++ % emails.length]! : null), port);
   const until = performance.now() + SECONDS * 1000;
   let j = 0;
-  return run(pgid, () => (performance.now() < until ? emails[j++ % emails.length]! : null), port);
+  return run(pgid, () => (performance.now() < until ? emails[j++ % emails.length]! : null), port, databaseUrl);
+}
+
+const ENGINE_NAME: Record<EngineKind, string> = { sqlite: 'SQLite', pg: 'PostgreSQL' };
+
+interface Subject {
+  kind: EngineKind;
+  database: BenchDatabase;
+  port: number;
+  emails: string[];
+  server?: ReturnType<typeof spawn>;
+  first?: Phase;
+  repeats: Phase[];
 }
 
 async function main(): Promise<void> {
   if (!fs.existsSync('.next/BUILD_ID')) throw new Error('no production build: run `npx next build` first');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-bench-'));
-  const dbFile = path.join(dir, 'bench.db');
-  log(`creating ${MAILBOXES} mailboxes (bcrypt cost 12) in ${dbFile}`);
-  const emails = prepareDatabase(dbFile);
-
+  const engines = benchEngines();
   const baselinePort = PORT + 1;
-  const baseline = await startBaseline(baselinePort);
-
-  const server = spawn(process.execPath, [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), '--import', 'tsx', 'server.ts', '--no-demo'], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATABASE_PATH: dbFile,
-      AUTH_SECRET: crypto.randomBytes(32).toString('base64url'),
-      BCRYPT_COST: '12',
-      MAIL_AUTH_SECRET: SECRET,
-      IMAP_BACKEND: '127.0.0.1:143',
-    },
-  });
+  const subjects: Subject[] = [];
+  let baseline: ReturnType<typeof spawn> | undefined;
   try {
-    await waitForServer(server);
-    log(`server up on port ${PORT}; first logins (${MAILBOXES} mailboxes, ${CLIENTS} clients)`);
-    const pgid = server.pid!;
-    let i = 0;
-    const first = await run(pgid, () => (i < emails.length ? emails[i++]! : null));
-    // Interleaved on a shared machine: bare, Portcullis, bare, Portcullis, …, bare; each Portcullis phase is
-    // compared with the mean of the bare phases either side of it, and the ratio reported is the median.
+    for (const [i, kind] of engines.entries()) {
+      const database = freshDatabase(kind);
+      const port = i === 0 ? PORT : PORT + 1 + i;
+      log(`creating ${MAILBOXES} mailboxes (bcrypt cost 12) on ${ENGINE_NAME[kind]}`);
+      const { emails } = await seedInEngine<{ emails: string[] }>(database, 'users', { count: MAILBOXES, password: PASSWORD, cost: 12 });
+      subjects.push({ kind, database, port, emails, repeats: [] });
+    }
+    baseline = await startBaseline(baselinePort);
+    for (const subject of subjects) {
+      const server = spawn(process.execPath, [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), '--import', 'tsx', 'server.ts', '--no-demo'], {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: mergeEnv(
+          { PATH: process.env.PATH ?? '' },
+          {
+            NODE_ENV: 'production',
+            NEXT_TELEMETRY_DISABLED: '1',
+            PORT: String(subject.port),
+            HOST: '127.0.0.1',
+            ...subject.database.env,
+            AUTH_SECRET: crypto.randomBytes(32).toString('base64url'),
+            BCRYPT_COST: '12',
+            MAIL_AUTH_SECRET: SECRET,
+            IMAP_BACKEND: '127.0.0.1:143',
+          },
+        ),
+      });
+      subject.server = server;
+      await waitForServer(server, subject.port);
+      log(`${ENGINE_NAME[subject.kind]} server up on port ${subject.port}; first logins (${MAILBOXES} mailboxes, ${CLIENTS} clients)`);
+      let i = 0;
+      subject.first = await run(server.pid!, () => (i < subject.emails.length ? subject.emails[i++]! : null), subject.port, subject.database.env.DATABASE_URL || undefined);
+    }
+    // Interleaved on a shared machine: bare, then each engine, bare, …, bare; each Portcullis phase is compared
+    // with the mean of the bare phases either side of it, and the ratio reported is the median.
     const bare: Phase[] = [];
-    const repeats: Phase[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      log(`round ${round + 1}/${ROUNDS}: bare server on port ${baselinePort}, then Portcullis, ${SECONDS} s each`);
-      bare.push(await repeatPhase(baseline.pid!, emails, baselinePort));
-      repeats.push(await repeatPhase(pgid, emails, PORT));
+      log(`round ${round + 1}/${ROUNDS}: bare server on port ${baselinePort}, then ${subjects.map((s) => ENGINE_NAME[s.kind]).join(', ')}, ${SECONDS} s each`);
+      bare.push(await repeatPhase(baseline.pid!, subjects[0]!.emails, baselinePort));
+      for (const subject of subjects) subject.repeats.push(await repeatPhase(subject.server!.pid!, subject.emails, subject.port, subject.database.env.DATABASE_URL || undefined));
     }
     log(`bare server again: ${SECONDS} s`);
-    bare.push(await repeatPhase(baseline.pid!, emails, baselinePort));
+    bare.push(await repeatPhase(baseline.pid!, subjects[0]!.emails, baselinePort));
     const rate = (phase: Phase) => phase.requests / phase.seconds;
-    const ratios = repeats.map((phase, r) => rate(phase) / ((rate(bare[r]!) + rate(bare[r + 1]!)) / 2));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-    console.log(`auth_http, ${CLIENTS} concurrent clients, new connection per request; ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
-    console.log('| logins | requests | seconds | requests/s | p50 ms | p99 ms | server CPU ms/request | requests/s per server core | client CPU ms/request |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    console.log(row('first (bcrypt cost 12)', first));
+    console.log(`auth_http, ${CLIENTS} concurrent clients, new connection per request; ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}, load average at the end ${loadAverage()}\n`);
+    console.log('| logins | requests | seconds | requests/s | p50 ms | p99 ms | server CPU ms/request | requests/s per server core | client CPU ms/request | PostgreSQL backends CPU ms/request |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const subject of subjects) console.log(row(`${ENGINE_NAME[subject.kind]}: first (bcrypt cost 12)`, subject.first!));
     for (let r = 0; r < ROUNDS; r++) {
       console.log(row(`round ${r + 1}: baseline, bare Node HTTP server, fixed OK`, bare[r]!));
-      console.log(row(`round ${r + 1}: repeat (verification cache warm)`, repeats[r]!));
+      for (const subject of subjects) console.log(row(`round ${r + 1}: ${ENGINE_NAME[subject.kind]}, repeat (verification cache warm)`, subject.repeats[r]!));
     }
     console.log(row('baseline again', bare[ROUNDS]!));
-    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
-    console.log(`\nrepeat logins / baseline, per round: ${ratios.map((x) => x.toFixed(2)).join(', ')}; median **${median.toFixed(2)}** (target >= 0.50)`);
-  } finally {
-    baseline.kill('SIGTERM');
-    if (server.pid !== undefined) {
-      if (PROFILE) {
-        // --cpu-prof writes the profile when the process exits normally: let the server shut down.
-        process.kill(-server.pid, 'SIGTERM');
-        await new Promise((r) => server.once('exit', r));
-      } else process.kill(-server.pid, 'SIGKILL');
+    console.log('');
+    for (const subject of subjects) {
+      const ratios = subject.repeats.map((phase, r) => rate(phase) / ((rate(bare[r]!) + rate(bare[r + 1]!)) / 2));
+      console.log(`${ENGINE_NAME[subject.kind]} repeat logins / baseline, per round: ${ratios.map((x) => x.toFixed(2)).join(', ')}; median **${median(ratios).toFixed(2)}** (issue 13 target >= 0.50)`);
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (subjects.length === 2) {
+      const ratios = subjects[1]!.repeats.map((phase, r) => rate(phase) / rate(subjects[0]!.repeats[r]!));
+      console.log(`PostgreSQL / SQLite warm repeat logins per second, per round: ${ratios.map((x) => x.toFixed(2)).join(', ')}; median **${median(ratios).toFixed(2)}** (issue 14: >= 0.50, i.e. within 2×)`);
+    }
+  } finally {
+    baseline?.kill('SIGTERM');
+    for (const subject of subjects) {
+      const server = subject.server;
+      if (server?.pid !== undefined && server.exitCode === null) {
+        if (PROFILE) {
+          // --cpu-prof writes the profile when the process exits normally: let the server shut down.
+          process.kill(-server.pid, 'SIGTERM');
+          await new Promise((r) => server.once('exit', r));
+        } else process.kill(-server.pid, 'SIGKILL');
+      }
+      subject.database.drop();
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, openDatabase } from '../../db/migrate';
+import { mergeEnv } from './engine';
 
 /** A production server (server.ts over the existing `next build`) on a fresh temporary database. */
 export interface BenchServer {
@@ -19,13 +20,22 @@ export interface BenchServer {
  * `profileDir`: the server runs with --cpu-prof and writes its profile there when stopped.
  */
 export async function startServer(options: { port: number; env?: Record<string, string>; cwd?: string; profileDir?: string }): Promise<BenchServer> {
-  const cwd = options.cwd ?? process.cwd();
-  if (!fs.existsSync(path.join(cwd, '.next/BUILD_ID'))) throw new Error(`run \`npx next build\` first (in ${cwd})`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-bench-'));
   const dbFile = path.join(dir, 'bench.db');
   const { db } = openDatabase(dbFile);
   migrateDatabase(db);
   const secret = 'bench-secret-bench-secret-bench-secret-0';
+  const server = await spawnServer({ ...options, env: { DATABASE_PATH: dbFile, AUTH_SECRET: secret, ...options.env } });
+  return { url: server.url, stop: server.stop, dbFile, db, secret };
+}
+
+/**
+ * A production server over the existing build, on whatever database `env` names (DATABASE_PATH, or
+ * DATABASE_URL for PostgreSQL: bench/support/engine.ts); AUTH_SECRET must be in `env`.
+ */
+export async function spawnServer(options: { port: number; env: Record<string, string>; cwd?: string; profileDir?: string }): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const cwd = options.cwd ?? process.cwd();
+  if (!fs.existsSync(path.join(cwd, '.next/BUILD_ID'))) throw new Error(`run \`npx next build\` first (in ${cwd})`);
   const profileDir = options.profileDir ?? process.env.BENCH_PROFILE;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   // node itself with tsx as a loader: the profile is the server's, and its exit is the server's (npx would
@@ -34,13 +44,17 @@ export async function startServer(options: { port: number; env?: Record<string, 
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(options.port), HOST: '127.0.0.1', DATABASE_PATH: dbFile, AUTH_SECRET: secret, ...options.env },
+    env: mergeEnv(process.env, { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(options.port), HOST: '127.0.0.1', ...options.env }),
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}`));
     });
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('listening on')) {
@@ -51,11 +65,10 @@ export async function startServer(options: { port: number; env?: Record<string, 
   });
   return {
     url: `http://127.0.0.1:${options.port}`,
-    dbFile,
-    db,
-    secret,
+    /** Its process id, which is also its process group's (detached). */
+    pid: child.pid!,
     stop: async () => {
-      if (!child.pid) return;
+      if (!child.pid || child.exitCode !== null) return;
       if (!profileDir) {
         process.kill(-child.pid, 'SIGKILL');
         return;
