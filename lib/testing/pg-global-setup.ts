@@ -61,6 +61,9 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);
-    if (state) execFileSync(script, ['stop', state], { stdio: 'inherit' });
+    if (state) {
+      execFileSync(script, ['stop', state], { stdio: 'inherit' });
+      fs.rmSync(path.dirname(state), { recursive: true, force: true });
+    }
   };
 }
