@@ -36,7 +36,7 @@ export const multiInstance = { instanceA: portBase + 60, instanceB: portBase + 6
  * forced change, admin (incl. tenant isolation) and the API, the behaviours whose correctness depends on the
  * data layer. The rest of the suite exercises engine-independent code and runs on SQLite only.
  */
-const onPostgres = ['sign-in', 'session-gate', 'forced-change', 'admin-mailbox', 'admin-isolation', 'api-methods', 'throttle', 'sessions'];
+const onPostgres = ['sign-in', 'session-gate', 'forced-change', 'admin-isolation', 'api-methods'];
 
 /** nginx's mail proxy and the Dovecot backend started by the IMAP tests; the proxied server answers auth_http. */
 export const mail = {

@@ -58,7 +58,7 @@ export function psql<T = Record<string, unknown>>(url: string, sql: string, vars
   const result = spawnSync('psql', args, { input: sql, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}\n${sql}`);
   const out = result.stdout.trim();
-  return out === '' ? [] : (JSON.parse(out.split('\n').pop()!) as T[] | null) ?? [];
+  return out === '' ? [] : ((JSON.parse(out) as T[] | null) ?? []);
 }
 
 /** Creates a fresh, empty database on the test cluster; returns its URL. */
