@@ -14,8 +14,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import next from 'next';
-import { migrateDatabase, MIGRATIONS_FOLDER, openDatabase } from './db/migrate';
+import { MIGRATIONS_FOLDER } from './db/migrate';
 import { closeSharedEngine } from './db/connection';
+import { databaseTarget, migrateTarget } from './db/engine';
+import { countAccounts, PG_MIGRATIONS_FOLDER } from './db/migrate-pg';
+import { openDatabase } from './db/migrate';
 import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
@@ -24,7 +27,7 @@ import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './l
 import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
 import { fastPath } from './lib/ops/fast-path';
-import { readinessCheck } from './lib/ops/health';
+import { readinessCheck, readinessCheckPg } from './lib/ops/health';
 import { listenUrl } from './lib/ops/listen-url';
 import { logRequest, newRequestId, pathnameOf } from './lib/ops/request-log';
 
@@ -39,6 +42,9 @@ function fail(message: string): never {
 
 function ensureAuthSecret(): void {
   if (env().AUTH_SECRET) return;
+  // Several instances share a PostgreSQL database: a secret generated per machine would make every instance
+  // refuse the others' sessions.
+  if (env().DATABASE_URL) fail('AUTH_SECRET must be set when DATABASE_URL is (the same value on every instance; README "Running on PostgreSQL")');
   const file = authSecretFile();
   if (fs.existsSync(file)) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -47,11 +53,21 @@ function ensureAuthSecret(): void {
 }
 
 /** Migrates, and creates the demo data into an empty database; returns the demo credentials text, if created. */
-function prepareDatabase(baseUrl: string): string | null {
-  const { db, sqlite } = openDatabase(env().DATABASE_PATH);
-  migrateDatabase(db);
-  const { n } = sqlite.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number };
-  sqlite.close();
+async function prepareDatabase(baseUrl: string): Promise<string | null> {
+  const target = databaseTarget(env());
+  try {
+    await migrateTarget(target);
+  } catch (error) {
+    fail(`migrating the database failed: ${(error as Error).message}`);
+  }
+  let n: number;
+  if (target.kind === 'sqlite') {
+    const { sqlite } = openDatabase(target.file);
+    n = (sqlite.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
+    sqlite.close();
+  } else {
+    n = await countAccounts(target.url);
+  }
   if (n === 0 && !args.has('--no-demo')) {
     // The CLI owns the demo data (it runs the domain service under the react-server condition). Its output
     // is held back and printed once the server listens, so a first build's output cannot scroll it away.
@@ -105,7 +121,7 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   ensureAuthSecret();
-  const demoCredentials = prepareDatabase(listenUrl({ address: config.HOST, port: config.PORT }));
+  const demoCredentials = await prepareDatabase(listenUrl({ address: config.HOST, port: config.PORT }));
   buildIfNeeded();
 
   const gateToken = crypto.randomBytes(24).toString('base64url');
@@ -113,7 +129,8 @@ async function main(): Promise<void> {
   process.env.PORTCULLIS_GATE_TOKEN = gateToken;
   const trusted = config.TRUSTED_PROXIES.length > 0 ? compileAllowlist(config.TRUSTED_PROXIES) : null;
   const metricsAllow = compileAllowlist(config.METRICS_ALLOW);
-  const readiness = readinessCheck(config.DATABASE_PATH, MIGRATIONS_FOLDER);
+  const target = databaseTarget(config);
+  const readiness = target.kind === 'sqlite' ? readinessCheck(target.file, MIGRATIONS_FOLDER) : readinessCheckPg(target.url, PG_MIGRATIONS_FOLDER);
 
   const app = next({ dev, hostname: config.HOST, port: config.PORT, dir: process.cwd() });
   const handle = app.getRequestHandler();
@@ -173,9 +190,9 @@ async function main(): Promise<void> {
     stopping = true;
     readiness.beginShutdown();
     log().info({ signal, inFlight: drain.inFlight }, `${signal}: not ready, no new connections; draining requests in flight`);
-    void drain.drain(DRAIN_TIMEOUT_MS).then((outcome) => {
+    void drain.drain(DRAIN_TIMEOUT_MS).then(async (outcome) => {
       readiness.close();
-      closeSharedEngine();
+      await closeSharedEngine();
       log().info({ outcome }, outcome === 'drained' ? 'drained; database closed; exiting' : `requests still running after ${DRAIN_TIMEOUT_MS / 1000} s were cut off; database closed; exiting`);
       flushLog();
       process.exit(0);

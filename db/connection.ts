@@ -15,8 +15,10 @@ export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
 /** The running engine behind a Db: how its transactions run, and how it is closed. */
 export interface Engine {
-  kind: 'sqlite';
+  kind: 'sqlite' | 'postgres';
   db: Db;
+  /** The handle for the caller's async context: inside a transaction on PostgreSQL, that transaction. */
+  current(): Db;
   /** Runs `fn` in one transaction (nested calls become savepoints); see openSqliteEngine for the locking. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
@@ -24,7 +26,8 @@ export interface Engine {
    * any async context (groupCommit runs each write in its caller's context, for what the write logs).
    */
   enterTransaction(): <T>(fn: () => T) => T;
-  close(): void;
+  /** Closes the connection (SQLite) or ends the pool (PostgreSQL, resolved once every client is closed). */
+  close(): void | Promise<void>;
 }
 
 interface TxToken {
@@ -140,7 +143,7 @@ export function openSqliteEngine(file: string): Engine {
     return <T>(fn: () => T): T => (token === undefined ? fn() : context.run(token, fn));
   };
 
-  return { kind: 'sqlite', db, transaction, enterTransaction, close: () => sqlite.close() };
+  return { kind: 'sqlite', db, current: () => db, transaction, enterTransaction, close: () => { sqlite.close(); } };
 }
 
 // The process's one engine (db/index.ts opens it on first use). Kept here, outside `server-only`, so that
@@ -153,8 +156,8 @@ export function sharedEngine(open: () => Engine): Engine {
 }
 
 /** Closes the process-wide engine, if it was opened (SIGTERM); a later use would open a new one. */
-export function closeSharedEngine(): void {
+export async function closeSharedEngine(): Promise<void> {
   const engine = holder.portcullisEngine;
   holder.portcullisEngine = undefined;
-  engine?.close();
+  await engine?.close();
 }

@@ -2,17 +2,21 @@ import 'server-only';
 import { AsyncResource } from 'node:async_hooks';
 import { env } from '@/lib/env';
 import { migrateDatabase, openDatabase } from './migrate';
-import { openSqliteEngine, sharedEngine, type Db, type Engine } from './connection';
+import { sharedEngine, type Db, type Engine } from './connection';
+import { databaseTarget, openEngine } from './engine';
 
 // One engine per process, shared by every route bundle and the proxy. Opened lazily so that `next build`
 // never touches the database.
 function open(): Engine {
-  const file = env().DATABASE_PATH;
-  // server.ts migrates before serving; this covers `next dev` and any other entry point.
-  const { db, sqlite } = openDatabase(file);
-  migrateDatabase(db);
-  sqlite.close();
-  return openSqliteEngine(file);
+  const target = databaseTarget(env());
+  if (target.kind === 'sqlite') {
+    // server.ts migrates before serving; this covers `next dev` and any other entry point. On PostgreSQL the
+    // migration is asynchronous: server.ts, the CLI and the test setup apply it before the first use.
+    const { db, sqlite } = openDatabase(target.file);
+    migrateDatabase(db);
+    sqlite.close();
+  }
+  return openEngine(target);
 }
 
 function engine(): Engine {
@@ -21,7 +25,10 @@ function engine(): Engine {
 
 /** The process-wide database handle (migrations applied). Every query on it is awaited. */
 export function getDb(): Db {
-  return engine().db;
+  const e = engine();
+  // SQLite: always the one handle (its transactions are told apart by their async context). PostgreSQL: the
+  // open transaction of the caller's async context, if any, so that what runs inside it takes part.
+  return e.kind === 'sqlite' ? e.db : e.current();
 }
 
 export type { Db };

@@ -54,12 +54,13 @@ const schema = z.object({
   PORT: integerFrom(3000, 1, 65535),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/portcullis.db'),
-  // PostgreSQL (spec §16) is not supported yet; `cli backup` reads it only to point to pg_dump.
+  // postgres://… selects PostgreSQL (spec §16, docs/database.md); unset or empty: SQLite at DATABASE_PATH.
   DATABASE_URL: z
     .string()
     .trim()
     .optional()
-    .transform((v) => v || undefined),
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || /^postgres(?:ql)?:\/\//i.test(v), 'must be a postgres:// or postgresql:// URL (unset it to use SQLite at DATABASE_PATH)'),
   AUTH_SECRET: z
     .string()
     .optional()

@@ -11,6 +11,8 @@ import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { pruneExpiredRecords, type AuditContext } from '@/lib/audit';
 import { demoCredentialsText, seedDemo } from '@/db/seed';
 import { env } from '@/lib/env';
+import { closeSharedEngine } from '@/db/connection';
+import { databaseTarget, migrateTarget } from '@/db/engine';
 import { listenUrl } from '@/lib/ops/listen-url';
 import { backupDatabase } from '@/lib/ops/backup';
 import { DomainError } from '@/lib/errors';
@@ -334,8 +336,19 @@ program
     else console.log('the database already has accounts; demo data not created');
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  const message = error instanceof DomainError || error instanceof Error ? error.message : String(error);
-  console.error(`error: ${message.split('\n').join(' ')}`);
-  process.exit(1);
+// PostgreSQL is migrated before any command uses it (SQLite migrates when the database is first opened).
+program.hook('preAction', async (_program, command) => {
+  const target = databaseTarget(env());
+  if (target.kind === 'postgres' && command.name() !== 'backup') await migrateTarget(target);
 });
+
+program
+  .parseAsync(process.argv)
+  // A PostgreSQL pool keeps the process alive until it is ended.
+  .then(() => closeSharedEngine())
+  .catch(async (error: unknown) => {
+    const message = error instanceof DomainError || error instanceof Error ? error.message : String(error);
+    console.error(`error: ${message.split('\n').join(' ')}`);
+    await closeSharedEngine().catch(() => undefined);
+    process.exit(1);
+  });

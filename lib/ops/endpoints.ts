@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Allowlist } from '@/lib/net/allowlist';
 import { parseAddress } from '@/lib/net/allowlist';
-import type { ReadinessCheck } from './health';
+import type { Readiness, ReadinessCheck } from './health';
 import { metricsText } from './metrics';
 
 export interface OpsContext {
@@ -37,8 +37,11 @@ export function serveOpsEndpoint(pathname: string, method: string | undefined, r
   if (pathname === '/healthz') {
     send(res, 200, 'ok\n');
   } else if (pathname === '/readyz') {
+    const answer = (state: Readiness) => send(res, state.ready ? 200 : 503, state.ready ? 'ready\n' : `not ready: ${state.reason}\n`);
     const state = ctx.readiness.check();
-    send(res, state.ready ? 200 : 503, state.ready ? 'ready\n' : `not ready: ${state.reason}\n`);
+    // SQLite answers synchronously; PostgreSQL's check is a query.
+    if (state instanceof Promise) void state.then(answer);
+    else answer(state);
   } else {
     metricsText().then(
       ({ contentType, body }) => send(res, 200, body, contentType),

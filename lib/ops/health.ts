@@ -1,12 +1,13 @@
 // Not marked `server-only`: server.ts answers /readyz itself, before Next's request handling.
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import pg from 'pg';
 
 export type Readiness = { ready: true } | { ready: false; reason: 'shutting_down' | 'database_unavailable' | 'migrations_pending' };
 
 export interface ReadinessCheck {
   /** Whether this process should receive traffic now. */
-  check(): Readiness;
+  check(): Readiness | Promise<Readiness>;
   /** From now on every check answers "shutting down" (SIGTERM). */
   beginShutdown(): void;
   close(): void;
@@ -40,6 +41,53 @@ export function readinessCheck(databaseFile: string, migrationsFolder: string): 
         close();
         return { ready: false, reason: 'database_unavailable' };
       }
+      return applied >= newest ? { ready: true } : { ready: false, reason: 'migrations_pending' };
+    },
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    close,
+  };
+}
+
+/** How long /readyz waits for PostgreSQL before answering "database unavailable". */
+const PG_READY_TIMEOUT_MS = 2_000;
+
+/**
+ * /readyz on PostgreSQL: the same contract as readinessCheck, through one connection of its own (not the
+ * app's pool, so that polling never waits behind busy sign-ins), with a statement timeout: a database that
+ * does not answer within 2 s is unavailable. Migrations are current when drizzle's journal on the server
+ * has the newest migration this build ships.
+ */
+export function readinessCheckPg(url: string, migrationsFolder: string): ReadinessCheck {
+  const newest = Math.max(0, ...readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+  let connection: Promise<pg.Client> | null = null;
+  let shuttingDown = false;
+  const close = () => {
+    const current = connection;
+    connection = null;
+    void current?.then((c) => c.end()).catch(() => undefined);
+  };
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PG_READY_TIMEOUT_MS, statement_timeout: PG_READY_TIMEOUT_MS, query_timeout: PG_READY_TIMEOUT_MS });
+    client.on('error', () => close());
+    await client.connect();
+    return client;
+  };
+  return {
+    async check(): Promise<Readiness> {
+      if (shuttingDown) return { ready: false, reason: 'shutting_down' };
+      let applied: number;
+      try {
+        connection ??= connect();
+        const client = await connection;
+        const { rows } = await client.query<{ at: string | number | null }>('SELECT max(created_at) AS at FROM drizzle.__drizzle_migrations');
+        applied = Number(rows[0]?.at ?? 0);
+      } catch {
+        close();
+        return { ready: false, reason: 'database_unavailable' };
+      }
+      if (shuttingDown) return { ready: false, reason: 'shutting_down' };
       return applied >= newest ? { ready: true } : { ready: false, reason: 'migrations_pending' };
     },
     beginShutdown() {

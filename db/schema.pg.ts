@@ -1,0 +1,361 @@
+// The PostgreSQL schema: db/schema.ts table by table, with the same table, column and index names and the
+// same value representation (docs/database.md): integer ids, timestamps as bigint milliseconds, booleans as
+// integer 0/1, JSON as text. drizzle-kit generates db/migrations-pg from it (drizzle.pg.config.ts); at run
+// time the app queries PostgreSQL with the tables of db/schema.ts (one set of types for the domain code),
+// which bind and read exactly these representations. db/schema.test.ts checks that both schemas agree.
+import { sql } from 'drizzle-orm';
+import { customType, index, integer as pgInteger, pgTable, text as pgText, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { EntryMeta } from '@/lib/net/allowlist-entries';
+import type { ActorKind, AllowNetsMode, Protocol } from './schema';
+
+export type { ActorKind, AllowNetsMode, Protocol };
+
+/** Milliseconds since the epoch in a bigint, read as Date (SQLite: integer timestamp_ms). */
+const timestampMs = customType<{ data: Date; driverData: number | string }>({
+  dataType: () => 'bigint',
+  toDriver: (value) => value.getTime(),
+  fromDriver: (value) => new Date(Number(value)),
+});
+/** 0/1 in an integer, read as boolean (SQLite: integer boolean), so `= 1` in raw SQL agrees with `eq(col, true)`. */
+const booleanInt = customType<{ data: boolean; driverData: number }>({
+  dataType: () => 'integer',
+  toDriver: (value) => (value ? 1 : 0),
+  fromDriver: (value) => Number(value) === 1,
+});
+/** JSON kept as text (SQLite: text json), so raw SQL reads the same text on both engines. */
+const jsonText = <T>() =>
+  customType<{ data: T; driverData: string }>({
+    dataType: () => 'text',
+    toDriver: (value) => JSON.stringify(value),
+    fromDriver: (value) => JSON.parse(value) as T,
+  });
+
+const timestamp = (name: string) => timestampMs(name);
+const now = sql`((extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+const id = () => pgInteger('id').primaryKey().generatedByDefaultAsIdentity();
+const createdAt = () => timestamp('created_at').notNull().default(now);
+const updatedAt = () => timestamp('updated_at').notNull().default(now);
+
+/** A business customer. Owns domains and admins; every admin query is scoped to one account. */
+export const accounts = pgTable('accounts', {
+  id: id(),
+  name: pgText('name').notNull().unique(),
+  // Bumped with every change to one of the account's network sets, in the same transaction: the compiled
+  // lists of the account's mailboxes are keyed by it (lib/netsets/compiled-list.ts), so a set change
+  // reaches every mailbox that references it at its next request, on every instance.
+  netSetsVersion: pgInteger('net_sets_version').notNull().default(0),
+  // "Require two-factor for every admin of this account" (spec §14): an admin without it is confined to
+  // enrolment right after the password step.
+  requireTwoFactor: booleanInt('require_two_factor').notNull().default(sql`0`),
+  createdAt: createdAt(),
+});
+
+export const domains = pgTable(
+  'domains',
+  {
+    id: id(),
+    accountId: pgInteger('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: pgText('name').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('domains_account_idx').on(t.accountId)],
+);
+
+export const admins = pgTable(
+  'admins',
+  {
+    id: id(),
+    accountId: pgInteger('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    email: pgText('email').notNull().unique(),
+    passwordHash: pgText('password_hash').notNull(),
+    sessionVersion: pgInteger('session_version').notNull().default(1),
+    // Deactivated admins cannot sign in; the gate ends their open sessions (spec §14).
+    active: booleanInt('active').notNull().default(sql`1`),
+    // Canonical list like mailboxes.allow_nets: governs web sign-in, every admin request and account-level API.
+    allowNets: pgText('allow_nets'),
+    // Set for an admin added with an initial password: the first sign-in must choose a new one.
+    mustChangePassword: booleanInt('must_change_password').notNull().default(sql`0`),
+    // TOTP (lib/admins/two-factor.ts): the secret is AES-256-GCM encrypted under a key derived from
+    // AUTH_SECRET, so a copy of the database alone yields no codes. `totp_pending_secret` is the secret being
+    // set up (shown as QR code and text) until a correct code confirms it; `totp_enabled_at` marks it live.
+    totpSecret: pgText('totp_secret'),
+    totpPendingSecret: pgText('totp_pending_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at'),
+    // The last TOTP time step accepted (unix time / 30 s): a code of that step or an earlier one is refused,
+    // so a used code cannot be replayed. Advanced with one conditional UPDATE (atomic).
+    totpLastStep: pgInteger('totp_last_step'),
+    lastLoginAt: timestamp('last_login_at'),
+    lastLoginIp: pgText('last_login_ip'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('admins_account_idx').on(t.accountId)],
+);
+
+export const mailboxes = pgTable(
+  'mailboxes',
+  {
+    id: id(),
+    // Denormalised from the domain so that every admin query can be scoped by account with one index.
+    accountId: pgInteger('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    domainId: pgInteger('domain_id')
+      .notNull()
+      .references(() => domains.id, { onDelete: 'cascade' }),
+    email: pgText('email').notNull(),
+    passwordHash: pgText('password_hash').notNull(),
+    // Canonical list (lib/net/allowlist); NULL means unrestricted. Never an empty string.
+    allowNets: pgText('allow_nets'),
+    // Labels and expiry of allow_nets entries, by canonical entry text (lib/net/allowlist-entries.ts).
+    allowNetsMeta: jsonText<EntryMeta>()('allow_nets_meta'),
+    // `monitor`: the list is evaluated and refusals are audited as would_refuse, but not enforced.
+    allowNetsMode: pgText('allow_nets_mode').$type<AllowNetsMode>().notNull().default('enforce'),
+    requireResetPassword: booleanInt('require_reset_password').notNull().default(sql`0`),
+    active: booleanInt('active').notNull().default(sql`1`),
+    memo: pgText('memo').notNull().default(''),
+    // Bumped to end every open session of the mailbox at its next request.
+    sessionVersion: pgInteger('session_version').notNull().default(1),
+    passwordChangedAt: timestamp('password_changed_at'),
+    lastLoginAt: timestamp('last_login_at'),
+    lastLoginIp: pgText('last_login_ip'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('mailboxes_email_idx').on(t.email),
+    index('mailboxes_account_email_idx').on(t.accountId, t.email),
+    index('mailboxes_domain_idx').on(t.domainId),
+    // The admin list (bench/admin-list.ts): sorted by last sign-in, it reads this index in order; with email
+    // and domain_id in it, the list's count and address search are answered from the index alone.
+    index('mailboxes_account_last_login_idx').on(t.accountId, t.lastLoginAt, t.email, t.domainId),
+  ],
+);
+
+
+/** A named network set of an account (spec §15), referenced from mailbox lists as `@name`. */
+export const netSets = pgTable(
+  'net_sets',
+  {
+    id: id(),
+    accountId: pgInteger('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: pgText('name').notNull(),
+    description: pgText('description').notNull().default(''),
+    // Canonical list of networks (no @name: sets do not nest); '' for a set with no entries yet.
+    allowNets: pgText('allow_nets').notNull().default(''),
+    allowNetsMeta: jsonText<EntryMeta>()('allow_nets_meta'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('net_sets_account_name_idx').on(t.accountId, t.name)],
+);
+
+
+/** Append-only: nothing in the code updates or deletes audit rows. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: id(),
+    at: timestamp('at').notNull(),
+    accountId: pgInteger('account_id'),
+    actorKind: pgText('actor_kind').$type<ActorKind>().notNull(),
+    actorId: pgInteger('actor_id'),
+    actorEmail: pgText('actor_email'),
+    // No foreign key: the trail must outlive a deleted mailbox.
+    mailboxId: pgInteger('mailbox_id'),
+    mailboxEmail: pgText('mailbox_email'),
+    event: pgText('event').notNull(),
+    clientIp: pgText('client_ip'),
+    userAgent: pgText('user_agent'),
+    protocol: pgText('protocol').$type<Protocol>(),
+    detail: jsonText<Record<string, unknown>>()('detail'),
+    // Refusals that cost the caller nothing (throttled attempts, an ended session's repeated requests) are
+    // aggregated: one row per key and window (lib/audit.ts recordAggregatedAudit), counted here.
+    aggregateKey: pgText('aggregate_key'),
+    count: pgInteger('count').notNull().default(1),
+    lastAt: timestamp('last_at'),
+  },
+  (t) => [
+    index('audit_mailbox_at_idx').on(t.mailboxId, t.at),
+    index('audit_account_at_idx').on(t.accountId, t.at),
+    // NULLs are distinct in a SQLite unique index, so only aggregated rows are constrained.
+    uniqueIndex('audit_aggregate_key_idx').on(t.aggregateKey),
+    // AUDIT_RETENTION_DAYS pruning deletes by age.
+    index('audit_at_idx').on(t.at),
+  ],
+);
+
+export const apiSessions = pgTable(
+  'api_sessions',
+  {
+    id: id(),
+    tokenHash: pgText('token_hash').notNull().unique(),
+    level: pgText('level').$type<'account' | 'mail'>().notNull(),
+    // admins.id for level "account", mailboxes.id for level "mail".
+    subjectId: pgInteger('subject_id').notNull(),
+    sessionVersion: pgInteger('session_version').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at').notNull(),
+    // Sliding: 20 minutes after the last use, but never past created_at + 12 hours (spec §13).
+    expiresAt: timestamp('expires_at').notNull(),
+    // Shown on "Where you're signed in"; the address is the one of the latest use.
+    clientIp: pgText('client_ip'),
+    userAgent: pgText('user_agent'),
+    // admin_api_keys.id when the session was opened with an API key: every use re-checks the key (revoked,
+    // expired, its allowed networks). No foreign key: revoking deletes these sessions in the same call.
+    apiKeyId: pgInteger('api_key_id'),
+  },
+  (t) => [index('api_sessions_expires_idx').on(t.expiresAt), index('api_sessions_subject_idx').on(t.level, t.subjectId)],
+);
+
+/**
+ * Browser sessions (spec §13): the session JWT carries a random id whose SHA-256 is `sid_hash`; the gate
+ * requires the row on every request, so deleting it (sign-out, "end all sessions") ends the session at once
+ * even if the cookie was copied.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    id: id(),
+    sidHash: pgText('sid_hash').notNull().unique(),
+    kind: pgText('kind').$type<'mailbox' | 'admin'>().notNull(),
+    // mailboxes.id or admins.id; no foreign key (two parent tables), rows go with the subject's sessions.
+    subjectId: pgInteger('subject_id').notNull(),
+    // The subject's session_version when the session began: a bumped version hides and refuses it.
+    sessionVersion: pgInteger('session_version').notNull(),
+    startedAt: timestamp('started_at').notNull(),
+    // Written at most once a minute (lib/auth/web-session.ts), so idle expiry is exact to that minute.
+    lastActiveAt: timestamp('last_active_at').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+    startIp: pgText('start_ip'),
+    lastIp: pgText('last_ip'),
+    userAgent: pgText('user_agent'),
+    // 'second_factor': an admin who passed the password step of a two-factor sign-in; the gate admits it to
+    // /admin/login/verify only. NULL: a full session.
+    pending: pgText('pending').$type<'second_factor'>(),
+  },
+  (t) => [index('web_sessions_subject_idx').on(t.kind, t.subjectId), index('web_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** An admin's single-use recovery codes (spec §14): HMAC-SHA-256 under a key derived from AUTH_SECRET. */
+export const adminRecoveryCodes = pgTable(
+  'admin_recovery_codes',
+  {
+    id: id(),
+    adminId: pgInteger('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    codeHash: pgText('code_hash').notNull(),
+    // Set once, by the conditional UPDATE that accepts the code: a used code never works again.
+    usedAt: timestamp('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('admin_recovery_codes_admin_hash_idx').on(t.adminId, t.codeHash)],
+);
+
+/**
+ * API keys of an admin (spec §14): `auth {user: <admin address>, pass: <key>}` gives an account-level
+ * session. Only the key's HMAC-SHA-256 is stored (lib/admins/api-keys.ts says why a fast hash suffices).
+ */
+export const adminApiKeys = pgTable(
+  'admin_api_keys',
+  {
+    id: id(),
+    adminId: pgInteger('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    accountId: pgInteger('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    label: pgText('label').notNull(),
+    keyHash: pgText('key_hash').notNull().unique(),
+    // Canonical plain list like admins.allow_nets; NULL = no restriction beyond the admin's own list.
+    allowNets: pgText('allow_nets'),
+    expiresAt: timestamp('expires_at'),
+    revokedAt: timestamp('revoked_at'),
+    lastUsedAt: timestamp('last_used_at'),
+    lastUsedIp: pgText('last_used_ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('admin_api_keys_admin_idx').on(t.adminId)],
+);
+
+/**
+ * Counted attempts (lib/auth/throttle.ts): one row per attempt and key, inserted *before* the password is
+ * checked and deleted again on success. Kept in the database so every worker and route bundle sees the same
+ * counts; rows older than the longest window are pruned.
+ */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: id(),
+    key: pgText('key').notNull(),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at), index('sign_in_failures_at_idx').on(t.at)],
+);
+
+/**
+ * Networks (IPv4 /24, IPv6 /56) a subject signed in from successfully: sign-in from them is exempt from the
+ * subject-wide limit, so that a distributed attack cannot lock the real user out (spec §12).
+ */
+export const knownNetworks = pgTable(
+  'known_networks',
+  {
+    id: id(),
+    // realm|subject, as lib/auth/throttle.ts writes it.
+    subjectKey: pgText('subject_key').notNull(),
+    network: pgText('network').notNull(),
+    lastSeenAt: timestamp('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('known_networks_subject_network_idx').on(t.subjectKey, t.network), index('known_networks_last_seen_idx').on(t.lastSeenAt)],
+);
+
+/** Demo inbox content: the portal's job is the gate, so the webmail itself is a simple list. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    mailboxId: pgInteger('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    fromAddress: pgText('from_address').notNull(),
+    subject: pgText('subject').notNull(),
+    body: pgText('body').notNull(),
+    receivedAt: timestamp('received_at').notNull(),
+  },
+  (t) => [index('messages_mailbox_received_idx').on(t.mailboxId, t.receivedAt)],
+);
+
+/**
+ * Passkeys (WebAuthn credentials) of an admin (spec §14), a second factor like TOTP. Only public data is
+ * stored: the credential's id (base64url, as the browser reports it) and its COSE public key (base64url).
+ * `counter` is the authenticator's signature counter as last seen (0 for authenticators that keep none,
+ * such as synced passkeys); `transports` is the comma-separated hint list the browser gave at registration.
+ */
+export const adminPasskeys = pgTable(
+  'admin_passkeys',
+  {
+    id: id(),
+    adminId: pgInteger('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    accountId: pgInteger('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    credentialId: pgText('credential_id').notNull().unique(),
+    publicKey: pgText('public_key').notNull(),
+    counter: pgInteger('counter').notNull().default(0),
+    transports: pgText('transports').notNull().default(''),
+    name: pgText('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at'),
+  },
+  (t) => [index('admin_passkeys_admin_idx').on(t.adminId)],
+);
