@@ -66,6 +66,8 @@ async function startPostgresServer(databaseUrl: string): Promise<{ stop(): void 
       PORT: String(postgresServer.port),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
+      // Unused with DATABASE_URL; kept inside the run folder so that nothing can land in the checkout's ./data.
+      DATABASE_PATH: path.join(path.dirname(postgresServer.log), 'postgres-server-unused.db'),
       TRUSTED_PROXIES: '127.0.0.1,::1',
       MAIL_AUTH_SECRET: mail.secret,
       IMAP_BACKEND: `127.0.0.1:${mail.backendImapPort}`,

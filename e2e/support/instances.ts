@@ -87,8 +87,11 @@ export async function startInstances(): Promise<Instances> {
     });
   };
   try {
-    started.push(await startOwnServer(multiInstance.instanceA, env));
-    started.push(await startOwnServer(multiInstance.instanceB, env));
+    // Started together, as a deployment would (concurrent migrations wait for each other: db/migrate-pg.ts).
+    const results = await Promise.allSettled([startOwnServer(multiInstance.instanceA, env), startOwnServer(multiInstance.instanceB, env)]);
+    for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     nginx = startNginx(fs.mkdtempSync(path.join(runDir, 'nginx-multi-')));
     const nginxUrl = `http://127.0.0.1:${multiInstance.nginx}`;
     const deadline = Date.now() + 10_000;
