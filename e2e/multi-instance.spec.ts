@@ -14,8 +14,9 @@ import { startInstances, UPSTREAM_HEADER, type Instances } from './support/insta
  * turn; the first tests show that nginx really alternates and that a session lives on across both.
  */
 
-// One set of instances for the file: its tests run one after the other.
-test.describe.configure({ mode: 'serial' });
+// One set of instances for the file: its tests run in order in one worker (after a failure, a fresh worker
+// starts the instances again for the rest, which still run).
+test.describe.configure({ mode: 'default' });
 
 let instances: Instances;
 const apis: APIRequestContext[] = [];
