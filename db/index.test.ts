@@ -2,12 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accounts } from './schema';
-import { getDb, groupCommit, transaction } from '.';
+import { engineKind, getDb, groupCommit, transaction } from '.';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = async () => (await getDb().select({ name: accounts.name }).from(accounts)).map((r) => r.name);
 
-describe('db transaction (one SQLite connection shared by every request)', () => {
+describe(`db transaction (${process.env.DATABASE_URL ? 'PostgreSQL pool' : 'one SQLite connection shared by every request'})`, () => {
   it('a write outside a transaction that is rolled back survives, and never sees its uncommitted rows', async () => {
     let seenInside: string[] | null = null;
     const failing = transaction(async (tx) => {
@@ -30,7 +30,8 @@ describe('db transaction (one SQLite connection shared by every request)', () =>
     expect(after).not.toContain('inside-rolled-back');
   });
 
-  it('runs concurrent transactions one after the other, each seeing its own writes', async () => {
+  // SQLite only: its transactions share the one connection. PostgreSQL's run concurrently, each on its own.
+  it.skipIf(Boolean(process.env.DATABASE_URL))('runs concurrent transactions one after the other, each seeing its own writes', async () => {
     const order: string[] = [];
     await Promise.all(
       ['t-a', 't-b', 't-c'].map((name) =>
@@ -45,6 +46,26 @@ describe('db transaction (one SQLite connection shared by every request)', () =>
       ),
     );
     expect(order).toEqual(['t-a begin', 't-a end', 't-b begin', 't-b end', 't-c begin', 't-c end']);
+  });
+
+  it('runs on the engine DATABASE_URL selects', () => {
+    expect(engineKind()).toBe(process.env.DATABASE_URL ? 'postgres' : 'sqlite');
+  });
+
+  it('getDb() inside a transaction body, and a handle taken before it, take part in the transaction', async () => {
+    const captured = getDb();
+    await expect(
+      transaction(async () => {
+        await captured.insert(accounts).values({ name: 'captured-undone' });
+        await getDb().insert(accounts).values({ name: 'getdb-undone' });
+        // Each sees the other's uncommitted row: one transaction (on PostgreSQL, one connection).
+        expect(await names()).toEqual(expect.arrayContaining(['captured-undone', 'getdb-undone']));
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    const after = await names();
+    expect(after).not.toContain('captured-undone');
+    expect(after).not.toContain('getdb-undone');
   });
 
   it('a nested transaction is a savepoint: its failure is undone alone', async () => {
@@ -79,20 +100,21 @@ describe('db transaction (one SQLite connection shared by every request)', () =>
 
   it('groupCommit runs each write in its caller’s async context (what it logs names the caller’s request), inside the batch', async () => {
     const context = new AsyncLocalStorage<string>();
-    const seen: (string | undefined)[] = [];
+    const seen: string[] = [];
     await Promise.all(
       ['r1', 'r2', 'r3'].map((id) =>
         context.run(id, () =>
           groupCommit(async (tx) => {
-            seen.push(context.getStore());
+            seen.push(`${id}:${context.getStore()}`);
             await tx.insert(accounts).values({ name: `context-${id}` });
             // Still the caller's context after an await, and still inside the batch's transaction.
-            seen.push(context.getStore());
+            seen.push(`${id}:${context.getStore()}`);
           }),
         ),
       ),
     );
-    expect(seen).toEqual(['r1', 'r1', 'r2', 'r2', 'r3', 'r3']);
+    // (On PostgreSQL the writes run concurrently, each in a transaction of its own: order them.)
+    expect(seen.sort()).toEqual(['r1:r1', 'r1:r1', 'r2:r2', 'r2:r2', 'r3:r3', 'r3:r3']);
     expect(await names()).toEqual(expect.arrayContaining(['context-r1', 'context-r2', 'context-r3']));
   });
 });

@@ -1,5 +1,6 @@
 import 'server-only';
 import { AsyncResource } from 'node:async_hooks';
+import { sql, type SQL } from 'drizzle-orm';
 import { env } from '@/lib/env';
 import { migrateDatabase, openDatabase } from './migrate';
 import { sharedEngine, type Db, type Engine } from './connection';
@@ -105,6 +106,10 @@ async function flushWrites(): Promise<void> {
  * `transaction` (the flush would wait for that transaction to end).
  */
 export function groupCommit(work: (tx: Tx) => Promise<void>): Promise<void> {
+  // PostgreSQL: a transaction of its own per write, at once. The server batches concurrent commits itself,
+  // and a shared transaction would make every login of the batch wait for the row lock one of them waits
+  // for (say a mailbox a bulk change holds): other accounts' sign-ins must not (docs/database.md).
+  if (engine().kind === 'postgres') return transaction(work);
   return new Promise((resolve, reject) => {
     // Bound to the caller's async context: what `work` logs (audit's security events) names the caller's
     // request, not the request whose timer runs the batch.
@@ -129,4 +134,23 @@ export function groupCommit(work: (tx: Tx) => Promise<void>): Promise<void> {
       void flushWrites();
     }
   });
+}
+
+/**
+ * Inside a transaction: serialises it with every other transaction that locks one of `keys`, until it
+ * ends. SQLite runs one write transaction at a time anyway (nothing to do); on PostgreSQL this takes a
+ * transaction-scoped advisory lock per key (in sorted order, so two callers cannot deadlock), which makes a
+ * count-then-insert atomic under READ COMMITTED without locking any table.
+ */
+export async function lockKeys(keys: readonly string[]): Promise<void> {
+  const e = engine();
+  if (e.kind === 'sqlite' || keys.length === 0) return;
+  const sorted = [...new Set(keys)].sort();
+  const tx = e.current() as unknown as { execute(query: SQL): Promise<unknown> };
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${sql.param(sorted)}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`);
+}
+
+/** Which engine runs: for the few SQL fragments that differ between them (db/sql.ts), nothing else. */
+export function engineKind(): Engine['kind'] {
+  return engine().kind;
 }

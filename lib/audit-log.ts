@@ -5,6 +5,7 @@ import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb } from '@/db';
 import type { Scope } from '@/lib/scope';
 import { AUDIT_EVENT_KINDS, auditSentence } from '@/lib/audit-sentence';
+import { withRepetition } from '@/db/sql';
 
 /**
  * The admin's view of the audit trail: only rows of the admin's account, filtered by mailbox, event and
@@ -44,7 +45,9 @@ export const KNOWN_AUDIT_EVENTS = Object.keys(AUDIT_EVENT_KINDS);
 
 /** `text` as a LIKE pattern matching it anywhere, with the wildcards in it taken literally. */
 function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // Stored addresses are lower-case; a lower-case pattern matches them on both engines (SQLite's LIKE ignores
+  // ASCII case, PostgreSQL's does not).
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export interface AuditLogRow {
@@ -60,7 +63,8 @@ export interface AuditLogRow {
   detail: Record<string, unknown> | null;
 }
 
-const columns = {
+// A function: the detail expression depends on the engine, known once the database is first used.
+const columns = () => ({
   id: auditEvents.id,
   at: auditEvents.at,
   event: auditEvents.event,
@@ -71,8 +75,8 @@ const columns = {
   protocol: auditEvents.protocol,
   userAgent: auditEvents.userAgent,
   // An aggregated row (lib/audit.ts recordAggregatedAudit) shows how often it repeated and when it last did.
-  detail: sql<Record<string, unknown> | null>`CASE WHEN ${auditEvents.count} > 1 THEN json_set(coalesce(${auditEvents.detail}, '{}'), '$.repeated', ${auditEvents.count}, '$.last_at', strftime('%Y-%m-%dT%H:%M:%fZ', ${auditEvents.lastAt} / 1000.0, 'unixepoch')) ELSE ${auditEvents.detail} END`.mapWith(auditEvents.detail),
-};
+  detail: sql<Record<string, unknown> | null>`CASE WHEN ${auditEvents.count} > 1 THEN ${withRepetition(auditEvents.detail, auditEvents.count, auditEvents.lastAt)} ELSE ${auditEvents.detail} END`.mapWith(auditEvents.detail),
+});
 
 function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
   return and(
@@ -95,7 +99,7 @@ function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
 export async function queryAuditLog(scope: Scope, filter: AuditLogFilter, page = 1, pageSize = 100): Promise<{ items: AuditLogRow[]; hasMore: boolean; total: number }> {
   const size = Math.min(Math.max(pageSize, 1), 500);
   const rows = await getDb()
-    .select(columns)
+    .select(columns())
     .from(auditEvents)
     .where(conditions(scope, filter))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
@@ -138,7 +142,7 @@ export async function* auditLogCsv(scope: Scope, filter: AuditLogFilter, batch =
       ? or(lt(auditEvents.at, after.at), and(eq(auditEvents.at, after.at), lt(auditEvents.id, after.id)))
       : undefined;
     const rows: AuditLogRow[] = await getDb()
-      .select(columns)
+      .select(columns())
       .from(auditEvents)
       .where(and(conditions(scope, filter), cursor))
       .orderBy(desc(auditEvents.at), desc(auditEvents.id))

@@ -4,6 +4,7 @@ import { auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { SIGN_IN_EVENTS } from '@/lib/audit';
 import type { Scope } from '@/lib/scope';
+import { jsonField, utcDay } from '@/db/sql';
 
 /**
  * Figures for the admin overview (spec §17), read from the audit trail and the mailbox table, always within
@@ -42,8 +43,8 @@ export async function signInsPerDay(scope: Scope, options: { days?: number; now?
   const days = options.days ?? 30;
   const now = options.now ?? new Date();
   const start = windowStart(days, now);
-  const day = sql<string>`strftime('%Y-%m-%d', ${auditEvents.at} / 1000, 'unixepoch')`;
-  const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
+  const day = utcDay(auditEvents.at);
+  const reason = jsonField(auditEvents.detail, 'reason');
   const rows = await getDb()
     .select({ day, event: auditEvents.event, reason, n: attempts })
     .from(auditEvents)
@@ -81,9 +82,9 @@ export async function mailboxCounts(scope: Scope): Promise<MailboxCounts> {
   const [row] = await getDb()
     .select({
       total: count(),
-      restricted: sql<number>`coalesce(sum(${isNotNull(mailboxes.allowNets)}), 0)`,
+      restricted: sql<number>`coalesce(sum(CASE WHEN ${mailboxes.allowNets} IS NOT NULL THEN 1 ELSE 0 END), 0)`,
       resetPending: sql<number>`coalesce(sum(${mailboxes.requireResetPassword}), 0)`,
-      inactive: sql<number>`coalesce(sum(not ${mailboxes.active}), 0)`,
+      inactive: sql<number>`coalesce(sum(CASE WHEN ${mailboxes.active} = 0 THEN 1 ELSE 0 END), 0)`,
     })
     .from(mailboxes)
     .where(where).limit(1);
@@ -102,7 +103,7 @@ export interface RefusedAddress {
 export async function mostRefusedAddresses(scope: Scope, options: { days?: number; limit?: number; now?: Date } = {}): Promise<RefusedAddress[]> {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - (options.days ?? 7) * DAY_MS);
-  const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
+  const reason = jsonField(auditEvents.detail, 'reason');
   const rows = await getDb()
     .select({ clientIp: auditEvents.clientIp, reason, n: attempts, lastAt: sql<number>`max(${auditEvents.at})` })
     .from(auditEvents)

@@ -52,6 +52,16 @@ describe('beginAttempt', () => {
     expect(started.filter((a) => !a.limited)).toHaveLength(MAX_FAILURES_PER_SUBJECT_ADDRESS);
   });
 
+  // PostgreSQL runs the attempts' transactions concurrently on the pool's connections (READ COMMITTED):
+  // without the per-bucket lock each would count the others' rows as absent and insert its own.
+  it.runIf(Boolean(process.env.DATABASE_URL))('PostgreSQL: concurrent wrong attempts on separate connections evaluate at most the limit, and exactly that many rows are counted', async () => {
+    const request = { realm: 't2pg', subject: 'pg@x.test', address: '192.0.2.30' };
+    const started = await Promise.all(Array.from({ length: 60 }, () => beginAttempt(request)));
+    expect(started.filter((a) => !a.limited)).toHaveLength(MAX_FAILURES_PER_SUBJECT_ADDRESS);
+    const [row] = await getDb().select({ n: count() }).from(signInFailures).where(eq(signInFailures.key, `t2pg|subj|pg@x.test|192.0.2.30`));
+    expect(row?.n).toBe(MAX_FAILURES_PER_SUBJECT_ADDRESS);
+  });
+
   it('un-counts a successful attempt and clears the subject at that address', async () => {
     const request = { realm: 't3', subject: 'd@x.test', address: '192.0.2.4' };
     for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS - 1; i++) await beginAttempt(request);

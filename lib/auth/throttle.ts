@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { knownNetworks, signInFailures } from '@/db/schema';
-import { getDb, preparedOnce, transaction } from '@/db';
+import { getDb, lockKeys, preparedOnce, transaction } from '@/db';
 import { refusalMemo } from './refusal-memo';
 import { addressKeys } from './throttle-keys';
 
@@ -195,7 +195,7 @@ const retryMinutes = (retryAt: number, now: number) => Math.max(1, Math.ceil((re
 /**
  * Counts one attempt *before* its secret is checked, atomically: the check of every bucket and the insert
  * of this attempt's rows run in one transaction (db/'s `transaction`: on SQLite it holds the write lock, on
- * PostgreSQL the per-key rows are inserted under it), so N concurrent attempts count as N
+ * PostgreSQL it first takes an advisory lock per bucket key, db/'s `lockKeys`), so N concurrent attempts count as N
  * and at most the limit of them are ever evaluated (spec §12), across processes sharing the database too.
  * Returns `limited` (nothing counted: a refusal costs the caller nothing, so it need not cost us a row)
  * or a ticket whose `succeeded()` un-counts the attempt.
@@ -221,6 +221,8 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
     return { limited: true, retryAfterMinutes: retryMinutes(remembered.retryAt, now), bucket: remembered.bucket };
   }
   const outcome = await transaction(async () => {
+    // PostgreSQL: concurrent attempts on a bucket count one after the other (SQLite: already the case).
+    await lockKeys(all.map((b) => b.key));
     const known = policy.knownNetworksExempt && policy.perSubject !== null && (await isKnownNetwork(request, now));
     const list = buckets(request, policy, known);
     const { retryAt, bucket } = await evaluate(list, now);

@@ -5,6 +5,7 @@ import { getDb } from '@/db';
 import type { Scope } from '@/lib/scope';
 import { getMailboxRef } from './service';
 import { evaluateImpact, IMPACT_WINDOW_DAYS, type DraftContext, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
+import { distinctList, jsonField, jsonFlag, latestInGroup } from '@/db/sql';
 
 /** The most distinct addresses the preview loads; beyond that the oldest are left out (and counted). */
 export const MAX_IMPACT_ADDRESSES = 500;
@@ -28,19 +29,19 @@ export interface ImpactSignIns {
 export async function impactSignIns(scope: Scope, email: string, now: Date = new Date()): Promise<ImpactSignIns> {
   const mailbox = await getMailboxRef(scope, email);
   const since = new Date(now.getTime() - IMPACT_WINDOW_DAYS * 86_400_000);
-  const reason = sql<string | null>`json_extract(${auditEvents.detail}, '$.reason')`;
+  const reason = jsonField(auditEvents.detail, 'reason');
   const lastAt = sql<number>`max(${auditEvents.at})`;
   const rows = await getDb()
     .select({
       address: auditEvents.clientIp,
       attempts: sql<number>`count(*)`,
-      succeeded: sql<number>`sum(${auditEvents.event} = 'login_succeeded')`,
+      succeeded: sql<number>`sum(CASE WHEN ${auditEvents.event} = 'login_succeeded' THEN 1 ELSE 0 END)`.mapWith(Number),
       lastAt,
-      // SQLite takes bare columns from the row that holds the max(): the latest attempt's outcome.
-      lastEvent: auditEvents.event,
-      lastReason: reason,
-      protocols: sql<string | null>`group_concat(DISTINCT ${auditEvents.protocol})`,
-      wouldRefuse: sql<number>`sum(coalesce(json_extract(${auditEvents.detail}, '$.wouldRefuse'), 0))`,
+      // The latest attempt's outcome (the row that holds the max()).
+      lastEvent: latestInGroup<string>(auditEvents.event, auditEvents.at),
+      lastReason: latestInGroup<string | null>(reason, auditEvents.at),
+      protocols: distinctList(auditEvents.protocol),
+      wouldRefuse: sql<number>`sum(${jsonFlag(auditEvents.detail, 'wouldRefuse')})`.mapWith(Number),
     })
     .from(auditEvents)
     .where(

@@ -3,6 +3,7 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { parseAddress, parseAllowNets } from '@/lib/net/allowlist';
+import { distinctList, jsonField } from '@/db/sql';
 
 /** How far back suggestions look (spec §15: the last 30 days). */
 export const SUGGESTION_WINDOW_DAYS = 30;
@@ -76,7 +77,7 @@ export async function wouldRefuseSummary(accountId: number, mailboxId: number, n
     .select({
       address: auditEvents.clientIp,
       count: sql<number>`count(*)`,
-      protocols: sql<string | null>`group_concat(DISTINCT ${auditEvents.protocol})`,
+      protocols: distinctList(auditEvents.protocol),
       last: sql<number>`max(${auditEvents.at})`,
     })
     .from(auditEvents)
@@ -86,7 +87,7 @@ export async function wouldRefuseSummary(accountId: number, mailboxId: number, n
         eq(auditEvents.accountId, accountId),
         gte(auditEvents.at, since),
         eq(auditEvents.event, 'would_refuse'),
-        sql`json_extract(${auditEvents.detail}, '$.kind') = 'sign_in'`,
+        eq(jsonField(auditEvents.detail, 'kind'), 'sign_in'),
       ),
     )
     .groupBy(auditEvents.clientIp)
