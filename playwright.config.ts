@@ -21,6 +21,23 @@ export const servers = {
   direct: { port: portBase + 2, db: path.join(runDir, 'direct.db') },
 };
 
+/**
+ * The `postgres` project's server: configured like `proxied` (trusts 127.0.0.1/::1), on a fresh database of
+ * the test PostgreSQL cluster. The global setup starts both (e2e/support/global-setup.ts): Playwright starts
+ * its webServers before the global setup, and the cluster's URL is only known then.
+ */
+export const postgresServer = { port: portBase + 3, log: path.join(runDir, 'postgres.log') };
+
+/** Two instances on one PostgreSQL database behind nginx (e2e/multi-instance.spec.ts). */
+export const multiInstance = { instanceA: portBase + 60, instanceB: portBase + 61, nginx: portBase + 62 };
+
+/**
+ * The specs that also run against the PostgreSQL server (project `postgres`): sign-in, the session gate,
+ * forced change, admin (incl. tenant isolation) and the API, the behaviours whose correctness depends on the
+ * data layer. The rest of the suite exercises engine-independent code and runs on SQLite only.
+ */
+const onPostgres = ['sign-in', 'session-gate', 'forced-change', 'admin-isolation', 'api-methods'];
+
 /** nginx's mail proxy and the Dovecot backend started by the IMAP tests; the proxied server answers auth_http. */
 export const mail = {
   secret: 'e2e-mail-auth-secret-0123456789',
@@ -31,8 +48,8 @@ export const mail = {
 
 const chromium = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
 
-const common = {
-  NODE_ENV: 'production',
+export const common = {
+  NODE_ENV: 'production' as const,
   NEXT_TELEMETRY_DISABLED: '1',
   AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
   // Low cost keeps the suite fast; timing equality is about equal work per path, not the cost value.
@@ -60,7 +77,14 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'] } },
+    {
+      name: 'postgres',
+      testMatch: onPostgres.map((name) => `${name}.spec.ts`),
+      use: { ...devices['Desktop Chrome'], baseURL: `http://127.0.0.1:${postgresServer.port}` },
+    },
+  ],
   webServer: [
     {
       // The log is kept in the run folder for the final check (e2e/support/global-teardown.ts).

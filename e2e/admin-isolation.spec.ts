@@ -1,24 +1,22 @@
-import { and, eq } from 'drizzle-orm';
-import { auditEvents, mailboxes } from '../db/schema';
 import { accountWithAdmin, adminAt, listHydrated, mailboxExists, mailboxPath, openMailbox, recordSignIn, tamper } from './support/admin';
-import { createMailbox, dbOf, expect, formAlert, strongPassword, test } from './support/fixtures';
+import { createMailbox, defaultServer, expect, formAlert, sqlRows, strongPassword, test } from './support/fixtures';
 
 /**
  * Attack tests: the admin of account A edits the page (hidden fields, checkboxes, select options) to aim
  * every action at account B's mailboxes and domain. Each is "not found" and B's rows stay exactly as they were.
  */
 
+/** Every stored column of a mailbox (as stored: the comparison is before/after on one engine). */
 function fullRow(id: number) {
-  return dbOf().select().from(mailboxes).where(eq(mailboxes.id, id)).get();
+  return sqlRows(defaultServer(), `SELECT * FROM mailboxes WHERE id = :'id'`, { id })[0];
 }
 
 function changesBy(adminEmail: string) {
-  return dbOf()
-    .select({ event: auditEvents.event, mailbox: auditEvents.mailboxEmail })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.actorKind, 'admin'), eq(auditEvents.actorEmail, adminEmail)))
-    .all()
-    .filter((r) => r.event !== 'admin_login_succeeded');
+  return sqlRows<{ event: string; mailbox: string | null }>(
+    defaultServer(),
+    `SELECT event, mailbox_email AS mailbox FROM audit_events WHERE actor_kind = 'admin' AND actor_email = :'email' ORDER BY id`,
+    { email: adminEmail },
+  ).filter((r) => r.event !== 'admin_login_succeeded');
 }
 
 test.describe("tenant isolation: account A's admin cannot see or change account B's mailboxes", () => {

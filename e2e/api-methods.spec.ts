@@ -1,11 +1,11 @@
 import bcrypt from 'bcrypt';
-import { eq } from 'drizzle-orm';
-import { mailboxes } from '../db/schema';
 import { authenticate, call, INVALID_SESSION, rpc } from './support/api';
-import { auditFor, createAccount, createAdmin, createMailbox, dbOf, expect, mailboxRow, randomIPv4, SIGN_IN_FAILED, strongPassword, test, updateMailboxRow } from './support/fixtures';
+import { auditFor, createAccount, createAdmin, createMailbox, defaultServer, expect, mailboxRow, randomIPv4, SIGN_IN_FAILED, strongPassword, test, updateMailboxRow, sqlRows } from './support/fixtures';
 
-const rowByEmail = (email: string) =>
-  dbOf().select({ id: mailboxes.id, allowNets: mailboxes.allowNets, requireResetPassword: mailboxes.requireResetPassword, active: mailboxes.active, memo: mailboxes.memo, passwordHash: mailboxes.passwordHash }).from(mailboxes).where(eq(mailboxes.email, email)).get();
+function rowByEmail(email: string) {
+  const [row] = sqlRows<{ id: number }>(defaultServer(), `SELECT id FROM mailboxes WHERE email = :'email'`, { email });
+  return row ? { id: row.id, ...mailboxRow(row.id) } : undefined;
+}
 
 test.describe('JSON-RPC API: endpoint and methods', () => {
   test('POST /v1/, /v1, /api/v1 and /api/v1/ all answer directly, without a redirect', async ({ request }) => {

@@ -1,7 +1,6 @@
 import bcrypt from 'bcrypt';
 import { auditFor, cli, submitAction, clientAt, createAccount, createMailbox, expect, formAlert, mailboxRow, signIn, SIGN_IN_FAILED, strongPassword, test, type TestMailbox, signOut } from './support/fixtures';
 import type { Page } from '@playwright/test';
-import { servers } from '../playwright.config';
 
 const NEW_PASSWORD = 'Violet-Harbor-Lantern-Quartz-93';
 
@@ -35,7 +34,7 @@ test.describe('forced password change at next sign-in', () => {
     expect(Object.keys(hidden).some((k) => k.startsWith('$ACTION'))).toBe(true);
     const directPost = (ctx: typeof helperContext, current: string) =>
       ctx.request.post('/account', {
-        headers: { Origin: `http://127.0.0.1:${servers.proxied.port}` },
+        headers: { Origin: new URL(helperPage.url()).origin },
         multipart: { ...hidden, currentPassword: current, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
         maxRedirects: 0,
       });

@@ -1,7 +1,4 @@
-import { eq } from 'drizzle-orm';
-import { messages } from '../db/schema';
-import { servers } from '../playwright.config';
-import { auditFor, cli, clientAt, dbOf, createAccount, createMailbox, expect, mailboxRow, signIn, test, updateMailboxRow, signOut } from './support/fixtures';
+import { auditFor, cli, clientAt, createAccount, defaultServer, createMailbox, expect, mailboxRow, signIn, test, updateMailboxRow, signOut, sqlRows } from './support/fixtures';
 
 test.describe('every request of an open session is checked again', () => {
   test('changing the list with the CLI cuts off an open session from an excluded address at its next request', async ({ browser }) => {
@@ -84,9 +81,9 @@ test.describe('every request of an open session is checked again', () => {
     }
   });
 
-  test('a forged session cookie is refused', async ({ browser }) => {
+  test('a forged session cookie is refused', async ({ browser, baseURL }) => {
     const context = await clientAt(browser, '198.51.100.14');
-    await context.addCookies([{ name: 'next-auth.session-token', value: 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..forged.forged.forged', url: `http://127.0.0.1:${servers.proxied.port}` }]);
+    await context.addCookies([{ name: 'next-auth.session-token', value: 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..forged.forged.forged', url: baseURL! }]);
     const page = await context.newPage();
     await page.goto('/mail');
     await expect(page).toHaveURL(/\/login\?ended=1$/);
@@ -101,8 +98,8 @@ test.describe('every request of an open session is checked again', () => {
     const page = await context.newPage();
     await signIn(page, me.email, me.password);
     await expect(page.getByRole('link', { name: 'Test message 1' })).toBeVisible();
-    const foreign = dbOf().select({ id: messages.id }).from(messages).where(eq(messages.mailboxId, other.id)).get()!;
-    const response = await page.goto(`/mail/${foreign.id}`);
+    const [foreign] = sqlRows<{ id: number }>(defaultServer(), `SELECT id FROM messages WHERE mailbox_id = :'id' LIMIT 1`, { id: other.id });
+    const response = await page.goto(`/mail/${foreign!.id}`);
     expect(response?.status()).toBe(404);
     await context.close();
   });

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { auditEvents, mailboxes, netSets } from '../../db/schema';
-import { clientAt, createAccount, createAdmin, dbOf, expect, rememberCookies, rememberSecret, type TestAccount } from './fixtures';
+import { netSets } from '../../db/schema';
+import { clientAt, createAccount, createAdmin, dbOf, defaultServer, expect, rememberCookies, rememberSecret, sqlRows, type TestAccount } from './fixtures';
 
 /** Helpers for the admin area's specs (e2e/admin*.spec.ts). */
 
@@ -74,26 +73,27 @@ export function recordSignIn(
   mailbox: { id: number; email: string },
   options: { ip: string | null; daysAgo: number; event?: 'login_succeeded' | 'login_failed'; reason?: string; protocol?: 'web' | 'imap' },
 ): void {
-  dbOf(account.server)
-    .insert(auditEvents)
-    .values({
-      at: new Date(Date.now() - options.daysAgo * 86_400_000),
-      accountId: account.id,
-      actorKind: 'mailbox',
-      actorEmail: mailbox.email,
-      mailboxId: mailbox.id,
-      mailboxEmail: mailbox.email,
+  sqlRows(
+    account.server,
+    `INSERT INTO audit_events (at, account_id, actor_kind, actor_email, mailbox_id, mailbox_email, event, client_ip, protocol, detail)
+     VALUES (:'at', :'account', 'mailbox', :'email', :'box', :'email', :'event', ${options.ip === null ? 'NULL' : `:'ip'`}, :'protocol', ${options.reason ? `:'detail'` : 'NULL'})
+     RETURNING id`,
+    {
+      at: Date.now() - options.daysAgo * 86_400_000,
+      account: account.id,
+      email: mailbox.email,
+      box: mailbox.id,
       event: options.event ?? 'login_succeeded',
-      clientIp: options.ip,
+      ip: options.ip,
       protocol: options.protocol ?? 'web',
-      detail: options.reason ? { reason: options.reason } : null,
-    })
-    .run();
+      detail: options.reason ? JSON.stringify({ reason: options.reason }) : null,
+    },
+  );
 }
 
 /** Whether a mailbox with that address exists at all (any account). */
 export function mailboxExists(email: string): boolean {
-  return dbOf().select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, email)).get() !== undefined;
+  return sqlRows(defaultServer(), `SELECT id FROM mailboxes WHERE email = :'email'`, { email }).length > 0;
 }
 
 /** Sets the value of a form control in the page's DOM, as an attacker editing the page would. */

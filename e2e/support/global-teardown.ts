@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { mail, servers } from '../../playwright.config';
+import { mail, postgresServer, servers } from '../../playwright.config';
 
 const COMMON_SECRETS = ['e2e-secret-e2e-secret-e2e-secret-e2e-secret', mail.secret];
 
@@ -13,7 +13,9 @@ export default async function globalTeardown(): Promise<void> {
   const runDir = path.dirname(servers.proxied.db);
   // The servers flush buffered log lines at least once a second.
   await new Promise((r) => setTimeout(r, 1500));
-  const logs = Object.keys(servers).map((name) => path.join(runDir, `${name}.log`));
+  // The shared servers' logs must exist; the multi-instance spec's instances leave theirs when it ran.
+  const instanceLogs = fs.readdirSync(runDir).filter((f) => /^instance-.*\.log$/.test(f)).map((f) => path.join(runDir, f));
+  const logs = [...Object.keys(servers).map((name) => path.join(runDir, `${name}.log`)), postgresServer.log, ...instanceLogs];
   const secretsFile = path.join(runDir, 'secrets.txt');
   const secrets = new Set([...COMMON_SECRETS, ...(fs.existsSync(secretsFile) ? fs.readFileSync(secretsFile, 'utf8').split('\n') : [])].filter((s) => s.length >= 8));
   const problems: string[] = [];
