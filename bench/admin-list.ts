@@ -16,7 +16,7 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { analyze, benchEngines, freshDatabase, loadAverage, printResult, runJson, type BenchDatabase, type EngineKind } from './support/engine';
+import { analyze, benchEngines, freshDatabase, loadAverage, runJson, runScript, type BenchDatabase, type EngineKind } from './support/engine';
 import { spawnServer } from './support/server';
 
 const MAILBOXES = 50_000;
@@ -177,23 +177,5 @@ async function main() {
 }
 
 const rows: string[] = [];
-if (process.argv.includes('--child')) {
-  child().then(
-    (result) => {
-      printResult(result);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-} else {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (process.argv.includes('--child')) runScript(child, true);
+else runScript(main);

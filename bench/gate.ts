@@ -27,7 +27,7 @@ import { checkMailboxSession } from '../lib/auth/gate';
 import { decodeSession, encodeSession } from '../lib/auth/session';
 import { createWebSession } from '../lib/auth/web-session';
 import { parseAllowNets } from '../lib/net/allowlist';
-import { benchEngines, freshDatabase, loadAverage, printResult, runJson, type EngineKind } from './support/engine';
+import { benchEngines, freshDatabase, loadAverage, runJson, runScript, type EngineKind } from './support/engine';
 import { migrate } from './support/seed';
 import { machine, summarise } from './support/server';
 
@@ -171,23 +171,5 @@ async function main() {
   console.log('(issue 14: PostgreSQL within 2× of SQLite)');
 }
 
-if (process.argv.includes('--child')) {
-  child().then(
-    (result) => {
-      printResult(result);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-} else {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (process.argv.includes('--child')) runScript(child, true);
+else runScript(main);

@@ -111,6 +111,23 @@ export function printResult(result: unknown): void {
   console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
 }
 
+/**
+ * Runs a bench script's entry point and exits: 0 when it resolves (printing its result line first when
+ * `print`, as children do), 1 with the error otherwise. Pools and servers would keep the process alive.
+ */
+export function runScript(main: () => Promise<unknown>, print = false): void {
+  main().then(
+    (result) => {
+      if (print) printResult(result);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
 /** Runs a TypeScript file under tsx with the react-server condition; resolves with its result line (printResult). */
 export function runJson<T>(file: string, args: string[], env: Record<string, string>): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -14,7 +14,7 @@ import { databaseTarget, migrateTarget } from '../../db/engine';
 import { accounts, admins, domains, mailboxes } from '../../db/schema';
 import { encodeSession } from '../../lib/auth/session';
 import { createWebSession } from '../../lib/auth/web-session';
-import { printResult } from './engine';
+import { runScript } from './engine';
 import { seededRandom } from './random';
 
 type NewMailbox = typeof mailboxes.$inferInsert;
@@ -103,16 +103,8 @@ if (process.argv[1]?.endsWith('seed.ts')) {
   const run = jobs[job ?? ''];
   if (!run) throw new Error(`unknown seed job "${job}"; one of ${Object.keys(jobs).join(', ')}`);
   process.env.AUTH_SECRET ??= crypto.randomBytes(32).toString('hex');
-  migrate()
-    .then(() => run(JSON.parse(json ?? '{}') as never))
-    .then(
-    (result) => {
-      printResult(result);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  runScript(async () => {
+    await migrate();
+    return run(JSON.parse(json ?? '{}') as never);
+  }, true);
 }
