@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
-import { getDb, groupCommit, preparedOnce, type Db, type Tx } from '@/db';
+import { getDb, groupCommit, prepareAs, preparedOnce, type Db, type Tx } from '@/db';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
 import { pruneThrottleRows } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
@@ -43,16 +43,18 @@ const rowPlaceholders = () => {
 // Every throttled attempt runs it (a flood of them is what aggregation is for): built once, run with
 // `.execute(values)` (db/index.ts preparedOnce).
 const aggregateStatement = preparedOnce((db) =>
-  db
-    .insert(auditEvents)
-    .values({ ...rowPlaceholders(), aggregateKey: sql.placeholder('aggregateKey'), count: 1 })
-    .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: sql`excluded.at` } })
-    .prepare(),
+  prepareAs(
+    'audit_aggregate',
+    db
+      .insert(auditEvents)
+      .values({ ...rowPlaceholders(), aggregateKey: sql.placeholder('aggregateKey'), count: 1 })
+      .onConflictDoUpdate({ target: auditEvents.aggregateKey, set: { count: sql`${auditEvents.count} + 1`, lastAt: sql`excluded.at` } }),
+  ),
 );
 
 // Every login (mail clients reconnect all day) and every other audited change runs it: built once, instead of
 // drizzle building the INSERT's text anew for each row.
-const insertStatement = preparedOnce((db) => db.insert(auditEvents).values(rowPlaceholders()).prepare());
+const insertStatement = preparedOnce((db) => prepareAs('audit_insert', db.insert(auditEvents).values(rowPlaceholders())));
 
 /** The columns of one audit row, shared by the plain and the aggregated insert. */
 function auditRow(ctx: AuditContext, record: AuditRecord, at: Date) {

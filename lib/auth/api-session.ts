@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { adminApiKeys, admins, apiSessions } from '@/db/schema';
-import { getDb, preparedOnce } from '@/db';
+import { getDb, prepareAs, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
@@ -190,11 +190,13 @@ export type ApiSignInResult =
  */
 // Every `auth` call runs it, a flood of throttled ones included.
 const adminByEmail = preparedOnce((db) =>
-  db
-    .select({ id: admins.id })
-    .from(admins)
-    .where(eq(admins.email, sql.placeholder('email')))
-    .prepare(),
+  prepareAs(
+    'api_session_admin_by_email',
+    db
+      .select({ id: admins.id })
+      .from(admins)
+      .where(eq(admins.email, sql.placeholder('email'))),
+  ),
 );
 
 export async function signInToApi(input: { user: string; pass: string; totp?: string; context: AuditContext & { clientIp: string | null } }): Promise<ApiSignInResult> {

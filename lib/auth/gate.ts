@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { accounts, admins, mailboxes, webSessions, type AllowNetsMode } from '@/db/schema';
-import { preparedOnce } from '@/db';
+import { prepareAs, preparedOnce } from '@/db';
 import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
@@ -89,25 +89,29 @@ const sessionColumns = {
 // Run on every request, twice (proxy and data-access layer): one indexed lookup of the subject and, for a
 // web session, its session row in the same statement.
 const statements = preparedOnce((db) => ({
-  mailbox: db.select(mailboxColumns).from(mailboxes).innerJoin(accounts, eq(accounts.id, mailboxes.accountId)).where(eq(mailboxes.id, sql.placeholder('id'))).prepare(),
-  mailboxWeb: db
-    .select({ ...mailboxColumns, ...sessionColumns })
-    .from(mailboxes)
-    .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
-    .leftJoin(
-      webSessions,
-      and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'), eq(webSessions.subjectId, mailboxes.id)),
-    )
+  mailbox: prepareAs('gate_mailbox', db.select(mailboxColumns).from(mailboxes).innerJoin(accounts, eq(accounts.id, mailboxes.accountId)).where(eq(mailboxes.id, sql.placeholder('id')))),
+  mailboxWeb: prepareAs(
+    'gate_mailboxWeb',
+    db
+      .select({ ...mailboxColumns, ...sessionColumns })
+      .from(mailboxes)
+      .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
+      .leftJoin(
+        webSessions,
+        and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'), eq(webSessions.subjectId, mailboxes.id)),
+  )
     .where(eq(mailboxes.id, sql.placeholder('id')))
-    .prepare(),
-  admin: db.select(adminColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(eq(admins.id, sql.placeholder('id'))).prepare(),
-  adminWeb: db
-    .select({ ...adminColumns, ...sessionColumns })
-    .from(admins)
-    .innerJoin(accounts, eq(accounts.id, admins.accountId))
-    .leftJoin(webSessions, and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'admin'), eq(webSessions.subjectId, admins.id)))
-    .where(eq(admins.id, sql.placeholder('id')))
-    .prepare(),
+    ),
+  admin: prepareAs('gate_admin', db.select(adminColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(eq(admins.id, sql.placeholder('id')))),
+  adminWeb: prepareAs(
+    'gate_adminWeb',
+    db
+      .select({ ...adminColumns, ...sessionColumns })
+      .from(admins)
+      .innerJoin(accounts, eq(accounts.id, admins.accountId))
+      .leftJoin(webSessions, and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'admin'), eq(webSessions.subjectId, admins.id)))
+      .where(eq(admins.id, sql.placeholder('id'))),
+  ),
 }));
 
 type SessionPart = { sessionId: number | null; lastActiveAt: Date | null; expiresAt: Date | null; pending: 'second_factor' | null };

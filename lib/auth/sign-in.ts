@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
-import { getDb, groupCommit, preparedOnce, transaction } from '@/db';
+import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
 import { recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
@@ -63,27 +63,31 @@ export const SIGN_IN_ADDRESS_REALM = 'sign-in';
 
 // Run on every mailbox sign-in (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
-  mailboxByEmail: db
-    .select({
-      id: mailboxes.id,
-      email: mailboxes.email,
-      passwordHash: mailboxes.passwordHash,
-      active: mailboxes.active,
-      ...listSubjectColumns,
-      requireResetPassword: mailboxes.requireResetPassword,
-      sessionVersion: mailboxes.sessionVersion,
-      updatedAt: mailboxes.updatedAt,
-    })
-    .from(mailboxes)
-    .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
-    .where(eq(mailboxes.email, sql.placeholder('email')))
-    .prepare(),
-  accountOfDomain: db.select({ accountId: domains.accountId }).from(domains).where(eq(domains.name, sql.placeholder('domain'))).prepare(),
-  recordLogin: db
-    .update(mailboxes)
-    .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
-    .where(eq(mailboxes.id, sql.placeholder('id')))
-    .prepare(),
+  mailboxByEmail: prepareAs(
+    'sign_in_mailboxByEmail',
+    db
+      .select({
+        id: mailboxes.id,
+        email: mailboxes.email,
+        passwordHash: mailboxes.passwordHash,
+        active: mailboxes.active,
+        ...listSubjectColumns,
+        requireResetPassword: mailboxes.requireResetPassword,
+        sessionVersion: mailboxes.sessionVersion,
+        updatedAt: mailboxes.updatedAt,
+      })
+      .from(mailboxes)
+      .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
+      .where(eq(mailboxes.email, sql.placeholder('email'))),
+  ),
+  accountOfDomain: prepareAs('sign_in_accountOfDomain', db.select({ accountId: domains.accountId }).from(domains).where(eq(domains.name, sql.placeholder('domain')))),
+  recordLogin: prepareAs(
+    'sign_in_recordLogin',
+    db
+      .update(mailboxes)
+      .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
+      .where(eq(mailboxes.id, sql.placeholder('id'))),
+  ),
 }));
 
 /**

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { knownNetworks, signInFailures } from '@/db/schema';
-import { getDb, lockKeys, preparedOnce, transaction } from '@/db';
+import { getDb, lockKeys, prepareAs, preparedOnce, transaction } from '@/db';
 import { refusalMemo } from './refusal-memo';
 import { addressKeys } from './throttle-keys';
 
@@ -87,23 +87,29 @@ export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMin
 
 // Every sign-in runs these (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
-  insert: db
-    .insert(signInFailures)
-    .values({ key: sql.placeholder('key'), at: sql.placeholder('at') })
-    .returning({ id: signInFailures.id })
-    .prepare(),
-  clear: db.delete(signInFailures).where(eq(signInFailures.key, sql.placeholder('key'))).prepare(),
-  known: db
-    .select({ lastSeenAt: knownNetworks.lastSeenAt })
-    .from(knownNetworks)
-    .where(and(eq(knownNetworks.subjectKey, sql.placeholder('subject')), eq(knownNetworks.network, sql.placeholder('network')), gt(knownNetworks.lastSeenAt, sql.placeholder('since'))))
-    .prepare(),
+  insert: prepareAs(
+    'throttle_insert',
+    db
+      .insert(signInFailures)
+      .values({ key: sql.placeholder('key'), at: sql.placeholder('at') })
+      .returning({ id: signInFailures.id }),
+  ),
+  clear: prepareAs('throttle_clear', db.delete(signInFailures).where(eq(signInFailures.key, sql.placeholder('key')))),
+  known: prepareAs(
+    'throttle_known',
+    db
+      .select({ lastSeenAt: knownNetworks.lastSeenAt })
+      .from(knownNetworks)
+      .where(and(eq(knownNetworks.subjectKey, sql.placeholder('subject')), eq(knownNetworks.network, sql.placeholder('network')), gt(knownNetworks.lastSeenAt, sql.placeholder('since')))),
+  ),
   // Every successful sign-in runs it.
-  remember: db
-    .insert(knownNetworks)
-    .values({ subjectKey: sql.placeholder('subject'), network: sql.placeholder('network'), lastSeenAt: sql.placeholder('at') })
-    .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt: sql`excluded.last_seen_at` } })
-    .prepare(),
+  remember: prepareAs(
+    'throttle_remember',
+    db
+      .insert(knownNetworks)
+      .values({ subjectKey: sql.placeholder('subject'), network: sql.placeholder('network'), lastSeenAt: sql.placeholder('at') })
+      .onConflictDoUpdate({ target: [knownNetworks.subjectKey, knownNetworks.network], set: { lastSeenAt: sql`excluded.last_seen_at` } }),
+  ),
 }));
 
 interface Bucket {
@@ -167,18 +173,20 @@ const MAX_BUCKETS = 4;
 // (one lookup of the key index per bucket; unused slots name no key). Times are bound and read as
 // milliseconds (the column's stored representation on both engines).
 const windows = preparedOnce((db) =>
-  db
-    .select({ key: signInFailures.key, failures: sql<number>`count(*)`.mapWith(Number), oldest: sql<number>`min(${signInFailures.at})`.mapWith(Number) })
-    .from(signInFailures)
-    .where(
-      or(
-        ...Array.from({ length: MAX_BUCKETS }, (_, i) =>
-          and(eq(signInFailures.key, sql.placeholder(`k${i}`)), gt(signInFailures.at, sql.placeholder(`s${i}`))),
-        ),
+  prepareAs(
+    'throttle_windows',
+    db
+      .select({ key: signInFailures.key, failures: sql<number>`count(*)`.mapWith(Number), oldest: sql<number>`min(${signInFailures.at})`.mapWith(Number) })
+      .from(signInFailures)
+      .where(
+        or(
+          ...Array.from({ length: MAX_BUCKETS }, (_, i) =>
+            and(eq(signInFailures.key, sql.placeholder(`k${i}`)), gt(signInFailures.at, sql.placeholder(`s${i}`))),
+  ),
       ),
     )
     .groupBy(signInFailures.key)
-    .prepare(),
+    ),
 );
 
 async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number; bucket: string; counted: Set<string> }> {

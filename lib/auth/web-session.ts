@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { and, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { admins, apiSessions, mailboxes, webSessions } from '@/db/schema';
-import { getDb, preparedOnce, type Db, type Tx } from '@/db';
+import { getDb, prepareAs, preparedOnce, type Db, type Tx } from '@/db';
 import { env } from '@/lib/env';
 import type { SessionKind } from './session';
 
@@ -60,12 +60,14 @@ export function needsTouch(row: SessionTimes, now: number): boolean {
 }
 
 const prepared = preparedOnce((db) => ({
-  touch: db
-    .update(webSessions)
-    .set({ lastActiveAt: sql`${sql.placeholder('at')}`, lastIp: sql`${sql.placeholder('ip')}` })
-    .where(eq(webSessions.id, sql.placeholder('id')))
-    .prepare(),
-  remove: db.delete(webSessions).where(eq(webSessions.id, sql.placeholder('id'))).prepare(),
+  touch: prepareAs(
+    'web_session_touch',
+    db
+      .update(webSessions)
+      .set({ lastActiveAt: sql`${sql.placeholder('at')}`, lastIp: sql`${sql.placeholder('ip')}` })
+      .where(eq(webSessions.id, sql.placeholder('id'))),
+  ),
+  remove: prepareAs('web_session_remove', db.delete(webSessions).where(eq(webSessions.id, sql.placeholder('id')))),
 }));
 
 /** Records activity on a session row (gate only, when needsTouch says so). */
