@@ -5,7 +5,7 @@
 // which bind and read exactly these representations. db/schema.test.ts checks that both schemas agree.
 import { sql } from 'drizzle-orm';
 import { customType, index, integer as pgInteger, pgTable, text as pgText, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { EntryMeta } from '@/lib/net/allowlist-entries';
+import type { EntryMeta } from './schema';
 import type { ActorKind, AllowNetsMode, Protocol } from './schema';
 
 export type { ActorKind, AllowNetsMode, Protocol };

@@ -10,6 +10,7 @@
  * the plain string round-trips unchanged for existing scripts); labels and expiry are a side map keyed by
  * the canonical entry text (`EntryMeta`). A network that stays in a list keeps its label and expiry.
  */
+import type { EntryInfo, EntryMeta } from '@/db/schema';
 import {
   compileAllowlist,
   describeErrors,
@@ -27,15 +28,8 @@ export const MAX_LABEL_CHARS = 100;
 /** Longest text one row's network may have (an IPv6 network with prefix is at most 49 characters). */
 export const MAX_NET_CHARS = 100;
 
-/** Label and expiry of one entry; absent fields mean "no label" and "never expires". */
-export interface EntryInfo {
-  label?: string;
-  /** Milliseconds since the epoch; the entry stops matching at this instant. */
-  expiresAt?: number;
-}
-
-/** Labels and expiry by canonical entry text (`198.51.100.0/24`, `@office`). Only entries that have one. */
-export type EntryMeta = Record<string, EntryInfo>;
+// The stored shape of `allow_nets_meta` is the schema's; re-exported for the code above db/.
+export type { EntryInfo, EntryMeta } from '@/db/schema';
 
 /** One entry as the editor, the API and the CLI see it. */
 export interface ListEntry {
