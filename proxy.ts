@@ -34,12 +34,17 @@ function redirectTo(request: NextRequest, pathname: string, params: Record<strin
  * the proxy which requests are prefetches); if a prefetch met the ended session first and deleted the
  * cookie, the user's own next navigation would show a plain sign-in page instead of "Your session has
  * ended". The server refuses the session either way; the marker only keeps the notice.
+ *
+ * A deleted row (`session_unknown`: signed out here, or ended from elsewhere) leaves the cookie as it is. A
+ * prefetch sent before this browser's own sign-out can be answered after it; a marker set by that answer
+ * would land on top of the sign-out's deletion and greet the user with "Your session has ended" later.
+ * Leaving the dead token costs one indexed lookup per request until it is replaced or expires.
  */
 const ENDED_MARKER = 'ended';
 const ENDED_MARKER_SECONDS = 600;
 
-function markEnded(response: NextResponse, token: string, cookie: ReturnType<typeof sessionCookie>): void {
-  if (token !== ENDED_MARKER) response.cookies.set(cookie.name, ENDED_MARKER, { ...cookie.options, maxAge: ENDED_MARKER_SECONDS });
+function markEnded(response: NextResponse, token: string, cookie: ReturnType<typeof sessionCookie>, reason: string | undefined): void {
+  if (token !== ENDED_MARKER && reason !== 'session_unknown') response.cookies.set(cookie.name, ENDED_MARKER, { ...cookie.options, maxAge: ENDED_MARKER_SECONDS });
 }
 
 const ADMIN_AREA = /^\/admin(?:\/|$)/;
@@ -80,7 +85,7 @@ async function adminProxy(request: NextRequest, path: string, pass: () => NextRe
   } else {
     response = pass();
   }
-  if (token && !admin) markEnded(response, token, cookie);
+  if (token && !admin) markEnded(response, token, cookie, verdict && !verdict.ok ? verdict.reason : undefined);
   return response;
 }
 
@@ -106,6 +111,7 @@ async function gate(request: NextRequest, pass: () => NextResponse) {
 
   let state: 'none' | 'ok' | 'reset' = 'none';
   let ended = false;
+  let endedReason: string | undefined;
   if (token) {
     const claims = await decodeSession(token, 'mailbox');
     const verdict = claims ? await checkMailboxSession(claims, ip) : null;
@@ -118,6 +124,7 @@ async function gate(request: NextRequest, pass: () => NextResponse) {
       }
     } else {
       ended = true;
+      endedReason = verdict && !verdict.ok ? verdict.reason : undefined;
       // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
       if (verdict && claims && verdict.reason !== 'session_unknown') {
         const actor = { kind: 'mailbox' as const, id: claims.uid, email: verdict.mailbox?.email };
@@ -136,7 +143,7 @@ async function gate(request: NextRequest, pass: () => NextResponse) {
   } else {
     response = pass();
   }
-  if (ended && token) markEnded(response, token, cookie);
+  if (ended && token) markEnded(response, token, cookie, endedReason);
   return response;
 }
 

@@ -117,4 +117,26 @@ test.describe('every request of an open session is checked again', () => {
     expect(auditFor(mailbox.email, 'logout')).toHaveLength(1);
     await context.close();
   });
+
+  test('a request sent before sign-out and answered after it does not bring back a cookie', async ({ browser }) => {
+    const account = createAccount();
+    const mailbox = createMailbox(account);
+    const context = await clientAt(browser, '198.51.100.17');
+    const page = await context.newPage();
+    await signIn(page, mailbox.email, mailbox.password);
+    const token = (await context.cookies()).find((c) => c.name === 'next-auth.session-token')!.value;
+    await signOut(page);
+    expect((await context.cookies()).find((c) => c.name === 'next-auth.session-token')).toBeUndefined();
+
+    // What a background prefetch of a link on /mail carries when its answer arrives after the sign-out.
+    const late = await context.request.get('/account', { headers: { cookie: `next-auth.session-token=${token}` }, maxRedirects: 0 });
+    expect(late.status()).toBe(307);
+    expect(late.headers()['location']).toMatch(/\/login\?ended=1$/);
+    expect((await context.cookies()).find((c) => c.name === 'next-auth.session-token')).toBeUndefined();
+
+    await page.goto('/mail');
+    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fmail$/);
+    await expect(page.getByText('Your session has ended')).toHaveCount(0);
+    await context.close();
+  });
 });

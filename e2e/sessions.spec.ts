@@ -63,6 +63,21 @@ test.describe('sessions that can be ended', () => {
     await Promise.all([context.close(), later.close()]);
   });
 
+  test('an admin request sent before sign-out and answered after it does not bring back a cookie', async ({ browser }) => {
+    const { admin } = accountWithAdmin();
+    const { context, page } = await adminAt(browser, '198.51.100.189', admin);
+    const cookie = (await context.cookies()).find((c) => c.name === 'next-auth.admin-session-token')!;
+    await submitAction(page, page.getByRole('button', { name: 'Sign out' }));
+    await expect(page).toHaveURL(/\/admin\/login\?signedOut=1$/);
+    // A background prefetch that carried the old token, answered after the sign-out.
+    const late = await context.request.get('/admin/audit', { headers: { cookie: `${cookie.name}=${cookie.value}` }, maxRedirects: 0 });
+    expect(late.headers()['location']).toMatch(/\/admin\/login\?ended=1$/);
+    expect((await context.cookies()).some((c) => c.name === cookie.name)).toBe(false);
+    await page.goto('/admin/mailboxes');
+    await expect(page).toHaveURL(/\/admin\/login\?callbackUrl=%2Fadmin%2Fmailboxes$/);
+    await context.close();
+  });
+
   test('"Where you\'re signed in" lists web and API sessions; "Sign out everywhere else" ends the others and keeps this one', async ({ browser, request }) => {
     const { account } = accountWithAdmin();
     const box = createMailbox(account);
