@@ -106,8 +106,9 @@ const schema = z.object({
     .trim()
     .toLowerCase()
     .optional()
-    .transform((v) => v || 'info')
-    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
+    // Unset stays unset: the process decides its default (lib/log.ts: `info`, the CLI `warn`).
+    .transform((v) => v || undefined)
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).optional()),
   // A web session ends after this many minutes without a request (spec §13); the absolute limit is 12 hours.
   SESSION_IDLE_MINUTES: integerFrom(120, 5, 720),
   // Audit rows older than this are pruned (automatically about once an hour, and by `cli audit prune`).

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isoTime, linesPerTurn } from './log';
 
 describe('isoTime', () => {
@@ -35,5 +35,42 @@ describe('linesPerTurn', () => {
     expect(writes).toEqual(['a\nb\n', 'c\n']);
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toHaveLength(2);
+  });
+});
+
+describe('the default level', () => {
+  // Each case loads fresh copies of env and log; the logger lives on globalThis, so it is cleared too.
+  async function freshLog(level: string | undefined) {
+    const holder = globalThis as { portcullisLog?: unknown; portcullisLogDefault?: unknown };
+    delete holder.portcullisLog;
+    delete holder.portcullisLogDefault;
+    const saved = process.env.LOG_LEVEL;
+    if (level === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = level;
+    vi.resetModules();
+    const mod = await import('./log');
+    return { mod, restore: () => void (saved === undefined ? delete process.env.LOG_LEVEL : (process.env.LOG_LEVEL = saved)) };
+  }
+
+  it('is info without LOG_LEVEL, and what a process asks for (the CLI: warn)', async () => {
+    const plain = await freshLog(undefined);
+    expect(plain.mod.log().level).toBe('info');
+    plain.restore();
+    const cli = await freshLog(undefined);
+    cli.mod.setDefaultLogLevel('warn');
+    expect(cli.mod.log().level).toBe('warn');
+    cli.restore();
+  });
+
+  it('gives way to LOG_LEVEL, set before or after the logger exists', async () => {
+    const before = await freshLog('debug');
+    before.mod.setDefaultLogLevel('warn');
+    expect(before.mod.log().level).toBe('debug');
+    before.restore();
+    const after = await freshLog('error');
+    after.mod.log();
+    after.mod.setDefaultLogLevel('warn');
+    expect(after.mod.log().level).toBe('error');
+    after.restore();
   });
 });

@@ -22,7 +22,20 @@ export interface RequestContext {
  */
 const holder = globalThis as unknown as {
   portcullisLog?: { logger: Logger; destination: ReturnType<typeof pino.destination>; lines: LinesPerTurn; context: AsyncLocalStorage<RequestContext> };
+  portcullisLogDefault?: LogLevel;
 };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * The level used when LOG_LEVEL is not set (`info` unless a process says otherwise). The CLI's stdout is for
+ * the operator and for scripts reading --json: it asks for `warn`, so the JSON line written for each
+ * security event stays out of their way (the audit trail has the event). Call before the first log line.
+ */
+export function setDefaultLogLevel(level: LogLevel): void {
+  holder.portcullisLogDefault = level;
+  if (holder.portcullisLog) holder.portcullisLog.logger.level = env().LOG_LEVEL ?? level;
+}
 
 export interface LinesPerTurn {
   write(line: string): boolean;
@@ -89,7 +102,7 @@ function state() {
     }, 1000).unref();
     const logger = pino(
       {
-        level: env().LOG_LEVEL,
+        level: env().LOG_LEVEL ?? holder.portcullisLogDefault ?? 'info',
         base: { service: 'portcullis', pid: process.pid },
         timestamp: isoTime,
         formatters: { level: (label) => ({ level: label }) },

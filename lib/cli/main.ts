@@ -9,8 +9,9 @@ import { addDomain, createAccount } from '@/lib/accounts/service';
 import { addAdmin, listAdmins, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
 import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { pruneExpiredRecords, type AuditContext } from '@/lib/audit';
-import { demoCredentialsText, seedDemo } from '@/db/seed';
+import { demoCredentialsText, seedDemo } from '@/lib/cli/demo';
 import { env } from '@/lib/env';
+import { setDefaultLogLevel } from '@/lib/log';
 import { closeSharedEngine } from '@/db/connection';
 import { databaseTarget, migrateTarget } from '@/db/engine';
 import { listenUrl } from '@/lib/ops/listen-url';
@@ -26,9 +27,7 @@ import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from
 import { toNetSetObject } from '@/lib/netsets/view';
 import os from 'node:os';
 
-// The CLI's output is for the operator (and scripts reading --json): the JSON log lines that the server
-// writes for each security event would only get in the way; the audit trail has them.
-process.env.LOG_LEVEL ||= 'warn';
+setDefaultLogLevel('warn');
 
 const ctx: AuditContext = { actor: { kind: 'cli', email: os.userInfo().username }, protocol: null };
 
