@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { accounts, admins } from '@/db/schema';
 import { getDb, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { hashPassword, passwordMatches } from '@/lib/auth/password';
-import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
+import { hashOwnNewPassword, hashPassword } from '@/lib/auth/password';
+import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { endSubjectSessions } from '@/lib/auth/web-session';
 import { env } from '@/lib/env';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -202,13 +202,7 @@ export async function changeOwnAdminPassword(
     (await conn.select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash }).from(admins).where(eq(admins.id, adminId)).limit(1))[0];
   const before = await load(db);
   if (!before) throw new NotFoundError('Admin not found');
-  if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', before.passwordHash))) {
-    throw new ValidationError('currentPassword', 'Your current password is not correct.');
-  }
-  const problems = checkPasswordPolicy({ password: change.newPassword, email: before.email, minLength: env().PASSWORD_MIN_LENGTH });
-  if (problems.length === 0 && (await passwordMatches(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
-  if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
-  const hash = await hashPassword(change.newPassword);
+  const hash = await hashOwnNewPassword(before, change);
   return transaction(async (tx) => {
     const row = await load(tx);
     if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');

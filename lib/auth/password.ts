@@ -4,6 +4,8 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import bcrypt from 'bcrypt';
 import { env } from '@/lib/env';
+import { ValidationError } from '@/lib/errors';
+import { checkPasswordPolicy, SAME_AS_CURRENT } from './password-policy';
 import { observeBcrypt, setBcryptQueueLength } from '@/lib/ops/metrics';
 
 // NOTE: bcrypt only looks at the first 72 bytes; longer inputs are refused rather than silently truncated.
@@ -130,4 +132,23 @@ export async function verifyPassword(plain: string, hash: string | null | undefi
 /** Compares against a stored hash through the same queue and rules (e.g. "is the new password the current one?"). */
 export function passwordMatches(plain: string, hash: string): Promise<boolean> {
   return compareForms(plain, hash);
+}
+
+/**
+ * The checks of a person's own password change, the same for a mailbox user and an admin: the current
+ * password (a voluntary change; a forced one has just been entered at sign-in), the policy, and "not the
+ * current one". Hashes outside the caller's transaction, which then re-reads the row and refuses if the hash
+ * changed meanwhile. Throws a ValidationError naming the field.
+ */
+export async function hashOwnNewPassword(
+  current: { email: string; passwordHash: string },
+  change: { currentPassword?: string; newPassword: string; reason: 'forced' | 'voluntary' },
+): Promise<string> {
+  if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', current.passwordHash))) {
+    throw new ValidationError('currentPassword', 'Your current password is not correct.');
+  }
+  const problems = checkPasswordPolicy({ password: change.newPassword, email: current.email, minLength: env().PASSWORD_MIN_LENGTH });
+  if (problems.length === 0 && (await passwordMatches(change.newPassword, current.passwordHash))) problems.push(SAME_AS_CURRENT);
+  if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
+  return hashPassword(change.newPassword);
 }

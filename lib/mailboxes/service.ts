@@ -3,7 +3,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { domains, mailboxes, type AllowNetsMode } from '@/db/schema';
 import { getDb, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { hashPassword, inBcryptLane, passwordMatches } from '@/lib/auth/password';
+import { hashOwnNewPassword, hashPassword, inBcryptLane, passwordMatches } from '@/lib/auth/password';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
@@ -412,13 +412,7 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
     (await conn.select({ ...patchColumns, sessionVersion: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).limit(1))[0];
   const before = await load(db);
   if (!before) throw new NotFoundError('Mailbox not found');
-  if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', before.passwordHash))) {
-    throw new ValidationError('currentPassword', 'Your current password is not correct.');
-  }
-  const problems = checkPasswordPolicy({ password: change.newPassword, email: before.email, minLength: env().PASSWORD_MIN_LENGTH });
-  if (problems.length === 0 && (await passwordMatches(change.newPassword, before.passwordHash))) problems.push(SAME_AS_CURRENT);
-  if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
-  const hash = await hashPassword(change.newPassword);
+  const hash = await hashOwnNewPassword(before, change);
   return transaction(async (tx) => {
     const row = await load(tx);
     if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');
