@@ -16,6 +16,7 @@ const POSTGRES_FILES = [
   'lib/auth/gate.test.ts',
   'lib/auth/sign-in.test.ts',
   'lib/auth/throttle.test.ts',
+  'lib/auth/webauthn-challenge.test.ts',
   'lib/mail-auth/route.test.ts',
   'lib/mailboxes/bulk.test.ts',
   'lib/mailboxes/impact.test.ts',

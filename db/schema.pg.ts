@@ -359,3 +359,28 @@ export const adminPasskeys = pgTable(
   },
   (t) => [index('admin_passkeys_admin_idx').on(t.adminId)],
 );
+
+/**
+ * WebAuthn challenges waiting for the browser's answer (lib/auth/webauthn-challenge.ts): kept here, not in a
+ * process's memory, so that the two requests of a passkey ceremony may reach different instances. One row
+ * per session and purpose (a new challenge replaces the old), bound to the admin; the session id is stored
+ * as its SHA-256 only, like web_sessions. Taken by DELETE … RETURNING, so a challenge is used at most once.
+ */
+export const webauthnChallenges = pgTable(
+  'webauthn_challenges',
+  {
+    id: id(),
+    adminId: pgInteger('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    purpose: pgText('purpose').$type<'registration' | 'sign-in'>().notNull(),
+    sessionHash: pgText('session_hash').notNull(),
+    challenge: pgText('challenge').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webauthn_challenges_session_idx').on(t.purpose, t.sessionHash),
+    index('webauthn_challenges_admin_idx').on(t.adminId, t.expiresAt),
+    index('webauthn_challenges_expires_idx').on(t.expiresAt),
+  ],
+);

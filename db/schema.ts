@@ -342,3 +342,31 @@ export const adminPasskeys = sqliteTable(
   },
   (t) => [index('admin_passkeys_admin_idx').on(t.adminId)],
 );
+
+/**
+ * WebAuthn challenges waiting for the browser's answer (lib/auth/webauthn-challenge.ts): kept here, not in a
+ * process's memory, so that the two requests of a passkey ceremony may reach different instances. One row
+ * per session and purpose (a new challenge replaces the old), bound to the admin; the session id is stored
+ * as its SHA-256 only, like web_sessions. Taken by DELETE … RETURNING, so a challenge is used at most once.
+ */
+export const webauthnChallenges = sqliteTable(
+  'webauthn_challenges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    adminId: integer('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').$type<'registration' | 'sign-in'>().notNull(),
+    sessionHash: text('session_hash').notNull(),
+    // Base64url, as @simplewebauthn/server generated it: not a secret (the browser receives it), but only
+    // the server's own value is ever expected.
+    challenge: text('challenge').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webauthn_challenges_session_idx').on(t.purpose, t.sessionHash),
+    // The per-admin bound keeps the latest by expiry; the sweep deletes by expiry.
+    index('webauthn_challenges_admin_idx').on(t.adminId, t.expiresAt),
+    index('webauthn_challenges_expires_idx').on(t.expiresAt),
+  ],
+);

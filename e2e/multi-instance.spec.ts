@@ -1,9 +1,10 @@
 import http from 'node:http';
-import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type Page, type Request, type Response, type Route } from '@playwright/test';
 import { multiInstance } from '../playwright.config';
+import { adminSignIn } from './support/admin';
 import { authHttp, nginxHeaders, verdict } from './support/auth-http';
 import { authenticate, call, rpc } from './support/api';
-import { clientAt, createAccount, createAdmin, createMailbox, expect, rememberCookies, signIn, signOut, sqlRows, strongPassword, test, type TestAccount } from './support/fixtures';
+import { clientAt, createAccount, createAdmin, createMailbox, expect, rememberCookies, signIn, signOut, sqlRows, strongPassword, submitAction, test, type TestAccount } from './support/fixtures';
 import { startInstances, UPSTREAM_HEADER, type Instances } from './support/instances';
 
 /**
@@ -238,4 +239,120 @@ test('the IMAP verification cache on A does not outlive a password change made o
   const viaNginx = await Promise.all([0, 1].map(() => authHttp(nginxHeaders(box.email, newPassword, '198.51.100.61'), multiInstance.nginx)));
   expect(viaNginx.map((answer) => verdict(answer)['auth-status'])).toEqual(['OK', 'OK']);
   expect(new Set(viaNginx.map((answer) => instances.nameOf(answer.headers[UPSTREAM_HEADER])))).toEqual(new Set(['a', 'b']));
+});
+
+/**
+ * Runs `act`, a passkey ceremony (two server actions: the options, then the browser's answer), with the answer
+ * sent to the other instance than the one that issued the challenge. nginx alternates request by request, so
+ * before the answer goes out: the page's other requests (the router prefetches links at any time) are held
+ * back until the answer has been answered, those already under way are waited for, and then nginx's turn is
+ * set with requests to /readyz until its last pick was the issuing instance. Returns the instance that
+ * answered each of the two.
+ */
+async function acrossInstances(page: Page, act: () => Promise<void>): Promise<{ options: string | undefined; answer: string | undefined }> {
+  const seen: { options?: string; answer?: string } = {};
+  const inFlight = new Set<Request>();
+  const held = new Set<Request>();
+  let actions = 0;
+  let optionsSeen: () => void = () => {};
+  const optionsAnswered = new Promise<void>((resolve) => (optionsSeen = resolve));
+  let release: () => void = () => {};
+  const answered = new Promise<void>((resolve) => (release = resolve));
+  const isAction = (request: Request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined;
+  const onRequest = (request: Request) => void inFlight.add(request);
+  const onDone = (request: Request) => void inFlight.delete(request);
+  const onResponse = (response: Response) => {
+    if (!isAction(response.request())) return;
+    const upstream = instances.nameOf(response.headers()[UPSTREAM_HEADER]) ?? 'unknown';
+    if (seen.options === undefined) {
+      seen.options = upstream;
+      optionsSeen();
+    } else if (seen.answer === undefined) {
+      seen.answer = upstream;
+      release();
+    }
+  };
+  const handler = async (route: Route) => {
+    const request = route.request();
+    if (isAction(request) && ++actions === 2) {
+      await optionsAnswered;
+      for (const deadline = Date.now() + 10_000; [...inFlight].some((r) => r !== request && !held.has(r)) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 3; i++) {
+        const turn = await fetch(`${instances.nginxUrl}/readyz`);
+        if (instances.nameOf(turn.headers.get(UPSTREAM_HEADER) ?? undefined) === seen.options) break;
+      }
+      return route.continue();
+    }
+    if (seen.options !== undefined && seen.answer === undefined) {
+      held.add(request);
+      await answered;
+      held.delete(request);
+    }
+    return route.continue();
+  };
+  page.on('request', onRequest);
+  page.on('requestfinished', onDone);
+  page.on('requestfailed', onDone);
+  page.on('response', onResponse);
+  await page.route('**/*', handler);
+  try {
+    await act();
+  } finally {
+    release();
+    await page.unroute('**/*', handler);
+    page.off('request', onRequest);
+    page.off('requestfinished', onDone);
+    page.off('requestfailed', onDone);
+    page.off('response', onResponse);
+  }
+  return { options: seen.options, answer: seen.answer };
+}
+
+test('a passkey ceremony started on one instance finishes on the other, registration and sign-in (no sticky /admin)', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const account = createAccount('postgres');
+  const admin = createAdmin(account);
+  // WebAuthn needs a secure context and a domain as RP ID: localhost (the default relying party), through nginx.
+  const context = await browser.newContext({ baseURL: `http://localhost:${multiInstance.nginx}`, extraHTTPHeaders: { 'X-Forwarded-For': '198.51.100.81' } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true } });
+  await adminSignIn(page, admin);
+  await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+  await rememberCookies(context);
+
+  await page.goto('/admin/security');
+  await page.waitForLoadState('networkidle');
+  const add = page.getByRole('button', { name: 'Add a passkey' });
+  await expect(add).toBeEnabled();
+  await page.getByLabel('Name of the new passkey').fill('Laptop');
+  const registration = await acrossInstances(page, async () => {
+    await add.click();
+    await expect(page).toHaveURL(/\/admin\/security\?notice=passkey-added$/);
+  });
+  expect(registration.options).toMatch(/^[ab]$/);
+  expect(registration.answer).toMatch(/^[ab]$/);
+  expect(registration.answer).not.toBe(registration.options);
+  expect(sqlRows<{ name: string }>('postgres', `SELECT name FROM admin_passkeys WHERE admin_id = :'id'`, { id: admin.id })).toEqual([{ name: 'Laptop' }]);
+
+  // Password, then the passkey: the challenge issued by one instance is accepted by the other.
+  await page.goto('/admin/security');
+  await submitAction(page, page.getByRole('button', { name: 'Sign out', exact: true }));
+  await expect(page).toHaveURL(/\/admin\/login\?signedOut=1$/);
+  await adminSignIn(page, admin);
+  await expect(page).toHaveURL(/\/admin\/login\/verify/);
+  await page.waitForLoadState('networkidle');
+  const signInCeremony = await acrossInstances(page, async () => {
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+  });
+  expect(signInCeremony.options).toMatch(/^[ab]$/);
+  expect(signInCeremony.answer).toMatch(/^[ab]$/);
+  expect(signInCeremony.answer).not.toBe(signInCeremony.options);
+  const [succeeded] = sqlRows<{ detail: string }>('postgres', `SELECT detail FROM audit_events WHERE account_id = :'account' AND event = 'admin_login_succeeded' ORDER BY id DESC LIMIT 1`, { account: account.id });
+  expect(JSON.parse(succeeded!.detail)).toMatchObject({ admin: admin.email, method: 'passkey' });
+  // Both challenges were taken: nothing is left behind.
+  expect(sqlRows('postgres', `SELECT id FROM webauthn_challenges WHERE admin_id = :'id'`, { id: admin.id })).toHaveLength(0);
+  await context.close();
 });

@@ -59,9 +59,9 @@ describe('admin passkeys', () => {
     // No challenge issued for this session.
     expect(await verifyPasskeySignIn({ ...base, pendingSessionId: 'sid-1', response: { id: `cred-${admin.id}-Laptop` } })).toEqual({ ok: false, reason: 'failed' });
     // Another admin's passkey, with a valid challenge: unknown; the challenge is then used up.
-    challengeStore().put('sign-in', 'sid-1', 'challenge');
+    await challengeStore().put({ purpose: 'sign-in', adminId: admin.id, sessionId: 'sid-1' }, 'challenge');
     expect(await verifyPasskeySignIn({ ...base, pendingSessionId: 'sid-1', response: { id: other.passkey.credentialId } })).toEqual({ ok: false, reason: 'failed' });
-    expect(challengeStore().take('sign-in', 'sid-1')).toBeNull();
+    expect(await challengeStore().take({ purpose: 'sign-in', adminId: admin.id, sessionId: 'sid-1' })).toBeNull();
     // Not an answer at all.
     expect(await verifyPasskeySignIn({ ...base, pendingSessionId: 'sid-1', response: 'x'.repeat(10) })).toEqual({ ok: false, reason: 'failed' });
     expect(await reasonsOf(admin.accountId)).toEqual(expect.arrayContaining(['passkey_challenge_missing', 'passkey_unknown', 'malformed']));

@@ -90,7 +90,7 @@ export async function passkeyRegistrationOptions(admin: Actor, sessionId: string
     authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
     timeout: 60_000,
   });
-  challengeStore().put('registration', sessionId, options.challenge);
+  await challengeStore().put({ purpose: 'registration', adminId: admin.id, sessionId }, options.challenge);
   return options;
 }
 
@@ -103,7 +103,7 @@ export async function registerPasskey(admin: Actor, sessionId: string, host: str
   const rp = relyingPartyOrThrow(host);
   const failed = new ValidationError('passkey', 'The passkey could not be registered. Try again.');
   if (typeof input.response !== 'object' || input.response === null || JSON.stringify(input.response).length > MAX_WEBAUTHN_RESPONSE_CHARS) throw failed;
-  const expectedChallenge = challengeStore().take('registration', sessionId);
+  const expectedChallenge = await challengeStore().take({ purpose: 'registration', adminId: admin.id, sessionId });
   if (!expectedChallenge) throw new ValidationError('passkey', 'That took too long. Try again.');
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {

@@ -36,7 +36,7 @@ export async function passkeySignInOptions(adminId: number, pendingSessionId: st
     userVerification: 'preferred',
     timeout: 60_000,
   });
-  challengeStore().put('sign-in', pendingSessionId, options.challenge);
+  await challengeStore().put({ purpose: 'sign-in', adminId, sessionId: pendingSessionId }, options.challenge);
   return { ok: true, options };
 }
 
@@ -57,7 +57,7 @@ export async function verifyPasskeySignIn(input: Omit<SecondFactorInput, 'code' 
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
   // Single use: taken whether or not the answer turns out right.
-  const expectedChallenge = challengeStore().take('sign-in', input.pendingSessionId);
+  const expectedChallenge = await challengeStore().take({ purpose: 'sign-in', adminId: admin.id, sessionId: input.pendingSessionId });
   if (!expectedChallenge) return fail('passkey_challenge_missing');
   const rp = relyingPartyFor(relyingPartyConfig(), input.host);
   if (!rp.ok) return fail('passkey_origin_not_configured');

@@ -1,70 +1,104 @@
+import 'server-only';
+import { and, desc, eq, lte, notInArray } from 'drizzle-orm';
+import { webauthnChallenges } from '@/db/schema';
+import { getDb, type Db } from '@/db';
+import { hashSessionId } from './web-session';
+
 /**
  * WebAuthn challenges waiting for the browser's answer (spec §14, passkeys). Each is bound to one session
- * (the pending second-factor session at sign-in, the admin's session at registration) and one purpose,
- * lives for a short time and can be taken once: a second answer to the same challenge finds nothing.
+ * (the pending second-factor session at sign-in, the admin's session at registration), its admin and one
+ * purpose, lives for a short time and can be taken once: a second answer to the same challenge finds nothing.
  *
- * Cache note: this holds only challenges the server itself issued, keyed by the session id that asked for
- * them; a new request for the same key replaces the old challenge, so nothing stale can be used. It lives in
- * this process's memory: a deployment with several instances needs sticky sessions for the 2-minute
- * ceremony (a challenge issued by another instance is simply "not found", a clean failure).
+ * They live in the database (webauthn_challenges), not in the process's memory (spec §16): the two requests
+ * of a ceremony may reach different instances behind a load balancer without sticky sessions. Taking is one
+ * DELETE … RETURNING, so of two concurrent answers (on one instance or two) exactly one gets the challenge.
+ *
+ * Bounded: a challenge is only issued to a session whose password step succeeded (a pending or full admin
+ * session), one per session and purpose (a new one replaces the old), at most MAX_PENDING_PER_ADMIN per
+ * admin (the oldest dropped), and expired rows are deleted whenever a challenge is issued. So the table holds
+ * at most that many rows per admin plus the expired rows of the last two minutes, whoever sends requests.
  */
 
 export type ChallengePurpose = 'registration' | 'sign-in';
 
+/** Whom a challenge was issued to: the session (its id, hashed before it is stored), its admin and the ceremony. */
+export interface ChallengeKey {
+  purpose: ChallengePurpose;
+  adminId: number;
+  sessionId: string;
+}
+
+/** Pending ceremonies per admin: a few browsers or tabs at once; more only ever comes from a script. */
+export const MAX_PENDING_PER_ADMIN = 10;
+/** @simplewebauthn/server's challenges are 43 characters (32 bytes, base64url); nothing longer is stored. */
+const MAX_CHALLENGE_CHARS = 512;
+/** Session ids are 43 characters; a longer one is not ours (and is never looked up). */
+const MAX_SESSION_ID_CHARS = 512;
+
 export interface ChallengeStoreOptions {
   ttlMs?: number;
-  /** A bound on memory: beyond it, expired entries are swept and then the oldest dropped. */
-  maxEntries?: number;
+  /** A bound on the rows one admin can hold: beyond it, the oldest are dropped. */
+  maxPerAdmin?: number;
   clock?: () => number;
+  /** The database handle (tests: a second connection, as another instance would have). */
+  db?: () => Db;
 }
 
 export class ChallengeStore {
-  private readonly entries = new Map<string, { challenge: string; expiresAt: number }>();
   private readonly ttlMs: number;
-  private readonly maxEntries: number;
+  private readonly maxPerAdmin: number;
   private readonly clock: () => number;
+  private readonly db: () => Db;
 
   constructor(options: ChallengeStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? 2 * 60_000;
-    this.maxEntries = options.maxEntries ?? 10_000;
+    this.maxPerAdmin = options.maxPerAdmin ?? MAX_PENDING_PER_ADMIN;
     this.clock = options.clock ?? Date.now;
-  }
-
-  private key(purpose: ChallengePurpose, sessionId: string): string {
-    return `${purpose}\u0000${sessionId}`;
+    this.db = options.db ?? getDb;
   }
 
   /** Remembers the challenge issued to this session for this purpose, replacing any earlier one. */
-  put(purpose: ChallengePurpose, sessionId: string, challenge: string): void {
-    const key = this.key(purpose, sessionId);
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.sweep();
-    this.entries.set(key, { challenge, expiresAt: this.clock() + this.ttlMs });
-  }
-
-  /** The session's challenge, removed as it is read (single use); null when none or expired. */
-  take(purpose: ChallengePurpose, sessionId: string): string | null {
-    const key = this.key(purpose, sessionId);
-    const entry = this.entries.get(key);
-    if (!entry) return null;
-    this.entries.delete(key);
-    return entry.expiresAt > this.clock() ? entry.challenge : null;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  private sweep(): void {
+  async put(key: ChallengeKey, challenge: string): Promise<void> {
+    if (!challenge || challenge.length > MAX_CHALLENGE_CHARS) throw new Error('webauthn challenge: unexpected length');
+    if (!key.sessionId || key.sessionId.length > MAX_SESSION_ID_CHARS) throw new Error('webauthn challenge: unexpected session id');
+    const db = this.db();
     const now = this.clock();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
-    // Still full: drop the oldest (Map keeps insertion order).
-    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    // Expired rows of every admin go first: nothing else deletes them, and they can never be taken.
+    await db.delete(webauthnChallenges).where(lte(webauthnChallenges.expiresAt, new Date(now)));
+    const expiresAt = new Date(now + this.ttlMs);
+    await db
+      .insert(webauthnChallenges)
+      .values({ adminId: key.adminId, purpose: key.purpose, sessionHash: hashSessionId(key.sessionId), challenge, expiresAt })
+      .onConflictDoUpdate({ target: [webauthnChallenges.purpose, webauthnChallenges.sessionHash], set: { adminId: key.adminId, challenge, expiresAt } });
+    // The admin's latest rows stay (by expiry, then id). Concurrent puts each trim after their own insert has
+    // committed, so once they are all done the last trim has seen every row: the bound holds again.
+    const keep = db
+      .select({ id: webauthnChallenges.id })
+      .from(webauthnChallenges)
+      .where(eq(webauthnChallenges.adminId, key.adminId))
+      .orderBy(desc(webauthnChallenges.expiresAt), desc(webauthnChallenges.id))
+      .limit(this.maxPerAdmin);
+    await db.delete(webauthnChallenges).where(and(eq(webauthnChallenges.adminId, key.adminId), notInArray(webauthnChallenges.id, keep)));
+  }
+
+  /**
+   * The session's challenge, removed as it is read (single use, atomically: of concurrent takes one gets the
+   * row); null when none, or expired (it is not accepted at its expiry instant, and is removed all the same).
+   */
+  async take(key: ChallengeKey): Promise<string | null> {
+    if (!key.sessionId || key.sessionId.length > MAX_SESSION_ID_CHARS) return null;
+    const [row] = await this.db()
+      .delete(webauthnChallenges)
+      .where(and(eq(webauthnChallenges.purpose, key.purpose), eq(webauthnChallenges.sessionHash, hashSessionId(key.sessionId)), eq(webauthnChallenges.adminId, key.adminId)))
+      .returning({ challenge: webauthnChallenges.challenge, expiresAt: webauthnChallenges.expiresAt });
+    if (!row) return null;
+    return row.expiresAt.getTime() > this.clock() ? row.challenge : null;
   }
 }
 
-/** The process's store, shared by every route bundle through globalThis (one module copy per bundle). */
+const shared = new ChallengeStore();
+
+/** The store every caller uses (its state is in the database, so one per route bundle is fine). */
 export function challengeStore(): ChallengeStore {
-  const g = globalThis as unknown as { __portcullisWebauthnChallenges?: ChallengeStore };
-  return (g.__portcullisWebauthnChallenges ??= new ChallengeStore());
+  return shared;
 }
