@@ -2,7 +2,6 @@
 // on a pg.Pool. Outside Next's bundler too (server.ts closes it): no `server-only` here.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { Column, fillPlaceholders, is, SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db, Engine } from './connection';
 import * as schema from './schema';
@@ -76,62 +75,4 @@ export function openPgEngine(url: string, options: { max?: number } = {}): Engin
       return closed;
     },
   };
-}
-
-/**
- * What drizzle's node-postgres prepared query keeps of a statement (drizzle-orm 0.45, `NodePgPreparedQuery`):
- * the pool or transaction client it runs on, the named query config (rowMode 'array'), the parameters with
- * their placeholders, and the selected fields in column order. db/index.test.ts checks the shape on every
- * run, so an upgrade that changes it fails there instead of in production.
- */
-interface DrizzlePgPrepared {
-  client?: { query(config: pg.QueryArrayConfig, values: unknown[]): Promise<pg.QueryArrayResult> };
-  queryConfig?: pg.QueryArrayConfig;
-  params?: unknown[];
-  fields?: { path: string[]; field: unknown }[];
-  customResultMapper?: unknown;
-  execute(values?: Record<string, unknown>): Promise<unknown>;
-}
-
-type Decoder = { mapFromDriverValue(value: unknown): unknown };
-
-function decoderOf(field: unknown): Decoder | null {
-  if (is(field, Column)) return field;
-  // (`decoder` is drizzle's internal name for the sql<T>`…`.mapWith() of a field.)
-  if (is(field, SQL)) return (field as unknown as { decoder: Decoder }).decoder;
-  if (is(field, SQL.Aliased)) return (field.sql as unknown as { decoder: Decoder }).decoder;
-  return null;
-}
-
-/**
- * A named statement whose `execute` calls pg directly: the same query config, parameters and client as
- * drizzle's own `execute`, and the same rows (each field decoded by its column, NULL left NULL), without
- * drizzle's per-call wrapping (three tracing spans, the result cache's checks, a generic row mapper that
- * looks up every field's kind on every row). Measured on the gate's statement: docs/performance.md "The gate
- * on PostgreSQL (2026-12-06)". Statements that return no rows (no `fields`) or a nested selection keep
- * drizzle's `execute`, which handles those.
- */
-export function directStatement<P>(prepared: P): P {
-  const p = prepared as unknown as DrizzlePgPrepared;
-  const { client, queryConfig, params, fields } = p;
-  if (!client || !queryConfig?.name || !params || !fields || p.customResultMapper || !fields.every((f) => f.path.length === 1)) return prepared;
-  const decoders = fields.map((f) => decoderOf(f.field));
-  if (decoders.some((d) => d === null)) return prepared;
-  const keys = fields.map((f) => f.path[0]!);
-  const width = keys.length;
-  p.execute = async (values: Record<string, unknown> = {}) => {
-    const { rows } = await client.query(queryConfig, fillPlaceholders(params, values));
-    const mapped: Record<string, unknown>[] = new Array(rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      const item: Record<string, unknown> = {};
-      for (let i = 0; i < width; i++) {
-        const value = row[i];
-        item[keys[i]!] = value === null ? null : decoders[i]!.mapFromDriverValue(value);
-      }
-      mapped[r] = item;
-    }
-    return mapped;
-  };
-  return prepared;
 }

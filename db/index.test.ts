@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { accounts, domains, mailboxes, webSessions } from './schema';
-import { engineKind, getDb, groupCommit, prepareAs, transaction, type Db } from '.';
+import { accounts } from './schema';
+import { engineKind, getDb, groupCommit, prepareAs, transaction } from '.';
 import { openPgEngine } from './connection-pg';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,114 +118,6 @@ describe(`db transaction (${process.env.DATABASE_URL ? 'PostgreSQL pool' : 'one 
     // (On PostgreSQL the writes run concurrently, each in a transaction of its own: order them.)
     expect(seen.sort()).toEqual(['r1:r1', 'r1:r1', 'r2:r2', 'r2:r2', 'r3:r3', 'r3:r3']);
     expect(await names()).toEqual(expect.arrayContaining(['context-r1', 'context-r2', 'context-r3']));
-  });
-});
-
-describe(`prepareAs (${process.env.DATABASE_URL ? 'PostgreSQL: pg directly' : 'SQLite: drizzle'})`, () => {
-  // A statement of the gate's shape: an inner and a left join, decoded columns (boolean, millisecond
-  // timestamp, JSON), a raw sql<T> field, placeholders and a constant parameter.
-  const gateShaped = (db: Db) =>
-    db
-      .select({
-        id: mailboxes.id,
-        email: mailboxes.email,
-        active: mailboxes.active,
-        requireResetPassword: mailboxes.requireResetPassword,
-        allowNetsMeta: mailboxes.allowNetsMeta,
-        metaText: sql<string | null>`${mailboxes.allowNetsMeta}`,
-        accountName: accounts.name,
-        requireTwoFactor: accounts.requireTwoFactor,
-        sessionId: webSessions.id,
-        expiresAt: webSessions.expiresAt,
-        pending: webSessions.pending,
-      })
-      .from(mailboxes)
-      .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
-      .leftJoin(webSessions, and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'), eq(webSessions.subjectId, mailboxes.id)))
-      .where(eq(mailboxes.accountId, sql.placeholder('accountId')))
-      .orderBy(mailboxes.id);
-
-  async function seed(name: string) {
-    const db = getDb();
-    const [account] = await db.insert(accounts).values({ name, requireTwoFactor: true }).returning({ id: accounts.id });
-    const [domain] = await db.insert(domains).values({ accountId: account!.id, name: `${name}.test` }).returning({ id: domains.id });
-    const [withSession, withoutSession] = await db
-      .insert(mailboxes)
-      .values([
-        { accountId: account!.id, domainId: domain!.id, email: `a@${name}.test`, passwordHash: 'x', allowNetsMeta: { '192.0.2.0/24': { label: 'Büro', expiresAt: 1_900_000_000_000 } } },
-        { accountId: account!.id, domainId: domain!.id, email: `b@${name}.test`, passwordHash: 'x', active: false, requireResetPassword: true },
-      ])
-      .returning({ id: mailboxes.id });
-    const now = 1_800_000_000_123;
-    await db.insert(webSessions).values({ sidHash: `hash-${name}`, kind: 'mailbox', subjectId: withSession!.id, sessionVersion: 1, startedAt: new Date(now), lastActiveAt: new Date(now), expiresAt: new Date(now + 60_000), pending: 'second_factor' });
-    return { accountId: account!.id, withSession: withSession!.id, withoutSession: withoutSession!.id, expiresAt: new Date(now + 60_000) };
-  }
-
-  it('returns exactly the rows drizzle’s own execute returns (decoded columns, NULLs of the left join)', async () => {
-    const { accountId, withSession, withoutSession, expiresAt } = await seed('prepare-as-rows');
-    const db = getDb();
-    const named = prepareAs('test_prepare_as_rows', gateShaped(db));
-    const values = { accountId, sidHash: 'hash-prepare-as-rows' };
-    const rows = await named.execute(values);
-    expect(rows).toEqual(await gateShaped(db).prepare().execute(values));
-    expect(rows).toEqual([
-      {
-        id: withSession,
-        email: 'a@prepare-as-rows.test',
-        active: true,
-        requireResetPassword: false,
-        allowNetsMeta: { '192.0.2.0/24': { label: 'Büro', expiresAt: 1_900_000_000_000 } },
-        metaText: JSON.stringify({ '192.0.2.0/24': { label: 'Büro', expiresAt: 1_900_000_000_000 } }),
-        accountName: 'prepare-as-rows',
-        requireTwoFactor: true,
-        sessionId: expect.any(Number),
-        expiresAt,
-        pending: 'second_factor',
-      },
-      {
-        id: withoutSession,
-        email: 'b@prepare-as-rows.test',
-        active: false,
-        requireResetPassword: true,
-        allowNetsMeta: null,
-        metaText: null,
-        accountName: 'prepare-as-rows',
-        requireTwoFactor: true,
-        sessionId: null,
-        expiresAt: null,
-        pending: null,
-      },
-    ]);
-    // Run again (a named statement is prepared once per connection, then only bound) and with other values.
-    expect(await named.execute(values)).toEqual(rows);
-    expect(await named.execute({ accountId, sidHash: 'no-such-hash' })).toEqual(rows.map((r) => ({ ...r, sessionId: null, expiresAt: null, pending: null })));
-    expect(await named.execute({ accountId: -1, sidHash: 'x' })).toEqual([]);
-  });
-
-  it('on PostgreSQL runs pg directly for statements that return rows; the others keep drizzle’s execute', () => {
-    const db = getDb();
-    const select = prepareAs('test_prepare_as_direct', db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, sql.placeholder('id'))));
-    const returning = prepareAs('test_prepare_as_returning', db.update(accounts).set({ name: sql`${sql.placeholder('name')}` }).where(eq(accounts.id, sql.placeholder('id'))).returning({ id: accounts.id }));
-    const remove = prepareAs('test_prepare_as_delete', db.delete(accounts).where(eq(accounts.id, sql.placeholder('id'))));
-    // An own `execute` is db/'s direct one: if a drizzle upgrade changes what its prepared query keeps, this
-    // fails (rather than the gate silently falling back to the slower path).
-    const direct = (statement: object) => Object.hasOwn(statement, 'execute');
-    const postgres = engineKind() === 'postgres';
-    expect([direct(select), direct(returning), direct(remove)]).toEqual([postgres, postgres, false]);
-  });
-
-  it('built inside a transaction, runs on the transaction’s connection (sees its uncommitted rows)', async () => {
-    const { accountId } = await seed('prepare-as-tx');
-    await expect(
-      transaction(async (tx) => {
-        await tx.update(mailboxes).set({ email: 'renamed@prepare-as-tx.test' }).where(eq(mailboxes.email, 'a@prepare-as-tx.test'));
-        const rows = await prepareAs('test_prepare_as_tx', gateShaped(getDb())).execute({ accountId, sidHash: 'x' });
-        expect(rows.map((r) => r.email)).toEqual(['renamed@prepare-as-tx.test', 'b@prepare-as-tx.test']);
-        throw new Error('undo');
-      }),
-    ).rejects.toThrow('undo');
-    const after = await prepareAs('test_prepare_as_tx', gateShaped(getDb())).execute({ accountId, sidHash: 'x' });
-    expect(after.map((r) => r.email)).toEqual(['a@prepare-as-tx.test', 'b@prepare-as-tx.test']);
   });
 });
 

@@ -5,7 +5,6 @@ import { env } from '@/lib/env';
 import { migrateDatabase, openDatabase } from './migrate';
 import { sharedEngine, type Db, type Engine } from './connection';
 import { databaseTarget, openEngine } from './engine';
-import { directStatement } from './connection-pg';
 
 // One engine per process, shared by every route bundle and the proxy. Opened lazily so that `next build`
 // never touches the database.
@@ -54,9 +53,7 @@ export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
  * Names must be unique per SQL text.
  */
 export function prepareAs<P>(name: string, builder: { prepare(): P }): P {
-  const prepared = (builder.prepare as (this: typeof builder, name?: string) => P).call(builder, name);
-  // PostgreSQL: run straight on pg (same statement, same rows), without drizzle's per-call wrapping.
-  return engine().kind === 'postgres' ? directStatement(prepared) : prepared;
+  return (builder.prepare as (this: typeof builder, name?: string) => P).call(builder, name);
 }
 
 /**
