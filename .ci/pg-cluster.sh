@@ -4,6 +4,8 @@
 #
 #   .ci/pg-cluster.sh start [STATE_FILE]   start one, print its URL (postgres://USER@127.0.0.1:PORT/postgres)
 #   .ci/pg-cluster.sh url   [STATE_FILE]   print the URL of the cluster started with this state file
+#   .ci/pg-cluster.sh socket-url [STATE_FILE]  the same cluster through its Unix socket
+#                                          (postgres://USER@localhost/postgres?host=SOCKET_DIR&port=PORT)
 #   .ci/pg-cluster.sh stop  [STATE_FILE]   stop it and delete its directory
 #
 # The state (directory, port, pid, user) lives in STATE_FILE (default: $PORTCULLIS_PG_STATE, else
@@ -42,6 +44,9 @@ read_state() {
 }
 
 url_of() { echo "postgres://$1@127.0.0.1:$2/postgres"; }
+# host= names the socket's folder (libpq and node-postgres both read it; "localhost" is only a placeholder
+# that keeps the URL valid), port= the socket's name (.s.PGSQL.PORT).
+socket_url_of() { echo "postgres://$1@localhost/postgres?host=$2/socket&port=$3"; }
 
 free_port() {
   # Ask the kernel for a free port (bind to port 0), then hand it to postgres.
@@ -89,6 +94,10 @@ HBA
     read_state
     url_of "$PGC_USER" "$PGC_PORT"
     ;;
+  socket-url)
+    read_state
+    socket_url_of "$PGC_USER" "$PGC_DIR" "$PGC_PORT"
+    ;;
   stop)
     if [ ! -f "$state" ]; then echo "pg-cluster: no cluster recorded in $state" >&2; exit 0; fi
     read_state
@@ -102,7 +111,7 @@ HBA
     rm -f "$state"
     ;;
   *)
-    echo "usage: $0 start|stop|url [STATE_FILE]" >&2
+    echo "usage: $0 start|stop|url|socket-url [STATE_FILE]" >&2
     exit 2
     ;;
 esac

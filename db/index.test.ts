@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accounts } from './schema';
-import { engineKind, getDb, groupCommit, transaction } from '.';
+import { engineKind, getDb, groupCommit, prepareAs, transaction } from '.';
+import { openPgEngine } from './connection-pg';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = async () => (await getDb().select({ name: accounts.name }).from(accounts)).map((r) => r.name);
@@ -119,3 +120,24 @@ describe(`db transaction (${process.env.DATABASE_URL ? 'PostgreSQL pool' : 'one 
     expect(await names()).toEqual(expect.arrayContaining(['context-r1', 'context-r2', 'context-r3']));
   });
 });
+
+// The throwaway test cluster runs on this machine, so its Unix socket is reachable (README "Running on
+// PostgreSQL" recommends the socket when PostgreSQL runs on the same machine as Portcullis).
+if (process.env.DATABASE_URL && !process.env.PORTCULLIS_TEST_PG_URL) {
+  it('PostgreSQL: a DATABASE_URL naming a Unix socket folder (host=/path) connects through the socket', async () => {
+    const [settings] = (await (getDb() as unknown as { execute(q: unknown): Promise<{ rows: { dir: string; port: string }[] }> }).execute(
+      sql`SELECT current_setting('unix_socket_directories') AS dir, current_setting('port') AS port`,
+    )).rows;
+    const tcp = new URL(process.env.DATABASE_URL!);
+    const socketUrl = `postgres://${tcp.username}@localhost${tcp.pathname}?host=${encodeURIComponent(settings!.dir.split(',')[0]!.trim())}&port=${settings!.port}`;
+    const engine = openPgEngine(socketUrl, { max: 1 });
+    try {
+      const result = (await (engine.db as unknown as { execute(q: unknown): Promise<{ rows: { socket: boolean }[] }> }).execute(sql`SELECT inet_server_addr() IS NULL AS socket`)).rows;
+      expect(result).toEqual([{ socket: true }]);
+      const rows = await prepareAs('test_socket_accounts', engine.db.select({ id: accounts.id }).from(accounts).limit(1)).execute();
+      expect(Array.isArray(rows)).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+}

@@ -6,6 +6,9 @@
  *                                                its own database there and drops it at the end; nothing else
  *                                                in that cluster is touched). Without it, a throwaway cluster
  *                                                is started with .ci/pg-cluster.sh and stopped at exit.
+ *   BENCH_PG_TRANSPORT=socket (default) | tcp      how the throwaway cluster is reached: its Unix socket (what
+ *                                                README "Running on PostgreSQL" recommends when PostgreSQL
+ *                                                runs on the same machine) or TCP on 127.0.0.1.
  *
  * The app picks its engine from the environment (DATABASE_URL=postgres://… is PostgreSQL, otherwise SQLite at
  * DATABASE_PATH), so a bench selects an engine by the environment it gives its servers and seed processes,
@@ -38,6 +41,14 @@ export interface BenchDatabase {
 
 let cluster: { url: string; stop?: () => void } | undefined;
 
+/** How this run reaches a throwaway cluster, from BENCH_PG_TRANSPORT. */
+export function pgTransport(): 'socket' | 'tcp' {
+  const value = (process.env.BENCH_PG_TRANSPORT ?? '').trim().toLowerCase();
+  if (value === '' || value === 'socket') return 'socket';
+  if (value === 'tcp') return 'tcp';
+  throw new Error(`BENCH_PG_TRANSPORT must be socket or tcp, got "${value}"`);
+}
+
 /** The PostgreSQL cluster of this run: BENCH_PG_URL, or a throwaway one started once and stopped at exit. */
 function pgCluster(): { url: string; stop?: () => void } {
   if (cluster) return cluster;
@@ -48,13 +59,19 @@ function pgCluster(): { url: string; stop?: () => void } {
   const state = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-bench-pg-')), 'cluster.state');
   const started = spawnSync(script, ['start', state], { encoding: 'utf8' });
   if (started.status !== 0) throw new Error(`pg-cluster.sh start failed: ${started.stderr}`);
+  let url = started.stdout.trim();
+  if (pgTransport() === 'socket') {
+    const socket = spawnSync(script, ['socket-url', state], { encoding: 'utf8' });
+    if (socket.status !== 0) throw new Error(`pg-cluster.sh socket-url failed: ${socket.stderr}`);
+    url = socket.stdout.trim();
+  }
   const stop = () => {
     spawnSync(script, ['stop', state], { stdio: 'ignore' });
     fs.rmSync(path.dirname(state), { recursive: true, force: true });
   };
   process.once('exit', stop);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-  return (cluster = { url: started.stdout.trim(), stop });
+  return (cluster = { url, stop });
 }
 
 function psql(url: string, sql: string): void {
