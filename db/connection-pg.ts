@@ -2,8 +2,9 @@
 // on a pg.Pool. Outside Next's bundler too (server.ts closes it): no `server-only` here.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import type { Db, Engine } from './connection';
+import type { Db, Engine, PreparableWrite } from './connection';
 import * as schema from './schema';
 
 // bigint (timestamps in milliseconds, count(*)) and numeric (sum()) as JavaScript numbers, as SQLite returns
@@ -63,6 +64,25 @@ export function openPgEngine(url: string, options: { max?: number } = {}): Engin
     return <T>(fn: () => T): T => (tx === undefined ? fn() : context.run(tx, fn));
   };
 
+  // One statement: `WITH w0 AS (write 0), w1 AS (write 1), … last write`. PostgreSQL runs every data-modifying
+  // WITH exactly once, to completion, in the statement's own snapshot and transaction: all or nothing, with
+  // nothing to wait for between them. (The writes must not touch the same row twice: they cannot see each
+  // other's changes. getSQL(): drizzle would put an embedded builder in parentheses, which WITH does not take.)
+  const prepareWrites = (on: Db, name: string, writes: PreparableWrite[]) => {
+    const last = writes[writes.length - 1];
+    if (last === undefined) throw new Error('prepareWrites: no statement');
+    const withs = writes.slice(0, -1).map((write, i) => sql`${sql.raw(`w${i}`)} AS (${write.getSQL()})`);
+    const statement = withs.length === 0 ? last.getSQL() : sql`WITH ${sql.join(withs, sql`, `)} ${last.getSQL()}`;
+    // drizzle's own path for a named prepared statement (what `.prepare(name)` of a builder does), on the
+    // handle given: the pool outside a transaction, the transaction's connection inside one.
+    const handle = on as unknown as PgDb & {
+      dialect: { sqlToQuery(query: typeof statement): { sql: string; params: unknown[] } };
+      session: { prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: boolean): { execute(params: Record<string, unknown>): Promise<unknown> } };
+    };
+    const prepared = handle.session.prepareQuery(handle.dialect.sqlToQuery(statement), undefined, name, false);
+    return async (params: Record<string, unknown>) => void (await prepared.execute(params));
+  };
+
   let closed: Promise<void> | null = null;
   return {
     kind: 'postgres',
@@ -70,6 +90,7 @@ export function openPgEngine(url: string, options: { max?: number } = {}): Engin
     current: () => (context.getStore() as unknown as Db | undefined) ?? db,
     transaction,
     enterTransaction,
+    prepareWrites,
     close: () => {
       closed ??= pool.end().catch(() => {});
       return closed;

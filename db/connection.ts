@@ -2,6 +2,7 @@
 // at shutdown), outside Next's bundler: no `server-only` here.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import type { SQLWrapper } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/sqlite-proxy';
 import { openDatabase } from './migrate';
 import * as schema from './schema';
@@ -26,9 +27,20 @@ export interface Engine {
    * any async context (groupCommit runs each write in its caller's context, for what the write logs).
    */
   enterTransaction(): <T>(fn: () => T) => T;
+  /**
+   * Prepares write statements that need nothing from each other (db/index.ts preparedWrites) on `db` as one
+   * unit; the function runs them with the placeholders' values. SQLite: each statement prepared, run one after
+   * the other (the caller's transaction makes them atomic). PostgreSQL: ONE statement, every write but the last
+   * a data-modifying WITH, named (parsed and planned once per pooled connection): atomic by itself, one round
+   * trip.
+   */
+  prepareWrites(db: Db, name: string, writes: PreparableWrite[]): (params: Record<string, unknown>) => Promise<void>;
   /** Closes the connection (SQLite) or ends the pool (PostgreSQL, resolved once every client is closed). */
   close(): void | Promise<void>;
 }
+
+/** An INSERT, UPDATE or DELETE builder with placeholders (drizzle's, on the app's handle). */
+export type PreparableWrite = SQLWrapper & { prepare(): { execute(params?: Record<string, unknown>): Promise<unknown> } };
 
 interface TxToken {
   depth: number;
@@ -143,7 +155,14 @@ export function openSqliteEngine(file: string): Engine {
     return <T>(fn: () => T): T => (token === undefined ? fn() : context.run(token, fn));
   };
 
-  return { kind: 'sqlite', db, current: () => db, transaction, enterTransaction, close: () => { sqlite.close(); } };
+  const prepareWrites = (_db: Db, _name: string, writes: PreparableWrite[]) => {
+    const statements = writes.map((write) => write.prepare());
+    return async (params: Record<string, unknown>) => {
+      for (const statement of statements) await statement.execute(params);
+    };
+  };
+
+  return { kind: 'sqlite', db, current: () => db, transaction, enterTransaction, prepareWrites, close: () => { sqlite.close(); } };
 }
 
 // The process's one engine (db/index.ts opens it on first use). Kept here, outside `server-only`, so that

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { accounts } from './schema';
-import { engineKind, getDb, groupCommit, transaction } from '.';
+import { engineKind, getDb, groupCommit, preparedWrites, transaction } from '.';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = async () => (await getDb().select({ name: accounts.name }).from(accounts)).map((r) => r.name);
@@ -117,5 +118,50 @@ describe(`db transaction (${process.env.DATABASE_URL ? 'PostgreSQL pool' : 'one 
     // (On PostgreSQL the writes run concurrently, each in a transaction of its own: order them.)
     expect(seen.sort()).toEqual(['r1:r1', 'r1:r1', 'r2:r2', 'r2:r2', 'r3:r3', 'r3:r3']);
     expect(await names()).toEqual(expect.arrayContaining(['context-r1', 'context-r2', 'context-r3']));
+  });
+  // Two writes that need nothing from each other, as a login's last_login and audit row: an update of one row and an insert.
+  const renameAndAdd = preparedWrites<{ id: number; version: number; name: string }>('test_renameAndAdd', (db) => [
+    db.update(accounts).set({ netSetsVersion: sql`${sql.placeholder('version')}` }).where(eq(accounts.id, sql.placeholder('id'))),
+    db.insert(accounts).values({ name: sql.placeholder('name') }),
+  ]);
+  const versionOf = async (id: number) => (await getDb().select({ v: accounts.netSetsVersion }).from(accounts).where(eq(accounts.id, id)))[0]!.v;
+
+  it('preparedWrites: a unit commits all of its writes or none, and one unit failing does not hold up or undo the others', async () => {
+    const ids = await Promise.all(['pw-1', 'pw-2', 'pw-3'].map(async (name) => (await getDb().insert(accounts).values({ name }).returning({ id: accounts.id }))[0]!.id));
+    const results = await Promise.allSettled([
+      renameAndAdd().commit({ id: ids[0]!, version: 7, name: 'pw-added-1' }),
+      // The insert fails (the name exists): the update of the same unit must not stay.
+      renameAndAdd().commit({ id: ids[1]!, version: 8, name: 'pw-1' }),
+      renameAndAdd().commit({ id: ids[2]!, version: 9, name: 'pw-added-3' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect([await versionOf(ids[0]!), await versionOf(ids[1]!), await versionOf(ids[2]!)]).toEqual([7, 0, 9]);
+    expect(await names()).toEqual(expect.arrayContaining(['pw-added-1', 'pw-added-3']));
+  });
+
+  it('preparedWrites (PostgreSQL): one statement per commit, on a connection of its own, not held up by a transaction open elsewhere', async () => {
+    if (engineKind() !== 'postgres') return;
+    const [a, b] = await Promise.all(['pw-lock-a', 'pw-lock-b'].map(async (name) => (await getDb().insert(accounts).values({ name }).returning({ id: accounts.id }))[0]!.id));
+    await renameAndAdd().commit({ id: a!, version: 1, name: 'pw-warm' }); // prepared on a connection
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Another request's transaction holds account a's row lock meanwhile.
+    const other = transaction(async (tx) => {
+      await tx.update(accounts).set({ netSetsVersion: 100 }).where(eq(accounts.id, a!));
+      await held;
+    });
+    try {
+      await sleep(20);
+      query.mockClear();
+      await renameAndAdd().commit({ id: b!, version: 5, name: 'pw-while-locked' });
+      // BEGIN, the writes and COMMIT would be four: the unit is one statement.
+      expect(query).toHaveBeenCalledTimes(1);
+      expect(await versionOf(b!)).toBe(5);
+    } finally {
+      release();
+      await other;
+      query.mockRestore();
+    }
   });
 });

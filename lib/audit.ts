@@ -1,7 +1,8 @@
 import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
-import { getDb, groupCommit, prepareAs, preparedOnce, type Db, type Tx } from '@/db';
+import { getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, type Db, type Tx } from '@/db';
+import type { PreparableWrite } from '@/db/connection';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
 import { pruneThrottleRows } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
@@ -87,6 +88,22 @@ export async function recordAudit(within: Db | Tx, ctx: AuditContext, record: Au
   await insertStatement().execute(auditRow(ctx, record, new Date()));
   // The log line and the counters of /metrics (never the detail's values beyond the reason).
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
+}
+
+/**
+ * A hot change together with the audit row that records it, as one prepared unit (db/'s preparedWrites: the
+ * group commit on SQLite, one statement on PostgreSQL), for changes made on every request (a login). `change`
+ * builds the change with placeholders of its own names (none of the audit row's: at, accountId, actorKind,
+ * actorId, actorEmail, mailboxId, mailboxEmail, event, clientIp, userAgent, protocol, detail). The returned
+ * function commits both and then reports the event, as recordAudit does; never call it inside `transaction`.
+ */
+export function auditedChange<P extends Record<string, unknown>>(name: string, change: (db: Db) => PreparableWrite): (params: P, ctx: AuditContext, record: AuditRecord) => Promise<void> {
+  const writes = preparedWrites<P & ReturnType<typeof auditRow>>(name, (db) => [change(db), db.insert(auditEvents).values(rowPlaceholders())]);
+  return async (params, ctx, record) => {
+    await pruneAuditEveryHour();
+    await writes().commit({ ...params, ...auditRow(ctx, record, new Date()) });
+    reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
+  };
 }
 
 /** The window of aggregated audit rows: one row per key and quarter hour. */
