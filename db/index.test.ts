@@ -3,7 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { accounts } from './schema';
-import { engineKind, getDb, groupCommit, preparedWrites, transaction } from '.';
+import { DrizzleQueryError } from 'drizzle-orm';
+import { engineKind, getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, transaction } from '.';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = async () => (await getDb().select({ name: accounts.name }).from(accounts)).map((r) => r.name);
@@ -163,5 +164,45 @@ describe(`db transaction (${process.env.DATABASE_URL ? 'PostgreSQL pool' : 'one 
       await other;
       query.mockRestore();
     }
+  });
+  // Hot statements (prepareAs): on SQLite run at once by the engine, on PostgreSQL through pg's callback API.
+  const statements = preparedOnce((db) => ({
+    names: prepareAs('test_names', db.select({ name: accounts.name }).from(accounts).where(eq(accounts.name, sql.placeholder('name')))),
+    add: prepareAs('test_add', db.insert(accounts).values({ name: sql.placeholder('name') }).returning({ id: accounts.id })),
+  }));
+
+  it('a prepared statement behind an open transaction waits for it and never sees its rows; inside, it takes part', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let seenInside: unknown[] = [];
+    const open = transaction(async () => {
+      await statements().add.execute({ name: 'prepared-inside' });
+      seenInside = await statements().names.execute({ name: 'prepared-inside' });
+      await held;
+      throw new Error('undo');
+    });
+    await sleep(5);
+    let outsideDone = false;
+    const outside = statements()
+      .names.execute({ name: 'prepared-inside' })
+      .then((rows) => ((outsideDone = true), rows));
+    await sleep(20);
+    // SQLite: the one connection's statement waits for the transaction; PostgreSQL: another connection, which
+    // does not see the uncommitted row either.
+    if (engineKind() === 'sqlite') expect(outsideDone).toBe(false);
+    release();
+    await expect(open).rejects.toThrow('undo');
+    expect(seenInside).toEqual([{ name: 'prepared-inside' }]);
+    expect(await outside).toEqual([]);
+    expect(await statements().names.execute({ name: 'prepared-inside' })).toEqual([]);
+  });
+
+  it('a prepared statement that fails rejects with drizzle\'s error, the driver\'s as its cause', async () => {
+    await statements().add.execute({ name: 'prepared-twice' });
+    const error = await statements()
+      .add.execute({ name: 'prepared-twice' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DrizzleQueryError);
+    expect(String((error as DrizzleQueryError).cause)).toMatch(/unique|duplicate/i);
   });
 });

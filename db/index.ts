@@ -50,10 +50,10 @@ export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
  * Prepares a hot statement under a name. PostgreSQL parses and plans a named statement once per pooled
  * connection, where drizzle's unnamed `.prepare()` is parsed and planned again at every run (4× the time
  * of the gate's lookup, measured). SQLite ignores the name: its statements are cached by their text.
- * Names must be unique per SQL text.
+ * Names must be unique per SQL text. On SQLite, `execute` then runs the statement at once (Engine.fastPrepared).
  */
 export function prepareAs<P>(name: string, builder: { prepare(): P }): P {
-  return (builder.prepare as (this: typeof builder, name?: string) => P).call(builder, name);
+  return engine().fastPrepared((builder.prepare as (this: typeof builder, name?: string) => P).call(builder, name));
 }
 
 /**

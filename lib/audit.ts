@@ -100,7 +100,7 @@ export async function recordAudit(within: Db | Tx, ctx: AuditContext, record: Au
 export function auditedChange<P extends Record<string, unknown>>(name: string, change: (db: Db) => PreparableWrite): (params: P, ctx: AuditContext, record: AuditRecord) => Promise<void> {
   const writes = preparedWrites<P & ReturnType<typeof auditRow>>(name, (db) => [change(db), db.insert(auditEvents).values(rowPlaceholders())]);
   return async (params, ctx, record) => {
-    await pruneAuditEveryHour();
+    if (auditPruneDue()) await pruneAuditEveryHour();
     await writes().commit({ ...params, ...auditRow(ctx, record, new Date()) });
     reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
   };
@@ -146,6 +146,9 @@ function reportAggregated(ctx: AuditContext, record: AuditRecord): void {
 }
 
 let lastPrune = 0;
+
+/** Whether pruneAuditEveryHour has work (checked first on hot paths: an async call costs a promise). */
+const auditPruneDue = (now = Date.now()) => now - lastPrune >= 60 * 60_000;
 
 /**
  * AUDIT_RETENTION_DAYS without a cron job: the process that writes audit rows deletes expired ones about

@@ -49,7 +49,7 @@ export interface SignInInput {
    * verification cache, under the same rules as `verify`). Such an attempt is not a guess: its limits are
    * checked without counting it (checkProvenAttempt), which saves two write transactions per login.
    */
-  proven?: (mailbox: VerifiableRow, password: string) => Promise<boolean>;
+  proven?: (mailbox: VerifiableRow, password: string) => boolean | Promise<boolean>;
 }
 
 type VerifiableRow = ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' };
@@ -153,12 +153,16 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const now = Date.now();
   // A password already proven right (a forced change pending takes the full path: it is rare, and refused).
   // The row comes with the attempt's throttle state, read in the same statement.
+  // (On the warm path the answers below are usually at hand, not promises: only a promise is awaited, since
+  // every await costs one, and the async-context hooks with it.)
   const [provenRow] = input.proven ? await prepared().provenMailboxByEmail.execute({ email, ...provenAttemptParams(throttle, now) }) : [];
-  const proven = provenRow !== undefined && !provenRow.requireResetPassword && (await input.proven!(provenRow, input.password));
+  const provenAnswer = provenRow !== undefined && !provenRow.requireResetPassword && input.proven!(provenRow, input.password);
+  const proven = provenAnswer instanceof Promise ? await provenAnswer : provenAnswer;
 
   // Counted before the password is checked, so concurrent guesses cannot outrun the limit; a proven password
   // is no guess, and is only checked against the limits.
-  const attempt = proven ? await checkProvenAttemptFrom(throttle, provenRow, now) : await beginAttempt(throttle);
+  const pendingAttempt = proven && provenRow ? checkProvenAttemptFrom(throttle, provenRow, now) : beginAttempt(throttle);
+  const attempt = pendingAttempt instanceof Promise ? await pendingAttempt : pendingAttempt;
   if (attempt.limited) {
     await recordAggregatedAuditGrouped(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
@@ -172,10 +176,11 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   let reason: SignInFailureReason | null = null;
   let wouldRefuse = false;
+  const allowed = row && passwordOk && row.active ? addressAllowed(row, address) : false;
   if (!row) reason = 'unknown_mailbox';
   else if (!passwordOk) reason = 'bad_password';
   else if (!row.active) reason = 'inactive';
-  else if (!(await addressAllowed(row, address))) {
+  else if (!(allowed instanceof Promise ? await allowed : allowed)) {
     // Monitor mode: the list is evaluated and the refusal audited, but not enforced (spec §15).
     if (row.allowNetsMode === 'monitor') wouldRefuse = true;
     else reason = 'network_not_allowed';
@@ -206,8 +211,8 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
   if (proven && !attempt.writes && !wouldRefuse) {
     // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
-    // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only.
-    await attempt.succeeded();
+    // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only (done at once).
+    void attempt.succeeded();
     await recordLoginAudited({ loginId: row.id, loginAt: Date.now(), loginIp: address }, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
     return { ok: true, mailbox: signedIn(row) };
   }

@@ -324,6 +324,9 @@ export const provenAttemptColumns = {
   throttleFailures: sql<number>`(SELECT count(*) FROM ${signInFailures} WHERE ${failureWindows()})`.mapWith(Number),
 };
 
+/** What `succeeded()` returns when it has nothing to wait for: one settled promise, not a new one per login. */
+const SETTLED = Promise.resolve();
+
 export type ProvenAttemptState = { throttleKnownSeenAt: number | null; throttleFailures: number };
 
 /** The placeholder values of provenAttemptColumns for `request` at `now`. */
@@ -350,18 +353,19 @@ export function provenAttemptParams(request: AttemptRequest, now: number): Recor
  * weigh each bucket against its limit and the known-network exemption: the same answer as before, at the cost
  * of the two extra reads, only for subjects or clients with recent failures.
  */
-export async function checkProvenAttemptFrom(request: AttemptRequest, state: ProvenAttemptState, now: number): Promise<Attempt> {
+export function checkProvenAttemptFrom(request: AttemptRequest, state: ProvenAttemptState, now: number): Attempt | Promise<Attempt> {
   if (state.throttleFailures > 0) return checkProvenAttempt({ ...request, now });
   const policy = { ...DEFAULT_POLICY, ...request.policy };
   // As checkProvenAttempt: the network is only looked at where it can exempt.
   const seenAt = policy.knownNetworksExempt && policy.perSubject !== null ? state.throttleKnownSeenAt : null;
   const refresh = seenAt === null || now - seenAt >= KNOWN_NETWORK_REFRESH_MS;
+  // (Returned as is, not as a promise: the warm login's path awaits only what is not at hand yet.)
   return {
     limited: false,
     writes: refresh,
-    async succeeded() {
+    succeeded() {
       refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
-      if (refresh) await rememberNetwork(request.realm, request.subject, request.address, now);
+      return refresh ? rememberNetwork(request.realm, request.subject, request.address, now) : SETTLED;
     },
   };
 }
