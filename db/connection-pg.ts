@@ -2,8 +2,10 @@
 // on a pg.Pool. Outside Next's bundler too (server.ts closes it): no `server-only` here.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import * as drizzleOrm from 'drizzle-orm';
+import { DrizzleQueryError, fillPlaceholders, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import type { Db, Engine } from './connection';
+import type { Db, Engine, PreparableWrite } from './connection';
 import * as schema from './schema';
 
 // bigint (timestamps in milliseconds, count(*)) and numeric (sum()) as JavaScript numbers, as SQLite returns
@@ -16,6 +18,23 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 const DEFAULT_POOL_MAX = 10;
 
 type PgDb = ReturnType<typeof drizzle<typeof schema>>;
+
+/** What db/ uses of a prepared statement of drizzle's node-postgres driver (its query config, and how it maps rows). */
+interface NodePgPrepared {
+  client: unknown;
+  params: unknown[];
+  fields?: unknown[];
+  joinsNotNullableMap?: Record<string, boolean>;
+  customResultMapper?: (rows: unknown[][]) => unknown;
+  /** Rows as arrays, for the mapping to selected fields. */
+  queryConfig: { text: string };
+  /** Rows as objects: what a statement without selected fields returns (the driver's whole result). */
+  rawQueryConfig: { text: string };
+  execute(values?: Record<string, unknown>): Promise<unknown>;
+}
+
+// drizzle's row mapping, as its prepared statements use it (exported by the package, not in its types).
+const mapResultRow = (drizzleOrm as unknown as { mapResultRow(fields: unknown[], row: unknown[], joins?: Record<string, boolean>): unknown }).mapResultRow;
 
 /**
  * PostgreSQL at `url`. The app queries it with the tables of db/schema.ts, whose columns bind and read the
@@ -63,6 +82,52 @@ export function openPgEngine(url: string, options: { max?: number } = {}): Engin
     return <T>(fn: () => T): T => (tx === undefined ? fn() : context.run(tx, fn));
   };
 
+  // One statement: `WITH w0 AS (write 0), w1 AS (write 1), … last write`. PostgreSQL runs every data-modifying
+  // WITH exactly once, to completion, in the statement's own snapshot and transaction: all or nothing, with
+  // nothing to wait for between them. (The writes must not touch the same row twice: they cannot see each
+  // other's changes. getSQL(): drizzle would put an embedded builder in parentheses, which WITH does not take.)
+  const prepareWrites = (on: Db, name: string, writes: PreparableWrite[]) => {
+    const last = writes[writes.length - 1];
+    if (last === undefined) throw new Error('prepareWrites: no statement');
+    const withs = writes.slice(0, -1).map((write, i) => sql`${sql.raw(`w${i}`)} AS (${write.getSQL()})`);
+    const statement = withs.length === 0 ? last.getSQL() : sql`WITH ${sql.join(withs, sql`, `)} ${last.getSQL()}`;
+    // drizzle's own path for a named prepared statement (what `.prepare(name)` of a builder does), on the
+    // handle given: the pool outside a transaction, the transaction's connection inside one.
+    const handle = on as unknown as PgDb & {
+      dialect: { sqlToQuery(query: typeof statement): { sql: string; params: unknown[] } };
+      session: { prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: boolean): { execute(params: Record<string, unknown>): Promise<unknown> } };
+    };
+    const prepared = fastPrepared(handle.session.prepareQuery(handle.dialect.sqlToQuery(statement), undefined, name, false));
+    return async (params: Record<string, unknown>) => void (await prepared.execute(params));
+  };
+
+  /*
+   * A statement prepared on the pool runs through pg's callback API: drizzle's path wraps each run in about
+   * eight promises (its tracing spans, its cache check, pg-pool's promisify), every one paying the
+   * async-context hooks of each store in use, where this is one. Same query config (name, text, row mode,
+   * type parsers), same mapping, same error; a statement prepared on a transaction's connection keeps drizzle's
+   * path.
+   */
+  const queryWithCallback = pool.query.bind(pool) as unknown as (config: object, values: unknown[], callback: (error: Error | undefined, result: pg.QueryResult) => void) => void;
+  const fastPrepared = <Q>(prepared: Q): Q => {
+    const p = prepared as unknown as NodePgPrepared;
+    if (p.client !== pool) return prepared;
+    const mapped = p.fields !== undefined || p.customResultMapper !== undefined;
+    const config = mapped ? p.queryConfig : p.rawQueryConfig;
+    p.execute = (values = {}) => {
+      const params = fillPlaceholders(p.params, values);
+      return new Promise((resolve, reject) => {
+        queryWithCallback(config, params, (error, result) => {
+          if (error) return reject(new DrizzleQueryError(config.text, params, error));
+          if (!mapped) return resolve(result);
+          const rows = result.rows as unknown as unknown[][];
+          resolve(p.customResultMapper ? p.customResultMapper(rows) : rows.map((row) => mapResultRow(p.fields!, row, p.joinsNotNullableMap)));
+        });
+      });
+    };
+    return prepared;
+  };
+
   let closed: Promise<void> | null = null;
   return {
     kind: 'postgres',
@@ -70,6 +135,8 @@ export function openPgEngine(url: string, options: { max?: number } = {}): Engin
     current: () => (context.getStore() as unknown as Db | undefined) ?? db,
     transaction,
     enterTransaction,
+    prepareWrites,
+    fastPrepared,
     close: () => {
       closed ??= pool.end().catch(() => {});
       return closed;

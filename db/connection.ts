@@ -2,6 +2,7 @@
 // at shutdown), outside Next's bundler: no `server-only` here.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { DrizzleQueryError, fillPlaceholders, type SQLWrapper } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/sqlite-proxy';
 import { openDatabase } from './migrate';
 import * as schema from './schema';
@@ -26,15 +27,41 @@ export interface Engine {
    * any async context (groupCommit runs each write in its caller's context, for what the write logs).
    */
   enterTransaction(): <T>(fn: () => T) => T;
+  /**
+   * Prepares write statements that need nothing from each other (db/index.ts preparedWrites) on `db` as one
+   * unit; the function runs them with the placeholders' values. SQLite: each statement prepared, run one after
+   * the other (the caller's transaction makes them atomic). PostgreSQL: ONE statement, every write but the last
+   * a data-modifying WITH, named (parsed and planned once per pooled connection): atomic by itself, one round
+   * trip.
+   */
+  prepareWrites(db: Db, name: string, writes: PreparableWrite[]): (params: Record<string, unknown>) => Promise<void>;
+  /**
+   * A statement prepared by drizzle (`.prepare()`), made cheaper to run where the engine can: on SQLite its
+   * `execute` runs the statement at once and returns a settled promise (drizzle's own path is a chain of
+   * about six promises per statement, each paying the async-context hooks); PostgreSQL returns it as is.
+   */
+  fastPrepared<Q>(prepared: Q): Q;
   /** Closes the connection (SQLite) or ends the pool (PostgreSQL, resolved once every client is closed). */
   close(): void | Promise<void>;
 }
+
+/** An INSERT, UPDATE or DELETE builder with placeholders (drizzle's, on the app's handle). */
+export type PreparableWrite = SQLWrapper & { prepare(): { execute(params?: Record<string, unknown>): Promise<unknown> } };
 
 interface TxToken {
   depth: number;
 }
 
 type Method = 'run' | 'all' | 'values' | 'get';
+
+/** What db/ uses of a prepared statement of drizzle's sqlite-proxy driver (its SQL, and how it maps rows). */
+interface ProxyPrepared {
+  query: { sql: string; params: unknown[] };
+  method: Method;
+  mapAllResult(rows: unknown): unknown;
+  mapGetResult(row: unknown): unknown;
+  execute(values?: Record<string, unknown>): Promise<unknown>;
+}
 
 /**
  * SQLite behind the asynchronous handle. better-sqlite3 runs each statement synchronously on the process's
@@ -75,13 +102,48 @@ export function openSqliteEngine(file: string): Engine {
     return { rows: stmt.raw(true).all(...params) };
   };
 
+  /** A statement from this async context must wait: a transaction it is not part of is open. */
+  const blocked = () => active !== null && context.getStore() !== active;
+
+  /**
+   * Runs a prepared statement now, synchronously, exactly as the driver callback below would (the caller has
+   * checked `blocked()`), and maps the result as drizzle does: what `execute` resolves to, or a throw.
+   */
+  const runNow = (p: ProxyPrepared, values: Record<string, unknown>): unknown => {
+    const params = fillPlaceholders(p.query.params, values);
+    let result: { rows: unknown };
+    try {
+      result = execute(p.query.sql, params, p.method);
+    } catch (error) {
+      throw new DrizzleQueryError(p.query.sql, params, error as Error);
+    }
+    if (p.method === 'all') return p.mapAllResult(result.rows);
+    if (p.method === 'get') return p.mapGetResult(result.rows);
+    return p.method === 'values' ? result.rows : result;
+  };
+
+  const fastPrepared = <Q>(prepared: Q): Q => {
+    const p = prepared as unknown as ProxyPrepared;
+    const viaDriver = p.execute.bind(p);
+    p.execute = (values = {}) => {
+      // Behind an open transaction: drizzle's path, which waits for it.
+      if (blocked()) return viaDriver(values);
+      try {
+        return Promise.resolve(runNow(p, values));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    };
+    return prepared;
+  };
+
   const waitForNoTransaction = async () => {
     while (active !== null && context.getStore() !== active) await activeDone;
   };
 
   const db = drizzle<typeof schema>(
     async (text, params, method) => {
-      if (active !== null && context.getStore() !== active) await waitForNoTransaction();
+      if (blocked()) await waitForNoTransaction();
       return execute(text, params, method) as { rows: never[] };
     },
     { schema },
@@ -143,7 +205,25 @@ export function openSqliteEngine(file: string): Engine {
     return <T>(fn: () => T): T => (token === undefined ? fn() : context.run(token, fn));
   };
 
-  return { kind: 'sqlite', db, current: () => db, transaction, enterTransaction, close: () => { sqlite.close(); } };
+  const prepareWrites = (_db: Db, _name: string, writes: PreparableWrite[]) => {
+    const statements = writes.map((write) => fastPrepared(write.prepare()) as unknown as ProxyPrepared);
+    return (params: Record<string, unknown>): Promise<void> => {
+      if (blocked()) {
+        return (async () => {
+          for (const statement of statements) await statement.execute(params);
+        })();
+      }
+      // All of them at once, in this turn (the caller's transaction makes them atomic).
+      try {
+        for (const statement of statements) runNow(statement, params);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    };
+  };
+
+  return { kind: 'sqlite', db, current: () => db, transaction, enterTransaction, prepareWrites, fastPrepared, close: () => { sqlite.close(); } };
 }
 
 // The process's one engine (db/index.ts opens it on first use). Kept here, outside `server-only`, so that

@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { accounts } from './schema';
-import { engineKind, getDb, groupCommit, prepareAs, transaction } from '.';
+import { DrizzleQueryError } from 'drizzle-orm';
+import { engineKind, getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, transaction } from '.';
 import { openPgEngine } from './connection-pg';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,6 +120,91 @@ describe(`db transaction (${process.env.DATABASE_URL ? 'PostgreSQL pool' : 'one 
     // (On PostgreSQL the writes run concurrently, each in a transaction of its own: order them.)
     expect(seen.sort()).toEqual(['r1:r1', 'r1:r1', 'r2:r2', 'r2:r2', 'r3:r3', 'r3:r3']);
     expect(await names()).toEqual(expect.arrayContaining(['context-r1', 'context-r2', 'context-r3']));
+  });
+  // Two writes that need nothing from each other, as a login's last_login and audit row: an update of one row and an insert.
+  const renameAndAdd = preparedWrites<{ id: number; version: number; name: string }>('test_renameAndAdd', (db) => [
+    db.update(accounts).set({ netSetsVersion: sql`${sql.placeholder('version')}` }).where(eq(accounts.id, sql.placeholder('id'))),
+    db.insert(accounts).values({ name: sql.placeholder('name') }),
+  ]);
+  const versionOf = async (id: number) => (await getDb().select({ v: accounts.netSetsVersion }).from(accounts).where(eq(accounts.id, id)))[0]!.v;
+
+  it('preparedWrites: a unit commits all of its writes or none, and one unit failing does not hold up or undo the others', async () => {
+    const ids = await Promise.all(['pw-1', 'pw-2', 'pw-3'].map(async (name) => (await getDb().insert(accounts).values({ name }).returning({ id: accounts.id }))[0]!.id));
+    const results = await Promise.allSettled([
+      renameAndAdd().commit({ id: ids[0]!, version: 7, name: 'pw-added-1' }),
+      // The insert fails (the name exists): the update of the same unit must not stay.
+      renameAndAdd().commit({ id: ids[1]!, version: 8, name: 'pw-1' }),
+      renameAndAdd().commit({ id: ids[2]!, version: 9, name: 'pw-added-3' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect([await versionOf(ids[0]!), await versionOf(ids[1]!), await versionOf(ids[2]!)]).toEqual([7, 0, 9]);
+    expect(await names()).toEqual(expect.arrayContaining(['pw-added-1', 'pw-added-3']));
+  });
+
+  it('preparedWrites (PostgreSQL): one statement per commit, on a connection of its own, not held up by a transaction open elsewhere', async () => {
+    if (engineKind() !== 'postgres') return;
+    const [a, b] = await Promise.all(['pw-lock-a', 'pw-lock-b'].map(async (name) => (await getDb().insert(accounts).values({ name }).returning({ id: accounts.id }))[0]!.id));
+    await renameAndAdd().commit({ id: a!, version: 1, name: 'pw-warm' }); // prepared on a connection
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Another request's transaction holds account a's row lock meanwhile.
+    const other = transaction(async (tx) => {
+      await tx.update(accounts).set({ netSetsVersion: 100 }).where(eq(accounts.id, a!));
+      await held;
+    });
+    try {
+      await sleep(20);
+      query.mockClear();
+      await renameAndAdd().commit({ id: b!, version: 5, name: 'pw-while-locked' });
+      // BEGIN, the writes and COMMIT would be four: the unit is one statement.
+      expect(query).toHaveBeenCalledTimes(1);
+      expect(await versionOf(b!)).toBe(5);
+    } finally {
+      release();
+      await other;
+      query.mockRestore();
+    }
+  });
+  // Hot statements (prepareAs): on SQLite run at once by the engine, on PostgreSQL through pg's callback API.
+  const statements = preparedOnce((db) => ({
+    names: prepareAs('test_names', db.select({ name: accounts.name }).from(accounts).where(eq(accounts.name, sql.placeholder('name')))),
+    add: prepareAs('test_add', db.insert(accounts).values({ name: sql.placeholder('name') }).returning({ id: accounts.id })),
+  }));
+
+  it('a prepared statement behind an open transaction waits for it and never sees its rows; inside, it takes part', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let seenInside: unknown[] = [];
+    const open = transaction(async () => {
+      await statements().add.execute({ name: 'prepared-inside' });
+      seenInside = await statements().names.execute({ name: 'prepared-inside' });
+      await held;
+      throw new Error('undo');
+    });
+    await sleep(5);
+    let outsideDone = false;
+    const outside = statements()
+      .names.execute({ name: 'prepared-inside' })
+      .then((rows) => ((outsideDone = true), rows));
+    await sleep(20);
+    // SQLite: the one connection's statement waits for the transaction; PostgreSQL: another connection, which
+    // does not see the uncommitted row either.
+    if (engineKind() === 'sqlite') expect(outsideDone).toBe(false);
+    release();
+    await expect(open).rejects.toThrow('undo');
+    expect(seenInside).toEqual([{ name: 'prepared-inside' }]);
+    expect(await outside).toEqual([]);
+    expect(await statements().names.execute({ name: 'prepared-inside' })).toEqual([]);
+  });
+
+  it('a prepared statement that fails rejects with drizzle\'s error, the driver\'s as its cause', async () => {
+    await statements().add.execute({ name: 'prepared-twice' });
+    const error = await statements()
+      .add.execute({ name: 'prepared-twice' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DrizzleQueryError);
+    expect(String((error as DrizzleQueryError).cause)).toMatch(/unique|duplicate/i);
   });
 });
 

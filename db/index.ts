@@ -3,7 +3,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { sql, type SQL } from 'drizzle-orm';
 import { env } from '@/lib/env';
 import { migrateDatabase, openDatabase } from './migrate';
-import { sharedEngine, type Db, type Engine } from './connection';
+import { sharedEngine, type Db, type Engine, type PreparableWrite } from './connection';
 import { databaseTarget, openEngine } from './engine';
 
 // One engine per process, shared by every route bundle and the proxy. Opened lazily so that `next build`
@@ -50,10 +50,10 @@ export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
  * Prepares a hot statement under a name. PostgreSQL parses and plans a named statement once per pooled
  * connection, where drizzle's unnamed `.prepare()` is parsed and planned again at every run (4× the time
  * of the gate's lookup, measured). SQLite ignores the name: its statements are cached by their text.
- * Names must be unique per SQL text.
+ * Names must be unique per SQL text. On SQLite, `execute` then runs the statement at once (Engine.fastPrepared).
  */
 export function prepareAs<P>(name: string, builder: { prepare(): P }): P {
-  return (builder.prepare as (this: typeof builder, name?: string) => P).call(builder, name);
+  return engine().fastPrepared((builder.prepare as (this: typeof builder, name?: string) => P).call(builder, name));
 }
 
 /**
@@ -69,6 +69,30 @@ export function preparedOnce<T>(build: (db: Db) => T): () => T {
     if (statements === undefined) byConnection.set(db, (statements = build(db)));
     return statements;
   };
+}
+
+/** Writes prepared as one unit by preparedWrites. */
+export interface PreparedWrites<P> {
+  /** Commits the writes (resolved once they are durable), as `groupCommit` would; never inside `transaction`. */
+  commit(params: P): Promise<void>;
+}
+
+/**
+ * Hot writes that belong together and need nothing from each other (a login's last_login and its audit row),
+ * prepared once under a name and committed atomically. SQLite: each statement prepared, all of them run in
+ * the group commit (one transaction for the logins of a few milliseconds). PostgreSQL: ONE statement (every
+ * write but the last a data-modifying WITH: db/connection-pg.ts), sent on whichever pooled connection is free
+ * and committed alone: one round trip, where a transaction of its own costs BEGIN, a round trip per statement
+ * and COMMIT on one connection. The writes see the database as it was before all of them (PostgreSQL's
+ * rule), so none may depend on another's effect or touch the same row. `build` uses distinct placeholder
+ * names for distinct values: all writes take their values from the one `params` object.
+ */
+export function preparedWrites<P extends Record<string, unknown>>(name: string, build: (db: Db) => PreparableWrite[]): () => PreparedWrites<P> {
+  return preparedOnce((db) => {
+    const e = engine();
+    const run = e.prepareWrites(db, name, build(db));
+    return { commit: e.kind === 'postgres' ? run : (params: P) => groupCommit(() => run(params)) };
+  });
 }
 
 interface PendingWrite {

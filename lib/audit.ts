@@ -1,7 +1,8 @@
 import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
-import { getDb, groupCommit, prepareAs, preparedOnce, type Db, type Tx } from '@/db';
+import { getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, type Db, type Tx } from '@/db';
+import type { PreparableWrite } from '@/db/connection';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
 import { pruneThrottleRows } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
@@ -89,6 +90,22 @@ export async function recordAudit(within: Db | Tx, ctx: AuditContext, record: Au
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
 }
 
+/**
+ * A hot change together with the audit row that records it, as one prepared unit (db/'s preparedWrites: the
+ * group commit on SQLite, one statement on PostgreSQL), for changes made on every request (a login). `change`
+ * builds the change with placeholders of its own names (none of the audit row's: at, accountId, actorKind,
+ * actorId, actorEmail, mailboxId, mailboxEmail, event, clientIp, userAgent, protocol, detail). The returned
+ * function commits both and then reports the event, as recordAudit does; never call it inside `transaction`.
+ */
+export function auditedChange<P extends Record<string, unknown>>(name: string, change: (db: Db) => PreparableWrite): (params: P, ctx: AuditContext, record: AuditRecord) => Promise<void> {
+  const writes = preparedWrites<P & ReturnType<typeof auditRow>>(name, (db) => [change(db), db.insert(auditEvents).values(rowPlaceholders())]);
+  return async (params, ctx, record) => {
+    if (auditPruneDue()) await pruneAuditEveryHour();
+    await writes().commit({ ...params, ...auditRow(ctx, record, new Date()) });
+    reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
+  };
+}
+
 /** The window of aggregated audit rows: one row per key and quarter hour. */
 export const AUDIT_AGGREGATE_WINDOW_MS = 15 * 60_000;
 
@@ -129,6 +146,9 @@ function reportAggregated(ctx: AuditContext, record: AuditRecord): void {
 }
 
 let lastPrune = 0;
+
+/** Whether pruneAuditEveryHour has work (checked first on hot paths: an async call costs a promise). */
+const auditPruneDue = (now = Date.now()) => now - lastPrune >= 60 * 60_000;
 
 /**
  * AUDIT_RETENTION_DAYS without a cron job: the process that writes audit rows deletes expired ones about

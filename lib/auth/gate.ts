@@ -12,7 +12,7 @@ import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionR
  * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
  * address; NULL list = unrestricted, unknown address = denied. Monitor mode is the caller's decision.
  */
-export function addressAllowed(subject: ListSubject, address: string | null): Promise<boolean> {
+export function addressAllowed(subject: ListSubject, address: string | null): boolean | Promise<boolean> {
   return listAllows(subject, address);
 }
 

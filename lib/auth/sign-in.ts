@@ -2,14 +2,14 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
-import { recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
+import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
-import { beginAttempt, checkProvenAttempt } from './throttle';
+import { beginAttempt, checkProvenAttemptFrom, provenAttemptColumns, provenAttemptParams } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
 
@@ -49,7 +49,7 @@ export interface SignInInput {
    * verification cache, under the same rules as `verify`). Such an attempt is not a guess: its limits are
    * checked without counting it (checkProvenAttempt), which saves two write transactions per login.
    */
-  proven?: (mailbox: VerifiableRow, password: string) => Promise<boolean>;
+  proven?: (mailbox: VerifiableRow, password: string) => boolean | Promise<boolean>;
 }
 
 type VerifiableRow = ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' };
@@ -61,21 +61,33 @@ const REALM = 'mailbox';
  */
 export const SIGN_IN_ADDRESS_REALM = 'sign-in';
 
+const signInColumns = {
+  id: mailboxes.id,
+  email: mailboxes.email,
+  passwordHash: mailboxes.passwordHash,
+  active: mailboxes.active,
+  ...listSubjectColumns,
+  requireResetPassword: mailboxes.requireResetPassword,
+  sessionVersion: mailboxes.sessionVersion,
+  updatedAt: mailboxes.updatedAt,
+};
+
 // Run on every mailbox sign-in (mail clients reconnect all day).
 const prepared = preparedOnce((db) => ({
   mailboxByEmail: prepareAs(
     'sign_in_mailboxByEmail',
     db
-      .select({
-        id: mailboxes.id,
-        email: mailboxes.email,
-        passwordHash: mailboxes.passwordHash,
-        active: mailboxes.active,
-        ...listSubjectColumns,
-        requireResetPassword: mailboxes.requireResetPassword,
-        sessionVersion: mailboxes.sessionVersion,
-        updatedAt: mailboxes.updatedAt,
-      })
+      .select(signInColumns)
+      .from(mailboxes)
+      .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
+      .where(eq(mailboxes.email, sql.placeholder('email'))),
+  ),
+  // A sign-in that may be proven (the mail-auth cache): the row and the throttle state of the attempt in one
+  // read (checkProvenAttemptFrom), instead of the row, the known network and the bucket windows in three.
+  provenMailboxByEmail: prepareAs(
+    'sign_in_provenMailboxByEmail',
+    db
+      .select({ ...signInColumns, ...provenAttemptColumns })
       .from(mailboxes)
       .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
       .where(eq(mailboxes.email, sql.placeholder('email'))),
@@ -89,6 +101,18 @@ const prepared = preparedOnce((db) => ({
       .where(eq(mailboxes.id, sql.placeholder('id'))),
   ),
 }));
+
+/**
+ * A login's last sign-in time and address with its `login_succeeded` audit row, as one prepared unit (the
+ * group commit on SQLite, one statement on PostgreSQL: lib/audit.ts auditedChange). Timestamps are bound as
+ * milliseconds, as stored.
+ */
+const recordLoginAudited = auditedChange<{ loginId: number; loginAt: number; loginIp: string | null }>('sign_in_recordLoginAudited', (db) =>
+  db
+    .update(mailboxes)
+    .set({ lastLoginAt: sql`${sql.placeholder('loginAt')}`, lastLoginIp: sql`${sql.placeholder('loginIp')}` })
+    .where(eq(mailboxes.id, sql.placeholder('loginId'))),
+);
 
 /**
  * The bcrypt queue lane of a sign-in: the business account that hosts the typed address's domain (the
@@ -125,14 +149,20 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const address = input.context.clientIp;
   const db = getDb();
 
+  const throttle = { realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM };
+  const now = Date.now();
   // A password already proven right (a forced change pending takes the full path: it is rare, and refused).
-  const [provenRow] = input.proven ? await prepared().mailboxByEmail.execute({ email }) : [];
-  const proven = provenRow !== undefined && !provenRow.requireResetPassword && (await input.proven!(provenRow, input.password));
+  // The row comes with the attempt's throttle state, read in the same statement.
+  // (On the warm path the answers below are usually at hand, not promises: only a promise is awaited, since
+  // every await costs one, and the async-context hooks with it.)
+  const [provenRow] = input.proven ? await prepared().provenMailboxByEmail.execute({ email, ...provenAttemptParams(throttle, now) }) : [];
+  const provenAnswer = provenRow !== undefined && !provenRow.requireResetPassword && input.proven!(provenRow, input.password);
+  const proven = provenAnswer instanceof Promise ? await provenAnswer : provenAnswer;
 
   // Counted before the password is checked, so concurrent guesses cannot outrun the limit; a proven password
   // is no guess, and is only checked against the limits.
-  const throttle = { realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM };
-  const attempt = proven ? await checkProvenAttempt(throttle) : await beginAttempt(throttle);
+  const pendingAttempt = proven && provenRow ? checkProvenAttemptFrom(throttle, provenRow, now) : beginAttempt(throttle);
+  const attempt = pendingAttempt instanceof Promise ? await pendingAttempt : pendingAttempt;
   if (attempt.limited) {
     await recordAggregatedAuditGrouped(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
@@ -146,10 +176,11 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   let reason: SignInFailureReason | null = null;
   let wouldRefuse = false;
+  const allowed = row && passwordOk && row.active ? addressAllowed(row, address) : false;
   if (!row) reason = 'unknown_mailbox';
   else if (!passwordOk) reason = 'bad_password';
   else if (!row.active) reason = 'inactive';
-  else if (!(await addressAllowed(row, address))) {
+  else if (!(allowed instanceof Promise ? await allowed : allowed)) {
     // Monitor mode: the list is evaluated and the refusal audited, but not enforced (spec §15).
     if (row.allowNetsMode === 'monitor') wouldRefuse = true;
     else reason = 'network_not_allowed';
@@ -177,29 +208,28 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     return { ok: false, reason: 'password_change_required' };
   }
 
+  const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
+  if (proven && !attempt.writes && !wouldRefuse) {
+    // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
+    // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only (done at once).
+    void attempt.succeeded();
+    await recordLoginAudited({ loginId: row.id, loginAt: Date.now(), loginIp: address }, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
+    return { ok: true, mailbox: signedIn(row) };
+  }
   // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
   // awaited: the login is answered only once its audit row is written.
   await groupCommit(async (tx) => {
     if (proven) await attempt.succeeded();
     // Bound as is: timestamps are stored as milliseconds.
     await prepared().recordLogin.execute({ id: row.id, at: Date.now(), ip: address });
-    await recordAudit(tx, input.context, {
-      ...audit,
-      event: 'login_succeeded',
-      detail: row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined,
-    });
+    await recordAudit(tx, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
     if (wouldRefuse) await recordAudit(tx, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
   });
-  return {
-    ok: true,
-    mailbox: {
-      id: row.id,
-      email: row.email,
-      accountId: row.accountId,
-      sessionVersion: row.sessionVersion,
-      requireResetPassword: row.requireResetPassword,
-    },
-  };
+  return { ok: true, mailbox: signedIn(row) };
+}
+
+function signedIn(row: SignedInMailbox): SignedInMailbox {
+  return { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, requireResetPassword: row.requireResetPassword };
 }
 
 export interface SignedInAdmin {

@@ -80,6 +80,8 @@ export type Attempt =
        * client's network as known. A failed attempt simply stays counted (nothing to call).
        */
       succeeded(): Promise<void>;
+      /** Whether `succeeded()` writes to the database (else it only updates this process's memory). */
+      writes: boolean;
     }
   | { limited: true; retryAfterMinutes: number; /** The limiting bucket's key: one audit row per key and window. */ bucket: string };
 
@@ -259,6 +261,7 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
   if (outcome.limited) return outcome;
   return {
     limited: false,
+    writes: true,
     async succeeded() {
       memo.forget(all.map((b) => b.key));
       await transaction(async (tx) => {
@@ -294,10 +297,75 @@ export async function checkProvenAttempt(request: AttemptRequest): Promise<Attem
   const refresh = seenAt === null || now - seenAt >= KNOWN_NETWORK_REFRESH_MS;
   return {
     limited: false,
+    writes: subjectAddressKey !== null || refresh,
     async succeeded() {
       refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
       if (subjectAddressKey) await prepared().clear.execute({ key: subjectAddressKey });
       if (refresh) await rememberNetwork(request.realm, request.subject, request.address, now);
+    },
+  };
+}
+
+/*
+ * A proven attempt's throttle state as two columns that the caller's own read carries (sign-in reads them with
+ * the mailbox row): one statement per warm login instead of three (the mailbox row, the known network, the
+ * bucket windows). Same SQL on both engines (scalar subqueries on the same indexes as the separate reads).
+ * Placeholders: `throttleSubject`, `throttleNetwork`, `throttleKnownSince`, `throttleK0`…`throttleK3`,
+ * `throttleS0`…`throttleS3`; provenAttemptParams gives their values.
+ */
+const failureWindows = () =>
+  or(...Array.from({ length: MAX_BUCKETS }, (_, i) => and(eq(signInFailures.key, sql.placeholder(`throttleK${i}`)), gt(signInFailures.at, sql.placeholder(`throttleS${i}`)))));
+
+/** The columns of the proven attempt's state (see above); read them with provenAttemptParams' values. */
+export const provenAttemptColumns = {
+  /** The client's known network: its last_seen_at (ms) within KNOWN_NETWORK_MS, or null. */
+  throttleKnownSeenAt: sql<number | null>`(SELECT max(${knownNetworks.lastSeenAt}) FROM ${knownNetworks} WHERE ${and(eq(knownNetworks.subjectKey, sql.placeholder('throttleSubject')), eq(knownNetworks.network, sql.placeholder('throttleNetwork')), gt(knownNetworks.lastSeenAt, sql.placeholder('throttleKnownSince')))})`.mapWith(Number),
+  /** Counted failures within each bucket's window, all buckets together (the per-subject one included). */
+  throttleFailures: sql<number>`(SELECT count(*) FROM ${signInFailures} WHERE ${failureWindows()})`.mapWith(Number),
+};
+
+/** What `succeeded()` returns when it has nothing to wait for: one settled promise, not a new one per login. */
+const SETTLED = Promise.resolve();
+
+export type ProvenAttemptState = { throttleKnownSeenAt: number | null; throttleFailures: number };
+
+/** The placeholder values of provenAttemptColumns for `request` at `now`. */
+export function provenAttemptParams(request: AttemptRequest, now: number): Record<string, string | number> {
+  // Every bucket that could apply, the per-subject one too (a known network exempts it, which is decided after).
+  const list = buckets(request, { ...DEFAULT_POLICY, ...request.policy }, false);
+  const params: Record<string, string | number> = {
+    throttleSubject: `${request.realm}|${request.subject}`,
+    // No network (unknown address): no row has an empty network, so nothing is known, as knownNetworkSeenAt says.
+    throttleNetwork: addressKeys(request.address).known ?? '',
+    throttleKnownSince: now - KNOWN_NETWORK_MS,
+  };
+  for (let i = 0; i < MAX_BUCKETS; i++) {
+    params[`throttleK${i}`] = list[i]?.key ?? '';
+    params[`throttleS${i}`] = list[i] ? now - list[i]!.limit.windowMs : now;
+  }
+  return params;
+}
+
+/**
+ * checkProvenAttempt from the state read with provenAttemptColumns at `now`. The usual case, no counted failure
+ * in any bucket, is decided here without another statement: nothing can be at its limit (every limit is at
+ * least one) and there is no counter to clear. Any counted failure takes checkProvenAttempt's own reads, which
+ * weigh each bucket against its limit and the known-network exemption: the same answer as before, at the cost
+ * of the two extra reads, only for subjects or clients with recent failures.
+ */
+export function checkProvenAttemptFrom(request: AttemptRequest, state: ProvenAttemptState, now: number): Attempt | Promise<Attempt> {
+  if (state.throttleFailures > 0) return checkProvenAttempt({ ...request, now });
+  const policy = { ...DEFAULT_POLICY, ...request.policy };
+  // As checkProvenAttempt: the network is only looked at where it can exempt.
+  const seenAt = policy.knownNetworksExempt && policy.perSubject !== null ? state.throttleKnownSeenAt : null;
+  const refresh = seenAt === null || now - seenAt >= KNOWN_NETWORK_REFRESH_MS;
+  // (Returned as is, not as a promise: the warm login's path awaits only what is not at hand yet.)
+  return {
+    limited: false,
+    writes: refresh,
+    succeeded() {
+      refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
+      return refresh ? rememberNetwork(request.realm, request.subject, request.address, now) : SETTLED;
     },
   };
 }

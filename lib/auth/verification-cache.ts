@@ -94,8 +94,9 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
     }
   }
 
-  // Monitor mode admits the address anyway, so only an enforced refusal pays the full comparison.
-  const usable = async (row: VerifiedRow, clientIp: string | null) => row.active && (row.allowNetsMode === 'monitor' || (await addressAllowed(row, clientIp)));
+  // Monitor mode admits the address anyway, so only an enforced refusal pays the full comparison. (No
+  // promise when the list's answer is at hand: see listAllows.)
+  const usable = (row: VerifiedRow, clientIp: string | null): boolean | Promise<boolean> => row.active && (row.allowNetsMode === 'monitor' || addressAllowed(row, clientIp));
 
   function cached(key: string): boolean {
     const expires = expiries.get(key);
@@ -114,7 +115,10 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
       };
     },
     prover(clientIp) {
-      return async (row, password) => (await usable(row, clientIp)) && cached(keyOf(row, password));
+      return (row, password) => {
+        const ok = usable(row, clientIp);
+        return typeof ok === 'boolean' ? ok && cached(keyOf(row, password)) : ok.then((yes) => yes && cached(keyOf(row, password)));
+      };
     },
     get size() {
       return expiries.size;

@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { count, desc, eq, sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { accounts, auditEvents, domains, knownNetworks, mailboxes } from '@/db/schema';
 import { engineKind, getDb } from '@/db';
 
@@ -169,6 +170,22 @@ describe('GET /api/mail-auth', () => {
       expect(await sequence()).toEqual(before);
     }
     expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_succeeded', clientIp: '192.0.2.60' });
+  });
+
+  it('PostgreSQL: a warm login is one read (row and throttle state) and one write (last_login with its audit row), no transaction', async () => {
+    if (engineKind() !== 'postgres') return;
+    const box = await mailbox();
+    expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.65' }))).toHaveProperty('auth-status', 'OK');
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.65' }))).toHaveProperty('auth-status', 'OK');
+      expect(query.mock.calls.map(([config]) => (typeof config === 'string' ? config : (config as { name?: string }).name))).toEqual(['sign_in_provenMailboxByEmail', 'sign_in_recordLoginAudited']);
+    } finally {
+      query.mockRestore();
+    }
+    const [row] = await getDb().select({ ip: mailboxes.lastLoginIp }).from(mailboxes).where(eq(mailboxes.id, box.id));
+    expect(row!.ip).toBe('192.0.2.65');
+    expect((await lastAudit(box.email)).filter((r) => r.event === 'login_succeeded')).toHaveLength(2);
   });
 
   it('audits every login of a group commit: concurrent warm logins each get their audit row and last_login', async () => {

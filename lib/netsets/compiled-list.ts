@@ -46,17 +46,24 @@ function parseMeta(text: string | null): EntryMeta | null {
   return value && typeof value === 'object' ? (value as EntryMeta) : null;
 }
 
+const memoKey = (subject: ListSubject) => `${subject.accountId}\u0000${subject.netSetsVersion}\u0000${subject.allowNets}\u0000${subject.allowNetsMetaText ?? ''}`;
+
+/** The memoised compiled list under `key`, if still current at `now`. */
+function memoised(key: string, now: number): CompiledList | undefined {
+  const hit = memo.get(key);
+  if (hit === undefined || (hit.nextExpiry !== null && now >= hit.nextExpiry)) return undefined;
+  // Re-insert so Map order tracks recency and the oldest key is the least recently used.
+  memo.delete(key);
+  memo.set(key, hit);
+  return hit;
+}
+
 /** The list compiled at `now` (null = unrestricted); compiled again only after a change or at an expiry. */
 export async function compiledListFor(subject: ListSubject, now: number = Date.now()): Promise<CompiledList | null> {
   if (subject.allowNets === null) return null;
-  const key = `${subject.accountId}\u0000${subject.netSetsVersion}\u0000${subject.allowNets}\u0000${subject.allowNetsMetaText ?? ''}`;
-  const hit = memo.get(key);
-  if (hit !== undefined && (hit.nextExpiry === null || now < hit.nextExpiry)) {
-    // Re-insert so Map order tracks recency and the oldest key is the least recently used.
-    memo.delete(key);
-    memo.set(key, hit);
-    return hit;
-  }
+  const key = memoKey(subject);
+  const hit = memoised(key, now);
+  if (hit !== undefined) return hit;
   const compiled = compileList(
     { canonical: subject.allowNets, meta: parseMeta(subject.allowNetsMetaText) },
     await loadSets(subject.accountId, referencesOf(subject.allowNets)),
@@ -71,10 +78,16 @@ export async function compiledListFor(subject: ListSubject, now: number = Date.n
   return compiled;
 }
 
-/** Whether the subject's current list admits the address at `now`: NULL list = unrestricted, unknown address = denied. */
-export async function listAllows(subject: ListSubject, address: string | null, now: number = Date.now()): Promise<boolean> {
-  const compiled = await compiledListFor(subject, now);
-  return compiled === null || compiled.allowlist.allows(parseAddress(address));
+/**
+ * Whether the subject's current list admits the address at `now`: NULL list = unrestricted, unknown address =
+ * denied. Answered at once (no promise) when the list is unrestricted or its compiled form is memoised and
+ * current, as on nearly every request: each promise costs the async-context hooks of every store in use.
+ */
+export function listAllows(subject: ListSubject, address: string | null, now: number = Date.now()): boolean | Promise<boolean> {
+  if (subject.allowNets === null) return true;
+  const hit = memoised(memoKey(subject), now);
+  if (hit !== undefined) return hit.allowlist.allows(parseAddress(address));
+  return compiledListFor(subject, now).then((compiled) => compiled === null || compiled.allowlist.allows(parseAddress(address)));
 }
 
 /**

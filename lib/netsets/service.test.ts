@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditEvents } from '@/db/schema';
+import { accounts, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { checkMailboxSession } from '@/lib/auth/gate';
 import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
 import { toMailGetObject } from '@/lib/mailboxes/view';
 import { MAILBOX_PASSWORD, makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
+import { listAllows } from './compiled-list';
 import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from './service';
 
 // An API-style check (no web-session row): these tests are about the list, not the session.
@@ -27,6 +28,25 @@ describe('network sets', () => {
     expect(await checkMailboxSession(claims(m), '192.0.2.9')).toMatchObject({ ok: false, reason: 'network_not_allowed' });
     expect((await checkMailboxSession(claims(m), '198.51.100.1')).ok).toBe(true);
     expect(toMailGetObject(await getMailbox(a.scope, m.email)).allow_nets).toBe('@office,203.0.113.7');
+  });
+
+  it('a memoised list answers at once, without a promise, until its set changes (a new version compiles again)', async () => {
+    const a = await makeAccount();
+    await createNetSet(a.accountId, { name: 'branch', allowNets: '192.0.2.0/24' }, testContext);
+    const version = async () => (await getDb().select({ v: accounts.netSetsVersion }).from(accounts).where(eq(accounts.id, a.accountId)))[0]!.v;
+    const subject = async () => ({ accountId: a.accountId, allowNets: '@branch', allowNetsMetaText: null, netSetsVersion: await version() });
+    const first = listAllows(await subject(), '192.0.2.9');
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toBe(true);
+    // Compiled and memoised: the next requests are answered in the same turn.
+    expect(listAllows(await subject(), '192.0.2.9')).toBe(true);
+    expect(listAllows(await subject(), '198.51.100.1')).toBe(false);
+    expect(listAllows({ ...(await subject()), allowNets: null }, '198.51.100.1')).toBe(true);
+    await updateNetSet(a.accountId, 'branch', { allowNets: '198.51.100.0/24' }, testContext);
+    const changed = listAllows(await subject(), '192.0.2.9');
+    expect(changed).toBeInstanceOf(Promise);
+    expect(await changed).toBe(false);
+    expect(listAllows(await subject(), '198.51.100.1')).toBe(true);
   });
 
   it('an unknown @name, or another account\'s set, is an invalid entry naming it', async () => {
