@@ -4,7 +4,9 @@ import { auditEvents, domains, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD } from '@/lib/testing/factories';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/net/internal-headers';
-import { handleRpcRequest, MAX_BODY_BYTES } from './endpoint';
+import { PassThrough } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleRpcRequest, MAX_BODY_BYTES, serveRpcRequest } from './endpoint';
 
 /** Requests as server.ts hands them to Next: the client address in the internal header with the process token. */
 async function post(body: string | unknown, options: { token?: string; ip?: string } = {}) {
@@ -193,5 +195,32 @@ describe('bounded work per request (spec §12)', () => {
     const over = await post(batch.slice(0, 20), { token, ip: '198.51.100.151' });
     expect(over.json.every((r: { error?: { code: number } }) => r.error?.code === 429)).toBe(true);
     expect(over.json[0].error.data).toMatchObject({ retry_after_minutes: 1 });
+  });
+});
+
+describe('API requests take turns with the rest of the server (spec §12: no request may stall the service)', () => {
+  it('answers a burst one request per event-loop turn, so other work runs between them (attack: bursts of refused auth calls)', async () => {
+    // The event-loop turn each answer is written in, counted by a chain of setImmediate (one step per turn).
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const body = JSON.stringify(call('hello.world'));
+    const answered = Array.from({ length: 30 }, () => {
+      const req = Object.assign(new PassThrough(), { headers: { 'content-type': 'application/json', 'content-length': String(body.length), [CLIENT_ADDRESS_HEADER]: 'unit-gate-token 198.51.100.160' } });
+      return new Promise<{ turn: number; text: string }>((resolve) => {
+        const res = { headersSent: false, destroyed: false, writeHead: () => res, end: (text: string) => resolve({ turn, text }) };
+        serveRpcRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+        req.end(body);
+      });
+    });
+    const answers = await Promise.all(answered);
+    counting = false;
+    expect(answers.every((a) => JSON.parse(a.text).result === 'Hello World!')).toBe(true);
+    // Thirty answers in thirty different turns: nothing of the burst runs back to back.
+    expect(new Set(answers.map((a) => a.turn)).size).toBe(30);
   });
 });

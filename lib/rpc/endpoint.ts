@@ -101,9 +101,37 @@ export async function handleRpcRequest(request: Request): Promise<Response> {
  * The same endpoint on node's request and response, for server.ts's fast path (lib/ops/fast-path.ts): a
  * flood of cheap calls (throttled `auth`) must not cost Next's request handling each (docs/performance.md).
  */
+/*
+ * API requests take turns with everything else: each one's work starts in an event-loop turn of its own.
+ * A client (or a flood of refused `auth` calls, spec §12) sends its requests in bursts; answered as they
+ * arrive, a burst of a hundred runs back to back and every page render that came in with it waits for
+ * all of them. One per turn, a render's next step (its I/O, its timers) runs between two of them.
+ */
+const turns: (() => void)[] = [];
+let taking = false;
+
+function takeTurn(): void {
+  turns.shift()?.();
+  if (turns.length > 0) setImmediate(takeTurn);
+  else taking = false;
+}
+
+function ownTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    turns.push(resolve);
+    if (!taking) {
+      taking = true;
+      setImmediate(takeTurn);
+    }
+  });
+}
+
 export function serveRpcRequest(req: IncomingMessage, res: ServerResponse): void {
   readNodeBody(req)
-    .then((text) => answer(text, nodeHeaders(req)))
+    .then(async (text) => {
+      await ownTurn();
+      return answer(text, nodeHeaders(req));
+    })
     .then(
       ({ status, headers, body }) => {
         res.writeHead(status, body === null ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) });
