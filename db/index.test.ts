@@ -166,7 +166,7 @@ describe(`db transaction (${process.env.DATABASE_URL ? 'PostgreSQL pool' : 'one 
       query.mockRestore();
     }
   });
-  // Hot statements (prepareAs): on SQLite run at once by the engine, on PostgreSQL through pg's callback API.
+  // Hot statements (prepareAs): on SQLite run at once by the engine, on PostgreSQL as drizzle runs them.
   const statements = preparedOnce((db) => ({
     names: prepareAs('test_names', db.select({ name: accounts.name }).from(accounts).where(eq(accounts.name, sql.placeholder('name')))),
     add: prepareAs('test_add', db.insert(accounts).values({ name: sql.placeholder('name') }).returning({ id: accounts.id })),

@@ -294,14 +294,30 @@ export async function checkProvenAttempt(request: AttemptRequest): Promise<Attem
   // neither): rows of the subject at this client within its window (older ones never count again, and are
   // pruned), and a known network last written more than KNOWN_NETWORK_REFRESH_MS ago.
   const subjectAddressKey = list.find((b) => b.key.includes('|subj|') && counted.has(b.key))?.key ?? null;
+  return admittedProven(request, policy, now, seenAt, subjectAddressKey);
+}
+
+/** What settles at once: one promise for every proven login with nothing to write, not a new one each. */
+const SETTLED = Promise.resolve();
+
+/**
+ * A proven attempt within its limits. `succeeded()` forgets the refusal memo's buckets and writes only what
+ * changes something: the subject's counter at this client (`subjectAddressKey`, when it counted a failure)
+ * and the known network, when `seenAt` (its last write) is missing or older than KNOWN_NETWORK_REFRESH_MS.
+ */
+function admittedProven(request: AttemptRequest, policy: ThrottlePolicy, now: number, seenAt: number | null, subjectAddressKey: string | null): Attempt {
   const refresh = seenAt === null || now - seenAt >= KNOWN_NETWORK_REFRESH_MS;
+  const writes = subjectAddressKey !== null || refresh;
   return {
     limited: false,
-    writes: subjectAddressKey !== null || refresh,
-    async succeeded() {
+    writes,
+    succeeded() {
       refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
-      if (subjectAddressKey) await prepared().clear.execute({ key: subjectAddressKey });
-      if (refresh) await rememberNetwork(request.realm, request.subject, request.address, now);
+      if (!writes) return SETTLED;
+      return (async () => {
+        if (subjectAddressKey) await prepared().clear.execute({ key: subjectAddressKey });
+        if (refresh) await rememberNetwork(request.realm, request.subject, request.address, now);
+      })();
     },
   };
 }
@@ -323,9 +339,6 @@ export const provenAttemptColumns = {
   /** Counted failures within each bucket's window, all buckets together (the per-subject one included). */
   throttleFailures: sql<number>`(SELECT count(*) FROM ${signInFailures} WHERE ${failureWindows()})`.mapWith(Number),
 };
-
-/** What `succeeded()` returns when it has nothing to wait for: one settled promise, not a new one per login. */
-const SETTLED = Promise.resolve();
 
 export type ProvenAttemptState = { throttleKnownSeenAt: number | null; throttleFailures: number };
 
@@ -358,16 +371,9 @@ export function checkProvenAttemptFrom(request: AttemptRequest, state: ProvenAtt
   const policy = { ...DEFAULT_POLICY, ...request.policy };
   // As checkProvenAttempt: the network is only looked at where it can exempt.
   const seenAt = policy.knownNetworksExempt && policy.perSubject !== null ? state.throttleKnownSeenAt : null;
-  const refresh = seenAt === null || now - seenAt >= KNOWN_NETWORK_REFRESH_MS;
-  // (Returned as is, not as a promise: the warm login's path awaits only what is not at hand yet.)
-  return {
-    limited: false,
-    writes: refresh,
-    succeeded() {
-      refusalMemo().forget(buckets(request, policy, false).map((b) => b.key));
-      return refresh ? rememberNetwork(request.realm, request.subject, request.address, now) : SETTLED;
-    },
-  };
+  // No failure counted, so no counter to clear. (Returned as is, not as a promise: the warm login's path
+  // awaits only what is not at hand yet.)
+  return admittedProven(request, policy, now, seenAt, null);
 }
 
 /** Records a network the subject signed in from, for the known-networks exemption. */
