@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * A response body read from `chunks` only as fast as the client takes it (spec §23: every export streams).
  * The stream asks for the next chunk when its queue is empty (high-water mark: one chunk), so at most one
