@@ -22,6 +22,7 @@ const POSTGRES_FILES = [
   'lib/mailboxes/impact.test.ts',
   'lib/mailboxes/service.test.ts',
   'lib/netsets/service.test.ts',
+  'lib/rpc/answer-bounds.test.ts',
   'lib/rpc/endpoint.test.ts',
 ];
 

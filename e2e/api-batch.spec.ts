@@ -165,4 +165,40 @@ test.describe('JSON-RPC API: envelopes, batches, sessions, scoping', () => {
     expect((failure as JSONRPCErrorException).code).toBe(253);
     expect(await client.request('deauth', {}, { token: session })).toBe(true);
   });
+
+  test('output is bounded: 1,000 mail.list calls answer at most 8 MiB, the rest -32600, /healthz answers meanwhile; page_size 501 is refused', async ({ request }) => {
+    const account = createAccount();
+    const admin = createAdmin(account);
+    const domainId = dbOf().select({ id: domains.id }).from(domains).where(eq(domains.name, account.domain)).get()!.id;
+    for (let start = 0; start < 500; start += 100) {
+      const rows = Array.from({ length: 100 }, (_, k) => ({ accountId: account.id, domainId, email: `memo${start + k}@${account.domain}`, passwordHash: 'unused', memo: 'm'.repeat(2000) }));
+      dbOf().insert(mailboxes).values(rows).run();
+    }
+    const { token } = await authenticate(request, admin.email, admin.password);
+    const tooBig = await rpc(request, call('mail.list', { domain: account.domain, page_size: 501 }), { token });
+    expect(tooBig.json.error).toMatchObject({ code: -32602, data: { field: 'page_size' } });
+    const batch = Array.from({ length: 1000 }, (_, i) => call('mail.list', { domain: account.domain, page_size: 500 }, i));
+    let running = true;
+    let slowest = 0;
+    const probing = (async () => {
+      while (running) {
+        const started = Date.now();
+        expect((await request.get('/healthz')).status()).toBe(200);
+        slowest = Math.max(slowest, Date.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const { status, text, json } = await rpc(request, batch, { token });
+    running = false;
+    await probing;
+    expect(status).toBe(200);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(json).toHaveLength(1000);
+    const answered = json.filter((r: { result?: unknown }) => r.result !== undefined);
+    expect(answered.length).toBeGreaterThanOrEqual(5);
+    expect(answered.every((r: { result: unknown[] }) => r.result.length === 500)).toBe(true);
+    for (const r of json.slice(answered.length)) expect(r.error).toMatchObject({ code: -32600, data: { max_bytes: 8 * 1024 * 1024 } });
+    expect(json.at(-1).error.message).toContain('batch answer too large');
+    expect(slowest).toBeLessThan(1000);
+  });
 });

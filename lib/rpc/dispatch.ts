@@ -1,10 +1,13 @@
 import 'server-only';
 import type { ApiSession } from '@/lib/auth/api-session';
 import type { RpcContext } from './context';
-import { errorResponse, resultResponse, type ParsedBody, type RpcCall, type RpcEntry, type RpcResponse } from './envelope';
+import { betweenCalls, byteSize, MAX_ANSWER_BYTES, resultWithin } from './bounded-answer';
+import { errorResponse, type ParsedBody, type RpcCall, type RpcEntry, type RpcResponse } from './envelope';
 import { RpcCode, RpcError, toRpcError } from './errors';
 import { notPermitted, type RpcMethod } from './method';
 import { methodTable } from './method-table';
+
+const MAX_ANSWER_MIB = MAX_ANSWER_BYTES / (1024 * 1024);
 
 function describeMethod(name: string): string {
   return JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}…` : name);
@@ -46,19 +49,6 @@ async function invoke(call: RpcCall, ctx: RpcContext): Promise<unknown> {
   return method.run(namedParams(call, method), session, ctx);
 }
 
-/** One entry of a body → its response, or null for a notification (which is executed all the same). */
-async function answer(entry: RpcEntry, ctx: RpcContext): Promise<RpcResponse | null> {
-  if (entry.kind === 'invalid') return entry.response;
-  const { call } = entry;
-  try {
-    const result = await invoke(call, ctx);
-    return call.notification ? null : resultResponse(call.id ?? null, result);
-  } catch (error) {
-    const rpcError = toRpcError(error, call.method);
-    return call.notification ? null : errorResponse(call.id ?? null, rpcError);
-  }
-}
-
 /** At most this many calls of one batch may hash a password (`password` in mail.add / mail.set). */
 export const MAX_PASSWORD_CALLS_PER_BATCH = 20;
 const PASSWORD_METHODS = new Set(['mail.add', 'mail.set']);
@@ -90,23 +80,89 @@ export function batchRefusals(entries: readonly RpcEntry[]): Map<number, RpcErro
   return refused;
 }
 
+/** The refusal of a call that comes after a batch's answer has filled MAX_ANSWER_BYTES (spec §23). */
+export const BATCH_ANSWER_TOO_LARGE = new RpcError(
+  RpcCode.InvalidRequest,
+  `Invalid request: batch answer too large (answers are limited to ${MAX_ANSWER_MIB} MiB per request); send this call and the ones after it in another request`,
+  { max_bytes: MAX_ANSWER_BYTES },
+);
+
+/** The refusal of a single call whose answer alone passes MAX_ANSWER_BYTES. */
+export const ANSWER_TOO_LARGE = new RpcError(
+  RpcCode.InvalidRequest,
+  `Invalid request: answer too large (answers are limited to ${MAX_ANSWER_MIB} MiB per request); ask for less, e.g. a smaller page_size`,
+  { max_bytes: MAX_ANSWER_BYTES },
+);
+
+const text = (response: RpcResponse): string => JSON.stringify(response);
+
 /**
- * Executes a parsed body. Calls of a batch run one after another in order, each its own unit (a failing
- * call does not undo the others). Returns null when nothing is to be sent back (only notifications).
+ * Runs one call and writes its answer in at most `room` bytes: the answer's JSON text, null for a
+ * notification (executed all the same), or 'too-large'. A result the JSON encoder cannot write (a BigInt,
+ * a cycle) is a bug like any other thrown error: logged and answered -32603.
  */
-export async function dispatch(body: ParsedBody, ctx: RpcContext): Promise<RpcResponse | RpcResponse[] | null> {
-  if (body.kind === 'error') return body.response;
-  if (body.kind === 'single') return answer(body.entry, ctx);
-  const responses: RpcResponse[] = [];
-  const refused = batchRefusals(body.entries);
-  for (const [index, entry] of body.entries.entries()) {
-    const refusal = refused.get(index);
-    if (refusal && entry.kind === 'call') {
-      if (!entry.call.notification) responses.push(errorResponse(entry.call.id ?? null, refusal));
-      continue;
-    }
-    const response = await answer(entry, ctx);
-    if (response) responses.push(response);
+async function run(call: RpcCall, ctx: RpcContext, room: number): Promise<string | null | 'too-large'> {
+  const id = call.id ?? null;
+  let written: string | null;
+  try {
+    const result = await invoke(call, ctx);
+    if (call.notification) return null;
+    written = await resultWithin(id, result, room);
+  } catch (error) {
+    const rpcError = toRpcError(error, call.method);
+    if (call.notification) return null;
+    written = text(errorResponse(id, rpcError));
+    if (byteSize(written) > room) written = null;
   }
-  return responses.length > 0 ? responses : null;
+  return written ?? 'too-large';
+}
+
+/**
+ * Executes a parsed body and returns the answer's JSON text, or null when nothing is to be sent back (only
+ * notifications). Calls of a batch run one after another in order, each its own unit (a failing call does
+ * not undo the others), each in an event-loop turn of its own so that no batch holds up the rest of the
+ * server (spec §23: /healthz answers within 1 s).
+ *
+ * The answer is at most `limit` bytes (MAX_ANSWER_BYTES), enforced while it is written: room for every
+ * call's refusal (BATCH_ANSWER_TOO_LARGE with its id) is reserved from the start, and each call may use
+ * what is left beyond the reservations of the calls after it. The first call whose answer does not fit
+ * gets its refusal instead, and so does every call after it, without being run. A call that changes
+ * something answers `true`, shorter than its refusal, so it always fits: only reads are ever cut.
+ */
+export async function dispatch(body: ParsedBody, ctx: RpcContext, limit = MAX_ANSWER_BYTES): Promise<string | null> {
+  if (body.kind === 'error') return text(body.response);
+  if (body.kind === 'single') {
+    const { entry } = body;
+    if (entry.kind === 'invalid') return text(entry.response);
+    const written = await run(entry.call, ctx, limit);
+    return written === 'too-large' ? text(errorResponse(entry.call.id ?? null, ANSWER_TOO_LARGE)) : written;
+  }
+  const refused = batchRefusals(body.entries);
+  // What each entry answers when nothing more fits (null: a notification, which never answers).
+  const fallback = body.entries.map((entry, index) => {
+    if (entry.kind === 'invalid') return text(entry.response);
+    if (entry.call.notification) return null;
+    return text(errorResponse(entry.call.id ?? null, refused.get(index) ?? BATCH_ANSWER_TOO_LARGE));
+  });
+  // Each answer is followed by one byte (a comma, or the closing bracket); the opening bracket comes first.
+  let reserved = fallback.reduce((sum, answer) => sum + (answer === null ? 0 : byteSize(answer) + 1), 0);
+  let used = 1;
+  let full = false;
+  const parts: string[] = [];
+  for (const [index, entry] of body.entries.entries()) {
+    const own = fallback[index] ?? null;
+    if (own !== null) reserved -= byteSize(own) + 1;
+    let answer = own;
+    if (entry.kind === 'call' && !refused.has(index) && !full) {
+      if (index > 0) await betweenCalls();
+      const written = await run(entry.call, ctx, limit - used - reserved - 1);
+      if (written === 'too-large') full = true;
+      else answer = written;
+    }
+    if (answer !== null) {
+      parts.push(answer);
+      used += byteSize(answer) + 1;
+    }
+  }
+  return parts.length > 0 ? `[${parts.join(',')}]` : null;
 }

@@ -1,11 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents, domains, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD } from '@/lib/testing/factories';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/net/internal-headers';
 import { PassThrough } from 'node:stream';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { log } from '@/lib/log';
+import { RpcContext } from './context';
+import type { RpcMethod } from './method';
+import { methodTable } from './method-table';
 import { handleRpcRequest, MAX_BODY_BYTES, serveRpcRequest } from './endpoint';
 
 /** Requests as server.ts hands them to Next: the client address in the internal header with the process token. */
@@ -222,5 +227,72 @@ describe('API requests take turns with the rest of the server (spec §12: no req
     expect(answers.every((a) => JSON.parse(a.text).result === 'Hello World!')).toBe(true);
     // Thirty answers in thirty different turns: nothing of the burst runs back to back.
     expect(new Set(answers.map((a) => a.turn)).size).toBe(30);
+  });
+});
+
+describe('internal errors are answered -32603 and logged (issue 18: the fast path swallowed them)', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    server = undefined;
+  });
+
+  /** POSTs to serveRpcRequest behind a real node server: node destroys a request once its body is read. */
+  async function postToFastPath(body: unknown): Promise<{ status: number; json: { error?: unknown; result?: unknown } | unknown[] }> {
+    server = createServer((req, res) => {
+      req.headers[CLIENT_ADDRESS_HEADER] = 'unit-gate-token 198.51.100.170';
+      serveRpcRequest(req, res);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const text = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }, timeout: 5000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+      req.on('error', reject);
+      req.end(text);
+    });
+  }
+
+  /** A method whose result the JSON encoder cannot write (a BigInt, as a driver may hand back for a count). */
+  function withBrokenMethod(): void {
+    const broken: RpcMethod = { access: 'public', paramNames: [], run: () => ({ count: 1n }) };
+    const get = methodTable.get.bind(methodTable);
+    vi.spyOn(methodTable, 'get').mockImplementation((name) => (name === 'test.broken' ? broken : get(name)));
+  }
+
+  it('answers a call whose result cannot be written -32603, logs it, and answers the other calls', async () => {
+    withBrokenMethod();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const single = await postToFastPath(call('test.broken', undefined, 'b'));
+    expect(single).toEqual({ status: 200, json: { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: 'b' } });
+    expect(logged).toHaveBeenCalledOnce();
+    expect(String(logged.mock.calls[0]![0])).toContain('"test.broken" failed');
+    await new Promise((resolve) => server!.close(resolve));
+    const batch = await postToFastPath([call('hello.world', undefined, 1), call('test.broken', undefined, 2), call('hello.world', undefined, 3)]);
+    expect(batch.json).toEqual([
+      { jsonrpc: '2.0', result: 'Hello World!', id: 1 },
+      { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: 2 },
+      { jsonrpc: '2.0', result: 'Hello World!', id: 3 },
+    ]);
+  });
+
+  it('answers a failure outside any call with HTTP 500 and -32603, and logs it (no stack trace on the wire)', async () => {
+    vi.spyOn(RpcContext, 'fromHeaders').mockImplementation(() => {
+      throw new Error('broken context at /secret/path.ts:12');
+    });
+    const logged = vi.spyOn(log(), 'error');
+    const answer = await postToFastPath(call('hello.world'));
+    expect(answer).toEqual({ status: 500, json: { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null } });
+    expect(logged).toHaveBeenCalledOnce();
+    expect(logged.mock.calls[0]![0]).toMatchObject({ route: 'rpc', err: { message: 'broken context at /secret/path.ts:12' } });
+    // The Next.js route answers the same.
+    const viaNext = await post(call('hello.world'));
+    expect(viaNext).toMatchObject({ status: 500, json: { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null } });
   });
 });

@@ -24,11 +24,13 @@ interface RpcHttpAnswer {
 
 type HeaderSource = { get(name: string): string | null };
 
-const json = (status: number, body: unknown): RpcHttpAnswer => ({
+const jsonText = (status: number, body: string): RpcHttpAnswer => ({
   status,
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
+  body,
 });
+
+const json = (status: number, body: unknown): RpcHttpAnswer => jsonText(status, JSON.stringify(body));
 
 // A leading byte-order mark (some Windows tools write one) is not JSON; drop it rather than fail.
 const bodyText = (chunks: Uint8Array[]) => Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
@@ -80,17 +82,30 @@ function readNodeBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
+const INTERNAL_ERROR = new RpcError(RpcCode.InternalError, 'Internal error');
+
+/** The answer to a request that failed outside any one call (a bug): -32603 as JSON-RPC, never a stack trace. */
+function internalError(error: unknown): RpcHttpAnswer {
+  log().error({ err: error, route: 'rpc' }, 'JSON-RPC request failed');
+  return json(500, errorResponse(null, INTERNAL_ERROR));
+}
+
 /** Everything after reading the body: the same for both servers. */
 async function answer(text: string | null, headers: HeaderSource): Promise<RpcHttpAnswer> {
   if (text === null) return json(413, errorResponse(null, TOO_LARGE));
-  const result = await dispatch(parseBody(text), RpcContext.fromHeaders(headers));
-  return result === null ? { status: 204, headers: { 'cache-control': 'no-store' }, body: null } : json(200, result);
+  try {
+    const result = await dispatch(parseBody(text), RpcContext.fromHeaders(headers));
+    return result === null ? { status: 204, headers: { 'cache-control': 'no-store' }, body: null } : jsonText(200, result);
+  } catch (error) {
+    return internalError(error);
+  }
 }
 
 /**
  * The JSON-RPC endpoint behind POST /v1/ and POST /api/v1: read the body (at most 1 MiB: larger is HTTP
- * 413 with a JSON-RPC error), parse the envelope, dispatch, answer. Every JSON-RPC answer, errors
- * included, is HTTP 200; a body of notifications only is HTTP 204 with no body.
+ * 413 with a JSON-RPC error), parse the envelope, dispatch, answer (at most MAX_ANSWER_BYTES). Every
+ * JSON-RPC answer, errors included, is HTTP 200; a body of notifications only is HTTP 204 with no body; a
+ * failure outside any one call (a bug) is HTTP 500 with a -32603 answer, and logged.
  */
 export async function handleRpcRequest(request: Request): Promise<Response> {
   const { status, headers, body } = await answer(await readBody(request), request.headers);
@@ -138,10 +153,13 @@ export function serveRpcRequest(req: IncomingMessage, res: ServerResponse): void
         res.end(body ?? undefined);
       },
       (error: unknown) => {
-        if (req.destroyed || res.destroyed) return;
-        log().error({ err: error, route: 'rpc' }, 'JSON-RPC request failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('Internal error\n');
+        // Only a client that went away (or an answer already written) leaves no one to tell. Not
+        // `req.destroyed`: node destroys the request once its body has been read, so that would swallow
+        // every error after reading, unanswered and unlogged.
+        if (res.writableEnded || res.destroyed) return;
+        const { status, headers, body } = internalError(error);
+        if (!res.headersSent) res.writeHead(status, headers);
+        res.end(body);
       },
     );
 }

@@ -2,13 +2,15 @@ import 'server-only';
 import { z } from 'zod';
 import { listDomains } from '@/lib/accounts/service';
 import { NotFoundError } from '@/lib/errors';
-import { listMailboxes, type MailboxSortField } from '@/lib/mailboxes/service';
+import { mailboxPageInChunks, type MailboxSortField } from '@/lib/mailboxes/service';
 import { domainSchema } from '@/lib/mailboxes/schemas';
 import { toMailGetObject } from '@/lib/mailboxes/view';
+import { StreamedArray } from '../bounded-answer';
 import { defineMethod, scopeOf } from '../method';
 
 export const MAIL_LIST_DEFAULT_PAGE_SIZE = 100;
-export const MAIL_LIST_MAX_PAGE_SIZE = 1000;
+/** Spec §23: list methods cap page_size at 500 (a page of 500 mailboxes with 2,000-character memos is about 1.3 MiB). */
+export const MAIL_LIST_MAX_PAGE_SIZE = 500;
 // Far beyond any account; keeps the OFFSET arithmetic exact.
 export const MAIL_LIST_MAX_PAGE = 1_000_000;
 
@@ -24,8 +26,9 @@ const wholeNumber = (min: number, max: number) =>
 
 /**
  * `mail.list {domain, page_size?, page?, sort_field?, sort_order?}` → an array of `mail.get` objects.
- * Defaults: 100 per page (at most 1,000), page 1, sorted by `mail` ascending; a page past the end is `[]`.
- * A domain of another account is 404, like a missing one.
+ * Defaults: 100 per page (at most 500), page 1, sorted by `mail` ascending; a page past the end is `[]`.
+ * A domain of another account is 404, like a missing one. The page is read from the database in chunks as
+ * its answer is written (StreamedArray), so an answer past the request's budget stops the reading too.
  */
 export const mailList = defineMethod({
   access: 'account',
@@ -43,13 +46,18 @@ export const mailList = defineMethod({
   async handle(params, session) {
     const scope = scopeOf(session);
     if (!(await listDomains(scope)).includes(params.domain)) throw new NotFoundError(`Domain ${params.domain} not found`);
-    const { items } = await listMailboxes(scope, {
+    const chunks = mailboxPageInChunks(scope, {
       domain: params.domain,
       pageSize: params.page_size ?? MAIL_LIST_DEFAULT_PAGE_SIZE,
       page: params.page ?? 1,
       sort: SORT_FIELDS[params.sort_field ?? 'mail'],
       order: params.sort_order ?? 'asc',
     });
-    return items.map(toMailGetObject);
+    const now = Date.now();
+    return new StreamedArray(
+      (async function* () {
+        for await (const views of chunks) yield* views.map((view) => toMailGetObject(view, now));
+      })(),
+    );
   },
 });
