@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cli, expect, formAlert, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
-import { startOwnServer } from './support/server-process';
+import { startOwnServer, type OwnServer } from './support/server-process';
 import { servers } from '../playwright.config';
 
 test('npm start on an empty data folder migrates, creates the demo data, prints its credentials and serves it', async ({ browser }) => {
@@ -68,18 +68,20 @@ test('an existing database others could read is narrowed to 0600 and a wider dat
   // As an older version left it: created with the default umask.
   fs.writeFileSync(file, '', { mode: 0o644 });
   fs.chmodSync(file, 0o644);
-  const server = await startOwnServer(servers.direct.port + 8, { DATABASE_PATH: file });
+  let server: OwnServer | undefined;
   try {
+    server = await startOwnServer(servers.direct.port + 8, { DATABASE_PATH: file });
     // A refused sign-in writes through the server's own connection, which keeps its -wal/-shm open.
     const refused = await fetch(`${server.url}/v1/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'auth', params: { user: 'nobody@example.com', pass: 'not-the-password' }, id: 1 }) });
     expect(refused.status).toBe(200);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     for (const suffix of ['-wal', '-shm']) expect(fs.statSync(`${file}${suffix}`).mode & 0o777, suffix).toBe(0o600);
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o755);
-    await expect.poll(() => server.output()).toContain(`${file} could be read by other users of this machine; narrowed it to mode 0600`);
-    expect(server.output()).toContain(`the data folder ${dataDir} is mode 0755`);
+    const own = server;
+    await expect.poll(() => own.output()).toContain(`${file} could be read by other users of this machine; narrowed it to mode 0600`);
+    expect(own.output()).toContain(`the data folder ${dataDir} is mode 0755`);
   } finally {
-    server.kill();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    server?.kill();
+    for (const d of [dataDir, server?.dir]) if (d) fs.rmSync(d, { recursive: true, force: true });
   }
 });
