@@ -19,6 +19,7 @@ import { closeSharedEngine } from './db/connection';
 import { databaseTarget, migrateTarget } from './db/engine';
 import { countAccounts, PG_MIGRATIONS_FOLDER } from './db/migrate-pg';
 import { openDatabase } from './db/migrate';
+import { preparePrivateDatabase, preparePrivateFolder, type PrivateFilesReport } from './db/private-files';
 import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
@@ -47,14 +48,28 @@ function ensureAuthSecret(): void {
   if (env().DATABASE_URL) fail('AUTH_SECRET must be set when DATABASE_URL is (the same value on every instance; README "Running on PostgreSQL")');
   const file = authSecretFile();
   if (fs.existsSync(file)) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // The data folder, shared with the database: created 0700 (spec §23); a wider existing one is reported
+  // once, by prepareDatabase.
+  reportPrivateFiles({ createdFolder: preparePrivateFolder(path.dirname(file)).createdFolder, widerFolder: null, narrowed: [] });
   fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { mode: 0o600 });
   log().warn({ file }, `AUTH_SECRET is not set; generated one into ${file} (keep it: it signs every session)`);
+}
+
+/** Logs what making the data folder and database private found (db/private-files.ts). */
+function reportPrivateFiles(report: PrivateFilesReport): void {
+  if (report.createdFolder) log().info({ folder: report.createdFolder }, `created the data folder ${report.createdFolder} (mode 0700)`);
+  if (report.widerFolder) {
+    const { folder, mode } = report.widerFolder;
+    log().warn({ folder, mode }, `the data folder ${folder} is mode ${mode}: other users of this machine can see into it; run chmod 700 on it (or give the database a folder of its own)`);
+  }
+  for (const file of report.narrowed) log().warn({ file }, `${file} could be read by other users of this machine; narrowed it to mode 0600`);
 }
 
 /** Migrates, and creates the demo data into an empty database; returns the demo credentials text, if created. */
 async function prepareDatabase(baseUrl: string): Promise<string | null> {
   const target = databaseTarget(env());
+  // Before the migration opens it: the folder, the file and its -wal/-shm private, and what was found logged.
+  if (target.kind === 'sqlite') reportPrivateFiles(preparePrivateDatabase(target.file));
   try {
     await migrateTarget(target);
   } catch (error) {

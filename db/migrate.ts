@@ -1,9 +1,9 @@
 // Used by server.ts, the CLI and the test setup, outside Next's bundler: no `server-only` here.
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { preparePrivateDatabase } from './private-files';
 import * as schema from './schema';
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
@@ -14,7 +14,8 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
  * (db/connection.ts).
  */
 export function openDatabase(file: string) {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // The folder 0700, the file 0600, before SQLite creates or writes anything (spec §23; db/private-files.ts).
+  preparePrivateDatabase(file);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   // Web requests, the CLI and the test fixtures write concurrently; wait instead of failing with SQLITE_BUSY.

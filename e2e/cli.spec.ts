@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { domains, mailboxes } from '../db/schema';
-import { cli, createAccount, createMailbox, dbOf, expect, mailboxRow, test } from './support/fixtures';
+import { auditSentence } from '../lib/audit-sentence';
+import { authenticate, call, rpc } from './support/api';
+import { auditFor, cli, createAccount, createMailbox, dbOf, expect, mailboxRow, test } from './support/fixtures';
 
 test.describe('operator CLI', () => {
   test('creates an account, a domain and a mailbox; sets and lists mailboxes', async () => {
@@ -60,5 +62,76 @@ test.describe('operator CLI', () => {
       expect(r.stderr).toContain(message);
     }
     expect(dbOf().select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, `weak@${account.domain}`)).get()).toBeUndefined();
+  });
+});
+
+test.describe('cli audit list (spec §18)', () => {
+  test('prints the audit page sentences of every account, filtered, newest first; --json has the documented shape', async ({ request }) => {
+    const account = createAccount();
+    const other = createAccount();
+    const mailbox = createMailbox(account);
+    const stranger = createMailbox(other);
+    const since = new Date().toISOString();
+    // A refusal with a reason, an address and a protocol, and a success in another account.
+    const wrong = await rpc(request, call('auth', { user: mailbox.email, pass: 'Wrong-Password-123456' }), { ip: '198.51.100.77' });
+    expect(wrong.json.error.code).toBe(2);
+    await authenticate(request, stranger.email, stranger.password, '198.51.100.78');
+
+    let r = cli(['audit', 'list', '--mailbox', mailbox.email.toUpperCase(), '--since', since]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const [at, event, sentence] = lines[0]!.split('\t');
+    expect(Date.parse(at!)).toBeGreaterThanOrEqual(Date.parse(since));
+    expect(event).toBe('login_failed');
+    expect(auditFor(mailbox.email, 'login_failed')[0]).toMatchObject({ actorKind: 'api', clientIp: '198.51.100.77' });
+    // The admin audit page's sentence for the row (the API's auth records the address tried as the actor).
+    expect(sentence).toBe(auditSentence({ event: 'login_failed', mailboxEmail: mailbox.email, actorKind: 'api', actorEmail: mailbox.email, clientIp: '198.51.100.77', protocol: 'api', detail: { reason: 'bad_password' } }));
+    expect(sentence).toContain('198.51.100.77');
+
+    // Operator level: both accounts; --event narrows; --json is the documented array.
+    r = cli(['audit', 'list', '--since', since, '--json', '--limit', '10000']);
+    expect(r.status, r.stderr).toBe(0);
+    const items = JSON.parse(r.stdout) as Record<string, unknown>[];
+    const mine = items.find((i) => i.mailbox === mailbox.email && i.event === 'login_failed');
+    const theirs = items.find((i) => i.mailbox === stranger.email && i.event === 'login_succeeded');
+    expect(theirs).toBeDefined();
+    expect(mine).toEqual({
+      at: expect.any(String),
+      event: 'login_failed',
+      actor: { kind: 'api', email: mailbox.email },
+      mailbox: mailbox.email,
+      address: '198.51.100.77',
+      protocol: 'api',
+      detail: { reason: 'bad_password' },
+      sentence,
+    });
+    const times = items.map((i) => String(i.at));
+    expect(times).toEqual([...times].sort().reverse());
+    r = cli(['audit', 'list', '--since', since, '--event', 'login_succeeded', '--json']);
+    const successes = JSON.parse(r.stdout) as { event: string; mailbox: string }[];
+    expect(successes.every((i) => i.event === 'login_succeeded')).toBe(true);
+    expect(successes.map((i) => i.mailbox)).toContain(stranger.email);
+    expect(JSON.parse(cli(['audit', 'list', '--mailbox', mailbox.email, '--since', since, '--event', 'logout', '--json']).stdout)).toEqual([]);
+    // --limit bounds the output.
+    expect(cli(['audit', 'list', '--limit', '1']).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('bad options exit non-zero with one line naming the option, and print nothing else', async () => {
+    for (const [args, message] of [
+      [['--limit', '10001'], 'error: --limit: must be at most 10000: narrow the list with --since, --mailbox or --event'],
+      [['--limit', '0'], 'error: --limit: must be at least 1'],
+      [['--limit', 'lots'], 'error: --limit: must be a whole number'],
+      [['--since', 'yesterday'], 'error: --since: must be an ISO 8601 date or time, like 2026-12-01 or 2026-12-01T09:30:00Z (got "yesterday")'],
+      [['--mailbox', 'carol'], 'error: --mailbox: must be an address like name@example.com'],
+    ] as const) {
+      const r = cli(['audit', 'list', ...args]);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr.trim()).toBe(message);
+      expect(r.stdout).toBe('');
+    }
+    const r = cli(['audit', 'list', '--event', 'logn_failed']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: --event: unknown event "logn_failed"; known events: .*login_failed/);
   });
 });

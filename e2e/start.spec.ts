@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, formAlert, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
+import { cli, expect, formAlert, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
+import { startOwnServer, type OwnServer } from './support/server-process';
 import { servers } from '../playwright.config';
 
 test('npm start on an empty data folder migrates, creates the demo data, prints its credentials and serves it', async ({ browser }) => {
@@ -41,7 +42,46 @@ test('npm start on an empty data folder migrates, creates the demo data, prints 
     await signIn(page, 'bob@example.com', bob!);
     await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
     await context.close();
+
+    // Spec §23 "Files" (the server has written, so its -wal/-shm exist): the data folder the server
+    // created is 0700, the database and its -wal/-shm 0600.
+    const mode = (...parts: string[]) => fs.statSync(path.join(dataDir, ...parts)).mode & 0o777;
+    expect(mode('data')).toBe(0o700);
+    for (const file of ['portcullis.db', 'portcullis.db-wal', 'portcullis.db-shm']) expect(mode('data', file), file).toBe(0o600);
+    expect(output).toContain(`created the data folder ${path.join(dataDir, 'data')} (mode 0700)`);
+    // So is a backup, and a folder the backup creates.
+    const backup = cli(['backup', '--to', path.join(dataDir, 'backups', 'nightly.db')], 'direct', { DATABASE_PATH: env.DATABASE_PATH! });
+    expect(backup.status, backup.stderr).toBe(0);
+    expect(mode('backups')).toBe(0o700);
+    expect(mode('backups', 'nightly.db')).toBe(0o600);
   } finally {
     if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('an existing database others could read is narrowed to 0600 and a wider data folder is reported, not changed', async () => {
+  test.setTimeout(120_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-modes-'));
+  fs.chmodSync(dataDir, 0o755);
+  const file = path.join(dataDir, 'portcullis.db');
+  // As an older version left it: created with the default umask.
+  fs.writeFileSync(file, '', { mode: 0o644 });
+  fs.chmodSync(file, 0o644);
+  let server: OwnServer | undefined;
+  try {
+    server = await startOwnServer(servers.direct.port + 8, { DATABASE_PATH: file });
+    // A refused sign-in writes through the server's own connection, which keeps its -wal/-shm open.
+    const refused = await fetch(`${server.url}/v1/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'auth', params: { user: 'nobody@example.com', pass: 'not-the-password' }, id: 1 }) });
+    expect(refused.status).toBe(200);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    for (const suffix of ['-wal', '-shm']) expect(fs.statSync(`${file}${suffix}`).mode & 0o777, suffix).toBe(0o600);
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o755);
+    const own = server;
+    await expect.poll(() => own.output()).toContain(`${file} could be read by other users of this machine; narrowed it to mode 0600`);
+    expect(own.output()).toContain(`the data folder ${dataDir} is mode 0755`);
+  } finally {
+    server?.kill();
+    for (const d of [dataDir, server?.dir]) if (d) fs.rmSync(d, { recursive: true, force: true });
   }
 });

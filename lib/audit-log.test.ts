@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { accounts, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
-import { accountScope } from '@/lib/scope';
-import { auditLogCsv, auditLogFilterSchema, csvCell, queryAuditLog } from './audit-log';
+import { accountScope, operatorScope } from '@/lib/scope';
+import { auditSentence } from '@/lib/audit-sentence';
+import { AUDIT_LIST_MAX_LIMIT, auditListItems, auditListOptionsSchema, auditLogCsv, auditLogFilterSchema, csvCell, queryAuditLog, type AuditListOptions } from './audit-log';
 
 async function account() {
   return (await getDb().insert(accounts).values({ name: `Acc ${crypto.randomBytes(4).toString('hex')}` }).returning({ id: accounts.id }))[0]!.id;
@@ -114,5 +115,72 @@ describe('aggregated audit rows and retention (spec §12)', () => {
     expect(await pruneAudit(400, t + 401 * 86_400_000)).toBeGreaterThanOrEqual(2);
     expect((await queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items).toHaveLength(0);
     expect(await pruneExpiredRecords(400, ctx)).toMatchObject({ auditRows: expect.any(Number), throttleRows: expect.any(Number) });
+  });
+});
+
+describe('audit list (the operator CLI, spec §18)', () => {
+  const options = (input: Record<string, unknown> = {}) => auditListOptionsSchema.parse(input);
+  async function list(opts: Pick<AuditListOptions, 'mailbox' | 'event' | 'since' | 'limit'>, batch?: number) {
+    const out = [];
+    for await (const items of auditListItems(operatorScope, opts, batch)) out.push(...items);
+    return out;
+  }
+
+  it('validates every option, with bounds and clear messages', () => {
+    expect(options()).toEqual({ limit: 100, json: false });
+    expect(options({ mailbox: ' Carol@Example.TEST ', event: 'login_failed', since: '2026-12-01', limit: '10000', json: true })).toEqual({
+      mailbox: 'carol@example.test',
+      event: 'login_failed',
+      since: new Date('2026-12-01T00:00:00Z'),
+      limit: AUDIT_LIST_MAX_LIMIT,
+      json: true,
+    });
+    expect(options({ since: '2026-12-01T09:30:00+02:00' }).since).toEqual(new Date('2026-12-01T07:30:00Z'));
+    expect(options({ since: '2026-12-01T09:30:00.250Z' }).since).toEqual(new Date('2026-12-01T09:30:00.250Z'));
+    const message = (input: Record<string, unknown>) => {
+      const r = auditListOptionsSchema.safeParse(input);
+      return r.success ? null : `${String(r.error.issues[0]!.path[0])}: ${r.error.issues[0]!.message}`;
+    };
+    expect(message({ limit: '10001' })).toBe('limit: must be at most 10000: narrow the list with --since, --mailbox or --event');
+    expect(message({ limit: '0' })).toBe('limit: must be at least 1');
+    for (const bad of ['-1', '1.5', '1e3', 'ten', '']) expect(message({ limit: bad }), bad).toBe('limit: must be a whole number');
+    for (const bad of ['yesterday', 'December 1', '2026-02-30', '2026-12-01T25:00Z', '2026-12-01T09:30', '1700000000']) expect(message({ since: bad }), bad).toMatch(/^since: must be an ISO 8601 date or time/);
+    expect(message({ event: 'logn_failed' })).toMatch(/^event: unknown event "logn_failed"; known events: .*login_failed/);
+    expect(message({ mailbox: 'carol' })).toBe('mailbox: must be an address like name@example.com');
+    expect(auditListOptionsSchema.safeParse({ until: '2026-01-01' }).success).toBe(false);
+  });
+
+  it('lists every account\'s rows and rows of no account, newest first, filtered by exact mailbox, event and time, up to the limit', async () => {
+    const [a, b] = [await account(), await account()];
+    const at = (minute: number) => new Date(Date.UTC(2090, 0, 1, 0, minute));
+    await row(a, { at: at(1), mailboxEmail: 'carol@list.test', event: 'login_failed', clientIp: '192.0.2.7', protocol: 'imap', detail: { reason: 'bad_password' } });
+    await row(b, { at: at(2), mailboxEmail: 'dave@list.test', event: 'login_succeeded', actorKind: 'mailbox', actorEmail: 'dave@list.test' });
+    await row(null, { at: at(3), mailboxEmail: 'nobody@list.test', event: 'login_failed', detail: { reason: 'unknown_mailbox' } });
+    await row(a, { at: at(4), mailboxEmail: 'caroline@list.test', event: 'login_failed' });
+    await row(a, { at: new Date(Date.UTC(2089, 11, 31)), mailboxEmail: 'carol@list.test', event: 'login_failed' });
+    const since = new Date(Date.UTC(2090, 0, 1));
+
+    const all = await list({ since, limit: 100 });
+    expect(all.map((r) => r.mailbox)).toEqual(['caroline@list.test', 'nobody@list.test', 'dave@list.test', 'carol@list.test']);
+    // Exact address: carol does not match caroline.
+    const carol = await list({ since, mailbox: 'carol@list.test', limit: 100 });
+    expect(carol).toEqual([
+      {
+        at: '2090-01-01T00:01:00.000Z',
+        event: 'login_failed',
+        actor: { kind: 'mailbox', email: null },
+        mailbox: 'carol@list.test',
+        address: '192.0.2.7',
+        protocol: 'imap',
+        detail: { reason: 'bad_password' },
+        sentence: auditSentence({ event: 'login_failed', mailboxEmail: 'carol@list.test', actorKind: 'mailbox', actorEmail: null, clientIp: '192.0.2.7', protocol: 'imap', detail: { reason: 'bad_password' } }),
+      },
+    ]);
+    expect(carol[0]!.sentence).toContain('carol@list.test');
+    expect((await list({ since, event: 'login_failed', limit: 100 })).map((r) => r.mailbox)).toEqual(['caroline@list.test', 'nobody@list.test', 'carol@list.test']);
+    expect((await list({ mailbox: 'carol@list.test', limit: 100 })).map((r) => r.at)).toEqual(['2090-01-01T00:01:00.000Z', '2089-12-31T00:00:00.000Z']);
+    // The limit holds across batches smaller than it.
+    expect((await list({ since, limit: 3 }, 2)).map((r) => r.mailbox)).toEqual(['caroline@list.test', 'nobody@list.test', 'dave@list.test']);
+    expect(await list({ since, limit: 100 }, 1)).toEqual(all);
   });
 });

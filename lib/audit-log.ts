@@ -6,6 +6,7 @@ import { getDb } from '@/db';
 import type { Scope } from '@/lib/scope';
 import { AUDIT_EVENT_KINDS, auditSentence } from '@/lib/audit-sentence';
 import { withRepetition } from '@/db/sql';
+import { emailSchema } from '@/lib/mailboxes/schemas';
 
 /**
  * The admin's view of the audit trail: only rows of the admin's account, filtered by mailbox, event and
@@ -131,26 +132,145 @@ function rowCells(r: AuditLogRow): unknown[] {
 }
 
 /**
- * The CSV export of every matching row, newest first, yielded in chunks of lines so that a long history
- * is streamed with bounded memory (keyset pagination on time and id, stable while new rows arrive).
+ * Every row matching `where`, newest first, at most `limit`, fetched `batch` at a time (keyset pagination on
+ * time and id, stable while new rows arrive), so a long history is read with bounded memory.
  */
-export async function* auditLogCsv(scope: Scope, filter: AuditLogFilter, batch = 1000): AsyncGenerator<string> {
-  yield csvLine(AUDIT_CSV_HEADER);
+async function* rowsNewestFirst(where: SQL | undefined, limit: number, batch: number): AsyncGenerator<AuditLogRow[]> {
   let after: { at: Date; id: number } | null = null;
-  for (;;) {
+  let left = limit;
+  while (left > 0) {
     const cursor: SQL | undefined = after
       ? or(lt(auditEvents.at, after.at), and(eq(auditEvents.at, after.at), lt(auditEvents.id, after.id)))
       : undefined;
+    const size = Math.min(batch, left);
     const rows: AuditLogRow[] = await getDb()
       .select(columns())
       .from(auditEvents)
-      .where(and(conditions(scope, filter), cursor))
+      .where(and(where, cursor))
       .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-      .limit(batch);
+      .limit(size);
     if (rows.length === 0) return;
-    yield rows.map((r) => csvLine(rowCells(r))).join('');
+    yield rows;
+    left -= rows.length;
     const last = rows[rows.length - 1]!;
     after = { at: last.at, id: last.id };
-    if (rows.length < batch) return;
+    if (rows.length < size) return;
   }
+}
+
+/**
+ * The CSV export of every matching row, newest first, yielded in chunks of lines so that a long history
+ * is streamed with bounded memory.
+ */
+export async function* auditLogCsv(scope: Scope, filter: AuditLogFilter, batch = 1000): AsyncGenerator<string> {
+  yield csvLine(AUDIT_CSV_HEADER);
+  for await (const rows of rowsNewestFirst(conditions(scope, filter), Number.POSITIVE_INFINITY, batch)) {
+    yield rows.map((r) => csvLine(rowCells(r))).join('');
+  }
+}
+
+/** `audit list` prints this many rows unless `--limit` says otherwise, and never more than the maximum. */
+export const AUDIT_LIST_DEFAULT_LIMIT = 100;
+export const AUDIT_LIST_MAX_LIMIT = 10_000;
+
+// ISO 8601: a date (midnight UTC) or a date and time with a zone (Z or ±hh:mm); Date.parse alone takes
+// far more ("December 1", local times) and would silently mean something else on another machine.
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function parseInstant(text: string): Date | null {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h = '00', mi = '00', sec = '00'] = m;
+  // Reject 2025-02-30 or 25:00 instead of letting Date roll them over.
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCFullYear() !== Number(y) || day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  const at = new Date(m[7] ? text : `${text}T00:00:00Z`);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/**
+ * The operator CLI's `audit list` options (spec §18), as commander hands them over (strings): one schema,
+ * each error naming its option. `mailbox` is an exact address (the operator searches every account, where
+ * a partial match would sweep in strangers); `event` must be a kind the code writes, so a typo is an error
+ * rather than an empty list; `limit` is bounded so that one command cannot print the whole trail.
+ */
+export const auditListOptionsSchema = z
+  .object({
+    mailbox: emailSchema.optional(),
+    event: z
+      .string()
+      .trim()
+      .superRefine((v, c) => {
+        if (!Object.hasOwn(AUDIT_EVENT_KINDS, v)) c.addIssue({ code: 'custom', message: `unknown event "${v}"; known events: ${KNOWN_AUDIT_EVENTS.join(', ')}` });
+      })
+      .optional(),
+    since: z
+      .string()
+      .trim()
+      .transform((v, c) => {
+        const at = parseInstant(v);
+        if (at === null) {
+          c.addIssue({ code: 'custom', message: `must be an ISO 8601 date or time, like 2026-12-01 or 2026-12-01T09:30:00Z (got "${v}")` });
+          return z.NEVER;
+        }
+        return at;
+      })
+      .optional(),
+    limit: z
+      .string()
+      .trim()
+      .regex(/^\d{1,9}$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, 'must be at least 1')
+          .max(AUDIT_LIST_MAX_LIMIT, `must be at most ${AUDIT_LIST_MAX_LIMIT}: narrow the list with --since, --mailbox or --event`),
+      )
+      .default(AUDIT_LIST_DEFAULT_LIMIT),
+    json: z.boolean().default(false),
+  })
+  .strict();
+export type AuditListOptions = z.output<typeof auditListOptionsSchema>;
+
+/** One row of `audit list --json` (spec §18): the fields of the admin audit page and its sentence. */
+export interface AuditListItem {
+  at: string;
+  event: string;
+  actor: { kind: ActorKind; email: string | null };
+  mailbox: string | null;
+  address: string | null;
+  protocol: Protocol | null;
+  detail: Record<string, unknown> | null;
+  sentence: string;
+}
+
+export function toAuditListItem(r: AuditLogRow): AuditListItem {
+  return {
+    at: r.at.toISOString(),
+    event: r.event,
+    actor: { kind: r.actorKind, email: r.actorEmail },
+    mailbox: r.mailboxEmail,
+    address: r.clientIp,
+    protocol: r.protocol,
+    detail: r.detail,
+    sentence: auditSentence(r),
+  };
+}
+
+/**
+ * The rows `audit list` prints, newest first, at most `options.limit`, in batches (bounded memory whatever
+ * the limit). The scope decides whose rows: the operator's CLI passes `operatorScope` (every account, and
+ * rows that belong to none, such as sign-ins to unknown mailboxes and the CLI's own changes).
+ */
+export async function* auditListItems(scope: Scope, options: Pick<AuditListOptions, 'mailbox' | 'event' | 'since' | 'limit'>, batch = 500): AsyncGenerator<AuditListItem[]> {
+  const where = and(
+    scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+    options.mailbox ? eq(auditEvents.mailboxEmail, options.mailbox) : undefined,
+    options.event ? eq(auditEvents.event, options.event) : undefined,
+    options.since ? gte(auditEvents.at, options.since) : undefined,
+  );
+  for await (const rows of rowsNewestFirst(where, options.limit, batch)) yield rows.map(toAuditListItem);
 }

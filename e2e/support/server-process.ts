@@ -6,6 +6,8 @@ import path from 'node:path';
 /** A server.ts process of its own (own port and database) for tests that stop or restart it. */
 export interface OwnServer {
   url: string;
+  /** The temporary folder made for its database (the caller removes it). */
+  dir: string;
   child: ChildProcess;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
@@ -47,6 +49,7 @@ export async function startOwnServer(port: number, env: Record<string, string> =
   }
   return {
     url,
+    dir,
     child,
     output: () => output,
     signal: (name) => {

@@ -9,6 +9,8 @@ import { addDomain, createAccount } from '@/lib/accounts/service';
 import { addAdmin, listAdmins, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
 import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { pruneExpiredRecords, type AuditContext } from '@/lib/audit';
+import { AUDIT_LIST_DEFAULT_LIMIT, AUDIT_LIST_MAX_LIMIT, auditListItems, auditListOptionsSchema } from '@/lib/audit-log';
+import { parseOptions, streamWriter, writeItems } from '@/lib/cli/output';
 import { demoCredentialsText, seedDemo } from '@/lib/cli/demo';
 import { env } from '@/lib/env';
 import { setDefaultLogLevel } from '@/lib/log';
@@ -310,9 +312,28 @@ program
     console.log(`backed up ${env().DATABASE_PATH} to ${result.file} (${result.pages} pages, ${result.bytes} bytes, integrity check ok)`);
   });
 
-program
-  .command('audit')
-  .description('the audit log')
+const audit = program.command('audit').description('the audit log');
+audit
+  .command('list')
+  .description(`print audit rows of every account, newest first, with the admin audit page's sentences (at most ${AUDIT_LIST_MAX_LIMIT})`)
+  .option('--mailbox <email>', 'only rows about this mailbox (the exact address)')
+  .option('--event <name>', 'only this event, e.g. login_failed')
+  .option('--since <iso>', 'only rows at or after this time: 2026-12-01 (midnight UTC) or 2026-12-01T09:30:00Z')
+  .option('--limit <n>', `at most this many rows (default ${AUDIT_LIST_DEFAULT_LIMIT}, at most ${AUDIT_LIST_MAX_LIMIT})`)
+  .option('--json', 'print a JSON array of {at, event, actor, mailbox, address, protocol, detail, sentence}')
+  .action(async (o: Record<string, unknown>) => {
+    const options = parseOptions(auditListOptionsSchema, o);
+    const write = streamWriter(process.stdout);
+    try {
+      // Streamed batch by batch: memory stays bounded up to the largest --limit.
+      await writeItems(auditListItems(operatorScope, options), options.json ? { json: true } : { json: false, line: (r) => [r.at, r.event, r.sentence] }, write);
+    } catch (error) {
+      // The reader went away (`| head`): what it wanted has been printed.
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    }
+  });
+
+audit
   .command('prune')
   .description('delete audit rows older than AUDIT_RETENTION_DAYS (or --days) and expired throttling rows')
   .option('--days <n>', 'retention in days (default: AUDIT_RETENTION_DAYS, 400)')

@@ -52,6 +52,44 @@ export function wireEntriesOf(entries: readonly ListEntry[], now: number) {
   }));
 }
 
+/**
+ * What `mail.get` answers a mailbox's own (mail-level) session (spec §23: their own settings and lists as
+ * they apply, never the admin's memo or labels meant for admins): no `memo`; the list as the networks in
+ * force now (sets expanded, expired entries left out), each with when it stops applying, without labels and
+ * without the admin's set names. Documented in docs/api.md.
+ */
+export interface OwnMailGetObject {
+  mail: string;
+  active: boolean;
+  /** The networks in force now, comma-separated; "" when unrestricted (then `allow_nets_effective` is null). */
+  allow_nets: string;
+  allow_nets_mode: AllowNetsMode;
+  allow_nets_entries: { net: string; expires_at: string | null }[];
+  allow_nets_effective: string[] | null;
+  require_reset_password: boolean;
+  last_login_at: string | null;
+  last_login_ip: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The mailbox user's own view (see {@link OwnMailGetObject}); `networks` from `networksInForce`. */
+export function toOwnMailGetObject(view: MailboxView, networks: readonly { net: string; expiresAt: number | null }[] | null): OwnMailGetObject {
+  return {
+    mail: view.email,
+    active: view.active,
+    allow_nets: networks === null ? '' : networks.map((n) => n.net).join(','),
+    allow_nets_mode: view.allowNetsMode,
+    allow_nets_entries: (networks ?? []).map((n) => ({ net: n.net, expires_at: n.expiresAt === null ? null : new Date(n.expiresAt).toISOString() })),
+    allow_nets_effective: networks === null ? null : networks.map((n) => n.net),
+    require_reset_password: view.requireResetPassword,
+    last_login_at: view.lastLoginAt?.toISOString() ?? null,
+    last_login_ip: view.lastLoginIp,
+    created_at: view.createdAt.toISOString(),
+    updated_at: view.updatedAt.toISOString(),
+  };
+}
+
 export function toMailGetObject(view: MailboxView, now: number = Date.now()): MailGetObject {
   return {
     mail: view.email,

@@ -111,6 +111,17 @@ describe('compileList', () => {
     expect(allows(compileList(list, sets, T - 1), '192.0.2.1')).toBe(true);
     expect(allows(compileList(list, sets, T), '192.0.2.1')).toBe(false);
   });
+  it('says until when each network in force is admitted: the latest of the entries admitting it', () => {
+    const sets = new Map<string, SetContent>([
+      ['office', { canonical: '192.0.2.0/24,203.0.113.7', meta: { '203.0.113.7': { expiresAt: T + 50 } } }],
+      ['vpn', { canonical: '198.51.100.7', meta: null }],
+    ]);
+    const list = stored([{ net: '203.0.113.7', expiresAt: T + 10 }, { net: '@office', expiresAt: T + 100 }, { net: '@vpn' }, { net: '198.51.100.7', expiresAt: T + 5 }]);
+    const c = compileList(list, sets, T);
+    expect(c.effective).toEqual(['203.0.113.7', '198.51.100.7', '192.0.2.0/24']);
+    // 198.51.100.7: own entry until T+5, but @vpn admits it without expiry. 203.0.113.7: own T+10, via @office min(T+50, T+100).
+    expect(c.effectiveUntil).toEqual([T + 50, null, T + 100]);
+  });
   it('a reference to a set that no longer exists contributes nothing (fail closed)', () => {
     const c = compileList(stored([{ net: '@gone' }]), new Map(), T);
     expect(allows(c, '192.0.2.1')).toBe(false);

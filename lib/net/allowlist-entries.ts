@@ -184,6 +184,12 @@ export interface CompiledList {
   readonly nextExpiry: number | null;
   /** Networks in force (own and from sets, expired ones left out), canonical, without duplicates. */
   readonly effective: readonly string[];
+  /**
+   * When each network of `effective` (same order) stops being admitted: the latest expiry among the entries
+   * that admit it, null = no expiry. This is what the mailbox user is shown of their list (spec §23): no
+   * labels, no set names.
+   */
+  readonly effectiveUntil: readonly (number | null)[];
 }
 
 function netEntriesOf(canonical: string, references: SetReferences): NetEntry[] {
@@ -200,7 +206,9 @@ function netEntriesOf(canonical: string, references: SetReferences): NetEntry[] 
  */
 export function compileList(list: { canonical: string; meta: EntryMeta | null }, sets: ReadonlyMap<string, SetContent>, now: number): CompiledList {
   const active: NetEntry[] = [];
-  const seen = new Set<string>();
+  const until: (number | null)[] = [];
+  // Network text -> its index in `active`.
+  const seen = new Map<string, number>();
   let nextExpiry: number | null = null;
   const take = (entries: NetEntry[], meta: EntryMeta | null, setExpiry: number | null) => {
     for (const entry of entries) {
@@ -211,9 +219,16 @@ export function compileList(list: { canonical: string; meta: EntryMeta | null },
         if (expiresAt <= now) continue;
         if (nextExpiry === null || expiresAt < nextExpiry) nextExpiry = expiresAt;
       }
-      if (seen.has(entry.text)) continue;
-      seen.add(entry.text);
+      const index = seen.get(entry.text);
+      if (index !== undefined) {
+        // Admitted by several entries: it stays until the last of them ends (null = never).
+        const previous = until[index]!;
+        if (previous !== null) until[index] = expiresAt === null ? null : Math.max(previous, expiresAt);
+        continue;
+      }
+      seen.set(entry.text, active.length);
       active.push(entry);
+      until.push(expiresAt);
     }
   };
   take(netEntriesOf(list.canonical, 'any'), list.meta, null);
@@ -228,7 +243,7 @@ export function compileList(list: { canonical: string; meta: EntryMeta | null },
   }
   // A network admitted both without expiry and with one stays after that expiry; recompiling then is
   // harmless (the result is the same list), so nextExpiry may be earlier than strictly needed.
-  return { allowlist: compileAllowlist(active), nextExpiry, effective: active.map((e) => e.text) };
+  return { allowlist: compileAllowlist(active), nextExpiry, effective: active.map((e) => e.text), effectiveUntil: until };
 }
 
 /** The `@name`s a stored list references, in order. */

@@ -61,18 +61,44 @@ describe('decideClientAddress with trusted proxies', () => {
     expect(decide('10.0.0.1', '10.0.0.7, 10.0.0.2')).toBe('10.0.0.7');
   });
 
-  it('stops at a malformed hop and keeps the last address a trusted proxy reported', () => {
-    expect(decide('10.0.0.1', '203.0.113.9, unknown, 10.0.0.2')).toBe('10.0.0.2');
-    expect(decide('10.0.0.1', '203.0.113.9, 10.0.0.2, unknown')).toBe('10.0.0.1');
-    expect(decide('10.0.0.1', '203.0.113.9, 198.51.100.7:4711')).toBe('10.0.0.1');
-    expect(decide('10.0.0.1', '203.0.113.9, [2001:db8::1]')).toBe('10.0.0.1');
-    expect(decide('10.0.0.1', '203.0.113.9, 010.0.0.2')).toBe('10.0.0.1');
-    expect(decide('10.0.0.1', '203.0.113.9, 10.0.0.0/24')).toBe('10.0.0.1');
-    expect(decide('10.0.0.1', '203.0.113.9,,10.0.0.2')).toBe('10.0.0.2');
-    expect(decide('10.0.0.1', '203.0.113.9, 10.0.0.2,')).toBe('10.0.0.1');
-    expect(decide('10.0.0.1', ',10.0.0.2')).toBe('10.0.0.2');
-    expect(decide('10.0.0.1', '')).toBe('10.0.0.1');
-    expect(decide('10.0.0.1', '   ')).toBe('10.0.0.1');
+  // Spec §23 "Forwarding": a chain a trusted proxy forwarded that cannot be followed is an unknown client,
+  // never the proxy (10.0.0.1 here; 127.0.0.1 behind a local nginx) nor another trusted hop.
+  it.each([
+    'garbage',
+    '", "',
+    ', ',
+    ',',
+    '',
+    '   ',
+    'unknown',
+    '203.0.113.9, unknown',
+    '203.0.113.9, unknown, 10.0.0.2',
+    '203.0.113.9, 10.0.0.2, unknown',
+    '203.0.113.9, 198.51.100.7:4711',
+    '198.51.100.7:4711',
+    '10.0.0.2:80',
+    '[2001:db8::1]',
+    '[2001:db8::1]:443',
+    '203.0.113.9, [2001:db8::1]',
+    '203.0.113.9, 010.0.0.2',
+    '203.0.113.9, 10.0.0.0/24',
+    '203.0.113.9,,10.0.0.2',
+    '203.0.113.9, 10.0.0.2,',
+    ',10.0.0.2',
+    '203.0.113.9, 10.0.0.2, ',
+    '"203.0.113.9"',
+    '203.0.113.9 10.0.0.2',
+    '203.0.113.9;10.0.0.2',
+    'for=203.0.113.9',
+  ])('makes the client unknown for the malformed chain %j from a trusted proxy', (chain) => {
+    expect(decide('10.0.0.1', chain)).toBeNull();
+    expect(decide('2001:db8:ffff::1', chain)).toBeNull();
+    expect(decideConnection({ peer: '::ffff:10.0.0.1', encrypted: false, forwardedFor: chain, forwardedProto: null, trustedProxies: trusted }).address).toBeNull();
+  });
+
+  it('a malformed chain from an untrusted peer is ignored, as any X-Forwarded-For is', () => {
+    expect(decide('198.51.100.1', 'garbage')).toBe('198.51.100.1');
+    expect(decide('198.51.100.1', '", "')).toBe('198.51.100.1');
   });
 
   it('does not look past the first untrusted hop, even at garbage', () => {
@@ -98,7 +124,8 @@ describe('decideClientAddress with trusted proxies', () => {
     expect(decide('10.0.0.1', ['192.0.2.66', '203.0.113.9, 10.0.0.2'])).toBe('203.0.113.9');
     expect(decide('10.0.0.1', ['203.0.113.9', '10.0.0.2', '10.0.0.3'])).toBe('203.0.113.9');
     expect(decide('10.0.0.1', ['10.0.0.9', '10.0.0.2'])).toBe('10.0.0.9');
-    expect(decide('10.0.0.1', ['203.0.113.9', ''])).toBe('10.0.0.1');
+    expect(decide('10.0.0.1', ['203.0.113.9', ''])).toBeNull();
+    expect(decide('10.0.0.1', ['', '203.0.113.9'])).toBe('203.0.113.9');
   });
 
   it('never returns an address a client chose when our proxy appended the real one', () => {

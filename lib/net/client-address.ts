@@ -4,7 +4,7 @@
  * Browser-safe pure logic: server.ts supplies the socket peer and the raw header, nothing here reads
  * process.env or a request.
  */
-import { parseAddress, type Allowlist, type ClientAddress } from './allowlist';
+import { parseAddress, type Allowlist } from './allowlist';
 
 /** What {@link decideClientAddress} needs: the TCP peer, the raw X-Forwarded-For value(s), TRUSTED_PROXIES. */
 export interface AddressDecisionInput {
@@ -14,13 +14,20 @@ export interface AddressDecisionInput {
 }
 
 /**
- * The canonical client address, or null when it is unknown (an unparsable peer).
+ * The canonical client address, or null when it is unknown (an unparsable peer, or a forwarded chain from a
+ * trusted proxy that cannot be followed).
  *
  * X-Forwarded-For is written by whoever sends the request, so any entry a client put there is a lie
  * waiting to unlock someone's allowlist. Only hops appended by proxies we trust count: the header is read
  * from the right, starting from a trusted peer, and the first hop not in TRUSTED_PROXIES is the client.
  * Everything to its left was supplied by that client and is ignored. This must be the only code that
  * turns a request into an address, so that every check agrees on who is asking.
+ *
+ * A malformed hop reached by the walk (`garbage`, an empty entry, a port, brackets, a CIDR) makes the client
+ * unknown (spec §23 "Forwarding"). Falling back to the last trusted hop would name a proxy, usually the
+ * loopback peer itself, as the client: every list that admits the proxy (METRICS_ALLOW's default, a mailbox
+ * list with 127.0.0.1) would then admit anyone who can make the proxy forward a broken header. Unknown is
+ * refused wherever a list applies and is throttled as one shared client.
  */
 export function decideClientAddress(input: AddressDecisionInput): string | null {
   const peer = parseAddress(input.peer);
@@ -28,24 +35,22 @@ export function decideClientAddress(input: AddressDecisionInput): string | null 
   const trusted = input.trustedProxies;
   if (trusted === null || trusted.size === 0 || !trusted.allows(peer)) return peer.text;
 
-  const header = typeof input.forwardedFor === 'string' ? input.forwardedFor : input.forwardedFor?.join(',');
-  if (header === undefined || header === null) return peer.text;
+  const raw = input.forwardedFor;
+  // No header at all: the trusted peer is asking for itself (a health check, a local curl).
+  if (raw === undefined || raw === null || (typeof raw !== 'string' && raw.length === 0)) return peer.text;
+  const header = typeof raw === 'string' ? raw : raw.join(',');
 
   // Walk from the right without splitting the whole header: only the trusted tail is ever looked at.
-  let candidate: ClientAddress = peer;
   let end = header.length;
   for (;;) {
     const comma = end === 0 ? -1 : header.lastIndexOf(',', end - 1);
     const hop = parseAddress(header.slice(comma + 1, end).trim());
-    // A malformed hop means the chain can no longer be followed; the last address a trusted proxy
-    // reported is the best we know, and never one the client chose.
-    if (hop === null) break;
-    candidate = hop;
-    if (!trusted.allows(hop)) break;
-    if (comma === -1) break;
+    if (hop === null) return null;
+    if (!trusted.allows(hop)) return hop.text;
+    // Every hop is a trusted proxy: the leftmost one is the first machine we know of.
+    if (comma === -1) return hop.text;
     end = comma;
   }
-  return candidate.text;
 }
 
 /** Everything server.ts learns from a connection, decided here so that address and scheme trust agree. */

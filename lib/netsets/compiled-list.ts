@@ -99,3 +99,20 @@ export async function effectiveNetworks(accountId: number, list: { allowNets: st
   const compiled = compileList({ canonical: list.allowNets, meta: list.allowNetsMeta }, await loadSets(accountId, referencesOf(list.allowNets)), now);
   return [...compiled.effective];
 }
+
+/** A network in force for a mailbox and when it stops being admitted (null = no expiry). */
+export interface NetworkInForce {
+  net: string;
+  expiresAt: number | null;
+}
+
+/**
+ * What a mailbox's own user is shown of their list (spec §23, `/account` and a mail-level `mail.get`): the
+ * networks in force at `now` with when each stops applying, sets expanded. Labels and `@name`s are the
+ * admin's words about the list and stay out. null = unrestricted, [] = the list admits nobody.
+ */
+export async function networksInForce(accountId: number, list: { allowNets: string | null; allowNetsMeta: EntryMeta | null }, now: number = Date.now()): Promise<NetworkInForce[] | null> {
+  if (list.allowNets === null) return null;
+  const compiled = compileList({ canonical: list.allowNets, meta: list.allowNetsMeta }, await loadSets(accountId, referencesOf(list.allowNets)), now);
+  return compiled.effective.map((net, i) => ({ net, expiresAt: compiled.effectiveUntil[i] ?? null }));
+}

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile, preparePrivateFolder } from '@/db/private-files';
 
 export interface BackupResult {
   file: string;
@@ -21,10 +22,13 @@ export async function backupDatabase(source: string, target: string): Promise<Ba
   const file = path.resolve(target);
   if (fs.existsSync(file)) throw new Error(`${target} already exists; choose a new file name (a backup never overwrites)`);
   if (!fs.existsSync(source)) throw new Error(`no database at ${source} (DATABASE_PATH)`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // A backup holds everything the database does (spec §23): a folder we create is 0700, and the copy is
+  // created 0600 before a page is written into it (SQLite gives its journal the same mode).
+  preparePrivateFolder(path.dirname(file));
   const partial = `${file}.partial-${process.pid}`;
   const db = new Database(source, { fileMustExist: true });
   try {
+    createPrivateFile(partial);
     // The server may hold a write lock for a moment: wait rather than fail.
     db.pragma('busy_timeout = 5000');
     // Copy everything in one step (the largest count better-sqlite3 takes; the file may have grown since

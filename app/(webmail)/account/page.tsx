@@ -10,6 +10,9 @@ import { SignInChart } from '@/app/_components/sign-in-chart';
 import { Address } from '@/app/_components/address';
 import { listOwnSessions } from '@/lib/sessions/service';
 import { SessionList } from '@/app/_components/session-list';
+import { LocalTime } from '@/app/_components/local-time';
+import { getMailbox } from '@/lib/mailboxes/service';
+import { networksInForce } from '@/lib/netsets/compiled-list';
 import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Account' };
@@ -17,9 +20,12 @@ export const metadata: Metadata = { title: 'Account' };
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
   const { notice } = await searchParams;
-  const nets = session.mailbox.allowNets?.split(',') ?? [];
+  const { accountId } = session.mailbox;
+  // The user's own view of the list (spec §23): networks in force with their expiry, never the admin's
+  // labels or set names (an `@name` is expanded into its networks).
+  const nets = await networksInForce(accountId, await getMailbox(accountScope(accountId), session.mailbox.email));
   const signIns = await recentSignIns(session.mailbox.id, 20);
-  const days = await signInsPerDay(accountScope(session.mailbox.accountId), { days: 30, mailboxId: session.mailbox.id });
+  const days = await signInsPerDay(accountScope(accountId), { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
   return (
     <main>
@@ -36,15 +42,25 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       ) : null}
       <section className="card" aria-labelledby="nets-heading">
         <h2 id="nets-heading">Allowed networks</h2>
-        {nets.length === 0 ? (
+        {nets === null ? (
           <p data-testid="allowed-networks">No restriction: this mailbox can be used from any network.</p>
+        ) : nets.length === 0 ? (
+          <p data-testid="allowed-networks">Your administrator has not allowed any network for this mailbox at the moment.</p>
         ) : (
           <>
             <p>Your administrator allows this mailbox to be used only from these addresses and networks:</p>
             <ul data-testid="allowed-networks">
               {nets.map((n) => (
-                <li key={n}>
-                  <Address text={n} />
+                <li key={n.net}>
+                  <Address text={n.net} />
+                  {n.expiresAt !== null ? (
+                    <>
+                      {' '}
+                      <span className="muted">
+                        (until <LocalTime at={new Date(n.expiresAt).toISOString()} />)
+                      </span>
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>
