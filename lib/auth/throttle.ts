@@ -272,7 +272,8 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
   const memo = refusalMemo();
   // A refusal decided a moment ago (lib/auth/refusal-memo.ts): answered without the write transaction.
   const all = buckets(request, policy, false);
-  const remembered = memo.refusal(all.filter((b) => !b.spared).map((b) => b.key), now);
+  // Per-subject buckets first: their refusal stands whatever the caller does about per-address ones.
+  const remembered = memo.refusal([...all.filter((b) => !b.address), ...all.filter((b) => b.address && !b.spared)].map((b) => b.key), now);
   // The per-mailbox bucket over all addresses has a higher limit from a known network, which only the database knows.
   const exempted = async () =>
     remembered!.bucket === `${request.realm}|all|${request.subject}` && policy.knownNetworksExempt && (await isKnownNetwork(request, now));
