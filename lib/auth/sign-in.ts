@@ -321,7 +321,12 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   // The same steps as verifyMailboxSignIn: the row is read for the office rule or after the attempt is counted.
   let looked: { row: Awaited<ReturnType<typeof adminRow>> } | null = null;
   const lookup = async () => (looked ??= { row: await adminRow(email) }).row;
-  const { attempt, held } = first.limited ? await admitPastAddressCaps(throttle, first, async () => { const r = await lookup(); return r !== undefined && r.allowNets !== null && plainListAllows(r.allowNets, address); }) : { attempt: first, held: null };
+  // An admin's own list is plain networks (no sets): "no list" admits anywhere and so does not count here.
+  const listAdmits = async () => {
+    const own = await lookup();
+    return own !== undefined && own.allowNets !== null && plainListAllows(own.allowNets, address);
+  };
+  const { attempt, held } = first.limited ? await admitPastAddressCaps(throttle, first, listAdmits) : { attempt: first, held: null };
   if (attempt.limited) {
     await recordAggregatedAuditGrouped(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
