@@ -55,6 +55,8 @@ export const REASONS: Record<string, string> = {
   wrong_recovery_code: 'wrong or used recovery code',
   totp_not_enabled: 'no authenticator set up',
   malformed: 'malformed code',
+  wrong_current_password: 'current password wrong',
+  new_password_refused: 'new password refused (too weak or the same as the current one)',
   second_factor_missing: 'two-factor code missing',
   two_factor_required: 'two-factor required but not set up',
   api_key_unknown: 'unknown API key',
@@ -130,6 +132,10 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
     label: 'Password changed by the user',
     sentence: (e, w) =>
       `${w.mailbox} changed their password${e.detail?.reason === 'forced' ? ' (required by an admin)' : ''}${w.from}`,
+  },
+  password_change_refused: {
+    label: 'Password change refused',
+    sentence: (e, w) => `Password change refused for ${w.mailbox}${w.from}: ${reasonText(e.detail?.reason)}`,
   },
   password_set_by_admin: {
     label: 'Password set by an admin',
@@ -284,6 +290,10 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   admin_password_changed: {
     label: 'Admin password changed',
     sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} changed their password${e.detail?.reason === 'forced' ? ' (first sign-in)' : ''}${w.from}`,
+  },
+  admin_password_change_refused: {
+    label: 'Admin password change refused',
+    sentence: (e, w) => `Password change refused for admin ${str(e.detail?.admin) ?? w.actor}${w.from}: ${reasonText(e.detail?.reason)}`,
   },
   admin_allow_nets_changed: {
     label: 'Admin allowed networks changed',

@@ -6,7 +6,7 @@ import { getDb } from '@/db';
 import { reissueSession, webContext, type AdminSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
-import { beginAttempt, type Attempt } from './throttle';
+import { voluntaryPasswordChange } from './voluntary-change';
 import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
 
 const REALM = 'admin-password-change';
@@ -24,16 +24,19 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
   });
   if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors as PasswordChangeState['fieldErrors'] };
   const { admin } = session;
-  let attempt: Attempt | null = null;
-  if (reason === 'voluntary') {
-    // A stolen open session must not become a way to guess the current password: counted before the check.
-    attempt = await beginAttempt({ realm: REALM, subject: admin.email, address: session.clientIp });
-    if (attempt.limited) return { formError: tooManyAttempts(attempt.retryAfterMinutes) };
-  }
   const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
   try {
-    const { sessionVersion } = await changeOwnAdminPassword(admin.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
-    if (attempt && !attempt.limited) await attempt.succeeded();
+    const change = () => changeOwnAdminPassword(admin.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
+    // Voluntary: every change is counted, right or wrong (lib/auth/voluntary-change.ts).
+    const outcome =
+      reason === 'voluntary'
+        ? await voluntaryPasswordChange(
+            { realm: REALM, subject: admin.email, context: { ...ctx, clientIp: session.clientIp }, audit: { event: 'admin_password_change_refused', accountId: admin.accountId, detail: { admin: admin.email } } },
+            change,
+          )
+        : { limited: false as const, value: await change() };
+    if (outcome.limited) return { formError: tooManyAttempts(outcome.retryAfterMinutes) };
+    const { sessionVersion } = outcome.value;
     await endSubjectSessions(getDb(), 'admin', admin.id, session.claims.sid);
     await moveWebSessionToVersion(session.claims.sid, sessionVersion);
     await reissueSession({ ...session.claims, sv: sessionVersion });
@@ -42,7 +45,6 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
     if (!(error instanceof ValidationError)) throw error;
     // A wrong current password stays counted; any other problem means the current password was right.
     if (error.field === 'currentPassword') return { fieldErrors: { currentPassword: [error.message] } };
-    if (attempt && !attempt.limited) await attempt.succeeded();
     return { fieldErrors: { newPassword: error.messages } };
   }
 }

@@ -7,6 +7,7 @@ import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/aud
 import { plainListAllows } from './gate';
 import { keyedHash } from './secret-box';
 import { hasPasskey } from './passkey-presence';
+import { admitPastAddressCaps, signInThrottle } from './sign-in';
 import { beginAttempt } from './throttle';
 
 /**
@@ -67,7 +68,11 @@ export function apiKeyProblem(key: { revokedAt: Date | null; expiresAt: Date | n
 export async function verifyAdminApiKey(input: { email: string; key: string; context: AuditContext & { clientIp: string | null } }, now = Date.now()): Promise<ApiKeySignInResult> {
   const { email, key, context } = input;
   const address = context.clientIp;
-  const attempt = await beginAttempt({ realm: 'admin', subject: email, address, addressRealm: 'sign-in', now });
+  // The buckets of every sign-in of this address (lib/auth/sign-in.ts), whatever the password's shape, so that
+  // keys tried before limit passwords after alike for admins, mailboxes and unknown addresses.
+  const throttle = { ...signInThrottle(email, address), now };
+  // The office rule as for passwords; a key has no list of its own to ask, only the known network counts.
+  const { attempt, held } = await admitPastAddressCaps(throttle, await beginAttempt(throttle), () => false);
   if (attempt.limited) {
     await recordAggregatedAudit(context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket, now);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
@@ -101,7 +106,8 @@ export async function verifyAdminApiKey(input: { email: string; key: string; con
   else reason = apiKeyProblem({ revokedAt: row.revokedAt, expiresAt: row.expiresAt, allowNets: row.keyNets }, address, now);
   if (reason || !row) {
     // The attempt stays counted.
-    await recordAudit(getDb(), context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason, ...(row ? { key: row.label, key_id: row.keyId } : {}) } });
+    await recordAudit(getDb(), context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason, ...(row ? { key: row.label, key_id: row.keyId } : {}), ...(held ? { pastAddressCap: true } : {}) } });
+    if (held) return { ok: false, reason: 'throttled', retryAfterMinutes: held.retryAfterMinutes };
     return { ok: false, reason: 'failed' };
   }
   await attempt.succeeded();

@@ -4,6 +4,7 @@ import { admins, apiSessions, auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { requirePasswordReset, setAllowNets } from '@/lib/mailboxes/service';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
+import { verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { API_SESSION_ABSOLUTE_MS, API_SESSION_IDLE_MS, createApiSession, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
 
 const at = (clientIp: string | null) => ({ ...testContext, protocol: 'api' as const, clientIp });
@@ -178,5 +179,69 @@ describe('API auth throttling (attack: telling admins from mailboxes)', () => {
     const ip = '203.0.113.67';
     for (let i = 0; i < 50; i++) await signInToApi({ user: i % 2 ? account.adminEmail.replace('admin', `admin${i}`) : `x${i}@${account.domain}`, pass: 'wrong-password-1', context: at(ip) });
     expect(await signInToApi({ user: account.adminEmail, pass: account.adminPassword, context: at(ip) })).toMatchObject({ reason: 'throttled' });
+  });
+});
+
+// Spec §23 "Admins and mailboxes are indistinguishable from outside": whatever was tried before, on whichever
+// channel, an admin address, a mailbox address and an unknown one get the same answer next.
+describe('finding 5: what was tried before limits every kind of address alike', () => {
+  const keyShaped = (i: number) => `pcak_${String(i).padStart(43, 'k')}`;
+  type Kind = 'admin' | 'mailbox' | 'unknown';
+  const before: Record<string, (email: string, ip: string, i: number) => Promise<unknown>> = {
+    '/login': (email, ip, i) => verifyMailboxSignIn({ email, password: `wrong-${i}`, context: { ...testContext, protocol: 'web', clientIp: ip }, allowPendingReset: true }),
+    '/admin/login': (email, ip, i) => verifyAdminSignIn({ email, password: `wrong-${i}`, context: { ...testContext, protocol: 'web', clientIp: ip } }),
+    'API auth with key-shaped passwords': (email, ip, i) => signInToApi({ user: email, pass: keyShaped(i), context: at(ip) }),
+    'API auth with passwords': (email, ip, i) => signInToApi({ user: email, pass: `wrong-${i}`, context: at(ip) }),
+  };
+  const probes: Record<string, (email: string, ip: string) => Promise<unknown>> = {
+    'API auth with a password': (email, ip) => signInToApi({ user: email, pass: 'wrong-again', context: at(ip) }),
+    'API auth with a key': (email, ip) => signInToApi({ user: email, pass: keyShaped(99), context: at(ip) }),
+    '/login': (email, ip) => verifyMailboxSignIn({ email, password: 'wrong-again', context: { ...testContext, protocol: 'web', clientIp: ip }, allowPendingReset: true }),
+    '/admin/login': (email, ip) => verifyAdminSignIn({ email, password: 'wrong-again', context: { ...testContext, protocol: 'web', clientIp: ip } }),
+  };
+  let n = 0;
+  for (const [channel, attempt] of Object.entries(before)) {
+    it(`10 failures at ${channel}, then every channel answers admin, mailbox and unknown alike (throttled)`, async () => {
+      const account = await makeAccount();
+      const box = await makeMailbox(account.domain);
+      const emails: Record<Kind, string> = { admin: account.adminEmail, mailbox: box.email, unknown: `nobody@${account.domain}` };
+      const answers: Record<string, Record<Kind, unknown>> = {};
+      for (const kind of ['admin', 'mailbox', 'unknown'] as const) {
+        const ip = `203.0.113.${100 + n++}`;
+        for (let i = 0; i < 10; i++) await attempt(emails[kind], ip, i);
+        for (const [probe, ask] of Object.entries(probes)) (answers[probe] ??= {} as Record<Kind, unknown>)[kind] = await ask(emails[kind], ip);
+      }
+      for (const [probe, byKind] of Object.entries(answers)) {
+        expect(byKind.admin, probe).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
+        expect(byKind.mailbox, probe).toEqual(byKind.admin);
+        expect(byKind.unknown, probe).toEqual(byKind.admin);
+      }
+    });
+  }
+});
+
+// Spec §23 "An office is not an attacker": 70 mailboxes whose own lists admit the office's address, signing in
+// at once from it (before: the pending attempts filled the per-address bucket of 50 and 20 were refused).
+describe('office behind one address (API)', () => {
+  it('70 concurrent API sign-ins of 70 mailboxes whose lists admit the address all succeed', async () => {
+    const account = await makeAccount();
+    const boxes = await Promise.all(Array.from({ length: 70 }, () => makeMailbox(account.domain, { allowNets: '203.0.113.0/24' })));
+    const results = await Promise.all(boxes.map((box) => signInToApi({ user: box.email, pass: MAILBOX_PASSWORD, context: at('203.0.113.200') })));
+    expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(Array(70).fill('ok'));
+  });
+
+  it('an admin whose list admits the office address gets in past a full per-address bucket, as a mailbox does; one without a list does not', async () => {
+    const listed = await makeAccount();
+    await getDb().update(admins).set({ allowNets: '203.0.113.0/24' }).where(eq(admins.id, listed.adminId));
+    const unlisted = await makeAccount();
+    const box = await makeMailbox(listed.domain, { allowNets: '203.0.113.0/24' });
+    const ip = '203.0.113.201';
+    for (let i = 0; i < 50; i++) await signInToApi({ user: `nobody${i}@${listed.domain}`, pass: 'wrong-password-1', context: at(ip) });
+    expect(await signInToApi({ user: listed.adminEmail, pass: listed.adminPassword, context: at(ip) })).toMatchObject({ ok: true, level: 'account' });
+    expect(await signInToApi({ user: box.email, pass: MAILBOX_PASSWORD, context: at(ip) })).toMatchObject({ ok: true, level: 'mail' });
+    expect(await signInToApi({ user: unlisted.adminEmail, pass: unlisted.adminPassword, context: at(ip) })).toMatchObject({ ok: false, reason: 'throttled' });
+    // A wrong password at a listed pair is answered as the cap answers anyone.
+    expect(await signInToApi({ user: listed.adminEmail, pass: 'wrong-password-2', context: at(ip) })).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
+    expect(await signInToApi({ user: box.email, pass: 'wrong-password-2', context: at(ip) })).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
   });
 });

@@ -6,7 +6,7 @@ import { adminPasskeys } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAggregatedAudit, recordAudit } from '@/lib/audit';
 import { relyingPartyFor } from './relying-party';
-import { SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorInput, type SecondFactorResult } from './second-factor';
+import { malformedSecondFactor, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorInput, type SecondFactorResult } from './second-factor';
 import { beginAttempt } from './throttle';
 import { challengeStore } from './webauthn-challenge';
 import { relyingPartyConfig } from '@/lib/env';
@@ -49,13 +49,13 @@ export async function verifyPasskeySignIn(input: Omit<SecondFactorInput, 'code' 
     return { ok: false, reason: 'failed' };
   };
   const response = input.response as AuthenticationResponseJSON | null;
-  if (typeof response !== 'object' || response === null || typeof response.id !== 'string' || JSON.stringify(response).length > MAX_RESPONSE_CHARS) return fail('malformed');
-  // Counted before the answer is checked, so concurrent guesses cannot outrun the limit.
+  // Counted before the answer is checked (a malformed one too), so concurrent guesses cannot outrun the limit.
   const attempt = await beginAttempt({ realm: SECOND_FACTOR_REALM, subject: String(admin.id), address: context.clientIp, policy: SECOND_FACTOR_POLICY, now });
   if (attempt.limited) {
     await recordAggregatedAudit(context, { event: 'admin_second_factor_failed', accountId: admin.accountId, detail: { admin: admin.email, reason: 'throttled' } }, attempt.bucket, now);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
+  if (typeof response !== 'object' || response === null || typeof response.id !== 'string' || JSON.stringify(response).length > MAX_RESPONSE_CHARS) return malformedSecondFactor(input, now);
   // Single use: taken whether or not the answer turns out right.
   const expectedChallenge = await challengeStore().take({ purpose: 'sign-in', adminId: admin.id, sessionId: input.pendingSessionId });
   if (!expectedChallenge) return fail('passkey_challenge_missing');

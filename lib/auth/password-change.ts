@@ -7,7 +7,7 @@ import { reissueSession, webContext, type MailboxSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from './password-policy';
-import { beginAttempt, type Attempt } from './throttle';
+import { voluntaryPasswordChange } from './voluntary-change';
 import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
 import { getDb } from '@/db';
 
@@ -36,16 +36,20 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     return { fieldErrors };
   }
 
-  let attempt: Attempt | null = null;
-  if (reason === 'voluntary') {
-    // A stolen open session must not become a way to guess the current password: counted before the check.
-    attempt = await beginAttempt({ realm: REALM, subject: email, address: session.clientIp });
-    if (attempt.limited) return { formError: tooManyAttempts(attempt.retryAfterMinutes) };
-  }
   const ctx = await webContext({ kind: 'mailbox', id: session.mailbox.id, email });
   try {
-    const { sessionVersion } = await changeOwnPassword(session.mailbox.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
-    if (attempt && !attempt.limited) await attempt.succeeded();
+    const change = () => changeOwnPassword(session.mailbox.id, { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, reason }, ctx);
+    // Voluntary: every change is counted, right or wrong (a stolen open session must not become a way to
+    // guess the current password, nor to burn bcrypt). A forced one has no current password to check.
+    const outcome =
+      reason === 'voluntary'
+        ? await voluntaryPasswordChange(
+            { realm: REALM, subject: email, context: { ...ctx, clientIp: session.clientIp }, audit: { event: 'password_change_refused', accountId: session.mailbox.accountId, mailboxId: session.mailbox.id, mailboxEmail: email } },
+            change,
+          )
+        : { limited: false as const, value: await change() };
+    if (outcome.limited) return { formError: tooManyAttempts(outcome.retryAfterMinutes) };
+    const { sessionVersion } = outcome.value;
     // This browser's session continues at the new version; the bump ended every other one (their rows go too).
     await endSubjectSessions(getDb(), 'mailbox', session.mailbox.id, session.claims.sid);
     await moveWebSessionToVersion(session.claims.sid, sessionVersion);
@@ -58,7 +62,6 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
       const problems = newPasswordProblems();
       return { fieldErrors: { currentPassword: [error.message], ...(problems.length > 0 ? { newPassword: problems } : {}) } };
     }
-    if (attempt && !attempt.limited) await attempt.succeeded();
     const problems = error.messages;
     return { fieldErrors: { newPassword: problems } };
   }

@@ -18,8 +18,8 @@ import 'server-only';
  * the same as if the success had arrived a second later. A memo that simply held refusals until R would
  * instead keep refusing a user for up to 15 minutes after they signed in elsewhere.
  *
- * The per-mailbox bucket over all addresses does not apply from the mailbox's known networks; that
- * exemption depends on a database row, so beginAttempt re-checks it before using such an entry.
+ * The per-mailbox bucket over all addresses has a higher limit from the mailbox's known networks; that
+ * depends on a database row, so beginAttempt re-checks it before using such an entry.
  */
 
 /** How long a remembered refusal is used without asking the database again. */

@@ -5,24 +5,38 @@ import { getDb } from '@/db';
 import { recordAudit, recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { keyedHash, unseal } from './secret-box';
 import { beginAttempt, type ThrottlePolicy } from './throttle';
+import { addressKeys } from './throttle-keys';
 import { normaliseCode, totpStep } from './totp';
 
 /**
  * The second step of an admin sign-in (spec §14): a TOTP code or a single-use recovery code, for the web's
- * /admin/login/verify and the API's `auth {…, totp}` alike. Every check is counted before it is made
- * (5 per admin per 15 minutes wherever from); a TOTP step is accepted once.
+ * /admin/login/verify and the API's `auth {…, totp}` alike. Every answer is counted before it is checked,
+ * malformed ones too (SECOND_FACTOR_POLICY); a TOTP step is accepted once.
  */
 
 export const TOTP_SECRET_PURPOSE = 'totp-secret';
 export const RECOVERY_CODE_PURPOSE = 'recovery-code';
 
-/** Wrong codes are throttled like passwords: 5 per admin per 15 minutes, from every address together. */
+const SECOND_FACTOR_WINDOW_MS = 15 * 60_000;
+/** Second-factor answers per admin per 15 minutes from anywhere but the admin's second-factor networks. */
+export const MAX_SECOND_FACTOR_ANSWERS = 5;
+/** …and from those networks, which keep the difference whatever anyone elsewhere sends. */
+export const MAX_SECOND_FACTOR_ANSWERS_KNOWN = 10;
+
+/**
+ * Wrong codes are throttled like passwords, but whoever asks has the admin's password already (a stolen
+ * one, in the case this protects against), so the limits must bound guessing without letting that holder
+ * lock the real admin out: every answer counts in one bucket per admin and address (5) and in one per admin
+ * (5 from anywhere, 10 from a known network). A network becomes known for the second factor only by a
+ * second step that succeeded from it (its own realm: a right password alone earns nothing), so 5 wrong codes
+ * from an attacker's addresses leave the admin 5 more from where they completed sign-ins before. Guessing
+ * from outside those networks stays bounded as before: 5 answers per 15 minutes per admin.
+ */
 export const SECOND_FACTOR_POLICY: Partial<ThrottlePolicy> = {
-  perSubject: { max: 5, windowMs: 15 * 60_000 },
-  // A stolen password is exactly the case this protects: no network earns an exemption.
-  knownNetworksExempt: false,
-  // The per-subject limit is stricter than any per-(subject, address) one.
-  perSubjectAddress: null,
+  perSubjectAddress: { max: MAX_SECOND_FACTOR_ANSWERS, windowMs: SECOND_FACTOR_WINDOW_MS },
+  perSubject: { max: MAX_SECOND_FACTOR_ANSWERS, windowMs: SECOND_FACTOR_WINDOW_MS },
+  knownNetworksExempt: true,
+  perSubjectKnown: { max: MAX_SECOND_FACTOR_ANSWERS_KNOWN, windowMs: SECOND_FACTOR_WINDOW_MS },
 };
 export const SECOND_FACTOR_REALM = 'second-factor';
 
@@ -101,16 +115,13 @@ export async function verifySecondFactor(input: SecondFactorInput): Promise<Seco
   const { admin, context } = input;
   const now = input.now ?? Date.now();
   const audit = (event: string, detail: Record<string, unknown>) => recordAudit(getDb(), context, { event, accountId: admin.accountId, detail: { admin: admin.email, ...detail } });
-  if (input.code.length > MAX_CODE_CHARS) {
-    await audit('admin_second_factor_failed', { reason: 'malformed' });
-    return { ok: false, reason: 'failed' };
-  }
-  // Counted before the code is checked, so concurrent guesses cannot outrun the limit.
+  // Counted before the code is checked (a malformed one too), so concurrent guesses cannot outrun the limit.
   const attempt = await beginAttempt({ realm: SECOND_FACTOR_REALM, subject: String(admin.id), address: context.clientIp, policy: SECOND_FACTOR_POLICY, now });
   if (attempt.limited) {
     await recordAggregatedAudit(context, { event: 'admin_second_factor_failed', accountId: admin.accountId, detail: { admin: admin.email, reason: 'throttled' } }, attempt.bucket, now);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
+  if (input.code.length > MAX_CODE_CHARS) return malformedSecondFactor(input, now);
   const typed = normaliseCode(input.code);
   let reason: string;
   if (/^\d{6}$/.test(typed)) {
@@ -130,6 +141,18 @@ export async function verifySecondFactor(input: SecondFactorInput): Promise<Seco
   }
   // The attempt stays counted.
   await audit('admin_second_factor_failed', { reason });
+  return { ok: false, reason: 'failed' };
+}
+
+/**
+ * A malformed answer (not a code of ours: nothing is hashed for it): it stays counted like a wrong code, and
+ * is audited in aggregate, one row per admin, address and window with a count, since sending one costs
+ * nothing and one row each would let anyone with the password grow the log without bound.
+ */
+export async function malformedSecondFactor(input: Pick<SecondFactorInput, 'admin' | 'context'>, now: number): Promise<SecondFactorResult> {
+  const { admin, context } = input;
+  const key = `${SECOND_FACTOR_REALM}|malformed|${admin.id}|${addressKeys(context.clientIp).client}`;
+  await recordAggregatedAudit(context, { event: 'admin_second_factor_failed', accountId: admin.accountId, detail: { admin: admin.email, reason: 'malformed' } }, key, now);
   return { ok: false, reason: 'failed' };
 }
 

@@ -9,7 +9,7 @@ import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
-import { beginAttempt, checkProvenAttemptFrom, provenAttemptColumns, provenAttemptParams } from './throttle';
+import { beginAttempt, checkProvenAttempt, checkProvenAttemptFrom, isKnownNetwork, provenAttemptColumns, provenAttemptParams, type Attempt, type AttemptRequest } from './throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
 
@@ -54,12 +54,61 @@ export interface SignInInput {
 
 type VerifiableRow = ListSubject & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' };
 
-const REALM = 'mailbox';
 /**
- * Mailbox and admin sign-ins share their per-address buckets: the API's `auth` serves both, and a caller
- * must not learn from throttling whether an address belongs to an admin (spec §12).
+ * The realm of every sign-in named by an address, whatever the address turns out to be (mailbox, admin,
+ * unknown) and whatever the channel (/login, /admin/login, API `auth` with a password or a key, auth_http):
+ * the per-subject buckets are the typed address's, so that what was tried before on one channel limits the
+ * others alike and throttling never tells an admin from a mailbox (spec §23). Named `mailbox` because the
+ * counted rows and known networks of mailboxes already carry that name.
  */
+export const SIGN_IN_REALM = 'mailbox';
+/** The per-address and per-site buckets of every sign-in (shared by all realms that a caller cannot tell apart). */
 export const SIGN_IN_ADDRESS_REALM = 'sign-in';
+
+/** The throttle request of a sign-in of `email` from `address`: the same for every kind of address and channel. */
+export function signInThrottle(email: string, address: string | null): AttemptRequest {
+  return { realm: SIGN_IN_REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM };
+}
+
+/**
+ * An attempt admitted to the password check, and whether it was admitted only past the per-address caps
+ * (`held`): then anything but a correct sign-in is answered as the refusal those caps gave (`held`), so that
+ * the exemption shows nothing to a guesser.
+ */
+export interface Admission {
+  attempt: Attempt;
+  held: { retryAfterMinutes: number; bucket: string } | null;
+}
+
+/**
+ * An office is not an attacker (spec §23; docs/abuse-resistance.md "An office behind one address"). When only
+ * the per-address caps refuse an attempt (`addressOnly`), and the (subject, address) pair is one the subject
+ * signed in from before (a known network) or one its own list admits (`listAdmits`, asked only then), the
+ * attempt is counted again past those caps (`spareAddressCaps`): the per-subject caps still apply, and the
+ * caller checks the password and answers anything but a success with `held`, the refusal it would have had.
+ * `proven` attempts (the password is already known right) are only checked against the limits.
+ * Every kind of address runs the same steps: the known network and the list are looked up for all of them.
+ */
+export async function admitPastAddressCaps(
+  request: AttemptRequest,
+  first: Attempt,
+  listAdmits: () => boolean | Promise<boolean>,
+  proven = false,
+): Promise<Admission> {
+  if (!first.limited || !first.addressOnly) return { attempt: first, held: null };
+  const now = Date.now();
+  const known = await isKnownNetwork(request, now);
+  if (!known && !(await listAdmits())) return { attempt: first, held: null };
+  const spared = { ...request, spareAddressCaps: true, now };
+  if (proven) return { attempt: await checkProvenAttempt(spared), held: null };
+  const attempt = await beginAttempt(spared);
+  return { attempt, held: attempt.limited ? null : { retryAfterMinutes: first.retryAfterMinutes, bucket: first.bucket } };
+}
+
+/** Whether a list of the subject's own (not "anywhere") admits the address: one half of the office rule. */
+function ownListAdmits(row: (ListSubject & { allowNets: string | null }) | undefined, address: string | null): boolean | Promise<boolean> {
+  return row !== undefined && row.allowNets !== null && addressAllowed(row, address);
+}
 
 const signInColumns = {
   id: mailboxes.id,
@@ -101,6 +150,9 @@ const prepared = preparedOnce((db) => ({
       .where(eq(mailboxes.id, sql.placeholder('id'))),
   ),
 }));
+
+/** A mailbox row as sign-in reads it. */
+type SignInRow = Awaited<ReturnType<ReturnType<typeof prepared>['mailboxByEmail']['execute']>>[number];
 
 /**
  * A login's last sign-in time and address with its `login_succeeded` audit row, as one prepared unit (the
@@ -149,7 +201,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const address = input.context.clientIp;
   const db = getDb();
 
-  const throttle = { realm: REALM, subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM };
+  const throttle = signInThrottle(email, address);
   const now = Date.now();
   // A password already proven right (a forced change pending takes the full path: it is rare, and refused).
   // The row comes with the attempt's throttle state, read in the same statement.
@@ -162,13 +214,17 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // Counted before the password is checked, so concurrent guesses cannot outrun the limit; a proven password
   // is no guess, and is only checked against the limits.
   const pendingAttempt = proven && provenRow ? checkProvenAttemptFrom(throttle, provenRow, now) : beginAttempt(throttle);
-  const attempt = pendingAttempt instanceof Promise ? await pendingAttempt : pendingAttempt;
+  const first = pendingAttempt instanceof Promise ? await pendingAttempt : pendingAttempt;
+  // Read once: for the office rule when the per-address caps refuse, else after the attempt is counted.
+  let looked: { row: SignInRow | undefined } | null = proven ? { row: provenRow } : null;
+  const lookup = async () => (looked ??= { row: (await prepared().mailboxByEmail.execute({ email }))[0] }).row;
+  const { attempt, held } = first.limited ? await admitPastAddressCaps(throttle, first, async () => ownListAdmits(await lookup(), address), proven) : { attempt: first, held: null };
   if (attempt.limited) {
     await recordAggregatedAuditGrouped(input.context, { event: 'login_failed', mailboxEmail: email, detail: { reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
 
-  const row = proven ? provenRow : (await prepared().mailboxByEmail.execute({ email }))[0];
+  const row = looked ? looked.row : await lookup();
 
   const passwordOk =
     proven ||
@@ -193,8 +249,10 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
       accountId: row?.accountId ?? null,
       mailboxId: row?.id ?? null,
       mailboxEmail: email,
-      detail: { reason: reason ?? 'unknown_mailbox' },
+      detail: { reason: reason ?? 'unknown_mailbox', ...(held ? { pastAddressCap: true } : {}) },
     });
+    // Admitted past the per-address caps only for a correct sign-in: otherwise their refusal stands.
+    if (held) return { ok: false, reason: 'throttled', retryAfterMinutes: held.retryAfterMinutes };
     return { ok: false, reason: 'failed' };
   }
 
@@ -258,29 +316,22 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   const email = normaliseEmail(input.email);
   const address = input.context.clientIp;
   const db = getDb();
-  const attempt = await beginAttempt({ realm: 'admin', subject: email, address, addressRealm: SIGN_IN_ADDRESS_REALM });
+  const throttle = signInThrottle(email, address);
+  const first = await beginAttempt(throttle);
+  // The same steps as verifyMailboxSignIn: the row is read for the office rule or after the attempt is counted.
+  let looked: { row: Awaited<ReturnType<typeof adminRow>> } | null = null;
+  const lookup = async () => (looked ??= { row: await adminRow(email) }).row;
+  // An admin's own list is plain networks (no sets): "no list" admits anywhere and so does not count here.
+  const listAdmits = async () => {
+    const own = await lookup();
+    return own !== undefined && own.allowNets !== null && plainListAllows(own.allowNets, address);
+  };
+  const { attempt, held } = first.limited ? await admitPastAddressCaps(throttle, first, listAdmits) : { attempt: first, held: null };
   if (attempt.limited) {
     await recordAggregatedAuditGrouped(input.context, { event: 'admin_login_failed', detail: { admin: email, reason: 'throttled' } }, attempt.bucket);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
-  const [row] = await db
-    .select({
-      id: admins.id,
-      email: admins.email,
-      accountId: admins.accountId,
-      passwordHash: admins.passwordHash,
-      sessionVersion: admins.sessionVersion,
-      active: admins.active,
-      allowNets: admins.allowNets,
-      mustChangePassword: admins.mustChangePassword,
-      totpEnabledAt: admins.totpEnabledAt,
-      hasPasskey,
-      requireTwoFactor: accounts.requireTwoFactor,
-    })
-    .from(admins)
-    .innerJoin(accounts, eq(accounts.id, admins.accountId))
-    .where(eq(admins.email, email))
-    .limit(1);
+  const row = await lookup();
   const passwordOk = await inBcryptLane(await signInLane(email), () => verifyPassword(input.password, row?.passwordHash));
   let reason: string | null = null;
   if (!row) reason = 'unknown_admin';
@@ -289,7 +340,9 @@ export async function verifyAdminSignIn(input: { email: string; password: string
   else if (!plainListAllows(row.allowNets, address)) reason = 'network_not_allowed';
   if (reason || !row) {
     // The attempt stays counted.
-    await recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason } });
+    await recordAudit(db, input.context, { event: 'admin_login_failed', accountId: row?.accountId ?? null, detail: { admin: email, reason, ...(held ? { pastAddressCap: true } : {}) } });
+    // As for mailboxes: past the per-address caps only for a correct sign-in.
+    if (held) return { ok: false, reason: 'throttled', retryAfterMinutes: held.retryAfterMinutes };
     return { ok: false, reason: 'failed' };
   }
   await attempt.succeeded();
@@ -309,6 +362,29 @@ export async function verifyAdminSignIn(input: { email: string; password: string
     await completeAdminSignIn(admin, input.context);
   }
   return { ok: true, admin };
+}
+
+/** The admin row a sign-in needs. */
+async function adminRow(email: string) {
+  const [row] = await getDb()
+    .select({
+      id: admins.id,
+      email: admins.email,
+      accountId: admins.accountId,
+      passwordHash: admins.passwordHash,
+      sessionVersion: admins.sessionVersion,
+      active: admins.active,
+      allowNets: admins.allowNets,
+      mustChangePassword: admins.mustChangePassword,
+      totpEnabledAt: admins.totpEnabledAt,
+      hasPasskey,
+      requireTwoFactor: accounts.requireTwoFactor,
+    })
+    .from(admins)
+    .innerJoin(accounts, eq(accounts.id, admins.accountId))
+    .where(eq(admins.email, email))
+    .limit(1);
+  return row;
 }
 
 /**

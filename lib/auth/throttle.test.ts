@@ -8,6 +8,7 @@ import {
   MAX_FAILURES_PER_SITE,
   MAX_FAILURES_PER_SUBJECT,
   MAX_FAILURES_PER_SUBJECT_ADDRESS,
+  MAX_FAILURES_PER_SUBJECT_KNOWN,
   pruneThrottleRows,
   rememberNetwork,
   throttleStatus,
@@ -133,6 +134,48 @@ describe('beginAttempt', () => {
     const before = await rows();
     expect((await pruneThrottleRows()).attempts).toBeGreaterThanOrEqual(3);
     expect(await rows()).toBeLessThanOrEqual(before - 3);
+  });
+});
+
+// Issue 18 finding 7: after one success from a network, its other addresses each had 10 guesses per 15 minutes
+// and none of them counted towards the per-mailbox cap (91 checked guesses in an hour against a cap of 50).
+describe('the per-mailbox bucket counts every checked guess (known networks get a higher limit, not none)', () => {
+  const t0 = Date.UTC(2026, 0, 3, 12, 0, 0);
+
+  it('counts guesses from many addresses of a network that had a success, and caps them', async () => {
+    const subject = 'victim@x.test';
+    await rememberNetwork('k1', subject, '198.51.100.7', t0);
+    let checked = 0;
+    // 254 addresses of the known /24, 10 guesses each (each within its per-address limit): an hour's worth.
+    for (let host = 1; host < 255 && checked < 2 * MAX_FAILURES_PER_SUBJECT_KNOWN; host++) {
+      for (let i = 0; i < MAX_FAILURES_PER_SUBJECT_ADDRESS; i++) if (!(await fail({ realm: 'k1', subject, address: `198.51.100.${host}`, now: t0 + host * 10 + i }))) checked++;
+    }
+    expect(checked).toBe(MAX_FAILURES_PER_SUBJECT_KNOWN);
+    const [row] = await getDb().select({ n: count() }).from(signInFailures).where(eq(signInFailures.key, `k1|all|${subject}`));
+    expect(row!.n).toBe(MAX_FAILURES_PER_SUBJECT_KNOWN);
+    // Those guesses count for everyone else too: an outside address is refused at once.
+    expect(await beginAttempt({ realm: 'k1', subject, address: '203.0.113.9', now: t0 + 5_000 })).toMatchObject({ limited: true, bucket: `k1|all|${subject}` });
+  });
+
+  it('a botnet elsewhere fills at most the outside limit: the known network keeps the difference', async () => {
+    const subject = 'locked@x.test';
+    await rememberNetwork('k2', subject, '198.51.100.7', t0);
+    for (let i = 0; i < 2 * MAX_FAILURES_PER_SUBJECT; i++) await beginAttempt({ realm: 'k2', subject, address: `203.0.114.${i + 1}`, now: t0 + i });
+    const [row] = await getDb().select({ n: count() }).from(signInFailures).where(eq(signInFailures.key, `k2|all|${subject}`));
+    expect(row!.n).toBe(MAX_FAILURES_PER_SUBJECT);
+    expect((await beginAttempt({ realm: 'k2', subject, address: '198.51.100.7', now: t0 + 1_000 })).limited).toBe(false);
+  });
+});
+
+describe('spareAddressCaps (the office rule of lib/auth/sign-in.ts)', () => {
+  it('says when only per-address buckets refuse, and then counts the attempt past them but not past the per-subject ones', async () => {
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await beginAttempt({ realm: 's1', subject: `x${i}@x.test`, address: '192.0.2.210' });
+    const request = { realm: 's1', subject: 'office@x.test', address: '192.0.2.210' };
+    expect(await beginAttempt(request)).toMatchObject({ limited: true, addressOnly: true, bucket: 's1|addr|192.0.2.210' });
+    let admitted = 0;
+    for (let i = 0; i < 15; i++) if (!(await fail({ ...request, spareAddressCaps: true }))) admitted++;
+    expect(admitted).toBe(MAX_FAILURES_PER_SUBJECT_ADDRESS);
+    expect(await beginAttempt({ ...request, spareAddressCaps: true })).toMatchObject({ limited: true, addressOnly: false, bucket: 's1|subj|office@x.test|192.0.2.210' });
   });
 });
 

@@ -25,10 +25,17 @@ export interface ThrottlePolicy {
   /** One subject from all addresses together: stops a botnet guessing one password from everywhere. */
   perSubject: ThrottleLimit | null;
   /**
-   * Whether `perSubject` spares the subject's known networks (IPv4 /24, IPv6 /56 it signed in from
-   * successfully in the last 30 days), so that an attacker elsewhere cannot lock the real user out.
+   * Whether attempts from the subject's known networks (IPv4 /24, IPv6 /56 it signed in from successfully in
+   * the last 30 days) are held to `perSubjectKnown` instead of `perSubject`, so that an attacker elsewhere
+   * cannot lock the real user out. Either way every attempt counts in the one per-subject bucket.
    */
   knownNetworksExempt: boolean;
+  /**
+   * The per-subject bucket's limit for attempts from a known network: higher than `perSubject` (which is all
+   * that attempts from elsewhere can fill), so that the known networks always keep the difference, and still
+   * a limit, so that guesses from the other addresses of a known network are bounded too (null: none).
+   */
+  perSubjectKnown: ThrottleLimit | null;
 }
 
 const MINUTE = 60_000;
@@ -39,8 +46,10 @@ export const MAX_FAILURES_PER_SUBJECT_ADDRESS = 10;
 export const MAX_FAILURES_PER_ADDRESS = 50;
 /** Failures per IPv6 /48 across its /64s. */
 export const MAX_FAILURES_PER_SITE = 200;
-/** Failures per subject from every address that is not one of its known networks. */
+/** Failures per subject from every address, as far as attempts from outside its known networks may fill it. */
 export const MAX_FAILURES_PER_SUBJECT = 50;
+/** Failures per subject from every address, as far as attempts from its known networks may fill it. */
+export const MAX_FAILURES_PER_SUBJECT_KNOWN = 100;
 export const SUBJECT_WINDOW_MS = 60 * MINUTE;
 /** How long a successful sign-in's network stays "known". */
 export const KNOWN_NETWORK_MS = 30 * 24 * 60 * MINUTE;
@@ -53,6 +62,7 @@ export const DEFAULT_POLICY: ThrottlePolicy = {
   perSite: { max: MAX_FAILURES_PER_SITE, windowMs: THROTTLE_WINDOW_MS },
   perSubject: { max: MAX_FAILURES_PER_SUBJECT, windowMs: SUBJECT_WINDOW_MS },
   knownNetworksExempt: true,
+  perSubjectKnown: { max: MAX_FAILURES_PER_SUBJECT_KNOWN, windowMs: SUBJECT_WINDOW_MS },
 };
 
 export interface AttemptRequest {
@@ -69,6 +79,12 @@ export interface AttemptRequest {
   addressRealm?: string;
   /** Overrides of DEFAULT_POLICY. */
   policy?: Partial<ThrottlePolicy>;
+  /**
+   * The per-address and per-site buckets count this attempt but do not refuse it (the per-subject ones
+   * still do). Only for an attempt that the caller admits past those caps *if its secret proves right*
+   * (an office behind one address: lib/auth/sign-in.ts); a wrong secret must then be answered as throttled.
+   */
+  spareAddressCaps?: boolean;
   now?: number;
 }
 
@@ -83,7 +99,14 @@ export type Attempt =
       /** Whether `succeeded()` writes to the database (else it only updates this process's memory). */
       writes: boolean;
     }
-  | { limited: true; retryAfterMinutes: number; /** The limiting bucket's key: one audit row per key and window. */ bucket: string };
+  | {
+      limited: true;
+      retryAfterMinutes: number;
+      /** The limiting bucket's key: one audit row per key and window. */
+      bucket: string;
+      /** Only per-address or per-site buckets refused it (as far as was checked): see `spareAddressCaps`. */
+      addressOnly: boolean;
+    };
 
 export type ThrottleStatus = { limited: false } | { limited: true; retryAfterMinutes: number };
 
@@ -117,33 +140,43 @@ const prepared = preparedOnce((db) => ({
 interface Bucket {
   key: string;
   limit: ThrottleLimit;
+  /** Counted but not enforced (`spareAddressCaps`). */
+  spared: boolean;
+  /** A per-address or per-site bucket (not about the subject). */
+  address: boolean;
 }
 
 function buckets(request: AttemptRequest, policy: ThrottlePolicy, known: boolean): Bucket[] {
   const { realm, subject } = request;
   const addressRealm = request.addressRealm ?? realm;
   const keys = addressKeys(request.address);
-  const all: [string, ThrottleLimit | null][] = [
-    [`${realm}|subj|${subject}|${keys.client}`, policy.perSubjectAddress],
-    [`${addressRealm}|addr|${keys.client}`, policy.perAddress],
-    [`${addressRealm}|site|${keys.site}`, keys.site ? policy.perSite : null],
-    [`${realm}|all|${subject}`, policy.knownNetworksExempt && known ? null : policy.perSubject],
+  const spare = request.spareAddressCaps === true;
+  // The per-subject bucket counts every attempt, wherever from (a guess from a known network is a guess
+  // too); only its limit depends on where this one comes from.
+  const subjectLimit = policy.perSubject === null ? null : policy.knownNetworksExempt && known ? policy.perSubjectKnown : policy.perSubject;
+  const all: [string, ThrottleLimit | null, boolean][] = [
+    [`${realm}|subj|${subject}|${keys.client}`, policy.perSubjectAddress, false],
+    [`${addressRealm}|addr|${keys.client}`, policy.perAddress, true],
+    [`${addressRealm}|site|${keys.site}`, keys.site ? policy.perSite : null, true],
+    // Known networks without a limit of their own still count here, under the outside limit's window.
+    [`${realm}|all|${subject}`, policy.perSubject === null ? null : (subjectLimit ?? { max: Infinity, windowMs: policy.perSubject.windowMs }), false],
   ];
   const result: Bucket[] = [];
-  for (const [key, limit] of all) {
+  for (const [key, limit, address] of all) {
     if (!limit) continue;
     if (limit.windowMs > MAX_WINDOW_MS) throw new Error(`throttle windows are at most ${MAX_WINDOW_MS} ms`);
-    result.push({ key, limit });
+    result.push({ key, limit, address, spared: address && spare });
   }
   return result;
 }
 
-async function isKnownNetwork(request: AttemptRequest, now: number): Promise<boolean> {
+/** Whether the client's network (IPv4 /24, IPv6 /56) is one the subject signed in from within KNOWN_NETWORK_MS. */
+export async function isKnownNetwork(request: Pick<AttemptRequest, 'realm' | 'subject' | 'address'>, now: number): Promise<boolean> {
   return (await knownNetworkSeenAt(request, now)) !== null;
 }
 
 /** When the client's network was last seen for the subject (within KNOWN_NETWORK_MS), or null: not known. */
-async function knownNetworkSeenAt(request: AttemptRequest, now: number): Promise<number | null> {
+async function knownNetworkSeenAt(request: Pick<AttemptRequest, 'realm' | 'subject' | 'address'>, now: number): Promise<number | null> {
   const network = addressKeys(request.address).known;
   if (!network) return null;
   const [row] = await prepared().known.execute({ subject: `${request.realm}|${request.subject}`, network, since: now - KNOWN_NETWORK_MS });
@@ -191,7 +224,7 @@ const windows = preparedOnce((db) =>
     ),
 );
 
-async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number; bucket: string; counted: Set<string> }> {
+async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number; bucket: string; addressOnly: boolean; counted: Set<string> }> {
   if (list.length > MAX_BUCKETS) throw new Error(`at most ${MAX_BUCKETS} throttle buckets per attempt`);
   const params: Record<string, string | number> = {};
   for (let i = 0; i < MAX_BUCKETS; i++) {
@@ -201,16 +234,19 @@ async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number;
   const counted = new Map((await windows().execute(params)).map((row) => [row.key, row]));
   let retryAt = 0;
   let bucket = '';
-  for (const { key, limit } of list) {
+  let subjectFull = false;
+  for (const { key, limit, spared, address } of list) {
     const row = counted.get(key);
-    if (!row) continue;
+    if (!row || spared) continue;
     const oldestMs = Number(row.oldest);
-    if (row.failures >= limit.max && oldestMs + limit.windowMs > retryAt) {
+    if (row.failures < limit.max) continue;
+    if (!address) subjectFull = true;
+    if (oldestMs + limit.windowMs > retryAt) {
       retryAt = oldestMs + limit.windowMs;
       bucket = key;
     }
   }
-  return { retryAt, bucket, counted: new Set(counted.keys()) };
+  return { retryAt, bucket, addressOnly: !subjectFull, counted: new Set(counted.keys()) };
 }
 
 const retryMinutes = (retryAt: number, now: number) => Math.max(1, Math.ceil((retryAt - now) / MINUTE));
@@ -236,22 +272,24 @@ export async function beginAttempt(request: AttemptRequest): Promise<Attempt> {
   const memo = refusalMemo();
   // A refusal decided a moment ago (lib/auth/refusal-memo.ts): answered without the write transaction.
   const all = buckets(request, policy, false);
-  const remembered = memo.refusal(all.map((b) => b.key), now);
-  // The per-mailbox bucket over all addresses does not apply from a known network, which only the database knows.
+  // Per-subject buckets first: their refusal stands whatever the caller does about per-address ones.
+  const remembered = memo.refusal([...all.filter((b) => !b.address), ...all.filter((b) => b.address && !b.spared)].map((b) => b.key), now);
+  // The per-mailbox bucket over all addresses has a higher limit from a known network, which only the database knows.
   const exempted = async () =>
     remembered!.bucket === `${request.realm}|all|${request.subject}` && policy.knownNetworksExempt && (await isKnownNetwork(request, now));
   if (remembered && !(await exempted())) {
-    return { limited: true, retryAfterMinutes: retryMinutes(remembered.retryAt, now), bucket: remembered.bucket };
+    const addressOnly = all.some((b) => b.address && b.key === remembered.bucket);
+    return { limited: true, retryAfterMinutes: retryMinutes(remembered.retryAt, now), bucket: remembered.bucket, addressOnly };
   }
   const outcome = await transaction(async () => {
     // PostgreSQL: concurrent attempts on a bucket count one after the other (SQLite: already the case).
     await lockKeys(all.map((b) => b.key));
     const known = policy.knownNetworksExempt && policy.perSubject !== null && (await isKnownNetwork(request, now));
     const list = buckets(request, policy, known);
-    const { retryAt, bucket } = await evaluate(list, now);
+    const { retryAt, bucket, addressOnly } = await evaluate(list, now);
     if (retryAt > now) {
       memo.remember(bucket, retryAt, now);
-      return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+      return { limited: true as const, retryAfterMinutes: retryMinutes(retryAt, now), bucket, addressOnly };
     }
     const at = new Date(now);
     const ids: number[] = [];
@@ -288,8 +326,8 @@ export async function checkProvenAttempt(request: AttemptRequest): Promise<Attem
   const policy = { ...DEFAULT_POLICY, ...request.policy };
   const seenAt = policy.knownNetworksExempt && policy.perSubject !== null ? await knownNetworkSeenAt(request, now) : null;
   const list = buckets(request, policy, seenAt !== null);
-  const { retryAt, bucket, counted } = await evaluate(list, now);
-  if (retryAt > now) return { limited: true, retryAfterMinutes: retryMinutes(retryAt, now), bucket };
+  const { retryAt, bucket, addressOnly, counted } = await evaluate(list, now);
+  if (retryAt > now) return { limited: true, retryAfterMinutes: retryMinutes(retryAt, now), bucket, addressOnly };
   // Only writes that change something (a proven login of a mail client that reconnects all day usually has
   // neither): rows of the subject at this client within its window (older ones never count again, and are
   // pruned), and a known network last written more than KNOWN_NETWORK_REFRESH_MS ago.

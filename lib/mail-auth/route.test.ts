@@ -220,4 +220,59 @@ describe('GET /api/mail-auth', () => {
     expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: '192.0.2.63' }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
     expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_failed', detail: { reason: 'throttled' } });
   });
+
+  // Spec §23 "An office is not an attacker". After a restart nothing is cached: every login takes the full path
+  // (counted before its password is checked), so 100 apps at once used to find 50 pending attempts in the
+  // per-address bucket and be refused.
+  it('office: 100 apps of 100 known mailboxes reconnecting at once from one address after a restart all get in', async () => {
+    const office = '192.0.2.150';
+    const boxes = await Promise.all(Array.from({ length: 100 }, () => mailbox()));
+    for (const box of boxes) expect(verdict(await ask({ user: box.email, pass: box.password, clientIp: office }))).toHaveProperty('auth-status', 'OK');
+    restart();
+    const answers = await Promise.all(boxes.map((box) => ask({ user: box.email, pass: box.password, clientIp: office })));
+    expect(answers.map((a) => verdict(a)['auth-status'])).toEqual(Array(100).fill('OK'));
+  });
+
+  it('office: a storm of guesses from one address at pairs that are not known is still capped, and a wrong password at a known pair is answered as throttled', async () => {
+    const office = '192.0.2.151';
+    const known = await mailbox();
+    expect(verdict(await ask({ user: known.email, pass: known.password, clientIp: office }))).toHaveProperty('auth-status', 'OK');
+    restart();
+    const strangers = await Promise.all(Array.from({ length: 100 }, () => mailbox()));
+    const answers = await Promise.all(strangers.map((box) => ask({ user: box.email, pass: `${box.password}-guess`, clientIp: office })));
+    const statuses = answers.map((a) => verdict(a)['auth-status']);
+    // At most the per-address cap is evaluated; the rest are refused as throttled without a password check.
+    expect(statuses.filter((s) => s === 'Invalid login or password')).toHaveLength(50);
+    expect(statuses.filter((s) => s === 'Too many attempts, try again later')).toHaveLength(50);
+    const checked = await getDb().select({ n: count() }).from(auditEvents).where(sql`${auditEvents.event} = 'login_failed' AND ${auditEvents.detail} LIKE '%bad_password%' AND ${auditEvents.clientIp} = ${office}`);
+    expect(checked[0]!.n).toBe(50);
+    // Past the cap, a wrong password at the known pair looks exactly like one at any other pair…
+    const stranger = await mailbox();
+    expect(verdict(await ask({ user: known.email, pass: 'wrong', clientIp: office }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
+    expect(verdict(await ask({ user: stranger.email, pass: 'wrong', clientIp: office }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
+    // …the right one gets in, and an unknown pair's right password is still held back by the cap.
+    expect(verdict(await ask({ user: known.email, pass: known.password, clientIp: office }))).toHaveProperty('auth-status', 'OK');
+    expect(verdict(await ask({ user: stranger.email, pass: stranger.password, clientIp: office }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
+  });
+
+  it('office: past the per-address cap, a known pair\'s warm login gets in and guessing at it is still bounded by the per-mailbox caps', async () => {
+    const office = '192.0.2.152';
+    const known = await mailbox();
+    expect(verdict(await ask({ user: known.email, pass: known.password, clientIp: office }))).toHaveProperty('auth-status', 'OK');
+    const strangers = await Promise.all(Array.from({ length: 50 }, () => mailbox()));
+    for (const box of strangers) await ask({ user: box.email, pass: 'guess', clientIp: office });
+    // The warm path (password proven by the verification cache) passes the full per-address bucket too.
+    expect(mailVerificationCache().size).toBeGreaterThan(0);
+    expect(verdict(await ask({ user: known.email, pass: known.password, clientIp: office }))).toHaveProperty('auth-status', 'OK');
+    for (let i = 0; i < 15; i++) expect(verdict(await ask({ user: known.email, pass: `guess-${i}`, clientIp: office }))).toEqual({ 'auth-status': 'Too many attempts, try again later' });
+    const checked = await getDb().select({ n: count() }).from(auditEvents).where(sql`${auditEvents.mailboxEmail} = ${known.email} AND ${auditEvents.detail} LIKE '%bad_password%'`);
+    expect(checked[0]!.n).toBe(10);
+  });
 });
+
+/** What a restart leaves: no verified password and no remembered refusal in memory. */
+function restart() {
+  const held = globalThis as unknown as { portcullisVerificationCache?: unknown; portcullisRefusalMemo?: unknown };
+  delete held.portcullisVerificationCache;
+  delete held.portcullisRefusalMemo;
+}
