@@ -3,6 +3,7 @@ import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, admins } from '@/db/schema';
 import { getDb, type Tx, transaction } from '@/db';
+import { assertAdminAddressFree } from '@/lib/accounts/addresses';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashOwnNewPassword, hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
@@ -99,7 +100,8 @@ function checkNewPassword(password: string, email: string): void {
 
 /**
  * Adds an admin with an initial password; they must choose their own at first sign-in. An admin adds to
- * their own account; the operator names the account.
+ * their own account, with an address of one of its domains that no mailbox or admin uses (one refusal for
+ * every reason: ADMIN_ADDRESS_REFUSED); the operator names the account and may use any unused address.
  */
 export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchema> & { account?: string }, ctx: AuditContext): Promise<AdminView> {
   const data = parseOrThrow(adminAddSchema, input);
@@ -113,7 +115,8 @@ export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchem
       if (!account) throw new NotFoundError(`Account "${input.account ?? ''}" not found`);
       accountId = account.id;
     }
-    if ((await tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.email)).limit(1))[0]) throw new ConflictError(`Admin ${data.email} already exists`);
+    // One address space for admins and mailboxes of every account (lib/accounts/addresses.ts).
+    await assertAdminAddressFree(tx, scope, data.email);
     await tx.insert(admins).values({ accountId, email: data.email, passwordHash, mustChangePassword: true });
     await recordAudit(tx, ctx, { event: 'admin_added', accountId, detail: { admin: data.email } });
     return (await findRow(tx, scope, data.email))!;
@@ -145,6 +148,23 @@ export async function setAdminActive(scope: Scope, email: string, active: boolea
     return { ...target, active };
   });
   return toView(row);
+}
+
+/**
+ * The operator removes an admin (CLI `admin remove`): for an admin that should not exist, such as one whose
+ * address is also a mailbox's (the start-up check names those). Never an account's last active admin. Their
+ * web and API sessions end; their API keys, recovery codes and passkeys go with the row.
+ */
+export async function removeAdmin(scope: Scope, email: string, ctx: AuditContext): Promise<void> {
+  await transaction(async (tx) => {
+    const target = await loadAdmin(tx, scope, email);
+    if (target.active && (await activeAdminCount(tx, target.accountId, target.id)) === 0) {
+      throw new ForbiddenError(`${target.email} is the last active admin of account "${target.account}" and cannot be removed. Add another admin first.`);
+    }
+    await endSubjectSessions(tx, 'admin', target.id);
+    await tx.delete(admins).where(eq(admins.id, target.id));
+    await recordAudit(tx, ctx, { event: 'admin_removed', accountId: target.accountId, detail: { admin: target.email } });
+  });
 }
 
 /**
