@@ -5,6 +5,7 @@ import { accounts, admins } from '@/db/schema';
 import { getDb, type Tx, transaction } from '@/db';
 import { assertAdminAddressFree } from '@/lib/accounts/addresses';
 import { recordAudit, type AuditContext } from '@/lib/audit';
+import { revokeAllApiKeys } from './api-keys';
 import { hashOwnNewPassword, hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { endSubjectSessions } from '@/lib/auth/web-session';
@@ -169,7 +170,8 @@ export async function removeAdmin(scope: Scope, email: string, ctx: AuditContext
 
 /**
  * The operator sets an admin's password (CLI `admin set --password`, break-glass): every session of the
- * admin ends and, since the operator knows it, the admin must choose a new one at the next sign-in.
+ * admin ends, every API key is revoked and, since the operator knows it, the admin must choose a new one
+ * at the next sign-in.
  */
 export async function setAdminPassword(scope: Scope, email: string, password: string, ctx: AuditContext): Promise<void> {
   const target = await loadAdmin(getDb(), scope, email);
@@ -181,6 +183,7 @@ export async function setAdminPassword(scope: Scope, email: string, password: st
       .where(eq(admins.id, target.id));
     await endSubjectSessions(tx, 'admin', target.id);
     await recordAudit(tx, ctx, { event: 'admin_password_set', accountId: target.accountId, detail: { admin: target.email } });
+    await revokeAllApiKeys(tx, target, 'password_set', ctx);
   });
 }
 
@@ -209,8 +212,9 @@ export async function setAdminAllowNets(scope: Scope, email: string, raw: string
 
 /**
  * An admin's own password change (/admin/security, and the forced choice at first sign-in where the
- * current password was just entered). Same rules as mailboxes; ends every other session of the admin;
- * returns the new session version so the caller can keep its own session.
+ * current password was just entered). Same rules as mailboxes; revokes the admin's API keys (and ends the
+ * API sessions opened with them); the caller ends every other session; returns the new session version so
+ * the caller can keep its own session.
  */
 export async function changeOwnAdminPassword(
   adminId: number,
@@ -232,6 +236,7 @@ export async function changeOwnAdminPassword(
       .where(eq(admins.id, row.id))
       .returning({ sessionVersion: admins.sessionVersion });
     await recordAudit(tx, ctx, { event: 'admin_password_changed', accountId: row.accountId, detail: { admin: row.email, reason: change.reason } });
+    await revokeAllApiKeys(tx, row, 'password_changed', ctx);
     return { sessionVersion: updated!.sessionVersion };
   });
 }

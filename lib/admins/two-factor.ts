@@ -5,6 +5,7 @@ import QRCode from 'qrcode';
 import { accounts, adminPasskeys, adminRecoveryCodes, admins } from '@/db/schema';
 import { getDb, transaction, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
+import { revokeAllApiKeys } from './api-keys';
 import { passwordMatches } from '@/lib/auth/password';
 import { seal, unseal } from '@/lib/auth/secret-box';
 import { hashRecoveryCode, recoveryCodesLeft, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, TOTP_SECRET_PURPOSE, verifySecondFactor } from '@/lib/auth/second-factor';
@@ -179,7 +180,8 @@ export async function disableOwnTwoFactor(admin: Actor, proof: { password?: stri
 
 /**
  * Resets another admin's two-factor (a colleague who lost their device) or, from the CLI, any admin's. The
- * admin's sessions end; at the next sign-in they set it up again if the account requires it.
+ * admin's sessions end and their API keys are revoked; at the next sign-in they set it up again if the
+ * account requires it.
  */
 export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: AuditContext, actorAdminId: number | null = null): Promise<{ id: number }> {
   const address = parseOrThrow(emailSchema, email);
@@ -196,6 +198,8 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
     await tx.delete(adminPasskeys).where(eq(adminPasskeys.adminId, target.id));
     await endSubjectSessions(tx, 'admin', target.id);
     await recordAudit(tx, ctx, { event: 'admin_two_factor_reset', accountId: target.accountId, detail: { admin: target.email } });
+    // A lost device is a recovery: a key minted by whoever holds it must not outlive the reset.
+    await revokeAllApiKeys(tx, target, 'two_factor_reset', ctx);
   });
   return { id: target.id };
 }
