@@ -15,7 +15,7 @@ import { ConflictError, ValidationError } from '@/lib/errors';
 import { createMailbox } from '@/lib/mailboxes/service';
 import { describeAddressCollisions } from '@/lib/ops/address-collisions';
 import { operatorScope } from '@/lib/scope';
-import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
+import { adminStepSession, makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
 import { ADMIN_ADDRESS_REFUSED } from './addresses';
 
 const PASSWORD = 'Harbour-Lantern-Orbit-47';
@@ -38,11 +38,11 @@ describe('admin and mailbox addresses (spec §23)', () => {
     const alice = await makeMailbox(a.domain, { local: 'alice' });
     const before = await listAdmins(operatorScope);
     const answers = [
-      await refusal(addAdmin(b.scope, { email: alice.email, password: PASSWORD }, testContext)),
-      await refusal(addAdmin(b.scope, { email: a.adminEmail, password: PASSWORD }, testContext)),
-      await refusal(addAdmin(b.scope, { email: 'nobody@elsewhere.test', password: PASSWORD }, testContext)),
+      await refusal(addAdmin(b.scope, { email: alice.email, password: PASSWORD }, testContext, await adminStepSession(b.adminId))),
+      await refusal(addAdmin(b.scope, { email: a.adminEmail, password: PASSWORD }, testContext, await adminStepSession(b.adminId))),
+      await refusal(addAdmin(b.scope, { email: 'nobody@elsewhere.test', password: PASSWORD }, testContext, await adminStepSession(b.adminId))),
       // An unused address in A's domain is not B's either.
-      await refusal(addAdmin(b.scope, { email: `fresh@${a.domain}`, password: PASSWORD }, testContext)),
+      await refusal(addAdmin(b.scope, { email: `fresh@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(b.adminId))),
     ];
     expect(new Set(answers).size).toBe(1);
     expect(JSON.parse(answers[0]!)).toEqual({ kind: 'ValidationError', field: 'email', message: ADMIN_ADDRESS_REFUSED, messages: [ADMIN_ADDRESS_REFUSED] });
@@ -57,9 +57,9 @@ describe('admin and mailbox addresses (spec §23)', () => {
   it("B's admin cannot add one of B's own mailboxes or admins either, but can add an unused address of B's domains", async () => {
     const b = await makeAccount();
     const bob = await makeMailbox(b.domain, { local: 'bob' });
-    expect(await refusal(addAdmin(b.scope, { email: bob.email, password: PASSWORD }, testContext))).toContain(ADMIN_ADDRESS_REFUSED);
-    expect(await refusal(addAdmin(b.scope, { email: b.adminEmail, password: PASSWORD }, testContext))).toContain(ADMIN_ADDRESS_REFUSED);
-    expect(await addAdmin(b.scope, { email: `Deputy@${b.domain}`, password: PASSWORD }, testContext)).toMatchObject({ email: `deputy@${b.domain}` });
+    expect(await refusal(addAdmin(b.scope, { email: bob.email, password: PASSWORD }, testContext, await adminStepSession(b.adminId)))).toContain(ADMIN_ADDRESS_REFUSED);
+    expect(await refusal(addAdmin(b.scope, { email: b.adminEmail, password: PASSWORD }, testContext, await adminStepSession(b.adminId)))).toContain(ADMIN_ADDRESS_REFUSED);
+    expect(await addAdmin(b.scope, { email: `Deputy@${b.domain}`, password: PASSWORD }, testContext, await adminStepSession(b.adminId))).toMatchObject({ email: `deputy@${b.domain}` });
   });
 
   it('the operator may add any unused address to any account, and is refused a used one', async () => {
@@ -75,7 +75,7 @@ describe('admin and mailbox addresses (spec §23)', () => {
   it("a mailbox cannot take an admin's address: the same answer as for a mailbox's, on every channel's service", async () => {
     const a = await makeAccount();
     const existing = await makeMailbox(a.domain);
-    const deputy = await addAdmin(a.scope, { email: `deputy@${a.domain}`, password: PASSWORD }, testContext);
+    const deputy = await addAdmin(a.scope, { email: `deputy@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(a.adminId));
     const attempt = (email: string) => createMailbox(a.scope, { email, password: 'Fresh-Ocean-Lantern-64' }, testContext).then(() => 'created', (e: unknown) => (e instanceof ConflictError ? e.message.replace(email, 'X') : String(e)));
     expect(await attempt(deputy.email)).toBe('Address X is already in use by a mailbox or an admin');
     expect(await attempt(existing.email)).toBe('Address X is already in use by a mailbox or an admin');

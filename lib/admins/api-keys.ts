@@ -8,6 +8,7 @@ import { newApiKey } from '@/lib/auth/api-key';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseAllowNets, describeErrors } from '@/lib/net/allowlist';
 import { parseOrThrow } from '@/lib/validation';
+import { requireRecentReauth, type StepSession } from './reauth';
 
 /** An admin's API keys (spec §14): created on /admin/security, shown once, revocable, listed with last use. */
 
@@ -63,8 +64,12 @@ export interface ApiKeyView {
 
 type Owner = { id: number; email: string; accountId: number };
 
-/** Creates a key; returns it in clear (the only time) with its view. */
-export async function createApiKey(admin: Owner, input: z.input<typeof apiKeyCreateSchema>, ctx: AuditContext): Promise<{ key: string; id: number }> {
+/**
+ * Creates a key; returns it in clear (the only time) with its view. A sensitive step: the admin must have
+ * proved their password (and second factor) in `session` within the last 5 minutes (lib/admins/reauth.ts).
+ */
+export async function createApiKey(admin: Owner, input: z.input<typeof apiKeyCreateSchema>, ctx: AuditContext, session: StepSession | null): Promise<{ key: string; id: number }> {
+  await requireRecentReauth(session);
   const data = parseOrThrow(apiKeyCreateSchema, input);
   const live = await getDb().select({ id: adminApiKeys.id }).from(adminApiKeys).where(and(eq(adminApiKeys.adminId, admin.id), isNull(adminApiKeys.revokedAt)));
   if (live.length >= MAX_API_KEYS_PER_ADMIN) throw new ValidationError('label', `You have ${MAX_API_KEYS_PER_ADMIN} keys already: revoke one first.`);

@@ -6,6 +6,7 @@ import { getDb, type Tx, transaction } from '@/db';
 import { assertAdminAddressFree } from '@/lib/accounts/addresses';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { revokeAllApiKeys } from './api-keys';
+import { requireRecentReauth, type StepSession } from './reauth';
 import { hashOwnNewPassword, hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { endSubjectSessions } from '@/lib/auth/web-session';
@@ -104,7 +105,9 @@ function checkNewPassword(password: string, email: string): void {
  * their own account, with an address of one of its domains that no mailbox or admin uses (one refusal for
  * every reason: ADMIN_ADDRESS_REFUSED); the operator names the account and may use any unused address.
  */
-export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchema> & { account?: string }, ctx: AuditContext): Promise<AdminView> {
+export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchema> & { account?: string }, ctx: AuditContext, session: StepSession | null = null): Promise<AdminView> {
+  // A sensitive step for a business admin (lib/admins/reauth.ts); the operator's shell is its own proof.
+  if (scope.kind === 'account') await requireRecentReauth(session);
   const data = parseOrThrow(adminAddSchema, input);
   checkNewPassword(data.password, data.email);
   const passwordHash = await hashPassword(data.password);
