@@ -7,7 +7,12 @@ import { createMailbox, dbOf, expect, rememberSecret, signIn, strongPassword, su
 /** Spec §23: sensitive steps ask for the password again; admin addresses cannot collide with others'. */
 
 const events = (accountId: number, event: string) =>
-  dbOf().select({ detail: auditEvents.detail }).from(auditEvents).where(and(eq(auditEvents.accountId, accountId), eq(auditEvents.event, event))).all();
+  dbOf()
+    .select({ detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.accountId, accountId), eq(auditEvents.event, event)))
+    .all()
+    .map((r) => r.detail);
 
 /** Moves this admin's sign-in proof 6 minutes into the past, as if they had signed in then. */
 function signedInSixMinutesAgo(adminId: number): void {
