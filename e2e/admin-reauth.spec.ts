@@ -36,13 +36,13 @@ for (const javaScriptEnabled of [true, false]) {
     // What was typed stays.
     await expect(page.getByLabel('Label')).toHaveValue('Nightly');
 
-    await page.getByLabel('Your password').fill(`${admin.password}-wrong`);
+    await page.getByRole('group', { name: 'Confirm your password' }).getByLabel('Your password').fill(`${admin.password}-wrong`);
     await submitAction(page, page.getByRole('button', { name: 'Create API key' }));
     await expect(confirm.getByRole('alert')).toHaveText('That password or second factor is not correct.');
     expect(events(account.id, 'admin_reauth_failed')).toEqual([{ admin: admin.email, reason: 'bad_password' }]);
     expect(dbOf().select({ id: adminApiKeys.id }).from(adminApiKeys).where(eq(adminApiKeys.adminId, admin.id)).all()).toHaveLength(0);
 
-    await page.getByLabel('Your password').fill(admin.password);
+    await page.getByRole('group', { name: 'Confirm your password' }).getByLabel('Your password').fill(admin.password);
     await submitAction(page, page.getByRole('button', { name: 'Create API key' }));
     const key = (await page.getByTestId('new-api-key').innerText()).trim();
     rememberSecret(key);
@@ -60,7 +60,7 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(page.getByRole('group', { name: 'Confirm your password' })).toBeVisible();
     expect(dbOf().select({ id: admins.id }).from(admins).where(eq(admins.email, colleague)).all()).toHaveLength(0);
     await page.getByLabel('Initial password').fill(initial);
-    await page.getByLabel('Your password').fill(admin.password);
+    await page.getByRole('group', { name: 'Confirm your password' }).getByLabel('Your password').fill(admin.password);
     await submitAction(page, page.getByRole('button', { name: 'Add admin' }));
     await expect(page.getByRole('status')).toContainText(`Admin ${colleague} added`);
     await context.close();
