@@ -1,5 +1,6 @@
 import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import { admins, webSessions } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
@@ -84,6 +85,16 @@ export interface ReauthProof {
   /** A WebAuthn answer to the challenge of reauthPasskeyOptions (lib/auth/passkey-sign-in.ts), with the request's host. */
   passkey?: { response: unknown; host: string | null };
 }
+
+/**
+ * The "Confirm your password" fields as a form sends them (empty = absent): the password, a code, and a
+ * passkey's answer as JSON text. Bounded like sign-in input; an over-long value is not ours.
+ */
+export const reauthFieldsSchema = z.object({
+  password: z.string().min(1).max(1024),
+  code: z.string().max(100).optional(),
+  passkeyJson: z.string().max(32 * 1024).optional(),
+});
 
 /** The one failure text: it does not say whether the password or the second factor was wrong. */
 export const REAUTH_FAILED = 'That password or second factor is not correct.';

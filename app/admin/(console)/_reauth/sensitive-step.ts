@@ -1,15 +1,15 @@
 import 'server-only';
 import { headers } from 'next/headers';
-import { reauthenticate, reauthNeeds, type StepSession } from '@/lib/admins/reauth';
+import { REAUTH_FAILED, reauthenticate, reauthFieldsSchema, reauthNeeds, type StepSession } from '@/lib/admins/reauth';
 import { webContext, type AdminSession } from '@/lib/auth/dal';
 import { ReauthRequiredError } from '@/lib/errors';
 import type { ReauthPrompt } from './prompt';
 
 export type StepOutcome<T> = { ok: true; value: T } | { ok: false; reauth: ReauthPrompt };
 
-const text = (formData: FormData | null, name: string, max: number): string | undefined => {
+const field = (formData: FormData | null, name: string): string | undefined => {
   const value = formData?.get(name);
-  return typeof value === 'string' && value !== '' ? value.slice(0, max) : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
 /**
@@ -21,24 +21,28 @@ const text = (formData: FormData | null, name: string, max: number): string | un
 export async function sensitiveStep<T>(session: AdminSession, formData: FormData | null, step: (proof: StepSession) => Promise<T>): Promise<StepOutcome<T>> {
   const { admin, claims } = session;
   const proof: StepSession = { adminId: admin.id, sid: claims.sid };
-  const password = text(formData, 'reauthPassword', 1024);
-  if (password !== undefined) {
-    const passkeyJson = text(formData, 'reauthPasskey', 32 * 1024);
-    let response: unknown = null;
-    if (passkeyJson) {
-      try {
-        // JSON.parse makes "__proto__" an own, inert key; the WebAuthn check reads only known fields.
-        response = JSON.parse(passkeyJson);
-      } catch {
-        response = null;
+  const sent = { password: field(formData, 'reauthPassword'), code: field(formData, 'reauthCode'), passkeyJson: field(formData, 'reauthPasskey') };
+  if (sent.password !== undefined || sent.code !== undefined || sent.passkeyJson !== undefined) {
+    const parsed = reauthFieldsSchema.safeParse(sent);
+    let result: { ok: true } | { ok: false; message: string } = { ok: false, message: REAUTH_FAILED };
+    if (parsed.success) {
+      const { password, code, passkeyJson } = parsed.data;
+      let response: unknown = null;
+      if (passkeyJson) {
+        try {
+          // JSON.parse makes "__proto__" an own, inert key; the WebAuthn check reads only known fields.
+          response = JSON.parse(passkeyJson);
+        } catch {
+          response = null;
+        }
       }
+      result = await reauthenticate(
+        admin,
+        proof,
+        { password, code, passkey: passkeyJson ? { response, host: (await headers()).get('host') } : undefined },
+        await webContext({ kind: 'admin', id: admin.id, email: admin.email }),
+      );
     }
-    const result = await reauthenticate(
-      admin,
-      proof,
-      { password, code: text(formData, 'reauthCode', 100), passkey: passkeyJson ? { response, host: (await headers()).get('host') } : undefined },
-      await webContext({ kind: 'admin', id: admin.id, email: admin.email }),
-    );
     if (!result.ok) return { ok: false, reauth: { ...(await reauthNeeds(admin.id)), error: result.message } };
   }
   try {
