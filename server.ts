@@ -16,7 +16,7 @@ import type { TLSSocket } from 'node:tls';
 import next from 'next';
 import { MIGRATIONS_FOLDER } from './db/migrate';
 import { closeSharedEngine } from './db/connection';
-import { databaseTarget, migrateTarget } from './db/engine';
+import { addressCollisions, databaseTarget, migrateTarget } from './db/engine';
 import { countAccounts, PG_MIGRATIONS_FOLDER } from './db/migrate-pg';
 import { openDatabase } from './db/migrate';
 import { preparePrivateDatabase, preparePrivateFolder, type PrivateFilesReport } from './db/private-files';
@@ -25,6 +25,7 @@ import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
 import { keepConnectionUsable } from './lib/net/unread-body';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
+import { describeAddressCollisions } from './lib/ops/address-collisions';
 import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
 import { fastPath } from './lib/ops/fast-path';
@@ -75,6 +76,10 @@ async function prepareDatabase(baseUrl: string): Promise<string | null> {
   } catch (error) {
     fail(`migrating the database failed: ${(error as Error).message}`);
   }
+  // Admin addresses that are also mailbox addresses (let in by the rules before spec §23) make sign-in
+  // ambiguous: refuse to serve until the operator has fixed them.
+  const collisions = describeAddressCollisions(await addressCollisions(target));
+  if (collisions) fail(collisions);
   let n: number;
   if (target.kind === 'sqlite') {
     const { sqlite } = openDatabase(target.file);

@@ -9,6 +9,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 // database. (Pure logic runs on SQLite's project only: it would be the same test twice.)
 const POSTGRES_FILES = [
   'db/index.test.ts',
+  'lib/accounts/addresses.test.ts',
   'lib/admins/*.test.ts',
   'lib/audit-log.test.ts',
   'lib/auth/api-session.test.ts',

@@ -4,8 +4,8 @@
 import { env } from '../lib/env';
 import { openSqliteEngine, type Engine } from './connection';
 import { openPgEngine } from './connection-pg';
-import { migrateDatabase, openDatabase } from './migrate';
-import { migratePostgres } from './migrate-pg';
+import { migrateDatabase, openDatabase, querySqliteFile } from './migrate';
+import { migratePostgres, queryPostgres } from './migrate-pg';
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -41,4 +41,29 @@ export async function migrateTarget(target: DatabaseTarget): Promise<void> {
     return;
   }
   await migratePostgres(target.url);
+}
+
+/** An admin whose address is also a mailbox's: a state the rules before spec §23 let in. */
+export interface AddressCollision {
+  email: string;
+  adminAccount: string;
+  mailboxAccount: string;
+}
+
+const COLLISIONS_SQL = `SELECT a.email AS email, aa.name AS admin_account, ma.name AS mailbox_account
+  FROM admins a
+  JOIN mailboxes m ON m.email = a.email
+  JOIN accounts aa ON aa.id = a.account_id
+  JOIN accounts ma ON ma.id = m.account_id
+  ORDER BY a.email`;
+
+/**
+ * Every admin address that is also a mailbox address (any accounts). server.ts refuses to start while
+ * there is one: the API's `auth` and the sign-in pages would take that address down the admin path, so the
+ * mailbox's owner could not sign in to the API and their failed attempts would land in the admin's account.
+ */
+export async function addressCollisions(target: DatabaseTarget): Promise<AddressCollision[]> {
+  type Row = { email: string; admin_account: string; mailbox_account: string };
+  const rows = target.kind === 'sqlite' ? querySqliteFile<Row>(target.file, COLLISIONS_SQL) : await queryPostgres<Row>(target.url, COLLISIONS_SQL);
+  return rows.map((r) => ({ email: r.email, adminAccount: r.admin_account, mailboxAccount: r.mailbox_account }));
 }

@@ -38,3 +38,14 @@ export async function countAccounts(url: string): Promise<number> {
     await client.end();
   }
 }
+
+/** Runs one read-only query on a connection of its own (server.ts's start-up checks). */
+export async function queryPostgres<T extends Record<string, unknown>>(url: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -33,3 +33,13 @@ export type Db = SyncDb;
 export function migrateDatabase(db: SyncDb): void {
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 }
+
+/** Runs one read-only query on a connection of its own (server.ts's start-up checks). */
+export function querySqliteFile<T>(file: string, text: string): T[] {
+  const { sqlite } = openDatabase(file);
+  try {
+    return sqlite.prepare(text).all() as T[];
+  } finally {
+    sqlite.close();
+  }
+}

@@ -239,6 +239,10 @@ export const webSessions = pgTable(
     // 'second_factor': an admin who passed the password step of a two-factor sign-in; the gate admits it to
     // /admin/login/verify only. NULL: a full session.
     pending: pgText('pending').$type<'second_factor'>(),
+    // When the admin last proved their password (and second factor, where on) in this session: the sign-in
+    // itself, or the "Confirm your password" form. Sensitive steps require it within the last 5 minutes
+    // (lib/admins/reauth.ts). NULL: never (a pending sign-in, or a mailbox session).
+    reauthenticatedAt: timestamp('reauthenticated_at'),
   },
   (t) => [index('web_sessions_subject_idx').on(t.kind, t.subjectId), index('web_sessions_expires_idx').on(t.expiresAt)],
 );
@@ -373,7 +377,7 @@ export const webauthnChallenges = pgTable(
     adminId: pgInteger('admin_id')
       .notNull()
       .references(() => admins.id, { onDelete: 'cascade' }),
-    purpose: pgText('purpose').$type<'registration' | 'sign-in'>().notNull(),
+    purpose: pgText('purpose').$type<'registration' | 'sign-in' | 'reauth'>().notNull(),
     sessionHash: pgText('session_hash').notNull(),
     challenge: pgText('challenge').notNull(),
     expiresAt: timestamp('expires_at').notNull(),

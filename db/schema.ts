@@ -222,6 +222,10 @@ export const webSessions = sqliteTable(
     // 'second_factor': an admin who passed the password step of a two-factor sign-in; the gate admits it to
     // /admin/login/verify only. NULL: a full session.
     pending: text('pending').$type<'second_factor'>(),
+    // When the admin last proved their password (and second factor, where on) in this session: the sign-in
+    // itself, or the "Confirm your password" form. Sensitive steps require it within the last 5 minutes
+    // (lib/admins/reauth.ts). NULL: never (a pending sign-in, or a mailbox session).
+    reauthenticatedAt: timestamp('reauthenticated_at'),
   },
   (t) => [index('web_sessions_subject_idx').on(t.kind, t.subjectId), index('web_sessions_expires_idx').on(t.expiresAt)],
 );
@@ -356,7 +360,7 @@ export const webauthnChallenges = sqliteTable(
     adminId: integer('admin_id')
       .notNull()
       .references(() => admins.id, { onDelete: 'cascade' }),
-    purpose: text('purpose').$type<'registration' | 'sign-in'>().notNull(),
+    purpose: text('purpose').$type<'registration' | 'sign-in' | 'reauth'>().notNull(),
     sessionHash: text('session_hash').notNull(),
     // Base64url, as @simplewebauthn/server generated it: not a secret (the browser receives it), but only
     // the server's own value is ever expected.

@@ -45,7 +45,7 @@ test.describe('creating mailboxes', () => {
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Password again').fill(password);
     await page.getByRole('button', { name: 'Create mailbox' }).click();
-    await expect(formAlert(page)).toHaveText(`Mailbox ${existing.email} already exists. Choose another address.`);
+    await expect(formAlert(page)).toHaveText(`Address ${existing.email} is already in use by a mailbox or an admin. Choose another address.`);
     await expect(page.locator('#local-error')).toHaveText('This address is already taken.');
     // Typed values are kept, passwords are not.
     await expect(page.getByLabel('Address (before the @)')).toHaveValue('taken');

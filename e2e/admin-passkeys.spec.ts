@@ -1,10 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
-import { adminPasskeys, auditEvents } from '../db/schema';
+import { adminPasskeys, auditEvents, webSessions } from '../db/schema';
 import { servers } from '../playwright.config';
 import { adminSignIn, type TestAdmin } from './support/admin';
-import { createAccount, createAdmin, dbOf, expect, formAlert, rememberCookies, submitAction, test } from './support/fixtures';
+import { createAccount, createAdmin, dbOf, expect, formAlert, rememberCookies, rememberSecret, submitAction, test } from './support/fixtures';
 
 /**
  * Spec §14: admin passkeys with Chromium's virtual authenticator (CDP). WebAuthn needs a secure context and
@@ -223,5 +223,30 @@ test.describe('admin passkeys', () => {
     await expect(formAlert(page)).toContainText('Passkeys cannot be used at this address');
     expect(passkeysOf(admin.id)).toHaveLength(0);
     await context.close();
+  });
+
+  test('a passkey confirms a sensitive step 6 minutes after sign-in (with the password), audited', async ({ browser }) => {
+    const account = createAccount();
+    const admin = createAdmin(account);
+    const device = await deviceAt(browser, '198.51.100.225');
+    await passwordSignIn(device, admin);
+    await addPasskey(device.page, 'Laptop');
+    dbOf().update(webSessions).set({ reauthenticatedAt: new Date(Date.now() - 6 * 60_000) }).where(and(eq(webSessions.kind, 'admin'), eq(webSessions.subjectId, admin.id))).run();
+
+    const { page } = device;
+    await page.goto('/admin/security');
+    await page.getByLabel('Label').fill('Nightly');
+    await submitAction(page, page.getByRole('button', { name: 'Create API key' }));
+    const confirm = page.getByRole('group', { name: 'Confirm your password' });
+    await expect(confirm).toContainText('your password and your passkey');
+    // The passkey alone does not do: the password comes first.
+    await confirm.getByRole('button', { name: 'Confirm with a passkey' }).click();
+    await expect(confirm.getByRole('alert')).toHaveText('Type your password first, then confirm with your passkey.');
+    await page.getByRole('group', { name: 'Confirm your password' }).getByLabel('Your password').fill(admin.password);
+    await confirm.getByRole('button', { name: 'Confirm with a passkey' }).click();
+    await expect(page.getByTestId('new-api-key')).toHaveText(/^pcak_/);
+    rememberSecret((await page.getByTestId('new-api-key').innerText()).trim());
+    expect(audits(account.id, 'admin_reauthenticated').map((r) => r.detail)).toEqual([{ admin: admin.email, method: 'passkey' }]);
+    await device.context.close();
   });
 });

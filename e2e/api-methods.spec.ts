@@ -101,7 +101,9 @@ test.describe('JSON-RPC API: endpoint and methods', () => {
     expect(await errorOf(call('auth', { user: admin.email, pass: `${admin.password}x` }))).toEqual({ code: 2, message: SIGN_IN_FAILED });
     expect(await errorOf(call('mail.get', { mail: mailbox.email }), { token: 'Expired0rNeverIssued0000000000000000000000' })).toMatchObject(INVALID_SESSION);
     expect(await errorOf(call('mail.get', { mail: `nobody@${account.domain}` }))).toEqual({ code: 404, message: `Mailbox nobody@${account.domain} not found` });
-    expect(await errorOf(call('mail.add', { mail: mailbox.email, password: strongPassword() }))).toEqual({ code: 409, message: `Mailbox ${mailbox.email} already exists` });
+    expect(await errorOf(call('mail.add', { mail: mailbox.email, password: strongPassword() }))).toEqual({ code: 409, message: `Address ${mailbox.email} is already in use by a mailbox or an admin` });
+    // An admin's address is refused with the same answer (spec §23): admins and mailboxes share one address space.
+    expect(await errorOf(call('mail.add', { mail: admin.email, password: strongPassword() }))).toEqual({ code: 409, message: `Address ${admin.email} is already in use by a mailbox or an admin` });
 
     const pending = createMailbox(account, { requireResetPassword: true });
     const refusal = await errorOf(call('auth', { user: pending.email, pass: pending.password }));

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { domains, mailboxes } from '../db/schema';
+import { accounts, admins, domains, mailboxes } from '../db/schema';
 import { auditSentence } from '../lib/audit-sentence';
 import { authenticate, call, rpc } from './support/api';
-import { auditFor, cli, createAccount, createMailbox, dbOf, expect, mailboxRow, test } from './support/fixtures';
+import { auditFor, cli, createAccount, createAdmin, createMailbox, dbOf, expect, mailboxRow, test } from './support/fixtures';
 
 test.describe('operator CLI', () => {
   test('creates an account, a domain and a mailbox; sets and lists mailboxes', async () => {
@@ -62,6 +62,32 @@ test.describe('operator CLI', () => {
       expect(r.stderr).toContain(message);
     }
     expect(dbOf().select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, `weak@${account.domain}`)).get()).toBeUndefined();
+  });
+
+  test('admin add takes any unused address and refuses a used one; admin remove removes an admin (spec §23)', async () => {
+    test.setTimeout(120_000);
+    const account = createAccount();
+    createAdmin(account);
+    const mailbox = createMailbox(account);
+    const other = createAccount();
+    const otherAdmin = createAdmin(other);
+    const name = dbOf().select({ name: accounts.name }).from(accounts).where(eq(accounts.id, account.id)).get()!.name;
+    const env = { PORTCULLIS_PASSWORD: 'Granite-Quasar-Willow-81' };
+    const fresh = `ops-${Date.now().toString(36)}@provider.example`;
+    let r = cli(['admin', 'add', '--account', name, '--email', fresh], 'proxied', env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(dbOf().select({ accountId: admins.accountId }).from(admins).where(eq(admins.email, fresh)).get()).toEqual({ accountId: account.id });
+    for (const used of [mailbox.email, otherAdmin.email, fresh]) {
+      r = cli(['admin', 'add', '--account', name, '--email', used], 'proxied', env);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toBe(`error: Address ${used} is already in use by a mailbox or an admin`);
+    }
+    r = cli(['mailbox', 'create', '--email', otherAdmin.email, '--password', 'Fresh-Ocean-Lantern-64']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`error: Address ${otherAdmin.email} is already in use by a mailbox or an admin`);
+    r = cli(['admin', 'remove', '--email', fresh]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(dbOf().select({ id: admins.id }).from(admins).where(eq(admins.email, fresh)).get()).toBeUndefined();
   });
 });
 

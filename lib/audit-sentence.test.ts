@@ -32,6 +32,7 @@ describe('auditSentence', () => {
       [{ event: 'passkey_removed', mailboxEmail: null, detail: { admin: 'ann@example.com', passkey: 'Laptop' } }, 'Admin ann@example.com removed the passkey "Laptop"'],
       [{ event: 'admin_login_succeeded', mailboxEmail: null, clientIp: '192.0.2.9', detail: { admin: 'ann@example.com', method: 'passkey' } }, 'Admin ann@example.com signed in with a passkey from 192.0.2.9'],
       [{ event: 'admin_second_factor_failed', mailboxEmail: null, clientIp: '192.0.2.9', detail: { admin: 'ann@example.com', reason: 'passkey_unknown' } }, 'Passkey refused for admin ann@example.com from 192.0.2.9: not a passkey of this admin'],
+      [{ event: 'api_keys_revoked', mailboxEmail: null, actorKind: 'cli', actorEmail: 'root', detail: { admin: 'ann@example.com', count: 2, reason: 'password_set' } }, 'Every API key of the admin ann@example.com was revoked (2 keys) when the operator set a new password, by The operator (root, command line)'],
     ];
     for (const [values, sentence] of cases) expect(auditSentence(event(values))).toBe(sentence);
   });

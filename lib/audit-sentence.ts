@@ -72,6 +72,14 @@ export const REASONS: Record<string, string> = {
 
 const METHODS: Record<string, string> = { totp: 'an authenticator code', recovery_code: 'a recovery code', api_key: 'an API key', passkey: 'a passkey' };
 
+/** Why every API key of an admin was revoked (lib/admins/api-keys.ts revokeAllApiKeys). */
+const KEYS_REVOKED_BECAUSE: Record<string, string> = {
+  password_set: 'when the operator set a new password',
+  two_factor_reset: 'when their two-factor was reset',
+  password_changed: 'when they changed their password',
+  signed_out_everywhere: 'when they signed out everywhere else',
+};
+
 const PROTOCOLS: Record<string, string> = { web: 'the web', api: 'the API', imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -243,6 +251,19 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
     label: 'API key revoked',
     sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} revoked the API key "${str(e.detail?.key) ?? 'unnamed'}"${w.from}`,
   },
+  api_keys_revoked: {
+    label: 'All API keys of an admin revoked',
+    sentence: (e, w) =>
+      `Every API key of the admin ${str(e.detail?.admin) ?? 'unknown'} was revoked (${count(e.detail?.count, 'key', 'keys')}) ${KEYS_REVOKED_BECAUSE[String(e.detail?.reason)] ?? 'to end standing credentials'}, by ${w.actor}`,
+  },
+  admin_reauthenticated: {
+    label: 'Admin confirmed their password',
+    sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} confirmed their password${e.detail?.method ? ` and ${METHODS[String(e.detail?.method)] ?? 'a second factor'}` : ''} for a sensitive step${w.from}`,
+  },
+  admin_reauth_failed: {
+    label: 'Admin password confirmation refused',
+    sentence: (e, w) => `Password confirmation refused for admin ${str(e.detail?.admin) ?? 'unknown'}${w.from}: ${reasonText(e.detail?.reason)}`,
+  },
   account_two_factor_policy_changed: {
     label: 'Two-factor policy changed',
     sentence: (e, w) => `${w.actor} ${e.detail?.required ? 'now requires' : 'no longer requires'} two-factor for every admin of the account`,
@@ -274,6 +295,10 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   admin_added: {
     label: 'Admin added',
     sentence: (e, w) => `${w.actor} added the admin ${str(e.detail?.admin) ?? 'unknown'}`,
+  },
+  admin_removed: {
+    label: 'Admin removed',
+    sentence: (e, w) => `${w.actor} removed the admin ${str(e.detail?.admin) ?? 'unknown'}`,
   },
   admin_deactivated: {
     label: 'Admin deactivated',

@@ -44,3 +44,9 @@ export class RateLimitedError extends DomainError {
     super(message);
   }
 }
+
+/**
+ * A sensitive step (spec §23) needs the admin's password (and second factor, where on) again: the session's
+ * last proof is older than lib/admins/reauth.ts REAUTH_WINDOW_MS. The web asks with "Confirm your password".
+ */
+export class ReauthRequiredError extends DomainError {}

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, admins, domains } from '@/db/schema';
 import { getDb, transaction } from '@/db';
+import { addressInUseMessage, claimAddress } from './addresses';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
@@ -29,7 +30,7 @@ export async function createAccount(input: z.input<typeof accountCreateSchema>, 
   return transaction(async (tx) => {
     if ((await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, data.name)).limit(1))[0]) throw new ConflictError(`Account "${data.name}" already exists`);
     if ((await tx.select({ id: domains.id }).from(domains).where(eq(domains.name, data.domain)).limit(1))[0]) throw new ConflictError(`Domain ${data.domain} already exists`);
-    if ((await tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.adminEmail)).limit(1))[0]) throw new ConflictError(`Admin ${data.adminEmail} already exists`);
+    if ((await claimAddress(tx, data.adminEmail)).taken) throw new ConflictError(addressInUseMessage(data.adminEmail));
     const [account] = (await tx.insert(accounts).values({ name: data.name }).returning({ id: accounts.id })) as [{ id: number }];
     await tx.insert(domains).values({ accountId: account.id, name: data.domain });
     const [admin] = (await tx.insert(admins).values({ accountId: account.id, email: data.adminEmail, passwordHash }).returning({ id: admins.id })) as [{ id: number }];

@@ -1,13 +1,14 @@
 import 'server-only';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { adminApiKeys, apiSessions } from '@/db/schema';
-import { getDb, transaction } from '@/db';
+import { getDb, transaction, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { newApiKey } from '@/lib/auth/api-key';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseAllowNets, describeErrors } from '@/lib/net/allowlist';
 import { parseOrThrow } from '@/lib/validation';
+import { requireRecentReauth, type StepSession } from './reauth';
 
 /** An admin's API keys (spec §14): created on /admin/security, shown once, revocable, listed with last use. */
 
@@ -63,8 +64,12 @@ export interface ApiKeyView {
 
 type Owner = { id: number; email: string; accountId: number };
 
-/** Creates a key; returns it in clear (the only time) with its view. */
-export async function createApiKey(admin: Owner, input: z.input<typeof apiKeyCreateSchema>, ctx: AuditContext): Promise<{ key: string; id: number }> {
+/**
+ * Creates a key; returns it in clear (the only time) with its view. A sensitive step: the admin must have
+ * proved their password (and second factor) in `session` within the last 5 minutes (lib/admins/reauth.ts).
+ */
+export async function createApiKey(admin: Owner, input: z.input<typeof apiKeyCreateSchema>, ctx: AuditContext, session: StepSession | null): Promise<{ key: string; id: number }> {
+  await requireRecentReauth(session);
   const data = parseOrThrow(apiKeyCreateSchema, input);
   const live = await getDb().select({ id: adminApiKeys.id }).from(adminApiKeys).where(and(eq(adminApiKeys.adminId, admin.id), isNull(adminApiKeys.revokedAt)));
   if (live.length >= MAX_API_KEYS_PER_ADMIN) throw new ValidationError('label', `You have ${MAX_API_KEYS_PER_ADMIN} keys already: revoke one first.`);
@@ -111,4 +116,26 @@ export async function revokeApiKey(admin: Owner, id: number, ctx: AuditContext):
     await tx.delete(apiSessions).where(eq(apiSessions.apiKeyId, id));
     await recordAudit(tx, ctx, { event: 'api_key_revoked', accountId: admin.accountId, detail: { admin: admin.email, key: rows[0].label, key_id: id } });
   });
+}
+
+/** Why every key of an admin was revoked at once (the audit detail's `reason`). */
+export type KeysRevokedReason = 'password_set' | 'two_factor_reset' | 'password_changed' | 'signed_out_everywhere';
+
+/**
+ * Recovery ends standing credentials (spec §23): the operator's password set or two-factor reset, a
+ * colleague's two-factor reset, the admin's own password change and "sign out everywhere (else)" revoke
+ * every live key of the admin, inside the caller's transaction, and end the API sessions opened with them.
+ * A key outlives nothing the admin does to take their account back: whoever stole a session or a password
+ * may have minted one. Audited `api_keys_revoked` with the count (when there was any).
+ */
+export async function revokeAllApiKeys(tx: Tx, admin: Owner, reason: KeysRevokedReason, ctx: AuditContext): Promise<number> {
+  const revoked = await tx
+    .update(adminApiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(adminApiKeys.adminId, admin.id), isNull(adminApiKeys.revokedAt)))
+    .returning({ id: adminApiKeys.id });
+  if (revoked.length === 0) return 0;
+  await tx.delete(apiSessions).where(inArray(apiSessions.apiKeyId, revoked.map((k) => k.id)));
+  await recordAudit(tx, ctx, { event: 'api_keys_revoked', accountId: admin.accountId, detail: { admin: admin.email, count: revoked.length, reason } });
+  return revoked.length;
 }

@@ -3,27 +3,27 @@ import { eq } from 'drizzle-orm';
 import { admins } from '@/db/schema';
 import { getDb } from '@/db';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { makeAccount, testContext } from '@/lib/testing/factories';
+import { adminStepSession, makeAccount, testContext } from '@/lib/testing/factories';
 import { operatorScope } from '@/lib/scope';
-import { addAdmin, changeOwnAdminPassword, listAdmins, setAdminActive, setAdminAllowNets } from './service';
+import { addAdmin, changeOwnAdminPassword, listAdmins, removeAdmin, setAdminActive, setAdminAllowNets } from './service';
 
 const PASSWORD = 'Harbour-Lantern-Orbit-47';
 const row = async (id: number) => (await getDb().select({ sv: admins.sessionVersion, must: admins.mustChangePassword, active: admins.active }).from(admins).where(eq(admins.id, id)).limit(1))[0]!;
 
 describe('admins service', () => {
-  it('adds an admin who must choose a password at first sign-in; a duplicate address conflicts', async () => {
+  it('adds an admin who must choose a password at first sign-in; a duplicate address is refused', async () => {
     const a = await makeAccount();
-    const added = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext);
+    const added = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(a.adminId));
     expect(added).toMatchObject({ email: `second@${a.domain}`, active: true, mustChangePassword: true });
     expect((await listAdmins(a.scope)).map((x) => x.email)).toEqual([a.adminEmail, `second@${a.domain}`].sort());
-    await expect(addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext)).rejects.toThrow('already exists');
-    await expect(addAdmin(a.scope, { email: `third@${a.domain}`, password: 'short' }, testContext)).rejects.toBeInstanceOf(ValidationError);
+    await expect(addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(a.adminId))).rejects.toThrow('not a mailbox or another admin');
+    await expect(addAdmin(a.scope, { email: `third@${a.domain}`, password: 'short' }, testContext, await adminStepSession(a.adminId))).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('never deactivates oneself or the last active admin; deactivation ends sessions (version bump)', async () => {
     const a = await makeAccount();
     await expect(setAdminActive(a.scope, a.adminEmail, false, testContext, null)).rejects.toThrow(ForbiddenError);
-    const second = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext);
+    const second = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(a.adminId));
     await expect(setAdminActive(a.scope, a.adminEmail, false, testContext, a.adminId)).rejects.toThrow('cannot deactivate yourself');
     const before = (await row(second.id)).sv;
     await setAdminActive(a.scope, second.email, false, testContext, a.adminId);
@@ -31,6 +31,15 @@ describe('admins service', () => {
     await expect(setAdminActive(a.scope, a.adminEmail, false, testContext, second.id)).rejects.toThrow('last active admin');
     await setAdminActive(a.scope, second.email, true, testContext, a.adminId);
     expect((await row(second.id)).active).toBe(true);
+  });
+
+  it('the operator removes an admin (never the last active one); their sessions and keys go with them', async () => {
+    const a = await makeAccount();
+    await expect(removeAdmin(operatorScope, a.adminEmail, testContext)).rejects.toThrow('last active admin');
+    const second = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(a.adminId));
+    await removeAdmin(operatorScope, second.email, testContext);
+    expect((await listAdmins(a.scope)).map((x) => x.email)).toEqual([a.adminEmail]);
+    await expect(removeAdmin(operatorScope, second.email, testContext)).rejects.toThrow(NotFoundError);
   });
 
   it("keeps accounts apart: another account's admin is not found", async () => {
@@ -53,7 +62,7 @@ describe('admins service', () => {
 
   it('changes the own password with the current one, clears the initial-password flag and bumps the version', async () => {
     const a = await makeAccount();
-    const second = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext);
+    const second = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(a.adminId));
     await expect(changeOwnAdminPassword(second.id, { currentPassword: 'wrong', newPassword: 'Velvet-Canyon-Prism-93', reason: 'voluntary' }, testContext)).rejects.toThrow('current password');
     const { sessionVersion } = await changeOwnAdminPassword(second.id, { newPassword: 'Velvet-Canyon-Prism-93', reason: 'forced' }, testContext);
     expect(await row(second.id)).toMatchObject({ must: false, sv: sessionVersion });

@@ -3,7 +3,10 @@ import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, admins } from '@/db/schema';
 import { getDb, type Tx, transaction } from '@/db';
+import { assertAdminAddressFree } from '@/lib/accounts/addresses';
 import { recordAudit, type AuditContext } from '@/lib/audit';
+import { revokeAllApiKeys } from './api-keys';
+import { requireRecentReauth, type StepSession } from './reauth';
 import { hashOwnNewPassword, hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { endSubjectSessions } from '@/lib/auth/web-session';
@@ -99,9 +102,12 @@ function checkNewPassword(password: string, email: string): void {
 
 /**
  * Adds an admin with an initial password; they must choose their own at first sign-in. An admin adds to
- * their own account; the operator names the account.
+ * their own account, with an address of one of its domains that no mailbox or admin uses (one refusal for
+ * every reason: ADMIN_ADDRESS_REFUSED); the operator names the account and may use any unused address.
  */
-export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchema> & { account?: string }, ctx: AuditContext): Promise<AdminView> {
+export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchema> & { account?: string }, ctx: AuditContext, session: StepSession | null = null): Promise<AdminView> {
+  // A sensitive step for a business admin (lib/admins/reauth.ts); the operator's shell is its own proof.
+  if (scope.kind === 'account') await requireRecentReauth(session);
   const data = parseOrThrow(adminAddSchema, input);
   checkNewPassword(data.password, data.email);
   const passwordHash = await hashPassword(data.password);
@@ -113,7 +119,8 @@ export async function addAdmin(scope: Scope, input: z.input<typeof adminAddSchem
       if (!account) throw new NotFoundError(`Account "${input.account ?? ''}" not found`);
       accountId = account.id;
     }
-    if ((await tx.select({ id: admins.id }).from(admins).where(eq(admins.email, data.email)).limit(1))[0]) throw new ConflictError(`Admin ${data.email} already exists`);
+    // One address space for admins and mailboxes of every account (lib/accounts/addresses.ts).
+    await assertAdminAddressFree(tx, scope, data.email);
     await tx.insert(admins).values({ accountId, email: data.email, passwordHash, mustChangePassword: true });
     await recordAudit(tx, ctx, { event: 'admin_added', accountId, detail: { admin: data.email } });
     return (await findRow(tx, scope, data.email))!;
@@ -148,8 +155,26 @@ export async function setAdminActive(scope: Scope, email: string, active: boolea
 }
 
 /**
+ * The operator removes an admin (CLI `admin remove`): for an admin that should not exist, such as one whose
+ * address is also a mailbox's (the start-up check names those). Never an account's last active admin. Their
+ * web and API sessions end; their API keys, recovery codes and passkeys go with the row.
+ */
+export async function removeAdmin(scope: Scope, email: string, ctx: AuditContext): Promise<void> {
+  await transaction(async (tx) => {
+    const target = await loadAdmin(tx, scope, email);
+    if (target.active && (await activeAdminCount(tx, target.accountId, target.id)) === 0) {
+      throw new ForbiddenError(`${target.email} is the last active admin of account "${target.account}" and cannot be removed. Add another admin first.`);
+    }
+    await endSubjectSessions(tx, 'admin', target.id);
+    await tx.delete(admins).where(eq(admins.id, target.id));
+    await recordAudit(tx, ctx, { event: 'admin_removed', accountId: target.accountId, detail: { admin: target.email } });
+  });
+}
+
+/**
  * The operator sets an admin's password (CLI `admin set --password`, break-glass): every session of the
- * admin ends and, since the operator knows it, the admin must choose a new one at the next sign-in.
+ * admin ends, every API key is revoked and, since the operator knows it, the admin must choose a new one
+ * at the next sign-in.
  */
 export async function setAdminPassword(scope: Scope, email: string, password: string, ctx: AuditContext): Promise<void> {
   const target = await loadAdmin(getDb(), scope, email);
@@ -161,6 +186,7 @@ export async function setAdminPassword(scope: Scope, email: string, password: st
       .where(eq(admins.id, target.id));
     await endSubjectSessions(tx, 'admin', target.id);
     await recordAudit(tx, ctx, { event: 'admin_password_set', accountId: target.accountId, detail: { admin: target.email } });
+    await revokeAllApiKeys(tx, target, 'password_set', ctx);
   });
 }
 
@@ -189,8 +215,9 @@ export async function setAdminAllowNets(scope: Scope, email: string, raw: string
 
 /**
  * An admin's own password change (/admin/security, and the forced choice at first sign-in where the
- * current password was just entered). Same rules as mailboxes; ends every other session of the admin;
- * returns the new session version so the caller can keep its own session.
+ * current password was just entered). Same rules as mailboxes; revokes the admin's API keys (and ends the
+ * API sessions opened with them); the caller ends every other session; returns the new session version so
+ * the caller can keep its own session.
  */
 export async function changeOwnAdminPassword(
   adminId: number,
@@ -212,6 +239,7 @@ export async function changeOwnAdminPassword(
       .where(eq(admins.id, row.id))
       .returning({ sessionVersion: admins.sessionVersion });
     await recordAudit(tx, ctx, { event: 'admin_password_changed', accountId: row.accountId, detail: { admin: row.email, reason: change.reason } });
+    await revokeAllApiKeys(tx, row, 'password_changed', ctx);
     return { sessionVersion: updated!.sessionVersion };
   });
 }

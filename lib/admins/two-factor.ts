@@ -5,9 +5,9 @@ import QRCode from 'qrcode';
 import { accounts, adminPasskeys, adminRecoveryCodes, admins } from '@/db/schema';
 import { getDb, transaction, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { passwordMatches } from '@/lib/auth/password';
+import { revokeAllApiKeys } from './api-keys';
 import { seal, unseal } from '@/lib/auth/secret-box';
-import { hashRecoveryCode, recoveryCodesLeft, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, TOTP_SECRET_PURPOSE, verifySecondFactor } from '@/lib/auth/second-factor';
+import { hashRecoveryCode, recoveryCodesLeft, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { tooManyAttempts } from '@/lib/auth/messages';
@@ -17,6 +17,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { emailSchema } from '@/lib/mailboxes/schemas';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
+import { requireRecentReauth, type StepSession } from './reauth';
 
 /**
  * Two-factor management for admins (spec §14): TOTP enrolment and removal, recovery codes, the operator's
@@ -125,8 +126,9 @@ export async function confirmTotpSetup(admin: Actor, code: string, ctx: AuditCon
   return { recoveryCodes };
 }
 
-/** New recovery codes (the old ones stop working), shown once. */
-export async function regenerateRecoveryCodes(admin: Actor, ctx: AuditContext): Promise<string[]> {
+/** New recovery codes (the old ones stop working), shown once. A sensitive step (lib/admins/reauth.ts). */
+export async function regenerateRecoveryCodes(admin: Actor, session: StepSession | null, ctx: AuditContext): Promise<string[]> {
+  await requireRecentReauth(session);
   const [row] = await getDb().select({ enabledAt: admins.totpEnabledAt }).from(admins).where(eq(admins.id, admin.id));
   if (!row?.enabledAt) throw new ValidationError('twoFactor', 'Set up two-factor first.');
   return transaction(async (tx) => {
@@ -153,23 +155,15 @@ async function passkeyPresent(adminId: number): Promise<boolean> {
 }
 
 /**
- * Turns the admin's own authenticator app off (passkeys stay), proven by the password or a current code
- * (so that an unattended open session alone cannot weaken the account). Refused while the account requires
- * two-factor and no passkey would remain.
+ * Turns the admin's own authenticator app off (passkeys stay). A sensitive step: the admin must have proved
+ * their password and second factor in `session` within the last 5 minutes (lib/admins/reauth.ts), so that an
+ * unattended open session alone cannot weaken the account. Refused while the account requires two-factor and
+ * no passkey would remain.
  */
-export async function disableOwnTwoFactor(admin: Actor, proof: { password?: string; code?: string }, ctx: AuditContext & { clientIp: string | null }): Promise<void> {
+export async function disableOwnTwoFactor(admin: Actor, session: StepSession | null, ctx: AuditContext): Promise<void> {
+  await requireRecentReauth(session);
   if ((await accountRequires(admin.accountId)) && !(await passkeyPresent(admin.id))) {
     throw new ForbiddenError('Your account requires two-factor for every admin, so it cannot be turned off. Another admin can reset it if you lost your device.');
-  }
-  if (proof.code) {
-    const result = await verifySecondFactor({ admin, code: proof.code, context: ctx });
-    if (!result.ok) throw new ValidationError('proof', result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : 'That code or password is not correct.');
-  } else {
-    const attempt = await beginAttempt({ realm: 'admin-password-change', subject: admin.email, address: ctx.clientIp });
-    if (attempt.limited) throw new ValidationError('proof', tooManyAttempts(attempt.retryAfterMinutes));
-    const [row] = await getDb().select({ hash: admins.passwordHash }).from(admins).where(eq(admins.id, admin.id));
-    if (!row || !(await passwordMatches(proof.password ?? '', row.hash))) throw new ValidationError('proof', 'That code or password is not correct.');
-    await attempt.succeeded();
   }
   await transaction(async (tx) => {
     await clearTwoFactor(tx, admin.id);
@@ -179,7 +173,8 @@ export async function disableOwnTwoFactor(admin: Actor, proof: { password?: stri
 
 /**
  * Resets another admin's two-factor (a colleague who lost their device) or, from the CLI, any admin's. The
- * admin's sessions end; at the next sign-in they set it up again if the account requires it.
+ * admin's sessions end and their API keys are revoked; at the next sign-in they set it up again if the
+ * account requires it.
  */
 export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: AuditContext, actorAdminId: number | null = null): Promise<{ id: number }> {
   const address = parseOrThrow(emailSchema, email);
@@ -196,6 +191,8 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
     await tx.delete(adminPasskeys).where(eq(adminPasskeys.adminId, target.id));
     await endSubjectSessions(tx, 'admin', target.id);
     await recordAudit(tx, ctx, { event: 'admin_two_factor_reset', accountId: target.accountId, detail: { admin: target.email } });
+    // A lost device is a recovery: a key minted by whoever holds it must not outlive the reset.
+    await revokeAllApiKeys(tx, target, 'two_factor_reset', ctx);
   });
   return { id: target.id };
 }

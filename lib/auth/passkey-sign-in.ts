@@ -24,8 +24,11 @@ const transportsOf = (text: string): AuthenticatorTransportFuture[] => (text ? (
 
 export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string | null };
 
-/** Options for `navigator.credentials.get()`, listing the admin's passkeys; null message = no passkey. */
-export async function passkeySignInOptions(adminId: number, pendingSessionId: string, host: string | null): Promise<PasskeyOptionsResult> {
+/**
+ * Options for `navigator.credentials.get()`, listing the admin's passkeys; null message = no passkey. The
+ * challenge is bound to the session and purpose (the sign-in's second step, or a re-authentication).
+ */
+export async function passkeySignInOptions(adminId: number, pendingSessionId: string, host: string | null, purpose: 'sign-in' | 'reauth' = 'sign-in'): Promise<PasskeyOptionsResult> {
   const rp = relyingPartyFor(relyingPartyConfig(), host);
   if (!rp.ok) return { ok: false, message: rp.message };
   const keys = await getDb().select({ credentialId: adminPasskeys.credentialId, transports: adminPasskeys.transports }).from(adminPasskeys).where(eq(adminPasskeys.adminId, adminId));
@@ -36,12 +39,15 @@ export async function passkeySignInOptions(adminId: number, pendingSessionId: st
     userVerification: 'preferred',
     timeout: 60_000,
   });
-  await challengeStore().put({ purpose: 'sign-in', adminId, sessionId: pendingSessionId }, options.challenge);
+  await challengeStore().put({ purpose, adminId, sessionId: pendingSessionId }, options.challenge);
   return { ok: true, options };
 }
 
-/** Checks the browser's answer for the pending session of `input.admin`. */
-export async function verifyPasskeySignIn(input: Omit<SecondFactorInput, 'code' | 'accept'> & { response: unknown; pendingSessionId: string; host: string | null }): Promise<SecondFactorResult> {
+/**
+ * Checks the browser's answer for the pending session of `input.admin` (or, with purpose `reauth`, for the
+ * full session confirming a sensitive step: lib/admins/reauth.ts).
+ */
+export async function verifyPasskeySignIn(input: Omit<SecondFactorInput, 'code' | 'accept'> & { response: unknown; pendingSessionId: string; host: string | null; purpose?: 'sign-in' | 'reauth' }): Promise<SecondFactorResult> {
   const { admin, context } = input;
   const now = input.now ?? Date.now();
   const fail = async (reason: string): Promise<SecondFactorResult> => {
@@ -57,7 +63,7 @@ export async function verifyPasskeySignIn(input: Omit<SecondFactorInput, 'code' 
   }
   if (typeof response !== 'object' || response === null || typeof response.id !== 'string' || JSON.stringify(response).length > MAX_RESPONSE_CHARS) return malformedSecondFactor(input, now);
   // Single use: taken whether or not the answer turns out right.
-  const expectedChallenge = await challengeStore().take({ purpose: 'sign-in', adminId: admin.id, sessionId: input.pendingSessionId });
+  const expectedChallenge = await challengeStore().take({ purpose: input.purpose ?? 'sign-in', adminId: admin.id, sessionId: input.pendingSessionId });
   if (!expectedChallenge) return fail('passkey_challenge_missing');
   const rp = relyingPartyFor(relyingPartyConfig(), input.host);
   if (!rp.ok) return fail('passkey_origin_not_configured');

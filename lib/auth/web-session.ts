@@ -111,6 +111,9 @@ export async function createWebSession(session: NewWebSession, now = Date.now())
       lastActiveAt: new Date(now),
       expiresAt: new Date(now + (session.pending ? PENDING_SECOND_FACTOR_MS : SESSION_ABSOLUTE_MS)),
       pending: session.pending ?? null,
+      // The sign-in itself proved the password (and second factor, where on): sensitive steps may follow at
+      // once (lib/admins/reauth.ts). A pending sign-in has proved nothing yet.
+      reauthenticatedAt: session.pending ? null : new Date(now),
       startIp: session.clientIp,
       lastIp: session.clientIp,
       userAgent: session.userAgent ? session.userAgent.slice(0, 500) : null,

@@ -19,7 +19,8 @@ import { hashSessionId } from './web-session';
  * at most that many rows per admin plus the expired rows of the last two minutes, whoever sends requests.
  */
 
-export type ChallengePurpose = 'registration' | 'sign-in';
+/** `reauth`: the "Confirm your password" form of a full session (lib/admins/reauth.ts). */
+export type ChallengePurpose = 'registration' | 'sign-in' | 'reauth';
 
 /** Whom a challenge was issued to: the session (its id, hashed before it is stored), its admin and the ceremony. */
 export interface ChallengeKey {

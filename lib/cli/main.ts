@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { addDomain, createAccount } from '@/lib/accounts/service';
-import { addAdmin, listAdmins, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
+import { addAdmin, listAdmins, removeAdmin, setAdminActive, setAdminAllowNets, setAdminPassword } from '@/lib/admins/service';
 import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { pruneExpiredRecords, type AuditContext } from '@/lib/audit';
 import { AUDIT_LIST_DEFAULT_LIMIT, AUDIT_LIST_MAX_LIMIT, auditListItems, auditListOptionsSchema } from '@/lib/audit-log';
@@ -274,6 +274,15 @@ admin
       await setAdminPassword(operatorScope, o.email, o.password, ctx);
       console.log(`${o.email}: password set; sessions ended; a new password must be chosen at next sign-in`);
     }
+  });
+
+admin
+  .command('remove')
+  .description('remove an admin (never the last active admin of an account); ends their sessions, deletes their API keys')
+  .requiredOption('--email <email>', 'admin address')
+  .action(async (o) => {
+    await removeAdmin(operatorScope, o.email, ctx);
+    console.log(`${o.email.trim().toLowerCase()}: admin removed; sessions ended`);
   });
 
 admin

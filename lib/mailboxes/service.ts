@@ -12,6 +12,7 @@ import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { entriesOf, toStored, type EntryMeta, type StoredList } from '@/lib/net/allowlist-entries';
 import { assertSetsExist } from '@/lib/netsets/service';
+import { addressInUseMessage, claimAddress } from '@/lib/accounts/addresses';
 import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, MAX_SEARCH_CHARS, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
 
@@ -222,8 +223,8 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
   const passwordHash = await passwordWork(scope, () => hashPassword(data.password));
   const now = new Date();
   await transaction(async (tx) => {
-    const [exists] = await tx.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, data.email)).limit(1);
-    if (exists) throw new ConflictError(`Mailbox ${data.email} already exists`);
+    // Admins and mailboxes share one address space (lib/accounts/addresses.ts): the same answer for both.
+    if ((await claimAddress(tx, data.email)).taken) throw new ConflictError(addressInUseMessage(data.email));
     const [created] = await tx
       .insert(mailboxes)
       .values({

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, desc, eq, gte } from 'drizzle-orm';
 import { auditEvents, mailboxes } from '@/db/schema';
 import { getDb, transaction } from '@/db';
+import { revokeAllApiKeys } from '@/lib/admins/api-keys';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/auth/web-session';
 import type { SessionKind } from '@/lib/auth/session';
@@ -61,11 +62,13 @@ export async function signOutOwnSession(subject: SessionSubject, channel: 'web' 
   return ended;
 }
 
-/** "Sign out everywhere else": every web and API session of the subject except this browser's. */
+/** "Sign out everywhere else": every web and API session of the subject except this browser's; an admin's API keys are revoked too. */
 export async function signOutOtherSessions(subject: SessionSubject, currentSid: string, ctx: AuditContext): Promise<number> {
   return transaction(async (tx) => {
     const count = await endSubjectSessions(tx, subject.kind, subject.id, currentSid);
     await recordAudit(tx, ctx, { event: 'other_sessions_signed_out', ...auditFor(subject), detail: detailFor(subject, { count }) });
+    // An admin who signs out everywhere else is taking their account back: keys minted meanwhile go too.
+    if (subject.kind === 'admin') await revokeAllApiKeys(tx, subject, 'signed_out_everywhere', ctx);
     return count;
   });
 }

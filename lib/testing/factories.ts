@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { createAccount } from '@/lib/accounts/service';
 import type { AuditContext } from '@/lib/audit';
+import { createWebSession } from '@/lib/auth/web-session';
 import { createMailbox } from '@/lib/mailboxes/service';
 import { accountScope, operatorScope } from '@/lib/scope';
 
@@ -24,4 +25,13 @@ export async function makeMailbox(domain: string, options: { allowNets?: string 
   const email = `${options.local ?? `u${uniqueTag()}`}@${domain}`;
   const view = await createMailbox(operatorScope, { email, password: MAILBOX_PASSWORD, allowNets: options.allowNets ?? null, requireResetPassword: options.requireResetPassword, active: options.active }, testContext);
   return view;
+}
+
+/**
+ * A freshly signed-in admin web session (its row, as the sign-in creates it): the proof a sensitive step
+ * takes (lib/admins/reauth.ts). `signedInAt` moves the sign-in into the past.
+ */
+export async function adminStepSession(adminId: number, signedInAt: number = Date.now()): Promise<{ adminId: number; sid: string }> {
+  const sid = await createWebSession({ kind: 'admin', subjectId: adminId, sessionVersion: 1, clientIp: testContext.clientIp, userAgent: null }, signedInAt);
+  return { adminId, sid };
 }

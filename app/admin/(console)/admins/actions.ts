@@ -5,23 +5,33 @@ import { addAdmin, getAdmin, setAdminActive } from '@/lib/admins/service';
 import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ForbiddenError, ValidationError } from '@/lib/errors';
+import type { ReauthPrompt } from '../_reauth/prompt';
+import { sensitiveStep } from '../_reauth/sensitive-step';
 
 export interface AddAdminState {
   version: number;
   email?: string;
+  /** The step needs "Confirm your password" first. */
+  reauth?: ReauthPrompt;
   formError?: string;
   fieldErrors?: Partial<Record<'email' | 'password', string[]>>;
 }
 
-/** Adds an admin to this account with an initial password (they choose their own at first sign-in). */
+/**
+ * Adds an admin to this account with an initial password (they choose their own at first sign-in). A
+ * sensitive step: asks for the password (and second factor) again when the last proof is over 5 minutes old.
+ */
 export async function addAdminAction(prev: AddAdminState, formData: FormData): Promise<AddAdminState> {
-  const { admin, scope } = await requireAdmin();
+  const session = await requireAdmin();
+  const { admin, scope } = session;
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const password = String(formData.get('password') ?? '').slice(0, 1024);
   const base = { version: prev.version + 1, email };
   let added: number;
   try {
-    added = (await addAdmin(scope, { email, password }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }))).id;
+    const outcome = await sensitiveStep(session, formData, async (proof) => addAdmin(scope, { email, password }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), proof));
+    if (!outcome.ok) return { ...base, reauth: outcome.reauth };
+    added = outcome.value.id;
   } catch (error) {
     if (error instanceof ValidationError) {
       const field = error.field === 'password' ? 'password' : 'email';

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { FieldErrors } from '@/app/_components/field-errors';
 import { FormAlert } from '@/app/admin/_components/form-alert';
+import { ReauthFields } from '../_reauth/reauth-fields';
 import { addAdminAction, type AddAdminState } from './actions';
 
 /** Add an admin: address and initial password (never sent back; a refused form asks for it again). */
@@ -21,6 +22,7 @@ export function AddAdminForm({ minLength }: { minLength: number }) {
       </p>
       <input id="admin-password" name="password" type="password" autoComplete="new-password" required aria-describedby={['admin-password-hint', e.password ? 'admin-password-error' : ''].filter(Boolean).join(' ')} />
       <FieldErrors id="admin-password-error" messages={e.password} />
+      <ReauthFields prompt={state.reauth} idPrefix="add-admin" />
       <button type="submit" disabled={pending}>
         Add admin
       </button>

@@ -10,6 +10,8 @@ import { createApiKey, revokeApiKey } from '@/lib/admins/api-keys';
 import { disableOwnTwoFactor, regenerateRecoveryCodes, setRequireTwoFactor } from '@/lib/admins/two-factor';
 import type { EntryError } from '@/lib/net/allowlist';
 import { signOutOtherSessions, signOutOwnSession } from '@/lib/sessions/service';
+import type { ReauthPrompt } from '../_reauth/prompt';
+import { sensitiveStep } from '../_reauth/sensitive-step';
 
 /** The admin's own password change: current + new twice; every other session of the admin ends. */
 export async function changeAdminPasswordAction(_prev: PasswordChangeState, formData: FormData): Promise<PasswordChangeState> {
@@ -65,6 +67,8 @@ export async function setOwnAllowNetsAction(prev: OwnNetsState, formData: FormDa
 export interface TwoFactorFormState {
   version: number;
   formError?: string;
+  /** The step needs "Confirm your password" first. */
+  reauth?: ReauthPrompt;
   /** Fresh recovery codes, shown once. */
   recoveryCodes?: string[];
 }
@@ -74,25 +78,27 @@ const domainMessage = (error: unknown): string => {
   throw error;
 };
 
-/** Turns the admin's own two-factor off, proven by the password or a current code. */
+/** Turns the admin's own two-factor off: a sensitive step (password and code within the last 5 minutes). */
 export async function disableTwoFactorAction(prev: TwoFactorFormState, formData: FormData): Promise<TwoFactorFormState> {
-  const { admin } = await requireAdmin();
-  const proof = String(formData.get('proof') ?? '').slice(0, 1100);
-  const byCode = /^[\d\s-]{6,9}$/.test(proof) || /^[a-z0-9]{5}-?[a-z0-9]{5}$/i.test(proof.trim());
+  const session = await requireAdmin();
+  const { admin } = session;
   try {
-    await disableOwnTwoFactor(admin, byCode ? { code: proof } : { password: proof }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    const outcome = await sensitiveStep(session, formData, async (proof) => disableOwnTwoFactor(admin, proof, await webContext({ kind: 'admin', id: admin.id, email: admin.email })));
+    if (!outcome.ok) return { version: prev.version + 1, reauth: outcome.reauth };
   } catch (error) {
     return { version: prev.version + 1, formError: domainMessage(error) };
   }
   redirect('/admin/security?notice=two-factor-off');
 }
 
-/** New recovery codes; the old ones stop working. */
-export async function regenerateRecoveryCodesAction(prev: TwoFactorFormState): Promise<TwoFactorFormState> {
-  const { admin } = await requireAdmin();
+/** New recovery codes; the old ones stop working. A sensitive step. */
+export async function regenerateRecoveryCodesAction(prev: TwoFactorFormState, formData: FormData): Promise<TwoFactorFormState> {
+  const session = await requireAdmin();
+  const { admin } = session;
   try {
-    const recoveryCodes = await regenerateRecoveryCodes(admin, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
-    return { version: prev.version + 1, recoveryCodes };
+    const outcome = await sensitiveStep(session, formData, async (proof) => regenerateRecoveryCodes(admin, proof, await webContext({ kind: 'admin', id: admin.id, email: admin.email })));
+    if (!outcome.ok) return { version: prev.version + 1, reauth: outcome.reauth };
+    return { version: prev.version + 1, recoveryCodes: outcome.value };
   } catch (error) {
     return { version: prev.version + 1, formError: domainMessage(error) };
   }
@@ -114,22 +120,29 @@ export interface ApiKeyFormState {
   version: number;
   formError?: string;
   fieldErrors?: Record<string, string[]>;
+  /** The step needs "Confirm your password" first. */
+  reauth?: ReauthPrompt;
   /** The new key in clear: shown once, never stored. */
   created?: { label: string; key: string };
   values?: { label: string; expires: string; allowNets: string };
 }
 
-/** Creates an API key (label, optional expiry date, optional networks); answers with the key, once. */
+/**
+ * Creates an API key (label, optional expiry date, optional networks); answers with the key, once. A
+ * sensitive step: asks for the password (and second factor) again when the last proof is over 5 minutes old.
+ */
 export async function createApiKeyAction(prev: ApiKeyFormState, formData: FormData): Promise<ApiKeyFormState> {
-  const { admin } = await requireAdmin();
+  const session = await requireAdmin();
+  const { admin } = session;
   const values = {
     label: String(formData.get('label') ?? '').slice(0, 200),
     expires: String(formData.get('expires') ?? '').slice(0, 20),
     allowNets: String(formData.get('keyAllowNets') ?? '').slice(0, 64 * 1024 + 1),
   };
   try {
-    const { key } = await createApiKey(admin, values, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
-    return { version: prev.version + 1, created: { label: values.label.trim(), key } };
+    const outcome = await sensitiveStep(session, formData, async (proof) => createApiKey(admin, values, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), proof));
+    if (!outcome.ok) return { version: prev.version + 1, values, reauth: outcome.reauth };
+    return { version: prev.version + 1, created: { label: values.label.trim(), key: outcome.value.key } };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     return { version: prev.version + 1, values, formError: `Nothing was saved. ${error.message}` };

@@ -1,9 +1,13 @@
 'use client';
 
 import { useActionState } from 'react';
+import { ReauthFields } from '../_reauth/reauth-fields';
 import { createApiKeyAction, type ApiKeyFormState } from './actions';
 
-/** "Create API key": the key is shown once, in place of the form. Works without JavaScript. */
+/**
+ * "Create API key": the key is shown once, in place of the form. A sensitive step: the server asks for the
+ * password (and second factor) again when the last proof is over 5 minutes old. Works without JavaScript.
+ */
 export function ApiKeyForm() {
   const [state, formAction, pending] = useActionState<ApiKeyFormState, FormData>(createApiKeyAction, { version: 0 });
   return (
@@ -39,6 +43,7 @@ export function ApiKeyForm() {
           Addresses and networks separated by commas. Your own allowed networks apply as well.
         </p>
         <textarea id="key-allow-nets" name="keyAllowNets" rows={2} defaultValue={state.values?.allowNets} aria-describedby="key-allow-nets-hint" />
+        <ReauthFields prompt={state.reauth} idPrefix="key" />
         <button type="submit" disabled={pending}>
           Create API key
         </button>

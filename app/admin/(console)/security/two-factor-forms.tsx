@@ -2,9 +2,13 @@
 
 import { useActionState } from 'react';
 import { RecoveryCodes } from '@/app/admin/two-factor/recovery-codes';
+import { ReauthFields } from '../_reauth/reauth-fields';
 import { disableTwoFactorAction, regenerateRecoveryCodesAction, setTwoFactorPolicyAction, type TwoFactorFormState } from './actions';
 
-/** "Turn off two-factor": the password or a current code proves it is the admin. Works without JavaScript. */
+/**
+ * "Turn off two-factor": a sensitive step, so the server asks for the password and a code again when the
+ * last proof is over 5 minutes old (the fields appear in the form). Works without JavaScript.
+ */
 export function DisableTwoFactorForm() {
   const [state, formAction, pending] = useActionState<TwoFactorFormState, FormData>(disableTwoFactorAction, { version: 0 });
   return (
@@ -14,8 +18,7 @@ export function DisableTwoFactorForm() {
           {state.formError}
         </p>
       ) : null}
-      <label htmlFor="disable-proof">Your password, or a code from your app</label>
-      <input id="disable-proof" name="proof" type="password" autoComplete="current-password" required />
+      <ReauthFields prompt={state.reauth} idPrefix="disable" />
       <button type="submit" disabled={pending}>
         Turn off two-factor
       </button>
@@ -23,17 +26,18 @@ export function DisableTwoFactorForm() {
   );
 }
 
-/** New recovery codes (the old ones stop working), shown once in place of the button. */
+/** New recovery codes (the old ones stop working), shown once in place of the button. A sensitive step. */
 export function RegenerateCodesForm() {
-  const [state, formAction, pending] = useActionState<TwoFactorFormState>(regenerateRecoveryCodesAction, { version: 0 });
+  const [state, formAction, pending] = useActionState<TwoFactorFormState, FormData>(regenerateRecoveryCodesAction, { version: 0 });
   if (state.recoveryCodes) return <RecoveryCodes codes={state.recoveryCodes} />;
   return (
-    <form action={formAction}>
+    <form action={formAction} noValidate key={state.version}>
       {state.formError ? (
         <p className="alert" role="alert">
           {state.formError}
         </p>
       ) : null}
+      <ReauthFields prompt={state.reauth} idPrefix="codes" />
       <button type="submit" disabled={pending}>
         Get new recovery codes
       </button>

@@ -1,0 +1,16 @@
+'use server';
+
+import { headers } from 'next/headers';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { requireAdmin } from '@/lib/auth/dal';
+import { passkeySignInOptions } from '@/lib/auth/passkey-sign-in';
+
+export type ReauthPasskeyOptions = { options: PublicKeyCredentialRequestOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
+
+/** "Confirm with a passkey", first half: a fresh challenge bound to this session, for a re-authentication. */
+export async function reauthPasskeyOptionsAction(): Promise<ReauthPasskeyOptions> {
+  const { admin, claims } = await requireAdmin();
+  const result = await passkeySignInOptions(admin.id, claims.sid, (await headers()).get('host'), 'reauth');
+  if (result.ok) return { options: result.options };
+  return { formError: result.message ?? 'You have no passkey: confirm with your password and a code instead.' };
+}
