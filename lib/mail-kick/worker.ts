@@ -57,7 +57,8 @@ export async function deliverKicks(claimed: readonly ClaimedKick[], now = Date.n
       }
       log().warn({ backend: first.backend, error: outcome.error, attempts: first.attempts }, 'ending open mail connections failed; retrying');
       for (const kick of group) {
-        await retryKickLater(kick, Date.now() + retryDelayMs(kick.attempts), outcome.error);
+        // From the later of the claim and now: a try that timed out must not make the next one due at once.
+        await retryKickLater(kick, Math.max(now, Date.now()) + retryDelayMs(kick.attempts), outcome.error);
         await recordAggregatedAudit(SYSTEM, { event: 'mail_connections_ended', ...record, detail: { backend: first.backend, result: 'failed', reason: kick.reason, error: outcome.error } }, `outbox-${kick.id}`, now);
       }
     }),
