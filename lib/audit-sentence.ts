@@ -287,7 +287,6 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
       const why = str(e.detail?.reason) ? ` (${KICK_REASONS[String(e.detail?.reason)] ?? String(e.detail?.reason)})` : '';
       if (e.detail?.result === 'failed') return `Ending the open mail connections of ${w.mailbox} on ${backend} failed${why}: ${str(e.detail?.error) ?? 'no answer'}; retrying`;
       if (e.detail?.result === 'none_open') return `${backend} had no open mail connections of ${w.mailbox} to end${why}`;
-      if (e.detail?.result === 'not_configured') return `Open mail connections of ${w.mailbox} were not ended on ${backend}, which is no longer configured${why}`;
       return `${backend} ended the open mail connections of ${w.mailbox}${why}`;
     },
   },

@@ -13,6 +13,7 @@ vi.hoisted(() => {
   process.env.MAIL_KICK_API_KEY = 'unit-test-doveadm-key';
 });
 const [A, B] = ['http://127.0.0.1:1/doveadm/v1', 'http://127.0.0.1:2/doveadm/v1'];
+const BOTH = [A, B];
 
 /** Outbox rows of one address. */
 const rowsOf = (email: string) => getDb().select().from(mailKicks).where(eq(mailKicks.email, email));
@@ -37,25 +38,25 @@ describe('mail kick outbox', () => {
     const now = Date.now() + 3_600_000;
     const emails = Array.from({ length: 30 }, address);
     await transaction((tx) => endMailConnections(tx, emails.map(target), 'list', now - 1));
-    const claims = await Promise.all(Array.from({ length: 8 }, () => claimDueKicks(now, 30_000, 7)));
+    const claims = await Promise.all(Array.from({ length: 8 }, () => claimDueKicks(now, 30_000, 7, BOTH)));
     const ids = claims.flat().filter((k) => emails.includes(k.email)).map((k) => k.id);
     // 60 rows (two backends), each claimed once; whatever the claimers took, no id twice.
     expect(new Set(ids).size).toBe(ids.length);
-    const rest = await claimDueKicks(now, 30_000, 1000);
+    const rest = await claimDueKicks(now, 30_000, 1000, BOTH);
     const all = [...ids, ...rest.filter((k) => emails.includes(k.email)).map((k) => k.id)];
     expect(all.length).toBe(60);
     expect(new Set(all).size).toBe(60);
     // Claimed rows are leased: nothing is due again before the lease ends.
-    expect((await claimDueKicks(now + 29_000, 30_000, 1000)).filter((k) => emails.includes(k.email))).toEqual([]);
+    expect((await claimDueKicks(now + 29_000, 30_000, 1000, BOTH)).filter((k) => emails.includes(k.email))).toEqual([]);
   });
 
   it('hands a row whose claimer died to the next claimer at the lease end; the late claimer can no longer finish it', async () => {
     const email = address();
     const now = Date.now() + 7_200_000;
     await transaction((tx) => endMailConnections(tx, [target(email)], 'deactivated', now - 1));
-    const first = (await claimDueKicks(now, 30_000, 1000)).filter((k) => k.email === email);
+    const first = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
     expect(first).toHaveLength(2);
-    const second = (await claimDueKicks(now + 30_000, 30_000, 1000)).filter((k) => k.email === email);
+    const second = (await claimDueKicks(now + 30_000, 30_000, 1000, BOTH)).filter((k) => k.email === email);
     expect(second.map((k) => k.id).sort()).toEqual(first.map((k) => k.id).sort());
     expect(second[0]!.attempts).toBe(2);
     expect(await completeKick(first[0]!)).toBe(false);
@@ -69,10 +70,10 @@ describe('mail kick outbox', () => {
     const email = address();
     const now = Date.now() + 10_800_000;
     await transaction((tx) => endMailConnections(tx, [{ id: null, email, accountId }], 'list', now - 1));
-    const [kick] = (await claimDueKicks(now, 30_000, 1000)).filter((k) => k.email === email && k.backend === A);
+    const [kick] = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email && k.backend === A);
     expect(await retryKickLater(kick!, now + 4_000, 'HTTP 503')).toBe(true);
-    expect((await claimDueKicks(now + 3_999, 30_000, 1000)).some((k) => k.id === kick!.id)).toBe(false);
-    expect((await claimDueKicks(now + 4_000, 30_000, 1000)).some((k) => k.id === kick!.id)).toBe(true);
+    expect((await claimDueKicks(now + 3_999, 30_000, 1000, BOTH)).some((k) => k.id === kick!.id)).toBe(false);
+    expect((await claimDueKicks(now + 4_000, 30_000, 1000, BOTH)).some((k) => k.id === kick!.id)).toBe(true);
     const state = await pendingKicks(accountId);
     expect(state).toMatchObject({ pending: 2, failing: 1, lastError: 'HTTP 503' });
     expect(state.oldestAt?.getTime()).toBe(now - 1);
@@ -88,7 +89,7 @@ describe('deliverKicks', () => {
     await transaction((tx) => endMailConnections(tx, [target(email)], 'forced_change', now - 1));
     await transaction((tx) => endMailConnections(tx, [target(email)], 'expiry', now - 1));
     const sent: string[] = [];
-    const claimed = (await claimDueKicks(now, 30_000, 1000)).filter((k) => k.email === email);
+    const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
     expect(claimed).toHaveLength(4);
     await deliverKicks(claimed, now, async (backend, key, to) => {
       sent.push(`${backend} ${key} ${to}`);
@@ -106,7 +107,7 @@ describe('deliverKicks', () => {
     await transaction((tx) => endMailConnections(tx, [target(email)], 'list', now - 1));
     const failing = async (backend: string) => (backend === A ? ({ ok: false, error: 'HTTP 503' } as const) : ({ ok: true, result: 'ended' } as const));
     for (let i = 0; i < 4; i++) {
-      const claimed = (await claimDueKicks(now, 30_000, 1000)).filter((k) => k.email === email);
+      const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
       await deliverKicks(claimed, now, failing);
       const [row] = await rowsOf(email);
       expect(row).toMatchObject({ backend: A, attempts: i + 1, lastError: 'HTTP 503', claimToken: null });
@@ -116,21 +117,20 @@ describe('deliverKicks', () => {
     const failures = (await audits(email)).filter((r) => r.detail?.result === 'failed');
     expect(failures).toHaveLength(1);
     expect(failures[0]!.count).toBe(4);
-    const claimed = (await claimDueKicks(now, 30_000, 1000)).filter((k) => k.email === email);
+    const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
     await deliverKicks(claimed, now, async () => ({ ok: true, result: 'ended' }));
     expect(await rowsOf(email)).toEqual([]);
     expect((await audits(email)).filter((r) => r.detail?.result === 'ended').map((r) => r.detail?.backend).sort()).toEqual([A, B]);
   });
 
-  it('does not send a row whose backend is no longer configured, and audits that', async () => {
+  it('claims rows for its own backends only: an instance configured with other backends, or none, leaves them', async () => {
     const email = address();
     const now = Date.now() + 21_600_000;
-    await getDb().insert(mailKicks).values({ email, backend: 'http://127.0.0.1:3/doveadm/v1', reason: 'list', createdAt: new Date(now - 1), nextAttemptAt: new Date(now - 1) });
-    const send = vi.fn();
-    await deliverKicks((await claimDueKicks(now, 30_000, 1000)).filter((k) => k.email === email), now, send);
-    expect(send).not.toHaveBeenCalled();
-    expect(await rowsOf(email)).toEqual([]);
-    expect((await audits(email)).map((r) => r.detail?.result)).toEqual(['not_configured']);
+    await transaction((tx) => endMailConnections(tx, [target(email)], 'list', now - 1));
+    expect((await claimDueKicks(now, 30_000, 1000, [])).filter((k) => k.email === email)).toEqual([]);
+    expect((await claimDueKicks(now, 30_000, 1000, ['http://127.0.0.1:3/doveadm/v1'])).filter((k) => k.email === email)).toEqual([]);
+    expect((await claimDueKicks(now, 30_000, 1000, [B])).filter((k) => k.email === email).map((k) => k.backend)).toEqual([B]);
+    expect((await rowsOf(email)).map((r) => r.backend).sort()).toEqual([A, B]);
   });
 });
 

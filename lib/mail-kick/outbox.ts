@@ -1,6 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { and, asc, count, eq, gt, lte, min, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lte, min, sql } from 'drizzle-orm';
 import { jobLeases, mailKicks } from '@/db/schema';
 import { getDb, type Db, type Tx } from '@/db';
 import { forUpdateSkipLocked } from '@/db/sql';
@@ -61,9 +61,10 @@ export interface ClaimedKick {
   claimToken: string;
 }
 
-/** Whether a row is due (cheap, no lock): the worker claims only then, so an idle outbox costs a read. */
-export async function anyDueKick(now: number): Promise<boolean> {
-  return (await getDb().select({ id: mailKicks.id }).from(mailKicks).where(lte(mailKicks.nextAttemptAt, new Date(now))).limit(1)).length > 0;
+/** Whether a row for one of `backends` is due (cheap, no lock): the worker claims only then, so an idle outbox costs a read. */
+export async function anyDueKick(now: number, backends: readonly string[]): Promise<boolean> {
+  if (backends.length === 0) return false;
+  return (await getDb().select({ id: mailKicks.id }).from(mailKicks).where(and(lte(mailKicks.nextAttemptAt, new Date(now)), inArray(mailKicks.backend, [...backends]))).limit(1)).length > 0;
 }
 
 /**
@@ -71,10 +72,13 @@ export async function anyDueKick(now: number): Promise<boolean> {
  * one more attempt and a next_attempt_at at the lease's end. Of concurrent claimers (threads, instances)
  * exactly one gets each row: PostgreSQL locks the picked rows and skips rows others hold, and a row's
  * UPDATE re-checks that it is still due. A claimer that dies leaves the row due again at the lease's end.
+ * Only rows for `backends` (the claimer's own MAIL_KICK_URL) are claimed: an instance configured without a
+ * backend (or with none) never takes, and never drops, another instance's row.
  */
-export async function claimDueKicks(now: number, leaseMs: number, limit: number): Promise<ClaimedKick[]> {
+export async function claimDueKicks(now: number, leaseMs: number, limit: number, backends: readonly string[]): Promise<ClaimedKick[]> {
+  if (backends.length === 0) return [];
   const token = crypto.randomBytes(12).toString('base64url');
-  const due = sql`(SELECT ${mailKicks.id} FROM ${mailKicks} WHERE ${mailKicks.nextAttemptAt} <= ${now} ORDER BY ${mailKicks.nextAttemptAt}, ${mailKicks.id} LIMIT ${limit}${forUpdateSkipLocked()})`;
+  const due = sql`(SELECT ${mailKicks.id} FROM ${mailKicks} WHERE ${mailKicks.nextAttemptAt} <= ${now} AND ${inArray(mailKicks.backend, [...backends])} ORDER BY ${mailKicks.nextAttemptAt}, ${mailKicks.id} LIMIT ${limit}${forUpdateSkipLocked()})`;
   const rows = await getDb()
     .update(mailKicks)
     .set({ nextAttemptAt: new Date(now + leaseMs), claimToken: token, attempts: sql`${mailKicks.attempts} + 1` })

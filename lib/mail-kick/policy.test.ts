@@ -27,10 +27,14 @@ describe('listTakesAway', () => {
 describe('expiredWithin', () => {
   it('finds an expiry in (from, to] only', () => {
     const meta = { '203.0.113.7': { expiresAt: 10_000 }, '198.51.100.0/24': { label: 'Office' } };
-    expect(expiredWithin(meta, 9_999, 10_000)).toBe(true);
-    expect(expiredWithin(meta, 10_000, 20_000)).toBe(false);
-    expect(expiredWithin(meta, 0, 9_999)).toBe(false);
-    expect(expiredWithin(null, 0, 1e15)).toBe(false);
+    const list = { canonical: '203.0.113.7,198.51.100.0/24', meta };
+    expect(expiredWithin(list, 9_999, 10_000)).toBe(true);
+    expect(expiredWithin(list, 10_000, 20_000)).toBe(false);
+    expect(expiredWithin(list, 0, 9_999)).toBe(false);
+    expect(expiredWithin({ canonical: '203.0.113.7', meta: null }, 0, 1e15)).toBe(false);
+    // Expiry of an entry no longer in the list refuses nobody.
+    expect(expiredWithin({ canonical: '198.51.100.0/24', meta }, 0, 1e15)).toBe(false);
+    expect(expiredWithin({ canonical: null, meta }, 0, 1e15)).toBe(false);
   });
 });
 

@@ -37,9 +37,11 @@ export function listTakesAway(before: ListState, after: ListState): boolean {
 }
 
 /** Whether one of the list's entries stopped matching within (from, to]: its expiry instant lies there. */
-export function expiredWithin(meta: EntryMeta | null | undefined, from: number, to: number): boolean {
-  if (!meta) return false;
-  for (const info of Object.values(meta)) {
+export function expiredWithin(list: ListState, from: number, to: number): boolean {
+  if (!list.meta || !list.canonical) return false;
+  for (const entry of entries(list.canonical)) {
+    // Own property only: the side map is keyed by entry text, which the list, not this code, chose.
+    const info = Object.hasOwn(list.meta, entry) ? list.meta[entry] : undefined;
     const at = info?.expiresAt;
     if (typeof at === 'number' && at > from && at <= to) return true;
   }

@@ -31,14 +31,14 @@ export async function sweepExpiredEntries(holder: string, now = Date.now()): Pro
   // decision is the pure expiredWithin.
   const hasExpiry = (column: SQLWrapper) => sql`${column} LIKE ${'%"expiresAt"%'}`;
   const own = await db
-    .select({ id: mailboxes.id, email: mailboxes.email, accountId: mailboxes.accountId, meta: mailboxes.allowNetsMeta })
+    .select({ id: mailboxes.id, email: mailboxes.email, accountId: mailboxes.accountId, canonical: mailboxes.allowNets, meta: mailboxes.allowNetsMeta })
     .from(mailboxes)
     .where(and(eq(mailboxes.allowNetsMode, 'enforce'), hasExpiry(mailboxes.allowNetsMeta)));
   const targets = new Map<string, KickTarget>();
-  for (const m of own) if (expiredWithin(m.meta, from, now)) targets.set(m.email, { id: m.id, email: m.email, accountId: m.accountId });
-  const sets = await db.select({ accountId: netSets.accountId, name: netSets.name, meta: netSets.allowNetsMeta }).from(netSets).where(hasExpiry(netSets.allowNetsMeta));
+  for (const m of own) if (expiredWithin({ canonical: m.canonical, meta: m.meta }, from, now)) targets.set(m.email, { id: m.id, email: m.email, accountId: m.accountId });
+  const sets = await db.select({ accountId: netSets.accountId, name: netSets.name, canonical: netSets.allowNets, meta: netSets.allowNetsMeta }).from(netSets).where(hasExpiry(netSets.allowNetsMeta));
   for (const set of sets) {
-    if (!expiredWithin(set.meta, from, now)) continue;
+    if (!expiredWithin({ canonical: set.canonical, meta: set.meta }, from, now)) continue;
     for (const m of await enforcingMailboxesUsingSet(db, set.accountId, set.name)) targets.set(m.email, m);
   }
   return await transaction(async (tx) => {

@@ -25,8 +25,8 @@ const SYSTEM: AuditContext = { actor: { kind: 'system', email: 'mail disconnect'
  * Sends the kicks of claimed rows, one per backend and address (several rows for one mailbox, say a bulk
  * change and a sweep, are one kick), and records each outcome: delivered rows leave the outbox with an
  * audit row `mail_connections_ended`; failed ones wait (1 s, 2 s, 4 s … at most 30 s) with one aggregated
- * audit row per outbox row and quarter hour, however often they fail. A row whose backend is no longer in
- * MAIL_KICK_URL is not sent anywhere: it leaves with result `not_configured`, audited, never silently.
+ * audit row per outbox row and quarter hour, however often they fail. Rows are claimed for this process's
+ * own backends only (claimDueKicks), so each names one of MAIL_KICK_URL.
  */
 export async function deliverKicks(claimed: readonly ClaimedKick[], now = Date.now(), send: typeof kickOnBackend = kickOnBackend): Promise<void> {
   const groups = new Map<string, ClaimedKick[]>();
@@ -40,9 +40,7 @@ export async function deliverKicks(claimed: readonly ClaimedKick[], now = Date.n
   await Promise.all(
     [...groups.values()].map(async (group) => {
       const first = group[0]!;
-      const outcome: KickOutcome | { ok: true; result: 'not_configured' } = config.MAIL_KICK_URL.includes(first.backend)
-        ? await send(first.backend, config.MAIL_KICK_API_KEY ?? '', first.email)
-        : { ok: true, result: 'not_configured' };
+      const outcome: KickOutcome = await send(first.backend, config.MAIL_KICK_API_KEY ?? '', first.email);
       countMailKick(outcome.ok ? outcome.result : 'failed');
       const record = { accountId: first.accountId, mailboxId: first.mailboxId, mailboxEmail: first.email };
       if (outcome.ok) {
@@ -83,8 +81,9 @@ export function mailKickWorker(options: { pollMs?: number; sweepMs?: number } = 
 
   async function tick(): Promise<void> {
     const now = Date.now();
-    if (await anyDueKick(now)) {
-      const claimed = await claimDueKicks(now, CLAIM_LEASE_MS, BATCH);
+    const backends = env().MAIL_KICK_URL;
+    if (await anyDueKick(now, backends)) {
+      const claimed = await claimDueKicks(now, CLAIM_LEASE_MS, BATCH, backends);
       if (claimed.length > 0) await deliverKicks(claimed, now);
     }
     if (now - lastSweep >= sweepMs) {

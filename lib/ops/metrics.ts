@@ -65,7 +65,7 @@ function create() {
     }),
     mailKicks: new client.Counter({
       name: 'portcullis_mail_kicks_total',
-      help: 'Kicks this instance sent to a mail backend, by result (ended, none_open, failed, not_configured).',
+      help: 'Kicks this instance sent to a mail backend, by result (ended, none_open, failed).',
       labelNames: ['result'] as const,
       registers: [registry],
     }),
