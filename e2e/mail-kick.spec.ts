@@ -5,6 +5,7 @@ import { request as playwrightRequest } from '@playwright/test';
 import bcrypt from 'bcrypt';
 import Database from 'better-sqlite3';
 import { mail, mailKick } from '../playwright.config';
+import { accountWithAdmin, adminAt, adminSignIn, openMailbox } from './support/admin';
 import { authenticate, call, rpc } from './support/api';
 import { cli, createAccount, createAdmin, createMailbox, expect, postgresDatabaseUrl, rememberSecret, signIn, sqlRows, strongPassword, submitAction, test } from './support/fixtures';
 import { imapIdle, imapLogin, type IdlingClient } from './support/imap-client';
@@ -38,6 +39,8 @@ function kickEnv(): Record<string, string> {
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
+  // The global teardown checks that no server log holds it.
+  rememberSecret(DOVEADM_API_KEY);
   const dir = fs.mkdtempSync(path.join(mail.runDir, 'mail-kick-'));
   dbFile = path.join(dir, 'kick.db');
   standIn = await startDoveadmStandIn(mailKick.standIn, mailKick.doveadm);
@@ -116,6 +119,15 @@ function mailbox(domain: string, allowNets: string | null = null, meta: Record<s
     meta ? JSON.stringify(meta) : null,
     domain,
   );
+  return { email, password };
+}
+
+/** An admin of the account (by name) in the server's database. */
+function adminOf(accountName: string): { email: string; password: string } {
+  const password = strongPassword();
+  rememberSecret(password);
+  const email = `admin-${crypto.randomBytes(3).toString('hex')}@kick.test`;
+  sql('INSERT INTO admins (account_id, email, password_hash) SELECT id, ?, ? FROM accounts WHERE name = ?', email, bcrypt.hashSync(password, 4), accountName);
   return { email, password };
 }
 
@@ -214,9 +226,18 @@ test.describe('every channel cut off at once: open mail connections end', () => 
     for (const box of [forced, deactivated, ended, narrowed, viaSet, own]) expect(kickAudits(box.email)).toEqual([{ result: 'ended', count: 1 }]);
   });
 
-  test('after a list change the app signs in again at once from an admitted address, and not from the refused one', async () => {
-    const { domain } = account();
+  test('after a list change the app signs in again at once from an admitted address, and not from the refused one', async ({ browser }) => {
+    const { name, domain } = account();
     const box = mailbox(domain, '127.0.0.2/32,127.0.0.3/32');
+    // With MAIL_KICK_URL set the admin pages do not warn.
+    const context = await browser.newContext({ baseURL: server.url, extraHTTPHeaders: { 'X-Forwarded-For': '198.51.100.73' } });
+    const page = await context.newPage();
+    await adminSignIn(page, adminOf(name));
+    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+    await openMailbox(page, box.email);
+    await expect(page.getByText('Open mail connections are not ended')).toHaveCount(0);
+    await expect(page.getByText('ends every open session at once, open mail connections included')).toBeVisible();
+    await context.close();
     const admitted = await idle(box, '127.0.0.2');
     const refused = await idle(box, '127.0.0.3');
     kickCli(['mailbox', 'set', '--email', box.email, '--allow-nets', '127.0.0.2/32']);
@@ -244,9 +265,9 @@ test.describe('every channel cut off at once: open mail connections end', () => 
     expect(await login(box, '127.0.0.2')).toEqual({ ok: false, response: 'Invalid login or password' });
   });
 
-  test('while the doveadm API answers 503 the change is saved and the connection stays open; it ends within a minute of the API answering again', async () => {
+  test('while the doveadm API answers 503 the change is saved and the connection stays open; it ends within a minute of the API answering again', async ({ browser }) => {
     test.setTimeout(120_000);
-    const { domain } = account();
+    const { name, domain } = account();
     const box = mailbox(domain);
     const client = await idle(box);
     standIn.mode = 'fail';
@@ -261,6 +282,17 @@ test.describe('every channel cut off at once: open mail connections end', () => 
       expect(pending[0]!.attempts).toBeGreaterThanOrEqual(3);
       const failures = kickAudits(box.email);
       expect(failures).toEqual([{ result: 'failed', count: standIn.refused(box.email) }]);
+      // The account's admins see it on the overview, with the backend's answer (and /metrics counts it).
+      const context = await browser.newContext({ baseURL: server.url, extraHTTPHeaders: { 'X-Forwarded-For': '198.51.100.71' } });
+      const page = await context.newPage();
+      await adminSignIn(page, adminOf(name));
+      await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+      await page.goto('/admin');
+      await expect(page.getByTestId('mail-kicks-pending')).toContainText('1 disconnect is waiting for the mail server');
+      await expect(page.getByTestId('mail-kicks-pending')).toContainText('HTTP 503');
+      await expect(page.getByTestId('mail-kick-off')).toHaveCount(0);
+      await context.close();
+      await expect.poll(async () => (await (await fetch(`${server.url}/metrics`)).text()).match(/^portcullis_mail_kicks_pending\{state="failing"\} (\d+)/m)?.[1], { timeout: 10_000 }).toBe('1');
     } finally {
       standIn.mode = 'pass';
     }
@@ -270,6 +302,26 @@ test.describe('every channel cut off at once: open mail connections end', () => 
     const audits = kickAudits(box.email);
     expect(audits.map((a) => a.result)).toEqual(['failed', 'ended']);
     expect(audits[0]!.count).toBeGreaterThanOrEqual(3);
+  });
+});
+
+test.describe('with MAIL_KICK_URL unset', () => {
+  test('the mailbox page, the forced-change setting, the bulk confirmation and the overview say plainly that open mail connections are not ended', async ({ browser }) => {
+    // The suite's shared server runs without MAIL_KICK_URL.
+    const { account: acct, admin } = accountWithAdmin();
+    const box = createMailbox(acct);
+    const { context, page } = await adminAt(browser, '198.51.100.72', admin);
+    const text = /Open mail connections are not ended: a mail app that is already connected keeps reading mail until it reconnects, because MAIL_KICK_URL is not set/;
+    await page.getByRole('checkbox', { name: `Select ${box.email}` }).check();
+    await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Force a password change at next login' });
+    await page.getByRole('button', { name: 'Review the change' }).click();
+    await expect(page.getByTestId('mail-kick-off-bulk')).toHaveText(text);
+    await openMailbox(page, box.email);
+    await expect(page.getByTestId('mail-kick-off')).toHaveText(text);
+    await expect(page.getByTestId('mail-kick-off-forced-change')).toHaveText(text);
+    await page.goto('/admin');
+    await expect(page.getByTestId('mail-connections').getByTestId('mail-kick-off')).toHaveText(text);
+    await context.close();
   });
 });
 
