@@ -15,6 +15,12 @@ function entries(canonical: string): string[] {
   return canonical.split(',').map((e) => e.trim()).filter((e) => e !== '');
 }
 
+/** An entry's expiry in the side map, Infinity for "never" (own keys only: the map is keyed by stored text). */
+function expiryOf(meta: EntryMeta | null, entry: string): number {
+  const at = meta && Object.hasOwn(meta, entry) ? meta[entry]?.expiresAt : undefined;
+  return typeof at === 'number' ? at : Infinity;
+}
+
 /**
  * Whether changing a list from `before` to `after` may refuse an address it admitted: a restriction where
  * there was none, an entry (network or `@set`) taken out, or an entry's expiry brought forward. Adding
@@ -29,8 +35,8 @@ export function listTakesAway(before: ListState, after: ListState): boolean {
   const now = new Set(entries(after.canonical));
   for (const entry of entries(before.canonical)) {
     if (!now.has(entry)) return true;
-    const oldExpiry = before.meta?.[entry]?.expiresAt ?? Infinity;
-    const newExpiry = after.meta?.[entry]?.expiresAt ?? Infinity;
+    const oldExpiry = expiryOf(before.meta, entry);
+    const newExpiry = expiryOf(after.meta, entry);
     if (newExpiry < oldExpiry) return true;
   }
   return false;
@@ -40,10 +46,8 @@ export function listTakesAway(before: ListState, after: ListState): boolean {
 export function expiredWithin(list: ListState, from: number, to: number): boolean {
   if (!list.meta || !list.canonical) return false;
   for (const entry of entries(list.canonical)) {
-    // Own property only: the side map is keyed by entry text, which the list, not this code, chose.
-    const info = Object.hasOwn(list.meta, entry) ? list.meta[entry] : undefined;
-    const at = info?.expiresAt;
-    if (typeof at === 'number' && at > from && at <= to) return true;
+    const at = expiryOf(list.meta, entry);
+    if (at > from && at <= to) return true;
   }
   return false;
 }
