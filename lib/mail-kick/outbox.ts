@@ -111,7 +111,7 @@ export async function retryKickLater(kick: Pick<ClaimedKick, 'id' | 'claimToken'
   return updated.length > 0;
 }
 
-/** Undelivered disconnects: how many, how many have failed at least once, the oldest, the latest error. */
+/** Undelivered disconnects: how many, how many have failed at least once, the oldest, and the error of the oldest failing one. */
 export interface PendingKicks {
   pending: number;
   failing: number;
