@@ -60,11 +60,13 @@ test.beforeAll(async () => {
   });
 });
 
+// The servers' output is kept as instance-*.log in the run folder: the global teardown checks that no
+// secret a test used (passwords, the doveadm key) appears in it.
 test.afterAll(async () => {
   await Promise.all(idling.map((c) => c.close()));
   stack?.stop();
   server?.kill();
-  if (server) fs.writeFileSync(path.join(mail.runDir, `mail-kick-server-${process.pid}.log`), server.output());
+  if (server) fs.writeFileSync(path.join(mail.runDir, `instance-mail-kick-server-${process.pid}.log`), server.output());
   await standIn?.close();
   if (measured.length > 0) {
     const sorted = measured.map((m) => m.ms).sort((a, b) => a - b);
@@ -333,7 +335,7 @@ test.describe('two instances on one PostgreSQL', () => {
     for (const [name, s] of [['a', a], ['b', b]] as const) {
       if (!s) continue;
       s.kill();
-      fs.writeFileSync(path.join(mail.runDir, `mail-kick-instance-${name}-${process.pid}.log`), s.output());
+      fs.writeFileSync(path.join(mail.runDir, `instance-mail-kick-${name}-${process.pid}.log`), s.output());
     }
   });
 
