@@ -38,6 +38,21 @@ export const multiInstance = { instanceA: portBase + 60, instanceB: portBase + 6
  */
 const onPostgres = ['sign-in', 'session-gate', 'forced-change', 'admin-isolation', 'api-methods'];
 
+/**
+ * e2e/mail-kick.spec.ts: its own mail stack (nginx, Dovecot with the doveadm API, the stand-in in front of it)
+ * and its own server.ts processes configured with MAIL_KICK_URL, so it never shares ports with imap.spec.ts.
+ */
+export const mailKick = {
+  imap: portBase + 70,
+  imaps: portBase + 71,
+  backend: portBase + 72,
+  doveadm: portBase + 73,
+  standIn: portBase + 74,
+  server: portBase + 75,
+  instanceA: portBase + 76,
+  instanceB: portBase + 77,
+};
+
 /** nginx's mail proxy and the Dovecot backend started by the IMAP tests; the proxied server answers auth_http. */
 export const mail = {
   secret: 'e2e-mail-auth-secret-0123456789',

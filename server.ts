@@ -26,6 +26,7 @@ import { decideConnection } from './lib/net/client-address';
 import { keepConnectionUsable } from './lib/net/unread-body';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
 import { describeAddressCollisions } from './lib/ops/address-collisions';
+import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
 import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
 import { fastPath } from './lib/ops/fast-path';
@@ -201,7 +202,13 @@ async function main(): Promise<void> {
     }
     // Loads the auth_http and JSON-RPC route modules, which register their fast paths
     // (lib/ops/fast-path.ts); the answers (404/403: no secret; 405 for GET) do not matter.
-    for (const warm of ['/api/mail-auth', '/v1']) get(`${url}${warm}`, (r) => r.resume()).on('error', () => undefined);
+    for (const warm of ['/api/mail-auth', '/v1']) {
+      get(`${url}${warm}`, (r) => {
+        r.resume();
+        // /v1's module registers the background work (the mail disconnect worker: lib/mail-kick/register.ts).
+        if (warm === '/v1' && !stopping) log().info({ jobs: startBackgroundWork() }, 'background work started');
+      }).on('error', () => undefined);
+    }
   });
 
   let stopping = false;
@@ -211,6 +218,7 @@ async function main(): Promise<void> {
     readiness.beginShutdown();
     log().info({ signal, inFlight: drain.inFlight }, `${signal}: not ready, no new connections; draining requests in flight`);
     void drain.drain(DRAIN_TIMEOUT_MS).then(async (outcome) => {
+      await stopBackgroundWork();
       readiness.close();
       await closeSharedEngine();
       log().info({ outcome }, outcome === 'drained' ? 'drained; database closed; exiting' : `requests still running after ${DRAIN_TIMEOUT_MS / 1000} s were cut off; database closed; exiting`);

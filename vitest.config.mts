@@ -21,6 +21,8 @@ const POSTGRES_FILES = [
   'lib/auth/voluntary-change.test.ts',
   'lib/auth/webauthn-challenge.test.ts',
   'lib/mail-auth/route.test.ts',
+  'lib/mail-kick/outbox.test.ts',
+  'lib/mail-kick/triggers.test.ts',
   'lib/mailboxes/bulk.test.ts',
   'lib/mailboxes/impact.test.ts',
   'lib/mailboxes/service.test.ts',

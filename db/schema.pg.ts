@@ -388,3 +388,30 @@ export const webauthnChallenges = pgTable(
     index('webauthn_challenges_expires_idx').on(t.expiresAt),
   ],
 );
+
+/** The mail-disconnect outbox: see db/schema.ts. */
+export const mailKicks = pgTable(
+  'mail_kicks',
+  {
+    id: id(),
+    accountId: pgInteger('account_id'),
+    mailboxId: pgInteger('mailbox_id'),
+    email: pgText('email').notNull(),
+    backend: pgText('backend').notNull(),
+    reason: pgText('reason').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    nextAttemptAt: timestamp('next_attempt_at').notNull(),
+    attempts: pgInteger('attempts').notNull().default(0),
+    claimToken: pgText('claim_token'),
+    lastError: pgText('last_error'),
+  },
+  (t) => [index('mail_kicks_due_idx').on(t.nextAttemptAt), index('mail_kicks_account_idx').on(t.accountId)],
+);
+
+/** Periodic jobs that run once across instances: see db/schema.ts. */
+export const jobLeases = pgTable('job_leases', {
+  name: pgText('name').primaryKey(),
+  holder: pgText('holder'),
+  leaseUntil: timestamp('lease_until').notNull(),
+  lastRunAt: timestamp('last_run_at').notNull(),
+});

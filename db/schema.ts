@@ -374,3 +374,42 @@ export const webauthnChallenges = sqliteTable(
     index('webauthn_challenges_expires_idx').on(t.expiresAt),
   ],
 );
+
+/**
+ * The mail-disconnect outbox (spec §18, lib/mail-kick/): one row per mailbox and mail backend that must have
+ * its open mail connections ended, written in the same transaction as the change that takes access away,
+ * and deleted once the backend confirmed the kick. `next_attempt_at` is also the lease: a worker claims a
+ * due row by moving it forward (atomically, with a fresh `claim_token`), so exactly one worker holds it,
+ * and a worker that died leaves it due again when the lease runs out. No foreign key: a deleted mailbox's
+ * connections must still be ended.
+ */
+export const mailKicks = sqliteTable(
+  'mail_kicks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id'),
+    mailboxId: integer('mailbox_id'),
+    email: text('email').notNull(),
+    // A doveadm HTTP API URL from MAIL_KICK_URL (never the key).
+    backend: text('backend').notNull(),
+    // What took access away (forced_change, deactivated, password, sessions_ended, list, mode, set, expiry, …).
+    reason: text('reason').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    nextAttemptAt: timestamp('next_attempt_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    claimToken: text('claim_token'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('mail_kicks_due_idx').on(t.nextAttemptAt), index('mail_kicks_account_idx').on(t.accountId)],
+);
+
+/**
+ * Periodic jobs that must run once across instances (the expiry sweeper): the instance whose atomic UPDATE
+ * takes an expired lease runs the job until `lease_until`; `last_run_at` is where the next run continues.
+ */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder'),
+  leaseUntil: timestamp('lease_until').notNull(),
+  lastRunAt: timestamp('last_run_at').notNull(),
+});

@@ -50,3 +50,12 @@ export function withRepetition(detail: SQLWrapper, count: SQLWrapper, lastAt: SQ
     ? sql<string>`(coalesce(${detail}, '{}')::jsonb || jsonb_build_object('repeated', ${count}, 'last_at', to_char(to_timestamp(${lastAt} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))::text`
     : sql<string>`json_set(coalesce(${detail}, '{}'), '$.repeated', ${count}, '$.last_at', strftime('%Y-%m-%dT%H:%M:%fZ', ${lastAt} / 1000.0, 'unixepoch'))`;
 }
+
+/**
+ * Appended to a subquery that picks rows to claim: on PostgreSQL the picked rows are locked and rows another
+ * transaction holds are skipped, so concurrent claimers never wait on each other nor pick the same row.
+ * SQLite runs one write at a time: the statement alone is atomic.
+ */
+export function forUpdateSkipLocked(): SQL {
+  return engineKind() === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+}

@@ -36,6 +36,21 @@ interface Words {
   via: string;
 }
 
+/** Why a mailbox's mail connections were ended (lib/mail-kick/outbox.ts KickReason). */
+const KICK_REASONS: Record<string, string> = {
+  forced_change: 'password change forced',
+  deactivated: 'mailbox deactivated',
+  password: 'new password',
+  sessions_ended: 'sessions ended',
+  list: 'allowed networks narrowed',
+  mode: 'list enforced',
+  set: 'network set narrowed',
+  expiry: 'allowed network expired',
+  deleted: 'mailbox deleted',
+  two_factor: 'two-factor turned on',
+  app_password_revoked: 'app password revoked',
+};
+
 /** Sign-in failure and session-end reasons as people say them. */
 export const REASONS: Record<string, string> = {
   unknown_mailbox: 'no such mailbox',
@@ -291,6 +306,16 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   sessions_ended: {
     label: 'All sessions of a mailbox ended',
     sentence: (e, w) => `${w.actor} ended all sessions of ${w.mailbox} (${count(e.detail?.count, 'session', 'sessions')})`,
+  },
+  mail_connections_ended: {
+    label: 'Mail connections ended',
+    sentence: (e, w) => {
+      const backend = str(e.detail?.backend) ?? 'the mail backend';
+      const why = str(e.detail?.reason) ? ` (${KICK_REASONS[String(e.detail?.reason)] ?? String(e.detail?.reason)})` : '';
+      if (e.detail?.result === 'failed') return `Ending the open mail connections of ${w.mailbox} on ${backend} failed${why}: ${str(e.detail?.error) ?? 'no answer'}; retrying`;
+      if (e.detail?.result === 'none_open') return `${backend} had no open mail connections of ${w.mailbox} to end${why}`;
+      return `${backend} ended the open mail connections of ${w.mailbox}${why}`;
+    },
   },
   admin_added: {
     label: 'Admin added',

@@ -27,6 +27,7 @@ describe('renderTemplate', () => {
     ]);
     expect(templatePlaceholders(fs.readFileSync('deploy/dovecot/dovecot.conf', 'utf8'))).toEqual([
       'BASE_DIR', 'STATE_DIR', 'LOG_PATH', 'PROXY_NETWORK', 'LISTEN_ADDRESS', 'LISTEN_PORT', 'MAIL_USER', 'MAIL_GROUP', 'MAIL_HOME',
+      'DOVEADM_ADDRESS', 'DOVEADM_PORT', 'DOVEADM_API_KEY',
     ]);
   });
 });

@@ -89,6 +89,31 @@ const schema = z.object({
   POP3_BACKEND: mailBackend(),
   SMTP_BACKEND: mailBackend(),
   MAIL_AUTH_WAIT_SECONDS: integerFrom(3, 0, 60),
+  // Ending open mail connections (spec §18, docs/imap.md): Dovecot doveadm HTTP API URLs, comma-separated
+  // (every backend gets each kick), and the doveadm_api_key they share. Unset: open connections are not ended.
+  MAIL_KICK_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx): string[] => {
+      const urls = (v ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+      for (const url of urls) {
+        let parsed: URL | null = null;
+        try {
+          parsed = new URL(url);
+        } catch {
+          // Reported below.
+        }
+        if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.username || parsed.password) {
+          ctx.addIssue({ code: 'custom', message: `must be http(s) URLs without credentials, e.g. http://127.0.0.1:8080/doveadm/v1, got "${url}"` });
+          return z.NEVER;
+        }
+      }
+      return [...new Set(urls)];
+    }),
+  MAIL_KICK_API_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   // Who may read GET /metrics (allowlist syntax, decided like any client address); everyone else gets 404.
   METRICS_ALLOW: z
     .string()
@@ -123,6 +148,7 @@ const schema = z.object({
   WEBAUTHN_ORIGINS: z.string().optional(),
   WEBAUTHN_RP_ID: z.string().optional(),
 }).superRefine((value, ctx) => {
+  if (value.MAIL_KICK_URL.length > 0 && !value.MAIL_KICK_API_KEY) ctx.addIssue({ code: 'custom', path: ['MAIL_KICK_API_KEY'], message: 'must be set when MAIL_KICK_URL is (Dovecot\'s doveadm_api_key)' });
   const parsed = parseRelyingPartyConfig(value.WEBAUTHN_ORIGINS, value.WEBAUTHN_RP_ID);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['WEBAUTHN_ORIGINS'], message: parsed.message });
 });

@@ -21,10 +21,9 @@ export interface ImapLoginOptions {
   implicitTls?: boolean;
 }
 
-/** Logs in, opens INBOX (proving the backend session works) and logs out; a refusal returns nginx's text. */
-export async function imapLogin(options: ImapLoginOptions): Promise<ImapLoginResult> {
+function newClient(options: ImapLoginOptions): ImapFlow {
   const secure = { ca: options.certificate, servername: 'localhost' };
-  const client = new ImapFlow({
+  return new ImapFlow({
     host: '127.0.0.1',
     port: options.port,
     secure: options.implicitTls ?? false,
@@ -40,6 +39,11 @@ export async function imapLogin(options: ImapLoginOptions): Promise<ImapLoginRes
       upgrade: (socket, _o, onSecure) => tls.connect({ socket: socket as net.Socket, ...secure }, onSecure),
     },
   });
+}
+
+/** Logs in, opens INBOX (proving the backend session works) and logs out; a refusal returns nginx's text. */
+export async function imapLogin(options: ImapLoginOptions): Promise<ImapLoginResult> {
+  const client = newClient(options);
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -53,4 +57,48 @@ export async function imapLogin(options: ImapLoginOptions): Promise<ImapLoginRes
   } finally {
     await client.logout().catch(() => undefined);
   }
+}
+
+/** A mail app that stays connected: logged in, INBOX open, waiting in IDLE. */
+export interface IdlingClient {
+  /** Resolves with the time (ms since the epoch) the connection closed, whoever closed it. */
+  closed: Promise<number>;
+  isOpen(): boolean;
+  /** Whether the connection still serves a command (NOOP), i.e. the backend did not end it. */
+  stillServes(): Promise<boolean>;
+  /** Logs out (if still open). */
+  close(): Promise<void>;
+}
+
+/** Logs in and idles, like a mail app left open; throws if the login is refused. */
+export async function imapIdle(options: ImapLoginOptions): Promise<IdlingClient> {
+  const client = newClient(options);
+  client.on('error', () => undefined);
+  let open = true;
+  const closed = new Promise<number>((resolve) =>
+    client.once('close', () => {
+      open = false;
+      resolve(Date.now());
+    }),
+  );
+  await client.connect();
+  await client.mailboxOpen('INBOX');
+  // IDLE until the server ends it (a kick) or a command interrupts it; its promise settles then.
+  client.idle().catch(() => undefined);
+  return {
+    closed,
+    isOpen: () => open && client.usable,
+    stillServes: async () => {
+      if (!open) return false;
+      try {
+        await client.noop();
+        return open && client.usable;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      if (open) await client.logout().catch(() => undefined);
+    },
+  };
 }

@@ -22,7 +22,12 @@ export interface MailServerPorts {
   imaps: number;
   /** Dovecot, reached by nginx only. */
   backend: number;
+  /** Dovecot's doveadm HTTP API (the mail disconnect tests); default: backend + 2. */
+  doveadm?: number;
 }
+
+/** The doveadm API key of the test Dovecot (deploy/dovecot/dovecot.conf `doveadm_api_key`). */
+export const DOVEADM_API_KEY = 'e2e-doveadm-api-key-0123456789';
 
 export interface MailServers {
   ports: MailServerPorts;
@@ -159,6 +164,9 @@ export async function startMailServers(options: { ports: MailServerPorts; authUr
         MAIL_USER: 'nobody',
         MAIL_GROUP: 'nogroup',
         MAIL_HOME: path.join(dir, 'mail'),
+        DOVEADM_API_KEY,
+        DOVEADM_ADDRESS: PROXY_ADDRESS,
+        DOVEADM_PORT: String(options.ports.doveadm ?? options.ports.backend + 2),
       }),
     );
     fs.writeFileSync(
@@ -215,7 +223,7 @@ export async function startMailServers(options: { ports: MailServerPorts; authUr
       release();
     };
     try {
-      await waitForPorts([options.ports.backend, options.ports.imap, options.ports.imaps], children, logs);
+      await waitForPorts([options.ports.backend, options.ports.imap, options.ports.imaps, options.ports.doveadm ?? options.ports.backend + 2], children, logs);
     } catch (error) {
       stop();
       throw error;

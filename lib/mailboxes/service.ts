@@ -13,6 +13,8 @@ import { parseOrThrow } from '@/lib/validation';
 import { entriesOf, toStored, type EntryMeta, type StoredList } from '@/lib/net/allowlist-entries';
 import { assertSetsExist } from '@/lib/netsets/service';
 import { addressInUseMessage, claimAddress } from '@/lib/accounts/addresses';
+import { endMailConnections, type KickReason } from '@/lib/mail-kick/outbox';
+import { listTakesAway } from '@/lib/mail-kick/policy';
 import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, MAX_SEARCH_CHARS, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
 
@@ -359,6 +361,8 @@ export async function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHa
   await tx.update(mailboxes)
     .set({ ...set, updatedAt: new Date(), ...(bump ? { sessionVersion: sql`${mailboxes.sessionVersion} + 1` } : {}) })
     .where(eq(mailboxes.id, row.id));
+  const reason = kickReason(row, set, newHash !== null);
+  if (reason) await endMailConnections(tx, [{ id: row.id, email: row.email, accountId: row.accountId }], reason);
   for (const change of changes) {
     await recordAudit(tx, ctx, {
       event: CHANGE_EVENTS[change.field],
@@ -369,6 +373,24 @@ export async function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHa
     });
   }
   return changes;
+}
+
+/**
+ * Why a change must end the mailbox's open mail connections (spec §18), or null when it takes nothing away:
+ * a forced change, deactivation and a new password always; a list or mode change when the mailbox ends up
+ * enforcing a list that may refuse an address it admitted (lib/mail-kick/policy.ts listTakesAway). Monitor
+ * mode refuses nothing, so its list changes end nothing.
+ */
+function kickReason(row: PatchRow, set: Partial<typeof mailboxes.$inferInsert>, newPassword: boolean): KickReason | null {
+  if (set.requireResetPassword === true) return 'forced_change';
+  if (set.active === false) return 'deactivated';
+  if (newPassword) return 'password';
+  const mode = set.allowNetsMode ?? row.allowNetsMode;
+  if (mode !== 'enforce') return null;
+  const after = { canonical: set.allowNets !== undefined ? set.allowNets : row.allowNets, meta: set.allowNetsMeta !== undefined ? set.allowNetsMeta : row.allowNetsMeta };
+  if (set.allowNetsMode === 'enforce' && after.canonical !== null) return 'mode';
+  if (set.allowNets !== undefined && listTakesAway({ canonical: row.allowNets, meta: row.allowNetsMeta }, after)) return 'list';
+  return null;
 }
 
 /**
@@ -424,6 +446,8 @@ export async function deleteMailbox(scope: Scope, email: string, ctx: AuditConte
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
     await tx.delete(mailboxes).where(eq(mailboxes.id, row.id));
     await recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });
+    // Its mail apps' connections would otherwise stay open on the backend.
+    await endMailConnections(tx, [{ id: row.id, email: address, accountId: row.accountId }], 'deleted');
   });
 }
 
@@ -456,6 +480,8 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
       .where(eq(mailboxes.id, row.id))
       .returning({ sessionVersion: mailboxes.sessionVersion });
     await recordAudit(tx, ctx, { event: 'password_changed', accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email, detail: { reason: change.reason } });
+    // A mail app signed in with the old password must sign in again with the new one.
+    await endMailConnections(tx, [{ id: row.id, email: row.email, accountId: row.accountId }], 'password');
     return { sessionVersion: updated!.sessionVersion };
   });
 }

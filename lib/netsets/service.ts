@@ -7,6 +7,8 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { describeErrors, type EntryError } from '@/lib/net/allowlist';
 import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type SetContent, type StoredList } from '@/lib/net/allowlist-entries';
 import { parseOrThrow } from '@/lib/validation';
+import { endMailConnections, mailKickEnabled, type KickTarget } from '@/lib/mail-kick/outbox';
+import { listTakesAway } from '@/lib/mail-kick/policy';
 import { netSetCreateSchema, netSetNameSchema, netSetPatchSchema, type NetSetCreateInput, type NetSetPatchInput } from './schemas';
 
 /**
@@ -48,6 +50,17 @@ type Row = { id: number; name: string; description: string; allowNets: string; a
 function referencing(name: string) {
   // Names are [a-z0-9-] only, so they hold no LIKE wildcard; the commas make "@office" not match "@office-2".
   return sql`(',' || ${mailboxes.allowNets} || ',') LIKE ${`%,@${name},%`}`;
+}
+
+/**
+ * Every mailbox of the account that references the set and enforces its list: whose address set the set's
+ * change (or an entry's expiry) may refuse, and so whose mail connections must end (spec §18).
+ */
+export async function enforcingMailboxesUsingSet(conn: Db | Tx, accountId: number, name: string): Promise<KickTarget[]> {
+  return await conn
+    .select({ id: mailboxes.id, email: mailboxes.email, accountId: mailboxes.accountId })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.accountId, accountId), eq(mailboxes.allowNetsMode, 'enforce'), referencing(name)));
 }
 
 /** Up to `limit` addresses of the account's mailboxes whose list references the set, and how many there are. */
@@ -177,6 +190,10 @@ export async function updateNetSet(accountId: number, name: string, input: NetSe
     }
     if (Object.keys(set).length === 0) return setName;
     await tx.update(netSets).set({ ...set, updatedAt: new Date() }).where(eq(netSets.id, row.id));
+    // An edit that takes a network away may refuse the apps of every mailbox that references the set.
+    if (set.allowNets !== undefined && mailKickEnabled() && listTakesAway({ canonical: row.allowNets, meta: row.allowNetsMeta }, { canonical: set.allowNets, meta: set.allowNetsMeta ?? null })) {
+      await endMailConnections(tx, await enforcingMailboxesUsingSet(tx, accountId, setName), 'set');
+    }
     await bumpVersion(tx, accountId);
     await recordAudit(tx, ctx, { event: 'netset_changed', accountId, detail });
     return set.name ?? setName;

@@ -57,6 +57,18 @@ function create() {
       help: 'bcrypt operations waiting for a slot (lib/auth/password.ts runs a few at a time).',
       registers: [registry],
     }),
+    mailKicksPending: new client.Gauge({
+      name: 'portcullis_mail_kicks_pending',
+      help: 'Mail disconnects (spec §18) not yet delivered to a backend, across instances; state failing: tried and failed at least once.',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
+    mailKicks: new client.Counter({
+      name: 'portcullis_mail_kicks_total',
+      help: 'Kicks this instance sent to a mail backend, by result (ended, none_open, failed).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     bcryptDuration: new client.Histogram({
       name: 'portcullis_bcrypt_duration_seconds',
       help: 'Time one bcrypt hash or comparison took once it had a slot.',
@@ -101,6 +113,17 @@ export function setBcryptQueueLength(length: number): void {
 /** How long one bcrypt operation took. */
 export function observeBcrypt(seconds: number): void {
   metrics().bcryptDuration.observe(seconds);
+}
+
+/** The outbox of mail disconnects: rows waiting (all) and rows whose last try failed. */
+export function setMailKicksPending(pending: number, failing: number): void {
+  metrics().mailKicksPending.set({ state: 'all' }, pending);
+  metrics().mailKicksPending.set({ state: 'failing' }, failing);
+}
+
+/** Counts one kick sent to a backend. */
+export function countMailKick(result: string): void {
+  metrics().mailKicks.inc({ result: word(result, 'unknown') });
 }
 
 /** The Prometheus text exposition of every metric, and its content type. */

@@ -7,6 +7,7 @@ import { recordAudit, type AuditContext } from '@/lib/audit';
 import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/auth/web-session';
 import type { SessionKind } from '@/lib/auth/session';
 import { getMailboxRef } from '@/lib/mailboxes/service';
+import { endMailConnections } from '@/lib/mail-kick/outbox';
 import type { Scope } from '@/lib/scope';
 import { describeUserAgent } from '@/lib/user-agent';
 
@@ -69,6 +70,8 @@ export async function signOutOtherSessions(subject: SessionSubject, currentSid: 
     await recordAudit(tx, ctx, { event: 'other_sessions_signed_out', ...auditFor(subject), detail: detailFor(subject, { count }) });
     // An admin who signs out everywhere else is taking their account back: keys minted meanwhile go too.
     if (subject.kind === 'admin') await revokeAllApiKeys(tx, subject, 'signed_out_everywhere', ctx);
+    // "Everywhere else" includes the mailbox's mail apps (spec §18); an admin has none.
+    if (subject.kind === 'mailbox') await endMailConnections(tx, [{ id: subject.id, email: subject.email, accountId: subject.accountId }], 'sessions_ended');
     return count;
   });
 }
@@ -117,6 +120,7 @@ export async function endMailboxSessions(scope: Scope, email: string, ctx: Audit
     const [{ accountId }] = (await tx.select({ accountId: mailboxes.accountId }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).limit(1)) as [{ accountId: number }];
     const count = await endSubjectSessions(tx, 'mailbox', mailbox.id);
     await recordAudit(tx, ctx, { event: 'sessions_ended', accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { count } });
+    await endMailConnections(tx, [{ id: mailbox.id, email: mailbox.email, accountId }], 'sessions_ended');
     return count;
   });
 }

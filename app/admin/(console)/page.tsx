@@ -4,6 +4,8 @@ import { requireAdmin } from '@/lib/auth/dal';
 import { mailboxCounts, mostRefusedAddresses, signInsPerDay } from '@/lib/sign-in-stats';
 import { formatTime, SIGN_IN_RESULTS } from '@/app/_components/labels';
 import { SignInChart } from '@/app/_components/sign-in-chart';
+import { mailKickEnabled, pendingKicks } from '@/lib/mail-kick/outbox';
+import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -21,6 +23,8 @@ export default async function AdminOverviewPage() {
   const days = await signInsPerDay(scope, { days: 30, now });
   const counts = await mailboxCounts(scope);
   const refused = await mostRefusedAddresses(scope, { days: REFUSED_DAYS, limit: 10, now });
+  // Operators see every account's undelivered disconnects; an account's admins their own.
+  const kicks = await pendingKicks(scope.kind === 'account' ? scope.accountId : undefined);
   const countItems = [
     { key: 'total', label: 'mailboxes', n: counts.total, href: '/admin/mailboxes' },
     { key: 'restricted', label: 'restricted to networks', n: counts.restricted, href: '/admin/mailboxes?filter=restricted' },
@@ -45,6 +49,19 @@ export default async function AdminOverviewPage() {
             </li>
           ))}
         </ul>
+      </section>
+      <section aria-labelledby="mail-connections-heading" data-testid="mail-connections">
+        <h2 id="mail-connections-heading">Open mail connections</h2>
+        {mailKickEnabled() ? null : <MailKickOff />}
+        {kicks.pending === 0 ? (
+          mailKickEnabled() ? <p>Every change that took access away has ended its mailboxes&apos; open mail connections.</p> : null
+        ) : (
+          <p className={kicks.failing > 0 ? 'alert' : undefined} data-testid="mail-kicks-pending">
+            {kicks.pending} {kicks.pending === 1 ? 'disconnect is' : 'disconnects are'} waiting for the mail server
+            {kicks.oldestAt ? <>, the oldest since {formatTime(kicks.oldestAt)}</> : null}
+            {kicks.failing > 0 ? <>; it answers with an error ({kicks.lastError ?? 'no answer'}), and Portcullis tries again every 30 seconds at most. Until then those mailboxes&apos; mail apps stay connected.</> : '.'}
+          </p>
+        )}
       </section>
       <section aria-labelledby="refused-heading">
         <h2 id="refused-heading">Addresses refused most, last {REFUSED_DAYS} days</h2>

@@ -6,6 +6,7 @@ import { DomainError, ValidationError } from '@/lib/errors';
 import { applyBulkChange, planBulkChange, type BulkActionKind, type BulkRequest } from '@/lib/mailboxes/bulk';
 import type { EntryError } from '@/lib/net/allowlist';
 import { bulkQuestion, bulkSummary } from '@/app/admin/_components/labels';
+import { mailKickEnabled } from '@/lib/mail-kick/outbox';
 
 export interface BulkConfirmation {
   action: BulkActionKind;
@@ -13,6 +14,8 @@ export interface BulkConfirmation {
   count: number;
   sample: string[];
   question: string;
+  /** MAIL_KICK_URL is unset: the confirmation says that open mail connections stay open. */
+  mailKicksOff: boolean;
   target: { kind: 'selected'; emails: string[] } | { kind: 'matching'; q: string; domain: string; filter: string };
 }
 
@@ -64,7 +67,7 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
     }
     const plan = await planBulkChange(scope, request);
     if (plan.count === 0) return { ...base, formError: 'No mailboxes match the current search and filter; nothing to change.' };
-    return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count), target } };
+    return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count), mailKicksOff: !mailKickEnabled(), target } };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'allow_nets' && Array.isArray(error.details)) {
       return { ...base, formError: 'Nothing was changed: the networks contain invalid entries.', netErrors: error.details as EntryError[] };

@@ -6,6 +6,7 @@ import { FormAlert } from '@/app/admin/_components/form-alert';
 import { BULK_ACTION_LABELS } from '@/app/admin/_components/labels';
 import { keepFieldsSubmit } from '@/app/admin/_components/keep-fields-submit';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
+import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 import { bulkAction, type BulkConfirmation, type BulkFormState } from './actions';
 
 const BULK_ACTION_KINDS = Object.keys(BULK_ACTION_LABELS) as (keyof typeof BULK_ACTION_LABELS)[];
@@ -28,6 +29,7 @@ function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConf
     <form action={formAction} className="card confirm" aria-labelledby="confirm-heading">
       <h2 id="confirm-heading">Confirm the change</h2>
       <p data-testid="bulk-question">{confirm.question}</p>
+      {confirm.mailKicksOff ? <MailKickOff testId="mail-kick-off-bulk" /> : null}
       {confirm.sample.length > 0 ? (
         <p className="muted">
           {confirm.count > confirm.sample.length ? 'Among them: ' : 'Mailboxes: '}

@@ -16,6 +16,7 @@ import type { NetworkSuggestion } from '@/lib/netsets/suggestions';
 import { saveMailboxAction, type MailboxFormState } from './actions';
 import { storedOf, type MailboxSettings } from './mailbox-settings';
 import { textDigest } from '@/app/admin/_components/form-digest';
+import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 
 interface Props {
   email: string;
@@ -30,10 +31,12 @@ interface Props {
   now: number;
   /** How many entry rows to render (null = all). */
   rowLimit: number | null;
+  /** Whether MAIL_KICK_URL is set (a forced change then ends open mail connections too). */
+  mailKicks: boolean;
 }
 
 /** The mailbox's settings: allowed networks (entry rows, live validation, impact preview, lock-out confirmation, suggestions), list mode, forced change, memo. */
-export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated, sets, suggestions, now, rowLimit }: Props) {
+export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncated, sets, suggestions, now, rowLimit, mailKicks }: Props) {
   // The initial state is only a version: the page's settings are the values, so a long list is in the page
   // once (the props) and not a second time in the form's serialised no-JavaScript state.
   const [state, formAction, pending] = useActionState<MailboxFormState, FormData>(saveMailboxAction, { version: 0 });
@@ -55,6 +58,7 @@ export function MailboxForm({ email, settings, clientIp, signIns, signInsTruncat
       suggestions={suggestions}
       now={now}
       hidden={hidden}
+      mailKicks={mailKicks}
     />
   );
 }
@@ -79,6 +83,7 @@ function MailboxFields({
   suggestions,
   now,
   hidden,
+  mailKicks,
 }: Omit<Props, 'rowLimit'> & { state: MailboxFormState; formAction: (formData: FormData) => void; pending: boolean; hidden: ReadonlySet<string> | null }) {
   const values = state.values ?? settings;
   const [draft, setDraft] = useState(values.allowNets);
@@ -181,9 +186,10 @@ function MailboxFields({
         <label htmlFor="requireResetPassword">Force password change at next login</label>
       </div>
       <p className="field-hint" id="requireResetPassword-hint">
-        Applies to this mailbox everywhere (web, API, mail apps). Turning it on ends every open session at once; after the next sign-in the user can only choose a new password.
+        Applies to this mailbox everywhere (web, API, mail apps). Turning it on ends every open session at once{mailKicks ? ', open mail connections included' : ''}; after the next sign-in the user can only choose a new password.
         Turning it off cancels a pending change.
       </p>
+      {mailKicks ? null : <MailKickOff testId="mail-kick-off-forced-change" />}
       <label htmlFor="memo">Memo</label>
       <textarea id="memo" name="memo" defaultValue={values.memo} maxLength={2000} rows={2} aria-describedby={state.fieldErrors?.memo ? 'memo-error' : undefined} />
       {state.fieldErrors?.memo ? (

@@ -25,6 +25,8 @@ import { endMailboxSessionsAction } from './actions';
 import { netSetContents } from '@/lib/netsets/service';
 import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netsets/suggestions';
 import { WouldRefuse } from './would-refuse';
+import { mailKickEnabled } from '@/lib/mail-kick/outbox';
+import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 
 /** How many entries the summary names before "show all" (the field below holds the whole list). */
 const SUMMARY_ENTRIES = 5;
@@ -73,6 +75,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
   const sets = await netSetContents(admin.accountId);
   const suggestions = await networkSuggestions(admin.accountId, mailbox.id);
   const wouldRefuse = await wouldRefuseSummary(admin.accountId, mailbox.id);
+  const mailKicks = mailKickEnabled();
   return (
     <main className="wide">
       <p>
@@ -91,6 +94,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           All sessions ended ({sessionsEnded} signed out).
         </p>
       ) : null}
+      {mailKicks ? null : <MailKickOff />}
       <dl className="facts" data-testid="mailbox-summary">
         <dt>Status</dt>
         <dd>{mailbox.active ? 'Active' : 'Inactive (cannot sign in)'}</dd>
@@ -129,6 +133,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           sets={sets}
           suggestions={suggestions}
           now={now}
+          mailKicks={mailKicks}
         />
       </div>
       <WouldRefuse summary={wouldRefuse} mode={mailbox.allowNetsMode} />

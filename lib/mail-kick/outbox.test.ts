@@ -1,0 +1,184 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it, vi } from 'vitest';
+import { auditEvents, mailKicks, mailboxes, netSets } from '@/db/schema';
+import { getDb, transaction } from '@/db';
+import { createNetSet } from '@/lib/netsets/service';
+import { makeAccount, makeMailbox, testContext, uniqueTag } from '@/lib/testing/factories';
+import { claimDueKicks, completeKick, endMailConnections, pendingKicks, retryKickLater, takeJobLease } from './outbox';
+import { EXPIRY_SWEEP_JOB, sweepExpiredEntries } from './sweeper';
+import { deliverKicks } from './worker';
+
+vi.hoisted(() => {
+  process.env.MAIL_KICK_URL = 'http://127.0.0.1:1/doveadm/v1, http://127.0.0.1:2/doveadm/v1';
+  process.env.MAIL_KICK_API_KEY = 'unit-test-doveadm-key';
+});
+const [A, B] = ['http://127.0.0.1:1/doveadm/v1', 'http://127.0.0.1:2/doveadm/v1'];
+const BOTH = [A, B];
+
+/** Outbox rows of one address. */
+const rowsOf = (email: string) => getDb().select().from(mailKicks).where(eq(mailKicks.email, email));
+const target = (email: string) => ({ id: null, email, accountId: null });
+/** An address no other test uses: rows are claimed across the table, so each test looks at its own only. */
+const address = () => `k${uniqueTag()}@outbox.test`;
+
+describe('mail kick outbox', () => {
+  it('writes one row per configured backend, in the caller\'s transaction (a rollback leaves none)', async () => {
+    const email = address();
+    await transaction((tx) => endMailConnections(tx, [target(email), target(email)], 'password'));
+    expect((await rowsOf(email)).map((r) => r.backend).sort()).toEqual([A, B]);
+    const other = address();
+    await transaction(async (tx) => {
+      await endMailConnections(tx, [target(other)], 'password');
+      throw new Error('the change failed');
+    }).catch(() => undefined);
+    expect(await rowsOf(other)).toEqual([]);
+  });
+
+  it('gives each due row to exactly one of many concurrent claimers', async () => {
+    const now = Date.now() + 3_600_000;
+    const emails = Array.from({ length: 30 }, address);
+    await transaction((tx) => endMailConnections(tx, emails.map(target), 'list', now - 1));
+    const claims = await Promise.all(Array.from({ length: 8 }, () => claimDueKicks(now, 30_000, 7, BOTH)));
+    const ids = claims.flat().filter((k) => emails.includes(k.email)).map((k) => k.id);
+    // 60 rows (two backends), each claimed once; whatever the claimers took, no id twice.
+    expect(new Set(ids).size).toBe(ids.length);
+    const rest = await claimDueKicks(now, 30_000, 1000, BOTH);
+    const all = [...ids, ...rest.filter((k) => emails.includes(k.email)).map((k) => k.id)];
+    expect(all.length).toBe(60);
+    expect(new Set(all).size).toBe(60);
+    // Claimed rows are leased: nothing is due again before the lease ends.
+    expect((await claimDueKicks(now + 29_000, 30_000, 1000, BOTH)).filter((k) => emails.includes(k.email))).toEqual([]);
+  });
+
+  it('hands a row whose claimer died to the next claimer at the lease end; the late claimer can no longer finish it', async () => {
+    const email = address();
+    const now = Date.now() + 7_200_000;
+    await transaction((tx) => endMailConnections(tx, [target(email)], 'deactivated', now - 1));
+    const first = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
+    expect(first).toHaveLength(2);
+    const second = (await claimDueKicks(now + 30_000, 30_000, 1000, BOTH)).filter((k) => k.email === email);
+    expect(second.map((k) => k.id).sort()).toEqual(first.map((k) => k.id).sort());
+    expect(second[0]!.attempts).toBe(2);
+    expect(await completeKick(first[0]!)).toBe(false);
+    expect(await retryKickLater(first[1]!, now, 'late')).toBe(false);
+    for (const kick of second) expect(await completeKick(kick)).toBe(true);
+    expect(await rowsOf(email)).toEqual([]);
+  });
+
+  it('keeps a failed row until its backoff ends, with its error, and counts it as pending and failing', async () => {
+    const { accountId } = await makeAccount();
+    const email = address();
+    const now = Date.now() + 10_800_000;
+    await transaction((tx) => endMailConnections(tx, [{ id: null, email, accountId }], 'list', now - 1));
+    const [kick] = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email && k.backend === A);
+    expect(await retryKickLater(kick!, now + 4_000, 'HTTP 503')).toBe(true);
+    expect((await claimDueKicks(now + 3_999, 30_000, 1000, BOTH)).some((k) => k.id === kick!.id)).toBe(false);
+    expect((await claimDueKicks(now + 4_000, 30_000, 1000, BOTH)).some((k) => k.id === kick!.id)).toBe(true);
+    const state = await pendingKicks(accountId);
+    expect(state).toMatchObject({ pending: 2, failing: 1, lastError: 'HTTP 503' });
+    expect(state.oldestAt?.getTime()).toBe(now - 1);
+  });
+});
+
+describe('deliverKicks', () => {
+  const audits = (email: string) => getDb().select({ detail: auditEvents.detail, count: auditEvents.count, actorKind: auditEvents.actorKind }).from(auditEvents).where(eq(auditEvents.mailboxEmail, email));
+
+  it('sends one kick per backend and address, removes delivered rows and audits each delivery', async () => {
+    const email = address();
+    const now = Date.now() + 14_400_000;
+    await transaction((tx) => endMailConnections(tx, [target(email)], 'forced_change', now - 1));
+    await transaction((tx) => endMailConnections(tx, [target(email)], 'expiry', now - 1));
+    const sent: string[] = [];
+    const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
+    expect(claimed).toHaveLength(4);
+    await deliverKicks(claimed, now, async (backend, key, to) => {
+      sent.push(`${backend} ${key} ${to}`);
+      return { ok: true, result: 'ended' };
+    });
+    expect(sent.sort()).toEqual([`${A} unit-test-doveadm-key ${email}`, `${B} unit-test-doveadm-key ${email}`]);
+    expect(await rowsOf(email)).toEqual([]);
+    const rows = await audits(email);
+    expect(rows.map((r) => [r.detail?.backend, r.detail?.result, r.actorKind]).sort()).toEqual([[A, 'ended', 'system'], [B, 'ended', 'system']]);
+  });
+
+  it('retries a failing backend with backoff, audits its failures in one row, and delivers once it answers', async () => {
+    const email = address();
+    let now = Date.now() + 18_000_000;
+    await transaction((tx) => endMailConnections(tx, [target(email)], 'list', now - 1));
+    const failing = async (backend: string) => (backend === A ? ({ ok: false, error: 'HTTP 503' } as const) : ({ ok: true, result: 'ended' } as const));
+    for (let i = 0; i < 4; i++) {
+      const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
+      await deliverKicks(claimed, now, failing);
+      const [row] = await rowsOf(email);
+      expect(row).toMatchObject({ backend: A, attempts: i + 1, lastError: 'HTTP 503', claimToken: null });
+      expect(row!.nextAttemptAt.getTime() - now).toBeGreaterThanOrEqual(1000 * 2 ** i);
+      now = row!.nextAttemptAt.getTime();
+    }
+    const failures = (await audits(email)).filter((r) => r.detail?.result === 'failed');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.count).toBe(4);
+    const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
+    await deliverKicks(claimed, now, async () => ({ ok: true, result: 'ended' }));
+    expect(await rowsOf(email)).toEqual([]);
+    expect((await audits(email)).filter((r) => r.detail?.result === 'ended').map((r) => r.detail?.backend).sort()).toEqual([A, B]);
+  });
+
+  it('claims rows for its own backends only: an instance configured with other backends, or none, leaves them', async () => {
+    const email = address();
+    const now = Date.now() + 21_600_000;
+    await transaction((tx) => endMailConnections(tx, [target(email)], 'list', now - 1));
+    expect((await claimDueKicks(now, 30_000, 1000, [])).filter((k) => k.email === email)).toEqual([]);
+    expect((await claimDueKicks(now, 30_000, 1000, ['http://127.0.0.1:3/doveadm/v1'])).filter((k) => k.email === email)).toEqual([]);
+    expect((await claimDueKicks(now, 30_000, 1000, [B])).filter((k) => k.email === email).map((k) => k.backend)).toEqual([B]);
+    expect((await rowsOf(email)).map((r) => r.backend).sort()).toEqual([A, B]);
+  });
+});
+
+describe('job lease', () => {
+  it('is held by one instance at a time until it expires, and renewed by its holder', async () => {
+    const job = `job-${uniqueTag()}`;
+    const now = Date.now();
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((h) => takeJobLease(job, h, now, 10_000)));
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    const winner = ['a', 'b', 'c', 'd'][results.findIndex((r) => r !== null)]!;
+    const other = winner === 'a' ? 'b' : 'a';
+    expect(await takeJobLease(job, other, now + 9_999, 10_000)).toBeNull();
+    expect(await takeJobLease(job, winner, now + 9_999, 10_000)).not.toBeNull();
+    expect(await takeJobLease(job, other, now + 19_999, 10_000)).not.toBeNull();
+  });
+});
+
+describe('expiry sweeper', () => {
+  it('queues disconnects for enforcing mailboxes whose own or set entries expired since its last run, once', async () => {
+    const { accountId, domain } = await makeAccount();
+    const base = Date.now() + 30_000_000;
+    // Start the job's window at `base`.
+    await takeJobLease(EXPIRY_SWEEP_JOB, 'setup', base - 100_000, 1);
+    const own = await makeMailbox(domain, { allowNets: '203.0.113.7,198.51.100.0/24' });
+    const later = await makeMailbox(domain, { allowNets: '203.0.113.7' });
+    const monitor = await makeMailbox(domain, { allowNets: '203.0.113.7' });
+    const viaSet = await makeMailbox(domain, { allowNets: '198.51.100.9' });
+    const name = `s${uniqueTag()}`;
+    await createNetSet(accountId, { name, allowNets: '192.0.2.0/24' }, testContext);
+    await getDb().update(netSets).set({ allowNetsMeta: { '192.0.2.0/24': { expiresAt: base - 50 } } }).where(eq(netSets.name, name));
+    await getDb().update(mailboxes).set({ allowNets: `198.51.100.9,@${name}` }).where(eq(mailboxes.id, viaSet.id));
+    await getDb().update(mailboxes).set({ allowNetsMeta: { '203.0.113.7': { expiresAt: base - 100 } } }).where(eq(mailboxes.id, own.id));
+    await getDb().update(mailboxes).set({ allowNetsMeta: { '203.0.113.7': { expiresAt: base + 60_000 } } }).where(eq(mailboxes.id, later.id));
+    await getDb().update(mailboxes).set({ allowNetsMode: 'monitor', allowNetsMeta: { '203.0.113.7': { expiresAt: base - 100 } } }).where(eq(mailboxes.id, monitor.id));
+
+    // Another instance holds the job: nothing happens here.
+    expect(await takeJobLease(EXPIRY_SWEEP_JOB, 'other', base - 1000, 500)).not.toBeNull();
+    expect(await sweepExpiredEntries('me', base - 999)).toBeNull();
+    expect(await sweepExpiredEntries('me', base)).toBeGreaterThanOrEqual(2);
+    const queued = async (email: string) => (await rowsOf(email)).length;
+    expect(await queued(own.email)).toBe(2);
+    expect(await queued(viaSet.email)).toBe(2);
+    expect(await queued(later.email)).toBe(0);
+    expect(await queued(monitor.email)).toBe(0);
+    // The next run starts where this one ended: the same expiry is not swept twice.
+    await sweepExpiredEntries('me', base + 10_000);
+    expect(await queued(own.email)).toBe(2);
+    await sweepExpiredEntries('me', base + 70_000);
+    expect(await queued(later.email)).toBe(2);
+  });
+});

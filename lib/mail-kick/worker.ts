@@ -1,0 +1,126 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { getDb } from '@/db';
+import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
+import { env } from '@/lib/env';
+import { log } from '@/lib/log';
+import { countMailKick, setMailKicksPending } from '@/lib/ops/metrics';
+import { kickOnBackend, KICK_TIMEOUT_MS, type KickOutcome } from './doveadm';
+import { anyDueKick, claimDueKicks, completeKick, pendingKicks, retryKickLater, type ClaimedKick } from './outbox';
+import { retryDelayMs } from './policy';
+import { sweepExpiredEntries, SWEEP_INTERVAL_MS } from './sweeper';
+
+/** How often the outbox is checked for due rows (one indexed read): the delay before a disconnect goes out. */
+export const POLL_INTERVAL_MS = 250;
+/** How long a claimed row is this worker's: well past one kick's timeout. */
+export const CLAIM_LEASE_MS = 6 * KICK_TIMEOUT_MS;
+/** Rows claimed at once. */
+const BATCH = 50;
+/** How often the /metrics gauge of undelivered rows is refreshed. */
+const GAUGE_INTERVAL_MS = 5_000;
+
+const SYSTEM: AuditContext = { actor: { kind: 'system', email: 'mail disconnect' } };
+
+/**
+ * Sends the kicks of claimed rows, one per backend and address (several rows for one mailbox, say a bulk
+ * change and a sweep, are one kick), and records each outcome: delivered rows leave the outbox with an
+ * audit row `mail_connections_ended`; failed ones wait (1 s, 2 s, 4 s … at most 30 s) with one aggregated
+ * audit row per outbox row and quarter hour, however often they fail. Rows are claimed for this process's
+ * own backends only (claimDueKicks), so each names one of MAIL_KICK_URL.
+ */
+export async function deliverKicks(claimed: readonly ClaimedKick[], now = Date.now(), send: typeof kickOnBackend = kickOnBackend): Promise<void> {
+  const groups = new Map<string, ClaimedKick[]>();
+  for (const kick of claimed) {
+    const key = `${kick.backend}\n${kick.email}`;
+    const group = groups.get(key);
+    if (group) group.push(kick);
+    else groups.set(key, [kick]);
+  }
+  const config = env();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const first = group[0]!;
+      const outcome: KickOutcome = await send(first.backend, config.MAIL_KICK_API_KEY ?? '', first.email);
+      countMailKick(outcome.ok ? outcome.result : 'failed');
+      const record = { accountId: first.accountId, mailboxId: first.mailboxId, mailboxEmail: first.email };
+      if (outcome.ok) {
+        const done = Date.now();
+        for (const kick of group) await completeKick(kick);
+        await recordAudit(getDb(), SYSTEM, {
+          event: 'mail_connections_ended',
+          ...record,
+          detail: { backend: first.backend, result: outcome.result, reason: first.reason, attempts: Math.max(...group.map((k) => k.attempts)), delay_ms: done - Math.min(...group.map((k) => k.createdAt.getTime())) },
+        });
+        return;
+      }
+      log().warn({ backend: first.backend, error: outcome.error, attempts: first.attempts }, 'ending open mail connections failed; retrying');
+      for (const kick of group) {
+        // From the later of the claim and now: a try that timed out must not make the next one due at once.
+        await retryKickLater(kick, Math.max(now, Date.now()) + retryDelayMs(kick.attempts), outcome.error);
+        await recordAggregatedAudit(SYSTEM, { event: 'mail_connections_ended', ...record, detail: { backend: first.backend, result: 'failed', reason: kick.reason, error: outcome.error } }, `outbox-${kick.id}`, now);
+      }
+    }),
+  );
+}
+
+/**
+ * The background worker of one server process (started by server.ts through lib/ops/background.ts): it
+ * delivers due outbox rows every POLL_INTERVAL_MS and offers to run the expiry sweep every
+ * SWEEP_INTERVAL_MS. Several instances share the work safely: rows are claimed atomically, the sweep is
+ * leased (lib/mail-kick/outbox.ts).
+ */
+export function mailKickWorker(options: { pollMs?: number; sweepMs?: number } = {}) {
+  const pollMs = options.pollMs ?? POLL_INTERVAL_MS;
+  const sweepMs = options.sweepMs ?? SWEEP_INTERVAL_MS;
+  const holder = crypto.randomBytes(9).toString('base64url');
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = true;
+  let lastSweep = 0;
+  let lastGauge = 0;
+
+  async function tick(): Promise<void> {
+    const now = Date.now();
+    const backends = env().MAIL_KICK_URL;
+    if (await anyDueKick(now, backends)) {
+      const claimed = await claimDueKicks(now, CLAIM_LEASE_MS, BATCH, backends);
+      if (claimed.length > 0) await deliverKicks(claimed, now);
+    }
+    if (now - lastSweep >= sweepMs) {
+      lastSweep = now;
+      await sweepExpiredEntries(holder, now);
+    }
+    if (now - lastGauge >= GAUGE_INTERVAL_MS) {
+      lastGauge = now;
+      const state = await pendingKicks();
+      setMailKicksPending(state.pending, state.failing);
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error: unknown) => log().error({ err: error }, 'mail disconnect worker: a round failed; trying again'))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, pollMs);
+    // Never what keeps the process alive.
+    timer.unref();
+  }
+
+  return {
+    start(): void {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
