@@ -8,7 +8,12 @@ import { defineConfig, devices } from '@playwright/test';
  * served by server.ts, exactly as in production. The config is evaluated by the runner and again by each
  * worker; the run folder is decided once and inherited through the environment.
  */
-process.env.PORTCULLIS_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-e2e-'));
+if (!process.env.PORTCULLIS_E2E_DIR) {
+  process.env.PORTCULLIS_E2E_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-e2e-'));
+  // The global teardown removes the run folder once its last check has read the logs (a folder given from
+  // outside is left where it is).
+  process.env.PORTCULLIS_E2E_DIR_MADE = process.env.PORTCULLIS_E2E_DIR;
+}
 const runDir = process.env.PORTCULLIS_E2E_DIR;
 
 // Several checkouts on one machine can run their suites at once with different bases.
@@ -70,6 +75,9 @@ export const common = {
   // Low cost keeps the suite fast; timing equality is about equal work per path, not the cost value.
   BCRYPT_COST: '4',
   PATH: process.env.PATH ?? '',
+  // The servers' temporary files (tsx's cache, and its IPC pipe, which a killed server leaves behind) go into
+  // the run folder, which the global teardown removes.
+  TMPDIR: runDir,
 };
 
 export default defineConfig({
@@ -78,7 +86,8 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: true,
-  reporter: [['list'], ['json', { outputFile: path.join(process.env.PORTCULLIS_TEST_REPORT_DIR ?? runDir, 'e2e.json') }]],
+  // .ci/run sums up the unit and end-to-end results from JSON reports in this folder.
+  reporter: process.env.PORTCULLIS_TEST_REPORT_DIR ? [['list'], ['json', { outputFile: path.join(process.env.PORTCULLIS_TEST_REPORT_DIR, 'e2e.json') }]] : [['list']],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   globalSetup: './e2e/support/global-setup.ts',

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for the tests: initdb in a fresh temporary directory as an unprivileged
+# A throwaway PostgreSQL cluster for the tests: initdb in a fresh folder of $TMPDIR (else /tmp) as an unprivileged
 # user, a free port on 127.0.0.1, trust authentication for local TCP connections only, fsync off.
 #
 #   .ci/pg-cluster.sh start [STATE_FILE]   start one, print its URL (postgres://USER@127.0.0.1:PORT/postgres)
@@ -65,7 +65,8 @@ case "$cmd" in
     else
       owner="$(id -un)"
     fi
-    dir="$(mktemp -d /tmp/portcullis-pg.XXXXXX)"
+    # In the run's temporary directory (npm test gives the suites a fresh one and checks that it ends empty).
+    dir="$(mktemp -d "${TMPDIR:-/tmp}/portcullis-pg.XXXXXX")"
     touch "$dir/$marker"
     mkdir "$dir/data" "$dir/socket"
     [ "$(id -u)" = 0 ] && chown -R "$owner" "$dir"

@@ -27,4 +27,7 @@ if (e2e?.stats) {
   skipped += e2e.stats.skipped ?? 0;
 }
 if (!unit || !e2e) failed += 1; // a suite that did not report did not pass
-console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+// .ci/clean-tmp.mjs: what the tests left in their temporary directory (the list is printed where it was found).
+const left = read('tmp-check.json')?.left ?? [];
+const tmp = left.length > 0 ? `; ${left.length} left in the temporary directory` : '';
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${tmp}`);

@@ -12,7 +12,7 @@ import { servers } from '../playwright.config';
 /** The operator CLI, without blocking this process (the test keeps writing meanwhile). */
 function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', ...args], { env: { ...process.env, DATABASE_PATH: servers.proxied.db, BCRYPT_COST: '4' } });
+    const child = spawn('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', ...args], { env: { ...process.env, DATABASE_PATH: servers.proxied.db, BCRYPT_COST: '4', TMPDIR: path.dirname(servers.proxied.db) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -20,6 +20,12 @@ function cliAsync(args: string[]): Promise<{ status: number | null; stdout: stri
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+// The folders this file's test made in the temporary directory, removed after it whatever the result.
+const made: string[] = [];
+test.afterEach(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 test('cli backup taken while the server applies changes is a consistent database that a server can serve', async ({ request }) => {
   test.setTimeout(180_000);
@@ -39,7 +45,9 @@ test('cli backup taken while the server applies changes is a consistent database
     }
   })();
   await expect.poll(() => round, { timeout: 30_000 }).toBeGreaterThan(1);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-backup-')), 'copy.db');
+  const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-backup-'));
+  made.push(copyDir);
+  const file = path.join(copyDir, 'copy.db');
   const startRound = round;
   const backup = await cliAsync(['backup', '--to', file]);
   const endRound = round;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from './support/fixtures';
 import { servers } from '../playwright.config';
@@ -8,9 +9,10 @@ import { servers } from '../playwright.config';
 /** Real nginx with deploy/nginx/portcullis-http.conf in front of the server that trusts 127.0.0.1. */
 const nginxPort = servers.proxied.port + 80;
 let nginx: ChildProcess | undefined;
+let dir: string | undefined;
 
 test.beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(process.env.PORTCULLIS_E2E_DIR ?? '/tmp', 'nginx-http-'));
+  dir = fs.mkdtempSync(path.join(process.env.PORTCULLIS_E2E_DIR ?? os.tmpdir(), 'nginx-http-'));
   fs.mkdirSync(path.join(dir, 'logs'));
   const site = fs
     .readFileSync('deploy/nginx/portcullis-http.conf', 'utf8')
@@ -27,6 +29,7 @@ test.beforeAll(async () => {
 
 test.afterAll(() => {
   if (nginx?.pid) process.kill(-nginx.pid, 'SIGKILL');
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** GET /login through nginx from a chosen loopback source address; returns the address Portcullis shows. */

@@ -10,7 +10,7 @@ test('npm start on an empty data folder migrates, creates the demo data, prints 
   test.setTimeout(120_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-start-'));
   const port = servers.direct.port + 7;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dataDir, 'data', 'portcullis.db'), PORT: String(port), HOST: '127.0.0.1', BCRYPT_COST: '4', NEXT_TELEMETRY_DISABLED: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dataDir, 'data', 'portcullis.db'), PORT: String(port), HOST: '127.0.0.1', BCRYPT_COST: '4', NEXT_TELEMETRY_DISABLED: '1', TMPDIR: dataDir };
   delete env.AUTH_SECRET;
   delete env.TRUSTED_PROXIES;
   const child = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,6 +56,7 @@ test('npm start on an empty data folder migrates, creates the demo data, prints 
     expect(mode('backups', 'nightly.db')).toBe(0o600);
   } finally {
     if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -10,7 +10,7 @@ import { test as base } from './console-guard';
 import type BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Db } from '../../db/migrate';
 import { accounts, admins, auditEvents, domains, mailboxes, messages } from '../../db/schema';
-import { servers } from '../../playwright.config';
+import { mail, servers } from '../../playwright.config';
 import { psql } from './postgres';
 
 /**
@@ -284,7 +284,8 @@ export function cli(args: string[], server: ServerName = defaultServer(), extraE
   const database = server === 'postgres' ? { DATABASE_URL: postgresDatabaseUrl() } : { DATABASE_PATH: servers[server].db };
   const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...database, BCRYPT_COST: '4', ...extraEnv },
+    // tsx's temporary files go into the run folder (removed by the global teardown).
+    env: { ...process.env, ...database, BCRYPT_COST: '4', TMPDIR: mail.runDir, ...extraEnv },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -11,6 +11,17 @@ const COMMON_SECRETS = ['e2e-secret-e2e-secret-e2e-secret-e2e-secret', mail.secr
  */
 export default async function globalTeardown(): Promise<void> {
   const runDir = path.dirname(servers.proxied.db);
+  try {
+    await checkLogs(runDir);
+  } finally {
+    // The run folder (databases, logs, the cluster's state) goes once the check has read it; this teardown runs
+    // after the global setup's, which stopped what it started. The webServers still running write only to
+    // files they already hold open.
+    if (process.env.PORTCULLIS_E2E_DIR_MADE === runDir) fs.rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+async function checkLogs(runDir: string): Promise<void> {
   // The servers flush buffered log lines at least once a second.
   await new Promise((r) => setTimeout(r, 1500));
   // The shared servers' logs must exist; the multi-instance spec's instances leave theirs when it ran.

@@ -141,9 +141,10 @@ export async function startMailServers(options: { ports: MailServerPorts; authUr
   const nginx = which('nginx');
   const dovecot = which('dovecot');
   const release = await acquireLock(options.lockFile, 45_000);
+  let madeDir: string | undefined;
   try {
 
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-mail-'));
+    const dir = (madeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-mail-')));
     // mkdtemp makes the folder 0700; Dovecot works on the mail folders as `nobody` and must traverse it.
     fs.chmodSync(dir, 0o755);
     for (const sub of ['nginx', 'dovecot-base', 'dovecot-state', 'mail']) fs.mkdirSync(path.join(dir, sub), { mode: 0o755 });
@@ -230,6 +231,8 @@ export async function startMailServers(options: { ports: MailServerPorts; authUr
     }
     return { ports: options.ports, certificate: fs.readFileSync(tls.cert, 'utf8'), logs, stop };
   } catch (error) {
+    // A failure before the servers started (stop() removes the folder once they have).
+    if (madeDir) fs.rmSync(madeDir, { recursive: true, force: true });
     release();
     throw error;
   }

@@ -14,6 +14,7 @@ export interface OwnServer {
   /** Sends a signal to the server's own node process (its pid is in every log line), as a supervisor would. */
   signal(name: NodeJS.Signals): void;
   exited(): Promise<number | null>;
+  /** Kills the server's process group and removes its folder (with its database) from the temporary directory. */
   kill(): void;
 }
 
@@ -31,6 +32,8 @@ export async function startOwnServer(port: number, env: Record<string, string> =
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_PATH: path.join(dir, 'own.db'),
+      // Its temporary files (tsx's cache and IPC pipe, which SIGKILL leaves behind) go with its folder.
+      TMPDIR: dir,
       ...env,
     },
   });
@@ -39,12 +42,23 @@ export async function startOwnServer(port: number, env: Record<string, string> =
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  const kill = () => {
+    try {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   const deadline = Date.now() + 90_000;
   for (;;) {
     const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
     // Ready, and its log (written in blocks, at least once a second) has named the process.
     if (status === 200 && /"pid":\d+/.test(output)) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server on ${port} did not become ready:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      kill();
+      throw new Error(`server on ${port} did not become ready:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
@@ -58,12 +72,6 @@ export async function startOwnServer(port: number, env: Record<string, string> =
       process.kill(Number(pid), name);
     },
     exited: () => exit,
-    kill: () => {
-      try {
-        if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    },
+    kill,
   };
 }

@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { backupDatabase } from './backup';
 
+/** A fresh folder for one test, removed when the test ends (passed or failed). */
 function tempDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-backup-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-backup-'));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** A database where every transaction writes one row to each of two tables: a consistent copy has equal counts. */
