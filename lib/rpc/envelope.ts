@@ -1,3 +1,4 @@
+import { findForbiddenKey } from '@/lib/forbidden-keys';
 import { RpcCode, RpcError, type RpcErrorObject } from './errors';
 
 /**
@@ -58,6 +59,17 @@ export function parseCall(value: unknown): RpcEntry {
   const id = hasId ? (request.id as RpcId) : null;
   if (request.jsonrpc !== '2.0') return invalid(id, '"jsonrpc" must be exactly "2.0"');
   if (typeof request.method !== 'string' || request.method === '') return invalid(id, '"method" must be a non-empty string');
+  // JSON.parse keeps "__proto__" as an own key; a later spread or merge of params would make it a prototype.
+  // Refused wherever it sits (nested params and list entries too), before any method sees the call.
+  const forbidden = findForbiddenKey(request);
+  if (forbidden !== null) {
+    const key = forbidden.slice(forbidden.lastIndexOf('.') + 1);
+    // The path is made of the caller's own keys; a long one is cut to its end, which names the key.
+    const where = forbidden.length > 200 ? `…${forbidden.slice(-200)}` : forbidden;
+    const message = `the key "${key}" (at ${where}) is not accepted`;
+    if (!forbidden.startsWith('params.')) return invalid(id, message);
+    return { kind: 'invalid', response: errorResponse(id, new RpcError(RpcCode.InvalidParams, `Invalid params: ${message}`, { field: forbidden })) };
+  }
   return {
     kind: 'call',
     call: { method: request.method, params: request.params, ...(hasId ? { id } : {}), notification: !hasId },
