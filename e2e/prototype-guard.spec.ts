@@ -27,5 +27,6 @@ test('a changed Object.prototype turns /readyz to 503 (prototype_changed) and is
     await expect.poll(() => server.output(), { timeout: 10_000 }).toMatch(/"level":"error"[^\n]*a shared prototype was changed \(Object\.prototype\.toLocaleString\)/);
   } finally {
     server.kill();
+    await server.exited();
   }
 });
