@@ -89,6 +89,11 @@ describe('prototype keys in a request', () => {
     expect(batch.entries.map((e) => e.kind)).toEqual(['call', 'invalid']);
   });
 
+  it('finds a key spelled with \\u escapes', () => {
+    const response = only('{"jsonrpc":"2.0","method":"mail.set","params":{"mail":"a@example.com","\\u005f\\u005fproto\\u005f\\u005f":{"label":"x"}},"id":3}');
+    expect(response).toMatchObject({ id: 3, error: { code: -32602, data: { field: 'params.__proto__' } } });
+  });
+
   it('leaves the same words as values alone', () => {
     const parsed = parseBody('{"jsonrpc":"2.0","method":"mail.set","params":{"mail":"a@example.com","memo":"__proto__ constructor prototype"},"id":1}');
     expect(parsed).toMatchObject({ kind: 'single', entry: { kind: 'call' } });
