@@ -34,7 +34,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.ts', 'eslint-rules/**/*.test.ts'],
     // .ci/run sums up the unit and end-to-end results from JSON reports in this folder.
     reporters: process.env.PORTCULLIS_TEST_REPORT_DIR ? ['default', ['json', { outputFile: path.join(process.env.PORTCULLIS_TEST_REPORT_DIR, 'unit.json') }]] : ['default'],
     environment: 'node',

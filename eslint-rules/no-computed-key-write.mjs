@@ -11,8 +11,11 @@ import ts from 'typescript';
  * reason the key cannot come from input.
  */
 
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function isClosedKey(type) {
-  if (type.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.StringLiteral | ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLiteral)) return true;
+  if (type.isStringLiteral()) return !PROTOTYPE_KEYS.has(type.value);
+  if (type.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLiteral)) return true;
   if (type.isUnion()) return type.types.every(isClosedKey);
   return false;
 }
@@ -40,8 +43,7 @@ const rule = {
     const checker = services?.program?.getTypeChecker();
     const typeOf = (node) => (checker ? checker.getTypeAtLocation(services.esTreeNodeToTSNodeMap.get(node)) : null);
     const harmless = (member) => {
-      if (member.property.type === 'Literal' && typeof member.property.value !== 'string') return true;
-      if (member.property.type === 'Literal' && !['__proto__', 'constructor', 'prototype'].includes(member.property.value)) return true;
+      if (member.property.type === 'Literal') return typeof member.property.value !== 'string' || !PROTOTYPE_KEYS.has(member.property.value);
       if (!checker) return false;
       return isClosedKey(typeOf(member.property)) || isIndexedCollection(checker, typeOf(member.object));
     };
