@@ -2,6 +2,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 import regexp from 'eslint-plugin-regexp';
+import portcullis from './lib/lint/no-computed-key-write.mjs';
 
 export default defineConfig([
   ...nextVitals,
@@ -66,6 +67,14 @@ export default defineConfig([
   {
     files: ['**/*.test.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // No input becomes an object key unchecked (spec §23): a write through a computed key on a plain object
+    // reaches Object.prototype when the key is "__proto__" (lib/lint/no-computed-key-write.mjs).
+    files: ['lib/**/*.ts', 'lib/**/*.tsx', 'app/**/*.ts', 'app/**/*.tsx', 'db/**/*.ts', 'proxy.ts', 'server.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { portcullis },
+    rules: { 'portcullis/no-computed-key-write': 'error' },
   },
   globalIgnores(['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'db/migrations/**']),
 ]);

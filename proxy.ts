@@ -3,6 +3,7 @@ import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, record
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
 import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
+import { isSameOriginRequest } from '@/lib/net/same-origin';
 import { createNonce, securityHeaders } from '@/lib/net/security-headers';
 
 /**
@@ -97,7 +98,14 @@ export async function proxy(request: NextRequest) {
   const headers = securityHeaders(createNonce(), { https: isHttps(request.headers), development: process.env.NODE_ENV === 'development' });
   const forwarded = new Headers(request.headers);
   forwarded.set('content-security-policy', headers['content-security-policy']!);
-  const response = await gate(request, () => NextResponse.next({ request: { headers: forwarded } }));
+  // Server actions and form posts carry the browser's cookies: only a post from our own pages is run (lib/net/same-origin.ts).
+  // The machine endpoints (JSON-RPC, auth_http) are outside this proxy's matcher and take no cookies.
+  const response = isSameOriginRequest(request.method, request.headers)
+    ? await gate(request, () => NextResponse.next({ request: { headers: forwarded } }))
+    : new NextResponse('This form was sent from another site or without its origin; nothing was changed. Open the page again and send it from there.\n', {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }

@@ -31,6 +31,7 @@ import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
 import { fastPath } from './lib/ops/fast-path';
 import { readinessCheck, readinessCheckPg } from './lib/ops/health';
+import { guardedReadiness, installPrototypeGuard } from './lib/ops/prototype-guard';
 import { listenUrl } from './lib/ops/listen-url';
 import { logRequest, newRequestId, pathnameOf } from './lib/ops/request-log';
 
@@ -131,6 +132,9 @@ function isReentrant(req: IncomingMessage, peer: string | undefined, gateToken: 
   return address !== null && (address.text === '::1' || address.text.startsWith('127.'));
 }
 
+/** How often the prototype canary is checked besides every /readyz, so that a breach is logged without a poller. */
+const PROTOTYPE_CHECK_MS = 5_000;
+
 /** How long SIGTERM waits for requests in flight before closing their connections (spec §17). */
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -151,11 +155,18 @@ async function main(): Promise<void> {
   const trusted = config.TRUSTED_PROXIES.length > 0 ? compileAllowlist(config.TRUSTED_PROXIES) : null;
   const metricsAllow = compileAllowlist(config.METRICS_ALLOW);
   const target = databaseTarget(config);
-  const readiness = target.kind === 'sqlite' ? readinessCheck(target.file, MIGRATIONS_FOLDER) : readinessCheckPg(target.url, PG_MIGRATIONS_FOLDER);
+  const databaseReadiness = target.kind === 'sqlite' ? readinessCheck(target.file, MIGRATIONS_FOLDER) : readinessCheckPg(target.url, PG_MIGRATIONS_FOLDER);
 
   const app = next({ dev, hostname: config.HOST, port: config.PORT, dir: process.cwd() });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // From here on the shared prototypes cannot gain a property, and a changed one turns /readyz to 503
+  // (lib/ops/prototype-guard.ts, spec §23). Development leaves them extensible for hot reloading.
+  const guard = installPrototypeGuard({ seal: !dev });
+  const readiness = guardedReadiness(databaseReadiness, guard, (changes) =>
+    log().error({ changes }, `a shared prototype was changed (${changes.join(', ')}): prototype pollution; /readyz answers 503 until restarted`),
+  );
+  setInterval(() => readiness.verify(), PROTOTYPE_CHECK_MS).unref();
 
   const server = createServer((req, res) => {
     drain.track(req, res);

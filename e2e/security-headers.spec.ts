@@ -59,7 +59,8 @@ async function trapServer(): Promise<{ port: number; hits: string[]; close: () =
 function post(path: string, host: string, body: Buffer, contentType: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: servers.proxied.port, path, method: 'POST', headers: { host, 'content-type': contentType, 'content-length': body.length, 'x-forwarded-for': '198.51.100.241' } },
+      // The Origin a browser at that Host would send: a post without one is refused before the app runs (lib/net/same-origin.ts).
+      { host: '127.0.0.1', port: servers.proxied.port, path, method: 'POST', headers: { host, origin: `http://${host}`, 'content-type': contentType, 'content-length': body.length, 'x-forwarded-for': '198.51.100.241' } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -64,6 +64,7 @@ export async function signInsPerDay(scope: Scope, options: { days?: number; now?
     if (!entry) continue;
     const n = Number(r.n);
     if (r.event === 'login_succeeded') entry.allowed += n;
+    // eslint-disable-next-line portcullis/no-computed-key-write -- reasons are the sign-in service's own refusal codes (audit detail it writes), never input.
     else entry.refused[r.reason ?? 'unknown'] = (entry.refused[r.reason ?? 'unknown'] ?? 0) + n;
   }
   return result;

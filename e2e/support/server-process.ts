@@ -40,7 +40,13 @@ export async function startOwnServer(port: number, env: Record<string, string> =
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The folder (its database) goes with the process: nothing is left in the temp directory.
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const kill = () => {
     try {

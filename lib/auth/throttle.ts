@@ -228,7 +228,9 @@ async function evaluate(list: Bucket[], now: number): Promise<{ retryAt: number;
   if (list.length > MAX_BUCKETS) throw new Error(`at most ${MAX_BUCKETS} throttle buckets per attempt`);
   const params: Record<string, string | number> = {};
   for (let i = 0; i < MAX_BUCKETS; i++) {
+    // eslint-disable-next-line portcullis/no-computed-key-write -- placeholder names built from a counter.
     params[`k${i}`] = list[i]?.key ?? '';
+    // eslint-disable-next-line portcullis/no-computed-key-write -- placeholder names built from a counter.
     params[`s${i}`] = list[i] ? now - list[i]!.limit.windowMs : now;
   }
   const counted = new Map((await windows().execute(params)).map((row) => [row.key, row]));
@@ -391,7 +393,9 @@ export function provenAttemptParams(request: AttemptRequest, now: number): Recor
     throttleKnownSince: now - KNOWN_NETWORK_MS,
   };
   for (let i = 0; i < MAX_BUCKETS; i++) {
+    // eslint-disable-next-line portcullis/no-computed-key-write -- placeholder names built from a counter.
     params[`throttleK${i}`] = list[i]?.key ?? '';
+    // eslint-disable-next-line portcullis/no-computed-key-write -- placeholder names built from a counter.
     params[`throttleS${i}`] = list[i] ? now - list[i]!.limit.windowMs : now;
   }
   return params;

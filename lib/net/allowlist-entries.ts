@@ -139,6 +139,7 @@ export function toStored(entries: readonly ListEntry[]): StoredList {
   for (const e of entries) {
     const info = infoOf(e.label, e.expiresAt);
     if (info) {
+      // eslint-disable-next-line portcullis/no-computed-key-write -- entries are canonical networks (parsed above), never a prototype key.
       meta[e.net] = info;
       any = true;
     }

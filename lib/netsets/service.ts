@@ -224,8 +224,7 @@ export async function deleteNetSet(accountId: number, name: string, ctx: AuditCo
 
 /** The account's sets as name → networks with labels/expiry: what the admin pages evaluate drafts with. */
 export async function netSetContents(accountId: number): Promise<Record<string, SetContent>> {
-  const out: Record<string, SetContent> = {};
   const rows = await getDb().select({ name: netSets.name, allowNets: netSets.allowNets, allowNetsMeta: netSets.allowNetsMeta }).from(netSets).where(eq(netSets.accountId, accountId));
-  for (const r of rows) out[r.name] = { canonical: r.allowNets, meta: r.allowNetsMeta ?? null };
-  return out;
+  // Own properties only (Object.fromEntries never writes through a prototype); it goes to the browser as a plain object.
+  return Object.fromEntries(rows.map((r) => [r.name, { canonical: r.allowNets, meta: r.allowNetsMeta ?? null }]));
 }

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 
-export type Readiness = { ready: true } | { ready: false; reason: 'shutting_down' | 'database_unavailable' | 'migrations_pending' };
+export type Readiness = { ready: true } | { ready: false; reason: 'shutting_down' | 'database_unavailable' | 'migrations_pending' | 'prototype_changed' };
 
 export interface ReadinessCheck {
   /** Whether this process should receive traffic now. */

@@ -59,3 +59,43 @@ describe('parseCall', () => {
     expect(errorOf(parseCall([]))).toMatchObject({ id: null, error: { code: -32600 } });
   });
 });
+
+describe('prototype keys in a request', () => {
+  const only = (text: string) => {
+    const parsed = parseBody(text);
+    if (parsed.kind !== 'single' || parsed.entry.kind !== 'invalid' || !('error' in parsed.entry.response)) throw new Error(`expected an error entry: ${JSON.stringify(parsed)}`);
+    return parsed.entry.response;
+  };
+
+  it('refuses __proto__, constructor and prototype in params, nested params and list entries with -32602 naming the key', () => {
+    const cases: [string, string][] = [
+      ['{"mail":"a@example.com","__proto__":{"label":"x"}}', 'params.__proto__'],
+      ['{"mail":"a@example.com","allow_nets_entries":[{"net":"192.0.2.1","__proto__":{"label":"x"}}]}', 'params.allow_nets_entries[0].__proto__'],
+      ['{"mail":"a@example.com","allow_nets_entries":[{"net":"192.0.2.1"},{"net":"x","constructor":{"prototype":{"label":"x"}}}]}', 'params.allow_nets_entries[1].constructor'],
+      ['{"name":"office","allow_nets":{"prototype":1}}', 'params.allow_nets.prototype'],
+    ];
+    for (const [params, path] of cases) {
+      const response = only(`{"jsonrpc":"2.0","method":"mail.set","params":${params},"id":7}`);
+      expect(response).toMatchObject({ id: 7, error: { code: -32602, data: { field: path } } });
+      expect(response.error.message).toBe(`Invalid params: the key "${path.slice(path.lastIndexOf('.') + 1)}" (at ${path}) is not accepted`);
+    }
+    expect(({} as Record<string, unknown>).label).toBeUndefined();
+  });
+
+  it('refuses one in the envelope itself with -32600, and each call of a batch on its own', () => {
+    expect(only('{"jsonrpc":"2.0","method":"hello.world","id":1,"__proto__":{"method":"x"}}')).toMatchObject({ id: 1, error: { code: -32600, message: 'Invalid request: the key "__proto__" (at __proto__) is not accepted' } });
+    const batch = parseBody('[{"jsonrpc":"2.0","method":"hello.world","id":1},{"jsonrpc":"2.0","method":"mail.get","params":{"constructor":1},"id":2}]');
+    if (batch.kind !== 'batch') throw new Error('expected a batch');
+    expect(batch.entries.map((e) => e.kind)).toEqual(['call', 'invalid']);
+  });
+
+  it('finds a key spelled with \\u escapes', () => {
+    const response = only('{"jsonrpc":"2.0","method":"mail.set","params":{"mail":"a@example.com","\\u005f\\u005fproto\\u005f\\u005f":{"label":"x"}},"id":3}');
+    expect(response).toMatchObject({ id: 3, error: { code: -32602, data: { field: 'params.__proto__' } } });
+  });
+
+  it('leaves the same words as values alone', () => {
+    const parsed = parseBody('{"jsonrpc":"2.0","method":"mail.set","params":{"mail":"a@example.com","memo":"__proto__ constructor prototype"},"id":1}');
+    expect(parsed).toMatchObject({ kind: 'single', entry: { kind: 'call' } });
+  });
+});

@@ -1,3 +1,4 @@
+import { findForbiddenKey } from '@/lib/forbidden-keys';
 import { RpcCode, RpcError, type RpcErrorObject } from './errors';
 
 /**
@@ -48,9 +49,10 @@ function invalid(id: RpcId, message: string): RpcEntry {
 /**
  * Checks one request object. Anything that is not a well-formed request gets an Invalid Request answer
  * (with its id when the id itself is usable, else null), even without an id: JSON-RPC 2.0 only spares
- * well-formed notifications a response.
+ * well-formed notifications a response. `mayNameKeys: false` (the body's text spells no prototype key) skips
+ * looking for one.
  */
-export function parseCall(value: unknown): RpcEntry {
+export function parseCall(value: unknown, mayNameKeys = true): RpcEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(null, 'expected a request object');
   const request = value as Record<string, unknown>;
   const hasId = Object.hasOwn(request, 'id');
@@ -58,11 +60,24 @@ export function parseCall(value: unknown): RpcEntry {
   const id = hasId ? (request.id as RpcId) : null;
   if (request.jsonrpc !== '2.0') return invalid(id, '"jsonrpc" must be exactly "2.0"');
   if (typeof request.method !== 'string' || request.method === '') return invalid(id, '"method" must be a non-empty string');
+  // JSON.parse keeps "__proto__" as an own key; a later spread or merge of params would make it a prototype.
+  // Refused wherever it sits (nested params and list entries too), before any method sees the call.
+  const forbidden = mayNameKeys ? findForbiddenKey(request) : null;
+  if (forbidden !== null) {
+    const key = forbidden.slice(forbidden.lastIndexOf('.') + 1);
+    // The path is made of the caller's own keys; a long one is cut to its end, which names the key.
+    const where = forbidden.length > 200 ? `…${forbidden.slice(-200)}` : forbidden;
+    const message = `the key "${key}" (at ${where}) is not accepted`;
+    if (!forbidden.startsWith('params.')) return invalid(id, message);
+    return { kind: 'invalid', response: errorResponse(id, new RpcError(RpcCode.InvalidParams, `Invalid params: ${message}`, { field: forbidden })) };
+  }
   return {
     kind: 'call',
     call: { method: request.method, params: request.params, ...(hasId ? { id } : {}), notification: !hasId },
   };
 }
+
+const MAY_NAME_KEYS = /__proto__|constructor|prototype|\\u/;
 
 /** Parses a whole request body: one call, or a batch of at most MAX_BATCH_CALLS. */
 export function parseBody(text: string): ParsedBody {
@@ -75,7 +90,10 @@ export function parseBody(text: string): ParsedBody {
     const where = position !== undefined ? ` (at character ${position})` : text.trim() === '' ? ' (the body is empty)' : '';
     return { kind: 'error', response: errorResponse(null, new RpcError(RpcCode.ParseError, `Parse error: the request body is not valid JSON${where}`)) };
   }
-  if (!Array.isArray(value)) return { kind: 'single', entry: parseCall(value) };
+  // JSON can spell a key only with its own characters or \u escapes: a body with neither spelling cannot
+  // hold a prototype key, and the walk (about as long as JSON.parse itself) is skipped.
+  const mayNameKeys = MAY_NAME_KEYS.test(text);
+  if (!Array.isArray(value)) return { kind: 'single', entry: parseCall(value, mayNameKeys) };
   if (value.length === 0) {
     return { kind: 'error', response: errorResponse(null, new RpcError(RpcCode.InvalidRequest, 'Invalid request: an empty batch')) };
   }
@@ -83,5 +101,5 @@ export function parseBody(text: string): ParsedBody {
     const message = `Invalid request: a batch may hold at most ${MAX_BATCH_CALLS.toLocaleString('en-US')} calls (this one has ${value.length.toLocaleString('en-US')}); split it into several requests`;
     return { kind: 'error', response: errorResponse(null, new RpcError(RpcCode.InvalidRequest, message)) };
   }
-  return { kind: 'batch', entries: value.map(parseCall) };
+  return { kind: 'batch', entries: value.map((v) => parseCall(v, mayNameKeys)) };
 }

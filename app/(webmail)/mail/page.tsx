@@ -18,7 +18,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   return (
     <main>
       <h1>Inbox</h1>
-      {notice && NOTICES[notice] ? (
+      {typeof notice === 'string' && Object.hasOwn(NOTICES, notice) ? (
         <p className="notice" role="status">
           {NOTICES[notice]}
         </p>

@@ -1,3 +1,4 @@
+import { isForbiddenKey } from '@/lib/forbidden-keys';
 import { MAX_INPUT_BYTES, parseAllowNets } from '@/lib/net/allowlist';
 import { trimTrailingSeparators } from './nets-draft';
 import type { EntryMeta } from '@/lib/net/allowlist-entries';
@@ -18,28 +19,37 @@ export type EntryInfoMap = Record<string, EntryInfoText>;
 export const LABEL_FIELD = 'info.label.';
 export const EXPIRES_FIELD = 'info.expires.';
 
+/*
+ * Every map here is keyed by network text. Maps read from the form are built in a Map and handed on through
+ * Object.fromEntries (which defines own properties, never touching a prototype); the others are keyed by
+ * canonical networks (parseAllowNets' output or stored lists), which are never "__proto__".
+ */
+
 /** The stored side map as form text. */
 export function infoText(meta: EntryMeta | null): EntryInfoMap {
-  const out: EntryInfoMap = {};
-  for (const [net, info] of Object.entries(meta ?? {})) {
-    out[net] = { label: info.label ?? '', expires: info.expiresAt === undefined ? '' : new Date(info.expiresAt).toISOString().slice(0, 16) };
-  }
-  return out;
+  return Object.fromEntries(
+    Object.entries(meta ?? {}).map(([net, info]) => [net, { label: info.label ?? '', expires: info.expiresAt === undefined ? '' : new Date(info.expiresAt).toISOString().slice(0, 16) }]),
+  );
 }
 
-/** The label and expiry fields of a submitted form, by entry. */
+/**
+ * The label and expiry fields of a submitted form, by entry. A field naming `__proto__`, `constructor` or
+ * `prototype` is ignored: no network has that name, and as a key it would reach Object.prototype (issue 18).
+ */
 export function infoFromForm(formData: FormData): EntryInfoMap {
-  const out: EntryInfoMap = {};
+  const out = new Map<string, EntryInfoText>();
   for (const [key, value] of formData.entries()) {
     if (typeof value !== 'string') continue;
     const isLabel = key.startsWith(LABEL_FIELD);
     if (!isLabel && !key.startsWith(EXPIRES_FIELD)) continue;
     const net = key.slice(isLabel ? LABEL_FIELD.length : EXPIRES_FIELD.length);
-    out[net] ??= { label: '', expires: '' };
-    if (isLabel) out[net].label = value;
-    else out[net].expires = value;
+    if (isForbiddenKey(net)) continue;
+    const info = out.get(net) ?? { label: '', expires: '' };
+    if (isLabel) info.label = value;
+    else info.expires = value;
+    out.set(net, info);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** The info of the entries still in `draft` (others are dropped), without empty ones: what saving would store. */
@@ -49,6 +59,7 @@ export function infoForDraft(draft: string, info: EntryInfoMap): EntryInfoMap {
   if (!parsed.ok || parsed.canonical === null) return out;
   for (const net of parsed.canonical.split(',')) {
     const i = info[net];
+    // eslint-disable-next-line portcullis/no-computed-key-write -- `net` is a canonical network (parseAllowNets), never a prototype key.
     if (i && (i.label.trim() !== '' || i.expires.trim() !== '')) out[net] = { label: i.label.trim(), expires: i.expires.trim() };
   }
   return out;
@@ -63,6 +74,7 @@ export function infoForCanonical(canonical: string, info: EntryInfoMap): EntryIn
   if (canonical === '') return out;
   for (const net of canonical.split(',')) {
     const i = info[net];
+    // eslint-disable-next-line portcullis/no-computed-key-write -- `net` is a canonical network (parseAllowNets), never a prototype key.
     if (i && (i.label.trim() !== '' || i.expires.trim() !== '')) out[net] = { label: i.label.trim(), expires: i.expires.trim() };
   }
   return out;
@@ -91,6 +103,7 @@ export function draftMeta(info: EntryInfoMap): EntryMeta {
   for (const [net, i] of Object.entries(info)) {
     const iso = expiresIso(i.expires);
     const ms = iso === null ? NaN : Date.parse(iso);
+    // eslint-disable-next-line portcullis/no-computed-key-write -- `info` comes from infoFromForm or infoText, which hold no prototype key.
     if (!Number.isNaN(ms)) meta[net] = { expiresAt: ms };
   }
   return meta;

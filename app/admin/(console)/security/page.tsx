@@ -41,7 +41,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   return (
     <main>
       <h1>Security</h1>
-      {notice && NOTICES[notice] ? (
+      {typeof notice === 'string' && Object.hasOwn(NOTICES, notice) ? (
         <p className="notice" role="status">
           {NOTICES[notice]}
         </p>

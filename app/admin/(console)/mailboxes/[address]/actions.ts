@@ -106,6 +106,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       // Entries whose row was not on the page (long lists show the first rows) keep their stored label and expiry.
       const submitted = new Set(Object.keys(values.entryInfo));
       const current = infoText((await getMailbox(scope, email)).allowNetsMeta);
+      // eslint-disable-next-line portcullis/no-computed-key-write -- `current` is the stored list's side map: canonical networks, never a prototype key.
       for (const [net, i] of Object.entries(current)) if (!submitted.has(net)) info[net] = i;
       // The list with its labels and expiry; a draft that does not parse goes as typed, for the service to name every bad entry.
       const rows = draftRows(values.allowNets, info);
