@@ -16,13 +16,6 @@ export function signInResult(event: string, reason: string | null): string {
   return (reason && SIGN_IN_RESULTS[reason]) ?? `refused${reason ? `: ${reason}` : ''}`;
 }
 
-export function formatTime(at: Date | string | null): string {
-  if (!at) return 'never';
-  const d = typeof at === 'string' ? new Date(at) : at;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],
   ['month', 30 * 86_400_000],
@@ -41,9 +34,4 @@ export function relativeTime(at: Date, now: Date): string {
     if (Math.abs(ms) >= size) return relative.format(Math.trunc(ms / size), unit);
   }
   return 'just now';
-}
-
-/** The exact time for a tooltip or a CSV: "2026-11-28 05:14:03 UTC". */
-export function exactTime(at: Date): string {
-  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
