@@ -55,6 +55,7 @@ export const REASONS: Record<string, string> = {
   wrong_code: 'wrong code',
   replayed_code: 'code already used',
   wrong_recovery_code: 'wrong or used recovery code',
+  used_recovery_code: 'recovery code already used',
   totp_not_enabled: 'no authenticator set up',
   malformed: 'malformed code',
   second_factor_missing: 'two-factor code missing',
