@@ -399,7 +399,7 @@ function plainValue(v: unknown): string {
   return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k.replace(/_/g, ' ')}: ${plainValue(x)}`).join('; ') || 'none';
 }
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const timeValue = (v: unknown): Phrase | null => {
   if (typeof v === 'number' && Number.isFinite(v)) return [{ at: v }];
   if (typeof v === 'string' && ISO_TIME.test(v) && !Number.isNaN(Date.parse(v))) return [{ at: Date.parse(v) }];

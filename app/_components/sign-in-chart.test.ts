@@ -18,7 +18,9 @@ const visibleText = (html: string) =>
   html
     .replace(/<div class="visually-hidden">[\s\S]*$/, '')
     .replace(/<title[^>]*>[\s\S]*?<\/title>/g, '')
-    .replace(/<[^>]+>/g, ' ')
+    .split('<')
+    .map((piece) => piece.slice(piece.indexOf('>') + 1))
+    .join(' ')
     .replace(/\s+/g, ' ');
 
 describe('SignInChart', () => {
