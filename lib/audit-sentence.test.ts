@@ -92,6 +92,16 @@ describe('auditSentence', () => {
     // Whatever an old or foreign row holds, nothing reads as JSON.
     const odd = auditDetailFacts('something_new', { nested: { a: [1, true], b: null }, flag: false, __proto__: 'x' } as Record<string, unknown>);
     expect(odd.map((f) => f.value.join('')).join(' ')).not.toMatch(/[{}"]/);
+    // Keys and values that name Object.prototype members are words like any other.
+    const proto = auditDetailFacts('allow_nets_mode_changed', JSON.parse('{"constructor":"toString","method":"constructor","reason":"__proto__","old":"constructor","new":"monitor"}'));
+    expect(proto.every((f) => typeof f.label === 'string' && f.value.every((p) => typeof p === 'string' || typeof p.at === 'number'))).toBe(true);
+    expect(proto.map((f) => `${f.label}: ${f.value.join('')}`)).toEqual([
+      'Network list, before: constructor',
+      'Network list, after: monitor only (records, does not refuse)',
+      'Constructor: toString',
+      'Method: constructor',
+      'Reason:   proto  ',
+    ]);
   });
 
   it('words what changed in labels and expiry, entry by entry', () => {

@@ -78,7 +78,7 @@ const PROTOCOLS: Record<string, string> = { web: 'the web', api: 'the API', imap
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const reasonText = (v: unknown): string => {
   const r = str(v);
-  return r ? (REASONS[r] ?? r.replace(/_/g, ' ')) : 'no reason recorded';
+  return r ? ((Object.hasOwn(REASONS, r) ? REASONS[r] : undefined) ?? r.replace(/_/g, ' ')) : 'no reason recorded';
 };
 const nets = (v: unknown): string => (str(v) ? `${String(v).split(',').join(', ')}` : 'no restriction');
 const count = (n: unknown, one: string, many: string): string => {
@@ -386,6 +386,9 @@ const entryInfoLines = (meta: unknown, list?: unknown): Phrase[] => entryInfoCha
 
 const joinLines = (lines: Phrase[]): Phrase => lines.flatMap((line, i) => (i ? ['; ', ...line] : line));
 
+/** A wording table's entry for a key read from a stored row: own entries only ("constructor" is not a label). */
+const own = (table: Record<string, string>, key: unknown): string | undefined => (typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined);
+
 const turned = (v: unknown) => (v === true ? 'turned on' : v === false ? 'turned off' : String(v));
 const MODES: Record<string, string> = { enforce: 'enforced (refuses other networks)', monitor: 'monitor only (records, does not refuse)' };
 
@@ -410,7 +413,7 @@ const timeValue = (v: unknown): Phrase | null => {
 const CHANGED_FIELDS: Record<string, { label: string; value: (v: unknown) => string }> = {
   require_reset_password_changed: { label: 'Forced password change', value: turned },
   active_changed: { label: 'Mailbox active', value: (v) => (v === true ? 'yes' : v === false ? 'no (deactivated)' : String(v)) },
-  allow_nets_mode_changed: { label: 'Network list', value: (v) => MODES[String(v)] ?? String(v) },
+  allow_nets_mode_changed: { label: 'Network list', value: (v) => own(MODES, v) ?? String(v) },
   allow_nets_changed: { label: 'Allowed networks', value: nets },
   admin_allow_nets_changed: { label: 'Allowed networks', value: nets },
   netset_changed: { label: 'Networks', value: nets },
@@ -475,12 +478,12 @@ export function auditDetailFacts(event: string, detail: Record<string, unknown> 
       if (lines.length) facts.push({ key, label: 'Labels and expiry', value: joinLines(lines) });
       continue;
     }
-    const label = DETAIL_LABELS[key] ?? key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' ');
+    const label = own(DETAIL_LABELS, key) ?? key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' ');
     let value: Phrase;
     if (key === 'reason') value = [reasonText(v)];
-    else if (key === 'method') value = [METHODS[String(v)] ?? plainValue(v)];
+    else if (key === 'method') value = [own(METHODS, v) ?? plainValue(v)];
     else if (key === 'allow_nets' || key === 'allow_nets_added') value = [nets(v)];
-    else if (key === 'allow_nets_mode') value = [MODES[String(v)] ?? plainValue(v)];
+    else if (key === 'allow_nets_mode') value = [own(MODES, v) ?? plainValue(v)];
     else if (key === 'action') value = [humanize(String(v))];
     else if (key === 'repeated') value = [count(v, 'time', 'times')];
     else if (key === 'channel') value = [v === 'api' ? 'API' : 'web'];
