@@ -11,6 +11,9 @@ export const SIGN_IN_RESULTS: Record<string, string> = {
   refused: 'refused',
 };
 
+/** Protocols as people name them (sign-in history, audit details). */
+export const PROTOCOL_NAMES: Readonly<Record<string, string>> = { web: 'Web', api: 'API', imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
+
 export function signInResult(event: string, reason: string | null): string {
   if (event === 'login_succeeded') return SIGN_IN_RESULTS.signed_in!;
   return (reason && SIGN_IN_RESULTS[reason]) ?? `refused${reason ? `: ${reason}` : ''}`;

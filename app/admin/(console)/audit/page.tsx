@@ -7,6 +7,7 @@ import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentence } f
 import { describeUserAgent } from '@/lib/user-agent';
 import { Address } from '@/app/_components/address';
 import { PhraseText } from '@/app/_components/phrase';
+import { PROTOCOL_NAMES } from '@/app/_components/labels';
 import { RelativeTime } from '@/app/_components/relative-time';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -58,7 +59,7 @@ function EventDetails({ row }: { row: AuditLogRow }) {
         {row.protocol ? (
           <>
             <dt>Protocol</dt>
-            <dd>{row.protocol}</dd>
+            <dd>{Object.hasOwn(PROTOCOL_NAMES, row.protocol) ? PROTOCOL_NAMES[row.protocol] : row.protocol}</dd>
           </>
         ) : null}
         {row.userAgent ? (
