@@ -52,14 +52,20 @@ test.describe('Allowlists that admins can run', () => {
   test('labels and expiry edited as rows are saved with the list; a pasted list still works', async ({ browser }) => {
     const { account, admin } = accountWithAdmin();
     const mailbox = createMailbox(account);
-    const { context, page } = await adminAt(browser, '198.51.100.241', admin);
+    // In UTC, so that the local time typed is the stored one (e2e/time-zone.spec.ts covers other zones).
+    const { context, page } = await adminAt(browser, '198.51.100.241', admin, { timezoneId: 'UTC' });
     await openMailbox(page, mailbox.email);
     await page.getByLabel('Allowed networks').fill(' 198.51.100.7/24,\n2001:DB8::1 ');
     const rows = page.getByTestId('allowNets-rows');
     await rows.getByLabel('Label of 198.51.100.0/24').fill('Branch office');
-    await rows.getByLabel('Expiry of 2001:db8::1 (UTC)').fill('2099-12-31T18:00');
+    await rows.getByLabel('Expiry of 2001:db8::1 (your time)').fill('2099-12-31T18:00');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByTestId('saved-changes')).toHaveText('Allowed networks: no restriction → 198.51.100.0/24,2001:db8::1');
+    // "Saved" says what was saved: the list, then each entry's label and expiry.
+    await expect(page.getByTestId('saved-changes').getByRole('listitem')).toHaveText([
+      'Allowed networks: no restriction → 198.51.100.0/24,2001:db8::1',
+      'Allowed networks, 198.51.100.0/24: label "Branch office"',
+      /^Allowed networks, 2001:db8::1: expires Dec 31, 2099, 6:00\sPM/,
+    ]);
     expect(storedList(mailbox.id)).toEqual({
       allowNets: '198.51.100.0/24,2001:db8::1',
       meta: { '198.51.100.0/24': { label: 'Branch office' }, '2001:db8::1': { expiresAt: Date.UTC(2099, 11, 31, 18, 0) } },

@@ -47,8 +47,8 @@ test('the overview shows the account’s sign-ins per day, mailbox counts and mo
 
   const refused = page.getByTestId('refused-addresses').locator('tbody tr');
   await expect(refused).toHaveCount(2);
-  await expect(refused.nth(0).locator('td')).toHaveText([worst, '3', 'network not allowed', /UTC$/]);
-  await expect(refused.nth(1).locator('td')).toHaveText([second, '1', 'wrong password', /UTC$/]);
+  await expect(refused.nth(0).locator('td')).toHaveText([worst, '3', 'network not allowed', /UTC\)?$/]);
+  await expect(refused.nth(1).locator('td')).toHaveText([second, '1', 'wrong password', /UTC\)?$/]);
   await expect(page.getByText('198.51.100.250')).toHaveCount(0);
 
   const results = await new AxeBuilder({ page }).analyze();
@@ -68,11 +68,13 @@ test('the overview shows the account’s sign-ins per day, mailbox counts and mo
   await context.close();
 });
 
-test('the overview of an account without activity shows zeros and says nothing was refused', async ({ browser }) => {
+test('the overview of an account without activity says there were no sign-ins and nothing was refused', async ({ browser }) => {
   const { admin } = accountWithAdmin();
   const { context, page } = await adminAt(browser, '198.51.100.193', admin);
   await page.goto('/admin');
-  await expect(page.getByRole('img', { name: /0 allowed, 0 refused/ })).toBeVisible();
+  // No empty chart: a sentence says there is nothing to draw.
+  await expect(page.getByTestId('sign-in-chart')).toHaveText('No sign-ins in the last 30 days.');
+  await expect(page.getByRole('img', { name: /0 allowed, 0 refused/ })).toHaveCount(0);
   await expect(page.getByText('No refused sign-ins in the last 7 days.')).toBeVisible();
   await expect(page.getByTestId('count-total')).toContainText('0 mailboxes');
   await context.close();

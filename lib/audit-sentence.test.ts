@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_EVENT_KINDS, auditDetailPairs, auditEventLabel, auditEventOptions, auditSentence, type AuditSentenceInput } from './audit-sentence';
+import { AUDIT_EVENT_KINDS, auditDetailFacts, entryInfoChanges, auditEventLabel, auditEventOptions, auditSentence, type AuditSentenceInput } from './audit-sentence';
 
 const event = (values: Partial<AuditSentenceInput>): AuditSentenceInput => ({
   event: 'login_succeeded',
@@ -61,11 +61,54 @@ describe('auditSentence', () => {
     expect(options.every((o) => !o.label.includes('_'))).toBe(true);
   });
 
-  it('lists details as readable pairs', () => {
-    expect(auditDetailPairs({ reason: 'network_not_allowed', target: { selected: 3 }, allow_nets: null })).toEqual([
-      { key: 'reason', value: 'network not allowed (network_not_allowed)' },
-      { key: 'target', value: '{"selected":3}' },
-      { key: 'allow nets', value: 'none' },
+  it('lists details in words: no raw keys, booleans, JSON or epoch numbers', () => {
+    const facts = (event: string, detail: Record<string, unknown>) => auditDetailFacts(event, detail).map((f) => ({ label: f.label, value: f.value }));
+    expect(facts('login_failed', { reason: 'network_not_allowed', target: { selected: 3 }, allow_nets: null })).toEqual([
+      { label: 'Reason', value: ['network not allowed'] },
+      { label: 'Applied to', value: ['selected: 3'] },
+      { label: 'Allowed networks', value: ['no restriction'] },
     ]);
+    expect(facts('require_reset_password_changed', { old: false, new: true })).toEqual([
+      { label: 'Forced password change, before', value: ['turned off'] },
+      { label: 'Forced password change, after', value: ['turned on'] },
+    ]);
+    const at = Date.UTC(2026, 11, 10, 15, 0);
+    expect(
+      facts('allow_nets_changed', {
+        old: '198.51.100.0/24',
+        new: '198.51.100.0/24,198.51.100.7',
+        old_meta: { '198.51.100.0/24': { label: 'Office' } },
+        new_meta: { '198.51.100.0/24': { label: 'Head office' }, '198.51.100.7': { label: 'Hotel', expiresAt: at } },
+      }),
+    ).toEqual([
+      { label: 'Allowed networks, before', value: ['198.51.100.0/24'] },
+      { label: 'Allowed networks, after', value: ['198.51.100.0/24, 198.51.100.7'] },
+      { label: 'Labels and expiry', value: ['198.51.100.0/24: ', 'label "Office" → "Head office"', '; ', '198.51.100.7: ', 'label "Hotel"', ', ', 'expires ', { at }] },
+    ]);
+    expect(facts('api_key_created', { admin: 'a@example.com', expires_at: '2026-12-31T00:00:00.000Z', repeated: 3 })).toEqual([
+      { label: 'Admin', value: ['a@example.com'] },
+      { label: 'Expires', value: [{ at: Date.UTC(2026, 11, 31) }] },
+      { label: 'Times', value: ['3 times'] },
+    ]);
+    // Whatever an old or foreign row holds, nothing reads as JSON.
+    const odd = auditDetailFacts('something_new', { nested: { a: [1, true], b: null }, flag: false, __proto__: 'x' } as Record<string, unknown>);
+    expect(odd.map((f) => f.value.join('')).join(' ')).not.toMatch(/[{}"]/);
+    // Keys and values that name Object.prototype members are words like any other.
+    const proto = auditDetailFacts('allow_nets_mode_changed', JSON.parse('{"constructor":"toString","method":"constructor","reason":"__proto__","old":"constructor","new":"monitor"}'));
+    expect(proto.every((f) => typeof f.label === 'string' && f.value.every((p) => typeof p === 'string' || typeof p.at === 'number'))).toBe(true);
+    expect(proto.map((f) => `${f.label}: ${f.value.join('')}`)).toEqual([
+      'Network list, before: constructor',
+      'Network list, after: monitor only (records, does not refuse)',
+      'Constructor: toString',
+      'Method: constructor',
+      'Reason:   proto  ',
+    ]);
+  });
+
+  it('words what changed in labels and expiry, entry by entry', () => {
+    const at = Date.UTC(2027, 0, 1, 9, 30);
+    expect(entryInfoChanges({ 'a': { label: 'A', expiresAt: at } }, { 'a': {} }, 'a')).toEqual([['a: ', 'label removed', ', ', 'no longer expires']]);
+    expect(entryInfoChanges(null, { 'b': { expiresAt: at } }, 'b')).toEqual([['b: ', 'expires ', { at }]]);
+    expect(entryInfoChanges({ 'c': { label: 'same' } }, { 'c': { label: 'same' } }, 'c')).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 // Browser-safe (no server-only): the audit page, its CSV export and tests all word events with this file.
 
+import type { Phrase } from '@/lib/time-format';
+
 /**
  * The audit trail in plain language: one sentence per event ("admin@example.com forced a password change
  * for carol@example.com"), and a human name per event kind for the filter. Every kind the code writes has
@@ -68,6 +70,7 @@ export const REASONS: Record<string, string> = {
   wrong_code: 'wrong code',
   replayed_code: 'code already used',
   wrong_recovery_code: 'wrong or used recovery code',
+  used_recovery_code: 'recovery code already used',
   totp_not_enabled: 'no authenticator set up',
   malformed: 'malformed code',
   wrong_current_password: 'current password wrong',
@@ -100,7 +103,7 @@ const PROTOCOLS: Record<string, string> = { web: 'the web', api: 'the API', imap
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const reasonText = (v: unknown): string => {
   const r = str(v);
-  return r ? (REASONS[r] ?? r.replace(/_/g, ' ')) : 'no reason recorded';
+  return r ? ((Object.hasOwn(REASONS, r) ? REASONS[r] : undefined) ?? r.replace(/_/g, ' ')) : 'no reason recorded';
 };
 const nets = (v: unknown): string => (str(v) ? `${String(v).split(',').join(', ')}` : 'no restriction');
 const count = (n: unknown, one: string, many: string): string => {
@@ -405,11 +408,148 @@ function fallback(e: AuditSentenceInput, w: Words): string {
   return `${humanize(e.event)}${about}, by ${w.actor}${w.from}${w.via}`;
 }
 
-/** The details behind a sentence, as label/value pairs for the expandable part (raw keys, readable values). */
-export function auditDetailPairs(detail: Record<string, unknown> | null): { key: string; value: string }[] {
+/** One entry's label and expiry as stored in a list's side map (`allow_nets_meta`, `old_meta`/`new_meta`). */
+type StoredEntryInfo = { label?: unknown; expiresAt?: unknown };
+
+const entryInfoOf = (meta: unknown, net: string): StoredEntryInfo => {
+  if (!meta || typeof meta !== 'object' || !Object.hasOwn(meta, net)) return {};
+  const info = (meta as Record<string, unknown>)[net];
+  return info && typeof info === 'object' ? (info as StoredEntryInfo) : {};
+};
+const labelOf = (i: StoredEntryInfo) => (typeof i.label === 'string' && i.label !== '' ? i.label : null);
+const expiryOf = (i: StoredEntryInfo) => (typeof i.expiresAt === 'number' && Number.isFinite(i.expiresAt) ? i.expiresAt : null);
+
+/**
+ * Labels and expiry that differ between two side maps, one line per entry: `198.51.100.7: label "Hotel",
+ * expires <time>`. Times stay instants (Phrase), formatted where the line is shown. Entries are taken in the
+ * new list's order, then those only in the old map.
+ */
+export function entryInfoChanges(oldMeta: unknown, newMeta: unknown, newList?: unknown): Phrase[] {
+  const keys = (m: unknown) => (m && typeof m === 'object' ? Object.keys(m) : []);
+  const order = [...(str(newList) ? String(newList).split(',') : []), ...keys(newMeta), ...keys(oldMeta)];
+  const lines: Phrase[] = [];
+  for (const net of new Set(order)) {
+    const before = entryInfoOf(oldMeta, net);
+    const after = entryInfoOf(newMeta, net);
+    const parts: Phrase[] = [];
+    const [l0, l1] = [labelOf(before), labelOf(after)];
+    if (l0 !== l1) parts.push([l1 === null ? 'label removed' : l0 === null ? `label "${l1}"` : `label "${l0}" → "${l1}"`]);
+    const [e0, e1] = [expiryOf(before), expiryOf(after)];
+    if (e0 !== e1) parts.push(e1 === null ? ['no longer expires'] : ['expires ', { at: e1 }]);
+    if (parts.length) lines.push([`${net}: `, ...parts.flatMap((p, i) => (i ? [', ', ...p] : p))]);
+  }
+  return lines;
+}
+
+/** Every entry's label and expiry of one side map, as `entryInfoChanges` words them (for a new list). */
+const entryInfoLines = (meta: unknown, list?: unknown): Phrase[] => entryInfoChanges(null, meta, list);
+
+const joinLines = (lines: Phrase[]): Phrase => lines.flatMap((line, i) => (i ? ['; ', ...line] : line));
+
+/** A wording table's entry for a key read from a stored row: own entries only ("constructor" is not a label). */
+const own = (table: Record<string, string>, key: unknown): string | undefined => (typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined);
+
+const turned = (v: unknown) => (v === true ? 'turned on' : v === false ? 'turned off' : String(v));
+const MODES: Record<string, string> = { enforce: 'enforced (refuses other networks)', monitor: 'monitor only (records, does not refuse)' };
+
+/** A detail value no rule below knows, in words: never raw JSON. */
+function plainValue(v: unknown): string {
+  if (v === null || v === undefined || v === '') return 'none';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'number') return v.toLocaleString('en-US');
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(plainValue).join(', ') || 'none';
+  return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k.replace(/_/g, ' ')}: ${plainValue(x)}`).join('; ') || 'none';
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const timeValue = (v: unknown): Phrase | null => {
+  if (typeof v === 'number' && Number.isFinite(v)) return [{ at: v }];
+  if (typeof v === 'string' && ISO_TIME.test(v) && !Number.isNaN(Date.parse(v))) return [{ at: Date.parse(v) }];
+  return null;
+};
+
+/** What each `old`/`new` pair means, by event. */
+const CHANGED_FIELDS: Record<string, { label: string; value: (v: unknown) => string }> = {
+  require_reset_password_changed: { label: 'Forced password change', value: turned },
+  active_changed: { label: 'Mailbox active', value: (v) => (v === true ? 'yes' : v === false ? 'no (deactivated)' : String(v)) },
+  allow_nets_mode_changed: { label: 'Network list', value: (v) => own(MODES, v) ?? String(v) },
+  allow_nets_changed: { label: 'Allowed networks', value: nets },
+  admin_allow_nets_changed: { label: 'Allowed networks', value: nets },
+  netset_changed: { label: 'Networks', value: nets },
+  memo_changed: { label: 'Memo', value: (v) => (str(v) ? `"${String(v)}"` : 'empty') },
+};
+
+const DETAIL_LABELS: Record<string, string> = {
+  admin: 'Admin',
+  reason: 'Reason',
+  method: 'Method',
+  key: 'API key',
+  key_id: 'API key number',
+  expires_at: 'Expires',
+  allow_nets: 'Allowed networks',
+  allow_nets_added: 'Networks added',
+  allow_nets_mode: 'Network list',
+  require_reset_password: 'Forced password change',
+  active: 'Active',
+  passkey: 'Passkey',
+  from: 'Previous name',
+  name: 'Name',
+  new_name: 'New name',
+  domain: 'Domain',
+  count: 'Sessions',
+  remaining: 'Recovery codes left',
+  repeated: 'Times',
+  last_at: 'Last time',
+  channel: 'Session',
+  required: 'Required',
+  action: 'Change',
+  matched: 'Mailboxes matched',
+  changed: 'Mailboxes changed',
+  skipped_unrestricted: 'Left unrestricted',
+  target: 'Applied to',
+  kind: 'Where',
+};
+
+/**
+ * The details behind a sentence, for the audit page's expandable part: a readable label and a value in
+ * words per recorded field (booleans as "turned on/off", lists with their labels and expiry, times as
+ * instants for the viewer's zone). Never throws and never shows raw JSON, whatever an old row holds.
+ */
+export function auditDetailFacts(event: string, detail: Record<string, unknown> | null): { key: string; label: string; value: Phrase }[] {
   if (!detail) return [];
-  return Object.entries(detail).map(([key, v]) => ({
-    key: key.replace(/_/g, ' '),
-    value: v === null ? 'none' : typeof v === 'string' ? (key === 'reason' ? `${REASONS[v] ?? v} (${v})` : v) : typeof v === 'object' ? JSON.stringify(v) : String(v),
-  }));
+  const facts: { key: string; label: string; value: Phrase }[] = [];
+  const changed = Object.hasOwn(CHANGED_FIELDS, event) ? CHANGED_FIELDS[event]! : null;
+  if (changed && ('old' in detail || 'new' in detail)) {
+    const list = event.includes('nets');
+    facts.push({ key: 'old', label: `${changed.label}, before`, value: [list && !str(detail.old) && event === 'netset_changed' ? 'empty' : changed.value(detail.old)] });
+    facts.push({ key: 'new', label: `${changed.label}, after`, value: [list && !str(detail.new) && event === 'netset_changed' ? 'empty' : changed.value(detail.new)] });
+  }
+  for (const [key, v] of Object.entries(detail)) {
+    if (changed && (key === 'old' || key === 'new')) continue;
+    if (key === 'old_meta') continue;
+    if (key === 'new_meta') {
+      const lines = entryInfoChanges(detail.old_meta, v, detail.new);
+      if (lines.length) facts.push({ key, label: 'Labels and expiry', value: joinLines(lines) });
+      continue;
+    }
+    if (key === 'allow_nets_meta') {
+      const lines = entryInfoLines(v, detail.allow_nets);
+      if (lines.length) facts.push({ key, label: 'Labels and expiry', value: joinLines(lines) });
+      continue;
+    }
+    const label = own(DETAIL_LABELS, key) ?? key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' ');
+    let value: Phrase;
+    if (key === 'reason') value = [reasonText(v)];
+    else if (key === 'method') value = [own(METHODS, v) ?? plainValue(v)];
+    else if (key === 'allow_nets' || key === 'allow_nets_added') value = [nets(v)];
+    else if (key === 'allow_nets_mode') value = [own(MODES, v) ?? plainValue(v)];
+    else if (key === 'action') value = [humanize(String(v))];
+    else if (key === 'repeated') value = [count(v, 'time', 'times')];
+    else if (key === 'channel') value = [v === 'api' ? 'API' : 'web'];
+    else if (typeof v === 'boolean') value = [turned(v)];
+    else value = timeValue(v) ?? (key === 'expires_at' && v === null ? ['never'] : [plainValue(v)]);
+    facts.push({ key, label, value });
+  }
+  return facts;
 }

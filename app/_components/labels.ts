@@ -11,17 +11,13 @@ export const SIGN_IN_RESULTS: Record<string, string> = {
   refused: 'refused',
 };
 
+/** Protocols as people name them (sign-in history, audit details). */
+export const PROTOCOL_NAMES: Readonly<Record<string, string>> = { web: 'Web', api: 'API', imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
+
 export function signInResult(event: string, reason: string | null): string {
   if (event === 'login_succeeded') return SIGN_IN_RESULTS.signed_in!;
   return (reason && SIGN_IN_RESULTS[reason]) ?? `refused${reason ? `: ${reason}` : ''}`;
 }
-
-export function formatTime(at: Date | string | null): string {
-  if (!at) return 'never';
-  const d = typeof at === 'string' ? new Date(at) : at;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],
@@ -41,9 +37,4 @@ export function relativeTime(at: Date, now: Date): string {
     if (Math.abs(ms) >= size) return relative.format(Math.trunc(ms / size), unit);
   }
   return 'just now';
-}
-
-/** The exact time for a tooltip or a CSV: "2026-11-28 05:14:03 UTC". */
-export function exactTime(at: Date): string {
-  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

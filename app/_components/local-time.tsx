@@ -1,21 +1,34 @@
 'use client';
 
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
-import { exactTime } from './labels';
+import { formatDateTime, formatUtc } from '@/lib/time-format';
 
-const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** Wording of this component (one place, for the translations of spec §22). */
+const TEXT = { never: 'never' };
 
 /**
- * A time in the browser's own time zone, with the UTC time on hover and focus. The server (and a browser
- * without JavaScript) shows UTC; the local form replaces it after hydration, so the two never mismatch.
+ * A time in the viewer's own time zone and locale (lib/time-format.ts), with the UTC time on hover and
+ * focus. The server (and a browser without JavaScript) shows the UTC form, labelled "UTC"; the local form
+ * replaces it after hydration, so the two never mismatch. With `relative` ("5 minutes ago", computed by the
+ * server against the request's time) that text is shown and the exact local time is the hover text.
  */
-export function LocalTime({ at }: { at: string }) {
+export function LocalTime({ at, relative, never = TEXT.never }: { at: Date | string | number | null; relative?: string; never?: string }) {
   const hydrated = useHydrated();
+  if (at === null) return <>{never}</>;
   const date = new Date(at);
-  const utc = exactTime(date);
+  const utc = formatUtc(date);
+  const shown = hydrated ? formatDateTime(date) : utc;
+  if (relative !== undefined) {
+    return (
+      <time dateTime={date.toISOString()} title={hydrated ? `${shown} (${utc})` : utc} tabIndex={0} className="reltime">
+        {relative}
+        <span className="reltime-exact"> ({hydrated ? shown : utc})</span>
+      </time>
+    );
+  }
   return (
-    <time dateTime={at} title={utc} tabIndex={0} className="reltime">
-      {hydrated ? local.format(date) : utc}
+    <time dateTime={date.toISOString()} title={utc} tabIndex={0} className="reltime">
+      {shown}
       {hydrated ? <span className="reltime-exact"> ({utc})</span> : null}
     </time>
   );

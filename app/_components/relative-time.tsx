@@ -1,15 +1,11 @@
-import { exactTime, relativeTime } from './labels';
+import { relativeTime } from './labels';
+import { LocalTime } from './local-time';
 
 /**
- * "5 minutes ago", with the exact time (UTC) shown on hover and on keyboard focus, and read out by screen
- * readers. Rendered on the server only, against the request's time, so there is nothing to hydrate.
+ * "5 minutes ago", with the exact time (in the viewer's zone once JavaScript runs, UTC before) shown on
+ * hover and on keyboard focus, and read out by screen readers. The relative text is computed on the server
+ * against the request's time, so it needs no hydration of its own.
  */
 export function RelativeTime({ at, now }: { at: Date; now: Date }) {
-  const exact = exactTime(at);
-  return (
-    <time dateTime={at.toISOString()} title={exact} tabIndex={0} className="reltime">
-      {relativeTime(at, now)}
-      <span className="reltime-exact"> ({exact})</span>
-    </time>
-  );
+  return <LocalTime at={at} relative={relativeTime(at, now)} />;
 }

@@ -1,6 +1,6 @@
 import type { SessionView } from '@/lib/sessions/service';
 import { Address } from './address';
-import { formatTime } from './labels';
+import { LocalTime } from '@/app/_components/local-time';
 
 /**
  * "Where you're signed in": web and API sessions with device, addresses and times. With `signOut`, each
@@ -37,10 +37,10 @@ export function SessionList({ sessions, signOut, testId }: { sessions: SessionVi
                 {s.startIp && s.startIp !== s.lastIp ? <span className="muted"> (signed in from {s.startIp})</span> : null}
               </td>
               <td data-label="Signed in">
-                <time dateTime={s.startedAt.toISOString()}>{formatTime(s.startedAt)}</time>
+                <LocalTime at={s.startedAt} />
               </td>
               <td data-label="Last active">
-                <time dateTime={s.lastActiveAt.toISOString()}>{formatTime(s.lastActiveAt)}</time>
+                <LocalTime at={s.lastActiveAt} />
               </td>
               {signOut ? (
                 <td data-label="" className="select-cell">

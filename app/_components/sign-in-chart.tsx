@@ -1,12 +1,30 @@
 import type { SignInDay } from '@/lib/sign-in-stats';
 import { SIGN_IN_RESULTS } from '@/app/_components/labels';
+import { formatDay } from '@/lib/time-format';
 
 /**
  * Sign-ins per day as stacked bars (allowed at the bottom, then each refusal reason), drawn on the server as
  * SVG: no JavaScript needed. The SVG is one image with a text summary for assistive technology; the
  * numbers themselves are in a table that screen readers read (visually hidden, the bars carry tooltips).
- * Self-contained: the colours and sizes are SVG attributes, so the page's stylesheet can change freely.
+ * The bars' colours and sizes are SVG attributes; the axis labels (dates below, counts beside) are HTML
+ * around the SVG, so they keep the page's text size however narrow the screen scales the drawing. With no
+ * sign-in at all there is no chart, only a sentence saying so.
  */
+
+/** Wording of the chart (one place, for the translations of spec §22). */
+const TEXT = {
+  empty: (days: number) => `No sign-ins in the last ${days} days.`,
+  range: (days: number, first: string, last: string) => `Last ${days} days: ${first} – ${last} (days in UTC)`,
+  allowed: 'allowed',
+  day: 'Day',
+  allowedHeader: 'Allowed',
+  refusedHeader: (reason: string) => `Refused: ${reason}`,
+  refusedTotal: 'Refused in total',
+  utcDays: '(UTC days)',
+};
+// The chart is drawn on the server, which does not know the viewer's locale: dates follow the page's
+// language (English until spec §22 brings a choice). Days are UTC days, as the counts are.
+const day = (d: string) => formatDay(d, 'en-US');
 
 const COLOURS: Record<string, string> = {
   allowed: '#1d6b35',
@@ -27,63 +45,69 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
   const allowed = days.reduce((a, d) => a + d.allowed, 0);
   const refused = totals.reduce((a, b) => a + b, 0) - allowed;
   const max = Math.max(1, ...totals);
+  const id = testId ?? (small ? 'mailbox-chart' : 'sign-in-chart');
+  if (allowed + refused === 0) {
+    return (
+      <p className="chart-empty" data-testid={id}>
+        {TEXT.empty(days.length)}
+      </p>
+    );
+  }
   const width = small ? 360 : 720;
-  const height = small ? 72 : 200;
-  const top = 14;
-  const bottom = small ? 4 : 20;
-  const left = small ? 2 : 34;
+  const height = small ? 72 : 180;
+  const top = 2;
+  const bottom = 0;
+  const left = 0;
   const plot = height - top - bottom;
   const slot = (width - left) / days.length;
   const bar = Math.max(1, slot * 0.72);
   const y = (n: number) => (n / max) * plot;
-  const id = testId ?? (small ? 'mailbox-chart' : 'sign-in-chart');
+  const first = days[0]!.day;
+  const last = days[days.length - 1]!.day;
+  const middle = days[Math.floor((days.length - 1) / 2)]!.day;
   const summary = `${title}: ${allowed} allowed, ${refused} refused${reasons.length ? ` (${reasons.map((r) => `${reasonLabel(r)} ${days.reduce((a, d) => a + (d.refused[r] ?? 0), 0)}`).join(', ')})` : ''}, ${days[0]?.day} to ${days[days.length - 1]?.day} (UTC).`;
   return (
-    <figure className="sign-in-chart" data-testid={id}>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title`} preserveAspectRatio="xMidYMid meet">
-        <title id={`${id}-title`}>{summary}</title>
-        {small ? null : (
-          <g fontSize="10" fill="#4a5360">
-            <text x={left - 4} y={top + 3} textAnchor="end">
-              {max}
-            </text>
-            <text x={left - 4} y={top + plot} textAnchor="end">
-              0
-            </text>
-            <text x={left} y={height - 4}>
-              {days[0]?.day.slice(5)}
-            </text>
-            <text x={width} y={height - 4} textAnchor="end">
-              {days[days.length - 1]?.day.slice(5)}
-            </text>
-          </g>
-        )}
-        <line x1={left} x2={width} y1={top + plot + 0.5} y2={top + plot + 0.5} stroke="#d5dae1" />
-        {small ? null : <line x1={left} x2={width} y1={top + 0.5} y2={top + 0.5} stroke="#d5dae1" strokeDasharray="3 3" />}
-        {days.map((d, i) => {
-          const x = left + i * slot + (slot - bar) / 2;
-          let base = top + plot;
-          const parts = [{ key: 'allowed', n: d.allowed, label: 'allowed' }, ...reasons.map((r) => ({ key: r, n: d.refused[r] ?? 0, label: `refused: ${reasonLabel(r)}` }))];
-          return (
-            <g key={d.day}>
-              {parts
-                .filter((p) => p.n > 0)
-                .map((p) => {
-                  const h = Math.max(1, y(p.n));
-                  base -= h;
-                  return (
-                    <rect key={p.key} x={x} y={base} width={bar} height={h} fill={COLOURS[p.key] ?? OTHER_COLOUR}>
-                      <title>{`${d.day}: ${p.n} ${p.label}`}</title>
-                    </rect>
-                  );
-                })}
-            </g>
-          );
-        })}
-      </svg>
+    <figure className={`sign-in-chart${small ? ' small' : ''}`} data-testid={id}>
+      <div className="chart-plot">
+        <div className="chart-y" aria-hidden="true">
+          <span data-testid={`${id}-max`}>{max}</span>
+          <span>0</span>
+        </div>
+        <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title`} preserveAspectRatio="xMidYMid meet">
+          <title id={`${id}-title`}>{summary}</title>
+          <line x1={left} x2={width} y1={top + plot + 0.5} y2={top + plot + 0.5} stroke="#d5dae1" />
+          <line x1={left} x2={width} y1={top + 0.5} y2={top + 0.5} stroke="#d5dae1" strokeDasharray="3 3" />
+          {days.map((d, i) => {
+            const x = left + i * slot + (slot - bar) / 2;
+            let base = top + plot;
+            const parts = [{ key: 'allowed', n: d.allowed, label: 'allowed' }, ...reasons.map((r) => ({ key: r, n: d.refused[r] ?? 0, label: `refused: ${reasonLabel(r)}` }))];
+            return (
+              <g key={d.day}>
+                {parts
+                  .filter((p) => p.n > 0)
+                  .map((p) => {
+                    const h = Math.max(1, y(p.n));
+                    base -= h;
+                    return (
+                      <rect key={p.key} x={x} y={base} width={bar} height={h} fill={COLOURS[p.key] ?? OTHER_COLOUR}>
+                        <title>{`${d.day}: ${p.n} ${p.label}`}</title>
+                      </rect>
+                    );
+                  })}
+              </g>
+            );
+          })}
+        </svg>
+        <div className="chart-x" aria-hidden="true" data-testid={`${id}-axis`}>
+          <span>{day(first)}</span>
+          <span>{day(middle)}</span>
+          <span>{day(last)}</span>
+        </div>
+      </div>
       <figcaption>
+        <p className="chart-range">{TEXT.range(days.length, day(first), day(last))}</p>
         <ul className="chart-legend" aria-hidden="true">
-          {[{ key: 'allowed', text: `allowed (${allowed})` }, ...reasons.map((r) => ({ key: r, text: `refused: ${reasonLabel(r)} (${days.reduce((a, d) => a + (d.refused[r] ?? 0), 0)})` }))].map((l) => (
+          {[{ key: 'allowed', text: `${TEXT.allowed} (${allowed})` }, ...reasons.map((r) => ({ key: r, text: `refused: ${reasonLabel(r)} (${days.reduce((a, d) => a + (d.refused[r] ?? 0), 0)})` }))].map((l) => (
             <li key={l.key}>
               <svg width="10" height="10" aria-hidden="true">
                 <rect width="10" height="10" fill={COLOURS[l.key] ?? OTHER_COLOUR} />
@@ -96,17 +120,19 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
       {/* Hidden by a wrapper: a table ignores the 1px width of .visually-hidden and would widen the page. */}
       <div className="visually-hidden">
         <table data-testid={`${id}-table`}>
-          <caption>{title} (UTC days)</caption>
+          <caption>
+            {title} {TEXT.utcDays}
+          </caption>
           <thead>
             <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Allowed</th>
+              <th scope="col">{TEXT.day}</th>
+              <th scope="col">{TEXT.allowedHeader}</th>
               {reasons.map((r) => (
                 <th scope="col" key={r}>
-                  Refused: {reasonLabel(r)}
+                  {TEXT.refusedHeader(reasonLabel(r))}
                 </th>
               ))}
-              <th scope="col">Refused in total</th>
+              <th scope="col">{TEXT.refusedTotal}</th>
             </tr>
           </thead>
           <tbody>

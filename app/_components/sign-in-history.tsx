@@ -2,10 +2,10 @@ import Link from 'next/link';
 import type { SignInEvent } from '@/lib/audit';
 import { describeUserAgent } from '@/lib/user-agent';
 import { Address } from './address';
-import { signInResult } from './labels';
+import { PROTOCOL_NAMES, signInResult } from './labels';
 import { LocalTime } from './local-time';
 
-const PROTOCOLS: Record<string, string> = { web: 'Web', api: 'API', imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
+const PROTOCOLS = PROTOCOL_NAMES;
 
 /**
  * Recent sign-in attempts (web, API, mail protocols): time in the reader's time zone, address, device,

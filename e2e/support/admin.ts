@@ -16,7 +16,7 @@ export async function adminSignIn(page: Page, admin: { email: string; password: 
 }
 
 /** A browser context at `address` with the admin signed in, on the mailbox list. */
-export async function adminAt(browser: Browser, address: string, admin: TestAdmin, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function adminAt(browser: Browser, address: string, admin: TestAdmin, options: { javaScriptEnabled?: boolean; timezoneId?: string; locale?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await clientAt(browser, address, options);
   const page = await context.newPage();
   await adminSignIn(page, admin);

@@ -291,7 +291,7 @@ export function cli(args: string[], server: ServerName = defaultServer(), extraE
 }
 
 /** A browser context whose requests arrive, through the trusted test proxy, from `address`. */
-export async function clientAt(browser: Browser, address: string, options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+export async function clientAt(browser: Browser, address: string, options: { javaScriptEnabled?: boolean; timezoneId?: string; locale?: string } = {}): Promise<BrowserContext> {
   return browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': address }, ...options });
 }
 

@@ -42,17 +42,19 @@ describe('admin two-factor', () => {
     expect((await twoFactorSummary(admin.id)).totpEnabled).toBe(false);
   });
 
-  it('replay: the confirming code, and any used code, cannot be used again; a later step can', async () => {
+  it('replay: the confirming code, and any used code, cannot be used again (and is reported as used); a later step can', async () => {
     const { admin, secret } = await enrolled(T0);
     // The code that confirmed the setup counts as used.
-    expect(await verifySecondFactor({ admin, code: totpCode(secret, T0), context: testContext, now: T0 + 1000 })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifySecondFactor({ admin, code: totpCode(secret, T0), context: testContext, now: T0 + 1000 })).toEqual({ ok: false, reason: 'used' });
     const next = T0 + 30_000;
     expect(await verifySecondFactor({ admin, code: totpCode(secret, next), context: testContext, now: next })).toEqual({ ok: true, method: 'totp' });
-    expect(await verifySecondFactor({ admin, code: totpCode(secret, next), context: testContext, now: next + 5000 })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifySecondFactor({ admin, code: totpCode(secret, next), context: testContext, now: next + 5000 })).toEqual({ ok: false, reason: 'used' });
     // An older code still inside the ±1 window after a newer one was used.
     const later = T0 + 60_000;
     expect(await verifySecondFactor({ admin, code: totpCode(secret, later + 30_000), context: testContext, now: later })).toEqual({ ok: true, method: 'totp' });
-    expect(await verifySecondFactor({ admin, code: totpCode(secret, later), context: testContext, now: later })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifySecondFactor({ admin, code: totpCode(secret, later), context: testContext, now: later })).toEqual({ ok: false, reason: 'used' });
+    // A wrong code stays the generic failure.
+    expect(await verifySecondFactor({ admin, code: '000000', context: testContext, now: later })).toEqual({ ok: false, reason: 'failed' });
   });
 
   it('concurrent submissions of one code: exactly one passes', async () => {
@@ -67,7 +69,12 @@ describe('admin two-factor', () => {
     const { admin, recoveryCodes } = await enrolled();
     const code = recoveryCodes[0]!;
     expect(await verifySecondFactor({ admin, code: code.toUpperCase(), context: testContext, now: T0 })).toEqual({ ok: true, method: 'recovery_code' });
-    expect(await verifySecondFactor({ admin, code, context: testContext, now: T0 })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifySecondFactor({ admin, code, context: testContext, now: T0 })).toEqual({ ok: false, reason: 'used' });
+    // A code that was never one of this admin's (another admin's used one included) is simply wrong.
+    const other = await enrolled();
+    expect(await verifySecondFactor({ admin: other.admin, code: other.recoveryCodes[0]!, context: testContext, now: T0 })).toEqual({ ok: true, method: 'recovery_code' });
+    expect(await verifySecondFactor({ admin, code: other.recoveryCodes[0]!, context: testContext, now: T0 })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifySecondFactor({ admin, code: 'abcde-fghjk', context: testContext, now: T0 })).toEqual({ ok: false, reason: 'failed' });
     // The API's `totp` takes authenticator codes only.
     expect(await verifySecondFactor({ admin, code: recoveryCodes[1]!, context: testContext, now: T0, accept: 'totp' })).toEqual({ ok: false, reason: 'failed' });
   });

@@ -224,7 +224,8 @@ export async function signInToApi(input: { user: string; pass: string; totp?: st
     if (admin.twoFactor) {
       if (!input.totp) return refuse('second_factor_missing');
       const second = await verifySecondFactor({ admin, code: input.totp, context: input.context, accept: 'totp' });
-      if (!second.ok) return second;
+      // The API keeps its one refusal (error code 2) for a used code too: a script has nobody to tell.
+      if (!second.ok) return second.reason === 'used' ? { ok: false, reason: 'failed' } : second;
       await completeAdminSignIn(admin, input.context, 'totp');
     }
     const token = await createApiSession({ level: 'account', subjectId: result.admin.id, sessionVersion: result.admin.sessionVersion }, new Date(), input.context);

@@ -14,5 +14,8 @@ export function tooManyAttempts(minutes: number): string {
 
 export const SESSION_ENDED = 'Your session has ended. Please sign in again.';
 
-/** The one failure text of the second step (wrong, replayed or used-up code alike). */
+/** The failure text of the second step for a wrong code (and every factor's failure but a used code). */
 export const SECOND_FACTOR_FAILED = 'That code did not work. Enter the current code from your authenticator app, or one of your unused recovery codes.';
+
+/** The second step's text for a code that was right but is used up (shown only after the password step). */
+export const SECOND_FACTOR_USED = 'That code was already used. Wait until your authenticator app shows a new code, or enter one of your unused recovery codes.';

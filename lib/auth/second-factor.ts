@@ -52,6 +52,8 @@ export function hashRecoveryCode(code: string): string {
 export type SecondFactorResult =
   | { ok: true; method: 'totp' | 'recovery_code' | 'passkey' }
   | { ok: false; reason: 'failed' }
+  /** A code that was right once and has been used (a TOTP step already accepted, a used recovery code). */
+  | { ok: false; reason: 'used' }
   | { ok: false; reason: 'throttled'; retryAfterMinutes: number };
 
 /** Longer input is not a code of ours; nothing is counted or hashed for it. */
@@ -78,6 +80,16 @@ async function consumeRecoveryCode(adminId: number, code: string, now: number): 
     .set({ usedAt: new Date(now) })
     .where(and(eq(adminRecoveryCodes.adminId, adminId), eq(adminRecoveryCodes.codeHash, hashRecoveryCode(code)), isNull(adminRecoveryCodes.usedAt)))
     .returning({ id: adminRecoveryCodes.id });
+  return rows.length === 1;
+}
+
+/** Whether the admin has this recovery code and it was used already (asked only after a failed use). */
+async function recoveryCodeUsed(adminId: number, code: string): Promise<boolean> {
+  const rows = await getDb()
+    .select({ id: adminRecoveryCodes.id })
+    .from(adminRecoveryCodes)
+    .where(and(eq(adminRecoveryCodes.adminId, adminId), eq(adminRecoveryCodes.codeHash, hashRecoveryCode(code)), isNotNull(adminRecoveryCodes.usedAt)))
+    .limit(1);
   return rows.length === 1;
 }
 
@@ -108,8 +120,12 @@ export interface SecondFactorInput {
 
 /**
  * Checks a second factor for an admin whose password was just verified. A 6-digit input is a TOTP code
- * (fresh step required); anything else a recovery code (single use). One generic failure for all; the real
- * reason goes to the audit log as admin_second_factor_failed.
+ * (fresh step required); anything else a recovery code (single use). A wrong code gets one generic failure;
+ * a code that was right but is used up gets `used`, so the person can be told to wait for the next code or
+ * take another recovery code. That tells nothing to someone without the password (this step is reached only
+ * after it), and nothing useful to someone with it: a used code opens nothing, and a recovery code cannot
+ * be guessed (about 50 bits). Every attempt is counted and throttled the same way; the real reason goes to
+ * the audit log as admin_second_factor_failed.
  */
 export async function verifySecondFactor(input: SecondFactorInput): Promise<SecondFactorResult> {
   const { admin, context } = input;
@@ -137,11 +153,11 @@ export async function verifySecondFactor(input: SecondFactorInput): Promise<Seco
     await audit('admin_recovery_code_used', { remaining: await recoveryCodesLeft(admin.id) });
     return { ok: true, method: 'recovery_code' };
   } else {
-    reason = 'wrong_recovery_code';
+    reason = input.accept !== 'totp' && typed.length > 0 && (await recoveryCodeUsed(admin.id, typed)) ? 'used_recovery_code' : 'wrong_recovery_code';
   }
   // The attempt stays counted.
   await audit('admin_second_factor_failed', { reason });
-  return { ok: false, reason: 'failed' };
+  return { ok: false, reason: reason === 'replayed_code' || reason === 'used_recovery_code' ? 'used' : 'failed' };
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireAdmin } from '@/lib/auth/dal';
 import { mailboxCounts, mostRefusedAddresses, signInsPerDay } from '@/lib/sign-in-stats';
-import { formatTime, SIGN_IN_RESULTS } from '@/app/_components/labels';
+import { SIGN_IN_RESULTS } from '@/app/_components/labels';
+import { LocalTime } from '@/app/_components/local-time';
 import { SignInChart } from '@/app/_components/sign-in-chart';
 import { mailKickEnabled, pendingKicks } from '@/lib/mail-kick/outbox';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
@@ -88,7 +89,7 @@ export default async function AdminOverviewPage() {
                     </td>
                     <td>{r.refused}</td>
                     <td>{(SIGN_IN_RESULTS[r.topReason] ?? r.topReason).replace(/^refused: /, '')}</td>
-                    <td>{formatTime(r.lastAt)}</td>
+                    <td><LocalTime at={r.lastAt} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -5,8 +5,9 @@ import type { EntryMeta } from '@/lib/net/allowlist-entries';
 
 /*
  * Labels and expiry as the admin forms carry them (browser-safe, shared by the forms and their server
- * actions). Expiry is typed in UTC in a datetime-local field ("2026-12-31T18:00"): without JavaScript
- * there is no way to learn the browser's time zone, so the form says "UTC" rather than guess.
+ * actions). The form carries expiry in UTC as datetime-local text ("2026-12-31T18:00"). Without
+ * JavaScript the admin types it in UTC and the field says so; with JavaScript the visible field is in the
+ * browser's local time and entry-rows.tsx converts it (the server never needs to know the browser's zone).
  */
 
 /** One entry's label and expiry as form text ('' = none). */

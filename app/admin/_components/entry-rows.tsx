@@ -1,7 +1,38 @@
 'use client';
 
 import { MAX_LABEL_CHARS } from '@/lib/net/allowlist-entries';
+import { instantFromLocalInput, localInputValue, utcInputValue, viewerTimeZone } from '@/lib/time-format';
 import { EXPIRES_FIELD, expiresIso, LABEL_FIELD, type EntryInfoMap } from './entry-info';
+import { useHydrated } from './use-hydrated';
+
+/** Wording of the entry rows (one place, for the translations of spec §22). */
+const TEXT = {
+  caption: 'Entries: labels and expiry',
+  netHeader: 'Network or set',
+  labelHeader: 'Label',
+  expiresUtc: 'Expires (UTC)',
+  expiresLocal: (zone: string) => `Expires (your time, ${zone})`,
+  actions: 'Actions',
+  labelOf: (net: string) => `Label of ${net}`,
+  expiryOfUtc: (net: string) => `Expiry of ${net} (UTC)`,
+  expiryOfLocal: (net: string) => `Expiry of ${net} (your time)`,
+  invalid: 'Not a valid time',
+  expired: 'Expired: no longer admits anyone',
+  soon: 'Expires soon',
+  remove: 'Remove',
+  removeNet: (net: string) => `Remove ${net}`,
+  shortcuts: (net: string) => `Quick expiry for ${net}`,
+  shortcut: (label: string, net: string) => `Expire ${net} ${label}`,
+  showing: (shown: number, all: number) => `Showing the first ${shown} of ${all} entries; the others keep their labels and expiry. `,
+  showAll: (all: number) => `Show all ${all} entries`,
+};
+
+/** "In 1 day / 3 days / 1 week": an expiry that far from now (the button's time, to the minute). */
+export const EXPIRY_SHORTCUTS: readonly { label: string; ms: number }[] = [
+  { label: 'in 1 day', ms: 86_400_000 },
+  { label: 'in 3 days', ms: 3 * 86_400_000 },
+  { label: 'in 1 week', ms: 7 * 86_400_000 },
+];
 
 /** How soon an expiry is flagged as "expires soon" on the mailbox and list pages. */
 export const SOON_MS = 7 * 86_400_000;
@@ -26,31 +57,56 @@ function status(expires: string, now: number): { text: string; className: string
   const iso = expiresIso(expires);
   if (iso === null) return null;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return { text: 'Not a valid time', className: 'error' };
-  if (ms <= now) return { text: 'Expired: no longer admits anyone', className: 'error' };
-  if (ms - now <= SOON_MS) return { text: 'Expires soon', className: 'warning' };
+  if (Number.isNaN(ms)) return { text: TEXT.invalid, className: 'error' };
+  if (ms <= now) return { text: TEXT.expired, className: 'error' };
+  if (ms - now <= SOON_MS) return { text: TEXT.soon, className: 'warning' };
   return null;
 }
 
+/** A UTC form value ("2026-12-31T18:00") as the visible field shows it in `zone`; other text as it is. */
+function shownExpiry(utcText: string, zone: string): string {
+  const iso = expiresIso(utcText);
+  const ms = iso === null ? NaN : Date.parse(iso);
+  return Number.isNaN(ms) ? utcText : localInputValue(ms, zone);
+}
+
+/** What the visible field typed in `zone` means as the form's UTC value. */
+function utcExpiry(localText: string, zone: string): string {
+  if (localText.trim() === '') return '';
+  const ms = instantFromLocalInput(localText, zone);
+  return ms === null ? localText : utcInputValue(ms);
+}
+
 /**
- * The list's entries as rows: network or @set, label, expiry (UTC), status and "Remove". The entries come
+ * The list's entries as rows: network or @set, label, expiry, status and "Remove". The entries come
  * from the list field above (typed or pasted, validated live); the label and expiry of each entry are
  * form fields named after the entry, so the form also works without JavaScript.
+ *
+ * The form always carries the expiry in UTC. Without JavaScript the admin types it in UTC, and the column
+ * says so. With JavaScript the visible field shows and takes the browser's local time, and a hidden field
+ * carries its UTC value (so the server never needs the browser's zone); the "in 1 day / 3 days / 1 week"
+ * shortcuts fill it from the browser's clock.
  */
 export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hidden = null }: Props) {
   if (all === null || all.length === 0) return null;
   const nets = hidden === null ? all : all.filter((net) => !hidden.has(net));
+  return <Rows id={id} all={all} nets={nets} info={info} onInfoChange={onInfoChange} onRemove={onRemove} now={now} />;
+}
+
+function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 'nets' | 'hidden'> & { all: readonly string[]; nets: readonly string[] }) {
+  const hydrated = useHydrated();
+  const zone = hydrated ? viewerTimeZone() : 'UTC';
   return (
     <div className="entry-rows">
       <table data-testid={`${id}-rows`}>
-        <caption>Entries: labels and expiry</caption>
+        <caption>{TEXT.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Network or set</th>
-            <th scope="col">Label</th>
-            <th scope="col">Expires (UTC)</th>
+            <th scope="col">{TEXT.netHeader}</th>
+            <th scope="col">{TEXT.labelHeader}</th>
+            <th scope="col">{hydrated ? TEXT.expiresLocal(zone) : TEXT.expiresUtc}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{TEXT.actions}</span>
             </th>
           </tr>
         </thead>
@@ -64,21 +120,42 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
                 <td>
                   <input
                     name={`${LABEL_FIELD}${net}`}
-                    aria-label={`Label of ${net}`}
+                    aria-label={TEXT.labelOf(net)}
                     value={i.label}
                     maxLength={MAX_LABEL_CHARS}
                     onChange={(e) => onInfoChange(net, 'label', e.target.value)}
                   />
                 </td>
                 <td>
-                  <input
-                    type="datetime-local"
-                    name={`${EXPIRES_FIELD}${net}`}
-                    aria-label={`Expiry of ${net} (UTC)`}
-                    value={i.expires}
-                    onChange={(e) => onInfoChange(net, 'expires', e.target.value)}
-                  />
+                  {hydrated ? (
+                    <>
+                      <input type="hidden" name={`${EXPIRES_FIELD}${net}`} value={i.expires} />
+                      <input
+                        type="datetime-local"
+                        aria-label={TEXT.expiryOfLocal(net)}
+                        value={shownExpiry(i.expires, zone)}
+                        onChange={(e) => onInfoChange(net, 'expires', utcExpiry(e.target.value, zone))}
+                      />
+                    </>
+                  ) : (
+                    <input type="datetime-local" name={`${EXPIRES_FIELD}${net}`} aria-label={TEXT.expiryOfUtc(net)} value={i.expires} onChange={(e) => onInfoChange(net, 'expires', e.target.value)} />
+                  )}
                   {st ? <span className={`entry-status ${st.className}`}> {st.text}</span> : null}
+                  {hydrated ? (
+                    <span className="expiry-shortcuts" role="group" aria-label={TEXT.shortcuts(net)}>
+                      {EXPIRY_SHORTCUTS.map((s) => (
+                        <button
+                          key={s.label}
+                          type="button"
+                          className="link"
+                          aria-label={TEXT.shortcut(s.label, net)}
+                          onClick={() => onInfoChange(net, 'expires', utcInputValue(Math.floor((Date.now() + s.ms) / 60_000) * 60_000))}
+                        >
+                          {s.label}
+                        </button>
+                      ))}
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   {/* Without JavaScript this posts the form and the server removes the entry from the draft. */}
@@ -87,13 +164,13 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
                     name="intent"
                     value={`remove:${net}`}
                     className="secondary"
-                    aria-label={`Remove ${net}`}
+                    aria-label={TEXT.removeNet(net)}
                     onClick={(e) => {
                       e.preventDefault();
                       onRemove(net);
                     }}
                   >
-                    Remove
+                    {TEXT.remove}
                   </button>
                 </td>
               </tr>
@@ -103,7 +180,8 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
       </table>
       {nets.length < all.length ? (
         <p>
-          Showing the first {nets.length} of {all.length} entries; the others keep their labels and expiry. <a href="?entries=all">Show all {all.length} entries</a>
+          {TEXT.showing(nets.length, all.length)}
+          <a href="?entries=all">{TEXT.showAll(all.length)}</a>
         </p>
       ) : null}
     </div>

@@ -2,7 +2,8 @@
 
 import { IMPACT_WINDOW_DAYS, type ImpactResult, type SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
 import { Address } from '@/app/_components/address';
-import { formatTime, SIGN_IN_RESULTS } from './labels';
+import { SIGN_IN_RESULTS } from './labels';
+import { LocalTime } from '@/app/_components/local-time';
 
 /**
  * Which of the mailbox's sign-in addresses of the last 30 days the draft list would refuse, recomputed
@@ -50,7 +51,7 @@ export function ImpactPreview({ impact, groups, truncated, saved = false }: { im
                   {g.attempts}
                   {g.succeeded < g.attempts ? ` (${g.succeeded} signed in)` : ''}
                 </td>
-                <td data-label="Latest">{formatTime(g.lastAt)}</td>
+                <td data-label="Latest"><LocalTime at={g.lastAt} /></td>
                 <td data-label="Protocols">{g.protocols.join(', ') || '-'}</td>
                 <td data-label="Latest result">{SIGN_IN_RESULTS[g.lastResult] ?? g.lastResult}</td>
               </tr>

@@ -1,18 +1,29 @@
 import type { BulkActionKind } from '@/lib/mailboxes/bulk';
 import type { MailboxChange } from '@/lib/mailboxes/service';
+import { entryInfoChanges } from '@/lib/audit-sentence';
+import type { Phrase } from '@/lib/time-format';
 
 /** Wording shared by the admin pages (server and client components). */
-export { formatTime, signInResult, SIGN_IN_RESULTS } from '@/app/_components/labels';
+export { signInResult, SIGN_IN_RESULTS } from '@/app/_components/labels';
 
 const onOff = (v: unknown) => (v ? 'on' : 'off');
 
-/** One line per change for "Saved: …" (from updateMailbox's `changes`); never shows a password. */
-export function describeChange(change: MailboxChange): string {
+/**
+ * The lines of "Saved: …" for one change (from updateMailbox's `changes`): what was set, labels and expiry
+ * entry by entry (times as instants, shown in the viewer's zone); never shows a password.
+ */
+export function describeChange(change: MailboxChange): Phrase[] {
+  if (change.field === 'allow_nets') {
+    const entries = entryInfoChanges(change.oldMeta ?? null, change.newMeta ?? null, change.new).map((line): Phrase => ['Allowed networks, ', ...line]);
+    return change.old === change.new ? entries : [[`Allowed networks: ${change.old ?? 'no restriction'} → ${change.new ?? 'no restriction'}`], ...entries];
+  }
+  return [[describeSetting(change)]];
+}
+
+function describeSetting(change: MailboxChange): string {
   switch (change.field) {
     case 'allow_nets':
-      return change.old === change.new
-        ? 'Allowed networks: labels or expiry changed'
-        : `Allowed networks: ${change.old ?? 'no restriction'} → ${change.new ?? 'no restriction'}`;
+      return 'Allowed networks changed';
     case 'allow_nets_mode':
       return `Network list mode: ${change.old} → ${change.new}${change.new === 'monitor' ? ' (refusals are only recorded, not enforced)' : ''}`;
     case 'require_reset_password':

@@ -1,7 +1,7 @@
 'use client';
 
 import type { NetworkSuggestion } from '@/lib/netsets/suggestions';
-import { formatTime } from './labels';
+import { LocalTime } from '@/app/_components/local-time';
 
 /** The first address of a suggested network, to test whether the draft admits (part of) it. */
 function probe(net: string): string {
@@ -50,7 +50,7 @@ export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
                       .map(([p, n]) => `${p} ${n}`)
                       .join(', ')}
                   </td>
-                  <td>{formatTime(s.lastSeen)}</td>
+                  <td><LocalTime at={s.lastSeen} /></td>
                   <td>{admitted === null ? '-' : admitted ? 'Yes' : 'No'}</td>
                   <td>
                     <button

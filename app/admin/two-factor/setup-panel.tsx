@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, type ReactNode } from 'react';
 import { beginTotpSetupAction, confirmTotpAction, type ConfirmTotpState } from './actions';
 import { RecoveryCodes } from './recovery-codes';
 
@@ -11,6 +11,8 @@ export interface SetupPanelProps {
   setup: { secret: string; qrDataUrl: string } | null;
   /** Where "continue" leads once the codes are saved. */
   next: string;
+  /** The other way to turn two-factor on (add a passkey): offered only while it is off. */
+  passkey: ReactNode;
 }
 
 /**
@@ -18,15 +20,27 @@ export interface SetupPanelProps {
  * the confirming action stay on screen although the server now renders "two-factor is on" (with and
  * without JavaScript: the action state is rendered into the response either way).
  */
-export function SetupPanel({ email, enabled, setup, next }: SetupPanelProps) {
+export function SetupPanel(props: SetupPanelProps) {
   const [state, formAction, pending] = useActionState<ConfirmTotpState, FormData>(confirmTotpAction, { version: 0 });
+  const on = props.enabled || Boolean(state.recoveryCodes);
+  return (
+    <>
+      <Steps {...props} state={state} formAction={formAction} pending={pending} />
+      {/* Once two-factor is on (also right after confirming, before the page is rendered again), the
+          alternative is no longer a choice to offer here: passkeys are managed on the Security page. */}
+      {on ? null : props.passkey}
+    </>
+  );
+}
+
+function Steps({ email, enabled, setup, next, state, formAction, pending }: SetupPanelProps & { state: ConfirmTotpState; formAction: (formData: FormData) => void; pending: boolean }) {
   if (state.recoveryCodes) {
     return (
       <div className="card">
         <p role="status" className="notice">
           Two-factor is on.
         </p>
-        <RecoveryCodes codes={state.recoveryCodes} />
+        <RecoveryCodes codes={state.recoveryCodes} who={email} />
         <p>
           <a href={next}>I have saved my recovery codes: continue</a>
         </p>

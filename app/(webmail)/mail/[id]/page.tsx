@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireMailbox } from '@/lib/auth/dal';
 import { getMessage } from '@/lib/messages';
+import { LocalTime } from '@/app/_components/local-time';
 
 export const metadata: Metadata = { title: 'Message' };
 
@@ -19,7 +20,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
       <article className="card">
         <h1>{message.subject}</h1>
         <p className="muted">
-          From {message.fromAddress}, <time dateTime={message.receivedAt.toISOString()}>{message.receivedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+          From {message.fromAddress}, <LocalTime at={message.receivedAt} />
         </p>
         <p className="message-body">{message.body}</p>
       </article>

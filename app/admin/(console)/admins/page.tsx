@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { listAdmins } from '@/lib/admins/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { env } from '@/lib/env';
-import { formatTime } from '@/app/_components/labels';
+import { LocalTime } from '@/app/_components/local-time';
 import { resetTwoFactorAction, setAdminActiveAction } from './actions';
 import { AddAdminForm } from './add-admin-form';
 
@@ -75,7 +75,7 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
                 </td>
                 <td>{a.twoFactor ? 'On' : 'Off'}</td>
                 <td>
-                  {formatTime(a.lastLoginAt)}
+                  <LocalTime at={a.lastLoginAt} />
                   {a.lastLoginIp ? <span className="mono"> from {a.lastLoginIp}</span> : null}
                 </td>
                 <td>{a.active ? (a.mustChangePassword ? 'Active (initial password not yet replaced)' : 'Active') : 'Inactive'}</td>

@@ -3,9 +3,11 @@ import Link from 'next/link';
 import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/auth/dal';
 import { auditLogFilterSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
-import { auditDetailPairs, auditEventLabel, auditEventOptions, auditSentence } from '@/lib/audit-sentence';
+import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentence } from '@/lib/audit-sentence';
 import { describeUserAgent } from '@/lib/user-agent';
 import { Address } from '@/app/_components/address';
+import { PhraseText } from '@/app/_components/phrase';
+import { PROTOCOL_NAMES } from '@/app/_components/labels';
 import { RelativeTime } from '@/app/_components/relative-time';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -27,15 +29,13 @@ const ACTOR_KINDS: Record<string, string> = { admin: 'admin', mailbox: 'the mail
 
 /** Everything recorded about one event, behind its sentence. */
 function EventDetails({ row }: { row: AuditLogRow }) {
-  const pairs = auditDetailPairs(row.detail);
+  const facts = auditDetailFacts(row.event, row.detail);
   return (
     <details className="event-details">
       <summary>Details</summary>
       <dl className="facts">
         <dt>Event</dt>
-        <dd>
-          {auditEventLabel(row.event)} <span className="muted">({row.event})</span>
-        </dd>
+        <dd>{auditEventLabel(row.event)}</dd>
         {row.mailboxEmail ? (
           <>
             <dt>Mailbox</dt>
@@ -59,21 +59,22 @@ function EventDetails({ row }: { row: AuditLogRow }) {
         {row.protocol ? (
           <>
             <dt>Protocol</dt>
-            <dd>{row.protocol}</dd>
+            <dd>{Object.hasOwn(PROTOCOL_NAMES, row.protocol) ? PROTOCOL_NAMES[row.protocol] : row.protocol}</dd>
           </>
         ) : null}
         {row.userAgent ? (
           <>
             <dt>Device</dt>
-            <dd>
-              {describeUserAgent(row.userAgent).label} <span className="muted ua">({row.userAgent})</span>
-            </dd>
+            {/* The browser and system in words; the raw header only on hover, for support. */}
+            <dd title={row.userAgent}>{describeUserAgent(row.userAgent).label}</dd>
           </>
         ) : null}
-        {pairs.map((p) => (
-          <Fragment key={p.key}>
-            <dt>{p.key}</dt>
-            <dd className="detail">{p.value}</dd>
+        {facts.map((f) => (
+          <Fragment key={f.key}>
+            <dt>{f.label || <span className="visually-hidden">…</span>}</dt>
+            <dd className="detail">
+              <PhraseText parts={f.value} />
+            </dd>
           </Fragment>
         ))}
       </dl>

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { listDomains } from '@/lib/accounts/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { listMailboxes } from '@/lib/mailboxes/service';
-import { formatTime } from '@/app/admin/_components/labels';
+import { LocalTime } from '@/app/_components/local-time';
 import { Address } from '@/app/_components/address';
 import { BulkPanel } from './bulk-panel';
 import { FILTERS, listHref, PAGE_SIZES, parseListQuery, serviceQuery, SORTS, type ListQuery } from './list-query';
@@ -154,7 +154,7 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
                     </td>
                     <td data-label="Password change pending">{m.requireResetPassword ? 'Yes' : 'No'}</td>
                     <td data-label="Last sign-in">
-                      {formatTime(m.lastLoginAt)}
+                      <LocalTime at={m.lastLoginAt} />
                       {m.lastLoginIp ? (
                         <>
                           <br />

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { formatTime } from '@/app/_components/labels';
+import { LocalTime } from '@/app/_components/local-time';
 import { infoText } from '@/app/admin/_components/entry-info';
 import { requireAdmin } from '@/lib/auth/dal';
 import { toStored } from '@/lib/net/allowlist-entries';
@@ -57,7 +57,7 @@ export default async function NetworksPage() {
                       .map(([p, n]) => `${p} ${n}`)
                       .join(', ')}
                   </td>
-                  <td>{formatTime(s.lastSeen)}</td>
+                  <td><LocalTime at={s.lastSeen} /></td>
                   <td>
                     <AddToSet net={s.net} setNames={sets.map((x) => x.name)} />
                   </td>

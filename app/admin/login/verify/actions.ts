@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
 import { ADMIN_PASSWORD_CHOICE, ADMIN_TWO_FACTOR_SETUP, endSession, requirePendingAdmin, startSession, webContext } from '@/lib/auth/dal';
-import { SECOND_FACTOR_FAILED, tooManyAttempts } from '@/lib/auth/messages';
+import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
 import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
 import { completeAdminSignIn } from '@/lib/auth/sign-in';
@@ -18,12 +18,13 @@ export interface VerifyState {
 type Pending = Awaited<ReturnType<typeof requirePendingAdmin>>;
 
 /**
- * Ends a second step, whichever factor it used: a failure answers with the one generic message; a success
+ * Ends a second step, whichever factor it used: a failure answers with the generic message (or says a right
+ * code was already used: lib/auth/second-factor.ts says why that is safe to tell); a success
  * replaces the pending session by a new full one (a new random id: nothing issued before the second factor
  * carries over) and only then records the sign-in.
  */
 async function finishSecondStep(pending: Pending, result: SecondFactorResult, context: Awaited<ReturnType<typeof webContext>>, callbackUrl: FormDataEntryValue | null): Promise<VerifyState> {
-  if (!result.ok) return { formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SECOND_FACTOR_FAILED };
+  if (!result.ok) return { formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : result.reason === 'used' ? SECOND_FACTOR_USED : SECOND_FACTOR_FAILED };
   const { admin } = pending;
   await deleteWebSession(pending.claims.sid);
   await startSession({ kind: 'admin', uid: admin.id, sv: admin.sessionVersion });

@@ -18,6 +18,7 @@ import { describeChange } from '@/app/admin/_components/labels';
 import { appendAddress } from '@/app/admin/_components/nets-draft';
 import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { textDigest } from '@/app/admin/_components/form-digest';
+import type { Phrase } from '@/lib/time-format';
 import { settingsOf, storedOf, type MailboxSettings, type StoredSettings } from './mailbox-settings';
 
 export interface MailboxFormState {
@@ -32,7 +33,8 @@ export interface MailboxFormState {
   stored?: StoredSettings;
   formError?: string;
   notice?: string;
-  changes?: string[];
+  /** What was saved, one line each (times as instants: the form shows them in the viewer's zone). */
+  changes?: Phrase[];
   netErrors?: EntryError[];
   fieldErrors?: Partial<Record<'memo' | 'requireResetPassword', string[]>>;
   /** Set when the new list would refuse every address the mailbox used in the last 30 days: save again with the confirmation ticked. */
@@ -138,7 +140,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       values: saved,
       stored: storedOf(saved),
       notice: changes.length === 0 ? 'Nothing changed.' : 'Saved.',
-      changes: changes.map(describeChange),
+      changes: changes.flatMap(describeChange),
     };
   } catch (error) {
     return errorState(base, error);

@@ -9,6 +9,7 @@ import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { ImpactPreview } from '@/app/admin/_components/impact-preview';
 import { EntryRows } from '@/app/admin/_components/entry-rows';
+import { PhraseText } from '@/app/_components/phrase';
 import { appendNet, draftMeta, type EntryInfoMap } from '@/app/admin/_components/entry-info';
 import { NetworkSuggestions } from '@/app/admin/_components/network-suggestions';
 import type { SetContent } from '@/lib/net/allowlist-entries';
@@ -115,8 +116,10 @@ function MailboxFields({
           <p>{state.notice}</p>
           {state.changes?.length ? (
             <ul data-testid="saved-changes">
-              {state.changes.map((c) => (
-                <li key={c}>{c}</li>
+              {state.changes.map((c, i) => (
+                <li key={i}>
+                  <PhraseText parts={c} />
+                </li>
               ))}
             </ul>
           ) : null}

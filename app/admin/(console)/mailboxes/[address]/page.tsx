@@ -8,7 +8,7 @@ import { DomainError } from '@/lib/errors';
 import { impactSignIns } from '@/lib/mailboxes/impact';
 import { getMailbox } from '@/lib/mailboxes/service';
 import type { MailboxView } from '@/lib/mailboxes/view';
-import { formatTime } from '@/app/_components/labels';
+import { LocalTime } from '@/app/_components/local-time';
 import { SignInHistory } from '@/app/_components/sign-in-history';
 import { SignInChart } from '@/app/_components/sign-in-chart';
 import { signInsPerDay } from '@/lib/sign-in-stats';
@@ -107,7 +107,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
         <dt>Last sign-in</dt>
         <dd>
-          {formatTime(mailbox.lastLoginAt)}
+          <LocalTime at={mailbox.lastLoginAt} />
           {mailbox.lastLoginIp ? (
             <>
               {' from '}
@@ -116,11 +116,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           ) : null}
         </dd>
         <dt>Password last changed</dt>
-        <dd>{formatTime(mailbox.passwordChangedAt)}</dd>
+        <dd><LocalTime at={mailbox.passwordChangedAt} /></dd>
         <dt>Created</dt>
-        <dd>{formatTime(mailbox.createdAt)}</dd>
+        <dd><LocalTime at={mailbox.createdAt} /></dd>
         <dt>Last changed</dt>
-        <dd>{formatTime(mailbox.updatedAt)}</dd>
+        <dd><LocalTime at={mailbox.updatedAt} /></dd>
       </dl>
       <div className="card">
         <MailboxForm

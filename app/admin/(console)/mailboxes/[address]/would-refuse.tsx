@@ -1,4 +1,4 @@
-import { formatTime } from '@/app/_components/labels';
+import { LocalTime } from '@/app/_components/local-time';
 import { SUGGESTION_WINDOW_DAYS } from '@/lib/netsets/suggestions';
 import type { wouldRefuseSummary } from '@/lib/netsets/suggestions';
 
@@ -30,7 +30,7 @@ export function WouldRefuse({ summary, mode }: { summary: Awaited<ReturnType<typ
                 <td className="mono">{r.address ?? 'unknown address'}</td>
                 <td>{r.count}</td>
                 <td>{r.protocols.join(', ') || '-'}</td>
-                <td>{formatTime(r.lastSeen)}</td>
+                <td><LocalTime at={r.lastSeen} /></td>
               </tr>
             ))}
           </tbody>
