@@ -59,7 +59,7 @@ export default async function AdminOverviewPage() {
         ) : (
           <p className={kicks.failing > 0 ? 'alert' : undefined} data-testid="mail-kicks-pending">
             {kicks.pending} {kicks.pending === 1 ? 'disconnect is' : 'disconnects are'} waiting for the mail server
-            {kicks.oldestAt ? <>, the oldest since {formatTime(kicks.oldestAt)}</> : null}
+            {kicks.oldestAt ? <>, the oldest since <LocalTime at={kicks.oldestAt} /></> : null}
             {kicks.failing > 0 ? <>; it answers with an error ({kicks.lastError ?? 'no answer'}), and Portcullis tries again every 30 seconds at most. Until then those mailboxes&apos; mail apps stay connected.</> : '.'}
           </p>
         )}
