@@ -390,7 +390,7 @@ export const mailKicks = sqliteTable(
     accountId: integer('account_id'),
     mailboxId: integer('mailbox_id'),
     email: text('email').notNull(),
-    // A doveadm HTTP API URL from MAIL_KICK_URL (never the key).
+    // A doveadm HTTP API URL from MAIL_KICK_URL (never the key), or '*': every backend of the claiming worker.
     backend: text('backend').notNull(),
     // What took access away (forced_change, deactivated, password, sessions_ended, list, mode, set, expiry, …).
     reason: text('reason').notNull(),

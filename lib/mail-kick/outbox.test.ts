@@ -4,7 +4,7 @@ import { auditEvents, mailKicks, mailboxes, netSets } from '@/db/schema';
 import { getDb, transaction } from '@/db';
 import { createNetSet } from '@/lib/netsets/service';
 import { makeAccount, makeMailbox, testContext, uniqueTag } from '@/lib/testing/factories';
-import { claimDueKicks, completeKick, endMailConnections, pendingKicks, retryKickLater, takeJobLease } from './outbox';
+import { claimDueKicks, completeKick, endMailConnections, EVERY_BACKEND, expandEveryBackendKicks, pendingKicks, retryKickLater, takeJobLease, type KickReason, type KickTarget } from './outbox';
 import { EXPIRY_SWEEP_JOB, sweepExpiredEntries } from './sweeper';
 import { deliverKicks } from './worker';
 
@@ -20,12 +20,17 @@ const rowsOf = (email: string) => getDb().select().from(mailKicks).where(eq(mail
 const target = (email: string) => ({ id: null, email, accountId: null });
 /** An address no other test uses: rows are claimed across the table, so each test looks at its own only. */
 const address = () => `k${uniqueTag()}@outbox.test`;
+/** Queues disconnects at `at` and expands them for both backends, as the worker does before it claims. */
+async function queue(targets: KickTarget[], reason: KickReason, at: number): Promise<void> {
+  await transaction((tx) => endMailConnections(tx, targets, reason, at));
+  await expandEveryBackendKicks(at, BOTH, 1000);
+}
 
 describe('mail kick outbox', () => {
-  it('writes one row per configured backend, in the caller\'s transaction (a rollback leaves none)', async () => {
+  it('writes one row per mailbox for every backend, in the caller\'s transaction (a rollback leaves none)', async () => {
     const email = address();
     await transaction((tx) => endMailConnections(tx, [target(email), target(email)], 'password'));
-    expect((await rowsOf(email)).map((r) => r.backend).sort()).toEqual([A, B]);
+    expect((await rowsOf(email)).map((r) => r.backend)).toEqual([EVERY_BACKEND]);
     const other = address();
     await transaction(async (tx) => {
       await endMailConnections(tx, [target(other)], 'password');
@@ -37,7 +42,7 @@ describe('mail kick outbox', () => {
   it('gives each due row to exactly one of many concurrent claimers', async () => {
     const now = Date.now() + 3_600_000;
     const emails = Array.from({ length: 30 }, address);
-    await transaction((tx) => endMailConnections(tx, emails.map(target), 'list', now - 1));
+    await queue(emails.map(target), 'list', now - 1);
     const claims = await Promise.all(Array.from({ length: 8 }, () => claimDueKicks(now, 30_000, 7, BOTH)));
     const ids = claims.flat().filter((k) => emails.includes(k.email)).map((k) => k.id);
     // 60 rows (two backends), each claimed once; whatever the claimers took, no id twice.
@@ -53,7 +58,7 @@ describe('mail kick outbox', () => {
   it('hands a row whose claimer died to the next claimer at the lease end; the late claimer can no longer finish it', async () => {
     const email = address();
     const now = Date.now() + 7_200_000;
-    await transaction((tx) => endMailConnections(tx, [target(email)], 'deactivated', now - 1));
+    await queue([target(email)], 'deactivated', now - 1);
     const first = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
     expect(first).toHaveLength(2);
     const second = (await claimDueKicks(now + 30_000, 30_000, 1000, BOTH)).filter((k) => k.email === email);
@@ -69,7 +74,7 @@ describe('mail kick outbox', () => {
     const { accountId } = await makeAccount();
     const email = address();
     const now = Date.now() + 10_800_000;
-    await transaction((tx) => endMailConnections(tx, [{ id: null, email, accountId }], 'list', now - 1));
+    await queue([{ id: null, email, accountId }], 'list', now - 1);
     const [kick] = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email && k.backend === A);
     expect(await retryKickLater(kick!, now + 4_000, 'HTTP 503')).toBe(true);
     expect((await claimDueKicks(now + 3_999, 30_000, 1000, BOTH)).some((k) => k.id === kick!.id)).toBe(false);
@@ -86,8 +91,8 @@ describe('deliverKicks', () => {
   it('sends one kick per backend and address, removes delivered rows and audits each delivery', async () => {
     const email = address();
     const now = Date.now() + 14_400_000;
-    await transaction((tx) => endMailConnections(tx, [target(email)], 'forced_change', now - 1));
-    await transaction((tx) => endMailConnections(tx, [target(email)], 'expiry', now - 1));
+    await queue([target(email)], 'forced_change', now - 1);
+    await queue([target(email)], 'expiry', now - 1);
     const sent: string[] = [];
     const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
     expect(claimed).toHaveLength(4);
@@ -104,7 +109,7 @@ describe('deliverKicks', () => {
   it('retries a failing backend with backoff, audits its failures in one row, and delivers once it answers', async () => {
     const email = address();
     let now = Date.now() + 18_000_000;
-    await transaction((tx) => endMailConnections(tx, [target(email)], 'list', now - 1));
+    await queue([target(email)], 'list', now - 1);
     const failing = async (backend: string) => (backend === A ? ({ ok: false, error: 'HTTP 503' } as const) : ({ ok: true, result: 'ended' } as const));
     for (let i = 0; i < 4; i++) {
       const claimed = (await claimDueKicks(now, 30_000, 1000, BOTH)).filter((k) => k.email === email);
@@ -123,14 +128,42 @@ describe('deliverKicks', () => {
     expect((await audits(email)).filter((r) => r.detail?.result === 'ended').map((r) => r.detail?.backend).sort()).toEqual([A, B]);
   });
 
-  it('claims rows for its own backends only: an instance configured with other backends, or none, leaves them', async () => {
+  it('leaves an every-backend row pending on an instance without backends; one with backends expands it into its own', async () => {
+    const { accountId } = await makeAccount();
     const email = address();
     const now = Date.now() + 21_600_000;
-    await transaction((tx) => endMailConnections(tx, [target(email)], 'list', now - 1));
+    await transaction((tx) => endMailConnections(tx, [{ id: null, email, accountId }], 'list', now - 1));
+    expect(await expandEveryBackendKicks(now, [], 1000)).toBe(0);
     expect((await claimDueKicks(now, 30_000, 1000, [])).filter((k) => k.email === email)).toEqual([]);
+    // Not dropped, and counted as undelivered on the overview and in /metrics.
+    expect((await rowsOf(email)).map((r) => r.backend)).toEqual([EVERY_BACKEND]);
+    expect(await pendingKicks(accountId)).toMatchObject({ pending: 1, failing: 0 });
+    expect((await pendingKicks()).pending).toBeGreaterThanOrEqual(1);
+    // Not before it is due.
+    await expandEveryBackendKicks(now - 2, BOTH, 1000);
+    expect((await rowsOf(email)).map((r) => r.backend)).toEqual([EVERY_BACKEND]);
+    await expandEveryBackendKicks(now, BOTH, 1000);
+    const rows = await rowsOf(email);
+    expect(rows.map((r) => r.backend).sort()).toEqual([A, B]);
+    // The change's time and reason carry over (the audit's delay is measured from the change).
+    for (const row of rows) expect(row).toMatchObject({ reason: 'list', accountId, attempts: 0, createdAt: new Date(now - 1) });
+    expect(await pendingKicks(accountId)).toMatchObject({ pending: 2 });
+    // A claimer with other backends, or none, leaves per-backend rows alone.
     expect((await claimDueKicks(now, 30_000, 1000, ['http://127.0.0.1:3/doveadm/v1'])).filter((k) => k.email === email)).toEqual([]);
     expect((await claimDueKicks(now, 30_000, 1000, [B])).filter((k) => k.email === email).map((k) => k.backend)).toEqual([B]);
-    expect((await rowsOf(email)).map((r) => r.backend).sort()).toEqual([A, B]);
+  });
+
+  it('expands each every-backend row exactly once among concurrent expanders', async () => {
+    const now = Date.now() + 25_200_000;
+    const emails = Array.from({ length: 40 }, address);
+    await transaction((tx) => endMailConnections(tx, emails.map(target), 'list', now - 1));
+    const counts = await Promise.all(Array.from({ length: 6 }, () => expandEveryBackendKicks(now, BOTH, 9)));
+    while ((await expandEveryBackendKicks(now, BOTH, 9)) > 0);
+    const rows = (await getDb().select().from(mailKicks)).filter((r) => emails.includes(r.email));
+    // Two rows per mailbox, one per backend: no mailbox expanded twice, none lost.
+    expect(rows).toHaveLength(80);
+    expect(new Set(rows.map((r) => `${r.email} ${r.backend}`)).size).toBe(80);
+    expect(counts.every((n) => n <= 9)).toBe(true);
   });
 });
 
@@ -171,14 +204,14 @@ describe('expiry sweeper', () => {
     expect(await sweepExpiredEntries('me', base - 999)).toBeNull();
     expect(await sweepExpiredEntries('me', base)).toBeGreaterThanOrEqual(2);
     const queued = async (email: string) => (await rowsOf(email)).length;
-    expect(await queued(own.email)).toBe(2);
-    expect(await queued(viaSet.email)).toBe(2);
+    expect(await queued(own.email)).toBe(1);
+    expect(await queued(viaSet.email)).toBe(1);
     expect(await queued(later.email)).toBe(0);
     expect(await queued(monitor.email)).toBe(0);
     // The next run starts where this one ended: the same expiry is not swept twice.
     await sweepExpiredEntries('me', base + 10_000);
-    expect(await queued(own.email)).toBe(2);
+    expect(await queued(own.email)).toBe(1);
     await sweepExpiredEntries('me', base + 70_000);
-    expect(await queued(later.email)).toBe(2);
+    expect(await queued(later.email)).toBe(1);
   });
 });

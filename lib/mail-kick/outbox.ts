@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, lte, min, sql } from 'drizzle-orm';
 import { jobLeases, mailKicks } from '@/db/schema';
-import { getDb, type Db, type Tx } from '@/db';
+import { getDb, transaction, type Db, type Tx } from '@/db';
 import { forUpdateSkipLocked } from '@/db/sql';
 import { env } from '@/lib/env';
 
@@ -22,30 +22,64 @@ export interface KickTarget {
 /** Why connections are ended: stored with the row, shown in the audit row. */
 export type KickReason = 'forced_change' | 'deactivated' | 'password' | 'sessions_ended' | 'list' | 'mode' | 'set' | 'expiry' | 'deleted' | 'two_factor' | 'app_password_revoked';
 
-/** Whether MAIL_KICK_URL is set: when not, open mail connections are not ended (the admin pages say so). */
+/**
+ * Whether this process's MAIL_KICK_URL is set. On a server: when not, its worker ends no open mail
+ * connection (the admin pages say so), and rows stay pending until an instance with backends takes them.
+ */
 export function mailKickEnabled(): boolean {
   return env().MAIL_KICK_URL.length > 0;
 }
 
 /**
- * Ends the open mail connections of `targets` on every configured backend, once `within` commits: the one
- * function every trigger calls, inside the transaction of its change (pass that `tx`), so the change and the
- * disconnect are saved together or not at all. No-op when MAIL_KICK_URL is unset.
+ * The `backend` of a row written for every backend: the writer does not name them (a CLI run without
+ * MAIL_KICK_URL knows none), the worker that claims it expands it into one row per backend of ITS
+ * MAIL_KICK_URL (expandEveryBackendKicks). Never a URL (MAIL_KICK_URL accepts http(s) URLs only).
+ */
+export const EVERY_BACKEND = '*';
+
+/**
+ * Ends the open mail connections of `targets` on every backend, once `within` commits: the one function
+ * every trigger calls, inside the transaction of its change (pass that `tx`), so the change and the
+ * disconnect are saved together or not at all. It writes one row per mailbox for EVERY_BACKEND, whatever
+ * this process's own MAIL_KICK_URL: a change made through any channel (a server, the operator CLI run in
+ * an environment without the kick settings) is delivered by whichever server's worker has the backends.
  */
 export async function endMailConnections(within: Db | Tx, targets: readonly KickTarget[], reason: KickReason, now = Date.now()): Promise<void> {
-  const backends = env().MAIL_KICK_URL;
-  if (backends.length === 0 || targets.length === 0) return;
+  if (targets.length === 0) return;
   const seen = new Set<string>();
   const rows: (typeof mailKicks.$inferInsert)[] = [];
   for (const target of targets) {
     if (seen.has(target.email)) continue;
     seen.add(target.email);
-    for (const backend of backends) {
-      rows.push({ accountId: target.accountId, mailboxId: target.id, email: target.email, backend, reason, createdAt: new Date(now), nextAttemptAt: new Date(now), attempts: 0 });
-    }
+    rows.push({ accountId: target.accountId, mailboxId: target.id, email: target.email, backend: EVERY_BACKEND, reason, createdAt: new Date(now), nextAttemptAt: new Date(now), attempts: 0 });
   }
   // Chunks keep each INSERT under SQLite's bound-parameter limit on a bulk change of thousands of mailboxes.
   for (let i = 0; i < rows.length; i += 500) await within.insert(mailKicks).values(rows.slice(i, i + 500));
+}
+
+/**
+ * Replaces up to `limit` due EVERY_BACKEND rows by one row per backend of `backends` (the claimer's own
+ * MAIL_KICK_URL), in one transaction: the DELETE … RETURNING takes each row from exactly one of concurrent
+ * expanders (PostgreSQL: picked rows locked, locked ones skipped; a row deleted meanwhile is not
+ * returned), and its per-backend rows exist from the same commit. Per-backend rows keep the change's time
+ * and are due at once, so a failing backend is retried alone and a healthy one is kicked once. Without
+ * backends nothing is expanded: the rows stay, pending and visible, until an instance has backends.
+ * Returns how many rows were expanded.
+ */
+export async function expandEveryBackendKicks(now: number, backends: readonly string[], limit: number): Promise<number> {
+  const targets = [...new Set(backends)];
+  if (targets.length === 0) return 0;
+  return await transaction(async (tx) => {
+    const due = sql`(SELECT ${mailKicks.id} FROM ${mailKicks} WHERE ${mailKicks.backend} = ${EVERY_BACKEND} AND ${mailKicks.nextAttemptAt} <= ${now} ORDER BY ${mailKicks.nextAttemptAt}, ${mailKicks.id} LIMIT ${limit}${forUpdateSkipLocked()})`;
+    const taken = await tx
+      .delete(mailKicks)
+      .where(and(sql`${mailKicks.id} IN ${due}`, eq(mailKicks.backend, EVERY_BACKEND)))
+      .returning({ accountId: mailKicks.accountId, mailboxId: mailKicks.mailboxId, email: mailKicks.email, reason: mailKicks.reason, createdAt: mailKicks.createdAt, nextAttemptAt: mailKicks.nextAttemptAt });
+    const rows: (typeof mailKicks.$inferInsert)[] = [];
+    for (const row of taken) for (const backend of targets) rows.push({ ...row, backend, attempts: 0 });
+    for (let i = 0; i < rows.length; i += 500) await tx.insert(mailKicks).values(rows.slice(i, i + 500));
+    return taken.length;
+  });
 }
 
 /** One claimed row, as the worker delivers it. */
@@ -61,10 +95,13 @@ export interface ClaimedKick {
   claimToken: string;
 }
 
-/** Whether a row for one of `backends` is due (cheap, no lock): the worker claims only then, so an idle outbox costs a read. */
+/**
+ * Whether a row for one of `backends`, or for EVERY_BACKEND, is due (cheap, no lock): the worker expands
+ * and claims only then, so an idle outbox costs a read.
+ */
 export async function anyDueKick(now: number, backends: readonly string[]): Promise<boolean> {
   if (backends.length === 0) return false;
-  return (await getDb().select({ id: mailKicks.id }).from(mailKicks).where(and(lte(mailKicks.nextAttemptAt, new Date(now)), inArray(mailKicks.backend, [...backends]))).limit(1)).length > 0;
+  return (await getDb().select({ id: mailKicks.id }).from(mailKicks).where(and(lte(mailKicks.nextAttemptAt, new Date(now)), inArray(mailKicks.backend, [...backends, EVERY_BACKEND]))).limit(1)).length > 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { countMailKick, setMailKicksPending } from '@/lib/ops/metrics';
 import { kickOnBackend, KICK_TIMEOUT_MS, type KickOutcome } from './doveadm';
-import { anyDueKick, claimDueKicks, completeKick, pendingKicks, retryKickLater, type ClaimedKick } from './outbox';
+import { anyDueKick, claimDueKicks, completeKick, expandEveryBackendKicks, pendingKicks, retryKickLater, type ClaimedKick } from './outbox';
 import { retryDelayMs } from './policy';
 import { sweepExpiredEntries, SWEEP_INTERVAL_MS } from './sweeper';
 
@@ -64,6 +64,19 @@ export async function deliverKicks(claimed: readonly ClaimedKick[], now = Date.n
 }
 
 /**
+ * One round of delivery for the backends of `backends` (this process's MAIL_KICK_URL): rows written for
+ * every backend are expanded into one row per backend first (in their own transaction), then due rows are
+ * claimed and sent. Returns how many rows were claimed.
+ */
+export async function deliverDueKicks(now: number, backends: readonly string[], send: typeof kickOnBackend = kickOnBackend): Promise<number> {
+  if (!(await anyDueKick(now, backends))) return 0;
+  await expandEveryBackendKicks(now, backends, BATCH);
+  const claimed = await claimDueKicks(now, CLAIM_LEASE_MS, BATCH, backends);
+  if (claimed.length > 0) await deliverKicks(claimed, now, send);
+  return claimed.length;
+}
+
+/**
  * The background worker of one server process (started by server.ts through lib/ops/background.ts): it
  * delivers due outbox rows every POLL_INTERVAL_MS and offers to run the expiry sweep every
  * SWEEP_INTERVAL_MS. Several instances share the work safely: rows are claimed atomically, the sweep is
@@ -81,11 +94,7 @@ export function mailKickWorker(options: { pollMs?: number; sweepMs?: number } = 
 
   async function tick(): Promise<void> {
     const now = Date.now();
-    const backends = env().MAIL_KICK_URL;
-    if (await anyDueKick(now, backends)) {
-      const claimed = await claimDueKicks(now, CLAIM_LEASE_MS, BATCH, backends);
-      if (claimed.length > 0) await deliverKicks(claimed, now);
-    }
+    await deliverDueKicks(now, env().MAIL_KICK_URL);
     if (now - lastSweep >= sweepMs) {
       lastSweep = now;
       await sweepExpiredEntries(holder, now);

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { describeErrors, type EntryError } from '@/lib/net/allowlist';
 import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type SetContent, type StoredList } from '@/lib/net/allowlist-entries';
 import { parseOrThrow } from '@/lib/validation';
-import { endMailConnections, mailKickEnabled, type KickTarget } from '@/lib/mail-kick/outbox';
+import { endMailConnections, type KickTarget } from '@/lib/mail-kick/outbox';
 import { listTakesAway } from '@/lib/mail-kick/policy';
 import { netSetCreateSchema, netSetNameSchema, netSetPatchSchema, type NetSetCreateInput, type NetSetPatchInput } from './schemas';
 
@@ -191,7 +191,7 @@ export async function updateNetSet(accountId: number, name: string, input: NetSe
     if (Object.keys(set).length === 0) return setName;
     await tx.update(netSets).set({ ...set, updatedAt: new Date() }).where(eq(netSets.id, row.id));
     // An edit that takes a network away may refuse the apps of every mailbox that references the set.
-    if (set.allowNets !== undefined && mailKickEnabled() && listTakesAway({ canonical: row.allowNets, meta: row.allowNetsMeta }, { canonical: set.allowNets, meta: set.allowNetsMeta ?? null })) {
+    if (set.allowNets !== undefined && listTakesAway({ canonical: row.allowNets, meta: row.allowNetsMeta }, { canonical: set.allowNets, meta: set.allowNetsMeta ?? null })) {
       await endMailConnections(tx, await enforcingMailboxesUsingSet(tx, accountId, setName), 'set');
     }
     await bumpVersion(tx, accountId);
