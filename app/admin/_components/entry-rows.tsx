@@ -22,6 +22,9 @@ interface Props {
   hidden?: ReadonlySet<string> | null;
 }
 
+/** Column headers, and the field labels of the cards the rows become on phones. */
+const COLUMNS = { net: 'Network or set', label: 'Label', expires: 'Expires (UTC)', actions: 'Actions' } as const;
+
 function status(expires: string, now: number): { text: string; className: string } | null {
   const iso = expiresIso(expires);
   if (iso === null) return null;
@@ -42,15 +45,15 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
   const nets = hidden === null ? all : all.filter((net) => !hidden.has(net));
   return (
     <div className="entry-rows">
-      <table data-testid={`${id}-rows`}>
+      <table data-testid={`${id}-rows`} className="stack">
         <caption>Entries: labels and expiry</caption>
         <thead>
           <tr>
-            <th scope="col">Network or set</th>
-            <th scope="col">Label</th>
-            <th scope="col">Expires (UTC)</th>
+            <th scope="col">{COLUMNS.net}</th>
+            <th scope="col">{COLUMNS.label}</th>
+            <th scope="col">{COLUMNS.expires}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{COLUMNS.actions}</span>
             </th>
           </tr>
         </thead>
@@ -60,8 +63,8 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
             const st = status(i.expires, now);
             return (
               <tr key={net} data-net={net}>
-                <td className="mono">{net}</td>
-                <td>
+                <td className="mono" data-label={COLUMNS.net}>{net}</td>
+                <td data-label={COLUMNS.label}>
                   <input
                     name={`${LABEL_FIELD}${net}`}
                     aria-label={`Label of ${net}`}
@@ -70,7 +73,7 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
                     onChange={(e) => onInfoChange(net, 'label', e.target.value)}
                   />
                 </td>
-                <td>
+                <td data-label={COLUMNS.expires}>
                   <input
                     type="datetime-local"
                     name={`${EXPIRES_FIELD}${net}`}
@@ -80,7 +83,7 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
                   />
                   {st ? <span className={`entry-status ${st.className}`}> {st.text}</span> : null}
                 </td>
-                <td>
+                <td className="full">
                   {/* Without JavaScript this posts the form and the server removes the entry from the draft. */}
                   <button
                     type="submit"

@@ -15,7 +15,7 @@ import { env } from '@/lib/env';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
-import { appendAddress } from '@/app/admin/_components/nets-draft';
+import { ADD_ADDRESS_TEXT, addAddress } from '@/app/admin/_components/nets-draft';
 import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { textDigest } from '@/app/admin/_components/form-digest';
 import { settingsOf, storedOf, type MailboxSettings, type StoredSettings } from './mailbox-settings';
@@ -98,7 +98,8 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
         return { ...base, values: { ...values, allowNets: kept }, notice: `${net} was removed from the draft. Save to apply it.` };
       }
       const { clientIp } = await requestInfo();
-      return { ...base, values: { ...values, allowNets: appendAddress(values.allowNets, clientIp) }, notice: 'Your address was added to the draft. Save to apply it.' };
+      const added = addAddress(values.allowNets, clientIp);
+      return { ...base, values: { ...values, allowNets: added.draft }, notice: ADD_ADDRESS_TEXT[added.outcome](clientIp ?? '') };
     }
     const patch: MailboxPatchInput = {};
     const info = infoForDraft(values.allowNets, values.entryInfo);
