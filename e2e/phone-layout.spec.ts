@@ -75,6 +75,7 @@ test('admin and mailbox pages at 390 px: long addresses and labels and a 1,000-e
   for (const viewport of [PHONE, DESKTOP]) {
     await page.setViewportSize(viewport);
     for (const path of adminPages) {
+      const started = Date.now();
       await page.goto(path);
       await expect(page.locator('main h1')).toBeVisible();
       if (viewport === PHONE) {
@@ -82,6 +83,7 @@ test('admin and mailbox pages at 390 px: long addresses and labels and a 1,000-e
         problems.push(...(await layoutProblems(page)).map((p) => `${viewport.width}px ${path}: ${p}`));
       }
       problems.push(...(await seriousViolations(page, `${viewport.width}px ${path}`)));
+      if (process.env.PORTCULLIS_SCREENSHOT_DIR) console.log(`${viewport.width}px ${path}: ${Date.now() - started} ms`);
     }
   }
   await context.close();

@@ -7,17 +7,23 @@ import { env } from '@/lib/env';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
 import { SignInHistory } from '@/app/_components/sign-in-history';
 import { SignInChart } from '@/app/_components/sign-in-chart';
-import { Address } from '@/app/_components/address';
+import { Address, AddressList } from '@/app/_components/address';
+import { netSetContents } from '@/lib/netsets/service';
 import { listOwnSessions } from '@/lib/sessions/service';
 import { SessionList } from '@/app/_components/session-list';
 import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Account' };
 
+/** How a network set of the list reads to the mailbox's user: its networks, not the `@name` admins use. */
+const SET_ENTRY = (name: string) => `Your organisation's "${name}" networks: `;
+const EMPTY_SET = 'none at the moment';
+
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
   const { notice } = await searchParams;
   const nets = session.mailbox.allowNets?.split(',') ?? [];
+  const sets = nets.some((n) => n.startsWith('@')) ? new Map(Object.entries(await netSetContents(session.mailbox.accountId))) : new Map<string, { canonical: string }>();
   const signIns = await recentSignIns(session.mailbox.id, 20);
   const days = await signInsPerDay(accountScope(session.mailbox.accountId), { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
@@ -44,7 +50,14 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             <ul data-testid="allowed-networks">
               {nets.map((n) => (
                 <li key={n}>
-                  <Address text={n} />
+                  {n.startsWith('@') ? (
+                    <>
+                      {SET_ENTRY(n.slice(1))}
+                      {sets.get(n.slice(1))?.canonical ? <AddressList list={sets.get(n.slice(1))!.canonical} /> : EMPTY_SET}
+                    </>
+                  ) : (
+                    <Address text={n} />
+                  )}
                 </li>
               ))}
             </ul>

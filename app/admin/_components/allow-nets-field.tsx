@@ -97,7 +97,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
             ) : parsed.canonical === value ? (
               // Already as it will be stored (a saved list, for one): the field shows it, no need to repeat it.
               <span data-testid={`${id}-normal`}>
-                Valid and already in normal form ({entryCount(parsed.entries.length + parsed.references.length)}).
+                The list is fine as it is ({entryCount(parsed.entries.length + parsed.references.length)}).
               </span>
             ) : (
               <>

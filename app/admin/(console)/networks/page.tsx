@@ -23,8 +23,8 @@ export default async function NetworksPage() {
     <main className="wide">
       <h1>Networks</h1>
       <p>
-        A network set is a named list of networks (an office, a VPN) that mailbox lists use as <code>@name</code>. Change the set once and every
-        mailbox that uses it follows at its next request.
+        A network set is a named list of networks (an office, a VPN) that mailbox lists use as <code>@name</code>. Change the set once and it
+        applies at once to every mailbox that uses it, including people who are signed in.
       </p>
       {sets.map((s) => (
         <section className="card" key={s.id} aria-labelledby={`h-${s.name}`}>
@@ -38,7 +38,7 @@ export default async function NetworksPage() {
       </section>
       <section className="card" aria-labelledby="account-suggestions-heading">
         <h2 id="account-suggestions-heading">Networks in use</h2>
-        <p>Successful sign-ins of the account&apos;s mailboxes in the last {SUGGESTION_WINDOW_DAYS} days, by network: neighbouring addresses are grouped, so one entry covers, for example, an office's whole connection.</p>
+        <p>Successful sign-ins of the account&apos;s mailboxes in the last {SUGGESTION_WINDOW_DAYS} days, by network: neighbouring addresses are grouped, so one entry covers, for example, an office&apos;s whole connection.</p>
         {suggestions.length === 0 ? (
           <p className="muted">No successful sign-ins in the last {SUGGESTION_WINDOW_DAYS} days.</p>
         ) : (
