@@ -77,7 +77,7 @@ test('admin and mailbox pages at 390 px: long addresses and labels and a 1,000-e
 
   const { context, page } = await adminAt(browser, '198.51.100.192', admin);
   const problems: string[] = [];
-  const adminPages = ['/admin', '/admin/mailboxes', mailboxPath(long.email), mailboxPath(pending.email), '/admin/admins', '/admin/networks', '/admin/audit'];
+  const adminPages = ['/admin', '/admin/mailboxes', mailboxPath(pending.email), '/admin/admins', '/admin/networks', '/admin/audit'];
   for (const viewport of [PHONE, DESKTOP]) {
     await page.setViewportSize(viewport);
     for (const path of adminPages) {
@@ -88,14 +88,10 @@ test('admin and mailbox pages at 390 px: long addresses and labels and a 1,000-e
         problems.push(...(await layoutProblems(page)).map((p) => `${viewport.width}px ${path}: ${p}`));
         await picture(page, `phone ${path.slice(0, 40)}`);
       }
-      // The page holding the 1,000-entry list keeps the browser busy for minutes after it loads (axe and
-      // screenshots time out there; docs/admin.md "Long lists"): its layout is checked, and axe runs on the same
-      // page of the short-list mailbox.
-      if (path !== mailboxPath(long.email)) problems.push(...(await seriousViolations(page, `${viewport.width}px ${path}`)));
+      problems.push(...(await seriousViolations(page, `${viewport.width}px ${path}`)));
       if (process.env.PORTCULLIS_SCREENSHOT_DIR) console.log(`${viewport.width}px ${path}: ${Date.now() - started} ms`);
     }
   }
-  await context.close();
 
   const user = await clientAt(browser, '198.51.100.78');
   const userPage = await user.newPage();
@@ -119,7 +115,16 @@ test('admin and mailbox pages at 390 px: long addresses and labels and a 1,000-e
   const caption = await userPage.getByTestId('inbox').locator('caption').evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
   expect(caption).toBeLessThan(1.5);
   await user.close();
+
+  // The page of the 1,000-entry list keeps the browser busy for minutes after it loads (axe, screenshots and
+  // the next navigation time out; docs/admin.md "Long lists"), so it comes last: its layout is checked, and
+  // axe runs on the same page of the short-list mailbox above.
+  await page.setViewportSize(PHONE);
+  await page.goto(mailboxPath(long.email));
+  await expect(page.locator('main h1')).toBeVisible();
+  problems.push(...(await layoutProblems(page)).map((p) => `${PHONE.width}px long list: ${p}`));
   expect(problems).toEqual([]);
+  await context.close();
 });
 
 test('stacked cards on a phone: a long field label takes the room it needs and never runs into the next field', async ({ browser }) => {
