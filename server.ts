@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createServer, get, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import next from 'next';
@@ -103,8 +103,31 @@ async function prepareDatabase(baseUrl: string): Promise<string | null> {
 function buildIfNeeded(): void {
   if (dev || !args.has('--build-if-needed') || fs.existsSync(path.join('.next', 'BUILD_ID'))) return;
   log().info('no production build found; running next build (this takes a few minutes)');
+  // The log is written at the end of the event-loop turn, and spawnSync blocks the loop: flush now, or the line
+  // would come after the whole build output it announces.
+  flushLog();
   const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit' });
   if (result.status !== 0) fail('next build failed');
+}
+
+/** The one line printed when the server cannot listen: the port and what to do, never a stack trace. */
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
+  if (error.code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (is Portcullis already running?): stop that server or set PORT to a free port`;
+  if (error.code === 'EACCES') return `not allowed to listen on port ${port} on ${host}: choose a port above 1023 with PORT`;
+  if (error.code === 'EADDRNOTAVAIL') return `cannot listen on ${host}:${port}: this machine has no such address (check HOST)`;
+  return `cannot listen on ${host}:${port}: ${error.message}`;
+}
+
+/**
+ * Fails at once when the port cannot be listened on, before migrating and (for a first start) minutes of
+ * building; the real listen below reports the same way should the port be taken in between.
+ */
+function ensurePortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, host, port)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** Removes every header a client could use to impersonate an address, a proxy or Next's internals. */
@@ -145,6 +168,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
+  await ensurePortFree(config.HOST, config.PORT);
   ensureAuthSecret();
   const demoCredentials = await prepareDatabase(listenUrl({ address: config.HOST, port: config.PORT }));
   buildIfNeeded();
@@ -201,6 +225,7 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   const drain = drainable(server);
 
+  server.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, config.HOST, config.PORT)));
   server.listen(config.PORT, config.HOST, () => {
     const url = listenUrl(server.address() as AddressInfo);
     log().info({ url, dev }, `listening on ${url}${dev ? ' (development)' : ''}`);

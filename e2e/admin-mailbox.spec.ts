@@ -75,6 +75,15 @@ test.describe('admin mailbox page', () => {
     await openMailbox(page, mailbox.email);
     await page.getByRole('button', { name: 'Add my current IP (2001:db8:77::5)' }).click();
     await expect(page.getByLabel('Allowed networks')).toHaveValue('192.0.2.0/24, 2001:db8:77::5');
+    await expect(page.getByTestId('allowNets-add-ip-note')).toHaveText('2001:db8:77::5 was added to the list. Save to apply it.');
+    // A second click adds nothing and says why, also when the draft names a set (which once made it add the address again).
+    await page.getByRole('button', { name: 'Add my current IP (2001:db8:77::5)' }).click();
+    await expect(page.getByTestId('allowNets-add-ip-note')).toHaveText('2001:db8:77::5 is already in the list.');
+    await page.getByLabel('Allowed networks').fill('@office, 192.0.2.0/24, 2001:db8:77::5');
+    await page.getByRole('button', { name: 'Add my current IP (2001:db8:77::5)' }).click();
+    await expect(page.getByLabel('Allowed networks')).toHaveValue('@office, 192.0.2.0/24, 2001:db8:77::5');
+    await expect(page.getByTestId('allowNets-add-ip-note')).toHaveText('2001:db8:77::5 is already in the list.');
+    await page.getByLabel('Allowed networks').fill('192.0.2.0/24, 2001:db8:77::5');
     // Nothing is saved until the admin saves.
     expect(mailboxRow(mailbox.id).allowNets).toBe('192.0.2.0/24');
     await page.getByRole('button', { name: 'Save' }).click();

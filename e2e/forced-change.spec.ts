@@ -77,10 +77,11 @@ test.describe('forced password change at next sign-in', () => {
     await expect(page).toHaveURL(/\/change-password$/);
     const cases = [
       { password: 'Short-1a', message: 'Use at least 12 characters (this one has 8).' },
-      { password: `${'Ünïcödé-'.repeat(8)}x`, message: 'Use at most 72 bytes' },
+      { password: `${'Ünïcödé-'.repeat(8)}x`, message: 'Use a shorter password: at most 72' },
       { password: 'Current-Password-Bluebird-77', message: 'Choose a password that is different from the current one.' },
       { password: 'Gertrude-Blue-Harbor-31', message: 'Do not use the mailbox name ("gertrude") in the password.' },
       { password: 'password1234', message: 'This password is too easy to guess.' },
+      { password: 'Summer2026!!', message: 'the name of a season or month ("summer") and a year ("2026")' },
     ];
     for (const c of cases) {
       await fillNewPassword(page, c.password);

@@ -118,3 +118,28 @@ test.describe('web sign-in gated by allow_nets', () => {
     await context.close();
   });
 });
+
+test('an empty /login form names the empty fields instead of the sign-in failure, and is no sign-in attempt', async ({ browser }) => {
+  const account = createAccount();
+  const mailbox = createMailbox(account);
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await clientAt(browser, '198.51.100.201', { javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('#email-error')).toHaveText('Enter your e-mail address.');
+    await expect(page.locator('#password-error')).toHaveText('Enter your password.');
+    await expect(page.getByLabel('Email address')).toHaveAttribute('aria-describedby', 'email-error');
+    await expect(page.getByText(SIGN_IN_FAILED)).toHaveCount(0);
+    // An address without a password: only the password is asked for, and the address stays.
+    await page.getByLabel('Email address').fill(mailbox.email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('#password-error')).toHaveText('Enter your password.');
+    await expect(page.locator('#email-error')).toHaveCount(0);
+    await expect(page.getByLabel('Email address')).toHaveValue(mailbox.email);
+    await expect(page.getByText(SIGN_IN_FAILED)).toHaveCount(0);
+    await context.close();
+  }
+  // Nothing was verified, so nothing was audited (or counted towards throttling).
+  expect(auditFor(mailbox.email)).toEqual([]);
+});

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { cli, expect, formAlert, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
@@ -84,5 +85,29 @@ test('an existing database others could read is narrowed to 0600 and a wider dat
   } finally {
     server?.kill();
     for (const d of [dataDir, server?.dir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('npm start on a port that is already in use says so in one line naming the port and exits non-zero', async () => {
+  test.setTimeout(60_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-busy-'));
+  const port = servers.direct.port + 8;
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dataDir, 'portcullis.db'), PORT: String(port), HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' };
+    const child = spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).not.toBe(0);
+    const naming = output.split('\n').filter((line) => line.includes(String(port)));
+    expect(naming).toEqual([`portcullis: port ${port} on 127.0.0.1 is already in use (is Portcullis already running?): stop that server or set PORT to a free port`]);
+    expect(output).not.toContain('EADDRINUSE');
+    expect(output.split('\n').filter((line) => line.trimStart().startsWith('at '))).toEqual([]);
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

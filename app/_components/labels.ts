@@ -38,3 +38,14 @@ export function relativeTime(at: Date, now: Date): string {
   }
   return 'just now';
 }
+
+
+/**
+ * The hint under every new-password field: what to do, as the policy (lib/auth/password-policy.ts) will judge
+ * it. `own`: the person's own password (mailbox user or admin); `mailbox`: an admin setting a mailbox's.
+ */
+export function passwordHint(minLength: number, subject: 'own' | 'mailbox', hasCurrent: boolean): string {
+  const current = hasCurrent ? (subject === 'own' ? 'your current password, ' : 'the current password, ') : '';
+  const address = subject === 'own' ? 'your e-mail address' : "the mailbox's address";
+  return `Use ${minLength} to 72 characters; several unrelated words work well. Avoid ${current}${address}, seasons, months, years and keyboard rows.`;
+}

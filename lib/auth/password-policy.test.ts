@@ -30,8 +30,8 @@ describe('password policy', () => {
     expect(rules('🔐'.repeat(18))).not.toContain('max_bytes');
     expect(rules('🔐'.repeat(18) + 'x')).toContain('max_bytes');
     const message = checkPasswordPolicy({ password: 'x'.repeat(80), email: 'a@b.c', minLength: 12 }).find((p) => p.rule === 'max_bytes')?.message;
-    expect(message).toContain('72 bytes');
-    expect(message).toContain('bcrypt');
+    // Says what to do, in characters a person can count, not in bytes or hashing jargon.
+    expect(message).toBe('Use a shorter password: at most 72 letters, digits and symbols without accents (a letter with an accent counts as 2, an emoji as 4).');
   });
 
   it('refuses the local part, case-insensitively, from three characters on', () => {
@@ -44,6 +44,32 @@ describe('password policy', () => {
     expect(rules('password1234')).toEqual(['too_weak']);
     expect(rules('qwertyuiop123')).toEqual(['too_weak']);
     expect(rules('aaaaaaaaaaaaaaaa')).toEqual(['too_weak']);
+  });
+
+  it('refuses a season or month name with a year and symbols, which zxcvbn alone lets through', () => {
+    expect(rules('Summer2026!!')).toEqual(['predictable']);
+    expect(rules('Winter2026!!')).toEqual(['predictable']);
+    expect(rules('Sommer2025!!!')).toEqual(['predictable']);
+    expect(rules('Maerz-2024-##')).toEqual(['predictable']);
+    expect(rules('Oktober1999??')).toEqual(['predictable']);
+    expect(checkPasswordPolicy({ password: 'Summer2026!!', email: 'someone@example.com', minLength: 12 })[0]?.message).toBe(
+      'This password is easy to guess: it is mostly the name of a season or month ("summer") and a year ("2026"), which guessers try first. Add a few unrelated words of your own.',
+    );
+  });
+
+  it("refuses keyboard walks and the account's own words padded with a year", () => {
+    expect(rules('Qwertz1234!!')).toEqual(['predictable']);
+    expect(rules('Asdfgh!2025?')).toEqual(['predictable']);
+    expect(rules('Example-2026!', 'someone@example.com')).toEqual(['predictable']);
+    expect(checkPasswordPolicy({ password: 'Example-2026!', email: 'someone@example.com', minLength: 12 })[0]?.message).toContain('part of your e-mail address ("example") and a year ("2026")');
+  });
+
+  it('accepts passphrases that merely contain a season, a year or a short keyboard run', () => {
+    expect(rules('Correct-Horse-Summer-Battery-2026')).toEqual([]);
+    expect(rules('Quiet-Meadow-Copper-2017')).toEqual([]);
+    expect(rules('asdf-Lantern-Copper-Violet')).toEqual([]);
+    // A top-level domain is no word of the account.
+    expect(rules('Violet-Harbor-Lantern-Quartz-93', 'someone@example.com')).toEqual([]);
   });
 
   it('refuses control characters, which mail clients cannot send', () => {

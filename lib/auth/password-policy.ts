@@ -9,7 +9,7 @@ export const MIN_STRENGTH_SCORE = 3;
 /** Shorter local parts ("a@", "js@") would forbid half the alphabet; the rule only applies from 3 characters. */
 const MIN_LOCAL_PART_CHECKED = 3;
 
-export type PasswordRule = 'min_length' | 'max_bytes' | 'control_characters' | 'same_as_current' | 'contains_local_part' | 'too_weak';
+export type PasswordRule = 'min_length' | 'max_bytes' | 'control_characters' | 'same_as_current' | 'contains_local_part' | 'predictable' | 'too_weak';
 
 export interface PasswordProblem {
   rule: PasswordRule;
@@ -24,6 +24,71 @@ function estimator(): ZxcvbnFactory {
     translations: zxcvbnEn.translations,
   });
   return zxcvbn;
+}
+
+/** The parts guessers try first, with the words the refusal message uses for each (one place, for translation). */
+const PREDICTABLE_KINDS = {
+  calendar: 'the name of a season or month',
+  year: 'a year',
+  keyboard: 'keys in a row on the keyboard',
+  address: 'part of your e-mail address',
+} as const;
+type PredictableKind = keyof typeof PREDICTABLE_KINDS;
+
+// English and German, as people write them (with and without umlauts). zxcvbn's English dictionary misses
+// most of them in a capitalised, suffixed form such as "Summer2026!!".
+const CALENDAR_WORDS = [
+  'spring', 'summer', 'autumn', 'fall', 'winter', 'frühling', 'fruehling', 'fruhling', 'sommer', 'herbst',
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'januar', 'jänner', 'februar', 'märz', 'maerz', 'marz', 'mai', 'juni', 'juli', 'oktober', 'dezember',
+];
+// QWERTY and QWERTZ rows, digits and the shifted digit row; a walk is 4 or more neighbours either way.
+const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'qwertzuiop', 'asdfghjkl', 'zxcvbnm', 'yxcvbnm', '!@#$%^&*()', '!"§$%&/()='];
+const MIN_WALK = 4;
+const YEAR = /(?:19|20)\d\d/g;
+
+/**
+ * The predictable parts of a password (lower-cased): season and month names, years 1900–2099, keyboard
+ * walks and the words of the account's own address. Returns what is left once they are taken out, and the
+ * kinds found with the text of each.
+ */
+function predictableParts(password: string, ownWords: readonly string[]): { rest: string; found: Map<PredictableKind, string[]> } {
+  const lower = password.toLowerCase();
+  const taken = new Array<boolean>(lower.length).fill(false);
+  const found = new Map<PredictableKind, string[]>();
+  const take = (kind: PredictableKind, start: number, length: number) => {
+    for (let i = start; i < start + length; i++) taken[i] = true;
+    const texts = found.get(kind) ?? [];
+    const text = lower.slice(start, start + length);
+    if (!texts.includes(text)) texts.push(text);
+    found.set(kind, texts);
+  };
+  const words: [PredictableKind, readonly string[]][] = [
+    ['calendar', CALENDAR_WORDS],
+    ['address', ownWords],
+  ];
+  for (const [kind, list] of words) {
+    for (const word of list) {
+      for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + word.length)) take(kind, at, word.length);
+    }
+  }
+  for (const match of lower.matchAll(YEAR)) take('year', match.index, match[0].length);
+  for (let start = 0; start + MIN_WALK <= lower.length; ) {
+    let length = 0;
+    for (const row of KEYBOARD_ROWS) {
+      for (const line of [row, [...row].reverse().join('')]) {
+        let n = MIN_WALK;
+        while (start + n <= lower.length && line.includes(lower.slice(start, start + n))) n++;
+        length = Math.max(length, n - 1);
+      }
+    }
+    if (length >= MIN_WALK) {
+      take('keyboard', start, length);
+      start += length;
+    } else start++;
+  }
+  const rest = lower.split('').filter((_, i) => !taken[i]).join('');
+  return { rest, found };
 }
 
 export interface PasswordPolicyInput {
@@ -47,7 +112,7 @@ export function checkPasswordPolicy({ password, email, minLength }: PasswordPoli
   if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
     problems.push({
       rule: 'max_bytes',
-      message: `Use at most ${PASSWORD_MAX_BYTES} bytes (the limit of the bcrypt hashing we use; letters with accents and emoji take 2 to 4 bytes each).`,
+      message: `Use a shorter password: at most ${PASSWORD_MAX_BYTES} letters, digits and symbols without accents (a letter with an accent counts as 2, an emoji as 4).`,
     });
   }
   // Mail clients cannot send these reliably (nginx's auth_http even fails on DEL), so such a password would
@@ -62,10 +127,23 @@ export function checkPasswordPolicy({ password, email, minLength }: PasswordPoli
   // Strength is judged too when other rules fail, so that every problem is listed at once; never on an
   // oversized or control-character password (the estimator's cost grows with length).
   if (!problems.some((p) => p.rule === 'max_bytes' || p.rule === 'control_characters')) {
-    const result = estimator().check(password, [localPart, ...domain.split('.')].filter(Boolean));
+    const ownWords = [localPart, ...domain.split('.')].filter(Boolean);
+    const result = estimator().check(password, ownWords);
     if (result.score < MIN_STRENGTH_SCORE) {
       const hint = result.feedback.warning ? ` ${result.feedback.warning}` : '';
       problems.push({ rule: 'too_weak', message: `This password is too easy to guess.${hint} Add more words or characters that are not a common pattern.` });
+    } else {
+      // Season + year + symbols ("Summer2026!!") scores well with zxcvbn yet is among the first guesses: judge
+      // what is left once the predictable parts are taken out. Own words count from 3 characters, as above;
+      // the top-level domain (".com", ".de") is no word of the account.
+      const { rest, found } = predictableParts(password, [localPart, ...domain.split('.').slice(0, -1)].filter((w) => w.length >= MIN_LOCAL_PART_CHECKED));
+      if (found.size > 0 && estimator().check(rest, ownWords).score < MIN_STRENGTH_SCORE) {
+        const parts = [...found].map(([kind, texts]) => `${PREDICTABLE_KINDS[kind]} (${texts.map((t) => `"${t}"`).join(', ')})`);
+        problems.push({
+          rule: 'predictable',
+          message: `This password is easy to guess: it is mostly ${parts.join(' and ')}, which guessers try first. Add a few unrelated words of your own.`,
+        });
+      }
     }
   }
   return problems;

@@ -4,8 +4,8 @@ import { accounts, auditEvents, domains, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { NotFoundError } from '@/lib/errors';
 import { accountScope } from '@/lib/scope';
-import { impactPreview, impactSignIns } from './impact';
-import { evaluateImpact } from './sign-in-impact';
+import { impactPreview, impactSignIns, lockoutCheck } from './impact';
+import { evaluateImpact, locksOut, refusesEveryAddress } from './sign-in-impact';
 
 const NOW = new Date('2025-06-30T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
@@ -108,5 +108,42 @@ describe('evaluateImpact with sets and expiry', () => {
     const after = evaluateImpact('@office,198.51.100.7', groups, { sets, meta, now: NOW.getTime() });
     expect(after.ok && after.refused.map((g) => g.address)).toEqual(['198.51.100.7']);
     expect(evaluateImpact('@unknown', groups, { sets }).ok).toBe(false);
+  });
+});
+
+describe('lockoutCheck', () => {
+  it('does not ask to confirm a draft that only keeps refusing the addresses the stored list already refuses', async () => {
+    // The stored list is 203.0.113.0/24; the mailbox's only recent address is refused by it already.
+    const m = await mailbox();
+    await signIn(m, daysAgo(1), '192.0.2.7', 'login_failed', 'network_not_allowed');
+    const added = await lockoutCheck(accountScope(m.accountId), m.email, '203.0.113.0/24, 198.51.100.0/24', NOW);
+    expect(refusesEveryAddress(added.impact)).toBe(true);
+    expect(added.locksOut).toBe(false);
+  });
+
+  it('asks to confirm a draft that refuses every recent address when the stored list admits one of them', async () => {
+    const m = await mailbox();
+    await signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
+    await signIn(m, daysAgo(2), '192.0.2.7', 'login_failed', 'network_not_allowed');
+    expect((await lockoutCheck(accountScope(m.accountId), m.email, '198.51.100.0/24', NOW)).locksOut).toBe(true);
+    // A draft that still admits one recent address locks nobody out.
+    expect((await lockoutCheck(accountScope(m.accountId), m.email, '198.51.100.0/24, 203.0.113.5', NOW)).locksOut).toBe(false);
+  });
+
+  it("treats another account's mailbox as not found", async () => {
+    const m = await mailbox();
+    const other = await mailbox();
+    await expect(lockoutCheck(accountScope(other.accountId), m.email, '198.51.100.0/24', NOW)).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('locksOut', () => {
+  const groups = [{ address: '192.0.2.1', attempts: 1, succeeded: 1, lastAt: NOW.toISOString(), lastResult: 'signed_in', protocols: ['web'] }];
+  it('needs the draft to refuse every address and the current list to admit one of them', () => {
+    const refusing = evaluateImpact('198.51.100.0/24', groups);
+    expect(locksOut(refusing, () => true)).toBe(true);
+    expect(locksOut(refusing, () => false)).toBe(false);
+    expect(locksOut(evaluateImpact('192.0.2.0/24', groups), () => true)).toBe(false);
+    expect(locksOut(evaluateImpact('198.51.100.0/24', []), () => true)).toBe(false);
   });
 });

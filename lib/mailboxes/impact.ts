@@ -3,8 +3,9 @@ import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import type { Scope } from '@/lib/scope';
-import { getMailboxRef } from './service';
-import { evaluateImpact, IMPACT_WINDOW_DAYS, type DraftContext, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
+import { parseAllowNets } from '@/lib/net/allowlist';
+import { getMailbox, getMailboxRef } from './service';
+import { draftMatcher, evaluateImpact, IMPACT_WINDOW_DAYS, locksOut, type DraftContext, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
 import { distinctList, jsonField, jsonFlag, latestInGroup } from '@/db/sql';
 
 /** The most distinct addresses the preview loads; beyond that the oldest are left out (and counted). */
@@ -74,4 +75,16 @@ export async function impactSignIns(scope: Scope, email: string, now: Date = new
 export async function impactPreview(scope: Scope, email: string, draft: string | null, now: Date = new Date(), context: DraftContext = {}): Promise<ImpactResult & { truncated: boolean }> {
   const { groups, truncated } = await impactSignIns(scope, email, now);
   return { ...evaluateImpact(draft, groups, { now: now.getTime(), ...context }), truncated };
+}
+
+/**
+ * The impact preview, and whether saving the draft would lock the user out (`locksOut`: every recent address
+ * refused, and at least one of them admitted by the list stored now, evaluated with the same sets and time).
+ */
+export async function lockoutCheck(scope: Scope, email: string, draft: string | null, now: Date = new Date(), context: DraftContext = {}): Promise<{ impact: ImpactResult & { truncated: boolean }; locksOut: boolean }> {
+  const [impact, current] = await Promise.all([impactPreview(scope, email, draft, now, context), getMailbox(scope, email)]);
+  // The stored list was valid when saved; a set deleted since then admits nobody, as at the gate.
+  const stored = parseAllowNets(current.allowNets, { references: 'any' });
+  const currentAllows = draftMatcher(stored, { sets: context.sets, meta: current.allowNetsMeta, now: now.getTime() });
+  return { impact, locksOut: locksOut(impact, currentAllows) };
 }

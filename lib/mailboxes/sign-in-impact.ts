@@ -81,8 +81,18 @@ export function evaluateImpact(draft: string | null, groups: readonly SignInAddr
 
 /**
  * True when a list would refuse every address the mailbox was used from in the window (and there was at
- * least one): saving it locks the user out everywhere they have been, so the admin UI asks to confirm.
+ * least one).
  */
 export function refusesEveryAddress(impact: ImpactResult): boolean {
   return impact.ok && impact.canonical !== null && impact.considered > 0 && impact.refused.length === impact.considered;
+}
+
+/**
+ * True when saving the draft locks the user out: it refuses every address the mailbox was used from in the
+ * window, and the current list admits at least one of them. When the current list already refuses them all,
+ * saving changes nothing for the user (adding a network to such a list is no lock-out), so the admin UI
+ * asks to confirm only in the first case. `currentAllows` is the stored list's matcher (`draftMatcher`).
+ */
+export function locksOut(impact: ImpactResult, currentAllows: (address: string | null) => boolean): boolean {
+  return refusesEveryAddress(impact) && impact.ok && impact.refused.some((g) => currentAllows(g.address));
 }

@@ -626,3 +626,14 @@ describe('properties', () => {
     );
   });
 });
+
+describe('a set name typed without its @', () => {
+  it('suggests the set when the account has one of that name', () => {
+    const parsed = parseAllowNets('203.0.113.0/24, Office', { references: new Set(['office']) });
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.errors).toEqual([{ entry: 'Office', reason: 'not an IP address or network: did you mean @office?' }]);
+    // No such set: no suggestion.
+    const other = parseAllowNets('branch', { references: new Set(['office']) });
+    expect(!other.ok && other.errors[0]?.reason).toBe('not an IP address or network');
+  });
+});

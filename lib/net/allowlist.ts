@@ -290,7 +290,7 @@ function special(network: string, message: string): SpecialRange {
 }
 
 const INTERNAL =
-  'it only matches where the portal sees internal addresses (for example a sign-in from the same network without a proxy in between), never visitors from the internet';
+  'only people inside your own network (or on this server) use such addresses; people signing in over the internet never do, so add the public address of your office instead';
 const NEVER_A_CLIENT = 'no client connects from these addresses, so this entry never matches';
 
 // An entry gets a warning when it lies inside one of these ranges. Wider entries that merely contain
@@ -419,7 +419,10 @@ export function parseAllowNets(input: string | null | undefined, options: ParseO
     if (typeof net === 'string') {
       if (!seenInvalid.has(token)) {
         seenInvalid.add(token);
-        errors.push({ entry: token, reason: net });
+        // "office" typed where the account has a set @office: say so instead of only "not an IP address".
+        const setName = token.toLowerCase();
+        const meant = allowed !== 'none' && allowed !== 'any' && allowed.has(setName) ? `${net}: did you mean @${setName}?` : net;
+        errors.push({ entry: token, reason: meant });
       }
       continue;
     }

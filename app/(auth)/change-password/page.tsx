@@ -15,8 +15,8 @@ export default async function ChangePasswordPage() {
     <main className="narrow">
       <h1>Choose a new password</h1>
       <p>
-        Your administrator requires a new password for <strong>{session.mailbox.email}</strong> before you can continue. Until you
-        set one, webmail, the API and mail apps stay locked.
+        Your administrator requires a new password for <strong>{session.mailbox.email}</strong> before you can continue. Once you
+        have chosen it, you can read your mail again, on the web and in your mail apps.
       </p>
       <div className="card">
         <PasswordChangeForm action={forcedPasswordChangeAction} askCurrent={false} minLength={env().PASSWORD_MIN_LENGTH} />

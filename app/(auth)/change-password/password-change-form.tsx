@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import type { PasswordChangeState } from '@/lib/auth/password-change-state';
 import { FieldErrors } from '@/app/_components/field-errors';
 import { usePasswordFormKeeping } from '@/app/_components/password-fields';
+import { passwordHint } from '@/app/_components/labels';
 
 type Action = (prev: PasswordChangeState, formData: FormData) => Promise<PasswordChangeState>;
 
@@ -29,7 +30,7 @@ export function PasswordChangeForm({ action, askCurrent, minLength }: { action: 
       ) : null}
       <label htmlFor="newPassword">New password</label>
       <p className="field-hint" id="newPassword-hint">
-        At least {minLength} characters and at most 72 bytes; not your current password, not containing the mailbox name, and not easy to guess (several unrelated words work well).
+        {passwordHint(minLength, 'own', true)}
       </p>
       <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={e.newPassword ? 'newPassword-hint newPassword-error' : 'newPassword-hint'} />
       <FieldErrors id="newPassword-error" messages={e.newPassword} />

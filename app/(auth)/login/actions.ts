@@ -5,16 +5,21 @@ import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { startSession, webContext } from '@/lib/auth/dal';
 import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { signInFieldErrors, type SignInFieldErrors } from '@/lib/auth/sign-in-fields';
 
 export interface LoginState {
   formError?: string;
   /** Echoed back so the user need not retype it; the password never is. */
   email?: string;
+  /** Empty fields: no sign-in was attempted. */
+  fieldErrors?: SignInFieldErrors;
 }
 
 export async function signInAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const password = String(formData.get('password') ?? '');
+  const fieldErrors = signInFieldErrors({ email, password });
+  if (fieldErrors) return { email, fieldErrors };
   const context = await webContext({ kind: 'mailbox', email: email.trim().toLowerCase() });
   const result = await verifyMailboxSignIn({ email, password, context, allowPendingReset: true });
   if (!result.ok) {

@@ -27,7 +27,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
         <p>No messages.</p>
       ) : (
         <table className="stack" data-testid="inbox">
-          <caption className="muted">{messages.length} messages</caption>
+          <caption className="muted">{messages.length === 1 ? '1 message' : `${messages.length} messages`}</caption>
           <thead>
             <tr>
               <th scope="col">From</th>

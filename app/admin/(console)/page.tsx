@@ -18,6 +18,9 @@ function auditHref(clientIp: string, now: Date): string {
   return `/admin/audit?${new URLSearchParams({ event: 'login_failed', ip: clientIp, from }).toString()}`;
 }
 
+/** The refused-addresses columns: headers, and the field labels of the cards they become on phones. */
+const REFUSED_COLUMNS = { address: 'Address', refused: 'Refused sign-ins', reason: 'Most common reason', last: 'Last attempt' } as const;
+
 export default async function AdminOverviewPage() {
   const { scope } = await requireAdmin();
   const now = new Date();
@@ -69,27 +72,27 @@ export default async function AdminOverviewPage() {
         {refused.length === 0 ? (
           <p>No refused sign-ins in the last {REFUSED_DAYS} days.</p>
         ) : (
-          <div className="table-scroll">
-            <table data-testid="refused-addresses">
+          <div>
+            <table data-testid="refused-addresses" className="stack">
               <thead>
                 <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">Refused sign-ins</th>
-                  <th scope="col">Most common reason</th>
-                  <th scope="col">Last attempt</th>
+                  <th scope="col">{REFUSED_COLUMNS.address}</th>
+                  <th scope="col">{REFUSED_COLUMNS.refused}</th>
+                  <th scope="col">{REFUSED_COLUMNS.reason}</th>
+                  <th scope="col">{REFUSED_COLUMNS.last}</th>
                 </tr>
               </thead>
               <tbody>
                 {refused.map((r) => (
                   <tr key={r.clientIp}>
-                    <td className="mono">
+                    <td className="mono" data-label={REFUSED_COLUMNS.address}>
                       <Link href={auditHref(r.clientIp, now)} aria-label={`${r.clientIp}: refused sign-ins in the audit log`}>
                         {r.clientIp}
                       </Link>
                     </td>
-                    <td>{r.refused}</td>
-                    <td>{(SIGN_IN_RESULTS[r.topReason] ?? r.topReason).replace(/^refused: /, '')}</td>
-                    <td><LocalTime at={r.lastAt} /></td>
+                    <td data-label={REFUSED_COLUMNS.refused}>{r.refused}</td>
+                    <td data-label={REFUSED_COLUMNS.reason}>{(SIGN_IN_RESULTS[r.topReason] ?? r.topReason).replace(/^refused: /, '')}</td>
+                    <td data-label={REFUSED_COLUMNS.last}><LocalTime at={r.lastAt} /></td>
                   </tr>
                 ))}
               </tbody>

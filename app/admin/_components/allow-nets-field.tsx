@@ -1,9 +1,9 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { parseAllowNets, type AllowNetsParse } from '@/lib/net/allowlist';
 import { EntryErrorList } from './form-alert';
-import { appendAddress } from './nets-draft';
+import { ADD_ADDRESS_TEXT, addAddress, type AddAddressOutcome } from './nets-draft';
 import { useHydrated } from './use-hydrated';
 
 interface Props {
@@ -34,6 +34,8 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
   const analysisId = `${id}-analysis`;
   // Lets end-to-end tests wait until typing reaches React's state instead of being replaced by hydration.
   const hydrated = useHydrated();
+  // What the last "Add my current IP" did, said next to the button; typing in the field clears it.
+  const [added, setAdded] = useState<AddAddressOutcome | null>(null);
   return (
     <div className="nets-field" data-hydrated={hydrated ? 'true' : undefined}>
       <label htmlFor={id}>{label}</label>
@@ -52,7 +54,10 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
         id={id}
         name={name}
         value={value}
-        onChange={(e) => onChange(e.target.value)}
+        onChange={(e) => {
+          setAdded(null);
+          onChange(e.target.value);
+        }}
         aria-describedby={`${id}-hint ${analysisId}`}
         aria-invalid={!parsed.ok}
         spellCheck={false}
@@ -69,14 +74,19 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
             value="add-ip"
             className="secondary"
             disabled={!clientIp}
+            aria-describedby={`${id}-add-ip-note`}
             onClick={(e) => {
               e.preventDefault();
-              onChange(appendAddress(value, clientIp ?? null));
+              const result = addAddress(value, clientIp ?? null);
+              setAdded(result.outcome);
+              onChange(result.draft);
             }}
           >
             Add my current IP{clientIp ? ` (${clientIp})` : ''}
-          </button>
-          {clientIp ? null : <span className="muted"> Your address is not known to the portal.</span>}
+          </button>{' '}
+          <span className="muted" id={`${id}-add-ip-note`} role="status" data-testid={`${id}-add-ip-note`}>
+            {clientIp ? (added ? ADD_ADDRESS_TEXT[added](clientIp) : '') : ADD_ADDRESS_TEXT.unknown('')}
+          </span>
         </p>
       ) : null}
       <div id={analysisId} className="nets-analysis">
@@ -87,7 +97,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
             ) : parsed.canonical === value ? (
               // Already as it will be stored (a saved list, for one): the field shows it, no need to repeat it.
               <span data-testid={`${id}-normal`}>
-                Valid and already in normal form ({entryCount(parsed.entries.length + parsed.references.length)}).
+                The list is fine as it is ({entryCount(parsed.entries.length + parsed.references.length)}).
               </span>
             ) : (
               <>

@@ -53,6 +53,8 @@ interface Props {
   hidden?: ReadonlySet<string> | null;
 }
 
+/** Column headers, and the field labels of the cards the rows become on phones. */
+
 function status(expires: string, now: number): { text: string; className: string } | null {
   const iso = expiresIso(expires);
   if (iso === null) return null;
@@ -98,7 +100,7 @@ function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 
   const zone = hydrated ? viewerTimeZone() : 'UTC';
   return (
     <div className="entry-rows">
-      <table data-testid={`${id}-rows`}>
+      <table data-testid={`${id}-rows`} className="stack">
         <caption>{TEXT.caption}</caption>
         <thead>
           <tr>
@@ -116,8 +118,8 @@ function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 
             const st = status(i.expires, now);
             return (
               <tr key={net} data-net={net}>
-                <td className="mono">{net}</td>
-                <td>
+                <td className="mono" data-label={TEXT.netHeader}>{net}</td>
+                <td data-label={TEXT.labelHeader}>
                   <input
                     name={`${LABEL_FIELD}${net}`}
                     aria-label={TEXT.labelOf(net)}
@@ -126,7 +128,7 @@ function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 
                     onChange={(e) => onInfoChange(net, 'label', e.target.value)}
                   />
                 </td>
-                <td>
+                <td data-label={hydrated ? TEXT.expiresLocal(zone) : TEXT.expiresUtc}>
                   {hydrated ? (
                     <>
                       <input type="hidden" name={`${EXPIRES_FIELD}${net}`} value={i.expires} />
@@ -157,7 +159,7 @@ function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 
                     </span>
                   ) : null}
                 </td>
-                <td>
+                <td className="full">
                   {/* Without JavaScript this posts the form and the server removes the entry from the draft. */}
                   <button
                     type="submit"

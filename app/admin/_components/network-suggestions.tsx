@@ -1,5 +1,6 @@
 'use client';
 
+import { useState } from 'react';
 import type { NetworkSuggestion } from '@/lib/netsets/suggestions';
 import { LocalTime } from '@/app/_components/local-time';
 
@@ -7,6 +8,17 @@ import { LocalTime } from '@/app/_components/local-time';
 function probe(net: string): string {
   return net.split('/')[0] ?? net;
 }
+
+/** Column headers (and card labels on phones) and the words next to "Add". */
+const TEXT = {
+  net: 'Network',
+  signIns: 'Sign-ins',
+  lastSeen: 'Last seen',
+  admitted: 'Allowed by the list above',
+  add: 'Add',
+  added: 'Added to the list above: save to apply.',
+  alreadyAllowed: 'Already allowed by the list above.',
+} as const;
 
 /**
  * "Suggestions from history": the networks of the mailbox's successful sign-ins of the last 30 days, with
@@ -20,22 +32,24 @@ export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
   allows: ((address: string | null) => boolean) | null;
   onAdd: (net: string) => void;
 }) {
+  // The suggestions added in this visit, so that "Add" answers next to the button itself.
+  const [added, setAdded] = useState<ReadonlySet<string>>(new Set());
   return (
     <section className="suggestions" aria-labelledby="suggestions-heading">
       <h3 id="suggestions-heading">Suggestions from history</h3>
       {suggestions.length === 0 ? (
         <p className="muted">No successful sign-ins in the last 30 days.</p>
       ) : (
-        <table data-testid="suggestions">
+        <table data-testid="suggestions" className="stack">
           <caption className="visually-hidden">Networks this mailbox signed in from in the last 30 days</caption>
           <thead>
             <tr>
-              <th scope="col">Network</th>
-              <th scope="col">Sign-ins</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Admitted by the draft</th>
+              <th scope="col">{TEXT.net}</th>
+              <th scope="col">{TEXT.signIns}</th>
+              <th scope="col">{TEXT.lastSeen}</th>
+              <th scope="col">{TEXT.admitted}</th>
               <th scope="col">
-                <span className="visually-hidden">Add</span>
+                <span className="visually-hidden">{TEXT.add}</span>
               </th>
             </tr>
           </thead>
@@ -44,29 +58,34 @@ export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
               const admitted = allows ? allows(probe(s.net)) : null;
               return (
                 <tr key={s.net} data-net={s.net}>
-                  <td className="mono">{s.net}</td>
-                  <td>
+                  <td className="mono" data-label={TEXT.net}>{s.net}</td>
+                  <td data-label={TEXT.signIns}>
                     {Object.entries(s.byProtocol)
                       .map(([p, n]) => `${p} ${n}`)
                       .join(', ')}
                   </td>
-                  <td><LocalTime at={s.lastSeen} /></td>
-                  <td>{admitted === null ? '-' : admitted ? 'Yes' : 'No'}</td>
-                  <td>
+                  <td data-label={TEXT.lastSeen}><LocalTime at={s.lastSeen} /></td>
+                  <td data-label={TEXT.admitted}>{admitted === null ? '-' : admitted ? 'Yes' : 'No'}</td>
+                  <td className="full">
                     <button
                       type="submit"
                       name="intent"
                       value={`add-net:${s.net}`}
                       className="secondary"
-                      aria-label={`Add ${s.net}`}
+                      aria-label={`${TEXT.add} ${s.net}`}
+                      aria-describedby={`suggestion-note-${s.net}`}
                       disabled={admitted === true && draft.trim() !== ''}
                       onClick={(e) => {
                         e.preventDefault();
                         onAdd(s.net);
+                        setAdded((old) => new Set(old).add(s.net));
                       }}
                     >
-                      Add
-                    </button>
+                      {TEXT.add}
+                    </button>{' '}
+                    <span className="muted" id={`suggestion-note-${s.net}`} role="status">
+                      {added.has(s.net) ? TEXT.added : admitted === true && draft.trim() !== '' ? TEXT.alreadyAllowed : ''}
+                    </span>
                   </td>
                 </tr>
               );

@@ -5,12 +5,15 @@ import { adminCallbackPath } from '@/lib/auth/callback-url';
 import { ADMIN_PASSWORD_CHOICE, ADMIN_TWO_FACTOR_SETUP, ADMIN_VERIFY, startSession, webContext } from '@/lib/auth/dal';
 import { ADMIN_SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyAdminSignIn } from '@/lib/auth/sign-in';
+import { signInFieldErrors } from '@/lib/auth/sign-in-fields';
 import type { LoginState } from '@/app/(auth)/login/actions';
 
 /** Business admin sign-in: same throttling, generic failure text and audit as the mailbox sign-in. */
 export async function adminSignInAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const password = String(formData.get('password') ?? '');
+  const fieldErrors = signInFieldErrors({ email, password });
+  if (fieldErrors) return { email, fieldErrors };
   const context = await webContext({ kind: 'admin', email: email.trim().toLowerCase() });
   const result = await verifyAdminSignIn({ email, password, context });
   if (!result.ok) {

@@ -11,6 +11,9 @@ export const metadata: Metadata = { title: 'Admins' };
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (typeof v === 'string' ? v.slice(0, 400) : undefined);
 
+/** Column headers, and the field labels of the cards the rows become on phones. */
+const COLUMNS = { address: 'Address', twoFactor: 'Two-factor', lastSignIn: 'Last sign-in', status: 'Status', actions: 'Actions' } as const;
+
 export default async function AdminsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const { admin, scope } = await requireAdmin();
   const params = await searchParams;
@@ -53,33 +56,33 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
           {error}
         </p>
       ) : null}
-      <div className="table-scroll">
-        <table data-testid="admins">
+      <div>
+        <table data-testid="admins" className="stack">
           <thead>
             <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Two-factor</th>
-              <th scope="col">Last sign-in</th>
-              <th scope="col">Status</th>
+              <th scope="col">{COLUMNS.address}</th>
+              <th scope="col">{COLUMNS.twoFactor}</th>
+              <th scope="col">{COLUMNS.lastSignIn}</th>
+              <th scope="col">{COLUMNS.status}</th>
               <th scope="col">
-                <span className="visually-hidden">Actions</span>
+                <span className="visually-hidden">{COLUMNS.actions}</span>
               </th>
             </tr>
           </thead>
           <tbody>
             {admins.map((a) => (
               <tr key={a.id} data-admin={a.email}>
-                <td>
+                <td data-label={COLUMNS.address}>
                   {a.email}
                   {a.id === admin.id ? <strong> (you)</strong> : null}
                 </td>
-                <td>{a.twoFactor ? 'On' : 'Off'}</td>
-                <td>
+                <td data-label={COLUMNS.twoFactor}>{a.twoFactor ? 'On' : 'Off'}</td>
+                <td data-label={COLUMNS.lastSignIn}>
                   <LocalTime at={a.lastLoginAt} />
                   {a.lastLoginIp ? <span className="mono"> from {a.lastLoginIp}</span> : null}
                 </td>
-                <td>{a.active ? (a.mustChangePassword ? 'Active (initial password not yet replaced)' : 'Active') : 'Inactive'}</td>
-                <td>
+                <td data-label={COLUMNS.status}>{a.active ? (a.mustChangePassword ? 'Active (initial password not yet replaced)' : 'Active') : 'Inactive'}</td>
+                <td data-label={COLUMNS.actions}>
                   {a.id === admin.id || !a.twoFactor ? null : (
                     <form action={resetTwoFactorAction} className="inline">
                       <input type="hidden" name="email" value={a.email} />

@@ -20,15 +20,16 @@ const NOTICES: Record<string, string> = {
   'password-chosen': 'Your password has been changed. From now on, sign in with the password you just chose.',
 };
 
+/**
+ * A column the list can be sorted by: it shows the current order. Sorting itself is chosen in one place,
+ * the "Sort by" and "Order" fields above (which phones, where the headers are hidden, need too).
+ */
 function SortHeader({ query, field, children }: { query: ListQuery; field: ListQuery['sort']; children: React.ReactNode }) {
   const active = query.sort === field;
-  const order = active && query.order === 'asc' ? 'desc' : 'asc';
   return (
     <th scope="col" aria-sort={active ? (query.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-      <Link href={listHref(query, { sort: field, order, page: 1 })}>
-        {children}
-        {active ? (query.order === 'asc' ? ' ▲' : ' ▼') : ''}
-      </Link>
+      {children}
+      {active ? <span aria-hidden="true">{query.order === 'asc' ? ' ▲' : ' ▼'}</span> : ''}
     </th>
   );
 }

@@ -5,6 +5,7 @@ import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import type { EntryError } from '@/lib/net/allowlist';
 import { createNetSet, deleteNetSet, getNetSet, updateNetSet } from '@/lib/netsets/service';
+import { netSetNameSchema } from '@/lib/netsets/schemas';
 import { appendNet, draftRows, infoFromForm, infoForDraft } from '@/app/admin/_components/entry-info';
 
 export interface NetSetFormState {
@@ -12,6 +13,8 @@ export interface NetSetFormState {
   formError?: string;
   notice?: string;
   netErrors?: EntryError[];
+  /** The name's problem, shown under the Name field (and referenced from it). */
+  nameError?: string;
   values?: { name: string; description: string; allowNets: string };
 }
 
@@ -35,6 +38,9 @@ export async function saveNetSetAction(prev: NetSetFormState, formData: FormData
   const original = String(formData.get('original') ?? '');
   const values = { name: String(formData.get('name') ?? ''), description: String(formData.get('description') ?? ''), allowNets: String(formData.get('allowNets') ?? '') };
   const base: NetSetFormState = { version: prev.version + 1, values };
+  // The same schema the service applies, checked first so that its message goes under the Name field.
+  const name = netSetNameSchema.safeParse(values.name);
+  if (!name.success) return { ...base, formError: 'Nothing was saved: check the name.', nameError: `The name ${name.error.issues[0]?.message ?? 'is not valid'}.` };
   try {
     const rows = draftRows(values.allowNets, infoForDraft(values.allowNets, infoFromForm(formData)));
     const list = rows === null ? { allowNets: values.allowNets } : { allowNetsEntries: rows };
@@ -46,7 +52,7 @@ export async function saveNetSetAction(prev: NetSetFormState, formData: FormData
     }
     const view = await updateNetSet(admin.accountId, original, { newName: values.name, description: values.description, ...list }, ctx);
     refresh();
-    return { version: base.version, notice: `Saved @${view.name}. Mailboxes that use it follow at their next request.`, values: { name: view.name, description: view.description, allowNets: view.allowNets } };
+    return { version: base.version, notice: `Saved @${view.name}. Mailboxes that use it are checked against the new networks from now on, including open sessions.`, values: { name: view.name, description: view.description, allowNets: view.allowNets } };
   } catch (error) {
     return errorState(base, error);
   }

@@ -19,6 +19,11 @@ interface Props {
   now: number;
 }
 
+/** Words of the set form that are not shared (one place, for translation). */
+const TEXT = {
+  nameRule: 'Lower-case letters, digits and dashes, up to 40 (for example office-berlin). Lists use it as @name.',
+} as const;
+
 /** One set's form (or the "new set" form): name, description, networks as a list and as rows with labels and expiry. */
 export function NetSetForm(props: Props) {
   const [state, formAction, pending] = useActionState<NetSetFormState, FormData>(saveNetSetAction, { version: 0 });
@@ -58,7 +63,25 @@ function Fields({
           </p>
         ) : null}
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} name="name" defaultValue={name} maxLength={41} pattern="@?[a-z0-9\-]{1,40}" required autoComplete="off" />
+        <p className="field-hint" id={`${id}-name-hint`}>
+          {TEXT.nameRule}
+        </p>
+        <input
+          id={`${id}-name`}
+          name="name"
+          defaultValue={state.values?.name ?? name}
+          maxLength={41}
+          pattern="@?[a-z0-9\-]{1,40}"
+          required
+          autoComplete="off"
+          aria-invalid={state.nameError ? true : undefined}
+          aria-describedby={state.nameError ? `${id}-name-hint ${id}-name-error` : `${id}-name-hint`}
+        />
+        {state.nameError ? (
+          <p className="error" id={`${id}-name-error`}>
+            {state.nameError}
+          </p>
+        ) : null}
         <label htmlFor={`${id}-description`}>Description</label>
         <input id={`${id}-description`} name="description" defaultValue={description} maxLength={500} />
         <AllowNetsField id={`${id}-nets`} name="allowNets" label="Networks" value={draft} onChange={setDraft} emptyText="No networks yet: a list referencing this set gains nothing from it." parsed={parsed} />

@@ -11,6 +11,9 @@ import { AddToSet } from './suggestion-row';
 export const metadata: Metadata = { title: 'Networks' };
 
 /** The account's named network sets (spec §15) and, as a starting point, the networks its mailboxes use. */
+/** The "Networks in use" columns: headers, and the field labels of the cards they become on phones. */
+const COLUMNS = { net: 'Network', signIns: 'Sign-ins', lastSeen: 'Last seen', add: 'Add to a set' } as const;
+
 export default async function NetworksPage() {
   const { admin } = await requireAdmin();
   const sets = await listNetSets(admin.accountId);
@@ -20,8 +23,8 @@ export default async function NetworksPage() {
     <main className="wide">
       <h1>Networks</h1>
       <p>
-        A network set is a named list of networks (an office, a VPN) that mailbox lists use as <code>@name</code>. Change the set once and every
-        mailbox that uses it follows at its next request.
+        A network set is a named list of networks (an office, a VPN) that mailbox lists use as <code>@name</code>. Change the set once and it
+        applies at once to every mailbox that uses it, including people who are signed in.
       </p>
       {sets.map((s) => (
         <section className="card" key={s.id} aria-labelledby={`h-${s.name}`}>
@@ -35,30 +38,30 @@ export default async function NetworksPage() {
       </section>
       <section className="card" aria-labelledby="account-suggestions-heading">
         <h2 id="account-suggestions-heading">Networks in use</h2>
-        <p>Successful sign-ins of the account&apos;s mailboxes in the last {SUGGESTION_WINDOW_DAYS} days, by network (IPv4 /24, IPv6 /56).</p>
+        <p>Successful sign-ins of the account&apos;s mailboxes in the last {SUGGESTION_WINDOW_DAYS} days, by network: neighbouring addresses are grouped, so one entry covers, for example, an office&apos;s whole connection.</p>
         {suggestions.length === 0 ? (
           <p className="muted">No successful sign-ins in the last {SUGGESTION_WINDOW_DAYS} days.</p>
         ) : (
-          <table data-testid="account-suggestions">
+          <table data-testid="account-suggestions" className="stack">
             <thead>
               <tr>
-                <th scope="col">Network</th>
-                <th scope="col">Sign-ins</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Add to a set</th>
+                <th scope="col">{COLUMNS.net}</th>
+                <th scope="col">{COLUMNS.signIns}</th>
+                <th scope="col">{COLUMNS.lastSeen}</th>
+                <th scope="col">{COLUMNS.add}</th>
               </tr>
             </thead>
             <tbody>
               {suggestions.map((s) => (
                 <tr key={s.net}>
-                  <td className="mono">{s.net}</td>
-                  <td>
+                  <td className="mono" data-label={COLUMNS.net}>{s.net}</td>
+                  <td data-label={COLUMNS.signIns}>
                     {Object.entries(s.byProtocol)
                       .map(([p, n]) => `${p} ${n}`)
                       .join(', ')}
                   </td>
-                  <td><LocalTime at={s.lastSeen} /></td>
-                  <td>
+                  <td data-label={COLUMNS.lastSeen}><LocalTime at={s.lastSeen} /></td>
+                  <td data-label={COLUMNS.add}>
                     <AddToSet net={s.net} setNames={sets.map((x) => x.name)} />
                   </td>
                 </tr>

@@ -21,7 +21,7 @@ export function ApiKeyForm() {
             <code data-testid="new-api-key">{state.created.key}</code>
           </p>
           <p className="muted">
-            Use it as the password of <code>auth</code>, with your admin address as the user.
+            A script signs in to the API with your admin address as the user and this key as the password.
           </p>
         </div>
       ) : null}

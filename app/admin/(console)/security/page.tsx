@@ -139,7 +139,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
       <section className="card" aria-labelledby="keys-heading">
         <h2 id="keys-heading">API keys</h2>
         <p>
-          For scripts: <code>auth</code> with your admin address and a key opens an account-level API session without a two-factor code. Every use is audited.
+          For scripts: a script signs in to the API with your admin address and a key instead of your password (no two-factor code), and can then manage every mailbox of the account. Every use is audited.
         </p>
         {keys.length ? (
           <div className="table-scroll">

@@ -6,16 +6,16 @@ import { endMailboxSessions } from '@/lib/sessions/service';
 import { mailboxHref } from '../mailbox-href';
 import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
-import { impactPreview } from '@/lib/mailboxes/impact';
+import { lockoutCheck } from '@/lib/mailboxes/impact';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
 import { netSetContents } from '@/lib/netsets/service';
-import { IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in-impact';
+import { IMPACT_WINDOW_DAYS } from '@/lib/mailboxes/sign-in-impact';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
-import { appendAddress } from '@/app/admin/_components/nets-draft';
+import { ADD_ADDRESS_TEXT, addAddress } from '@/app/admin/_components/nets-draft';
 import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { textDigest } from '@/app/admin/_components/form-digest';
 import type { Phrase } from '@/lib/time-format';
@@ -100,7 +100,8 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
         return { ...base, values: { ...values, allowNets: kept }, notice: `${net} was removed from the draft. Save to apply it.` };
       }
       const { clientIp } = await requestInfo();
-      return { ...base, values: { ...values, allowNets: appendAddress(values.allowNets, clientIp) }, notice: 'Your address was added to the draft. Save to apply it.' };
+      const added = addAddress(values.allowNets, clientIp);
+      return { ...base, values: { ...values, allowNets: added.draft }, notice: ADD_ADDRESS_TEXT[added.outcome](clientIp ?? '') };
     }
     const patch: MailboxPatchInput = {};
     const info = infoForDraft(values.allowNets, values.entryInfo);
@@ -121,8 +122,8 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
     if ((patch.allowNets !== undefined || patch.allowNetsEntries !== undefined) && formData.get('confirmLockout') !== 'yes') {
       // Checked on the server too: the browser's disabled Save is a convenience, not the rule. The draft is
       // evaluated as the gate would: with the account's sets and the entries' expiry.
-      const impact = await impactPreview(scope, email, values.allowNets, new Date(), { sets: await netSetContents(admin.accountId), meta: draftMeta(info) });
-      if (refusesEveryAddress(impact) && impact.ok) {
+      const { impact, locksOut } = await lockoutCheck(scope, email, values.allowNets, new Date(), { sets: await netSetContents(admin.accountId), meta: draftMeta(info) });
+      if (locksOut && impact.ok) {
         const addresses = impact.refused.map((g) => g.address ?? 'unknown address');
         return {
           ...base,

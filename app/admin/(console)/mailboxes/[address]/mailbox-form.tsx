@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useMemo, useState } from 'react';
-import { draftMatcher, impactOf, IMPACT_WINDOW_DAYS, refusesEveryAddress } from '@/lib/mailboxes/sign-in-impact';
+import { draftMatcher, impactOf, IMPACT_WINDOW_DAYS, locksOut as newlyLocksOut } from '@/lib/mailboxes/sign-in-impact';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
 import { parseAllowNets } from '@/lib/net/allowlist';
 import type { SignInAddressGroup } from '@/lib/mailboxes/sign-in-impact';
@@ -101,9 +101,14 @@ function MailboxFields({
   const context = useMemo(() => ({ sets, meta: draftMeta(info), now }), [sets, info, now]);
   const allows = useMemo(() => draftMatcher(parsed, context), [parsed, context]);
   const impact = useMemo(() => impactOf(parsed, allows, signIns), [parsed, allows, signIns]);
+  // The list stored now: a draft that only keeps refusing addresses it already refuses locks nobody out.
+  const currentAllows = useMemo(
+    () => draftMatcher(parseAllowNets(settings.allowNets, { references: 'any' }), { sets, meta: draftMeta(settings.entryInfo), now }),
+    [settings.allowNets, settings.entryInfo, sets, now],
+  );
   const isSaved = useMemo(() => parsed.ok && textDigest(parsed.canonical ?? '') === stored.listDigest, [parsed, stored]);
   // Without JavaScript only the server's answer can say so; with it, the live check decides as the admin types.
-  const locksOut = hydrated ? !isSaved && refusesEveryAddress(impact) : Boolean(state.lockout);
+  const locksOut = hydrated ? !isSaved && newlyLocksOut(impact, currentAllows) : Boolean(state.lockout);
   // The server's refusal is about the draft it saw: once the field is valid again, the alert has done its job.
   const netAlertDone = hydrated && state.netErrors !== undefined && parsed.ok;
   const blocked = hydrated && !parsed.ok ? 'Fix the invalid entries in Allowed networks to save.' : hydrated && locksOut && !lockoutConfirmed ? 'Tick the confirmation above to save a list that refuses every recent address.' : null;
