@@ -95,7 +95,8 @@ test('npm start on a port that is already in use says so in one line naming the 
   const holder = net.createServer();
   await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dataDir, 'portcullis.db'), PORT: String(port), HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' };
+    // TMPDIR: tsx keeps its cache there; the folder goes with the test's.
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dataDir, 'portcullis.db'), PORT: String(port), HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', TMPDIR: dataDir };
     const child = spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
