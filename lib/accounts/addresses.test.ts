@@ -108,7 +108,8 @@ describe('admin and mailbox addresses (spec §23)', () => {
       fs.copyFileSync(target.file, file);
       for (const suffix of ['-wal', '-shm']) if (fs.existsSync(target.file + suffix)) fs.copyFileSync(target.file + suffix, file + suffix);
       const run = spawnSync('npx', ['tsx', 'server.ts', '--no-demo'], {
-        env: { ...process.env, DATABASE_PATH: file, PORT: '4431', HOST: '127.0.0.1', DATABASE_URL: '' },
+        // TMPDIR: tsx keeps its cache there, and the folder goes with the test's.
+        env: { ...process.env, DATABASE_PATH: file, PORT: '4431', HOST: '127.0.0.1', DATABASE_URL: '', TMPDIR: dataDir },
         encoding: 'utf8',
         timeout: 60_000,
       });

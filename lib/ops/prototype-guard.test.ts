@@ -1,13 +1,21 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Runs the fixture in a node process of its own: the test changes that process's Object.prototype. */
 function run(mode: 'seal' | 'open') {
   const fixture = path.join(import.meta.dirname, 'prototype-guard.fixture.ts');
-  const result = spawnSync(process.execPath, ['--import', 'tsx', fixture, mode], { encoding: 'utf8', cwd: path.join(import.meta.dirname, '../..') });
-  if (result.status !== 0) throw new Error(`fixture failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!);
+  // tsx keeps its cache in TMPDIR: a folder of the test's own, removed with it.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-guard-'));
+  try {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', fixture, mode], { encoding: 'utf8', cwd: path.join(import.meta.dirname, '../..'), env: { ...process.env, TMPDIR: tmp } });
+    if (result.status !== 0) throw new Error(`fixture failed: ${result.stderr}`);
+    return JSON.parse(result.stdout.trim().split('\n').pop()!);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 describe('prototype guard', () => {
