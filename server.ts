@@ -19,7 +19,7 @@ import { closeSharedEngine } from './db/connection';
 import { addressCollisions, databaseTarget, migrateTarget } from './db/engine';
 import { countAccounts, PG_MIGRATIONS_FOLDER } from './db/migrate-pg';
 import { openDatabase } from './db/migrate';
-import { preparePrivateDatabase, preparePrivateFolder, type PrivateFilesReport } from './db/private-files';
+import { preparePrivateFolder, preparePrivateTarget, type PrivateFilesReport } from './db/private-files';
 import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
 import { decideConnection } from './lib/net/client-address';
@@ -72,7 +72,7 @@ function reportPrivateFiles(report: PrivateFilesReport): void {
 async function prepareDatabase(baseUrl: string): Promise<string | null> {
   const target = databaseTarget(env());
   // Before the migration opens it: the folder, the file and its -wal/-shm private, and what was found logged.
-  if (target.kind === 'sqlite') reportPrivateFiles(preparePrivateDatabase(target.file));
+  reportPrivateFiles(preparePrivateTarget(target));
   try {
     await migrateTarget(target);
   } catch (error) {

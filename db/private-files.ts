@@ -1,6 +1,7 @@
 // Used by server.ts, the CLI, the backup and the test setup, outside Next's bundler: no `server-only` here.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DatabaseTarget } from './engine';
 
 /*
  * Spec §23 "Files": the database, its backups and exports are created 0600, the data folder 0700. The
@@ -94,3 +95,12 @@ export function preparePrivateDatabase(file: string): PrivateFilesReport {
   }
   return { ...folder, narrowed };
 }
+
+/**
+ * `preparePrivateDatabase` for the configured database: a PostgreSQL server keeps its files itself, so
+ * there is nothing to make private here (the engine decision stays in db/).
+ */
+export function preparePrivateTarget(target: DatabaseTarget): PrivateFilesReport {
+  return target.kind === 'sqlite' ? preparePrivateDatabase(target.file) : { createdFolder: null, widerFolder: null, narrowed: [] };
+}
+
