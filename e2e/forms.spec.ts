@@ -9,7 +9,7 @@ test.describe('safer bulk changes', () => {
     const controls = page.getByTestId('bulk-controls');
     // Nothing ticked: one line, no action control.
     await expect(controls.getByLabel('Change', { exact: true })).toHaveCount(0);
-    await expect(controls).toContainText('Select mailboxes below to change several at once');
+    await expect(controls).toContainText('Select mailboxes in the list to change several at once');
 
     await page.getByRole('checkbox', { name: `Select ${boxes[0]!.email}` }).check();
     await page.getByRole('checkbox', { name: `Select ${boxes[1]!.email}` }).check();

@@ -42,10 +42,11 @@ export function relativeTime(at: Date, now: Date): string {
 
 /**
  * The hint under every new-password field: what to do, as the policy (lib/auth/password-policy.ts) will judge
- * it. `own`: the person's own password (mailbox user or admin); `mailbox`: an admin setting a mailbox's.
+ * it. `own`: the person's own password (mailbox user or admin); `mailbox`: an admin setting a mailbox's;
+ * `admin`: an admin setting a new admin's initial password.
  */
-export function passwordHint(minLength: number, subject: 'own' | 'mailbox', hasCurrent: boolean): string {
+export function passwordHint(minLength: number, subject: 'own' | 'mailbox' | 'admin', hasCurrent: boolean): string {
   const current = hasCurrent ? (subject === 'own' ? 'your current password, ' : 'the current password, ') : '';
-  const address = subject === 'own' ? 'your e-mail address' : "the mailbox's address";
+  const address = subject === 'own' ? 'your e-mail address' : subject === 'admin' ? "the new admin's address" : "the mailbox's address";
   return `Use ${minLength} to 72 characters; several unrelated words work well. Avoid ${current}${address}, seasons, months, years and keyboard rows.`;
 }

@@ -24,7 +24,7 @@ export const accountCreateSchema = z.object({
 
 export async function createAccount(input: z.input<typeof accountCreateSchema>, ctx: AuditContext): Promise<{ accountId: number; adminId: number }> {
   const data = parseOrThrow(accountCreateSchema, input);
-  const problems = checkPasswordPolicy({ password: data.adminPassword, email: data.adminEmail, minLength: env().PASSWORD_MIN_LENGTH });
+  const problems = checkPasswordPolicy({ password: data.adminPassword, email: data.adminEmail, minLength: env().PASSWORD_MIN_LENGTH, subject: 'admin' });
   if (problems.length) throw new ValidationError('password', `password: ${problems.map((p) => p.message).join(' ')}`, problems);
   const passwordHash = await hashPassword(data.adminPassword);
   return transaction(async (tx) => {

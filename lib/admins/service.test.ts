@@ -67,4 +67,15 @@ describe('admins service', () => {
     const { sessionVersion } = await changeOwnAdminPassword(second.id, { newPassword: 'Velvet-Canyon-Prism-93', reason: 'forced' }, testContext);
     expect(await row(second.id)).toMatchObject({ must: false, sv: sessionVersion });
   });
+
+  it("names the address as the admin's own in the own-address rule, and as the new admin's when adding one", async () => {
+    const a = await makeAccount();
+    const second = await addAdmin(a.scope, { email: `second@${a.domain}`, password: PASSWORD }, testContext, await adminStepSession(a.adminId));
+    const own = await changeOwnAdminPassword(second.id, { newPassword: 'Second-Velvet-Canyon-Prism-93', reason: 'forced' }, testContext).catch((e: unknown) => e);
+    expect(own).toBeInstanceOf(ValidationError);
+    expect((own as ValidationError).message).toContain('Do not use your e-mail address ("second") in the password.');
+    expect((own as ValidationError).message).not.toContain('mailbox');
+    const added = await addAdmin(a.scope, { email: `third@${a.domain}`, password: 'Third-Velvet-Canyon-Prism-93' }, testContext, await adminStepSession(a.adminId)).catch((e: unknown) => e);
+    expect((added as ValidationError).message).toContain('Do not use the admin\'s e-mail address ("third") in the password.');
+  });
 });

@@ -96,7 +96,7 @@ export const adminAddSchema = z.object({
 });
 
 function checkNewPassword(password: string, email: string): void {
-  const problems = checkPasswordPolicy({ password, email, minLength: env().PASSWORD_MIN_LENGTH });
+  const problems = checkPasswordPolicy({ password, email, minLength: env().PASSWORD_MIN_LENGTH, subject: 'admin' });
   if (problems.length) throw new ValidationError('password', `password: ${problems.map((p) => p.message).join(' ')}`, problems);
 }
 
@@ -229,7 +229,7 @@ export async function changeOwnAdminPassword(
     (await conn.select({ id: admins.id, email: admins.email, accountId: admins.accountId, passwordHash: admins.passwordHash }).from(admins).where(eq(admins.id, adminId)).limit(1))[0];
   const before = await load(db);
   if (!before) throw new NotFoundError('Admin not found');
-  const hash = await hashOwnNewPassword(before, change);
+  const hash = await hashOwnNewPassword(before, change, 'own-admin');
   return transaction(async (tx) => {
     const row = await load(tx);
     if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');

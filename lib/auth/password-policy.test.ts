@@ -34,6 +34,14 @@ describe('password policy', () => {
     expect(message).toBe('Use a shorter password: at most 72 letters, digits and symbols without accents (a letter with an accent counts as 2, an emoji as 4).');
   });
 
+  it("names the address by whose password it is: the mailbox's, an admin's own, another admin's", () => {
+    const message = (subject?: 'mailbox' | 'own-admin' | 'admin') =>
+      checkPasswordPolicy({ password: 'My-Bob-Secret-Lantern-4', email: 'bob@example.com', minLength: 12, subject }).find((p) => p.rule === 'contains_local_part')?.message;
+    expect(message()).toBe('Do not use the mailbox name ("bob") in the password.');
+    expect(message('own-admin')).toBe('Do not use your e-mail address ("bob") in the password.');
+    expect(message('admin')).toBe('Do not use the admin\'s e-mail address ("bob") in the password.');
+  });
+
   it('refuses the local part, case-insensitively, from three characters on', () => {
     expect(rules('My-Bob-Secret-Lantern-4', 'bob@example.com')).toEqual(['contains_local_part']);
     expect(rules('MY-BOB-SECRET-LANTERN-4', 'bob@example.com')).toEqual(['contains_local_part']);

@@ -96,14 +96,28 @@ export interface PasswordPolicyInput {
   /** The mailbox address the password is for; its local part must not appear in the password. */
   email: string;
   minLength: number;
+  /**
+   * Whose password it is, for the words of the "own address" rule: a mailbox's (default), an admin's own
+   * (they read "your e-mail address"), or another admin's set by an admin or the operator.
+   */
+  subject?: PasswordSubject;
 }
+
+export type PasswordSubject = 'mailbox' | 'own-admin' | 'admin';
+
+/** How the "own address" rule names the address, by whose password it is (one place, for translation). */
+const ADDRESS_WORDS: Readonly<Record<PasswordSubject, string>> = {
+  mailbox: 'the mailbox name',
+  'own-admin': 'your e-mail address',
+  admin: "the admin's e-mail address",
+};
 
 /**
  * The rules every new password meets (spec §6), whoever sets it: the user at the interstitial or /account,
  * an admin in the UI, the API or the CLI. "Not the current password" needs the stored hash and is checked by
  * the caller (see lib/mailboxes/service.ts). Returns every rule that fails, each with its own message.
  */
-export function checkPasswordPolicy({ password, email, minLength }: PasswordPolicyInput): PasswordProblem[] {
+export function checkPasswordPolicy({ password, email, minLength, subject = 'mailbox' }: PasswordPolicyInput): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
   const length = [...password].length;
   if (length < minLength) {
@@ -122,7 +136,7 @@ export function checkPasswordPolicy({ password, email, minLength }: PasswordPoli
   }
   const [localPart = '', domain = ''] = email.toLowerCase().split('@');
   if (localPart.length >= MIN_LOCAL_PART_CHECKED && password.toLowerCase().includes(localPart)) {
-    problems.push({ rule: 'contains_local_part', message: `Do not use the mailbox name ("${localPart}") in the password.` });
+    problems.push({ rule: 'contains_local_part', message: `Do not use ${ADDRESS_WORDS[subject]} ("${localPart}") in the password.` });
   }
   // Strength is judged too when other rules fail, so that every problem is listed at once; never on an
   // oversized or control-character password (the estimator's cost grows with length).

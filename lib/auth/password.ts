@@ -143,11 +143,12 @@ export function passwordMatches(plain: string, hash: string): Promise<boolean> {
 export async function hashOwnNewPassword(
   current: { email: string; passwordHash: string },
   change: { currentPassword?: string; newPassword: string; reason: 'forced' | 'voluntary' },
+  subject: 'mailbox' | 'own-admin' = 'mailbox',
 ): Promise<string> {
   if (change.reason === 'voluntary' && !(await passwordMatches(change.currentPassword ?? '', current.passwordHash))) {
     throw new ValidationError('currentPassword', 'Your current password is not correct.');
   }
-  const problems = checkPasswordPolicy({ password: change.newPassword, email: current.email, minLength: env().PASSWORD_MIN_LENGTH });
+  const problems = checkPasswordPolicy({ password: change.newPassword, email: current.email, minLength: env().PASSWORD_MIN_LENGTH, subject });
   if (problems.length === 0 && (await passwordMatches(change.newPassword, current.passwordHash))) problems.push(SAME_AS_CURRENT);
   if (problems.length > 0) throw new ValidationError('newPassword', problems.map((p) => p.message).join(' '), problems);
   return hashPassword(change.newPassword);

@@ -2,9 +2,14 @@
 
 import { useActionState } from 'react';
 import { FieldErrors } from '@/app/_components/field-errors';
+import { passwordHint } from '@/app/_components/labels';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { ReauthFields } from '../_reauth/reauth-fields';
 import { addAdminAction, type AddAdminState } from './actions';
+
+const TEXT = {
+  handOver: 'Give it to the new admin safely: they must choose their own password when they first sign in.',
+} as const;
 
 /** Add an admin: address and initial password (never sent back; a refused form asks for it again). */
 export function AddAdminForm({ minLength }: { minLength: number }) {
@@ -18,7 +23,7 @@ export function AddAdminForm({ minLength }: { minLength: number }) {
       <FieldErrors id="admin-email-error" messages={e.email} />
       <label htmlFor="admin-password">Initial password</label>
       <p className="field-hint" id="admin-password-hint">
-        At least {minLength} characters and at most 72 bytes, not easy to guess. Give it to the new admin safely: they must choose their own password when they first sign in.
+        {passwordHint(minLength, 'admin', false)} {TEXT.handOver}
       </p>
       <input id="admin-password" name="password" type="password" autoComplete="new-password" required aria-describedby={['admin-password-hint', e.password ? 'admin-password-error' : ''].filter(Boolean).join(' ')} />
       <FieldErrors id="admin-password-error" messages={e.password} />

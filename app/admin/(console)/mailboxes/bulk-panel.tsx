@@ -9,6 +9,10 @@ import { useHydrated } from '@/app/admin/_components/use-hydrated';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 import { bulkAction, type BulkConfirmation, type BulkFormState } from './actions';
 
+const TEXT = {
+  compactHint: 'Select mailboxes in the list to change several at once',
+} as const;
+
 const BULK_ACTION_KINDS = Object.keys(BULK_ACTION_LABELS) as (keyof typeof BULK_ACTION_LABELS)[];
 
 interface Props {
@@ -74,6 +78,8 @@ export function BulkPanel({ query, total, href, setNames, children }: Props) {
     for (const box of formRef.current.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')) box.checked = false;
     setSelected(0);
   }, [applied]);
+  const hydrated = useHydrated();
+  const controls = <BulkControls key={state.version} state={state} total={total} pending={pending} selected={selected} setNames={setNames} />;
   return (
     <>
       {state.confirm ? <ConfirmForm confirm={state.confirm} formAction={formAction} pending={pending} href={href} /> : null}
@@ -87,8 +93,11 @@ export function BulkPanel({ query, total, href, setNames, children }: Props) {
         <input type="hidden" name="q" value={query.q} />
         <input type="hidden" name="domain" value={query.domain} />
         <input type="hidden" name="filter" value={query.filter} />
-        <BulkControls key={state.version} state={state} total={total} pending={pending} selected={selected} setNames={setNames} />
+        {/* Without JavaScript the controls are always open, above the list. With it they sit below the list,
+            docked to the bottom of the viewport: opening them when a row is ticked never moves the list. */}
+        {hydrated ? null : controls}
         {children}
+        {hydrated ? controls : null}
       </form>
     </>
   );
@@ -97,9 +106,9 @@ export function BulkPanel({ query, total, href, setNames, children }: Props) {
 const plural = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
 
 /**
- * No action is preselected. With JavaScript the controls stay a single line until rows are ticked (then
- * they become a sticky "N selected" bar) or "all matching" is chosen; without it they are always shown,
- * since the page cannot know what is ticked.
+ * No action is preselected. With JavaScript the controls are a bar docked to the bottom of the viewport, a
+ * single line until rows are ticked (then "N selected" with the action) or "all matching" is chosen; without
+ * it they are always shown above the list, since the page cannot know what is ticked.
  */
 function BulkControls({ state, total, pending, selected, setNames }: { state: BulkFormState; total: number; pending: boolean; selected: number; setNames: string[] }) {
   const [action, setAction] = useState(state.values?.action ?? '');
@@ -110,15 +119,15 @@ function BulkControls({ state, total, pending, selected, setNames }: { state: Bu
   const expanded = !hydrated || selected > 0 || target === 'matching' || Boolean(state.formError);
   const bar = hydrated && selected > 0;
   return (
-    <fieldset className={`card bulk-controls${bar ? ' bulk-bar' : ''}${expanded ? '' : ' compact'}`} data-testid="bulk-controls">
+    <fieldset className={`card bulk-controls${hydrated ? ' bulk-dock' : ''}${bar ? ' bulk-bar' : ''}${expanded ? '' : ' compact'}`} data-testid="bulk-controls">
       <legend>{bar ? <span className="selected-count">{selected.toLocaleString('en-US')} selected</span> : 'Change several mailboxes'}</legend>
-      {expanded ? <FormAlert message={state.formError} /> : <p className="muted compact-hint">Select mailboxes below to change several at once{total > 0 ? ', or choose:' : '.'}</p>}
+      {expanded ? <FormAlert message={state.formError} /> : <p className="muted compact-hint">{TEXT.compactHint}{total > 0 ? ', or choose:' : '.'}</p>}
       <fieldset className="choices">
         <legend className={expanded ? undefined : 'visually-hidden'}>Apply to</legend>
         {expanded ? (
           <div className="checkbox">
             <input type="radio" id="target-selected" name="target" value="selected" checked={target === 'selected'} onChange={() => setTarget('selected')} />
-            <label htmlFor="target-selected">{hydrated ? `The ${plural(selected)} selected below` : 'The mailboxes selected below'}</label>
+            <label htmlFor="target-selected">{hydrated ? `The ${plural(selected)} selected in the list` : 'The mailboxes selected below'}</label>
           </div>
         ) : null}
         {total > 0 ? (

@@ -1,5 +1,6 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { setAdminAllowNets } from '@/lib/admins/service';
 import { submitAdminPasswordChange } from '@/lib/auth/admin-password-change';
@@ -142,6 +143,9 @@ export async function createApiKeyAction(prev: ApiKeyFormState, formData: FormDa
   try {
     const outcome = await sensitiveStep(session, formData, async (proof) => createApiKey(admin, values, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), proof));
     if (!outcome.ok) return { version: prev.version + 1, values, reauth: outcome.reauth };
+    // The key list above the form is server-rendered: refresh it with this answer, so that the new key is
+    // listed at once (and "No API keys yet." goes) without a reload.
+    revalidatePath('/admin/security');
     return { version: prev.version + 1, created: { label: values.label.trim(), key: outcome.value.key } };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

@@ -1,8 +1,13 @@
 'use client';
 
 import { useActionState } from 'react';
+import { CopyButton } from '@/app/admin/_components/copy-button';
 import { ReauthFields } from '../_reauth/reauth-fields';
 import { createApiKeyAction, type ApiKeyFormState } from './actions';
+
+const TEXT = {
+  copyLabel: 'Copy the new API key',
+} as const;
 
 /**
  * "Create API key": the key is shown once, in place of the form. A sensitive step: the server asks for the
@@ -18,7 +23,7 @@ export function ApiKeyForm() {
             API key &ldquo;{state.created.label}&rdquo; created. Copy it now: it is shown only this once.
           </p>
           <p>
-            <code data-testid="new-api-key">{state.created.key}</code>
+            <code data-testid="new-api-key">{state.created.key}</code> <CopyButton text={state.created.key} label={TEXT.copyLabel} />
           </p>
           <p className="muted">
             A script signs in to the API with your admin address as the user and this key as the password.
