@@ -79,7 +79,7 @@ test('a form on another origin of this host, submitted by a signed-in browser, i
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(`<!doctype html><form method="post" enctype="multipart/form-data" action="${target}">${inputs}</form><script>document.forms[0].submit()</script>`);
   });
-  await new Promise<void>((resolve) => evil.listen(servers.proxied.port + 70, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => evil.listen(servers.proxied.port + 90, '127.0.0.1', resolve));
   try {
     const attacked = await context.newPage();
     const [answer] = await Promise.all([attacked.waitForResponse((r) => r.url() === target && r.request().method() === 'POST'), attacked.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`)]);

@@ -90,10 +90,11 @@ test('an existing database others could read is narrowed to 0600 and a wider dat
 
 test('npm start on a port that is already in use says so in one line naming the port and exits non-zero', async () => {
   test.setTimeout(60_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-busy-'));
-  const port = servers.direct.port + 8;
+  // A port of this test's own (+8 is the previous test's server: the two run in parallel).
+  const port = servers.direct.port + 9;
   const holder = net.createServer();
   await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-busy-'));
   try {
     // TMPDIR: tsx keeps its cache there; the folder goes with the test's.
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dataDir, 'portcullis.db'), PORT: String(port), HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', TMPDIR: dataDir };
