@@ -1,5 +1,5 @@
 import { call, rpc } from './support/api';
-import { auditFor, clientAt, createAccount, createMailbox, expect, formAlert, randomIPv4, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
+import { auditFor, clientAt, createAccount, failSignIns, createMailbox, expect, formAlert, randomIPv4, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
 import { servers } from '../playwright.config';
 
 /** The "direct" server runs the default configuration: no trusted proxies, listening on `::`. */
@@ -101,10 +101,7 @@ test.describe('a malformed X-Forwarded-For from a trusted proxy', () => {
     const mailbox = createMailbox(account);
     const context = await clientAt(browser, 'garbage');
     const page = await context.newPage();
-    for (let i = 0; i < 10; i++) {
-      await signIn(page, mailbox.email, `wrong-${i}-password`);
-      await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
-    }
+    await failSignIns(page, mailbox.email, 10);
     await signIn(page, mailbox.email, mailbox.password);
     await expect(formAlert(page)).toHaveText('Too many attempts. Try again in 15 minutes.');
     // Another malformed chain is the same unknown client, not a fresh budget.

@@ -1,4 +1,4 @@
-import { auditFor, clientAt, createAccount, createMailbox, expect, formAlert, signIn, SIGN_IN_FAILED, test, signOut } from './support/fixtures';
+import { auditFor, clientAt, createAccount, createMailbox, expect, failSignIns, formAlert, signIn, test, signOut } from './support/fixtures';
 
 test.describe('sign-in throttling', () => {
   test('ten failures for one mailbox and address trigger a clear "too many attempts" message; other addresses are unaffected', async ({ browser }) => {
@@ -6,10 +6,7 @@ test.describe('sign-in throttling', () => {
     const mailbox = createMailbox(account);
     const context = await clientAt(browser, '192.0.2.61');
     const page = await context.newPage();
-    for (let i = 0; i < 10; i++) {
-      await signIn(page, mailbox.email, `wrong-${i}-password`);
-      await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
-    }
+    await failSignIns(page, mailbox.email, 10);
     // Even the right password is refused now, with a message that says why and for how long.
     await signIn(page, mailbox.email, mailbox.password);
     await expect(formAlert(page)).toHaveText('Too many attempts. Try again in 15 minutes.');
@@ -28,12 +25,7 @@ test.describe('sign-in throttling', () => {
     const mailbox = createMailbox(account);
     const context = await clientAt(browser, '192.0.2.63');
     const page = await context.newPage();
-    const failNine = async () => {
-      for (let i = 0; i < 9; i++) {
-        await signIn(page, mailbox.email, `wrong-${i}-password`);
-        await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
-      }
-    };
+    const failNine = () => failSignIns(page, mailbox.email, 9);
     await failNine();
     await signIn(page, mailbox.email, mailbox.password);
     await expect(page).toHaveURL(/\/mail$/);

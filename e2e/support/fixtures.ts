@@ -358,6 +358,14 @@ export function formAlert(page: Page) {
   return page.locator('main [role="alert"]');
 }
 
+/** `count` wrong sign-ins of `email` from the page's client, each answered with the one failure text. */
+export async function failSignIns(page: Page, email: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await signIn(page, email, `wrong-${i}-password`);
+    await expect(formAlert(page)).toHaveText(SIGN_IN_FAILED);
+  }
+}
+
 export async function signOut(page: Page): Promise<void> {
   await submitAction(page, page.getByRole('button', { name: 'Sign out' }));
   await page.waitForURL((url) => url.pathname === '/login');
