@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/auth/gate';
-import { decodeSession, sessionCookie } from '@/lib/auth/session';
+import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/session/check';
+import { decodeSession, sessionCookie } from '@/lib/session/token';
 import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { isSameOriginRequest } from '@/lib/net/same-origin';

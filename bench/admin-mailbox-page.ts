@@ -30,8 +30,8 @@ function list(n: number): { canonical: string; meta: Record<string, { label: str
 /** One admin and the two mailboxes in the server's database; the page URLs and the admin's session cookie. */
 async function seed(server: BenchServer, lists: Record<string, ReturnType<typeof list>>): Promise<{ pages: Record<string, string>; cookie: string }> {
   process.env.AUTH_SECRET = server.secret;
-  const { encodeSession } = await import('../lib/auth/session');
-  const { hashSessionId } = await import('../lib/auth/web-session');
+  const { encodeSession } = await import('../lib/session/token');
+  const { hashSessionId } = await import('../lib/session/row');
   const db = server.db;
   const account = db.insert(accounts).values({ name: 'Bench' }).returning({ id: accounts.id }).get();
   const domain = db.insert(domains).values({ accountId: account.id, name: 'bench.example' }).returning({ id: domains.id }).get();

@@ -11,7 +11,7 @@
  *   - "gate, client": the gate's web-session statement (mailbox ⨝ account ⟕ web_sessions) the same way;
  *   - "gate, pool.query": the same through pg.Pool.query (a checkout and release per statement);
  *   - "gate, drizzle": the same through drizzle's named prepared statement on a pool (objects, mapped);
- *   - "app gate, db/ prepareAs": on the app's own pool (db/), as lib/auth/gate.ts runs it.
+ *   - "app gate, db/ prepareAs": on the app's own pool (db/), as lib/session/check.ts runs it.
  * Each over TCP and, with BENCH_PG_SOCKET_DIR (the cluster's Unix-socket folder), over the socket. Then
  * drizzle's own cost without the network: its execute of the gate statement on a client that answers at
  * once with a canned row, against that client's call alone (CPU per execution).
@@ -27,7 +27,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { accounts, domains, mailboxes, webSessions } from '../db/schema';
 import { getDb, prepareAs } from '../db';
 import { migratePostgres } from '../db/migrate-pg';
-import { createWebSession, hashSessionId } from '../lib/auth/web-session';
+import { createWebSession, hashSessionId } from '../lib/session/row';
 import { runScript } from './support/engine';
 
 const N = Number(process.env.BENCH_N ?? 5000);
@@ -79,7 +79,7 @@ async function main() {
       .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
       .leftJoin(webSessions, and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'), eq(webSessions.subjectId, mailboxes.id)))
       .where(eq(mailboxes.id, sql.placeholder('id')));
-  // On the app's own pool (db/), as lib/auth/gate.ts runs it.
+  // On the app's own pool (db/), as lib/session/check.ts runs it.
   const appStatement = prepareAs('rt_gate_app', build(db));
   const text = (appStatement as unknown as { queryString: string }).queryString;
   const gateValues = (appStatement as unknown as { params: unknown[] }).params.map((p) => (p && typeof p === 'object' && 'name' in p ? ({ id: mailbox.id, sidHash } as Record<string, unknown>)[(p as { name: string }).name] : p));

@@ -213,7 +213,7 @@ export const webSessions = sqliteTable(
     // The subject's session_version when the session began: a bumped version hides and refuses it.
     sessionVersion: integer('session_version').notNull(),
     startedAt: timestamp('started_at').notNull(),
-    // Written at most once a minute (lib/auth/web-session.ts), so idle expiry is exact to that minute.
+    // Written at most once a minute (lib/session/row.ts), so idle expiry is exact to that minute.
     lastActiveAt: timestamp('last_active_at').notNull(),
     expiresAt: timestamp('expires_at').notNull(),
     startIp: text('start_ip'),

@@ -12,8 +12,8 @@ import bcrypt from 'bcrypt';
 import { getDb, transaction } from '../../db';
 import { databaseTarget, migrateTarget } from '../../db/engine';
 import { accounts, admins, domains, mailboxes } from '../../db/schema';
-import { encodeSession } from '../../lib/auth/session';
-import { createWebSession } from '../../lib/auth/web-session';
+import { encodeSession } from '../../lib/session/token';
+import { createWebSession } from '../../lib/session/row';
 import { runScript } from './engine';
 import { seededRandom } from './random';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { accounts, adminPasskeys, admins, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
-import { checkAdminSession } from '@/lib/auth/gate';
+import { checkAdminSession } from '@/lib/session/check';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { challengeStore } from '@/lib/auth/webauthn-challenge';

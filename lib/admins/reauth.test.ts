@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { unseal } from '@/lib/auth/secret-box';
 import { TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
 import { totpCode } from '@/lib/auth/totp';
-import { createWebSession, hashSessionId } from '@/lib/auth/web-session';
+import { createWebSession, hashSessionId } from '@/lib/session/row';
 import { ReauthRequiredError } from '@/lib/errors';
 import { adminStepSession, makeAccount, testContext } from '@/lib/testing/factories';
 import { createApiKey, listApiKeys } from './api-keys';

@@ -10,7 +10,7 @@ import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
 import { beginAttempt } from '@/lib/auth/throttle';
-import { hashSessionId } from '@/lib/auth/web-session';
+import { hashSessionId } from '@/lib/session/row';
 import { ReauthRequiredError } from '@/lib/errors';
 
 /**
@@ -19,7 +19,7 @@ import { ReauthRequiredError } from '@/lib/errors';
  * REAUTH_WINDOW_MS in *this* session. A stolen session cookie alone therefore cannot mint lasting access.
  *
  * The proof lives server-side on the session's row (web_sessions.reauthenticated_at): the sign-in sets it
- * (lib/auth/web-session.ts createWebSession), and so does the "Confirm your password" form through
+ * (lib/session/row.ts createWebSession), and so does the "Confirm your password" form through
  * reauthenticate(). The steps' domain services call requireRecentReauth() themselves, so no channel or page
  * can skip it.
  */

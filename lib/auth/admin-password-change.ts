@@ -7,7 +7,7 @@ import { reissueSession, webContext, type AdminSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
+import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
 
 const REALM = 'admin-password-change';
 

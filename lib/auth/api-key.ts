@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { accounts, adminApiKeys, admins } from '@/db/schema';
 import { getDb, transaction } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
-import { plainListAllows } from './gate';
+import { plainListAllows } from '@/lib/session/check';
 import { keyedHash } from './secret-box';
 import { hasPasskey } from './passkey-presence';
 import { admitPastAddressCaps, signInThrottle } from './sign-in';

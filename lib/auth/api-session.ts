@@ -5,7 +5,7 @@ import { adminApiKeys, admins, apiSessions } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
-import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
+import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from '@/lib/session/check';
 import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { verifySecondFactor } from './second-factor';
 import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
@@ -42,7 +42,7 @@ export type ApiSessionFailure =
   | 'expired'
   /** Account level: the admin was deleted, deactivated, its session version bumped or its list refuses the address. */
   | 'admin_session_ended'
-  /** Mail level: the same reasons that end a web session (lib/auth/gate.ts). */
+  /** Mail level: the same reasons that end a web session (lib/session/check.ts). */
   | 'unknown_mailbox'
   | 'inactive'
   | 'session_version'

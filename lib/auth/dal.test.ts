@@ -4,8 +4,8 @@ import { mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { makeAccount, makeMailbox } from '@/lib/testing/factories';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/net/internal-headers';
-import { encodeSession, sessionCookie } from './session';
-import { createWebSession } from './web-session';
+import { encodeSession, sessionCookie } from '@/lib/session/token';
+import { createWebSession } from '@/lib/session/row';
 
 /**
  * The data-access layer must refuse on its own, without proxy.ts: these tests call requireMailbox() with

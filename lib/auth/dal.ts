@@ -7,9 +7,9 @@ import { getDb } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { accountScope, type Scope } from '@/lib/scope';
-import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from './gate';
-import { decodeSession, encodeSession, sessionCookie, type SessionClaims, type SessionKind } from './session';
-import { createWebSession, deleteWebSession } from './web-session';
+import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from '@/lib/session/check';
+import { decodeSession, encodeSession, sessionCookie, type SessionClaims, type SessionKind } from '@/lib/session/token';
+import { createWebSession, deleteWebSession } from '@/lib/session/row';
 
 /**
  * The data-access layer's gate. Every page, server action and route handler of the signed-in area calls

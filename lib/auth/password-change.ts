@@ -8,7 +8,7 @@ import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from './password-policy';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
+import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
 import { getDb } from '@/db';
 
 const REALM = 'password-change';

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
 import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
-import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
+import { addressAllowed, listSubjectColumns, plainListAllows } from '@/lib/session/check';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';

@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { authSecret } from '@/lib/env';
-import { addressAllowed } from './gate';
+import { addressAllowed } from '@/lib/session/check';
 import { verifyPassword } from './password';
 import type { SignInInput } from './sign-in';
 

@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { databaseTarget, openEngine } from '@/db/engine';
 import { makeAccount } from '@/lib/testing/factories';
 import { ChallengeStore, MAX_PENDING_PER_ADMIN, type ChallengePurpose } from './webauthn-challenge';
-import { hashSessionId } from './web-session';
+import { hashSessionId } from '@/lib/session/row';
 
 const rowsOf = (adminId: number) =>
   getDb().select({ sessionHash: webauthnChallenges.sessionHash, challenge: webauthnChallenges.challenge, purpose: webauthnChallenges.purpose }).from(webauthnChallenges).where(eq(webauthnChallenges.adminId, adminId));

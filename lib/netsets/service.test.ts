@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { accounts, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
-import { checkMailboxSession } from '@/lib/auth/gate';
+import { checkMailboxSession } from '@/lib/session/check';
 import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';

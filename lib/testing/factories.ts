@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { createAccount } from '@/lib/accounts/service';
 import type { AuditContext } from '@/lib/audit';
-import { createWebSession } from '@/lib/auth/web-session';
+import { createWebSession } from '@/lib/session/row';
 import { createMailbox } from '@/lib/mailboxes/service';
 import { accountScope, operatorScope } from '@/lib/scope';
 

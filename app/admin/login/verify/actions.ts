@@ -9,7 +9,7 @@ import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib
 import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
 import { completeAdminSignIn } from '@/lib/auth/sign-in';
-import { deleteWebSession } from '@/lib/auth/web-session';
+import { deleteWebSession } from '@/lib/session/row';
 
 export interface VerifyState {
   formError?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodedSessionCount, decodeSession, encodeSession } from './session';
+import { decodedSessionCount, decodeSession, encodeSession } from './token';
 
 describe('the decoded-token memo', () => {
   it('keeps valid tokens and never caches junk (attack: evicting real entries with made-up cookies)', async () => {

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { admins, webSessions } from '@/db/schema';
 import { getDb } from '@/db';
 import { makeAccount, makeMailbox } from '@/lib/testing/factories';
-import { checkAdminSession, checkMailboxSession } from './gate';
-import { createWebSession, deleteWebSession, hashSessionId, needsTouch, sessionRowProblem, SESSION_ABSOLUTE_MS, TOUCH_INTERVAL_MS } from './web-session';
+import { checkAdminSession, checkMailboxSession } from './check';
+import { createWebSession, deleteWebSession, hashSessionId, needsTouch, sessionRowProblem, SESSION_ABSOLUTE_MS, TOUCH_INTERVAL_MS } from './row';
 
 const MINUTE = 60_000;
 const IDLE = 120 * MINUTE; // SESSION_IDLE_MINUTES default

@@ -5,8 +5,8 @@ import { prepareAs, preparedOnce } from '@/db';
 import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
-import { hasPasskey } from './passkey-presence';
-import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './web-session';
+import { hasPasskey } from '@/lib/auth/passkey-presence';
+import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './row';
 
 /**
  * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
@@ -125,7 +125,7 @@ function splitSession<T extends SessionPart>(joined: T | undefined): { row: Omit
 /**
  * The web-session part of the check: the row must exist and be within its absolute and idle expiry. An
  * expired row is deleted (so a copied cookie meets "unknown" afterwards); a live one records activity at
- * most once a minute (see TOUCH_INTERVAL_MS in lib/auth/web-session.ts).
+ * most once a minute (see TOUCH_INTERVAL_MS in lib/session/row.ts).
  */
 async function checkSessionRow(row: SessionPart, address: string | null, now: number): Promise<SessionRowProblem | null> {
   const session = row.sessionId !== null && row.lastActiveAt && row.expiresAt ? { lastActiveAt: row.lastActiveAt, expiresAt: row.expiresAt } : null;

@@ -4,11 +4,11 @@ import { and, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { admins, apiSessions, mailboxes, webSessions } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce, type Db, type Tx } from '@/db';
 import { env } from '@/lib/env';
-import type { SessionKind } from './session';
+import type { SessionKind } from './token';
 
 /**
  * Server-side web sessions (spec §13). The cookie's JWT carries a random session id; the database keeps
- * its SHA-256 in web_sessions, and the per-request gate (lib/auth/gate.ts) requires that row, unexpired.
+ * its SHA-256 in web_sessions, and the per-request gate (lib/session/check.ts) requires that row, unexpired.
  * Deleting the row ends the session at the next request, wherever the cookie has been copied to.
  */
 
