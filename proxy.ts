@@ -1,20 +1,20 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/session/check';
-import { decodeSession, sessionCookie } from '@/lib/session/token';
+import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, recordAdminSessionEnded, recordSessionEnded, undecodableFacts } from '@/lib/session/check';
+import { confinementAt, confinementPage, confinementStep, evaluate, type SessionFacts, type Verdict } from '@/lib/session/evaluate';
+import { decodeSession, sessionCookie, type SessionKind } from '@/lib/session/token';
 import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { isSameOriginRequest } from '@/lib/net/same-origin';
 import { createNonce, securityHeaders } from '@/lib/net/security-headers';
 
 /**
- * Fast gate on every page request: ends sessions that no longer pass (inactive, session version bumped,
- * address not allowed by the current list), sends signed-out visitors to /login and confines a pending
- * forced password change to /change-password. The data-access layer (lib/auth/dal.ts) repeats every check
- * where data is read or written; this is the early redirect, not the only defence.
+ * Fast gate on every page request: the ordered checks of lib/session/evaluate.ts, turned into redirects by
+ * the two tables below. The data-access layer (lib/auth/dal.ts) evaluates the same verdict where data is
+ * read or written; this is the early redirect, not the only defence.
  */
 
-const MAILBOX_AREA = /^\/(?:mail|account|change-password)(?:\/|$)/;
-const PENDING_RESET_ALLOWED = /^\/change-password(?:\/|$)/;
+/** Signed-in mailbox pages (besides the confinement pages, which lib/session/evaluate.ts names). */
+const MAILBOX_AREA = /^\/(?:mail|account)(?:\/|$)/;
 
 function redirectTo(request: NextRequest, pathname: string, params: Record<string, string> = {}) {
   const url = new URL(pathname, request.url);
@@ -50,44 +50,48 @@ function markEnded(response: NextResponse, token: string, cookie: ReturnType<typ
 
 const ADMIN_AREA = /^\/admin(?:\/|$)/;
 const ADMIN_PUBLIC = /^\/admin\/login(?:\/|$)/;
-const ADMIN_PASSWORD_CHOICE = /^\/admin\/choose-password(?:\/|$)/;
-const ADMIN_VERIFY = /^\/admin\/login\/verify(?:\/|$)/;
-const ADMIN_TWO_FACTOR_SETUP = /^\/admin\/two-factor(?:\/|$)/;
 
-/** Admin pages: a valid admin session (separate cookie, scoped to /admin) or the admin sign-in page. */
-async function adminProxy(request: NextRequest, path: string, pass: () => NextResponse) {
-  const cookie = sessionCookie('admin', isHttps(request.headers));
-  const token = request.cookies.get(cookie.name)?.value;
-  const claims = token ? await decodeSession(token, 'admin') : null;
-  const ip = clientAddress(request.headers);
-  const verdict = claims ? await checkAdminSession(claims, ip) : null;
-  const admin = verdict?.ok ? verdict.admin : null;
-  // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
-  if (verdict && !verdict.ok && verdict.reason !== 'session_unknown' && claims) {
-    const actor = { kind: 'admin' as const, id: claims.uid, email: verdict.admin?.email };
-    await recordAdminSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.admin, verdict.reason);
+type Target = { path: string; params?: Record<string, string> } | null;
+
+/** Where a verdict sends a request for an admin page (null: let it through). */
+function adminTarget(verdict: Verdict, path: string, query: string, hadToken: boolean): Target {
+  const stepPage = confinementAt('admin', path);
+  switch (verdict.kind) {
+    case 'signed-out':
+    case 'ended':
+      if (stepPage !== null) return { path: '/admin/login' };
+      if (ADMIN_PUBLIC.test(path)) return null;
+      return { path: '/admin/login', params: hadToken ? { ended: '1' } : { callbackUrl: path + query } };
+    case 'confined':
+      // A pending second factor may start afresh at the sign-in page.
+      if (ADMIN_PUBLIC.test(path) && confinementStep(verdict.step).exclusive) return null;
+      return { path: confinementPage('admin', verdict.step) ?? '/admin/login' };
+    case 'at-step':
+      return null;
+    case 'step-done':
+      return { path: '/admin' };
+    case 'allowed':
+      return verdict.within === null && ADMIN_PUBLIC.test(path) ? { path: '/admin' } : null;
   }
-  // A two-factor sign-in that has passed only its password step grants nothing but the verify page (and a
-  // fresh start at /admin/login).
-  const pending = verdict?.ok === true && verdict.pending;
-  let response: NextResponse;
-  if (ADMIN_VERIFY.test(path)) {
-    response = pending ? pass() : redirectTo(request, admin ? '/admin' : '/admin/login');
-  } else if (ADMIN_PUBLIC.test(path)) {
-    response = admin && !pending ? redirectTo(request, '/admin') : pass();
-  } else if (!admin) {
-    response = redirectTo(request, '/admin/login', token ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
-  } else if (pending) {
-    response = redirectTo(request, '/admin/login/verify');
-  } else if (admin.mustChangePassword && !ADMIN_PASSWORD_CHOICE.test(path)) {
-    response = redirectTo(request, '/admin/choose-password');
-  } else if (!admin.mustChangePassword && admin.enrolmentRequired && !ADMIN_TWO_FACTOR_SETUP.test(path)) {
-    response = redirectTo(request, '/admin/two-factor');
-  } else {
-    response = pass();
+}
+
+/** Where a verdict sends a request for a mailbox page (null: let it through). */
+function mailboxTarget(verdict: Verdict, path: string, query: string, hadToken: boolean): Target {
+  const gated = MAILBOX_AREA.test(path) || confinementAt('mailbox', path) !== null;
+  const entry = path === '/login' || path === '/';
+  switch (verdict.kind) {
+    case 'signed-out':
+    case 'ended':
+      return gated ? { path: '/login', params: hadToken ? { ended: '1' } : { callbackUrl: path + query } } : null;
+    case 'confined':
+      return gated || entry ? { path: confinementPage('mailbox', verdict.step) ?? '/login' } : null;
+    case 'at-step':
+      return null;
+    case 'step-done':
+      return { path: '/mail' };
+    case 'allowed':
+      return verdict.within === null && entry ? { path: '/mail' } : null;
   }
-  if (token && !admin) markEnded(response, token, cookie, verdict && !verdict.ok ? verdict.reason : undefined);
-  return response;
 }
 
 /**
@@ -112,46 +116,32 @@ export async function proxy(request: NextRequest) {
 
 async function gate(request: NextRequest, pass: () => NextResponse) {
   const path = request.nextUrl.pathname;
-  if (ADMIN_AREA.test(path)) return adminProxy(request, path, pass);
+  const kind: SessionKind = ADMIN_AREA.test(path) ? 'admin' : 'mailbox';
   const ip = clientAddress(request.headers);
-  const cookie = sessionCookie('mailbox', isHttps(request.headers));
+  const cookie = sessionCookie(kind, isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
+  const claims = token ? await decodeSession(token, kind) : null;
+  const ctx = { clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' as const };
 
-  let state: 'none' | 'ok' | 'reset' = 'none';
-  let ended = false;
-  let endedReason: string | undefined;
-  if (token) {
-    const claims = await decodeSession(token, 'mailbox');
-    const verdict = claims ? await checkMailboxSession(claims, ip) : null;
-    if (verdict?.ok) {
-      state = verdict.mailbox.requireResetPassword ? 'reset' : 'ok';
-      if (verdict.wouldRefuse) {
-        // Monitor mode: let it through, audited once per session (its random id) and address.
-        const actor = { kind: 'mailbox' as const, id: verdict.mailbox.id, email: verdict.mailbox.email };
-        await recordWouldRefuseRequest({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, verdict.mailbox, `web:${claims!.sid}`);
-      }
-    } else {
-      ended = true;
-      endedReason = verdict && !verdict.ok ? verdict.reason : undefined;
-      // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
-      if (verdict && claims && verdict.reason !== 'session_unknown') {
-        const actor = { kind: 'mailbox' as const, id: claims.uid, email: verdict.mailbox?.email };
-        await recordSessionEnded({ actor, clientIp: ip, userAgent: request.headers.get('user-agent'), protocol: 'web' }, claims.uid, verdict.mailbox, verdict.reason);
-      }
-    }
+  let facts: SessionFacts | null = null;
+  if (claims && kind === 'mailbox') {
+    const check = await checkMailboxSession(claims, ip);
+    facts = mailboxFacts(check);
+    // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
+    if (!check.ok && check.reason !== 'session_unknown') await recordSessionEnded({ ...ctx, actor: { kind: 'mailbox', id: claims.uid, email: check.mailbox?.email } }, claims.uid, check.mailbox, check.reason);
+    // Monitor mode: let it through, audited once per session (its random id) and address.
+    if (check.ok && facts.monitored) await recordWouldRefuseRequest({ ...ctx, actor: { kind: 'mailbox', id: check.mailbox.id, email: check.mailbox.email } }, check.mailbox, `web:${claims.sid}`);
+  } else if (claims) {
+    const check = await checkAdminSession(claims, ip);
+    facts = adminFacts(check);
+    if (!check.ok && check.reason !== 'session_unknown') await recordAdminSessionEnded({ ...ctx, actor: { kind: 'admin', id: claims.uid, email: check.admin?.email } }, check.admin, check.reason);
+  } else if (token) {
+    facts = undecodableFacts(kind);
   }
-
-  let response: NextResponse;
-  if (MAILBOX_AREA.test(path) && state === 'none') {
-    response = redirectTo(request, '/login', ended ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
-  } else if (state === 'reset' && !PENDING_RESET_ALLOWED.test(path) && (MAILBOX_AREA.test(path) || path === '/login' || path === '/')) {
-    response = redirectTo(request, '/change-password');
-  } else if (state === 'ok' && (path === '/login' || path === '/')) {
-    response = redirectTo(request, '/mail');
-  } else {
-    response = pass();
-  }
-  if (ended && token) markEnded(response, token, cookie, endedReason);
+  const verdict = evaluate(facts, { at: confinementAt(kind, path) });
+  const target = (kind === 'admin' ? adminTarget : mailboxTarget)(verdict, path, request.nextUrl.search, token !== undefined);
+  const response = target ? redirectTo(request, target.path, target.params) : pass();
+  if (token && verdict.kind === 'ended') markEnded(response, token, cookie, verdict.reason);
   return response;
 }
 

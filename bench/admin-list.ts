@@ -60,7 +60,7 @@ interface ChildResult {
 /** In its own process, on the engine the environment selects: seed, time the service, (without --http) bulk. */
 async function child(): Promise<ChildResult> {
   const { listMailboxes } = await import('../lib/mailboxes/service');
-  const { accountScope } = await import('../lib/scope');
+  const { issueAccountScope } = await import('../lib/session/account-scope');
   const { migrate, seedAdminList } = await import('./support/seed');
   await migrate();
   const t0 = performance.now();
@@ -69,7 +69,7 @@ async function child(): Promise<ChildResult> {
   const seedSeconds = (performance.now() - t0) / 1000;
   console.error(`seeded ${MAILBOXES + OTHER_ACCOUNT_MAILBOXES} mailboxes in ${seedSeconds.toFixed(1)} s (${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`);
 
-  const scope = accountScope(accountId);
+  const scope = issueAccountScope(accountId);
   const service: ChildResult['service'] = {};
   for (const s of scenarios) {
     let total = 0;

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { accounts, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
-import { accountScope, operatorScope } from '@/lib/scope';
+import { operatorScope } from '@/lib/scope';
+import { issueAccountScope } from '@/lib/session/account-scope';
 import { auditSentence } from '@/lib/audit-sentence';
 import { AUDIT_LIST_MAX_LIMIT, auditListItems, auditListOptionsSchema, auditLogCsv, auditLogFilterSchema, csvCell, queryAuditLog, type AuditListOptions } from './audit-log';
 
@@ -29,12 +30,12 @@ describe('queryAuditLog', () => {
     await row(theirs, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
     await row(null, { at: new Date('2025-03-02T12:00:00Z'), mailboxEmail: 'a@x.test' });
 
-    const scope = accountScope(mine);
+    const scope = issueAccountScope(mine);
     expect((await queryAuditLog(scope, filter())).items).toHaveLength(4);
     const ranged = (await queryAuditLog(scope, filter({ mailbox: ' A@X.test ', from: '2025-03-01', to: '2025-03-02' }))).items;
     expect(ranged.map((r) => r.at.toISOString())).toEqual(['2025-03-02T23:59:59.000Z', '2025-03-01T00:00:00.000Z']);
     expect((await queryAuditLog(scope, filter({ event: 'login_failed' }))).items.map((r) => r.event)).toEqual(['login_failed']);
-    expect((await queryAuditLog(accountScope(theirs), filter({ mailbox: 'b@x.test' }))).items).toEqual([]);
+    expect((await queryAuditLog(issueAccountScope(theirs), filter({ mailbox: 'b@x.test' }))).items).toEqual([]);
   });
 
   it('matches the mailbox by partial text, with LIKE wildcards taken literally, and counts every match', async () => {
@@ -43,7 +44,7 @@ describe('queryAuditLog', () => {
     await row(id, { mailboxEmail: 'caroline@example.test' });
     await row(id, { mailboxEmail: 'bob@example.test' });
     await row(id, { mailboxEmail: 'x_y@example.test' });
-    const scope = accountScope(id);
+    const scope = issueAccountScope(id);
     expect((await queryAuditLog(scope, filter({ mailbox: 'carol' }))).total).toBe(2);
     expect((await queryAuditLog(scope, filter({ mailbox: 'CAROL@' }))).items.map((r) => r.mailboxEmail)).toEqual(['carol@example.test']);
     expect((await queryAuditLog(scope, filter({ mailbox: '%' }))).total).toBe(0);
@@ -53,7 +54,7 @@ describe('queryAuditLog', () => {
   });
 
   it('pages with hasMore', async () => {
-    const scope = accountScope(await account());
+    const scope = issueAccountScope(await account());
     for (let i = 0; i < 5; i++) await row(scope.kind === 'account' ? scope.accountId : null, { at: new Date(Date.UTC(2025, 0, 1, 0, i)) });
     const first = await queryAuditLog(scope, filter(), 1, 2);
     const last = await queryAuditLog(scope, filter(), 3, 2);
@@ -86,7 +87,7 @@ describe('CSV export', () => {
     for (let i = 0; i < 7; i++) await row(id, { at: new Date(Date.UTC(2025, 0, 1, 0, 0, i % 3)), userAgent: i === 0 ? '=HYPERLINK("http://evil")' : 'UA' });
     await row(await account(), {});
     const chunks: string[] = [];
-    for await (const chunk of auditLogCsv(accountScope(id), filter(), 2)) chunks.push(chunk);
+    for await (const chunk of auditLogCsv(issueAccountScope(id), filter(), 2)) chunks.push(chunk);
     const csv = chunks.join('');
     const lines = csv.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('"time_utc","event","mailbox","actor_kind","actor","client_ip","protocol","user_agent","detail","sentence"');
@@ -105,15 +106,15 @@ describe('aggregated audit rows and retention (spec §12)', () => {
     const ctx = { actor: { kind: 'system' as const }, clientIp: '192.0.2.1', protocol: 'web' as const };
     const t = Date.UTC(2030, 0, 1, 10, 1);
     for (let i = 0; i < 1000; i++) await recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + i);
-    const rows = (await queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items;
+    const rows = (await queryAuditLog(issueAccountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.detail).toMatchObject({ reason: 'throttled', repeated: 1000 });
     // A new window starts a new row.
     await recordAggregatedAudit(ctx, { event: 'login_failed', accountId, mailboxEmail: 'x@agg.test', detail: { reason: 'throttled' } }, 'k1', t + 15 * 60_000);
-    expect((await queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items).toHaveLength(2);
+    expect((await queryAuditLog(issueAccountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items).toHaveLength(2);
     // Retention: both rows are from 2030-01-01; prune as of 401 days later with 400 days of retention.
     expect(await pruneAudit(400, t + 401 * 86_400_000)).toBeGreaterThanOrEqual(2);
-    expect((await queryAuditLog(accountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items).toHaveLength(0);
+    expect((await queryAuditLog(issueAccountScope(accountId), { mailbox: 'x@agg.test', event: undefined, ip: undefined, from: undefined, to: undefined })).items).toHaveLength(0);
     expect(await pruneExpiredRecords(400, ctx)).toMatchObject({ auditRows: expect.any(Number), throttleRows: expect.any(Number) });
   });
 });

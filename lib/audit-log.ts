@@ -3,7 +3,7 @@ import { and, count, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb } from '@/db';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { AUDIT_EVENT_KINDS, auditSentence } from '@/lib/audit-sentence';
 import { withRepetition } from '@/db/sql';
 import { emailSchema } from '@/lib/mailboxes/schemas';
@@ -82,7 +82,7 @@ const columns = () => ({
 function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
   return and(
     // Rows without an account (unknown mailboxes, the operator's CLI) are never an admin's.
-    scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+    tenantCondition(scope, auditEvents.accountId),
     // Partial text, like the mailbox list's search ("carol" finds carol@example.com).
     filter.mailbox ? sql`${auditEvents.mailboxEmail} LIKE ${containsPattern(filter.mailbox)} ESCAPE '\\'` : undefined,
     filter.event ? eq(auditEvents.event, filter.event) : undefined,
@@ -267,7 +267,7 @@ export function toAuditListItem(r: AuditLogRow): AuditListItem {
  */
 export async function* auditListItems(scope: Scope, options: Pick<AuditListOptions, 'mailbox' | 'event' | 'since' | 'limit'>, batch = 500): AsyncGenerator<AuditListItem[]> {
   const where = and(
-    scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+    tenantCondition(scope, auditEvents.accountId),
     options.mailbox ? eq(auditEvents.mailboxEmail, options.mailbox) : undefined,
     options.event ? eq(auditEvents.event, options.event) : undefined,
     options.since ? gte(auditEvents.at, options.since) : undefined,

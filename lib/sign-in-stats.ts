@@ -3,7 +3,7 @@ import { and, count, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { SIGN_IN_EVENTS } from '@/lib/audit';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { jsonField, utcDay } from '@/db/sql';
 
 /**
@@ -31,10 +31,6 @@ export function windowStart(days: number, now: Date): Date {
 /** How many attempts a row stands for: aggregated rows (repeated refusals of one key) carry a count. */
 const attempts = sql<number>`sum(${auditEvents.count})`;
 
-function accountCondition(scope: Scope) {
-  return scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined;
-}
-
 /**
  * Sign-ins per day for the last `days` days (today included), oldest first, every day present (zeros
  * included) so that a chart's bars line up with dates. `mailboxId` narrows it to one mailbox of the scope.
@@ -50,7 +46,7 @@ export async function signInsPerDay(scope: Scope, options: { days?: number; now?
     .from(auditEvents)
     .where(
       and(
-        accountCondition(scope),
+        tenantCondition(scope, auditEvents.accountId),
         options.mailboxId !== undefined ? eq(auditEvents.mailboxId, options.mailboxId) : undefined,
         inArray(auditEvents.event, [...SIGN_IN_EVENTS]),
         gte(auditEvents.at, start),
@@ -79,7 +75,7 @@ export interface MailboxCounts {
 
 /** How many of the scope's mailboxes are restricted to networks, have a forced change pending, are inactive. */
 export async function mailboxCounts(scope: Scope): Promise<MailboxCounts> {
-  const where = scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
+  const where = tenantCondition(scope, mailboxes.accountId);
   const [row] = await getDb()
     .select({
       total: count(),
@@ -108,7 +104,7 @@ export async function mostRefusedAddresses(scope: Scope, options: { days?: numbe
   const rows = await getDb()
     .select({ clientIp: auditEvents.clientIp, reason, n: attempts, lastAt: sql<number>`max(${auditEvents.at})` })
     .from(auditEvents)
-    .where(and(accountCondition(scope), eq(auditEvents.event, 'login_failed'), isNotNull(auditEvents.clientIp), gte(auditEvents.at, since)))
+    .where(and(tenantCondition(scope, auditEvents.accountId), eq(auditEvents.event, 'login_failed'), isNotNull(auditEvents.clientIp), gte(auditEvents.at, since)))
     .groupBy(auditEvents.clientIp, reason);
   const byAddress = new Map<string, RefusedAddress & { best: number }>();
   for (const r of rows) {

@@ -10,7 +10,7 @@ import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { domainSchema, emailSchema } from '@/lib/mailboxes/schemas';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 
 /** Business accounts, their domains and their admins (operator actions: the CLI). */
@@ -63,7 +63,7 @@ export async function listDomains(scope: Scope): Promise<string[]> {
   const rows = await db
     .select({ name: domains.name })
     .from(domains)
-    .where(scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined)
+    .where(tenantCondition(scope, domains.accountId))
     .orderBy(asc(domains.name));
   return rows.map((r) => r.name);
 }

@@ -15,7 +15,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@
 import { allowNetsSchema, emailSchema } from '@/lib/mailboxes/schemas';
 import { plainListAllows } from '@/lib/session/check';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 
 /**
@@ -54,7 +54,6 @@ const viewColumns = {
   hasPasskey,
 };
 
-const scopeCondition = (scope: Scope) => (scope.kind === 'account' ? eq(admins.accountId, scope.accountId) : undefined);
 
 type Row = { id: number; email: string; account: string; accountId: number; active: boolean; allowNets: string | null; mustChangePassword: boolean; lastLoginAt: Date | null; lastLoginIp: string | null; createdAt: Date; totpEnabledAt: Date | null; hasPasskey: boolean };
 function toView(row: Row): AdminView {
@@ -63,7 +62,7 @@ function toView(row: Row): AdminView {
 }
 
 async function findRow(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<Row | undefined> {
-  return (await conn.select(viewColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(and(eq(admins.email, email), scopeCondition(scope))).limit(1))[0];
+  return (await conn.select(viewColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(and(eq(admins.email, email), tenantCondition(scope, admins.accountId))).limit(1))[0];
 }
 
 async function loadAdmin(conn: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<Row> {
@@ -80,7 +79,7 @@ export async function listAdmins(scope: Scope, accountName?: string): Promise<Ad
     .select(viewColumns)
     .from(admins)
     .innerJoin(accounts, eq(accounts.id, admins.accountId))
-    .where(and(scopeCondition(scope), accountName ? eq(accounts.name, accountName.trim()) : undefined))
+    .where(and(tenantCondition(scope, admins.accountId), accountName ? eq(accounts.name, accountName.trim()) : undefined))
     .orderBy(asc(accounts.name), asc(admins.email));
   return rows.map(toView);
 }

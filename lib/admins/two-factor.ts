@@ -15,7 +15,7 @@ import { newTotpSecret, totpStep, totpUri } from '@/lib/auth/totp';
 import { endSubjectSessions } from '@/lib/session/row';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { emailSchema } from '@/lib/mailboxes/schemas';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { requireRecentReauth, type StepSession } from './reauth';
 
@@ -181,7 +181,7 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
   const [target] = await getDb()
     .select({ id: admins.id, email: admins.email, accountId: admins.accountId })
     .from(admins)
-    .where(and(eq(admins.email, address), scope.kind === 'account' ? eq(admins.accountId, scope.accountId) : undefined));
+    .where(and(eq(admins.email, address), tenantCondition(scope, admins.accountId)));
   // Another account's admin is "not found", exactly like a missing one.
   if (!target) throw new NotFoundError(`Admin ${address} not found`);
   if (target.id === actorAdminId) throw new ForbiddenError('Use "Turn off two-factor" on the Security page for your own.');

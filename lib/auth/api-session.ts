@@ -5,7 +5,9 @@ import { adminApiKeys, admins, apiSessions } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
-import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from '@/lib/session/check';
+import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from '@/lib/session/check';
+import { evaluate, type Confinement, type Verdict } from '@/lib/session/evaluate';
+import type { AccountScope } from '@/lib/scope';
 import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { verifySecondFactor } from './second-factor';
 import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
@@ -32,8 +34,8 @@ const MAX_TOKEN_LENGTH = 128;
 export type ApiLevel = 'account' | 'mail';
 
 export type ApiSession =
-  | { readonly level: 'account'; readonly id: number; readonly admin: GateAdmin }
-  | { readonly level: 'mail'; readonly id: number; readonly mailbox: GateMailbox };
+  | { readonly level: 'account'; readonly id: number; readonly admin: GateAdmin; readonly scope: AccountScope }
+  | { readonly level: 'mail'; readonly id: number; readonly mailbox: GateMailbox; readonly scope: AccountScope };
 
 export type ApiSessionFailure =
   /** No token, an unknown one, or one past its expiry. */
@@ -48,6 +50,9 @@ export type ApiSessionFailure =
   | 'session_version'
   | 'network_not_allowed'
   | 'password_change_required'
+  /** A confinement (lib/session/evaluate.ts) without an API answer of its own (see API_CONFINED). */
+  | 'confined'
+  | 'two_factor_required'
   /** Never for an API session (no web_sessions row is involved); listed so the gate's reasons fit. */
   | 'session_unknown'
   | 'session_expired'
@@ -92,6 +97,39 @@ async function deleteSession(id: number): Promise<void> {
 }
 
 /**
+ * The API's answer to each confinement (lib/session/evaluate.ts): the session ends, audited with this
+ * reason; a mail-level client is told it (lib/rpc/context.ts maps it to an RPC error). There are no pages
+ * here, so no confinement is resolved over the API.
+ */
+const API_CONFINED: Record<ApiLevel, Record<Confinement, ApiSessionFailure>> = {
+  account: { 'second-factor': 'confined', 'password-choice': 'confined', enrolment: 'two_factor_required' },
+  mail: { 'second-factor': 'confined', 'password-choice': 'password_change_required', enrolment: 'confined' },
+};
+
+/**
+ * Confinements an API session is not held to. An admin's initial password is replaced in the browser,
+ * but account-level API sessions have never been refused for it (behaviour kept; see docs/sessions.md).
+ */
+const API_WAIVED: Record<ApiLevel, readonly Confinement[]> = { account: ['password-choice'], mail: [] };
+
+/** Why a verdict that does not admit the request ends an API session (the audit's reason, and the client's at mail level). */
+function apiEndReason(level: ApiLevel, verdict: Verdict): ApiSessionFailure {
+  switch (verdict.kind) {
+    case 'ended':
+      // The mailbox and admin checks' reasons (lib/session/check.ts); those a client is told are members.
+      return verdict.reason as ApiSessionFailure;
+    case 'confined':
+    case 'at-step':
+    case 'step-done':
+      return API_CONFINED[level][verdict.step];
+    case 'signed-out':
+    case 'allowed':
+      // A session row was found, so neither occurs.
+      return 'unknown';
+  }
+}
+
+/**
  * The API's data-access gate, run once per HTTP request that needs a session. The token must be known and
  * unexpired; an account-level session's admin must still exist at the same session version; a mail-level
  * session's mailbox must exist, be active, be at the session version it had at `auth` (so a forced
@@ -131,11 +169,11 @@ export async function verifyApiSession(token: string | null, ctx: AuditContext &
 
   let session: ApiSession;
   if (row.level === 'account') {
-    const verdict = await checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
-    // An admin whose account requires two-factor and who has none can only enrol, in the browser.
-    if (!verdict.ok || verdict.admin.enrolmentRequired) {
+    const check = await checkAdminSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
+    const verdict = evaluate(adminFacts(check), { at: null, waived: API_WAIVED.account });
+    if (verdict.kind !== 'allowed' || !check.ok) {
       await deleteSession(row.id);
-      await recordAdminSessionEnded(ctx, verdict.admin, verdict.ok ? 'two_factor_required' : verdict.reason, { level: 'account' });
+      await recordAdminSessionEnded(ctx, check.admin, apiEndReason('account', verdict), { level: 'account' });
       return { ok: false, reason: 'admin_session_ended' };
     }
     // Opened with an API key: the key must still hold (not revoked or expired, its list admits the client).
@@ -143,21 +181,22 @@ export async function verifyApiSession(token: string | null, ctx: AuditContext &
       const problem = row.keyId === null ? 'api_key_unknown' : apiKeyProblem({ revokedAt: row.keyRevokedAt, expiresAt: row.keyExpiresAt, allowNets: row.keyAllowNets }, ctx.clientIp, now.getTime());
       if (problem) {
         await deleteSession(row.id);
-        await recordAdminSessionEnded(ctx, verdict.admin, problem, { level: 'account', key_id: row.apiKeyId });
+        await recordAdminSessionEnded(ctx, check.admin, problem, { level: 'account', key_id: row.apiKeyId });
         return { ok: false, reason: 'admin_session_ended' };
       }
     }
-    session = { level: 'account', id: row.id, admin: verdict.admin };
+    session = { level: 'account', id: row.id, admin: check.admin, scope: verdict.scope };
   } else {
-    const verdict = await checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
-    if (!verdict.ok || verdict.mailbox.requireResetPassword) {
-      const reason: ApiSessionFailure = verdict.ok ? 'password_change_required' : verdict.reason;
+    const check = await checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
+    const verdict = evaluate(mailboxFacts(check), { at: null, waived: API_WAIVED.mail });
+    if (verdict.kind !== 'allowed' || !check.ok) {
+      const reason = apiEndReason('mail', verdict);
       await deleteSession(row.id);
-      await recordSessionEnded(ctx, row.subjectId, verdict.mailbox, reason, { level: 'mail' });
+      await recordSessionEnded(ctx, row.subjectId, check.mailbox, reason, { level: 'mail' });
       return { ok: false, reason };
     }
-    if (verdict.wouldRefuse) await recordWouldRefuseRequest({ ...ctx, actor: { kind: 'mailbox', id: verdict.mailbox.id, email: verdict.mailbox.email } }, verdict.mailbox, `api:${row.id}`);
-    session = { level: 'mail', id: row.id, mailbox: verdict.mailbox };
+    if (verdict.monitored) await recordWouldRefuseRequest({ ...ctx, actor: { kind: 'mailbox', id: check.mailbox.id, email: check.mailbox.email } }, check.mailbox, `api:${row.id}`);
+    session = { level: 'mail', id: row.id, mailbox: check.mailbox, scope: verdict.scope };
   }
 
   await db

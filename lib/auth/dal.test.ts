@@ -77,7 +77,7 @@ describe('requireMailbox (data-access layer)', () => {
     const box = await makeMailbox(domain, { requireResetPassword: true });
     await as(box, '198.51.100.6');
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /change-password');
-    await expect(requireMailbox(true)).resolves.toMatchObject({ mailbox: { id: box.id, requireResetPassword: true } });
+    await expect(requireMailbox('password-choice')).resolves.toMatchObject({ mailbox: { id: box.id, requireResetPassword: true } });
   });
 
   it('treats a forged or foreign-kind token as no session', async () => {

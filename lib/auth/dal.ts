@@ -6,8 +6,9 @@ import type { ActorKind, Protocol } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
-import { accountScope, type Scope } from '@/lib/scope';
-import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from '@/lib/session/check';
+import type { AccountScope } from '@/lib/scope';
+import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, type GateAdmin, type GateMailbox } from '@/lib/session/check';
+import { confinementPage, evaluate, type Confinement, type Verdict } from '@/lib/session/evaluate';
 import { decodeSession, encodeSession, sessionCookie, type SessionClaims, type SessionKind } from '@/lib/session/token';
 import { createWebSession, deleteWebSession } from '@/lib/session/row';
 
@@ -98,65 +99,68 @@ export async function readSessionClaims(kind: SessionKind): Promise<SessionClaim
 export interface MailboxSession {
   readonly mailbox: GateMailbox;
   readonly claims: SessionClaims;
+  /** The mailbox's account, issued by the session layer: what services take. */
+  readonly scope: AccountScope;
   readonly clientIp: string | null;
 }
 
+/** Where the data-access layer sends a request that a verdict does not admit (the proxy's redirects, as a throw). */
+function refuse(kind: SessionKind, verdict: Exclude<Verdict, { kind: 'allowed' }>): never {
+  const login = kind === 'admin' ? '/admin/login' : '/login';
+  switch (verdict.kind) {
+    case 'signed-out':
+      redirect(login);
+    case 'ended':
+      redirect(`${login}?ended=1`);
+    case 'confined':
+      redirect(confinementPage(kind, verdict.step) ?? login);
+    case 'at-step':
+    case 'step-done':
+      redirect(kind === 'admin' ? '/admin' : '/mail');
+  }
+}
+
 /**
- * Ordered checks: no valid session → /login; ended session (inactive, version bumped, address no longer
- * allowed) → /login with "Your session has ended"; pending forced change → /change-password, unless the
- * caller is the change-password flow itself.
+ * The ordered checks of lib/session/evaluate.ts for this request's mailbox session. `confinedPage`: the
+ * caller is the page or action that resolves that confinement (the change-password flow).
  */
-export const requireMailbox = cache(async (allowPendingReset: boolean = false): Promise<MailboxSession> => {
+export const requireMailbox = cache(async (confinedPage: 'password-choice' | false = false): Promise<MailboxSession> => {
   const claims = await readSessionClaims('mailbox');
   if (!claims) redirect('/login');
   const { clientIp } = await requestInfo();
-  const verdict = await checkMailboxSession(claims, clientIp);
-  if (!verdict.ok) redirect('/login?ended=1');
-  if (verdict.mailbox.requireResetPassword && !allowPendingReset) redirect('/change-password');
-  return { mailbox: verdict.mailbox, claims, clientIp };
+  const check = await checkMailboxSession(claims, clientIp);
+  const verdict = evaluate(mailboxFacts(check), { at: confinedPage || null });
+  if (verdict.kind !== 'allowed' || !check.ok) refuse('mailbox', verdict.kind === 'allowed' ? { kind: 'signed-out' } : verdict);
+  return { mailbox: check.mailbox, claims, scope: verdict.scope, clientIp };
 });
-
-/** Where an admin added with an initial password chooses their own (spec §14). */
-export const ADMIN_PASSWORD_CHOICE = '/admin/choose-password';
-/** Where an admin sets up two-factor; the only page open to one whose account requires it and who has none. */
-export const ADMIN_TWO_FACTOR_SETUP = '/admin/two-factor';
-/** The second step of a two-factor sign-in. */
-export const ADMIN_VERIFY = '/admin/login/verify';
 
 /** An admin session that passed this request's checks; `scope` limits every query to the admin's account. */
 export interface AdminSession {
   readonly admin: GateAdmin;
   readonly claims: SessionClaims;
-  readonly scope: Scope;
+  readonly scope: AccountScope;
   readonly clientIp: string | null;
 }
 
 /**
  * The confined pages that call requireAdmin: each admits the admin despite the confinement it exists to
- * resolve (sign-out admits both).
+ * resolve (sign-out admits every confinement but a pending second factor).
  */
-export type AdminConfinement = 'password-choice' | 'enrolment' | 'sign-out';
+export type AdminConfinement = Exclude<Confinement, 'second-factor'> | 'sign-out';
 
 /**
- * No valid admin session → /admin/login; an ended one (row deleted or expired, deactivated, version bumped,
- * address no longer allowed by the admin's own list) → /admin/login with "Your session has ended"; a
- * two-factor sign-in that has only passed the password step → /admin/login/verify (it grants nothing
- * else); an initial password not yet replaced → the password choice; an account that requires two-factor
- * while this admin has none → two-factor setup. Every admin page, action and route handler calls this first.
+ * The ordered checks of lib/session/evaluate.ts for this request's admin session: no valid session →
+ * /admin/login; an ended one → /admin/login with "Your session has ended"; a confinement → its page.
+ * Every admin page, action and route handler calls this first.
  */
 export const requireAdmin = cache(async (confinedPage: AdminConfinement | false = false): Promise<AdminSession> => {
   const claims = await readSessionClaims('admin');
   if (!claims) redirect('/admin/login');
   const { clientIp } = await requestInfo();
-  const verdict = await checkAdminSession(claims, clientIp);
-  if (!verdict.ok) redirect('/admin/login?ended=1');
-  if (verdict.pending) redirect(ADMIN_VERIFY);
-  const passwordChoiceOk = confinedPage === 'password-choice' || confinedPage === 'sign-out';
-  // Added with an initial password: nothing but choosing their own until they have.
-  if (verdict.admin.mustChangePassword && !passwordChoiceOk) redirect(ADMIN_PASSWORD_CHOICE);
-  const enrolmentOk = confinedPage === 'enrolment' || confinedPage === 'sign-out';
-  if (verdict.admin.enrolmentRequired && !enrolmentOk) redirect(ADMIN_TWO_FACTOR_SETUP);
-  return { admin: verdict.admin, claims, scope: accountScope(verdict.admin.accountId), clientIp };
+  const check = await checkAdminSession(claims, clientIp);
+  const verdict = evaluate(adminFacts(check), { at: confinedPage || null });
+  if (verdict.kind !== 'allowed' || !check.ok) refuse('admin', verdict.kind === 'allowed' ? { kind: 'signed-out' } : verdict);
+  return { admin: check.admin, claims, scope: verdict.scope, clientIp };
 });
 
 /** A sign-in waiting for its second factor (the verify page and its actions only). */
@@ -171,8 +175,11 @@ export const requirePendingAdmin = cache(async (): Promise<PendingAdminSession> 
   const claims = await readSessionClaims('admin');
   if (!claims) redirect('/admin/login');
   const { clientIp } = await requestInfo();
-  const verdict = await checkAdminSession(claims, clientIp);
-  if (!verdict.ok) redirect('/admin/login?ended=1');
-  if (!verdict.pending) redirect('/admin');
-  return { admin: verdict.admin, claims, clientIp };
+  const check = await checkAdminSession(claims, clientIp);
+  const verdict = evaluate(adminFacts(check), { at: 'second-factor' });
+  if (verdict.kind !== 'at-step' || !check.ok) refuse('admin', verdict.kind === 'allowed' || verdict.kind === 'at-step' ? { kind: 'step-done', step: 'second-factor' } : verdict);
+  return { admin: check.admin, claims, clientIp };
 });
+
+/** The second step of a two-factor sign-in (its path is defined once, in lib/session/evaluate.ts). */
+export const ADMIN_VERIFY = confinementPage('admin', 'second-factor')!;

@@ -5,7 +5,8 @@ import { accounts, auditEvents, domains, mailboxes, netSets } from '@/db/schema'
 import { getDb } from '@/db';
 import type { AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { accountScope, type Scope } from '@/lib/scope';
+import type { Scope } from '@/lib/scope';
+import { issueAccountScope } from '@/lib/session/account-scope';
 import { applyBulkChange, planBulkChange } from './bulk';
 
 const ctx: AuditContext = { actor: { kind: 'admin', id: 1, email: 'admin@test' }, clientIp: '192.0.2.1', protocol: 'web' };
@@ -30,7 +31,7 @@ async function account(mailboxSpecs: { allowNets?: string | null; requireResetPa
       .values({ accountId: acc.id, domainId: dom.id, email, passwordHash: 'x', allowNets: spec.allowNets ?? null, requireResetPassword: spec.requireResetPassword ?? false, active: spec.active ?? true });
     emails.push(email);
   }
-  return { scope: accountScope(acc.id), domain, emails };
+  return { scope: issueAccountScope(acc.id), domain, emails };
 }
 
 async function rows(emails: string[]) {

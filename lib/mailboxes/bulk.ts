@@ -5,7 +5,7 @@ import { domains, mailboxes } from '@/db/schema';
 import { getDb, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { Scope } from '@/lib/scope';
+import { scopeAccountId, tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { assertSetsExist } from '@/lib/netsets/service';
 import { emailSchema } from './schemas';
@@ -82,10 +82,6 @@ function prepareAction(request: ParsedRequest): PreparedAction {
   }
 }
 
-function scopeCondition(scope: Scope) {
-  return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
-}
-
 /** The target's rows, in address order. A selected address outside the scope is "not found": nothing may change. */
 async function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, target: ParsedRequest['target']): Promise<PatchRow[]> {
   if (target.kind === 'selected') {
@@ -93,7 +89,7 @@ async function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, ta
     const rows = await conn
       .select(patchColumns)
       .from(mailboxes)
-      .where(and(inArray(mailboxes.email, wanted), scopeCondition(scope)))
+      .where(and(inArray(mailboxes.email, wanted), tenantCondition(scope, mailboxes.accountId)))
       .orderBy(asc(mailboxes.email));
     const found = new Set(rows.map((r) => r.email));
     const missing = wanted.filter((e) => !found.has(e));
@@ -210,7 +206,7 @@ export async function applyBulkChange(scope: Scope, request: BulkRequest, ctx: A
     }
     await recordAudit(tx, ctx, {
       event: 'bulk_changed',
-      accountId: scope.kind === 'account' ? scope.accountId : null,
+      accountId: scopeAccountId(scope),
       detail: {
         action: data.action,
         ...(action.kind === 'add' ? { allow_nets_added: action.added } : data.action === 'replace_nets' ? { allow_nets: action.patch.allowNets } : {}),

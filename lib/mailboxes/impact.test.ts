@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accounts, auditEvents, domains, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { NotFoundError } from '@/lib/errors';
-import { accountScope } from '@/lib/scope';
+import { issueAccountScope } from '@/lib/session/account-scope';
 import { impactPreview, impactSignIns, lockoutCheck } from './impact';
 import { evaluateImpact, locksOut, refusesEveryAddress } from './sign-in-impact';
 
@@ -43,7 +43,7 @@ describe('impactSignIns', () => {
     const other = await mailbox();
     await signIn(other, daysAgo(1), '192.0.2.99', 'login_succeeded');
 
-    const { groups, truncated } = await impactSignIns(accountScope(m.accountId), m.email, NOW);
+    const { groups, truncated } = await impactSignIns(issueAccountScope(m.accountId), m.email, NOW);
     expect(truncated).toBe(false);
     expect(groups).toEqual([
       { address: '2001:db8::7', attempts: 2, succeeded: 1, lastAt: daysAgo(0.5).toISOString(), lastResult: 'password_change_required', protocols: ['web'], wouldRefuse: 0 },
@@ -55,8 +55,8 @@ describe('impactSignIns', () => {
   it("treats another account's mailbox as not found", async () => {
     const m = await mailbox();
     const other = await mailbox();
-    await expect(impactSignIns(accountScope(other.accountId), m.email, NOW)).rejects.toThrow(NotFoundError);
-    await expect(impactPreview(accountScope(other.accountId), m.email, '203.0.113.0/24', NOW)).rejects.toThrow(NotFoundError);
+    await expect(impactSignIns(issueAccountScope(other.accountId), m.email, NOW)).rejects.toThrow(NotFoundError);
+    await expect(impactPreview(issueAccountScope(other.accountId), m.email, '203.0.113.0/24', NOW)).rejects.toThrow(NotFoundError);
   });
 });
 
@@ -68,7 +68,7 @@ describe('impactPreview', () => {
     await signIn(m, daysAgo(3), '::ffff:198.51.100.10', 'login_succeeded');
     await signIn(m, daysAgo(4), '2001:db8::1', 'login_succeeded');
     await signIn(m, daysAgo(5), null, 'login_succeeded');
-    const preview = await impactPreview(accountScope(m.accountId), m.email, '203.0.113.0/24, 2001:db8::/32', NOW);
+    const preview = await impactPreview(issueAccountScope(m.accountId), m.email, '203.0.113.0/24, 2001:db8::/32', NOW);
     expect(preview.ok).toBe(true);
     if (!preview.ok) return;
     expect(preview.canonical).toBe('203.0.113.0/24,2001:db8::/32');
@@ -76,15 +76,15 @@ describe('impactPreview', () => {
     // The IPv4-mapped client is matched as IPv4 (refused here), and an unknown address fails every list.
     expect(preview.refused.map((g) => g.address)).toEqual(['198.51.100.9', '::ffff:198.51.100.10', null]);
 
-    const mapped = await impactPreview(accountScope(m.accountId), m.email, '198.51.100.0/24,203.0.113.5,2001:db8::1', NOW);
+    const mapped = await impactPreview(issueAccountScope(m.accountId), m.email, '198.51.100.0/24,203.0.113.5,2001:db8::1', NOW);
     expect(mapped.ok && mapped.refused.map((g) => g.address)).toEqual([null]);
   });
 
   it('refuses nothing for an empty draft (no restriction) and reports every invalid entry', async () => {
     const m = await mailbox();
     await signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
-    expect(await impactPreview(accountScope(m.accountId), m.email, '  ', NOW)).toMatchObject({ ok: true, canonical: null, considered: 1, refused: [] });
-    const invalid = await impactPreview(accountScope(m.accountId), m.email, '203.0.113.0/24, 10.0.0.0/33, nope', NOW);
+    expect(await impactPreview(issueAccountScope(m.accountId), m.email, '  ', NOW)).toMatchObject({ ok: true, canonical: null, considered: 1, refused: [] });
+    const invalid = await impactPreview(issueAccountScope(m.accountId), m.email, '203.0.113.0/24, 10.0.0.0/33, nope', NOW);
     expect(invalid.ok).toBe(false);
     expect(!invalid.ok && invalid.errors.map((e) => e.entry)).toEqual(['10.0.0.0/33', 'nope']);
   });
@@ -116,7 +116,7 @@ describe('lockoutCheck', () => {
     // The stored list is 203.0.113.0/24; the mailbox's only recent address is refused by it already.
     const m = await mailbox();
     await signIn(m, daysAgo(1), '192.0.2.7', 'login_failed', 'network_not_allowed');
-    const added = await lockoutCheck(accountScope(m.accountId), m.email, '203.0.113.0/24, 198.51.100.0/24', NOW);
+    const added = await lockoutCheck(issueAccountScope(m.accountId), m.email, '203.0.113.0/24, 198.51.100.0/24', NOW);
     expect(refusesEveryAddress(added.impact)).toBe(true);
     expect(added.locksOut).toBe(false);
   });
@@ -125,15 +125,15 @@ describe('lockoutCheck', () => {
     const m = await mailbox();
     await signIn(m, daysAgo(1), '203.0.113.5', 'login_succeeded');
     await signIn(m, daysAgo(2), '192.0.2.7', 'login_failed', 'network_not_allowed');
-    expect((await lockoutCheck(accountScope(m.accountId), m.email, '198.51.100.0/24', NOW)).locksOut).toBe(true);
+    expect((await lockoutCheck(issueAccountScope(m.accountId), m.email, '198.51.100.0/24', NOW)).locksOut).toBe(true);
     // A draft that still admits one recent address locks nobody out.
-    expect((await lockoutCheck(accountScope(m.accountId), m.email, '198.51.100.0/24, 203.0.113.5', NOW)).locksOut).toBe(false);
+    expect((await lockoutCheck(issueAccountScope(m.accountId), m.email, '198.51.100.0/24, 203.0.113.5', NOW)).locksOut).toBe(false);
   });
 
   it("treats another account's mailbox as not found", async () => {
     const m = await mailbox();
     const other = await mailbox();
-    await expect(lockoutCheck(accountScope(other.accountId), m.email, '198.51.100.0/24', NOW)).rejects.toThrow(NotFoundError);
+    await expect(lockoutCheck(issueAccountScope(other.accountId), m.email, '198.51.100.0/24', NOW)).rejects.toThrow(NotFoundError);
   });
 });
 

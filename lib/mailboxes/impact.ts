@@ -2,7 +2,7 @@ import 'server-only';
 import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseAllowNets } from '@/lib/net/allowlist';
 import { getMailbox, getMailboxRef } from './service';
 import { draftMatcher, evaluateImpact, IMPACT_WINDOW_DAYS, locksOut, type DraftContext, type ImpactResult, type SignInAddressGroup } from './sign-in-impact';
@@ -48,7 +48,7 @@ export async function impactSignIns(scope: Scope, email: string, now: Date = new
     .where(
       and(
         eq(auditEvents.mailboxId, mailbox.id),
-        scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+        tenantCondition(scope, auditEvents.accountId),
         gte(auditEvents.at, since),
         or(eq(auditEvents.event, 'login_succeeded'), and(eq(auditEvents.event, 'login_failed'), inArray(reason, PASSWORD_PROVEN_REFUSALS))),
       ),

@@ -8,7 +8,7 @@ import { beginAttempt } from '@/lib/auth/throttle';
 import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { entriesOf, toStored, type EntryMeta, type StoredList } from '@/lib/net/allowlist-entries';
 import { assertSetsExist } from '@/lib/netsets/service';
@@ -66,16 +66,12 @@ async function passwordWork<T>(scope: Scope, work: () => Promise<T>): Promise<T>
   return inBcryptLane(`account:${scope.accountId}`, work);
 }
 
-function scopeCondition(scope: Scope): SQL | undefined {
-  return scope.kind === 'account' ? eq(mailboxes.accountId, scope.accountId) : undefined;
-}
-
 async function findView(db: ReturnType<typeof getDb> | Tx, scope: Scope, email: string): Promise<MailboxView | undefined> {
   const [view] = await db
     .select(viewColumns)
     .from(mailboxes)
     .innerJoin(domains, eq(domains.id, mailboxes.domainId))
-    .where(and(eq(mailboxes.email, email), scopeCondition(scope)))
+    .where(and(eq(mailboxes.email, email), tenantCondition(scope, mailboxes.accountId)))
     .limit(1);
   return view;
 }
@@ -90,7 +86,7 @@ export async function getMailboxRef(scope: Scope, email: string): Promise<{ id: 
   const [ref] = await getDb()
     .select({ id: mailboxes.id, email: mailboxes.email })
     .from(mailboxes)
-    .where(and(eq(mailboxes.email, address), scopeCondition(scope)))
+    .where(and(eq(mailboxes.email, address), tenantCondition(scope, mailboxes.accountId)))
     .limit(1);
   if (!ref) throw new NotFoundError(`Mailbox ${address} not found`);
   return ref;
@@ -118,7 +114,7 @@ export interface MailboxQuery {
 }
 
 export function mailboxQueryConditions(scope: Scope, query: MailboxQuery): SQL | undefined {
-  const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
+  const conditions: (SQL | undefined)[] = [tenantCondition(scope, mailboxes.accountId)];
   if (query.domain) conditions.push(eq(domains.name, query.domain.trim().toLowerCase()));
   if (query.search) {
     if (query.search.length > MAX_SEARCH_CHARS) throw new ValidationError('search', `search: must be at most ${MAX_SEARCH_CHARS} characters`);
@@ -194,7 +190,7 @@ export async function* mailboxPageInChunks(scope: Scope, query: MailboxQuery, ch
       .select(viewColumns)
       .from(mailboxes)
       .innerJoin(domains, eq(domains.id, mailboxes.domainId))
-      .where(and(inArray(mailboxes.id, wanted), scopeCondition(scope)));
+      .where(and(inArray(mailboxes.id, wanted), tenantCondition(scope, mailboxes.accountId)));
     const byId = new Map(rows.map((row) => [row.id, row]));
     const views = wanted.flatMap((id) => byId.get(id) ?? []);
     if (views.length > 0) yield views;
@@ -217,7 +213,7 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
   const [domain] = await db
     .select({ id: domains.id, accountId: domains.accountId })
     .from(domains)
-    .where(and(eq(domains.name, domainName), scope.kind === 'account' ? eq(domains.accountId, scope.accountId) : undefined)).limit(1);
+    .where(and(eq(domains.name, domainName), tenantCondition(scope, domains.accountId))).limit(1);
   if (!domain) throw new NotFoundError(`Domain ${domainName} not found`);
   const list = newList(data, null) ?? { canonical: null, meta: null };
   await assertSetsExist(db, domain.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
@@ -403,7 +399,7 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
   const data = parsePatch(patch);
   const db = getDb();
   const load = async (conn: typeof db | Tx) =>
-    (await conn.select(patchColumns).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).limit(1))[0];
+    (await conn.select(patchColumns).from(mailboxes).where(and(eq(mailboxes.email, address), tenantCondition(scope, mailboxes.accountId))).limit(1))[0];
   const before = await load(db);
   if (!before) throw new NotFoundError(`Mailbox ${address} not found`);
 
@@ -442,7 +438,7 @@ export async function requirePasswordReset(scope: Scope, email: string, on: bool
 export async function deleteMailbox(scope: Scope, email: string, ctx: AuditContext): Promise<void> {
   const address = parseOrThrow(emailSchema, email);
   await transaction(async (tx) => {
-    const [row] = await tx.select({ id: mailboxes.id, accountId: mailboxes.accountId }).from(mailboxes).where(and(eq(mailboxes.email, address), scopeCondition(scope))).limit(1);
+    const [row] = await tx.select({ id: mailboxes.id, accountId: mailboxes.accountId }).from(mailboxes).where(and(eq(mailboxes.email, address), tenantCondition(scope, mailboxes.accountId))).limit(1);
     if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
     await tx.delete(mailboxes).where(eq(mailboxes.id, row.id));
     await recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });

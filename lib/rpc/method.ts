@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { ApiSession } from '@/lib/auth/api-session';
-import { accountScope, type Scope } from '@/lib/scope';
+import type { AccountScope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import type { RpcContext } from './context';
 import { RpcCode, RpcError } from './errors';
@@ -38,8 +38,8 @@ export function defineMethod<A extends Access, S extends z.ZodObject>(definition
 }
 
 /** The account an account-level session may see and change. */
-export function scopeOf(session: AccountApiSession): Scope {
-  return accountScope(session.admin.accountId);
+export function scopeOf(session: AccountApiSession): AccountScope {
+  return session.scope;
 }
 
 /** The audit actor of every change made through an account-level session (spec §9: actor `api`). */

@@ -6,6 +6,8 @@ import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
+import type { SessionFacts } from './evaluate';
+import type { SessionKind } from './token';
 import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './row';
 
 /**
@@ -253,4 +255,38 @@ export async function recordAdminSessionEnded(ctx: AuditContext, admin: GateAdmi
     accountId: admin?.accountId ?? null,
     detail: { admin: admin?.email ?? null, reason, ...extra },
   }, key);
+}
+
+/** The facts `evaluate` orders (./evaluate.ts), from a mailbox check. */
+export function mailboxFacts(verdict: GateVerdict): SessionFacts {
+  const mailbox = verdict.mailbox;
+  return {
+    kind: 'mailbox',
+    // An ended session is never issued a scope, so its account does not matter.
+    accountId: mailbox?.accountId ?? 0,
+    ended: verdict.ok ? null : verdict.reason,
+    pendingSecondFactor: false,
+    mustChangePassword: mailbox?.requireResetPassword ?? false,
+    mustEnrol: false,
+    monitored: verdict.ok && verdict.wouldRefuse === true,
+  };
+}
+
+/** The facts `evaluate` orders, from an admin check. */
+export function adminFacts(verdict: AdminGateVerdict): SessionFacts {
+  const admin = verdict.admin;
+  return {
+    kind: 'admin',
+    accountId: admin?.accountId ?? 0,
+    ended: verdict.ok ? null : verdict.reason,
+    pendingSecondFactor: verdict.ok && verdict.pending,
+    mustChangePassword: admin?.mustChangePassword ?? false,
+    mustEnrol: admin?.enrolmentRequired ?? false,
+    monitored: false,
+  };
+}
+
+/** A token that does not decode (or a past session's marker): ended, with nothing to audit. */
+export function undecodableFacts(kind: SessionKind): SessionFacts {
+  return { kind, accountId: 0, ended: 'token_invalid', pendingSecondFactor: false, mustChangePassword: false, mustEnrol: false, monitored: false };
 }

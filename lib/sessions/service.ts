@@ -8,7 +8,7 @@ import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionLis
 import type { SessionKind } from '@/lib/session/token';
 import { getMailboxRef } from '@/lib/mailboxes/service';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
-import type { Scope } from '@/lib/scope';
+import { tenantCondition, type Scope } from '@/lib/scope';
 import { describeUserAgent } from '@/lib/user-agent';
 
 /**
@@ -101,7 +101,7 @@ export async function recentSessionsEnded(scope: Scope, mailboxId: number, admin
     .where(
       and(
         eq(auditEvents.mailboxId, mailboxId),
-        scope.kind === 'account' ? eq(auditEvents.accountId, scope.accountId) : undefined,
+        tenantCondition(scope, auditEvents.accountId),
         gte(auditEvents.at, new Date(now - ENDED_NOTICE_MS)),
         eq(auditEvents.event, 'sessions_ended'),
         eq(auditEvents.actorKind, 'admin'),

@@ -3,7 +3,8 @@ import { createAccount } from '@/lib/accounts/service';
 import type { AuditContext } from '@/lib/audit';
 import { createWebSession } from '@/lib/session/row';
 import { createMailbox } from '@/lib/mailboxes/service';
-import { accountScope, operatorScope } from '@/lib/scope';
+import { operatorScope } from '@/lib/scope';
+import { issueAccountScope } from '@/lib/session/account-scope';
 
 /** Unit-test data built through the real domain service, in the per-file temporary database. */
 export const testContext: AuditContext & { clientIp: string | null } = { actor: { kind: 'system', email: 'test' }, clientIp: '198.51.100.1', protocol: 'web' };
@@ -16,7 +17,7 @@ export async function makeAccount() {
   const tag = uniqueTag();
   const domain = `u${tag}.test`;
   const { accountId, adminId } = await createAccount({ name: `Unit ${tag}`, domain, adminEmail: `admin@${domain}`, adminPassword: 'Granite-Quasar-Willow-81' }, testContext);
-  return { accountId, adminId, domain, adminEmail: `admin@${domain}`, adminPassword: 'Granite-Quasar-Willow-81', scope: accountScope(accountId) };
+  return { accountId, adminId, domain, adminEmail: `admin@${domain}`, adminPassword: 'Granite-Quasar-Willow-81', scope: issueAccountScope(accountId) };
 }
 
 export const MAILBOX_PASSWORD = 'Mailbox-Copper-Meadow-52';

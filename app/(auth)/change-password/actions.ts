@@ -7,7 +7,7 @@ import type { PasswordChangeState } from '@/lib/auth/password-change-state';
 
 /** The forced change: only with the flag set (the session was confined here at sign-in). */
 export async function forcedPasswordChangeAction(_prev: PasswordChangeState, formData: FormData): Promise<PasswordChangeState> {
-  const session = await requireMailbox(true);
+  const session = await requireMailbox('password-choice');
   if (!session.mailbox.requireResetPassword) redirect('/mail');
   const failure = await submitOwnPasswordChange(session, formData, 'forced');
   if (failure) return failure;

@@ -9,7 +9,7 @@ import { PasswordChangeForm } from './password-change-form';
 export const metadata: Metadata = { title: 'Change your password' };
 
 export default async function ChangePasswordPage() {
-  const session = await requireMailbox(true);
+  const session = await requireMailbox('password-choice');
   if (!session.mailbox.requireResetPassword) redirect('/mail');
   return (
     <main className="narrow">

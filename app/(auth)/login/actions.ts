@@ -6,6 +6,7 @@ import { startSession, webContext } from '@/lib/auth/dal';
 import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
 import { signInFieldErrors, type SignInFieldErrors } from '@/lib/auth/sign-in-fields';
+import { landingPage } from '@/lib/session/evaluate';
 
 export interface LoginState {
   formError?: string;
@@ -26,5 +27,5 @@ export async function signInAction(_prev: LoginState, formData: FormData): Promi
     return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SIGN_IN_FAILED };
   }
   await startSession({ kind: 'mailbox', uid: result.mailbox.id, sv: result.mailbox.sessionVersion });
-  redirect(result.mailbox.requireResetPassword ? '/change-password' : safeCallbackPath(formData.get('callbackUrl')));
+  redirect(landingPage('mailbox', { mustChangePassword: result.mailbox.requireResetPassword, mustEnrol: false }, safeCallbackPath(formData.get('callbackUrl'))));
 }

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { requireMailbox } from '@/lib/auth/dal';
 import { recentSignIns } from '@/lib/audit';
-import { accountScope } from '@/lib/scope';
 import { signInsPerDay } from '@/lib/sign-in-stats';
 import { env } from '@/lib/env';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
@@ -23,9 +22,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const { accountId } = session.mailbox;
   // The user's own view of the list (spec §23): networks in force with their expiry, never the admin's
   // labels or set names (an `@name` is expanded into its networks).
-  const nets = await networksInForce(accountId, await getMailbox(accountScope(accountId), session.mailbox.email));
+  const nets = await networksInForce(accountId, await getMailbox(session.scope, session.mailbox.email));
   const signIns = await recentSignIns(session.mailbox.id, 20);
-  const days = await signInsPerDay(accountScope(accountId), { days: 30, mailboxId: session.mailbox.id });
+  const days = await signInsPerDay(session.scope, { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
   return (
     <main>

@@ -6,6 +6,7 @@ import { SIGN_IN_RESULTS } from '@/app/_components/labels';
 import { LocalTime } from '@/app/_components/local-time';
 import { SignInChart } from '@/app/_components/sign-in-chart';
 import { mailKickEnabled, pendingKicks } from '@/lib/mail-kick/outbox';
+import { scopeAccountId } from '@/lib/scope';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -28,7 +29,7 @@ export default async function AdminOverviewPage() {
   const counts = await mailboxCounts(scope);
   const refused = await mostRefusedAddresses(scope, { days: REFUSED_DAYS, limit: 10, now });
   // Operators see every account's undelivered disconnects; an account's admins their own.
-  const kicks = await pendingKicks(scope.kind === 'account' ? scope.accountId : undefined);
+  const kicks = await pendingKicks(scopeAccountId(scope) ?? undefined);
   const countItems = [
     { key: 'total', label: 'mailboxes', n: counts.total, href: '/admin/mailboxes' },
     { key: 'restricted', label: 'restricted to networks', n: counts.restricted, href: '/admin/mailboxes?filter=restricted' },

@@ -2,7 +2,8 @@
 
 import { redirect } from 'next/navigation';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
-import { ADMIN_PASSWORD_CHOICE, ADMIN_TWO_FACTOR_SETUP, ADMIN_VERIFY, startSession, webContext } from '@/lib/auth/dal';
+import { ADMIN_VERIFY, startSession, webContext } from '@/lib/auth/dal';
+import { landingPage } from '@/lib/session/evaluate';
 import { ADMIN_SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyAdminSignIn } from '@/lib/auth/sign-in';
 import { signInFieldErrors } from '@/lib/auth/sign-in-fields';
@@ -26,5 +27,5 @@ export async function adminSignInAction(_prev: LoginState, formData: FormData): 
     redirect(`${ADMIN_VERIFY}?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   }
   await startSession({ kind: 'admin', uid: result.admin.id, sv: result.admin.sessionVersion });
-  redirect(result.admin.mustChangePassword ? ADMIN_PASSWORD_CHOICE : result.admin.enrolmentRequired ? ADMIN_TWO_FACTOR_SETUP : callbackUrl);
+  redirect(landingPage('admin', { mustChangePassword: result.admin.mustChangePassword, mustEnrol: result.admin.enrolmentRequired }, callbackUrl));
 }

@@ -4,7 +4,6 @@ import { getMailbox } from '@/lib/mailboxes/service';
 import { emailSchema } from '@/lib/mailboxes/schemas';
 import { toMailGetObject, toOwnMailGetObject } from '@/lib/mailboxes/view';
 import { effectiveNetworks, networksInForce } from '@/lib/netsets/compiled-list';
-import { accountScope } from '@/lib/scope';
 import { defineMethod, notPermitted, scopeOf } from '../method';
 
 /**
@@ -22,7 +21,7 @@ export const mailGet = defineMethod({
     if (session.level === 'mail') {
       if (mail !== session.mailbox.email) throw notPermitted('a mail-level session may only read its own mailbox');
       const accountId = session.mailbox.accountId;
-      const view = await getMailbox(accountScope(accountId), mail);
+      const view = await getMailbox(session.scope, mail);
       return toOwnMailGetObject(view, await networksInForce(accountId, view, now));
     }
     const accountId = session.admin.accountId;

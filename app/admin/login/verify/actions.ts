@@ -4,7 +4,8 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
-import { ADMIN_PASSWORD_CHOICE, ADMIN_TWO_FACTOR_SETUP, endSession, requirePendingAdmin, startSession, webContext } from '@/lib/auth/dal';
+import { endSession, requirePendingAdmin, startSession, webContext } from '@/lib/auth/dal';
+import { landingPage } from '@/lib/session/evaluate';
 import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
 import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
@@ -29,7 +30,7 @@ async function finishSecondStep(pending: Pending, result: SecondFactorResult, co
   await deleteWebSession(pending.claims.sid);
   await startSession({ kind: 'admin', uid: admin.id, sv: admin.sessionVersion });
   await completeAdminSignIn(admin, context, result.method);
-  redirect(admin.mustChangePassword ? ADMIN_PASSWORD_CHOICE : admin.enrolmentRequired ? ADMIN_TWO_FACTOR_SETUP : adminCallbackPath(callbackUrl));
+  redirect(landingPage('admin', { mustChangePassword: admin.mustChangePassword, mustEnrol: admin.enrolmentRequired }, adminCallbackPath(callbackUrl)));
 }
 
 /** The second step with a code from the authenticator app or a recovery code (works without JavaScript). */
