@@ -3,6 +3,7 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 import regexp from 'eslint-plugin-regexp';
 import portcullis from './lib/lint/no-computed-key-write.mjs';
+import accountScopeIssuer from './lib/lint/account-scope-issuer.mjs';
 
 export default defineConfig([
   ...nextVitals,
@@ -75,6 +76,12 @@ export default defineConfig([
     ignores: ['**/*.test.ts'],
     plugins: { portcullis },
     rules: { 'portcullis/no-computed-key-write': 'error' },
+  },
+  {
+    // Scope as proof: only the session layer issues an account scope (lib/lint/account-scope-issuer.mjs).
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { 'portcullis-scope': accountScopeIssuer },
+    rules: { 'portcullis-scope/account-scope-issuer': 'error' },
   },
   globalIgnores(['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'db/migrations/**']),
 ]);
