@@ -128,13 +128,13 @@ async function gate(request: NextRequest, pass: () => NextResponse) {
     const check = await checkMailboxSession(claims, ip);
     facts = mailboxFacts(check);
     // A deleted row (sign-out, "end all sessions") was audited when it was deleted; replays are not news.
-    if (!check.ok && check.reason !== 'session_unknown') await recordSessionEnded({ ...ctx, actor: { kind: 'mailbox', id: claims.uid, email: check.mailbox?.email } }, claims.uid, check.mailbox, check.reason);
+    if (!check.ok && check.reason !== 'session_unknown' && check.subjectId !== null) await recordSessionEnded({ ...ctx, actor: { kind: 'mailbox', id: check.subjectId, email: check.mailbox?.email } }, check.subjectId, check.mailbox, check.reason);
     // Monitor mode: let it through, audited once per session (its random id) and address.
     if (check.ok && facts.monitored) await recordWouldRefuseRequest({ ...ctx, actor: { kind: 'mailbox', id: check.mailbox.id, email: check.mailbox.email } }, check.mailbox, `web:${claims.sid}`);
   } else if (claims) {
     const check = await checkAdminSession(claims, ip);
     facts = adminFacts(check);
-    if (!check.ok && check.reason !== 'session_unknown') await recordAdminSessionEnded({ ...ctx, actor: { kind: 'admin', id: claims.uid, email: check.admin?.email } }, check.admin, check.reason);
+    if (!check.ok && check.reason !== 'session_unknown') await recordAdminSessionEnded({ ...ctx, actor: { kind: 'admin', id: check.subjectId, email: check.admin?.email } }, check.admin, check.reason);
   } else if (token) {
     facts = undecodableFacts(kind);
   }

@@ -49,7 +49,7 @@ async function seed(server: BenchServer, lists: Record<string, ReturnType<typeof
   db.insert(webSessions)
     .values({ sidHash: hashSessionId(sid), kind: 'admin', subjectId: admin.id, sessionVersion: 1, startedAt: new Date(now), lastActiveAt: new Date(now), expiresAt: new Date(now + 12 * 3_600_000), startIp: '127.0.0.1', lastIp: '127.0.0.1', userAgent: 'bench' })
     .run();
-  return { pages, cookie: `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', uid: admin.id, sv: 1, sid })}` };
+  return { pages, cookie: `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', sid })}` };
 }
 
 async function main() {

@@ -75,7 +75,7 @@ const [setsMailbox] = (await db
 
 const tokenFor = async (m: { id: number; sv: number }) => {
   const sid = await createWebSession({ kind: 'mailbox', subjectId: m.id, sessionVersion: m.sv, clientIp: '203.0.113.5', userAgent: 'bench' });
-  return encodeSession({ kind: 'mailbox', uid: m.id, sv: m.sv, sid });
+  return encodeSession({ kind: 'mailbox', sid });
 };
 const token = await tokenFor(mailbox);
 const setsToken = await tokenFor(setsMailbox);
@@ -101,7 +101,7 @@ const gateOnce = async (which: string, address: string) => {
   // proxy.ts, then the data-access layer: the same two steps each.
   for (let i = 0; i < 2; i++) {
     const claims = (await decodeSession(which.startsWith('sets') ? setsToken : token, 'mailbox'))!;
-    const verdict = await checkMailboxSession(which.startsWith('no row') ? { uid: claims.uid, sv: claims.sv, apiSessionId: 0 } : claims, address);
+    const verdict = await checkMailboxSession(which.startsWith('no row') ? { uid: mailbox.id, sv: mailbox.sv, apiSessionId: 0 } : claims, address);
     if (i === 0 && verdict.ok !== address.startsWith('203.0.113.')) throw new Error(`wrong verdict ${JSON.stringify(verdict)}`);
   }
 };

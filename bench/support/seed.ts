@@ -93,7 +93,7 @@ export async function seedAdminList(args: { count: number; otherCount: number; a
   if (!args.admin) return { accountId };
   const [admin] = (await getDb().insert(admins).values({ accountId, email: 'bench-admin@bench.example', passwordHash }).returning({ id: admins.id })) as [{ id: number }];
   const sid = await createWebSession({ kind: 'admin', subjectId: admin.id, sessionVersion: 1, clientIp: '127.0.0.1', userAgent: 'bench' });
-  return { accountId, cookie: `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', uid: admin.id, sv: 1, sid })}` };
+  return { accountId, cookie: `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', sid })}` };
 }
 
 const jobs: Record<string, (args: never) => Promise<unknown>> = { users: seedUsers, 'admin-list': seedAdminList };

@@ -3,7 +3,7 @@ import { changeOwnAdminPassword } from '@/lib/admins/service';
 import { ValidationError } from '@/lib/errors';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
 import { getDb } from '@/db';
-import { reissueSession, webContext, type AdminSession } from './dal';
+import { webContext, type AdminSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
@@ -39,7 +39,6 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
     const { sessionVersion } = outcome.value;
     await endSubjectSessions(getDb(), 'admin', admin.id, session.claims.sid);
     await moveWebSessionToVersion(session.claims.sid, sessionVersion);
-    await reissueSession({ ...session.claims, sv: sessionVersion });
     return null;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

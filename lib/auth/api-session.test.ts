@@ -5,7 +5,8 @@ import { getDb } from '@/db';
 import { requirePasswordReset, setAllowNets } from '@/lib/mailboxes/service';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
 import { verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
-import { API_SESSION_ABSOLUTE_MS, API_SESSION_IDLE_MS, createApiSession, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
+import { SESSION_LIFETIME_MS as API_SESSION_ABSOLUTE_MS } from '@/lib/session/lifetime';
+import { API_SESSION_IDLE_MS, createApiSession, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
 
 const at = (clientIp: string | null) => ({ ...testContext, protocol: 'api' as const, clientIp });
 const sessionRow = async (token: string) =>

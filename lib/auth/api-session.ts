@@ -8,6 +8,7 @@ import { recordWouldRefuseRequest } from './would-refuse';
 import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from '@/lib/session/check';
 import { evaluate, type Confinement, type Verdict } from '@/lib/session/evaluate';
 import type { AccountScope } from '@/lib/scope';
+import { SESSION_LIFETIME_MS } from '@/lib/session/lifetime';
 import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { verifySecondFactor } from './second-factor';
 import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
@@ -20,12 +21,10 @@ import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
  */
 
 export const API_SESSION_IDLE_MS = 20 * 60_000;
-/** However busy, a session ends 12 hours after `auth` (spec §13): a leaked token does not live forever. */
-export const API_SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 
 /** The sliding expiry after a use at `now`, capped by the absolute lifetime from `createdAt`. */
 export function apiSessionExpiry(createdAt: Date, now: Date): Date {
-  return new Date(Math.min(now.getTime() + API_SESSION_IDLE_MS, createdAt.getTime() + API_SESSION_ABSOLUTE_MS));
+  return new Date(Math.min(now.getTime() + API_SESSION_IDLE_MS, createdAt.getTime() + SESSION_LIFETIME_MS));
 }
 const TOKEN_BYTES = 32;
 // base64url of 32 bytes is 43 characters; anything much longer cannot be ours and is not worth hashing.

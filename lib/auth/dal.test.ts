@@ -30,7 +30,7 @@ const { requireMailbox } = await import('./dal');
 async function as(mailbox: { id: number }, address: string) {
   const sv = (await getDb().select({ sv: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).limit(1))[0]!.sv;
   const sid = await createWebSession({ kind: 'mailbox', subjectId: mailbox.id, sessionVersion: sv, clientIp: address, userAgent: 'vitest' });
-  request.cookie = await encodeSession({ kind: 'mailbox', uid: mailbox.id, sv, sid });
+  request.cookie = await encodeSession({ kind: 'mailbox', sid });
   request.address = address;
 }
 
@@ -83,7 +83,7 @@ describe('requireMailbox (data-access layer)', () => {
   it('treats a forged or foreign-kind token as no session', async () => {
     const { domain } = await makeAccount();
     const box = await makeMailbox(domain);
-    request.cookie = await encodeSession({ kind: 'admin', uid: box.id, sv: 1, sid: await createWebSession({ kind: 'admin', subjectId: box.id, sessionVersion: 1, clientIp: null, userAgent: null }) });
+    request.cookie = await encodeSession({ kind: 'admin', sid: await createWebSession({ kind: 'admin', subjectId: box.id, sessionVersion: 1, clientIp: null, userAgent: null }) });
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');
     request.cookie = 'not-a-jwt';
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');

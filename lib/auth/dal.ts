@@ -43,13 +43,8 @@ export async function webContext(actor: { kind: ActorKind; id?: number | null; e
 export async function startSession(subject: { kind: SessionKind; uid: number; sv: number; pending?: 'second_factor' }): Promise<string> {
   const { https, clientIp, userAgent } = await requestInfo();
   const sid = await createWebSession({ kind: subject.kind, subjectId: subject.uid, sessionVersion: subject.sv, clientIp, userAgent, pending: subject.pending });
-  await setSessionCookie({ kind: subject.kind, uid: subject.uid, sv: subject.sv, sid }, https);
+  await setSessionCookie({ kind: subject.kind, sid }, https);
   return sid;
-}
-
-/** Re-issues this browser's cookie for the same session row (after a password change bumped the version). */
-export async function reissueSession(claims: SessionClaims): Promise<void> {
-  await setSessionCookie(claims, (await requestInfo()).https);
 }
 
 async function setSessionCookie(claims: SessionClaims, https: boolean): Promise<void> {

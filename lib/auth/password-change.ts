@@ -3,7 +3,7 @@ import { env } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { changeOwnPassword } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
-import { reissueSession, webContext, type MailboxSession } from './dal';
+import { webContext, type MailboxSession } from './dal';
 import { tooManyAttempts } from './messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from './password-policy';
@@ -53,7 +53,6 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     // This browser's session continues at the new version; the bump ended every other one (their rows go too).
     await endSubjectSessions(getDb(), 'mailbox', session.mailbox.id, session.claims.sid);
     await moveWebSessionToVersion(session.claims.sid, sessionVersion);
-    await reissueSession({ ...session.claims, sv: sessionVersion });
     return null;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

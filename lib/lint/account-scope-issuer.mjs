@@ -46,4 +46,5 @@ const rule = {
   },
 };
 
-export default { rules: { 'account-scope-issuer': rule } };
+const plugin = { rules: { 'account-scope-issuer': rule } };
+export default plugin;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { admins, webSessions } from '@/db/schema';
+import { admins, mailboxes, webSessions } from '@/db/schema';
 import { getDb } from '@/db';
 import { makeAccount, makeMailbox } from '@/lib/testing/factories';
 import { checkAdminSession, checkMailboxSession } from './check';
-import { createWebSession, deleteWebSession, hashSessionId, needsTouch, sessionRowProblem, SESSION_ABSOLUTE_MS, TOUCH_INTERVAL_MS } from './row';
+import { createWebSession, deleteWebSession, hashSessionId, needsTouch, sessionRowProblem, TOUCH_INTERVAL_MS } from './row';
+import { SESSION_LIFETIME_MS as SESSION_ABSOLUTE_MS } from './lifetime';
 
 const MINUTE = 60_000;
 const IDLE = 120 * MINUTE; // SESSION_IDLE_MINUTES default
@@ -15,7 +16,7 @@ async function mailboxSession(start: number) {
   const { domain } = await makeAccount();
   const box = await makeMailbox(domain);
   const sid = await createWebSession({ kind: 'mailbox', subjectId: box.id, sessionVersion: 1, clientIp: '203.0.113.5', userAgent: 'vitest' }, start);
-  return { box, claims: { uid: box.id, sv: 1, sid } };
+  return { box, claims: { sid } };
 }
 
 describe('session row expiry (pure, injected clock)', () => {
@@ -68,11 +69,21 @@ describe('checkMailboxSession with web_sessions', () => {
     expect(await checkMailboxSession(claims, null, start + SESSION_ABSOLUTE_MS)).toMatchObject({ ok: false, reason: 'session_expired' });
   });
 
-  it("refuses another subject's session id", async () => {
+  it('takes the subject and version from the row, not the cookie: a bump ends it, another kind finds nothing', async () => {
     const start = Date.now();
-    const a = await mailboxSession(start);
-    const b = await mailboxSession(start);
-    expect(await checkMailboxSession({ ...a.claims, uid: b.box.id }, null, start)).toMatchObject({ ok: false, reason: 'session_unknown' });
+    const { box, claims } = await mailboxSession(start);
+    expect(await checkMailboxSession(claims, null, start)).toMatchObject({ ok: true, mailbox: { id: box.id } });
+    // Attack: a mailbox session id presented in the admin cookie.
+    expect(await checkAdminSession(claims, null, start)).toMatchObject({ ok: false, reason: 'session_unknown', subjectId: null });
+    await getDb().update(mailboxes).set({ sessionVersion: 2 }).where(eq(mailboxes.id, box.id));
+    expect(await checkMailboxSession(claims, null, start)).toMatchObject({ ok: false, reason: 'session_version', subjectId: box.id });
+  });
+
+  it('a row whose mailbox is gone ends as unknown_mailbox, naming the mailbox for the audit', async () => {
+    const start = Date.now();
+    const { box, claims } = await mailboxSession(start);
+    await getDb().delete(mailboxes).where(eq(mailboxes.id, box.id));
+    expect(await checkMailboxSession(claims, null, start)).toMatchObject({ ok: false, reason: 'unknown_mailbox', mailbox: null, subjectId: box.id });
   });
 });
 
@@ -81,7 +92,7 @@ describe('checkAdminSession', () => {
     const { adminId } = await makeAccount();
     const now = Date.now();
     const sid = await createWebSession({ kind: 'admin', subjectId: adminId, sessionVersion: 1, clientIp: null, userAgent: null }, now);
-    const claims = { uid: adminId, sv: 1, sid };
+    const claims = { sid };
     expect(await checkAdminSession(claims, '203.0.113.5', now)).toMatchObject({ ok: true, admin: { id: adminId } });
     // A mailbox session id is no admin session.
     expect(await checkAdminSession({ ...claims, sid: 'x' }, '203.0.113.5', now)).toMatchObject({ ok: false, reason: 'session_unknown' });

@@ -35,11 +35,12 @@ export const listSubjectColumns = {
 };
 
 /**
- * What the gate is asked to check. A web session names its row by the random id from the cookie (`sid`);
- * an API session has already been found and checked by lib/auth/api-session.ts (its own row, sliding and
- * absolute expiry) and passes that row's id instead.
+ * What the gate is asked to check. A web session is named by the random id from the cookie (`sid`) alone:
+ * its row holds the subject and the session version it was issued at. An API session has already been
+ * found and checked by lib/auth/api-session.ts (its own row, sliding and absolute expiry) and passes its
+ * subject, version and row id instead.
  */
-export type GateClaims = { uid: number; sv: number; sid: string } | { uid: number; sv: number; apiSessionId: number };
+export type GateClaims = { sid: string } | { uid: number; sv: number; apiSessionId: number };
 
 export interface GateMailbox {
   id: number;
@@ -57,7 +58,8 @@ export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version
 /** `wouldRefuse`: in monitor mode, the list would have refused this request (audit it, let it through). */
 export type GateVerdict =
   | { ok: true; mailbox: GateMailbox; wouldRefuse?: boolean }
-  | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
+  /** `subjectId`: the mailbox the session was for, when known (for the audit). */
+  | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null; subjectId: number | null };
 
 const mailboxColumns = {
   id: mailboxes.id,
@@ -83,6 +85,7 @@ const adminColumns = {
 
 const sessionColumns = {
   sessionId: webSessions.id,
+  rowVersion: webSessions.sessionVersion,
   lastActiveAt: webSessions.lastActiveAt,
   expiresAt: webSessions.expiresAt,
   pending: webSessions.pending,
@@ -96,32 +99,58 @@ const statements = preparedOnce((db) => ({
     'gate_mailboxWeb',
     db
       .select({ ...mailboxColumns, ...sessionColumns })
-      .from(mailboxes)
+      .from(webSessions)
+      .innerJoin(mailboxes, eq(mailboxes.id, webSessions.subjectId))
       .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
-      .leftJoin(
-        webSessions,
-        and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'), eq(webSessions.subjectId, mailboxes.id)),
-  )
-    .where(eq(mailboxes.id, sql.placeholder('id')))
-    ),
+      .where(and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'mailbox'))),
+  ),
   admin: prepareAs('gate_admin', db.select(adminColumns).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(eq(admins.id, sql.placeholder('id')))),
   adminWeb: prepareAs(
     'gate_adminWeb',
     db
       .select({ ...adminColumns, ...sessionColumns })
-      .from(admins)
+      .from(webSessions)
+      .innerJoin(admins, eq(admins.id, webSessions.subjectId))
       .innerJoin(accounts, eq(accounts.id, admins.accountId))
-      .leftJoin(webSessions, and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'admin'), eq(webSessions.subjectId, admins.id)))
-      .where(eq(admins.id, sql.placeholder('id'))),
+      .where(and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, 'admin'))),
+  ),
+  // Only when the joined lookup found nothing: a row whose subject was deleted, or no row at all.
+  orphan: prepareAs(
+    'gate_orphan',
+    db
+      .select({ subjectId: webSessions.subjectId })
+      .from(webSessions)
+      .where(and(eq(webSessions.sidHash, sql.placeholder('sidHash')), eq(webSessions.kind, sql.placeholder('kind')))),
   ),
 }));
 
-type SessionPart = { sessionId: number | null; lastActiveAt: Date | null; expiresAt: Date | null; pending: 'second_factor' | null };
+type SessionPart = { sessionId: number; rowVersion: number; lastActiveAt: Date; expiresAt: Date; pending: 'second_factor' | null };
 
-function splitSession<T extends SessionPart>(joined: T | undefined): { row: Omit<T, keyof SessionPart> | undefined; session: SessionPart } {
-  if (!joined) return { row: undefined, session: { sessionId: null, lastActiveAt: null, expiresAt: null, pending: null } };
-  const { sessionId, lastActiveAt, expiresAt, pending, ...row } = joined;
-  return { row, session: { sessionId, lastActiveAt, expiresAt, pending } };
+type Loaded<R> = { row: R; session: SessionPart | null; version: number } | { missing: 'session_unknown' | 'unknown_subject'; subjectId: number | null };
+
+/**
+ * Loads the subject and, for a web session, its row in one statement (the version to hold the subject to
+ * is the row's, or the API session's). When nothing is found, says why: the row is unknown (signed out,
+ * ended, never existed), or its subject is gone (`subjectId`: the orphaned row's, or the API session's).
+ */
+async function loadSubject<R extends object>(
+  kind: SessionKind,
+  claims: GateClaims,
+  web: { execute(args: { sidHash: string }): Promise<(R & SessionPart)[]> },
+  byId: { execute(args: { id: number }): Promise<R[]> },
+): Promise<Loaded<R>> {
+  if (!('sid' in claims)) {
+    const [row] = await byId.execute({ id: claims.uid });
+    return row ? { row, session: null, version: claims.sv } : { missing: 'unknown_subject', subjectId: claims.uid };
+  }
+  const sidHash = hashSessionId(claims.sid);
+  const [joined] = await web.execute({ sidHash });
+  if (joined) {
+    const { sessionId, rowVersion, lastActiveAt, expiresAt, pending, ...row } = joined;
+    return { row: row as unknown as R, session: { sessionId, rowVersion, lastActiveAt, expiresAt, pending }, version: rowVersion };
+  }
+  const [orphan] = await statements().orphan.execute({ sidHash, kind });
+  return orphan ? { missing: 'unknown_subject', subjectId: orphan.subjectId } : { missing: 'session_unknown', subjectId: null };
 }
 
 /**
@@ -130,13 +159,12 @@ function splitSession<T extends SessionPart>(joined: T | undefined): { row: Omit
  * most once a minute (see TOUCH_INTERVAL_MS in lib/session/row.ts).
  */
 async function checkSessionRow(row: SessionPart, address: string | null, now: number): Promise<SessionRowProblem | null> {
-  const session = row.sessionId !== null && row.lastActiveAt && row.expiresAt ? { lastActiveAt: row.lastActiveAt, expiresAt: row.expiresAt } : null;
-  const problem = sessionRowProblem(session, now, sessionIdleMs());
+  const problem = sessionRowProblem(row, now, sessionIdleMs());
   if (problem) {
-    if (row.sessionId !== null) await deleteWebSessionRow(row.sessionId);
+    await deleteWebSessionRow(row.sessionId);
     return problem;
   }
-  if (needsTouch(session!, now)) await touchWebSession(row.sessionId!, now, address);
+  if (needsTouch(row, now)) await touchWebSession(row.sessionId, now, address);
   return null;
 }
 
@@ -148,11 +176,9 @@ async function checkSessionRow(row: SessionPart, address: string | null, now: nu
  * change takes effect on the next request.
  */
 export async function checkMailboxSession(claims: GateClaims, address: string | null, now = Date.now()): Promise<GateVerdict> {
-  const { row, session } =
-    'sid' in claims
-      ? splitSession((await statements().mailboxWeb.execute({ id: claims.uid, sidHash: hashSessionId(claims.sid) }))[0])
-      : { row: (await statements().mailbox.execute({ id: claims.uid }))[0], session: null };
-  if (!row) return { ok: false, reason: 'unknown_mailbox', mailbox: null };
+  const loaded = await loadSubject('mailbox', claims, statements().mailboxWeb, statements().mailbox);
+  if ('missing' in loaded) return { ok: false, reason: loaded.missing === 'session_unknown' ? 'session_unknown' : 'unknown_mailbox', mailbox: null, subjectId: loaded.subjectId };
+  const { row, session, version: expectedVersion } = loaded;
   const mailbox: GateMailbox = {
     id: row.id,
     email: row.email,
@@ -164,15 +190,16 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     allowNetsMode: row.allowNetsMode,
     netSetsVersion: row.netSetsVersion,
   };
-  if (!row.active) return { ok: false, reason: 'inactive', mailbox };
-  if (mailbox.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', mailbox };
+  const ended = (reason: SessionEndReason): GateVerdict => ({ ok: false, reason, mailbox, subjectId: mailbox.id });
+  if (!row.active) return ended('inactive');
+  if (mailbox.sessionVersion !== expectedVersion) return ended('session_version');
   if (session) {
     const problem = await checkSessionRow(session, address, now);
-    if (problem) return { ok: false, reason: problem, mailbox };
+    if (problem) return ended(problem);
   }
   if (!(await addressAllowed(mailbox, address))) {
     if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true };
-    return { ok: false, reason: 'network_not_allowed', mailbox };
+    return ended('network_not_allowed');
   }
   return { ok: true, mailbox };
 }
@@ -196,7 +223,9 @@ export type AdminSessionEndReason = 'unknown_admin' | 'inactive' | 'session_vers
  * `pending`: a web session that has passed the password step of a two-factor sign-in only; it admits
  * nothing but /admin/login/verify.
  */
-export type AdminGateVerdict = { ok: true; admin: GateAdmin; pending: boolean } | { ok: false; reason: AdminSessionEndReason; admin: GateAdmin | null };
+export type AdminGateVerdict =
+  | { ok: true; admin: GateAdmin; pending: boolean }
+  | { ok: false; reason: AdminSessionEndReason; admin: GateAdmin | null; subjectId: number | null };
 
 /**
  * The per-request check of an admin session (web and account-level API): the admin exists and is active,
@@ -204,11 +233,9 @@ export type AdminGateVerdict = { ok: true; admin: GateAdmin; pending: boolean } 
  * admin's own allowed networks admit the address.
  */
 export async function checkAdminSession(claims: GateClaims, address: string | null, now = Date.now()): Promise<AdminGateVerdict> {
-  const { row, session } =
-    'sid' in claims
-      ? splitSession((await statements().adminWeb.execute({ id: claims.uid, sidHash: hashSessionId(claims.sid) }))[0])
-      : { row: (await statements().admin.execute({ id: claims.uid }))[0], session: null };
-  if (!row) return { ok: false, reason: 'unknown_admin', admin: null };
+  const loaded = await loadSubject('admin', claims, statements().adminWeb, statements().admin);
+  if ('missing' in loaded) return { ok: false, reason: loaded.missing === 'session_unknown' ? 'session_unknown' : 'unknown_admin', admin: null, subjectId: loaded.subjectId };
+  const { row, session, version: expectedVersion } = loaded;
   const admin: GateAdmin = {
     id: row.id,
     email: row.email,
@@ -219,13 +246,14 @@ export async function checkAdminSession(claims: GateClaims, address: string | nu
     twoFactor: row.totpEnabledAt !== null || row.hasPasskey,
     enrolmentRequired: row.requireTwoFactor && row.totpEnabledAt === null && !row.hasPasskey,
   };
-  if (!row.active) return { ok: false, reason: 'inactive', admin };
-  if (admin.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', admin };
+  const ended = (reason: AdminSessionEndReason): AdminGateVerdict => ({ ok: false, reason, admin, subjectId: admin.id });
+  if (!row.active) return ended('inactive');
+  if (admin.sessionVersion !== expectedVersion) return ended('session_version');
   if (session) {
     const problem = await checkSessionRow(session, address, now);
-    if (problem) return { ok: false, reason: problem, admin };
+    if (problem) return ended(problem);
   }
-  if (!plainListAllows(admin.allowNets, address)) return { ok: false, reason: 'network_not_allowed', admin };
+  if (!plainListAllows(admin.allowNets, address)) return ended('network_not_allowed');
   return { ok: true, admin, pending: session?.pending === 'second_factor' };
 }
 

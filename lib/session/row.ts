@@ -4,6 +4,7 @@ import { and, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { admins, apiSessions, mailboxes, webSessions } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce, type Db, type Tx } from '@/db';
 import { env } from '@/lib/env';
+import { SESSION_LIFETIME_MS } from './lifetime';
 import type { SessionKind } from './token';
 
 /**
@@ -12,8 +13,6 @@ import type { SessionKind } from './token';
  * Deleting the row ends the session at the next request, wherever the cookie has been copied to.
  */
 
-/** Absolute lifetime of a web session, whatever its activity. */
-export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 
 /**
  * `last_active_at` is written at most once per this interval. Writing it on every request would turn each
@@ -109,7 +108,7 @@ export async function createWebSession(session: NewWebSession, now = Date.now())
       sessionVersion: session.sessionVersion,
       startedAt: new Date(now),
       lastActiveAt: new Date(now),
-      expiresAt: new Date(now + (session.pending ? PENDING_SECOND_FACTOR_MS : SESSION_ABSOLUTE_MS)),
+      expiresAt: new Date(now + (session.pending ? PENDING_SECOND_FACTOR_MS : SESSION_LIFETIME_MS)),
       pending: session.pending ?? null,
       // The sign-in itself proved the password (and second factor, where on): sensitive steps may follow at
       // once (lib/admins/reauth.ts). A pending sign-in has proved nothing yet.
