@@ -4,6 +4,7 @@ import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
 import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from '@/lib/session/check';
+import { evaluate, type Confinement, type SessionFacts } from '@/lib/session/evaluate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
@@ -260,10 +261,13 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // The password was right: not a guess, whatever follows. (A proven attempt's bookkeeping joins the
   // login's group commit below; it cannot have a pending forced change.)
   if (!proven) await attempt.succeeded();
-  if (row.requireResetPassword && !input.allowPendingReset) {
-    await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
+  // The gate's confinements (lib/session/evaluate.ts), in its order: the web continues to the step's page;
+  // channels without pages (API, auth_http) refuse until it is resolved in the browser.
+  const confined = input.allowPendingReset ? null : signInConfinement(row);
+  if (confined) {
+    await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: confined } });
     if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
-    return { ok: false, reason: 'password_change_required' };
+    return { ok: false, reason: confined };
   }
 
   const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
@@ -284,6 +288,22 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     if (wouldRefuse) await recordAudit(tx, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
   });
   return { ok: true, mailbox: signedIn(row) };
+}
+
+/**
+ * A confinement met at a sign-in that has no pages, as the sign-in's refusal (each channel then words it:
+ * lib/mail-auth/response.ts, lib/rpc/methods/auth.ts). Mailboxes have only the password choice today.
+ */
+const SIGN_IN_CONFINED: Record<Confinement, 'password_change_required' | 'failed'> = {
+  'second-factor': 'failed',
+  'password-choice': 'password_change_required',
+  enrolment: 'failed',
+};
+
+function signInConfinement(row: SignedInMailbox): 'password_change_required' | 'failed' | null {
+  const facts: SessionFacts = { kind: 'mailbox', accountId: row.accountId, ended: null, pendingSecondFactor: false, mustChangePassword: row.requireResetPassword, mustEnrol: false, monitored: false };
+  const verdict = evaluate(facts, { at: null });
+  return verdict.kind === 'confined' ? SIGN_IN_CONFINED[verdict.step] : null;
 }
 
 function signedIn(row: SignedInMailbox): SignedInMailbox {
