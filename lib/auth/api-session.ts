@@ -6,7 +6,7 @@ import { getDb, prepareAs, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
 import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from '@/lib/session/check';
-import { evaluate, type Confinement, type Verdict } from '@/lib/session/evaluate';
+import { confinementStep, evaluate, type Confinement, type ConfinementRefusal, type Verdict } from '@/lib/session/evaluate';
 import type { AccountScope } from '@/lib/scope';
 import { SESSION_LIFETIME_MS } from '@/lib/session/lifetime';
 import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
@@ -49,9 +49,8 @@ export type ApiSessionFailure =
   | 'session_version'
   | 'network_not_allowed'
   | 'password_change_required'
-  /** A confinement (lib/session/evaluate.ts) without an API answer of its own (see API_CONFINED). */
-  | 'confined'
-  | 'two_factor_required'
+  /** A confinement (lib/session/evaluate.ts): its refusal. */
+  | ConfinementRefusal
   /** Never for an API session (no web_sessions row is involved); listed so the gate's reasons fit. */
   | 'session_unknown'
   | 'session_expired'
@@ -96,23 +95,17 @@ async function deleteSession(id: number): Promise<void> {
 }
 
 /**
- * The API's answer to each confinement (lib/session/evaluate.ts): the session ends, audited with this
- * reason; a mail-level client is told it (lib/rpc/context.ts maps it to an RPC error). There are no pages
- * here, so no confinement is resolved over the API.
- */
-const API_CONFINED: Record<ApiLevel, Record<Confinement, ApiSessionFailure>> = {
-  account: { 'second-factor': 'confined', 'password-choice': 'confined', enrolment: 'two_factor_required' },
-  mail: { 'second-factor': 'confined', 'password-choice': 'password_change_required', enrolment: 'confined' },
-};
-
-/**
  * Confinements an API session is not held to. An admin's initial password is replaced in the browser,
  * but account-level API sessions have never been refused for it (behaviour kept; see docs/sessions.md).
  */
 const API_WAIVED: Record<ApiLevel, readonly Confinement[]> = { account: ['password-choice'], mail: [] };
 
-/** Why a verdict that does not admit the request ends an API session (the audit's reason, and the client's at mail level). */
-function apiEndReason(level: ApiLevel, verdict: Verdict): ApiSessionFailure {
+/**
+ * Why a verdict that does not admit the request ends an API session: the audit's reason, and at mail level
+ * the client's (lib/rpc/context.ts maps it to an RPC error). There are no pages here, so a confinement ends
+ * the session with its refusal (lib/session/evaluate.ts).
+ */
+function apiEndReason(verdict: Verdict): ApiSessionFailure {
   switch (verdict.kind) {
     case 'ended':
       // The mailbox and admin checks' reasons (lib/session/check.ts); those a client is told are members.
@@ -120,7 +113,7 @@ function apiEndReason(level: ApiLevel, verdict: Verdict): ApiSessionFailure {
     case 'confined':
     case 'at-step':
     case 'step-done':
-      return API_CONFINED[level][verdict.step];
+      return confinementStep(verdict.step).refusal;
     case 'signed-out':
     case 'allowed':
       // A session row was found, so neither occurs.
@@ -172,7 +165,7 @@ export async function verifyApiSession(token: string | null, ctx: AuditContext &
     const verdict = evaluate(adminFacts(check), { at: null, waived: API_WAIVED.account });
     if (verdict.kind !== 'allowed' || !check.ok) {
       await deleteSession(row.id);
-      await recordAdminSessionEnded(ctx, check.admin, apiEndReason('account', verdict), { level: 'account' });
+      await recordAdminSessionEnded(ctx, check.admin, apiEndReason(verdict), { level: 'account' });
       return { ok: false, reason: 'admin_session_ended' };
     }
     // Opened with an API key: the key must still hold (not revoked or expired, its list admits the client).
@@ -189,7 +182,7 @@ export async function verifyApiSession(token: string | null, ctx: AuditContext &
     const check = await checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
     const verdict = evaluate(mailboxFacts(check), { at: null, waived: API_WAIVED.mail });
     if (verdict.kind !== 'allowed' || !check.ok) {
-      const reason = apiEndReason('mail', verdict);
+      const reason = apiEndReason(verdict);
       await deleteSession(row.id);
       await recordSessionEnded(ctx, row.subjectId, check.mailbox, reason, { level: 'mail' });
       return { ok: false, reason };

@@ -4,7 +4,7 @@ import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
 import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from '@/lib/session/check';
-import { evaluate, type Confinement, type SessionFacts } from '@/lib/session/evaluate';
+import { confinementStep, evaluate, type ConfinementRefusal, type SessionFacts } from '@/lib/session/evaluate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
@@ -267,7 +267,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   if (confined) {
     await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: confined } });
     if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
-    return { ok: false, reason: confined };
+    return { ok: false, reason: SIGN_IN_CONFINED[confined] };
   }
 
   const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
@@ -291,19 +291,20 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 }
 
 /**
- * A confinement met at a sign-in that has no pages, as the sign-in's refusal (each channel then words it:
- * lib/mail-auth/response.ts, lib/rpc/methods/auth.ts). Mailboxes have only the password choice today.
+ * A confinement met at a sign-in that has no pages, by its refusal (lib/session/evaluate.ts), as the
+ * sign-in's result; each channel then words it (lib/mail-auth/response.ts, lib/rpc/methods/auth.ts).
  */
-const SIGN_IN_CONFINED: Record<Confinement, 'password_change_required' | 'failed'> = {
-  'second-factor': 'failed',
-  'password-choice': 'password_change_required',
-  enrolment: 'failed',
+const SIGN_IN_CONFINED: Record<ConfinementRefusal, 'password_change_required' | 'failed'> = {
+  second_factor_pending: 'failed',
+  password_change_required: 'password_change_required',
+  two_factor_required: 'failed',
 };
 
-function signInConfinement(row: SignedInMailbox): 'password_change_required' | 'failed' | null {
+/** The refusal of the first confinement that applies to a freshly signed-in mailbox, if any. */
+function signInConfinement(row: SignedInMailbox): ConfinementRefusal | null {
   const facts: SessionFacts = { kind: 'mailbox', accountId: row.accountId, ended: null, pendingSecondFactor: false, mustChangePassword: row.requireResetPassword, mustEnrol: false, monitored: false };
   const verdict = evaluate(facts, { at: null });
-  return verdict.kind === 'confined' ? SIGN_IN_CONFINED[verdict.step] : null;
+  return verdict.kind === 'confined' ? confinementStep(verdict.step).refusal : null;
 }
 
 function signedIn(row: SignedInMailbox): SignedInMailbox {

@@ -12,9 +12,10 @@ import type { SessionKind } from './token';
 
 /**
  * A confinement: a session that has proved who it is but must do one thing before anything else. The
- * list is ordered (the first that applies wins) and data-driven: adding a step is one entry here plus its
- * fact in ./check.ts and its page's text; the channels' tables are typed by `Confinement` and so fail to
- * compile until the new step has an answer in each.
+ * list is ordered (the first that applies wins) and data-driven: adding a step is one entry here (its
+ * fact, page per session kind and refusal), plus the fact's value in ./check.ts when it is new data, plus
+ * its page's text (docs/architecture.md "Adding a step"). Channels without pages answer by `refusal`; their
+ * tables are keyed by it, so a new refusal does not compile until every channel has an answer.
  */
 export const CONFINEMENTS = [
   {
@@ -24,6 +25,7 @@ export const CONFINEMENTS = [
     applies: (f: SessionFacts) => f.pendingSecondFactor,
     page: { admin: '/admin/login/verify', mailbox: null },
     exclusive: true,
+    refusal: 'second_factor_pending',
   },
   {
     // A forced password change (mailbox: `require_reset_password`; admin: added with an initial password).
@@ -31,6 +33,7 @@ export const CONFINEMENTS = [
     applies: (f: SessionFacts) => f.mustChangePassword,
     page: { admin: '/admin/choose-password', mailbox: '/change-password' },
     exclusive: false,
+    refusal: 'password_change_required',
   },
   {
     // The account requires two-factor and this subject has none (spec §14): enrolment only.
@@ -38,6 +41,7 @@ export const CONFINEMENTS = [
     applies: (f: SessionFacts) => f.mustEnrol,
     page: { admin: '/admin/two-factor', mailbox: null },
     exclusive: false,
+    refusal: 'two_factor_required',
   },
 ] as const satisfies readonly ConfinementStep[];
 
@@ -48,9 +52,12 @@ interface ConfinementStep {
   readonly page: Readonly<Record<SessionKind, string | null>>;
   /** The page is open only while the step applies (and grants no scope). */
   readonly exclusive: boolean;
+  /** What a channel without pages (API sessions, API `auth`, auth_http) is told; also the audit's reason. */
+  readonly refusal: string;
 }
 
 export type Confinement = (typeof CONFINEMENTS)[number]['name'];
+export type ConfinementRefusal = (typeof CONFINEMENTS)[number]['refusal'];
 
 /** What ./check.ts found for this request's session, in the terms the order needs. */
 export interface SessionFacts {
