@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { admins, apiSessions, auditEvents, mailboxes } from '@/db/schema';
+import { accounts, admins, apiSessions, auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { requirePasswordReset, setAllowNets } from '@/lib/mailboxes/service';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
@@ -112,6 +112,23 @@ describe('API session tokens', () => {
     // Set behind the service's back (no version bump): the flag alone still refuses the session.
     await getDb().update(mailboxes).set({ requireResetPassword: true }).where(eq(mailboxes.id, second.box.id));
     expect(await verifyApiSession(second.token, at('203.0.113.5'))).toEqual({ ok: false, reason: 'password_change_required' });
+  });
+
+  it('account level: the scope is the admin\'s account; enrolment required ends it, an initial password does not (waived)', async () => {
+    const { adminId, accountId } = await makeAccount();
+    const token = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 });
+    expect(await verifyApiSession(token, at(null))).toMatchObject({ ok: true, session: { scope: { kind: 'account', accountId } } });
+    await getDb().update(admins).set({ mustChangePassword: true }).where(eq(admins.id, adminId));
+    expect((await verifyApiSession(token, at(null))).ok).toBe(true);
+    await getDb().update(accounts).set({ requireTwoFactor: true }).where(eq(accounts.id, accountId));
+    expect(await verifyApiSession(token, at(null))).toEqual({ ok: false, reason: 'admin_session_ended' });
+    const [ended] = await getDb().select({ detail: auditEvents.detail }).from(auditEvents).where(and(eq(auditEvents.event, 'admin_session_ended'), eq(auditEvents.accountId, accountId)));
+    expect(ended?.detail).toMatchObject({ reason: 'two_factor_required', level: 'account' });
+  });
+
+  it('mail level: the scope is the mailbox\'s account', async () => {
+    const { account, token } = await mailSession();
+    expect(await verifyApiSession(token, at('203.0.113.5'))).toMatchObject({ ok: true, session: { level: 'mail', scope: { kind: 'account', accountId: account.accountId } } });
   });
 
   it('endApiSession deletes an unexpired session once', async () => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { mailboxes } from '@/db/schema';
+import { accounts, admins, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { makeAccount, makeMailbox } from '@/lib/testing/factories';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/net/internal-headers';
@@ -11,10 +11,17 @@ import { createWebSession } from '@/lib/session/row';
  * The data-access layer must refuse on its own, without proxy.ts: these tests call requireMailbox() with
  * only a cookie and the server-decided address, as a page or server action would.
  */
-const request = { cookie: '', address: '' };
+const request = { cookie: '', adminCookie: '', address: '' };
 
 vi.mock('next/headers', () => ({
-  cookies: async () => ({ get: (name: string) => (name === sessionCookie('mailbox', false).name && request.cookie ? { value: request.cookie } : undefined) }),
+  cookies: async () => ({
+    get: (name: string) =>
+      name === sessionCookie('mailbox', false).name && request.cookie
+        ? { value: request.cookie }
+        : name === sessionCookie('admin', false).name && request.adminCookie
+          ? { value: request.adminCookie }
+          : undefined,
+  }),
   headers: async () => new Headers({ [CLIENT_ADDRESS_HEADER]: `unit-gate-token ${request.address}`, 'user-agent': 'vitest' }),
 }));
 vi.mock('next/navigation', () => ({
@@ -25,7 +32,7 @@ vi.mock('next/navigation', () => ({
 // React's request cache() only memoises inside a server request; here each call must run.
 vi.mock('react', async (original) => ({ ...(await original<typeof import('react')>()), cache: <T>(fn: T) => fn }));
 
-const { requireMailbox } = await import('./dal');
+const { requireAdmin, requireMailbox, requirePendingAdmin } = await import('./dal');
 
 async function as(mailbox: { id: number }, address: string) {
   const sv = (await getDb().select({ sv: mailboxes.sessionVersion }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).limit(1))[0]!.sv;
@@ -45,11 +52,13 @@ describe('requireMailbox (data-access layer)', () => {
   });
 
   it('passes a valid session from an allowed address and returns the gate-checked mailbox', async () => {
-    const { domain } = await makeAccount();
+    const { domain, accountId } = await makeAccount();
     const box = await makeMailbox(domain, { allowNets: '203.0.113.0/24' });
     await as(box, '203.0.113.5');
     const session = await requireMailbox();
     expect(session.mailbox).toMatchObject({ id: box.id, email: box.email });
+    // The scope services take is issued here, for the mailbox's own account.
+    expect(session.scope).toEqual({ kind: 'account', accountId });
     expect(session.clientIp).toBe('203.0.113.5');
   });
 
@@ -87,5 +96,50 @@ describe('requireMailbox (data-access layer)', () => {
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');
     request.cookie = 'not-a-jwt';
     await expect(requireMailbox()).rejects.toThrow('REDIRECT /login');
+  });
+});
+
+describe('requireAdmin and requirePendingAdmin (data-access layer)', () => {
+  beforeEach(() => {
+    request.adminCookie = '';
+    request.address = '198.51.100.9';
+  });
+
+  async function asAdmin(patch: { mustChangePassword?: boolean; requireTwoFactor?: boolean; pending?: boolean }) {
+    const { accountId, adminId } = await makeAccount();
+    await getDb().update(admins).set({ mustChangePassword: patch.mustChangePassword ?? false }).where(eq(admins.id, adminId));
+    await getDb().update(accounts).set({ requireTwoFactor: patch.requireTwoFactor ?? false }).where(eq(accounts.id, accountId));
+    const sid = await createWebSession({ kind: 'admin', subjectId: adminId, sessionVersion: 1, clientIp: null, userAgent: null, pending: patch.pending ? 'second_factor' : undefined });
+    request.adminCookie = await encodeSession({ kind: 'admin', sid });
+    return { accountId, adminId };
+  }
+
+  it('admits a plain admin with the scope of their own account', async () => {
+    const { accountId, adminId } = await asAdmin({});
+    await expect(requireAdmin()).resolves.toMatchObject({ admin: { id: adminId }, scope: { kind: 'account', accountId } });
+    // The verify page is done with: back to the console.
+    await expect(requirePendingAdmin()).rejects.toThrow('REDIRECT /admin');
+  });
+
+  it('a pending second factor opens the verify page only, even for sign-out', async () => {
+    await asAdmin({ pending: true, mustChangePassword: true });
+    await expect(requirePendingAdmin()).resolves.toMatchObject({ admin: { mustChangePassword: true } });
+    await expect(requireAdmin()).rejects.toThrow('REDIRECT /admin/login/verify');
+    await expect(requireAdmin('sign-out')).rejects.toThrow('REDIRECT /admin/login/verify');
+  });
+
+  it('password choice before enrolment, and the password-choice page admits an admin who needs both (no redirect loop)', async () => {
+    await asAdmin({ mustChangePassword: true, requireTwoFactor: true });
+    await expect(requireAdmin()).rejects.toThrow('REDIRECT /admin/choose-password');
+    await expect(requireAdmin('enrolment')).rejects.toThrow('REDIRECT /admin/choose-password');
+    await expect(requireAdmin('password-choice')).resolves.toMatchObject({ admin: { mustChangePassword: true, enrolmentRequired: true } });
+    await expect(requireAdmin('sign-out')).resolves.toMatchObject({ admin: { mustChangePassword: true } });
+  });
+
+  it('an account requiring two-factor confines an admin without it to enrolment', async () => {
+    await asAdmin({ requireTwoFactor: true });
+    await expect(requireAdmin()).rejects.toThrow('REDIRECT /admin/two-factor');
+    await expect(requireAdmin('password-choice')).rejects.toThrow('REDIRECT /admin/two-factor');
+    await expect(requireAdmin('enrolment')).resolves.toMatchObject({ admin: { enrolmentRequired: true } });
   });
 });
