@@ -59,7 +59,8 @@ function adminTarget(verdict: Verdict, path: string, query: string, hadToken: bo
   switch (verdict.kind) {
     case 'signed-out':
     case 'ended':
-      if (stepPage !== null) return { path: '/admin/login' };
+      // The verify page without a pending sign-in: nothing to come back to.
+      if (stepPage !== null && confinementStep(stepPage).exclusive) return { path: '/admin/login' };
       if (ADMIN_PUBLIC.test(path)) return null;
       return { path: '/admin/login', params: hadToken ? { ended: '1' } : { callbackUrl: path + query } };
     case 'confined':
