@@ -5,7 +5,6 @@ import { getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, type Db, t
 import type { PreparableWrite } from '@/db/connection';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
 import { pruneThrottleRows } from '@/lib/auth/throttle';
-import { env } from '@/lib/env';
 
 /** Who did something, and from where. Passed from the edge (page, action, RPC, CLI) into the domain service. */
 export interface AuditContext {
