@@ -31,7 +31,8 @@ const BATCH = 500;
  * nothing. Returns how many mailboxes were flagged. A job of lib/jobs/registry.ts, run once across instances.
  */
 export async function expirePasswords(now: number): Promise<number> {
-  const expired = sql`${passwordSetAt} + ${accounts.passwordMaxAgeDays} * 86400000 <= ${now}`;
+  // The product in 64 bits: PostgreSQL's integer × integer would overflow past 24 days.
+  const expired = sql`${passwordSetAt} + ${accounts.passwordMaxAgeDays} * CAST(86400000 AS BIGINT) <= ${now}`;
   let flagged = 0;
   for (;;) {
     const due = await getDb()
