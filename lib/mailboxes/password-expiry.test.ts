@@ -8,6 +8,7 @@ import { createWebSession } from '@/lib/auth/web-session';
 import { JOBS } from '@/lib/jobs/registry';
 import { runDueJobs } from '@/lib/jobs/runner';
 import { makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
+import { applyBulkChange } from './bulk';
 import { listMailboxes } from './service';
 import { ownPasswordAge, passwordAges } from './password-expiry';
 
@@ -123,5 +124,10 @@ describe('routine check: passwords expire after N days (spec §21)', () => {
     expect(await passwordAges(scope, null, now)).toEqual({ under90: 1, from90to365: 1, over365: 1, expiringSoon: null });
     // Under a 110-day policy the 100-day-old password expires within 14 days; the 400-day one has expired.
     expect((await passwordAges(scope, 110, now)).expiringSoon).toBe(1);
+    // Bulk "all matching" with the age filter changes exactly the mailboxes the filtered list shows.
+    const result = await applyBulkChange(scope, { action: 'force_reset', target: { kind: 'matching', query: { passwordOlderThanDays: 90 } } }, testContext);
+    expect(result.matched).toBe(2);
+    expect((await boxRow(fresh.id)).flagged).toBe(false);
+    expect((await boxRow(old.id)).flagged).toBe(true);
   });
 });
