@@ -7,6 +7,7 @@ import { LocalTime } from '@/app/_components/local-time';
 import { SignInChart } from '@/app/_components/sign-in-chart';
 import { mailKickEnabled, pendingKicks } from '@/lib/mail-kick/outbox';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
+import { PasswordAges } from './password-ages';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -54,6 +55,7 @@ export default async function AdminOverviewPage() {
           ))}
         </ul>
       </section>
+      <PasswordAges scope={scope} />
       <section aria-labelledby="mail-connections-heading" data-testid="mail-connections">
         <h2 id="mail-connections-heading">Open mail connections</h2>
         {mailKickEnabled() ? null : <MailKickOff />}
