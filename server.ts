@@ -27,6 +27,7 @@ import { keepConnectionUsable } from './lib/net/unread-body';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
 import { describeAddressCollisions } from './lib/ops/address-collisions';
 import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
+import { startJobs } from './lib/jobs/start';
 import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
 import { fastPath } from './lib/ops/fast-path';
@@ -236,12 +237,13 @@ async function main(): Promise<void> {
       flushLog();
       console.log(`\n${demoCredentials}\n`);
     }
+    // The scheduled jobs (lib/jobs/registry.ts: mail disconnects, expiry sweep, password expiry, retention).
+    startJobs();
     // Loads the auth_http and JSON-RPC route modules, which register their fast paths
     // (lib/ops/fast-path.ts); the answers (404/403: no secret; 405 for GET) do not matter.
     for (const warm of ['/api/mail-auth', '/v1']) {
       get(`${url}${warm}`, (r) => {
         r.resume();
-        // /v1's module registers the background work (the mail disconnect worker: lib/mail-kick/register.ts).
         if (warm === '/v1' && !stopping) log().info({ jobs: startBackgroundWork() }, 'background work started');
       }).on('error', () => undefined);
     }

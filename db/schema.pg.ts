@@ -47,6 +47,9 @@ export const accounts = pgTable('accounts', {
   // "Require two-factor for every admin of this account" (spec §14): an admin without it is confined to
   // enrolment right after the password step.
   requireTwoFactor: booleanInt('require_two_factor').notNull().default(sql`0`),
+  // "Passwords expire after N days" (spec §21 routine check): NULL = off. The password_expiry job sets the
+  // forced-change flag of a mailbox whose password is older (lib/jobs/password-expiry.ts).
+  passwordMaxAgeDays: pgInteger('password_max_age_days'),
   createdAt: createdAt(),
 });
 
@@ -414,4 +417,9 @@ export const jobLeases = pgTable('job_leases', {
   holder: pgText('holder'),
   leaseUntil: timestamp('lease_until').notNull(),
   lastRunAt: timestamp('last_run_at').notNull(),
+  // When the job is due next (lib/jobs/store.ts); 0 = at once.
+  nextRunAt: timestamp('next_run_at').notNull().default(sql`0`),
+  // The last run's outcome as shown by `jobs list` ("ok: …" or "failed: …") and when it ended.
+  lastResult: pgText('last_result'),
+  lastFinishedAt: timestamp('last_finished_at'),
 });

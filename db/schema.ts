@@ -27,6 +27,9 @@ export const accounts = sqliteTable('accounts', {
   // "Require two-factor for every admin of this account" (spec §14): an admin without it is confined to
   // enrolment right after the password step.
   requireTwoFactor: integer('require_two_factor', { mode: 'boolean' }).notNull().default(false),
+  // "Passwords expire after N days" (spec §21 routine check): NULL = off. The password_expiry job sets the
+  // forced-change flag of a mailbox whose password is older (lib/jobs/password-expiry.ts).
+  passwordMaxAgeDays: integer('password_max_age_days'),
   createdAt: createdAt(),
 });
 
@@ -404,12 +407,18 @@ export const mailKicks = sqliteTable(
 );
 
 /**
- * Periodic jobs that must run once across instances (the expiry sweeper): the instance whose atomic UPDATE
- * takes an expired lease runs the job until `lease_until`; `last_run_at` is where the next run continues.
+ * The scheduled jobs (lib/jobs/registry.ts), one row each, run once across instances: the instance whose
+ * conditional UPDATE takes a due job with an expired lease runs it until `lease_until`; `last_run_at` is
+ * the `now` of the last completed run (where a windowed job such as the expiry sweep continues).
  */
 export const jobLeases = sqliteTable('job_leases', {
   name: text('name').primaryKey(),
   holder: text('holder'),
   leaseUntil: timestamp('lease_until').notNull(),
   lastRunAt: timestamp('last_run_at').notNull(),
+  // When the job is due next (lib/jobs/store.ts); 0 = at once.
+  nextRunAt: timestamp('next_run_at').notNull().default(sql`0`),
+  // The last run's outcome as shown by `jobs list` ("ok: …" or "failed: …") and when it ended.
+  lastResult: text('last_result'),
+  lastFinishedAt: timestamp('last_finished_at'),
 });

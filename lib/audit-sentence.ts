@@ -53,6 +53,17 @@ const KICK_REASONS: Record<string, string> = {
   app_password_revoked: 'app password revoked',
 };
 
+/** The account policies for mailboxes (lib/accounts/policy.ts), as the admin page names them. */
+const POLICIES: Record<string, string> = {
+  password_max_age_days: 'Passwords expire after N days',
+};
+
+/** A policy's value in words. */
+function policyValue(policy: unknown, value: unknown): string {
+  if (policy === 'password_max_age_days') return typeof value === 'number' ? `${value.toLocaleString('en-US')} days` : 'never';
+  return value === true ? 'on' : value === false ? 'off' : value === null || value === undefined ? 'none' : String(value);
+}
+
 /** Sign-in failure and session-end reasons as people say them. */
 export const REASONS: Record<string, string> = {
   unknown_mailbox: 'no such mailbox',
@@ -177,6 +188,15 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
       e.detail?.new === false
         ? `${w.actor} cancelled the pending password change for ${w.mailbox}`
         : `${w.actor} forced a password change for ${w.mailbox}`,
+  },
+  password_expired: {
+    label: 'Password expired',
+    sentence: (e, w) =>
+      `The password of ${w.mailbox} expired${typeof e.detail?.max_age_days === 'number' ? ` after ${e.detail.max_age_days} days` : ''} under the account's policy; a new one is required at the next sign-in`,
+  },
+  account_policy_changed: {
+    label: 'Policy for mailboxes changed',
+    sentence: (e, w) => `${w.actor} changed the policy "${own(POLICIES, e.detail?.policy) ?? 'unknown'}" from ${policyValue(e.detail?.policy, e.detail?.old)} to ${policyValue(e.detail?.policy, e.detail?.new)}`,
   },
   active_changed: {
     label: 'Mailbox deactivated or reactivated',

@@ -5,7 +5,6 @@ import { getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, type Db, t
 import type { PreparableWrite } from '@/db/connection';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
 import { pruneThrottleRows } from '@/lib/auth/throttle';
-import { env } from '@/lib/env';
 
 /** Who did something, and from where. Passed from the edge (page, action, RPC, CLI) into the domain service. */
 export interface AuditContext {
@@ -81,7 +80,6 @@ function auditRow(ctx: AuditContext, record: AuditRecord, at: Date) {
  * PostgreSQL the transaction is its own connection).
  */
 export async function recordAudit(within: Db | Tx, ctx: AuditContext, record: AuditRecord): Promise<void> {
-  await pruneAuditEveryHour();
   // `within` says which transaction the row belongs to: the prepared insert runs on the process's handle, and
   // inside a transaction the engine runs it as part of that transaction (db/connection.ts), like the
   // aggregated upsert below.
@@ -100,7 +98,6 @@ export async function recordAudit(within: Db | Tx, ctx: AuditContext, record: Au
 export function auditedChange<P extends Record<string, unknown>>(name: string, change: (db: Db) => PreparableWrite): (params: P, ctx: AuditContext, record: AuditRecord) => Promise<void> {
   const writes = preparedWrites<P & ReturnType<typeof auditRow>>(name, (db) => [change(db), db.insert(auditEvents).values(rowPlaceholders())]);
   return async (params, ctx, record) => {
-    if (auditPruneDue()) await pruneAuditEveryHour();
     await writes().commit({ ...params, ...auditRow(ctx, record, new Date()) });
     reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
   };
@@ -143,21 +140,6 @@ function aggregatedWrite(ctx: AuditContext, record: AuditRecord, key: string, no
 // Every occurrence still reaches the log and the counters of /metrics: only the table is aggregated.
 function reportAggregated(ctx: AuditContext, record: AuditRecord): void {
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
-}
-
-let lastPrune = 0;
-
-/** Whether pruneAuditEveryHour has work (checked first on hot paths: an async call costs a promise). */
-const auditPruneDue = (now = Date.now()) => now - lastPrune >= 60 * 60_000;
-
-/**
- * AUDIT_RETENTION_DAYS without a cron job: the process that writes audit rows deletes expired ones about
- * once an hour (an indexed range delete; with several processes each does so, which is harmless).
- */
-async function pruneAuditEveryHour(now = Date.now()): Promise<void> {
-  if (now - lastPrune < 60 * 60_000) return;
-  lastPrune = now;
-  await pruneAudit(env().AUDIT_RETENTION_DAYS, now);
 }
 
 /** Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS); returns how many. */

@@ -27,6 +27,9 @@ import { endMailboxSessions, listMailboxSessions } from '@/lib/sessions/service'
 import { accountIdByName } from '@/lib/accounts/service';
 import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from '@/lib/netsets/service';
 import { toNetSetObject } from '@/lib/netsets/view';
+import { JOBS } from '@/lib/jobs/registry';
+import { runDueJobs } from '@/lib/jobs/runner';
+import { jobStates } from '@/lib/jobs/store';
 import os from 'node:os';
 
 setDefaultLogLevel('warn');
@@ -353,6 +356,49 @@ audit
     const counts = await pruneExpiredRecords(days, ctx);
     if (o.json) console.log(JSON.stringify(counts));
     else console.log(`deleted ${counts.auditRows} audit rows older than ${days} days, ${counts.throttleRows} expired throttling rows and ${counts.knownNetworks} expired known networks`);
+  });
+
+const jobs = program.command('jobs').description('scheduled work (lib/jobs/registry.ts), for cron and tests');
+jobs
+  .command('run')
+  .description('run every job that is due, once, and exit (safe beside running servers: each job runs on one instance)')
+  .option('--json', 'print [{name, status, result}] (status: ran, failed, skipped)')
+  .action(async (o: { json?: boolean }) => {
+    const outcomes = await runDueJobs();
+    if (o.json) console.log(JSON.stringify(outcomes));
+    else for (const r of outcomes) console.log(`${r.name}\t${r.status}\t${r.result}`);
+    if (outcomes.some((r) => r.status === 'failed')) process.exitCode = 1;
+  });
+jobs
+  .command('list')
+  .description('show every job: how often it runs, where, when it last ran and with what result, when it is due')
+  .option('--json', 'print [{name, summary, runs, every_seconds, last_run_at, last_result, next_run_at, running_until}]')
+  .action(async (o: { json?: boolean }) => {
+    const states = new Map((await jobStates()).map((s) => [s.name, s]));
+    const now = Date.now();
+    const rows = JOBS.map((job) => {
+      const state = job.runs === 'once' ? states.get(job.name) : undefined;
+      return {
+        name: job.name,
+        summary: job.summary,
+        runs: job.runs,
+        every_seconds: job.everyMs / 1000,
+        last_run_at: state?.lastFinishedAt?.toISOString() ?? null,
+        last_result: state?.lastResult ?? null,
+        next_run_at: state ? state.nextRunAt.toISOString() : null,
+        running_until: state && state.holder && state.leaseUntil.getTime() > now ? state.leaseUntil.toISOString() : null,
+      };
+    });
+    if (o.json) {
+      console.log(JSON.stringify(rows));
+      return;
+    }
+    for (const r of rows) {
+      const where = r.runs === 'once' ? 'once across instances' : 'on each server instance';
+      const last = r.runs === 'once' ? (r.last_run_at ? `last ${r.last_run_at} (${r.last_result})` : 'never run') : 'runs in each server';
+      const next = r.running_until ? `running until ${r.running_until}` : r.next_run_at ? `due ${r.next_run_at}` : r.runs === 'once' ? 'due now' : '';
+      console.log(`${r.name}\tevery ${r.every_seconds} s, ${where}\t${last}\t${next}\n  ${r.summary}`);
+    }
   });
 
 program

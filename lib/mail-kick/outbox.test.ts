@@ -1,11 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { auditEvents, mailKicks, mailboxes, netSets } from '@/db/schema';
+import { auditEvents, mailKicks } from '@/db/schema';
 import { getDb, transaction } from '@/db';
-import { createNetSet } from '@/lib/netsets/service';
-import { makeAccount, makeMailbox, testContext, uniqueTag } from '@/lib/testing/factories';
-import { claimDueKicks, completeKick, endMailConnections, EVERY_BACKEND, expandEveryBackendKicks, pendingKicks, retryKickLater, takeJobLease, type KickReason, type KickTarget } from './outbox';
-import { EXPIRY_SWEEP_JOB, sweepExpiredEntries } from './sweeper';
+import { makeAccount, uniqueTag } from '@/lib/testing/factories';
+import { claimDueKicks, completeKick, endMailConnections, EVERY_BACKEND, expandEveryBackendKicks, pendingKicks, retryKickLater, type KickReason, type KickTarget } from './outbox';
 import { deliverKicks } from './worker';
 
 vi.hoisted(() => {
@@ -164,54 +162,5 @@ describe('deliverKicks', () => {
     expect(rows).toHaveLength(80);
     expect(new Set(rows.map((r) => `${r.email} ${r.backend}`)).size).toBe(80);
     expect(counts.every((n) => n <= 9)).toBe(true);
-  });
-});
-
-describe('job lease', () => {
-  it('is held by one instance at a time until it expires, and renewed by its holder', async () => {
-    const job = `job-${uniqueTag()}`;
-    const now = Date.now();
-    const results = await Promise.all(['a', 'b', 'c', 'd'].map((h) => takeJobLease(job, h, now, 10_000)));
-    expect(results.filter((r) => r !== null)).toHaveLength(1);
-    const winner = ['a', 'b', 'c', 'd'][results.findIndex((r) => r !== null)]!;
-    const other = winner === 'a' ? 'b' : 'a';
-    expect(await takeJobLease(job, other, now + 9_999, 10_000)).toBeNull();
-    expect(await takeJobLease(job, winner, now + 9_999, 10_000)).not.toBeNull();
-    expect(await takeJobLease(job, other, now + 19_999, 10_000)).not.toBeNull();
-  });
-});
-
-describe('expiry sweeper', () => {
-  it('queues disconnects for enforcing mailboxes whose own or set entries expired since its last run, once', async () => {
-    const { accountId, domain } = await makeAccount();
-    const base = Date.now() + 30_000_000;
-    // Start the job's window at `base`.
-    await takeJobLease(EXPIRY_SWEEP_JOB, 'setup', base - 100_000, 1);
-    const own = await makeMailbox(domain, { allowNets: '203.0.113.7,198.51.100.0/24' });
-    const later = await makeMailbox(domain, { allowNets: '203.0.113.7' });
-    const monitor = await makeMailbox(domain, { allowNets: '203.0.113.7' });
-    const viaSet = await makeMailbox(domain, { allowNets: '198.51.100.9' });
-    const name = `s${uniqueTag()}`;
-    await createNetSet(accountId, { name, allowNets: '192.0.2.0/24' }, testContext);
-    await getDb().update(netSets).set({ allowNetsMeta: { '192.0.2.0/24': { expiresAt: base - 50 } } }).where(eq(netSets.name, name));
-    await getDb().update(mailboxes).set({ allowNets: `198.51.100.9,@${name}` }).where(eq(mailboxes.id, viaSet.id));
-    await getDb().update(mailboxes).set({ allowNetsMeta: { '203.0.113.7': { expiresAt: base - 100 } } }).where(eq(mailboxes.id, own.id));
-    await getDb().update(mailboxes).set({ allowNetsMeta: { '203.0.113.7': { expiresAt: base + 60_000 } } }).where(eq(mailboxes.id, later.id));
-    await getDb().update(mailboxes).set({ allowNetsMode: 'monitor', allowNetsMeta: { '203.0.113.7': { expiresAt: base - 100 } } }).where(eq(mailboxes.id, monitor.id));
-
-    // Another instance holds the job: nothing happens here.
-    expect(await takeJobLease(EXPIRY_SWEEP_JOB, 'other', base - 1000, 500)).not.toBeNull();
-    expect(await sweepExpiredEntries('me', base - 999)).toBeNull();
-    expect(await sweepExpiredEntries('me', base)).toBeGreaterThanOrEqual(2);
-    const queued = async (email: string) => (await rowsOf(email)).length;
-    expect(await queued(own.email)).toBe(1);
-    expect(await queued(viaSet.email)).toBe(1);
-    expect(await queued(later.email)).toBe(0);
-    expect(await queued(monitor.email)).toBe(0);
-    // The next run starts where this one ended: the same expiry is not swept twice.
-    await sweepExpiredEntries('me', base + 10_000);
-    expect(await queued(own.email)).toBe(1);
-    await sweepExpiredEntries('me', base + 70_000);
-    expect(await queued(later.email)).toBe(1);
   });
 });

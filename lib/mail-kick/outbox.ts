@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, lte, min, sql } from 'drizzle-orm';
-import { jobLeases, mailKicks } from '@/db/schema';
+import { mailKicks } from '@/db/schema';
 import { getDb, transaction, type Db, type Tx } from '@/db';
 import { forUpdateSkipLocked } from '@/db/sql';
 import { env } from '@/lib/env';
@@ -175,30 +175,4 @@ export async function pendingKicks(accountId?: number): Promise<PendingKicks> {
     oldestAt: oldest == null ? null : new Date(oldest),
     lastError: latest?.error ?? null,
   };
-}
-
-/**
- * Takes (or renews) the lease of a periodic job for `leaseMs` when it is free, expired or already this
- * holder's, in one UPDATE … RETURNING; returns the job's last run, or null when another instance holds it.
- * The row is created on first use with `now` as its last run.
- */
-export async function takeJobLease(name: string, holder: string, now: number, leaseMs: number): Promise<Date | null> {
-  const db = getDb();
-  await db.insert(jobLeases).values({ name, holder: null, leaseUntil: new Date(0), lastRunAt: new Date(now) }).onConflictDoNothing();
-  const [row] = await db
-    .update(jobLeases)
-    .set({ holder, leaseUntil: new Date(now + leaseMs) })
-    .where(and(eq(jobLeases.name, name), sql`(${jobLeases.leaseUntil} <= ${now} OR ${jobLeases.holder} = ${holder})`))
-    .returning({ lastRunAt: jobLeases.lastRunAt });
-  return row ? row.lastRunAt : null;
-}
-
-/** Records a job's run up to `until`, inside the transaction that saved its results; false if the lease was lost. */
-export async function finishJobRun(within: Db | Tx, name: string, holder: string, until: number): Promise<boolean> {
-  const updated = await within
-    .update(jobLeases)
-    .set({ lastRunAt: new Date(until) })
-    .where(and(eq(jobLeases.name, name), eq(jobLeases.holder, holder)))
-    .returning({ name: jobLeases.name });
-  return updated.length > 0;
 }

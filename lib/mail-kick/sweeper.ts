@@ -1,31 +1,29 @@
 import 'server-only';
 import { and, eq, sql, type SQLWrapper } from 'drizzle-orm';
 import { mailboxes, netSets } from '@/db/schema';
-import { getDb, transaction } from '@/db';
+import { getDb } from '@/db';
+import type { JobContext } from '@/lib/jobs/job';
 import { enforcingMailboxesUsingSet } from '@/lib/netsets/service';
-import { endMailConnections, finishJobRun, mailKickEnabled, takeJobLease, type KickTarget } from './outbox';
+import { endMailConnections, type KickTarget } from './outbox';
 import { expiredWithin } from './policy';
 
-/** The job's row in job_leases. */
+/** The job's row in the job table. */
 export const EXPIRY_SWEEP_JOB = 'mail_kick_expiry_sweep';
-/** How often each instance offers to sweep (spec §18: at least every 30 s). */
+/** How often the sweep runs (spec §18: at least every 30 s; the job runner adds at most a second). */
 export const SWEEP_INTERVAL_MS = 10_000;
-/** How long one instance keeps the job: longer than the interval, so the holder renews it while it lives. */
-export const SWEEP_LEASE_MS = 25_000;
+/** How long one instance holds the job: well past one sweep. */
+export const SWEEP_LEASE_MS = 60_000;
 
 /**
  * An entry's expiry needs no write to take effect (the gate and auth_http compare with the clock), so no
  * change would end the connections it admitted. This sweep does: it finds the enforcing mailboxes whose own
- * entries, or whose referenced sets' entries, expired since the last sweep, and queues their disconnects in
- * the transaction that moves the sweep's mark forward (so a window is swept exactly once, even when the
- * instance holding the lease dies: the next holder starts at the mark). Returns how many mailboxes were
- * queued, or null when another instance holds the job (or mail kicks are off).
+ * entries, or whose referenced sets' entries, expired within the run's window (ctx.since, ctx.now], and
+ * queues their disconnects in the transaction that completes the run (so a window is swept exactly once,
+ * even when the instance holding the job dies: the next holder starts at the last completed run). Returns
+ * how many mailboxes were queued. A job of lib/jobs/registry.ts, run once across instances.
  */
-export async function sweepExpiredEntries(holder: string, now = Date.now()): Promise<number | null> {
-  if (!mailKickEnabled()) return null;
-  const last = await takeJobLease(EXPIRY_SWEEP_JOB, holder, now, SWEEP_LEASE_MS);
-  if (last === null) return null;
-  const from = last.getTime();
+export async function sweepExpiredEntries(ctx: Pick<JobContext, 'now' | 'since' | 'complete'>): Promise<number> {
+  const { now, since: from } = ctx;
   const db = getDb();
   // Only lists that carry an expiry at all are read (a cheap text test on both engines); the rest of the
   // decision is the pure expiredWithin.
@@ -41,8 +39,7 @@ export async function sweepExpiredEntries(holder: string, now = Date.now()): Pro
     if (!expiredWithin({ canonical: set.canonical, meta: set.meta }, from, now)) continue;
     for (const m of await enforcingMailboxesUsingSet(db, set.accountId, set.name)) targets.set(m.email, m);
   }
-  return await transaction(async (tx) => {
-    if (!(await finishJobRun(tx, EXPIRY_SWEEP_JOB, holder, now))) return null;
+  return await ctx.complete(async (tx) => {
     await endMailConnections(tx, [...targets.values()], 'expiry', now);
     return targets.size;
   });

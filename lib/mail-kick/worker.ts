@@ -1,23 +1,24 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import { getDb } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { countMailKick, setMailKicksPending } from '@/lib/ops/metrics';
 import { kickOnBackend, KICK_TIMEOUT_MS, type KickOutcome } from './doveadm';
-import { anyDueKick, claimDueKicks, completeKick, expandEveryBackendKicks, pendingKicks, retryKickLater, type ClaimedKick } from './outbox';
+import { anyDueKick, claimDueKicks, completeKick, expandEveryBackendKicks, pendingKicks, retryKickLater, type ClaimedKick, type PendingKicks } from './outbox';
 import { retryDelayMs } from './policy';
-import { sweepExpiredEntries, SWEEP_INTERVAL_MS } from './sweeper';
 
-/** How often the outbox is checked for due rows (one indexed read): the delay before a disconnect goes out. */
+/**
+ * How often each instance checks the outbox for due rows (one indexed read): the delay before a disconnect
+ * goes out (spec §18: within 2 s). The job runner (lib/jobs/runner.ts) keeps this fast loop.
+ */
 export const POLL_INTERVAL_MS = 250;
 /** How long a claimed row is this worker's: well past one kick's timeout. */
 export const CLAIM_LEASE_MS = 6 * KICK_TIMEOUT_MS;
 /** Rows claimed at once. */
 const BATCH = 50;
 /** How often the /metrics gauge of undelivered rows is refreshed. */
-const GAUGE_INTERVAL_MS = 5_000;
+export const GAUGE_INTERVAL_MS = 5_000;
 
 const SYSTEM: AuditContext = { actor: { kind: 'system', email: 'mail disconnect' } };
 
@@ -77,59 +78,11 @@ export async function deliverDueKicks(now: number, backends: readonly string[], 
 }
 
 /**
- * The background worker of one server process (started by server.ts through lib/ops/background.ts): it
- * delivers due outbox rows every POLL_INTERVAL_MS and offers to run the expiry sweep every
- * SWEEP_INTERVAL_MS. Several instances share the work safely: rows are claimed atomically, the sweep is
- * leased (lib/mail-kick/outbox.ts).
+ * Refreshes the /metrics gauge of undelivered rows (every instance reports the whole outbox: it is one
+ * table, and a Prometheus query takes the max). A job of lib/jobs/registry.ts, run on each instance.
  */
-export function mailKickWorker(options: { pollMs?: number; sweepMs?: number } = {}) {
-  const pollMs = options.pollMs ?? POLL_INTERVAL_MS;
-  const sweepMs = options.sweepMs ?? SWEEP_INTERVAL_MS;
-  const holder = crypto.randomBytes(9).toString('base64url');
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
-  let lastSweep = 0;
-  let lastGauge = 0;
-
-  async function tick(): Promise<void> {
-    const now = Date.now();
-    await deliverDueKicks(now, env().MAIL_KICK_URL);
-    if (now - lastSweep >= sweepMs) {
-      lastSweep = now;
-      await sweepExpiredEntries(holder, now);
-    }
-    if (now - lastGauge >= GAUGE_INTERVAL_MS) {
-      lastGauge = now;
-      const state = await pendingKicks();
-      setMailKicksPending(state.pending, state.failing);
-    }
-  }
-
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick()
-        .catch((error: unknown) => log().error({ err: error }, 'mail disconnect worker: a round failed; trying again'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, pollMs);
-    // Never what keeps the process alive.
-    timer.unref();
-  }
-
-  return {
-    start(): void {
-      if (!stopped) return;
-      stopped = false;
-      schedule();
-    },
-    async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+export async function refreshPendingKicksGauge(): Promise<PendingKicks> {
+  const state = await pendingKicks();
+  setMailKicksPending(state.pending, state.failing);
+  return state;
 }

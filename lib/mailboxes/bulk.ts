@@ -46,6 +46,8 @@ export const bulkRequestSchema = z.object({
           domain: z.string().max(253).optional(),
           search: z.string().max(200, { abort: true }).optional(),
           filter: z.enum(FILTERS).optional(),
+          // "Password older than N days" (spec §21), as the list filters it.
+          passwordOlderThanDays: z.number({ error: 'password age: must be a whole number of days' }).int().min(0).max(36_500).optional(),
         }),
       }),
     ],

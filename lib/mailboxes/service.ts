@@ -17,6 +17,7 @@ import { endMailConnections, type KickReason } from '@/lib/mail-kick/outbox';
 import { listTakesAway } from '@/lib/mail-kick/policy';
 import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, MAX_SEARCH_CHARS, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
+import { changedBefore } from './password-age';
 
 /**
  * The domain service for mailboxes: the admin UI, the JSON-RPC API and the CLI all change mailboxes
@@ -111,6 +112,10 @@ export interface MailboxQuery {
   order?: 'asc' | 'desc';
   page?: number;
   pageSize?: number;
+  /** Only mailboxes whose password was set more than this many days ago (spec §21 "password older than N days"). */
+  passwordOlderThanDays?: number;
+  /** The clock the password age is measured against (now by default). */
+  now?: number;
 }
 
 export function mailboxQueryConditions(scope: Scope, query: MailboxQuery): SQL | undefined {
@@ -122,6 +127,8 @@ export function mailboxQueryConditions(scope: Scope, query: MailboxQuery): SQL |
     const needle = query.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
     conditions.push(sql`${mailboxes.email} LIKE ${`%${needle}%`} ESCAPE '\\'`);
   }
+  // Password age counts from the last recorded change, or from creation (lib/mailboxes/password-expiry.ts).
+  if (query.passwordOlderThanDays !== undefined) conditions.push(sql`COALESCE(${mailboxes.passwordChangedAt}, ${mailboxes.createdAt}) < ${changedBefore(query.passwordOlderThanDays, query.now ?? Date.now())}`);
   switch (query.filter ?? 'all') {
     case 'restricted': conditions.push(sql`${mailboxes.allowNets} IS NOT NULL`); break;
     case 'unrestricted': conditions.push(sql`${mailboxes.allowNets} IS NULL`); break;

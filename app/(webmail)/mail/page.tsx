@@ -4,6 +4,8 @@ import { requireMailbox } from '@/lib/auth/dal';
 import { listMessages } from '@/lib/messages';
 import { Address } from '@/app/_components/address';
 import { LocalTime } from '@/app/_components/local-time';
+import { ownPasswordAge } from '@/lib/mailboxes/password-expiry';
+import { PasswordReminder } from './password-reminder';
 
 export const metadata: Metadata = { title: 'Inbox' };
 
@@ -15,6 +17,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const session = await requireMailbox();
   const { notice } = await searchParams;
   const messages = await listMessages(session);
+  const passwordAge = await ownPasswordAge(session.mailbox.id);
   return (
     <main>
       <h1>Inbox</h1>
@@ -23,6 +26,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
           {NOTICES[notice]}
         </p>
       ) : null}
+      <PasswordReminder age={passwordAge} />
       {messages.length === 0 ? (
         <p>No messages.</p>
       ) : (

@@ -8,6 +8,7 @@ import { SignInChart } from '@/app/_components/sign-in-chart';
 import { mailKickEnabled, pendingKicks } from '@/lib/mail-kick/outbox';
 import { scopeAccountId } from '@/lib/scope';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
+import { PasswordAges } from './password-ages';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -55,6 +56,7 @@ export default async function AdminOverviewPage() {
           ))}
         </ul>
       </section>
+      <PasswordAges scope={scope} />
       <section aria-labelledby="mail-connections-heading" data-testid="mail-connections">
         <h2 id="mail-connections-heading">Open mail connections</h2>
         {mailKickEnabled() ? null : <MailKickOff />}

@@ -25,7 +25,8 @@ const wholeNumber = (min: number, max: number) =>
     .max(max, `must be at most ${max.toLocaleString('en-US')}`);
 
 /**
- * `mail.list {domain, page_size?, page?, sort_field?, sort_order?}` → an array of `mail.get` objects.
+ * `mail.list {domain, page_size?, page?, sort_field?, sort_order?, password_older_than_days?}` → an array of
+ * `mail.get` objects.
  * Defaults: 100 per page (at most 500), page 1, sorted by `mail` ascending; a page past the end is `[]`.
  * A domain of another account is 404, like a missing one. The page is read from the database in chunks as
  * its answer is written (StreamedArray), so an answer past the request's budget stops the reading too.
@@ -42,6 +43,8 @@ export const mailList = defineMethod({
       .toLowerCase()
       .pipe(z.enum(['asc', 'desc'], { error: 'must be "asc" or "desc"' }))
       .optional(),
+    // Spec §21: only mailboxes whose password was set more than this many days ago.
+    password_older_than_days: wholeNumber(0, 36_500).optional(),
   }),
   async handle(params, session) {
     const scope = scopeOf(session);
@@ -52,6 +55,7 @@ export const mailList = defineMethod({
       page: params.page ?? 1,
       sort: SORT_FIELDS[params.sort_field ?? 'mail'],
       order: params.sort_order ?? 'asc',
+      passwordOlderThanDays: params.password_older_than_days,
     });
     const now = Date.now();
     return new StreamedArray(

@@ -16,7 +16,7 @@ export interface BulkConfirmation {
   question: string;
   /** MAIL_KICK_URL is unset: the confirmation says that open mail connections stay open. */
   mailKicksOff: boolean;
-  target: { kind: 'selected'; emails: string[] } | { kind: 'matching'; q: string; domain: string; filter: string };
+  target: { kind: 'selected'; emails: string[] } | { kind: 'matching'; q: string; domain: string; filter: string; age: string };
 }
 
 export interface BulkFormState {
@@ -36,14 +36,18 @@ const text = (formData: FormData, name: string) => String(formData.get(name) ?? 
 function requestFrom(formData: FormData): { request: BulkRequest; target: BulkConfirmation['target'] } {
   const target: BulkConfirmation['target'] =
     text(formData, 'target') === 'matching'
-      ? { kind: 'matching', q: text(formData, 'q'), domain: text(formData, 'domain'), filter: text(formData, 'filter') || 'all' }
+      ? { kind: 'matching', q: text(formData, 'q'), domain: text(formData, 'domain'), filter: text(formData, 'filter') || 'all', age: text(formData, 'age').slice(0, 12) }
       : { kind: 'selected', emails: formData.getAll('selected').map(String) };
   const request = {
     action: text(formData, 'action'),
     allowNets: text(formData, 'allowNets'),
     target:
       target.kind === 'matching'
-        ? { kind: 'matching', query: { search: target.q || undefined, domain: target.domain || undefined, filter: target.filter } }
+        ? {
+            kind: 'matching',
+            // The age filter as the list shows it: a whole number of days, or absent (other text is refused by the schema).
+            query: { search: target.q || undefined, domain: target.domain || undefined, filter: target.filter, passwordOlderThanDays: target.age === '' ? undefined : /^\d+$/.test(target.age) ? Number(target.age) : target.age },
+          }
         : { kind: 'selected', emails: target.emails },
   } as BulkRequest;
   return { request, target };

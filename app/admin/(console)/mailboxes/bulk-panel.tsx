@@ -17,7 +17,7 @@ const BULK_ACTION_KINDS = Object.keys(BULK_ACTION_LABELS) as (keyof typeof BULK_
 
 interface Props {
   /** The current search and filter: "all matching" means these. */
-  query: { q: string; domain: string; filter: string };
+  query: { q: string; domain: string; filter: string; age: string };
   total: number;
   /** The list's current URL, for "Cancel". */
   href: string;
@@ -53,6 +53,7 @@ function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConf
           <input type="hidden" name="q" value={t.q} />
           <input type="hidden" name="domain" value={t.domain} />
           <input type="hidden" name="filter" value={t.filter} />
+          <input type="hidden" name="age" value={t.age} />
         </>
       )}
       <button type="submit" disabled={pending}>
@@ -93,6 +94,7 @@ export function BulkPanel({ query, total, href, setNames, children }: Props) {
         <input type="hidden" name="q" value={query.q} />
         <input type="hidden" name="domain" value={query.domain} />
         <input type="hidden" name="filter" value={query.filter} />
+        <input type="hidden" name="age" value={query.age} />
         {/* Without JavaScript the controls are always open, above the list. With it they sit below the list,
             docked to the bottom of the viewport: opening them when a row is ticked never moves the list. */}
         {hydrated ? null : controls}

@@ -21,6 +21,8 @@ export const SORTS: { value: MailboxSortField; label: string }[] = [
   { value: 'updated_at', label: 'Last changed' },
 ];
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
+/** The largest "password older than" filter (100 years: anything past it matches nothing). */
+export const MAX_AGE_DAYS = 36_500;
 const DEFAULT_PAGE_SIZE = 50;
 
 export interface ListQuery {
@@ -31,6 +33,8 @@ export interface ListQuery {
   order: 'asc' | 'desc';
   page: number;
   size: number;
+  /** "Password older than N days" (spec §21), or null: no age filter. */
+  age: number | null;
 }
 
 type Params = Record<string, string | string[] | undefined>;
@@ -41,6 +45,8 @@ export function parseListQuery(params: Params): ListQuery {
   const sort = SORTS.find((s) => s.value === first(params.sort))?.value ?? 'email';
   const page = Number.parseInt(first(params.page), 10);
   const size = Number.parseInt(first(params.size), 10);
+  const ageText = first(params.age).trim();
+  const age = /^\d{1,5}$/.test(ageText) ? Number(ageText) : null;
   return {
     q: first(params.q).slice(0, 1000).trim().slice(0, 200),
     domain: first(params.domain).trim().slice(0, 253),
@@ -49,12 +55,13 @@ export function parseListQuery(params: Params): ListQuery {
     order: first(params.order) === 'desc' ? 'desc' : 'asc',
     page: Number.isSafeInteger(page) && page > 0 ? page : 1,
     size: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_PAGE_SIZE,
+    age: age !== null && age <= MAX_AGE_DAYS ? age : null,
   };
 }
 
 /** The service query for a list query (the page and the bulk "all matching" use the same conditions). */
 export function serviceQuery(q: ListQuery): MailboxQuery {
-  return { search: q.q || undefined, domain: q.domain || undefined, filter: q.filter, sort: q.sort, order: q.order, page: q.page, pageSize: q.size };
+  return { search: q.q || undefined, domain: q.domain || undefined, filter: q.filter, sort: q.sort, order: q.order, page: q.page, pageSize: q.size, passwordOlderThanDays: q.age ?? undefined };
 }
 
 /** The list's URL with some parameters changed; defaults are left out to keep URLs short. */
@@ -64,6 +71,7 @@ export function listHref(q: ListQuery, change: Partial<ListQuery> = {}): string 
   if (next.q) params.set('q', next.q);
   if (next.domain) params.set('domain', next.domain);
   if (next.filter !== 'all') params.set('filter', next.filter);
+  if (next.age !== null) params.set('age', String(next.age));
   if (next.sort !== 'email') params.set('sort', next.sort);
   if (next.order !== 'asc') params.set('order', next.order);
   if (next.size !== DEFAULT_PAGE_SIZE) params.set('size', String(next.size));

@@ -15,6 +15,11 @@ import { netSetNames } from '@/lib/netsets/service';
 
 export const metadata: Metadata = { title: 'Mailboxes' };
 
+const TEXT = {
+  ageLabel: 'Password older than (days)',
+  ageHint: 'Leave empty to show mailboxes whatever the age of their password.',
+} as const;
+
 /** Notices after a redirect, by code: the page never shows text taken from the URL. */
 const NOTICES: Record<string, string> = {
   'password-chosen': 'Your password has been changed. From now on, sign in with the password you just chose.',
@@ -83,6 +88,13 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
           </div>
         ) : null}
         <div>
+          <label htmlFor="age">{TEXT.ageLabel}</label>
+          <input id="age" name="age" inputMode="numeric" maxLength={5} size={6} defaultValue={query.age ?? ''} aria-describedby="age-hint" />
+          <span className="visually-hidden" id="age-hint">
+            {TEXT.ageHint}
+          </span>
+        </div>
+        <div>
           <label htmlFor="sort">Sort by</label>
           <select id="sort" name="sort" defaultValue={query.sort}>
             {SORTS.map((s) => (
@@ -115,9 +127,9 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
       </form>
       <p role="status" data-testid="list-count">
         {total === 0 ? 'No mailboxes match.' : `${n(total)} ${total === 1 ? 'mailbox matches' : 'mailboxes match'}; showing ${n(from)}–${n(to)}.`}{' '}
-        {query.q || query.filter !== 'all' || query.domain ? <Link href="/admin/mailboxes">Clear search and filter</Link> : null}
+        {query.q || query.filter !== 'all' || query.domain || query.age !== null ? <Link href="/admin/mailboxes">Clear search and filter</Link> : null}
       </p>
-      <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter }} total={total} href={listHref(query)} setNames={await netSetNames(admin.accountId)}>
+      <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter, age: query.age === null ? '' : String(query.age) }} total={total} href={listHref(query)} setNames={await netSetNames(admin.accountId)}>
         <div className="table-scroll">
           <table data-testid="mailbox-table" className="stack">
             <caption className="visually-hidden">Mailboxes, page {query.page} of {pages}</caption>

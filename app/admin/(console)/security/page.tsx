@@ -13,6 +13,8 @@ import { ApiKeyForm } from './api-key-form';
 import { DisableTwoFactorForm, RegenerateCodesForm, TwoFactorPolicyForm } from './two-factor-forms';
 import { listPasskeys } from '@/lib/admins/passkeys';
 import { AddPasskeyForm, RemovePasskeyForm, RenamePasskeyForm } from './passkey-forms';
+import { getAccountPolicy } from '@/lib/accounts/policy';
+import { MailboxPolicyForm } from './mailbox-policy-form';
 
 export const metadata: Metadata = { title: 'Security' };
 
@@ -29,15 +31,17 @@ const NOTICES: Record<string, string> = {
   'passkey-renamed': 'The passkey has been renamed.',
   'passkey-removed': 'The passkey has been removed.',
   'key-revoked': 'The API key has been revoked. Sessions opened with it have ended.',
+  'mailbox-policy-saved': 'The policies for mailboxes have been saved.',
 };
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
-  const { admin, claims, clientIp } = await requireAdmin();
+  const { admin, claims, clientIp, scope } = await requireAdmin();
   const { notice } = await searchParams;
   const sessions = await listOwnSessions('admin', admin.id, claims.sid);
   const twoFactor = await twoFactorSummary(admin.id);
   const keys = await listApiKeys(admin.id);
   const passkeys = await listPasskeys(admin.id);
+  const mailboxPolicy = await getAccountPolicy(scope);
   return (
     <main>
       <h1>Security</h1>
@@ -121,6 +125,10 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         <h2 id="policy-heading">Account policy</h2>
         <p>When required, an admin of this account without two-factor is asked to set it up right after their password and can do nothing else until they have.</p>
         <TwoFactorPolicyForm required={twoFactor.accountRequiresTwoFactor} />
+      </section>
+      <section className="card" aria-labelledby="mailbox-policy-heading">
+        <h2 id="mailbox-policy-heading">Policies for mailboxes</h2>
+        <MailboxPolicyForm passwordMaxAgeDays={mailboxPolicy.password_max_age_days} />
       </section>
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you&apos;re signed in</h2>
