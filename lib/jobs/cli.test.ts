@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, mailKicks, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { setAccountPolicy } from '@/lib/accounts/policy';
-import { checkMailboxSession } from '@/lib/auth/gate';
-import { createWebSession } from '@/lib/auth/web-session';
+import { checkMailboxSession } from '@/lib/session/check';
+import { createWebSession } from '@/lib/session/row';
 import { makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
 import type { JobOutcome } from './runner';
 
