@@ -47,6 +47,8 @@ export const accounts = pgTable('accounts', {
   // "Require two-factor for every admin of this account" (spec §14): an admin without it is confined to
   // enrolment right after the password step.
   requireTwoFactor: booleanInt('require_two_factor').notNull().default(sql`0`),
+  // "Mail apps must use app passwords" (spec §20).
+  requireAppPasswords: booleanInt('require_app_passwords').notNull().default(sql`0`),
   createdAt: createdAt(),
 });
 
@@ -415,3 +417,25 @@ export const jobLeases = pgTable('job_leases', {
   leaseUntil: timestamp('lease_until').notNull(),
   lastRunAt: timestamp('last_run_at').notNull(),
 });
+
+/** App passwords of a mailbox: see db/schema.ts. */
+export const appPasswords = pgTable(
+  'app_passwords',
+  {
+    id: id(),
+    mailboxId: pgInteger('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    label: pgText('label').notNull(),
+    protocols: pgText('protocols').notNull(),
+    allowNets: pgText('allow_nets'),
+    expiresAt: timestamp('expires_at'),
+    passwordHash: pgText('password_hash').notNull(),
+    lookupTag: pgText('lookup_tag').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at'),
+    lastUsedAddress: pgText('last_used_address'),
+    lastUsedProtocol: pgText('last_used_protocol'),
+  },
+  (t) => [index('app_passwords_mailbox_tag_idx').on(t.mailboxId, t.lookupTag)],
+);

@@ -9,9 +9,11 @@ import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
+import { appPasswordRefusal, mailCredential, recordAppPasswordUse } from '@/lib/app-passwords/sign-in';
+import { mailNeedsAppPassword } from '@/lib/app-passwords/policy';
 import { beginAttempt, checkProvenAttempt, checkProvenAttemptFrom, isKnownNetwork, provenAttemptColumns, provenAttemptParams, type Attempt, type AttemptRequest } from './throttle';
 
-export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
+export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed' | 'app_password_protocol' | 'app_password_expired' | 'app_password_network';
 
 export interface SignedInMailbox {
   id: number;
@@ -29,7 +31,9 @@ export type SignInResult =
   | { ok: true; mailbox: SignedInMailbox }
   | { ok: false; reason: 'failed' }
   | { ok: false; reason: 'throttled'; retryAfterMinutes: number }
-  | { ok: false; reason: 'password_change_required' };
+  | { ok: false; reason: 'password_change_required' }
+  /** Mail protocols only: the account password was right, but mail apps must use an app password (spec §20). */
+  | { ok: false; reason: 'app_password_required' };
 
 export interface SignInInput {
   email: string;
@@ -119,6 +123,7 @@ const signInColumns = {
   requireResetPassword: mailboxes.requireResetPassword,
   sessionVersion: mailboxes.sessionVersion,
   updatedAt: mailboxes.updatedAt,
+  requireAppPasswords: accounts.requireAppPasswords,
 };
 
 // Run on every mailbox sign-in (mail clients reconnect all day).
@@ -226,9 +231,16 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   const row = looked ? looked.row : await lookup();
 
-  const passwordOk =
-    proven ||
-    (await inBcryptLane(await signInLane(email), () => (row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash))));
+  // APP PASSWORDS (spec §20; lib/app-passwords/sign-in.ts): on the mail protocols a typed app password is the
+  // credential compared instead of the account password; still exactly one comparison. One that will be
+  // refused for its own reasons pays the full bcrypt (never the cache), like every other refusal.
+  const app = proven ? null : await mailCredential(row?.id, input.password, input.context.protocol);
+  const appRefusal = app ? appPasswordRefusal(app, input.context.protocol, address) : null;
+  const compare = (): Promise<boolean> =>
+    app
+      ? row && input.verify && !appRefusal ? input.verify({ ...row, passwordHash: app.passwordHash }, app.canonical) : verifyPassword(app.canonical, app.passwordHash)
+      : row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash);
+  const passwordOk = proven || (await inBcryptLane(await signInLane(email), compare));
 
   let reason: SignInFailureReason | null = null;
   let wouldRefuse = false;
@@ -241,6 +253,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     if (row.allowNetsMode === 'monitor') wouldRefuse = true;
     else reason = 'network_not_allowed';
   }
+  if (!reason && appRefusal) reason = appRefusal;
 
   if (reason || !row) {
     // The attempt stays counted.
@@ -260,13 +273,24 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // The password was right: not a guess, whatever follows. (A proven attempt's bookkeeping joins the
   // login's group commit below; it cannot have a pending forced change.)
   if (!proven) await attempt.succeeded();
-  if (row.requireResetPassword && !input.allowPendingReset) {
+  // APP PASSWORDS: the account password is refused on the mail protocols where mail apps must use one (the
+  // message may say so: the password was right). An app password is not the account password, so a pending
+  // change of the latter does not refuse it.
+  if (!app && input.context.protocol && input.context.protocol !== 'web' && input.context.protocol !== 'api' && mailNeedsAppPassword(row, row)) {
+    if (proven) await attempt.succeeded();
+    await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'app_password_required' } });
+    return { ok: false, reason: 'app_password_required' };
+  }
+  if (row.requireResetPassword && !input.allowPendingReset && !app) {
     await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'password_change_required' } });
     if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
     return { ok: false, reason: 'password_change_required' };
   }
 
-  const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
+  const loginDetail =
+    row.requireResetPassword || wouldRefuse || app
+      ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}), ...(app ? { app_password_id: app.id, app_password: app.label } : {}) }
+      : undefined;
   if (proven && !attempt.writes && !wouldRefuse) {
     // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
     // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only (done at once).
@@ -282,6 +306,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     await prepared().recordLogin.execute({ id: row.id, at: Date.now(), ip: address });
     await recordAudit(tx, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
     if (wouldRefuse) await recordAudit(tx, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+    if (app) await recordAppPasswordUse(tx, app, row, input.context);
   });
   return { ok: true, mailbox: signedIn(row) };
 }
