@@ -43,3 +43,9 @@ describe('app password format', () => {
     expect(parseProtocols('pop3,web')).toEqual(['pop3']);
   });
 });
+
+describe('the shape check', () => {
+  it('accepts exactly the alphabet', () => {
+    for (const c of 'abcdefghijklmnopqrstuvwxyz') expect(appPasswordCandidate(c.repeat(16)) !== null, c).toBe(APP_PASSWORD_ALPHABET.includes(c));
+  });
+});

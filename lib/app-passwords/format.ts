@@ -25,7 +25,8 @@ export function groupAppPassword(canonical: string): string {
   return groups.join(' ');
 }
 
-const SHAPE = new RegExp(`^[${APP_PASSWORD_ALPHABET}]{${APP_PASSWORD_LENGTH}}$`);
+// APP_PASSWORD_ALPHABET as a character class.
+const SHAPE = /^[a-hjkmnp-z]{16}$/;
 
 /**
  * The canonical form of a typed password if it has an app password's shape (spaces removed, lower case),
