@@ -1,5 +1,7 @@
 import 'server-only';
 import type { RpcMethod } from './method';
+import { accountPolicyGet } from './methods/account-policy-get';
+import { accountPolicySet } from './methods/account-policy-set';
 import { auth } from './methods/auth';
 import { deauth } from './methods/deauth';
 import { domainList } from './methods/domain-list';
@@ -37,4 +39,6 @@ export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['netset.add', netsetAdd],
   ['netset.set', netsetSet],
   ['netset.del', netsetDel],
+  ['account.policy.get', accountPolicyGet],
+  ['account.policy.set', accountPolicySet],
 ]);
