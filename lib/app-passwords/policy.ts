@@ -1,16 +1,11 @@
 /**
  * Whether a mailbox's mail apps (IMAP, POP3, SMTP) must use an app password, so that its account password
  * is refused there with `Auth-Status: Use an app password for mail apps` (spec §20). One function, so that
- * every reason is one condition OR-ed in here: the account policy "Mail apps must use app passwords" now,
- * and a mailbox's own two-factor (which makes the same refusal).
+ * every reason is one condition OR-ed in here: the account policy "Mail apps must use app passwords", and a
+ * mailbox-level reason (its own two-factor makes the same refusal) from `mailbox`.
  */
-export function mailNeedsAppPassword(mailbox: MailboxAppPasswordFacts, account: AccountAppPasswordFacts): boolean {
-  return account.requireAppPasswords || mailbox.requireAppPasswords === true;
-}
-
-/** What the decision needs of the mailbox (a mailbox-level reason, such as its two-factor, goes here). */
-export interface MailboxAppPasswordFacts {
-  requireAppPasswords?: boolean;
+export function mailNeedsAppPassword(mailbox: { id: number }, account: AccountAppPasswordFacts): boolean {
+  return account.requireAppPasswords;
 }
 
 /** What the decision needs of the mailbox's account. */
