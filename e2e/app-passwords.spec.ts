@@ -151,7 +151,7 @@ test.describe('app passwords on real IMAP (spec §20)', () => {
     const shown = await createOnAccountPage(user.page, 'Laptop', { protocols: ['IMAP'] });
     expect(shown).toMatch(/^[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}$/);
     // Stored as bcrypt only.
-    const [stored] = sql<{ password_hash: string }>('SELECT password_hash FROM app_passwords JOIN mailboxes ON mailboxes.id = app_passwords.mailbox_id WHERE mailboxes.email = ?', box.email);
+    const [stored] = sql<{ password_hash: string }>('SELECT app_passwords.password_hash FROM app_passwords JOIN mailboxes ON mailboxes.id = app_passwords.mailbox_id WHERE mailboxes.email = ?', box.email);
     expect(stored!.password_hash).toMatch(/^\$2[ab]\$/);
 
     expect(await login(box.email, shown)).toMatchObject({ ok: true });
@@ -210,6 +210,7 @@ test.describe('app passwords on real IMAP (spec §20)', () => {
 
     const admin = await pageAt(browser, '198.51.100.84');
     await adminSignIn(admin.page, adminOf(name));
+    await expect(admin.page).toHaveURL(/\/admin\/mailboxes$/);
     await admin.page.goto('/admin/security');
     await admin.page.getByLabel('Mail apps must use app passwords').check();
     await submitAction(admin.page, admin.page.getByRole('button', { name: 'Save policies' }));
@@ -234,6 +235,7 @@ test.describe('app passwords on real IMAP (spec §20)', () => {
     }
     const admin = await pageAt(browser, '198.51.100.86');
     await adminSignIn(admin.page, adminOf(name));
+    await expect(admin.page).toHaveURL(/\/admin\/mailboxes$/);
     await openMailbox(admin.page, kept.email);
     await expect(admin.page.getByTestId('mailbox-app-passwords')).toContainText('Tablet');
     await admin.page.getByLabel('Force password change at next login').check();
