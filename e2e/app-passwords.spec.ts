@@ -221,7 +221,8 @@ test.describe('app passwords on real IMAP (spec §20)', () => {
     expect(await login(box.email, shown)).toMatchObject({ ok: true });
   });
 
-  test('a forced change revokes app passwords by default and keeps them when unticked; another account\'s admin gets 404', async ({ browser }) => {
+  test('a forced change revokes app passwords by default and keeps them when unticked; another account\'s admin gets 404; the CLI lists, revokes and keeps them', async ({ browser }) => {
+    test.setTimeout(120_000);
     const request = await playwrightRequest.newContext({ baseURL: server.url });
     const { name, domain } = account();
     const kept = mailbox(domain);
@@ -269,6 +270,25 @@ test.describe('app passwords on real IMAP (spec §20)', () => {
     const listed = cli(['mailbox', 'app-passwords', '--email', kept.email, '--json'], 'proxied', { DATABASE_PATH: dbFile });
     expect(listed.status, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject([{ id: app!.id, label: 'Tablet', protocols: ['imap', 'smtp'] }]);
+    // … and revokes it, which ends the mailbox's idling connection.
+    const client = await idle(kept.email, passwords.get(kept.email)!);
+    const revokedByCli = cli(['mailbox', 'revoke-app-password', '--email', kept.email, '--id', String(app!.id)], 'proxied', { DATABASE_PATH: dbFile, MAIL_KICK_URL: '', MAIL_KICK_API_KEY: '' });
+    expect(revokedByCli.status, revokedByCli.stderr).toBe(0);
+    expect(count(kept.email)).toBe(0);
+    const closedAt = await Promise.race([client.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 6_000))]);
+    expect(closedAt, 'the idling connection was still open 6 s after the CLI revoked its app password').not.toBeNull();
+    // The CLI's forced change keeps app passwords only when told to.
+    const third = mailbox(domain);
+    const user = await pageAt(browser, '198.51.100.87');
+    await signIn(user.page, third.email, third.password);
+    await createOnAccountPage(user.page, 'Watch');
+    await user.close();
+    const keep = cli(['mailbox', 'set', '--email', third.email, '--require-reset', '--keep-app-passwords'], 'proxied', { DATABASE_PATH: dbFile });
+    expect(keep.status, keep.stderr).toBe(0);
+    expect(count(third.email)).toBe(1);
+    expect(cli(['mailbox', 'set', '--email', third.email, '--no-require-reset'], 'proxied', { DATABASE_PATH: dbFile }).status).toBe(0);
+    expect(cli(['mailbox', 'set', '--email', third.email, '--require-reset'], 'proxied', { DATABASE_PATH: dbFile }).status).toBe(0);
+    expect(count(third.email)).toBe(0);
     await request.dispose();
   });
 });
