@@ -70,6 +70,9 @@ describe('app passwords', () => {
     const [used] = await listAppPasswords(box.id);
     expect(used).toMatchObject({ id, lastUsedAddress: '192.0.2.10', lastUsedProtocol: 'imap' });
     expect(used!.lastUsedAt).not.toBeNull();
+    // Within a minute, from the same address and protocol, a login writes no new last use.
+    expect(await imap(box.email, password)).toBe('OK');
+    expect((await listAppPasswords(box.id))[0]!.lastUsedAt).toEqual(used!.lastUsedAt);
     expect(await imap(box.email, password, { clientIp: '192.0.2.11' })).toBe('OK');
     const events = (await audits(box.email)).map((a) => [a.event, a.clientIp]);
     // One "first use" row per new address, not one per login.

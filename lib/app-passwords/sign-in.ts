@@ -84,6 +84,15 @@ export function appPasswordRefusal(credential: AppPasswordCredential, protocol: 
 export const LAST_USE_RESOLUTION_MS = 60_000;
 
 /**
+ * Whether a successful use has something to write (recordAppPasswordUse): a first use, a new address or
+ * protocol, or a last use a minute old. When not, a warm login takes the account password's write-light path.
+ */
+export function appPasswordUseToWrite(credential: AppPasswordCredential, address: string | null, protocol: string | null | undefined, now = Date.now()): boolean {
+  if (credential.lastUsedAt === null || credential.lastUsedAddress !== address || credential.lastUsedProtocol !== (protocol ?? null)) return true;
+  return now - credential.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS;
+}
+
+/**
  * Records a successful sign-in with an app password inside the login's transaction: its last use (time,
  * address, protocol; skipped when nothing but the time moved, by less than a minute, so that an app that
  * reconnects all day writes little), and an `app_password_used` audit row for its first use and whenever
@@ -98,9 +107,8 @@ export async function recordAppPasswordUse(
 ): Promise<void> {
   const address = ctx.clientIp;
   const protocol = ctx.protocol ?? null;
+  if (!appPasswordUseToWrite(credential, address, protocol, now)) return;
   const newAddress = credential.lastUsedAt === null || credential.lastUsedAddress !== address;
-  const stale = credential.lastUsedAt === null || now - credential.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS;
-  if (!newAddress && !stale && credential.lastUsedProtocol === protocol) return;
   await tx.update(appPasswords).set({ lastUsedAt: new Date(now), lastUsedAddress: address, lastUsedProtocol: protocol }).where(eq(appPasswords.id, credential.id));
   if (newAddress) {
     await recordAudit(tx, ctx, { event: 'app_password_used', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { app_password_id: credential.id, label: credential.label } });

@@ -9,7 +9,7 @@ import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
-import { appPasswordRefusal, mailCredential, recordAppPasswordUse } from '@/lib/app-passwords/sign-in';
+import { appPasswordRefusal, appPasswordUseToWrite, mailCredential, recordAppPasswordUse } from '@/lib/app-passwords/sign-in';
 import { mailNeedsAppPassword } from '@/lib/app-passwords/policy';
 import { beginAttempt, checkProvenAttempt, checkProvenAttemptFrom, isKnownNetwork, provenAttemptColumns, provenAttemptParams, type Attempt, type AttemptRequest } from './throttle';
 
@@ -213,7 +213,15 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // (On the warm path the answers below are usually at hand, not promises: only a promise is awaited, since
   // every await costs one, and the async-context hooks with it.)
   const [provenRow] = input.proven ? await prepared().provenMailboxByEmail.execute({ email, ...provenAttemptParams(throttle, now) }) : [];
-  const provenAnswer = provenRow !== undefined && !provenRow.requireResetPassword && input.proven!(provenRow, input.password);
+  // APP PASSWORDS (spec §20; lib/app-passwords/sign-in.ts): on the mail protocols a typed app password is the
+  // credential checked instead of the account password, proven by the cache like it (when usable here).
+  const provenApp = input.proven ? await mailCredential(provenRow?.id, input.password, input.context.protocol) : undefined;
+  const provenAnswer =
+    provenRow !== undefined &&
+    !provenRow.requireResetPassword &&
+    (provenApp
+      ? appPasswordRefusal(provenApp, input.context.protocol, address, now) === null && input.proven!({ ...provenRow, passwordHash: provenApp.passwordHash }, provenApp.canonical)
+      : input.proven!(provenRow, input.password));
   const proven = provenAnswer instanceof Promise ? await provenAnswer : provenAnswer;
 
   // Counted before the password is checked, so concurrent guesses cannot outrun the limit; a proven password
@@ -231,10 +239,10 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   const row = looked ? looked.row : await lookup();
 
-  // APP PASSWORDS (spec §20; lib/app-passwords/sign-in.ts): on the mail protocols a typed app password is the
-  // credential compared instead of the account password; still exactly one comparison. One that will be
-  // refused for its own reasons pays the full bcrypt (never the cache), like every other refusal.
-  const app = proven ? null : await mailCredential(row?.id, input.password, input.context.protocol);
+  // APP PASSWORDS: the credential compared is the typed app password's row, if any (read above when the caller
+  // can prove passwords); still exactly one comparison. One that will be refused for its own reasons pays the
+  // full bcrypt (never the cache), like every other refusal.
+  const app = provenApp !== undefined ? provenApp : await mailCredential(row?.id, input.password, input.context.protocol);
   const appRefusal = app ? appPasswordRefusal(app, input.context.protocol, address) : null;
   const compare = (): Promise<boolean> =>
     app
@@ -291,7 +299,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     row.requireResetPassword || wouldRefuse || app
       ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}), ...(app ? { app_password_id: app.id, app_password: app.label } : {}) }
       : undefined;
-  if (proven && !attempt.writes && !wouldRefuse) {
+  if (proven && !attempt.writes && !wouldRefuse && !(app && appPasswordUseToWrite(app, address, input.context.protocol))) {
     // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
     // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only (done at once).
     void attempt.succeeded();
