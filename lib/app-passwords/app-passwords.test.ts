@@ -152,6 +152,26 @@ describe('app passwords', () => {
     }
   });
 
+  it('a warm (cached) one is still refused once it expires or from outside its own networks, after a full comparison', async () => {
+    const { box, owner } = await setup();
+    const { id, password } = await createAppPassword(owner, { label: 'Warm', protocols: ['imap'], allowNets: '192.0.2.0/25' }, userCtx(box.email));
+    expect(await imap(box.email, password)).toBe('OK');
+    expect(await imap(box.email, password)).toBe('OK');
+    // Each refusal pays the full comparison, never the cache's answer, so it takes as long as a wrong password.
+    const compare = vi.spyOn(bcrypt, 'compare');
+    try {
+      expect(await imap(box.email, password, { clientIp: '192.0.2.200' })).toBe('Invalid login or password');
+      expect(compare).toHaveBeenCalledTimes(1);
+      await getDb().update(appPasswords).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(appPasswords.id, id));
+      compare.mockClear();
+      expect(await imap(box.email, password)).toBe('Invalid login or password');
+      expect(compare).toHaveBeenCalledTimes(1);
+    } finally {
+      compare.mockRestore();
+    }
+    expect((await audits(box.email))[0]).toMatchObject({ event: 'login_failed', detail: { reason: 'app_password_expired' } });
+  });
+
   it('at most 20 per mailbox', async () => {
     const { box, owner } = await setup();
     for (let i = 0; i < MAX_APP_PASSWORDS; i++) await createAppPassword(owner, { label: `App ${i}`, protocols: ['imap'] }, userCtx(box.email));
