@@ -7,7 +7,7 @@ import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
 import { setAccountPolicy, getAccountPolicy } from '@/lib/accounts/policy';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
 import { operatorScope } from '@/lib/scope';
-import { countAppPasswords, createAppPassword, listAppPasswords, listAppPasswordsOf, revokeAppPassword, revokeAppPasswordOf } from './service';
+import { countAppPasswords, createAppPassword, MAX_APP_PASSWORD_CREATIONS_PER_HOUR, listAppPasswords, listAppPasswordsOf, revokeAppPassword, revokeAppPasswordOf } from './service';
 import { MAX_APP_PASSWORDS } from './schema';
 
 process.env.MAIL_AUTH_SECRET = 'unit-mail-auth-secret-0123456789';
@@ -177,6 +177,16 @@ describe('app passwords', () => {
     for (let i = 0; i < MAX_APP_PASSWORDS; i++) await createAppPassword(owner, { label: `App ${i}`, protocols: ['imap'] }, userCtx(box.email));
     await expect(createAppPassword(owner, { label: 'One more', protocols: ['imap'] }, userCtx(box.email))).rejects.toThrow(/20 app passwords already/);
     expect(await countAppPasswords(box.id)).toBe(MAX_APP_PASSWORDS);
+  });
+
+  it('cost a bcrypt hash each, so creating them is limited per mailbox and hour (creating and revoking in a loop stops)', async () => {
+    const { box, owner } = await setup();
+    for (let i = 0; i < MAX_APP_PASSWORD_CREATIONS_PER_HOUR; i++) {
+      const { id } = await createAppPassword(owner, { label: `Loop ${i}`, protocols: ['imap'] }, userCtx(box.email));
+      await revokeAppPassword(owner, id, userCtx(box.email));
+    }
+    await expect(createAppPassword(owner, { label: 'One more', protocols: ['imap'] }, userCtx(box.email))).rejects.toThrow(/at most 30 an hour/);
+    expect(await countAppPasswords(box.id)).toBe(0);
   });
 
   it('refuse bad input and change nothing', async () => {

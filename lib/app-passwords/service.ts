@@ -4,7 +4,8 @@ import { appPasswords, mailboxes } from '@/db/schema';
 import { getDb, transaction, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashPassword, inBcryptLane } from '@/lib/auth/password';
-import { NotFoundError, ValidationError } from '@/lib/errors';
+import { beginAttempt } from '@/lib/auth/throttle';
+import { NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
 import { emailSchema } from '@/lib/mailboxes/schemas';
 import type { Scope } from '@/lib/scope';
@@ -17,6 +18,9 @@ import { appPasswordCreateSchema, appPasswordIdSchema, MAX_APP_PASSWORDS, type A
  * (page, API, CLI) list and revoke them. Revoking ends the mailbox's open mail connections (spec §18), in
  * the same transaction.
  */
+
+/** App passwords a mailbox may create per hour (each costs a bcrypt hash). */
+export const MAX_APP_PASSWORD_CREATIONS_PER_HOUR = 30;
 
 export interface AppPasswordOwner {
   id: number;
@@ -56,6 +60,17 @@ const viewColumns = {
 export async function createAppPassword(owner: AppPasswordOwner, input: AppPasswordCreateInput, ctx: AuditContext): Promise<{ id: number; password: string }> {
   const data = parseOrThrow(appPasswordCreateSchema, input);
   if ((await countAppPasswords(owner.id)) >= MAX_APP_PASSWORDS) throw tooMany();
+  // Each one costs a bcrypt hash: counted per mailbox (spec §23), so that creating and revoking in a loop
+  // cannot keep the bcrypt queue busy. Counted, never un-counted: a budget, not a guess.
+  const budget = await beginAttempt({
+    realm: 'app-password-create',
+    subject: String(owner.id),
+    address: null,
+    policy: { perSubjectAddress: null, perAddress: null, perSite: null, perSubject: { max: MAX_APP_PASSWORD_CREATIONS_PER_HOUR, windowMs: 3_600_000 }, knownNetworksExempt: false },
+  });
+  if (budget.limited) {
+    throw new RateLimitedError(`Too many app passwords created: at most ${MAX_APP_PASSWORD_CREATIONS_PER_HOUR} an hour. Try again in ${budget.retryAfterMinutes} minutes.`, budget.retryAfterMinutes);
+  }
   // Tags are unique per mailbox, so that a sign-in finds at most one candidate (lib/app-passwords/sign-in.ts).
   const taken = new Set((await getDb().select({ tag: appPasswords.lookupTag }).from(appPasswords).where(eq(appPasswords.mailboxId, owner.id))).map((r) => r.tag));
   let plain = generateAppPassword();

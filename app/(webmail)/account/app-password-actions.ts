@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { requireMailbox, webContext } from '@/lib/auth/dal';
 import { createAppPassword, revokeAppPassword } from '@/lib/app-passwords/service';
 import { APP_PASSWORD_PROTOCOLS } from '@/lib/app-passwords/format';
-import { NotFoundError, ValidationError } from '@/lib/errors';
+import { DomainError, NotFoundError } from '@/lib/errors';
 
 export interface AppPasswordFormState {
   /** Bumped on every answer so the form re-reads its values. */
@@ -32,7 +32,8 @@ export async function createAppPasswordAction(prev: AppPasswordFormState, formDa
     revalidatePath('/account');
     return { version: prev.version + 1, created: { label: values.label.trim(), password: created.password } };
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
+    // Bad input, the limit of 20, or too many created this hour: said as it is, nothing created.
+    if (!(error instanceof DomainError)) throw error;
     return { version: prev.version + 1, values, formError: `Nothing was created. ${error.message}` };
   }
 }
