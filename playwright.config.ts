@@ -58,6 +58,16 @@ export const mailKick = {
   instanceB: portBase + 77,
 };
 
+/** e2e/app-passwords.spec.ts: its own mail stack and server (like mail-kick's), with MAIL_KICK_URL set. */
+export const appPasswordStack = {
+  imap: portBase + 110,
+  imaps: portBase + 111,
+  backend: portBase + 112,
+  doveadm: portBase + 113,
+  standIn: portBase + 114,
+  server: portBase + 115,
+};
+
 /** nginx's mail proxy and the Dovecot backend started by the IMAP tests; the proxied server answers auth_http. */
 export const mail = {
   secret: 'e2e-mail-auth-secret-0123456789',

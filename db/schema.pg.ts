@@ -50,6 +50,8 @@ export const accounts = pgTable('accounts', {
   // "Passwords expire after N days" (spec §21 routine check): NULL = off. The password_expiry job sets the
   // forced-change flag of a mailbox whose password is older (lib/jobs/password-expiry.ts).
   passwordMaxAgeDays: pgInteger('password_max_age_days'),
+  // "Mail apps must use app passwords" (spec §20).
+  requireAppPasswords: booleanInt('require_app_passwords').notNull().default(sql`0`),
   createdAt: createdAt(),
 });
 
@@ -423,3 +425,25 @@ export const jobLeases = pgTable('job_leases', {
   lastResult: pgText('last_result'),
   lastFinishedAt: timestamp('last_finished_at'),
 });
+
+/** App passwords of a mailbox: see db/schema.ts. */
+export const appPasswords = pgTable(
+  'app_passwords',
+  {
+    id: id(),
+    mailboxId: pgInteger('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    label: pgText('label').notNull(),
+    protocols: pgText('protocols').notNull(),
+    allowNets: pgText('allow_nets'),
+    expiresAt: timestamp('expires_at'),
+    passwordHash: pgText('password_hash').notNull(),
+    lookupTag: pgText('lookup_tag').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at'),
+    lastUsedAddress: pgText('last_used_address'),
+    lastUsedProtocol: pgText('last_used_protocol'),
+  },
+  (t) => [index('app_passwords_mailbox_tag_idx').on(t.mailboxId, t.lookupTag)],
+);

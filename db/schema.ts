@@ -30,6 +30,8 @@ export const accounts = sqliteTable('accounts', {
   // "Passwords expire after N days" (spec §21 routine check): NULL = off. The password_expiry job sets the
   // forced-change flag of a mailbox whose password is older (lib/jobs/password-expiry.ts).
   passwordMaxAgeDays: integer('password_max_age_days'),
+  // "Mail apps must use app passwords" (spec §20): the account password is refused on IMAP/POP3/SMTP.
+  requireAppPasswords: integer('require_app_passwords', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -422,3 +424,33 @@ export const jobLeases = sqliteTable('job_leases', {
   lastResult: text('last_result'),
   lastFinishedAt: timestamp('last_finished_at'),
 });
+
+/**
+ * App passwords of a mailbox (spec §20; lib/app-passwords/): each works only on its protocols, from
+ * addresses both the mailbox's list and its own `allow_nets` admit, until `expires_at`. Stored as a bcrypt
+ * hash plus `lookup_tag`, a short non-secret digest of the password that picks the one candidate row to
+ * compare, so that a sign-in pays one bcrypt whatever the mailbox holds (lib/app-passwords/format.ts says
+ * why 20 bits). Revoking deletes the row.
+ */
+export const appPasswords = sqliteTable(
+  'app_passwords',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mailboxId: integer('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    // Comma-separated subset of imap,pop3,smtp, in that order.
+    protocols: text('protocols').notNull(),
+    // Canonical plain list (no @sets); NULL = only the mailbox's own list applies.
+    allowNets: text('allow_nets'),
+    expiresAt: timestamp('expires_at'),
+    passwordHash: text('password_hash').notNull(),
+    lookupTag: text('lookup_tag').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at'),
+    lastUsedAddress: text('last_used_address'),
+    lastUsedProtocol: text('last_used_protocol'),
+  },
+  (t) => [index('app_passwords_mailbox_tag_idx').on(t.mailboxId, t.lookupTag)],
+);

@@ -51,6 +51,7 @@ test('a mailbox reads its own list as it applies, without the memo, labels or se
     'allow_nets_effective',
     'allow_nets_entries',
     'allow_nets_mode',
+    'app_passwords',
     'created_at',
     'last_login_at',
     'last_login_ip',

@@ -51,6 +51,7 @@ const KICK_REASONS: Record<string, string> = {
   deleted: 'mailbox deleted',
   two_factor: 'two-factor turned on',
   app_password_revoked: 'app password revoked',
+  app_password_policy: 'mail apps must use app passwords',
 };
 
 /** The account policies for mailboxes (lib/accounts/policy.ts), as the admin page names them. */
@@ -97,6 +98,10 @@ export const REASONS: Record<string, string> = {
   passkey_counter: 'passkey signature counter did not increase (possibly a cloned authenticator)',
   passkey_challenge_missing: 'passkey challenge expired or already used',
   passkey_origin_not_configured: 'passkey used from an address not configured for passkeys',
+  app_password_required: 'account password used by a mail app where an app password is required',
+  app_password_protocol: 'app password not allowed for this protocol',
+  app_password_expired: 'app password expired',
+  app_password_network: "network not allowed by the app password's own list",
 };
 
 const METHODS: Record<string, string> = { totp: 'an authenticator code', recovery_code: 'a recovery code', api_key: 'an API key', passkey: 'a passkey' };
@@ -108,6 +113,12 @@ const KEYS_REVOKED_BECAUSE: Record<string, string> = {
   password_changed: 'when they changed their password',
   signed_out_everywhere: 'when they signed out everywhere else',
 };
+
+/** Policies for mailboxes by their API name (lib/accounts/policy.ts). */
+const POLICIES: Record<string, string> = { require_app_passwords: 'Mail apps must use app passwords' };
+
+const ownWord = (words: Record<string, string>, key: unknown): string => (Object.hasOwn(words, String(key)) ? words[String(key)]! : String(key ?? 'unknown'));
+const appProtocols = (v: unknown): string => (Array.isArray(v) && v.length > 0 ? v.map((p) => ownWord(PROTOCOLS, p)).join(', ') : 'no protocol');
 
 const PROTOCOLS: Record<string, string> = { web: 'the web', api: 'the API', imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
 
@@ -151,7 +162,7 @@ const BULK_ACTIONS: Record<string, string> = {
 export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   login_succeeded: {
     label: 'Sign-in',
-    sentence: (e, w) => `${w.mailbox} signed in${w.from}${w.via}`,
+    sentence: (e, w) => `${w.mailbox} signed in${w.from}${w.via}${str(e.detail?.app_password) ? ` with the app password "${String(e.detail?.app_password)}"` : ''}`,
   },
   login_failed: {
     label: 'Sign-in refused',
@@ -276,6 +287,27 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   admin_recovery_codes_regenerated: {
     label: 'Admin recovery codes renewed',
     sentence: (e, w) => `Admin ${str(e.detail?.admin) ?? w.actor} got new recovery codes (the old ones no longer work)${w.from}`,
+  },
+  app_password_created: {
+    label: 'App password created',
+    sentence: (e, w) =>
+      `${w.actor} created the app password "${str(e.detail?.label) ?? 'unnamed'}" for ${w.mailbox} (${appProtocols(e.detail?.protocols)})${str(e.detail?.expires_at) ? `, expires ${String(e.detail?.expires_at).slice(0, 10)}` : ''}${str(e.detail?.allow_nets) ? `, only from ${nets(e.detail?.allow_nets)}` : ''}${w.from}`,
+  },
+  app_password_used: {
+    label: 'App password used from a new address',
+    sentence: (e, w) => `The app password "${str(e.detail?.label) ?? 'unnamed'}" of ${w.mailbox} was used${w.from}${w.via} for the first time from that address`,
+  },
+  app_password_revoked: {
+    label: 'App password revoked',
+    sentence: (e, w) => `${w.actor} revoked the app password "${str(e.detail?.label) ?? 'unnamed'}" of ${w.mailbox}${w.from}`,
+  },
+  app_passwords_revoked: {
+    label: 'All app passwords of a mailbox revoked',
+    sentence: (e, w) => `Every app password of ${w.mailbox} was revoked (${count(e.detail?.count, 'app password', 'app passwords')}) with a forced password change, by ${w.actor}`,
+  },
+  account_policy_changed: {
+    label: 'Policy for mailboxes changed',
+    sentence: (e, w) => `${w.actor} ${e.detail?.new === true ? 'turned on' : e.detail?.new === false ? 'turned off' : 'changed'} the policy "${ownWord(POLICIES, e.detail?.policy)}"${typeof e.detail?.new === 'number' ? ` (now ${String(e.detail?.new)})` : ''}${w.from}`,
   },
   api_key_created: {
     label: 'API key created',

@@ -8,6 +8,7 @@ const WIRE_NAMES = new Map<string, string>([
   ['allowNetsMode', 'allow_nets_mode'],
   ['newName', 'new_name'],
   ['requireResetPassword', 'require_reset_password'],
+  ['revokeAppPasswords', 'revoke_app_passwords'],
   ['samePasswordAllowed', 'same_password_allowed'],
   ['email', 'mail'],
 ]);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /*
  * The account policies for mailboxes (spec §20/§21), as `account.policy.set` and the "Policies for
- * mailboxes" form on /admin/security send them: one entry per policy, absent = unchanged. Each policy's
- * owner adds its own entry here.
+ * mailboxes" form on /admin/security send them: one entry per policy, absent = unchanged, unknown fields
+ * refused.
  */
 
 /** The longest password age a policy may set (ten years): anything longer is "off" in all but name. */
@@ -18,6 +18,11 @@ export const accountPolicyPatchSchema = z.strictObject({
     .max(MAX_PASSWORD_MAX_AGE_DAYS, `must be at most ${MAX_PASSWORD_MAX_AGE_DAYS} days`)
     .nullable()
     .optional(),
+  // "Mail apps must use app passwords" (§20): the account password is refused on IMAP/POP3/SMTP.
+  require_app_passwords: z.boolean({ error: 'must be true or false' }).optional(),
+  // "Require two-factor for mailboxes" (§20; the column require_mailbox_two_factor — the column
+  // require_two_factor is the admins' policy of §14).
+  require_two_factor: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 export type AccountPolicyPatch = z.input<typeof accountPolicyPatchSchema>;

@@ -263,7 +263,8 @@ export async function signInToApi(input: { user: string; pass: string; totp?: st
     return { ok: true, token, level: 'account' };
   }
   const result = await verifyMailboxSignIn({ email, password: input.pass, context: input.context, allowPendingReset: false });
-  if (!result.ok) return result;
+  // (Only the mail protocols refuse with "use an app password"; the API never gets it, and would fail it.)
+  if (!result.ok) return result.reason === 'app_password_required' ? { ok: false, reason: 'failed' } : result;
   const token = await createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion }, new Date(), input.context);
   return { ok: true, token, level: 'mail' };
 }

@@ -10,9 +10,11 @@ import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
+import { appPasswordRefusal, appPasswordUseToWrite, mailCredential, recordAppPasswordUse } from '@/lib/app-passwords/sign-in';
+import { mailNeedsAppPassword } from '@/lib/app-passwords/policy';
 import { beginAttempt, checkProvenAttempt, checkProvenAttemptFrom, isKnownNetwork, provenAttemptColumns, provenAttemptParams, type Attempt, type AttemptRequest } from './throttle';
 
-export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed';
+export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed' | 'app_password_protocol' | 'app_password_expired' | 'app_password_network';
 
 export interface SignedInMailbox {
   id: number;
@@ -30,7 +32,9 @@ export type SignInResult =
   | { ok: true; mailbox: SignedInMailbox }
   | { ok: false; reason: 'failed' }
   | { ok: false; reason: 'throttled'; retryAfterMinutes: number }
-  | { ok: false; reason: 'password_change_required' };
+  | { ok: false; reason: 'password_change_required' }
+  /** Mail protocols only: the account password was right, but mail apps must use an app password (spec §20). */
+  | { ok: false; reason: 'app_password_required' };
 
 export interface SignInInput {
   email: string;
@@ -120,6 +124,7 @@ const signInColumns = {
   requireResetPassword: mailboxes.requireResetPassword,
   sessionVersion: mailboxes.sessionVersion,
   updatedAt: mailboxes.updatedAt,
+  requireAppPasswords: accounts.requireAppPasswords,
 };
 
 // Run on every mailbox sign-in (mail clients reconnect all day).
@@ -209,7 +214,15 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // (On the warm path the answers below are usually at hand, not promises: only a promise is awaited, since
   // every await costs one, and the async-context hooks with it.)
   const [provenRow] = input.proven ? await prepared().provenMailboxByEmail.execute({ email, ...provenAttemptParams(throttle, now) }) : [];
-  const provenAnswer = provenRow !== undefined && !provenRow.requireResetPassword && input.proven!(provenRow, input.password);
+  // APP PASSWORDS (spec §20; lib/app-passwords/sign-in.ts): on the mail protocols a typed app password is the
+  // credential checked instead of the account password, proven by the cache like it (when usable here).
+  const provenApp = input.proven ? await mailCredential(provenRow?.id, input.password, input.context.protocol) : undefined;
+  const provenAnswer =
+    provenRow !== undefined &&
+    !provenRow.requireResetPassword &&
+    (provenApp
+      ? appPasswordRefusal(provenApp, input.context.protocol, address, now) === null && input.proven!({ ...provenRow, passwordHash: provenApp.passwordHash }, provenApp.canonical)
+      : input.proven!(provenRow, input.password));
   const proven = provenAnswer instanceof Promise ? await provenAnswer : provenAnswer;
 
   // Counted before the password is checked, so concurrent guesses cannot outrun the limit; a proven password
@@ -227,9 +240,16 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
 
   const row = looked ? looked.row : await lookup();
 
-  const passwordOk =
-    proven ||
-    (await inBcryptLane(await signInLane(email), () => (row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash))));
+  // APP PASSWORDS: the credential compared is the typed app password's row, if any (read above when the caller
+  // can prove passwords); still exactly one comparison. One that will be refused for its own reasons pays the
+  // full bcrypt (never the cache), like every other refusal.
+  const app = provenApp !== undefined ? provenApp : await mailCredential(row?.id, input.password, input.context.protocol);
+  const appRefusal = app ? appPasswordRefusal(app, input.context.protocol, address) : null;
+  const compare = (): Promise<boolean> =>
+    app
+      ? row && input.verify && !appRefusal ? input.verify({ ...row, passwordHash: app.passwordHash }, app.canonical) : verifyPassword(app.canonical, app.passwordHash)
+      : row && input.verify ? input.verify(row, input.password) : verifyPassword(input.password, row?.passwordHash);
+  const passwordOk = proven || (await inBcryptLane(await signInLane(email), compare));
 
   let reason: SignInFailureReason | null = null;
   let wouldRefuse = false;
@@ -242,6 +262,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     if (row.allowNetsMode === 'monitor') wouldRefuse = true;
     else reason = 'network_not_allowed';
   }
+  if (!reason && appRefusal) reason = appRefusal;
 
   if (reason || !row) {
     // The attempt stays counted.
@@ -261,17 +282,29 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // The password was right: not a guess, whatever follows. (A proven attempt's bookkeeping joins the
   // login's group commit below; it cannot have a pending forced change.)
   if (!proven) await attempt.succeeded();
+  // APP PASSWORDS: the account password is refused on the mail protocols where mail apps must use one (the
+  // message may say so: the password was right). An app password is not the account password, so a pending
+  // change of the latter does not refuse it.
+  if (!app && input.context.protocol && input.context.protocol !== 'web' && input.context.protocol !== 'api' && mailNeedsAppPassword(row, row)) {
+    if (proven) await attempt.succeeded();
+    await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'app_password_required' } });
+    return { ok: false, reason: 'app_password_required' };
+  }
   // The gate's confinements (lib/session/evaluate.ts), in its order: the web continues to the step's page;
-  // channels without pages (API, auth_http) refuse until it is resolved in the browser.
-  const confined = input.allowPendingReset ? null : signInConfinement(row);
+  // channels without pages (API, auth_http) refuse until it is resolved in the browser. They confine the
+  // account password's holder, not a mail app with an app password of its own.
+  const confined = input.allowPendingReset || app ? null : signInConfinement(row);
   if (confined) {
     await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: confined } });
     if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
     return { ok: false, reason: SIGN_IN_CONFINED[confined] };
   }
 
-  const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
-  if (proven && !attempt.writes && !wouldRefuse) {
+  const loginDetail =
+    row.requireResetPassword || wouldRefuse || app
+      ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}), ...(app ? { app_password_id: app.id, app_password: app.label } : {}) }
+      : undefined;
+  if (proven && !attempt.writes && !wouldRefuse && !(app && appPasswordUseToWrite(app, address, input.context.protocol))) {
     // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
     // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only (done at once).
     void attempt.succeeded();
@@ -286,6 +319,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     await prepared().recordLogin.execute({ id: row.id, at: Date.now(), ip: address });
     await recordAudit(tx, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
     if (wouldRefuse) await recordAudit(tx, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+    if (app) await recordAppPasswordUse(tx, app, row, input.context);
   });
   return { ok: true, mailbox: signedIn(row) };
 }

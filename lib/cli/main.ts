@@ -23,6 +23,8 @@ import { createMailbox, listMailboxes, updateMailbox } from '@/lib/mailboxes/ser
 import type { MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { toMailGetObject } from '@/lib/mailboxes/view';
 import { operatorScope } from '@/lib/scope';
+import { listAppPasswordsOf, revokeAppPasswordOf } from '@/lib/app-passwords/service';
+import { toAppPasswordObject } from '@/lib/app-passwords/view';
 import { endMailboxSessions, listMailboxSessions } from '@/lib/sessions/service';
 import { accountIdByName } from '@/lib/accounts/service';
 import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from '@/lib/netsets/service';
@@ -98,6 +100,7 @@ mailbox
   .option('--allow-nets <list>', 'allowed networks, comma-separated; "" removes the restriction')
   .addOption(new Option('--require-reset', 'force a password change at the next sign-in (ends open sessions)'))
   .addOption(new Option('--no-require-reset', 'cancel a pending forced change'))
+  .addOption(new Option('--keep-app-passwords', "with --require-reset: keep the mailbox's app passwords (by default they are revoked)"))
   .addOption(new Option('--allow-nets-mode <mode>', 'enforce the list, or only monitor it (refusals are audited as would_refuse)').choices(['enforce', 'monitor']))
   .addOption(new Option('--active', 'allow sign-in').conflicts('inactive'))
   .addOption(new Option('--inactive', 'refuse every sign-in and end open sessions').conflicts('active'))
@@ -107,12 +110,45 @@ mailbox
     if (o.allowNetsMode !== undefined) patch.allowNetsMode = o.allowNetsMode;
     // commander sets requireReset=true by default for a --no- option; only an explicit flag counts.
     if (cmd.getOptionValueSource('requireReset') === 'cli') patch.requireResetPassword = Boolean(o.requireReset);
+    if (o.keepAppPasswords) {
+      if (patch.requireResetPassword !== true) throw new Error('--keep-app-passwords goes with --require-reset');
+      patch.revokeAppPasswords = false;
+    }
     if (o.active) patch.active = true;
     if (o.inactive) patch.active = false;
     if (Object.keys(patch).length === 0) throw new Error('nothing to change: give --allow-nets, --allow-nets-mode, --require-reset/--no-require-reset or --active/--inactive');
     const { mailbox: view, changes } = await updateMailbox(operatorScope, o.email, patch, ctx);
     if (changes.length === 0) console.log(`${view.email}: nothing changed`);
     for (const c of changes) console.log(`${view.email}: ${c.field} ${JSON.stringify(c.old ?? null)} -> ${JSON.stringify(c.new ?? null)}`);
+  });
+
+mailbox
+  .command('app-passwords')
+  .description("list a mailbox's app passwords (label, protocols, networks, expiry, last use)")
+  .requiredOption('--email <email>', 'mailbox address')
+  .option('--json', 'print a JSON array of mail.apppass.list objects')
+  .action(async (o) => {
+    const items = (await listAppPasswordsOf(operatorScope, o.email)).map(toAppPasswordObject);
+    if (o.json) {
+      console.log(JSON.stringify(items, null, 2));
+      return;
+    }
+    if (items.length === 0) console.log('no app passwords');
+    for (const a of items) {
+      console.log(
+        `${a.id}	${a.label}	protocols=${a.protocols.join(',')}	allow_nets=${a.allow_nets}	expires=${a.expires_at ?? ''}	last_used=${a.last_used_at ?? ''} ${a.last_used_address ?? ''} ${a.last_used_protocol ?? ''}`.trimEnd(),
+      );
+    }
+  });
+
+mailbox
+  .command('revoke-app-password')
+  .description("revoke one app password of a mailbox (ends the mailbox's open mail connections)")
+  .requiredOption('--email <email>', 'mailbox address')
+  .requiredOption('--id <id>', 'the app password id (see mailbox app-passwords)')
+  .action(async (o) => {
+    await revokeAppPasswordOf(operatorScope, o.email, Number(o.id), ctx);
+    console.log(`${o.email}: app password ${o.id} revoked`);
   });
 
 mailbox

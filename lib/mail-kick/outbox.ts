@@ -20,7 +20,7 @@ export interface KickTarget {
 }
 
 /** Why connections are ended: stored with the row, shown in the audit row. */
-export type KickReason = 'forced_change' | 'deactivated' | 'password' | 'sessions_ended' | 'list' | 'mode' | 'set' | 'expiry' | 'deleted' | 'two_factor' | 'app_password_revoked';
+export type KickReason = 'forced_change' | 'deactivated' | 'password' | 'sessions_ended' | 'list' | 'mode' | 'set' | 'expiry' | 'deleted' | 'two_factor' | 'app_password_revoked' | 'app_password_policy';
 
 /**
  * Whether this process's MAIL_KICK_URL is set. On a server: when not, its worker ends no open mail

@@ -33,6 +33,8 @@ export const bulkRequestSchema = z.object({
   action: z.enum(BULK_ACTIONS, { error: 'choose what to change' }),
   /** Networks as typed, for replace_nets and add_nets. */
   allowNets: z.string().max(70_000).optional(),
+  /** force_reset only: revoke the mailboxes' app passwords too (spec §20; default yes). */
+  revokeAppPasswords: z.boolean().optional(),
   target: z.discriminatedUnion(
     'kind',
     [
@@ -74,7 +76,7 @@ function prepareAction(request: ParsedRequest): PreparedAction {
     case 'remove_restriction':
       return { kind: 'patch', patch: parsePatch({ allowNets: null }) };
     case 'force_reset':
-      return { kind: 'patch', patch: parsePatch({ requireResetPassword: true }) };
+      return { kind: 'patch', patch: parsePatch({ requireResetPassword: true, revokeAppPasswords: request.revokeAppPasswords }) };
     case 'cancel_reset':
       return { kind: 'patch', patch: parsePatch({ requireResetPassword: false }) };
     case 'mode_monitor':
@@ -211,6 +213,7 @@ export async function applyBulkChange(scope: Scope, request: BulkRequest, ctx: A
       accountId: scopeAccountId(scope),
       detail: {
         action: data.action,
+        ...(data.action === 'force_reset' ? { revoke_app_passwords: data.revokeAppPasswords !== false } : {}),
         ...(action.kind === 'add' ? { allow_nets_added: action.added } : data.action === 'replace_nets' ? { allow_nets: action.patch.allowNets } : {}),
         target: data.target.kind === 'selected' ? { selected: rows.length } : { matching: data.target.query },
         matched: result.matched,

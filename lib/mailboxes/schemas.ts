@@ -114,6 +114,8 @@ export const mailboxPatchSchema = z.object({
   allowNetsEntries: allowNetsEntriesSchema.optional(),
   allowNetsMode: allowNetsModeSchema.optional(),
   requireResetPassword: flag().optional(),
+  /** With a forced change (requireResetPassword: true): revoke the mailbox's app passwords too (default). */
+  revokeAppPasswords: flag().optional(),
   active: flag().optional(),
   memo: memoSchema.optional(),
 });

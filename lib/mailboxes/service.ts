@@ -15,6 +15,7 @@ import { assertSetsExist } from '@/lib/netsets/service';
 import { addressInUseMessage, claimAddress } from '@/lib/accounts/addresses';
 import { endMailConnections, type KickReason } from '@/lib/mail-kick/outbox';
 import { listTakesAway } from '@/lib/mail-kick/policy';
+import { revokeAllAppPasswords } from '@/lib/app-passwords/service';
 import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, MAX_SEARCH_CHARS, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
 import { changedBefore } from './password-age';
@@ -366,6 +367,9 @@ export async function applyPatch(tx: Tx, row: PatchRow, data: ParsedPatch, newHa
     .where(eq(mailboxes.id, row.id));
   const reason = kickReason(row, set, newHash !== null);
   if (reason) await endMailConnections(tx, [{ id: row.id, email: row.email, accountId: row.accountId }], reason);
+  // A forced change revokes the mailbox's app passwords too unless the admin unticked it (spec §20): whoever
+  // knew the old password may have made one. (The connections end with the forced change above.)
+  if (set.requireResetPassword === true && data.revokeAppPasswords !== false) await revokeAllAppPasswords(tx, row, 'forced_change', ctx);
   for (const change of changes) {
     await recordAudit(tx, ctx, {
       event: CHANGE_EVENTS[change.field],

@@ -8,6 +8,8 @@ import { domainList } from './methods/domain-list';
 import { helloInnerworld } from './methods/hello-innerworld';
 import { helloWorld } from './methods/hello-world';
 import { mailAdd } from './methods/mail-add';
+import { mailApppassDel } from './methods/mail-apppass-del';
+import { mailApppassList } from './methods/mail-apppass-list';
 import { mailDel } from './methods/mail-del';
 import { mailGet } from './methods/mail-get';
 import { mailList } from './methods/mail-list';
@@ -30,6 +32,8 @@ export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['mail.add', mailAdd],
   ['mail.set', mailSet],
   ['mail.del', mailDel],
+  ['mail.apppass.list', mailApppassList],
+  ['mail.apppass.del', mailApppassDel],
   ['netset.list', netsetList],
   ['netset.get', netsetGet],
   ['netset.add', netsetAdd],

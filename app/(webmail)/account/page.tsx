@@ -13,6 +13,20 @@ import { LocalTime } from '@/app/_components/local-time';
 import { getMailbox } from '@/lib/mailboxes/service';
 import { networksInForce } from '@/lib/netsets/compiled-list';
 import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
+import { listAppPasswords } from '@/lib/app-passwords/service';
+import { MAX_APP_PASSWORDS } from '@/lib/app-passwords/schema';
+import { AppPasswordTable } from '@/app/_components/app-password-table';
+import { AppPasswordForm } from './app-password-form';
+import { revokeAppPasswordAction } from './app-password-actions';
+
+const TEXT = {
+  appPasswordsHeading: 'Passwords for mail apps',
+  appPasswordsIntro:
+    'Give each mail app (phone, laptop, mail program) its own password instead of your account password. Each works only for mail (IMAP, POP3, SMTP), never to sign in here, and you can revoke it alone: that app is signed out at once.',
+  appPasswordsNone: 'No app passwords yet.',
+  appPasswordsFull: `You have ${MAX_APP_PASSWORDS} app passwords, the most there can be: revoke one to create another.`,
+  appPasswordRevoked: 'The app password has been revoked. Mail apps that used it are signed out.',
+} as const;
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -26,12 +40,18 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const signIns = await recentSignIns(session.mailbox.id, 20);
   const days = await signInsPerDay(session.scope, { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
+  const appPasswords = await listAppPasswords(session.mailbox.id);
   return (
     <main>
       <h1>Account</h1>
       {notice === 'password-changed' ? (
         <p className="notice" role="status">
           Your password has been changed. Other devices have been signed out.
+        </p>
+      ) : null}
+      {notice === 'app-password-revoked' ? (
+        <p className="notice" role="status">
+          {TEXT.appPasswordRevoked}
         </p>
       ) : null}
       {notice === 'signed-out-session' || notice === 'signed-out-others' ? (
@@ -77,6 +97,14 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             <button type="submit">Sign out everywhere else</button>
           </form>
         ) : null}
+      </section>
+      <section className="card" aria-labelledby="app-passwords-heading">
+        <h2 id="app-passwords-heading" tabIndex={-1}>
+          {TEXT.appPasswordsHeading}
+        </h2>
+        <p>{TEXT.appPasswordsIntro}</p>
+        {appPasswords.length ? <AppPasswordTable items={appPasswords} revoke={revokeAppPasswordAction} testId="app-passwords" /> : <p className="muted">{TEXT.appPasswordsNone}</p>}
+        {appPasswords.length >= MAX_APP_PASSWORDS ? <p className="muted">{TEXT.appPasswordsFull}</p> : <AppPasswordForm />}
       </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>

@@ -4,7 +4,7 @@ import { accountPolicyPatchSchema } from '@/lib/accounts/policy-schema';
 import { changeContext, defineMethod, scopeOf } from '../method';
 
 /**
- * `account.policy.set {password_max_age_days?, …}` → the policies as they are now. Only the given fields
+ * `account.policy.set {password_max_age_days?, require_app_passwords?, require_two_factor?}` → the policies as they are now. Only the given fields
  * change; each change is audited `account_policy_changed` (actor `api`).
  */
 export const accountPolicySet = defineMethod({

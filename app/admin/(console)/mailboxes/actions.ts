@@ -41,6 +41,8 @@ function requestFrom(formData: FormData): { request: BulkRequest; target: BulkCo
   const request = {
     action: text(formData, 'action'),
     allowNets: text(formData, 'allowNets'),
+    // An unticked box sends nothing: the marker says the question was asked (unasked = the default, revoke).
+    revokeAppPasswords: formData.get('revokeAppPasswordsAsked') ? formData.get('revokeAppPasswords') === 'on' : undefined,
     target:
       target.kind === 'matching'
         ? {

@@ -11,6 +11,7 @@ import { bulkAction, type BulkConfirmation, type BulkFormState } from './actions
 
 const TEXT = {
   compactHint: 'Select mailboxes in the list to change several at once',
+  revokeAppPasswords: 'Also revoke their app passwords (mail apps then need new ones)',
 } as const;
 
 const BULK_ACTION_KINDS = Object.keys(BULK_ACTION_LABELS) as (keyof typeof BULK_ACTION_LABELS)[];
@@ -46,6 +47,13 @@ function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConf
       <input type="hidden" name="allowNets" value={confirm.allowNets ?? ''} />
       <input type="hidden" name="expectedCount" value={confirm.count} />
       <input type="hidden" name="target" value={t.kind} />
+      {confirm.action === 'force_reset' ? (
+        <p>
+          <input type="hidden" name="revokeAppPasswordsAsked" value="1" />
+          <input id="bulk-revokeAppPasswords" name="revokeAppPasswords" type="checkbox" defaultChecked />
+          <label htmlFor="bulk-revokeAppPasswords">{TEXT.revokeAppPasswords}</label>
+        </p>
+      ) : null}
       {t.kind === 'selected' ? (
         t.emails.map((e) => <input key={e} type="hidden" name="selected" value={e} />)
       ) : (

@@ -2,6 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { setAccountPolicy } from '@/lib/accounts/policy';
+import type { AccountPolicyPatch } from '@/lib/accounts/policy-schema';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { ValidationError } from '@/lib/errors';
 
@@ -19,12 +20,22 @@ function daysFromForm(value: FormDataEntryValue | null): number | null | string 
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-/** "Policies for mailboxes" on /admin/security (spec §20/§21): the account's policies, through the one service. */
+/**
+ * "Policies for mailboxes" on /admin/security (spec §20/§21): one form, one field of the patch per policy,
+ * through the one service that `account.policy.set` calls too.
+ */
 export async function setMailboxPolicyAction(prev: MailboxPolicyFormState, formData: FormData): Promise<MailboxPolicyFormState> {
   const { scope, admin } = await requireAdmin();
-  const passwordMaxAgeDays = daysFromForm(formData.get('passwordMaxAgeDays'));
+  const patch: AccountPolicyPatch = {
+    // Routine check (§21): empty = off.
+    password_max_age_days: daysFromForm(formData.get('passwordMaxAgeDays')) as number | null,
+    // Mail apps must use app passwords (§20).
+    require_app_passwords: formData.get('requireAppPasswords') === 'on',
+    // Require two-factor for mailboxes (§20).
+    require_two_factor: formData.get('requireMailboxTwoFactor') === 'on',
+  };
   try {
-    await setAccountPolicy(scope, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), { password_max_age_days: passwordMaxAgeDays as number | null });
+    await setAccountPolicy(scope, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), patch);
   } catch (error) {
     const values = { passwordMaxAgeDays: String(formData.get('passwordMaxAgeDays') ?? '').slice(0, 12) };
     if (error instanceof ValidationError) return { version: prev.version + 1, fieldErrors: { passwordMaxAgeDays: [error.message.replace(/^password_max_age_days: /, 'Passwords expire after: ')] }, values };

@@ -128,7 +128,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
       </section>
       <section className="card" aria-labelledby="mailbox-policy-heading">
         <h2 id="mailbox-policy-heading">Policies for mailboxes</h2>
-        <MailboxPolicyForm passwordMaxAgeDays={mailboxPolicy.password_max_age_days} />
+        <MailboxPolicyForm policy={mailboxPolicy} />
       </section>
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you&apos;re signed in</h2>

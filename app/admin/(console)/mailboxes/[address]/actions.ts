@@ -117,7 +117,11 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       else patch.allowNetsEntries = rows;
     }
     if (values.allowNetsMode !== stored.allowNetsMode) patch.allowNetsMode = values.allowNetsMode;
-    if (values.requireResetPassword !== stored.requireResetPassword) patch.requireResetPassword = values.requireResetPassword;
+    if (values.requireResetPassword !== stored.requireResetPassword) {
+      patch.requireResetPassword = values.requireResetPassword;
+      // An unticked box sends nothing: the marker says it was shown (not shown = the default, revoke).
+      if (values.requireResetPassword && formData.get('revokeAppPasswordsAsked')) patch.revokeAppPasswords = formData.get('revokeAppPasswords') === 'on';
+    }
     if (values.memo !== stored.memo) patch.memo = values.memo;
     if ((patch.allowNets !== undefined || patch.allowNetsEntries !== undefined) && formData.get('confirmLockout') !== 'yes') {
       // Checked on the server too: the browser's disabled Save is a convenience, not the rule. The draft is

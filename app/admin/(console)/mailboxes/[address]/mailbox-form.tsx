@@ -19,6 +19,10 @@ import { storedOf, type MailboxSettings } from './mailbox-settings';
 import { textDigest } from '@/app/admin/_components/form-digest';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 
+const TEXT = {
+  revokeAppPasswords: 'When forcing the change, also revoke its app passwords (mail apps then need new ones)',
+} as const;
+
 interface Props {
   email: string;
   settings: MailboxSettings;
@@ -197,6 +201,13 @@ function MailboxFields({
         Applies to this mailbox everywhere (web, API, mail apps). Turning it on ends every open session at once{mailKicks ? ', open mail connections included' : ''}; after the next sign-in the user can only choose a new password.
         Turning it off cancels a pending change.
       </p>
+      {stored.requireResetPassword ? null : (
+        <div className="checkbox">
+          <input type="hidden" name="revokeAppPasswordsAsked" value="1" />
+          <input id="revokeAppPasswords" name="revokeAppPasswords" type="checkbox" defaultChecked />
+          <label htmlFor="revokeAppPasswords">{TEXT.revokeAppPasswords}</label>
+        </div>
+      )}
       {mailKicks ? null : <MailKickOff testId="mail-kick-off-forced-change" />}
       <label htmlFor="memo">Memo</label>
       <textarea id="memo" name="memo" defaultValue={values.memo} maxLength={2000} rows={2} aria-describedby={state.fieldErrors?.memo ? 'memo-error' : undefined} />

@@ -27,6 +27,16 @@ import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netset
 import { WouldRefuse } from './would-refuse';
 import { mailKickEnabled } from '@/lib/mail-kick/outbox';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
+import { listAppPasswords } from '@/lib/app-passwords/service';
+import { AppPasswordTable } from '@/app/_components/app-password-table';
+import { revokeMailboxAppPasswordAction } from './app-password-actions';
+
+const TEXT = {
+  appPasswordsHeading: 'App passwords',
+  appPasswordsIntro: 'Passwords the user made for mail apps (IMAP, POP3, SMTP). Revoking one signs the mailbox\'s mail apps out at once; those with another valid password sign in again.',
+  appPasswordsNone: 'No app passwords.',
+  appPasswordRevoked: 'App password revoked.',
+} as const;
 
 /** How many entries the summary names before "show all" (the field below holds the whole list). */
 const SUMMARY_ENTRIES = 5;
@@ -67,6 +77,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
   // Worded from this admin's latest "End all sessions" of this mailbox in the database, never from the URL.
   const sessionsEnded = notice === 'sessions-ended' ? await recentSessionsEnded(scope, mailbox.id, admin.id) : null;
   const sessions = await listMailboxSessions(scope, mailbox.email);
+  const appPasswords = await listAppPasswords(mailbox.id);
   // Long lists show the first rows of labels and expiry; "Show all" (a link, so it works without JavaScript) renders every row.
   const rowLimit = entries === 'all' ? null : ENTRY_ROWS_SHOWN;
   const impact = await impactSignIns(scope, mailbox.email);
@@ -87,6 +98,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       {created ? (
         <p className="notice" role="status">
           Mailbox created.
+        </p>
+      ) : null}
+      {notice === 'app-password-revoked' ? (
+        <p className="notice" role="status">
+          {TEXT.appPasswordRevoked}
         </p>
       ) : null}
       {sessionsEnded !== null ? (
@@ -147,6 +163,17 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           <input type="hidden" name="email" value={mailbox.email} />
           <button type="submit">End all sessions</button>
         </form>
+      </section>
+      <section className="card" aria-labelledby="app-passwords-heading">
+        <h2 id="app-passwords-heading" tabIndex={-1}>
+          {TEXT.appPasswordsHeading}
+        </h2>
+        <p className="muted">{TEXT.appPasswordsIntro}</p>
+        {appPasswords.length ? (
+          <AppPasswordTable items={appPasswords} revoke={revokeMailboxAppPasswordAction} hidden={{ email: mailbox.email }} testId="mailbox-app-passwords" />
+        ) : (
+          <p className="muted">{TEXT.appPasswordsNone}</p>
+        )}
       </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
