@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/auth/gate';
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
 import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
+import { MAILBOX_TWO_FACTOR_SETUP_PATH, MAILBOX_VERIFY_PATH, mailboxTwoFactorConfinement } from '@/lib/auth/mailbox-two-factor';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { isSameOriginRequest } from '@/lib/net/same-origin';
 import { createNonce, securityHeaders } from '@/lib/net/security-headers';
@@ -15,6 +16,9 @@ import { createNonce, securityHeaders } from '@/lib/net/security-headers';
 
 const MAILBOX_AREA = /^\/(?:mail|account|change-password)(?:\/|$)/;
 const PENDING_RESET_ALLOWED = /^\/change-password(?:\/|$)/;
+// Mailbox two-factor (spec §20): the verify step of a sign-in, and the enrolment page the account may require.
+const MAILBOX_VERIFY = /^\/login\/verify(?:\/|$)/;
+const MAILBOX_TWO_FACTOR_SETUP = /^\/account\/two-factor(?:\/|$)/;
 
 function redirectTo(request: NextRequest, pathname: string, params: Record<string, string> = {}) {
   const url = new URL(pathname, request.url);
@@ -117,14 +121,16 @@ async function gate(request: NextRequest, pass: () => NextResponse) {
   const cookie = sessionCookie('mailbox', isHttps(request.headers));
   const token = request.cookies.get(cookie.name)?.value;
 
-  let state: 'none' | 'ok' | 'reset' = 'none';
+  let state: 'none' | 'ok' | 'reset' | 'verify' | 'enrol' = 'none';
   let ended = false;
   let endedReason: string | undefined;
   if (token) {
     const claims = await decodeSession(token, 'mailbox');
     const verdict = claims ? await checkMailboxSession(claims, ip) : null;
     if (verdict?.ok) {
-      state = verdict.mailbox.requireResetPassword ? 'reset' : 'ok';
+      // Mailbox two-factor (spec §20): a pending second step before everything, enrolment after a forced change.
+      const confinement = mailboxTwoFactorConfinement(verdict);
+      state = confinement === 'verify' ? 'verify' : verdict.mailbox.requireResetPassword ? 'reset' : confinement === 'enrol' ? 'enrol' : 'ok';
       if (verdict.wouldRefuse) {
         // Monitor mode: let it through, audited once per session (its random id) and address.
         const actor = { kind: 'mailbox' as const, id: verdict.mailbox.id, email: verdict.mailbox.email };
@@ -142,7 +148,15 @@ async function gate(request: NextRequest, pass: () => NextResponse) {
   }
 
   let response: NextResponse;
-  if (MAILBOX_AREA.test(path) && state === 'none') {
+  if (MAILBOX_VERIFY.test(path)) {
+    // Only a sign-in waiting for its second factor sees the verify step.
+    response = state === 'verify' ? pass() : redirectTo(request, state === 'none' ? '/login' : '/mail');
+  } else if (state === 'verify') {
+    // The password step alone grants nothing but the verify page (and a fresh start at /login).
+    response = path === '/login' ? pass() : MAILBOX_AREA.test(path) || path === '/' ? redirectTo(request, MAILBOX_VERIFY_PATH) : pass();
+  } else if (state === 'enrol' && !MAILBOX_TWO_FACTOR_SETUP.test(path) && (MAILBOX_AREA.test(path) || path === '/login' || path === '/')) {
+    response = redirectTo(request, MAILBOX_TWO_FACTOR_SETUP_PATH);
+  } else if (MAILBOX_AREA.test(path) && state === 'none') {
     response = redirectTo(request, '/login', ended ? { ended: '1' } : { callbackUrl: path + request.nextUrl.search });
   } else if (state === 'reset' && !PENDING_RESET_ALLOWED.test(path) && (MAILBOX_AREA.test(path) || path === '/login' || path === '/')) {
     response = redirectTo(request, '/change-password');

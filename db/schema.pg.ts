@@ -47,6 +47,9 @@ export const accounts = pgTable('accounts', {
   // "Require two-factor for every admin of this account" (spec §14): an admin without it is confined to
   // enrolment right after the password step.
   requireTwoFactor: booleanInt('require_two_factor').notNull().default(sql`0`),
+  // "Require two-factor for mailboxes" (spec §20): a mailbox without it is confined to enrolment at its next
+  // web sign-in (lib/mailboxes/two-factor.ts). Mail apps are not affected until the mailbox has two-factor.
+  requireMailboxTwoFactor: booleanInt('require_mailbox_two_factor').notNull().default(sql`0`),
   createdAt: createdAt(),
 });
 
@@ -121,6 +124,12 @@ export const mailboxes = pgTable(
     // Bumped to end every open session of the mailbox at its next request.
     sessionVersion: pgInteger('session_version').notNull().default(1),
     passwordChangedAt: timestamp('password_changed_at'),
+    // TOTP of the mailbox user (spec §20), the same columns and rules as admins.totp_*: the secret sealed under
+    // AUTH_SECRET, the pending one until a correct code confirms it, the last accepted step against replay.
+    totpSecret: pgText('totp_secret'),
+    totpPendingSecret: pgText('totp_pending_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at'),
+    totpLastStep: pgInteger('totp_last_step'),
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: pgText('last_login_ip'),
     createdAt: createdAt(),
@@ -261,6 +270,21 @@ export const adminRecoveryCodes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('admin_recovery_codes_admin_hash_idx').on(t.adminId, t.codeHash)],
+);
+
+/** A mailbox user's single-use recovery codes (spec §20): the same scheme as admin_recovery_codes. */
+export const mailboxRecoveryCodes = pgTable(
+  'mailbox_recovery_codes',
+  {
+    id: id(),
+    mailboxId: pgInteger('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    codeHash: pgText('code_hash').notNull(),
+    usedAt: timestamp('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('mailbox_recovery_codes_mailbox_hash_idx').on(t.mailboxId, t.codeHash)],
 );
 
 /**

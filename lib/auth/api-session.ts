@@ -6,8 +6,8 @@ import { getDb, prepareAs, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { recordWouldRefuseRequest } from './would-refuse';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
-import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
-import { verifySecondFactor } from './second-factor';
+import { completeAdminSignIn, completeMailboxSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+import { verifyMailboxSecondFactor, verifySecondFactor } from './second-factor';
 import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
 
 /**
@@ -48,6 +48,8 @@ export type ApiSessionFailure =
   | 'session_version'
   | 'network_not_allowed'
   | 'password_change_required'
+  /** The account requires two-factor for mailboxes and this one has none (spec §20). */
+  | 'two_factor_enrolment_required'
   /** Never for an API session (no web_sessions row is involved); listed so the gate's reasons fit. */
   | 'session_unknown'
   | 'session_expired'
@@ -150,8 +152,9 @@ export async function verifyApiSession(token: string | null, ctx: AuditContext &
     session = { level: 'account', id: row.id, admin: verdict.admin };
   } else {
     const verdict = await checkMailboxSession({ uid: row.subjectId, sv: row.sessionVersion, apiSessionId: row.id }, ctx.clientIp, now.getTime());
-    if (!verdict.ok || verdict.mailbox.requireResetPassword) {
-      const reason: ApiSessionFailure = verdict.ok ? 'password_change_required' : verdict.reason;
+    // Mailbox two-factor (spec §20): a mailbox confined to enrolment has no API either (as a pending forced change).
+    if (!verdict.ok || verdict.mailbox.requireResetPassword || verdict.mailbox.twoFactorEnrolmentRequired) {
+      const reason: ApiSessionFailure = verdict.ok ? (verdict.mailbox.requireResetPassword ? 'password_change_required' : 'two_factor_enrolment_required') : verdict.reason;
       await deleteSession(row.id);
       await recordSessionEnded(ctx, row.subjectId, verdict.mailbox, reason, { level: 'mail' });
       return { ok: false, reason };
@@ -232,7 +235,20 @@ export async function signInToApi(input: { user: string; pass: string; totp?: st
     return { ok: true, token, level: 'account' };
   }
   const result = await verifyMailboxSignIn({ email, password: input.pass, context: input.context, allowPendingReset: false });
-  if (!result.ok) return result;
+  // `app_password_required` is for mail protocols only; listed so that every refusal maps to one here.
+  if (!result.ok) return result.reason === 'app_password_required' ? { ok: false, reason: 'failed' } : result;
+  // Mailbox two-factor (spec §20): as for admins, the password alone is not enough; `totp` is checked like
+  // the web's code (same throttle, same replay rule), and a missing or used one is the one refusal.
+  if (result.secondFactor) {
+    const { mailbox } = result;
+    if (!input.totp) {
+      await recordAudit(getDb(), input.context, { event: 'login_failed', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { reason: 'second_factor_missing' } });
+      return { ok: false, reason: 'failed' };
+    }
+    const second = await verifyMailboxSecondFactor({ mailbox, code: input.totp, context: input.context, accept: 'totp' });
+    if (!second.ok) return second.reason === 'used' ? { ok: false, reason: 'failed' } : second;
+    await completeMailboxSignIn(mailbox, input.context, 'totp');
+  }
   const token = await createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion }, new Date(), input.context);
   return { ok: true, token, level: 'mail' };
 }

@@ -10,6 +10,7 @@ import { accountScope, type Scope } from '@/lib/scope';
 import { checkAdminSession, checkMailboxSession, type GateAdmin, type GateMailbox } from './gate';
 import { decodeSession, encodeSession, sessionCookie, type SessionClaims, type SessionKind } from './session';
 import { createWebSession, deleteWebSession } from './web-session';
+import { MAILBOX_TWO_FACTOR_SETUP_PATH, MAILBOX_VERIFY_PATH, mailboxTwoFactorConfinement } from './mailbox-two-factor';
 
 /**
  * The data-access layer's gate. Every page, server action and route handler of the signed-in area calls
@@ -103,16 +104,34 @@ export interface MailboxSession {
 
 /**
  * Ordered checks: no valid session → /login; ended session (inactive, version bumped, address no longer
- * allowed) → /login with "Your session has ended"; pending forced change → /change-password, unless the
- * caller is the change-password flow itself.
+ * allowed) → /login with "Your session has ended"; a two-factor sign-in that has passed only its password
+ * step → /login/verify (it grants nothing else); pending forced change → /change-password, unless the
+ * caller is the change-password flow itself; two-factor required by the account and not set up →
+ * /account/two-factor, unless the caller is that page (`twoFactorSetupPage`).
  */
-export const requireMailbox = cache(async (allowPendingReset: boolean = false): Promise<MailboxSession> => {
+export const requireMailbox = cache(async (allowPendingReset: boolean = false, twoFactorSetupPage: boolean = false): Promise<MailboxSession> => {
   const claims = await readSessionClaims('mailbox');
   if (!claims) redirect('/login');
   const { clientIp } = await requestInfo();
   const verdict = await checkMailboxSession(claims, clientIp);
   if (!verdict.ok) redirect('/login?ended=1');
+  // Mailbox two-factor (spec §20): the pending second step comes before everything.
+  const confinement = mailboxTwoFactorConfinement(verdict);
+  if (confinement === 'verify') redirect(MAILBOX_VERIFY_PATH);
   if (verdict.mailbox.requireResetPassword && !allowPendingReset) redirect('/change-password');
+  // Mailbox two-factor (spec §20): enrolment the account requires, after a pending forced change.
+  if (confinement === 'enrol' && !twoFactorSetupPage && !verdict.mailbox.requireResetPassword) redirect(MAILBOX_TWO_FACTOR_SETUP_PATH);
+  return { mailbox: verdict.mailbox, claims, clientIp };
+});
+
+/** A mailbox sign-in waiting for its second factor (the /login/verify page and its actions only). */
+export const requirePendingMailbox = cache(async (): Promise<MailboxSession> => {
+  const claims = await readSessionClaims('mailbox');
+  if (!claims) redirect('/login');
+  const { clientIp } = await requestInfo();
+  const verdict = await checkMailboxSession(claims, clientIp);
+  if (!verdict.ok) redirect('/login?ended=1');
+  if (!verdict.pending) redirect('/mail');
   return { mailbox: verdict.mailbox, claims, clientIp };
 });
 

@@ -6,6 +6,7 @@ import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
 import { hasPasskey } from './passkey-presence';
+import { mailboxTwoFactorState, type MailboxTwoFactorState } from './mailbox-two-factor';
 import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './web-session';
 
 /**
@@ -39,7 +40,7 @@ export const listSubjectColumns = {
  */
 export type GateClaims = { uid: number; sv: number; sid: string } | { uid: number; sv: number; apiSessionId: number };
 
-export interface GateMailbox {
+export interface GateMailbox extends MailboxTwoFactorState {
   id: number;
   email: string;
   accountId: number;
@@ -52,9 +53,13 @@ export interface GateMailbox {
 }
 
 export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed' | SessionRowProblem;
-/** `wouldRefuse`: in monitor mode, the list would have refused this request (audit it, let it through). */
+/**
+ * `wouldRefuse`: in monitor mode, the list would have refused this request (audit it, let it through).
+ * `pending`: a web session that has passed only the password step of a two-factor sign-in (spec §20); it
+ * admits nothing but /login/verify (lib/auth/mailbox-two-factor.ts mailboxTwoFactorConfinement).
+ */
 export type GateVerdict =
-  | { ok: true; mailbox: GateMailbox; wouldRefuse?: boolean }
+  | { ok: true; mailbox: GateMailbox; wouldRefuse?: boolean; pending: boolean }
   | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null };
 
 const mailboxColumns = {
@@ -64,6 +69,9 @@ const mailboxColumns = {
   requireResetPassword: mailboxes.requireResetPassword,
   ...listSubjectColumns,
   active: mailboxes.active,
+  // Mailbox two-factor (spec §20).
+  totpEnabledAt: mailboxes.totpEnabledAt,
+  requireMailboxTwoFactor: accounts.requireMailboxTwoFactor,
 };
 
 const adminColumns = {
@@ -161,6 +169,7 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     allowNetsMetaText: row.allowNetsMetaText,
     allowNetsMode: row.allowNetsMode,
     netSetsVersion: row.netSetsVersion,
+    ...mailboxTwoFactorState(row),
   };
   if (!row.active) return { ok: false, reason: 'inactive', mailbox };
   if (mailbox.sessionVersion !== claims.sv) return { ok: false, reason: 'session_version', mailbox };
@@ -168,11 +177,12 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     const problem = await checkSessionRow(session, address, now);
     if (problem) return { ok: false, reason: problem, mailbox };
   }
+  const pending = session?.pending === 'second_factor';
   if (!(await addressAllowed(mailbox, address))) {
-    if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true };
+    if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true, pending };
     return { ok: false, reason: 'network_not_allowed', mailbox };
   }
-  return { ok: true, mailbox };
+  return { ok: true, mailbox, pending };
 }
 
 export interface GateAdmin {

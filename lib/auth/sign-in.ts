@@ -8,6 +8,7 @@ import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';
+import { mailboxTwoFactorState, mailboxTwoFactorStep } from './mailbox-two-factor';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
 import { beginAttempt, checkProvenAttempt, checkProvenAttemptFrom, isKnownNetwork, provenAttemptColumns, provenAttemptParams, type Attempt, type AttemptRequest } from './throttle';
 
@@ -19,6 +20,10 @@ export interface SignedInMailbox {
   accountId: number;
   sessionVersion: number;
   requireResetPassword: boolean;
+  /** TOTP is on (spec §20): the web and the API ask for the second factor before the sign-in is complete. */
+  twoFactor: boolean;
+  /** The account requires two-factor and this mailbox has none: the web session is confined to enrolment. */
+  twoFactorEnrolmentRequired: boolean;
 }
 
 /**
@@ -26,10 +31,13 @@ export interface SignedInMailbox {
  * them. The real reason only goes to the audit log.
  */
 export type SignInResult =
-  | { ok: true; mailbox: SignedInMailbox }
+  /** `secondFactor`: only the password step is done (spec §20); the caller asks for the second factor. */
+  | { ok: true; mailbox: SignedInMailbox; secondFactor?: boolean }
   | { ok: false; reason: 'failed' }
   | { ok: false; reason: 'throttled'; retryAfterMinutes: number }
-  | { ok: false; reason: 'password_change_required' };
+  | { ok: false; reason: 'password_change_required' }
+  /** A mail protocol with the account password while two-factor is on (spec §20). */
+  | { ok: false; reason: 'app_password_required' };
 
 export interface SignInInput {
   email: string;
@@ -119,6 +127,9 @@ const signInColumns = {
   requireResetPassword: mailboxes.requireResetPassword,
   sessionVersion: mailboxes.sessionVersion,
   updatedAt: mailboxes.updatedAt,
+  // Mailbox two-factor (spec §20).
+  totpEnabledAt: mailboxes.totpEnabledAt,
+  requireMailboxTwoFactor: accounts.requireMailboxTwoFactor,
 };
 
 // Run on every mailbox sign-in (mail clients reconnect all day).
@@ -266,6 +277,11 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
     return { ok: false, reason: 'password_change_required' };
   }
 
+  // ---- Mailbox two-factor (spec §20; lib/auth/mailbox-two-factor.ts): one marked step. ----
+  const twoFactorStep = mailboxTwoFactorStep(mailboxTwoFactorState(row), input.context.protocol);
+  if (twoFactorStep !== null) return await mailboxTwoFactorSignInStep(twoFactorStep, row, input.context, wouldRefuse);
+  // ---- end of the mailbox two-factor step ----
+
   const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
   if (proven && !attempt.writes && !wouldRefuse) {
     // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
@@ -286,8 +302,41 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   return { ok: true, mailbox: signedIn(row) };
 }
 
-function signedIn(row: SignedInMailbox): SignedInMailbox {
-  return { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, requireResetPassword: row.requireResetPassword };
+function signedIn(row: Omit<SignedInMailbox, 'twoFactor' | 'twoFactorEnrolmentRequired'> & Parameters<typeof mailboxTwoFactorState>[0]): SignedInMailbox {
+  return { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, requireResetPassword: row.requireResetPassword, ...mailboxTwoFactorState(row) };
+}
+
+/**
+ * The outcome of a correct account password that mailbox two-factor stops (spec §20): on a mail protocol a
+ * refusal that says an app password is needed; on the web and the API the password step is recorded
+ * (`password_accepted`) and the sign-in waits for its second factor (completeMailboxSignIn records it);
+ * the API refuses a mailbox that must enrol first (one generic failure, as for admins).
+ */
+async function mailboxTwoFactorSignInStep(step: NonNullable<ReturnType<typeof mailboxTwoFactorStep>>, row: SignInRow, context: AuditContext, wouldRefuse: boolean): Promise<SignInResult> {
+  const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
+  const db = getDb();
+  if (wouldRefuse) await recordAudit(db, context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+  if (step === 'app_password_required') {
+    await recordAudit(db, context, { ...audit, event: 'login_failed', detail: { reason: 'app_password_required' } });
+    return { ok: false, reason: 'app_password_required' };
+  }
+  if (step === 'enrolment_required') {
+    await recordAudit(db, context, { ...audit, event: 'login_failed', detail: { reason: 'two_factor_enrolment_required' } });
+    return { ok: false, reason: 'failed' };
+  }
+  await recordAudit(db, context, { ...audit, event: 'password_accepted' });
+  return { ok: true, mailbox: signedIn(row), secondFactor: true };
+}
+
+/**
+ * Records a mailbox sign-in completed by its second factor (web /login/verify, the API's `auth {…, totp}`):
+ * last sign-in time and address, and `login_succeeded` with the method.
+ */
+export async function completeMailboxSignIn(mailbox: { id: number; email: string; accountId: number }, context: AuditContext & { clientIp: string | null }, method: 'totp' | 'recovery_code' | 'passkey'): Promise<void> {
+  await transaction(async (tx) => {
+    await tx.update(mailboxes).set({ lastLoginAt: new Date(), lastLoginIp: context.clientIp }).where(eq(mailboxes.id, mailbox.id));
+    await recordAudit(tx, context, { event: 'login_succeeded', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { method } });
+  });
 }
 
 export interface SignedInAdmin {

@@ -11,6 +11,8 @@ export const MAIL_AUTH_STATUS = {
   /** Every credential, network and inactive reason: it must not say which (spec §5, §10). */
   failed: 'Invalid login or password',
   passwordChangeRequired: 'Password change required - sign in to webmail first',
+  /** The account password while the mailbox needs an app password for mail apps (spec §20). */
+  appPasswordRequired: 'Use an app password for mail apps',
   throttled: 'Too many attempts, try again later',
   /** Depends only on the request, never on the account, so it reveals nothing. */
   protocolUnavailable: 'This mail protocol is not offered here',
@@ -75,6 +77,8 @@ export function signInAnswer(result: SignInResult, options: SignInAnswerOptions)
   switch (result.reason) {
     case 'password_change_required':
       return refusal(MAIL_AUTH_STATUS.passwordChangeRequired);
+    case 'app_password_required':
+      return refusal(MAIL_AUTH_STATUS.appPasswordRequired);
     case 'throttled':
       return refusal(MAIL_AUTH_STATUS.throttled);
     case 'failed':

@@ -13,9 +13,22 @@ import { SessionList } from '@/app/_components/session-list';
 import { LocalTime } from '@/app/_components/local-time';
 import { getMailbox } from '@/lib/mailboxes/service';
 import { networksInForce } from '@/lib/netsets/compiled-list';
+import Link from 'next/link';
+import { mailboxTwoFactorSummary } from '@/lib/mailboxes/two-factor';
 import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Account' };
+
+/** Wording of the two-factor section (one place, for the translations of spec §22). */
+const TEXT = {
+  twoFactorHeading: 'Two-factor',
+  twoFactorOn: 'Two-factor is on: signing in to webmail needs a code from your authenticator app. Mail apps need an app password.',
+  twoFactorOff: 'Two-factor is off: your password alone signs you in.',
+  manage: 'Manage two-factor',
+  setUp: 'Set up two-factor',
+  noticeOn: 'Two-factor is on. Your other devices and mail apps have been signed out.',
+  noticeOff: 'Two-factor is off.',
+};
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
@@ -27,6 +40,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const signIns = await recentSignIns(session.mailbox.id, 20);
   const days = await signInsPerDay(accountScope(accountId), { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
+  const twoFactor = await mailboxTwoFactorSummary(session.mailbox.id);
   return (
     <main>
       <h1>Account</h1>
@@ -38,6 +52,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       {notice === 'signed-out-session' || notice === 'signed-out-others' ? (
         <p className="notice" role="status">
           {notice === 'signed-out-session' ? 'That session has been signed out.' : 'You have been signed out everywhere else.'}
+        </p>
+      ) : null}
+      {notice === 'two-factor-on' || notice === 'two-factor-off' ? (
+        <p className="notice" role="status">
+          {notice === 'two-factor-on' ? TEXT.noticeOn : TEXT.noticeOff}
         </p>
       ) : null}
       <section className="card" aria-labelledby="nets-heading">
@@ -83,6 +102,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <h2 id="signins-heading">Recent sign-ins</h2>
         <SignInChart days={days} title="Your sign-ins per day, last 30 days" small testId="sign-in-chart" />
         <SignInHistory events={signIns} empty="No sign-ins recorded yet." testId="sign-in-history" notYouHref="#password-heading" />
+      </section>
+      <section className="card" aria-labelledby="two-factor-heading">
+        <h2 id="two-factor-heading">{TEXT.twoFactorHeading}</h2>
+        <p data-testid="two-factor-summary">{twoFactor.enabled ? TEXT.twoFactorOn : TEXT.twoFactorOff}</p>
+        <p>
+          <Link href="/account/two-factor">{twoFactor.enabled ? TEXT.manage : TEXT.setUp}</Link>
+        </p>
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" tabIndex={-1}>
