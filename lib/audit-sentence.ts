@@ -77,6 +77,8 @@ export const REASONS: Record<string, string> = {
   new_password_refused: 'new password refused (too weak or the same as the current one)',
   second_factor_missing: 'two-factor code missing',
   two_factor_required: 'two-factor required but not set up',
+  app_password_required: 'account password used by a mail app while two-factor is on (an app password is needed)',
+  two_factor_enrolment_required: 'two-factor required for mailboxes but not set up',
   api_key_unknown: 'unknown API key',
   api_key_expired: 'API key expired',
   api_key_revoked: 'API key revoked',
@@ -89,6 +91,11 @@ export const REASONS: Record<string, string> = {
 };
 
 const METHODS: Record<string, string> = { totp: 'an authenticator code', recovery_code: 'a recovery code', api_key: 'an API key', passkey: 'a passkey' };
+
+/** The account policies for mailboxes (lib/accounts/policy.ts), as the admin page names them. */
+const POLICY_NAMES: Record<string, string> = {
+  require_two_factor: '"Require two-factor for mailboxes"',
+};
 
 /** Why every API key of an admin was revoked (lib/admins/api-keys.ts revokeAllApiKeys). */
 const KEYS_REVOKED_BECAUSE: Record<string, string> = {
@@ -140,7 +147,44 @@ const BULK_ACTIONS: Record<string, string> = {
 export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   login_succeeded: {
     label: 'Sign-in',
-    sentence: (e, w) => `${w.mailbox} signed in${w.from}${w.via}`,
+    sentence: (e, w) => `${w.mailbox} signed in${str(e.detail?.method) ? ` with ${METHODS[String(e.detail?.method)] ?? String(e.detail?.method)}` : ''}${w.from}${w.via}`,
+  },
+  password_accepted: {
+    label: 'Password accepted, code asked',
+    sentence: (e, w) => `${w.mailbox} entered the right password${w.from}${w.via} and was asked for a two-factor code`,
+  },
+  second_factor_failed: {
+    label: 'Two-factor code refused',
+    sentence: (e, w) => `Two-factor code refused for ${w.mailbox}${w.from}${w.via}: ${reasonText(e.detail?.reason)}`,
+  },
+  recovery_code_used: {
+    label: 'Recovery code used',
+    sentence: (e, w) => `${w.mailbox} used a recovery code${w.from} (${count(e.detail?.remaining, 'code', 'codes')} left)`,
+  },
+  two_factor_enabled: {
+    label: 'Two-factor turned on',
+    sentence: (e, w) => `${w.mailbox} turned on two-factor with ${METHODS[String(e.detail?.method)] ?? 'an authenticator app'}${w.from}; its other sessions and mail connections were ended`,
+  },
+  two_factor_disabled: {
+    label: 'Two-factor turned off',
+    sentence: (e, w) => `${w.mailbox} turned off two-factor${w.from}`,
+  },
+  two_factor_reset: {
+    label: "Mailbox's two-factor reset",
+    sentence: (e, w) => `${w.actor} reset the two-factor of ${w.mailbox}${e.detail?.was_on === false ? ' (it was off)' : ''}; its sessions were ended`,
+  },
+  two_factor_change_refused: {
+    label: 'Two-factor change refused',
+    sentence: (e, w) => `Turning off two-factor was refused for ${w.mailbox}${w.from}: ${reasonText(e.detail?.reason)}`,
+  },
+  account_policy_changed: {
+    label: 'Mailbox policy changed',
+    sentence: (e, w) => {
+      const d = e.detail ?? {};
+      const name = POLICY_NAMES[String(d.policy)] ?? `the policy "${String(d.policy ?? 'unknown')}"`;
+      if (typeof d.new === 'boolean') return `${w.actor} turned ${d.new ? 'on' : 'off'} ${name}`;
+      return `${w.actor} changed ${name} from ${d.old === null || d.old === undefined ? 'off' : String(d.old)} to ${d.new === null || d.new === undefined ? 'off' : String(d.new)}`;
+    },
   },
   login_failed: {
     label: 'Sign-in refused',

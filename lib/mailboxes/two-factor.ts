@@ -17,6 +17,7 @@ import { endMailConnections } from '@/lib/mail-kick/outbox';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { emailSchema } from './schemas';
+import { requireRecentReauth, type StepSession } from '@/lib/admins/reauth';
 
 /**
  * Two-factor for mailbox users (spec §20): TOTP enrolment on /account/two-factor, recovery codes, turning it
@@ -165,10 +166,12 @@ export async function disableMailboxTwoFactor(mailbox: MailboxActor, proof: { pa
 /**
  * An admin resets a mailbox's two-factor (a user who lost their device), or the operator from the CLI. The
  * mailbox's web and API sessions end; with the account's policy on, the next sign-in leads to enrolment.
- * Another account's mailbox is "not found", exactly like a missing one. The admin console asks for the
- * admin's password again first (requireRecentReauth in the page's action).
+ * Another account's mailbox is "not found", exactly like a missing one. A sensitive step for an account's
+ * admin (spec §23): their password (and second factor) proven in `proof`'s session within the last 5
+ * minutes; the operator's CLI is the break-glass path and has no web session.
  */
-export async function resetMailboxTwoFactor(scope: Scope, email: string, ctx: AuditContext, now = Date.now()): Promise<{ id: number; wasOn: boolean }> {
+export async function resetMailboxTwoFactor(scope: Scope, email: string, proof: StepSession | null, ctx: AuditContext, now = Date.now()): Promise<{ id: number; wasOn: boolean }> {
+  if (scope.kind === 'account') await requireRecentReauth(proof, now);
   const address = parseOrThrow(emailSchema, email);
   const [target] = await getDb()
     .select({ id: mailboxes.id, email: mailboxes.email, accountId: mailboxes.accountId, enabledAt: mailboxes.totpEnabledAt })

@@ -1,5 +1,7 @@
 import 'server-only';
 import type { RpcMethod } from './method';
+import { accountPolicyGet } from './methods/account-policy-get';
+import { accountPolicySet } from './methods/account-policy-set';
 import { auth } from './methods/auth';
 import { deauth } from './methods/deauth';
 import { domainList } from './methods/domain-list';
@@ -16,7 +18,7 @@ import { netsetGet } from './methods/netset-get';
 import { netsetList } from './methods/netset-list';
 import { netsetSet } from './methods/netset-set';
 
-/** Every method of spec §9 and §15, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
+/** Every method of spec §9, §15 and §20/§21, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
 export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['auth', auth],
   ['deauth', deauth],
@@ -33,4 +35,6 @@ export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['netset.add', netsetAdd],
   ['netset.set', netsetSet],
   ['netset.del', netsetDel],
+  ['account.policy.get', accountPolicyGet],
+  ['account.policy.set', accountPolicySet],
 ]);

@@ -14,6 +14,9 @@ import { DisableTwoFactorForm, RegenerateCodesForm, TwoFactorPolicyForm } from '
 import { listPasskeys } from '@/lib/admins/passkeys';
 import { AddPasskeyForm, RemovePasskeyForm, RenamePasskeyForm } from './passkey-forms';
 
+import { getAccountPolicy } from '@/lib/accounts/policy';
+import { MailboxPolicyForm } from './mailbox-policy-form';
+
 export const metadata: Metadata = { title: 'Security' };
 
 const NOTICES: Record<string, string> = {
@@ -29,10 +32,12 @@ const NOTICES: Record<string, string> = {
   'passkey-renamed': 'The passkey has been renamed.',
   'passkey-removed': 'The passkey has been removed.',
   'key-revoked': 'The API key has been revoked. Sessions opened with it have ended.',
+  'mailbox-policy-saved': 'The policies for mailboxes have been saved.',
 };
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
-  const { admin, claims, clientIp } = await requireAdmin();
+  const { admin, claims, clientIp, scope } = await requireAdmin();
+  const mailboxPolicy = await getAccountPolicy(scope);
   const { notice } = await searchParams;
   const sessions = await listOwnSessions('admin', admin.id, claims.sid);
   const twoFactor = await twoFactorSummary(admin.id);
@@ -121,6 +126,10 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         <h2 id="policy-heading">Account policy</h2>
         <p>When required, an admin of this account without two-factor is asked to set it up right after their password and can do nothing else until they have.</p>
         <TwoFactorPolicyForm required={twoFactor.accountRequiresTwoFactor} />
+      </section>
+      <section className="card" aria-labelledby="mailbox-policy-heading">
+        <h2 id="mailbox-policy-heading">Policies for mailboxes</h2>
+        <MailboxPolicyForm policy={mailboxPolicy} />
       </section>
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you&apos;re signed in</h2>

@@ -27,6 +27,7 @@ import { networkSuggestions, renderTime, wouldRefuseSummary } from '@/lib/netset
 import { WouldRefuse } from './would-refuse';
 import { mailKickEnabled } from '@/lib/mail-kick/outbox';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
+import { TwoFactorReset } from './two-factor-reset';
 
 /** How many entries the summary names before "show all" (the field below holds the whole list). */
 const SUMMARY_ENTRIES = 5;
@@ -94,6 +95,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           All sessions ended ({sessionsEnded} signed out).
         </p>
       ) : null}
+      {notice === 'two-factor-reset' ? (
+        <p className="notice" role="status">
+          Two-factor has been reset. The mailbox&apos;s sessions have ended.
+        </p>
+      ) : null}
       {mailKicks ? null : <MailKickOff />}
       <dl className="facts" data-testid="mailbox-summary">
         <dt>Status</dt>
@@ -103,6 +109,8 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           {mailbox.allowNets ? <NetsSummary list={mailbox.allowNets} /> : 'no restriction'}
           {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge"> (monitor mode: not enforced)</span> : null}
         </dd>
+        <dt>Two-factor</dt>
+        <dd>{mailbox.totpEnabledAt ? 'On' : 'Off'}</dd>
         <dt>Password change pending</dt>
         <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
         <dt>Last sign-in</dt>
@@ -148,6 +156,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           <button type="submit">End all sessions</button>
         </form>
       </section>
+      <TwoFactorReset email={mailbox.email} on={mailbox.totpEnabledAt !== null} />
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
         <SignInChart days={await signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={`Sign-ins of ${mailbox.email} per day, last 30 days`} small testId="mailbox-sign-in-chart" />
