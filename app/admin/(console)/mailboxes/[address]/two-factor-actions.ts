@@ -1,6 +1,6 @@
 'use server';
 
-import { notFound, redirect } from 'next/navigation';
+import { redirect } from 'next/navigation';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { NotFoundError } from '@/lib/errors';
 import { resetMailboxTwoFactor } from '@/lib/mailboxes/two-factor';
@@ -12,6 +12,7 @@ export interface ResetTwoFactorState {
   version: number;
   /** The step needs "Confirm your password" first. */
   reauth?: ReauthPrompt;
+  formError?: string;
 }
 
 /**
@@ -26,7 +27,8 @@ export async function resetMailboxTwoFactorAction(prev: ResetTwoFactorState, for
     const outcome = await sensitiveStep(session, formData, async (proof) => resetMailboxTwoFactor(scope, email, proof, await webContext({ kind: 'admin', id: admin.id, email: admin.email })));
     if (!outcome.ok) return { version: prev.version + 1, reauth: outcome.reauth };
   } catch (error) {
-    if (error instanceof NotFoundError) notFound();
+    // Another account's mailbox and a missing one look the same: "not found", nothing changed.
+    if (error instanceof NotFoundError) return { version: prev.version + 1, formError: error.message };
     throw error;
   }
   redirect(`${mailboxHref(email)}?notice=two-factor-reset`);

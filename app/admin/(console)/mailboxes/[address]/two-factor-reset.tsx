@@ -22,6 +22,11 @@ export function TwoFactorReset({ email, on }: { email: string; on: boolean }) {
       <p data-testid="mailbox-two-factor">{on ? TEXT.on : TEXT.off}</p>
       {on ? (
         <form action={formAction} key={state.version}>
+          {state.formError ? (
+            <p className="alert" role="alert">
+              {state.formError}
+            </p>
+          ) : null}
           <input type="hidden" name="email" value={email} />
           <p className="field-hint">{TEXT.resetHint}</p>
           <ReauthFields prompt={state.reauth} idPrefix="reset-two-factor" />
