@@ -67,8 +67,8 @@ test.describe('mailbox two-factor (TOTP)', () => {
 
     // Mail apps: the account password is refused with the app-password message (a wrong one stays generic).
     expect((await authHttp(nginxHeaders(mailbox.email, mailbox.password, '198.51.100.221'))).headers['auth-status']).toBe(APP_PASSWORD);
-    expect((await authHttp(nginxHeaders(mailbox.email, `${mailbox.password}x`, '198.51.100.221'))).headers['auth-status']).toBe('Invalid login or password');
     expect(auditFor(mailbox.email, 'login_failed')[0]).toMatchObject({ protocol: 'imap', detail: { reason: 'app_password_required' } });
+    expect((await authHttp(nginxHeaders(mailbox.email, `${mailbox.password}x`, '198.51.100.221'))).headers['auth-status']).toBe('Invalid login or password');
 
     // The API: the password alone is refused like any failure.
     const apiRefused = await rpc(request, call('auth', { user: mailbox.email, pass: mailbox.password }));
