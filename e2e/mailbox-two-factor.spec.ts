@@ -1,4 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { accounts, auditEvents, mailboxes } from '../db/schema';
 import { accountWithAdmin, adminAt, mailboxPath, tamper } from './support/admin';
@@ -16,6 +17,12 @@ const VERIFY = /\/login\/verify(\?.*)?$/;
 const SETUP = '/account/two-factor';
 
 const totpOn = (id: number) => dbOf().select({ on: mailboxes.totpEnabledAt }).from(mailboxes).where(eq(mailboxes.id, id)).get()?.on ?? null;
+
+async function expectNoSeriousViolations(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${name}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 
 /** Waits until the current TOTP step has at least 8 s left, so that a code typed now is checked in its step. */
 async function wellInsideStep(page: Page): Promise<void> {
@@ -44,6 +51,7 @@ test.describe('mailbox two-factor (TOTP)', () => {
     await expect(page.getByTestId('two-factor-summary')).toContainText('Two-factor is off');
     await page.getByRole('link', { name: 'Set up two-factor' }).click();
     await expect(page).toHaveURL(/\/account\/two-factor$/);
+    await expectNoSeriousViolations(page, 'two-factor start');
     // A wrong code does not turn it on.
     await submitAction(page, page.getByRole('button', { name: 'Set up an authenticator app' }));
     await page.getByLabel('Code from your app').fill('000000');
@@ -51,8 +59,9 @@ test.describe('mailbox two-factor (TOTP)', () => {
     await expect(formAlert(page)).toContainText('That code is not correct');
     expect(totpOn(mailbox.id)).toBeNull();
 
-    const { secret, recoveryCodes } = await enrolTotp(page, undefined, SETUP);
+    const { secret, recoveryCodes } = await enrolTotp(page, (name) => expectNoSeriousViolations(page, name), SETUP);
     expect(recoveryCodes).toHaveLength(10);
+    await expectNoSeriousViolations(page, 'recovery codes');
     expect(totpOn(mailbox.id)).not.toBeNull();
     const stored = dbOf().select({ secret: mailboxes.totpSecret }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()!;
     expect(stored.secret).not.toContain(secret);
@@ -78,6 +87,7 @@ test.describe('mailbox two-factor (TOTP)', () => {
     await signOut(page);
     await signIn(page, mailbox.email, mailbox.password);
     await expect(page).toHaveURL(VERIFY);
+    await expectNoSeriousViolations(page, 'verify');
     for (const path of ['/mail', '/account', SETUP, '/change-password', '/']) {
       await page.goto(path);
       await expect(page, path).toHaveURL(VERIFY);
@@ -207,6 +217,21 @@ test.describe("the admin's side", () => {
     const adminToken = (await rpc(request, call('auth', { user: a.admin.email, pass: a.admin.password }))).json.result.session as string;
     expect((await rpc(request, call('mail.get', { mail: mailbox.email }), { token: adminToken })).json.result).toMatchObject({ two_factor: true });
     expect((await rpc(request, call('account.policy.get'), { token: adminToken })).json.result).toEqual({ require_two_factor: false });
+    // account.policy.set: one schema for the API and the form; unknown fields and wrong types are refused.
+    expect((await rpc(request, call('account.policy.set', { require_two_factor: 'yes' }), { token: adminToken })).json.error).toMatchObject({ code: -32602 });
+    expect((await rpc(request, call('account.policy.set', { require_everything: true }), { token: adminToken })).json.error).toMatchObject({ code: -32602 });
+    expect((await rpc(request, call('account.policy.set', { require_two_factor: true }), { token: adminToken })).json.result).toEqual({ require_two_factor: true });
+    expect((await rpc(request, call('account.policy.set', { require_two_factor: false }), { token: adminToken })).json.result).toEqual({ require_two_factor: false });
+    const policyAudit = dbOf().select({ detail: auditEvents.detail, actorKind: auditEvents.actorKind }).from(auditEvents).where(and(eq(auditEvents.accountId, a.account.id), eq(auditEvents.event, 'account_policy_changed'))).orderBy(desc(auditEvents.id)).all();
+    expect(policyAudit.map((r) => [r.actorKind, r.detail])).toEqual([
+      ['api', { policy: 'require_two_factor', old: true, new: false }],
+      ['api', { policy: 'require_two_factor', old: false, new: true }],
+    ]);
+    // A mailbox user's session may not read or set the account's policies.
+    const user = createMailbox(a.account);
+    const userToken = (await rpc(request, call('auth', { user: user.email, pass: user.password }))).json.result.session as string;
+    expect((await rpc(request, call('account.policy.get'), { token: userToken })).json.error).toBeDefined();
+    expect((await rpc(request, call('account.policy.set', { require_two_factor: false }), { token: userToken })).json.error).toBeDefined();
 
     // B's admin, on B's own mailbox page (with two-factor on), aims the Reset at A's mailbox: not found.
     const theirs = createMailbox(b.account);
