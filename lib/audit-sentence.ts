@@ -175,7 +175,11 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   },
   two_factor_change_refused: {
     label: 'Two-factor change refused',
-    sentence: (e, w) => `Turning off two-factor was refused for ${w.mailbox}${w.from}: ${reasonText(e.detail?.reason)}`,
+    sentence: (e, w) => `${e.detail?.step === 'regenerate_recovery_codes' ? 'Renewing recovery codes' : 'Turning off two-factor'} was refused for ${w.mailbox}${w.from}: ${reasonText(e.detail?.reason)}`,
+  },
+  recovery_codes_regenerated: {
+    label: 'Recovery codes renewed',
+    sentence: (e, w) => `${w.mailbox} got new recovery codes (the old ones no longer work)${w.from}`,
   },
   account_policy_changed: {
     label: 'Mailbox policy changed',

@@ -14,7 +14,7 @@ import { NotFoundError, ReauthRequiredError, ValidationError } from '@/lib/error
 import { MAIL_AUTH_STATUS, signInAnswer } from '@/lib/mail-auth/response';
 import { operatorScope } from '@/lib/scope';
 import { adminStepSession, MAILBOX_PASSWORD, makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
-import { beginMailboxTotpSetup, confirmMailboxTotpSetup, disableMailboxTwoFactor, mailboxTwoFactorSummary, resetMailboxTwoFactor } from './two-factor';
+import { beginMailboxTotpSetup, confirmMailboxTotpSetup, disableMailboxTwoFactor, mailboxTwoFactorSummary, regenerateMailboxRecoveryCodes, resetMailboxTwoFactor } from './two-factor';
 
 const T0 = 1_800_000_000_000; // a 30-second step boundary
 const STEP = 30_000;
@@ -139,6 +139,40 @@ describe('sign-in of a mailbox with two-factor', () => {
   it('without two-factor, IMAP with the account password still signs in', async () => {
     const { mailbox } = await mailboxWithSession();
     expect(await verifyMailboxSignIn({ email: mailbox.email, password: MAILBOX_PASSWORD, context: at('198.51.100.1', 'imap'), allowPendingReset: false })).toMatchObject({ ok: true });
+  });
+});
+
+describe('new recovery codes', () => {
+  it('need the password and a current code; then 10 new codes work and every old one, used or not, is refused', async () => {
+    const { mailbox, secret, recoveryCodes: old } = await enrolled();
+    const now = T0 + 4 * STEP;
+    expect(await verifyMailboxSecondFactor({ mailbox, code: old[0]!, context: at('198.51.100.1'), now })).toEqual({ ok: true, method: 'recovery_code' });
+    await expect(regenerateMailboxRecoveryCodes(mailbox, { password: 'not-the-password', code: totpCode(secret, now) }, at('198.51.100.1'), now)).rejects.toBeInstanceOf(ValidationError);
+    await expect(regenerateMailboxRecoveryCodes(mailbox, { password: MAILBOX_PASSWORD, code: old[0]! }, at('198.51.100.1'), now)).rejects.toBeInstanceOf(ValidationError);
+    expect((await mailboxTwoFactorSummary(mailbox.id)).recoveryCodesLeft).toBe(9);
+    const refused = await events(mailbox.id);
+    expect(refused.find((e) => e.event === 'two_factor_change_refused')?.detail).toMatchObject({ reason: 'bad_password', step: 'regenerate_recovery_codes' });
+
+    const fresh = await regenerateMailboxRecoveryCodes(mailbox, { password: MAILBOX_PASSWORD, code: totpCode(secret, now + STEP) }, at('198.51.100.1'), now + STEP);
+    expect(fresh).toHaveLength(10);
+    expect(fresh.filter((c) => old.includes(c))).toEqual([]);
+    expect(await mailboxTwoFactorSummary(mailbox.id)).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+    expect((await events(mailbox.id)).map((e) => e.event)).toContain('recovery_codes_regenerated');
+    // Old codes, used and unused, open nothing; a new one works once.
+    expect(await verifyMailboxSecondFactor({ mailbox, code: old[1]!, context: at('198.51.100.1'), now: now + 2 * STEP })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifyMailboxSecondFactor({ mailbox, code: old[0]!, context: at('198.51.100.1'), now: now + 2 * STEP })).toEqual({ ok: false, reason: 'failed' });
+    expect(await verifyMailboxSecondFactor({ mailbox, code: fresh[0]!, context: at('198.51.100.1'), now: now + 2 * STEP })).toEqual({ ok: true, method: 'recovery_code' });
+  });
+
+  it('a recovery code can be the proof (it is replaced with the rest); refused while two-factor is off', async () => {
+    const { mailbox, recoveryCodes: old } = await enrolled();
+    const fresh = await regenerateMailboxRecoveryCodes(mailbox, { password: MAILBOX_PASSWORD, code: old[3]! }, at('198.51.100.1'), T0 + STEP);
+    expect(fresh).toHaveLength(10);
+    expect((await mailboxTwoFactorSummary(mailbox.id)).recoveryCodesLeft).toBe(10);
+
+    const { mailbox: plain } = await mailboxWithSession();
+    await expect(regenerateMailboxRecoveryCodes(plain, { password: MAILBOX_PASSWORD, code: '123456' }, at('198.51.100.1'), T0)).rejects.toBeInstanceOf(ValidationError);
+    expect((await mailboxTwoFactorSummary(plain.id)).recoveryCodesLeft).toBe(0);
   });
 });
 

@@ -132,34 +132,68 @@ async function clearTwoFactor(tx: Tx, mailboxId: number, now: number): Promise<v
 /** The realm of the mailbox's voluntary password change: one budget of password guesses across both forms. */
 const PASSWORD_REALM = 'password-change';
 
+/** The sensitive steps a mailbox takes on its own two-factor; each asks for the password and a code again. */
+type OwnTwoFactorStep = 'disable' | 'regenerate_recovery_codes';
+
 /**
- * Turns the mailbox's own two-factor off. Asks again (spec §23): the form carries the password and a current
- * code (or a recovery code), both checked now, so an unattended open session alone cannot weaken the
- * account. The password check is counted like a voluntary password change (never un-counted), the code by
- * the second-factor throttle. Refused while the account requires two-factor for mailboxes.
+ * Asks again (spec §23): the password and a current code (or a recovery code), both checked now, so an
+ * unattended open session alone cannot weaken the account or take its recovery codes. The password check is
+ * counted like a voluntary password change (never un-counted), the code by the second-factor throttle. A
+ * wrong password is audited as two_factor_change_refused with the step it was for.
  */
-export async function disableMailboxTwoFactor(mailbox: MailboxActor, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<void> {
-  const [row] = await getDb()
-    .select({ hash: mailboxes.passwordHash, enabledAt: mailboxes.totpEnabledAt, required: accounts.requireMailboxTwoFactor })
-    .from(mailboxes)
-    .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
-    .where(eq(mailboxes.id, mailbox.id));
-  if (!row) throw new NotFoundError('Mailbox not found');
-  if (!row.enabledAt) throw new ValidationError('twoFactor', 'Two-factor is already off.');
-  if (row.required) throw new ForbiddenError('Your organisation requires two-factor for every mailbox, so it cannot be turned off. Your administrator can reset it if you lost your device.');
+async function proveMailboxPasswordAndCode(mailbox: MailboxActor, passwordHash: string, proof: { password: string; code: string }, step: OwnTwoFactorStep, ctx: AuditContext & { clientIp: string | null }, now: number): Promise<void> {
   const failed = 'That password or code is not correct.';
   const attempt = await beginAttempt({ realm: PASSWORD_REALM, subject: mailbox.email, address: ctx.clientIp, policy: VOLUNTARY_CHANGE_POLICY, now });
   if (attempt.limited) throw new ValidationError('password', tooManyAttempts(attempt.retryAfterMinutes));
   // NOTE: bcrypt compares at most 72 bytes; the form bounds the input before it gets here.
-  if (!(await passwordMatches(proof.password.slice(0, 1024), row.hash))) {
-    await recordAudit(getDb(), ctx, { event: 'two_factor_change_refused', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { reason: 'bad_password' } });
+  if (!(await passwordMatches(proof.password.slice(0, 1024), passwordHash))) {
+    await recordAudit(getDb(), ctx, { event: 'two_factor_change_refused', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { reason: 'bad_password', ...(step === 'disable' ? {} : { step }) } });
     throw new ValidationError('password', failed);
   }
   const second = await verifyMailboxSecondFactor({ mailbox, code: proof.code, context: ctx, now });
   if (!second.ok) throw new ValidationError('code', second.reason === 'throttled' ? tooManyAttempts(second.retryAfterMinutes) : failed);
+}
+
+/** The password hash and two-factor state of a mailbox, for the steps that ask again. */
+async function ownTwoFactorRow(mailboxId: number) {
+  const [row] = await getDb()
+    .select({ hash: mailboxes.passwordHash, enabledAt: mailboxes.totpEnabledAt, required: accounts.requireMailboxTwoFactor })
+    .from(mailboxes)
+    .innerJoin(accounts, eq(accounts.id, mailboxes.accountId))
+    .where(eq(mailboxes.id, mailboxId));
+  if (!row) throw new NotFoundError('Mailbox not found');
+  return row;
+}
+
+/**
+ * Turns the mailbox's own two-factor off, after the password and a code (proveMailboxPasswordAndCode).
+ * Refused while the account requires two-factor for mailboxes.
+ */
+export async function disableMailboxTwoFactor(mailbox: MailboxActor, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<void> {
+  const row = await ownTwoFactorRow(mailbox.id);
+  if (!row.enabledAt) throw new ValidationError('twoFactor', 'Two-factor is already off.');
+  if (row.required) throw new ForbiddenError('Your organisation requires two-factor for every mailbox, so it cannot be turned off. Your administrator can reset it if you lost your device.');
+  await proveMailboxPasswordAndCode(mailbox, row.hash, proof, 'disable', ctx, now);
   await transaction(async (tx) => {
     await clearTwoFactor(tx, mailbox.id, now);
     await recordAudit(tx, ctx, { event: 'two_factor_disabled', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email });
+  });
+}
+
+/**
+ * New recovery codes for the mailbox (spec §20, as admins have them, §14/§23): after the password and a code
+ * (proveMailboxPasswordAndCode), the old codes, used or not, are deleted and 10 new ones stored hashed in the
+ * same transaction; they are returned once, the only time they exist in clear. A recovery code may serve as
+ * the proof (someone down to their last codes renews with one of them); it is replaced with the rest.
+ */
+export async function regenerateMailboxRecoveryCodes(mailbox: MailboxActor, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<string[]> {
+  const row = await ownTwoFactorRow(mailbox.id);
+  if (!row.enabledAt) throw new ValidationError('twoFactor', 'Two-factor is off: there are no recovery codes to renew.');
+  await proveMailboxPasswordAndCode(mailbox, row.hash, proof, 'regenerate_recovery_codes', ctx, now);
+  return transaction(async (tx) => {
+    const codes = await replaceRecoveryCodes(tx, mailbox.id);
+    await recordAudit(tx, ctx, { event: 'recovery_codes_regenerated', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email });
+    return codes;
   });
 }
 

@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { requireMailbox, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
-import { beginMailboxTotpSetup, confirmMailboxTotpSetup, disableMailboxTwoFactor } from '@/lib/mailboxes/two-factor';
+import { beginMailboxTotpSetup, confirmMailboxTotpSetup, disableMailboxTwoFactor, regenerateMailboxRecoveryCodes } from '@/lib/mailboxes/two-factor';
 
 /** Starts (or restarts) authenticator setup with a fresh secret. */
 export async function beginMailboxTotpSetupAction(): Promise<void> {
@@ -48,4 +48,25 @@ export async function disableMailboxTwoFactorAction(_prev: DisableState, formDat
     return { formError: error.message };
   }
   redirect('/account?notice=two-factor-off');
+}
+
+export interface RegenerateCodesState {
+  version: number;
+  formError?: string;
+  /** The new recovery codes: shown once, never stored in clear. */
+  recoveryCodes?: string[];
+}
+
+/** New recovery codes: asks for the password and a current code again; the old codes stop working. */
+export async function regenerateMailboxRecoveryCodesAction(prev: RegenerateCodesState, formData: FormData): Promise<RegenerateCodesState> {
+  const { mailbox } = await requireMailbox();
+  const password = String(formData.get('password') ?? '').slice(0, 1024);
+  const code = String(formData.get('code') ?? '').slice(0, 100);
+  try {
+    const recoveryCodes = await regenerateMailboxRecoveryCodes(mailbox, { password, code }, await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email }));
+    return { version: prev.version + 1, recoveryCodes };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { version: prev.version + 1, formError: error.message };
+  }
 }

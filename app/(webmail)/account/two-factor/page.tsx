@@ -4,6 +4,7 @@ import { requireMailbox } from '@/lib/auth/dal';
 import { mailboxTotpSetupView, mailboxTwoFactorSummary } from '@/lib/mailboxes/two-factor';
 import { LocalTime } from '@/app/_components/local-time';
 import { DisableTwoFactorForm } from './disable-form';
+import { RegenerateRecoveryCodesForm } from './regenerate-codes-form';
 import { MailboxSetupPanel } from './setup-panel';
 
 export const metadata: Metadata = { title: 'Two-factor' };
@@ -53,6 +54,7 @@ export default async function MailboxTwoFactorPage() {
                 {TEXT.onSince} <LocalTime at={summary.enabledAt.toISOString()} />. {TEXT.codesLeft(summary.recoveryCodesLeft)}
               </p>
               <p>{TEXT.mailApps}</p>
+              <RegenerateRecoveryCodesForm email={mailbox.email} />
               {summary.required ? <p>{TEXT.requiredOn}</p> : <DisableTwoFactorForm />}
             </div>
           ) : null
