@@ -129,18 +129,63 @@ test.describe('mailbox two-factor (TOTP)', () => {
     const { secret } = await enrolTotp(page, undefined, SETUP);
     await page.getByRole('link', { name: /continue/ }).click();
     await page.goto(SETUP);
-    await page.getByLabel('Password', { exact: true }).fill('Not-The-Password-1');
-    await page.getByLabel('Code', { exact: true }).fill(codeAt(secret));
+    // The page has two forms asking for the password and a code (new recovery codes, turning off).
+    const off = page.getByRole('form', { name: 'Turn off two-factor' });
+    await off.getByLabel('Password', { exact: true }).fill('Not-The-Password-1');
+    await off.getByLabel('Code', { exact: true }).fill(codeAt(secret));
     await submitAction(page, page.getByRole('button', { name: 'Turn off two-factor' }));
     await expect(formAlert(page)).toHaveText('That password or code is not correct.');
     expect(totpOn(mailbox.id)).not.toBeNull();
     await wellInsideStep(page);
-    await page.getByLabel('Password', { exact: true }).fill(mailbox.password);
-    await page.getByLabel('Code', { exact: true }).fill(codeAt(secret));
+    await off.getByLabel('Password', { exact: true }).fill(mailbox.password);
+    await off.getByLabel('Code', { exact: true }).fill(codeAt(secret));
     await submitAction(page, page.getByRole('button', { name: 'Turn off two-factor' }));
     await expect(page).toHaveURL(/\/account\?notice=two-factor-off$/);
     expect(totpOn(mailbox.id)).toBeNull();
     expect((await authHttp(nginxHeaders(mailbox.email, mailbox.password, '198.51.100.224'))).headers['auth-status']).toBe('OK');
+    await context.close();
+  });
+});
+
+test.describe('mailbox recovery codes', () => {
+  test('new recovery codes ask for the password and a code, are shown once, and the old codes stop working', async ({ browser }) => {
+    test.setTimeout(120_000);
+    const { account } = accountWithAdmin();
+    const mailbox = createMailbox(account);
+    const context = await clientAt(browser, '198.51.100.225');
+    const page = await context.newPage();
+    await signIn(page, mailbox.email, mailbox.password);
+    const { recoveryCodes: old } = await enrolTotp(page, undefined, SETUP);
+    await page.getByRole('link', { name: /continue/ }).click();
+    await page.goto(SETUP);
+    const renew = page.getByRole('form', { name: 'New recovery codes' });
+    // A wrong password: refused, nothing changes.
+    await renew.getByLabel('Password', { exact: true }).fill('Not-The-Password-1');
+    await renew.getByLabel('Code', { exact: true }).fill(old[9]!);
+    await submitAction(page, page.getByRole('button', { name: 'Get new recovery codes' }));
+    await expect(formAlert(page)).toHaveText('That password or code is not correct.');
+    // The password and a recovery code (an unused one) as the proof.
+    await renew.getByLabel('Password', { exact: true }).fill(mailbox.password);
+    await renew.getByLabel('Code', { exact: true }).fill(old[9]!);
+    await submitAction(page, page.getByRole('button', { name: 'Get new recovery codes' }));
+    await expect(page.getByRole('status').filter({ hasText: 'Your old recovery codes no longer work.' })).toBeVisible();
+    const fresh = (await page.getByTestId('recovery-codes').locator('li').allInnerTexts()).map((c) => c.trim());
+    expect(fresh).toHaveLength(10);
+    expect(fresh.filter((c) => old.includes(c))).toEqual([]);
+    await expectNoSeriousViolations(page, 'new recovery codes');
+    expect(auditFor(mailbox.email, 'recovery_codes_regenerated')).toHaveLength(1);
+    // Shown once: the page again shows the form, not the codes.
+    await page.goto(SETUP);
+    await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
+    await expect(page.getByTestId('two-factor-state')).toContainText('Unused recovery codes: 10.');
+    await signOut(page);
+
+    // An old code (never used) is refused at the verify step; a new one signs in.
+    await signIn(page, mailbox.email, mailbox.password);
+    await enterCode(page, old[0]!, VERIFY);
+    await expect(formAlert(page)).toHaveText(GENERIC);
+    await enterCode(page, fresh[0]!, VERIFY);
+    await expect(page).toHaveURL(/\/mail$/);
     await context.close();
   });
 });
