@@ -52,6 +52,9 @@ export const accounts = pgTable('accounts', {
   passwordMaxAgeDays: pgInteger('password_max_age_days'),
   // "Mail apps must use app passwords" (spec §20).
   requireAppPasswords: booleanInt('require_app_passwords').notNull().default(sql`0`),
+  // "Require two-factor for mailboxes" (spec §20): a mailbox without it is confined to enrolment at its next
+  // web sign-in (lib/mailboxes/two-factor.ts). Mail apps are not affected until the mailbox has two-factor.
+  requireMailboxTwoFactor: booleanInt('require_mailbox_two_factor').notNull().default(sql`0`),
   createdAt: createdAt(),
 });
 
@@ -126,6 +129,12 @@ export const mailboxes = pgTable(
     // Bumped to end every open session of the mailbox at its next request.
     sessionVersion: pgInteger('session_version').notNull().default(1),
     passwordChangedAt: timestamp('password_changed_at'),
+    // TOTP of the mailbox user (spec §20), the same columns and rules as admins.totp_*: the secret sealed under
+    // AUTH_SECRET, the pending one until a correct code confirms it, the last accepted step against replay.
+    totpSecret: pgText('totp_secret'),
+    totpPendingSecret: pgText('totp_pending_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at'),
+    totpLastStep: pgInteger('totp_last_step'),
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: pgText('last_login_ip'),
     createdAt: createdAt(),
@@ -266,6 +275,21 @@ export const adminRecoveryCodes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('admin_recovery_codes_admin_hash_idx').on(t.adminId, t.codeHash)],
+);
+
+/** A mailbox user's single-use recovery codes (spec §20): the same scheme as admin_recovery_codes. */
+export const mailboxRecoveryCodes = pgTable(
+  'mailbox_recovery_codes',
+  {
+    id: id(),
+    mailboxId: pgInteger('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    codeHash: pgText('code_hash').notNull(),
+    usedAt: timestamp('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('mailbox_recovery_codes_mailbox_hash_idx').on(t.mailboxId, t.codeHash)],
 );
 
 /**

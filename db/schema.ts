@@ -32,6 +32,9 @@ export const accounts = sqliteTable('accounts', {
   passwordMaxAgeDays: integer('password_max_age_days'),
   // "Mail apps must use app passwords" (spec §20): the account password is refused on IMAP/POP3/SMTP.
   requireAppPasswords: integer('require_app_passwords', { mode: 'boolean' }).notNull().default(false),
+  // "Require two-factor for mailboxes" (spec §20): a mailbox without it is confined to enrolment at its next
+  // web sign-in (lib/mailboxes/two-factor.ts). Mail apps are not affected until the mailbox has two-factor.
+  requireMailboxTwoFactor: integer('require_mailbox_two_factor', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -106,6 +109,12 @@ export const mailboxes = sqliteTable(
     // Bumped to end every open session of the mailbox at its next request.
     sessionVersion: integer('session_version').notNull().default(1),
     passwordChangedAt: timestamp('password_changed_at'),
+    // TOTP of the mailbox user (spec §20), the same columns and rules as admins.totp_*: the secret sealed under
+    // AUTH_SECRET, the pending one until a correct code confirms it, the last accepted step against replay.
+    totpSecret: text('totp_secret'),
+    totpPendingSecret: text('totp_pending_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at'),
+    totpLastStep: integer('totp_last_step'),
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: text('last_login_ip'),
     createdAt: createdAt(),
@@ -249,6 +258,21 @@ export const adminRecoveryCodes = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('admin_recovery_codes_admin_hash_idx').on(t.adminId, t.codeHash)],
+);
+
+/** A mailbox user's single-use recovery codes (spec §20): the same scheme as admin_recovery_codes. */
+export const mailboxRecoveryCodes = sqliteTable(
+  'mailbox_recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mailboxId: integer('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('mailbox_recovery_codes_mailbox_hash_idx').on(t.mailboxId, t.codeHash)],
 );
 
 /**

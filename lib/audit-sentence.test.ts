@@ -33,6 +33,9 @@ describe('auditSentence', () => {
       [{ event: 'admin_login_succeeded', mailboxEmail: null, clientIp: '192.0.2.9', detail: { admin: 'ann@example.com', method: 'passkey' } }, 'Admin ann@example.com signed in with a passkey from 192.0.2.9'],
       [{ event: 'admin_second_factor_failed', mailboxEmail: null, clientIp: '192.0.2.9', detail: { admin: 'ann@example.com', reason: 'passkey_unknown' } }, 'Passkey refused for admin ann@example.com from 192.0.2.9: not a passkey of this admin'],
       [{ event: 'api_keys_revoked', mailboxEmail: null, actorKind: 'cli', actorEmail: 'root', detail: { admin: 'ann@example.com', count: 2, reason: 'password_set' } }, 'Every API key of the admin ann@example.com was revoked (2 keys) when the operator set a new password, by The operator (root, command line)'],
+      [{ event: 'recovery_codes_regenerated', actorKind: 'mailbox', actorEmail: 'carol@example.com', clientIp: '192.0.2.9' }, 'carol@example.com got new recovery codes (the old ones no longer work) from 192.0.2.9'],
+      [{ event: 'two_factor_change_refused', actorKind: 'mailbox', actorEmail: 'carol@example.com', clientIp: '192.0.2.9', detail: { reason: 'bad_password', step: 'regenerate_recovery_codes' } }, 'Renewing recovery codes was refused for carol@example.com from 192.0.2.9: wrong password'],
+      [{ event: 'two_factor_change_refused', actorKind: 'mailbox', actorEmail: 'carol@example.com', clientIp: '192.0.2.9', detail: { reason: 'bad_password' } }, 'Turning off two-factor was refused for carol@example.com from 192.0.2.9: wrong password'],
     ];
     for (const [values, sentence] of cases) expect(auditSentence(event(values))).toBe(sentence);
   });

@@ -57,6 +57,8 @@ const KICK_REASONS: Record<string, string> = {
 /** The account policies for mailboxes (lib/accounts/policy.ts), as the admin page names them. */
 const POLICIES: Record<string, string> = {
   password_max_age_days: 'Passwords expire after N days',
+  require_app_passwords: 'Mail apps must use app passwords',
+  require_two_factor: 'Require two-factor for mailboxes',
 };
 
 /** A policy's value in words. */
@@ -89,6 +91,7 @@ export const REASONS: Record<string, string> = {
   new_password_refused: 'new password refused (too weak or the same as the current one)',
   second_factor_missing: 'two-factor code missing',
   two_factor_required: 'two-factor required but not set up',
+  two_factor_enrolment_required: 'two-factor required for mailboxes but not set up',
   api_key_unknown: 'unknown API key',
   api_key_expired: 'API key expired',
   api_key_revoked: 'API key revoked',
@@ -98,7 +101,7 @@ export const REASONS: Record<string, string> = {
   passkey_counter: 'passkey signature counter did not increase (possibly a cloned authenticator)',
   passkey_challenge_missing: 'passkey challenge expired or already used',
   passkey_origin_not_configured: 'passkey used from an address not configured for passkeys',
-  app_password_required: 'account password used by a mail app where an app password is required',
+  app_password_required: 'account password used by a mail app where an app password is required (two-factor on, or the account policy)',
   app_password_protocol: 'app password not allowed for this protocol',
   app_password_expired: 'app password expired',
   app_password_network: "network not allowed by the app password's own list",
@@ -113,9 +116,6 @@ const KEYS_REVOKED_BECAUSE: Record<string, string> = {
   password_changed: 'when they changed their password',
   signed_out_everywhere: 'when they signed out everywhere else',
 };
-
-/** Policies for mailboxes by their API name (lib/accounts/policy.ts). */
-const POLICIES: Record<string, string> = { require_app_passwords: 'Mail apps must use app passwords' };
 
 const ownWord = (words: Record<string, string>, key: unknown): string => (Object.hasOwn(words, String(key)) ? words[String(key)]! : String(key ?? 'unknown'));
 const appProtocols = (v: unknown): string => (Array.isArray(v) && v.length > 0 ? v.map((p) => ownWord(PROTOCOLS, p)).join(', ') : 'no protocol');
@@ -162,7 +162,39 @@ const BULK_ACTIONS: Record<string, string> = {
 export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   login_succeeded: {
     label: 'Sign-in',
-    sentence: (e, w) => `${w.mailbox} signed in${w.from}${w.via}${str(e.detail?.app_password) ? ` with the app password "${String(e.detail?.app_password)}"` : ''}`,
+    sentence: (e, w) => `${w.mailbox} signed in${str(e.detail?.method) ? ` with ${METHODS[String(e.detail?.method)] ?? String(e.detail?.method)}` : ''}${w.from}${w.via}${str(e.detail?.app_password) ? ` with the app password "${String(e.detail?.app_password)}"` : ''}`,
+  },
+  password_accepted: {
+    label: 'Password accepted, code asked',
+    sentence: (e, w) => `${w.mailbox} entered the right password${w.from}${w.via} and was asked for a two-factor code`,
+  },
+  second_factor_failed: {
+    label: 'Two-factor code refused',
+    sentence: (e, w) => `Two-factor code refused for ${w.mailbox}${w.from}${w.via}: ${reasonText(e.detail?.reason)}`,
+  },
+  recovery_code_used: {
+    label: 'Recovery code used',
+    sentence: (e, w) => `${w.mailbox} used a recovery code${w.from} (${count(e.detail?.remaining, 'code', 'codes')} left)`,
+  },
+  two_factor_enabled: {
+    label: 'Two-factor turned on',
+    sentence: (e, w) => `${w.mailbox} turned on two-factor with ${METHODS[String(e.detail?.method)] ?? 'an authenticator app'}${w.from}; its other sessions and mail connections were ended`,
+  },
+  two_factor_disabled: {
+    label: 'Two-factor turned off',
+    sentence: (e, w) => `${w.mailbox} turned off two-factor${w.from}`,
+  },
+  two_factor_reset: {
+    label: "Mailbox's two-factor reset",
+    sentence: (e, w) => `${w.actor} reset the two-factor of ${w.mailbox}${e.detail?.was_on === false ? ' (it was off)' : ''}; its sessions were ended`,
+  },
+  two_factor_change_refused: {
+    label: 'Two-factor change refused',
+    sentence: (e, w) => `${e.detail?.step === 'regenerate_recovery_codes' ? 'Renewing recovery codes' : 'Turning off two-factor'} was refused for ${w.mailbox}${w.from}: ${reasonText(e.detail?.reason)}`,
+  },
+  recovery_codes_regenerated: {
+    label: 'Recovery codes renewed',
+    sentence: (e, w) => `${w.mailbox} got new recovery codes (the old ones no longer work)${w.from}`,
   },
   login_failed: {
     label: 'Sign-in refused',
@@ -207,7 +239,10 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   },
   account_policy_changed: {
     label: 'Policy for mailboxes changed',
-    sentence: (e, w) => `${w.actor} changed the policy "${own(POLICIES, e.detail?.policy) ?? 'unknown'}" from ${policyValue(e.detail?.policy, e.detail?.old)} to ${policyValue(e.detail?.policy, e.detail?.new)}`,
+    sentence: (e, w) =>
+      typeof e.detail?.new === 'boolean'
+        ? `${w.actor} turned ${e.detail.new ? 'on' : 'off'} the policy "${own(POLICIES, e.detail?.policy) ?? 'unknown'}"${w.from}`
+        : `${w.actor} changed the policy "${own(POLICIES, e.detail?.policy) ?? 'unknown'}" from ${policyValue(e.detail?.policy, e.detail?.old)} to ${policyValue(e.detail?.policy, e.detail?.new)}${w.from}`,
   },
   active_changed: {
     label: 'Mailbox deactivated or reactivated',
@@ -304,10 +339,6 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   app_passwords_revoked: {
     label: 'All app passwords of a mailbox revoked',
     sentence: (e, w) => `Every app password of ${w.mailbox} was revoked (${count(e.detail?.count, 'app password', 'app passwords')}) with a forced password change, by ${w.actor}`,
-  },
-  account_policy_changed: {
-    label: 'Policy for mailboxes changed',
-    sentence: (e, w) => `${w.actor} ${e.detail?.new === true ? 'turned on' : e.detail?.new === false ? 'turned off' : 'changed'} the policy "${ownWord(POLICIES, e.detail?.policy)}"${typeof e.detail?.new === 'number' ? ` (now ${String(e.detail?.new)})` : ''}${w.from}`,
   },
   api_key_created: {
     label: 'API key created',

@@ -3,14 +3,21 @@ import { requireMailbox } from '@/lib/auth/dal';
 import { SignOutButton } from '@/app/(auth)/sign-out/sign-out-button';
 
 export default async function WebmailLayout({ children }: { children: React.ReactNode }) {
-  const session = await requireMailbox();
+  // Every page checks the session itself (requireMailbox); the layout admits the two-factor enrolment page
+  // too, and hides the links while enrolment is required (they would only lead back there).
+  const session = await requireMailbox('enrolment');
+  const links = !session.mailbox.twoFactorEnrolmentRequired;
   return (
     <>
       <header className="top">
         <nav aria-label="Webmail">
           <strong>Portcullis webmail</strong>
-          <NavLink href="/mail">Inbox</NavLink>
-          <NavLink href="/account">Account</NavLink>
+          {links ? (
+            <>
+              <NavLink href="/mail">Inbox</NavLink>
+              <NavLink href="/account">Account</NavLink>
+            </>
+          ) : null}
           <span className="spacer" />
           <span className="muted">{session.mailbox.email}</span>
           <SignOutButton />

@@ -8,6 +8,9 @@ export const SIGN_IN_RESULTS: Record<string, string> = {
   network_not_allowed: 'refused: network not allowed',
   throttled: 'refused: too many attempts',
   password_change_required: 'refused: password change required first',
+  app_password_required: 'refused: mail apps need an app password (two-factor is on)',
+  two_factor_enrolment_required: 'refused: two-factor must be set up first',
+  second_factor_missing: 'refused: two-factor code missing',
   refused: 'refused',
 };
 

@@ -13,12 +13,13 @@ export function codeAt(secret: string, offset = 0): string {
 }
 
 /**
- * Sets up TOTP for the signed-in admin through the pages (Security → Set up → QR code and key → code) and
+ * Sets up TOTP for the signed-in admin (or, with `setupPath` /account/two-factor, mailbox user) through the
+ * pages (Set up → QR code and key → code) and
  * returns the secret and the recovery codes shown once. Confirms with the previous step's code (accepted
  * within ±1 step), so the current step stays free for the test's next sign-in.
  */
-export async function enrolTotp(page: Page, checkPage?: (name: string) => Promise<void>): Promise<{ secret: string; recoveryCodes: string[] }> {
-  if (!/\/admin\/two-factor$/.test(page.url())) await page.goto('/admin/two-factor');
+export async function enrolTotp(page: Page, checkPage?: (name: string) => Promise<void>, setupPath = '/admin/two-factor'): Promise<{ secret: string; recoveryCodes: string[] }> {
+  if (new URL(page.url()).pathname !== setupPath) await page.goto(setupPath);
   const start = page.getByRole('button', { name: 'Set up an authenticator app' });
   // A setup already under way (an earlier wrong code) shows its key instead of the start button. Its key
   // stays on the page until the action's answer has been rendered, so wait for the new one.
@@ -49,9 +50,9 @@ export async function enrolTotp(page: Page, checkPage?: (name: string) => Promis
   return { secret, recoveryCodes };
 }
 
-/** The second step at /admin/login/verify. */
-export async function enterCode(page: Page, code: string): Promise<void> {
-  await expect(page).toHaveURL(/\/admin\/login\/verify/);
+/** The second step at /admin/login/verify (or, for a mailbox, /login/verify). */
+export async function enterCode(page: Page, code: string, verifyPath: RegExp = /\/admin\/login\/verify/): Promise<void> {
+  await expect(page).toHaveURL(verifyPath);
   await page.getByLabel('Code', { exact: true }).fill(code);
   await submitAction(page, page.getByRole('button', { name: 'Verify' }));
 }

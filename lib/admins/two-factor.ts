@@ -1,5 +1,4 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { accounts, adminPasskeys, adminRecoveryCodes, admins } from '@/db/schema';
@@ -7,7 +6,7 @@ import { getDb, transaction, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { revokeAllApiKeys } from './api-keys';
 import { seal, unseal } from '@/lib/auth/secret-box';
-import { hashRecoveryCode, recoveryCodesLeft, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
+import { hashRecoveryCode, newRecoveryCodes, recoveryCodesLeft, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { tooManyAttempts } from '@/lib/auth/messages';
@@ -24,15 +23,7 @@ import { requireRecentReauth, type StepSession } from './reauth';
  * and other admins' reset, and the account policy. The sign-in check itself is lib/auth/second-factor.ts.
  */
 
-export const RECOVERY_CODE_COUNT = 10;
-const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-
-/** "xxxxx-xxxxx" from an unambiguous alphabet: 10 characters of 31 symbols, about 50 bits each. */
-function newRecoveryCode(): string {
-  let code = '';
-  for (let i = 0; i < 10; i++) code += RECOVERY_ALPHABET[crypto.randomInt(RECOVERY_ALPHABET.length)];
-  return `${code.slice(0, 5)}-${code.slice(5)}`;
-}
+export { RECOVERY_CODE_COUNT } from '@/lib/auth/second-factor';
 
 export interface TwoFactorSummary {
   totpEnabled: boolean;
@@ -87,7 +78,7 @@ export async function totpSetupView(admin: { id: number; email: string }): Promi
 }
 
 async function replaceRecoveryCodes(db: Tx, adminId: number): Promise<string[]> {
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  const codes = newRecoveryCodes();
   await db.delete(adminRecoveryCodes).where(eq(adminRecoveryCodes.adminId, adminId));
   await db.insert(adminRecoveryCodes).values(codes.map((code) => ({ adminId, codeHash: hashRecoveryCode(code) })));
   return codes;

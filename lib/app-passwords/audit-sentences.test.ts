@@ -23,7 +23,7 @@ describe('app password events on the admin audit page', () => {
       [{ event: 'app_password_revoked', actorKind: 'admin', actorEmail: 'admin@example.com', detail: { label: 'Laptop' } }, 'admin@example.com revoked the app password "Laptop" of carol@example.com from 192.0.2.7'],
       [{ event: 'app_passwords_revoked', actorKind: 'api', actorEmail: 'admin@example.com', detail: { count: 3, reason: 'forced_change' } }, 'Every app password of carol@example.com was revoked (3 app passwords) with a forced password change, by admin@example.com (API)'],
       [{ event: 'login_succeeded', protocol: 'imap', detail: { app_password_id: 4, app_password: 'Laptop' } }, 'carol@example.com signed in from 192.0.2.7 over IMAP with the app password "Laptop"'],
-      [{ event: 'login_failed', protocol: 'imap', detail: { reason: 'app_password_required' } }, 'Sign-in refused for carol@example.com from 192.0.2.7 over IMAP: account password used by a mail app where an app password is required'],
+      [{ event: 'login_failed', protocol: 'imap', detail: { reason: 'app_password_required' } }, 'Sign-in refused for carol@example.com from 192.0.2.7 over IMAP: account password used by a mail app where an app password is required (two-factor on, or the account policy)'],
       [{ event: 'login_failed', protocol: 'smtp', detail: { reason: 'app_password_network' } }, "Sign-in refused for carol@example.com from 192.0.2.7 over SMTP: network not allowed by the app password's own list"],
       [
         { event: 'account_policy_changed', mailboxEmail: null, actorKind: 'admin', actorEmail: 'admin@example.com', detail: { policy: 'require_app_passwords', old: false, new: true } },

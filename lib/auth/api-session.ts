@@ -9,8 +9,8 @@ import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, recor
 import { confinementStep, evaluate, type Confinement, type ConfinementRefusal, type Verdict } from '@/lib/session/evaluate';
 import type { AccountScope } from '@/lib/scope';
 import { SESSION_LIFETIME_MS } from '@/lib/session/lifetime';
-import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
-import { verifySecondFactor } from './second-factor';
+import { completeAdminSignIn, completeMailboxSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
+import { verifyMailboxSecondFactor, verifySecondFactor } from './second-factor';
 import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
 
 /**
@@ -263,8 +263,20 @@ export async function signInToApi(input: { user: string; pass: string; totp?: st
     return { ok: true, token, level: 'account' };
   }
   const result = await verifyMailboxSignIn({ email, password: input.pass, context: input.context, allowPendingReset: false });
-  // (Only the mail protocols refuse with "use an app password"; the API never gets it, and would fail it.)
+  // `app_password_required` is for mail protocols only; listed so that every refusal maps to one here.
   if (!result.ok) return result.reason === 'app_password_required' ? { ok: false, reason: 'failed' } : result;
+  // Mailbox two-factor (spec §20): as for admins, the password alone is not enough; `totp` is checked like
+  // the web's code (same throttle, same replay rule), and a missing or used one is the one refusal.
+  if (result.secondFactor) {
+    const { mailbox } = result;
+    if (!input.totp) {
+      await recordAudit(getDb(), input.context, { event: 'login_failed', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { reason: 'second_factor_missing' } });
+      return { ok: false, reason: 'failed' };
+    }
+    const second = await verifyMailboxSecondFactor({ mailbox, code: input.totp, context: input.context, accept: 'totp' });
+    if (!second.ok) return second.reason === 'used' ? { ok: false, reason: 'failed' } : second;
+    await completeMailboxSignIn(mailbox, input.context, 'totp');
+  }
   const token = await createApiSession({ level: 'mail', subjectId: result.mailbox.id, sessionVersion: result.mailbox.sessionVersion }, new Date(), input.context);
   return { ok: true, token, level: 'mail' };
 }

@@ -117,9 +117,10 @@ function refuse(kind: SessionKind, verdict: Exclude<Verdict, { kind: 'allowed' }
 
 /**
  * The ordered checks of lib/session/evaluate.ts for this request's mailbox session. `confinedPage`: the
- * caller is the page or action that resolves that confinement (the change-password flow).
+ * caller is the page or action that resolves that confinement (the change-password flow, the two-factor
+ * enrolment the account may require).
  */
-export const requireMailbox = cache(async (confinedPage: 'password-choice' | false = false): Promise<MailboxSession> => {
+export const requireMailbox = cache(async (confinedPage: 'password-choice' | 'enrolment' | false = false): Promise<MailboxSession> => {
   const claims = await readSessionClaims('mailbox');
   if (!claims) redirect('/login');
   const { clientIp } = await requestInfo();
@@ -127,6 +128,23 @@ export const requireMailbox = cache(async (confinedPage: 'password-choice' | fal
   const verdict = evaluate(mailboxFacts(check), { at: confinedPage || null });
   if (verdict.kind !== 'allowed' || !check.ok) refuse('mailbox', verdict.kind === 'allowed' ? { kind: 'signed-out' } : verdict);
   return { mailbox: check.mailbox, claims, scope: verdict.scope, clientIp };
+});
+
+/** A mailbox sign-in waiting for its second factor (the /login/verify page and its actions only, spec §20). */
+export interface PendingMailboxSession {
+  readonly mailbox: GateMailbox;
+  readonly claims: SessionClaims;
+  readonly clientIp: string | null;
+}
+
+export const requirePendingMailbox = cache(async (): Promise<PendingMailboxSession> => {
+  const claims = await readSessionClaims('mailbox');
+  if (!claims) redirect('/login');
+  const { clientIp } = await requestInfo();
+  const check = await checkMailboxSession(claims, clientIp);
+  const verdict = evaluate(mailboxFacts(check), { at: 'second-factor' });
+  if (verdict.kind !== 'at-step' || !check.ok) refuse('mailbox', verdict.kind === 'allowed' || verdict.kind === 'at-step' ? { kind: 'step-done', step: 'second-factor' } : verdict);
+  return { mailbox: check.mailbox, claims, clientIp };
 });
 
 /** An admin session that passed this request's checks; `scope` limits every query to the admin's account. */

@@ -9,6 +9,7 @@ import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';
+import { mailboxTwoFactorState, mailboxTwoFactorStep, mailNeedsAppPasswordForTwoFactor } from './mailbox-two-factor';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
 import { appPasswordRefusal, appPasswordUseToWrite, mailCredential, recordAppPasswordUse } from '@/lib/app-passwords/sign-in';
 import { mailNeedsAppPassword } from '@/lib/app-passwords/policy';
@@ -22,6 +23,10 @@ export interface SignedInMailbox {
   accountId: number;
   sessionVersion: number;
   requireResetPassword: boolean;
+  /** TOTP is on (spec §20): the web and the API ask for the second factor before the sign-in is complete. */
+  twoFactor: boolean;
+  /** The account requires two-factor and this mailbox has none: the web session is confined to enrolment. */
+  twoFactorEnrolmentRequired: boolean;
 }
 
 /**
@@ -29,11 +34,12 @@ export interface SignedInMailbox {
  * them. The real reason only goes to the audit log.
  */
 export type SignInResult =
-  | { ok: true; mailbox: SignedInMailbox }
+  /** `secondFactor`: only the password step is done (spec §20); the caller asks for the second factor. */
+  | { ok: true; mailbox: SignedInMailbox; secondFactor?: boolean }
   | { ok: false; reason: 'failed' }
   | { ok: false; reason: 'throttled'; retryAfterMinutes: number }
   | { ok: false; reason: 'password_change_required' }
-  /** Mail protocols only: the account password was right, but mail apps must use an app password (spec §20). */
+  /** Mail protocols only: the account password was right, but mail apps must use an app password (two-factor on, or the account's policy; spec §20). */
   | { ok: false; reason: 'app_password_required' };
 
 export interface SignInInput {
@@ -125,6 +131,9 @@ const signInColumns = {
   sessionVersion: mailboxes.sessionVersion,
   updatedAt: mailboxes.updatedAt,
   requireAppPasswords: accounts.requireAppPasswords,
+  // Mailbox two-factor (spec §20).
+  totpEnabledAt: mailboxes.totpEnabledAt,
+  requireMailboxTwoFactor: accounts.requireMailboxTwoFactor,
 };
 
 // Run on every mailbox sign-in (mail clients reconnect all day).
@@ -285,7 +294,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // APP PASSWORDS: the account password is refused on the mail protocols where mail apps must use one (the
   // message may say so: the password was right). An app password is not the account password, so a pending
   // change of the latter does not refuse it.
-  if (!app && input.context.protocol && input.context.protocol !== 'web' && input.context.protocol !== 'api' && mailNeedsAppPassword(row, row)) {
+  if (!app && input.context.protocol && input.context.protocol !== 'web' && input.context.protocol !== 'api' && (mailNeedsAppPassword(row, row) || mailNeedsAppPasswordForTwoFactor(mailboxTwoFactorState(row)))) {
     if (proven) await attempt.succeeded();
     await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: 'app_password_required' } });
     return { ok: false, reason: 'app_password_required' };
@@ -293,12 +302,18 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   // The gate's confinements (lib/session/evaluate.ts), in its order: the web continues to the step's page;
   // channels without pages (API, auth_http) refuse until it is resolved in the browser. They confine the
   // account password's holder, not a mail app with an app password of its own.
-  const confined = input.allowPendingReset || app ? null : signInConfinement(row);
+  const confined = input.allowPendingReset || app ? null : signInConfinement(signedIn(row));
   if (confined) {
     await recordAudit(db, input.context, { ...audit, event: 'login_failed', detail: { reason: confined } });
     if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
     return { ok: false, reason: SIGN_IN_CONFINED[confined] };
   }
+
+  // ---- Mailbox two-factor (spec §20; lib/auth/mailbox-two-factor.ts): one marked step. A mail app with an
+  // app password of its own has passed its own check; the mail refusal is made above. ----
+  const twoFactorStep = app ? null : mailboxTwoFactorStep(mailboxTwoFactorState(row), input.context.protocol);
+  if (twoFactorStep !== null) return await mailboxTwoFactorSignInStep(twoFactorStep, row, input.context, wouldRefuse);
+  // ---- end of the mailbox two-factor step ----
 
   const loginDetail =
     row.requireResetPassword || wouldRefuse || app
@@ -341,8 +356,41 @@ function signInConfinement(row: SignedInMailbox): ConfinementRefusal | null {
   return verdict.kind === 'confined' ? confinementStep(verdict.step).refusal : null;
 }
 
-function signedIn(row: SignedInMailbox): SignedInMailbox {
-  return { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, requireResetPassword: row.requireResetPassword };
+function signedIn(row: Omit<SignedInMailbox, 'twoFactor' | 'twoFactorEnrolmentRequired'> & Parameters<typeof mailboxTwoFactorState>[0]): SignedInMailbox {
+  return { id: row.id, email: row.email, accountId: row.accountId, sessionVersion: row.sessionVersion, requireResetPassword: row.requireResetPassword, ...mailboxTwoFactorState(row) };
+}
+
+/**
+ * The outcome of a correct account password that mailbox two-factor stops (spec §20): on a mail protocol a
+ * refusal that says an app password is needed; on the web and the API the password step is recorded
+ * (`password_accepted`) and the sign-in waits for its second factor (completeMailboxSignIn records it);
+ * the API refuses a mailbox that must enrol first (one generic failure, as for admins).
+ */
+async function mailboxTwoFactorSignInStep(step: NonNullable<ReturnType<typeof mailboxTwoFactorStep>>, row: SignInRow, context: AuditContext, wouldRefuse: boolean): Promise<SignInResult> {
+  const audit = { accountId: row.accountId, mailboxId: row.id, mailboxEmail: row.email };
+  const db = getDb();
+  if (wouldRefuse) await recordAudit(db, context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+  if (step === 'app_password_required') {
+    await recordAudit(db, context, { ...audit, event: 'login_failed', detail: { reason: 'app_password_required' } });
+    return { ok: false, reason: 'app_password_required' };
+  }
+  if (step === 'enrolment_required') {
+    await recordAudit(db, context, { ...audit, event: 'login_failed', detail: { reason: 'two_factor_enrolment_required' } });
+    return { ok: false, reason: 'failed' };
+  }
+  await recordAudit(db, context, { ...audit, event: 'password_accepted' });
+  return { ok: true, mailbox: signedIn(row), secondFactor: true };
+}
+
+/**
+ * Records a mailbox sign-in completed by its second factor (web /login/verify, the API's `auth {…, totp}`):
+ * last sign-in time and address, and `login_succeeded` with the method.
+ */
+export async function completeMailboxSignIn(mailbox: { id: number; email: string; accountId: number }, context: AuditContext & { clientIp: string | null }, method: 'totp' | 'recovery_code' | 'passkey'): Promise<void> {
+  await transaction(async (tx) => {
+    await tx.update(mailboxes).set({ lastLoginAt: new Date(), lastLoginIp: context.clientIp }).where(eq(mailboxes.id, mailbox.id));
+    await recordAudit(tx, context, { event: 'login_succeeded', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { method } });
+  });
 }
 
 export interface SignedInAdmin {

@@ -26,6 +26,7 @@ import { operatorScope } from '@/lib/scope';
 import { listAppPasswordsOf, revokeAppPasswordOf } from '@/lib/app-passwords/service';
 import { toAppPasswordObject } from '@/lib/app-passwords/view';
 import { endMailboxSessions, listMailboxSessions } from '@/lib/sessions/service';
+import { resetMailboxTwoFactor } from '@/lib/mailboxes/two-factor';
 import { accountIdByName } from '@/lib/accounts/service';
 import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from '@/lib/netsets/service';
 import { toNetSetObject } from '@/lib/netsets/view';
@@ -270,6 +271,15 @@ mailbox
   .action(async (o) => {
     const count = await endMailboxSessions(operatorScope, o.email, ctx);
     console.log(`${o.email}: ${count} session${count === 1 ? '' : 's'} ended`);
+  });
+
+mailbox
+  .command('reset-2fa')
+  .description("reset a mailbox's two-factor (a lost device): TOTP and recovery codes removed, its sessions end (audited two_factor_reset)")
+  .requiredOption('--email <email>', 'mailbox address')
+  .action(async (o) => {
+    const { wasOn } = await resetMailboxTwoFactor(operatorScope, o.email, null, ctx);
+    console.log(`${o.email}: two-factor ${wasOn ? 'reset' : 'was already off; sessions ended'}`);
   });
 
 const admin = program.command('admin').description('business admins (break-glass operator access)');

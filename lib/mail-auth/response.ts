@@ -11,7 +11,7 @@ export const MAIL_AUTH_STATUS = {
   /** Every credential, network and inactive reason: it must not say which (spec §5, §10). */
   failed: 'Invalid login or password',
   passwordChangeRequired: 'Password change required - sign in to webmail first',
-  /** The account password was right, but this mailbox's mail apps must use an app password (spec §20). */
+  /** The account password was right, but this mailbox's mail apps must use an app password: two-factor is on, or the account's policy says so (spec §20). */
   appPasswordRequired: 'Use an app password for mail apps',
   throttled: 'Too many attempts, try again later',
   /** Depends only on the request, never on the account, so it reveals nothing. */

@@ -12,7 +12,7 @@ import { distinctList, jsonField, jsonFlag, latestInGroup } from '@/db/sql';
 export const MAX_IMPACT_ADDRESSES = 500;
 
 /** Refusals that come after the password check: the person knew the password. */
-const PASSWORD_PROVEN_REFUSALS = ['network_not_allowed', 'inactive', 'password_change_required'];
+const PASSWORD_PROVEN_REFUSALS = ['network_not_allowed', 'inactive', 'password_change_required', 'app_password_required'];
 
 export interface ImpactSignIns {
   mailbox: string;

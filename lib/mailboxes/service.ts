@@ -40,6 +40,7 @@ const viewColumns = {
   lastLoginIp: mailboxes.lastLoginIp,
   createdAt: mailboxes.createdAt,
   updatedAt: mailboxes.updatedAt,
+  totpEnabledAt: mailboxes.totpEnabledAt,
 };
 
 

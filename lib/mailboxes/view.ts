@@ -18,6 +18,8 @@ export interface MailboxView {
   lastLoginIp: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** When the mailbox user turned two-factor on (spec §20); null: off. */
+  totpEnabledAt: Date | null;
 }
 
 /** The object `mail.get` returns (spec §9), also printed by `mailbox list --json`. */

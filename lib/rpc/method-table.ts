@@ -20,7 +20,7 @@ import { netsetGet } from './methods/netset-get';
 import { netsetList } from './methods/netset-list';
 import { netsetSet } from './methods/netset-set';
 
-/** Every method of spec §9, §15 and §21, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
+/** Every method of spec §9, §15 and §20/§21, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
 export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['auth', auth],
   ['deauth', deauth],

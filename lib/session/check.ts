@@ -9,6 +9,7 @@ import { hasPasskey } from '@/lib/auth/passkey-presence';
 import type { SessionFacts } from './evaluate';
 import type { SessionKind } from './token';
 import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './row';
+import { mailboxTwoFactorState, type MailboxTwoFactorState } from '@/lib/auth/mailbox-two-factor';
 
 /**
  * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
@@ -42,7 +43,7 @@ export const listSubjectColumns = {
  */
 export type GateClaims = { sid: string } | { uid: number; sv: number; apiSessionId: number };
 
-export interface GateMailbox {
+export interface GateMailbox extends MailboxTwoFactorState {
   id: number;
   email: string;
   accountId: number;
@@ -55,9 +56,13 @@ export interface GateMailbox {
 }
 
 export type SessionEndReason = 'unknown_mailbox' | 'inactive' | 'session_version' | 'network_not_allowed' | SessionRowProblem;
-/** `wouldRefuse`: in monitor mode, the list would have refused this request (audit it, let it through). */
+/**
+ * `wouldRefuse`: in monitor mode, the list would have refused this request (audit it, let it through).
+ * `pending`: a web session that has passed only the password step of a two-factor sign-in (spec §20); it
+ * admits nothing but /login/verify (lib/auth/mailbox-two-factor.ts mailboxTwoFactorConfinement).
+ */
 export type GateVerdict =
-  | { ok: true; mailbox: GateMailbox; wouldRefuse?: boolean }
+  | { ok: true; mailbox: GateMailbox; wouldRefuse?: boolean; pending: boolean }
   /** `subjectId`: the mailbox the session was for, when known (for the audit). */
   | { ok: false; reason: SessionEndReason; mailbox: GateMailbox | null; subjectId: number | null };
 
@@ -68,6 +73,9 @@ const mailboxColumns = {
   requireResetPassword: mailboxes.requireResetPassword,
   ...listSubjectColumns,
   active: mailboxes.active,
+  // Mailbox two-factor (spec §20).
+  totpEnabledAt: mailboxes.totpEnabledAt,
+  requireMailboxTwoFactor: accounts.requireMailboxTwoFactor,
 };
 
 const adminColumns = {
@@ -189,6 +197,7 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     allowNetsMetaText: row.allowNetsMetaText,
     allowNetsMode: row.allowNetsMode,
     netSetsVersion: row.netSetsVersion,
+    ...mailboxTwoFactorState(row),
   };
   const ended = (reason: SessionEndReason): GateVerdict => ({ ok: false, reason, mailbox, subjectId: mailbox.id });
   if (!row.active) return ended('inactive');
@@ -197,11 +206,12 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     const problem = await checkSessionRow(session, address, now);
     if (problem) return ended(problem);
   }
+  const pending = session?.pending === 'second_factor';
   if (!(await addressAllowed(mailbox, address))) {
-    if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true };
+    if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true, pending };
     return ended('network_not_allowed');
   }
-  return { ok: true, mailbox };
+  return { ok: true, mailbox, pending };
 }
 
 export interface GateAdmin {
@@ -293,9 +303,10 @@ export function mailboxFacts(verdict: GateVerdict): SessionFacts {
     // An ended session is never issued a scope, so its account does not matter.
     accountId: mailbox?.accountId ?? 0,
     ended: verdict.ok ? null : verdict.reason,
-    pendingSecondFactor: false,
+    // Mailbox two-factor (spec §20): the verify step of a sign-in, and the enrolment the account may require.
+    pendingSecondFactor: verdict.ok && verdict.pending,
     mustChangePassword: mailbox?.requireResetPassword ?? false,
-    mustEnrol: false,
+    mustEnrol: mailbox?.twoFactorEnrolmentRequired ?? false,
     monitored: verdict.ok && verdict.wouldRefuse === true,
   };
 }

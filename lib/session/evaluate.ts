@@ -23,7 +23,7 @@ export const CONFINEMENTS = [
     // proves nothing yet: no scope is issued to it.
     name: 'second-factor',
     applies: (f: SessionFacts) => f.pendingSecondFactor,
-    page: { admin: '/admin/login/verify', mailbox: null },
+    page: { admin: '/admin/login/verify', mailbox: '/login/verify' },
     exclusive: true,
     refusal: 'second_factor_pending',
   },
@@ -36,10 +36,11 @@ export const CONFINEMENTS = [
     refusal: 'password_change_required',
   },
   {
-    // The account requires two-factor and this subject has none (spec §14): enrolment only.
+    // The account requires two-factor and this subject has none (spec §14 admins, §20 mailboxes):
+    // enrolment only.
     name: 'enrolment',
     applies: (f: SessionFacts) => f.mustEnrol,
-    page: { admin: '/admin/two-factor', mailbox: null },
+    page: { admin: '/admin/two-factor', mailbox: '/account/two-factor' },
     exclusive: false,
     refusal: 'two_factor_required',
   },

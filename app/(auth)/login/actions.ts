@@ -5,6 +5,7 @@ import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { startSession, webContext } from '@/lib/auth/dal';
 import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { MAILBOX_TWO_FACTOR_SETUP_PATH, MAILBOX_VERIFY_PATH } from '@/lib/auth/mailbox-two-factor';
 import { signInFieldErrors, type SignInFieldErrors } from '@/lib/auth/sign-in-fields';
 import { landingPage } from '@/lib/session/evaluate';
 
@@ -26,6 +27,11 @@ export async function signInAction(_prev: LoginState, formData: FormData): Promi
   if (!result.ok) {
     return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SIGN_IN_FAILED };
   }
+  if (result.secondFactor) {
+    // Mailbox two-factor (spec §20): only the password step is done; a pending session admits the verify page only.
+    await startSession({ kind: 'mailbox', uid: result.mailbox.id, sv: result.mailbox.sessionVersion, pending: 'second_factor' });
+    redirect(`${MAILBOX_VERIFY_PATH}?callbackUrl=${encodeURIComponent(safeCallbackPath(formData.get('callbackUrl')))}`);
+  }
   await startSession({ kind: 'mailbox', uid: result.mailbox.id, sv: result.mailbox.sessionVersion });
-  redirect(landingPage('mailbox', { mustChangePassword: result.mailbox.requireResetPassword, mustEnrol: false }, safeCallbackPath(formData.get('callbackUrl'))));
+  redirect(landingPage('mailbox', { mustChangePassword: result.mailbox.requireResetPassword, mustEnrol: result.mailbox.twoFactorEnrolmentRequired }, safeCallbackPath(formData.get('callbackUrl'))));
 }

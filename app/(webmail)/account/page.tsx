@@ -12,6 +12,8 @@ import { SessionList } from '@/app/_components/session-list';
 import { LocalTime } from '@/app/_components/local-time';
 import { getMailbox } from '@/lib/mailboxes/service';
 import { networksInForce } from '@/lib/netsets/compiled-list';
+import Link from 'next/link';
+import { mailboxTwoFactorSummary } from '@/lib/mailboxes/two-factor';
 import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
 import { listAppPasswords } from '@/lib/app-passwords/service';
 import { MAX_APP_PASSWORDS } from '@/lib/app-passwords/schema';
@@ -26,6 +28,13 @@ const TEXT = {
   appPasswordsNone: 'No app passwords yet.',
   appPasswordsFull: `You have ${MAX_APP_PASSWORDS} app passwords, the most there can be: revoke one to create another.`,
   appPasswordRevoked: 'The app password has been revoked. Mail apps that used it are signed out.',
+  twoFactorHeading: 'Two-factor',
+  twoFactorOn: 'Two-factor is on: signing in to webmail needs a code from your authenticator app. Mail apps need an app password.',
+  twoFactorOff: 'Two-factor is off: your password alone signs you in.',
+  manage: 'Manage two-factor',
+  setUp: 'Set up two-factor',
+  noticeOn: 'Two-factor is on. Your other devices and mail apps have been signed out.',
+  noticeOff: 'Two-factor is off.',
 } as const;
 
 export const metadata: Metadata = { title: 'Account' };
@@ -41,6 +50,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const days = await signInsPerDay(session.scope, { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
   const appPasswords = await listAppPasswords(session.mailbox.id);
+  const twoFactor = await mailboxTwoFactorSummary(session.mailbox.id);
   return (
     <main>
       <h1>Account</h1>
@@ -57,6 +67,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       {notice === 'signed-out-session' || notice === 'signed-out-others' ? (
         <p className="notice" role="status">
           {notice === 'signed-out-session' ? 'That session has been signed out.' : 'You have been signed out everywhere else.'}
+        </p>
+      ) : null}
+      {notice === 'two-factor-on' || notice === 'two-factor-off' ? (
+        <p className="notice" role="status">
+          {notice === 'two-factor-on' ? TEXT.noticeOn : TEXT.noticeOff}
         </p>
       ) : null}
       <section className="card" aria-labelledby="nets-heading">
@@ -110,6 +125,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <h2 id="signins-heading">Recent sign-ins</h2>
         <SignInChart days={days} title="Your sign-ins per day, last 30 days" small testId="sign-in-chart" />
         <SignInHistory events={signIns} empty="No sign-ins recorded yet." testId="sign-in-history" notYouHref="#password-heading" />
+      </section>
+      <section className="card" aria-labelledby="two-factor-heading">
+        <h2 id="two-factor-heading">{TEXT.twoFactorHeading}</h2>
+        <p data-testid="two-factor-summary">{twoFactor.enabled ? TEXT.twoFactorOn : TEXT.twoFactorOff}</p>
+        <p>
+          <Link href="/account/two-factor">{twoFactor.enabled ? TEXT.manage : TEXT.setUp}</Link>
+        </p>
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" tabIndex={-1}>

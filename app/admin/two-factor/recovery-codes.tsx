@@ -14,13 +14,13 @@ const TEXT = {
   download: 'Download as .txt',
   print: 'Print',
   fileName: 'portcullis-recovery-codes.txt',
-  fileTitle: (who: string | undefined) => `Portcullis admin recovery codes${who ? ` for ${who}` : ''}`,
+  fileTitle: (who: string | undefined, kind: 'admin' | 'mailbox') => `Portcullis ${kind === 'admin' ? 'admin' : 'webmail'} recovery codes${who ? ` for ${who}` : ''}`,
   fileHint: 'Each code signs you in once, instead of a code from your authenticator app.',
 };
 
 /** The codes as a text file: a title, a one-line hint, one code per line (the same text Copy puts on the clipboard). */
-export function recoveryCodesText(codes: readonly string[], who?: string): string {
-  return [TEXT.fileTitle(who), TEXT.fileHint, '', ...codes, ''].join('\n');
+export function recoveryCodesText(codes: readonly string[], who?: string, kind: 'admin' | 'mailbox' = 'admin'): string {
+  return [TEXT.fileTitle(who, kind), TEXT.fileHint, '', ...codes, ''].join('\n');
 }
 
 /**
@@ -28,10 +28,10 @@ export function recoveryCodesText(codes: readonly string[], who?: string): strin
  * without JavaScript), Copy and Print (buttons that need JavaScript, so shown only once it runs; printing
  * prints the codes alone, see globals.css).
  */
-export function RecoveryCodes({ codes, who }: { codes: readonly string[]; who?: string }) {
+export function RecoveryCodes({ codes, who, kind = 'admin' }: { codes: readonly string[]; who?: string; kind?: 'admin' | 'mailbox' }) {
   const hydrated = useHydrated();
   const [status, setStatus] = useState('');
-  const text = recoveryCodesText(codes, who);
+  const text = recoveryCodesText(codes, who, kind);
   return (
     <section aria-labelledby="recovery-heading">
       <h2 id="recovery-heading">{TEXT.heading}</h2>

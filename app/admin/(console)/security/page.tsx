@@ -36,12 +36,12 @@ const NOTICES: Record<string, string> = {
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const { admin, claims, clientIp, scope } = await requireAdmin();
+  const mailboxPolicy = await getAccountPolicy(scope);
   const { notice } = await searchParams;
   const sessions = await listOwnSessions('admin', admin.id, claims.sid);
   const twoFactor = await twoFactorSummary(admin.id);
   const keys = await listApiKeys(admin.id);
   const passkeys = await listPasskeys(admin.id);
-  const mailboxPolicy = await getAccountPolicy(scope);
   return (
     <main>
       <h1>Security</h1>

@@ -37,6 +37,7 @@ const TEXT = {
   appPasswordsNone: 'No app passwords.',
   appPasswordRevoked: 'App password revoked.',
 } as const;
+import { TwoFactorReset } from './two-factor-reset';
 
 /** How many entries the summary names before "show all" (the field below holds the whole list). */
 const SUMMARY_ENTRIES = 5;
@@ -110,6 +111,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           All sessions ended ({sessionsEnded} signed out).
         </p>
       ) : null}
+      {notice === 'two-factor-reset' ? (
+        <p className="notice" role="status">
+          Two-factor has been reset. The mailbox&apos;s sessions have ended.
+        </p>
+      ) : null}
       {mailKicks ? null : <MailKickOff />}
       <dl className="facts" data-testid="mailbox-summary">
         <dt>Status</dt>
@@ -119,6 +125,8 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           {mailbox.allowNets ? <NetsSummary list={mailbox.allowNets} /> : 'no restriction'}
           {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge"> (monitor mode: not enforced)</span> : null}
         </dd>
+        <dt>Two-factor</dt>
+        <dd>{mailbox.totpEnabledAt ? 'On' : 'Off'}</dd>
         <dt>Password change pending</dt>
         <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
         <dt>Last sign-in</dt>
@@ -175,6 +183,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           <p className="muted">{TEXT.appPasswordsNone}</p>
         )}
       </section>
+      <TwoFactorReset email={mailbox.email} on={mailbox.totpEnabledAt !== null} />
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">Recent sign-ins</h2>
         <SignInChart days={await signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={`Sign-ins of ${mailbox.email} per day, last 30 days`} small testId="mailbox-sign-in-chart" />

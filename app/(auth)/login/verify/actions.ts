@@ -1,0 +1,39 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
+import { endSession, requirePendingMailbox, startSession, webContext } from '@/lib/auth/dal';
+import { MAILBOX_TWO_FACTOR_SETUP_PATH } from '@/lib/auth/mailbox-two-factor';
+import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
+import { verifyMailboxSecondFactor } from '@/lib/auth/second-factor';
+import { completeMailboxSignIn } from '@/lib/auth/sign-in';
+import { deleteWebSession } from '@/lib/session/row';
+
+export interface VerifyState {
+  formError?: string;
+}
+
+/**
+ * The second step of a mailbox sign-in with two-factor (spec §20), with a code from the authenticator app
+ * or a recovery code; works without JavaScript. The same check, throttle and messages as the admins' verify
+ * step. A success replaces the pending session by a new full one (a new random id: nothing issued before the
+ * second factor carries over) and only then records the sign-in.
+ */
+export async function verifyMailboxCodeAction(_prev: VerifyState, formData: FormData): Promise<VerifyState> {
+  const pending = await requirePendingMailbox();
+  const { mailbox } = pending;
+  const code = String(formData.get('code') ?? '').slice(0, 100);
+  const context = await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email });
+  const result = await verifyMailboxSecondFactor({ mailbox, code, context });
+  if (!result.ok) return { formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : result.reason === 'used' ? SECOND_FACTOR_USED : SECOND_FACTOR_FAILED };
+  await deleteWebSession(pending.claims.sid);
+  await startSession({ kind: 'mailbox', uid: mailbox.id, sv: mailbox.sessionVersion });
+  await completeMailboxSignIn(mailbox, context, result.method);
+  redirect(mailbox.requireResetPassword ? '/change-password' : mailbox.twoFactorEnrolmentRequired ? MAILBOX_TWO_FACTOR_SETUP_PATH : safeCallbackPath(formData.get('callbackUrl')));
+}
+
+/** Gives up the pending sign-in (back to the password step). */
+export async function cancelMailboxVerifyAction(): Promise<void> {
+  await endSession('mailbox');
+  redirect('/login');
+}
