@@ -157,7 +157,13 @@ test.describe('mailbox recovery codes', () => {
     await signIn(page, mailbox.email, mailbox.password);
     const { recoveryCodes: old } = await enrolTotp(page, undefined, SETUP);
     await page.getByRole('link', { name: /continue/ }).click();
+    // One old code used at sign-in: 9 left.
+    await signOut(page);
+    await signIn(page, mailbox.email, mailbox.password);
+    await enterCode(page, old[8]!, VERIFY);
+    await expect(page).toHaveURL(/\/mail$/);
     await page.goto(SETUP);
+    await expect(page.getByTestId('two-factor-state')).toContainText('Unused recovery codes: 9.');
     const renew = page.getByRole('form', { name: 'New recovery codes' });
     // A wrong password: refused, nothing changes.
     await renew.getByLabel('Password', { exact: true }).fill('Not-The-Password-1');
@@ -172,6 +178,8 @@ test.describe('mailbox recovery codes', () => {
     const fresh = (await page.getByTestId('recovery-codes').locator('li').allInnerTexts()).map((c) => c.trim());
     expect(fresh).toHaveLength(10);
     expect(fresh.filter((c) => old.includes(c))).toEqual([]);
+    // The count beside them is refreshed with the answer.
+    await expect(page.getByTestId('two-factor-state')).toContainText('Unused recovery codes: 10.');
     await expectNoSeriousViolations(page, 'new recovery codes');
     expect(auditFor(mailbox.email, 'recovery_codes_regenerated')).toHaveLength(1);
     // Shown once: the page again shows the form, not the codes.
@@ -180,10 +188,21 @@ test.describe('mailbox recovery codes', () => {
     await expect(page.getByTestId('two-factor-state')).toContainText('Unused recovery codes: 10.');
     await signOut(page);
 
-    // An old code (never used) is refused at the verify step; a new one signs in.
+    // Old codes, never used or used, are refused at the verify step (as unknown); a new one signs in.
     await signIn(page, mailbox.email, mailbox.password);
+    // (The same alert twice: after each answer, wait until the form has been reset by it, so that the next
+    // code is not typed into a field the previous answer is about to clear.)
+    const answered = async (failures: number) => {
+      await expect.poll(() => auditFor(mailbox.email, 'second_factor_failed').length).toBe(failures);
+      await expect(formAlert(page)).toHaveText(GENERIC);
+      await expect(page.getByLabel('Code', { exact: true })).toHaveValue('');
+      await expect(page.getByRole('button', { name: 'Verify' })).toBeEnabled();
+    };
     await enterCode(page, old[0]!, VERIFY);
-    await expect(formAlert(page)).toHaveText(GENERIC);
+    await answered(1);
+    await enterCode(page, old[8]!, VERIFY);
+    await answered(2);
+    expect(auditFor(mailbox.email, 'second_factor_failed').map((e) => e.detail)).toEqual([{ reason: 'wrong_recovery_code' }, { reason: 'wrong_recovery_code' }]);
     await enterCode(page, fresh[0]!, VERIFY);
     await expect(page).toHaveURL(/\/mail$/);
     await context.close();

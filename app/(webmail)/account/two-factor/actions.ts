@@ -1,5 +1,6 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { requireMailbox, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
@@ -64,6 +65,8 @@ export async function regenerateMailboxRecoveryCodesAction(prev: RegenerateCodes
   const code = String(formData.get('code') ?? '').slice(0, 100);
   try {
     const recoveryCodes = await regenerateMailboxRecoveryCodes(mailbox, { password, code }, await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email }));
+    // The page's "Unused recovery codes" count is rendered by the server: refresh it with the answer.
+    revalidatePath('/account/two-factor');
     return { version: prev.version + 1, recoveryCodes };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
