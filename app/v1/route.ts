@@ -2,6 +2,8 @@ import { registerFastPath } from '@/lib/ops/fast-path';
 import { handleRpcRequest, serveRpcRequest } from '@/lib/rpc/endpoint';
 // Registers the mail disconnect worker (spec §18), which server.ts starts once this module has loaded.
 import '@/lib/mail-kick/register';
+// Registers the notification worker (spec §21).
+import '@/lib/notify/register';
 
 // JSON-RPC 2.0 (spec §9), POST only: every other method gets Next's 405. Also served at /api/v1.
 export const dynamic = 'force-dynamic';
