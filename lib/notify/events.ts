@@ -253,12 +253,11 @@ export async function detectEvents(holder: string, now = Date.now()): Promise<nu
     await transaction((tx) => finishJobRun(tx, EVENTS_JOB, holder, now));
     return 0;
   }
-  const rows = await db
-    .select()
-    .from(auditEvents)
-    .where(and(gt(auditEvents.id, cursor.position), lte(auditEvents.at, new Date(now - SETTLE_MS))))
-    .orderBy(asc(auditEvents.id))
-    .limit(BATCH);
+  const read = await db.select().from(auditEvents).where(gt(auditEvents.id, cursor.position)).orderBy(asc(auditEvents.id)).limit(BATCH);
+  // Up to the first row that is not settled: one written by an instance whose clock runs ahead waits for
+  // the next run rather than being skipped when the position moves past it.
+  const unsettled = read.findIndex((r) => r.at.getTime() > now - SETTLE_MS);
+  const rows = unsettled < 0 ? read : read.slice(0, unsettled);
   const burstKeys = [...new Set(rows.filter((r) => r.event === 'login_failed' && r.accountId !== null && r.mailboxId !== null).map((r) => limitKey(r.accountId!, r.mailboxEmail ?? String(r.mailboxId), 'sign_in.refused_burst')))];
   const limits = new Map(burstKeys.length ? (await db.select({ key: notifyLimits.key, lastEventAt: notifyLimits.lastEventAt }).from(notifyLimits).where(inArray(notifyLimits.key, burstKeys))).map((l) => [l.key, l]) : []);
   const candidates = [...(await burstCandidates(rows, limits)), ...(await newNetworkCandidates(rows)), ...securityCandidates(rows), ...(await kickCandidates(lastRun.getTime(), now))];
