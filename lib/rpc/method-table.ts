@@ -15,8 +15,12 @@ import { netsetDel } from './methods/netset-del';
 import { netsetGet } from './methods/netset-get';
 import { netsetList } from './methods/netset-list';
 import { netsetSet } from './methods/netset-set';
+import { notifyDestAdd } from './methods/notify-dest-add';
+import { notifyDestDel } from './methods/notify-dest-del';
+import { notifyDestList } from './methods/notify-dest-list';
+import { notifyDestTest } from './methods/notify-dest-test';
 
-/** Every method of spec §9 and §15, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
+/** Every method of spec §9, §15 and §21, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
 export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['auth', auth],
   ['deauth', deauth],
@@ -33,4 +37,8 @@ export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['netset.add', netsetAdd],
   ['netset.set', netsetSet],
   ['netset.del', netsetDel],
+  ['notify.dest.add', notifyDestAdd],
+  ['notify.dest.list', notifyDestList],
+  ['notify.dest.del', notifyDestDel],
+  ['notify.dest.test', notifyDestTest],
 ]);
