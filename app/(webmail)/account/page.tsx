@@ -13,7 +13,20 @@ import { SessionList } from '@/app/_components/session-list';
 import { LocalTime } from '@/app/_components/local-time';
 import { getMailbox } from '@/lib/mailboxes/service';
 import { networksInForce } from '@/lib/netsets/compiled-list';
-import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
+import { newNetworkNoticeOn, userNoticesCanBeSent } from '@/lib/notify/user-notices';
+import { changePasswordAction, setSignInNoticeAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
+
+const TEXT = {
+  noticesHeading: 'Notices',
+  newNetwork: 'E-mail me about sign-ins from new networks',
+  newNetworkHint: 'A message to this mailbox when it is signed in to from a network it has not been used from in the last 90 days.',
+  noticesOff: 'E-mail is not set up on this server, so no notice can be sent for now.',
+  save: 'Save',
+  saved: new Map<string, string>([
+    ['notices-on', 'You will be e-mailed about sign-ins from new networks.'],
+    ['notices-off', 'You will no longer be e-mailed about sign-ins from new networks.'],
+  ]),
+} as const;
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -27,6 +40,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const signIns = await recentSignIns(session.mailbox.id, 20);
   const days = await signInsPerDay(accountScope(accountId), { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
+  const noticeOn = await newNetworkNoticeOn(session.mailbox.id);
+  const savedText = typeof notice === 'string' ? TEXT.saved.get(notice) : undefined;
   return (
     <main>
       <h1>Account</h1>
@@ -83,6 +98,24 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <h2 id="signins-heading">Recent sign-ins</h2>
         <SignInChart days={days} title="Your sign-ins per day, last 30 days" small testId="sign-in-chart" />
         <SignInHistory events={signIns} empty="No sign-ins recorded yet." testId="sign-in-history" notYouHref="#password-heading" />
+      </section>
+      <section className="card" aria-labelledby="notices-heading">
+        <h2 id="notices-heading">{TEXT.noticesHeading}</h2>
+        {savedText ? (
+          <p className="notice" role="status">
+            {savedText}
+          </p>
+        ) : null}
+        <form action={setSignInNoticeAction}>
+          <label>
+            <input type="checkbox" name="newNetwork" defaultChecked={noticeOn} aria-describedby="notice-new-network-hint" /> {TEXT.newNetwork}
+          </label>
+          <p className="field-hint" id="notice-new-network-hint">
+            {TEXT.newNetworkHint}
+          </p>
+          {!userNoticesCanBeSent() ? <p className="muted">{TEXT.noticesOff}</p> : null}
+          <button type="submit">{TEXT.save}</button>
+        </form>
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" tabIndex={-1}>
