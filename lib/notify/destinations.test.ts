@@ -10,6 +10,7 @@ import { startSmtpSink } from '@/lib/testing/smtp-sink';
 import { startReceiver } from '@/lib/testing/webhook-receiver';
 import { addDestination, deleteDestination, listDestinations, MAX_DESTINATIONS, WEBHOOK_SECRET_PURPOSE } from './destinations';
 import { sendTestNotification } from './deliver';
+import { metricsText } from '@/lib/ops/metrics';
 import { failingDestinations, FAILING_AFTER } from './outbox';
 import type { NotificationBody } from './payload';
 
@@ -99,6 +100,11 @@ describe('notification destinations', () => {
     expect(await failingDestinations(a.accountId)).toEqual([expect.objectContaining({ id: web.id, failures: FAILING_AFTER, lastError: 'answered 503' })]);
     expect(await sendTestNotification(a.admin, web.id, testContext)).toEqual({ ok: true });
     expect(await failingDestinations(a.accountId)).toEqual([]);
+    // /metrics counts each try by kind and result.
+    const { body: metrics } = await metricsText();
+    expect(metrics).toMatch(/^portcullis_notifications_total\{kind="webhook",result="sent"\} [2-9]/m);
+    expect(metrics).toMatch(new RegExp(`^portcullis_notifications_total\\{kind="webhook",result="failed"\\} ${FAILING_AFTER}$`, 'm'));
+    expect(metrics).toMatch(/^portcullis_notifications_total\{kind="email",result="sent"\} 1$/m);
   });
 
   it("another account's destination is not found: not listed, not tested, not deleted", async () => {

@@ -4,6 +4,7 @@ import { adminStepSession, makeAccount, makeMailbox, MAILBOX_PASSWORD, testConte
 import { startReceiver } from '@/lib/testing/webhook-receiver';
 import { addDestination } from './destinations';
 import type { NotificationBody } from './payload';
+import { metricsText } from '@/lib/ops/metrics';
 import { notifyWorker } from './worker';
 
 vi.hoisted(() => {
@@ -51,5 +52,7 @@ describe('the notification worker (as the server runs it)', () => {
     for (let i = 0; i < 10; i++) await verifyMailboxSignIn({ email: box.email, password: 'not-the-password-1', context: { ...testContext, clientIp: '192.0.2.11' }, allowPendingReset: true });
     const burst = await arrival(box.email, 'sign_in.refused_burst', 60_000);
     expect(burst.at - refused).toBeLessThan(60_000);
+    // The worker publishes the outbox's size (across instances) for /metrics.
+    expect((await metricsText()).body).toMatch(/^portcullis_notifications_pending\{state="all"\} \d+$/m);
   }, 130_000);
 });
