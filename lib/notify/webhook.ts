@@ -86,15 +86,16 @@ export async function postWebhook(
     );
     const timer = setTimeout(() => finish({ ok: false, error: `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`, retry: true }), WEBHOOK_TIMEOUT_MS);
     request.on('socket', (socket: net.Socket) => {
-      // The peer actually connected to, whatever resolved it (and for IP literals, which skip the lookup).
+      // The peer actually connected to, whatever resolved it (and for IP literals, which skip the lookup),
+      // is checked before a byte is sent: the request (headers and body) is written only once it passed.
       socket.once('connect', () => {
         const peer = socket.remoteAddress;
         if (!peer || !addressAllowed(peer, policy)) finish({ ok: false, error: `${peer ?? 'the peer'} is an internal address that webhooks may not reach`, retry: true });
+        else request.end(input.body);
       });
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       finish({ ok: false, error: error instanceof TargetRefused ? error.message : `could not connect (${error.code ?? error.message})`, retry: true });
     });
-    request.end(input.body);
   });
 }
