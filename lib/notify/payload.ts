@@ -26,7 +26,9 @@ export function auditUrl(filter: { mailbox?: string | null; event?: string | nul
   const query = new URLSearchParams();
   if (filter.mailbox) query.set('mailbox', filter.mailbox);
   if (filter.event) query.set('event', filter.event);
-  query.set('from', filter.at.toISOString().slice(0, 10));
+  // The page reads `from` as a day in the admin's time zone: the day 14 hours earlier in UTC is that day or
+  // the one before in every zone (UTC−12 … UTC+14), so the event is never cut off.
+  query.set('from', new Date(filter.at.getTime() - 14 * 3_600_000).toISOString().slice(0, 10));
   return `${publicBase()}/admin/audit?${query.toString()}`;
 }
 
