@@ -10,7 +10,7 @@ describe('notification outbox', () => {
     const now = Date.now() + 3_600_000;
     const tag = `evt-${now}`;
     await transaction((tx) => queueDeliveries(tx, Array.from({ length: 30 }, (_, i) => ({ eventId: `${tag}-${i}`, accountId: null, destinationId: null, toAddress: 'x@example.com', type: 'sign_in.new_network', body: '{}' })), now - 1));
-    const mine = (rows: { eventId: string }[]) => rows.filter((r) => r.eventId.startsWith(tag));
+    const mine = <R extends { eventId: string }>(rows: R[]) => rows.filter((r) => r.eventId.startsWith(tag));
     const claims = await Promise.all(Array.from({ length: 8 }, () => claimDueDeliveries(now, 30_000, 7)));
     const rest = await claimDueDeliveries(now, 30_000, 1000);
     const ids = [...claims.flat(), ...rest].filter((r) => r.eventId.startsWith(tag)).map((r) => r.id);
