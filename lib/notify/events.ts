@@ -28,7 +28,8 @@ export const DIGEST_INTERVAL_MS = 24 * 3_600_000;
 export const RATE_WINDOW_MS = 15 * 60_000;
 /** How old an audit row must be before the reader takes it (see above). */
 export const SETTLE_MS = 5_000;
-const BATCH = 2_000;
+/** Audit rows read per transaction. */
+export const READ_BATCH = 2_000;
 const LEASE_MS = 25_000;
 export const EVENTS_JOB = 'notify_events';
 export const DIGEST_JOB = 'notify_would_refuse_digest';
@@ -100,24 +101,36 @@ async function burstCandidates(rows: AuditRow[], limits: Map<string, { lastEvent
   return out;
 }
 
-/** First successful sign-ins of a mailbox from a network not seen in 90 days (and the user's own notice). */
+/**
+ * First successful sign-ins of a mailbox from a network not seen in 90 days (and the user's own notice). One
+ * query per mailbox reads its earlier successes of the window (since §19, at most one audit row per address
+ * and day), not one per sign-in.
+ */
 async function newNetworkCandidates(rows: AuditRow[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const successes = rows.filter((r) => r.event === 'login_succeeded' && r.mailboxId !== null && r.accountId !== null && signInNetwork(r.clientIp) !== null);
   if (successes.length === 0) return out;
-  const ids = [...new Set(successes.map((r) => r.mailboxId!))];
-  const wantsNotice = new Set((await getDb().select({ id: mailboxes.id }).from(mailboxes).where(and(inArray(mailboxes.id, ids), eq(mailboxes.notifyNewNetwork, true)))).map((m) => m.id));
-  for (const row of successes) {
-    const network = signInNetwork(row.clientIp)!;
-    const earlier = await getDb()
-      .selectDistinct({ ip: auditEvents.clientIp })
+  const byMailbox = new Map<number, AuditRow[]>();
+  for (const r of successes) byMailbox.set(r.mailboxId!, [...(byMailbox.get(r.mailboxId!) ?? []), r]);
+  const wantsNotice = new Set((await getDb().select({ id: mailboxes.id }).from(mailboxes).where(and(inArray(mailboxes.id, [...byMailbox.keys()]), eq(mailboxes.notifyNewNetwork, true)))).map((m) => m.id));
+  for (const [mailboxId, fresh] of byMailbox) {
+    const history = await getDb()
+      .select({ id: auditEvents.id, at: auditEvents.at, ip: auditEvents.clientIp })
       .from(auditEvents)
-      .where(and(eq(auditEvents.mailboxId, row.mailboxId!), eq(auditEvents.event, 'login_succeeded'), gte(auditEvents.at, new Date(row.at.getTime() - NEW_NETWORK_WINDOW_MS)), lt(auditEvents.id, row.id)));
-    if (earlier.some((e) => signInNetwork(e.ip) === network)) continue;
-    const base = { accountId: row.accountId!, subject: row.mailboxEmail ?? String(row.mailboxId), mailbox: row.mailboxEmail, address: row.clientIp, at: row.at, auditEvent: 'login_succeeded' };
-    const summary = `${row.mailboxEmail} signed in from ${row.clientIp}${via(row.protocol)}, a network (${network}) it has not signed in from in the last 90 days.`;
-    out.push({ ...base, type: 'sign_in.new_network', summary });
-    if (wantsNotice.has(row.mailboxId!)) out.push({ ...base, type: 'user.new_network', summary: `Your mailbox ${row.mailboxEmail} was signed in to from ${row.clientIp}${via(row.protocol)}, a network it has not been used from in the last 90 days.`, toAddress: row.mailboxEmail! });
+      .where(and(eq(auditEvents.mailboxId, mailboxId), eq(auditEvents.event, 'login_succeeded'), gte(auditEvents.at, new Date(fresh[0]!.at.getTime() - NEW_NETWORK_WINDOW_MS)), lte(auditEvents.id, fresh[fresh.length - 1]!.id)));
+    const seen = new Map<string, { id: number; at: number }[]>();
+    for (const h of history) {
+      const network = signInNetwork(h.ip);
+      if (network) seen.set(network, [...(seen.get(network) ?? []), { id: h.id, at: h.at.getTime() }]);
+    }
+    for (const row of fresh) {
+      const network = signInNetwork(row.clientIp)!;
+      const since = row.at.getTime() - NEW_NETWORK_WINDOW_MS;
+      if ((seen.get(network) ?? []).some((e) => e.id < row.id && e.at >= since)) continue;
+      const base = { accountId: row.accountId!, subject: row.mailboxEmail ?? String(mailboxId), mailbox: row.mailboxEmail, address: row.clientIp, at: row.at, auditEvent: 'login_succeeded' };
+      out.push({ ...base, type: 'sign_in.new_network', summary: `${row.mailboxEmail} signed in from ${row.clientIp}${via(row.protocol)}, a network (${network}) it has not signed in from in the last 90 days.` });
+      if (wantsNotice.has(mailboxId)) out.push({ ...base, type: 'user.new_network', summary: `Your mailbox ${row.mailboxEmail} was signed in to from ${row.clientIp}${via(row.protocol)}, a network it has not been used from in the last 90 days.`, toAddress: row.mailboxEmail! });
+    }
   }
   return out;
 }
@@ -240,9 +253,10 @@ async function queueCandidates(tx: Tx, candidates: Candidate[], now: number): Pr
  * written since its position, derives the events, rate-limits them and queues their deliveries, and moves
  * its position, all in one transaction. On its first run it starts at the end of the log (no alerts for
  * history). Also reports mail disconnects that turned 10 minutes old, and, once a day, the monitor-mode
- * digest. Returns how many deliveries were queued, or null when another instance holds the job.
+ * digest. Returns how many audit rows were read and deliveries queued, or null when another instance holds the
+ * job (a full batch read means more may be waiting: the worker runs it again at once).
  */
-export async function detectEvents(holder: string, now = Date.now()): Promise<number | null> {
+export async function detectEvents(holder: string, now = Date.now()): Promise<{ read: number; queued: number } | null> {
   const lastRun = await takeJobLease(EVENTS_JOB, holder, now, LEASE_MS);
   if (lastRun === null) return null;
   const db = getDb();
@@ -251,9 +265,9 @@ export async function detectEvents(holder: string, now = Date.now()): Promise<nu
     const [end] = await db.select({ id: max(auditEvents.id) }).from(auditEvents).where(lte(auditEvents.at, new Date(now - SETTLE_MS)));
     await db.insert(notifyCursors).values({ name: CURSOR, position: Number(end?.id ?? 0) }).onConflictDoNothing();
     await transaction((tx) => finishJobRun(tx, EVENTS_JOB, holder, now));
-    return 0;
+    return { read: 0, queued: 0 };
   }
-  const read = await db.select().from(auditEvents).where(gt(auditEvents.id, cursor.position)).orderBy(asc(auditEvents.id)).limit(BATCH);
+  const read = await db.select().from(auditEvents).where(gt(auditEvents.id, cursor.position)).orderBy(asc(auditEvents.id)).limit(READ_BATCH);
   // Up to the first row that is not settled: one written by an instance whose clock runs ahead waits for
   // the next run rather than being skipped when the position moves past it.
   const unsettled = read.findIndex((r) => r.at.getTime() > now - SETTLE_MS);
@@ -267,7 +281,7 @@ export async function detectEvents(holder: string, now = Date.now()): Promise<nu
     if (!(await finishJobRun(tx, EVENTS_JOB, holder, now))) return null;
     const moved = await tx.update(notifyCursors).set({ position }).where(and(eq(notifyCursors.name, CURSOR), eq(notifyCursors.position, cursor.position))).returning({ position: notifyCursors.position });
     if (moved.length === 0) return null;
-    return await queueCandidates(tx, candidates, now);
+    return { read: rows.length, queued: await queueCandidates(tx, candidates, now) };
   });
 }
 

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { log } from '@/lib/log';
 import { setNotificationsPending } from '@/lib/ops/metrics';
 import { deliverDueNotifications } from './deliver';
-import { detectEvents, sendDigests } from './events';
+import { detectEvents, READ_BATCH, sendDigests } from './events';
 import { pendingDeliveries } from './outbox';
 
 /** How often due deliveries are looked for. */
@@ -32,7 +32,8 @@ export function notifyWorker(options: { deliverMs?: number; detectMs?: number } 
     const now = Date.now();
     if (now - lastDetect >= detectMs) {
       lastDetect = now;
-      await detectEvents(holder, now);
+      // A backlog (a burst of refusals, a restart) is read batch after batch, for at most one interval.
+      for (let round = await detectEvents(holder, now); round !== null && round.read === READ_BATCH && Date.now() - now < detectMs; ) round = await detectEvents(holder, Date.now());
       await sendDigests(holder, now);
     }
     await deliverDueNotifications(now);
