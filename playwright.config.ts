@@ -67,6 +67,8 @@ export const appPasswordStack = {
   standIn: portBase + 114,
   server: portBase + 115,
 };
+/** Alerts (e2e/notifications.spec.ts): the proxied server sends e-mail to this SMTP sink the spec starts. */
+export const notify = { smtp: portBase + 85 };
 
 /** nginx's mail proxy and the Dovecot backend started by the IMAP tests; the proxied server answers auth_http. */
 export const mail = {
@@ -134,6 +136,9 @@ export default defineConfig({
         IMAP_BACKEND: `127.0.0.1:${mail.backendImapPort}`,
         // Keeps refused IMAP logins quick in tests; production uses the spec's 3 s.
         MAIL_AUTH_WAIT_SECONDS: '1',
+        // Alerts: webhooks may reach the tests' loopback receivers (127.0.0.1 only), e-mail goes to the sink.
+        NOTIFY_ALLOW_NETS: '127.0.0.1',
+        SMTP_URL: `smtp://127.0.0.1:${notify.smtp}`,
       },
       reuseExistingServer: false,
       timeout: 120_000,

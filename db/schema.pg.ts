@@ -137,6 +137,7 @@ export const mailboxes = pgTable(
     totpLastStep: pgInteger('totp_last_step'),
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: pgText('last_login_ip'),
+    notifyNewNetwork: booleanInt('notify_new_network').notNull().default(sql`0`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -471,3 +472,59 @@ export const appPasswords = pgTable(
   },
   (t) => [index('app_passwords_mailbox_tag_idx').on(t.mailboxId, t.lookupTag)],
 );
+/** Alert destinations: see db/schema.ts. */
+export const notifyDestinations = pgTable(
+  'notify_destinations',
+  {
+    id: id(),
+    accountId: pgInteger('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    kind: pgText('kind').$type<'webhook' | 'email'>().notNull(),
+    label: pgText('label').notNull().default(''),
+    url: pgText('url'),
+    emailTo: pgText('email_to'),
+    events: pgText('events').notNull(),
+    secretSealed: pgText('secret_sealed'),
+    createdAt: createdAt(),
+    failures: pgInteger('failures').notNull().default(0),
+    lastSuccessAt: timestamp('last_success_at'),
+    lastFailureAt: timestamp('last_failure_at'),
+    lastError: pgText('last_error'),
+  },
+  (t) => [index('notify_destinations_account_idx').on(t.accountId)],
+);
+
+/** The notification outbox: see db/schema.ts. */
+export const notifyDeliveries = pgTable(
+  'notify_deliveries',
+  {
+    id: id(),
+    eventId: pgText('event_id').notNull(),
+    accountId: pgInteger('account_id'),
+    destinationId: pgInteger('destination_id').references(() => notifyDestinations.id, { onDelete: 'cascade' }),
+    toAddress: pgText('to_address'),
+    type: pgText('type').notNull(),
+    body: pgText('body').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    nextAttemptAt: timestamp('next_attempt_at').notNull(),
+    attempts: pgInteger('attempts').notNull().default(0),
+    claimToken: pgText('claim_token'),
+    lastError: pgText('last_error'),
+  },
+  (t) => [index('notify_deliveries_due_idx').on(t.nextAttemptAt), index('notify_deliveries_destination_idx').on(t.destinationId)],
+);
+
+/** Notification rate limits: see db/schema.ts. */
+export const notifyLimits = pgTable('notify_limits', {
+  key: pgText('key').primaryKey(),
+  lastSentAt: timestamp('last_sent_at'),
+  lastEventAt: timestamp('last_event_at').notNull(),
+  suppressed: pgInteger('suppressed').notNull().default(0),
+});
+
+/** The event reader's place in the audit log: see db/schema.ts. */
+export const notifyCursors = pgTable('notify_cursors', {
+  name: pgText('name').primaryKey(),
+  position: pgInteger('position').notNull(),
+});

@@ -117,6 +117,8 @@ export const mailboxes = sqliteTable(
     totpLastStep: integer('totp_last_step'),
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: text('last_login_ip'),
+    // "E-mail me about sign-ins from new networks" on /account (spec §21): off by default.
+    notifyNewNetwork: integer('notify_new_network', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -478,3 +480,73 @@ export const appPasswords = sqliteTable(
   },
   (t) => [index('app_passwords_mailbox_tag_idx').on(t.mailboxId, t.lookupTag)],
 );
+
+/**
+ * Where an account's alerts go (spec §21, lib/notify/): a signed webhook (its HMAC secret sealed with
+ * lib/auth/secret-box.ts, shown once at creation) or an e-mail address. `events` is the comma-joined list of
+ * event types switched on. `failures` counts deliveries in a row that failed for good or are still being
+ * retried after failing; the admin overview names a destination that keeps failing.
+ */
+export const notifyDestinations = sqliteTable(
+  'notify_destinations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'webhook' | 'email'>().notNull(),
+    label: text('label').notNull().default(''),
+    url: text('url'),
+    emailTo: text('email_to'),
+    events: text('events').notNull(),
+    secretSealed: text('secret_sealed'),
+    createdAt: createdAt(),
+    failures: integer('failures').notNull().default(0),
+    lastSuccessAt: timestamp('last_success_at'),
+    lastFailureAt: timestamp('last_failure_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('notify_destinations_account_idx').on(t.accountId)],
+);
+
+/**
+ * The outbox of notifications (lib/notify/outbox.ts): one row per event and destination (or per user notice:
+ * no destination, `to_address` the mailbox), written in the transaction that moved the event reader forward,
+ * claimed like mail_kicks (next_attempt_at is the lease) and deleted once delivered or given up (24 h).
+ * `body` is the JSON sent, fixed at creation: every retry carries the same `id`.
+ */
+export const notifyDeliveries = sqliteTable(
+  'notify_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id').notNull(),
+    accountId: integer('account_id'),
+    destinationId: integer('destination_id').references(() => notifyDestinations.id, { onDelete: 'cascade' }),
+    toAddress: text('to_address'),
+    type: text('type').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    nextAttemptAt: timestamp('next_attempt_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    claimToken: text('claim_token'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('notify_deliveries_due_idx').on(t.nextAttemptAt), index('notify_deliveries_destination_idx').on(t.destinationId)],
+);
+
+/**
+ * The per (account, subject, event type) rate limit of notifications (spec §21: at most one per 15 min, the
+ * rest counted into the next one). `key` is `account|subject|type`.
+ */
+export const notifyLimits = sqliteTable('notify_limits', {
+  key: text('key').primaryKey(),
+  lastSentAt: timestamp('last_sent_at'),
+  lastEventAt: timestamp('last_event_at').notNull(),
+  suppressed: integer('suppressed').notNull().default(0),
+});
+
+/** Where the event reader (lib/notify/events.ts) stands in the audit log: the last audit id it read. */
+export const notifyCursors = sqliteTable('notify_cursors', {
+  name: text('name').primaryKey(),
+  position: integer('position').notNull(),
+});

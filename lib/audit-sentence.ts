@@ -443,6 +443,26 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
     label: 'Domain added',
     sentence: (e, w) => `${w.actor} added the domain ${str(e.detail?.domain) ?? 'unknown'}`,
   },
+  notify_destination_added: {
+    label: 'Alert destination added',
+    sentence: (e, w) => `${w.actor} added the alert destination ${str(e.detail?.target) ?? 'unknown'} (${e.detail?.kind === 'email' ? 'e-mail' : 'webhook'}) for ${str(e.detail?.events)?.split(',').join(', ') ?? 'no events'}${w.from}`,
+  },
+  notify_destination_removed: {
+    label: 'Alert destination deleted',
+    sentence: (e, w) => `${w.actor} deleted the alert destination ${str(e.detail?.target) ?? 'unknown'}${w.from}`,
+  },
+  notify_destination_tested: {
+    label: 'Alert destination tested',
+    sentence: (e, w) => `${w.actor} sent a test alert to destination #${String(e.detail?.destination_id ?? '?')}: ${e.detail?.result === 'sent' ? 'delivered' : `not delivered (${str(e.detail?.error) ?? 'no answer'})`}${w.from}`,
+  },
+  notification_given_up: {
+    label: 'Alert given up',
+    sentence: (e) => `An alert (${str(e.detail?.type) ?? 'unknown'}) could not be delivered for 24 hours and was given up after ${count(e.detail?.attempts, 'try', 'tries')}: ${str(e.detail?.error) ?? 'no answer'}`,
+  },
+  sign_in_notices_changed: {
+    label: 'Sign-in notices changed',
+    sentence: (e, w) => `${w.actor} turned ${e.detail?.new_network === true ? 'on' : 'off'} e-mails about sign-ins from new networks for ${w.mailbox}${w.from}`,
+  },
 };
 
 /** "totp_enabled" → "Totp enabled": the name of a kind this file does not know yet. */

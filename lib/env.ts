@@ -147,6 +147,34 @@ const schema = z.object({
   // WebAuthn RP ID (default: the first origin's host). Unset: passkeys work only at http(s)://localhost.
   WEBAUTHN_ORIGINS: z.string().optional(),
   WEBAUTHN_RP_ID: z.string().optional(),
+  // Alerts (spec §21, docs/notifications.md). Networks a webhook may reach although they are internal
+  // (allowlist syntax; default none): admitting any also admits http:// URLs.
+  NOTIFY_ALLOW_NETS: z
+    .string()
+    .optional()
+    .transform((v, ctx): NetEntry[] => {
+      const parsed = parseAllowNets(v ?? '');
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors) });
+        return z.NEVER;
+      }
+      return parsed.entries;
+    }),
+  // Where alert and notice e-mails go out (smtp:// or smtps://, e.g. smtp://127.0.0.1:25) and their sender.
+  SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || /^smtps?:\/\/[^/\s]+/i.test(v), 'must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:25'),
+  MAIL_FROM: z.string().trim().default('portcullis@localhost'),
+  // The address admins open Portcullis at: the base of the audit links in alerts. Default http://HOST:PORT.
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? (v.endsWith('/') ? v.slice(0, -1) : v) : undefined))
+    .refine((v) => v === undefined || /^https?:\/\/[^/\s]+$/i.test(v), 'must be an http(s) origin without a path, e.g. https://portal.example.com'),
 }).superRefine((value, ctx) => {
   if (value.MAIL_KICK_URL.length > 0 && !value.MAIL_KICK_API_KEY) ctx.addIssue({ code: 'custom', path: ['MAIL_KICK_API_KEY'], message: 'must be set when MAIL_KICK_URL is (Dovecot\'s doveadm_api_key)' });
   const parsed = parseRelyingPartyConfig(value.WEBAUTHN_ORIGINS, value.WEBAUTHN_RP_ID);

@@ -5,6 +5,7 @@ import { mailKickEnabled } from '@/lib/mail-kick/outbox';
 import { EXPIRY_SWEEP_JOB, SWEEP_INTERVAL_MS, SWEEP_LEASE_MS, sweepExpiredEntries } from '@/lib/mail-kick/sweeper';
 import { deliverDueKicks, GAUGE_INTERVAL_MS, POLL_INTERVAL_MS, refreshPendingKicksGauge } from '@/lib/mail-kick/worker';
 import { expirePasswords } from '@/lib/mailboxes/password-expiry';
+import { NOTIFY_JOBS } from '@/lib/notify/jobs';
 import type { JobDefinition } from './job';
 
 /*
@@ -62,4 +63,6 @@ export const JOBS: readonly JobDefinition[] = [
     leaseMs: 30 * MINUTE,
     run: async (ctx) => `${await pruneAudit(env().AUDIT_RETENTION_DAYS, ctx.now)} audit rows deleted`,
   },
+  // Spec §21 alerts: the audit-log reader, deliveries and their gauges (lib/notify/jobs.ts).
+  ...NOTIFY_JOBS,
 ];

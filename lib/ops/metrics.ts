@@ -69,6 +69,18 @@ function create() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    notifications: new client.Counter({
+      name: 'portcullis_notifications_total',
+      help: 'Alert and notice deliveries this instance tried (spec §21), by kind (webhook, email) and result (sent, failed: a try that failed, given_up: dropped after 24 h).',
+      labelNames: ['kind', 'result'] as const,
+      registers: [registry],
+    }),
+    notificationsPending: new client.Gauge({
+      name: 'portcullis_notifications_pending',
+      help: 'Notifications not yet delivered, across instances; state failing: tried and failed at least once.',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
     bcryptDuration: new client.Histogram({
       name: 'portcullis_bcrypt_duration_seconds',
       help: 'Time one bcrypt hash or comparison took once it had a slot.',
@@ -124,6 +136,17 @@ export function setMailKicksPending(pending: number, failing: number): void {
 /** Counts one kick sent to a backend. */
 export function countMailKick(result: string): void {
   metrics().mailKicks.inc({ result: word(result, 'unknown') });
+}
+
+/** Counts one notification delivery try (spec §21). */
+export function countNotification(kind: 'webhook' | 'email', result: 'sent' | 'failed' | 'given_up'): void {
+  metrics().notifications.inc({ kind, result });
+}
+
+/** The notification outbox: rows waiting (all) and rows whose last try failed. */
+export function setNotificationsPending(pending: number, failing: number): void {
+  metrics().notificationsPending.set({ state: 'all' }, pending);
+  metrics().notificationsPending.set({ state: 'failing' }, failing);
 }
 
 /** The Prometheus text exposition of every metric, and its content type. */

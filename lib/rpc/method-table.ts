@@ -19,6 +19,10 @@ import { netsetDel } from './methods/netset-del';
 import { netsetGet } from './methods/netset-get';
 import { netsetList } from './methods/netset-list';
 import { netsetSet } from './methods/netset-set';
+import { notifyDestAdd } from './methods/notify-dest-add';
+import { notifyDestDel } from './methods/notify-dest-del';
+import { notifyDestList } from './methods/notify-dest-list';
+import { notifyDestTest } from './methods/notify-dest-test';
 
 /** Every method of spec §9, §15 and §20/§21, by its wire name. A Map, so names like "__proto__" or "toString" are simply unknown. */
 export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
@@ -41,4 +45,8 @@ export const methodTable: ReadonlyMap<string, RpcMethod> = new Map([
   ['netset.del', netsetDel],
   ['account.policy.get', accountPolicyGet],
   ['account.policy.set', accountPolicySet],
+  ['notify.dest.add', notifyDestAdd],
+  ['notify.dest.list', notifyDestList],
+  ['notify.dest.del', notifyDestDel],
+  ['notify.dest.test', notifyDestTest],
 ]);

@@ -5,6 +5,7 @@ import { requireMailbox, webContext } from '@/lib/auth/dal';
 import { signOutOtherSessions, signOutOwnSession } from '@/lib/sessions/service';
 import { submitOwnPasswordChange } from '@/lib/auth/password-change';
 import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+import { setNewNetworkNotice } from '@/lib/notify/user-notices';
 
 /** A voluntary change: asks for the current password, same rules and session handling as the forced one. */
 export async function changePasswordAction(_prev: PasswordChangeState, formData: FormData): Promise<PasswordChangeState> {
@@ -34,4 +35,13 @@ export async function signOutOtherSessionsAction(): Promise<void> {
   const { id, email, accountId } = session.mailbox;
   await signOutOtherSessions({ kind: 'mailbox', id, email, accountId }, session.claims.sid, await webContext({ kind: 'mailbox', id, email }));
   redirect('/account?notice=signed-out-others');
+}
+
+/** "E-mail me about sign-ins from new networks": the user's own notice (spec §21), off by default. */
+export async function setSignInNoticeAction(formData: FormData): Promise<void> {
+  const session = await requireMailbox();
+  const { id, email, accountId } = session.mailbox;
+  const on = formData.get('newNetwork') === 'on';
+  await setNewNetworkNotice({ id, email, accountId }, on, await webContext({ kind: 'mailbox', id, email }));
+  redirect(`/account?notice=${on ? 'notices-on' : 'notices-off'}`);
 }

@@ -14,7 +14,8 @@ import { getMailbox } from '@/lib/mailboxes/service';
 import { networksInForce } from '@/lib/netsets/compiled-list';
 import Link from 'next/link';
 import { mailboxTwoFactorSummary } from '@/lib/mailboxes/two-factor';
-import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
+import { newNetworkNoticeOn, userNoticesCanBeSent } from '@/lib/notify/user-notices';
+import { changePasswordAction, setSignInNoticeAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
 import { listAppPasswords } from '@/lib/app-passwords/service';
 import { MAX_APP_PASSWORDS } from '@/lib/app-passwords/schema';
 import { AppPasswordTable } from '@/app/_components/app-password-table';
@@ -35,6 +36,15 @@ const TEXT = {
   setUp: 'Set up two-factor',
   noticeOn: 'Two-factor is on. Your other devices and mail apps have been signed out.',
   noticeOff: 'Two-factor is off.',
+  noticesHeading: 'Notices',
+  newNetwork: 'E-mail me about sign-ins from new networks',
+  newNetworkHint: 'A message to this mailbox when it is signed in to from a network it has not been used from in the last 90 days.',
+  noticesOff: 'E-mail is not set up on this server, so no notice can be sent for now.',
+  save: 'Save',
+  saved: new Map<string, string>([
+    ['notices-on', 'You will be e-mailed about sign-ins from new networks.'],
+    ['notices-off', 'You will no longer be e-mailed about sign-ins from new networks.'],
+  ]),
 } as const;
 
 export const metadata: Metadata = { title: 'Account' };
@@ -51,6 +61,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
   const appPasswords = await listAppPasswords(session.mailbox.id);
   const twoFactor = await mailboxTwoFactorSummary(session.mailbox.id);
+  const noticeOn = await newNetworkNoticeOn(session.mailbox.id);
+  const savedText = typeof notice === 'string' ? TEXT.saved.get(notice) : undefined;
   return (
     <main>
       <h1>Account</h1>
@@ -132,6 +144,24 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <p>
           <Link href="/account/two-factor">{twoFactor.enabled ? TEXT.manage : TEXT.setUp}</Link>
         </p>
+      </section>
+      <section className="card" aria-labelledby="notices-heading">
+        <h2 id="notices-heading">{TEXT.noticesHeading}</h2>
+        {savedText ? (
+          <p className="notice" role="status">
+            {savedText}
+          </p>
+        ) : null}
+        <form action={setSignInNoticeAction}>
+          <label>
+            <input type="checkbox" name="newNetwork" defaultChecked={noticeOn} aria-describedby="notice-new-network-hint" /> {TEXT.newNetwork}
+          </label>
+          <p className="field-hint" id="notice-new-network-hint">
+            {TEXT.newNetworkHint}
+          </p>
+          {!userNoticesCanBeSent() ? <p className="muted">{TEXT.noticesOff}</p> : null}
+          <button type="submit">{TEXT.save}</button>
+        </form>
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" tabIndex={-1}>

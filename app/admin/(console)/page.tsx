@@ -7,6 +7,7 @@ import { LocalTime } from '@/app/_components/local-time';
 import { SignInChart } from '@/app/_components/sign-in-chart';
 import { mailKickEnabled, pendingKicks } from '@/lib/mail-kick/outbox';
 import { scopeAccountId } from '@/lib/scope';
+import { FailingDestinationsLine } from './notifications/failing-line';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 import { PasswordAges } from './password-ages';
 
@@ -70,6 +71,7 @@ export default async function AdminOverviewPage() {
           </p>
         )}
       </section>
+      {scope.kind === 'account' ? <FailingDestinationsLine accountId={scope.accountId} /> : null}
       <section aria-labelledby="refused-heading">
         <h2 id="refused-heading">Addresses refused most, last {REFUSED_DAYS} days</h2>
         {refused.length === 0 ? (

@@ -12,6 +12,7 @@ const TEXT = {
   audit: 'Audit log',
   admins: 'Admins',
   security: 'Security',
+  notifications: 'Notifications',
   signOut: 'Sign out',
 };
 
@@ -38,6 +39,7 @@ export function AdminHeader({ email, links = true }: { email: string; links?: bo
             <NavLink href="/admin/audit">{TEXT.audit}</NavLink>
             <NavLink href="/admin/admins">{TEXT.admins}</NavLink>
             <NavLink href="/admin/security">{TEXT.security}</NavLink>
+            <NavLink href="/admin/notifications">{TEXT.notifications}</NavLink>
           </>
         ) : null}
         <span className="spacer" />

@@ -1,0 +1,84 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import { addDestination, deleteDestination } from '@/lib/notify/destinations';
+import { sendTestNotification } from '@/lib/notify/deliver';
+import { NOTIFY_EVENT_TYPES } from '@/lib/notify/events-list';
+import type { ReauthPrompt } from '../_reauth/prompt';
+import { sensitiveStep } from '../_reauth/sensitive-step';
+
+export interface DestinationFormState {
+  version: number;
+  formError?: string;
+  reauth?: ReauthPrompt;
+  /** A new webhook's signing secret: shown once, never stored in clear. */
+  created?: { kind: 'webhook' | 'email'; target: string; secret?: string };
+  values?: { kind: string; target: string; label: string; events: string[] };
+}
+
+/**
+ * Adds a destination (webhook or e-mail) with the event types ticked. A sensitive step: asks for the password
+ * (and second factor) again when the last proof is over 5 minutes old. A webhook's secret is answered once.
+ */
+export async function addDestinationAction(prev: DestinationFormState, formData: FormData): Promise<DestinationFormState> {
+  const session = await requireAdmin();
+  const { admin } = session;
+  const kind = String(formData.get('kind') ?? '').slice(0, 10);
+  const values = {
+    kind,
+    target: String(formData.get('target') ?? '').slice(0, 2001),
+    label: String(formData.get('label') ?? '').slice(0, 101),
+    events: formData
+      .getAll('events')
+      .map((v) => String(v))
+      .filter((v) => (NOTIFY_EVENT_TYPES as readonly string[]).includes(v)),
+  };
+  const input = kind === 'webhook' ? { kind, url: values.target, events: values.events, label: values.label } : { kind, to: values.target, events: values.events, label: values.label };
+  try {
+    const outcome = await sensitiveStep(session, formData, async (proof) => addDestination(admin, input, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), { web: proof }));
+    if (!outcome.ok) return { version: prev.version + 1, values, reauth: outcome.reauth };
+    revalidatePath('/admin/notifications');
+    return { version: prev.version + 1, created: { kind: kind === 'webhook' ? 'webhook' : 'email', target: values.target.trim(), secret: outcome.value.secret } };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return { version: prev.version + 1, values, formError: `Nothing was saved. ${error.message}` };
+  }
+}
+
+const idOf = (formData: FormData): number | null => {
+  const id = Number(String(formData.get('id') ?? '').slice(0, 16));
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+};
+
+/** Deletes a destination of the admin's account. */
+export async function deleteDestinationAction(formData: FormData): Promise<void> {
+  const { admin } = await requireAdmin();
+  const id = idOf(formData);
+  if (id !== null) {
+    try {
+      await deleteDestination(admin, id, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  redirect('/admin/notifications?notice=deleted');
+}
+
+/** "Send a test": sends at once and shows the answer. */
+export async function testDestinationAction(formData: FormData): Promise<void> {
+  const { admin } = await requireAdmin();
+  const id = idOf(formData);
+  let result = 'test-missing';
+  if (id !== null) {
+    try {
+      const outcome = await sendTestNotification(admin, id, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+      result = outcome.ok ? 'test-sent' : 'test-failed';
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  redirect(`/admin/notifications?notice=${result}${id !== null ? `&id=${id}` : ''}`);
+}

@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
+import { eq } from 'drizzle-orm';
+import { mailboxes, notifyDestinations } from '../db/schema';
+import { startReceiver, type ReceivedHook } from '../lib/testing/webhook-receiver';
+import { startSmtpSink } from '../lib/testing/smtp-sink';
+import { notify } from '../playwright.config';
+import { accountWithAdmin, adminAt } from './support/admin';
+import { call, rpc } from './support/api';
+import { clientAt, createMailbox, dbOf, expect, formAlert, rememberSecret, signIn, signOut, submitAction, test } from './support/fixtures';
+
+/** Spec §21: alert destinations on /admin/notifications, a refused burst delivered signed, the user's own notice. */
+
+const signatureOf = (secret: string, hook: ReceivedHook) => `sha256=${crypto.createHmac('sha256', secret).update(`${String(hook.headers['x-portcullis-timestamp'])}.${hook.body}`).digest('hex')}`;
+
+async function waitFor<T>(what: string, find: () => T | undefined, limitMs: number): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`${what} did not arrive within ${limitMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('an admin adds a signed webhook (secret shown once), sends a test, and a refused burst arrives within a minute; internal URLs are refused', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const receiver = await startReceiver('127.0.0.1');
+  try {
+    const { account, admin } = accountWithAdmin();
+    const { page } = await adminAt(browser, '198.51.100.231', admin);
+    await page.goto('/admin/notifications');
+    await expect(page.getByText('No destinations yet')).toBeVisible();
+
+    // 127.0.0.2 is not admitted (NOTIFY_ALLOW_NETS=127.0.0.1): refused at save, nothing stored.
+    await page.getByLabel('Webhook URL or e-mail address').fill('http://127.0.0.2:9/hook');
+    await submitAction(page, page.getByRole('button', { name: 'Add destination' }));
+    await expect(formAlert(page)).toContainText('internal address');
+    expect(dbOf().select().from(notifyDestinations).where(eq(notifyDestinations.accountId, account.id)).all()).toEqual([]);
+
+    await page.getByLabel('Webhook URL or e-mail address').fill(receiver.url);
+    await page.getByLabel('Label (optional)').fill('SIEM');
+    await submitAction(page, page.getByRole('button', { name: 'Add destination' }));
+    const secret = (await page.getByTestId('new-webhook-secret').innerText()).trim();
+    rememberSecret(secret);
+    expect(secret).toMatch(/^whsec_/);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    // Shown once: a reload lists the destination without it.
+    await page.goto('/admin/notifications');
+    const row = page.getByTestId('destinations').locator('tbody tr', { hasText: 'SIEM' });
+    await expect(row).toContainText(receiver.url);
+    expect(await page.content()).not.toContain(secret);
+
+    await submitAction(page, row.getByRole('button', { name: 'Send a test' }));
+    await expect(page.getByRole('status')).toContainText('The test notification was delivered.');
+    const testHook = receiver.received.at(-1)!;
+    expect(testHook.headers['x-portcullis-event']).toBe('test');
+    expect(testHook.headers['x-portcullis-signature']).toBe(signatureOf(secret, testHook));
+
+    // Ten wrong passwords for one mailbox over the API: a burst, delivered signed within a minute.
+    const box = createMailbox(account);
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) expect((await rpc(request, call('auth', { user: box.email, pass: `wrong-${i}-password` }), { ip: '203.0.113.61' })).json.error).toMatchObject({ code: 2 });
+    const burst = await waitFor('the refused burst', () => receiver.received.find((h) => h.headers['x-portcullis-event'] === 'sign_in.refused_burst' && h.body.includes(box.email)), 60_000);
+    expect(burst.at - started).toBeLessThan(60_000);
+    expect(burst.headers['x-portcullis-signature']).toBe(signatureOf(secret, burst));
+    const body = JSON.parse(burst.body) as { id: string; mailbox: string; address: string; summary: string; audit_url: string };
+    expect(body).toMatchObject({ mailbox: box.email, address: '203.0.113.61' });
+    expect(body.summary).toContain('was refused 10 sign-ins within 15 minutes');
+    // The link opens the audit log filtered on the mailbox's refusals.
+    await page.goto(new URL(body.audit_url).pathname + new URL(body.audit_url).search);
+    await expect(page.getByText(box.email).first()).toBeVisible();
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('a user turns on "E-mail me about sign-ins from new networks" and gets an e-mail about a new network', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const sink = await startSmtpSink(notify.smtp);
+  try {
+    const { account } = accountWithAdmin();
+    const box = createMailbox(account);
+    const context = await clientAt(browser, '198.51.100.232');
+    const page = await context.newPage();
+    await signIn(page, box.email, box.password);
+    await page.goto('/account');
+    const checkbox = page.getByLabel('E-mail me about sign-ins from new networks');
+    await expect(checkbox).not.toBeChecked();
+    await checkbox.check();
+    await submitAction(page, page.getByRole('button', { name: 'Save' }));
+    await expect(page.getByRole('status')).toContainText('You will be e-mailed about sign-ins from new networks.');
+    expect(dbOf().select({ on: mailboxes.notifyNewNetwork }).from(mailboxes).where(eq(mailboxes.id, box.id)).get()?.on).toBe(true);
+    await signOut(page);
+    const elsewhere = await clientAt(browser, '192.0.2.232');
+    await signIn(await elsewhere.newPage(), box.email, box.password);
+    const mail = await waitFor('the notice', () => sink.messages.find((m) => m.to.includes(box.email)), 60_000);
+    expect(mail.data).toContain('a network it has not been used from in the last 90 days');
+  } finally {
+    await sink.close();
+  }
+});
