@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded } from '@/lib/auth/gate';
 import { decodeSession, sessionCookie } from '@/lib/auth/session';
-import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
+import { recordWouldRefuseRequest } from '@/lib/session/would-refuse';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { isSameOriginRequest } from '@/lib/net/same-origin';
 import { createNonce, securityHeaders } from '@/lib/net/security-headers';

@@ -4,11 +4,12 @@ import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { adminApiKeys, admins, apiSessions } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { recordWouldRefuseRequest } from './would-refuse';
+import { recordWouldRefuseRequest } from '@/lib/session/would-refuse';
 import { checkAdminSession, checkMailboxSession, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from './gate';
 import { completeAdminSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { verifySecondFactor } from './second-factor';
-import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
+import { looksLikeApiKey } from './api-key';
+import { apiKeyProblem, verifyAdminApiKey } from '@/lib/session/api-key-sign-in';
 
 /**
  * JSON-RPC API sessions (spec §9). The token is 256 random bits handed to the client once; the database

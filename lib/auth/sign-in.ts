@@ -4,7 +4,7 @@ import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
 import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
-import { WOULD_REFUSE_EVENT } from './would-refuse';
+import { WOULD_REFUSE_EVENT } from '@/lib/session/would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';

@@ -3,12 +3,12 @@ import { env } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { changeOwnPassword } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
-import { reissueSession, webContext, type MailboxSession } from './dal';
-import { tooManyAttempts } from './messages';
+import { reissueSession, webContext, type MailboxSession } from '@/lib/auth/dal';
+import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
-import { checkPasswordPolicy } from './password-policy';
+import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
+import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/auth/web-session';
 import { getDb } from '@/db';
 
 const REALM = 'password-change';

@@ -3,11 +3,11 @@ import { changeOwnAdminPassword } from '@/lib/admins/service';
 import { ValidationError } from '@/lib/errors';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
 import { getDb } from '@/db';
-import { reissueSession, webContext, type AdminSession } from './dal';
-import { tooManyAttempts } from './messages';
+import { reissueSession, webContext, type AdminSession } from '@/lib/auth/dal';
+import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from './web-session';
+import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/auth/web-session';
 
 const REALM = 'admin-password-change';
 
