@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   buildIfNeeded();
 
   const gateToken = crypto.randomBytes(24).toString('base64url');
-  // Read back through lib/env by the app; set before Next loads so every bundle sees it.
+  // Read back by lib/net/request-address.ts; set before Next loads so every bundle sees it.
   process.env.PORTCULLIS_GATE_TOKEN = gateToken;
   const trusted = config.TRUSTED_PROXIES.length > 0 ? compileAllowlist(config.TRUSTED_PROXIES) : null;
   const metricsAllow = compileAllowlist(config.METRICS_ALLOW);

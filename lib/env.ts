@@ -138,8 +138,6 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: integerFrom(120, 5, 720),
   // Audit rows older than this are pruned (automatically about once an hour, and by `cli audit prune`).
   AUDIT_RETENTION_DAYS: integerFrom(400, 1, 36_500),
-  // Set by server.ts for this process only; see lib/net/request-address.ts.
-  PORTCULLIS_GATE_TOKEN: z.string().optional(),
   UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),
   // The CLI's non-interactive password input (keeps it out of `ps` and shell history).
   PORTCULLIS_PASSWORD: z.string().optional(),
