@@ -9,7 +9,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { domainSchema, emailSchema } from '@/lib/mailboxes/schemas';
+import { domainSchema, emailSchema } from './schemas';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 

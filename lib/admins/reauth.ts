@@ -10,7 +10,7 @@ import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
 import { beginAttempt } from '@/lib/auth/throttle';
-import { hashSessionId } from '@/lib/auth/web-session';
+import { hashSessionId } from '@/lib/auth/session-id';
 import { ReauthRequiredError } from '@/lib/errors';
 
 /**

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, sql, type SQLWrapper } from 'drizzle-orm';
 import { mailboxes, netSets } from '@/db/schema';
 import { getDb, transaction } from '@/db';
-import { enforcingMailboxesUsingSet } from '@/lib/netsets/service';
+import { enforcingMailboxesUsingSet } from './targets';
 import { endMailConnections, finishJobRun, mailKickEnabled, takeJobLease, type KickTarget } from './outbox';
 import { expiredWithin } from './policy';
 
