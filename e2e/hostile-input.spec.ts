@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
+import type { APIRequestContext, Browser, BrowserContext, Cookie, Page } from '@playwright/test';
 import { accounts, admins, netSets } from '../db/schema';
 import { servers } from '../playwright.config';
 import { adminSignIn, mailboxPath, netsFieldsHydrated } from './support/admin';
@@ -190,13 +190,29 @@ test.describe('hostile field names in forms', () => {
     await context.close();
   });
 
-  const adminIn = (admin: { email: string; password: string }, path: string | (() => string)) => async (context: BrowserContext) => {
-    const page = await context.newPage();
-    await adminSignIn(page, admin);
-    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
-    const target = typeof path === 'string' ? path : path();
-    await page.goto(target);
-    return { page, path: target };
+  /**
+   * Opens `path` as the admin in a fresh context. One sign-in serves the test's contexts while its session
+   * lasts (its cookies are carried into each new context): a sign-in through the form costs two page
+   * renders, and these tests open a context per form and channel. Whenever the page is not reached with
+   * them (a form ended the session, or sent the admin elsewhere), the admin signs in afresh, as before.
+   */
+  const adminIn = (admin: { email: string; password: string }, path: string | (() => string)) => {
+    let cookies: Cookie[] | null = null;
+    return async (context: BrowserContext) => {
+      const target = typeof path === 'string' ? path : path();
+      const page = await context.newPage();
+      if (cookies) {
+        await context.addCookies(cookies);
+        await page.goto(target);
+        if (new URL(page.url()).pathname === target) return { page, path: target };
+        await context.clearCookies();
+      }
+      await adminSignIn(page, admin);
+      await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+      cookies = await context.cookies();
+      await page.goto(target);
+      return { page, path: target };
+    };
   };
 
   for (const path of ['/admin', '/admin/mailboxes', '/admin/mailboxes/new', '/admin/networks', '/admin/admins', '/admin/security', '/admin/audit']) {
