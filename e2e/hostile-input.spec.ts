@@ -71,14 +71,24 @@ async function inject(page: Page, index: number): Promise<FormShot> {
   );
 }
 
+/**
+ * Submits form `index` and waits for the server's answer to what it sent. A form whose script sends
+ * nothing (it needs a passkey, or refuses the input in the browser) has nothing to wait for: a request
+ * not begun within 4 s is taken as none, rather than waiting out the 10 s an answer may take.
+ */
 async function submit(page: Page, index: number): Promise<void> {
-  const posted = page.waitForResponse((r) => r.request().method() === 'POST' || r.request().isNavigationRequest(), { timeout: 10_000 }).catch(() => null);
+  const sent = page.waitForRequest((r) => r.method() === 'POST' || r.isNavigationRequest(), { timeout: 4_000 }).catch(() => null);
   await page.evaluate((index) => {
     const form = document.querySelectorAll('form')[index]!;
     const submitter = form.querySelector<HTMLButtonElement>('button:not([type]):not([disabled]), button[type=submit]:not([disabled]), input[type=submit]:not([disabled])');
     form.requestSubmit(submitter ?? undefined);
   }, index);
-  await posted;
+  const request = await sent;
+  if (request) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([request.response().catch(() => null), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 10_000)))]);
+    clearTimeout(timer);
+  }
   await page.waitForLoadState('load').catch(() => undefined);
 }
 
