@@ -2,7 +2,8 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 import regexp from 'eslint-plugin-regexp';
-import portcullis from './lib/lint/no-computed-key-write.mjs';
+import portcullis from './lib/lint/plugin.mjs';
+import { LAYERS } from './lib/lint/layer-zones.mjs';
 import accountScopeIssuer from './lib/lint/account-scope-issuer.mjs';
 
 export default defineConfig([
@@ -82,6 +83,15 @@ export default defineConfig([
     files: ['**/*.ts', '**/*.tsx'],
     plugins: { 'portcullis-scope': accountScopeIssuer },
     rules: { 'portcullis-scope/account-scope-issuer': 'error' },
+  },
+  {
+    // The layers (docs/architecture.md): imports point down, never up or sideways into a cycle
+    // (lib/lint/layers.mjs; cycles between folders are found by lib/lint/folder-cycles.mjs). Tests wire
+    // layers together on purpose and are left out.
+    files: ['lib/**/*.ts', 'lib/**/*.tsx', 'app/**/*.ts', 'app/**/*.tsx', 'db/**/*.ts', 'proxy.ts', 'server.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { portcullis },
+    rules: { 'portcullis/layers': ['error', { root: import.meta.dirname, zones: LAYERS }] },
   },
   globalIgnores(['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'db/migrations/**']),
 ]);

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, recordAdminSessionEnded, recordSessionEnded, undecodableFacts } from '@/lib/session/check';
 import { confinementAt, confinementPage, confinementStep, evaluate, type SessionFacts, type Verdict } from '@/lib/session/evaluate';
 import { decodeSession, sessionCookie, type SessionKind } from '@/lib/session/token';
-import { recordWouldRefuseRequest } from '@/lib/auth/would-refuse';
+import { recordWouldRefuseRequest } from '@/lib/session/would-refuse';
 import { clientAddress, isHttps } from '@/lib/net/request-address';
 import { isSameOriginRequest } from '@/lib/net/same-origin';
 import { createNonce, securityHeaders } from '@/lib/net/security-headers';

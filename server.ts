@@ -14,11 +14,8 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import next from 'next';
-import { MIGRATIONS_FOLDER } from './db/migrate';
 import { closeSharedEngine } from './db/connection';
-import { addressCollisions, databaseTarget, migrateTarget } from './db/engine';
-import { countAccounts, PG_MIGRATIONS_FOLDER } from './db/migrate-pg';
-import { openDatabase } from './db/migrate';
+import { addressCollisions, countAccounts, databaseTarget, migrateTarget } from './db/engine';
 import { preparePrivateFolder, preparePrivateTarget, type PrivateFilesReport } from './db/private-files';
 import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
@@ -31,7 +28,7 @@ import { startJobs } from './lib/jobs/start';
 import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
 import { fastPath } from './lib/ops/fast-path';
-import { readinessCheck, readinessCheckPg } from './lib/ops/health';
+import { readinessFor } from './db/readiness';
 import { guardedReadiness, installPrototypeGuard } from './lib/ops/prototype-guard';
 import { listenUrl } from './lib/ops/listen-url';
 import { logRequest, newRequestId, pathnameOf } from './lib/ops/request-log';
@@ -83,15 +80,7 @@ async function prepareDatabase(baseUrl: string): Promise<string | null> {
   // ambiguous: refuse to serve until the operator has fixed them.
   const collisions = describeAddressCollisions(await addressCollisions(target));
   if (collisions) fail(collisions);
-  let n: number;
-  if (target.kind === 'sqlite') {
-    const { sqlite } = openDatabase(target.file);
-    n = (sqlite.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
-    sqlite.close();
-  } else {
-    n = await countAccounts(target.url);
-  }
-  if (n === 0 && !args.has('--no-demo')) {
+  if ((await countAccounts(target)) === 0 && !args.has('--no-demo')) {
     // The CLI owns the demo data (it runs the domain service under the react-server condition). Its output
     // is held back and printed once the server listens, so a first build's output cannot scroll it away.
     const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', 'demo', '--url', baseUrl], { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -175,12 +164,12 @@ async function main(): Promise<void> {
   buildIfNeeded();
 
   const gateToken = crypto.randomBytes(24).toString('base64url');
-  // Read back through lib/env by the app; set before Next loads so every bundle sees it.
+  // Read back by lib/net/request-address.ts; set before Next loads so every bundle sees it.
   process.env.PORTCULLIS_GATE_TOKEN = gateToken;
   const trusted = config.TRUSTED_PROXIES.length > 0 ? compileAllowlist(config.TRUSTED_PROXIES) : null;
   const metricsAllow = compileAllowlist(config.METRICS_ALLOW);
   const target = databaseTarget(config);
-  const databaseReadiness = target.kind === 'sqlite' ? readinessCheck(target.file, MIGRATIONS_FOLDER) : readinessCheckPg(target.url, PG_MIGRATIONS_FOLDER);
+  const databaseReadiness = readinessFor(target);
 
   const app = next({ dev, hostname: config.HOST, port: config.PORT, dir: process.cwd() });
   const handle = app.getRequestHandler();

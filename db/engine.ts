@@ -5,7 +5,7 @@ import { env } from '../lib/env';
 import { openSqliteEngine, type Engine } from './connection';
 import { openPgEngine } from './connection-pg';
 import { migrateDatabase, openDatabase, querySqliteFile } from './migrate';
-import { migratePostgres, queryPostgres } from './migrate-pg';
+import { countAccounts as countAccountsPg, migratePostgres, queryPostgres } from './migrate-pg';
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -41,6 +41,20 @@ export async function migrateTarget(target: DatabaseTarget): Promise<void> {
     return;
   }
   await migratePostgres(target.url);
+}
+
+/**
+ * Migrates PostgreSQL before a command uses it; SQLite needs nothing here, it migrates when db/index.ts
+ * first opens the file (the CLI's commands, through lib/ops/database.ts).
+ */
+export async function migrateBeforeUse(target: DatabaseTarget): Promise<void> {
+  if (target.kind === 'postgres') await migrateTarget(target);
+}
+
+/** The number of accounts, on a connection of its own (server.ts creates the demo data into an empty database). */
+export async function countAccounts(target: DatabaseTarget): Promise<number> {
+  if (target.kind === 'postgres') return countAccountsPg(target.url);
+  return Number(querySqliteFile<{ n: number }>(target.file, 'SELECT count(*) AS n FROM accounts')[0]!.n);
 }
 
 /** An admin whose address is also a mailbox's: a state the rules before spec §23 let in. */

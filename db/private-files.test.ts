@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupDatabase } from '@/lib/ops/backup';
+import { backupDatabase } from './backup';
 import { migrateDatabase, openDatabase } from './migrate';
 import { preparePrivateDatabase } from './private-files';
 

@@ -1,15 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+// Relative, not '@/': drizzle-kit loads this file without the app's path aliases.
+import type { EntryMeta } from '../lib/net/entry-types';
 
-/** Label and expiry of one entry; absent fields mean "no label" and "never expires". */
-export interface EntryInfo {
-  label?: string;
-  /** Milliseconds since the epoch; the entry stops matching at this instant. */
-  expiresAt?: number;
-}
-
-/** Labels and expiry by canonical entry text (`198.51.100.0/24`, `@office`). Only entries that have one. */
-export type EntryMeta = Record<string, EntryInfo>;
+export type { EntryInfo, EntryMeta } from '../lib/net/entry-types';
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const now = sql`(unixepoch('subsec') * 1000)`;

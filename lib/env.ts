@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAddress, parseAllowNets, describeErrors, type NetEntry } from './net/allowlist';
-import { parseRelyingPartyConfig, type RelyingPartyConfig } from './auth/relying-party';
+import { parseRelyingPartyConfig, type RelyingPartyConfig } from './relying-party-config';
 
 // bcrypt, file reads, zlib and WebCrypto share libuv's thread pool, whose size is read once at first use:
 // server.ts imports this module first. lib/auth/password.ts keeps bcrypt to half of the pool.
@@ -138,12 +138,10 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: integerFrom(120, 5, 720),
   // Audit rows older than this are pruned (automatically about once an hour, and by `cli audit prune`).
   AUDIT_RETENTION_DAYS: integerFrom(400, 1, 36_500),
-  // Set by server.ts for this process only; see lib/net/request-address.ts.
-  PORTCULLIS_GATE_TOKEN: z.string().optional(),
   UV_THREADPOOL_SIZE: integerFrom(8, 1, 1024),
   // The CLI's non-interactive password input (keeps it out of `ps` and shell history).
   PORTCULLIS_PASSWORD: z.string().optional(),
-  // Passkeys (lib/auth/relying-party.ts): the public origins of the admin area, comma-separated, and the
+  // Passkeys (lib/relying-party-config.ts): the public origins of the admin area, comma-separated, and the
   // WebAuthn RP ID (default: the first origin's host). Unset: passkeys work only at http(s)://localhost.
   WEBAUTHN_ORIGINS: z.string().optional(),
   WEBAUTHN_RP_ID: z.string().optional(),

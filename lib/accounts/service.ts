@@ -1,5 +1,5 @@
 import 'server-only';
-import { asc, eq } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, admins, domains } from '@/db/schema';
 import { getDb, transaction } from '@/db';
@@ -9,7 +9,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { domainSchema, emailSchema } from '@/lib/mailboxes/schemas';
+import { domainSchema, emailSchema } from './schemas';
 import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 
@@ -51,6 +51,12 @@ export async function addDomain(input: { account: string; domain: string }, ctx:
 }
 
 /** An account's id by its name (operator commands name accounts); NotFoundError when there is none. */
+/** Whether any account exists (the demo data goes only into an empty installation). */
+export async function hasAccounts(): Promise<boolean> {
+  const [row] = await getDb().select({ n: count() }).from(accounts).limit(1);
+  return (row?.n ?? 0) > 0;
+}
+
 export async function accountIdByName(name: string): Promise<number> {
   const [row] = await getDb().select({ id: accounts.id }).from(accounts).where(eq(accounts.name, String(name).trim())).limit(1);
   if (!row) throw new NotFoundError(`Account "${name}" not found`);

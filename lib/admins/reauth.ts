@@ -10,7 +10,7 @@ import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
 import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
 import { beginAttempt } from '@/lib/auth/throttle';
-import { hashSessionId } from '@/lib/session/row';
+import { hashSessionId } from '@/lib/auth/session-id';
 import { ReauthRequiredError } from '@/lib/errors';
 
 /**
@@ -28,7 +28,7 @@ export const REAUTH_WINDOW_MS = 5 * 60_000;
 
 /**
  * Realm of the password check: the same as the admin's voluntary password change
- * (lib/auth/admin-password-change.ts), so that a stolen session has one budget of guesses across both forms.
+ * (lib/flows/admin-password-change.ts), so that a stolen session has one budget of guesses across both forms.
  */
 const PASSWORD_REALM = 'admin-password-change';
 

@@ -4,14 +4,15 @@ import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { adminApiKeys, admins, apiSessions } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { recordWouldRefuseRequest } from './would-refuse';
+import { recordWouldRefuseRequest } from '@/lib/session/would-refuse';
 import { adminFacts, checkAdminSession, checkMailboxSession, mailboxFacts, recordAdminSessionEnded, recordSessionEnded, type GateAdmin, type GateMailbox } from '@/lib/session/check';
 import { confinementStep, evaluate, type Confinement, type ConfinementRefusal, type Verdict } from '@/lib/session/evaluate';
 import type { AccountScope } from '@/lib/scope';
 import { SESSION_LIFETIME_MS } from '@/lib/session/lifetime';
 import { completeAdminSignIn, completeMailboxSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { verifyMailboxSecondFactor, verifySecondFactor } from './second-factor';
-import { apiKeyProblem, looksLikeApiKey, verifyAdminApiKey } from './api-key';
+import { looksLikeApiKey } from './api-key';
+import { apiKeyProblem, verifyAdminApiKey } from '@/lib/session/api-key-sign-in';
 
 /**
  * JSON-RPC API sessions (spec §9). The token is 256 random bits handed to the client once; the database

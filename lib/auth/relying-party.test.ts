@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_CONFIGURED, parseRelyingPartyConfig, relyingPartyFor } from './relying-party';
+import { parseRelyingPartyConfig } from '@/lib/relying-party-config';
+import { NOT_CONFIGURED, relyingPartyFor } from './relying-party';
 
 describe('relying party', () => {
   it('without configuration, admits localhost only, never an address or another name from the Host header', () => {

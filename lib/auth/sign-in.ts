@@ -5,7 +5,7 @@ import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
 import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from '@/lib/session/check';
 import { confinementStep, evaluate, type ConfinementRefusal, type SessionFacts } from '@/lib/session/evaluate';
-import { WOULD_REFUSE_EVENT } from './would-refuse';
+import { WOULD_REFUSE_EVENT } from '@/lib/session/would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from './password';
 import { hasPasskey } from './passkey-presence';

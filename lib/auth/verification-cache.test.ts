@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { addressAllowed } from '@/lib/session/check';
 import { createVerificationCache, type VerificationCacheOptions } from './verification-cache';
 
+type Row = Parameters<typeof addressAllowed>[0] & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' };
+
 /** A cache whose "bcrypt" is a counted fake: hash `hash:<password>` matches `<password>`. */
-function setup(options: Partial<VerificationCacheOptions> = {}) {
+function setup(options: Partial<VerificationCacheOptions<Row>> = {}) {
   let clock = 1_000_000;
   const compared: string[] = [];
-  const cache = createVerificationCache({
+  const cache = createVerificationCache<Row>({
+    // The gate's own list check, as the mail-auth endpoint wires it (lib/mail-auth/verification-cache.ts).
+    allows: addressAllowed,
     ttlMs: 60_000,
     now: () => clock,
     secret: () => 'unit-test-secret-unit-test-secret-unit',

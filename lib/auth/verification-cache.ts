@@ -1,9 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { authSecret } from '@/lib/env';
-import { addressAllowed } from '@/lib/session/check';
 import { verifyPassword } from './password';
-import type { SignInInput } from './sign-in';
 
 /*
  * Mail clients reconnect all day, often several connections at once; paying bcrypt on each would make
@@ -25,10 +23,24 @@ import type { SignInInput } from './sign-in';
 export const VERIFICATION_TTL_MS = 5 * 60_000;
 export const MAX_VERIFICATIONS = 10_000;
 
-type Verify = NonNullable<SignInInput['verify']>;
-type VerifiedRow = Parameters<Verify>[0];
+/** What the cache reads of a mailbox row (verifyMailboxSignIn's `verify` and `proven` hooks pass more). */
+export interface VerifiedRow {
+  id: number;
+  passwordHash: string;
+  updatedAt: Date;
+  active: boolean;
+  allowNetsMode: 'enforce' | 'monitor';
+}
 
-export interface VerificationCacheOptions {
+type Verify<R> = (row: R, password: string) => Promise<boolean>;
+type Proven<R> = (row: R, password: string) => boolean | Promise<boolean>;
+
+export interface VerificationCacheOptions<R extends VerifiedRow> {
+  /**
+   * Whether the row's network list admits the client (the gate's addressAllowed). Passed in by the caller
+   * (lib/mail-auth/verification-cache.ts): the lists are the gate's, a layer above these primitives.
+   */
+  allows: (row: R, clientIp: string | null) => boolean | Promise<boolean>;
   ttlMs?: number;
   maxEntries?: number;
   now?: () => number;
@@ -38,21 +50,19 @@ export interface VerificationCacheOptions {
   secret?: () => string;
 }
 
-type Proven = NonNullable<SignInInput['proven']>;
-
-export interface VerificationCache {
+export interface VerificationCache<R extends VerifiedRow> {
   /** The `verify` hook for verifyMailboxSignIn, for a client at `clientIp`. */
-  verifier(clientIp: string | null): Verify;
+  verifier(clientIp: string | null): Verify<R>;
   /**
    * The `proven` hook for verifyMailboxSignIn: true only for a cached success that the sign-in would use
    * (same precondition as `verifier`), answered without any comparison.
    */
-  prover(clientIp: string | null): Proven;
+  prover(clientIp: string | null): Proven<R>;
   readonly size: number;
 }
 
 /** A bounded, short-lived cache of successful password verifications (see the comment at the top). */
-export function createVerificationCache(options: VerificationCacheOptions = {}): VerificationCache {
+export function createVerificationCache<R extends VerifiedRow>(options: VerificationCacheOptions<R>): VerificationCache<R> {
   const ttlMs = options.ttlMs ?? VERIFICATION_TTL_MS;
   const maxEntries = options.maxEntries ?? MAX_VERIFICATIONS;
   const now = options.now ?? Date.now;
@@ -64,7 +74,7 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
   const pending = new Map<string, Promise<boolean>>();
   let hmacKey: Buffer | undefined;
 
-  function keyOf(row: VerifiedRow, password: string): string {
+  function keyOf(row: R, password: string): string {
     // A key derived for this purpose only, so the session-signing secret is not used directly.
     hmacKey ??= crypto.createHmac('sha256', secret()).update('portcullis mail-auth verification cache').digest();
     const mac = crypto.createHmac('sha256', hmacKey).update(`${row.updatedAt.getTime()}\0${row.passwordHash}\0${password}`, 'utf8').digest('base64url');
@@ -80,7 +90,7 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
     expiries.set(key, at + ttlMs);
   }
 
-  async function verifyOnce(key: string, row: VerifiedRow, password: string): Promise<boolean> {
+  async function verifyOnce(key: string, row: R, password: string): Promise<boolean> {
     const inFlight = pending.get(key);
     if (inFlight) return inFlight;
     const check = compare(password, row.passwordHash);
@@ -96,7 +106,7 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
 
   // Monitor mode admits the address anyway, so only an enforced refusal pays the full comparison. (No
   // promise when the list's answer is at hand: see listAllows.)
-  const usable = (row: VerifiedRow, clientIp: string | null): boolean | Promise<boolean> => row.active && (row.allowNetsMode === 'monitor' || addressAllowed(row, clientIp));
+  const usable = (row: R, clientIp: string | null): boolean | Promise<boolean> => row.active && (row.allowNetsMode === 'monitor' || options.allows(row, clientIp));
 
   function cached(key: string): boolean {
     const expires = expiries.get(key);
@@ -124,12 +134,4 @@ export function createVerificationCache(options: VerificationCacheOptions = {}):
       return expiries.size;
     },
   };
-}
-
-const globalForCache = globalThis as unknown as { portcullisVerificationCache?: VerificationCache };
-
-/** The process-wide cache used by the mail-auth endpoint. */
-export function mailVerificationCache(): VerificationCache {
-  globalForCache.portcullisVerificationCache ??= createVerificationCache();
-  return globalForCache.portcullisVerificationCache;
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, desc, eq, lte, notInArray } from 'drizzle-orm';
 import { webauthnChallenges } from '@/db/schema';
 import { getDb, type Db } from '@/db';
-import { hashSessionId } from '@/lib/session/row';
+import { hashSessionId } from './session-id';
 
 /**
  * WebAuthn challenges waiting for the browser's answer (spec §14, passkeys). Each is bound to one session

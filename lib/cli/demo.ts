@@ -1,10 +1,8 @@
 import 'server-only';
-import { count, eq } from 'drizzle-orm';
-import { accounts, mailboxes, messages } from '@/db/schema';
-import { getDb } from '@/db';
-import { createAccount } from '@/lib/accounts/service';
+import { createAccount, hasAccounts } from '@/lib/accounts/service';
 import type { AuditContext } from '@/lib/audit';
 import { createMailbox } from '@/lib/mailboxes/service';
+import { storeMessage } from '@/lib/messages/service';
 import { operatorScope } from '@/lib/scope';
 
 /** Demo data for a fresh installation; printed so that someone trying it out can sign in straight away. */
@@ -29,22 +27,20 @@ const WELCOME = [
 
 /** Creates the demo data when the database has no account yet; returns false when there was data already. */
 export async function seedDemo(): Promise<boolean> {
-  const db = getDb();
-  if (((await db.select({ n: count() }).from(accounts).limit(1))[0]?.n ?? 0) > 0) return false;
+  if (await hasAccounts()) return false;
   const ctx: AuditContext = { actor: { kind: 'system', email: 'demo' }, protocol: null };
   await createAccount({ name: DEMO.account, domain: DEMO.domain, adminEmail: DEMO.admin.email, adminPassword: DEMO.admin.password }, ctx);
   await createAccount({ name: DEMO.other.account, domain: DEMO.other.domain, adminEmail: DEMO.other.admin.email, adminPassword: DEMO.other.admin.password }, ctx);
   for (const m of DEMO.mailboxes) {
-    await createMailbox(operatorScope, {
+    const mailbox = await createMailbox(operatorScope, {
       email: m.email,
       password: m.password,
       allowNets: 'allowNets' in m ? m.allowNets : null,
       requireResetPassword: 'requireResetPassword' in m ? m.requireResetPassword : false,
     }, ctx);
-    const row = (await db.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.email, m.email)).limit(1))[0]!;
-    WELCOME.forEach(async (w, i) => {
-      await db.insert(messages).values({ mailboxId: row.id, fromAddress: w.from, subject: w.subject, body: w.body, receivedAt: new Date(Date.now() - i * 3_600_000) });
-    });
+    for (const [i, w] of WELCOME.entries()) {
+      await storeMessage(mailbox.id, { fromAddress: w.from, subject: w.subject, body: w.body, receivedAt: new Date(Date.now() - i * 3_600_000) });
+    }
   }
   return true;
 }

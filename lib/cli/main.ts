@@ -14,10 +14,8 @@ import { parseOptions, streamWriter, writeItems } from '@/lib/cli/output';
 import { demoCredentialsText, seedDemo } from '@/lib/cli/demo';
 import { env } from '@/lib/env';
 import { setDefaultLogLevel } from '@/lib/log';
-import { closeSharedEngine } from '@/db/connection';
-import { databaseTarget, migrateTarget } from '@/db/engine';
 import { listenUrl } from '@/lib/ops/listen-url';
-import { backupDatabase } from '@/lib/ops/backup';
+import { backupDatabaseTo, closeDatabase, prepareDatabaseForCommand } from '@/lib/ops/database';
 import { DomainError } from '@/lib/errors';
 import { createMailbox, listMailboxes, updateMailbox } from '@/lib/mailboxes/service';
 import type { MailboxPatchInput } from '@/lib/mailboxes/schemas';
@@ -363,10 +361,7 @@ program
   .description('copy the database consistently while the server runs (SQLite online backup); see README "Backup and restore"')
   .requiredOption('--to <file>', 'the new backup file (never overwritten)')
   .action(async (o) => {
-    if (env().DATABASE_URL) {
-      throw new Error('DATABASE_URL is set: a PostgreSQL database is backed up with pg_dump (e.g. pg_dump --format=custom --file=portcullis.dump "$DATABASE_URL"), not with this command');
-    }
-    const result = await backupDatabase(env().DATABASE_PATH, o.to);
+    const result = await backupDatabaseTo(o.to);
     console.log(`backed up ${env().DATABASE_PATH} to ${result.file} (${result.pages} pages, ${result.bytes} bytes, integrity check ok)`);
   });
 
@@ -459,17 +454,16 @@ program
 
 // PostgreSQL is migrated before any command uses it (SQLite migrates when the database is first opened).
 program.hook('preAction', async (_program, command) => {
-  const target = databaseTarget(env());
-  if (target.kind === 'postgres' && command.name() !== 'backup') await migrateTarget(target);
+  if (command.name() !== 'backup') await prepareDatabaseForCommand();
 });
 
 program
   .parseAsync(process.argv)
   // A PostgreSQL pool keeps the process alive until it is ended.
-  .then(() => closeSharedEngine())
+  .then(() => closeDatabase())
   .catch(async (error: unknown) => {
     const message = error instanceof DomainError || error instanceof Error ? error.message : String(error);
     console.error(`error: ${message.split('\n').join(' ')}`);
-    await closeSharedEngine().catch(() => undefined);
+    await closeDatabase().catch(() => undefined);
     process.exit(1);
   });

@@ -1,6 +1,6 @@
 import 'server-only';
 import { normaliseEmail, verifyMailboxSignIn } from '@/lib/auth/sign-in';
-import { mailVerificationCache } from '@/lib/auth/verification-cache';
+import { mailVerificationCache } from './verification-cache';
 import { env } from '@/lib/env';
 import { backendFor } from './backend';
 import { hasMailAuthSecret, parseMailAuthRequest, type HeaderSource } from './request';

@@ -7,7 +7,7 @@ import { engineKind, getDb } from '@/db';
 
 /** The PostgreSQL handle's raw query (the tests' one look below the shared Db type). */
 type PgHandle = { execute(query: ReturnType<typeof sql>): Promise<{ rows: unknown[] }> };
-import { mailVerificationCache } from '@/lib/auth/verification-cache';
+import { mailVerificationCache } from './verification-cache';
 
 // The endpoint's configuration for this file (env() reads it once, at the first request).
 process.env.MAIL_AUTH_SECRET = 'unit-mail-auth-secret-0123456789';

@@ -3,7 +3,7 @@ import { and, eq, sql, type SQLWrapper } from 'drizzle-orm';
 import { mailboxes, netSets } from '@/db/schema';
 import { getDb } from '@/db';
 import type { JobContext } from '@/lib/jobs/job';
-import { enforcingMailboxesUsingSet } from '@/lib/netsets/service';
+import { enforcingMailboxesUsingSet } from './targets';
 import { endMailConnections, type KickTarget } from './outbox';
 import { expiredWithin } from './policy';
 

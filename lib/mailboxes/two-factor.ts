@@ -10,7 +10,7 @@ import { seal, unseal } from '@/lib/auth/secret-box';
 import { hashRecoveryCode, newRecoveryCodes, recoveryCodesLeftOf, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, secondFactorThrottleSubject, TOTP_SECRET_PURPOSE, verifyMailboxSecondFactor } from '@/lib/auth/second-factor';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { newTotpSecret, totpStep, totpUri } from '@/lib/auth/totp';
-import { VOLUNTARY_CHANGE_POLICY } from '@/lib/auth/voluntary-change';
+import { VOLUNTARY_CHANGE_POLICY } from '@/lib/flows/voluntary-change';
 import { endSubjectSessions } from '@/lib/session/row';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { endMailConnections } from '@/lib/mail-kick/outbox';

@@ -1,5 +1,6 @@
 import type { AllowNetsMode } from '@/db/schema';
-import { entriesOf, isExpired, type EntryMeta, type ListEntry } from '@/lib/net/allowlist-entries';
+import { entriesOf, type EntryMeta } from '@/lib/net/allowlist-entries';
+import { wireEntriesOf } from '@/lib/netsets/view';
 
 /** What callers may see of a mailbox: never the password hash. */
 export interface MailboxView {
@@ -42,16 +43,6 @@ export interface MailGetObject {
 /** The API's spelling of a list's entries, each marked expired or not at `now`. */
 export function wireEntries(list: { allowNets: string | null; allowNetsMeta: EntryMeta | null }, now: number) {
   return wireEntriesOf(entriesOf({ canonical: list.allowNets, meta: list.allowNetsMeta }), now);
-}
-
-/** Entries in the API's spelling (`expires_at` as ISO 8601, `expired` at `now`). */
-export function wireEntriesOf(entries: readonly ListEntry[], now: number) {
-  return entries.map((e) => ({
-    net: e.net,
-    label: e.label,
-    expires_at: e.expiresAt === null ? null : new Date(e.expiresAt).toISOString(),
-    expired: isExpired(e, now),
-  }));
 }
 
 /**

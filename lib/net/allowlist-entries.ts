@@ -10,7 +10,7 @@
  * the plain string round-trips unchanged for existing scripts); labels and expiry are a side map keyed by
  * the canonical entry text (`EntryMeta`). A network that stays in a list keeps its label and expiry.
  */
-import type { EntryInfo, EntryMeta } from '@/db/schema';
+import type { EntryInfo, EntryMeta } from './entry-types';
 import {
   compileAllowlist,
   describeErrors,
@@ -29,7 +29,7 @@ export const MAX_LABEL_CHARS = 100;
 export const MAX_NET_CHARS = 100;
 
 // The stored shape of `allow_nets_meta` is the schema's; re-exported for the code above db/.
-export type { EntryInfo, EntryMeta } from '@/db/schema';
+export type { EntryInfo, EntryMeta } from './entry-types';
 
 /** One entry as the editor, the API and the CLI see it. */
 export interface ListEntry {

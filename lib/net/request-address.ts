@@ -1,5 +1,4 @@
 import 'server-only';
-import { env } from '@/lib/env';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER } from './internal-headers';
 
 /*
@@ -10,9 +9,16 @@ import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER } from './internal-headers';
 
 type HeaderSource = { get(name: string): string | null };
 
+/**
+ * The token server.ts made for this process. Read from the process environment, not through lib/env: it is
+ * not configuration but a value server.ts sets before Next loads, and lib/env imports lib/net's parsers, so
+ * importing lib/env here would tie the two folders in a cycle (docs/architecture.md).
+ */
+const gateToken = (): string | undefined => process.env.PORTCULLIS_GATE_TOKEN || undefined;
+
 /** The client address that server.ts decided for this request, or null when unknown. */
 export function clientAddress(headers: HeaderSource): string | null {
-  const token = env().PORTCULLIS_GATE_TOKEN;
+  const token = gateToken();
   const value = headers.get(CLIENT_ADDRESS_HEADER);
   if (!token || !value) return null;
   const space = value.indexOf(' ');
@@ -23,5 +29,5 @@ export function clientAddress(headers: HeaderSource): string | null {
 
 /** Whether the browser reached us over HTTPS (directly or through a trusted proxy); decides Secure cookies. */
 export function isHttps(headers: HeaderSource): boolean {
-  return env().PORTCULLIS_GATE_TOKEN !== undefined && headers.get(CLIENT_PROTO_HEADER) === 'https';
+  return gateToken() !== undefined && headers.get(CLIENT_PROTO_HEADER) === 'https';
 }

@@ -1,7 +1,7 @@
 // Browser-safe: the /admin/networks forms, the netset.* methods and the CLI validate with these schemas.
 import { z } from 'zod';
 import { describeErrors, parseAllowNets, SET_NAME } from '@/lib/net/allowlist';
-import { allowNetsEntriesSchema } from '@/lib/mailboxes/schemas';
+import { allowNetsEntriesSchema } from './list-schemas';
 
 export const netSetNameSchema = z
   .string({ error: 'is required' })

@@ -7,7 +7,8 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { describeErrors, type EntryError } from '@/lib/net/allowlist';
 import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type SetContent, type StoredList } from '@/lib/net/allowlist-entries';
 import { parseOrThrow } from '@/lib/validation';
-import { endMailConnections, type KickTarget } from '@/lib/mail-kick/outbox';
+import { endMailConnections } from '@/lib/mail-kick/outbox';
+import { enforcingMailboxesUsingSet, referencing } from '@/lib/mail-kick/targets';
 import { listTakesAway } from '@/lib/mail-kick/policy';
 import { netSetCreateSchema, netSetNameSchema, netSetPatchSchema, type NetSetCreateInput, type NetSetPatchInput } from './schemas';
 
@@ -46,22 +47,6 @@ const columns = {
 };
 
 type Row = { id: number; name: string; description: string; allowNets: string; allowNetsMeta: EntryMeta | null; createdAt: Date; updatedAt: Date };
-
-function referencing(name: string) {
-  // Names are [a-z0-9-] only, so they hold no LIKE wildcard; the commas make "@office" not match "@office-2".
-  return sql`(',' || ${mailboxes.allowNets} || ',') LIKE ${`%,@${name},%`}`;
-}
-
-/**
- * Every mailbox of the account that references the set and enforces its list: whose address set the set's
- * change (or an entry's expiry) may refuse, and so whose mail connections must end (spec §18).
- */
-export async function enforcingMailboxesUsingSet(conn: Db | Tx, accountId: number, name: string): Promise<KickTarget[]> {
-  return await conn
-    .select({ id: mailboxes.id, email: mailboxes.email, accountId: mailboxes.accountId })
-    .from(mailboxes)
-    .where(and(eq(mailboxes.accountId, accountId), eq(mailboxes.allowNetsMode, 'enforce'), referencing(name)));
-}
 
 /** Up to `limit` addresses of the account's mailboxes whose list references the set, and how many there are. */
 export async function mailboxesUsingSet(conn: Db | Tx, accountId: number, name: string, limit = NAMED_USERS): Promise<{ count: number; emails: string[] }> {

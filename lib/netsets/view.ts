@@ -1,5 +1,15 @@
-import { wireEntriesOf } from '@/lib/mailboxes/view';
+import { isExpired, type ListEntry } from '@/lib/net/allowlist-entries';
 import type { NetSetView } from './service';
+
+/** Entries in the API's spelling (`expires_at` as ISO 8601, `expired` at `now`). */
+export function wireEntriesOf(entries: readonly ListEntry[], now: number) {
+  return entries.map((e) => ({
+    net: e.net,
+    label: e.label,
+    expires_at: e.expiresAt === null ? null : new Date(e.expiresAt).toISOString(),
+    expired: isExpired(e, now),
+  }));
+}
 
 /** A network set as the API (`netset.get`, `netset.list`) and `netset show --json` return it. */
 export interface NetSetObject {

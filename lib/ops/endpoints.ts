@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Allowlist } from '@/lib/net/allowlist';
 import { parseAddress } from '@/lib/net/allowlist';
-import type { Readiness, ReadinessCheck } from './health';
+import type { Readiness, ReadinessCheck } from '../../db/readiness';
 import { metricsText } from './metrics';
 
 export interface OpsContext {

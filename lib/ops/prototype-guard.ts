@@ -1,5 +1,5 @@
 // Not marked `server-only`: server.ts installs the guard and answers /readyz itself, before Next's request handling.
-import type { Readiness, ReadinessCheck } from './health';
+import type { Readiness, ReadinessCheck } from '../../db/readiness';
 
 /*
  * Spec §23: "The server runs with a guard that fails loudly if Object.prototype is ever changed (and /readyz

@@ -6,6 +6,7 @@ import { getDb, prepareAs, preparedOnce, type Db, type Tx } from '@/db';
 import { env } from '@/lib/env';
 import { SESSION_LIFETIME_MS } from './lifetime';
 import type { SessionKind } from './token';
+import { hashSessionId } from '@/lib/auth/session-id';
 
 /**
  * Server-side web sessions (spec §13). The cookie's JWT carries a random session id; the database keeps
@@ -29,10 +30,8 @@ export function sessionIdleMs(): number {
   return env().SESSION_IDLE_MINUTES * 60_000;
 }
 
-/** SHA-256 (hex) of a session id: what web_sessions stores, so a copy of the database yields no sessions. */
-export function hashSessionId(sid: string): string {
-  return crypto.createHash('sha256').update(sid, 'utf8').digest('hex');
-}
+// The hash is a primitive (./session-id.ts), re-exported for the session code that imports it from here.
+export { hashSessionId };
 
 export interface SessionTimes {
   lastActiveAt: Date;

@@ -2,8 +2,8 @@
 
 import { redirect } from 'next/navigation';
 import { requireMailbox } from '@/lib/auth/dal';
-import { submitOwnPasswordChange } from '@/lib/auth/password-change';
-import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+import { submitOwnPasswordChange } from '@/lib/flows/password-change';
+import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 
 /** The forced change: only with the flag set (the session was confined here at sign-in). */
 export async function forcedPasswordChangeAction(_prev: PasswordChangeState, formData: FormData): Promise<PasswordChangeState> {

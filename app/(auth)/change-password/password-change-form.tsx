@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 import { FieldErrors } from '@/app/_components/field-errors';
 import { usePasswordFormKeeping } from '@/app/_components/password-fields';
 import { passwordHint } from '@/app/_components/labels';

@@ -3,8 +3,8 @@
 import { redirect } from 'next/navigation';
 import { requireMailbox, webContext } from '@/lib/auth/dal';
 import { signOutOtherSessions, signOutOwnSession } from '@/lib/sessions/service';
-import { submitOwnPasswordChange } from '@/lib/auth/password-change';
-import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+import { submitOwnPasswordChange } from '@/lib/flows/password-change';
+import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 import { setNewNetworkNotice } from '@/lib/notify/user-notices';
 
 /** A voluntary change: asks for the current password, same rules and session handling as the forced one. */

@@ -1,9 +1,9 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { submitAdminPasswordChange } from '@/lib/auth/admin-password-change';
+import { submitAdminPasswordChange } from '@/lib/flows/admin-password-change';
 import { requireAdmin } from '@/lib/auth/dal';
-import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 
 /** An admin added with an initial password chooses their own (the initial one was just entered at sign-in). */
 export async function chooseAdminPasswordAction(_prev: PasswordChangeState, formData: FormData): Promise<PasswordChangeState> {

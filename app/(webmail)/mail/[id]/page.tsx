@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireMailbox } from '@/lib/auth/dal';
-import { getMessage } from '@/lib/messages';
+import { getMessage } from '@/lib/messages/service';
 import { LocalTime } from '@/app/_components/local-time';
 
 export const metadata: Metadata = { title: 'Message' };

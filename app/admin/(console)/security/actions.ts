@@ -3,9 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { setAdminAllowNets } from '@/lib/admins/service';
-import { submitAdminPasswordChange } from '@/lib/auth/admin-password-change';
+import { submitAdminPasswordChange } from '@/lib/flows/admin-password-change';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
-import type { PasswordChangeState } from '@/lib/auth/password-change-state';
+import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { createApiKey, revokeApiKey } from '@/lib/admins/api-keys';
 import { disableOwnTwoFactor, regenerateRecoveryCodes, setRequireTwoFactor } from '@/lib/admins/two-factor';

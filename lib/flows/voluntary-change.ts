@@ -1,8 +1,8 @@
 import 'server-only';
 import { recordAggregatedAudit, type AuditContext, type AuditRecord } from '@/lib/audit';
 import { ValidationError } from '@/lib/errors';
-import { beginAttempt, type ThrottlePolicy } from './throttle';
-import { addressKeys } from './throttle-keys';
+import { beginAttempt, type ThrottlePolicy } from '@/lib/auth/throttle';
+import { addressKeys } from '@/lib/auth/throttle-keys';
 
 /**
  * Voluntary password changes (the account page, /admin/security) cost two or three bcrypt runs each (the

@@ -4,7 +4,10 @@ import { messages } from '@/db/schema';
 import { getDb } from '@/db';
 import type { MailboxSession } from '@/lib/auth/dal';
 
-/** Inbox data. Every function takes the gate-checked session, so it cannot be called without requireMailbox(). */
+/**
+ * The inbox service (the demo's stored messages). Every function takes the gate-checked session, so it cannot
+ * be called without requireMailbox(), and reads only that mailbox's rows: pages call this, never db/.
+ */
 
 export interface MessageSummary {
   id: number;
@@ -29,4 +32,9 @@ export async function getMessage(session: MailboxSession, id: number): Promise<(
     .where(and(eq(messages.id, id), eq(messages.mailboxId, session.mailbox.id)))
     .limit(1);
   return message;
+}
+
+/** Stores a message in a mailbox (the demo data's welcome messages; Portcullis receives no mail itself). */
+export async function storeMessage(mailboxId: number, message: { fromAddress: string; subject: string; body: string; receivedAt: Date }): Promise<void> {
+  await getDb().insert(messages).values({ mailboxId, ...message });
 }

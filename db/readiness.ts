@@ -1,7 +1,11 @@
-// Not marked `server-only`: server.ts answers /readyz itself, before Next's request handling.
+// Not marked `server-only`: server.ts answers /readyz itself, before Next's request handling. Both engines'
+// readiness lives here, in db/, with the other engine branches; server.ts asks readinessFor(target).
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
+import type { DatabaseTarget } from './engine';
+import { MIGRATIONS_FOLDER } from './migrate';
+import { PG_MIGRATIONS_FOLDER } from './migrate-pg';
 
 export type Readiness = { ready: true } | { ready: false; reason: 'shutting_down' | 'database_unavailable' | 'migrations_pending' | 'prototype_changed' };
 
@@ -95,4 +99,9 @@ export function readinessCheckPg(url: string, migrationsFolder: string): Readine
     },
     close,
   };
+}
+
+/** /readyz's database check for the target's engine, against the migrations this build ships for it. */
+export function readinessFor(target: DatabaseTarget): ReadinessCheck {
+  return target.kind === 'sqlite' ? readinessCheck(target.file, MIGRATIONS_FOLDER) : readinessCheckPg(target.url, PG_MIGRATIONS_FOLDER);
 }

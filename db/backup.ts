@@ -1,8 +1,10 @@
-// Not marked `server-only`: the CLI runs it, and a unit test drives it against a database being written.
+// Not marked `server-only`: the CLI runs it (through lib/ops/database.ts), and a unit test drives it against a
+// database being written.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createPrivateFile, preparePrivateFolder } from '@/db/private-files';
+import type { DatabaseTarget } from './engine';
+import { createPrivateFile, preparePrivateFolder } from './private-files';
 
 export interface BackupResult {
   file: string;
@@ -50,4 +52,15 @@ export async function backupDatabase(source: string, target: string): Promise<Ba
   } finally {
     db.close();
   }
+}
+
+/**
+ * `cli backup`: the online copy on SQLite; PostgreSQL has its own tool, named in the refusal, because a
+ * consistent copy of a server database is pg_dump's job.
+ */
+export function backupTarget(target: DatabaseTarget, to: string): Promise<BackupResult> {
+  if (target.kind === 'postgres') {
+    return Promise.reject(new Error('DATABASE_URL is set: a PostgreSQL database is backed up with pg_dump (e.g. pg_dump --format=custom --file=portcullis.dump "$DATABASE_URL"), not with this command'));
+  }
+  return backupDatabase(target.file, to);
 }

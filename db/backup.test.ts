@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { backupDatabase } from './backup';
+import { backupDatabase, backupTarget } from './backup';
 
 /** A fresh folder for one test, removed when the test ends (passed or failed). */
 function tempDir() {
@@ -70,5 +70,18 @@ describe('backupDatabase', () => {
   it('refuses a missing source database', async () => {
     const dir = tempDir();
     await expect(backupDatabase(path.join(dir, 'nope.db'), path.join(dir, 'copy.db'))).rejects.toThrow(/no database at/);
+  });
+});
+
+describe('backupTarget (cli backup, the engine decided in db/)', () => {
+  it('copies a SQLite target and refuses a PostgreSQL one, naming pg_dump, without touching the destination', async () => {
+    const dir = tempDir();
+    const { file, db } = source(dir);
+    db.close();
+    const copy = await backupTarget({ kind: 'sqlite', file }, path.join(dir, 'copy.db'));
+    expect(copy.bytes).toBeGreaterThan(0);
+    const refused = path.join(dir, 'refused.db');
+    await expect(backupTarget({ kind: 'postgres', url: 'postgres://127.0.0.1:1/none' }, refused)).rejects.toThrow(/pg_dump/);
+    expect(fs.existsSync(refused)).toBe(false);
   });
 });
