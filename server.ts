@@ -24,7 +24,7 @@ import { keepConnectionUsable } from './lib/net/unread-body';
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
 import { describeAddressCollisions } from './lib/ops/address-collisions';
 import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
-import { startJobs } from './lib/jobs/start';
+import { startJobs } from './lib/schedule/start';
 import { drainable } from './lib/ops/drain';
 import { serveOpsEndpoint } from './lib/ops/endpoints';
 import { fastPath } from './lib/ops/fast-path';
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
       flushLog();
       console.log(`\n${demoCredentials}\n`);
     }
-    // The scheduled jobs (lib/jobs/registry.ts: mail disconnects, expiry sweep, password expiry, retention).
+    // The scheduled jobs (lib/schedule/registry.ts: mail disconnects, expiry sweep, password expiry, retention).
     startJobs();
     // Loads the auth_http and JSON-RPC route modules, which register their fast paths
     // (lib/ops/fast-path.ts); the answers (404/403: no secret; 405 for GET) do not matter.

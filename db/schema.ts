@@ -429,7 +429,7 @@ export const mailKicks = sqliteTable(
 );
 
 /**
- * The scheduled jobs (lib/jobs/registry.ts), one row each, run once across instances: the instance whose
+ * The scheduled jobs (lib/schedule/registry.ts), one row each, run once across instances: the instance whose
  * conditional UPDATE takes a due job with an expired lease runs it until `lease_until`; `last_run_at` is
  * the `now` of the last completed run (where a windowed job such as the expiry sweep continues).
  */

@@ -28,7 +28,7 @@ import { resetMailboxTwoFactor } from '@/lib/mailboxes/two-factor';
 import { accountIdByName } from '@/lib/accounts/service';
 import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from '@/lib/netsets/service';
 import { toNetSetObject } from '@/lib/netsets/view';
-import { JOBS } from '@/lib/jobs/registry';
+import { JOBS } from '@/lib/schedule/registry';
 import { runDueJobs } from '@/lib/jobs/runner';
 import { jobStates } from '@/lib/jobs/store';
 import os from 'node:os';
@@ -399,13 +399,13 @@ audit
     else console.log(`deleted ${counts.auditRows} audit rows older than ${days} days, ${counts.throttleRows} expired throttling rows and ${counts.knownNetworks} expired known networks`);
   });
 
-const jobs = program.command('jobs').description('scheduled work (lib/jobs/registry.ts), for cron and tests');
+const jobs = program.command('jobs').description('scheduled work (lib/schedule/registry.ts), for cron and tests');
 jobs
   .command('run')
   .description('run every job that is due, once, and exit (safe beside running servers: each job runs on one instance)')
   .option('--json', 'print [{name, status, result}] (status: ran, failed, skipped)')
   .action(async (o: { json?: boolean }) => {
-    const outcomes = await runDueJobs();
+    const outcomes = await runDueJobs({ jobs: JOBS });
     if (o.json) console.log(JSON.stringify(outcomes));
     else for (const r of outcomes) console.log(`${r.name}\t${r.status}\t${r.result}`);
     if (outcomes.some((r) => r.status === 'failed')) process.exitCode = 1;

@@ -2,7 +2,7 @@ import 'server-only';
 import type { Tx } from '@/db';
 
 /**
- * What a scheduled job is (lib/jobs/registry.ts lists them): a function with a schedule. The runner
+ * What a scheduled job is (lib/schedule/registry.ts lists them): a function with a schedule. The runner
  * (lib/jobs/runner.ts) decides when it runs and on which instance; the job only does its work.
  */
 export interface JobDefinition {

@@ -4,7 +4,6 @@ import { getDb, transaction } from '@/db';
 import { log } from '@/lib/log';
 import type { BackgroundWork } from '@/lib/ops/background';
 import type { JobContext, JobDefinition } from './job';
-import { JOBS } from './registry';
 import { claimJob, jobStates, markJobRun, releaseJob } from './store';
 
 /** How often the background runner looks at its jobs: the `each-instance` jobs' finest grain (the outbox's 250 ms). */
@@ -81,10 +80,10 @@ export async function runJob(job: JobDefinition, now: number, holder: string, si
  * `npm run cli -- jobs run` (for cron, and for tests under a moved clock). Safe beside running servers and
  * other `jobs run`: a `once` job runs only where its claim succeeds.
  */
-export async function runDueJobs(options: { jobs?: readonly JobDefinition[]; now?: number; holder?: string } = {}): Promise<JobOutcome[]> {
+export async function runDueJobs(options: { jobs: readonly JobDefinition[]; now?: number; holder?: string }): Promise<JobOutcome[]> {
   const holder = options.holder ?? newHolder();
   const outcomes: JobOutcome[] = [];
-  for (const job of options.jobs ?? JOBS) outcomes.push(await runJob(job, options.now ?? Date.now(), holder));
+  for (const job of options.jobs) outcomes.push(await runJob(job, options.now ?? Date.now(), holder));
   return outcomes;
 }
 
@@ -94,8 +93,8 @@ export async function runDueJobs(options: { jobs?: readonly JobDefinition[]; now
  * are due and free. Each job runs on its own (a long run of one never holds up the outbox), at most one
  * run of a job at a time per process.
  */
-export function jobRunner(options: { jobs?: readonly JobDefinition[]; tickMs?: number; onceCheckMs?: number; clock?: () => number } = {}): BackgroundWork {
-  const jobs = options.jobs ?? JOBS;
+export function jobRunner(options: { jobs: readonly JobDefinition[]; tickMs?: number; onceCheckMs?: number; clock?: () => number }): BackgroundWork {
+  const jobs = options.jobs;
   const tickMs = options.tickMs ?? TICK_MS;
   const onceCheckMs = options.onceCheckMs ?? ONCE_CHECK_MS;
   const clock = options.clock ?? Date.now;

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { mailKicks, mailboxes, netSets } from '@/db/schema';
 import { getDb } from '@/db';
-import { JOBS } from '@/lib/jobs/registry';
+import { JOBS } from '@/lib/schedule/registry';
 import { runJob } from '@/lib/jobs/runner';
 import { claimJob } from '@/lib/jobs/store';
 import { createNetSet } from '@/lib/netsets/service';

@@ -20,7 +20,7 @@ export const SWEEP_LEASE_MS = 60_000;
  * entries, or whose referenced sets' entries, expired within the run's window (ctx.since, ctx.now], and
  * queues their disconnects in the transaction that completes the run (so a window is swept exactly once,
  * even when the instance holding the job dies: the next holder starts at the last completed run). Returns
- * how many mailboxes were queued. A job of lib/jobs/registry.ts, run once across instances.
+ * how many mailboxes were queued. A job of lib/schedule/registry.ts, run once across instances.
  */
 export async function sweepExpiredEntries(ctx: Pick<JobContext, 'now' | 'since' | 'complete'>): Promise<number> {
   const { now, since: from } = ctx;

@@ -79,7 +79,7 @@ export async function deliverDueKicks(now: number, backends: readonly string[], 
 
 /**
  * Refreshes the /metrics gauge of undelivered rows (every instance reports the whole outbox: it is one
- * table, and a Prometheus query takes the max). A job of lib/jobs/registry.ts, run on each instance.
+ * table, and a Prometheus query takes the max). A job of lib/schedule/registry.ts, run on each instance.
  */
 export async function refreshPendingKicksGauge(): Promise<PendingKicks> {
   const state = await pendingKicks();

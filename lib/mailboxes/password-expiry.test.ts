@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { setAccountPolicy } from '@/lib/accounts/policy';
 import { checkMailboxSession } from '@/lib/session/check';
 import { createWebSession } from '@/lib/session/row';
-import { JOBS } from '@/lib/jobs/registry';
+import { JOBS } from '@/lib/schedule/registry';
 import { runDueJobs } from '@/lib/jobs/runner';
 import { makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
 import { applyBulkChange } from './bulk';

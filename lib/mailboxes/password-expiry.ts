@@ -28,7 +28,7 @@ const BATCH = 500;
  * forced change (session version bumped, so every web and API session ends; open mail connections ended,
  * spec §18; audited `require_reset_password_changed`), together with the audit row `password_expired`
  * (actor `system`). Mailboxes already flagged are left alone, so a run repeated by mistake changes
- * nothing. Returns how many mailboxes were flagged. A job of lib/jobs/registry.ts, run once across instances.
+ * nothing. Returns how many mailboxes were flagged. A job of lib/schedule/registry.ts, run once across instances.
  */
 export async function expirePasswords(now: number): Promise<number> {
   // The product in 64 bits: PostgreSQL's integer × integer would overflow past 24 days.

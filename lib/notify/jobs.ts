@@ -13,7 +13,7 @@ export const DETECT_INTERVAL_MS = 5_000;
 const GAUGE_INTERVAL_MS = 5_000;
 
 /**
- * The alerts' scheduled work (spec §21), as entries of the one job table (lib/jobs/registry.ts). All three
+ * The alerts' scheduled work (spec §21), as entries of the one job table (lib/schedule/registry.ts). All three
  * run on every instance: deliveries are claimed row by row (lib/notify/outbox.ts), and the audit-log reader
  * and the daily digest hold leases of their own (their cursor rows), keyed by this process's holder, so
  * that several instances share the work without doing any of it twice.

@@ -6,7 +6,7 @@ import { EXPIRY_SWEEP_JOB, SWEEP_INTERVAL_MS, SWEEP_LEASE_MS, sweepExpiredEntrie
 import { deliverDueKicks, GAUGE_INTERVAL_MS, POLL_INTERVAL_MS, refreshPendingKicksGauge } from '@/lib/mail-kick/worker';
 import { expirePasswords } from '@/lib/mailboxes/password-expiry';
 import { NOTIFY_JOBS } from '@/lib/notify/jobs';
-import type { JobDefinition } from './job';
+import type { JobDefinition } from '@/lib/jobs/job';
 
 /*
  * Every piece of scheduled work, in one table: the server's background runner and `npm run cli -- jobs run`

@@ -25,15 +25,16 @@ function allowServerModules(): void {
 }
 
 /**
- * server.ts, once it listens: starts the scheduled jobs of lib/jobs/registry.ts in the background of this
+ * server.ts, once it listens: starts the scheduled jobs of lib/schedule/registry.ts in the background of this
  * process (stopped with the rest of the background work at SIGTERM). They share the process's database
  * engine with the app (db/connection.ts keeps one per process).
  */
 export function startJobs(): void {
   allowServerModules();
-  import('./runner')
-    .then(({ jobRunner }) => {
-      const runner = jobRunner();
+  // Both after allowServerModules(): the registry loads every job's service.
+  Promise.all([import('@/lib/jobs/runner'), import('./registry')])
+    .then(([{ jobRunner }, { JOBS }]) => {
+      const runner = jobRunner({ jobs: JOBS });
       registerBackgroundWork('jobs', runner);
       runner.start();
       log().info('scheduled jobs started');
