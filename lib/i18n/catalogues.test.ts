@@ -69,3 +69,14 @@ describe('the English catalogue', () => {
     expect(unused).toEqual([]);
   });
 });
+
+describe("the English texts of the channels without a language (lib/auth/messages.ts)", () => {
+  it('are the English catalogue\'s, plurals included', async () => {
+    const { createTranslator } = await import('next-intl');
+    const { tooManyAttempts } = await import('@/lib/auth/messages');
+    const t = createTranslator({ locale: 'en', messages: catalogue('en'), namespace: 'Auth' });
+    for (const minutes of [1, 2, 15]) expect(tooManyAttempts(minutes)).toBe(t('tooManyAttempts', { minutes }));
+    const de = createTranslator({ locale: 'de', messages: catalogue('de'), namespace: 'Auth' });
+    expect(de('tooManyAttempts', { minutes: 1 })).toBe('Zu viele Versuche. Bitte versuchen Sie es in 1 Minute erneut.');
+  });
+});

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { requireMailbox } from '@/lib/auth/dal';
 import { recentSignIns } from '@/lib/audit';
 import { accountScope } from '@/lib/scope';
@@ -15,7 +16,9 @@ import { getMailbox } from '@/lib/mailboxes/service';
 import { networksInForce } from '@/lib/netsets/compiled-list';
 import { changePasswordAction, signOutOtherSessionsAction, signOutSessionAction } from './actions';
 
-export const metadata: Metadata = { title: 'Account' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Account'))('metaTitle') };
+}
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
@@ -27,28 +30,29 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const signIns = await recentSignIns(session.mailbox.id, 20);
   const days = await signInsPerDay(accountScope(accountId), { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
+  const t = await getTranslations('Account');
   return (
     <main>
-      <h1>Account</h1>
+      <h1>{t('heading')}</h1>
       {notice === 'password-changed' ? (
         <p className="notice" role="status">
-          Your password has been changed. Other devices have been signed out.
+          {t('passwordChanged')}
         </p>
       ) : null}
       {notice === 'signed-out-session' || notice === 'signed-out-others' ? (
         <p className="notice" role="status">
-          {notice === 'signed-out-session' ? 'That session has been signed out.' : 'You have been signed out everywhere else.'}
+          {notice === 'signed-out-session' ? t('signedOutSession') : t('signedOutOthers')}
         </p>
       ) : null}
       <section className="card" aria-labelledby="nets-heading">
-        <h2 id="nets-heading">Allowed networks</h2>
+        <h2 id="nets-heading">{t('netsHeading')}</h2>
         {nets === null ? (
-          <p data-testid="allowed-networks">No restriction: this mailbox can be used from any network.</p>
+          <p data-testid="allowed-networks">{t('netsNone')}</p>
         ) : nets.length === 0 ? (
-          <p data-testid="allowed-networks">Your administrator has not allowed any network for this mailbox at the moment.</p>
+          <p data-testid="allowed-networks">{t('netsEmpty')}</p>
         ) : (
           <>
-            <p>Your administrator allows this mailbox to be used only from these addresses and networks:</p>
+            <p>{t('netsIntro')}</p>
             <ul data-testid="allowed-networks">
               {nets.map((n) => (
                 <li key={n.net}>
@@ -56,9 +60,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
                   {n.expiresAt !== null ? (
                     <>
                       {' '}
-                      <span className="muted">
-                        (until <LocalTime at={new Date(n.expiresAt).toISOString()} />)
-                      </span>
+                      <span className="muted">{t.rich('until', { time: () => <LocalTime at={new Date(n.expiresAt!).toISOString()} /> })}</span>
                     </>
                   ) : null}
                 </li>
@@ -67,26 +69,26 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           </>
         )}
         <p className="muted">
-          You are connected from {session.clientIp ? <Address text={session.clientIp} /> : 'an unknown address'}.
+          {t.rich('connectedFrom', { address: () => (session.clientIp ? <Address text={session.clientIp} /> : t('unknownAddress')) })}
         </p>
       </section>
       <section className="card" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">Where you&apos;re signed in</h2>
+        <h2 id="sessions-heading">{t('sessionsHeading')}</h2>
         <SessionList sessions={sessions} signOut={signOutSessionAction} testId="sessions" />
         {sessions.some((s) => !s.current) ? (
           <form action={signOutOtherSessionsAction}>
-            <button type="submit">Sign out everywhere else</button>
+            <button type="submit">{t('signOutOthers')}</button>
           </form>
         ) : null}
       </section>
       <section className="card" aria-labelledby="signins-heading">
-        <h2 id="signins-heading">Recent sign-ins</h2>
-        <SignInChart days={days} title="Your sign-ins per day, last 30 days" small testId="sign-in-chart" />
-        <SignInHistory events={signIns} empty="No sign-ins recorded yet." testId="sign-in-history" notYouHref="#password-heading" />
+        <h2 id="signins-heading">{t('signInsHeading')}</h2>
+        <SignInChart days={days} title={t('chartTitle')} small testId="sign-in-chart" />
+        <SignInHistory events={signIns} empty={t('noSignIns')} testId="sign-in-history" notYouHref="#password-heading" />
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" tabIndex={-1}>
-          Change password
+          {t('passwordHeading')}
         </h2>
         <PasswordChangeForm action={changePasswordAction} askCurrent minLength={env().PASSWORD_MIN_LENGTH} />
       </section>

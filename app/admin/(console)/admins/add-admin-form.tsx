@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { FieldErrors } from '@/app/_components/field-errors';
-import { passwordHint } from '@/app/_components/labels';
+import { PasswordHint } from '@/app/_components/password-hint';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { ReauthFields } from '../_reauth/reauth-fields';
 import { addAdminAction, type AddAdminState } from './actions';
@@ -23,7 +23,7 @@ export function AddAdminForm({ minLength }: { minLength: number }) {
       <FieldErrors id="admin-email-error" messages={e.email} />
       <label htmlFor="admin-password">Initial password</label>
       <p className="field-hint" id="admin-password-hint">
-        {passwordHint(minLength, 'admin', false)} {TEXT.handOver}
+        <PasswordHint minLength={minLength} subject="admin" hasCurrent={false} /> {TEXT.handOver}
       </p>
       <input id="admin-password" name="password" type="password" autoComplete="new-password" required aria-describedby={['admin-password-hint', e.password ? 'admin-password-error' : ''].filter(Boolean).join(' ')} />
       <FieldErrors id="admin-password-error" messages={e.password} />

@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FieldErrors as Errors } from '@/app/_components/field-errors';
 import { usePasswordFormKeeping } from '@/app/_components/password-fields';
 import { setPasswordAction, type PasswordFormState } from './actions';
-import { passwordHint } from '@/app/_components/labels';
+import { PasswordHint } from '@/app/_components/password-hint';
 
 /** Sets a password chosen by the admin. The fields are never filled from the server: no password is echoed. */
 export function PasswordForm({ email, minLength }: { email: string; minLength: number }) {
@@ -30,7 +30,7 @@ export function PasswordForm({ email, minLength }: { email: string; minLength: n
       <input type="hidden" name="email" value={email} />
       <label htmlFor="newPassword">New password</label>
       <p className="field-hint" id="newPassword-hint">
-        {passwordHint(minLength, 'mailbox', true)}
+        <PasswordHint minLength={minLength} subject="mailbox" hasCurrent={true} />
       </p>
       <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={e.newPassword ? 'newPassword-hint newPassword-error' : 'newPassword-hint'} />
       <Errors id="newPassword-error" messages={e.newPassword} />

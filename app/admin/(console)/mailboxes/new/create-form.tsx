@@ -5,7 +5,7 @@ import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { FieldErrors } from '@/app/_components/field-errors';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { createMailboxAction, type CreateMailboxState } from './actions';
-import { passwordHint } from '@/app/_components/labels';
+import { PasswordHint } from '@/app/_components/password-hint';
 
 /** The new-mailbox form. Passwords are never sent back by the server, so a refused form asks for them again. */
 export function CreateMailboxForm({ domains, minLength, setNames }: { domains: string[]; minLength: number; setNames: string[] }) {
@@ -42,7 +42,7 @@ function CreateFields({ state, formAction, pending, domains, minLength, setNames
       <FieldErrors id="domain-error" messages={e.domain} />
       <label htmlFor="newPassword">Password</label>
       <p className="field-hint" id="newPassword-hint">
-        {passwordHint(minLength, 'mailbox', false)}
+        <PasswordHint minLength={minLength} subject="mailbox" hasCurrent={false} />
       </p>
       <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={describedBy('newPassword', 'newPassword-hint')} />
       <FieldErrors id="newPassword-error" messages={e.newPassword} />
