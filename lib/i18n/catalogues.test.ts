@@ -20,7 +20,8 @@ function leaves(tree: Tree, prefix = ''): Map<string, string> {
 /** The names an ICU message uses: arguments ({count}, {count, plural, …}) and rich-text tags (<link>). */
 function placeholders(message: string): string[] {
   const names = new Set<string>();
-  for (const m of message.matchAll(/\{\s*([A-Z_]\w*)\s*[,}]/gi)) names.add(`{${m[1]}}`);
+  // A plural or select branch (`one {mailbox}`) is text, not an argument.
+  for (const m of message.matchAll(/(?<!(?:zero|one|two|few|many|other|=\d{1,4}) ?)\{\s*([A-Z_]\w*)\s*[,}]/gi)) names.add(`{${m[1]}}`);
   for (const m of message.matchAll(/<([A-Z_]\w*)>/gi)) names.add(`<${m[1]}>`);
   return [...names].sort();
 }
