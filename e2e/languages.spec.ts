@@ -138,6 +138,36 @@ test.describe('German pages (Accept-Language: de)', () => {
     await context.close();
   });
 
+  test('the admin console pages that speak German: overview, mailbox list (with its bulk controls), admins', async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    createMailbox(account, { allowNets: '198.51.100.0/24,2001:db8::/32' });
+    createMailbox(account, { requireResetPassword: true });
+    const context = await germanContext(browser, '198.51.100.36');
+    const page = await context.newPage();
+    await page.goto('/admin/login');
+    await page.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
+    await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    rememberSecret(admin.password);
+    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+    await expect(page.getByRole('checkbox', { name: 'Alle Postfächer auf dieser Seite auswählen' })).toBeVisible();
+    await expect(page.getByTestId('list-count')).toHaveText(/^2 passende Postfächer; angezeigt werden 1–2\./);
+    await expectGerman(page, '/admin/mailboxes');
+    // Ticking a row opens the bulk controls: German too.
+    await page.getByRole('checkbox', { name: /auswählen$/ }).nth(1).check();
+    await expect(page.getByText('1 ausgewählt')).toBeVisible();
+    await expectGerman(page, '/admin/mailboxes, one ticked');
+
+    for (const path of ['/admin', '/admin/admins']) {
+      await page.goto(path);
+      await expectGerman(page, path);
+    }
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await expect(page).toHaveURL(/\/admin\/login\?signedOut=1$/);
+    await expect(page.getByRole('status')).toHaveText('Sie haben sich abgemeldet.');
+    await context.close();
+  });
+
   test('the forced password change, without JavaScript', async ({ browser }) => {
     const { account } = accountWithAdmin();
     const mailbox = createMailbox(account, { requireResetPassword: true });
