@@ -13,12 +13,6 @@ export function trimTrailingSeparators(draft: string): string {
 export type AddAddressOutcome = 'added' | 'already' | 'unknown';
 
 /** The words shown next to "Add my current IP" for each outcome (one place, for translation). */
-export const ADD_ADDRESS_TEXT: Record<AddAddressOutcome, (address: string) => string> = {
-  added: (address) => `${address} was added to the list. Save to apply it.`,
-  already: (address) => `${address} is already in the list.`,
-  unknown: () => 'Your address is not known to the portal.',
-};
-
 /**
  * "Add my current IP": the draft with the admin's address appended (as typed, with a comma), or unchanged
  * when the draft already lists that address, in any spelling (`203.0.113.7/32`, an IPv6 address in another

@@ -2,6 +2,7 @@
 
 import { refresh } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { endMailboxSessions } from '@/lib/sessions/service';
 import { mailboxHref } from '../mailbox-href';
 import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
@@ -15,7 +16,7 @@ import { env } from '@/lib/env';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
-import { ADD_ADDRESS_TEXT, addAddress } from '@/app/admin/_components/nets-draft';
+import { addAddress } from '@/app/admin/_components/nets-draft';
 import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { textDigest } from '@/app/admin/_components/form-digest';
 import type { Phrase } from '@/lib/time-format';
@@ -101,7 +102,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       }
       const { clientIp } = await requestInfo();
       const added = addAddress(values.allowNets, clientIp);
-      return { ...base, values: { ...values, allowNets: added.draft }, notice: ADD_ADDRESS_TEXT[added.outcome](clientIp ?? '') };
+      return { ...base, values: { ...values, allowNets: added.draft }, notice: (await getTranslations('AllowNetsField'))(added.outcome, { address: clientIp ?? '' }) };
     }
     const patch: MailboxPatchInput = {};
     const info = infoForDraft(values.allowNets, values.entryInfo);
