@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
 import { parseAllowNets, type AllowNetsParse } from '@/lib/net/allowlist';
 import { EntryErrorList } from './form-alert';
-import { addAddress, type AddAddressOutcome } from './nets-draft';
+import { ADD_ADDRESS_KEYS, addAddress, type AddAddressOutcome } from './nets-draft';
 import { useHydrated } from './use-hydrated';
 
 interface Props {
@@ -84,7 +84,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
             {clientIp ? ` (${clientIp})` : ''}
           </button>{' '}
           <span className="muted" id={`${id}-add-ip-note`} role="status" data-testid={`${id}-add-ip-note`}>
-            {clientIp ? (added ? t(added, { address: clientIp }) : '') : t('unknown')}
+            {clientIp ? (added ? t(ADD_ADDRESS_KEYS[added], { address: clientIp }) : '') : t('unknown')}
           </span>
         </p>
       ) : null}

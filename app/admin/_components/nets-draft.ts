@@ -12,6 +12,13 @@ export function trimTrailingSeparators(draft: string): string {
 /** What "Add my current IP" did: appended the address, found it already listed, or had no address to add. */
 export type AddAddressOutcome = 'added' | 'already' | 'unknown';
 
+/**
+ * What "Add my current IP" says after each outcome: keys of this catalogue namespace, read by the field in
+ * the browser and by the no-JavaScript server action alike.
+ */
+export const ADD_ADDRESS_TEXTS = 'AllowNetsField';
+export const ADD_ADDRESS_KEYS = { added: 'added', already: 'already', unknown: 'unknown' } as const satisfies Record<AddAddressOutcome, string>;
+
 /** The words shown next to "Add my current IP" for each outcome (one place, for translation). */
 /**
  * "Add my current IP": the draft with the admin's address appended (as typed, with a comma), or unchanged

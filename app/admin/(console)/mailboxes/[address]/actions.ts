@@ -16,7 +16,7 @@ import { env } from '@/lib/env';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
-import { addAddress } from '@/app/admin/_components/nets-draft';
+import { ADD_ADDRESS_KEYS, ADD_ADDRESS_TEXTS, addAddress } from '@/app/admin/_components/nets-draft';
 import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { textDigest } from '@/app/admin/_components/form-digest';
 import type { Phrase } from '@/lib/time-format';
@@ -102,7 +102,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       }
       const { clientIp } = await requestInfo();
       const added = addAddress(values.allowNets, clientIp);
-      return { ...base, values: { ...values, allowNets: added.draft }, notice: (await getTranslations('AllowNetsField'))(added.outcome, { address: clientIp ?? '' }) };
+      return { ...base, values: { ...values, allowNets: added.draft }, notice: (await getTranslations(ADD_ADDRESS_TEXTS))(ADD_ADDRESS_KEYS[added.outcome], { address: clientIp ?? '' }) };
     }
     const patch: MailboxPatchInput = {};
     const info = infoForDraft(values.allowNets, values.entryInfo);
