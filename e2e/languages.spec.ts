@@ -138,7 +138,7 @@ test.describe('German pages (Accept-Language: de)', () => {
     await context.close();
   });
 
-  test('the admin console pages that speak German: overview, mailbox list (with its bulk controls), admins', async ({ browser }) => {
+  test('the admin console pages that speak German: overview, mailbox list (with its bulk controls), admins, new mailbox, two-factor setup', async ({ browser }) => {
     const { account, admin } = accountWithAdmin();
     createMailbox(account, { allowNets: '198.51.100.0/24,2001:db8::/32' });
     createMailbox(account, { requireResetPassword: true });
@@ -158,10 +158,14 @@ test.describe('German pages (Accept-Language: de)', () => {
     await expect(page.getByText('1 ausgewählt')).toBeVisible();
     await expectGerman(page, '/admin/mailboxes, one ticked');
 
-    for (const path of ['/admin', '/admin/admins']) {
+    for (const path of ['/admin', '/admin/admins', '/admin/mailboxes/new', '/admin/two-factor']) {
       await page.goto(path);
       await expectGerman(page, path);
     }
+    // The two-factor setup's next step (the QR code and the code field).
+    await page.getByRole('button', { name: 'Authenticator-App einrichten' }).click();
+    await expect(page.getByLabel('Code aus Ihrer App')).toBeVisible();
+    await expectGerman(page, '/admin/two-factor, step 1 and 2');
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await expect(page).toHaveURL(/\/admin\/login\?signedOut=1$/);
     await expect(page.getByRole('status')).toHaveText('Sie haben sich abgemeldet.');
