@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import en from '../lib/i18n/messages/en.json';
 import de from '../lib/i18n/messages/de.json';
 import { servers } from '../playwright.config';
-import { accountWithAdmin } from './support/admin';
+import { accountWithAdmin, mailboxPath, netsFieldsHydrated, openMailbox } from './support/admin';
 import { clientAt, createMailbox, expect, formAlert, rememberCookies, rememberSecret, submitAction, test } from './support/fixtures';
 
 /**
@@ -169,6 +169,49 @@ test.describe('German pages (Accept-Language: de)', () => {
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await expect(page).toHaveURL(/\/admin\/login\?signedOut=1$/);
     await expect(page.getByRole('status')).toHaveText('Sie haben sich abgemeldet.');
+    await context.close();
+  });
+
+  test('the admin pages of one mailbox, network sets and security speak German, their notices too', async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    const mailbox = createMailbox(account, { allowNets: '198.51.100.0/24,2001:db8::/32' });
+    const context = await germanContext(browser, '198.51.100.37');
+    const page = await context.newPage();
+    await page.goto('/admin/login');
+    await page.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
+    await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    rememberSecret(admin.password);
+    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+
+    // One mailbox: summary, settings with its entry rows and impact preview, sessions, password, danger zone.
+    await openMailbox(page, mailbox.email);
+    await expect(page.getByRole('heading', { name: 'Gefahrenbereich' })).toBeVisible();
+    await expectGerman(page, '/admin/mailboxes/<address>');
+    // A save that changes nothing: the action's notice is German too.
+    await submitAction(page, page.getByRole('button', { name: 'Speichern', exact: true }));
+    await expect(page.getByRole('status').filter({ hasText: de.MailboxActions.nothingChanged })).toBeVisible();
+    await expectGerman(page, '/admin/mailboxes/<address>, saved');
+    await page.goto(mailboxPath('nobody@nowhere.example'));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(de.MailboxPage.notFoundHeading);
+    await expectGerman(page, 'mailbox not found');
+
+    // Network sets: the empty page, then a set created in German (its notice and its entry rows).
+    await page.goto('/admin/networks');
+    await netsFieldsHydrated(page);
+    await expectGerman(page, '/admin/networks');
+    const form = page.getByTestId('new-set');
+    await form.getByLabel('Name', { exact: true }).fill('buero');
+    await form.getByLabel('Netzwerke').fill('192.0.2.0/24');
+    await submitAction(page, form.getByRole('button', { name: 'Gruppe anlegen' }));
+    await expect(page.getByRole('status').filter({ hasText: '@buero angelegt.' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('heading', { name: '@buero' })).toBeVisible();
+    await expectGerman(page, '/admin/networks with a set');
+
+    await page.goto('/admin/security');
+    await expect(page.getByRole('heading', { name: 'Wo Sie angemeldet sind' })).toBeVisible();
+    await expectGerman(page, '/admin/security');
     await context.close();
   });
 
