@@ -172,7 +172,7 @@ test.describe('German pages (Accept-Language: de)', () => {
     await context.close();
   });
 
-  test('the admin pages of one mailbox, network sets and security speak German, their notices too', async ({ browser }) => {
+  test('the admin pages of one mailbox, network sets, security and the audit log speak German, their notices too', async ({ browser }) => {
     const { account, admin } = accountWithAdmin();
     const mailbox = createMailbox(account, { allowNets: '198.51.100.0/24,2001:db8::/32' });
     const context = await germanContext(browser, '198.51.100.37');
@@ -212,6 +212,13 @@ test.describe('German pages (Accept-Language: de)', () => {
     await page.goto('/admin/security');
     await expect(page.getByRole('heading', { name: 'Wo Sie angemeldet sind' })).toBeVisible();
     await expectGerman(page, '/admin/security');
+
+    // The audit log's page (filters, count, table, details); the recorded events' own sentences are still English.
+    await page.goto('/admin/audit');
+    await expect(page.getByTestId('audit-count')).toContainText(/passende(s)? Ereignis/);
+    await expectGerman(page, '/admin/audit');
+    await page.goto('/admin/audit?from=not-a-date');
+    await expect(page.getByRole('alert').filter({ hasText: de.AuditLog.fixFilter })).toBeVisible();
     await context.close();
   });
 
