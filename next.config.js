@@ -1,5 +1,11 @@
 // @ts-check
 
+// Message catalogues without locale URL segments: the language comes from a cookie or Accept-Language
+// (lib/i18n/request.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- this config file is CommonJS
+const createNextIntlPlugin = require('next-intl/plugin');
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The app is served by server.ts; it must not advertise its framework.
@@ -18,4 +24,4 @@ const nextConfig = {
   },
 };
 
-module.exports = nextConfig;
+module.exports = withNextIntl(nextConfig);

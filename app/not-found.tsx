@@ -1,12 +1,12 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations('NotFound');
   return (
     <main className="narrow">
-      <h1>Not found</h1>
-      <p>
-        There is nothing here. <Link href="/mail">Go to your inbox</Link>.
-      </p>
+      <h1>{t('heading')}</h1>
+      <p>{t.rich('text', { link: (text) => <Link href="/mail">{text}</Link> })}</p>
     </main>
   );
 }

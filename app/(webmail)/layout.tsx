@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { NavLink } from '@/app/_components/nav-link';
 import { requireMailbox } from '@/lib/auth/dal';
 import { SignOutButton } from '@/app/(auth)/sign-out/sign-out-button';
@@ -7,15 +8,16 @@ export default async function WebmailLayout({ children }: { children: React.Reac
   // too, and hides the links while enrolment is required (they would only lead back there).
   const session = await requireMailbox('enrolment');
   const links = !session.mailbox.twoFactorEnrolmentRequired;
+  const t = await getTranslations('Webmail');
   return (
     <>
       <header className="top">
-        <nav aria-label="Webmail">
-          <strong>Portcullis webmail</strong>
+        <nav aria-label={t('nav')}>
+          <strong>{t('brand')}</strong>
           {links ? (
             <>
-              <NavLink href="/mail">Inbox</NavLink>
-              <NavLink href="/account">Account</NavLink>
+              <NavLink href="/mail">{t('inbox')}</NavLink>
+              <NavLink href="/account">{t('account')}</NavLink>
             </>
           ) : null}
           <span className="spacer" />

@@ -30,26 +30,20 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['hour', 3_600_000],
   ['minute', 60_000],
 ];
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+// One formatter per language, built on first use (a handful of locales; nothing in them goes stale).
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
 
-/** "just now", "5 minutes ago", "yesterday", "3 weeks ago": how long ago `at` was, seen from `now`. */
-export function relativeTime(at: Date, now: Date): string {
+/**
+ * "5 minutes ago", "yesterday", "vor 3 Wochen": how long ago `at` was, seen from `now`, in `locale`; null
+ * for less than a minute (the caller says "just now" in its language).
+ */
+export function relativeTime(at: Date, now: Date, locale = 'en'): string | null {
   const ms = at.getTime() - now.getTime();
-  if (Math.abs(ms) < 60_000) return 'just now';
+  let relative = relativeFormats.get(locale);
+  if (!relative) relativeFormats.set(locale, (relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
+  if (Math.abs(ms) < 60_000) return null;
   for (const [unit, size] of UNITS) {
     if (Math.abs(ms) >= size) return relative.format(Math.trunc(ms / size), unit);
   }
-  return 'just now';
-}
-
-
-/**
- * The hint under every new-password field: what to do, as the policy (lib/auth/password-policy.ts) will judge
- * it. `own`: the person's own password (mailbox user or admin); `mailbox`: an admin setting a mailbox's;
- * `admin`: an admin setting a new admin's initial password.
- */
-export function passwordHint(minLength: number, subject: 'own' | 'mailbox' | 'admin', hasCurrent: boolean): string {
-  const current = hasCurrent ? (subject === 'own' ? 'your current password, ' : 'the current password, ') : '';
-  const address = subject === 'own' ? 'your e-mail address' : subject === 'admin' ? "the new admin's address" : "the mailbox's address";
-  return `Use ${minLength} to 72 characters; several unrelated words work well. Avoid ${current}${address}, seasons, months, years and keyboard rows.`;
+  return null;
 }

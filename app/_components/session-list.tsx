@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { SessionView } from '@/lib/sessions/service';
 import { Address } from './address';
 import { LocalTime } from '@/app/_components/local-time';
@@ -7,56 +8,59 @@ import { LocalTime } from '@/app/_components/local-time';
  * session other than this browser's gets a "Sign out" button (a plain form: works without JavaScript).
  */
 export function SessionList({ sessions, signOut, testId }: { sessions: SessionView[]; signOut?: (formData: FormData) => Promise<void>; testId?: string }) {
-  if (sessions.length === 0) return <p>No open sessions.</p>;
+  const t = useTranslations('SessionList');
+  if (sessions.length === 0) return <p>{t('none')}</p>;
   return (
     <div className="table-scroll">
       <table data-testid={testId} className="stack">
         <thead>
           <tr>
-            <th scope="col">Device</th>
-            <th scope="col">Address</th>
-            <th scope="col">Signed in</th>
-            <th scope="col">Last active</th>
+            <th scope="col">{t('device')}</th>
+            <th scope="col">{t('address')}</th>
+            <th scope="col">{t('signedIn')}</th>
+            <th scope="col">{t('lastActive')}</th>
             {signOut ? (
               <th scope="col">
-                <span className="visually-hidden">Action</span>
+                <span className="visually-hidden">{t('action')}</span>
               </th>
             ) : null}
           </tr>
         </thead>
         <tbody>
-          {sessions.map((s) => (
-            <tr key={`${s.channel}-${s.id}`} data-session={s.current ? 'current' : 'other'}>
-              <td data-label="Device">
-                {s.device}
-                {s.channel === 'api' ? ' (API)' : ''}
-                {s.current ? <strong> (this device)</strong> : null}
-              </td>
-              <td data-label="Address">
-                {s.lastIp ? <Address text={s.lastIp} /> : 'unknown'}
-                {s.startIp && s.startIp !== s.lastIp ? <span className="muted"> (signed in from {s.startIp})</span> : null}
-              </td>
-              <td data-label="Signed in">
-                <LocalTime at={s.startedAt} />
-              </td>
-              <td data-label="Last active">
-                <LocalTime at={s.lastActiveAt} />
-              </td>
-              {signOut ? (
-                <td data-label="" className="select-cell">
-                  {s.current ? null : (
-                    <form action={signOut} className="inline">
-                      <input type="hidden" name="channel" value={s.channel} />
-                      <input type="hidden" name="id" value={s.id} />
-                      <button type="submit" className="link" aria-label={`Sign out ${s.device}${s.channel === 'api' ? ' (API)' : ''} at ${s.lastIp ?? 'unknown address'}`}>
-                        Sign out
-                      </button>
-                    </form>
-                  )}
+          {sessions.map((s) => {
+            const device = `${s.device}${s.channel === 'api' ? ` ${t('api')}` : ''}`;
+            return (
+              <tr key={`${s.channel}-${s.id}`} data-session={s.current ? 'current' : 'other'}>
+                <td data-label={t('device')}>
+                  {device}
+                  {s.current ? <strong> {t('thisDevice')}</strong> : null}
                 </td>
-              ) : null}
-            </tr>
-          ))}
+                <td data-label={t('address')}>
+                  {s.lastIp ? <Address text={s.lastIp} /> : t('unknown')}
+                  {s.startIp && s.startIp !== s.lastIp ? <span className="muted"> {t('signedInFrom', { address: s.startIp })}</span> : null}
+                </td>
+                <td data-label={t('signedIn')}>
+                  <LocalTime at={s.startedAt} />
+                </td>
+                <td data-label={t('lastActive')}>
+                  <LocalTime at={s.lastActiveAt} />
+                </td>
+                {signOut ? (
+                  <td data-label="" className="select-cell">
+                    {s.current ? null : (
+                      <form action={signOut} className="inline">
+                        <input type="hidden" name="channel" value={s.channel} />
+                        <input type="hidden" name="id" value={s.id} />
+                        <button type="submit" className="link" aria-label={t('signOutLabel', { device, address: s.lastIp ?? t('unknownAddress') })}>
+                          {t('signOut')}
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -1,6 +1,9 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { NextIntlClientProvider } from 'next-intl';
+import { catalogue } from '@/lib/i18n/catalogues';
+import type { Locale } from '@/lib/i18n/locales';
 import type { SignInDay } from '@/lib/sign-in-stats';
 import { SignInChart } from './sign-in-chart';
 
@@ -13,7 +16,15 @@ function days(counts: Record<string, number> = {}, refused: Record<string, Recor
   });
 }
 
-const render = (d: SignInDay[], small = true) => renderToStaticMarkup(createElement(SignInChart, { days: d, title: 'Your sign-ins per day, last 30 days', small, testId: 'chart' }));
+const render = (d: SignInDay[], small = true, locale: Locale = 'en') =>
+  renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      // `children` is required by the props type; createElement's third argument supplies it.
+      { locale, messages: catalogue(locale), timeZone: 'UTC' } as Parameters<typeof NextIntlClientProvider>[0],
+      createElement(SignInChart, { days: d, title: 'Your sign-ins per day, last 30 days', small, testId: 'chart' }),
+    ),
+  );
 const visibleText = (html: string) =>
   html
     .replace(/<div class="visually-hidden">[\s\S]*$/, '')
@@ -46,5 +57,14 @@ describe('SignInChart', () => {
     const html = render(days());
     expect(html).not.toContain('<svg');
     expect(visibleText(html).trim()).toBe('No sign-ins in the last 30 days.');
+  });
+
+  it('speaks the page language: German words, dates and refusal reasons', () => {
+    const text = visibleText(render(days({ '2026-12-07': 1 }, { '2026-12-06': { network_not_allowed: 2 } }), true, 'de'));
+    expect(text).toContain('8. Nov.');
+    expect(text).toContain('Letzte 30 Tage');
+    expect(text).toContain('abgelehnt: Netzwerk nicht erlaubt (2)');
+    expect(text).not.toMatch(/refused|allowed|Last 30/);
+    expect(visibleText(render(days(), true, 'de')).trim()).toBe('Keine Anmeldungen in den letzten 30 Tagen.');
   });
 });

@@ -1,6 +1,7 @@
+import { useLocale, useTranslations } from 'next-intl';
 import type { SignInDay } from '@/lib/sign-in-stats';
-import { SIGN_IN_RESULTS } from '@/app/_components/labels';
 import { formatDay } from '@/lib/time-format';
+import { reasonWords, SIGN_IN_REASON_TEXTS } from './sign-in-reason';
 
 /**
  * Sign-ins per day as stacked bars (allowed at the bottom, then each refusal reason), drawn on the server as
@@ -11,20 +12,8 @@ import { formatDay } from '@/lib/time-format';
  * sign-in at all there is no chart, only a sentence saying so.
  */
 
-/** Wording of the chart (one place, for the translations of spec §22). */
-const TEXT = {
-  empty: (days: number) => `No sign-ins in the last ${days} days.`,
-  range: (days: number, first: string, last: string) => `Last ${days} days: ${first} – ${last} (days in UTC)`,
-  allowed: 'allowed',
-  day: 'Day',
-  allowedHeader: 'Allowed',
-  refusedHeader: (reason: string) => `Refused: ${reason}`,
-  refusedTotal: 'Refused in total',
-  utcDays: '(UTC days)',
-};
-// The chart is drawn on the server, which does not know the viewer's locale: dates follow the page's
-// language (English until spec §22 brings a choice). Days are UTC days, as the counts are.
-const day = (d: string) => formatDay(d, 'en-US');
+// Wording: catalogue namespace `SignInChart`. The chart is drawn on the server, which does not know the
+// viewer's own locale: dates follow the page's language. Days are UTC days, as the counts are.
 
 const COLOURS: Record<string, string> = {
   allowed: '#1d6b35',
@@ -37,9 +26,12 @@ const COLOURS: Record<string, string> = {
 };
 const OTHER_COLOUR = '#7d8590';
 
-const reasonLabel = (reason: string) => (SIGN_IN_RESULTS[reason] ?? `refused: ${reason.replace(/_/g, ' ')}`).replace(/^refused: /, '');
-
 export function SignInChart({ days, title, small = false, testId }: { days: SignInDay[]; title: string; small?: boolean; testId?: string }) {
+  const t = useTranslations('SignInChart');
+  const tr = useTranslations(SIGN_IN_REASON_TEXTS);
+  const locale = useLocale();
+  const day = (d: string) => formatDay(d, locale === 'en' ? 'en-US' : locale);
+  const reasonLabel = (reason: string) => reasonWords(reason, tr);
   const reasons = [...new Set(days.flatMap((d) => Object.keys(d.refused)))].sort((a, b) => (COLOURS[a] ? 0 : 1) - (COLOURS[b] ? 0 : 1) || a.localeCompare(b));
   const totals = days.map((d) => d.allowed + Object.values(d.refused).reduce((a, b) => a + b, 0));
   const allowed = days.reduce((a, d) => a + d.allowed, 0);
@@ -49,7 +41,7 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
   if (allowed + refused === 0) {
     return (
       <p className="chart-empty" data-testid={id}>
-        {TEXT.empty(days.length)}
+        {t('empty', { days: days.length })}
       </p>
     );
   }
@@ -65,7 +57,14 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
   const first = days[0]!.day;
   const last = days[days.length - 1]!.day;
   const middle = days[Math.floor((days.length - 1) / 2)]!.day;
-  const summary = `${title}: ${allowed} allowed, ${refused} refused${reasons.length ? ` (${reasons.map((r) => `${reasonLabel(r)} ${days.reduce((a, d) => a + (d.refused[r] ?? 0), 0)}`).join(', ')})` : ''}, ${days[0]?.day} to ${days[days.length - 1]?.day} (UTC).`;
+  const summary = t('summary', {
+    title,
+    allowed,
+    refused,
+    reasons: reasons.length ? ` (${reasons.map((r) => `${reasonLabel(r)} ${days.reduce((a, d) => a + (d.refused[r] ?? 0), 0)}`).join(', ')})` : '',
+    first,
+    last,
+  });
   return (
     <figure className={`sign-in-chart${small ? ' small' : ''}`} data-testid={id}>
       <div className="chart-plot">
@@ -80,7 +79,7 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
           {days.map((d, i) => {
             const x = left + i * slot + (slot - bar) / 2;
             let base = top + plot;
-            const parts = [{ key: 'allowed', n: d.allowed, label: 'allowed' }, ...reasons.map((r) => ({ key: r, n: d.refused[r] ?? 0, label: `refused: ${reasonLabel(r)}` }))];
+            const parts = [{ key: 'allowed', n: d.allowed, label: t('allowed') }, ...reasons.map((r) => ({ key: r, n: d.refused[r] ?? 0, label: t('refused', { reason: reasonLabel(r) }) }))];
             return (
               <g key={d.day}>
                 {parts
@@ -90,7 +89,7 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
                     base -= h;
                     return (
                       <rect key={p.key} x={x} y={base} width={bar} height={h} fill={COLOURS[p.key] ?? OTHER_COLOUR}>
-                        <title>{`${d.day}: ${p.n} ${p.label}`}</title>
+                        <title>{t('bar', { day: d.day, count: p.n, label: p.label })}</title>
                       </rect>
                     );
                   })}
@@ -105,9 +104,9 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
         </div>
       </div>
       <figcaption>
-        <p className="chart-range">{TEXT.range(days.length, day(first), day(last))}</p>
+        <p className="chart-range">{t('range', { days: days.length, first: day(first), last: day(last) })}</p>
         <ul className="chart-legend" aria-hidden="true">
-          {[{ key: 'allowed', text: `${TEXT.allowed} (${allowed})` }, ...reasons.map((r) => ({ key: r, text: `refused: ${reasonLabel(r)} (${days.reduce((a, d) => a + (d.refused[r] ?? 0), 0)})` }))].map((l) => (
+          {[{ key: 'allowed', text: `${t('allowed')} (${allowed})` }, ...reasons.map((r) => ({ key: r, text: `${t('refused', { reason: reasonLabel(r) })} (${days.reduce((a, d) => a + (d.refused[r] ?? 0), 0)})` }))].map((l) => (
             <li key={l.key}>
               <svg width="10" height="10" aria-hidden="true">
                 <rect width="10" height="10" fill={COLOURS[l.key] ?? OTHER_COLOUR} />
@@ -121,18 +120,18 @@ export function SignInChart({ days, title, small = false, testId }: { days: Sign
       <div className="visually-hidden">
         <table data-testid={`${id}-table`}>
           <caption>
-            {title} {TEXT.utcDays}
+            {title} {t('utcDays')}
           </caption>
           <thead>
             <tr>
-              <th scope="col">{TEXT.day}</th>
-              <th scope="col">{TEXT.allowedHeader}</th>
+              <th scope="col">{t('day')}</th>
+              <th scope="col">{t('allowedHeader')}</th>
               {reasons.map((r) => (
                 <th scope="col" key={r}>
-                  {TEXT.refusedHeader(reasonLabel(r))}
+                  {t('refusedHeader', { reason: reasonLabel(r) })}
                 </th>
               ))}
-              <th scope="col">{TEXT.refusedTotal}</th>
+              <th scope="col">{t('refusedTotal')}</th>
             </tr>
           </thead>
           <tbody>

@@ -1,9 +1,11 @@
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import type { SignInEvent } from '@/lib/audit';
 import { describeUserAgent } from '@/lib/user-agent';
 import { Address } from './address';
-import { PROTOCOL_NAMES, signInResult } from './labels';
+import { PROTOCOL_NAMES } from './labels';
 import { LocalTime } from './local-time';
+import { reasonWords, SIGN_IN_REASON_TEXTS } from './sign-in-reason';
 
 const PROTOCOLS = PROTOCOL_NAMES;
 
@@ -12,33 +14,43 @@ const PROTOCOLS = PROTOCOL_NAMES;
  * and the result, refusals highlighted. Shared by /account and the admin's mailbox page.
  */
 export function SignInHistory({ events, empty, testId, notYouHref }: { events: SignInEvent[]; empty: string; testId?: string; notYouHref?: string }) {
+  const t = useTranslations('SignInHistory');
+  const tr = useTranslations(SIGN_IN_REASON_TEXTS);
   if (events.length === 0) return <p>{empty}</p>;
   const anyRefused = events.some((s) => s.event !== 'login_succeeded');
+  const device = (userAgent: string | null) => {
+    const d = describeUserAgent(userAgent);
+    if (d.browser && d.os) return t('browserOnOs', { browser: d.browser, os: d.os });
+    return userAgent?.trim() ? d.label : t('unknownDevice');
+  };
   return (
     <>
       <table data-testid={testId} className="stack sign-ins">
-        <caption className="visually-hidden">Recent sign-ins, newest first</caption>
+        <caption className="visually-hidden">{t('caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Address</th>
-            <th scope="col">Device</th>
-            <th scope="col">Protocol</th>
-            <th scope="col">Result</th>
+            <th scope="col">{t('time')}</th>
+            <th scope="col">{t('address')}</th>
+            <th scope="col">{t('device')}</th>
+            <th scope="col">{t('protocol')}</th>
+            <th scope="col">{t('result')}</th>
           </tr>
         </thead>
         <tbody>
           {events.map((s, i) => {
             const ok = s.event === 'login_succeeded';
+            const protocol = PROTOCOLS[s.protocol ?? ''];
             return (
               <tr key={i} className={ok ? undefined : 'refused'}>
-                <td data-label="Time">
+                <td data-label={t('time')}>
                   <LocalTime at={s.at.toISOString()} />
                 </td>
-                <td data-label="Address">{s.clientIp ? <Address text={s.clientIp} /> : 'unknown'}</td>
-                <td data-label="Device">{s.protocol === 'web' || s.userAgent ? describeUserAgent(s.userAgent).label : (PROTOCOLS[s.protocol ?? ''] ?? 'Unknown') + ' client'}</td>
-                <td data-label="Protocol">{PROTOCOLS[s.protocol ?? ''] ?? '-'}</td>
-                <td data-label="Result">{ok ? 'Signed in' : <span className="result-refused">{capitalize(signInResult(s.event, s.reason))}</span>}</td>
+                <td data-label={t('address')}>{s.clientIp ? <Address text={s.clientIp} /> : t('unknown')}</td>
+                <td data-label={t('device')}>{s.protocol === 'web' || s.userAgent ? device(s.userAgent) : protocol ? t('client', { protocol }) : t('unknownClient')}</td>
+                <td data-label={t('protocol')}>{protocol ?? '-'}</td>
+                <td data-label={t('result')}>
+                  {ok ? t('signedIn') : <span className="result-refused">{s.reason ? t('refused', { reason: reasonWords(s.reason, tr) }) : t('refusedPlain')}</span>}
+                </td>
               </tr>
             );
           })}
@@ -46,13 +58,9 @@ export function SignInHistory({ events, empty, testId, notYouHref }: { events: S
       </table>
       {notYouHref ? (
         <p>
-          {anyRefused ? 'A sign-in you do not recognise? ' : 'Not you? '}
-          <Link href={notYouHref}>Change your password</Link>
-          {' '}— it signs out every other device.
+          {anyRefused ? t('notRecognised') : t('notYou')} {t.rich('changePassword', { link: (text) => <Link href={notYouHref}>{text}</Link> })}
         </p>
       ) : null}
     </>
   );
 }
-
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { safeCallbackPath } from './callback-url';
+import { safeCallbackPath, sameSitePath } from './callback-url';
 
 describe('safeCallbackPath', () => {
   it('keeps same-site paths with query and fragment', () => {
@@ -24,6 +24,16 @@ describe('safeCallbackPath', () => {
   it('falls back for non-strings', () => {
     expect(safeCallbackPath(null)).toBe('/mail');
     expect(safeCallbackPath(['/account'])).toBe('/mail');
+  });
+});
+
+describe('sameSitePath', () => {
+  it('keeps every path on this site, the sign-in pages included (the language switch returns to them)', () => {
+    expect(sameSitePath('/login?callbackUrl=%2Faccount')).toBe('/login?callbackUrl=%2Faccount');
+    expect(sameSitePath('/admin/login')).toBe('/admin/login');
+  });
+  it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', '/.//evil.example', '/%2e//evil.example', 'javascript:alert(1)', ''])('is null for %j', (value) => {
+    expect(sameSitePath(value)).toBeNull();
   });
 });
 

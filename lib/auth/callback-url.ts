@@ -5,26 +5,31 @@ const MAX_CALLBACK_CHARS = 2048;
 const leavesSite = (path: string) => !path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\');
 
 /**
- * Where to go after sign-in: only a path on this site. Anything else (absolute URLs, protocol-relative
- * `//evil.example`, backslash tricks, control characters) falls back, so the sign-in form cannot be used
- * as an open redirect. The check runs on the input *and* on the normalised result: normalisation itself
- * can produce `//evil.example` (from `/.//evil.example`, `/%2e//evil.example`, `/a/..//evil.example`), so
- * a single check before it would not be enough (spec §12).
+ * A path on this site, normalised, or null. Anything else (absolute URLs, protocol-relative
+ * `//evil.example`, backslash tricks, control characters) is null, so no form that sends the user back to
+ * a path can be used as an open redirect. The check runs on the input *and* on the normalised result:
+ * normalisation itself can produce `//evil.example` (from `/.//evil.example`, `/%2e//evil.example`,
+ * `/a/..//evil.example`), so a single check before it would not be enough (spec §12).
  */
-export function safeCallbackPath(value: unknown, fallback = '/mail'): string {
-  if (typeof value !== 'string' || value.length > MAX_CALLBACK_CHARS || leavesSite(value)) return fallback;
-  if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+export function sameSitePath(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > MAX_CALLBACK_CHARS || leavesSite(value)) return null;
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return null;
   try {
     const base = 'http://portcullis.invalid';
     const url = new URL(value, base);
-    if (url.origin !== base) return fallback;
+    if (url.origin !== base) return null;
     const path = url.pathname + url.search + url.hash;
-    if (leavesSite(path)) return fallback;
-    // Never bounce back into the sign-in flow itself.
-    return /^\/(?:login|admin\/login)(?:\/|$|\?)/.test(path) ? fallback : path;
+    return leavesSite(path) ? null : path;
   } catch {
-    return fallback;
+    return null;
   }
+}
+
+/** Where to go after sign-in: a path on this site (`sameSitePath`), never back into the sign-in flow itself. */
+export function safeCallbackPath(value: unknown, fallback = '/mail'): string {
+  const path = sameSitePath(value);
+  if (path === null) return fallback;
+  return /^\/(?:login|admin\/login)(?:\/|$|\?)/.test(path) ? fallback : path;
 }
 
 /** Where to go after an admin sign-in: a path inside /admin only (a mailbox page would need the other session). */

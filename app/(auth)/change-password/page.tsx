@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { requireMailbox } from '@/lib/auth/dal';
 import { env } from '@/lib/env';
@@ -6,18 +7,18 @@ import { SignOutButton } from '../sign-out/sign-out-button';
 import { forcedPasswordChangeAction } from './actions';
 import { PasswordChangeForm } from './password-change-form';
 
-export const metadata: Metadata = { title: 'Change your password' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('ChangePassword'))('metaTitle') };
+}
 
 export default async function ChangePasswordPage() {
   const session = await requireMailbox('password-choice');
   if (!session.mailbox.requireResetPassword) redirect('/mail');
+  const t = await getTranslations('ChangePassword');
   return (
     <main className="narrow">
-      <h1>Choose a new password</h1>
-      <p>
-        Your administrator requires a new password for <strong>{session.mailbox.email}</strong> before you can continue. Once you
-        have chosen it, you can read your mail again, on the web and in your mail apps.
-      </p>
+      <h1>{t('heading')}</h1>
+      <p>{t.rich('intro', { email: session.mailbox.email, strong: (text) => <strong>{text}</strong> })}</p>
       <div className="card">
         <PasswordChangeForm action={forcedPasswordChangeAction} askCurrent={false} minLength={env().PASSWORD_MIN_LENGTH} />
       </div>

@@ -1,9 +1,9 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { startSession, webContext } from '@/lib/auth/dal';
-import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
 import { MAILBOX_VERIFY_PATH } from '@/lib/auth/mailbox-two-factor';
 import { signInFieldErrors, type SignInFieldErrors } from '@/lib/auth/sign-in-fields';
@@ -20,12 +20,13 @@ export interface LoginState {
 export async function signInAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const password = String(formData.get('password') ?? '');
-  const fieldErrors = signInFieldErrors({ email, password });
+  const t = await getTranslations('Auth');
+  const fieldErrors = signInFieldErrors({ email, password }, { email: t('emailRequired'), password: t('passwordRequired') });
   if (fieldErrors) return { email, fieldErrors };
   const context = await webContext({ kind: 'mailbox', email: email.trim().toLowerCase() });
   const result = await verifyMailboxSignIn({ email, password, context, allowPendingReset: true });
   if (!result.ok) {
-    return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : SIGN_IN_FAILED };
+    return { email, formError: result.reason === 'throttled' ? t('tooManyAttempts', { minutes: result.retryAfterMinutes }) : t('signInFailed') };
   }
   if (result.secondFactor) {
     // Mailbox two-factor (spec §20): only the password step is done; a pending session admits the verify page only.

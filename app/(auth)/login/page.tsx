@@ -1,28 +1,31 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { requestInfo } from '@/lib/auth/dal';
-import { SESSION_ENDED } from '@/lib/auth/messages';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { LoginForm } from './login-form';
 
-export const metadata: Metadata = { title: 'Sign in' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Login'))('metaTitle') };
+}
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const { clientIp } = await requestInfo();
   const callbackUrl = safeCallbackPath(params.callbackUrl);
+  const [t, tAuth] = await Promise.all([getTranslations('Login'), getTranslations('Auth')]);
   return (
     <main className="narrow">
-      <h1>Sign in to webmail</h1>
+      <h1>{t('heading')}</h1>
       {params.ended ? (
         <p className="notice" role="status">
-          {SESSION_ENDED}
+          {tAuth('sessionEnded')}
         </p>
       ) : null}
       <div className="card">
         <LoginForm callbackUrl={callbackUrl} />
       </div>
       <p className="muted">
-        Your IP address: <span className="mono" data-testid="client-ip">{clientIp ?? 'unknown'}</span>
+        {t('yourAddress')} <span className="mono" data-testid="client-ip">{clientIp ?? t('unknownAddress')}</span>
       </p>
     </main>
   );

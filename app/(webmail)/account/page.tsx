@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { requireMailbox } from '@/lib/auth/dal';
 import { recentSignIns } from '@/lib/audit';
 import { signInsPerDay } from '@/lib/sign-in-stats';
@@ -47,7 +48,9 @@ const TEXT = {
   ]),
 } as const;
 
-export const metadata: Metadata = { title: 'Account' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Account'))('metaTitle') };
+}
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
@@ -63,12 +66,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const twoFactor = await mailboxTwoFactorSummary(session.mailbox.id);
   const noticeOn = await newNetworkNoticeOn(session.mailbox.id);
   const savedText = typeof notice === 'string' ? TEXT.saved.get(notice) : undefined;
+  const t = await getTranslations('Account');
   return (
     <main>
-      <h1>Account</h1>
+      <h1>{t('heading')}</h1>
       {notice === 'password-changed' ? (
         <p className="notice" role="status">
-          Your password has been changed. Other devices have been signed out.
+          {t('passwordChanged')}
         </p>
       ) : null}
       {notice === 'app-password-revoked' ? (
@@ -78,7 +82,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       ) : null}
       {notice === 'signed-out-session' || notice === 'signed-out-others' ? (
         <p className="notice" role="status">
-          {notice === 'signed-out-session' ? 'That session has been signed out.' : 'You have been signed out everywhere else.'}
+          {notice === 'signed-out-session' ? t('signedOutSession') : t('signedOutOthers')}
         </p>
       ) : null}
       {notice === 'two-factor-on' || notice === 'two-factor-off' ? (
@@ -87,14 +91,14 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
       <section className="card" aria-labelledby="nets-heading">
-        <h2 id="nets-heading">Allowed networks</h2>
+        <h2 id="nets-heading">{t('netsHeading')}</h2>
         {nets === null ? (
-          <p data-testid="allowed-networks">No restriction: this mailbox can be used from any network.</p>
+          <p data-testid="allowed-networks">{t('netsNone')}</p>
         ) : nets.length === 0 ? (
-          <p data-testid="allowed-networks">Your administrator has not allowed any network for this mailbox at the moment.</p>
+          <p data-testid="allowed-networks">{t('netsEmpty')}</p>
         ) : (
           <>
-            <p>Your administrator allows this mailbox to be used only from these addresses and networks:</p>
+            <p>{t('netsIntro')}</p>
             <ul data-testid="allowed-networks">
               {nets.map((n) => (
                 <li key={n.net}>
@@ -102,9 +106,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
                   {n.expiresAt !== null ? (
                     <>
                       {' '}
-                      <span className="muted">
-                        (until <LocalTime at={new Date(n.expiresAt).toISOString()} />)
-                      </span>
+                      <span className="muted">{t.rich('until', { time: () => <LocalTime at={new Date(n.expiresAt!).toISOString()} /> })}</span>
                     </>
                   ) : null}
                 </li>
@@ -113,15 +115,15 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           </>
         )}
         <p className="muted">
-          You are connected from {session.clientIp ? <Address text={session.clientIp} /> : 'an unknown address'}.
+          {t.rich('connectedFrom', { address: () => (session.clientIp ? <Address text={session.clientIp} /> : t('unknownAddress')) })}
         </p>
       </section>
       <section className="card" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">Where you&apos;re signed in</h2>
+        <h2 id="sessions-heading">{t('sessionsHeading')}</h2>
         <SessionList sessions={sessions} signOut={signOutSessionAction} testId="sessions" />
         {sessions.some((s) => !s.current) ? (
           <form action={signOutOtherSessionsAction}>
-            <button type="submit">Sign out everywhere else</button>
+            <button type="submit">{t('signOutOthers')}</button>
           </form>
         ) : null}
       </section>
@@ -134,9 +136,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         {appPasswords.length >= MAX_APP_PASSWORDS ? <p className="muted">{TEXT.appPasswordsFull}</p> : <AppPasswordForm />}
       </section>
       <section className="card" aria-labelledby="signins-heading">
-        <h2 id="signins-heading">Recent sign-ins</h2>
-        <SignInChart days={days} title="Your sign-ins per day, last 30 days" small testId="sign-in-chart" />
-        <SignInHistory events={signIns} empty="No sign-ins recorded yet." testId="sign-in-history" notYouHref="#password-heading" />
+        <h2 id="signins-heading">{t('signInsHeading')}</h2>
+        <SignInChart days={days} title={t('chartTitle')} small testId="sign-in-chart" />
+        <SignInHistory events={signIns} empty={t('noSignIns')} testId="sign-in-history" notYouHref="#password-heading" />
       </section>
       <section className="card" aria-labelledby="two-factor-heading">
         <h2 id="two-factor-heading">{TEXT.twoFactorHeading}</h2>
@@ -165,7 +167,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       </section>
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" tabIndex={-1}>
-          Change password
+          {t('passwordHeading')}
         </h2>
         <PasswordChangeForm action={changePasswordAction} askCurrent minLength={env().PASSWORD_MIN_LENGTH} />
       </section>

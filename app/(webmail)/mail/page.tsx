@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { requireMailbox } from '@/lib/auth/dal';
 import { listMessages } from '@/lib/messages/service';
 import { Address } from '@/app/_components/address';
@@ -7,48 +8,51 @@ import { LocalTime } from '@/app/_components/local-time';
 import { ownPasswordAge } from '@/lib/mailboxes/password-expiry';
 import { PasswordReminder } from './password-reminder';
 
-export const metadata: Metadata = { title: 'Inbox' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Inbox'))('metaTitle') };
+}
 
-const NOTICES: Record<string, string> = {
-  'password-changed': 'Your password has been changed. Other devices have been signed out.',
-};
+// The notices a redirect may ask for, each a catalogue key (namespace `Inbox`).
+const NOTICES = new Map([['password-changed', 'passwordChanged']] as const);
 
 export default async function InboxPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const session = await requireMailbox();
   const { notice } = await searchParams;
   const messages = await listMessages(session);
   const passwordAge = await ownPasswordAge(session.mailbox.id);
+  const t = await getTranslations('Inbox');
+  const noticeKey = typeof notice === 'string' ? NOTICES.get(notice as 'password-changed') : undefined;
   return (
     <main>
-      <h1>Inbox</h1>
-      {typeof notice === 'string' && Object.hasOwn(NOTICES, notice) ? (
+      <h1>{t('heading')}</h1>
+      {noticeKey ? (
         <p className="notice" role="status">
-          {NOTICES[notice]}
+          {t(noticeKey)}
         </p>
       ) : null}
       <PasswordReminder age={passwordAge} />
       {messages.length === 0 ? (
-        <p>No messages.</p>
+        <p>{t('empty')}</p>
       ) : (
         <table className="stack" data-testid="inbox">
-          <caption className="muted">{messages.length === 1 ? '1 message' : `${messages.length} messages`}</caption>
+          <caption className="muted">{t('count', { count: messages.length })}</caption>
           <thead>
             <tr>
-              <th scope="col">From</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Received</th>
+              <th scope="col">{t('from')}</th>
+              <th scope="col">{t('subject')}</th>
+              <th scope="col">{t('received')}</th>
             </tr>
           </thead>
           <tbody>
             {messages.map((m) => (
               <tr key={m.id}>
-                <td data-label="From">
+                <td data-label={t('from')}>
                   <Address text={m.fromAddress} />
                 </td>
-                <td data-label="Subject">
+                <td data-label={t('subject')}>
                   <Link href={`/mail/${m.id}`}>{m.subject}</Link>
                 </td>
-                <td data-label="Received">
+                <td data-label={t('received')}>
                   <LocalTime at={m.receivedAt.toISOString()} />
                 </td>
               </tr>

@@ -1,9 +1,10 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
 import { parseAllowNets, type AllowNetsParse } from '@/lib/net/allowlist';
 import { EntryErrorList } from './form-alert';
-import { ADD_ADDRESS_TEXT, addAddress, type AddAddressOutcome } from './nets-draft';
+import { ADD_ADDRESS_KEYS, addAddress, type AddAddressOutcome } from './nets-draft';
 import { useHydrated } from './use-hydrated';
 
 interface Props {
@@ -22,8 +23,6 @@ interface Props {
   parsed?: AllowNetsParse;
 }
 
-const entryCount = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
-
 /**
  * The "Allowed networks" textarea with live validation by the same parser the server uses
  * (lib/net/allowlist.ts): every invalid entry with its reason, the normalised result and the warnings.
@@ -32,6 +31,7 @@ const entryCount = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'ent
 export function AllowNetsField({ id, name, label, value, onChange, clientIp, emptyText, setNames, parsed: given }: Props) {
   const parsed = useMemo(() => given ?? parseAllowNets(value, { references: setNames ? new Set(setNames) : 'none' }), [given, value, setNames]);
   const analysisId = `${id}-analysis`;
+  const t = useTranslations('AllowNetsField');
   // Lets end-to-end tests wait until typing reaches React's state instead of being replaced by hydration.
   const hydrated = useHydrated();
   // What the last "Add my current IP" did, said next to the button; typing in the field clears it.
@@ -40,12 +40,10 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
     <div className="nets-field" data-hydrated={hydrated ? 'true' : undefined}>
       <label htmlFor={id}>{label}</label>
       <p className="field-hint" id={`${id}-hint`}>
-        IPv4 or IPv6 addresses and networks, separated by commas (spaces and new lines work too), e.g.{' '}
-        <code>203.0.113.0/24, 2001:db8::/32, 198.51.100.7</code>
+        {t.rich('hint', { code: (text) => <code>{text}</code> })}
         {setNames ? (
           <>
-            , and network sets as <code>@name</code>
-            {setNames.length > 0 ? ` (${setNames.map((n) => `@${n}`).join(', ')})` : ' (none defined yet: see Networks)'}
+            {t.rich('sets', { code: (text) => <code>{text}</code> })} {setNames.length > 0 ? `(${setNames.map((n) => `@${n}`).join(', ')})` : t('noSets')}
           </>
         ) : null}
         .
@@ -82,10 +80,11 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
               onChange(result.draft);
             }}
           >
-            Add my current IP{clientIp ? ` (${clientIp})` : ''}
+            {t('addIp')}
+            {clientIp ? ` (${clientIp})` : ''}
           </button>{' '}
           <span className="muted" id={`${id}-add-ip-note`} role="status" data-testid={`${id}-add-ip-note`}>
-            {clientIp ? (added ? ADD_ADDRESS_TEXT[added](clientIp) : '') : ADD_ADDRESS_TEXT.unknown('')}
+            {clientIp ? (added ? t(ADD_ADDRESS_KEYS[added], { address: clientIp }) : '') : t('unknown')}
           </span>
         </p>
       ) : null}
@@ -97,31 +96,30 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
             ) : parsed.canonical === value ? (
               // Already as it will be stored (a saved list, for one): the field shows it, no need to repeat it.
               <span data-testid={`${id}-normal`}>
-                The list is fine as it is ({entryCount(parsed.entries.length + parsed.references.length)}).
+                {t('fine', { count: parsed.entries.length + parsed.references.length })}
               </span>
             ) : (
               <>
-                Normalised:{' '}
+                {t('normalised')}{' '}
                 <code className="canonical" data-testid={`${id}-canonical`}>
                   {parsed.canonical}
                 </code>{' '}
-                ({entryCount(parsed.entries.length + parsed.references.length)})
+                {t('entries', { count: parsed.entries.length + parsed.references.length })}
               </>
             )}
           </p>
         ) : (
           <>
             <p className="error" aria-live="polite">
-              {parsed.errors.length === 1 ? '1 invalid entry' : `${parsed.errors.length} invalid entries`}: nothing can be saved until
-              {parsed.errors.length === 1 ? ' it is' : ' they are'} fixed.
+              {t('invalid', { count: parsed.errors.length })}
             </p>
             <div className="error">
-              <EntryErrorList errors={parsed.errors} label="Invalid entries" testId={`${id}-errors`} />
+              <EntryErrorList errors={parsed.errors} label={t('invalidLabel')} testId={`${id}-errors`} />
             </div>
           </>
         )}
         {parsed.warnings.length > 0 ? (
-          <ul className="warning" aria-label="Warnings" data-testid={`${id}-warnings`}>
+          <ul className="warning" aria-label={t('warnings')} data-testid={`${id}-warnings`}>
             {parsed.warnings.map((w, i) => (
               <li key={i}>
                 <code>{w.entry}</code>: {w.message}

@@ -1,37 +1,16 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { MAX_LABEL_CHARS } from '@/lib/net/allowlist-entries';
 import { instantFromLocalInput, localInputValue, utcInputValue, viewerTimeZone } from '@/lib/time-format';
 import { EXPIRES_FIELD, expiresIso, LABEL_FIELD, type EntryInfoMap } from './entry-info';
 import { useHydrated } from './use-hydrated';
 
-/** Wording of the entry rows (one place, for the translations of spec §22). */
-const TEXT = {
-  caption: 'Entries: labels and expiry',
-  netHeader: 'Network or set',
-  labelHeader: 'Label',
-  expiresUtc: 'Expires (UTC)',
-  expiresLocal: (zone: string) => `Expires (your time, ${zone})`,
-  actions: 'Actions',
-  labelOf: (net: string) => `Label of ${net}`,
-  expiryOfUtc: (net: string) => `Expiry of ${net} (UTC)`,
-  expiryOfLocal: (net: string) => `Expiry of ${net} (your time)`,
-  invalid: 'Not a valid time',
-  expired: 'Expired: no longer admits anyone',
-  soon: 'Expires soon',
-  remove: 'Remove',
-  removeNet: (net: string) => `Remove ${net}`,
-  shortcuts: (net: string) => `Quick expiry for ${net}`,
-  shortcut: (label: string, net: string) => `Expire ${net} ${label}`,
-  showing: (shown: number, all: number) => `Showing the first ${shown} of ${all} entries; the others keep their labels and expiry. `,
-  showAll: (all: number) => `Show all ${all} entries`,
-};
-
-/** "In 1 day / 3 days / 1 week": an expiry that far from now (the button's time, to the minute). */
-export const EXPIRY_SHORTCUTS: readonly { label: string; ms: number }[] = [
-  { label: 'in 1 day', ms: 86_400_000 },
-  { label: 'in 3 days', ms: 3 * 86_400_000 },
-  { label: 'in 1 week', ms: 7 * 86_400_000 },
+/** "In 1 day / 3 days / 1 week": an expiry that far from now (the button's time, to the minute); `key` names its words in the catalogue. */
+export const EXPIRY_SHORTCUTS: readonly { key: 'in1Day' | 'in3Days' | 'in1Week'; ms: number }[] = [
+  { key: 'in1Day', ms: 86_400_000 },
+  { key: 'in3Days', ms: 3 * 86_400_000 },
+  { key: 'in1Week', ms: 7 * 86_400_000 },
 ];
 
 /** How soon an expiry is flagged as "expires soon" on the mailbox and list pages. */
@@ -55,13 +34,13 @@ interface Props {
 
 /** Column headers, and the field labels of the cards the rows become on phones. */
 
-function status(expires: string, now: number): { text: string; className: string } | null {
+function status(expires: string, now: number): { key: 'invalid' | 'expired' | 'soon'; className: string } | null {
   const iso = expiresIso(expires);
   if (iso === null) return null;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return { text: TEXT.invalid, className: 'error' };
-  if (ms <= now) return { text: TEXT.expired, className: 'error' };
-  if (ms - now <= SOON_MS) return { text: TEXT.soon, className: 'warning' };
+  if (Number.isNaN(ms)) return { key: 'invalid', className: 'error' };
+  if (ms <= now) return { key: 'expired', className: 'error' };
+  if (ms - now <= SOON_MS) return { key: 'soon', className: 'warning' };
   return null;
 }
 
@@ -98,17 +77,19 @@ export function EntryRows({ id, nets: all, info, onInfoChange, onRemove, now, hi
 function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 'nets' | 'hidden'> & { all: readonly string[]; nets: readonly string[] }) {
   const hydrated = useHydrated();
   const zone = hydrated ? viewerTimeZone() : 'UTC';
+  const t = useTranslations('EntryRows');
+  const expiresHeader = hydrated ? t('expiresLocal', { zone }) : t('expiresUtc');
   return (
     <div className="entry-rows">
       <table data-testid={`${id}-rows`} className="stack">
-        <caption>{TEXT.caption}</caption>
+        <caption>{t('caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">{TEXT.netHeader}</th>
-            <th scope="col">{TEXT.labelHeader}</th>
-            <th scope="col">{hydrated ? TEXT.expiresLocal(zone) : TEXT.expiresUtc}</th>
+            <th scope="col">{t('netHeader')}</th>
+            <th scope="col">{t('labelHeader')}</th>
+            <th scope="col">{expiresHeader}</th>
             <th scope="col">
-              <span className="visually-hidden">{TEXT.actions}</span>
+              <span className="visually-hidden">{t('actions')}</span>
             </th>
           </tr>
         </thead>
@@ -118,42 +99,42 @@ function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 
             const st = status(i.expires, now);
             return (
               <tr key={net} data-net={net}>
-                <td className="mono" data-label={TEXT.netHeader}>{net}</td>
-                <td data-label={TEXT.labelHeader}>
+                <td className="mono" data-label={t('netHeader')}>{net}</td>
+                <td data-label={t('labelHeader')}>
                   <input
                     name={`${LABEL_FIELD}${net}`}
-                    aria-label={TEXT.labelOf(net)}
+                    aria-label={t('labelOf', { net })}
                     value={i.label}
                     maxLength={MAX_LABEL_CHARS}
                     onChange={(e) => onInfoChange(net, 'label', e.target.value)}
                   />
                 </td>
-                <td data-label={hydrated ? TEXT.expiresLocal(zone) : TEXT.expiresUtc}>
+                <td data-label={expiresHeader}>
                   {hydrated ? (
                     <>
                       <input type="hidden" name={`${EXPIRES_FIELD}${net}`} value={i.expires} />
                       <input
                         type="datetime-local"
-                        aria-label={TEXT.expiryOfLocal(net)}
+                        aria-label={t('expiryOfLocal', { net })}
                         value={shownExpiry(i.expires, zone)}
                         onChange={(e) => onInfoChange(net, 'expires', utcExpiry(e.target.value, zone))}
                       />
                     </>
                   ) : (
-                    <input type="datetime-local" name={`${EXPIRES_FIELD}${net}`} aria-label={TEXT.expiryOfUtc(net)} value={i.expires} onChange={(e) => onInfoChange(net, 'expires', e.target.value)} />
+                    <input type="datetime-local" name={`${EXPIRES_FIELD}${net}`} aria-label={t('expiryOfUtc', { net })} value={i.expires} onChange={(e) => onInfoChange(net, 'expires', e.target.value)} />
                   )}
-                  {st ? <span className={`entry-status ${st.className}`}> {st.text}</span> : null}
+                  {st ? <span className={`entry-status ${st.className}`}> {t(st.key)}</span> : null}
                   {hydrated ? (
-                    <span className="expiry-shortcuts" role="group" aria-label={TEXT.shortcuts(net)}>
+                    <span className="expiry-shortcuts" role="group" aria-label={t('shortcuts', { net })}>
                       {EXPIRY_SHORTCUTS.map((s) => (
                         <button
-                          key={s.label}
+                          key={s.key}
                           type="button"
                           className="link"
-                          aria-label={TEXT.shortcut(s.label, net)}
+                          aria-label={t('shortcut', { net, when: t(s.key) })}
                           onClick={() => onInfoChange(net, 'expires', utcInputValue(Math.floor((Date.now() + s.ms) / 60_000) * 60_000))}
                         >
-                          {s.label}
+                          {t(s.key)}
                         </button>
                       ))}
                     </span>
@@ -166,13 +147,13 @@ function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 
                     name="intent"
                     value={`remove:${net}`}
                     className="secondary"
-                    aria-label={TEXT.removeNet(net)}
+                    aria-label={t('removeNet', { net })}
                     onClick={(e) => {
                       e.preventDefault();
                       onRemove(net);
                     }}
                   >
-                    {TEXT.remove}
+                    {t('remove')}
                   </button>
                 </td>
               </tr>
@@ -182,8 +163,8 @@ function Rows({ id, all, nets, info, onInfoChange, onRemove, now }: Omit<Props, 
       </table>
       {nets.length < all.length ? (
         <p>
-          {TEXT.showing(nets.length, all.length)}
-          <a href="?entries=all">{TEXT.showAll(all.length)}</a>
+          {t('showing', { shown: nets.length, all: all.length })}
+          <a href="?entries=all">{t('showAll', { all: all.length })}</a>
         </p>
       ) : null}
     </div>

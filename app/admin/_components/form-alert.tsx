@@ -1,12 +1,14 @@
+import { useTranslations } from 'next-intl';
 import type { EntryError } from '@/lib/net/allowlist';
 
 /** Invalid allowlist entries, each with its reason (the same wording as the parser's). */
 export function EntryErrorList({ errors, label, testId }: { errors: readonly EntryError[]; label?: string; testId?: string }) {
+  const t = useTranslations('EntryErrors');
   return (
     <ul aria-label={label} data-testid={testId}>
       {errors.map((e, i) => (
         <li key={i}>
-          {e.entry ? <code>{e.entry}</code> : 'The list'}: {e.reason}
+          {e.entry ? <code>{e.entry}</code> : t('theList')}: {e.reason}
         </li>
       ))}
     </ul>

@@ -37,16 +37,6 @@ function describeSetting(change: MailboxChange): string {
   }
 }
 
-export const BULK_ACTION_LABELS: Record<BulkActionKind, string> = {
-  replace_nets: 'Replace the allowed networks',
-  add_nets: 'Add networks to the allowed networks',
-  remove_restriction: 'Remove the network restriction',
-  force_reset: 'Force a password change at next login',
-  cancel_reset: 'Cancel a pending password change',
-  mode_monitor: 'Switch the network list to monitor mode',
-  mode_enforce: 'Switch the network list to enforce mode',
-};
-
 const mailboxCount = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
 
 /** The confirmation question for a bulk plan. */

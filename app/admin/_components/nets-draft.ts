@@ -12,13 +12,14 @@ export function trimTrailingSeparators(draft: string): string {
 /** What "Add my current IP" did: appended the address, found it already listed, or had no address to add. */
 export type AddAddressOutcome = 'added' | 'already' | 'unknown';
 
-/** The words shown next to "Add my current IP" for each outcome (one place, for translation). */
-export const ADD_ADDRESS_TEXT: Record<AddAddressOutcome, (address: string) => string> = {
-  added: (address) => `${address} was added to the list. Save to apply it.`,
-  already: (address) => `${address} is already in the list.`,
-  unknown: () => 'Your address is not known to the portal.',
-};
+/**
+ * What "Add my current IP" says after each outcome: keys of this catalogue namespace, read by the field in
+ * the browser and by the no-JavaScript server action alike.
+ */
+export const ADD_ADDRESS_TEXTS = 'AllowNetsField';
+export const ADD_ADDRESS_KEYS = { added: 'added', already: 'already', unknown: 'unknown' } as const satisfies Record<AddAddressOutcome, string>;
 
+/** The words shown next to "Add my current IP" for each outcome (one place, for translation). */
 /**
  * "Add my current IP": the draft with the admin's address appended (as typed, with a comma), or unchanged
  * when the draft already lists that address, in any spelling (`203.0.113.7/32`, an IPv6 address in another

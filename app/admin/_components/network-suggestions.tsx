@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import type { NetworkSuggestion } from '@/lib/netsets/suggestions';
 import { LocalTime } from '@/app/_components/local-time';
@@ -8,17 +9,6 @@ import { LocalTime } from '@/app/_components/local-time';
 function probe(net: string): string {
   return net.split('/')[0] ?? net;
 }
-
-/** Column headers (and card labels on phones) and the words next to "Add". */
-const TEXT = {
-  net: 'Network',
-  signIns: 'Sign-ins',
-  lastSeen: 'Last seen',
-  admitted: 'Allowed by the list above',
-  add: 'Add',
-  added: 'Added to the list above: save to apply.',
-  alreadyAllowed: 'Already allowed by the list above.',
-} as const;
 
 /**
  * "Suggestions from history": the networks of the mailbox's successful sign-ins of the last 30 days, with
@@ -34,14 +24,17 @@ export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
 }) {
   // The suggestions added in this visit, so that "Add" answers next to the button itself.
   const [added, setAdded] = useState<ReadonlySet<string>>(new Set());
+  const t = useTranslations('NetworkSuggestions');
+  // Column headers (and card labels on phones).
+  const TEXT = { net: t('net'), signIns: t('signIns'), lastSeen: t('lastSeen'), admitted: t('admitted') };
   return (
     <section className="suggestions" aria-labelledby="suggestions-heading">
-      <h3 id="suggestions-heading">Suggestions from history</h3>
+      <h3 id="suggestions-heading">{t('heading')}</h3>
       {suggestions.length === 0 ? (
-        <p className="muted">No successful sign-ins in the last 30 days.</p>
+        <p className="muted">{t('none')}</p>
       ) : (
         <table data-testid="suggestions" className="stack">
-          <caption className="visually-hidden">Networks this mailbox signed in from in the last 30 days</caption>
+          <caption className="visually-hidden">{t('caption')}</caption>
           <thead>
             <tr>
               <th scope="col">{TEXT.net}</th>
@@ -49,7 +42,7 @@ export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
               <th scope="col">{TEXT.lastSeen}</th>
               <th scope="col">{TEXT.admitted}</th>
               <th scope="col">
-                <span className="visually-hidden">{TEXT.add}</span>
+                <span className="visually-hidden">{t('add')}</span>
               </th>
             </tr>
           </thead>
@@ -65,14 +58,14 @@ export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
                       .join(', ')}
                   </td>
                   <td data-label={TEXT.lastSeen}><LocalTime at={s.lastSeen} /></td>
-                  <td data-label={TEXT.admitted}>{admitted === null ? '-' : admitted ? 'Yes' : 'No'}</td>
+                  <td data-label={TEXT.admitted}>{admitted === null ? '-' : admitted ? t('yes') : t('no')}</td>
                   <td className="full">
                     <button
                       type="submit"
                       name="intent"
                       value={`add-net:${s.net}`}
                       className="secondary"
-                      aria-label={`${TEXT.add} ${s.net}`}
+                      aria-label={t('addNet', { net: s.net })}
                       aria-describedby={`suggestion-note-${s.net}`}
                       disabled={admitted === true && draft.trim() !== ''}
                       onClick={(e) => {
@@ -81,10 +74,10 @@ export function NetworkSuggestions({ suggestions, draft, allows, onAdd }: {
                         setAdded((old) => new Set(old).add(s.net));
                       }}
                     >
-                      {TEXT.add}
+                      {t('add')}
                     </button>{' '}
                     <span className="muted" id={`suggestion-note-${s.net}`} role="status">
-                      {added.has(s.net) ? TEXT.added : admitted === true && draft.trim() !== '' ? TEXT.alreadyAllowed : ''}
+                      {added.has(s.net) ? t('added') : admitted === true && draft.trim() !== '' ? t('alreadyAllowed') : ''}
                     </span>
                   </td>
                 </tr>

@@ -1,10 +1,10 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
 import { ADMIN_VERIFY, startSession, webContext } from '@/lib/auth/dal';
 import { landingPage } from '@/lib/session/evaluate';
-import { ADMIN_SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyAdminSignIn } from '@/lib/auth/sign-in';
 import { signInFieldErrors } from '@/lib/auth/sign-in-fields';
 import type { LoginState } from '@/app/(auth)/login/actions';
@@ -13,12 +13,13 @@ import type { LoginState } from '@/app/(auth)/login/actions';
 export async function adminSignInAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get('email') ?? '').slice(0, 320);
   const password = String(formData.get('password') ?? '');
-  const fieldErrors = signInFieldErrors({ email, password });
+  const t = await getTranslations('Auth');
+  const fieldErrors = signInFieldErrors({ email, password }, { email: t('emailRequired'), password: t('passwordRequired') });
   if (fieldErrors) return { email, fieldErrors };
   const context = await webContext({ kind: 'admin', email: email.trim().toLowerCase() });
   const result = await verifyAdminSignIn({ email, password, context });
   if (!result.ok) {
-    return { email, formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : ADMIN_SIGN_IN_FAILED };
+    return { email, formError: result.reason === 'throttled' ? t('tooManyAttempts', { minutes: result.retryAfterMinutes }) : t('adminSignInFailed') };
   }
   const callbackUrl = adminCallbackPath(formData.get('callbackUrl'));
   if (result.admin.twoFactor) {

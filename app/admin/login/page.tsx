@@ -1,32 +1,33 @@
 import type { Metadata } from 'next';
-import { SESSION_ENDED } from '@/lib/auth/messages';
+import { getTranslations } from 'next-intl/server';
 import { LoginForm } from '@/app/(auth)/login/login-form';
 import { adminSignInAction } from './actions';
 
-export const metadata: Metadata = { title: 'Admin sign-in' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('AdminLogin'))('metaTitle') };
+}
 
 export default async function AdminLoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = typeof params.callbackUrl === 'string' ? params.callbackUrl : '/admin/mailboxes';
+  const [t, tAuth] = await Promise.all([getTranslations('AdminLogin'), getTranslations('Auth')]);
   return (
     <main className="narrow">
-      <h1>Business admin sign-in</h1>
+      <h1>{t('heading')}</h1>
       {params.ended ? (
         <p className="notice" role="status">
-          {SESSION_ENDED}
+          {tAuth('sessionEnded')}
         </p>
       ) : null}
       {params.signedOut ? (
         <p className="notice" role="status">
-          You have signed out.
+          {t('signedOut')}
         </p>
       ) : null}
       <div className="card">
-        <LoginForm callbackUrl={callbackUrl} action={adminSignInAction} emailLabel="Admin email address" />
+        <LoginForm callbackUrl={callbackUrl} action={adminSignInAction} emailLabel={t('email')} />
       </div>
-      <p className="muted">
-        Signing in to a mailbox? Use the <a href="/login">webmail sign-in</a>.
-      </p>
+      <p className="muted">{t.rich('mailboxHint', { link: (text) => <a href="/login">{text}</a> })}</p>
     </main>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, type ReactNode } from 'react';
 import { beginTotpSetupAction, confirmTotpAction, type ConfirmTotpState } from './actions';
 import { RecoveryCodes } from './recovery-codes';
@@ -34,15 +35,16 @@ export function SetupPanel(props: SetupPanelProps) {
 }
 
 function Steps({ email, enabled, setup, next, state, formAction, pending }: SetupPanelProps & { state: ConfirmTotpState; formAction: (formData: FormData) => void; pending: boolean }) {
+  const t = useTranslations('TwoFactorSetup');
   if (state.recoveryCodes) {
     return (
       <div className="card">
         <p role="status" className="notice">
-          Two-factor is on.
+          {t('isOn')}
         </p>
         <RecoveryCodes codes={state.recoveryCodes} who={email} />
         <p>
-          <a href={next}>I have saved my recovery codes: continue</a>
+          <a href={next}>{t('saved')}</a>
         </p>
       </div>
     );
@@ -50,9 +52,9 @@ function Steps({ email, enabled, setup, next, state, formAction, pending }: Setu
   if (enabled) {
     return (
       <div className="card">
-        <p>Two-factor is on for {email}.</p>
+        <p>{t('isOnFor', { email })}</p>
         <p>
-          <a href="/admin/security">Back to Security</a>
+          <a href="/admin/security">{t('backToSecurity')}</a>
         </p>
       </div>
     );
@@ -60,42 +62,39 @@ function Steps({ email, enabled, setup, next, state, formAction, pending }: Setu
   if (!setup) {
     return (
       <div className="card">
-        <p>
-          With two-factor, signing in to the admin area needs your password and a code from an authenticator app on your phone or computer. You also get recovery codes for when you lose the
-          device.
-        </p>
+        <p>{t('intro')}</p>
         <form action={beginTotpSetupAction}>
-          <button type="submit">Set up an authenticator app</button>
+          <button type="submit">{t('begin')}</button>
         </form>
       </div>
     );
   }
   return (
     <div className="card">
-      <h2>1. Add Portcullis to your authenticator app</h2>
-      <p>Scan this QR code with an authenticator app (for example Google Authenticator, Microsoft Authenticator, 1Password or Aegis).</p>
+      <h2>{t('step1')}</h2>
+      <p>{t('scan')}</p>
       {/* eslint-disable-next-line @next/next/no-img-element -- a data URL of the qrcode library's SVG: nothing for the image optimiser to do */}
-      <img className="qr" width={200} height={200} src={setup.qrDataUrl} alt="QR code for your authenticator app" />
-      <p>Cannot scan it? Enter this key by hand (time-based, 6 digits, every 30 seconds):</p>
+      <img className="qr" width={200} height={200} src={setup.qrDataUrl} alt={t('qrAlt')} />
+      <p>{t('byHand')}</p>
       <p>
         <code data-testid="totp-secret">{setup.secret}</code>
       </p>
-      <h2>2. Enter the code your app shows</h2>
+      <h2>{t('step2')}</h2>
       <form action={formAction} noValidate>
         {state.formError ? (
           <p className="alert" role="alert">
             {state.formError}
           </p>
         ) : null}
-        <label htmlFor="totp-code">Code from your app</label>
+        <label htmlFor="totp-code">{t('code')}</label>
         <input id="totp-code" name="code" type="text" inputMode="numeric" autoComplete="one-time-code" maxLength={64} required />
         <button type="submit" disabled={pending}>
-          {pending ? 'Checking…' : 'Turn on two-factor'}
+          {pending ? t('checking') : t('turnOn')}
         </button>
       </form>
       <form action={beginTotpSetupAction}>
         <button type="submit" className="link">
-          Start again with a new key
+          {t('restart')}
         </button>
       </form>
     </div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRef, useState, useSyncExternalStore } from 'react';
 import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
 import { reauthPasskeyOptionsAction } from './actions';
@@ -13,18 +14,18 @@ const noSubscription = () => () => {};
  * JavaScript (a passkey needs it: WebAuthn is a browser API).
  */
 export function ReauthFields({ prompt, idPrefix }: { prompt: ReauthPrompt | undefined; idPrefix: string }) {
+  const t = useTranslations('Reauth');
   const passkeyField = useRef<HTMLInputElement>(null);
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const supported = useSyncExternalStore(noSubscription, browserSupportsWebAuthn, () => false);
   if (!prompt) return null;
-  const secondFactor = prompt.code ? ' and a code from your authenticator app (or a recovery code)' : prompt.passkey ? ' and your passkey' : '';
 
   async function confirmWithPasskey() {
     setPasskeyError(null);
     const password = passkeyField.current?.form?.elements.namedItem('reauthPassword');
     if (!(password instanceof HTMLInputElement) || password.value === '') {
-      setPasskeyError('Type your password first, then confirm with your passkey.');
+      setPasskeyError(t('passwordFirst'));
       return;
     }
     setBusy(true);
@@ -38,7 +39,7 @@ export function ReauthFields({ prompt, idPrefix }: { prompt: ReauthPrompt | unde
         const response = await startAuthentication({ optionsJSON: started.options });
         passkeyField.current!.value = JSON.stringify(response);
       } catch {
-        setPasskeyError('The passkey was not used (cancelled, timed out or not available on this device). Try again.');
+        setPasskeyError(t('passkeyNotUsed'));
         return;
       }
       passkeyField.current!.form?.requestSubmit();
@@ -49,20 +50,20 @@ export function ReauthFields({ prompt, idPrefix }: { prompt: ReauthPrompt | unde
 
   return (
     <fieldset className="reauth" data-testid="reauth">
-      <legend>Confirm your password</legend>
+      <legend>{t('legend')}</legend>
       <p className="field-hint" id={`${idPrefix}-reauth-hint`}>
-        This step needs your password{secondFactor} again, because you signed in more than 5 minutes ago.
+        {prompt.code ? t('hintCode') : prompt.passkey ? t('hintPasskey') : t('hint')}
       </p>
       {prompt.error ? (
         <p className="alert" role="alert">
           {prompt.error}
         </p>
       ) : null}
-      <label htmlFor={`${idPrefix}-reauth-password`}>Your password</label>
+      <label htmlFor={`${idPrefix}-reauth-password`}>{t('password')}</label>
       <input id={`${idPrefix}-reauth-password`} name="reauthPassword" type="password" autoComplete="current-password" required aria-describedby={`${idPrefix}-reauth-hint`} />
       {prompt.code ? (
         <>
-          <label htmlFor={`${idPrefix}-reauth-code`}>Code from your authenticator app, or a recovery code</label>
+          <label htmlFor={`${idPrefix}-reauth-code`}>{t('code')}</label>
           <input id={`${idPrefix}-reauth-code`} name="reauthCode" type="text" autoComplete="one-time-code" spellCheck={false} />
         </>
       ) : null}
@@ -71,10 +72,10 @@ export function ReauthFields({ prompt, idPrefix }: { prompt: ReauthPrompt | unde
           <input ref={passkeyField} type="hidden" name="reauthPasskey" defaultValue="" />
           {supported ? (
             <button type="button" className="secondary" onClick={() => void confirmWithPasskey()} disabled={busy}>
-              {busy ? 'Waiting for your passkey…' : prompt.code ? 'Confirm with a passkey instead of a code' : 'Confirm with a passkey'}
+              {busy ? t('waiting') : prompt.code ? t('passkeyInstead') : t('passkey')}
             </button>
           ) : prompt.code ? null : (
-            <p className="muted">Confirming with a passkey needs JavaScript in this browser.</p>
+            <p className="muted">{t('passkeyNeedsScript')}</p>
           )}
           {passkeyError ? (
             <p className="alert" role="alert">

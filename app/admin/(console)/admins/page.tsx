@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { listAdmins } from '@/lib/admins/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { env } from '@/lib/env';
@@ -6,46 +7,48 @@ import { LocalTime } from '@/app/_components/local-time';
 import { resetTwoFactorAction, setAdminActiveAction } from './actions';
 import { AddAdminForm } from './add-admin-form';
 
-export const metadata: Metadata = { title: 'Admins' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Admins'))('metaTitle') };
+}
 
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (typeof v === 'string' ? v.slice(0, 400) : undefined);
-
-/** Column headers, and the field labels of the cards the rows become on phones. */
-const COLUMNS = { address: 'Address', twoFactor: 'Two-factor', lastSignIn: 'Last sign-in', status: 'Status', actions: 'Actions' } as const;
 
 export default async function AdminsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const { admin, scope } = await requireAdmin();
   const params = await searchParams;
   const admins = await listAdmins(scope);
   const activeCount = admins.filter((a) => a.active).length;
+  const t = await getTranslations('Admins');
+  // Column headers, and the field labels of the cards the rows become on phones.
+  const COLUMNS = { address: t('colAddress'), twoFactor: t('colTwoFactor'), lastSignIn: t('colLastSignIn'), status: t('colStatus'), actions: t('colActions') };
   // Notices are worded here from a code, naming an admin of this account by id from the database; nothing
   // typed into the URL reaches the page (a crafted link cannot make the console say something false).
   const subject = admins.find((a) => String(a.id) === first(params.admin));
   const code = first(params.notice);
   const notice =
     subject && code === 'added'
-      ? `Admin ${subject.email} added. They must choose their own password when they first sign in.`
+      ? t('added', { email: subject.email })
       : subject && code === 'deactivated' && !subject.active
-        ? `Admin ${subject.email} deactivated; their sessions have ended.`
+        ? t('deactivated', { email: subject.email })
         : subject && code === 'reactivated' && subject.active
-          ? `Admin ${subject.email} reactivated.`
+          ? t('reactivated', { email: subject.email })
           : subject && code === 'reset2fa' && !subject.twoFactor
-            ? `Two-factor of ${subject.email} reset; their sessions have ended. They sign in with their password and set it up again.`
+            ? t('reset2fa', { email: subject.email })
             : null;
   const error =
     first(params.error) === 'self'
-      ? 'You cannot deactivate yourself. Ask another admin of your account.'
+      ? t('errorSelf')
       : first(params.error) === 'last'
-        ? `${subject?.email ?? 'That admin'} is the last active admin of this account and cannot be deactivated. Add another admin first.`
+        ? t('errorLast', { email: subject?.email ?? t('thatAdmin') })
         : first(params.error) === 'not-found'
-          ? 'That admin was not found in your account.'
+          ? t('errorNotFound')
           : first(params.error) === 'reset-self'
-            ? 'Turn your own two-factor off on the Security page.'
+            ? t('errorResetSelf')
             : null;
   return (
     <main className="wide">
-      <h1>Admins</h1>
+      <h1>{t('heading')}</h1>
       {notice ? (
         <p className="notice" role="status">
           {notice}
@@ -74,20 +77,20 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
               <tr key={a.id} data-admin={a.email}>
                 <td data-label={COLUMNS.address}>
                   {a.email}
-                  {a.id === admin.id ? <strong> (you)</strong> : null}
+                  {a.id === admin.id ? <strong> {t('you')}</strong> : null}
                 </td>
-                <td data-label={COLUMNS.twoFactor}>{a.twoFactor ? 'On' : 'Off'}</td>
+                <td data-label={COLUMNS.twoFactor}>{a.twoFactor ? t('on') : t('off')}</td>
                 <td data-label={COLUMNS.lastSignIn}>
                   <LocalTime at={a.lastLoginAt} />
-                  {a.lastLoginIp ? <span className="mono"> from {a.lastLoginIp}</span> : null}
+                  {a.lastLoginIp ? <span className="mono"> {t('from', { address: a.lastLoginIp })}</span> : null}
                 </td>
-                <td data-label={COLUMNS.status}>{a.active ? (a.mustChangePassword ? 'Active (initial password not yet replaced)' : 'Active') : 'Inactive'}</td>
+                <td data-label={COLUMNS.status}>{a.active ? (a.mustChangePassword ? t('activeInitial') : t('active')) : t('inactive')}</td>
                 <td data-label={COLUMNS.actions}>
                   {a.id === admin.id || !a.twoFactor ? null : (
                     <form action={resetTwoFactorAction} className="inline">
                       <input type="hidden" name="email" value={a.email} />
-                      <button type="submit" className="link" aria-label={`Reset two-factor of ${a.email}`}>
-                        Reset two-factor
+                      <button type="submit" className="link" aria-label={t('resetTwoFactorOf', { email: a.email })}>
+                        {t('resetTwoFactor')}
                       </button>
                     </form>
                   )}{' '}
@@ -95,8 +98,8 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
                     <form action={setAdminActiveAction} className="inline">
                       <input type="hidden" name="email" value={a.email} />
                       <input type="hidden" name="active" value={a.active ? 'false' : 'true'} />
-                      <button type="submit" className="link" aria-label={`${a.active ? 'Deactivate' : 'Reactivate'} ${a.email}`} disabled={a.active && activeCount <= 1}>
-                        {a.active ? 'Deactivate' : 'Reactivate'}
+                      <button type="submit" className="link" aria-label={a.active ? t('deactivateEmail', { email: a.email }) : t('reactivateEmail', { email: a.email })} disabled={a.active && activeCount <= 1}>
+                        {a.active ? t('deactivate') : t('reactivate')}
                       </button>
                     </form>
                   )}
@@ -106,9 +109,9 @@ export default async function AdminsPage({ searchParams }: { searchParams: Promi
           </tbody>
         </table>
       </div>
-      <p className="muted">You cannot deactivate yourself, and an account always keeps at least one active admin.</p>
+      <p className="muted">{t('rule')}</p>
       <section className="card" aria-labelledby="add-heading">
-        <h2 id="add-heading">Add an admin</h2>
+        <h2 id="add-heading">{t('addHeading')}</h2>
         <AddAdminForm minLength={env().PASSWORD_MIN_LENGTH} />
       </section>
     </main>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/auth/dal';
@@ -10,12 +11,13 @@ import { PhraseText } from '@/app/_components/phrase';
 import { PROTOCOL_NAMES } from '@/app/_components/labels';
 import { RelativeTime } from '@/app/_components/relative-time';
 
-export const metadata: Metadata = { title: 'Audit log' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('AuditLog'))('metaTitle') };
+}
 
 const PAGE_SIZE = 100;
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
-const n = (v: number) => v.toLocaleString('en-US');
 
 function hrefWith(path: string, filter: AuditLogFilter, page?: number): string {
   const params = new URLSearchParams();
@@ -25,32 +27,42 @@ function hrefWith(path: string, filter: AuditLogFilter, page?: number): string {
   return text ? `${path}?${text}` : path;
 }
 
-const ACTOR_KINDS: Record<string, string> = { admin: 'admin', mailbox: 'the mailbox user', api: 'API client', cli: 'operator (command line)', system: 'system' };
+/** Who acted, as catalogue keys (a kind this version does not name is shown as recorded). */
+const ACTOR_KEYS = [
+  ['admin', 'actorAdmin'],
+  ['mailbox', 'actorMailbox'],
+  ['api', 'actorApi'],
+  ['cli', 'actorCli'],
+  ['system', 'actorSystem'],
+] as const;
+const ACTOR_KINDS = new Map<string, (typeof ACTOR_KEYS)[number][1]>(ACTOR_KEYS);
 
 /** Everything recorded about one event, behind its sentence. */
-function EventDetails({ row }: { row: AuditLogRow }) {
+async function EventDetails({ row }: { row: AuditLogRow }) {
+  const t = await getTranslations('AuditLog');
+  const actor = ACTOR_KINDS.get(row.actorKind);
   const facts = auditDetailFacts(row.event, row.detail);
   return (
     <details className="event-details">
-      <summary>Details</summary>
+      <summary>{t('details')}</summary>
       <dl className="facts">
-        <dt>Event</dt>
+        <dt>{t('event')}</dt>
         <dd>{auditEventLabel(row.event)}</dd>
         {row.mailboxEmail ? (
           <>
-            <dt>Mailbox</dt>
+            <dt>{t('mailbox')}</dt>
             <dd>
               <Address text={row.mailboxEmail} />
             </dd>
           </>
         ) : null}
-        <dt>By</dt>
+        <dt>{t('by')}</dt>
         <dd>
-          {row.actorEmail ? <Address text={row.actorEmail} /> : null} <span className="muted">({ACTOR_KINDS[row.actorKind] ?? row.actorKind})</span>
+          {row.actorEmail ? <Address text={row.actorEmail} /> : null} <span className="muted">({actor ? t(actor) : row.actorKind})</span>
         </dd>
         {row.clientIp ? (
           <>
-            <dt>Address</dt>
+            <dt>{t('address')}</dt>
             <dd>
               <Address text={row.clientIp} />
             </dd>
@@ -58,13 +70,13 @@ function EventDetails({ row }: { row: AuditLogRow }) {
         ) : null}
         {row.protocol ? (
           <>
-            <dt>Protocol</dt>
+            <dt>{t('protocol')}</dt>
             <dd>{Object.hasOwn(PROTOCOL_NAMES, row.protocol) ? PROTOCOL_NAMES[row.protocol] : row.protocol}</dd>
           </>
         ) : null}
         {row.userAgent ? (
           <>
-            <dt>Device</dt>
+            <dt>{t('device')}</dt>
             {/* The browser and system in words; the raw header only on hover, for support. */}
             <dd title={row.userAgent}>{describeUserAgent(row.userAgent).label}</dd>
           </>
@@ -104,19 +116,20 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     ) : null;
   const from = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
   const to = (page - 1) * PAGE_SIZE + items.length;
+  const t = await getTranslations('AuditLog');
   return (
     <main className="wide">
-      <h1>Audit log</h1>
-      <form method="get" action="/admin/audit" role="search" aria-label="Filter the audit log" className="card list-filters">
+      <h1>{t('heading')}</h1>
+      <form method="get" action="/admin/audit" role="search" aria-label={t('filterLabel')} className="card list-filters">
         <div>
-          <label htmlFor="mailbox">Mailbox (any part of the address)</label>
+          <label htmlFor="mailbox">{t('filterMailbox')}</label>
           <input id="mailbox" name="mailbox" type="search" defaultValue={raw.mailbox} aria-describedby={describedBy('mailbox')} />
           {fieldError('mailbox')}
         </div>
         <div>
-          <label htmlFor="event">Event</label>
+          <label htmlFor="event">{t('event')}</label>
           <select id="event" name="event" defaultValue={raw.event} aria-describedby={describedBy('event')}>
-            <option value="">All events</option>
+            <option value="">{t('allEvents')}</option>
             {options.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -126,58 +139,58 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           {fieldError('event')}
         </div>
         <div>
-          <label htmlFor="ip">Address</label>
+          <label htmlFor="ip">{t('address')}</label>
           <input id="ip" name="ip" type="text" defaultValue={raw.ip} placeholder="203.0.113.7" maxLength={45} aria-describedby={describedBy('ip')} />
           {fieldError('ip')}
         </div>
         <div>
-          <label htmlFor="from">From (UTC, YYYY-MM-DD)</label>
+          <label htmlFor="from">{t('filterFrom')}</label>
           <input id="from" name="from" type="text" inputMode="numeric" placeholder="YYYY-MM-DD" pattern="\d{4}-\d{2}-\d{2}" maxLength={10} defaultValue={raw.from} aria-describedby={describedBy('from')} />
           {fieldError('from')}
         </div>
         <div>
-          <label htmlFor="to">To (UTC, inclusive)</label>
+          <label htmlFor="to">{t('filterTo')}</label>
           <input id="to" name="to" type="text" inputMode="numeric" placeholder="YYYY-MM-DD" pattern="\d{4}-\d{2}-\d{2}" maxLength={10} defaultValue={raw.to} aria-describedby={describedBy('to')} />
           {fieldError('to')}
         </div>
         <div>
-          <button type="submit">Filter</button>
+          <button type="submit">{t('filter')}</button>
         </div>
       </form>
       {filter ? (
         <p role="status" data-testid="audit-count">
-          {total === 0 ? 'No events match.' : `${n(total)} ${total === 1 ? 'event matches' : 'events match'}; showing ${n(from)}–${n(to)}, newest first.`}{' '}
-          {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? <Link href="/admin/audit">Clear the filter</Link> : null}
+          {total === 0 ? t('noMatch') : t('count', { total, from, to })}{' '}
+          {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? <Link href="/admin/audit">{t('clear')}</Link> : null}
         </p>
       ) : (
         <p className="alert" role="alert">
-          Fix the filter to see the log.
+          {t('fixFilter')}
         </p>
       )}
       {filter && total > 0 ? (
         <p>
           <a href={hrefWith('/admin/audit/export', filter)} download>
-            Download as CSV
+            {t('download')}
           </a>{' '}
-          <span className="muted">(all {n(total)} matching events)</span>
+          <span className="muted">{t('downloadAll', { total })}</span>
         </p>
       ) : null}
       {items.length > 0 ? (
         <table data-testid="audit-table" className="stack audit">
-          <caption className="visually-hidden">Audit events, newest first</caption>
+          <caption className="visually-hidden">{t('caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">What happened</th>
+              <th scope="col">{t('when')}</th>
+              <th scope="col">{t('what')}</th>
             </tr>
           </thead>
           <tbody>
             {items.map((r) => (
               <tr key={r.id} data-event={r.event}>
-                <td data-label="When" className="when">
+                <td data-label={t('when')} className="when">
                   <RelativeTime at={r.at} now={now} />
                 </td>
-                <td data-label="What happened" className="full">
+                <td data-label={t('what')} className="full">
                   <span className="sentence">{auditSentence(r)}</span>
                   <EventDetails row={r} />
                 </td>
@@ -187,10 +200,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         </table>
       ) : null}
       {filter && (page > 1 || hasMore) ? (
-        <nav aria-label="Pages" className="pager">
-          {page > 1 ? <Link href={hrefWith('/admin/audit', filter, page - 1)}>← Newer</Link> : <span />}
-          <span>Page {page}</span>
-          {hasMore ? <Link href={hrefWith('/admin/audit', filter, page + 1)}>Older →</Link> : <span />}
+        <nav aria-label={t('pages')} className="pager">
+          {page > 1 ? <Link href={hrefWith('/admin/audit', filter, page - 1)}>{t('newer')}</Link> : <span />}
+          <span>{t('page', { page })}</span>
+          {hasMore ? <Link href={hrefWith('/admin/audit', filter, page + 1)}>{t('older')}</Link> : <span />}
         </nav>
       ) : null}
     </main>

@@ -1,20 +1,17 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { FormAlert } from '@/app/admin/_components/form-alert';
-import { BULK_ACTION_LABELS } from '@/app/admin/_components/labels';
 import { keepFieldsSubmit } from '@/app/admin/_components/keep-fields-submit';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
+import type { BulkActionKind } from '@/lib/mailboxes/bulk';
 import { bulkAction, type BulkConfirmation, type BulkFormState } from './actions';
 
-const TEXT = {
-  compactHint: 'Select mailboxes in the list to change several at once',
-  revokeAppPasswords: 'Also revoke their app passwords (mail apps then need new ones)',
-} as const;
-
-const BULK_ACTION_KINDS = Object.keys(BULK_ACTION_LABELS) as (keyof typeof BULK_ACTION_LABELS)[];
+// The actions offered, in this order; their words are in the catalogue (`BulkAction`).
+const BULK_ACTION_KINDS: BulkActionKind[] = ['replace_nets', 'add_nets', 'remove_restriction', 'force_reset', 'cancel_reset', 'mode_monitor', 'mode_enforce'];
 
 interface Props {
   /** The current search and filter: "all matching" means these. */
@@ -29,15 +26,16 @@ interface Props {
 }
 
 function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConfirmation; formAction: (f: FormData) => void; pending: boolean; href: string }) {
-  const t = confirm.target;
+  const target = confirm.target;
+  const t = useTranslations('BulkPanel');
   return (
     <form action={formAction} className="card confirm" aria-labelledby="confirm-heading">
-      <h2 id="confirm-heading">Confirm the change</h2>
+      <h2 id="confirm-heading">{t('confirmHeading')}</h2>
       <p data-testid="bulk-question">{confirm.question}</p>
       {confirm.mailKicksOff ? <MailKickOff testId="mail-kick-off-bulk" /> : null}
       {confirm.sample.length > 0 ? (
         <p className="muted">
-          {confirm.count > confirm.sample.length ? 'Among them: ' : 'Mailboxes: '}
+          {confirm.count > confirm.sample.length ? t('amongThem') : t('mailboxes')} 
           {confirm.sample.join(', ')}
           {confirm.count > confirm.sample.length ? ', …' : ''}
         </p>
@@ -46,29 +44,29 @@ function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConf
       <input type="hidden" name="action" value={confirm.action} />
       <input type="hidden" name="allowNets" value={confirm.allowNets ?? ''} />
       <input type="hidden" name="expectedCount" value={confirm.count} />
-      <input type="hidden" name="target" value={t.kind} />
+      <input type="hidden" name="target" value={target.kind} />
       {confirm.action === 'force_reset' ? (
         <p>
           <input type="hidden" name="revokeAppPasswordsAsked" value="1" />
           <input id="bulk-revokeAppPasswords" name="revokeAppPasswords" type="checkbox" defaultChecked />
-          <label htmlFor="bulk-revokeAppPasswords">{TEXT.revokeAppPasswords}</label>
+          <label htmlFor="bulk-revokeAppPasswords">{t('revokeAppPasswords')}</label>
         </p>
       ) : null}
-      {t.kind === 'selected' ? (
-        t.emails.map((e) => <input key={e} type="hidden" name="selected" value={e} />)
+      {target.kind === 'selected' ? (
+        target.emails.map((e) => <input key={e} type="hidden" name="selected" value={e} />)
       ) : (
         <>
-          <input type="hidden" name="q" value={t.q} />
-          <input type="hidden" name="domain" value={t.domain} />
-          <input type="hidden" name="filter" value={t.filter} />
-          <input type="hidden" name="age" value={t.age} />
+          <input type="hidden" name="q" value={target.q} />
+          <input type="hidden" name="domain" value={target.domain} />
+          <input type="hidden" name="filter" value={target.filter} />
+          <input type="hidden" name="age" value={target.age} />
         </>
       )}
       <button type="submit" disabled={pending}>
-        {pending ? 'Applying…' : `Apply to ${confirm.count.toLocaleString('en-US')} mailbox${confirm.count === 1 ? '' : 'es'}`}
+        {pending ? t('applying') : t('apply', { count: confirm.count })}
       </button>{' '}
       <a href={href} className="button secondary">
-        Cancel
+        {t('cancel')}
       </a>
     </form>
   );
@@ -76,6 +74,7 @@ function ConfirmForm({ confirm, formAction, pending, href }: { confirm: BulkConf
 
 /** Bulk changes on the selected mailboxes or on every mailbox matching the search and filter, with a confirmation step. */
 export function BulkPanel({ query, total, href, setNames, children }: Props) {
+  const t = useTranslations('BulkPanel');
   const [state, formAction, pending] = useActionState<BulkFormState, FormData>(bulkAction, { version: 0 });
   const formRef = useRef<HTMLFormElement>(null);
   const [selected, setSelected] = useState(0);
@@ -97,7 +96,7 @@ export function BulkPanel({ query, total, href, setNames, children }: Props) {
           {state.result}
         </p>
       ) : null}
-      <form ref={formRef} action={formAction} onSubmit={keepFieldsSubmit(formAction)} onChange={countSelected} noValidate aria-label="Mailboxes">
+      <form ref={formRef} action={formAction} onSubmit={keepFieldsSubmit(formAction)} onChange={countSelected} noValidate aria-label={t('formLabel')}>
         <input type="hidden" name="step" value="review" />
         <input type="hidden" name="q" value={query.q} />
         <input type="hidden" name="domain" value={query.domain} />
@@ -113,14 +112,14 @@ export function BulkPanel({ query, total, href, setNames, children }: Props) {
   );
 }
 
-const plural = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
-
 /**
  * No action is preselected. With JavaScript the controls are a bar docked to the bottom of the viewport, a
  * single line until rows are ticked (then "N selected" with the action) or "all matching" is chosen; without
  * it they are always shown above the list, since the page cannot know what is ticked.
  */
 function BulkControls({ state, total, pending, selected, setNames }: { state: BulkFormState; total: number; pending: boolean; selected: number; setNames: string[] }) {
+  const t = useTranslations('BulkPanel');
+  const tAction = useTranslations('BulkAction');
   const [action, setAction] = useState(state.values?.action ?? '');
   const [nets, setNets] = useState(state.values?.allowNets ?? '');
   const [target, setTarget] = useState(state.values?.target === 'matching' && total > 0 ? 'matching' : 'selected');
@@ -130,45 +129,45 @@ function BulkControls({ state, total, pending, selected, setNames }: { state: Bu
   const bar = hydrated && selected > 0;
   return (
     <fieldset className={`card bulk-controls${hydrated ? ' bulk-dock' : ''}${bar ? ' bulk-bar' : ''}${expanded ? '' : ' compact'}`} data-testid="bulk-controls">
-      <legend>{bar ? <span className="selected-count">{selected.toLocaleString('en-US')} selected</span> : 'Change several mailboxes'}</legend>
-      {expanded ? <FormAlert message={state.formError} /> : <p className="muted compact-hint">{TEXT.compactHint}{total > 0 ? ', or choose:' : '.'}</p>}
+      <legend>{bar ? <span className="selected-count">{t('selected', { count: selected })}</span> : t('changeSeveral')}</legend>
+      {expanded ? <FormAlert message={state.formError} /> : <p className="muted compact-hint">{t('compactHint')}{total > 0 ? t('orChoose') : '.'}</p>}
       <fieldset className="choices">
-        <legend className={expanded ? undefined : 'visually-hidden'}>Apply to</legend>
+        <legend className={expanded ? undefined : 'visually-hidden'}>{t('applyTo')}</legend>
         {expanded ? (
           <div className="checkbox">
             <input type="radio" id="target-selected" name="target" value="selected" checked={target === 'selected'} onChange={() => setTarget('selected')} />
-            <label htmlFor="target-selected">{hydrated ? `The ${plural(selected)} selected in the list` : 'The mailboxes selected below'}</label>
+            <label htmlFor="target-selected">{hydrated ? t('selectedInList', { count: selected }) : t('selectedBelow')}</label>
           </div>
         ) : null}
         {total > 0 ? (
           <div className="checkbox">
             <input type="radio" id="target-matching" name="target" value="matching" checked={target === 'matching'} onChange={() => setTarget('matching')} />
-            <label htmlFor="target-matching">All {plural(total)} matching the current search and filter</label>
+            <label htmlFor="target-matching">{t('allMatching', { count: total })}</label>
           </div>
         ) : null}
       </fieldset>
       {expanded ? (
         <>
-          <label htmlFor="bulk-action">Change</label>
+          <label htmlFor="bulk-action">{t('change')}</label>
           <select id="bulk-action" name="action" value={action} onChange={(e) => setAction(e.target.value)} required>
-            <option value="">Choose an action…</option>
+            <option value="">{t('chooseAction')}</option>
             {BULK_ACTION_KINDS.map((a) => (
               <option key={a} value={a}>
-                {BULK_ACTION_LABELS[a]}
+                {tAction(a)}
               </option>
             ))}
           </select>
           {/* Without JavaScript the field is always there (and ignored by the actions that need no networks). */}
           {needsNets || !hydrated ? (
-            <AllowNetsField id="bulk-allowNets" name="allowNets" label="Networks (for replacing or adding)" value={nets} onChange={setNets} emptyText="Enter the networks to set or add." setNames={setNames} />
+            <AllowNetsField id="bulk-allowNets" name="allowNets" label={t('netsLabel')} value={nets} onChange={setNets} emptyText={t('netsEmpty')} setNames={setNames} />
           ) : null}
           <button type="submit" disabled={pending || (hydrated && !action)} aria-describedby={hydrated && !action ? 'bulk-action-reason' : undefined}>
-            {pending ? 'Checking…' : 'Review the change'}
+            {pending ? t('checking') : t('review')}
           </button>
           {hydrated && !action ? (
             <span className="muted" id="bulk-action-reason">
               {' '}
-              Choose an action first.
+              {t('actionFirst')}
             </span>
           ) : null}
         </>

@@ -1,29 +1,25 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { listDomains } from '@/lib/accounts/service';
 import { requireAdmin } from '@/lib/auth/dal';
 import { listMailboxes } from '@/lib/mailboxes/service';
 import { LocalTime } from '@/app/_components/local-time';
 import { Address } from '@/app/_components/address';
 import { BulkPanel } from './bulk-panel';
-import { FILTERS, listHref, PAGE_SIZES, parseListQuery, serviceQuery, SORTS, type ListQuery } from './list-query';
+import { FILTER_TEXTS, FILTERS, listHref, PAGE_SIZES, parseListQuery, serviceQuery, SORT_TEXTS, SORTS, type ListQuery } from './list-query';
 import { mailboxHref } from './mailbox-href';
 import { SelectAll } from './select-all';
 import { NetsCell } from './nets-cell';
 import { renderTime } from '@/lib/netsets/suggestions';
 import { netSetNames } from '@/lib/netsets/service';
 
-export const metadata: Metadata = { title: 'Mailboxes' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('MailboxList'))('metaTitle') };
+}
 
-const TEXT = {
-  ageLabel: 'Password older than (days)',
-  ageHint: 'Leave empty to show mailboxes whatever the age of their password.',
-} as const;
-
-/** Notices after a redirect, by code: the page never shows text taken from the URL. */
-const NOTICES: Record<string, string> = {
-  'password-chosen': 'Your password has been changed. From now on, sign in with the password you just chose.',
-};
+/** Notices after a redirect, by code (catalogue keys): the page never shows text taken from the URL. */
+const NOTICES = new Map([['password-chosen', 'passwordChosen']] as const);
 
 /**
  * A column the list can be sorted by: it shows the current order. Sorting itself is chosen in one place,
@@ -43,42 +39,43 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
   const { scope, admin } = await requireAdmin();
   const params = await searchParams;
   const query = parseListQuery(params);
-  const notice = typeof params.notice === 'string' && Object.hasOwn(NOTICES, params.notice) ? NOTICES[params.notice] : null;
+  const [t, tFilter, tSort] = await Promise.all([getTranslations('MailboxList'), getTranslations(FILTER_TEXTS), getTranslations(SORT_TEXTS)]);
+  const noticeKey = typeof params.notice === 'string' ? NOTICES.get(params.notice as 'password-chosen') : undefined;
+  const notice = noticeKey ? t(noticeKey) : null;
   const { items, total } = await listMailboxes(scope, serviceQuery(query));
   const now = renderTime();
   const domains = await listDomains(scope);
   const pages = Math.max(1, Math.ceil(total / query.size));
   const from = total === 0 ? 0 : (query.page - 1) * query.size + 1;
   const to = (query.page - 1) * query.size + items.length;
-  const n = (v: number) => v.toLocaleString('en-US');
   return (
     <main className="wide">
-      <h1>Mailboxes</h1>
+      <h1>{t('heading')}</h1>
       {notice ? (
         <p className="notice" role="status">
           {notice}
         </p>
       ) : null}
-      <form method="get" action="/admin/mailboxes" role="search" aria-label="Find mailboxes" className="card list-filters">
+      <form method="get" action="/admin/mailboxes" role="search" aria-label={t('find')} className="card list-filters">
         <div>
-          <label htmlFor="q">Search by address</label>
+          <label htmlFor="q">{t('search')}</label>
           <input id="q" name="q" type="search" defaultValue={query.q} />
         </div>
         <div>
-          <label htmlFor="filter">Show</label>
+          <label htmlFor="filter">{t('show')}</label>
           <select id="filter" name="filter" defaultValue={query.filter}>
             {FILTERS.map((f) => (
               <option key={f.value} value={f.value}>
-                {f.label}
+                {tFilter(f.value)}
               </option>
             ))}
           </select>
         </div>
         {domains.length > 1 ? (
           <div>
-            <label htmlFor="domain">Domain</label>
+            <label htmlFor="domain">{t('domain')}</label>
             <select id="domain" name="domain" defaultValue={query.domain}>
-              <option value="">All domains</option>
+              <option value="">{t('allDomains')}</option>
               {domains.map((d) => (
                 <option key={d} value={d}>
                   {d}
@@ -88,31 +85,31 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
           </div>
         ) : null}
         <div>
-          <label htmlFor="age">{TEXT.ageLabel}</label>
+          <label htmlFor="age">{t('ageLabel')}</label>
           <input id="age" name="age" inputMode="numeric" maxLength={5} size={6} defaultValue={query.age ?? ''} aria-describedby="age-hint" />
           <span className="visually-hidden" id="age-hint">
-            {TEXT.ageHint}
+            {t('ageHint')}
           </span>
         </div>
         <div>
-          <label htmlFor="sort">Sort by</label>
+          <label htmlFor="sort">{t('sortBy')}</label>
           <select id="sort" name="sort" defaultValue={query.sort}>
             {SORTS.map((s) => (
               <option key={s.value} value={s.value}>
-                {s.label}
+                {tSort(s.value)}
               </option>
             ))}
           </select>
         </div>
         <div>
-          <label htmlFor="order">Order</label>
+          <label htmlFor="order">{t('order')}</label>
           <select id="order" name="order" defaultValue={query.order}>
-            <option value="asc">Ascending</option>
-            <option value="desc">Descending</option>
+            <option value="asc">{t('ascending')}</option>
+            <option value="desc">{t('descending')}</option>
           </select>
         </div>
         <div>
-          <label htmlFor="size">Per page</label>
+          <label htmlFor="size">{t('perPage')}</label>
           <select id="size" name="size" defaultValue={query.size}>
             {PAGE_SIZES.map((s) => (
               <option key={s} value={s}>
@@ -122,32 +119,32 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
           </select>
         </div>
         <div>
-          <button type="submit">Search</button>
+          <button type="submit">{t('submit')}</button>
         </div>
       </form>
       <p role="status" data-testid="list-count">
-        {total === 0 ? 'No mailboxes match.' : `${n(total)} ${total === 1 ? 'mailbox matches' : 'mailboxes match'}; showing ${n(from)}–${n(to)}.`}{' '}
-        {query.q || query.filter !== 'all' || query.domain || query.age !== null ? <Link href="/admin/mailboxes">Clear search and filter</Link> : null}
+        {total === 0 ? t('noneMatch') : t('matches', { total, from, to })}{' '}
+        {query.q || query.filter !== 'all' || query.domain || query.age !== null ? <Link href="/admin/mailboxes">{t('clear')}</Link> : null}
       </p>
       <BulkPanel query={{ q: query.q, domain: query.domain, filter: query.filter, age: query.age === null ? '' : String(query.age) }} total={total} href={listHref(query)} setNames={await netSetNames(admin.accountId)}>
         <div className="table-scroll">
           <table data-testid="mailbox-table" className="stack">
-            <caption className="visually-hidden">Mailboxes, page {query.page} of {pages}</caption>
+            <caption className="visually-hidden">{t('caption', { page: query.page, pages })}</caption>
             <thead className="with-select-all">
               <tr>
                 <th scope="col" className="select-head">
-                  <span className="visually-hidden">Select</span>
+                  <span className="visually-hidden">{t('select')}</span>
                   <SelectAll />
                 </th>
                 <SortHeader query={query} field="email">
-                  Address
+                  {t('address')}
                 </SortHeader>
-                <th scope="col">Allowed networks</th>
-                <th scope="col">Password change pending</th>
+                <th scope="col">{t('nets')}</th>
+                <th scope="col">{t('resetPending')}</th>
                 <SortHeader query={query} field="last_login_at">
-                  Last sign-in
+                  {t('lastSignIn')}
                 </SortHeader>
-                <th scope="col">Active</th>
+                <th scope="col">{t('active')}</th>
               </tr>
             </thead>
             <tbody>
@@ -155,18 +152,18 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
                 return (
                   <tr key={m.id}>
                     <td className="select-cell">
-                      <input type="checkbox" name="selected" value={m.email} aria-label={`Select ${m.email}`} />
+                      <input type="checkbox" name="selected" value={m.email} aria-label={t('selectOne', { email: m.email })} />
                     </td>
-                    <td data-label="Address">
+                    <td data-label={t('address')}>
                       <Link href={mailboxHref(m.email)}>
                         <Address text={m.email} />
                       </Link>
                     </td>
-                    <td data-label="Allowed networks">
+                    <td data-label={t('nets')}>
                       <NetsCell allowNets={m.allowNets} allowNetsMeta={m.allowNetsMeta} allowNetsMode={m.allowNetsMode} now={now} />
                     </td>
-                    <td data-label="Password change pending">{m.requireResetPassword ? 'Yes' : 'No'}</td>
-                    <td data-label="Last sign-in">
+                    <td data-label={t('resetPending')}>{m.requireResetPassword ? t('yes') : t('no')}</td>
+                    <td data-label={t('lastSignIn')}>
                       <LocalTime at={m.lastLoginAt} />
                       {m.lastLoginIp ? (
                         <>
@@ -175,7 +172,7 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
                         </>
                       ) : null}
                     </td>
-                    <td data-label="Active">{m.active ? 'Yes' : 'No'}</td>
+                    <td data-label={t('active')}>{m.active ? t('yes') : t('no')}</td>
                   </tr>
                 );
               })}
@@ -184,12 +181,10 @@ export default async function MailboxesPage({ searchParams }: { searchParams: Pr
         </div>
       </BulkPanel>
       {pages > 1 ? (
-        <nav aria-label="Pages" className="pager">
-          {query.page > 1 ? <Link href={listHref(query, { page: query.page - 1 })}>← Previous</Link> : <span />}
-          <span>
-            Page {n(Math.min(query.page, pages))} of {n(pages)}
-          </span>
-          {query.page < pages ? <Link href={listHref(query, { page: query.page + 1 })}>Next →</Link> : <span />}
+        <nav aria-label={t('pages')} className="pager">
+          {query.page > 1 ? <Link href={listHref(query, { page: query.page - 1 })}>{t('previous')}</Link> : <span />}
+          <span>{t('pageOf', { page: Math.min(query.page, pages), pages })}</span>
+          {query.page < pages ? <Link href={listHref(query, { page: query.page + 1 })}>{t('next')}</Link> : <span />}
         </nav>
       ) : null}
     </main>

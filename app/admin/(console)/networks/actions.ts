@@ -1,6 +1,7 @@
 'use server';
 
 import { refresh } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import type { EntryError } from '@/lib/net/allowlist';
@@ -18,15 +19,23 @@ export interface NetSetFormState {
   values?: { name: string; description: string; allowNets: string };
 }
 
-function errorState(base: NetSetFormState, error: unknown): NetSetFormState {
+async function errorState(base: NetSetFormState, error: unknown): Promise<NetSetFormState> {
   if (error instanceof ValidationError) {
+    const t = await getTranslations('NetSetActions');
     if (error.field === 'allow_nets' || error.field === 'allow_nets_entries') {
-      return { ...base, formError: 'Nothing was saved: the networks contain invalid entries (listed below).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
+      return { ...base, formError: t('invalidNets'), netErrors: (error.details as EntryError[] | undefined) ?? [] };
     }
-    return { ...base, formError: `Nothing was saved: ${error.message}` };
+    return { ...base, formError: t('notSaved', { reason: error.message }) };
   }
   if (error instanceof DomainError) return { ...base, formError: error.message };
   throw error;
+}
+
+/** Which rule the name breaks, worded by the page in the reader's language (the schema's words are the API's). */
+function nameProblem(raw: string): 'nameRequired' | 'nameTooLong' | 'nameInvalid' {
+  const name = raw.trim().replace(/^@/, '');
+  if (name === '') return 'nameRequired';
+  return name.length > 40 ? 'nameTooLong' : 'nameInvalid';
 }
 
 /**
@@ -40,7 +49,8 @@ export async function saveNetSetAction(prev: NetSetFormState, formData: FormData
   const base: NetSetFormState = { version: prev.version + 1, values };
   // The same schema the service applies, checked first so that its message goes under the Name field.
   const name = netSetNameSchema.safeParse(values.name);
-  if (!name.success) return { ...base, formError: 'Nothing was saved: check the name.', nameError: `The name ${name.error.issues[0]?.message ?? 'is not valid'}.` };
+  const t = await getTranslations('NetSetActions');
+  if (!name.success) return { ...base, formError: t('checkName'), nameError: t(nameProblem(values.name)) };
   try {
     const rows = draftRows(values.allowNets, infoForDraft(values.allowNets, infoFromForm(formData)));
     const list = rows === null ? { allowNets: values.allowNets } : { allowNetsEntries: rows };
@@ -48,13 +58,13 @@ export async function saveNetSetAction(prev: NetSetFormState, formData: FormData
     if (original === '') {
       const view = await createNetSet(admin.accountId, { name: values.name, description: values.description, ...list }, ctx);
       refresh();
-      return { version: base.version, notice: `Created @${view.name}.` };
+      return { version: base.version, notice: t('created', { name: view.name }) };
     }
     const view = await updateNetSet(admin.accountId, original, { newName: values.name, description: values.description, ...list }, ctx);
     refresh();
-    return { version: base.version, notice: `Saved @${view.name}. Mailboxes that use it are checked against the new networks from now on, including open sessions.`, values: { name: view.name, description: view.description, allowNets: view.allowNets } };
+    return { version: base.version, notice: t('saved', { name: view.name }), values: { name: view.name, description: view.description, allowNets: view.allowNets } };
   } catch (error) {
-    return errorState(base, error);
+    return await errorState(base, error);
   }
 }
 
@@ -65,9 +75,9 @@ export async function deleteNetSetAction(prev: NetSetFormState, formData: FormDa
   try {
     await deleteNetSet(admin.accountId, name, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
     refresh();
-    return { version: prev.version + 1, notice: `Deleted @${name}.` };
+    return { version: prev.version + 1, notice: (await getTranslations('NetSetActions'))('deleted', { name }) };
   } catch (error) {
-    return errorState({ version: prev.version + 1 }, error);
+    return await errorState({ version: prev.version + 1 }, error);
   }
 }
 
@@ -81,8 +91,8 @@ export async function addSuggestionAction(prev: NetSetFormState, formData: FormD
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
     await updateNetSet(admin.accountId, set.name, { allowNets: appendNet(set.allowNets, net) }, ctx);
     refresh();
-    return { version: prev.version + 1, notice: `Added ${net} to @${set.name}.` };
+    return { version: prev.version + 1, notice: (await getTranslations('NetSetActions'))('added', { net, name: set.name }) };
   } catch (error) {
-    return errorState({ version: prev.version + 1 }, error);
+    return await errorState({ version: prev.version + 1 }, error);
   }
 }

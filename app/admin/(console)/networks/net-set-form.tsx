@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useMemo, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { EntryRows } from '@/app/admin/_components/entry-rows';
@@ -18,11 +19,6 @@ interface Props {
   usedBy?: number;
   now: number;
 }
-
-/** Words of the set form that are not shared (one place, for translation). */
-const TEXT = {
-  nameRule: 'Lower-case letters, digits and dashes, up to 40 (for example office-berlin). Lists use it as @name.',
-} as const;
 
 /** One set's form (or the "new set" form): name, description, networks as a list and as rows with labels and expiry. */
 export function NetSetForm(props: Props) {
@@ -48,13 +44,14 @@ function Fields({
 }: Props & { state: NetSetFormState; deleted: NetSetFormState; formAction: (f: FormData) => void; deleteAction: (f: FormData) => void; pending: boolean }) {
   const [draft, setDraft] = useState(allowNets);
   const [info, setInfo] = useState<EntryInfoMap>(initialInfo);
+  const t = useTranslations('NetSetForm');
   // Sets hold networks only (no @name): parsed once per change for the field and the rows.
   const parsed = useMemo(() => parseAllowNets(draft), [draft]);
   const nets = useMemo(() => (parsed.ok && parsed.canonical !== null ? parsed.canonical.split(',') : null), [parsed]);
   const id = original ? `set-${original}` : 'new-set';
   return (
     <>
-      <form action={formAction} noValidate aria-label={original ? `Network set @${original}` : 'New network set'} data-testid={id}>
+      <form action={formAction} noValidate aria-label={original ? t('formLabel', { name: original }) : t('newFormLabel')} data-testid={id}>
         {original ? <input type="hidden" name="original" value={original} /> : null}
         <FormAlert message={state.formError} netErrors={state.netErrors} />
         {state.notice ? (
@@ -62,9 +59,9 @@ function Fields({
             {state.notice}
           </p>
         ) : null}
-        <label htmlFor={`${id}-name`}>Name</label>
+        <label htmlFor={`${id}-name`}>{t('name')}</label>
         <p className="field-hint" id={`${id}-name-hint`}>
-          {TEXT.nameRule}
+          {t('nameRule')}
         </p>
         <input
           id={`${id}-name`}
@@ -82,9 +79,9 @@ function Fields({
             {state.nameError}
           </p>
         ) : null}
-        <label htmlFor={`${id}-description`}>Description</label>
+        <label htmlFor={`${id}-description`}>{t('description')}</label>
         <input id={`${id}-description`} name="description" defaultValue={description} maxLength={500} />
-        <AllowNetsField id={`${id}-nets`} name="allowNets" label="Networks" value={draft} onChange={setDraft} emptyText="No networks yet: a list referencing this set gains nothing from it." parsed={parsed} />
+        <AllowNetsField id={`${id}-nets`} name="allowNets" label={t('networks')} value={draft} onChange={setDraft} emptyText={t('empty')} parsed={parsed} />
         <EntryRows
           id={`${id}-nets`}
           nets={nets}
@@ -96,12 +93,10 @@ function Fields({
           }}
         />
         {usedBy !== undefined ? (
-          <p className="muted">
-            Used by {usedBy} mailbox{usedBy === 1 ? '' : 'es'}.
-          </p>
+          <p className="muted">{t('usedBy', { count: usedBy })}</p>
         ) : null}
         <button type="submit" disabled={pending}>
-          {original ? 'Save set' : 'Create set'}
+          {original ? t('save') : t('create')}
         </button>
       </form>
       {original ? (
@@ -109,7 +104,7 @@ function Fields({
           <input type="hidden" name="name" value={original} />
           <FormAlert message={deleted.formError} />
           <button type="submit" className="danger">
-            Delete @{original}
+            {t('delete', { name: original })}
           </button>
         </form>
       ) : null}

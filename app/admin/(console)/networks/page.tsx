@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { LocalTime } from '@/app/_components/local-time';
 import { infoText } from '@/app/admin/_components/entry-info';
 import { requireAdmin } from '@/lib/auth/dal';
@@ -8,24 +9,23 @@ import { networkSuggestions, renderTime, SUGGESTION_WINDOW_DAYS } from '@/lib/ne
 import { NetSetForm } from './net-set-form';
 import { AddToSet } from './suggestion-row';
 
-export const metadata: Metadata = { title: 'Networks' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Networks'))('metaTitle') };
+}
 
 /** The account's named network sets (spec §15) and, as a starting point, the networks its mailboxes use. */
-/** The "Networks in use" columns: headers, and the field labels of the cards they become on phones. */
-const COLUMNS = { net: 'Network', signIns: 'Sign-ins', lastSeen: 'Last seen', add: 'Add to a set' } as const;
-
 export default async function NetworksPage() {
   const { admin } = await requireAdmin();
   const sets = await listNetSets(admin.accountId);
   const suggestions = await networkSuggestions(admin.accountId, null);
   const now = renderTime();
+  const t = await getTranslations('Networks');
+  // The "Networks in use" columns: headers, and the field labels of the cards they become on phones.
+  const COLUMNS = { net: t('colNet'), signIns: t('colSignIns'), lastSeen: t('colLastSeen'), add: t('colAdd') };
   return (
     <main className="wide">
-      <h1>Networks</h1>
-      <p>
-        A network set is a named list of networks (an office, a VPN) that mailbox lists use as <code>@name</code>. Change the set once and it
-        applies at once to every mailbox that uses it, including people who are signed in.
-      </p>
+      <h1>{t('heading')}</h1>
+      <p>{t.rich('intro', { code: (text) => <code>{text}</code> })}</p>
       {sets.map((s) => (
         <section className="card" key={s.id} aria-labelledby={`h-${s.name}`}>
           <h2 id={`h-${s.name}`}>@{s.name}</h2>
@@ -33,14 +33,14 @@ export default async function NetworksPage() {
         </section>
       ))}
       <section className="card" aria-labelledby="new-set-heading">
-        <h2 id="new-set-heading">New network set</h2>
+        <h2 id="new-set-heading">{t('newSet')}</h2>
         <NetSetForm name="" description="" allowNets="" info={{}} now={now} />
       </section>
       <section className="card" aria-labelledby="account-suggestions-heading">
-        <h2 id="account-suggestions-heading">Networks in use</h2>
-        <p>Successful sign-ins of the account&apos;s mailboxes in the last {SUGGESTION_WINDOW_DAYS} days, by network: neighbouring addresses are grouped, so one entry covers, for example, an office&apos;s whole connection.</p>
+        <h2 id="account-suggestions-heading">{t('inUseHeading')}</h2>
+        <p>{t('inUseIntro', { days: SUGGESTION_WINDOW_DAYS })}</p>
         {suggestions.length === 0 ? (
-          <p className="muted">No successful sign-ins in the last {SUGGESTION_WINDOW_DAYS} days.</p>
+          <p className="muted">{t('inUseNone', { days: SUGGESTION_WINDOW_DAYS })}</p>
         ) : (
           <table data-testid="account-suggestions" className="stack">
             <thead>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { addSuggestionAction, type NetSetFormState } from './actions';
@@ -7,12 +8,13 @@ import { addSuggestionAction, type NetSetFormState } from './actions';
 /** "Add to set" for one suggested network: a plain form, so it works without JavaScript. */
 export function AddToSet({ net, setNames }: { net: string; setNames: string[] }) {
   const [state, action, pending] = useActionState<NetSetFormState, FormData>(addSuggestionAction, { version: 0 });
-  if (setNames.length === 0) return <span className="muted">Create a set first</span>;
+  const t = useTranslations('NetSetForm');
+  if (setNames.length === 0) return <span className="muted">{t('noSetYet')}</span>;
   return (
     <form action={action} className="inline">
       <input type="hidden" name="net" value={net} />
       <label className="visually-hidden" htmlFor={`to-${net}`}>
-        Set for {net}
+        {t('setFor', { net })}
       </label>
       <select id={`to-${net}`} name="set" defaultValue={setNames[0]}>
         {setNames.map((n) => (
@@ -21,8 +23,8 @@ export function AddToSet({ net, setNames }: { net: string; setNames: string[] })
           </option>
         ))}
       </select>{' '}
-      <button type="submit" className="secondary" disabled={pending} aria-label={`Add ${net} to the set`}>
-        Add
+      <button type="submit" className="secondary" disabled={pending} aria-label={t('addLabel', { net })}>
+        {t('add')}
       </button>
       <FormAlert message={state.formError} />
       {state.notice ? <span role="status"> {state.notice}</span> : null}

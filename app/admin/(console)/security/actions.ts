@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { setAdminAllowNets } from '@/lib/admins/service';
 import { submitAdminPasswordChange } from '@/lib/flows/admin-password-change';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
@@ -54,13 +55,14 @@ export async function setOwnAllowNetsAction(prev: OwnNetsState, formData: FormDa
   const { admin, scope, clientIp } = await requireAdmin();
   const raw = String(formData.get('allowNets') ?? '');
   const base = { version: prev.version + 1, allowNets: raw };
-  if (raw.length > 64 * 1024) return { ...base, formError: 'Nothing was saved: the list is longer than 64 KiB.' };
+  const t = await getTranslations('SecurityActions');
+  if (raw.length > 64 * 1024) return { ...base, formError: t('listTooLong') };
   try {
     await setAdminAllowNets(scope, admin.email, raw, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), clientIp);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const netErrors = (error.details as EntryError[] | undefined) ?? undefined;
-    return { ...base, formError: netErrors?.length ? 'Nothing was saved: the list contains invalid entries (listed below).' : `Nothing was saved. ${error.message}`, netErrors };
+    return { ...base, formError: netErrors?.length ? t('invalidEntries') : t('notSaved', { reason: error.message }), netErrors };
   }
   redirect('/admin/security?notice=nets-saved');
 }
@@ -149,7 +151,7 @@ export async function createApiKeyAction(prev: ApiKeyFormState, formData: FormDa
     return { version: prev.version + 1, created: { label: values.label.trim(), key: outcome.value.key } };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { version: prev.version + 1, values, formError: `Nothing was saved. ${error.message}` };
+    return { version: prev.version + 1, values, formError: (await getTranslations('SecurityActions'))('notSaved', { reason: error.message }) };
   }
 }
 

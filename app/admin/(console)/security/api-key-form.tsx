@@ -1,13 +1,10 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { CopyButton } from '@/app/admin/_components/copy-button';
 import { ReauthFields } from '../_reauth/reauth-fields';
 import { createApiKeyAction, type ApiKeyFormState } from './actions';
-
-const TEXT = {
-  copyLabel: 'Copy the new API key',
-} as const;
 
 /**
  * "Create API key": the key is shown once, in place of the form. A sensitive step: the server asks for the
@@ -15,19 +12,16 @@ const TEXT = {
  */
 export function ApiKeyForm() {
   const [state, formAction, pending] = useActionState<ApiKeyFormState, FormData>(createApiKeyAction, { version: 0 });
+  const t = useTranslations('SecurityForms');
   return (
     <div>
       {state.created ? (
         <div className="notice" role="status">
+          <p>{t('keyCreated', { label: state.created.label })}</p>
           <p>
-            API key &ldquo;{state.created.label}&rdquo; created. Copy it now: it is shown only this once.
+            <code data-testid="new-api-key">{state.created.key}</code> <CopyButton text={state.created.key} label={t('copyLabel')} />
           </p>
-          <p>
-            <code data-testid="new-api-key">{state.created.key}</code> <CopyButton text={state.created.key} label={TEXT.copyLabel} />
-          </p>
-          <p className="muted">
-            A script signs in to the API with your admin address as the user and this key as the password.
-          </p>
+          <p className="muted">{t('keyUse')}</p>
         </div>
       ) : null}
       <form action={formAction} noValidate key={state.version}>
@@ -36,21 +30,21 @@ export function ApiKeyForm() {
             {state.formError}
           </p>
         ) : null}
-        <label htmlFor="key-label">Label</label>
+        <label htmlFor="key-label">{t('keyLabel')}</label>
         <input id="key-label" name="label" type="text" maxLength={100} required defaultValue={state.values?.label} />
-        <label htmlFor="key-expires">Expires (optional)</label>
+        <label htmlFor="key-expires">{t('keyExpires')}</label>
         <p className="field-hint" id="key-expires-hint">
-          The key works until the end of this day (UTC). Empty means it does not expire.
+          {t('keyExpiresHint')}
         </p>
         <input id="key-expires" name="expires" type="date" defaultValue={state.values?.expires} aria-describedby="key-expires-hint" />
-        <label htmlFor="key-allow-nets">Allowed networks for this key (optional)</label>
+        <label htmlFor="key-allow-nets">{t('keyAllowNets')}</label>
         <p className="field-hint" id="key-allow-nets-hint">
-          Addresses and networks separated by commas. Your own allowed networks apply as well.
+          {t('keyAllowNetsHint')}
         </p>
         <textarea id="key-allow-nets" name="keyAllowNets" rows={2} defaultValue={state.values?.allowNets} aria-describedby="key-allow-nets-hint" />
         <ReauthFields prompt={state.reauth} idPrefix="key" />
         <button type="submit" disabled={pending}>
-          Create API key
+          {t('createKey')}
         </button>
       </form>
     </div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useState, useSyncExternalStore } from 'react';
 import { browserSupportsWebAuthn, startRegistration } from '@simplewebauthn/browser';
 import { passkeyRegistrationOptionsAction, registerPasskeyAction, removePasskeyAction, renamePasskeyAction, type PasskeyFormState } from './passkey-actions';
@@ -11,6 +12,7 @@ const noSubscription = () => () => {};
  * without it the form explains that instead of failing.
  */
 export function AddPasskeyForm({ next = 'security' }: { next?: 'security' | 'mailboxes' }) {
+  const t = useTranslations('Passkeys');
   const supported = useSyncExternalStore(noSubscription, browserSupportsWebAuthn, () => false);
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const [error, setError] = useState<string | null>(null);
@@ -22,7 +24,7 @@ export function AddPasskeyForm({ next = 'security' }: { next?: 'security' | 'mai
     try {
       const name = String(formData.get('name') ?? '');
       if (!name.trim()) {
-        setError('Give the passkey a name, such as "Work laptop".');
+        setError(t('nameMissing'));
         return;
       }
       const started = await passkeyRegistrationOptionsAction();
@@ -35,7 +37,7 @@ export function AddPasskeyForm({ next = 'security' }: { next?: 'security' | 'mai
         response = await startRegistration({ optionsJSON: started.options });
       } catch (e) {
         const name = e instanceof Error ? e.name : '';
-        setError(name === 'InvalidStateError' ? 'This device already holds a passkey for your admin account.' : 'No passkey was created (cancelled, timed out or not available on this device). Try again.');
+        setError(name === 'InvalidStateError' ? t('alreadyHere') : t('notCreated'));
         return;
       }
       // On success the action redirects; it answers only with an error.
@@ -53,17 +55,17 @@ export function AddPasskeyForm({ next = 'security' }: { next?: 'security' | 'mai
           {error}
         </p>
       ) : null}
-      <label htmlFor="passkey-name">Name of the new passkey</label>
+      <label htmlFor="passkey-name">{t('name')}</label>
       <p className="muted" id="passkey-name-hint">
-        So you can tell your passkeys apart, for example &quot;Work laptop&quot; or &quot;Security key&quot;.
+        {t('nameHint')}
       </p>
       <input id="passkey-name" name="name" type="text" maxLength={60} required aria-describedby="passkey-name-hint" autoComplete="off" />
-      {hydrated && !supported ? <p className="muted">This browser does not support passkeys.</p> : null}
+      {hydrated && !supported ? <p className="muted">{t('unsupported')}</p> : null}
       <button type="submit" disabled={busy || !hydrated || !supported}>
-        {busy ? 'Waiting for your passkey…' : 'Add a passkey'}
+        {busy ? t('waiting') : t('add')}
       </button>
       <noscript>
-        <p className="muted">Adding a passkey needs JavaScript.</p>
+        <p className="muted">{t('needsScript')}</p>
       </noscript>
     </form>
   );
@@ -71,6 +73,7 @@ export function AddPasskeyForm({ next = 'security' }: { next?: 'security' | 'mai
 
 /** Rename one passkey (works without JavaScript). */
 export function RenamePasskeyForm({ id, name }: { id: number; name: string }) {
+  const t = useTranslations('Passkeys');
   const [state, formAction, pending] = useActionState<PasskeyFormState, FormData>(renamePasskeyAction, { version: 0 });
   return (
     <form action={formAction} noValidate key={state.version} className="inline-form">
@@ -80,10 +83,10 @@ export function RenamePasskeyForm({ id, name }: { id: number; name: string }) {
         </p>
       ) : null}
       <input type="hidden" name="id" value={id} />
-      <label htmlFor={`passkey-rename-${id}`}>New name for {name}</label>
+      <label htmlFor={`passkey-rename-${id}`}>{t('renameLabel', { name })}</label>
       <input id={`passkey-rename-${id}`} name="name" type="text" maxLength={60} defaultValue={name} required autoComplete="off" />
       <button type="submit" disabled={pending}>
-        Rename
+        {t('rename')}
       </button>
     </form>
   );
@@ -91,6 +94,7 @@ export function RenamePasskeyForm({ id, name }: { id: number; name: string }) {
 
 /** Remove one passkey; the password proves it is the admin (works without JavaScript). */
 export function RemovePasskeyForm({ id, name }: { id: number; name: string }) {
+  const t = useTranslations('Passkeys');
   const [state, formAction, pending] = useActionState<PasskeyFormState, FormData>(removePasskeyAction, { version: 0 });
   return (
     <form action={formAction} noValidate key={state.version} className="inline-form">
@@ -100,10 +104,10 @@ export function RemovePasskeyForm({ id, name }: { id: number; name: string }) {
         </p>
       ) : null}
       <input type="hidden" name="id" value={id} />
-      <label htmlFor={`passkey-remove-${id}`}>Your password, to remove {name}</label>
+      <label htmlFor={`passkey-remove-${id}`}>{t('removeLabel', { name })}</label>
       <input id={`passkey-remove-${id}`} name="password" type="password" autoComplete="current-password" required />
       <button type="submit" disabled={pending}>
-        Remove
+        {t('remove')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { RecoveryCodes } from '@/app/admin/two-factor/recovery-codes';
 import { ReauthFields } from '../_reauth/reauth-fields';
@@ -11,6 +12,7 @@ import { disableTwoFactorAction, regenerateRecoveryCodesAction, setTwoFactorPoli
  */
 export function DisableTwoFactorForm() {
   const [state, formAction, pending] = useActionState<TwoFactorFormState, FormData>(disableTwoFactorAction, { version: 0 });
+  const t = useTranslations('SecurityForms');
   return (
     <form action={formAction} noValidate key={state.version}>
       {state.formError ? (
@@ -20,7 +22,7 @@ export function DisableTwoFactorForm() {
       ) : null}
       <ReauthFields prompt={state.reauth} idPrefix="disable" />
       <button type="submit" disabled={pending}>
-        Turn off two-factor
+        {t('turnOff')}
       </button>
     </form>
   );
@@ -29,6 +31,7 @@ export function DisableTwoFactorForm() {
 /** New recovery codes (the old ones stop working), shown once in place of the button. A sensitive step. */
 export function RegenerateCodesForm() {
   const [state, formAction, pending] = useActionState<TwoFactorFormState, FormData>(regenerateRecoveryCodesAction, { version: 0 });
+  const t = useTranslations('SecurityForms');
   if (state.recoveryCodes) return <RecoveryCodes codes={state.recoveryCodes} />;
   return (
     <form action={formAction} noValidate key={state.version}>
@@ -39,7 +42,7 @@ export function RegenerateCodesForm() {
       ) : null}
       <ReauthFields prompt={state.reauth} idPrefix="codes" />
       <button type="submit" disabled={pending}>
-        Get new recovery codes
+        {t('newCodes')}
       </button>
     </form>
   );
@@ -48,6 +51,7 @@ export function RegenerateCodesForm() {
 /** The account policy checkbox. */
 export function TwoFactorPolicyForm({ required }: { required: boolean }) {
   const [state, formAction, pending] = useActionState<TwoFactorFormState, FormData>(setTwoFactorPolicyAction, { version: 0 });
+  const t = useTranslations('SecurityForms');
   return (
     <form action={formAction} key={state.version}>
       {state.formError ? (
@@ -57,10 +61,10 @@ export function TwoFactorPolicyForm({ required }: { required: boolean }) {
       ) : null}
       <div className="checkbox">
         <input id="require-two-factor" name="requireTwoFactor" type="checkbox" defaultChecked={required} />
-        <label htmlFor="require-two-factor">Require two-factor for every admin of this account</label>
+        <label htmlFor="require-two-factor">{t('requireForAll')}</label>
       </div>
       <button type="submit" disabled={pending}>
-        Save policy
+        {t('savePolicy')}
       </button>
     </form>
   );

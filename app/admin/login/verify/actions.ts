@@ -1,6 +1,7 @@
 'use server';
 
 import { headers } from 'next/headers';
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
@@ -25,7 +26,10 @@ type Pending = Awaited<ReturnType<typeof requirePendingAdmin>>;
  * carries over) and only then records the sign-in.
  */
 async function finishSecondStep(pending: Pending, result: SecondFactorResult, context: Awaited<ReturnType<typeof webContext>>, callbackUrl: FormDataEntryValue | null): Promise<VerifyState> {
-  if (!result.ok) return { formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : result.reason === 'used' ? SECOND_FACTOR_USED : SECOND_FACTOR_FAILED };
+  if (!result.ok) {
+    const t = await getTranslations('Auth');
+    return { formError: result.reason === 'throttled' ? t('tooManyAttempts', { minutes: result.retryAfterMinutes }) : result.reason === 'used' ? t('secondFactorUsed') : t('secondFactorFailed') };
+  }
   const { admin } = pending;
   await deleteWebSession(pending.claims.sid);
   await startSession({ kind: 'admin', uid: admin.id, sv: admin.sessionVersion });
@@ -51,7 +55,7 @@ export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState>
   const result = await passkeySignInOptions(admin.id, claims.sid, (await headers()).get('host'));
   if (result.ok) return { options: result.options };
   // No passkey at all: the same generic message as a wrong one (nothing about the admin's factors leaks).
-  return { formError: result.message ?? SECOND_FACTOR_FAILED };
+  return { formError: result.message ?? (await getTranslations('Auth'))('secondFactorFailed') };
 }
 
 /** "Use a passkey", second half: the browser's signed answer. */

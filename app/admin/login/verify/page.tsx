@@ -1,11 +1,14 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { requirePendingAdmin } from '@/lib/auth/dal';
 import { twoFactorSummary } from '@/lib/admins/two-factor';
 import { cancelVerifyAction } from './actions';
 import { PasskeySignIn } from './passkey-sign-in';
 import { VerifyForm } from './verify-form';
 
-export const metadata: Metadata = { title: 'Two-factor verification' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Verify'))('metaTitle') };
+}
 
 /** The second step of an admin sign-in: only reachable with a session that passed the password step. */
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -15,30 +18,35 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   // The page is only ever seen after the right password, so it may offer exactly the admin's factors.
   const factors = await twoFactorSummary(admin.id);
   const codes = factors.totpEnabled || factors.recoveryCodesLeft > 0;
+  const t = await getTranslations('Verify');
   return (
     <main className="narrow">
-      <h1>Two-factor verification</h1>
+      <h1>{t('heading')}</h1>
       <p>
-        Signing in as <strong>{admin.email}</strong>. {factors.hasPasskey && codes ? 'Use a passkey or enter a code' : factors.hasPasskey ? 'Use a passkey' : 'Enter a code'} to finish signing in.
+        {t.rich('signingInAs', { email: admin.email, strong: (text) => <strong>{text}</strong> })}{' '}
+        {factors.hasPasskey && codes ? t('passkeyOrCode') : factors.hasPasskey ? t('passkeyOnly') : t('codeOnly')}
       </p>
       {factors.hasPasskey ? (
         <div className="card">
-          <h2>Passkey</h2>
+          <h2>{t('passkeyHeading')}</h2>
           <PasskeySignIn callbackUrl={callbackUrl} />
           <noscript>
-            <p>Passkeys need JavaScript in this browser.{codes ? ' You can enter a code instead.' : ''}</p>
+            <p>
+              {t('passkeyNeedsScript')}
+              {codes ? ` ${t('codeInstead')}` : ''}
+            </p>
           </noscript>
         </div>
       ) : null}
       {codes || !factors.hasPasskey ? (
         <div className="card">
-          {factors.hasPasskey ? <h2>Code</h2> : null}
+          {factors.hasPasskey ? <h2>{t('codeHeading')}</h2> : null}
           <VerifyForm callbackUrl={callbackUrl} />
         </div>
       ) : null}
       <form action={cancelVerifyAction}>
         <button type="submit" className="link">
-          Cancel and start again
+          {t('cancel')}
         </button>
       </form>
     </main>

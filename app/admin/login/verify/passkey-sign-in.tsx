@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, useSyncExternalStore } from 'react';
 import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
 import { passkeySignInOptionsAction, verifyPasskeyAction } from './actions';
@@ -11,6 +12,7 @@ const noSubscription = () => () => {};
  * once the page's scripts run; the code form beside it works without.
  */
 export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
+  const t = useTranslations('Verify');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // False on the server and during hydration, then the browser's answer: no hydration mismatch.
@@ -30,7 +32,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
       try {
         response = await startAuthentication({ optionsJSON: started.options });
       } catch {
-        setError('The passkey was not used (cancelled, timed out or not available on this device). Try again, or enter a code.');
+        setError(t('passkeyNotUsed'));
         return;
       }
       // On success the action redirects; it answers only with an error.
@@ -49,7 +51,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
         </p>
       ) : null}
       <button type="button" onClick={() => void signInWithPasskey()} disabled={busy}>
-        {busy ? 'Waiting for your passkey…' : 'Use a passkey'}
+        {busy ? t('waitingForPasskey') : t('usePasskey')}
       </button>
     </div>
   );

@@ -1,10 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { verifyCodeAction, type VerifyState } from './actions';
 
 /** The code form of the second step. Works without JavaScript. */
 export function VerifyForm({ callbackUrl }: { callbackUrl: string }) {
+  const t = useTranslations('Verify');
   const [state, formAction, pending] = useActionState<VerifyState, FormData>(verifyCodeAction, {});
   return (
     <form action={formAction} noValidate>
@@ -14,13 +16,13 @@ export function VerifyForm({ callbackUrl }: { callbackUrl: string }) {
         </p>
       ) : null}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <label htmlFor="code">Code</label>
+      <label htmlFor="code">{t('codeLabel')}</label>
       <p className="muted" id="code-hint">
-        The 6-digit code from your authenticator app, or one of your recovery codes.
+        {t('codeHint')}
       </p>
       <input id="code" name="code" type="text" inputMode="text" autoComplete="one-time-code" autoCapitalize="off" spellCheck={false} maxLength={64} required aria-describedby="code-hint" autoFocus />
       <button type="submit" disabled={pending}>
-        {pending ? 'Checking…' : 'Verify'}
+        {pending ? t('pending') : t('submit')}
       </button>
     </form>
   );

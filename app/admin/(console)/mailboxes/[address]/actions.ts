@@ -2,6 +2,7 @@
 
 import { refresh } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { endMailboxSessions } from '@/lib/sessions/service';
 import { mailboxHref } from '../mailbox-href';
 import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
@@ -15,7 +16,7 @@ import { env } from '@/lib/env';
 import { ownPasswordChangeSchema, type MailboxPatchInput } from '@/lib/mailboxes/schemas';
 import { parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { describeChange } from '@/app/admin/_components/labels';
-import { ADD_ADDRESS_TEXT, addAddress } from '@/app/admin/_components/nets-draft';
+import { ADD_ADDRESS_KEYS, ADD_ADDRESS_TEXTS, addAddress } from '@/app/admin/_components/nets-draft';
 import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText } from '@/app/admin/_components/entry-info';
 import { textDigest } from '@/app/admin/_components/form-digest';
 import type { Phrase } from '@/lib/time-format';
@@ -61,13 +62,14 @@ function storedFrom(formData: FormData): StoredSettings {
   };
 }
 
-function errorState(base: Required<Pick<MailboxFormState, 'version' | 'values' | 'stored'>>, error: unknown): MailboxFormState {
+async function errorState(base: Required<Pick<MailboxFormState, 'version' | 'values' | 'stored'>>, error: unknown): Promise<MailboxFormState> {
   if (error instanceof ValidationError) {
+    const t = await getTranslations('MailboxActions');
     if (error.field === 'allow_nets' || error.field === 'allow_nets_entries') {
-      return { ...base, formError: 'Nothing was saved: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
+      return { ...base, formError: t('invalidNets'), netErrors: (error.details as EntryError[] | undefined) ?? [] };
     }
     const field = error.field === 'require_reset_password' ? 'requireResetPassword' : error.field;
-    return { ...base, formError: `Nothing was saved: ${error.message}`, fieldErrors: { [field]: [error.message] } };
+    return { ...base, formError: t('notSaved', { reason: error.message }), fieldErrors: { [field]: [error.message] } };
   }
   if (error instanceof DomainError) return { ...base, formError: error.message };
   throw error;
@@ -85,23 +87,24 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
   const stored = storedFrom(formData);
   const base = { version: prev.version + 1, values, stored };
   const intent = String(formData.get('intent') ?? 'save');
+  const t = await getTranslations('MailboxActions');
   try {
     if (intent === 'add-ip' || intent === 'preview' || intent.startsWith('add-net:') || intent.startsWith('remove:')) {
       await getMailbox(scope, email);
       if (intent === 'preview') return base;
       if (intent.startsWith('add-net:')) {
-        return { ...base, values: { ...values, allowNets: appendNet(values.allowNets, intent.slice('add-net:'.length)) }, notice: 'The network was added to the draft. Save to apply it.' };
+        return { ...base, values: { ...values, allowNets: appendNet(values.allowNets, intent.slice('add-net:'.length)) }, notice: t('netAdded') };
       }
       if (intent.startsWith('remove:')) {
         const net = intent.slice('remove:'.length);
         const parsed = parseAllowNets(values.allowNets, { references: 'any' });
         const tokens = parsed.ok && parsed.canonical !== null ? parsed.canonical.split(',') : values.allowNets.split(/[\s,]+/);
         const kept = tokens.filter((t) => t !== '' && t !== net).join(', ');
-        return { ...base, values: { ...values, allowNets: kept }, notice: `${net} was removed from the draft. Save to apply it.` };
+        return { ...base, values: { ...values, allowNets: kept }, notice: t('netRemoved', { net }) };
       }
       const { clientIp } = await requestInfo();
       const added = addAddress(values.allowNets, clientIp);
-      return { ...base, values: { ...values, allowNets: added.draft }, notice: ADD_ADDRESS_TEXT[added.outcome](clientIp ?? '') };
+      return { ...base, values: { ...values, allowNets: added.draft }, notice: (await getTranslations(ADD_ADDRESS_TEXTS))(ADD_ADDRESS_KEYS[added.outcome], { address: clientIp ?? '' }) };
     }
     const patch: MailboxPatchInput = {};
     const info = infoForDraft(values.allowNets, values.entryInfo);
@@ -128,10 +131,10 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       // evaluated as the gate would: with the account's sets and the entries' expiry.
       const { impact, locksOut } = await lockoutCheck(scope, email, values.allowNets, new Date(), { sets: await netSetContents(admin.accountId), meta: draftMeta(info) });
       if (locksOut && impact.ok) {
-        const addresses = impact.refused.map((g) => g.address ?? 'unknown address');
+        const addresses = impact.refused.map((g) => g.address ?? t('unknownAddress'));
         return {
           ...base,
-          formError: `Nothing was saved: this list refuses every address ${email} used in the last ${IMPACT_WINDOW_DAYS} days (${addresses.join(', ')}). If that is intended, tick the confirmation and save again.`,
+          formError: t('lockout', { email, days: IMPACT_WINDOW_DAYS, addresses: addresses.join(', ') }),
           lockout: { addresses },
         };
       }
@@ -144,11 +147,11 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       version: base.version,
       values: saved,
       stored: storedOf(saved),
-      notice: changes.length === 0 ? 'Nothing changed.' : 'Saved.',
+      notice: changes.length === 0 ? t('nothingChanged') : t('saved'),
       changes: changes.flatMap(describeChange),
     };
   } catch (error) {
-    return errorState(base, error);
+    return await errorState(base, error);
   }
 }
 
@@ -164,8 +167,9 @@ export async function setActiveAction(_prev: ActiveFormState, formData: FormData
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
     const { changes } = await updateMailbox(scope, email, { active }, ctx);
     refresh();
-    if (changes.length === 0) return { notice: active ? 'The mailbox is already active.' : 'The mailbox is already inactive.' };
-    return { notice: active ? `${email} is active again: it can sign in.` : `${email} is deactivated: it cannot sign in anywhere, and its open sessions have ended.` };
+    const t = await getTranslations('MailboxActions');
+    if (changes.length === 0) return { notice: active ? t('alreadyActive') : t('alreadyInactive') };
+    return { notice: active ? t('reactivated', { email }) : t('deactivated', { email }) };
   } catch (error) {
     if (error instanceof DomainError) return { formError: error.message };
     throw error;
@@ -198,7 +202,7 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
   if (!parsed.success || policy.length > 0) {
     const fieldErrors = parsed.success ? {} : (parsed.error.flatten().fieldErrors as NonNullable<PasswordFormState['fieldErrors']>);
     if (policy.length > 0) fieldErrors.newPassword = [...new Set([...(fieldErrors.newPassword ?? []), ...policy])];
-    return { formError: 'The password was not set.', fieldErrors };
+    return { formError: (await getTranslations('MailboxActions'))('passwordNotSet'), fieldErrors };
   }
   // One "force password change" control lives in Settings; a password set by an admin is always temporary.
   const requireReset = true;
@@ -207,12 +211,12 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
     const { mailbox } = await updateMailbox(scope, email, { password: parsed.data.newPassword, requireResetPassword: requireReset }, ctx);
     refresh();
     return {
-      notice: `New password set for ${mailbox.email}. Its open sessions have ended. The user must choose a new password at the next sign-in.`,
+      notice: (await getTranslations('MailboxActions'))('passwordSet', { email: mailbox.email }),
     };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'password') {
       const problems = error.messages;
-      return { formError: 'The password was not set.', fieldErrors: { newPassword: problems } };
+      return { formError: (await getTranslations('MailboxActions'))('passwordNotSet'), fieldErrors: { newPassword: problems } };
     }
     if (error instanceof DomainError) return { formError: error.message };
     throw error;

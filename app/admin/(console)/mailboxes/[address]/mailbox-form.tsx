@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useMemo, useState } from 'react';
 import { draftMatcher, impactOf, IMPACT_WINDOW_DAYS, locksOut as newlyLocksOut } from '@/lib/mailboxes/sign-in-impact';
 import { useHydrated } from '@/app/admin/_components/use-hydrated';
@@ -96,6 +97,7 @@ function MailboxFields({
   const [info, setInfo] = useState<EntryInfoMap>(values.entryInfo);
   const setNames = useMemo(() => Object.keys(sets), [sets]);
   const hydrated = useHydrated();
+  const t = useTranslations('MailboxSettings');
   const stored = useMemo(() => state.stored ?? storedOf(settings), [state.stored, settings]);
   // The draft is parsed once per change, with the account's set names (an unknown @name is an invalid
   // entry, as on the server); the field, the rows, the preview and the suggestions all use this parse.
@@ -115,10 +117,10 @@ function MailboxFields({
   const locksOut = hydrated ? !isSaved && newlyLocksOut(impact, currentAllows) : Boolean(state.lockout);
   // The server's refusal is about the draft it saw: once the field is valid again, the alert has done its job.
   const netAlertDone = hydrated && state.netErrors !== undefined && parsed.ok;
-  const blocked = hydrated && !parsed.ok ? 'Fix the invalid entries in Allowed networks to save.' : hydrated && locksOut && !lockoutConfirmed ? 'Tick the confirmation above to save a list that refuses every recent address.' : null;
+  const blocked = hydrated && !parsed.ok ? t('blockedInvalid') : hydrated && locksOut && !lockoutConfirmed ? t('blockedLockout') : null;
   return (
     <form action={formAction} noValidate aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Settings</h2>
+      <h2 id="settings-heading">{t('heading')}</h2>
       {netAlertDone ? null : <FormAlert message={state.formError} />}
       {state.notice ? (
         <div className="notice" role="status">
@@ -144,11 +146,11 @@ function MailboxFields({
       <AllowNetsField
         id="allowNets"
         name="allowNets"
-        label="Allowed networks"
+        label={t('allowNets')}
         value={draft}
         onChange={setDraft}
         clientIp={clientIp}
-        emptyText="Empty: no restriction, sign-in is allowed from any network."
+        emptyText={t('empty')}
         setNames={setNames}
         parsed={parsed}
       />
@@ -161,24 +163,21 @@ function MailboxFields({
         onInfoChange={(net, field, value) => setInfo((old) => ({ ...old, [net]: { ...(old[net] ?? { label: '', expires: '' }), [field]: value } }))}
         onRemove={(net) => setDraft((d) => removeNet(d, net))}
       />
-      <label htmlFor="allowNetsMode">List mode</label>
+      <label htmlFor="allowNetsMode">{t('mode')}</label>
       <select id="allowNetsMode" name="allowNetsMode" defaultValue={values.allowNetsMode} aria-describedby="allowNetsMode-hint">
-        <option value="enforce">Enforce: refuse sign-ins and requests from other networks</option>
-        <option value="monitor">Monitor: let them through and record them as &quot;would have been refused&quot;</option>
+        <option value="enforce">{t('modeEnforce')}</option>
+        <option value="monitor">{t('modeMonitor')}</option>
       </select>
       <p className="field-hint" id="allowNetsMode-hint">
-        Monitor mode lets you try a list before enforcing it: nothing is refused, and the sign-ins it would refuse are listed on this page.
+        {t('modeHint')}
       </p>
       <ImpactPreview impact={impact} groups={signIns} truncated={signInsTruncated} saved={isSaved} />
       {locksOut ? (
         <div className="alert lockout" data-testid="lockout-warning">
-          <p>
-            This list refuses <strong>every</strong> address {email} used in the last {IMPACT_WINDOW_DAYS} days: the user will be locked out of webmail, the API and mail apps
-            everywhere they have been.
-          </p>
+          <p>{t.rich('lockout', { strong: (text) => <strong>{text}</strong>, email, days: IMPACT_WINDOW_DAYS })}</p>
           <div className="checkbox">
             <input id="confirmLockout" name="confirmLockout" type="checkbox" value="yes" checked={lockoutConfirmed} onChange={(e) => setLockoutConfirmed(e.target.checked)} />
-            <label htmlFor="confirmLockout">Yes, save this list anyway</label>
+            <label htmlFor="confirmLockout">{t('lockoutConfirm')}</label>
           </div>
         </div>
       ) : null}
@@ -187,19 +186,18 @@ function MailboxFields({
         <p>
           {/* With JavaScript the preview follows every keystroke; without it, this round trip updates it. */}
           <button type="submit" name="intent" value="preview" className="secondary">
-            Preview
+            {t('preview')}
           </button>{' '}
-          <span className="muted">updates the impact preview without saving.</span>
+          <span className="muted">{t('previewHint')}</span>
         </p>
       )}
 
       <div className="checkbox">
         <input id="requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked={values.requireResetPassword} aria-describedby="requireResetPassword-hint" />
-        <label htmlFor="requireResetPassword">Force password change at next login</label>
+        <label htmlFor="requireResetPassword">{t('forceChange')}</label>
       </div>
       <p className="field-hint" id="requireResetPassword-hint">
-        Applies to this mailbox everywhere (web, API, mail apps). Turning it on ends every open session at once{mailKicks ? ', open mail connections included' : ''}; after the next sign-in the user can only choose a new password.
-        Turning it off cancels a pending change.
+        {mailKicks ? t('forceChangeHintKicks') : t('forceChangeHint')}
       </p>
       {stored.requireResetPassword ? null : (
         <div className="checkbox">
@@ -209,7 +207,7 @@ function MailboxFields({
         </div>
       )}
       {mailKicks ? null : <MailKickOff testId="mail-kick-off-forced-change" />}
-      <label htmlFor="memo">Memo</label>
+      <label htmlFor="memo">{t('memo')}</label>
       <textarea id="memo" name="memo" defaultValue={values.memo} maxLength={2000} rows={2} aria-describedby={state.fieldErrors?.memo ? 'memo-error' : undefined} />
       {state.fieldErrors?.memo ? (
         <p className="error" id="memo-error">
@@ -217,7 +215,7 @@ function MailboxFields({
         </p>
       ) : null}
       <button type="submit" name="intent" value="save" disabled={pending || blocked !== null} aria-describedby={blocked ? 'save-blocked' : undefined}>
-        {pending ? 'Saving…' : 'Save'}
+        {pending ? t('saving') : t('save')}
       </button>
       {blocked ? (
         <p className="field-hint" id="save-blocked" data-testid="save-blocked">

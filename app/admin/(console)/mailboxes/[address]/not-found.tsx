@@ -1,12 +1,12 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 
-export default function MailboxNotFound() {
+export default async function MailboxNotFound() {
+  const t = await getTranslations('MailboxPage');
   return (
     <main className="narrow">
-      <h1>Mailbox not found</h1>
-      <p>
-        There is no such mailbox in your account. <Link href="/admin/mailboxes">Back to the mailboxes</Link>.
-      </p>
+      <h1>{t('notFoundHeading')}</h1>
+      <p>{t.rich('notFoundText', { link: (text) => <Link href="/admin/mailboxes">{text}</Link> })}</p>
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { recentSignIns } from '@/lib/audit';
@@ -46,13 +47,14 @@ const SUMMARY_ENTRIES = 5;
  * The summary's "Allowed networks": a short list in full; a long one as its count and first entries, with
  * a link to the field that holds all of them (so the page carries the list once, not once more here).
  */
-function NetsSummary({ list }: { list: string }) {
+async function NetsSummary({ list }: { list: string }) {
   const entries = list.split(',');
   if (entries.length <= SUMMARY_ENTRIES) return <AddressList list={list} />;
-  const n = entries.length.toLocaleString('en-US');
+  const t = await getTranslations('MailboxPage');
+  const count = entries.length;
   return (
     <>
-      {n} entries: <AddressList list={entries.slice(0, SUMMARY_ENTRIES).join(',')} />, … <a href="#allowNets">show all {n}</a>
+      {t('summaryCount', { count })} <AddressList list={entries.slice(0, SUMMARY_ENTRIES).join(',')} />, … <a href="#allowNets">{t('showAll', { count })}</a>
     </>
   );
 }
@@ -60,7 +62,8 @@ function NetsSummary({ list }: { list: string }) {
 /** Each tab names its mailbox. The address is only echoed when it is well-formed; the page itself decides "not found". */
 export async function generateMetadata({ params }: { params: Promise<{ address: string }> }): Promise<Metadata> {
   const email = mailboxParam((await params).address);
-  return { title: emailSchema.safeParse(email).success ? `${email} · Mailbox` : 'Mailbox' };
+  const t = await getTranslations('MailboxPage');
+  return { title: emailSchema.safeParse(email).success ? t('metaTitleOf', { email }) : t('metaTitle') };
 }
 
 export default async function AdminMailboxPage({ params, searchParams }: { params: Promise<{ address: string }>; searchParams: Promise<{ created?: string; notice?: string; entries?: string }> }) {
@@ -88,17 +91,18 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
   const suggestions = await networkSuggestions(admin.accountId, mailbox.id);
   const wouldRefuse = await wouldRefuseSummary(admin.accountId, mailbox.id);
   const mailKicks = mailKickEnabled();
+  const t = await getTranslations('MailboxPage');
   return (
     <main className="wide">
       <p>
-        <Link href="/admin/mailboxes">← All mailboxes</Link>
+        <Link href="/admin/mailboxes">{t('back')}</Link>
       </p>
       <h1>
         <Address text={mailbox.email} />
       </h1>
       {created ? (
         <p className="notice" role="status">
-          Mailbox created.
+          {t('created')}
         </p>
       ) : null}
       {notice === 'app-password-revoked' ? (
@@ -108,7 +112,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       ) : null}
       {sessionsEnded !== null ? (
         <p className="notice" role="status">
-          All sessions ended ({sessionsEnded} signed out).
+          {t('sessionsEnded', { count: sessionsEnded })}
         </p>
       ) : null}
       {notice === 'two-factor-reset' ? (
@@ -118,32 +122,32 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       ) : null}
       {mailKicks ? null : <MailKickOff />}
       <dl className="facts" data-testid="mailbox-summary">
-        <dt>Status</dt>
-        <dd>{mailbox.active ? 'Active' : 'Inactive (cannot sign in)'}</dd>
-        <dt>Allowed networks</dt>
+        <dt>{t('status')}</dt>
+        <dd>{mailbox.active ? t('active') : t('inactive')}</dd>
+        <dt>{t('allowNets')}</dt>
         <dd>
-          {mailbox.allowNets ? <NetsSummary list={mailbox.allowNets} /> : 'no restriction'}
-          {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge"> (monitor mode: not enforced)</span> : null}
+          {mailbox.allowNets ? <NetsSummary list={mailbox.allowNets} /> : t('noRestriction')}
+          {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge">{t('monitorBadge')}</span> : null}
         </dd>
-        <dt>Two-factor</dt>
-        <dd>{mailbox.totpEnabledAt ? 'On' : 'Off'}</dd>
-        <dt>Password change pending</dt>
-        <dd>{mailbox.requireResetPassword ? 'Yes' : 'No'}</dd>
-        <dt>Last sign-in</dt>
+        <dt>{t('twoFactor')}</dt>
+        <dd>{mailbox.totpEnabledAt ? t('on') : t('off')}</dd>
+        <dt>{t('resetPending')}</dt>
+        <dd>{mailbox.requireResetPassword ? t('yes') : t('no')}</dd>
+        <dt>{t('lastSignIn')}</dt>
         <dd>
           <LocalTime at={mailbox.lastLoginAt} />
           {mailbox.lastLoginIp ? (
             <>
-              {' from '}
+              {t('lastSignInFrom')}
               <Address text={mailbox.lastLoginIp} />
             </>
           ) : null}
         </dd>
-        <dt>Password last changed</dt>
+        <dt>{t('passwordChanged')}</dt>
         <dd><LocalTime at={mailbox.passwordChangedAt} /></dd>
-        <dt>Created</dt>
+        <dt>{t('createdAt')}</dt>
         <dd><LocalTime at={mailbox.createdAt} /></dd>
-        <dt>Last changed</dt>
+        <dt>{t('updatedAt')}</dt>
         <dd><LocalTime at={mailbox.updatedAt} /></dd>
       </dl>
       <div className="card">
@@ -165,11 +169,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
         <PasswordForm email={mailbox.email} minLength={env().PASSWORD_MIN_LENGTH} />
       </div>
       <section className="card" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">Sessions</h2>
+        <h2 id="sessions-heading">{t('sessionsHeading')}</h2>
         <SessionList sessions={sessions} testId="mailbox-sessions" />
         <form action={endMailboxSessionsAction}>
           <input type="hidden" name="email" value={mailbox.email} />
-          <button type="submit">End all sessions</button>
+          <button type="submit">{t('endSessions')}</button>
         </form>
       </section>
       <section className="card" aria-labelledby="app-passwords-heading">
@@ -185,11 +189,11 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       </section>
       <TwoFactorReset email={mailbox.email} on={mailbox.totpEnabledAt !== null} />
       <section className="card" aria-labelledby="signins-heading">
-        <h2 id="signins-heading">Recent sign-ins</h2>
-        <SignInChart days={await signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={`Sign-ins of ${mailbox.email} per day, last 30 days`} small testId="mailbox-sign-in-chart" />
-        <SignInHistory events={recent} empty="No sign-in attempts recorded yet." testId="recent-sign-ins" />
+        <h2 id="signins-heading">{t('signInsHeading')}</h2>
+        <SignInChart days={await signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={t('chartTitle', { email: mailbox.email })} small testId="mailbox-sign-in-chart" />
+        <SignInHistory events={recent} empty={t('noSignIns')} testId="recent-sign-ins" />
         <p>
-          <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>Full history in the audit log</Link>
+          <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>{t('auditLink')}</Link>
         </p>
       </section>
       <DangerZone email={mailbox.email} active={mailbox.active} />

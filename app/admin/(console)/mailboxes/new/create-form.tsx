@@ -1,11 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useState } from 'react';
 import { AllowNetsField } from '@/app/admin/_components/allow-nets-field';
 import { FieldErrors } from '@/app/_components/field-errors';
 import { FormAlert } from '@/app/admin/_components/form-alert';
 import { createMailboxAction, type CreateMailboxState } from './actions';
-import { passwordHint } from '@/app/_components/labels';
+import { PasswordHint } from '@/app/_components/password-hint';
 
 /** The new-mailbox form. Passwords are never sent back by the server, so a refused form asks for them again. */
 export function CreateMailboxForm({ domains, minLength, setNames }: { domains: string[]; minLength: number; setNames: string[] }) {
@@ -14,6 +15,7 @@ export function CreateMailboxForm({ domains, minLength, setNames }: { domains: s
 }
 
 function CreateFields({ state, formAction, pending, domains, minLength, setNames }: { state: CreateMailboxState; formAction: (f: FormData) => void; pending: boolean; domains: string[]; minLength: number; setNames: string[] }) {
+  const t = useTranslations('NewMailbox');
   const v = state.values;
   const e = state.fieldErrors ?? {};
   const [nets, setNets] = useState(v?.allowNets ?? '');
@@ -23,12 +25,12 @@ function CreateFields({ state, formAction, pending, domains, minLength, setNames
       <FormAlert message={state.formError} />
       <div className="address-row">
         <div>
-          <label htmlFor="local">Address (before the @)</label>
+          <label htmlFor="local">{t('local')}</label>
           <input id="local" name="local" type="text" autoComplete="off" required defaultValue={v?.local} aria-describedby={describedBy('local')} />
         </div>
         <span aria-hidden="true">@</span>
         <div>
-          <label htmlFor="domain">Domain</label>
+          <label htmlFor="domain">{t('domain')}</label>
           <select id="domain" name="domain" defaultValue={v?.domain} aria-describedby={describedBy('domain')}>
             {domains.map((d) => (
               <option key={d} value={d}>
@@ -40,29 +42,29 @@ function CreateFields({ state, formAction, pending, domains, minLength, setNames
       </div>
       <FieldErrors id="local-error" messages={e.local} />
       <FieldErrors id="domain-error" messages={e.domain} />
-      <label htmlFor="newPassword">Password</label>
+      <label htmlFor="newPassword">{t('password')}</label>
       <p className="field-hint" id="newPassword-hint">
-        {passwordHint(minLength, 'mailbox', false)}
+        <PasswordHint minLength={minLength} subject="mailbox" hasCurrent={false} />
       </p>
       <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required aria-describedby={describedBy('newPassword', 'newPassword-hint')} />
       <FieldErrors id="newPassword-error" messages={e.newPassword} />
-      <label htmlFor="confirmPassword">Password again</label>
+      <label htmlFor="confirmPassword">{t('again')}</label>
       <input id="confirmPassword" name="confirmPassword" type="password" autoComplete="new-password" required aria-describedby={describedBy('confirmPassword')} />
       <FieldErrors id="confirmPassword-error" messages={e.confirmPassword} />
       <div className="checkbox">
         <input id="requireResetPassword" name="requireResetPassword" type="checkbox" defaultChecked={v?.requireResetPassword ?? true} />
-        <label htmlFor="requireResetPassword">Force password change at next login</label>
+        <label htmlFor="requireResetPassword">{t('forceReset')}</label>
       </div>
       <div className="checkbox">
         <input id="active" name="active" type="checkbox" defaultChecked={v?.active ?? true} />
-        <label htmlFor="active">Active</label>
+        <label htmlFor="active">{t('active')}</label>
       </div>
-      <AllowNetsField id="allowNets" name="allowNets" label="Allowed networks" value={nets} onChange={setNets} emptyText="Empty: no restriction, sign-in is allowed from any network." setNames={setNames} />
-      <label htmlFor="memo">Memo</label>
+      <AllowNetsField id="allowNets" name="allowNets" label={t('nets')} value={nets} onChange={setNets} emptyText={t('netsEmpty')} setNames={setNames} />
+      <label htmlFor="memo">{t('memo')}</label>
       <textarea id="memo" name="memo" defaultValue={v?.memo} maxLength={2000} rows={2} aria-describedby={describedBy('memo')} />
       <FieldErrors id="memo-error" messages={e.memo} />
       <button type="submit" disabled={pending}>
-        {pending ? 'Creating…' : 'Create mailbox'}
+        {pending ? t('creating') : t('create')}
       </button>
     </form>
   );
