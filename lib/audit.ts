@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
+import { auditEvents, signInDays, signInSummaries, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, type Db, type Tx } from '@/db';
 import type { PreparableWrite } from '@/db/connection';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
@@ -160,12 +160,15 @@ async function pruneAuditEveryHour(now = Date.now()): Promise<void> {
   await pruneAudit(env().AUDIT_RETENTION_DAYS, now);
 }
 
-/** Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS); returns how many. */
+/**
+ * Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS), and the sign-in summaries and day counts of
+ * the same age (they stand for the success rows they replace: lib/sign-in-summaries); returns how many audit rows.
+ */
 export async function pruneAudit(days: number, now = Date.now()): Promise<number> {
-  const deleted = await getDb()
-    .delete(auditEvents)
-    .where(lt(auditEvents.at, new Date(now - days * 24 * 60 * 60_000)))
-    .returning({ id: auditEvents.id });
+  const cutoff = now - days * 24 * 60 * 60_000;
+  const deleted = await getDb().delete(auditEvents).where(lt(auditEvents.at, new Date(cutoff))).returning({ id: auditEvents.id });
+  await getDb().delete(signInSummaries).where(lt(signInSummaries.lastSeen, new Date(cutoff)));
+  await getDb().delete(signInDays).where(lt(signInDays.day, new Date(cutoff).toISOString().slice(0, 10)));
   return deleted.length;
 }
 

@@ -1,8 +1,9 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
-import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
-import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
+import { getDb, prepareAs, preparedOnce, transaction } from '@/db';
+import { signInSummaryWriter } from '@/lib/sign-in-summaries/service';
+import { recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from './gate';
 import { WOULD_REFUSE_EVENT } from './would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
@@ -142,29 +143,10 @@ const prepared = preparedOnce((db) => ({
       .where(eq(mailboxes.email, sql.placeholder('email'))),
   ),
   accountOfDomain: prepareAs('sign_in_accountOfDomain', db.select({ accountId: domains.accountId }).from(domains).where(eq(domains.name, sql.placeholder('domain')))),
-  recordLogin: prepareAs(
-    'sign_in_recordLogin',
-    db
-      .update(mailboxes)
-      .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
-      .where(eq(mailboxes.id, sql.placeholder('id'))),
-  ),
 }));
 
 /** A mailbox row as sign-in reads it. */
 type SignInRow = Awaited<ReturnType<ReturnType<typeof prepared>['mailboxByEmail']['execute']>>[number];
-
-/**
- * A login's last sign-in time and address with its `login_succeeded` audit row, as one prepared unit (the
- * group commit on SQLite, one statement on PostgreSQL: lib/audit.ts auditedChange). Timestamps are bound as
- * milliseconds, as stored.
- */
-const recordLoginAudited = auditedChange<{ loginId: number; loginAt: number; loginIp: string | null }>('sign_in_recordLoginAudited', (db) =>
-  db
-    .update(mailboxes)
-    .set({ lastLoginAt: sql`${sql.placeholder('loginAt')}`, lastLoginIp: sql`${sql.placeholder('loginIp')}` })
-    .where(eq(mailboxes.id, sql.placeholder('loginId'))),
-);
 
 /**
  * The bcrypt queue lane of a sign-in: the business account that hosts the typed address's domain (the
@@ -267,22 +249,16 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   }
 
   const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
-  if (proven && !attempt.writes && !wouldRefuse) {
-    // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
-    // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only (done at once).
-    void attempt.succeeded();
-    await recordLoginAudited({ loginId: row.id, loginAt: Date.now(), loginIp: address }, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
-    return { ok: true, mailbox: signedIn(row) };
+  // A proven attempt's bookkeeping: in memory only when it has nothing to write (done at once).
+  if (proven) {
+    if (attempt.writes) await attempt.succeeded();
+    else void attempt.succeeded();
   }
-  // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
-  // awaited: the login is answered only once its audit row is written.
-  await groupCommit(async (tx) => {
-    if (proven) await attempt.succeeded();
-    // Bound as is: timestamps are stored as milliseconds.
-    await prepared().recordLogin.execute({ id: row.id, at: Date.now(), ip: address });
-    await recordAudit(tx, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
-    if (wouldRefuse) await recordAudit(tx, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
-  });
+  if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+  // Spec §19: a repeat success is counted, not logged (lib/sign-in-summaries); the first from an address (and
+  // one with a detail) is committed with its audit row before the login is answered.
+  const counted = signInSummaryWriter.record(input.context, { ...audit, protocol: input.context.protocol ?? 'web', credential: 'password', clientIp: address }, loginDetail); // sign-in summaries
+  if (counted) await counted;
   return { ok: true, mailbox: signedIn(row) };
 }
 
