@@ -12,8 +12,8 @@ import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionR
  * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
  * address; NULL list = unrestricted, unknown address = denied. Monitor mode is the caller's decision.
  */
-export function addressAllowed(subject: ListSubject, address: string | null): boolean | Promise<boolean> {
-  return listAllows(subject, address);
+export function addressAllowed(subject: ListSubject, address: string | null, now: number = Date.now()): boolean | Promise<boolean> {
+  return listAllows(subject, address, now);
 }
 
 /** Whether an admin's own list (plain networks: no sets, labels or expiry) admits the address; NULL = unrestricted. */
@@ -24,10 +24,12 @@ export function plainListAllows(allowNets: string | null, address: string | null
 
 /** The columns of a mailbox (joined with its account) that addressAllowed needs; shared by every check. */
 export const listSubjectColumns = {
+  listMailboxId: mailboxes.id,
   accountId: mailboxes.accountId,
-  allowNets: mailboxes.allowNets,
-  // Raw JSON text: part of the compiled-list memo key, parsed only when the list is compiled.
-  allowNetsMetaText: sql<string | null>`${mailboxes.allowNetsMeta}`,
+  // The list's fingerprint, not its text (spec §19): the list is read only for a fingerprint the process has
+  // not compiled (lib/netsets/compiled-list.ts). IS NOT NULL does not fetch a TOASTed value on PostgreSQL.
+  restricted: sql<boolean>`(CASE WHEN ${mailboxes.allowNets} IS NOT NULL THEN 1 ELSE 0 END)`.mapWith((v) => Number(v) === 1),
+  allowNetsVersion: mailboxes.allowNetsVersion,
   allowNetsMode: mailboxes.allowNetsMode,
   netSetsVersion: accounts.netSetsVersion,
 };
@@ -45,8 +47,9 @@ export interface GateMailbox {
   accountId: number;
   sessionVersion: number;
   requireResetPassword: boolean;
-  allowNets: string | null;
-  allowNetsMetaText: string | null;
+  listMailboxId: number;
+  restricted: boolean;
+  allowNetsVersion: number;
   allowNetsMode: AllowNetsMode;
   netSetsVersion: number;
 }
@@ -157,8 +160,9 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     accountId: row.accountId,
     sessionVersion: row.sessionVersion,
     requireResetPassword: row.requireResetPassword,
-    allowNets: row.allowNets,
-    allowNetsMetaText: row.allowNetsMetaText,
+    listMailboxId: row.listMailboxId,
+    restricted: row.restricted,
+    allowNetsVersion: row.allowNetsVersion,
     allowNetsMode: row.allowNetsMode,
     netSetsVersion: row.netSetsVersion,
   };
@@ -168,7 +172,7 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     const problem = await checkSessionRow(session, address, now);
     if (problem) return { ok: false, reason: problem, mailbox };
   }
-  if (!(await addressAllowed(mailbox, address))) {
+  if (!(await addressAllowed(mailbox, address, now))) {
     if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true };
     return { ok: false, reason: 'network_not_allowed', mailbox };
   }

@@ -107,8 +107,8 @@ export async function admitPastAddressCaps(
 }
 
 /** Whether a list of the subject's own (not "anywhere") admits the address: one half of the office rule. */
-function ownListAdmits(row: (ListSubject & { allowNets: string | null }) | undefined, address: string | null): boolean | Promise<boolean> {
-  return row !== undefined && row.allowNets !== null && addressAllowed(row, address);
+function ownListAdmits(row: ListSubject | undefined, address: string | null): boolean | Promise<boolean> {
+  return row !== undefined && row.restricted && addressAllowed(row, address);
 }
 
 const signInColumns = {
