@@ -15,7 +15,10 @@ process.env.IMAP_BACKEND = '10.1.2.3:1143';
 process.env.POP3_BACKEND = '[2001:db8::110]:1110';
 process.env.MAIL_AUTH_WAIT_SECONDS = '2';
 
-const { GET } = await import('@/app/api/mail-auth/route');
+const { answerMailAuth } = await import('./handler');
+const { toResponse } = await import('./response');
+// What server.ts's table serves (lib/ops/machine-endpoints.ts), in the web Response shape the assertions read.
+const GET = async (request: Request) => toResponse(await answerMailAuth(request.headers));
 
 let domainId = 0;
 let accountId = 0;
