@@ -90,7 +90,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const errors = parsed.success ? {} : parsed.error.flatten().fieldErrors;
   const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
   const filter = parsed.success ? parsed.data : null;
-  const { items, hasMore, total } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0 };
+  const { items, hasMore, total, totalCapped } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0, totalCapped: false };
+  // Counted up to AUDIT_COUNT_CAP (lib/audit-log.ts): beyond it, "more than".
+  const counted = totalCapped ? `more than ${n(total)}` : n(total);
   const now = new Date();
   const options = auditEventOptions();
   // A kind this version does not name (newer code, a bookmarked URL) stays selectable.
@@ -146,7 +148,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       </form>
       {filter ? (
         <p role="status" data-testid="audit-count">
-          {total === 0 ? 'No events match.' : `${n(total)} ${total === 1 ? 'event matches' : 'events match'}; showing ${n(from)}–${n(to)}, newest first.`}{' '}
+          {total === 0 ? 'No events match.' : `${counted} ${total === 1 && !totalCapped ? 'event matches' : 'events match'}; showing ${n(from)}–${n(to)}, newest first.`}{' '}
           {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? <Link href="/admin/audit">Clear the filter</Link> : null}
         </p>
       ) : (
@@ -159,7 +161,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           <a href={hrefWith('/admin/audit/export', filter)} download>
             Download as CSV
           </a>{' '}
-          <span className="muted">(all {n(total)} matching events)</span>
+          <span className="muted">(all {counted} matching events)</span>
         </p>
       ) : null}
       {items.length > 0 ? (
