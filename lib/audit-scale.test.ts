@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import { engineKind, getDb } from '@/db';
-import { recentSignIns } from '@/lib/audit';
+import { pruneAudit, recentSignIns, recordAudit } from '@/lib/audit';
 import { AUDIT_COUNT_CAP, auditLogCsv, auditLogFilterSchema, queryAuditLog } from '@/lib/audit-log';
 import { makeAccount, makeMailbox } from '@/lib/testing/factories';
 
@@ -83,5 +83,25 @@ describe(`the audit trail at ${ROWS.toLocaleString('en')} rows`, () => {
     expect(history).toHaveLength(20);
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(await plan(sql`SELECT at FROM audit_events WHERE mailbox_id = ${m.id} AND event IN ('login_succeeded', 'login_failed') ORDER BY at DESC, id DESC LIMIT 20`)).toMatch(/audit_mailbox_at_idx/);
+  });
+});
+
+describe('audit prune', () => {
+  it('deletes in batches, oldest first, and lets other writes run between them', async () => {
+    const a = await makeAccount();
+    const m = await makeMailbox(a.domain);
+    const old = Date.now() - 500 * 86_400_000;
+    const select = (i: SQL) => sql`SELECT ${old} + ${i}, ${a.accountId}, 'system', 'prune_test', 1`;
+    const columns = sql`(at, account_id, actor_kind, event, count)`;
+    if (engineKind() === 'postgres') await rows(sql`INSERT INTO audit_events ${columns} ${select(sql`i`)} FROM generate_series(1, 5000) AS i`);
+    else await rows(sql`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 5000) INSERT INTO audit_events ${columns} ${select(sql`i`)} FROM s`);
+    let finished = false;
+    const pruning = pruneAudit(400, Date.now(), 500).then((n) => ((finished = true), n));
+    // A sign-in's write, started after the prune: it is done while the prune still has batches to go.
+    await recordAudit(getDb(), { actor: { kind: 'mailbox' } }, { event: 'login_failed', accountId: a.accountId, mailboxId: m.id, mailboxEmail: m.email });
+    expect(finished).toBe(false);
+    expect(await pruning).toBeGreaterThanOrEqual(5000);
+    expect(await rows(sql`SELECT id FROM audit_events WHERE event = 'prune_test'`)).toHaveLength(0);
+    expect(await rows(sql`SELECT id FROM audit_events WHERE mailbox_id = ${m.id} AND event = 'login_failed'`)).toHaveLength(1);
   });
 });

@@ -160,16 +160,29 @@ async function pruneAuditEveryHour(now = Date.now()): Promise<void> {
   await pruneAudit(env().AUDIT_RETENTION_DAYS, now);
 }
 
+/** Rows deleted per statement when pruning: small enough that a sign-in waits at most one batch. */
+export const PRUNE_BATCH = 5_000;
+
 /**
  * Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS), and the sign-in summaries and day counts of
- * the same age (they stand for the success rows they replace: lib/sign-in-summaries); returns how many audit rows.
+ * the same age (they stand for the success rows they replace: lib/sign-in-summaries); returns how many audit
+ * rows. In batches of `batch` rows, oldest first, each its own statement with a turn of the event loop
+ * between: a million expired rows never hold the database (SQLite's one writer, PostgreSQL's locks and WAL)
+ * in one long statement, and sign-ins run between the batches.
  */
-export async function pruneAudit(days: number, now = Date.now()): Promise<number> {
-  const cutoff = now - days * 24 * 60 * 60_000;
-  const deleted = await getDb().delete(auditEvents).where(lt(auditEvents.at, new Date(cutoff))).returning({ id: auditEvents.id });
-  await getDb().delete(signInSummaries).where(lt(signInSummaries.lastSeen, new Date(cutoff)));
-  await getDb().delete(signInDays).where(lt(signInDays.day, new Date(cutoff).toISOString().slice(0, 10)));
-  return deleted.length;
+export async function pruneAudit(days: number, now = Date.now(), batch = PRUNE_BATCH): Promise<number> {
+  const cutoff = new Date(now - days * 24 * 60 * 60_000);
+  let total = 0;
+  for (;;) {
+    const oldest = getDb().select({ id: auditEvents.id }).from(auditEvents).where(lt(auditEvents.at, cutoff)).orderBy(auditEvents.at).limit(batch);
+    const deleted = await getDb().delete(auditEvents).where(inArray(auditEvents.id, oldest)).returning({ id: auditEvents.id });
+    total += deleted.length;
+    if (deleted.length < batch) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await getDb().delete(signInSummaries).where(lt(signInSummaries.lastSeen, cutoff));
+  await getDb().delete(signInDays).where(lt(signInDays.day, cutoff.toISOString().slice(0, 10)));
+  return total;
 }
 
 export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;
