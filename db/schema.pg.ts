@@ -237,7 +237,8 @@ export const auditEvents = pgTable(
     index('audit_account_at_idx').on(t.accountId, t.at),
     // The audit page and `audit list` filtered by one mailbox's address (spec §19: answered from the index at
     // 5,000,000 rows; bench/audit-scale.ts).
-    index('audit_mailbox_email_at_idx').on(t.mailboxEmail, t.at),
+    // With the account second, the admin's page (account and address equal, newest first) reads it in order.
+    index('audit_mailbox_email_at_idx').on(t.mailboxEmail, t.accountId, t.at),
     // NULLs are distinct in a SQLite unique index, so only aggregated rows are constrained.
     uniqueIndex('audit_aggregate_key_idx').on(t.aggregateKey),
     // AUDIT_RETENTION_DAYS pruning deletes by age.

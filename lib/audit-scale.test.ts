@@ -25,7 +25,7 @@ async function plan(query: SQL): Promise<string> {
 async function fill(accountId: number, mailbox: { id: number; email: string }) {
   const base = Date.now() - ROWS * 1000;
   // Every 1,000th row is the mailbox under test's; the rest are 999 other mailboxes' of the same account.
-  const select = (i: SQL) => sql`SELECT ${base} + ${i} * 1000, ${accountId}, 'mailbox',
+  const select = (i: SQL) => sql`SELECT CAST(${base} AS BIGINT) + ${i} * 1000, ${accountId}, 'mailbox',
       CASE WHEN ${i} % 1000 = 0 THEN ${mailbox.id} ELSE 1000000 + ${i} % 1000 END,
       CASE WHEN ${i} % 1000 = 0 THEN ${mailbox.email} ELSE 'm' || (${i} % 1000) || '@scale.test' END,
       CASE WHEN ${i} % 3 = 0 THEN 'login_failed' ELSE 'login_succeeded' END, '192.0.2.' || (${i} % 250), 'imap', 1`;
@@ -91,7 +91,7 @@ describe('audit prune', () => {
     const a = await makeAccount();
     const m = await makeMailbox(a.domain);
     const old = Date.now() - 500 * 86_400_000;
-    const select = (i: SQL) => sql`SELECT ${old} + ${i}, ${a.accountId}, 'system', 'prune_test', 1`;
+    const select = (i: SQL) => sql`SELECT CAST(${old} AS BIGINT) + ${i}, ${a.accountId}, 'system', 'prune_test', 1`;
     const columns = sql`(at, account_id, actor_kind, event, count)`;
     if (engineKind() === 'postgres') await rows(sql`INSERT INTO audit_events ${columns} ${select(sql`i`)} FROM generate_series(1, 5000) AS i`);
     else await rows(sql`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 5000) INSERT INTO audit_events ${columns} ${select(sql`i`)} FROM s`);

@@ -160,8 +160,11 @@ async function pruneAuditEveryHour(now = Date.now()): Promise<void> {
   await pruneAudit(env().AUDIT_RETENTION_DAYS, now);
 }
 
-/** Rows deleted per statement when pruning: small enough that a sign-in waits at most one batch. */
-export const PRUNE_BATCH = 5_000;
+/**
+ * Rows deleted per statement when pruning: small enough that a sign-in waits at most one batch (on SQLite a
+ * statement holds the process while it runs; 500 rows with their index entries take a few milliseconds).
+ */
+export const PRUNE_BATCH = 100;
 
 /**
  * Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS), and the sign-in summaries and day counts of

@@ -1,1 +1,1 @@
-CREATE INDEX "audit_mailbox_email_at_idx" ON "audit_events" USING btree ("mailbox_email","at");
+CREATE INDEX "audit_mailbox_email_at_idx" ON "audit_events" USING btree ("mailbox_email","account_id","at");
