@@ -6,10 +6,12 @@
  */
 // lib/env goes first: it sizes libuv's thread pool, which must happen before anything uses the pool.
 import { authSecretFile, env } from './lib/env';
+// Before any module of the app: lets server.ts load the domain code for the machine endpoints (see there).
+import './lib/ops/outside-next';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createServer, get, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -26,8 +28,7 @@ import { describeAddressCollisions } from './lib/ops/address-collisions';
 import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
 import { startJobs } from './lib/schedule/start';
 import { drainable } from './lib/ops/drain';
-import { serveOpsEndpoint } from './lib/ops/endpoints';
-import { fastPath } from './lib/ops/fast-path';
+import { serveMachineEndpoint } from './lib/ops/machine-endpoints';
 import { readinessFor } from './db/readiness';
 import { guardedReadiness, installPrototypeGuard } from './lib/ops/prototype-guard';
 import { listenUrl } from './lib/ops/listen-url';
@@ -206,10 +207,8 @@ async function main(): Promise<void> {
     res.setHeader('X-Request-Id', requestId);
     res.once('close', () => logRequest({ requestId, method: req.method, pathname, status: res.statusCode, started, clientIp: address, completed: res.writableFinished }));
     withRequestContext({ requestId }, () => {
-      if (serveOpsEndpoint(pathname, req.method, res, { readiness, metricsAllow, clientAddress: address })) return;
-      const fast = fastPath(req.method, pathname);
-      if (fast) fast(req, res);
-      else void handle(req, res);
+      // auth_http, JSON-RPC, health, readiness and metrics from their table; everything else is Next's.
+      if (!serveMachineEndpoint(pathname, req, res, { readiness, metricsAllow, clientAddress: address })) void handle(req, res);
     });
   });
   server.keepAliveTimeout = 65_000;
@@ -226,15 +225,11 @@ async function main(): Promise<void> {
       flushLog();
       console.log(`\n${demoCredentials}\n`);
     }
-    // The scheduled jobs (lib/schedule/registry.ts: mail disconnects, expiry sweep, password expiry, retention).
+    // The scheduled jobs (lib/schedule/registry.ts: mail disconnects, expiry sweep, password expiry, retention,
+    // alerts), started here directly; and whatever the route bundles registered.
     startJobs();
-    // Loads the auth_http and JSON-RPC route modules, which register their fast paths
-    // (lib/ops/fast-path.ts); the answers (404/403: no secret; 405 for GET) do not matter.
-    for (const warm of ['/api/mail-auth', '/v1']) {
-      get(`${url}${warm}`, (r) => {
-        r.resume();
-        if (warm === '/v1' && !stopping) log().info({ jobs: startBackgroundWork() }, 'background work started');
-      }).on('error', () => undefined);
+    if (!stopping) {
+      log().info({ jobs: startBackgroundWork() }, 'background work started');
     }
   });
 
@@ -245,6 +240,7 @@ async function main(): Promise<void> {
     readiness.beginShutdown();
     log().info({ signal, inFlight: drain.inFlight }, `${signal}: not ready, no new connections; draining requests in flight`);
     void drain.drain(DRAIN_TIMEOUT_MS).then(async (outcome) => {
+      // Flushes the sign-in summaries of this process and of every route bundle (lib/sign-in-summaries).
       await stopBackgroundWork();
       readiness.close();
       await closeSharedEngine();

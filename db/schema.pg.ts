@@ -123,6 +123,10 @@ export const mailboxes = pgTable(
     allowNetsMeta: jsonText<EntryMeta>()('allow_nets_meta'),
     // `monitor`: the list is evaluated and refusals are audited as would_refuse, but not enforced.
     allowNetsMode: pgText('allow_nets_mode').$type<AllowNetsMode>().notNull().default('enforce'),
+    // The list's fingerprint: bumped by a trigger (migration allow_nets_version_trigger) whenever allow_nets,
+    // allow_nets_meta or allow_nets_mode changes, whatever the statement, so no write path can forget it. The
+    // gate reads this number, not the list, and reads the list only for a version its process has not compiled.
+    allowNetsVersion: pgInteger('allow_nets_version').notNull().default(0),
     requireResetPassword: booleanInt('require_reset_password').notNull().default(sql`0`),
     active: booleanInt('active').notNull().default(sql`1`),
     memo: pgText('memo').notNull().default(''),
@@ -172,6 +176,53 @@ export const netSets = pgTable(
 );
 
 
+/**
+ * Successful sign-ins counted, not logged one by one (spec §19): one row per mailbox, protocol, credential
+ * ('password', or 'app:<id>' for an app password) and client address ('' when unknown). Written by
+ * lib/sign-in-summaries: inserted (with its audit row) at the first success, then increments flushed at most
+ * once a minute (`count = count + n`), so several instances add up. No foreign key, like the audit trail:
+ * retention prunes it by `last_seen`.
+ */
+export const signInSummaries = pgTable(
+  'sign_in_summaries',
+  {
+    id: id(),
+    accountId: pgInteger('account_id').notNull(),
+    mailboxId: pgInteger('mailbox_id').notNull(),
+    protocol: pgText('protocol').$type<Protocol>().notNull(),
+    credential: pgText('credential').notNull(),
+    clientIp: pgText('client_ip').notNull(),
+    firstSeen: timestamp('first_seen').notNull(),
+    lastSeen: timestamp('last_seen').notNull(),
+    count: pgInteger('count').notNull().default(1),
+    // When the last `login_succeeded` audit row of this key was written: another one after 24 h without one.
+    auditedAt: timestamp('audited_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('sign_in_summaries_key_idx').on(t.mailboxId, t.protocol, t.credential, t.clientIp),
+    // The sign-in history of a mailbox and the account's overview, newest first; retention by age.
+    index('sign_in_summaries_mailbox_last_seen_idx').on(t.mailboxId, t.lastSeen),
+    index('sign_in_summaries_account_last_seen_idx').on(t.accountId, t.lastSeen),
+    index('sign_in_summaries_last_seen_idx').on(t.lastSeen),
+  ],
+);
+
+/**
+ * Successful sign-ins per mailbox and UTC day (the overview's and the mailbox page's chart), added to with the
+ * same increments as sign_in_summaries (`count = count + n`). Refusals stay in the audit trail.
+ */
+export const signInDays = pgTable(
+  'sign_in_days',
+  {
+    accountId: pgInteger('account_id').notNull(),
+    mailboxId: pgInteger('mailbox_id').notNull(),
+    // YYYY-MM-DD (UTC).
+    day: pgText('day').notNull(),
+    count: pgInteger('count').notNull().default(0),
+  },
+  (t) => [uniqueIndex('sign_in_days_mailbox_day_idx').on(t.mailboxId, t.day), index('sign_in_days_account_day_idx').on(t.accountId, t.day)],
+);
+
 /** Append-only: nothing in the code updates or deletes audit rows. */
 export const auditEvents = pgTable(
   'audit_events',
@@ -199,6 +250,10 @@ export const auditEvents = pgTable(
   (t) => [
     index('audit_mailbox_at_idx').on(t.mailboxId, t.at),
     index('audit_account_at_idx').on(t.accountId, t.at),
+    // The audit page and `audit list` filtered by one mailbox's address (spec §19: answered from the index at
+    // 5,000,000 rows; bench/audit-scale.ts).
+    // With the account second, the admin's page (account and address equal, newest first) reads it in order.
+    index('audit_mailbox_email_at_idx').on(t.mailboxEmail, t.accountId, t.at),
     // NULLs are distinct in a SQLite unique index, so only aggregated rows are constrained.
     uniqueIndex('audit_aggregate_key_idx').on(t.aggregateKey),
     // AUDIT_RETENTION_DAYS pruning deletes by age.

@@ -59,3 +59,8 @@ export function withRepetition(detail: SQLWrapper, count: SQLWrapper, lastAt: SQ
 export function forUpdateSkipLocked(): SQL {
   return engineKind() === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
 }
+
+/** The greater of two values (SQLite's two-argument max(), PostgreSQL's greatest()). */
+export function greaterOf<T>(a: SQLWrapper, b: SQLWrapper): SQL<T> {
+  return engineKind() === 'postgres' ? sql<T>`greatest(${a}, ${b})` : sql<T>`max(${a}, ${b})`;
+}

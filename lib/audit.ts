@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
+import { auditEvents, signInDays, signInSummaries, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, type Db, type Tx } from '@/db';
 import type { PreparableWrite } from '@/db/connection';
 import { reportSecurityEvent } from '@/lib/ops/security-events';
@@ -142,13 +142,32 @@ function reportAggregated(ctx: AuditContext, record: AuditRecord): void {
   reportSecurityEvent({ ...record, actorKind: ctx.actor.kind, actorEmail: ctx.actor.email, clientIp: ctx.clientIp, protocol: ctx.protocol });
 }
 
-/** Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS); returns how many. */
-export async function pruneAudit(days: number, now = Date.now()): Promise<number> {
-  const deleted = await getDb()
-    .delete(auditEvents)
-    .where(lt(auditEvents.at, new Date(now - days * 24 * 60 * 60_000)))
-    .returning({ id: auditEvents.id });
-  return deleted.length;
+/**
+ * Rows deleted per statement when pruning: small enough that a sign-in waits at most one batch (on SQLite a
+ * statement holds the process while it runs; 500 rows with their index entries take a few milliseconds).
+ */
+export const PRUNE_BATCH = 100;
+
+/**
+ * Deletes audit rows older than `days` (AUDIT_RETENTION_DAYS), and the sign-in summaries and day counts of
+ * the same age (they stand for the success rows they replace: lib/sign-in-summaries); returns how many audit
+ * rows. In batches of `batch` rows, oldest first, each its own statement with a turn of the event loop
+ * between: a million expired rows never hold the database (SQLite's one writer, PostgreSQL's locks and WAL)
+ * in one long statement, and sign-ins run between the batches.
+ */
+export async function pruneAudit(days: number, now = Date.now(), batch = PRUNE_BATCH): Promise<number> {
+  const cutoff = new Date(now - days * 24 * 60 * 60_000);
+  let total = 0;
+  for (;;) {
+    const oldest = getDb().select({ id: auditEvents.id }).from(auditEvents).where(lt(auditEvents.at, cutoff)).orderBy(auditEvents.at).limit(batch);
+    const deleted = await getDb().delete(auditEvents).where(inArray(auditEvents.id, oldest)).returning({ id: auditEvents.id });
+    total += deleted.length;
+    if (deleted.length < batch) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await getDb().delete(signInSummaries).where(lt(signInSummaries.lastSeen, cutoff));
+  await getDb().delete(signInDays).where(lt(signInDays.day, cutoff.toISOString().slice(0, 10)));
+  return total;
 }
 
 export const SIGN_IN_EVENTS = ['login_succeeded', 'login_failed'] as const;

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, count, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
-import { auditEvents, mailboxes } from '@/db/schema';
+import { and, count, eq, gte, isNotNull, sql } from 'drizzle-orm';
+import { auditEvents, mailboxes, signInDays } from '@/db/schema';
 import { getDb } from '@/db';
 import { SIGN_IN_EVENTS } from '@/lib/audit';
 import { tenantCondition, type Scope } from '@/lib/scope';
@@ -48,20 +48,35 @@ export async function signInsPerDay(scope: Scope, options: { days?: number; now?
       and(
         tenantCondition(scope, auditEvents.accountId),
         options.mailboxId !== undefined ? eq(auditEvents.mailboxId, options.mailboxId) : undefined,
-        inArray(auditEvents.event, [...SIGN_IN_EVENTS]),
+        // Successes are counted per day in sign_in_days (spec §19: a repeat success has no audit row).
+        eq(auditEvents.event, 'login_failed'),
         gte(auditEvents.at, start),
       ),
     )
     .groupBy(day, auditEvents.event, reason);
   const result: SignInDay[] = Array.from({ length: days }, (_, i) => ({ day: new Date(start.getTime() + i * DAY_MS).toISOString().slice(0, 10), allowed: 0, refused: {} }));
   const byDay = new Map(result.map((d) => [d.day, d]));
+  const allowed = await getDb()
+    .select({ day: signInDays.day, n: sql<number>`sum(${signInDays.count})`.mapWith(Number) })
+    .from(signInDays)
+    .where(
+      and(
+        scope.kind === 'account' ? eq(signInDays.accountId, scope.accountId) : undefined,
+        options.mailboxId !== undefined ? eq(signInDays.mailboxId, options.mailboxId) : undefined,
+        gte(signInDays.day, result[0]!.day),
+      ),
+    )
+    .groupBy(signInDays.day);
+  for (const r of allowed) {
+    const entry = byDay.get(r.day);
+    if (entry) entry.allowed += r.n;
+  }
   for (const r of rows) {
     const entry = byDay.get(r.day);
     if (!entry) continue;
     const n = Number(r.n);
-    if (r.event === 'login_succeeded') entry.allowed += n;
     // eslint-disable-next-line portcullis/no-computed-key-write -- reasons are the sign-in service's own refusal codes (audit detail it writes), never input.
-    else entry.refused[r.reason ?? 'unknown'] = (entry.refused[r.reason ?? 'unknown'] ?? 0) + n;
+    entry.refused[r.reason ?? 'unknown'] = (entry.refused[r.reason ?? 'unknown'] ?? 0) + n;
   }
   return result;
 }

@@ -73,14 +73,42 @@ CREATE TABLE `notify_limits` (
 	`suppressed` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `sign_in_days` (
+	`account_id` integer NOT NULL,
+	`mailbox_id` integer NOT NULL,
+	`day` text NOT NULL,
+	`count` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `sign_in_days_mailbox_day_idx` ON `sign_in_days` (`mailbox_id`,`day`);--> statement-breakpoint
+CREATE INDEX `sign_in_days_account_day_idx` ON `sign_in_days` (`account_id`,`day`);--> statement-breakpoint
+CREATE TABLE `sign_in_summaries` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`account_id` integer NOT NULL,
+	`mailbox_id` integer NOT NULL,
+	`protocol` text NOT NULL,
+	`credential` text NOT NULL,
+	`client_ip` text NOT NULL,
+	`first_seen` integer NOT NULL,
+	`last_seen` integer NOT NULL,
+	`count` integer DEFAULT 1 NOT NULL,
+	`audited_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `sign_in_summaries_key_idx` ON `sign_in_summaries` (`mailbox_id`,`protocol`,`credential`,`client_ip`);--> statement-breakpoint
+CREATE INDEX `sign_in_summaries_mailbox_last_seen_idx` ON `sign_in_summaries` (`mailbox_id`,`last_seen`);--> statement-breakpoint
+CREATE INDEX `sign_in_summaries_account_last_seen_idx` ON `sign_in_summaries` (`account_id`,`last_seen`);--> statement-breakpoint
+CREATE INDEX `sign_in_summaries_last_seen_idx` ON `sign_in_summaries` (`last_seen`);--> statement-breakpoint
 ALTER TABLE `accounts` ADD `password_max_age_days` integer;--> statement-breakpoint
 ALTER TABLE `accounts` ADD `require_app_passwords` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `accounts` ADD `require_mailbox_two_factor` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `job_leases` ADD `next_run_at` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `job_leases` ADD `last_result` text;--> statement-breakpoint
 ALTER TABLE `job_leases` ADD `last_finished_at` integer;--> statement-breakpoint
+ALTER TABLE `mailboxes` ADD `allow_nets_version` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `mailboxes` ADD `totp_secret` text;--> statement-breakpoint
 ALTER TABLE `mailboxes` ADD `totp_pending_secret` text;--> statement-breakpoint
 ALTER TABLE `mailboxes` ADD `totp_enabled_at` integer;--> statement-breakpoint
 ALTER TABLE `mailboxes` ADD `totp_last_step` integer;--> statement-breakpoint
-ALTER TABLE `mailboxes` ADD `notify_new_network` integer DEFAULT false NOT NULL;
+ALTER TABLE `mailboxes` ADD `notify_new_network` integer DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX `audit_mailbox_email_at_idx` ON `audit_events` (`mailbox_email`,`account_id`,`at`);

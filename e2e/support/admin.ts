@@ -89,6 +89,26 @@ export function recordSignIn(
       detail: options.reason ? JSON.stringify({ reason: options.reason }) : null,
     },
   );
+  if ((options.event ?? 'login_succeeded') !== 'login_succeeded') return;
+  // A success is also counted, as the sign-in code counts it (lib/sign-in-summaries): its summary row and
+  // its day, which the suggestions, the history and the charts read.
+  const at = Date.now() - options.daysAgo * 86_400_000;
+  sqlRows(
+    account.server,
+    `INSERT INTO sign_in_summaries (account_id, mailbox_id, protocol, credential, client_ip, first_seen, last_seen, count, audited_at)
+     VALUES (:'account', :'box', :'protocol', 'password', :'ip', :'at', :'at', 1, :'at')
+     ON CONFLICT (mailbox_id, protocol, credential, client_ip) DO UPDATE SET count = sign_in_summaries.count + 1,
+       last_seen = CASE WHEN excluded.last_seen > sign_in_summaries.last_seen THEN excluded.last_seen ELSE sign_in_summaries.last_seen END
+     RETURNING id`,
+    { account: account.id, box: mailbox.id, protocol: options.protocol ?? 'web', ip: options.ip ?? '', at },
+  );
+  sqlRows(
+    account.server,
+    `INSERT INTO sign_in_days (account_id, mailbox_id, day, count) VALUES (:'account', :'box', :'day', 1)
+     ON CONFLICT (mailbox_id, day) DO UPDATE SET count = sign_in_days.count + 1
+     RETURNING count`,
+    { account: account.id, box: mailbox.id, day: new Date(at).toISOString().slice(0, 10) },
+  );
 }
 
 /** Whether a mailbox with that address exists at all (any account). */

@@ -14,7 +14,10 @@ process.env.MAIL_AUTH_SECRET = 'unit-mail-auth-secret-0123456789';
 process.env.IMAP_BACKEND = '10.1.2.3:1143';
 process.env.SMTP_BACKEND = '10.1.2.3:1587';
 process.env.MAIL_AUTH_WAIT_SECONDS = '2';
-const { GET } = await import('@/app/api/mail-auth/route');
+const { answerMailAuth } = await import('@/lib/mail-auth/handler');
+const { toResponse } = await import('@/lib/mail-auth/response');
+// What server.ts's table serves (lib/ops/machine-endpoints.ts), in the web Response shape.
+const GET = async (request: Request) => toResponse(await answerMailAuth(request.headers));
 
 /** nginx's auth_http request for a login (Auth-Pass escaped as nginx does: space and % only here). */
 async function imap(user: string, pass: string, options: { clientIp?: string; protocol?: string } = {}) {

@@ -1,7 +1,8 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
-import { getDb, groupCommit, prepareAs, preparedOnce, transaction } from '@/db';
+import { getDb, prepareAs, preparedOnce, transaction } from '@/db';
+import { signInSummaryWriter } from '@/lib/sign-in-summaries/service';
 import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns, plainListAllows } from '@/lib/session/check';
 import { confinementStep, evaluate, type ConfinementRefusal, type SessionFacts } from '@/lib/session/evaluate';
@@ -117,8 +118,8 @@ export async function admitPastAddressCaps(
 }
 
 /** Whether a list of the subject's own (not "anywhere") admits the address: one half of the office rule. */
-function ownListAdmits(row: (ListSubject & { allowNets: string | null }) | undefined, address: string | null): boolean | Promise<boolean> {
-  return row !== undefined && row.allowNets !== null && addressAllowed(row, address);
+function ownListAdmits(row: ListSubject | undefined, address: string | null): boolean | Promise<boolean> {
+  return row !== undefined && row.restricted && addressAllowed(row, address);
 }
 
 const signInColumns = {
@@ -157,29 +158,10 @@ const prepared = preparedOnce((db) => ({
       .where(eq(mailboxes.email, sql.placeholder('email'))),
   ),
   accountOfDomain: prepareAs('sign_in_accountOfDomain', db.select({ accountId: domains.accountId }).from(domains).where(eq(domains.name, sql.placeholder('domain')))),
-  recordLogin: prepareAs(
-    'sign_in_recordLogin',
-    db
-      .update(mailboxes)
-      .set({ lastLoginAt: sql`${sql.placeholder('at')}`, lastLoginIp: sql`${sql.placeholder('ip')}` })
-      .where(eq(mailboxes.id, sql.placeholder('id'))),
-  ),
 }));
 
 /** A mailbox row as sign-in reads it. */
 type SignInRow = Awaited<ReturnType<ReturnType<typeof prepared>['mailboxByEmail']['execute']>>[number];
-
-/**
- * A login's last sign-in time and address with its `login_succeeded` audit row, as one prepared unit (the
- * group commit on SQLite, one statement on PostgreSQL: lib/audit.ts auditedChange). Timestamps are bound as
- * milliseconds, as stored.
- */
-const recordLoginAudited = auditedChange<{ loginId: number; loginAt: number; loginIp: string | null }>('sign_in_recordLoginAudited', (db) =>
-  db
-    .update(mailboxes)
-    .set({ lastLoginAt: sql`${sql.placeholder('loginAt')}`, lastLoginIp: sql`${sql.placeholder('loginIp')}` })
-    .where(eq(mailboxes.id, sql.placeholder('loginId'))),
-);
 
 /**
  * The bcrypt queue lane of a sign-in: the business account that hosts the typed address's domain (the
@@ -315,27 +297,21 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   if (twoFactorStep !== null) return await mailboxTwoFactorSignInStep(twoFactorStep, row, input.context, wouldRefuse);
   // ---- end of the mailbox two-factor step ----
 
-  const loginDetail =
-    row.requireResetPassword || wouldRefuse || app
-      ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}), ...(app ? { app_password_id: app.id, app_password: app.label } : {}) }
-      : undefined;
-  if (proven && !attempt.writes && !wouldRefuse && !(app && appPasswordUseToWrite(app, address, input.context.protocol))) {
-    // The usual mail-client login (proven, nothing for the throttle to write): the two writes as one prepared
-    // unit, awaited like the group commit below; the attempt's bookkeeping is in memory only (done at once).
-    void attempt.succeeded();
-    await recordLoginAudited({ loginId: row.id, loginAt: Date.now(), loginIp: address }, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
-    return { ok: true, mailbox: signedIn(row) };
+  const loginDetail = row.requireResetPassword || wouldRefuse ? { ...(row.requireResetPassword ? { passwordChangeRequired: true } : {}), ...(wouldRefuse ? { wouldRefuse: true } : {}) } : undefined;
+  // A proven attempt's bookkeeping: in memory only when it has nothing to write (done at once).
+  if (proven) {
+    if (attempt.writes) await attempt.succeeded();
+    else void attempt.succeeded();
   }
-  // Committed together with the other logins of this event-loop turn (mail clients reconnect all day), and
-  // awaited: the login is answered only once its audit row is written.
-  await groupCommit(async (tx) => {
-    if (proven) await attempt.succeeded();
-    // Bound as is: timestamps are stored as milliseconds.
-    await prepared().recordLogin.execute({ id: row.id, at: Date.now(), ip: address });
-    await recordAudit(tx, input.context, { ...audit, event: 'login_succeeded', detail: loginDetail });
-    if (wouldRefuse) await recordAudit(tx, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
-    if (app) await recordAppPasswordUse(tx, app, row, input.context);
-  });
+  if (wouldRefuse) await recordAudit(db, input.context, { ...audit, event: WOULD_REFUSE_EVENT, detail: { reason: 'network_not_allowed', kind: 'sign_in' } });
+  // APP PASSWORDS: last use (at most once a minute per address and protocol) and its first use from an address.
+  if (app && appPasswordUseToWrite(app, address, input.context.protocol)) await transaction((tx) => recordAppPasswordUse(tx, app, row, input.context));
+  // Spec §19: a repeat success is counted, not logged (lib/sign-in-summaries); the first from an address (and
+  // one with a detail) is committed with its audit row before the login is answered.
+  const credential = app ? `app:${app.id}` : 'password';
+  const auditFacts = app ? { app_password_id: app.id, app_password: app.label } : undefined;
+  const counted = signInSummaryWriter.record(input.context, { ...audit, protocol: input.context.protocol ?? 'web', credential, clientIp: address, auditFacts }, loginDetail); // sign-in summaries
+  if (counted) await counted;
   return { ok: true, mailbox: signedIn(row) };
 }
 

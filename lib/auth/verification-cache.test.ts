@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressAllowed } from '@/lib/session/check';
+import { makeAccount, makeMailbox } from '@/lib/testing/factories';
 import { createVerificationCache, type VerificationCacheOptions } from './verification-cache';
 
 type Row = Parameters<typeof addressAllowed>[0] & { id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNetsMode: 'enforce' | 'monitor' };
@@ -21,14 +22,15 @@ function setup(options: Partial<VerificationCacheOptions<Row>> = {}) {
     },
     ...options,
   });
-  const row = (over: Partial<{ id: number; passwordHash: string; updatedAt: Date; active: boolean; allowNets: string | null; allowNetsMode: 'enforce' | 'monitor' }> = {}) => ({
+  const row = (over: Partial<{ id: number; passwordHash: string; updatedAt: Date; active: boolean; listMailboxId: number; restricted: boolean; allowNetsMode: 'enforce' | 'monitor' }> = {}) => ({
     id: 1,
     accountId: 1,
     passwordHash: 'hash:right',
     updatedAt: new Date(500),
     active: true,
-    allowNets: null,
-    allowNetsMetaText: null,
+    listMailboxId: 1,
+    restricted: false,
+    allowNetsVersion: 0,
     allowNetsMode: 'enforce' as const,
     netSetsVersion: 0,
     ...over,
@@ -104,15 +106,18 @@ describe('the password verification cache', () => {
 
   it('pays the full comparison when the sign-in will be refused anyway, so a refusal takes as long as a wrong password', async () => {
     const { cache, compared, row } = setup();
-    await cache.verifier('203.0.113.5')(row({ allowNets: '203.0.113.0/24' }), 'right');
+    // The list is read from the database by its fingerprint (lib/netsets/compiled-list.ts): a real mailbox's.
+    const { domain } = await makeAccount();
+    const restricted = { restricted: true, listMailboxId: (await makeMailbox(domain, { allowNets: '203.0.113.0/24' })).id };
+    await cache.verifier('203.0.113.5')(row(restricted), 'right');
     expect(compared).toHaveLength(1);
     // Warm for this row, but the client is outside the list, or the mailbox is inactive.
-    expect(await cache.verifier('198.51.100.1')(row({ allowNets: '203.0.113.0/24' }), 'right')).toBe(true);
-    expect(await cache.verifier(null)(row({ allowNets: '203.0.113.0/24' }), 'right')).toBe(true);
-    expect(await cache.verifier('203.0.113.5')(row({ allowNets: '203.0.113.0/24', active: false }), 'right')).toBe(true);
+    expect(await cache.verifier('198.51.100.1')(row(restricted), 'right')).toBe(true);
+    expect(await cache.verifier(null)(row(restricted), 'right')).toBe(true);
+    expect(await cache.verifier('203.0.113.5')(row({ ...restricted, active: false }), 'right')).toBe(true);
     expect(compared).toHaveLength(4);
     // Inside the list again: warm.
-    await cache.verifier('203.0.113.6')(row({ allowNets: '203.0.113.0/24' }), 'right');
+    await cache.verifier('203.0.113.6')(row(restricted), 'right');
     expect(compared).toHaveLength(4);
   });
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { auditEvents } from '@/db/schema';
+import { auditEvents, signInSummaries } from '@/db/schema';
 import { getDb } from '@/db';
 import { parseAddress, parseAllowNets } from '@/lib/net/allowlist';
 import { distinctList, jsonField } from '@/db/sql';
@@ -32,23 +32,22 @@ export function suggestionNetwork(address: string | null): string | null {
 }
 
 /**
- * The networks of the successful sign-ins of the last 30 days (audit `login_succeeded`), of one mailbox or
- * of the whole account, most used first. The account scope is always applied, so another account's
- * history never shows.
+ * The networks of the successful sign-ins of the last 30 days (the sign-in summaries: lib/sign-in-summaries),
+ * of one mailbox or of the whole account, most used first. The account scope is always applied, so another
+ * account's history never shows.
  */
 export async function networkSuggestions(accountId: number, mailboxId: number | null, now: Date = new Date()): Promise<NetworkSuggestion[]> {
   const since = new Date(now.getTime() - SUGGESTION_WINDOW_DAYS * 86_400_000);
   const rows = await getDb()
-    .select({ ip: auditEvents.clientIp, protocol: auditEvents.protocol, n: sql<number>`count(*)`, last: sql<number>`max(${auditEvents.at})` })
-    .from(auditEvents)
+    .select({ ip: signInSummaries.clientIp, protocol: signInSummaries.protocol, n: sql<number>`sum(${signInSummaries.count})`.mapWith(Number), last: sql<number>`max(${signInSummaries.lastSeen})`.mapWith(Number) })
+    .from(signInSummaries)
     .where(
       and(
-        mailboxId === null ? eq(auditEvents.accountId, accountId) : and(eq(auditEvents.mailboxId, mailboxId), eq(auditEvents.accountId, accountId)),
-        gte(auditEvents.at, since),
-        eq(auditEvents.event, 'login_succeeded'),
+        mailboxId === null ? eq(signInSummaries.accountId, accountId) : and(eq(signInSummaries.mailboxId, mailboxId), eq(signInSummaries.accountId, accountId)),
+        gte(signInSummaries.lastSeen, since),
       ),
     )
-    .groupBy(auditEvents.clientIp, auditEvents.protocol)
+    .groupBy(signInSummaries.clientIp, signInSummaries.protocol)
     .limit(MAX_ROWS);
   const byNet = new Map<string, NetworkSuggestion & { lastMs: number }>();
   for (const r of rows) {

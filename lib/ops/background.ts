@@ -1,5 +1,6 @@
-// Not marked `server-only`: server.ts starts and stops the work registered here; the route bundle that
-// defines it registers it when it loads (like lib/ops/fast-path.ts).
+// Not marked `server-only`: server.ts stops the work registered here at shutdown. server.ts starts its own
+// jobs directly (the mail disconnect worker); what registers here is work that lives in a route bundle's
+// copy of a module and must be finished at shutdown (the sign-in summaries of web sign-ins).
 
 /** Work that runs in the background of the server process for as long as it serves. */
 export interface BackgroundWork {

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { log } from '@/lib/log';
-import { nodeHeaders } from '@/lib/ops/fast-path';
+import { nodeHeaders } from '@/lib/ops/node-headers';
 import { RpcContext } from './context';
 import { dispatch } from './dispatch';
 import { errorResponse, parseBody } from './envelope';
@@ -113,7 +113,7 @@ export async function handleRpcRequest(request: Request): Promise<Response> {
 }
 
 /**
- * The same endpoint on node's request and response, for server.ts's fast path (lib/ops/fast-path.ts): a
+ * The same endpoint on node's request and response, for server.ts's machine-endpoint table (lib/ops/machine-endpoints.ts): a
  * flood of cheap calls (throttled `auth`) must not cost Next's request handling each (docs/performance.md).
  */
 /*

@@ -15,8 +15,8 @@ import { mailboxTwoFactorState, type MailboxTwoFactorState } from '@/lib/auth/ma
  * Whether a mailbox's current list (with the sets it references, expired entries left out) admits the
  * address; NULL list = unrestricted, unknown address = denied. Monitor mode is the caller's decision.
  */
-export function addressAllowed(subject: ListSubject, address: string | null): boolean | Promise<boolean> {
-  return listAllows(subject, address);
+export function addressAllowed(subject: ListSubject, address: string | null, now: number = Date.now()): boolean | Promise<boolean> {
+  return listAllows(subject, address, now);
 }
 
 /** Whether an admin's own list (plain networks: no sets, labels or expiry) admits the address; NULL = unrestricted. */
@@ -27,10 +27,12 @@ export function plainListAllows(allowNets: string | null, address: string | null
 
 /** The columns of a mailbox (joined with its account) that addressAllowed needs; shared by every check. */
 export const listSubjectColumns = {
+  listMailboxId: mailboxes.id,
   accountId: mailboxes.accountId,
-  allowNets: mailboxes.allowNets,
-  // Raw JSON text: part of the compiled-list memo key, parsed only when the list is compiled.
-  allowNetsMetaText: sql<string | null>`${mailboxes.allowNetsMeta}`,
+  // The list's fingerprint, not its text (spec §19): the list is read only for a fingerprint the process has
+  // not compiled (lib/netsets/compiled-list.ts). IS NOT NULL does not fetch a TOASTed value on PostgreSQL.
+  restricted: sql<boolean>`(CASE WHEN ${mailboxes.allowNets} IS NOT NULL THEN 1 ELSE 0 END)`.mapWith((v) => Number(v) === 1),
+  allowNetsVersion: mailboxes.allowNetsVersion,
   allowNetsMode: mailboxes.allowNetsMode,
   netSetsVersion: accounts.netSetsVersion,
 };
@@ -49,8 +51,9 @@ export interface GateMailbox extends MailboxTwoFactorState {
   accountId: number;
   sessionVersion: number;
   requireResetPassword: boolean;
-  allowNets: string | null;
-  allowNetsMetaText: string | null;
+  listMailboxId: number;
+  restricted: boolean;
+  allowNetsVersion: number;
   allowNetsMode: AllowNetsMode;
   netSetsVersion: number;
 }
@@ -193,8 +196,9 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     accountId: row.accountId,
     sessionVersion: row.sessionVersion,
     requireResetPassword: row.requireResetPassword,
-    allowNets: row.allowNets,
-    allowNetsMetaText: row.allowNetsMetaText,
+    listMailboxId: row.listMailboxId,
+    restricted: row.restricted,
+    allowNetsVersion: row.allowNetsVersion,
     allowNetsMode: row.allowNetsMode,
     netSetsVersion: row.netSetsVersion,
     ...mailboxTwoFactorState(row),
@@ -207,7 +211,7 @@ export async function checkMailboxSession(claims: GateClaims, address: string | 
     if (problem) return ended(problem);
   }
   const pending = session?.pending === 'second_factor';
-  if (!(await addressAllowed(mailbox, address))) {
+  if (!(await addressAllowed(mailbox, address, now))) {
     if (mailbox.allowNetsMode === 'monitor') return { ok: true, mailbox, wouldRefuse: true, pending };
     return ended('network_not_allowed');
   }

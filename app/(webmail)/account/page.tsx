@@ -7,6 +7,9 @@ import { env } from '@/lib/env';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
 import { SignInHistory } from '@/app/_components/sign-in-history';
 import { SignInChart } from '@/app/_components/sign-in-chart';
+import { SignInSummaries } from '@/app/_components/sign-in-summaries';
+import { signInSummariesOf } from '@/lib/sign-in-summaries/read';
+import { renderTime } from '@/lib/netsets/suggestions';
 import { Address } from '@/app/_components/address';
 import { listOwnSessions } from '@/lib/sessions/service';
 import { SessionList } from '@/app/_components/session-list';
@@ -60,6 +63,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   // labels or set names (an `@name` is expanded into its networks).
   const nets = await networksInForce(accountId, await getMailbox(session.scope, session.mailbox.email));
   const signIns = await recentSignIns(session.mailbox.id, 20);
+  // Repeat successes are counted per protocol and address, not listed one by one (spec §19).
+  const summaries = await signInSummariesOf(session.mailbox.id, 20);
   const days = await signInsPerDay(session.scope, { days: 30, mailboxId: session.mailbox.id });
   const sessions = await listOwnSessions('mailbox', session.mailbox.id, session.claims.sid);
   const appPasswords = await listAppPasswords(session.mailbox.id);
@@ -138,6 +143,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">{t('signInsHeading')}</h2>
         <SignInChart days={days} title={t('chartTitle')} small testId="sign-in-chart" />
+        <SignInSummaries summaries={summaries} now={renderTime()} testId="sign-in-summaries" />
         <SignInHistory events={signIns} empty={t('noSignIns')} testId="sign-in-history" notYouHref="#password-heading" />
       </section>
       <section className="card" aria-labelledby="two-factor-heading">

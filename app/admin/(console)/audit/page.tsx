@@ -102,7 +102,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const errors = parsed.success ? {} : parsed.error.flatten().fieldErrors;
   const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
   const filter = parsed.success ? parsed.data : null;
-  const { items, hasMore, total } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0 };
+  const { items, hasMore, total, totalCapped } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0, totalCapped: false };
+  // Counted up to AUDIT_COUNT_CAP (lib/audit-log.ts): beyond it, "more than".
   const now = new Date();
   const options = auditEventOptions();
   // A kind this version does not name (newer code, a bookmarked URL) stays selectable.
@@ -159,7 +160,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       </form>
       {filter ? (
         <p role="status" data-testid="audit-count">
-          {total === 0 ? t('noMatch') : t('count', { total, from, to })}{' '}
+          {total === 0 ? t('noMatch') : totalCapped ? t('countCapped', { total, from, to }) : t('count', { total, from, to })}{' '}
           {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? <Link href="/admin/audit">{t('clear')}</Link> : null}
         </p>
       ) : (
@@ -172,7 +173,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           <a href={hrefWith('/admin/audit/export', filter)} download>
             {t('download')}
           </a>{' '}
-          <span className="muted">{t('downloadAll', { total })}</span>
+          <span className="muted">{totalCapped ? t('downloadAllCapped', { total }) : t('downloadAll', { total })}</span>
         </p>
       ) : null}
       {items.length > 0 ? (

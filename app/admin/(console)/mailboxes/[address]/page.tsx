@@ -11,6 +11,8 @@ import { getMailbox } from '@/lib/mailboxes/service';
 import type { MailboxView } from '@/lib/mailboxes/view';
 import { LocalTime } from '@/app/_components/local-time';
 import { SignInHistory } from '@/app/_components/sign-in-history';
+import { SignInSummaries } from '@/app/_components/sign-in-summaries';
+import { signInSummariesOf } from '@/lib/sign-in-summaries/read';
 import { SignInChart } from '@/app/_components/sign-in-chart';
 import { signInsPerDay } from '@/lib/sign-in-stats';
 import { mailboxParam } from '../mailbox-href';
@@ -86,6 +88,8 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
   const rowLimit = entries === 'all' ? null : ENTRY_ROWS_SHOWN;
   const impact = await impactSignIns(scope, mailbox.email);
   const recent = await recentSignIns(mailbox.id, 20);
+  // Repeat successes are counted per protocol and address, not listed one by one (spec §19).
+  const summaries = await signInSummariesOf(mailbox.id, 20);
   const now = renderTime();
   const sets = await netSetContents(admin.accountId);
   const suggestions = await networkSuggestions(admin.accountId, mailbox.id);
@@ -191,6 +195,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">{t('signInsHeading')}</h2>
         <SignInChart days={await signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={t('chartTitle', { email: mailbox.email })} small testId="mailbox-sign-in-chart" />
+        <SignInSummaries summaries={summaries} now={now} testId="mailbox-sign-in-summaries" />
         <SignInHistory events={recent} empty={t('noSignIns')} testId="recent-sign-ins" />
         <p>
           <Link href={`/admin/audit?mailbox=${encodeURIComponent(mailbox.email)}`}>{t('auditLink')}</Link>

@@ -1,0 +1,61 @@
+import 'server-only';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { log } from '@/lib/log';
+import { answerMailAuth } from '@/lib/mail-auth/handler';
+import { serveRpcRequest } from '@/lib/rpc/endpoint';
+import { serveOpsEndpoint, type OpsContext } from './endpoints';
+import { nodeHeaders } from './node-headers';
+
+/**
+ * The machine endpoints: what nginx, API clients, load balancers and Prometheus call. server.ts answers
+ * them from this table, before and without Next.js (routing, the web Request and Response objects,
+ * rendering), in development and production alike: the one entry path of each (spec §23). Every other
+ * path goes to Next. Adding one is one row here.
+ */
+export interface MachineEndpoint {
+  /** Exact paths (no trailing-slash magic: list both spellings where both are offered). */
+  paths: readonly string[];
+  /** Methods served; any other is 405 with Allow. `null`: the handler answers every method itself. */
+  methods: readonly string[] | null;
+  serve(req: IncomingMessage, res: ServerResponse, ctx: OpsContext): void;
+}
+
+/** nginx mail proxy `auth_http` (spec §10; docs/imap.md). */
+function serveMailAuth(req: IncomingMessage, res: ServerResponse): void {
+  answerMailAuth(nodeHeaders(req)).then(
+    (answer) => {
+      res.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+      res.end(answer.body);
+    },
+    (error: unknown) => {
+      log().error({ err: error, route: 'mail_auth' }, 'auth_http request failed');
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Internal error\n');
+    },
+  );
+}
+
+export const MACHINE_ENDPOINTS: readonly MachineEndpoint[] = [
+  { paths: ['/api/mail-auth'], methods: ['GET'], serve: serveMailAuth },
+  // JSON-RPC 2.0 (spec §9), POST only; both paths are offered.
+  { paths: ['/v1', '/v1/', '/api/v1', '/api/v1/'], methods: ['POST'], serve: serveRpcRequest },
+  // Spec §17; serveOpsEndpoint answers the methods and METRICS_ALLOW itself.
+  { paths: ['/healthz', '/readyz', '/metrics'], methods: null, serve: (req, res, ctx) => void serveOpsEndpoint(new URL(req.url ?? '/', 'http://x').pathname, req.method, res, ctx) },
+];
+
+// Keyed by the request's path: a Map, never an object.
+const byPath = new Map<string, MachineEndpoint>(MACHINE_ENDPOINTS.flatMap((e) => e.paths.map((p) => [p, e] as const)));
+
+/** Answers the request if its path is a machine endpoint's and returns true; false for everything else. */
+export function serveMachineEndpoint(pathname: string, req: IncomingMessage, res: ServerResponse, ctx: OpsContext): boolean {
+  const endpoint = byPath.get(pathname);
+  if (endpoint === undefined) return false;
+  if (endpoint.methods !== null && !endpoint.methods.includes(req.method ?? '')) {
+    const body = 'Method not allowed\n';
+    res.writeHead(405, { Allow: endpoint.methods.join(', '), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return true;
+  }
+  endpoint.serve(req, res, ctx);
+  return true;
+}
