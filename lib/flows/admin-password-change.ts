@@ -7,7 +7,8 @@ import { webContext, type AdminSession } from '@/lib/auth/dal';
 import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
+import { moveWebSessionToVersion } from '@/lib/session/row';
+import { endSubjectSessions } from '@/lib/sessions/rows';
 
 const REALM = 'admin-password-change';
 

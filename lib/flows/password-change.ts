@@ -8,7 +8,8 @@ import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
+import { moveWebSessionToVersion } from '@/lib/session/row';
+import { endSubjectSessions } from '@/lib/sessions/rows';
 import { getDb } from '@/db';
 
 const REALM = 'password-change';

@@ -4,7 +4,7 @@ import { accounts, adminApiKeys, admins } from '@/db/schema';
 import { getDb, transaction } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { hashApiKey } from '@/lib/auth/api-key';
-import { plainListAllows } from '@/lib/session/check';
+import { plainListAllows } from '@/lib/net/allowlist';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { admitPastAddressCaps, signInThrottle } from '@/lib/auth/sign-in';
 import { beginAttempt } from '@/lib/auth/throttle';

@@ -8,7 +8,8 @@ import { endSession, requirePendingAdmin, startSession, webContext } from '@/lib
 import { landingPage } from '@/lib/session/evaluate';
 import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
 import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
-import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
+import type { SecondFactorResult } from '@/lib/auth/second-factor';
+import { verifySecondFactor } from '@/lib/second-factor/verify';
 import { completeAdminSignIn } from '@/lib/auth/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
 
