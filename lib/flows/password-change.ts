@@ -3,7 +3,7 @@ import { env } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { changeOwnPassword } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
-import { webContext, type MailboxSession } from '@/lib/auth/dal';
+import { webContext, type MailboxSession } from '@/lib/session/dal';
 import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';

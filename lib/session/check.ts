@@ -32,7 +32,7 @@ export const listSubjectColumns = {
 /**
  * What the gate is asked to check. A web session is named by the random id from the cookie (`sid`) alone:
  * its row holds the subject and the session version it was issued at. An API session has already been
- * found and checked by lib/auth/api-session.ts (its own row, sliding and absolute expiry) and passes its
+ * found and checked by lib/session/api-session.ts (its own row, sliding and absolute expiry) and passes its
  * subject, version and row id instead.
  */
 export type GateClaims = { sid: string } | { uid: number; sv: number; apiSessionId: number };

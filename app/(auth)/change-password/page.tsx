@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { SignOutButton } from '../sign-out/sign-out-button';
 import { forcedPasswordChangeAction } from './actions';

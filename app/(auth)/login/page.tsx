@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requestInfo } from '@/lib/auth/dal';
+import { requestInfo } from '@/lib/session/dal';
 import { SESSION_ENDED } from '@/lib/auth/messages';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { LoginForm } from './login-form';

@@ -2,10 +2,10 @@
 
 import { redirect } from 'next/navigation';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
-import { ADMIN_VERIFY, startSession, webContext } from '@/lib/auth/dal';
+import { ADMIN_VERIFY, startSession, webContext } from '@/lib/session/dal';
 import { landingPage } from '@/lib/session/evaluate';
 import { ADMIN_SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
-import { verifyAdminSignIn } from '@/lib/auth/sign-in';
+import { verifyAdminSignIn } from '@/lib/session/sign-in';
 import { signInFieldErrors } from '@/lib/auth/sign-in-fields';
 import type { LoginState } from '@/app/(auth)/login/actions';
 

@@ -4,7 +4,7 @@ import { refresh } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
 import { endMailboxSessions } from '@/lib/sessions/service';
 import { mailboxHref } from '../mailbox-href';
-import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
+import { requestInfo, requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { lockoutCheck } from '@/lib/mailboxes/impact';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';

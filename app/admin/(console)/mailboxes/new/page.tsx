@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { listDomains } from '@/lib/accounts/service';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { netSetNames } from '@/lib/netsets/service';
 import { CreateMailboxForm } from './create-form';

@@ -5,11 +5,11 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { adminPasskeys } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAggregatedAudit, recordAudit } from '@/lib/audit';
-import { relyingPartyFor } from './relying-party';
-import { SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorResult } from './second-factor';
+import { relyingPartyFor } from '@/lib/auth/relying-party';
+import { SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorResult } from '@/lib/auth/second-factor';
 import { malformedSecondFactor, type SecondFactorInput } from '@/lib/second-factor/verify';
-import { beginAttempt } from './throttle';
-import { challengeStore } from './webauthn-challenge';
+import { beginAttempt } from '@/lib/auth/throttle';
+import { challengeStore } from '@/lib/auth/webauthn-challenge';
 import { relyingPartyConfig } from '@/lib/env';
 
 /**

@@ -11,7 +11,7 @@ import type { AccountScope } from '@/lib/scope';
 import { SESSION_LIFETIME_MS } from '@/lib/session/lifetime';
 import { completeAdminSignIn, completeMailboxSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { verifyMailboxSecondFactor, verifySecondFactor } from '@/lib/second-factor/verify';
-import { looksLikeApiKey } from './api-key';
+import { looksLikeApiKey } from '@/lib/auth/api-key';
 import { apiKeyProblem, verifyAdminApiKey } from '@/lib/session/api-key-sign-in';
 
 /**
