@@ -7,7 +7,7 @@ import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/aud
 import { tooManyAttempts } from '@/lib/auth/messages';
 import { passwordMatches } from '@/lib/auth/password';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
-import { verifyPasskeySignIn } from '@/lib/session/passkey-sign-in';
+import { verifyPasskeySignIn } from '@/lib/second-factor/passkey';
 import type { SecondFactorResult } from '@/lib/auth/second-factor';
 import { verifySecondFactor } from '@/lib/second-factor/verify';
 import { beginAttempt } from '@/lib/auth/throttle';
@@ -83,7 +83,7 @@ export interface ReauthProof {
   password: string;
   /** TOTP or recovery code. */
   code?: string;
-  /** A WebAuthn answer to the challenge of reauthPasskeyOptions (lib/session/passkey-sign-in.ts), with the request's host. */
+  /** A WebAuthn answer to the challenge of reauthPasskeyOptions (lib/second-factor/passkey.ts), with the request's host. */
   passkey?: { response: unknown; host: string | null };
 }
 

@@ -9,7 +9,7 @@ import { revokeAllApiKeys } from './api-keys';
 import { requireRecentReauth, type StepSession } from './reauth';
 import { hashOwnNewPassword, hashPassword } from '@/lib/auth/password';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
-import { endSubjectSessions } from '@/lib/sessions/rows';
+import { endSubjectSessions } from '@/lib/session-rows';
 import { env } from '@/lib/env';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { allowNetsSchema, emailSchema } from '@/lib/mailboxes/schemas';

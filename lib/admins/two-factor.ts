@@ -12,7 +12,7 @@ import { beginAttempt } from '@/lib/auth/throttle';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { tooManyAttempts } from '@/lib/auth/messages';
 import { newTotpSecret, totpStep, totpUri } from '@/lib/auth/totp';
-import { endSubjectSessions } from '@/lib/sessions/rows';
+import { endSubjectSessions } from '@/lib/session-rows';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { emailSchema } from '@/lib/mailboxes/schemas';
 import { tenantCondition, type Scope } from '@/lib/scope';

@@ -8,7 +8,7 @@ import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
 import { moveWebSessionToVersion } from '@/lib/session/row';
-import { endSubjectSessions } from '@/lib/sessions/rows';
+import { endSubjectSessions } from '@/lib/session-rows';
 
 const REALM = 'admin-password-change';
 

@@ -9,7 +9,7 @@ import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { voluntaryPasswordChange } from './voluntary-change';
 import { moveWebSessionToVersion } from '@/lib/session/row';
-import { endSubjectSessions } from '@/lib/sessions/rows';
+import { endSubjectSessions } from '@/lib/session-rows';
 import { getDb } from '@/db';
 
 const REALM = 'password-change';

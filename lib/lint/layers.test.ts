@@ -30,7 +30,7 @@ tester.run('portcullis/layers', rule, {
     { filename: at('lib/cli/main.ts'), code: "import { backupDatabaseTo } from '@/lib/ops/database'; import { listAdmins } from '@/lib/admins/service';", options },
     { filename: at('app/admin/page.tsx'), code: "import { submitOwnPasswordChange } from '@/lib/flows/password-change'; import { requireAdmin } from '@/lib/session/dal';", options },
     // A service's session row operations are a service of their own; the session layer's types are a service's to take.
-    { filename: at('lib/sessions/service.ts'), code: "import { endOneSession } from './rows'; import { plainListAllows } from '@/lib/net/allowlist';", options },
+    { filename: at('lib/sessions/service.ts'), code: "import { endOneSession } from '@/lib/session-rows'; import { plainListAllows } from '@/lib/net/allowlist';", options },
     { filename: at('lib/messages/service.ts'), code: "import type { MailboxSession } from '@/lib/session/dal';", options },
     // Packages are not the rule's business.
     { filename: at('lib/net/allowlist.ts'), code: "import ipaddr from 'ipaddr.js'; import fs from 'node:fs';", options },

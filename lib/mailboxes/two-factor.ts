@@ -12,7 +12,7 @@ import { recoveryCodesLeftOf, verifyMailboxSecondFactor } from '@/lib/second-fac
 import { beginAttempt } from '@/lib/auth/throttle';
 import { newTotpSecret, totpStep, totpUri } from '@/lib/auth/totp';
 import { VOLUNTARY_CHANGE_POLICY } from '@/lib/auth/voluntary-change-policy';
-import { endSubjectSessions } from '@/lib/sessions/rows';
+import { endSubjectSessions } from '@/lib/session-rows';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
 import type { Scope } from '@/lib/scope';

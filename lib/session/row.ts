@@ -6,7 +6,7 @@ import { getDb, prepareAs, preparedOnce } from '@/db';
 import { SESSION_LIFETIME_MS } from './lifetime';
 import type { SessionKind } from './token';
 import { hashSessionId } from '@/lib/auth/session-id';
-import { sessionIdleMs } from '@/lib/sessions/rows';
+import { sessionIdleMs } from '@/lib/session-rows';
 
 /**
  * Server-side web sessions (spec §13). The cookie's JWT carries a random session id; the database keeps
@@ -26,7 +26,7 @@ export const TOUCH_INTERVAL_MS = 60_000;
 const SID_BYTES = 32;
 
 // The hash is a primitive (lib/auth/session-id.ts) and the idle limit a row rule shared with the services'
-// session list (lib/sessions/rows.ts); both re-exported for the session code that imports them from here.
+// session list (lib/session-rows.ts); both re-exported for the session code that imports them from here.
 export { hashSessionId, sessionIdleMs };
 
 export interface SessionTimes {

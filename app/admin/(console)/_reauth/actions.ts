@@ -3,7 +3,7 @@
 import { headers } from 'next/headers';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { requireAdmin } from '@/lib/session/dal';
-import { passkeySignInOptions } from '@/lib/session/passkey-sign-in';
+import { passkeySignInOptions } from '@/lib/second-factor/passkey';
 
 export type ReauthPasskeyOptions = { options: PublicKeyCredentialRequestOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
 

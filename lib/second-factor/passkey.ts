@@ -7,7 +7,7 @@ import { getDb } from '@/db';
 import { recordAggregatedAudit, recordAudit } from '@/lib/audit';
 import { relyingPartyFor } from '@/lib/auth/relying-party';
 import { SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorResult } from '@/lib/auth/second-factor';
-import { malformedSecondFactor, type SecondFactorInput } from '@/lib/second-factor/verify';
+import { malformedSecondFactor, type SecondFactorInput } from './verify';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { challengeStore } from '@/lib/auth/webauthn-challenge';
 import { relyingPartyConfig } from '@/lib/env';
