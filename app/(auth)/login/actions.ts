@@ -5,7 +5,7 @@ import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { startSession, webContext } from '@/lib/session/dal';
 import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyMailboxSignIn } from '@/lib/session/sign-in';
-import { MAILBOX_TWO_FACTOR_SETUP_PATH, MAILBOX_VERIFY_PATH } from '@/lib/auth/mailbox-two-factor';
+import { MAILBOX_VERIFY_PATH } from '@/lib/auth/mailbox-two-factor';
 import { signInFieldErrors, type SignInFieldErrors } from '@/lib/auth/sign-in-fields';
 import { landingPage } from '@/lib/session/evaluate';
 
