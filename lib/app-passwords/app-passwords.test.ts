@@ -232,7 +232,7 @@ describe('"Mail apps must use app passwords"', () => {
     const { password } = await createAppPassword(owner, { label: 'Mail', protocols: ['imap'] }, userCtx(box.email));
     expect(await imap(box.email, MAILBOX_PASSWORD)).toBe('OK');
     const adminCtx = { actor: { kind: 'admin' as const, id: account.adminId, email: account.adminEmail }, clientIp: '192.0.2.1' };
-    expect(await setAccountPolicy(account.scope, adminCtx, { require_app_passwords: true })).toEqual({ require_app_passwords: true });
+    expect(await setAccountPolicy(account.scope, adminCtx, { require_app_passwords: true })).toEqual({ require_app_passwords: true, require_two_factor: false, password_max_age_days: null });
     // The connections the account password opened end.
     expect(await kicks(box.email)).toEqual(['app_password_policy']);
     expect(await imap(box.email, MAILBOX_PASSWORD)).toBe('Use an app password for mail apps');
@@ -244,7 +244,7 @@ describe('"Mail apps must use app passwords"', () => {
     const [change] = await getDb().select({ detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.event, 'account_policy_changed')).orderBy(desc(auditEvents.id)).limit(1);
     expect(change!.detail).toEqual({ policy: 'require_app_passwords', old: false, new: true });
     await setAccountPolicy(account.scope, adminCtx, { require_app_passwords: false });
-    expect(await getAccountPolicy(account.scope)).toEqual({ require_app_passwords: false });
+    expect(await getAccountPolicy(account.scope)).toEqual({ require_app_passwords: false, require_two_factor: false, password_max_age_days: null });
     expect(await imap(box.email, MAILBOX_PASSWORD)).toBe('OK');
   });
 

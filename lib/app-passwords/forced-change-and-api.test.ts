@@ -104,12 +104,12 @@ describe('account.policy.get / account.policy.set', () => {
   it('reads and changes "Mail apps must use app passwords", audited with actor api; other fields are refused', async () => {
     const account = await makeAccount();
     const token = await authAs(account.adminEmail, account.adminPassword);
-    expect((await post(call('account.policy.get', {}), token)).result).toEqual({ require_app_passwords: false });
-    expect((await post(call('account.policy.set', { require_app_passwords: true }), token)).result).toEqual({ require_app_passwords: true });
-    expect((await post(call('account.policy.get', {}), token)).result).toEqual({ require_app_passwords: true });
+    expect((await post(call('account.policy.get', {}), token)).result).toEqual({ require_app_passwords: false, require_two_factor: false, password_max_age_days: null });
+    expect((await post(call('account.policy.set', { require_app_passwords: true }), token)).result).toEqual({ require_app_passwords: true, require_two_factor: false, password_max_age_days: null });
+    expect((await post(call('account.policy.get', {}), token)).result).toEqual({ require_app_passwords: true, require_two_factor: false, password_max_age_days: null });
     expect((await post(call('account.policy.set', { require_app_passwords: 1 }), token)).error).toMatchObject({ code: -32602 });
     expect((await post(call('account.policy.set', { __proto__x: true }), token)).error).toMatchObject({ code: -32602 });
     const other = await makeAccount();
-    expect((await post(call('account.policy.get', {}), await authAs(other.adminEmail, other.adminPassword))).result).toEqual({ require_app_passwords: false });
+    expect((await post(call('account.policy.get', {}), await authAs(other.adminEmail, other.adminPassword))).result).toEqual({ require_app_passwords: false, require_two_factor: false, password_max_age_days: null });
   });
 });

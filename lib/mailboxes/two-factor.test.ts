@@ -223,8 +223,8 @@ describe('policy "Require two-factor for mailboxes"', () => {
   it('is audited with old and new; confines a mailbox without two-factor (web) and ends its API sessions; mail apps unaffected', async () => {
     const { account, mailbox, sid } = await mailboxWithSession();
     const token = await createApiSession({ level: 'mail', subjectId: mailbox.id, sessionVersion: 1 });
-    expect(await getAccountPolicy(account.scope)).toEqual({ require_two_factor: false });
-    expect(await setAccountPolicy(account.scope, testContext, { require_two_factor: true })).toEqual({ require_two_factor: true });
+    expect(await getAccountPolicy(account.scope)).toEqual({ require_app_passwords: false, require_two_factor: false, password_max_age_days: null });
+    expect(await setAccountPolicy(account.scope, testContext, { require_two_factor: true })).toEqual({ require_app_passwords: false, require_two_factor: true, password_max_age_days: null });
     const [audit] = await getDb().select({ detail: auditEvents.detail }).from(auditEvents).where(and(eq(auditEvents.event, 'account_policy_changed'), eq(auditEvents.accountId, account.accountId)));
     expect(audit!.detail).toEqual({ policy: 'require_two_factor', old: false, new: true });
     // Setting the same value again changes nothing and writes nothing.
