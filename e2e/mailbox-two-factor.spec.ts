@@ -280,12 +280,12 @@ test.describe("the admin's side", () => {
 
     const adminToken = (await rpc(request, call('auth', { user: a.admin.email, pass: a.admin.password }))).json.result.session as string;
     expect((await rpc(request, call('mail.get', { mail: mailbox.email }), { token: adminToken })).json.result).toMatchObject({ two_factor: true });
-    expect((await rpc(request, call('account.policy.get'), { token: adminToken })).json.result).toEqual({ require_two_factor: false });
+    expect((await rpc(request, call('account.policy.get'), { token: adminToken })).json.result).toEqual({ require_app_passwords: false, require_two_factor: false, password_max_age_days: null });
     // account.policy.set: one schema for the API and the form; unknown fields and wrong types are refused.
     expect((await rpc(request, call('account.policy.set', { require_two_factor: 'yes' }), { token: adminToken })).json.error).toMatchObject({ code: -32602 });
     expect((await rpc(request, call('account.policy.set', { require_everything: true }), { token: adminToken })).json.error).toMatchObject({ code: -32602 });
-    expect((await rpc(request, call('account.policy.set', { require_two_factor: true }), { token: adminToken })).json.result).toEqual({ require_two_factor: true });
-    expect((await rpc(request, call('account.policy.set', { require_two_factor: false }), { token: adminToken })).json.result).toEqual({ require_two_factor: false });
+    expect((await rpc(request, call('account.policy.set', { require_two_factor: true }), { token: adminToken })).json.result).toEqual({ require_app_passwords: false, require_two_factor: true, password_max_age_days: null });
+    expect((await rpc(request, call('account.policy.set', { require_two_factor: false }), { token: adminToken })).json.result).toEqual({ require_app_passwords: false, require_two_factor: false, password_max_age_days: null });
     const policyAudit = dbOf().select({ detail: auditEvents.detail, actorKind: auditEvents.actorKind }).from(auditEvents).where(and(eq(auditEvents.accountId, a.account.id), eq(auditEvents.event, 'account_policy_changed'))).orderBy(desc(auditEvents.id)).all();
     expect(policyAudit.map((r) => [r.actorKind, r.detail])).toEqual([
       ['api', { policy: 'require_two_factor', old: true, new: false }],
