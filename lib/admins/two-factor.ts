@@ -14,7 +14,7 @@ import { tooManyAttempts } from '@/lib/auth/messages';
 import { newTotpSecret, totpStep, totpUri } from '@/lib/auth/totp';
 import { endSubjectSessions } from '@/lib/session-rows';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { emailSchema } from '@/lib/mailboxes/schemas';
+import { emailSchema } from '@/lib/accounts/schemas';
 import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { requireRecentReauth, type StepSession } from './reauth';
