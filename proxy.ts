@@ -9,7 +9,7 @@ import { createNonce, securityHeaders } from '@/lib/net/security-headers';
 
 /**
  * Fast gate on every page request: the ordered checks of lib/session/evaluate.ts, turned into redirects by
- * the two tables below. The data-access layer (lib/auth/dal.ts) evaluates the same verdict where data is
+ * the two tables below. The data-access layer (lib/session/dal.ts) evaluates the same verdict where data is
  * read or written; this is the early redirect, not the only defence.
  */
 

@@ -50,7 +50,7 @@ async function worker(): Promise<EngineResult> {
   const { issueAccountScope: accountScope } = await import('@/lib/session/account-scope');
   const { auditLogCsv, auditLogFilterSchema, queryAuditLog } = await import('@/lib/audit-log');
   const { pruneAudit } = await import('@/lib/audit');
-  const { verifyMailboxSignIn } = await import('@/lib/auth/sign-in');
+  const { verifyMailboxSignIn } = await import('@/lib/session/sign-in');
   const ctx = { actor: { kind: 'cli' as const } };
   const raw = getDb() as unknown as { execute?(q: SQL): Promise<unknown>; run?(q: SQL): Promise<unknown> };
   const exec = (q: SQL) => (engineKind() === 'postgres' ? raw.execute!(q) : raw.run!(q));

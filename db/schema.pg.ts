@@ -499,7 +499,7 @@ export const jobLeases = pgTable('job_leases', {
   holder: pgText('holder'),
   leaseUntil: timestamp('lease_until').notNull(),
   lastRunAt: timestamp('last_run_at').notNull(),
-  // When the job is due next (lib/jobs/store.ts); 0 = at once.
+  // When the job is due next (lib/job-leases.ts); 0 = at once.
   nextRunAt: timestamp('next_run_at').notNull().default(sql`0`),
   // The last run's outcome as shown by `jobs list` ("ok: …" or "failed: …") and when it ended.
   lastResult: pgText('last_result'),

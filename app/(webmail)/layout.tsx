@@ -1,6 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { NavLink } from '@/app/_components/nav-link';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { SignOutButton } from '@/app/(auth)/sign-out/sign-out-button';
 
 export default async function WebmailLayout({ children }: { children: React.ReactNode }) {

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { adminApiKeys, admins, apiSessions, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { looksLikeApiKey } from '@/lib/auth/api-key';
-import { signInToApi, verifyApiSession } from '@/lib/auth/api-session';
+import { signInToApi, verifyApiSession } from '@/lib/session/api-session';
 import { adminStepSession, makeAccount, testContext } from '@/lib/testing/factories';
 import { ValidationError } from '@/lib/errors';
 import { operatorScope } from '@/lib/scope';

@@ -4,7 +4,7 @@ import { accounts, adminPasskeys, admins, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { checkAdminSession } from '@/lib/session/check';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
-import { verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
+import { verifyPasskeySignIn } from '@/lib/second-factor/passkey';
 import { challengeStore } from '@/lib/auth/webauthn-challenge';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { makeAccount, testContext } from '@/lib/testing/factories';

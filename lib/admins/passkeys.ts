@@ -17,7 +17,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 
 /**
  * An admin's passkeys (spec §14): registration, the list, rename and removal. A passkey is a second factor
- * like TOTP; signing in with one is lib/auth/passkey-sign-in.ts. The WebAuthn ceremonies are
+ * like TOTP; signing in with one is lib/second-factor/passkey.ts. The WebAuthn ceremonies are
  * @simplewebauthn/server's; this module decides the relying party, keeps the challenge and the rows.
  */
 

@@ -7,8 +7,9 @@ import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/aud
 import { tooManyAttempts } from '@/lib/auth/messages';
 import { passwordMatches } from '@/lib/auth/password';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
-import { verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
-import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
+import { verifyPasskeySignIn } from '@/lib/second-factor/passkey';
+import type { SecondFactorResult } from '@/lib/auth/second-factor';
+import { verifySecondFactor } from '@/lib/second-factor/verify';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { hashSessionId } from '@/lib/auth/session-id';
 import { ReauthRequiredError } from '@/lib/errors';
@@ -82,7 +83,7 @@ export interface ReauthProof {
   password: string;
   /** TOTP or recovery code. */
   code?: string;
-  /** A WebAuthn answer to the challenge of reauthPasskeyOptions (lib/auth/passkey-sign-in.ts), with the request's host. */
+  /** A WebAuthn answer to the challenge of reauthPasskeyOptions (lib/second-factor/passkey.ts), with the request's host. */
   passkey?: { response: unknown; host: string | null };
 }
 

@@ -3,7 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { appPasswords, auditEvents, mailKicks } from '@/db/schema';
 import { getDb } from '@/db';
-import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { setAccountPolicy, getAccountPolicy } from '@/lib/accounts/policy';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
 import { operatorScope } from '@/lib/scope';

@@ -31,7 +31,7 @@ const SHAPE = /^[a-hjkmnp-z]{16}$/;
 /**
  * The canonical form of a typed password if it has an app password's shape (spaces removed, lower case),
  * else null: such a password is checked only against the account password. A typed password is at most
- * 1,024 bytes at the door (lib/auth/sign-in.ts), so this linear scan is bounded.
+ * 1,024 bytes at the door (lib/session/sign-in.ts), so this linear scan is bounded.
  */
 export function appPasswordCandidate(typed: string): string | null {
   if (typed.length > APP_PASSWORD_LENGTH * 2 + 8) return null;

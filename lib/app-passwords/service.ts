@@ -7,7 +7,7 @@ import { hashPassword, inBcryptLane } from '@/lib/auth/password';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
-import { emailSchema } from '@/lib/mailboxes/schemas';
+import { emailSchema } from '@/lib/accounts/schemas';
 import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { appPasswordTag, generateAppPassword, groupAppPassword, parseProtocols, type AppPasswordProtocol } from './format';

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appPasswords } from '@/db/schema';
 import { prepareAs, preparedOnce, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { plainListAllows } from '@/lib/session/check';
+import { plainListAllows } from '@/lib/net/allowlist';
 import { appPasswordCandidate, appPasswordTag, parseProtocols } from './format';
 
 /*

@@ -2,7 +2,7 @@ import type { Protocol } from '@/db/schema';
 
 /**
  * The mailbox two-factor decisions of spec §20 as pure functions, so that the gate (lib/auth/gate.ts), the
- * sign-in (lib/auth/sign-in.ts), the proxy and the data-access layer each make one marked call and translate
+ * sign-in (lib/session/sign-in.ts), the proxy and the data-access layer each make one marked call and translate
  * the answer, without re-implementing the rules:
  *
  * - a web sign-in of a mailbox with two-factor stops after the password: the session is pending and admits

@@ -167,7 +167,7 @@ describe('the per-mailbox bucket counts every checked guess (known networks get 
   });
 });
 
-describe('spareAddressCaps (the office rule of lib/auth/sign-in.ts)', () => {
+describe('spareAddressCaps (the office rule of lib/session/sign-in.ts)', () => {
   it('says when only per-address buckets refuse, and then counts the attempt past them but not past the per-subject ones', async () => {
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await beginAttempt({ realm: 's1', subject: `x${i}@x.test`, address: '192.0.2.210' });
     const request = { realm: 's1', subject: 'office@x.test', address: '192.0.2.210' };

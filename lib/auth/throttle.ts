@@ -82,7 +82,7 @@ export interface AttemptRequest {
   /**
    * The per-address and per-site buckets count this attempt but do not refuse it (the per-subject ones
    * still do). Only for an attempt that the caller admits past those caps *if its secret proves right*
-   * (an office behind one address: lib/auth/sign-in.ts); a wrong secret must then be answered as throttled.
+   * (an office behind one address: lib/session/sign-in.ts); a wrong secret must then be answered as throttled.
    */
   spareAddressCaps?: boolean;
   now?: number;

@@ -30,7 +30,7 @@ import { createNetSet, deleteNetSet, getNetSet, listNetSets, updateNetSet } from
 import { toNetSetObject } from '@/lib/netsets/view';
 import { JOBS } from '@/lib/schedule/registry';
 import { runDueJobs } from '@/lib/jobs/runner';
-import { jobStates } from '@/lib/jobs/store';
+import { jobStates } from '@/lib/job-leases';
 import os from 'node:os';
 
 setDefaultLogLevel('warn');

@@ -3,11 +3,12 @@ import { changeOwnAdminPassword } from '@/lib/admins/service';
 import { ValidationError } from '@/lib/errors';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
 import { getDb } from '@/db';
-import { webContext, type AdminSession } from '@/lib/auth/dal';
+import { webContext, type AdminSession } from '@/lib/session/dal';
 import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
+import { moveWebSessionToVersion } from '@/lib/session/row';
+import { endSubjectSessions } from '@/lib/session-rows';
 
 const REALM = 'admin-password-change';
 

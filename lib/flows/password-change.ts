@@ -3,12 +3,13 @@ import { env } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { changeOwnPassword } from '@/lib/mailboxes/service';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
-import { webContext, type MailboxSession } from '@/lib/auth/dal';
+import { webContext, type MailboxSession } from '@/lib/session/dal';
 import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { voluntaryPasswordChange } from './voluntary-change';
-import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
+import { moveWebSessionToVersion } from '@/lib/session/row';
+import { endSubjectSessions } from '@/lib/session-rows';
 import { getDb } from '@/db';
 
 const REALM = 'password-change';

@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { uniqueTag } from '@/lib/testing/factories';
 import type { JobDefinition } from './job';
 import { jobRunner, runDueJobs, runJob } from './runner';
-import { claimJob, jobStates } from './store';
+import { claimJob, jobStates } from '@/lib/job-leases';
 
 /** A `once` job that counts its runs (and takes a moment, so that concurrent runners overlap). */
 function countingJob(everyMs = 60_000, leaseMs = 30_000) {

@@ -4,7 +4,7 @@ import { getDb, transaction } from '@/db';
 import { log } from '@/lib/log';
 import type { BackgroundWork } from '@/lib/ops/background';
 import type { JobContext, JobDefinition } from './job';
-import { claimJob, jobStates, markJobRun, releaseJob } from './store';
+import { claimJob, jobStates, markJobRun, releaseJob } from '@/lib/job-leases';
 
 /** How often the background runner looks at its jobs: the `each-instance` jobs' finest grain (the outbox's 250 ms). */
 export const TICK_MS = 250;

@@ -81,12 +81,9 @@ function resolve(fromRel, specifier) {
   return null;
 }
 
-/**
- * Map of "from -> to" unit edges to the files that make them. `moved` places modules (root-relative, no
- * extension) in the unit they are going to (lib/lint/layer-zones.mjs WITH_GATE), as the layer rule does.
- */
-export function folderGraph(root, moved = new Map()) {
-  const unit = (rel) => moved.get(rel.replace(/\.(?:ts|tsx|mts|mjs)$/, '')) ?? unitOf(rel);
+/** Map of "from -> to" unit edges to the files that make them. */
+export function folderGraph(root) {
+  const unit = unitOf;
   const edges = new Map();
   for (const rel of sourceFiles(root)) {
     const from = unit(rel);
@@ -161,14 +158,8 @@ export function folderCycles(edges) {
     .sort((a, b) => a.units.join().localeCompare(b.units.join()));
 }
 
-/** WITH_GATE's modules placed in lib/session, where they belong. */
-export function movedToSession(withGate) {
-  return new Map(withGate.map((module) => [module, 'lib/session']));
-}
-
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const { WITH_GATE } = await import('./layer-zones.mjs');
-  const cycles = folderCycles(folderGraph(path.resolve(process.argv[2] ?? '.'), movedToSession(WITH_GATE)));
+  const cycles = folderCycles(folderGraph(path.resolve(process.argv[2] ?? '.')));
   for (const cycle of cycles) console.log(`cycle: ${cycle.units.join(', ')}\n  ${cycle.edges.join('\n  ')}`);
   if (cycles.length === 0) console.log('no import cycles between folders');
   process.exit(cycles.length === 0 ? 0 : 1);

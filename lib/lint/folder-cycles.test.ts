@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderCycles, folderGraph, movedToSession, runtimeImports, unitOf } from './folder-cycles.mjs';
-import { WITH_GATE } from './layer-zones.mjs';
+import { folderCycles, folderGraph, runtimeImports, unitOf } from './folder-cycles.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const graph = (pairs: [string, string][]) => new Map(pairs.map(([from, to]) => [`${from} -> ${to}`, new Set([`${from}/x.ts`])]));
 
 describe('import cycles between folders', () => {
-  it('there are none in the tree (files of lib/auth on their way to lib/session counted as there)', () => {
-    const cycles = folderCycles(folderGraph(root, movedToSession(WITH_GATE)));
+  it('there are none in the tree', () => {
+    const cycles = folderCycles(folderGraph(root));
     expect(cycles.map((c) => `${c.units.join(' <-> ')}:\n  ${c.edges.join('\n  ')}`)).toEqual([]);
   });
 

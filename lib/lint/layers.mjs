@@ -9,7 +9,6 @@ import path from 'node:path';
  *   { from: ['lib/cli/'], forbid: ['db/'], why }                      these may not (with `allow`: not even these)
  *   { ..., typesFrom: ['lib/session/'] }                              except `import type` from these
  *   { ..., except: ['lib/session/'] }                                 files of `from` the zone leaves out
- *   { ..., exempt: ['lib/admins/reauth -> lib/auth/second-factor'] }  single imports let through, by name
  *
  * A prefix ending in "/" is a folder; without it, a module (`lib/env` is lib/env.ts, not lib/env-x.ts).
  * Packages (`zod`, `node:fs`) are never restricted here.
@@ -52,7 +51,6 @@ const rule = {
                 allow: { type: 'array', items: { type: 'string' } },
                 forbid: { type: 'array', items: { type: 'string' } },
                 typesFrom: { type: 'array', items: { type: 'string' } },
-                exempt: { type: 'array', items: { type: 'string' } },
                 why: { type: 'string' },
               },
               required: ['from', 'why'],
@@ -80,7 +78,6 @@ const rule = {
         const refused = (zone.allow !== undefined && !zone.allow.some((p) => within(target, p))) || (zone.forbid ?? []).some((p) => within(target, p));
         if (!refused) continue;
         if (typeOnly && (zone.typesFrom ?? []).some((p) => within(target, p))) continue;
-        if ((zone.exempt ?? []).includes(`${self} -> ${target}`)) continue;
         context.report({ node, messageId: 'layer', data: { file, target, why: zone.why } });
         return;
       }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { normaliseEmail, verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { normaliseEmail, verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { mailVerificationCache } from './verification-cache';
 import { env } from '@/lib/env';
 import { backendFor } from './backend';

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { SignInResult } from '@/lib/auth/sign-in';
+import type { SignInResult } from '@/lib/session/sign-in';
 import type { MailBackend } from '@/lib/env';
 import { encodeAuthHeader } from './escaping';
 

@@ -4,7 +4,7 @@ import { mailKicks, mailboxes, netSets } from '@/db/schema';
 import { getDb } from '@/db';
 import { JOBS } from '@/lib/schedule/registry';
 import { runJob } from '@/lib/jobs/runner';
-import { claimJob } from '@/lib/jobs/store';
+import { claimJob } from '@/lib/job-leases';
 import { createNetSet } from '@/lib/netsets/service';
 import { makeAccount, makeMailbox, testContext, uniqueTag } from '@/lib/testing/factories';
 import { EXPIRY_SWEEP_JOB } from './sweeper';

@@ -4,10 +4,11 @@ import { auditEvents, mailboxes, mailboxRecoveryCodes, mailKicks, webSessions } 
 import { getDb } from '@/db';
 import { getAccountPolicy, setAccountPolicy } from '@/lib/accounts/policy';
 import { checkMailboxSession } from '@/lib/session/check';
-import { createApiSession, signInToApi, verifyApiSession } from '@/lib/auth/api-session';
+import { createApiSession, signInToApi, verifyApiSession } from '@/lib/session/api-session';
 import { unseal } from '@/lib/auth/secret-box';
-import { TOTP_SECRET_PURPOSE, verifyMailboxSecondFactor, verifySecondFactor } from '@/lib/auth/second-factor';
-import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
+import { verifyMailboxSecondFactor, verifySecondFactor } from '@/lib/second-factor/verify';
+import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { totpCode } from '@/lib/auth/totp';
 import { createWebSession } from '@/lib/session/row';
 import { NotFoundError, ReauthRequiredError, ValidationError } from '@/lib/errors';

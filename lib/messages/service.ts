@@ -2,7 +2,7 @@ import 'server-only';
 import { and, desc, eq } from 'drizzle-orm';
 import { messages } from '@/db/schema';
 import { getDb } from '@/db';
-import type { MailboxSession } from '@/lib/auth/dal';
+import type { MailboxSession } from '@/lib/session/dal';
 
 /**
  * The inbox service (the demo's stored messages). Every function takes the gate-checked session, so it cannot

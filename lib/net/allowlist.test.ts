@@ -10,6 +10,7 @@ import {
   describeErrors,
   parseAddress,
   parseAllowNets,
+  plainListAllows,
   type AllowNetsParse,
   type NetEntry,
 } from './allowlist';
@@ -635,5 +636,16 @@ describe('a set name typed without its @', () => {
     // No such set: no suggestion.
     const other = parseAllowNets('branch', { references: new Set(['office']) });
     expect(!other.ok && other.errors[0]?.reason).toBe('not an IP address or network');
+  });
+});
+
+describe('plainListAllows (an admin\'s or an app password\'s own list)', () => {
+  it('NULL admits every address, a list only its networks, and an unknown address is denied', () => {
+    expect(plainListAllows(null, '203.0.113.9')).toBe(true);
+    expect(plainListAllows(null, null)).toBe(true);
+    expect(plainListAllows('192.0.2.0/24', '192.0.2.77')).toBe(true);
+    expect(plainListAllows('192.0.2.0/24', '198.51.100.1')).toBe(false);
+    expect(plainListAllows('192.0.2.0/24', null)).toBe(false);
+    expect(plainListAllows('192.0.2.0/24', 'not an address')).toBe(false);
   });
 });

@@ -644,3 +644,13 @@ export function allowlistFor(canonical: string): Allowlist {
   }
   return compiled;
 }
+
+/**
+ * Whether a plain stored list (networks only: no sets, labels or expiry, as an admin's own list and an app
+ * password's are) admits the address; NULL = unrestricted, unknown address = denied. Pure, so that services
+ * and the gate share it without importing each other.
+ */
+export function plainListAllows(allowNets: string | null, address: string | null): boolean {
+  if (allowNets === null) return true;
+  return allowlistFor(allowNets).allows(parseAddress(address));
+}

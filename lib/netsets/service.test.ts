@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { accounts, auditEvents, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { checkMailboxSession, listSubjectColumns } from '@/lib/session/check';
-import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';
 import { toMailGetObject } from '@/lib/mailboxes/view';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiSessions, auditEvents, notifyDestinations } from '@/db/schema';
 import { getDb } from '@/db';
-import { hashApiToken, createApiSession } from '@/lib/auth/api-session';
+import { hashApiToken, createApiSession } from '@/lib/session/api-session';
 import { unseal } from '@/lib/auth/secret-box';
 import { ForbiddenError, NotFoundError, ReauthRequiredError, ValidationError } from '@/lib/errors';
 import { adminStepSession, makeAccount, testContext } from '@/lib/testing/factories';

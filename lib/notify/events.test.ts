@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEvents, mailboxes, mailKicks, notifyDeliveries } from '@/db/schema';
 import { getDb } from '@/db';
-import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { adminStepSession, makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
 import { startReceiver } from '@/lib/testing/webhook-receiver';
 import { startSmtpSink } from '@/lib/testing/smtp-sink';

@@ -4,7 +4,7 @@ import ipaddr from 'ipaddr.js';
 import { accounts, auditEvents, mailboxes, mailKicks, notifyCursors, notifyDestinations, notifyLimits } from '@/db/schema';
 import { getDb, transaction, type Tx } from '@/db';
 import { auditSentence } from '@/lib/audit-sentence';
-import { finishLeasedRound, takeLease } from '@/lib/jobs/store';
+import { finishLeasedRound, takeLease } from '@/lib/job-leases';
 import type { NotifyEventType } from './events-list';
 import { queueDeliveries, type NewDelivery } from './outbox';
 import { buildBody } from './payload';

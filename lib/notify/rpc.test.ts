@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiSessions } from '@/db/schema';
 import { getDb } from '@/db';
-import { hashApiToken } from '@/lib/auth/api-session';
+import { hashApiToken } from '@/lib/session/api-session';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/net/internal-headers';
 import { handleRpcRequest } from '@/lib/rpc/endpoint';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD } from '@/lib/testing/factories';

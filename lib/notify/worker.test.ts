@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { adminStepSession, makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
 import { startReceiver } from '@/lib/testing/webhook-receiver';
 import { addDestination } from './destinations';

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { AuditContext } from '@/lib/audit';
-import { verifyApiSession, type ApiSession } from '@/lib/auth/api-session';
+import { verifyApiSession, type ApiSession } from '@/lib/session/api-session';
 import { clientAddress } from '@/lib/net/request-address';
 import { INVALID_SESSION_MESSAGE, RpcCode, RpcError } from './errors';
 

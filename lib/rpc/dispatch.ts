@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ApiSession } from '@/lib/auth/api-session';
+import type { ApiSession } from '@/lib/session/api-session';
 import type { RpcContext } from './context';
 import { betweenCalls, byteSize, MAX_ANSWER_BYTES, resultWithin } from './bounded-answer';
 import { errorResponse, type ParsedBody, type RpcCall, type RpcEntry, type RpcResponse } from './envelope';

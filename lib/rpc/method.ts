@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import type { ApiSession } from '@/lib/auth/api-session';
+import type { ApiSession } from '@/lib/session/api-session';
 import type { AccountScope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import type { RpcContext } from './context';

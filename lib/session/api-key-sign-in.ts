@@ -4,9 +4,9 @@ import { accounts, adminApiKeys, admins } from '@/db/schema';
 import { getDb, transaction } from '@/db';
 import { recordAggregatedAudit, recordAudit, type AuditContext } from '@/lib/audit';
 import { hashApiKey } from '@/lib/auth/api-key';
-import { plainListAllows } from '@/lib/session/check';
+import { plainListAllows } from '@/lib/net/allowlist';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
-import { admitPastAddressCaps, signInThrottle } from '@/lib/auth/sign-in';
+import { admitPastAddressCaps, signInThrottle } from '@/lib/session/sign-in';
 import { beginAttempt } from '@/lib/auth/throttle';
 
 /** Signing in with an admin API key (spec §14); the key's own format is lib/auth/api-key.ts. */
@@ -37,7 +37,7 @@ export function apiKeyProblem(key: { revokedAt: Date | null; expiresAt: Date | n
 export async function verifyAdminApiKey(input: { email: string; key: string; context: AuditContext & { clientIp: string | null } }, now = Date.now()): Promise<ApiKeySignInResult> {
   const { email, key, context } = input;
   const address = context.clientIp;
-  // The buckets of every sign-in of this address (lib/auth/sign-in.ts), whatever the password's shape, so that
+  // The buckets of every sign-in of this address (lib/session/sign-in.ts), whatever the password's shape, so that
   // keys tried before limit passwords after alike for admins, mailboxes and unknown addresses.
   const throttle = { ...signInThrottle(email, address), now };
   // The office rule as for passwords; a key has no list of its own to ask, only the known network counts.

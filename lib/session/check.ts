@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { accounts, admins, mailboxes, webSessions, type AllowNetsMode } from '@/db/schema';
 import { prepareAs, preparedOnce } from '@/db';
 import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
-import { allowlistFor, parseAddress } from '@/lib/net/allowlist';
+import { plainListAllows } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
 import type { SessionFacts } from './evaluate';
@@ -17,12 +17,6 @@ import { mailboxTwoFactorState, type MailboxTwoFactorState } from '@/lib/auth/ma
  */
 export function addressAllowed(subject: ListSubject, address: string | null, now: number = Date.now()): boolean | Promise<boolean> {
   return listAllows(subject, address, now);
-}
-
-/** Whether an admin's own list (plain networks: no sets, labels or expiry) admits the address; NULL = unrestricted. */
-export function plainListAllows(allowNets: string | null, address: string | null): boolean {
-  if (allowNets === null) return true;
-  return allowlistFor(allowNets).allows(parseAddress(address));
 }
 
 /** The columns of a mailbox (joined with its account) that addressAllowed needs; shared by every check. */
@@ -40,7 +34,7 @@ export const listSubjectColumns = {
 /**
  * What the gate is asked to check. A web session is named by the random id from the cookie (`sid`) alone:
  * its row holds the subject and the session version it was issued at. An API session has already been
- * found and checked by lib/auth/api-session.ts (its own row, sliding and absolute expiry) and passes its
+ * found and checked by lib/session/api-session.ts (its own row, sliding and absolute expiry) and passes its
  * subject, version and row id instead.
  */
 export type GateClaims = { sid: string } | { uid: number; sv: number; apiSessionId: number };

@@ -6,7 +6,7 @@ import type { SessionKind } from './token';
  * The ordered checks of every signed-in request, written once (docs/architecture.md "The gate"). The
  * per-request check (./check.ts) turns the database's current state into facts; `evaluate` turns facts and
  * the request into a verdict; each channel turns a verdict into its own answer with one table:
- * proxy.ts into a redirect, lib/auth/dal.ts into a redirect or a return, lib/auth/api-session.ts and
+ * proxy.ts into a redirect, lib/session/dal.ts into a redirect or a return, lib/session/api-session.ts and
  * lib/rpc/context.ts into RPC errors. Nothing here reads the database, so the order is unit-tested.
  */
 
@@ -79,7 +79,7 @@ export interface GateRequest {
    * null for everything else.
    */
   readonly at: Confinement | 'sign-out' | null;
-  /** Steps this channel does not enforce (see lib/auth/api-session.ts); none by default. */
+  /** Steps this channel does not enforce (see lib/session/api-session.ts); none by default. */
   readonly waived?: readonly Confinement[];
 }
 

@@ -4,7 +4,7 @@ import { auditEvents, mailboxes } from '@/db/schema';
 import { getDb, transaction } from '@/db';
 import { revokeAllApiKeys } from '@/lib/admins/api-keys';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/session/row';
+import { endOneSession, endSubjectSessions, listSubjectSessions, type SessionListItem } from '@/lib/session-rows';
 import type { SessionKind } from '@/lib/session/token';
 import { getMailboxRef } from '@/lib/mailboxes/service';
 import { endMailConnections } from '@/lib/mail-kick/outbox';

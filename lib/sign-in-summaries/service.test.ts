@@ -3,7 +3,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { auditEvents, mailboxes, signInDays, signInSummaries } from '@/db/schema';
 import { getDb } from '@/db';
 import { pruneAudit } from '@/lib/audit';
-import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
 import { networkSuggestions } from '@/lib/netsets/suggestions';
 import { issueAccountScope as accountScope } from '@/lib/session/account-scope';

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { submitOwnPasswordChange } from '@/lib/flows/password-change';
 import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { SignOutButton } from '../sign-out/sign-out-button';
 import { forcedPasswordChangeAction } from './actions';

@@ -3,8 +3,8 @@
 import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
-import { startSession, webContext } from '@/lib/auth/dal';
-import { verifyMailboxSignIn } from '@/lib/auth/sign-in';
+import { startSession, webContext } from '@/lib/session/dal';
+import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { MAILBOX_VERIFY_PATH } from '@/lib/auth/mailbox-two-factor';
 import { signInFieldErrors, type SignInFieldErrors } from '@/lib/auth/sign-in-fields';
 import { landingPage } from '@/lib/session/evaluate';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
-import { requestInfo } from '@/lib/auth/dal';
+import { requestInfo } from '@/lib/session/dal';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { LoginForm } from './login-form';
 

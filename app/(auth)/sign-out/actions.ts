@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { signOutMailbox } from '@/lib/auth/dal';
+import { signOutMailbox } from '@/lib/session/dal';
 
 /** Ends this browser's mailbox session. Allowed with a pending forced change, like the interstitial. */
 export async function signOutAction(): Promise<void> {

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { requireMailbox, webContext } from '@/lib/auth/dal';
+import { requireMailbox, webContext } from '@/lib/session/dal';
 import { signOutOtherSessions, signOutOwnSession } from '@/lib/sessions/service';
 import { submitOwnPasswordChange } from '@/lib/flows/password-change';
 import type { PasswordChangeState } from '@/lib/flows/password-change-state';

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { requireMailbox, webContext } from '@/lib/auth/dal';
+import { requireMailbox, webContext } from '@/lib/session/dal';
 import { createAppPassword, revokeAppPassword } from '@/lib/app-passwords/service';
 import { APP_PASSWORD_PROTOCOLS } from '@/lib/app-passwords/format';
 import { DomainError, NotFoundError } from '@/lib/errors';

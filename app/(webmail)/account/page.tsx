@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { recentSignIns } from '@/lib/audit';
 import { signInsPerDay } from '@/lib/sign-in-stats';
 import { env } from '@/lib/env';

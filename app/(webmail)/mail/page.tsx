@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { listMessages } from '@/lib/messages/service';
 import { Address } from '@/app/_components/address';
 import { LocalTime } from '@/app/_components/local-time';

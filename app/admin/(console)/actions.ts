@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { requireAdmin, signOutAdmin } from '@/lib/auth/dal';
+import { requireAdmin, signOutAdmin } from '@/lib/session/dal';
 
 /** Ends this browser's admin session (the mailbox session, if any, is separate and stays). */
 export async function adminSignOutAction(): Promise<void> {

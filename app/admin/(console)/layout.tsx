@@ -1,4 +1,4 @@
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { AdminHeader } from '@/app/admin/_components/admin-header';
 
 export default async function AdminConsoleLayout({ children }: { children: React.ReactNode }) {

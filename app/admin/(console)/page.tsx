@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { mailboxCounts, mostRefusedAddresses, signInsPerDay } from '@/lib/sign-in-stats';
 import { reasonWords, SIGN_IN_REASON_TEXTS } from '@/app/_components/sign-in-reason';
 import { LocalTime } from '@/app/_components/local-time';

@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { submitAdminPasswordChange } from '@/lib/flows/admin-password-change';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 
 /** An admin added with an initial password chooses their own (the initial one was just entered at sign-in). */

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';
 import { adminSignOutAction } from '../(console)/actions';

@@ -3,9 +3,9 @@
 import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
-import { ADMIN_VERIFY, startSession, webContext } from '@/lib/auth/dal';
+import { ADMIN_VERIFY, startSession, webContext } from '@/lib/session/dal';
 import { landingPage } from '@/lib/session/evaluate';
-import { verifyAdminSignIn } from '@/lib/auth/sign-in';
+import { verifyAdminSignIn } from '@/lib/session/sign-in';
 import { signInFieldErrors } from '@/lib/auth/sign-in-fields';
 import type { LoginState } from '@/app/(auth)/login/actions';
 

@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { beginTotpSetup, confirmTotpSetup } from '@/lib/admins/two-factor';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ValidationError } from '@/lib/errors';
 
 /** Starts (or restarts) authenticator setup with a fresh secret. */

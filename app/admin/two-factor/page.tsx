@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { totpSetupView, twoFactorSummary } from '@/lib/admins/two-factor';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { AdminHeader } from '../_components/admin-header';
 import { SetupPanel } from './setup-panel';
 import { AddPasskeyForm } from '../(console)/security/passkey-forms';

@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { signInToApi } from '@/lib/auth/api-session';
+import { signInToApi } from '@/lib/session/api-session';
 import { SIGN_IN_FAILED, tooManyAttempts } from '@/lib/auth/messages';
-import { normaliseEmail } from '@/lib/auth/sign-in';
+import { normaliseEmail } from '@/lib/session/sign-in';
 import { PASSWORD_CHANGE_REQUIRED_MESSAGE } from '../context';
 import { RpcCode, RpcError } from '../errors';
 import { defineMethod, stringParam } from '../method';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { endApiSession } from '@/lib/auth/api-session';
+import { endApiSession } from '@/lib/session/api-session';
 import { defineMethod } from '../method';
 
 /** `deauth` → `true`: ends the session named by HPLS-AUTH, also for the calls after it in the same batch. */

@@ -2,11 +2,11 @@
 
 import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
-import { endSession, requirePendingMailbox, startSession, webContext } from '@/lib/auth/dal';
+import { endSession, requirePendingMailbox, startSession, webContext } from '@/lib/session/dal';
 import { MAILBOX_TWO_FACTOR_SETUP_PATH } from '@/lib/auth/mailbox-two-factor';
 import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
-import { verifyMailboxSecondFactor } from '@/lib/auth/second-factor';
-import { completeMailboxSignIn } from '@/lib/auth/sign-in';
+import { verifyMailboxSecondFactor } from '@/lib/second-factor/verify';
+import { completeMailboxSignIn } from '@/lib/session/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
 
 export interface VerifyState {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
-import { requirePendingMailbox } from '@/lib/auth/dal';
+import { requirePendingMailbox } from '@/lib/session/dal';
 import { cancelMailboxVerifyAction } from './actions';
 import { MailboxVerifyForm } from './verify-form';
 

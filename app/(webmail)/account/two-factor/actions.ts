@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { requireMailbox, webContext } from '@/lib/auth/dal';
+import { requireMailbox, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { beginMailboxTotpSetup, confirmMailboxTotpSetup, disableMailboxTwoFactor, regenerateMailboxRecoveryCodes } from '@/lib/mailboxes/two-factor';
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { mailboxTotpSetupView, mailboxTwoFactorSummary } from '@/lib/mailboxes/two-factor';
 import { LocalTime } from '@/app/_components/local-time';
 import { DisableTwoFactorForm } from './disable-form';

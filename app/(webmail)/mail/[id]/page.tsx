@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { requireMailbox } from '@/lib/auth/dal';
+import { requireMailbox } from '@/lib/session/dal';
 import { getMessage } from '@/lib/messages/service';
 import { LocalTime } from '@/app/_components/local-time';
 

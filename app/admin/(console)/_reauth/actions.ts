@@ -2,8 +2,8 @@
 
 import { headers } from 'next/headers';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { requireAdmin } from '@/lib/auth/dal';
-import { passkeySignInOptions } from '@/lib/auth/passkey-sign-in';
+import { requireAdmin } from '@/lib/session/dal';
+import { passkeySignInOptions } from '@/lib/second-factor/passkey';
 
 export type ReauthPasskeyOptions = { options: PublicKeyCredentialRequestOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { REAUTH_FAILED, reauthenticate, reauthFieldsSchema, reauthNeeds, type StepSession } from '@/lib/admins/reauth';
-import { webContext, type AdminSession } from '@/lib/auth/dal';
+import { webContext, type AdminSession } from '@/lib/session/dal';
 import { ReauthRequiredError } from '@/lib/errors';
 import type { ReauthPrompt } from './prompt';
 

@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { addAdmin, getAdmin, setAdminActive } from '@/lib/admins/service';
 import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ForbiddenError, ValidationError } from '@/lib/errors';
 import type { ReauthPrompt } from '../_reauth/prompt';
 import { sensitiveStep } from '../_reauth/sensitive-step';

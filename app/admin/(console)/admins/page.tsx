@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { listAdmins } from '@/lib/admins/service';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { LocalTime } from '@/app/_components/local-time';
 import { resetTwoFactorAction, setAdminActiveAction } from './actions';

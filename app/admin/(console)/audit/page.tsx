@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { Fragment } from 'react';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { auditLogFilterSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
 import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentence } from '@/lib/audit-sentence';
 import { describeUserAgent } from '@/lib/user-agent';

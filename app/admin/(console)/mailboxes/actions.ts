@@ -1,7 +1,7 @@
 'use server';
 
 import { refresh } from 'next/cache';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { applyBulkChange, planBulkChange, type BulkActionKind, type BulkRequest } from '@/lib/mailboxes/bulk';
 import type { EntryError } from '@/lib/net/allowlist';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { listDomains } from '@/lib/accounts/service';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { listMailboxes } from '@/lib/mailboxes/service';
 import { LocalTime } from '@/app/_components/local-time';
 import { Address } from '@/app/_components/address';

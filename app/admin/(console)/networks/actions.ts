@@ -2,7 +2,7 @@
 
 import { refresh } from 'next/cache';
 import { getTranslations } from 'next-intl/server';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import type { EntryError } from '@/lib/net/allowlist';
 import { createNetSet, deleteNetSet, getNetSet, updateNetSet } from '@/lib/netsets/service';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { LocalTime } from '@/app/_components/local-time';
 import { infoText } from '@/app/admin/_components/entry-info';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { toStored } from '@/lib/net/allowlist-entries';
 import { listNetSets } from '@/lib/netsets/service';
 import { networkSuggestions, renderTime, SUGGESTION_WINDOW_DAYS } from '@/lib/netsets/suggestions';

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { addDestination, deleteDestination } from '@/lib/notify/destinations';
 import { sendTestNotification } from '@/lib/notify/deliver';

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { LocalTime } from '@/app/_components/local-time';
 import { listDestinations } from '@/lib/notify/destinations';
 import { emailEnabled } from '@/lib/notify/email';

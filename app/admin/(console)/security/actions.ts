@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { setAdminAllowNets } from '@/lib/admins/service';
 import { submitAdminPasswordChange } from '@/lib/flows/admin-password-change';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import type { PasswordChangeState } from '@/lib/flows/password-change-state';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { createApiKey, revokeApiKey } from '@/lib/admins/api-keys';

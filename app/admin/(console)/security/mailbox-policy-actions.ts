@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { setAccountPolicy } from '@/lib/accounts/policy';
 import type { AccountPolicyPatch } from '@/lib/accounts/policy-schema';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ValidationError } from '@/lib/errors';
 
 export interface MailboxPolicyFormState {

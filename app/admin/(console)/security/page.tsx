@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { listOwnSessions } from '@/lib/sessions/service';
 import { PasswordChangeForm } from '@/app/(auth)/change-password/password-change-form';

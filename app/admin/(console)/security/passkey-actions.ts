@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { passkeyRegistrationOptions, registerPasskey, removePasskey, renamePasskey } from '@/lib/admins/passkeys';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 
 /**

@@ -5,12 +5,13 @@ import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
-import { endSession, requirePendingAdmin, startSession, webContext } from '@/lib/auth/dal';
+import { endSession, requirePendingAdmin, startSession, webContext } from '@/lib/session/dal';
 import { landingPage } from '@/lib/session/evaluate';
 import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
-import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/auth/passkey-sign-in';
-import { verifySecondFactor, type SecondFactorResult } from '@/lib/auth/second-factor';
-import { completeAdminSignIn } from '@/lib/auth/sign-in';
+import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/second-factor/passkey';
+import type { SecondFactorResult } from '@/lib/auth/second-factor';
+import { verifySecondFactor } from '@/lib/second-factor/verify';
+import { completeAdminSignIn } from '@/lib/session/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
 
 export interface VerifyState {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
-import { requirePendingAdmin } from '@/lib/auth/dal';
+import { requirePendingAdmin } from '@/lib/session/dal';
 import { twoFactorSummary } from '@/lib/admins/two-factor';
 import { cancelVerifyAction } from './actions';
 import { PasskeySignIn } from './passkey-sign-in';

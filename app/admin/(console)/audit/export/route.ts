@@ -1,4 +1,4 @@
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { auditLogCsv, auditLogFilterSchema } from '@/lib/audit-log';
 import { textStream } from '@/lib/text-stream';
 

@@ -5,7 +5,7 @@ import { notFound, redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { endMailboxSessions } from '@/lib/sessions/service';
 import { mailboxHref } from '../mailbox-href';
-import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
+import { requestInfo, requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { lockoutCheck } from '@/lib/mailboxes/impact';
 import { getMailbox, updateMailbox } from '@/lib/mailboxes/service';

@@ -1,7 +1,7 @@
 'use server';
 
 import { notFound, redirect } from 'next/navigation';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { revokeAppPasswordOf } from '@/lib/app-passwords/service';
 import { DomainError } from '@/lib/errors';
 import { mailboxHref } from '../mailbox-href';

@@ -3,7 +3,7 @@ import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { recentSignIns } from '@/lib/audit';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { DomainError } from '@/lib/errors';
 import { impactSignIns } from '@/lib/mailboxes/impact';

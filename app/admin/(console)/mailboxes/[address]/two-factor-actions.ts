@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { NotFoundError } from '@/lib/errors';
 import { resetMailboxTwoFactor } from '@/lib/mailboxes/two-factor';
 import type { ReauthPrompt } from '../../_reauth/prompt';

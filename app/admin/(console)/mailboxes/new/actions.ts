@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { requireAdmin, webContext } from '@/lib/auth/dal';
+import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '@/lib/errors';
 import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';

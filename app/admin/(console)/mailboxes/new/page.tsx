@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { listDomains } from '@/lib/accounts/service';
-import { requireAdmin } from '@/lib/auth/dal';
+import { requireAdmin } from '@/lib/session/dal';
 import { env } from '@/lib/env';
 import { netSetNames } from '@/lib/netsets/service';
 import { CreateMailboxForm } from './create-form';

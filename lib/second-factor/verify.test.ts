@@ -4,9 +4,10 @@ import { admins, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { beginTotpSetup, confirmTotpSetup } from '@/lib/admins/two-factor';
 import { makeAccount, testContext } from '@/lib/testing/factories';
-import { unseal } from './secret-box';
-import { MAX_SECOND_FACTOR_ANSWERS, TOTP_SECRET_PURPOSE, verifySecondFactor } from './second-factor';
-import { totpCode } from './totp';
+import { unseal } from '@/lib/auth/secret-box';
+import { MAX_SECOND_FACTOR_ANSWERS, TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
+import { verifySecondFactor } from './verify';
+import { totpCode } from '@/lib/auth/totp';
 
 const T0 = 1_800_000_000_000; // a 30-second step boundary
 const STEP = 30_000;

@@ -5,10 +5,11 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { adminPasskeys } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAggregatedAudit, recordAudit } from '@/lib/audit';
-import { relyingPartyFor } from './relying-party';
-import { malformedSecondFactor, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorInput, type SecondFactorResult } from './second-factor';
-import { beginAttempt } from './throttle';
-import { challengeStore } from './webauthn-challenge';
+import { relyingPartyFor } from '@/lib/auth/relying-party';
+import { SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorResult } from '@/lib/auth/second-factor';
+import { malformedSecondFactor, type SecondFactorInput } from './verify';
+import { beginAttempt } from '@/lib/auth/throttle';
+import { challengeStore } from '@/lib/auth/webauthn-challenge';
 import { relyingPartyConfig } from '@/lib/env';
 
 /**

@@ -4,17 +4,18 @@ import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce, transaction } from '@/db';
 import { signInSummaryWriter } from '@/lib/sign-in-summaries/service';
 import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
-import { addressAllowed, listSubjectColumns, plainListAllows } from '@/lib/session/check';
+import { addressAllowed, listSubjectColumns } from '@/lib/session/check';
+import { plainListAllows } from '@/lib/net/allowlist';
 import { confinementStep, evaluate, type ConfinementRefusal, type SessionFacts } from '@/lib/session/evaluate';
 import { WOULD_REFUSE_EVENT } from '@/lib/session/would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
-import { inBcryptLane, verifyPassword } from './password';
-import { hasPasskey } from './passkey-presence';
-import { mailboxTwoFactorState, mailboxTwoFactorStep, mailNeedsAppPasswordForTwoFactor } from './mailbox-two-factor';
+import { inBcryptLane, verifyPassword } from '@/lib/auth/password';
+import { hasPasskey } from '@/lib/auth/passkey-presence';
+import { mailboxTwoFactorState, mailboxTwoFactorStep, mailNeedsAppPasswordForTwoFactor } from '@/lib/auth/mailbox-two-factor';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
 import { appPasswordRefusal, appPasswordUseToWrite, mailCredential, recordAppPasswordUse } from '@/lib/app-passwords/sign-in';
 import { mailNeedsAppPassword } from '@/lib/app-passwords/policy';
-import { beginAttempt, checkProvenAttempt, checkProvenAttemptFrom, isKnownNetwork, provenAttemptColumns, provenAttemptParams, type Attempt, type AttemptRequest } from './throttle';
+import { beginAttempt, checkProvenAttempt, checkProvenAttemptFrom, isKnownNetwork, provenAttemptColumns, provenAttemptParams, type Attempt, type AttemptRequest } from '@/lib/auth/throttle';
 
 export type SignInFailureReason = 'unknown_mailbox' | 'bad_password' | 'inactive' | 'network_not_allowed' | 'app_password_protocol' | 'app_password_expired' | 'app_password_network';
 

@@ -10,8 +10,8 @@ import { confinementStep, evaluate, type Confinement, type ConfinementRefusal, t
 import type { AccountScope } from '@/lib/scope';
 import { SESSION_LIFETIME_MS } from '@/lib/session/lifetime';
 import { completeAdminSignIn, completeMailboxSignIn, normaliseEmail, verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
-import { verifyMailboxSecondFactor, verifySecondFactor } from './second-factor';
-import { looksLikeApiKey } from './api-key';
+import { verifyMailboxSecondFactor, verifySecondFactor } from '@/lib/second-factor/verify';
+import { looksLikeApiKey } from '@/lib/auth/api-key';
 import { apiKeyProblem, verifyAdminApiKey } from '@/lib/session/api-key-sign-in';
 
 /**
