@@ -2,7 +2,6 @@ import 'server-only';
 import { and, count, eq, gte, isNotNull, sql } from 'drizzle-orm';
 import { auditEvents, mailboxes, signInDays } from '@/db/schema';
 import { getDb } from '@/db';
-import { SIGN_IN_EVENTS } from '@/lib/audit';
 import { tenantCondition, type Scope } from '@/lib/scope';
 import { jsonField, utcDay } from '@/db/sql';
 

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { accounts, admins, domains, mailboxes } from '@/db/schema';
 import { getDb, prepareAs, preparedOnce, transaction } from '@/db';
 import { signInSummaryWriter } from '@/lib/sign-in-summaries/service';
-import { auditedChange, recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
+import { recordAggregatedAuditGrouped, recordAudit, type AuditContext } from '@/lib/audit';
 import { addressAllowed, listSubjectColumns } from '@/lib/session/check';
 import { plainListAllows } from '@/lib/net/allowlist';
 import { confinementStep, evaluate, type ConfinementRefusal, type SessionFacts } from '@/lib/session/evaluate';

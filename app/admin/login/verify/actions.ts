@@ -7,7 +7,6 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/serv
 import { adminCallbackPath } from '@/lib/auth/callback-url';
 import { endSession, requirePendingAdmin, startSession, webContext } from '@/lib/session/dal';
 import { landingPage } from '@/lib/session/evaluate';
-import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
 import { passkeySignInOptions, verifyPasskeySignIn } from '@/lib/second-factor/passkey';
 import type { SecondFactorResult } from '@/lib/auth/second-factor';
 import { verifySecondFactor } from '@/lib/second-factor/verify';
