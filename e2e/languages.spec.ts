@@ -1,9 +1,12 @@
 import type { Browser, Page } from '@playwright/test';
+import { eq } from 'drizzle-orm';
+import { accounts } from '../db/schema';
 import en from '../lib/i18n/messages/en.json';
 import de from '../lib/i18n/messages/de.json';
 import { servers } from '../playwright.config';
 import { accountWithAdmin, mailboxPath, netsFieldsHydrated, openMailbox } from './support/admin';
-import { clientAt, createMailbox, expect, formAlert, rememberCookies, rememberSecret, submitAction, test } from './support/fixtures';
+import { clientAt, createMailbox, dbOf, expect, formAlert, rememberCookies, rememberSecret, submitAction, test, updateMailboxRow } from './support/fixtures';
+import { codeAt } from './support/two-factor';
 
 /**
  * Spec §22: the pages in English and German. A German browser (`Accept-Language: de`) gets `lang="de"` and no
@@ -299,4 +302,94 @@ test.describe('the language switch', () => {
     expect(crossSite.headers()['set-cookie'] ?? '').not.toMatch(/portcullis-lang/);
     expect((await request.get('/language', { maxRedirects: 0 })).status()).toBe(405);
   });
+});
+
+test("the mailbox user's own pages: password reminder, app passwords, notices, two-factor setup and its forms, the second sign-in step", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const { account } = accountWithAdmin();
+  const mailbox = createMailbox(account);
+  // The routine check's reminder (spec §21): passwords expire after 30 days, this one is 20 days old.
+  dbOf().update(accounts).set({ passwordMaxAgeDays: 30 }).where(eq(accounts.id, account.id)).run();
+  updateMailboxRow(mailbox.id, { passwordChangedAt: new Date(Date.now() - 20 * 86_400_000) });
+  const context = await germanContext(browser, '198.51.100.38');
+  const page = await context.newPage();
+  await germanSignIn(page, mailbox.email, mailbox.password);
+  await expect(page).toHaveURL(/\/mail$/);
+  await expect(page.getByTestId('password-reminder')).toContainText('Ihr Passwort läuft in');
+  await expectGerman(page, '/mail with the password reminder');
+
+  // Passwords for mail apps: created (shown once), listed, revoked.
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { name: de.AccountSections.appPasswordsHeading })).toBeVisible();
+  await expectGerman(page, '/account');
+  await page.getByLabel(de.AppPasswordForm.label).fill('Telefon');
+  await submitAction(page, page.getByRole('button', { name: de.AppPasswordForm.create }));
+  await expect(page.getByTestId('new-app-password')).toBeVisible();
+  await expect(page.getByTestId('app-passwords')).toContainText(de.AppPasswordTable.never);
+  await expectGerman(page, '/account, app password created');
+  rememberSecret((await page.getByTestId('new-app-password').innerText()).replace(/\s+/g, ''));
+  await submitAction(page, page.getByRole('button', { name: 'App-Passwort Telefon widerrufen' }));
+  await expect(page.getByRole('status').filter({ hasText: de.AccountSections.appPasswordRevoked })).toBeVisible();
+  await expectGerman(page, '/account, app password revoked');
+
+  // Notices: saved, with the German answer.
+  const notices = page.getByRole('region', { name: de.AccountSections.noticesHeading });
+  await notices.getByLabel(de.AccountSections.newNetwork).uncheck();
+  await submitAction(page, notices.getByRole('button', { name: de.AccountSections.save }));
+  await expect(page.getByRole('status').filter({ hasText: de.AccountSections.noticesSavedOff })).toBeVisible();
+  await expectGerman(page, '/account, notices saved');
+
+  // Two-factor: the start, a wrong code (the service's refusal in German), then on with its recovery codes.
+  await page.getByRole('link', { name: de.AccountSections.setUp }).click();
+  await expect(page).toHaveURL(/\/account\/two-factor$/);
+  await expectGerman(page, '/account/two-factor');
+  await submitAction(page, page.getByRole('button', { name: de.TwoFactorSetup.begin }));
+  await expect(page.getByRole('img', { name: de.TwoFactorSetup.qrAlt })).toBeVisible();
+  await expectGerman(page, '/account/two-factor, steps 1 and 2');
+  await page.getByLabel(de.TwoFactorSetup.code).fill('000000');
+  await submitAction(page, page.getByRole('button', { name: de.TwoFactorSetup.turnOn }));
+  await expect(formAlert(page)).toHaveText(de.MailboxTwoFactorActions.wrongCode);
+  await expectGerman(page, '/account/two-factor, wrong code');
+  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+  rememberSecret(secret);
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < 10_000) await page.waitForTimeout(left + 200);
+  await page.getByLabel(de.TwoFactorSetup.code).fill(codeAt(secret));
+  await submitAction(page, page.getByRole('button', { name: de.TwoFactorSetup.turnOn }));
+  await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  await expectGerman(page, '/account/two-factor, recovery codes');
+  await page.getByRole('link', { name: de.TwoFactorSetup.saved }).click();
+  await expect(page.getByRole('status').filter({ hasText: de.AccountSections.noticeOn })).toBeVisible();
+  await expect(page.getByTestId('two-factor-summary')).toHaveText(de.AccountSections.twoFactorOn);
+  await expectGerman(page, '/account, two-factor on');
+
+  // Its page while on: new recovery codes and turning off, each refused in German for a wrong password.
+  await page.getByRole('link', { name: de.AccountSections.manage }).click();
+  await expect(page.getByTestId('two-factor-state')).toContainText(de.MailboxTwoFactor.codesLeft.replace('{count, number}', '10'));
+  await expectGerman(page, '/account/two-factor, on');
+  const regenerate = page.getByRole('form', { name: de.MailboxRecoveryCodesForm.heading });
+  await regenerate.getByLabel(de.MailboxRecoveryCodesForm.password).fill('not-the-password');
+  await regenerate.getByLabel(de.MailboxRecoveryCodesForm.code, { exact: true }).fill('000000');
+  await submitAction(page, regenerate.getByRole('button', { name: de.MailboxRecoveryCodesForm.submit }));
+  await expect(regenerate.getByRole('alert')).toHaveText(de.MailboxTwoFactorActions.wrongPasswordOrCode);
+  await expectGerman(page, '/account/two-factor, new codes refused');
+  const disable = page.getByRole('form', { name: de.MailboxTwoFactorDisable.heading });
+  await disable.getByLabel(de.MailboxTwoFactorDisable.password).fill('not-the-password');
+  await disable.getByLabel(de.MailboxTwoFactorDisable.code, { exact: true }).fill('000000');
+  await submitAction(page, disable.getByRole('button', { name: de.MailboxTwoFactorDisable.submit }));
+  await expect(disable.getByRole('alert')).toHaveText(de.MailboxTwoFactorActions.wrongPasswordOrCode);
+  await expectGerman(page, '/account/two-factor, turning off refused');
+  await context.close();
+
+  // The second sign-in step, and its refusal of a wrong code.
+  const second = await germanContext(browser, '198.51.100.39');
+  const verify = await second.newPage();
+  await germanSignIn(verify, mailbox.email, mailbox.password);
+  await expect(verify).toHaveURL(/\/login\/verify/);
+  await expectGerman(verify, '/login/verify');
+  await verify.getByLabel(de.Verify.codeLabel, { exact: true }).fill('000000');
+  await submitAction(verify, verify.getByRole('button', { name: de.Verify.submit }));
+  await expect(formAlert(verify)).toHaveText(de.Auth.secondFactorFailed);
+  await expectGerman(verify, '/login/verify, wrong code');
+  await second.close();
 });

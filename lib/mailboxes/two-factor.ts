@@ -5,6 +5,9 @@ import { accounts, mailboxes, mailboxRecoveryCodes } from '@/db/schema';
 import { getDb, transaction, type Tx } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { tooManyAttempts } from '@/lib/auth/messages';
+// The refusals' English is the catalogue's, so that the web actions can say them in the reader's language
+// (lib/mailboxes/two-factor-messages.ts); other channels keep the English.
+import en from '@/lib/i18n/messages/en.json';
 import { passwordMatches } from '@/lib/auth/password';
 import { seal, unseal } from '@/lib/auth/secret-box';
 import { hashRecoveryCode, newRecoveryCodes, SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, secondFactorThrottleSubject, TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
@@ -101,12 +104,12 @@ export async function confirmMailboxTotpSetup(mailbox: MailboxActor, keepSid: st
   const [row] = await getDb().select({ pending: mailboxes.totpPendingSecret }).from(mailboxes).where(eq(mailboxes.id, mailbox.id));
   const pending = row?.pending ?? null;
   const secret = pending ? unseal(pending, TOTP_SECRET_PURPOSE) : null;
-  if (!secret || !pending) throw new ValidationError('code', 'Start the setup again: no authenticator setup is in progress.');
-  if (code.length > 64) throw new ValidationError('code', 'Enter the 6-digit code your authenticator app shows.');
+  if (!secret || !pending) throw new ValidationError('code', en.MailboxTwoFactorActions.noSetup);
+  if (code.length > 64) throw new ValidationError('code', en.MailboxTwoFactorActions.sixDigits);
   const attempt = await beginAttempt({ realm: SECOND_FACTOR_REALM, subject: secondFactorThrottleSubject({ kind: 'mailbox', id: mailbox.id }), address: ctx.clientIp, policy: SECOND_FACTOR_POLICY, now });
   if (attempt.limited) throw new ValidationError('code', tooManyAttempts(attempt.retryAfterMinutes));
   const step = totpStep(secret, code, now);
-  if (step === null) throw new ValidationError('code', 'That code is not correct. Check that the time on your device is right, and enter the code your app shows now.');
+  if (step === null) throw new ValidationError('code', en.MailboxTwoFactorActions.wrongCode);
   await attempt.succeeded();
   const recoveryCodes = await transaction(async (tx) => {
     // The confirming code's step counts as used; the pending secret must still be the one checked.
@@ -115,7 +118,7 @@ export async function confirmMailboxTotpSetup(mailbox: MailboxActor, keepSid: st
       .set({ totpSecret: pending, totpPendingSecret: null, totpEnabledAt: new Date(now), totpLastStep: step, updatedAt: new Date(now) })
       .where(and(eq(mailboxes.id, mailbox.id), eq(mailboxes.totpPendingSecret, pending)))
       .returning({ id: mailboxes.id });
-    if (enabled.length !== 1) throw new ValidationError('code', 'Start the setup again: it was restarted meanwhile.');
+    if (enabled.length !== 1) throw new ValidationError('code', en.MailboxTwoFactorActions.restarted);
     const codes = await replaceRecoveryCodes(tx, mailbox.id);
     const ended = await endSubjectSessions(tx, 'mailbox', mailbox.id, keepSid);
     await endMailConnections(tx, [mailbox], 'two_factor', now);
@@ -143,7 +146,7 @@ type OwnTwoFactorStep = 'disable' | 'regenerate_recovery_codes';
  * wrong password is audited as two_factor_change_refused with the step it was for.
  */
 async function proveMailboxPasswordAndCode(mailbox: MailboxActor, passwordHash: string, proof: { password: string; code: string }, step: OwnTwoFactorStep, ctx: AuditContext & { clientIp: string | null }, now: number): Promise<void> {
-  const failed = 'That password or code is not correct.';
+  const failed = en.MailboxTwoFactorActions.wrongPasswordOrCode;
   const attempt = await beginAttempt({ realm: PASSWORD_REALM, subject: mailbox.email, address: ctx.clientIp, policy: VOLUNTARY_CHANGE_POLICY, now });
   if (attempt.limited) throw new ValidationError('password', tooManyAttempts(attempt.retryAfterMinutes));
   // NOTE: bcrypt compares at most 72 bytes; the form bounds the input before it gets here.
@@ -172,8 +175,8 @@ async function ownTwoFactorRow(mailboxId: number) {
  */
 export async function disableMailboxTwoFactor(mailbox: MailboxActor, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<void> {
   const row = await ownTwoFactorRow(mailbox.id);
-  if (!row.enabledAt) throw new ValidationError('twoFactor', 'Two-factor is already off.');
-  if (row.required) throw new ForbiddenError('Your organisation requires two-factor for every mailbox, so it cannot be turned off. Your administrator can reset it if you lost your device.');
+  if (!row.enabledAt) throw new ValidationError('twoFactor', en.MailboxTwoFactorActions.alreadyOff);
+  if (row.required) throw new ForbiddenError(en.MailboxTwoFactorActions.requiredOn);
   await proveMailboxPasswordAndCode(mailbox, row.hash, proof, 'disable', ctx, now);
   await transaction(async (tx) => {
     await clearTwoFactor(tx, mailbox.id, now);
@@ -189,7 +192,7 @@ export async function disableMailboxTwoFactor(mailbox: MailboxActor, proof: { pa
  */
 export async function regenerateMailboxRecoveryCodes(mailbox: MailboxActor, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<string[]> {
   const row = await ownTwoFactorRow(mailbox.id);
-  if (!row.enabledAt) throw new ValidationError('twoFactor', 'Two-factor is off: there are no recovery codes to renew.');
+  if (!row.enabledAt) throw new ValidationError('twoFactor', en.MailboxTwoFactorActions.noCodes);
   await proveMailboxPasswordAndCode(mailbox, row.hash, proof, 'regenerate_recovery_codes', ctx, now);
   return transaction(async (tx) => {
     const codes = await replaceRecoveryCodes(tx, mailbox.id);

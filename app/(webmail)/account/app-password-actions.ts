@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { requireMailbox, webContext } from '@/lib/session/dal';
 import { createAppPassword, revokeAppPassword } from '@/lib/app-passwords/service';
 import { APP_PASSWORD_PROTOCOLS } from '@/lib/app-passwords/format';
@@ -34,7 +35,7 @@ export async function createAppPasswordAction(prev: AppPasswordFormState, formDa
   } catch (error) {
     // Bad input, the limit of 20, or too many created this hour: said as it is, nothing created.
     if (!(error instanceof DomainError)) throw error;
-    return { version: prev.version + 1, values, formError: `Nothing was created. ${error.message}` };
+    return { version: prev.version + 1, values, formError: (await getTranslations('AppPasswordActions'))('notCreated', { reason: error.message }) };
   }
 }
 

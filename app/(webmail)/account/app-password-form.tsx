@@ -1,46 +1,30 @@
 'use client';
 
 import { useActionState } from 'react';
+import { useTranslations } from 'next-intl';
 import { CopyButton } from '@/app/admin/_components/copy-button';
 import { createAppPasswordAction, type AppPasswordFormState } from './app-password-actions';
 
-const TEXT = {
-  created: (label: string) => `App password “${label}” created. Enter it in the mail app now: it is shown only this once.`,
-  howTo: 'Use your e-mail address as the user name and this as the password. The spaces are only there to help you type it; the app may leave them out.',
-  copyLabel: 'Copy the new app password',
-  label: 'Label',
-  labelHint: 'Which app or device it is for, such as “Anna’s iPhone”.',
-  protocols: 'Protocols it may use',
-  networks: 'Only from these networks (optional)',
-  networksHint: 'Addresses and networks separated by commas. The networks your administrator allows for this mailbox apply as well: this can only narrow them.',
-  expires: 'Expires (optional)',
-  expiresHint: 'It works until the end of this day (UTC). Empty means it does not expire.',
-  create: 'Create app password',
-  creating: 'Creating…',
-} as const;
-
-const PROTOCOLS = [
-  { value: 'imap', name: 'IMAP (reading mail)' },
-  { value: 'pop3', name: 'POP3 (downloading mail)' },
-  { value: 'smtp', name: 'SMTP (sending mail)' },
-] as const;
+/** The protocols' values; each one's name is the catalogue key of the same name. */
+const PROTOCOLS = ['imap', 'pop3', 'smtp'] as const;
 
 /** "Create app password": the password is shown once, grouped for typing, with a copy button. Works without JavaScript. */
 export function AppPasswordForm() {
+  const t = useTranslations('AppPasswordForm');
   const [state, formAction, pending] = useActionState<AppPasswordFormState, FormData>(createAppPasswordAction, { version: 0 });
   const ticked = new Set(state.values?.protocols ?? ['imap', 'smtp']);
   return (
     <div>
       {state.created ? (
         <div className="notice" role="status">
-          <p>{TEXT.created(state.created.label)}</p>
+          <p>{t('created', { label: state.created.label })}</p>
           <p>
             <code data-testid="new-app-password" className="app-password">
               {state.created.password}
             </code>{' '}
-            <CopyButton text={state.created.password} label={TEXT.copyLabel} />
+            <CopyButton text={state.created.password} label={t('copyLabel')} />
           </p>
-          <p className="muted">{TEXT.howTo}</p>
+          <p className="muted">{t('howTo')}</p>
         </div>
       ) : null}
       <form action={formAction} noValidate key={state.version}>
@@ -49,32 +33,32 @@ export function AppPasswordForm() {
             {state.formError}
           </p>
         ) : null}
-        <label htmlFor="app-label">{TEXT.label}</label>
+        <label htmlFor="app-label">{t('label')}</label>
         <p className="field-hint" id="app-label-hint">
-          {TEXT.labelHint}
+          {t('labelHint')}
         </p>
         <input id="app-label" name="label" type="text" maxLength={100} required defaultValue={state.values?.label} aria-describedby="app-label-hint" />
         <fieldset>
-          <legend>{TEXT.protocols}</legend>
+          <legend>{t('protocols')}</legend>
           {PROTOCOLS.map((p) => (
-            <div className="checkbox" key={p.value}>
-              <input id={`app-protocol-${p.value}`} name="protocols" type="checkbox" value={p.value} defaultChecked={ticked.has(p.value)} />
-              <label htmlFor={`app-protocol-${p.value}`}>{p.name}</label>
+            <div className="checkbox" key={p}>
+              <input id={`app-protocol-${p}`} name="protocols" type="checkbox" value={p} defaultChecked={ticked.has(p)} />
+              <label htmlFor={`app-protocol-${p}`}>{t(p)}</label>
             </div>
           ))}
         </fieldset>
-        <label htmlFor="app-allow-nets">{TEXT.networks}</label>
+        <label htmlFor="app-allow-nets">{t('networks')}</label>
         <p className="field-hint" id="app-allow-nets-hint">
-          {TEXT.networksHint}
+          {t('networksHint')}
         </p>
         <textarea id="app-allow-nets" name="appAllowNets" rows={2} defaultValue={state.values?.allowNets} aria-describedby="app-allow-nets-hint" />
-        <label htmlFor="app-expires">{TEXT.expires}</label>
+        <label htmlFor="app-expires">{t('expires')}</label>
         <p className="field-hint" id="app-expires-hint">
-          {TEXT.expiresHint}
+          {t('expiresHint')}
         </p>
         <input id="app-expires" name="expires" type="date" defaultValue={state.values?.expires} aria-describedby="app-expires-hint" />
         <button type="submit" disabled={pending}>
-          {pending ? TEXT.creating : TEXT.create}
+          {pending ? t('creating') : t('create')}
         </button>
       </form>
     </div>

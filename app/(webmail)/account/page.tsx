@@ -26,30 +26,11 @@ import { AppPasswordTable } from '@/app/_components/app-password-table';
 import { AppPasswordForm } from './app-password-form';
 import { revokeAppPasswordAction } from './app-password-actions';
 
-const TEXT = {
-  appPasswordsHeading: 'Passwords for mail apps',
-  appPasswordsIntro:
-    'Give each mail app (phone, laptop, mail program) its own password instead of your account password. Each works only for mail (IMAP, POP3, SMTP), never to sign in here, and you can revoke it alone: that app is signed out at once.',
-  appPasswordsNone: 'No app passwords yet.',
-  appPasswordsFull: `You have ${MAX_APP_PASSWORDS} app passwords, the most there can be: revoke one to create another.`,
-  appPasswordRevoked: 'The app password has been revoked. Mail apps that used it are signed out.',
-  twoFactorHeading: 'Two-factor',
-  twoFactorOn: 'Two-factor is on: signing in to webmail needs a code from your authenticator app. Mail apps need an app password.',
-  twoFactorOff: 'Two-factor is off: your password alone signs you in.',
-  manage: 'Manage two-factor',
-  setUp: 'Set up two-factor',
-  noticeOn: 'Two-factor is on. Your other devices and mail apps have been signed out.',
-  noticeOff: 'Two-factor is off.',
-  noticesHeading: 'Notices',
-  newNetwork: 'E-mail me about sign-ins from new networks',
-  newNetworkHint: 'A message to this mailbox when it is signed in to from a network it has not been used from in the last 90 days.',
-  noticesOff: 'E-mail is not set up on this server, so no notice can be sent for now.',
-  save: 'Save',
-  saved: new Map<string, string>([
-    ['notices-on', 'You will be e-mailed about sign-ins from new networks.'],
-    ['notices-off', 'You will no longer be e-mailed about sign-ins from new networks.'],
-  ]),
-} as const;
+/** The notices section's answer per `?notice=`, as catalogue keys (AccountSections). */
+const SAVED = new Map<string, 'noticesSavedOn' | 'noticesSavedOff'>([
+  ['notices-on', 'noticesSavedOn'],
+  ['notices-off', 'noticesSavedOff'],
+]);
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('Account'))('metaTitle') };
@@ -70,8 +51,10 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const appPasswords = await listAppPasswords(session.mailbox.id);
   const twoFactor = await mailboxTwoFactorSummary(session.mailbox.id);
   const noticeOn = await newNetworkNoticeOn(session.mailbox.id);
-  const savedText = typeof notice === 'string' ? TEXT.saved.get(notice) : undefined;
   const t = await getTranslations('Account');
+  const s = await getTranslations('AccountSections');
+  const savedKey = typeof notice === 'string' ? SAVED.get(notice) : undefined;
+  const savedText = savedKey ? s(savedKey) : undefined;
   return (
     <main>
       <h1>{t('heading')}</h1>
@@ -82,7 +65,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       ) : null}
       {notice === 'app-password-revoked' ? (
         <p className="notice" role="status">
-          {TEXT.appPasswordRevoked}
+          {s('appPasswordRevoked')}
         </p>
       ) : null}
       {notice === 'signed-out-session' || notice === 'signed-out-others' ? (
@@ -92,7 +75,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       ) : null}
       {notice === 'two-factor-on' || notice === 'two-factor-off' ? (
         <p className="notice" role="status">
-          {notice === 'two-factor-on' ? TEXT.noticeOn : TEXT.noticeOff}
+          {notice === 'two-factor-on' ? s('noticeOn') : s('noticeOff')}
         </p>
       ) : null}
       <section className="card" aria-labelledby="nets-heading">
@@ -134,11 +117,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       </section>
       <section className="card" aria-labelledby="app-passwords-heading">
         <h2 id="app-passwords-heading" tabIndex={-1}>
-          {TEXT.appPasswordsHeading}
+          {s('appPasswordsHeading')}
         </h2>
-        <p>{TEXT.appPasswordsIntro}</p>
-        {appPasswords.length ? <AppPasswordTable items={appPasswords} revoke={revokeAppPasswordAction} testId="app-passwords" /> : <p className="muted">{TEXT.appPasswordsNone}</p>}
-        {appPasswords.length >= MAX_APP_PASSWORDS ? <p className="muted">{TEXT.appPasswordsFull}</p> : <AppPasswordForm />}
+        <p>{s('appPasswordsIntro')}</p>
+        {appPasswords.length ? <AppPasswordTable items={appPasswords} revoke={revokeAppPasswordAction} testId="app-passwords" /> : <p className="muted">{s('appPasswordsNone')}</p>}
+        {appPasswords.length >= MAX_APP_PASSWORDS ? <p className="muted">{s('appPasswordsFull', { max: MAX_APP_PASSWORDS })}</p> : <AppPasswordForm />}
       </section>
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">{t('signInsHeading')}</h2>
@@ -147,14 +130,14 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <SignInHistory events={signIns} empty={t('noSignIns')} testId="sign-in-history" notYouHref="#password-heading" />
       </section>
       <section className="card" aria-labelledby="two-factor-heading">
-        <h2 id="two-factor-heading">{TEXT.twoFactorHeading}</h2>
-        <p data-testid="two-factor-summary">{twoFactor.enabled ? TEXT.twoFactorOn : TEXT.twoFactorOff}</p>
+        <h2 id="two-factor-heading">{s('twoFactorHeading')}</h2>
+        <p data-testid="two-factor-summary">{twoFactor.enabled ? s('twoFactorOn') : s('twoFactorOff')}</p>
         <p>
-          <Link href="/account/two-factor">{twoFactor.enabled ? TEXT.manage : TEXT.setUp}</Link>
+          <Link href="/account/two-factor">{twoFactor.enabled ? s('manage') : s('setUp')}</Link>
         </p>
       </section>
       <section className="card" aria-labelledby="notices-heading">
-        <h2 id="notices-heading">{TEXT.noticesHeading}</h2>
+        <h2 id="notices-heading">{s('noticesHeading')}</h2>
         {savedText ? (
           <p className="notice" role="status">
             {savedText}
@@ -162,13 +145,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         ) : null}
         <form action={setSignInNoticeAction}>
           <label>
-            <input type="checkbox" name="newNetwork" defaultChecked={noticeOn} aria-describedby="notice-new-network-hint" /> {TEXT.newNetwork}
+            <input type="checkbox" name="newNetwork" defaultChecked={noticeOn} aria-describedby="notice-new-network-hint" /> {s('newNetwork')}
           </label>
           <p className="field-hint" id="notice-new-network-hint">
-            {TEXT.newNetworkHint}
+            {s('newNetworkHint')}
           </p>
-          {!userNoticesCanBeSent() ? <p className="muted">{TEXT.noticesOff}</p> : null}
-          <button type="submit">{TEXT.save}</button>
+          {!userNoticesCanBeSent() ? <p className="muted">{s('noticesOff')}</p> : null}
+          <button type="submit">{s('save')}</button>
         </form>
       </section>
       <section className="card" aria-labelledby="password-heading">

@@ -1,12 +1,13 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { endSession, requirePendingMailbox, startSession, webContext } from '@/lib/session/dal';
 import { MAILBOX_TWO_FACTOR_SETUP_PATH } from '@/lib/auth/mailbox-two-factor';
-import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
 import { verifyMailboxSecondFactor } from '@/lib/second-factor/verify';
 import { completeMailboxSignIn } from '@/lib/session/sign-in';
+import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
 import { deleteWebSession } from '@/lib/session/row';
 
 export interface VerifyState {
@@ -25,7 +26,11 @@ export async function verifyMailboxCodeAction(_prev: VerifyState, formData: Form
   const code = String(formData.get('code') ?? '').slice(0, 100);
   const context = await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email });
   const result = await verifyMailboxSecondFactor({ mailbox, code, context });
-  if (!result.ok) return { formError: result.reason === 'throttled' ? tooManyAttempts(result.retryAfterMinutes) : result.reason === 'used' ? SECOND_FACTOR_USED : SECOND_FACTOR_FAILED };
+  if (!result.ok) {
+    // The catalogue's Auth texts (lib/auth/messages.ts is their English), in the reader's language.
+    const t = await getTranslations('Auth');
+    return { formError: result.reason === 'throttled' ? t('tooManyAttempts', { minutes: result.retryAfterMinutes }) : result.reason === 'used' ? t('secondFactorUsed') : t('secondFactorFailed') };
+  }
   await deleteWebSession(pending.claims.sid);
   await startSession({ kind: 'mailbox', uid: mailbox.id, sv: mailbox.sessionVersion });
   await completeMailboxSignIn(mailbox, context, result.method);

@@ -2,9 +2,19 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { requireMailbox, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { beginMailboxTotpSetup, confirmMailboxTotpSetup, disableMailboxTwoFactor, regenerateMailboxRecoveryCodes } from '@/lib/mailboxes/two-factor';
+import { twoFactorMessage } from '@/lib/mailboxes/two-factor-messages';
+
+/** A refusal of the service in the reader's language; a text the catalogue does not hold is shown as it is. */
+async function inReadersLanguage(text: string): Promise<string> {
+  const message = twoFactorMessage(text);
+  if (!message) return text;
+  if (message.namespace === 'Auth') return (await getTranslations('Auth'))('tooManyAttempts', { minutes: message.minutes });
+  return (await getTranslations('MailboxTwoFactorActions'))(message.key);
+}
 
 /** Starts (or restarts) authenticator setup with a fresh secret. */
 export async function beginMailboxTotpSetupAction(): Promise<void> {
@@ -29,7 +39,7 @@ export async function confirmMailboxTotpAction(prev: ConfirmTotpState, formData:
     return { version: prev.version + 1, recoveryCodes };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { version: prev.version + 1, formError: error.message };
+    return { version: prev.version + 1, formError: await inReadersLanguage(error.message) };
   }
 }
 
@@ -46,7 +56,7 @@ export async function disableMailboxTwoFactorAction(_prev: DisableState, formDat
     await disableMailboxTwoFactor(mailbox, { password, code }, await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email }));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { formError: error.message };
+    return { formError: await inReadersLanguage(error.message) };
   }
   redirect('/account?notice=two-factor-off');
 }
@@ -70,6 +80,6 @@ export async function regenerateMailboxRecoveryCodesAction(prev: RegenerateCodes
     return { version: prev.version + 1, recoveryCodes };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { version: prev.version + 1, formError: error.message };
+    return { version: prev.version + 1, formError: await inReadersLanguage(error.message) };
   }
 }
