@@ -5,7 +5,7 @@ import { servers } from '../playwright.config';
 import { accountWithAdmin, mailboxPath, netsFieldsHydrated, openMailbox } from './support/admin';
 import { clientAt, createMailbox, expect, formAlert, rememberCookies, rememberSecret, submitAction, test } from './support/fixtures';
 import { eq } from 'drizzle-orm';
-import { accounts, mailboxes, notifyDestinations } from '../db/schema';
+import { accounts, appPasswords, mailboxes, notifyDestinations } from '../db/schema';
 import { startReceiver } from '../lib/testing/webhook-receiver';
 import { dbOf, updateMailboxRow } from './support/fixtures';
 
@@ -313,6 +313,9 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     const mailbox = createMailbox(account);
     // A password 20 days old: with a 30-day policy it expires within 14 days (the overview's line).
     updateMailboxRow(mailbox.id, { passwordChangedAt: new Date(Date.now() - 20 * 86_400_000), totpEnabledAt: new Date() });
+    // Two app passwords: one expired and used (from an address not recorded), one never used.
+    dbOf().insert(appPasswords).values({ mailboxId: mailbox.id, label: 'Thunderbird', protocols: 'imap,smtp', expiresAt: new Date(Date.now() - 86_400_000), passwordHash: 'not-a-hash', lookupTag: 'tag-one', lastUsedAt: new Date(), lastUsedProtocol: 'imap' }).run();
+    dbOf().insert(appPasswords).values({ mailboxId: mailbox.id, label: 'Telefon', protocols: 'pop3', allowNets: '192.0.2.0/24', passwordHash: 'not-a-hash', lookupTag: 'tag-two' }).run();
     // One destination that keeps failing (the overview's line and the "failing" state), one that delivered.
     const events = 'sign_in.refused_burst,sign_in.new_network,allowlist.would_refuse,admin.security_changed,mail_kick.failing';
     dbOf().insert(notifyDestinations).values({ accountId: account.id, kind: 'webhook', label: 'SIEM', url: 'https://siem.example/hook', events, failures: 4, lastFailureAt: new Date(), lastError: 'HTTP 503' }).run();
@@ -369,6 +372,12 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     await expect(page.getByRole('button', { name: de.DestinationForm.copyLabel })).toHaveText(de.CopyButton.copy);
     await expectGerman(page, '/admin/notifications, webhook added');
 
+    // The new-mailbox action's own messages (the password rules' texts stay English: they come from a service).
+    await page.goto('/admin/mailboxes/new');
+    await submitAction(page, page.getByRole('button', { name: de.NewMailbox.create }));
+    await expect(page.locator('#local-error')).toHaveText(de.NewMailboxErrors.localMissing);
+    await expect(formAlert(page)).toHaveText(de.NewMailboxErrors.fixFields);
+
     // The mailbox page: app passwords, two-factor on, its reset (a sensitive step within 5 minutes of signing in).
     await openMailbox(page, mailbox.email);
     await expect(page.getByRole('heading', { name: de.MailboxAppPasswords.heading })).toBeVisible();
@@ -379,8 +388,10 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     await expect(page.getByTestId('mailbox-two-factor')).toHaveText(de.MailboxTwoFactor.off);
     expect(dbOf().select({ on: mailboxes.totpEnabledAt }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()?.on).toBeNull();
     await expectGerman(page, '/admin/mailboxes/<address>, two-factor reset');
-    await page.goto(`${mailboxPath(mailbox.email)}?notice=app-password-revoked`);
+    await expect(page.getByTestId('mailbox-app-passwords')).toContainText(de.AppPasswordTable.expired);
+    await submitAction(page, page.getByRole('button', { name: 'App-Passwort Thunderbird widerrufen' }));
     await expect(page.getByRole('status').filter({ hasText: de.MailboxAppPasswords.revoked })).toBeVisible();
+    await expect(page.getByTestId('mailbox-app-passwords')).not.toContainText('Thunderbird');
     await expectGerman(page, '/admin/mailboxes/<address>, app password revoked');
     await context.close();
   } finally {

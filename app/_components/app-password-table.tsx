@@ -1,20 +1,6 @@
+import { useTranslations } from 'next-intl';
 import type { AppPasswordView } from '@/lib/app-passwords/service';
 import { LocalTime } from './local-time';
-
-const TEXT = {
-  label: 'Label',
-  protocols: 'Protocols',
-  networks: 'Own networks',
-  expires: 'Expires',
-  lastUse: 'Last used',
-  actions: 'Actions',
-  never: 'Never',
-  any: "The mailbox's networks",
-  from: 'from',
-  expired: '(expired)',
-  revoke: 'Revoke',
-  revokeLabel: (label: string) => `Revoke app password ${label}`,
-} as const;
 
 const PROTOCOL_NAMES: ReadonlyMap<string, string> = new Map([
   ['imap', 'IMAP'],
@@ -27,18 +13,19 @@ const PROTOCOL_NAMES: ReadonlyMap<string, string> = new Map([
  * page for its admins. `hidden` names the mailbox for the admin's action; the user's action needs none.
  */
 export function AppPasswordTable({ items, revoke, hidden = {}, testId }: { items: AppPasswordView[]; revoke: (formData: FormData) => Promise<void>; hidden?: Record<string, string>; testId: string }) {
+  const t = useTranslations('AppPasswordTable');
   return (
     <div className="table-scroll">
       <table data-testid={testId}>
         <thead>
           <tr>
-            <th scope="col">{TEXT.label}</th>
-            <th scope="col">{TEXT.protocols}</th>
-            <th scope="col">{TEXT.networks}</th>
-            <th scope="col">{TEXT.expires}</th>
-            <th scope="col">{TEXT.lastUse}</th>
+            <th scope="col">{t('label')}</th>
+            <th scope="col">{t('protocols')}</th>
+            <th scope="col">{t('networks')}</th>
+            <th scope="col">{t('expires')}</th>
+            <th scope="col">{t('lastUse')}</th>
             <th scope="col">
-              <span className="visually-hidden">{TEXT.actions}</span>
+              <span className="visually-hidden">{t('actions')}</span>
             </th>
           </tr>
         </thead>
@@ -47,18 +34,18 @@ export function AppPasswordTable({ items, revoke, hidden = {}, testId }: { items
             <tr key={a.id}>
               <td>{a.label}</td>
               <td>{a.protocols.map((p) => PROTOCOL_NAMES.get(p) ?? p).join(', ')}</td>
-              <td className="mono">{a.allowNets ? a.allowNets.split(',').join(', ') : TEXT.any}</td>
+              <td className="mono">{a.allowNets ? a.allowNets.split(',').join(', ') : t('any')}</td>
               <td>
-                {a.expiresAt ? <LocalTime at={a.expiresAt.toISOString()} /> : TEXT.never} {a.expired ? TEXT.expired : null}
+                {a.expiresAt ? <LocalTime at={a.expiresAt.toISOString()} /> : t('never')} {a.expired ? t('expired') : null}
               </td>
               <td>
                 {a.lastUsedAt ? (
                   <>
-                    <LocalTime at={a.lastUsedAt.toISOString()} /> {TEXT.from} <span className="mono">{a.lastUsedAddress ?? 'unknown'}</span>
+                    <LocalTime at={a.lastUsedAt.toISOString()} /> {t('from')} <span className="mono">{a.lastUsedAddress ?? t('unknown')}</span>
                     {a.lastUsedProtocol ? ` (${PROTOCOL_NAMES.get(a.lastUsedProtocol) ?? a.lastUsedProtocol})` : null}
                   </>
                 ) : (
-                  TEXT.never
+                  t('never')
                 )}
               </td>
               <td>
@@ -67,8 +54,8 @@ export function AppPasswordTable({ items, revoke, hidden = {}, testId }: { items
                     <input key={name} type="hidden" name={name} value={value} />
                   ))}
                   <input type="hidden" name="id" value={a.id} />
-                  <button type="submit" className="link" aria-label={TEXT.revokeLabel(a.label)}>
-                    {TEXT.revoke}
+                  <button type="submit" className="link" aria-label={t('revokeLabel', { label: a.label })}>
+                    {t('revoke')}
                   </button>
                 </form>
               </td>
