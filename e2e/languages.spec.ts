@@ -7,6 +7,11 @@ import { servers } from '../playwright.config';
 import { accountWithAdmin, mailboxPath, netsFieldsHydrated, openMailbox } from './support/admin';
 import { clientAt, createMailbox, dbOf, expect, formAlert, rememberCookies, rememberSecret, submitAction, test, updateMailboxRow } from './support/fixtures';
 import { codeAt } from './support/two-factor';
+import { clientAt, createMailbox, expect, formAlert, rememberCookies, rememberSecret, submitAction, test } from './support/fixtures';
+import { eq } from 'drizzle-orm';
+import { accounts, appPasswords, mailboxes, notifyDestinations } from '../db/schema';
+import { startReceiver } from '../lib/testing/webhook-receiver';
+import { dbOf, updateMailboxRow } from './support/fixtures';
 
 /**
  * Spec §22: the pages in English and German. A German browser (`Accept-Language: de`) gets `lang="de"` and no
@@ -392,4 +397,96 @@ test("the mailbox user's own pages: password reminder, app passwords, notices, t
   await expect(formAlert(verify)).toHaveText(de.Auth.secondFactorFailed);
   await expectGerman(verify, '/login/verify, wrong code');
   await second.close();
+test('the admin console\'s newer parts speak German: notifications, policies for mailboxes, password ages, the failing-destinations line, a mailbox\'s app passwords and two-factor reset', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const receiver = await startReceiver('127.0.0.1');
+  try {
+    const { account, admin } = accountWithAdmin();
+    const mailbox = createMailbox(account);
+    // A password 20 days old: with a 30-day policy it expires within 14 days (the overview's line).
+    updateMailboxRow(mailbox.id, { passwordChangedAt: new Date(Date.now() - 20 * 86_400_000), totpEnabledAt: new Date() });
+    // Two app passwords: one expired and used (from an address not recorded), one never used.
+    dbOf().insert(appPasswords).values({ mailboxId: mailbox.id, label: 'Thunderbird', protocols: 'imap,smtp', expiresAt: new Date(Date.now() - 86_400_000), passwordHash: 'not-a-hash', lookupTag: 'tag-one', lastUsedAt: new Date(), lastUsedProtocol: 'imap' }).run();
+    dbOf().insert(appPasswords).values({ mailboxId: mailbox.id, label: 'Telefon', protocols: 'pop3', allowNets: '192.0.2.0/24', passwordHash: 'not-a-hash', lookupTag: 'tag-two' }).run();
+    // One destination that keeps failing (the overview's line and the "failing" state), one that delivered.
+    const events = 'sign_in.refused_burst,sign_in.new_network,allowlist.would_refuse,admin.security_changed,mail_kick.failing';
+    dbOf().insert(notifyDestinations).values({ accountId: account.id, kind: 'webhook', label: 'SIEM', url: 'https://siem.example/hook', events, failures: 4, lastFailureAt: new Date(), lastError: 'HTTP 503' }).run();
+    dbOf().insert(notifyDestinations).values({ accountId: account.id, kind: 'email', emailTo: 'ops@example.org', events: 'sign_in.new_network', lastSuccessAt: new Date() }).run();
+
+    const context = await germanContext(browser, '198.51.100.38');
+    const page = await context.newPage();
+    await page.goto('/admin/login');
+    await page.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
+    await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    rememberSecret(admin.password);
+    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+
+    // Policies for mailboxes: refused in German (the service's reason after the field's German name), then saved.
+    await page.goto('/admin/security');
+    const policies = () => page.getByRole('region', { name: de.MailboxPolicyForm.heading });
+    await expect(policies().getByTestId('nist-note')).toHaveText(de.MailboxPolicyForm.nistNote);
+    await expectGerman(page, '/admin/security, policies for mailboxes');
+    await policies().getByLabel(de.MailboxPolicyForm.expiryLabel).fill('0');
+    await submitAction(page, policies().getByRole('button', { name: de.MailboxPolicyForm.save }));
+    await expect(policies().locator('#password-max-age-days-error')).toContainText('Passwörter laufen ab nach: ');
+    await expectGerman(page, '/admin/security, policy refused');
+    await policies().getByLabel(de.MailboxPolicyForm.expiryLabel).fill('30');
+    await submitAction(page, policies().getByRole('button', { name: de.MailboxPolicyForm.save }));
+    await expect.poll(() => dbOf().select({ days: accounts.passwordMaxAgeDays }).from(accounts).where(eq(accounts.id, account.id)).get()?.days).toBe(30);
+
+    // The overview: password ages under the policy, and the destinations that keep failing.
+    await page.goto('/admin');
+    await expect(page.getByTestId('password-ages')).toContainText('Passwörter laufen nach 30 Tagen ab.');
+    await expect(page.getByTestId('password-ages')).toContainText('1 Passwort läuft in den nächsten 14 Tagen ab.');
+    await expect(page.getByTestId('notify-failing')).toHaveText(/^Benachrichtigungen kommen nicht an: SIEM \(4 fehlgeschlagene Zustellungen in Folge; zuletzt: HTTP 503\)\. Ziele prüfen\.$/);
+    await expectGerman(page, '/admin with password ages and a failing destination');
+
+    // Notifications: the list (failing, delivered, event names), its notices, and adding destinations.
+    await page.goto('/admin/notifications');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(de.AdminNotifications.heading);
+    await expect(page.getByTestId('destinations')).toContainText(de.NotifyEvents.newNetwork);
+    await expect(page.getByTestId('destinations')).toContainText('Fehlgeschlagen (4-mal in Folge): HTTP 503');
+    await expectGerman(page, '/admin/notifications');
+    for (const notice of ['deleted', 'test-sent', 'test-failed', 'test-missing']) {
+      await page.goto(`/admin/notifications?notice=${notice}`);
+      await expect(page.getByRole('status').first()).not.toBeEmpty();
+      await expectGerman(page, `/admin/notifications?notice=${notice}`);
+    }
+    await page.getByLabel(de.DestinationForm.target).fill('http://127.0.0.2:9/hook');
+    await submitAction(page, page.getByRole('button', { name: de.DestinationForm.submit }));
+    await expect(formAlert(page)).toContainText('Es wurde nichts gespeichert.');
+    await expectGerman(page, '/admin/notifications, destination refused');
+    await page.getByLabel(de.DestinationForm.target).fill(receiver.url);
+    await submitAction(page, page.getByRole('button', { name: de.DestinationForm.submit }));
+    rememberSecret((await page.getByTestId('new-webhook-secret').innerText()).trim());
+    await expect(page.getByText(de.DestinationForm.createdWebhook)).toBeVisible();
+    await expect(page.getByRole('button', { name: de.DestinationForm.copyLabel })).toHaveText(de.CopyButton.copy);
+    await expectGerman(page, '/admin/notifications, webhook added');
+
+    // The new-mailbox action's own messages (the password rules' texts stay English: they come from a service).
+    await page.goto('/admin/mailboxes/new');
+    await submitAction(page, page.getByRole('button', { name: de.NewMailbox.create }));
+    await expect(page.locator('#local-error')).toHaveText(de.NewMailboxErrors.localMissing);
+    await expect(formAlert(page)).toHaveText(de.NewMailboxErrors.fixFields);
+
+    // The mailbox page: app passwords, two-factor on, its reset (a sensitive step within 5 minutes of signing in).
+    await openMailbox(page, mailbox.email);
+    await expect(page.getByRole('heading', { name: de.MailboxAppPasswords.heading })).toBeVisible();
+    await expect(page.getByTestId('mailbox-two-factor')).toHaveText(de.MailboxTwoFactor.on);
+    await expectGerman(page, '/admin/mailboxes/<address>, two-factor on');
+    await submitAction(page, page.getByRole('button', { name: de.MailboxTwoFactor.reset }));
+    await expect(page.getByRole('status').filter({ hasText: de.MailboxTwoFactor.resetDone })).toBeVisible();
+    await expect(page.getByTestId('mailbox-two-factor')).toHaveText(de.MailboxTwoFactor.off);
+    expect(dbOf().select({ on: mailboxes.totpEnabledAt }).from(mailboxes).where(eq(mailboxes.id, mailbox.id)).get()?.on).toBeNull();
+    await expectGerman(page, '/admin/mailboxes/<address>, two-factor reset');
+    await expect(page.getByTestId('mailbox-app-passwords')).toContainText(de.AppPasswordTable.expired);
+    await submitAction(page, page.getByRole('button', { name: 'App-Passwort Thunderbird widerrufen' }));
+    await expect(page.getByRole('status').filter({ hasText: de.MailboxAppPasswords.revoked })).toBeVisible();
+    await expect(page.getByTestId('mailbox-app-passwords')).not.toContainText('Thunderbird');
+    await expectGerman(page, '/admin/mailboxes/<address>, app password revoked');
+    await context.close();
+  } finally {
+    await receiver.close();
+  }
 });

@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { headers } from 'next/headers';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { requireAdmin } from '@/lib/session/dal';
@@ -12,5 +13,5 @@ export async function reauthPasskeyOptionsAction(): Promise<ReauthPasskeyOptions
   const { admin, claims } = await requireAdmin();
   const result = await passkeySignInOptions(admin.id, claims.sid, (await headers()).get('host'), 'reauth');
   if (result.ok) return { options: result.options };
-  return { formError: result.message ?? 'You have no passkey: confirm with your password and a code instead.' };
+  return { formError: result.message ?? (await getTranslations('ReauthPasskeyErrors'))('noPasskey') };
 }

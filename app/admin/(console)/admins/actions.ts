@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { addAdmin, getAdmin, setAdminActive } from '@/lib/admins/service';
 import { resetAdminTwoFactor } from '@/lib/admins/two-factor';
@@ -35,7 +36,7 @@ export async function addAdminAction(prev: AddAdminState, formData: FormData): P
   } catch (error) {
     if (error instanceof ValidationError) {
       const field = error.field === 'password' ? 'password' : 'email';
-      return { ...base, formError: 'Nothing was saved.', fieldErrors: { [field]: field === 'password' ? error.messages : [error.message] } };
+      return { ...base, formError: (await getTranslations('AddAdminErrors'))('notSaved'), fieldErrors: { [field]: field === 'password' ? error.messages : [error.message] } };
     }
     if (error instanceof DomainError) return { ...base, formError: error.message };
     throw error;

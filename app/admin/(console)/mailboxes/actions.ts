@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { refresh } from 'next/cache';
 import { requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
@@ -63,8 +64,9 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
   const { admin, scope } = await requireAdmin();
   const { request, target } = requestFrom(formData);
   const base: BulkFormState = { version: prev.version + 1, values: { action: text(formData, 'action'), allowNets: text(formData, 'allowNets'), target: target.kind } };
+  const t = await getTranslations('BulkActionErrors');
   try {
-    if (!text(formData, 'action')) return { ...base, formError: 'Nothing was changed: choose an action first.' };
+    if (!text(formData, 'action')) return { ...base, formError: t('chooseAction') };
     if (text(formData, 'step') === 'apply') {
       const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
       const result = await applyBulkChange(scope, request, ctx, { expectedCount: Number.parseInt(text(formData, 'expectedCount'), 10) });
@@ -72,13 +74,13 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
       return { version: base.version, result: bulkSummary(result) };
     }
     const plan = await planBulkChange(scope, request);
-    if (plan.count === 0) return { ...base, formError: 'No mailboxes match the current search and filter; nothing to change.' };
+    if (plan.count === 0) return { ...base, formError: t('noMatch') };
     return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count), mailKicksOff: !mailKickEnabled(), target } };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'allow_nets' && Array.isArray(error.details)) {
-      return { ...base, formError: 'Nothing was changed: the networks contain invalid entries.', netErrors: error.details as EntryError[] };
+      return { ...base, formError: t('invalidNets'), netErrors: error.details as EntryError[] };
     }
-    if (error instanceof DomainError) return { ...base, formError: `Nothing was changed. ${error.message.replace(/^target: /, '')}` };
+    if (error instanceof DomainError) return { ...base, formError: t('notChanged', { reason: error.message.replace(/^target: /, '') }) };
     throw error;
   }
 }

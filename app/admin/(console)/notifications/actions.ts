@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { requireAdmin, webContext } from '@/lib/session/dal';
@@ -44,7 +45,7 @@ export async function addDestinationAction(prev: DestinationFormState, formData:
     return { version: prev.version + 1, created: { kind: kind === 'webhook' ? 'webhook' : 'email', target: values.target.trim(), secret: outcome.value.secret } };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { version: prev.version + 1, values, formError: `Nothing was saved. ${error.message}` };
+    return { version: prev.version + 1, values, formError: (await getTranslations('DestinationActions'))('notSaved', { reason: error.message }) };
   }
 }
 

@@ -1,68 +1,58 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { requireAdmin } from '@/lib/session/dal';
 import { LocalTime } from '@/app/_components/local-time';
 import { listDestinations } from '@/lib/notify/destinations';
 import { emailEnabled } from '@/lib/notify/email';
-import { NOTIFY_EVENT_LABELS } from '@/lib/notify/events-list';
+import { NOTIFY_EVENT_KEYS, NOTIFY_EVENTS_NAMESPACE } from '@/lib/notify/events-list';
 import { FAILING_AFTER } from '@/lib/notify/outbox';
 import { deleteDestinationAction, testDestinationAction } from './actions';
 import { DestinationForm } from './destination-form';
 
-export const metadata: Metadata = { title: 'Notifications' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('AdminNotifications'))('metaTitle') };
+}
 
-const TEXT = {
-  title: 'Notifications',
-  intro:
-    'Portcullis tells you when something needs attention: many refused sign-ins for one mailbox, a sign-in from a network the mailbox has not used in 90 days, a daily digest of what monitored lists would refuse, admin security changes, and mail connections that could not be ended. At most one alert per mailbox and kind every 15 minutes; the rest are counted into the next.',
-  listHeading: 'Destinations',
-  none: 'No destinations yet: alerts go nowhere.',
-  addHeading: 'Add a destination',
-  noSmtp: 'E-mail is not set up on this server (the operator sets SMTP_URL): e-mail destinations will not receive anything until it is.',
-  target: 'Sends to',
-  events: 'Events',
-  state: 'Last result',
-  test: 'Send a test',
-  remove: 'Delete',
-  never: 'Nothing sent yet',
-  ok: 'Delivered',
-  failing: (n: number) => `Failing (${n} in a row)`,
-  notices: new Map<string, string>([
-    ['deleted', 'The destination has been deleted.'],
-    ['test-sent', 'The test notification was delivered.'],
-    ['test-failed', 'The test notification could not be delivered: see the last result below.'],
-    ['test-missing', 'That destination no longer exists.'],
-  ]),
-} as const;
+/** The notices a redirect names by code, and their catalogue keys (a URL picks one; it cannot put text on the page). */
+const NOTICE_KEYS = [
+  ['deleted', 'noticeDeleted'],
+  ['test-sent', 'noticeTestSent'],
+  ['test-failed', 'noticeTestFailed'],
+  ['test-missing', 'noticeTestMissing'],
+] as const;
+const NOTICES = new Map<string, (typeof NOTICE_KEYS)[number][1]>(NOTICE_KEYS);
 
 export default async function NotificationsPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const { admin } = await requireAdmin();
   const { notice } = await searchParams;
   const destinations = await listDestinations(admin.accountId);
-  const noticeText = typeof notice === 'string' ? TEXT.notices.get(notice) : undefined;
+  const [t, te] = await Promise.all([getTranslations('AdminNotifications'), getTranslations(NOTIFY_EVENTS_NAMESPACE)]);
+  const noticeKey = typeof notice === 'string' ? NOTICES.get(notice) : undefined;
+  const noticeText = noticeKey ? t(noticeKey) : undefined;
   return (
     <main>
-      <h1>{TEXT.title}</h1>
+      <h1>{t('heading')}</h1>
       {noticeText ? (
         <p className="notice" role="status">
           {noticeText}
         </p>
       ) : null}
-      <p>{TEXT.intro}</p>
-      {!emailEnabled() ? <p className="muted">{TEXT.noSmtp}</p> : null}
+      <p>{t('intro')}</p>
+      {!emailEnabled() ? <p className="muted">{t('noSmtp')}</p> : null}
       <section className="card" aria-labelledby="dest-heading">
-        <h2 id="dest-heading">{TEXT.listHeading}</h2>
+        <h2 id="dest-heading">{t('listHeading')}</h2>
         {destinations.length === 0 ? (
-          <p>{TEXT.none}</p>
+          <p>{t('none')}</p>
         ) : (
           <div className="table-scroll">
             <table data-testid="destinations">
               <thead>
                 <tr>
-                  <th scope="col">{TEXT.target}</th>
-                  <th scope="col">{TEXT.events}</th>
-                  <th scope="col">{TEXT.state}</th>
+                  <th scope="col">{t('target')}</th>
+                  <th scope="col">{t('events')}</th>
+                  <th scope="col">{t('state')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -73,29 +63,29 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                       {d.label ? <strong>{d.label}: </strong> : null}
                       <span className="mono">{d.target}</span>
                     </td>
-                    <td>{d.events.map((e) => NOTIFY_EVENT_LABELS[e]).join('; ')}</td>
+                    <td>{d.events.map((e) => te(NOTIFY_EVENT_KEYS[e])).join('; ')}</td>
                     <td>
                       {d.failures >= FAILING_AFTER || (d.failures > 0 && d.lastError) ? (
                         <span>
-                          {TEXT.failing(d.failures)}: {d.lastError}
+                          {t('failing', { count: d.failures })}: {d.lastError}
                         </span>
                       ) : d.lastSuccessAt ? (
                         <span>
-                          {TEXT.ok} <LocalTime at={d.lastSuccessAt.toISOString()} />
+                          {t('ok')} <LocalTime at={d.lastSuccessAt.toISOString()} />
                         </span>
                       ) : (
-                        TEXT.never
+                        t('never')
                       )}
                     </td>
                     <td>
                       <form action={testDestinationAction}>
                         <input type="hidden" name="id" value={d.id} />
-                        <button type="submit">{TEXT.test}</button>
+                        <button type="submit">{t('test')}</button>
                       </form>
                       <form action={deleteDestinationAction}>
                         <input type="hidden" name="id" value={d.id} />
                         <button type="submit" className="danger">
-                          {TEXT.remove}
+                          {t('remove')}
                         </button>
                       </form>
                     </td>
@@ -107,7 +97,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
         )}
       </section>
       <section className="card" aria-labelledby="add-dest-heading">
-        <h2 id="add-dest-heading">{TEXT.addHeading}</h2>
+        <h2 id="add-dest-heading">{t('addHeading')}</h2>
         <DestinationForm />
       </section>
     </main>

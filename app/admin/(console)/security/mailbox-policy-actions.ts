@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { setAccountPolicy } from '@/lib/accounts/policy';
 import type { AccountPolicyPatch } from '@/lib/accounts/policy-schema';
@@ -38,7 +39,11 @@ export async function setMailboxPolicyAction(prev: MailboxPolicyFormState, formD
     await setAccountPolicy(scope, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), patch);
   } catch (error) {
     const values = { passwordMaxAgeDays: String(formData.get('passwordMaxAgeDays') ?? '').slice(0, 12) };
-    if (error instanceof ValidationError) return { version: prev.version + 1, fieldErrors: { passwordMaxAgeDays: [error.message.replace(/^password_max_age_days: /, 'Passwords expire after: ')] }, values };
+    if (error instanceof ValidationError) {
+      // The service names the API field; the page names the form's label (the reason itself stays the service's).
+      const t = await getTranslations('MailboxPolicyActions');
+      return { version: prev.version + 1, fieldErrors: { passwordMaxAgeDays: [t('expiryError', { reason: error.message.replace(/^password_max_age_days: /, '') })] }, values };
+    }
     throw error;
   }
   redirect('/admin/security?notice=mailbox-policy-saved');

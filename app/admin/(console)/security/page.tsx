@@ -49,7 +49,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const twoFactor = await twoFactorSummary(admin.id);
   const keys = await listApiKeys(admin.id);
   const passkeys = await listPasskeys(admin.id);
-  const t = await getTranslations('Security');
+  const [t, tp] = await Promise.all([getTranslations('Security'), getTranslations('MailboxPolicyForm')]);
   const noticeKey = typeof notice === 'string' ? NOTICES.get(notice) : undefined;
   return (
     <main>
@@ -134,7 +134,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         <TwoFactorPolicyForm required={twoFactor.accountRequiresTwoFactor} />
       </section>
       <section className="card" aria-labelledby="mailbox-policy-heading">
-        <h2 id="mailbox-policy-heading">Policies for mailboxes</h2>
+        <h2 id="mailbox-policy-heading">{tp('heading')}</h2>
         <MailboxPolicyForm policy={mailboxPolicy} />
       </section>
       <section className="card" aria-labelledby="sessions-heading">

@@ -20,10 +20,6 @@ import { storedOf, type MailboxSettings } from './mailbox-settings';
 import { textDigest } from '@/app/admin/_components/form-digest';
 import { MailKickOff } from '@/app/admin/_components/mail-kick-off';
 
-const TEXT = {
-  revokeAppPasswords: 'When forcing the change, also revoke its app passwords (mail apps then need new ones)',
-} as const;
-
 interface Props {
   email: string;
   settings: MailboxSettings;
@@ -98,6 +94,7 @@ function MailboxFields({
   const setNames = useMemo(() => Object.keys(sets), [sets]);
   const hydrated = useHydrated();
   const t = useTranslations('MailboxSettings');
+  const tap = useTranslations('MailboxAppPasswords');
   const stored = useMemo(() => state.stored ?? storedOf(settings), [state.stored, settings]);
   // The draft is parsed once per change, with the account's set names (an unknown @name is an invalid
   // entry, as on the server); the field, the rows, the preview and the suggestions all use this parse.
@@ -203,7 +200,7 @@ function MailboxFields({
         <div className="checkbox">
           <input type="hidden" name="revokeAppPasswordsAsked" value="1" />
           <input id="revokeAppPasswords" name="revokeAppPasswords" type="checkbox" defaultChecked />
-          <label htmlFor="revokeAppPasswords">{TEXT.revokeAppPasswords}</label>
+          <label htmlFor="revokeAppPasswords">{tap('revokeWithForcedChange')}</label>
         </div>
       )}
       {mailKicks ? null : <MailKickOff testId="mail-kick-off-forced-change" />}

@@ -34,12 +34,6 @@ import { listAppPasswords } from '@/lib/app-passwords/service';
 import { AppPasswordTable } from '@/app/_components/app-password-table';
 import { revokeMailboxAppPasswordAction } from './app-password-actions';
 
-const TEXT = {
-  appPasswordsHeading: 'App passwords',
-  appPasswordsIntro: 'Passwords the user made for mail apps (IMAP, POP3, SMTP). Revoking one signs the mailbox\'s mail apps out at once; those with another valid password sign in again.',
-  appPasswordsNone: 'No app passwords.',
-  appPasswordRevoked: 'App password revoked.',
-} as const;
 import { TwoFactorReset } from './two-factor-reset';
 
 /** How many entries the summary names before "show all" (the field below holds the whole list). */
@@ -95,7 +89,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
   const suggestions = await networkSuggestions(admin.accountId, mailbox.id);
   const wouldRefuse = await wouldRefuseSummary(admin.accountId, mailbox.id);
   const mailKicks = mailKickEnabled();
-  const t = await getTranslations('MailboxPage');
+  const [t, ta, t2] = await Promise.all([getTranslations('MailboxPage'), getTranslations('MailboxAppPasswords'), getTranslations('MailboxTwoFactor')]);
   return (
     <main className="wide">
       <p>
@@ -111,7 +105,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       ) : null}
       {notice === 'app-password-revoked' ? (
         <p className="notice" role="status">
-          {TEXT.appPasswordRevoked}
+          {ta('revoked')}
         </p>
       ) : null}
       {sessionsEnded !== null ? (
@@ -121,7 +115,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       ) : null}
       {notice === 'two-factor-reset' ? (
         <p className="notice" role="status">
-          Two-factor has been reset. The mailbox&apos;s sessions have ended.
+          {t2('resetDone')}
         </p>
       ) : null}
       {mailKicks ? null : <MailKickOff />}
@@ -182,13 +176,13 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
       </section>
       <section className="card" aria-labelledby="app-passwords-heading">
         <h2 id="app-passwords-heading" tabIndex={-1}>
-          {TEXT.appPasswordsHeading}
+          {ta('heading')}
         </h2>
-        <p className="muted">{TEXT.appPasswordsIntro}</p>
+        <p className="muted">{ta('intro')}</p>
         {appPasswords.length ? (
           <AppPasswordTable items={appPasswords} revoke={revokeMailboxAppPasswordAction} hidden={{ email: mailbox.email }} testId="mailbox-app-passwords" />
         ) : (
-          <p className="muted">{TEXT.appPasswordsNone}</p>
+          <p className="muted">{ta('none')}</p>
         )}
       </section>
       <TwoFactorReset email={mailbox.email} on={mailbox.totpEnabledAt !== null} />

@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { requireAdmin, webContext } from '@/lib/session/dal';
 import { NotFoundError } from '@/lib/errors';
@@ -28,7 +29,7 @@ export async function resetMailboxTwoFactorAction(prev: ResetTwoFactorState, for
     if (!outcome.ok) return { version: prev.version + 1, reauth: outcome.reauth };
   } catch (error) {
     // Another account's mailbox and a missing one look the same: "not found", nothing changed.
-    if (error instanceof NotFoundError) return { version: prev.version + 1, formError: error.message };
+    if (error instanceof NotFoundError) return { version: prev.version + 1, formError: (await getTranslations('MailboxTwoFactor'))('notFound', { email }) };
     throw error;
   }
   redirect(`${mailboxHref(email)}?notice=two-factor-reset`);

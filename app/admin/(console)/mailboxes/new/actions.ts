@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -39,13 +40,14 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
   const email = `${values.local}@${values.domain}`;
   // Every problem at once: the missing address, the passwords' mismatch and each password rule.
   const fieldErrors: NonNullable<CreateMailboxState['fieldErrors']> = passwords.success ? {} : { ...(passwords.error.flatten().fieldErrors as CreateMailboxState['fieldErrors']) };
-  if (!values.local) fieldErrors.local = ['Enter the part before the @.'];
+  const t = await getTranslations('NewMailboxErrors');
+  if (!values.local) fieldErrors.local = [t('localMissing')];
   const newPassword = String(formData.get('newPassword') ?? '');
   if (newPassword && !fieldErrors.newPassword) {
     const problems = checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
     if (problems.length > 0) fieldErrors.newPassword = problems;
   }
-  if (!passwords.success || Object.keys(fieldErrors).length > 0) return { ...base, formError: 'Nothing was created. Fix the marked fields.', fieldErrors };
+  if (!passwords.success || Object.keys(fieldErrors).length > 0) return { ...base, formError: t('fixFields'), fieldErrors };
   let created: string;
   try {
     const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
@@ -56,13 +58,13 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
     );
     created = view.email;
   } catch (error) {
-    if (error instanceof ConflictError) return { ...base, formError: `${error.message}. Choose another address.`, fieldErrors: { local: ['This address is already taken.'] } };
-    if (error instanceof NotFoundError) return { ...base, formError: `${error.message}. Choose one of your domains.`, fieldErrors: { domain: [error.message] } };
+    if (error instanceof ConflictError) return { ...base, formError: t('taken', { reason: error.message }), fieldErrors: { local: [t('takenField')] } };
+    if (error instanceof NotFoundError) return { ...base, formError: t('noDomain', { reason: error.message }), fieldErrors: { domain: [error.message] } };
     if (error instanceof ValidationError) {
-      if (error.field === 'allow_nets') return { ...base, formError: 'Nothing was created: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
+      if (error.field === 'allow_nets') return { ...base, formError: t('invalidNets'), netErrors: (error.details as EntryError[] | undefined) ?? [] };
       const field = SERVICE_FIELDS[error.field];
       const messages = error.field === 'password' ? error.messages : [error.message];
-      return { ...base, formError: 'Nothing was created. Fix the marked fields.', ...(field ? { fieldErrors: { [field]: messages } } : { formError: error.message }) };
+      return { ...base, formError: t('fixFields'), ...(field ? { fieldErrors: { [field]: messages } } : { formError: error.message }) };
     }
     if (error instanceof DomainError) return { ...base, formError: error.message };
     throw error;
