@@ -8,6 +8,8 @@ import { tooManyAttempts } from '@/lib/auth/messages';
 import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
 import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
+import { validationMessages } from '@/lib/i18n/password-problems';
+import { getLocale } from 'next-intl/server';
 
 const REALM = 'admin-password-change';
 
@@ -44,6 +46,6 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
     if (!(error instanceof ValidationError)) throw error;
     // A wrong current password stays counted; any other problem means the current password was right.
     if (error.field === 'currentPassword') return { fieldErrors: { currentPassword: [error.message] } };
-    return { fieldErrors: { newPassword: error.messages } };
+    return { fieldErrors: { newPassword: validationMessages(error, await getLocale()) } };
   }
 }

@@ -10,6 +10,8 @@ import { checkPasswordPolicy } from '@/lib/auth/password-policy';
 import { voluntaryPasswordChange } from './voluntary-change';
 import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
 import { getDb } from '@/db';
+import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
+import { getLocale } from 'next-intl/server';
 
 const REALM = 'password-change';
 
@@ -25,8 +27,9 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     confirmPassword: String(formData.get('confirmPassword') ?? ''),
   });
   const { email } = session.mailbox;
+  const locale = await getLocale();
   // Every rule at once: the new password's own problems are listed beside a mismatch or a wrong current password.
-  const newPasswordProblems = () => checkPasswordPolicy({ password: String(formData.get('newPassword') ?? ''), email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+  const newPasswordProblems = () => passwordProblemTexts(checkPasswordPolicy({ password: String(formData.get('newPassword') ?? ''), email, minLength: env().PASSWORD_MIN_LENGTH }), locale);
   if (!parsed.success) {
     const fieldErrors = parsed.error.flatten().fieldErrors as NonNullable<PasswordChangeState['fieldErrors']>;
     if (!fieldErrors.newPassword) {
@@ -61,7 +64,7 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
       const problems = newPasswordProblems();
       return { fieldErrors: { currentPassword: [error.message], ...(problems.length > 0 ? { newPassword: problems } : {}) } };
     }
-    const problems = error.messages;
+    const problems = validationMessages(error, locale);
     return { fieldErrors: { newPassword: problems } };
   }
 }

@@ -2,7 +2,7 @@
 
 import { refresh } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { endMailboxSessions } from '@/lib/sessions/service';
 import { mailboxHref } from '../mailbox-href';
 import { requestInfo, requireAdmin, webContext } from '@/lib/auth/dal';
@@ -21,6 +21,7 @@ import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText }
 import { textDigest } from '@/app/admin/_components/form-digest';
 import type { Phrase } from '@/lib/time-format';
 import { settingsOf, storedOf, type MailboxSettings, type StoredSettings } from './mailbox-settings';
+import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
 
 export interface MailboxFormState {
   /** Bumped on every answer so the form re-reads `values`. */
@@ -198,7 +199,7 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
   const newPassword = String(formData.get('newPassword') ?? '');
   const parsed = ownPasswordChangeSchema.safeParse({ newPassword, confirmPassword: String(formData.get('confirmPassword') ?? '') });
   // Every rule at once: a mismatch is reported together with the password's own problems.
-  const policy = checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+  const policy = passwordProblemTexts(checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }), await getLocale());
   if (!parsed.success || policy.length > 0) {
     const fieldErrors = parsed.success ? {} : (parsed.error.flatten().fieldErrors as NonNullable<PasswordFormState['fieldErrors']>);
     if (policy.length > 0) fieldErrors.newPassword = [...new Set([...(fieldErrors.newPassword ?? []), ...policy])];
@@ -215,7 +216,7 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
     };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'password') {
-      const problems = error.messages;
+      const problems = validationMessages(error, await getLocale());
       return { formError: (await getTranslations('MailboxActions'))('passwordNotSet'), fieldErrors: { newPassword: problems } };
     }
     if (error instanceof DomainError) return { formError: error.message };

@@ -9,6 +9,8 @@ import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
 import { createMailbox } from '@/lib/mailboxes/service';
 import type { EntryError } from '@/lib/net/allowlist';
 import { mailboxHref } from '../mailbox-href';
+import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
+import { getLocale } from 'next-intl/server';
 
 type Field = 'local' | 'domain' | 'newPassword' | 'confirmPassword' | 'memo';
 
@@ -42,7 +44,7 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
   if (!values.local) fieldErrors.local = ['Enter the part before the @.'];
   const newPassword = String(formData.get('newPassword') ?? '');
   if (newPassword && !fieldErrors.newPassword) {
-    const problems = checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+    const problems = passwordProblemTexts(checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }), await getLocale());
     if (problems.length > 0) fieldErrors.newPassword = problems;
   }
   if (!passwords.success || Object.keys(fieldErrors).length > 0) return { ...base, formError: 'Nothing was created. Fix the marked fields.', fieldErrors };
@@ -61,7 +63,7 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
     if (error instanceof ValidationError) {
       if (error.field === 'allow_nets') return { ...base, formError: 'Nothing was created: the allowed networks contain invalid entries (listed below the field).', netErrors: (error.details as EntryError[] | undefined) ?? [] };
       const field = SERVICE_FIELDS[error.field];
-      const messages = error.field === 'password' ? error.messages : [error.message];
+      const messages = error.field === 'password' ? validationMessages(error, await getLocale()) : [error.message];
       return { ...base, formError: 'Nothing was created. Fix the marked fields.', ...(field ? { fieldErrors: { [field]: messages } } : { formError: error.message }) };
     }
     if (error instanceof DomainError) return { ...base, formError: error.message };
