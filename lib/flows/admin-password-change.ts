@@ -10,6 +10,7 @@ import { voluntaryPasswordChange } from './voluntary-change';
 import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
 import { validationMessages } from '@/lib/i18n/password-problems';
 import { getLocale } from 'next-intl/server';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 const REALM = 'admin-password-change';
 
@@ -24,7 +25,7 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
     newPassword: String(formData.get('newPassword') ?? ''),
     confirmPassword: String(formData.get('confirmPassword') ?? ''),
   });
-  if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors as PasswordChangeState['fieldErrors'] };
+  if (!parsed.success) return { fieldErrors: formFieldErrors(parsed.error.flatten().fieldErrors, await getLocale()) as PasswordChangeState['fieldErrors'] };
   const { admin } = session;
   const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
   try {

@@ -12,6 +12,7 @@ import { endSubjectSessions, moveWebSessionToVersion } from '@/lib/session/row';
 import { getDb } from '@/db';
 import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
 import { getLocale } from 'next-intl/server';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 const REALM = 'password-change';
 
@@ -31,7 +32,7 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
   // Every rule at once: the new password's own problems are listed beside a mismatch or a wrong current password.
   const newPasswordProblems = () => passwordProblemTexts(checkPasswordPolicy({ password: String(formData.get('newPassword') ?? ''), email, minLength: env().PASSWORD_MIN_LENGTH }), locale);
   if (!parsed.success) {
-    const fieldErrors = parsed.error.flatten().fieldErrors as NonNullable<PasswordChangeState['fieldErrors']>;
+    const fieldErrors = formFieldErrors(parsed.error.flatten().fieldErrors, locale) as NonNullable<PasswordChangeState['fieldErrors']>;
     if (!fieldErrors.newPassword) {
       const problems = newPasswordProblems();
       if (problems.length > 0) fieldErrors.newPassword = problems;

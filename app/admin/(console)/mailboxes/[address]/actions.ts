@@ -22,6 +22,7 @@ import { textDigest } from '@/app/admin/_components/form-digest';
 import type { Phrase } from '@/lib/time-format';
 import { settingsOf, storedOf, type MailboxSettings, type StoredSettings } from './mailbox-settings';
 import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 export interface MailboxFormState {
   /** Bumped on every answer so the form re-reads `values`. */
@@ -201,7 +202,7 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
   // Every rule at once: a mismatch is reported together with the password's own problems.
   const policy = passwordProblemTexts(checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }), await getLocale());
   if (!parsed.success || policy.length > 0) {
-    const fieldErrors = parsed.success ? {} : (parsed.error.flatten().fieldErrors as NonNullable<PasswordFormState['fieldErrors']>);
+    const fieldErrors = parsed.success ? {} : (formFieldErrors(parsed.error.flatten().fieldErrors, await getLocale()) as NonNullable<PasswordFormState['fieldErrors']>);
     if (policy.length > 0) fieldErrors.newPassword = [...new Set([...(fieldErrors.newPassword ?? []), ...policy])];
     return { formError: (await getTranslations('MailboxActions'))('passwordNotSet'), fieldErrors };
   }

@@ -11,6 +11,7 @@ import type { EntryError } from '@/lib/net/allowlist';
 import { mailboxHref } from '../mailbox-href';
 import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
 import { getLocale } from 'next-intl/server';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 type Field = 'local' | 'domain' | 'newPassword' | 'confirmPassword' | 'memo';
 
@@ -40,7 +41,7 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
   const passwords = ownPasswordChangeSchema.safeParse({ newPassword: String(formData.get('newPassword') ?? ''), confirmPassword: String(formData.get('confirmPassword') ?? '') });
   const email = `${values.local}@${values.domain}`;
   // Every problem at once: the missing address, the passwords' mismatch and each password rule.
-  const fieldErrors: NonNullable<CreateMailboxState['fieldErrors']> = passwords.success ? {} : { ...(passwords.error.flatten().fieldErrors as CreateMailboxState['fieldErrors']) };
+  const fieldErrors: NonNullable<CreateMailboxState['fieldErrors']> = passwords.success ? {} : { ...(formFieldErrors(passwords.error.flatten().fieldErrors, await getLocale()) as CreateMailboxState['fieldErrors']) };
   if (!values.local) fieldErrors.local = ['Enter the part before the @.'];
   const newPassword = String(formData.get('newPassword') ?? '');
   if (newPassword && !fieldErrors.newPassword) {
