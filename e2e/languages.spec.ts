@@ -300,3 +300,48 @@ test.describe('the language switch', () => {
     expect((await request.get('/language', { maxRedirects: 0 })).status()).toBe(405);
   });
 });
+
+test('texts that services write speak German too: password rules and form checks (webmail and admin), the audit filter', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { account, admin } = accountWithAdmin();
+  const mailbox = createMailbox(account, { allowNets: '127.0.0.1,198.51.100.0/24' });
+
+  // The mailbox's own change: a predictable new password and a mismatched repeat, both refused in German.
+  const user = await germanContext(browser, '198.51.100.41');
+  const page = await user.newPage();
+  await germanSignIn(page, mailbox.email, mailbox.password);
+  await page.goto('/account');
+  await page.getByLabel('Aktuelles Passwort').fill(mailbox.password);
+  await page.getByLabel('Neues Passwort', { exact: true }).fill('Summer2026!!');
+  await page.getByLabel('Neues Passwort wiederholen').fill('Summer2026!?');
+  await submitAction(page, page.getByRole('button', { name: 'Passwort ändern' }));
+  await expect(page.locator('#newPassword-error')).toContainText('Dieses Passwort ist leicht zu erraten: Es besteht größtenteils aus dem Namen einer Jahreszeit oder eines Monats („summer“) und einer Jahreszahl („2026“)');
+  await expect(page.locator('#confirmPassword-error')).toHaveText(de.FormErrors.passwordsDiffer);
+  await expectGerman(page, '/account, refused new password');
+  await user.close();
+
+  // An admin creating a mailbox with a short password, and filtering the audit log with a bad date.
+  const context = await germanContext(browser, '198.51.100.42');
+  const adminPage = await context.newPage();
+  await adminPage.goto('/admin/login');
+  await adminPage.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
+  await adminPage.getByLabel('Passwort', { exact: true }).fill(admin.password);
+  await adminPage.getByRole('button', { name: 'Anmelden' }).click();
+  rememberSecret(admin.password);
+  await expect(adminPage).toHaveURL(/\/admin\/mailboxes$/);
+  await adminPage.goto('/admin/mailboxes/new');
+  await adminPage.getByLabel(de.NewMailbox.local).fill('neues-postfach');
+  await adminPage.getByLabel(de.NewMailbox.password, { exact: true }).fill('kurz');
+  await adminPage.getByLabel(de.NewMailbox.again).fill('kurz');
+  await submitAction(adminPage, adminPage.getByRole('button', { name: de.NewMailbox.create }));
+  await expect(adminPage.locator('#newPassword-error')).toContainText('Verwenden Sie mindestens 12 Zeichen (dieses Passwort hat 4).');
+  await expectGerman(adminPage, '/admin/mailboxes/new, refused password');
+
+  await adminPage.goto('/admin/audit?from=2026-02-30&to=2026-01-01');
+  await expect(adminPage.locator('#from-error')).toHaveText(de.FormErrors.notADate);
+  await expectGerman(adminPage, '/admin/audit, bad date');
+  await adminPage.goto('/admin/audit?from=2026-02-02&to=2026-02-01');
+  await expect(adminPage.locator('#to-error')).toHaveText(de.FormErrors.toBeforeFrom);
+  await expectGerman(adminPage, '/admin/audit, dates in the wrong order');
+  await context.close();
+});
