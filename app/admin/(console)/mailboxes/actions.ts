@@ -1,6 +1,7 @@
 'use server';
 
 import { refresh } from 'next/cache';
+import { getLocale } from 'next-intl/server';
 import { requireAdmin, webContext } from '@/lib/auth/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { applyBulkChange, planBulkChange, type BulkActionKind, type BulkRequest } from '@/lib/mailboxes/bulk';
@@ -69,11 +70,11 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
       const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
       const result = await applyBulkChange(scope, request, ctx, { expectedCount: Number.parseInt(text(formData, 'expectedCount'), 10) });
       refresh();
-      return { version: base.version, result: bulkSummary(result) };
+      return { version: base.version, result: bulkSummary(result, await getLocale()) };
     }
     const plan = await planBulkChange(scope, request);
     if (plan.count === 0) return { ...base, formError: 'No mailboxes match the current search and filter; nothing to change.' };
-    return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count), mailKicksOff: !mailKickEnabled(), target } };
+    return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count, await getLocale()), mailKicksOff: !mailKickEnabled(), target } };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'allow_nets' && Array.isArray(error.details)) {
       return { ...base, formError: 'Nothing was changed: the networks contain invalid entries.', netErrors: error.details as EntryError[] };
