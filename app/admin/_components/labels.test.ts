@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BulkActionKind } from '@/lib/mailboxes/bulk';
-import { bulkQuestion, bulkSummary } from './labels';
+import { bulkQuestion, bulkSummary, describeChange } from './labels';
 
 // The English wording before the catalogues, kept here as the reference: English must not change a word.
 const mailboxCount = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
@@ -34,5 +34,28 @@ describe('the bulk change in the reader\'s language', () => {
       'Erledigt: 2 Postfächer geändert, 1 Postfach war bereits wie gewünscht, 3 Postfächer ohne Einschränkung blieben uneingeschränkt.',
     );
     for (const action of Object.keys(ENGLISH) as BulkActionKind[]) expect(bulkQuestion(action, '192.0.2.1', 2, 'de')).not.toMatch(/\b(the|mailbox|mailboxes|Switch)\b/);
+  });
+});
+
+describe('"Saved: …" lines in the reader\'s language', () => {
+  const text = (change: Parameters<typeof describeChange>[0], locale: 'en' | 'de') => describeChange(change, locale).map((p) => p.join(''));
+  it('keeps English word for word', () => {
+    expect(text({ field: 'allow_nets', old: null, new: '198.51.100.0/24' }, 'en')).toEqual(['Allowed networks: no restriction → 198.51.100.0/24']);
+    expect(text({ field: 'allow_nets_mode', old: 'enforce', new: 'monitor' }, 'en')).toEqual(['Network list mode: enforce → monitor (refusals are only recorded, not enforced)']);
+    expect(text({ field: 'allow_nets_mode', old: 'monitor', new: 'enforce' }, 'en')).toEqual(['Network list mode: monitor → enforce']);
+    expect(text({ field: 'require_reset_password', old: false, new: true }, 'en')).toEqual(['Force password change at next login: off → on (open sessions were ended)']);
+    expect(text({ field: 'require_reset_password', old: true, new: false }, 'en')).toEqual(['Force password change at next login: on → off']);
+    expect(text({ field: 'active', old: true, new: false }, 'en')).toEqual(['Active: yes → no (open sessions were ended)']);
+    expect(text({ field: 'active', old: false, new: true }, 'en')).toEqual(['Active: no → yes']);
+    expect(text({ field: 'memo' }, 'en')).toEqual(['Memo updated']);
+    expect(text({ field: 'password' }, 'en')).toEqual(['New password set (open sessions were ended)']);
+  });
+  it('says each setting in German', () => {
+    expect(text({ field: 'allow_nets', old: '192.0.2.0/24', new: null }, 'de')).toEqual(['Erlaubte Netzwerke: 192.0.2.0/24 → keine Einschränkung']);
+    expect(text({ field: 'allow_nets_mode', old: 'enforce', new: 'monitor' }, 'de')).toEqual(['Modus der Netzwerkliste: Durchsetzen → Beobachten (Abweisungen werden nur festgehalten, nicht durchgesetzt)']);
+    expect(text({ field: 'require_reset_password', old: false, new: true }, 'de')).toEqual(['Passwortänderung bei der nächsten Anmeldung erzwingen: aus → an (offene Sitzungen wurden beendet)']);
+    expect(text({ field: 'active', old: true, new: false }, 'de')).toEqual(['Aktiv: ja → nein (offene Sitzungen wurden beendet)']);
+    expect(text({ field: 'memo' }, 'de')).toEqual(['Notiz geändert']);
+    expect(text({ field: 'password' }, 'de')).toEqual(['Neues Passwort festgelegt (offene Sitzungen wurden beendet)']);
   });
 });

@@ -9,34 +9,32 @@ import type { Locale } from '@/lib/i18n/locales';
 /** Wording shared by the admin pages (server and client components). */
 export { signInResult, SIGN_IN_RESULTS } from '@/app/_components/labels';
 
-const onOff = (v: unknown) => (v ? 'on' : 'off');
-
 /**
- * The lines of "Saved: …" for one change (from updateMailbox's `changes`): what was set, labels and expiry
- * entry by entry (times as instants, shown in the viewer's zone); never shows a password.
+ * The lines of "Saved: …" for one change (from updateMailbox's `changes`), in the reader's language: what was
+ * set, labels and expiry entry by entry (times as instants, shown in the viewer's zone); never shows a password.
+ * The entry-by-entry lines come from lib/audit-sentence.ts and stay English there.
  */
-export function describeChange(change: MailboxChange): Phrase[] {
+export function describeChange(change: MailboxChange, locale: Locale = 'en'): Phrase[] {
+  const t = createTranslator({ locale, messages: catalogue(locale), namespace: 'SavedChange' });
   if (change.field === 'allow_nets') {
     const entries = entryInfoChanges(change.oldMeta ?? null, change.newMeta ?? null, change.new).map((line): Phrase => ['Allowed networks, ', ...line]);
-    return change.old === change.new ? entries : [[`Allowed networks: ${change.old ?? 'no restriction'} → ${change.new ?? 'no restriction'}`], ...entries];
+    const list = (v: unknown) => (v === null || v === undefined ? t('noRestriction') : String(v));
+    return change.old === change.new ? entries : [[t('allowNets', { old: list(change.old), new: list(change.new) })], ...entries];
   }
-  return [[describeSetting(change)]];
-}
-
-function describeSetting(change: MailboxChange): string {
+  const onOff = (v: unknown) => (v ? t('on') : t('off'));
+  const yesNo = (v: unknown) => (v ? t('yes') : t('no'));
+  const mode = (v: unknown) => (v === 'monitor' ? t('monitor') : v === 'enforce' ? t('enforce') : String(v));
   switch (change.field) {
-    case 'allow_nets':
-      return 'Allowed networks changed';
     case 'allow_nets_mode':
-      return `Network list mode: ${change.old} → ${change.new}${change.new === 'monitor' ? ' (refusals are only recorded, not enforced)' : ''}`;
+      return [[t(change.new === 'monitor' ? 'modeToMonitor' : 'mode', { old: mode(change.old), new: mode(change.new) })]];
     case 'require_reset_password':
-      return `Force password change at next login: ${onOff(change.old)} → ${onOff(change.new)}${change.new ? ' (open sessions were ended)' : ''}`;
+      return [[t(change.new ? 'forceResetOn' : 'forceReset', { old: onOff(change.old), new: onOff(change.new) })]];
     case 'active':
-      return `Active: ${change.old ? 'yes' : 'no'} → ${change.new ? 'yes' : 'no'}${change.new ? '' : ' (open sessions were ended)'}`;
+      return [[t(change.new ? 'active' : 'deactivated', { old: yesNo(change.old), new: yesNo(change.new) })]];
     case 'memo':
-      return 'Memo updated';
+      return [[t('memo')]];
     case 'password':
-      return 'New password set (open sessions were ended)';
+      return [[t('password')]];
   }
 }
 

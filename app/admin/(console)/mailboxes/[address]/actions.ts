@@ -90,6 +90,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
   const base = { version: prev.version + 1, values, stored };
   const intent = String(formData.get('intent') ?? 'save');
   const t = await getTranslations('MailboxActions');
+  const locale = await getLocale();
   try {
     if (intent === 'add-ip' || intent === 'preview' || intent.startsWith('add-net:') || intent.startsWith('remove:')) {
       await getMailbox(scope, email);
@@ -150,7 +151,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       values: saved,
       stored: storedOf(saved),
       notice: changes.length === 0 ? t('nothingChanged') : t('saved'),
-      changes: changes.flatMap(describeChange),
+      changes: changes.flatMap((c) => describeChange(c, locale)),
     };
   } catch (error) {
     return await errorState(base, error);
