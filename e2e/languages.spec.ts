@@ -1,4 +1,4 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { eq } from 'drizzle-orm';
 import { accounts } from '../db/schema';
 import en from '../lib/i18n/messages/en.json';
@@ -63,6 +63,15 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 async function expectGerman(page: Page, name: string): Promise<void> {
   await expect(page.locator('html'), name).toHaveAttribute('lang', 'de');
   const text = `${await page.title()}\n${await page.locator('body').innerText()}`;
+  const found = ENGLISH.filter((piece) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(piece)}(?![\\p{L}\\p{N}])`, 'u').test(text));
+  expect(found, `English on ${name}`).toEqual([]);
+}
+
+/** Part of a page is German: none of its text is an English catalogue text. */
+async function expectGermanIn(page: Page, part: Locator, name: string): Promise<void> {
+  await expect(page.locator('html'), name).toHaveAttribute('lang', 'de');
+  const text = (await part.allInnerTexts()).join('\n');
+  expect(text.trim(), name).not.toBe('');
   const found = ENGLISH.filter((piece) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(piece)}(?![\\p{L}\\p{N}])`, 'u').test(text));
   expect(found, `English on ${name}`).toEqual([]);
 }
@@ -397,6 +406,8 @@ test("the mailbox user's own pages: password reminder, app passwords, notices, t
   await expect(formAlert(verify)).toHaveText(de.Auth.secondFactorFailed);
   await expectGerman(verify, '/login/verify, wrong code');
   await second.close();
+});
+
 test('the admin console\'s newer parts speak German: notifications, policies for mailboxes, password ages, the failing-destinations line, a mailbox\'s app passwords and two-factor reset', async ({ browser }) => {
   test.setTimeout(120_000);
   const receiver = await startReceiver('127.0.0.1');
@@ -489,4 +500,60 @@ test('the admin console\'s newer parts speak German: notifications, policies for
   } finally {
     await receiver.close();
   }
+});
+
+test('texts that services write speak German too: password rules and form checks (webmail and admin), the audit filter', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { account, admin } = accountWithAdmin();
+  const mailbox = createMailbox(account, { allowNets: '127.0.0.1,198.51.100.0/24' });
+
+  // The mailbox's own change: a predictable new password and a mismatched repeat, both refused in German.
+  const user = await germanContext(browser, '198.51.100.41');
+  const page = await user.newPage();
+  await germanSignIn(page, mailbox.email, mailbox.password);
+  await page.goto('/account');
+  await page.getByLabel('Aktuelles Passwort').fill(mailbox.password);
+  await page.getByLabel('Neues Passwort', { exact: true }).fill('Summer2026!!');
+  await page.getByLabel('Neues Passwort wiederholen').fill('Summer2026!?');
+  await submitAction(page, page.getByRole('button', { name: 'Passwort ändern' }));
+  await expect(page.locator('#newPassword-error')).toContainText('Dieses Passwort ist leicht zu erraten: Es besteht größtenteils aus dem Namen einer Jahreszeit oder eines Monats („summer“) und einer Jahreszahl („2026“)');
+  await expect(page.locator('#confirmPassword-error')).toHaveText(de.FormErrors.passwordsDiffer);
+  // The form's own errors (other sections of /account are another part of issue 24).
+  await expectGermanIn(page, page.locator('#newPassword-error, #confirmPassword-error'), '/account, refused new password');
+  await user.close();
+
+  // An admin creating a mailbox with a short password, and filtering the audit log with a bad date.
+  const context = await germanContext(browser, '198.51.100.42');
+  const adminPage = await context.newPage();
+  await adminPage.goto('/admin/login');
+  await adminPage.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
+  await adminPage.getByLabel('Passwort', { exact: true }).fill(admin.password);
+  await adminPage.getByRole('button', { name: 'Anmelden' }).click();
+  rememberSecret(admin.password);
+  await expect(adminPage).toHaveURL(/\/admin\/mailboxes$/);
+  await adminPage.goto('/admin/mailboxes/new');
+  await adminPage.getByLabel(de.NewMailbox.local).fill('neues-postfach');
+  await adminPage.getByLabel(de.NewMailbox.password, { exact: true }).fill('kurz');
+  await adminPage.getByLabel(de.NewMailbox.again).fill('kurz');
+  await submitAction(adminPage, adminPage.getByRole('button', { name: de.NewMailbox.create }));
+  await expect(adminPage.locator('#newPassword-error')).toContainText('Verwenden Sie mindestens 12 Zeichen (dieses Passwort hat 4).');
+  await expectGermanIn(adminPage, adminPage.locator('#newPassword-error'), '/admin/mailboxes/new, refused password');
+
+  // The bulk change: its question and its result.
+  await adminPage.goto('/admin/mailboxes');
+  await adminPage.getByRole('checkbox', { name: `${mailbox.email} auswählen` }).check();
+  await adminPage.getByLabel(de.BulkPanel.change, { exact: true }).selectOption({ label: de.BulkAction.remove_restriction });
+  await adminPage.getByRole('button', { name: de.BulkPanel.review }).click();
+  await expect(adminPage.getByTestId('bulk-question')).toHaveText('Die Netzwerk-Einschränkung von 1 Postfach aufheben? Die Anmeldung ist dann aus jedem Netzwerk möglich.');
+  await expectGermanIn(adminPage, adminPage.getByTestId('bulk-question'), '/admin/mailboxes, bulk question');
+  await adminPage.getByRole('button', { name: 'Auf 1 Postfach anwenden' }).click();
+  await expect(adminPage.getByTestId('bulk-result')).toHaveText('Erledigt: 1 Postfach geändert.');
+
+  await adminPage.goto('/admin/audit?from=2026-02-30&to=2026-01-01');
+  await expect(adminPage.locator('#from-error')).toHaveText(de.FormErrors.notADate);
+  await expectGermanIn(adminPage, adminPage.locator('#from-error'), '/admin/audit, bad date');
+  await adminPage.goto('/admin/audit?from=2026-02-02&to=2026-02-01');
+  await expect(adminPage.locator('#to-error')).toHaveText(de.FormErrors.toBeforeFrom);
+  await expectGermanIn(adminPage, adminPage.locator('#to-error'), '/admin/audit, dates in the wrong order');
+  await context.close();
 });

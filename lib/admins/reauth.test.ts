@@ -7,6 +7,7 @@ import { TOTP_SECRET_PURPOSE } from '@/lib/auth/second-factor';
 import { totpCode } from '@/lib/auth/totp';
 import { createWebSession, hashSessionId } from '@/lib/session/row';
 import { ReauthRequiredError } from '@/lib/errors';
+import { tooManyAttempts } from '@/lib/auth/messages';
 import { adminStepSession, makeAccount, testContext } from '@/lib/testing/factories';
 import { createApiKey, listApiKeys } from './api-keys';
 import { REAUTH_FAILED, REAUTH_WINDOW_MS, reauthenticate, reauthIsRecent, requireRecentReauth } from './reauth';
@@ -111,6 +112,9 @@ describe('sensitive steps ask again (spec §23)', () => {
     for (let i = 0; i < 10; i++) expect((await reauthenticate(m.owner, proof, { password: `Wrong-Guess-${i}-xyz` }, testContext)).ok).toBe(false);
     const limited = await reauthenticate(m.owner, proof, { password: m.a.adminPassword }, testContext);
     expect(limited).toMatchObject({ ok: false, message: expect.stringMatching(/^Too many attempts\. Try again in \d+ minutes?\.$/) });
+    // The minutes travel with the refusal, so that the form can say it in the reader's language.
+    expect(limited).toMatchObject({ retryAfterMinutes: expect.any(Number) });
+    if (!limited.ok) expect(limited.message).toBe(tooManyAttempts(limited.retryAfterMinutes!));
     await expect(createApiKey(m.owner, { label: 'x' }, testContext, proof)).rejects.toBeInstanceOf(ReauthRequiredError);
     const reasons = (await auditOf(m.a.accountId, 'admin_reauth_failed')).map((d) => d?.reason);
     expect(reasons.filter((r) => r === 'bad_password')).toHaveLength(10);

@@ -100,7 +100,8 @@ export const reauthFieldsSchema = z.object({
 /** The one failure text: it does not say whether the password or the second factor was wrong. */
 export const REAUTH_FAILED = 'That password or second factor is not correct.';
 
-export type ReauthResult = { ok: true } | { ok: false; message: string };
+/** A refusal's English `message`, and the minutes to wait when it was throttling (pages word both themselves). */
+export type ReauthResult = { ok: true } | { ok: false; message: string; retryAfterMinutes?: number };
 
 /**
  * The "Confirm your password" form: checks the password (counted before bcrypt, in the realm of the admin's
@@ -124,7 +125,7 @@ export async function reauthenticate(
   const attempt = await beginAttempt({ realm: PASSWORD_REALM, subject: admin.email, address: ctx.clientIp, now });
   if (attempt.limited) {
     await recordAggregatedAudit(ctx, { event: 'admin_reauth_failed', accountId: admin.accountId, detail: { admin: admin.email, reason: 'throttled' } }, attempt.bucket, now);
-    return { ok: false, message: tooManyAttempts(attempt.retryAfterMinutes) };
+    return { ok: false, message: tooManyAttempts(attempt.retryAfterMinutes), retryAfterMinutes: attempt.retryAfterMinutes };
   }
   const [row] = await getDb().select({ hash: admins.passwordHash }).from(admins).where(eq(admins.id, admin.id)).limit(1);
   // NOTE: bcrypt compares at most 72 bytes; the form bounds the input before it gets here.
@@ -141,7 +142,9 @@ export async function reauthenticate(
     } else {
       return fail('second_factor_missing');
     }
-    if (!method.ok) return { ok: false, message: method.reason === 'throttled' ? tooManyAttempts(method.retryAfterMinutes) : REAUTH_FAILED };
+    if (!method.ok) {
+      return method.reason === 'throttled' ? { ok: false, message: tooManyAttempts(method.retryAfterMinutes), retryAfterMinutes: method.retryAfterMinutes } : { ok: false, message: REAUTH_FAILED };
+    }
   }
   const stamped = await getDb()
     .update(webSessions)

@@ -11,9 +11,30 @@ const MIN_LOCAL_PART_CHECKED = 3;
 
 export type PasswordRule = 'min_length' | 'max_bytes' | 'control_characters' | 'same_as_current' | 'contains_local_part' | 'predictable' | 'too_weak';
 
+/** The zxcvbn warnings the "too weak" rule may add, by key (pages word each from the catalogue namespace 'PasswordWarnings'). */
+export const STRENGTH_WARNINGS = [
+  'straightRow', 'keyPattern', 'simpleRepeat', 'extendedRepeat', 'sequences', 'recentYears', 'dates', 'topTen',
+  'topHundred', 'common', 'similarToCommon', 'wordByItself', 'namesByThemselves', 'commonNames', 'userInputs', 'pwned',
+] as const;
+export type StrengthWarning = (typeof STRENGTH_WARNINGS)[number];
+
+/** The values a rule's text needs: the page words it in the reader's language (lib/i18n/password-problems.ts). */
+export type PasswordProblemValues =
+  | { rule: 'min_length'; min: number; length: number }
+  | { rule: 'max_bytes'; max: number }
+  | { rule: 'control_characters' | 'same_as_current' }
+  | { rule: 'contains_local_part'; subject: PasswordSubject; localPart: string }
+  | { rule: 'too_weak'; warning?: StrengthWarning }
+  | { rule: 'predictable'; parts: { kind: PredictableKind; texts: string[] }[] };
+
+/**
+ * One failed rule: `message` is the English text (API, CLI, logs); `values` carries what a page needs to
+ * word the same problem in the reader's language.
+ */
 export interface PasswordProblem {
   rule: PasswordRule;
   message: string;
+  values: PasswordProblemValues;
 }
 
 let zxcvbn: ZxcvbnFactory | undefined;
@@ -33,7 +54,7 @@ const PREDICTABLE_KINDS = {
   keyboard: 'keys in a row on the keyboard',
   address: 'part of your e-mail address',
 } as const;
-type PredictableKind = keyof typeof PREDICTABLE_KINDS;
+export type PredictableKind = keyof typeof PREDICTABLE_KINDS;
 
 // English and German, as people write them (with and without umlauts). zxcvbn's English dictionary misses
 // most of them in a capitalised, suffixed form such as "Summer2026!!".
@@ -121,22 +142,23 @@ export function checkPasswordPolicy({ password, email, minLength, subject = 'mai
   const problems: PasswordProblem[] = [];
   const length = [...password].length;
   if (length < minLength) {
-    problems.push({ rule: 'min_length', message: `Use at least ${minLength} characters (this one has ${length}).` });
+    problems.push({ rule: 'min_length', message: `Use at least ${minLength} characters (this one has ${length}).`, values: { rule: 'min_length', min: minLength, length } });
   }
   if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
     problems.push({
       rule: 'max_bytes',
       message: `Use a shorter password: at most ${PASSWORD_MAX_BYTES} letters, digits and symbols without accents (a letter with an accent counts as 2, an emoji as 4).`,
+      values: { rule: 'max_bytes', max: PASSWORD_MAX_BYTES },
     });
   }
   // Mail clients cannot send these reliably (nginx's auth_http even fails on DEL), so such a password would
   // work on the web and nowhere else.
   if (/[\u0000-\u001f\u007f]/.test(password)) {
-    problems.push({ rule: 'control_characters', message: 'Do not use control characters such as tabs or line breaks.' });
+    problems.push({ rule: 'control_characters', message: 'Do not use control characters such as tabs or line breaks.', values: { rule: 'control_characters' } });
   }
   const [localPart = '', domain = ''] = email.toLowerCase().split('@');
   if (localPart.length >= MIN_LOCAL_PART_CHECKED && password.toLowerCase().includes(localPart)) {
-    problems.push({ rule: 'contains_local_part', message: `Do not use ${ADDRESS_WORDS[subject]} ("${localPart}") in the password.` });
+    problems.push({ rule: 'contains_local_part', message: `Do not use ${ADDRESS_WORDS[subject]} ("${localPart}") in the password.`, values: { rule: 'contains_local_part', subject, localPart } });
   }
   // Strength is judged too when other rules fail, so that every problem is listed at once; never on an
   // oversized or control-character password (the estimator's cost grows with length).
@@ -145,7 +167,12 @@ export function checkPasswordPolicy({ password, email, minLength, subject = 'mai
     const result = estimator().check(password, ownWords);
     if (result.score < MIN_STRENGTH_SCORE) {
       const hint = result.feedback.warning ? ` ${result.feedback.warning}` : '';
-      problems.push({ rule: 'too_weak', message: `This password is too easy to guess.${hint} Add more words or characters that are not a common pattern.` });
+      const warning = STRENGTH_WARNINGS.find((key) => zxcvbnEn.translations.warnings[key] === result.feedback.warning);
+      problems.push({
+        rule: 'too_weak',
+        message: `This password is too easy to guess.${hint} Add more words or characters that are not a common pattern.`,
+        values: { rule: 'too_weak', ...(warning ? { warning } : {}) },
+      });
     } else {
       // Season + year + symbols ("Summer2026!!") scores well with zxcvbn yet is among the first guesses: judge
       // what is left once the predictable parts are taken out. Own words count from 3 characters, as above;
@@ -156,6 +183,7 @@ export function checkPasswordPolicy({ password, email, minLength, subject = 'mai
         problems.push({
           rule: 'predictable',
           message: `This password is easy to guess: it is mostly ${parts.join(' and ')}, which guessers try first. Add a few unrelated words of your own.`,
+          values: { rule: 'predictable', parts: [...found].map(([kind, texts]) => ({ kind, texts })) },
         });
       }
     }
@@ -166,4 +194,5 @@ export function checkPasswordPolicy({ password, email, minLength, subject = 'mai
 export const SAME_AS_CURRENT: PasswordProblem = {
   rule: 'same_as_current',
   message: 'Choose a password that is different from the current one.',
+  values: { rule: 'same_as_current' },
 };

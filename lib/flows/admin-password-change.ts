@@ -9,6 +9,9 @@ import type { PasswordChangeState } from './password-change-state';
 import { voluntaryPasswordChange } from './voluntary-change';
 import { moveWebSessionToVersion } from '@/lib/session/row';
 import { endSubjectSessions } from '@/lib/session-rows';
+import { validationMessages } from '@/lib/i18n/password-problems';
+import { getLocale } from 'next-intl/server';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 const REALM = 'admin-password-change';
 
@@ -23,7 +26,7 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
     newPassword: String(formData.get('newPassword') ?? ''),
     confirmPassword: String(formData.get('confirmPassword') ?? ''),
   });
-  if (!parsed.success) return { fieldErrors: parsed.error.flatten().fieldErrors as PasswordChangeState['fieldErrors'] };
+  if (!parsed.success) return { fieldErrors: formFieldErrors(parsed.error.flatten().fieldErrors, await getLocale()) as PasswordChangeState['fieldErrors'] };
   const { admin } = session;
   const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
   try {
@@ -45,6 +48,6 @@ export async function submitAdminPasswordChange(session: AdminSession, formData:
     if (!(error instanceof ValidationError)) throw error;
     // A wrong current password stays counted; any other problem means the current password was right.
     if (error.field === 'currentPassword') return { fieldErrors: { currentPassword: [error.message] } };
-    return { fieldErrors: { newPassword: error.messages } };
+    return { fieldErrors: { newPassword: validationMessages(error, await getLocale()) } };
   }
 }

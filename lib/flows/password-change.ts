@@ -11,6 +11,9 @@ import { voluntaryPasswordChange } from './voluntary-change';
 import { moveWebSessionToVersion } from '@/lib/session/row';
 import { endSubjectSessions } from '@/lib/session-rows';
 import { getDb } from '@/db';
+import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
+import { getLocale } from 'next-intl/server';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 const REALM = 'password-change';
 
@@ -26,10 +29,11 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
     confirmPassword: String(formData.get('confirmPassword') ?? ''),
   });
   const { email } = session.mailbox;
+  const locale = await getLocale();
   // Every rule at once: the new password's own problems are listed beside a mismatch or a wrong current password.
-  const newPasswordProblems = () => checkPasswordPolicy({ password: String(formData.get('newPassword') ?? ''), email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+  const newPasswordProblems = () => passwordProblemTexts(checkPasswordPolicy({ password: String(formData.get('newPassword') ?? ''), email, minLength: env().PASSWORD_MIN_LENGTH }), locale);
   if (!parsed.success) {
-    const fieldErrors = parsed.error.flatten().fieldErrors as NonNullable<PasswordChangeState['fieldErrors']>;
+    const fieldErrors = formFieldErrors(parsed.error.flatten().fieldErrors, locale) as NonNullable<PasswordChangeState['fieldErrors']>;
     if (!fieldErrors.newPassword) {
       const problems = newPasswordProblems();
       if (problems.length > 0) fieldErrors.newPassword = problems;
@@ -62,7 +66,7 @@ export async function submitOwnPasswordChange(session: MailboxSession, formData:
       const problems = newPasswordProblems();
       return { fieldErrors: { currentPassword: [error.message], ...(problems.length > 0 ? { newPassword: problems } : {}) } };
     }
-    const problems = error.messages;
+    const problems = validationMessages(error, locale);
     return { fieldErrors: { newPassword: problems } };
   }
 }

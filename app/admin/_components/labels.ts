@@ -2,68 +2,72 @@ import type { BulkActionKind } from '@/lib/mailboxes/bulk';
 import type { MailboxChange } from '@/lib/mailboxes/service';
 import { entryInfoChanges } from '@/lib/audit-sentence';
 import type { Phrase } from '@/lib/time-format';
+import { createTranslator } from 'next-intl';
+import { catalogue } from '@/lib/i18n/catalogues';
+import type { Locale } from '@/lib/i18n/locales';
 
 /** Wording shared by the admin pages (server and client components). */
 export { signInResult, SIGN_IN_RESULTS } from '@/app/_components/labels';
 
-const onOff = (v: unknown) => (v ? 'on' : 'off');
-
 /**
- * The lines of "Saved: …" for one change (from updateMailbox's `changes`): what was set, labels and expiry
- * entry by entry (times as instants, shown in the viewer's zone); never shows a password.
+ * The lines of "Saved: …" for one change (from updateMailbox's `changes`), in the reader's language: what was
+ * set, labels and expiry entry by entry (times as instants, shown in the viewer's zone); never shows a password.
+ * The entry-by-entry lines come from lib/audit-sentence.ts and stay English there.
  */
-export function describeChange(change: MailboxChange): Phrase[] {
+export function describeChange(change: MailboxChange, locale: Locale = 'en'): Phrase[] {
+  const t = createTranslator({ locale, messages: catalogue(locale), namespace: 'SavedChange' });
   if (change.field === 'allow_nets') {
     const entries = entryInfoChanges(change.oldMeta ?? null, change.newMeta ?? null, change.new).map((line): Phrase => ['Allowed networks, ', ...line]);
-    return change.old === change.new ? entries : [[`Allowed networks: ${change.old ?? 'no restriction'} → ${change.new ?? 'no restriction'}`], ...entries];
+    const list = (v: unknown) => (v === null || v === undefined ? t('noRestriction') : String(v));
+    return change.old === change.new ? entries : [[t('allowNets', { old: list(change.old), new: list(change.new) })], ...entries];
   }
-  return [[describeSetting(change)]];
-}
-
-function describeSetting(change: MailboxChange): string {
+  const onOff = (v: unknown) => (v ? t('on') : t('off'));
+  const yesNo = (v: unknown) => (v ? t('yes') : t('no'));
+  const mode = (v: unknown) => (v === 'monitor' ? t('monitor') : v === 'enforce' ? t('enforce') : String(v));
   switch (change.field) {
-    case 'allow_nets':
-      return 'Allowed networks changed';
     case 'allow_nets_mode':
-      return `Network list mode: ${change.old} → ${change.new}${change.new === 'monitor' ? ' (refusals are only recorded, not enforced)' : ''}`;
+      return [[t(change.new === 'monitor' ? 'modeToMonitor' : 'mode', { old: mode(change.old), new: mode(change.new) })]];
     case 'require_reset_password':
-      return `Force password change at next login: ${onOff(change.old)} → ${onOff(change.new)}${change.new ? ' (open sessions were ended)' : ''}`;
+      return [[t(change.new ? 'forceResetOn' : 'forceReset', { old: onOff(change.old), new: onOff(change.new) })]];
     case 'active':
-      return `Active: ${change.old ? 'yes' : 'no'} → ${change.new ? 'yes' : 'no'}${change.new ? '' : ' (open sessions were ended)'}`;
+      return [[t(change.new ? 'active' : 'deactivated', { old: yesNo(change.old), new: yesNo(change.new) })]];
     case 'memo':
-      return 'Memo updated';
+      return [[t('memo')]];
     case 'password':
-      return 'New password set (open sessions were ended)';
+      return [[t('password')]];
   }
 }
 
-const mailboxCount = (n: number) => `${n.toLocaleString('en-US')} mailbox${n === 1 ? '' : 'es'}`;
+/** The bulk change's words in a language (catalogue namespace 'BulkChange'). */
+const bulkWords = (locale: Locale) => createTranslator({ locale, messages: catalogue(locale), namespace: 'BulkChange' });
 
-/** The confirmation question for a bulk plan. */
-export function bulkQuestion(action: BulkActionKind, allowNets: string | null, count: number): string {
-  const n = mailboxCount(count);
+/** The confirmation question for a bulk plan, in the reader's language. */
+export function bulkQuestion(action: BulkActionKind, allowNets: string | null, count: number, locale: Locale = 'en'): string {
+  const t = bulkWords(locale);
+  const nets = allowNets ?? '';
   switch (action) {
     case 'replace_nets':
-      return `Replace the allowed networks of ${n} with ${allowNets}? Open sessions from other addresses end at their next request.`;
+      return t('replaceNets', { count, allowNets: nets });
     case 'add_nets':
-      return `Add ${allowNets} to the allowed networks of ${n}? Mailboxes without a restriction stay unrestricted.`;
+      return t('addNets', { count, allowNets: nets });
     case 'remove_restriction':
-      return `Remove the network restriction of ${n}? They can then sign in from any network.`;
+      return t('removeRestriction', { count });
     case 'force_reset':
-      return `Force a password change at the next login for ${n}? Their open sessions end at once.`;
+      return t('forceReset', { count });
     case 'cancel_reset':
-      return `Cancel the pending password change of ${n}?`;
+      return t('cancelReset', { count });
     case 'mode_monitor':
-      return `Switch ${n} to monitor mode? Their lists are then only evaluated: sign-ins they would refuse go through and are recorded.`;
+      return t('modeMonitor', { count });
     case 'mode_enforce':
-      return `Switch ${n} to enforce mode? Their lists then refuse sign-ins and end open sessions from other networks at their next request.`;
+      return t('modeEnforce', { count });
   }
 }
 
-/** The result summary of a bulk change. */
-export function bulkSummary(result: { changed: number; unchanged: number; skippedUnrestricted: number }): string {
-  const parts = [`${mailboxCount(result.changed)} changed`];
-  if (result.unchanged) parts.push(`${mailboxCount(result.unchanged)} already as requested`);
-  if (result.skippedUnrestricted) parts.push(`${mailboxCount(result.skippedUnrestricted)} without a restriction left unrestricted`);
-  return `Done: ${parts.join(', ')}.`;
+/** The result summary of a bulk change, in the reader's language. */
+export function bulkSummary(result: { changed: number; unchanged: number; skippedUnrestricted: number }, locale: Locale = 'en'): string {
+  const t = bulkWords(locale);
+  const parts = [t('changed', { count: result.changed })];
+  if (result.unchanged) parts.push(t('unchanged', { count: result.unchanged }));
+  if (result.skippedUnrestricted) parts.push(t('skipped', { count: result.skippedUnrestricted }));
+  return t('done', { parts: parts.join(', ') });
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { headers } from 'next/headers';
-import { REAUTH_FAILED, reauthenticate, reauthFieldsSchema, reauthNeeds, type StepSession } from '@/lib/admins/reauth';
+import { getTranslations } from 'next-intl/server';
+import { REAUTH_FAILED, reauthenticate, reauthFieldsSchema, reauthNeeds, type ReauthResult, type StepSession } from '@/lib/admins/reauth';
 import { webContext, type AdminSession } from '@/lib/session/dal';
 import { ReauthRequiredError } from '@/lib/errors';
 import type { ReauthPrompt } from './prompt';
@@ -24,7 +25,7 @@ export async function sensitiveStep<T>(session: AdminSession, formData: FormData
   const sent = { password: field(formData, 'reauthPassword'), code: field(formData, 'reauthCode'), passkeyJson: field(formData, 'reauthPasskey') };
   if (sent.password !== undefined || sent.code !== undefined || sent.passkeyJson !== undefined) {
     const parsed = reauthFieldsSchema.safeParse(sent);
-    let result: { ok: true } | { ok: false; message: string } = { ok: false, message: REAUTH_FAILED };
+    let result: ReauthResult = { ok: false, message: REAUTH_FAILED };
     if (parsed.success) {
       const { password, code, passkeyJson } = parsed.data;
       let response: unknown = null;
@@ -43,7 +44,11 @@ export async function sensitiveStep<T>(session: AdminSession, formData: FormData
         await webContext({ kind: 'admin', id: admin.id, email: admin.email }),
       );
     }
-    if (!result.ok) return { ok: false, reauth: { ...(await reauthNeeds(admin.id)), error: result.message } };
+    if (!result.ok) {
+      // The service's refusal in English; the form says it in the reader's language (one failure text, or throttling).
+      const error = result.retryAfterMinutes !== undefined ? (await getTranslations('Auth'))('tooManyAttempts', { minutes: result.retryAfterMinutes }) : (await getTranslations('ReauthStep'))('failed');
+      return { ok: false, reauth: { ...(await reauthNeeds(admin.id)), error } };
+    }
   }
   try {
     return { ok: true, value: await step(proof) };

@@ -8,6 +8,8 @@ import { requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ForbiddenError, ValidationError } from '@/lib/errors';
 import type { ReauthPrompt } from '../_reauth/prompt';
 import { sensitiveStep } from '../_reauth/sensitive-step';
+import { validationMessages } from '@/lib/i18n/password-problems';
+import { getLocale } from 'next-intl/server';
 
 export interface AddAdminState {
   version: number;
@@ -36,7 +38,7 @@ export async function addAdminAction(prev: AddAdminState, formData: FormData): P
   } catch (error) {
     if (error instanceof ValidationError) {
       const field = error.field === 'password' ? 'password' : 'email';
-      return { ...base, formError: (await getTranslations('AddAdminErrors'))('notSaved'), fieldErrors: { [field]: field === 'password' ? error.messages : [error.message] } };
+      return { ...base, formError: (await getTranslations('AddAdminErrors'))('notSaved'), fieldErrors: { [field]: field === 'password' ? validationMessages(error, await getLocale()) : [error.message] } };
     }
     if (error instanceof DomainError) return { ...base, formError: error.message };
     throw error;

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/session/dal';
@@ -10,6 +10,7 @@ import { Address } from '@/app/_components/address';
 import { PhraseText } from '@/app/_components/phrase';
 import { PROTOCOL_NAMES } from '@/app/_components/labels';
 import { RelativeTime } from '@/app/_components/relative-time';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('AuditLog'))('metaTitle') };
@@ -99,7 +100,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const raw = { mailbox: first(params.mailbox), event: first(params.event), ip: first(params.ip), from: first(params.from), to: first(params.to) };
   const parsed = auditLogFilterSchema.safeParse(raw);
-  const errors = parsed.success ? {} : parsed.error.flatten().fieldErrors;
+  const errors = parsed.success ? {} : formFieldErrors(parsed.error.flatten().fieldErrors, await getLocale());
   const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
   const filter = parsed.success ? parsed.data : null;
   const { items, hasMore, total, totalCapped } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0, totalCapped: false };

@@ -2,6 +2,7 @@
 
 import { getTranslations } from 'next-intl/server';
 import { refresh } from 'next/cache';
+import { getLocale } from 'next-intl/server';
 import { requireAdmin, webContext } from '@/lib/session/dal';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { applyBulkChange, planBulkChange, type BulkActionKind, type BulkRequest } from '@/lib/mailboxes/bulk';
@@ -71,11 +72,11 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
       const ctx = await webContext({ kind: 'admin', id: admin.id, email: admin.email });
       const result = await applyBulkChange(scope, request, ctx, { expectedCount: Number.parseInt(text(formData, 'expectedCount'), 10) });
       refresh();
-      return { version: base.version, result: bulkSummary(result) };
+      return { version: base.version, result: bulkSummary(result, await getLocale()) };
     }
     const plan = await planBulkChange(scope, request);
     if (plan.count === 0) return { ...base, formError: t('noMatch') };
-    return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count), mailKicksOff: !mailKickEnabled(), target } };
+    return { ...base, confirm: { ...plan, question: bulkQuestion(plan.action, plan.allowNets, plan.count, await getLocale()), mailKicksOff: !mailKickEnabled(), target } };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'allow_nets' && Array.isArray(error.details)) {
       return { ...base, formError: t('invalidNets'), netErrors: error.details as EntryError[] };

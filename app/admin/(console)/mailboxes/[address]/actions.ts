@@ -2,7 +2,7 @@
 
 import { refresh } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { endMailboxSessions } from '@/lib/sessions/service';
 import { mailboxHref } from '../mailbox-href';
 import { requestInfo, requireAdmin, webContext } from '@/lib/session/dal';
@@ -21,6 +21,8 @@ import { appendNet, draftMeta, draftRows, infoForDraft, infoFromForm, infoText }
 import { textDigest } from '@/app/admin/_components/form-digest';
 import type { Phrase } from '@/lib/time-format';
 import { settingsOf, storedOf, type MailboxSettings, type StoredSettings } from './mailbox-settings';
+import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 export interface MailboxFormState {
   /** Bumped on every answer so the form re-reads `values`. */
@@ -88,6 +90,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
   const base = { version: prev.version + 1, values, stored };
   const intent = String(formData.get('intent') ?? 'save');
   const t = await getTranslations('MailboxActions');
+  const locale = await getLocale();
   try {
     if (intent === 'add-ip' || intent === 'preview' || intent.startsWith('add-net:') || intent.startsWith('remove:')) {
       await getMailbox(scope, email);
@@ -148,7 +151,7 @@ export async function saveMailboxAction(prev: MailboxFormState, formData: FormDa
       values: saved,
       stored: storedOf(saved),
       notice: changes.length === 0 ? t('nothingChanged') : t('saved'),
-      changes: changes.flatMap(describeChange),
+      changes: changes.flatMap((c) => describeChange(c, locale)),
     };
   } catch (error) {
     return await errorState(base, error);
@@ -198,9 +201,9 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
   const newPassword = String(formData.get('newPassword') ?? '');
   const parsed = ownPasswordChangeSchema.safeParse({ newPassword, confirmPassword: String(formData.get('confirmPassword') ?? '') });
   // Every rule at once: a mismatch is reported together with the password's own problems.
-  const policy = checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+  const policy = passwordProblemTexts(checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }), await getLocale());
   if (!parsed.success || policy.length > 0) {
-    const fieldErrors = parsed.success ? {} : (parsed.error.flatten().fieldErrors as NonNullable<PasswordFormState['fieldErrors']>);
+    const fieldErrors = parsed.success ? {} : (formFieldErrors(parsed.error.flatten().fieldErrors, await getLocale()) as NonNullable<PasswordFormState['fieldErrors']>);
     if (policy.length > 0) fieldErrors.newPassword = [...new Set([...(fieldErrors.newPassword ?? []), ...policy])];
     return { formError: (await getTranslations('MailboxActions'))('passwordNotSet'), fieldErrors };
   }
@@ -215,7 +218,7 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
     };
   } catch (error) {
     if (error instanceof ValidationError && error.field === 'password') {
-      const problems = error.messages;
+      const problems = validationMessages(error, await getLocale());
       return { formError: (await getTranslations('MailboxActions'))('passwordNotSet'), fieldErrors: { newPassword: problems } };
     }
     if (error instanceof DomainError) return { formError: error.message };

@@ -10,6 +10,9 @@ import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
 import { createMailbox } from '@/lib/mailboxes/service';
 import type { EntryError } from '@/lib/net/allowlist';
 import { mailboxHref } from '../mailbox-href';
+import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
+import { getLocale } from 'next-intl/server';
+import { formFieldErrors } from '@/lib/i18n/form-errors';
 
 type Field = 'local' | 'domain' | 'newPassword' | 'confirmPassword' | 'memo';
 
@@ -39,12 +42,12 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
   const passwords = ownPasswordChangeSchema.safeParse({ newPassword: String(formData.get('newPassword') ?? ''), confirmPassword: String(formData.get('confirmPassword') ?? '') });
   const email = `${values.local}@${values.domain}`;
   // Every problem at once: the missing address, the passwords' mismatch and each password rule.
-  const fieldErrors: NonNullable<CreateMailboxState['fieldErrors']> = passwords.success ? {} : { ...(passwords.error.flatten().fieldErrors as CreateMailboxState['fieldErrors']) };
+  const fieldErrors: NonNullable<CreateMailboxState['fieldErrors']> = passwords.success ? {} : { ...(formFieldErrors(passwords.error.flatten().fieldErrors, await getLocale()) as CreateMailboxState['fieldErrors']) };
   const t = await getTranslations('NewMailboxErrors');
   if (!values.local) fieldErrors.local = [t('localMissing')];
   const newPassword = String(formData.get('newPassword') ?? '');
   if (newPassword && !fieldErrors.newPassword) {
-    const problems = checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }).map((p) => p.message);
+    const problems = passwordProblemTexts(checkPasswordPolicy({ password: newPassword, email, minLength: env().PASSWORD_MIN_LENGTH }), await getLocale());
     if (problems.length > 0) fieldErrors.newPassword = problems;
   }
   if (!passwords.success || Object.keys(fieldErrors).length > 0) return { ...base, formError: t('fixFields'), fieldErrors };
@@ -63,7 +66,7 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
     if (error instanceof ValidationError) {
       if (error.field === 'allow_nets') return { ...base, formError: t('invalidNets'), netErrors: (error.details as EntryError[] | undefined) ?? [] };
       const field = SERVICE_FIELDS[error.field];
-      const messages = error.field === 'password' ? error.messages : [error.message];
+      const messages = error.field === 'password' ? validationMessages(error, await getLocale()) : [error.message];
       return { ...base, formError: t('fixFields'), ...(field ? { fieldErrors: { [field]: messages } } : { formError: error.message }) };
     }
     if (error instanceof DomainError) return { ...base, formError: error.message };
