@@ -28,7 +28,7 @@ import { describeAddressCollisions } from './lib/ops/address-collisions';
 import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
 import { startJobs } from './lib/schedule/start';
 import { drainable } from './lib/ops/drain';
-import { serveMachineEndpoint } from './lib/ops/machine-endpoints';
+import { serveMachineEndpoint } from './lib/machine-endpoints/table';
 import { readinessFor } from './db/readiness';
 import { guardedReadiness, installPrototypeGuard } from './lib/ops/prototype-guard';
 import { listenUrl } from './lib/ops/listen-url';

@@ -1,17 +1,13 @@
 import type { Browser, Locator, Page } from '@playwright/test';
 import { eq } from 'drizzle-orm';
-import { accounts } from '../db/schema';
+import { accounts, appPasswords, mailboxes, notifyDestinations } from '../db/schema';
 import en from '../lib/i18n/messages/en.json';
 import de from '../lib/i18n/messages/de.json';
+import { startReceiver } from '../lib/testing/webhook-receiver';
 import { servers } from '../playwright.config';
 import { accountWithAdmin, mailboxPath, netsFieldsHydrated, openMailbox } from './support/admin';
 import { clientAt, createMailbox, dbOf, expect, formAlert, rememberCookies, rememberSecret, submitAction, test, updateMailboxRow } from './support/fixtures';
 import { codeAt } from './support/two-factor';
-import { clientAt, createMailbox, expect, formAlert, rememberCookies, rememberSecret, submitAction, test } from './support/fixtures';
-import { eq } from 'drizzle-orm';
-import { accounts, appPasswords, mailboxes, notifyDestinations } from '../db/schema';
-import { startReceiver } from '../lib/testing/webhook-receiver';
-import { dbOf, updateMailboxRow } from './support/fixtures';
 
 /**
  * Spec §22: the pages in English and German. A German browser (`Accept-Language: de`) gets `lang="de"` and no

@@ -16,7 +16,7 @@ process.env.SMTP_BACKEND = '10.1.2.3:1587';
 process.env.MAIL_AUTH_WAIT_SECONDS = '2';
 const { answerMailAuth } = await import('@/lib/mail-auth/handler');
 const { toResponse } = await import('@/lib/mail-auth/response');
-// What server.ts's table serves (lib/ops/machine-endpoints.ts), in the web Response shape.
+// What server.ts's table serves (lib/machine-endpoints/table.ts), in the web Response shape.
 const GET = async (request: Request) => toResponse(await answerMailAuth(request.headers));
 
 /** nginx's auth_http request for a login (Auth-Pass escaped as nginx does: space and % only here). */

@@ -17,7 +17,7 @@ process.env.MAIL_AUTH_WAIT_SECONDS = '2';
 
 const { answerMailAuth } = await import('./handler');
 const { toResponse } = await import('./response');
-// What server.ts's table serves (lib/ops/machine-endpoints.ts), in the web Response shape the assertions read.
+// What server.ts's table serves (lib/machine-endpoints/table.ts), in the web Response shape the assertions read.
 const GET = async (request: Request) => toResponse(await answerMailAuth(request.headers));
 
 let domainId = 0;

@@ -1,4 +1,4 @@
-// Not marked `server-only`: plain header access, shared by the machine endpoints (lib/ops/machine-endpoints.ts).
+// Not marked `server-only`: plain header access, shared by the machine endpoints (lib/machine-endpoints/table.ts).
 import type { IncomingMessage } from 'node:http';
 
 /** Request headers in the shape the domain code reads (`get`, case-insensitive, duplicates joined like Headers). */

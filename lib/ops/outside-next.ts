@@ -3,7 +3,7 @@ import Module from 'node:module';
 import path from 'node:path';
 
 /*
- * server.ts serves the machine endpoints (lib/ops/machine-endpoints.ts) by importing the domain code itself,
+ * server.ts serves the machine endpoints (lib/machine-endpoints/table.ts) by importing the domain code itself,
  * with no route bundle in between. That code marks itself `import 'server-only'`, a package that throws
  * unless it is resolved under the `react-server` condition (as in Next's server bundles and the CLI's
  * `tsx --conditions=react-server`). Turning that condition on for the whole process would also switch

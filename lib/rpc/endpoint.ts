@@ -113,7 +113,7 @@ export async function handleRpcRequest(request: Request): Promise<Response> {
 }
 
 /**
- * The same endpoint on node's request and response, for server.ts's machine-endpoint table (lib/ops/machine-endpoints.ts): a
+ * The same endpoint on node's request and response, for server.ts's machine-endpoint table (lib/machine-endpoints/table.ts): a
  * flood of cheap calls (throttled `auth`) must not cost Next's request handling each (docs/performance.md).
  */
 /*

@@ -7,7 +7,6 @@ import { endSession, requirePendingMailbox, startSession, webContext } from '@/l
 import { MAILBOX_TWO_FACTOR_SETUP_PATH } from '@/lib/auth/mailbox-two-factor';
 import { verifyMailboxSecondFactor } from '@/lib/second-factor/verify';
 import { completeMailboxSignIn } from '@/lib/session/sign-in';
-import { SECOND_FACTOR_FAILED, SECOND_FACTOR_USED, tooManyAttempts } from '@/lib/auth/messages';
 import { deleteWebSession } from '@/lib/session/row';
 
 export interface VerifyState {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowlistFor } from '@/lib/net/allowlist';
-import { MACHINE_ENDPOINTS, serveMachineEndpoint } from './machine-endpoints';
+import { MACHINE_ENDPOINTS, serveMachineEndpoint } from './table';
 
 process.env.MAIL_AUTH_SECRET = 'unit-mail-auth-secret-0123456789';
 

@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { log } from '@/lib/log';
 import { answerMailAuth } from '@/lib/mail-auth/handler';
 import { serveRpcRequest } from '@/lib/rpc/endpoint';
-import { serveOpsEndpoint, type OpsContext } from './endpoints';
-import { nodeHeaders } from './node-headers';
+import { serveOpsEndpoint, type OpsContext } from '@/lib/ops/endpoints';
+import { nodeHeaders } from '@/lib/ops/node-headers';
 
 /**
  * The machine endpoints: what nginx, API clients, load balancers and Prometheus call. server.ts answers
