@@ -57,6 +57,7 @@ test('a mailbox reads its own list as it applies, without the memo, labels or se
     'last_login_ip',
     'mail',
     'require_reset_password',
+    'two_factor',
     'updated_at',
   ]);
   for (const secret of [MEMO, 'HR case', LABEL, SET_LABEL, 'hr-watch', '"label"', '"memo"']) expect(own.text).not.toContain(secret);
