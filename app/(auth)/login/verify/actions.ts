@@ -9,9 +9,7 @@ import { verifyMailboxSecondFactor } from '@/lib/second-factor/verify';
 import { completeMailboxSignIn } from '@/lib/session/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
 
-export interface VerifyState {
-  formError?: string;
-}
+import type { VerifyState } from '@/app/_components/verify-form';
 
 /**
  * The second step of a mailbox sign-in with two-factor (spec §20), with a code from the authenticator app

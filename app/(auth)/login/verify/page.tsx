@@ -3,7 +3,8 @@ import { getTranslations } from 'next-intl/server';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { requirePendingMailbox } from '@/lib/session/dal';
 import { cancelMailboxVerifyAction } from './actions';
-import { MailboxVerifyForm } from './verify-form';
+import { VerifyForm } from '@/app/_components/verify-form';
+import { verifyMailboxCodeAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('Verify'))('metaTitle') };
@@ -21,7 +22,7 @@ export default async function MailboxVerifyPage({ searchParams }: { searchParams
         {t.rich('signingInAs', { email: mailbox.email, strong: (text) => <strong>{text}</strong> })} {t('codeOnly')}
       </p>
       <div className="card">
-        <MailboxVerifyForm callbackUrl={safeCallbackPath(params.callbackUrl)} />
+        <VerifyForm callbackUrl={safeCallbackPath(params.callbackUrl)} action={verifyMailboxCodeAction} />
       </div>
       <form action={cancelMailboxVerifyAction}>
         <button type="submit" className="link">

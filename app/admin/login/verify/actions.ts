@@ -13,9 +13,7 @@ import { verifySecondFactor } from '@/lib/second-factor/verify';
 import { completeAdminSignIn } from '@/lib/session/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
 
-export interface VerifyState {
-  formError?: string;
-}
+import type { VerifyState } from '@/app/_components/verify-form';
 
 type Pending = Awaited<ReturnType<typeof requirePendingAdmin>>;
 

@@ -4,7 +4,8 @@ import { requirePendingAdmin } from '@/lib/session/dal';
 import { twoFactorSummary } from '@/lib/admins/two-factor';
 import { cancelVerifyAction } from './actions';
 import { PasskeySignIn } from './passkey-sign-in';
-import { VerifyForm } from './verify-form';
+import { VerifyForm } from '@/app/_components/verify-form';
+import { verifyCodeAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('Verify'))('metaTitle') };
@@ -41,7 +42,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       {codes || !factors.hasPasskey ? (
         <div className="card">
           {factors.hasPasskey ? <h2>{t('codeHeading')}</h2> : null}
-          <VerifyForm callbackUrl={callbackUrl} />
+          <VerifyForm callbackUrl={callbackUrl} action={verifyCodeAction} />
         </div>
       ) : null}
       <form action={cancelVerifyAction}>

@@ -2,12 +2,18 @@
 
 import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
-import { verifyCodeAction, type VerifyState } from './actions';
 
-/** The code form of the second step. Works without JavaScript. */
-export function VerifyForm({ callbackUrl }: { callbackUrl: string }) {
+export interface VerifyState {
+  formError?: string;
+}
+
+/**
+ * The code form of a two-factor sign-in's second step, for admins (/admin/login/verify) and mailboxes
+ * (/login/verify): each page passes its own action. Works without JavaScript.
+ */
+export function VerifyForm({ callbackUrl, action }: { callbackUrl: string; action: (state: VerifyState, form: FormData) => Promise<VerifyState> }) {
   const t = useTranslations('Verify');
-  const [state, formAction, pending] = useActionState<VerifyState, FormData>(verifyCodeAction, {});
+  const [state, formAction, pending] = useActionState<VerifyState, FormData>(action, {});
   return (
     <form action={formAction} noValidate>
       {state.formError ? (
