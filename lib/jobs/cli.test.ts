@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { auditEvents, mailKicks, mailboxes } from '@/db/schema';
 import { getDb } from '@/db';
 import { setAccountPolicy } from '@/lib/accounts/policy';
@@ -14,10 +17,14 @@ import type { JobOutcome } from './runner';
  * file's database (the child inherits DATABASE_PATH or DATABASE_URL).
  */
 
+// tsx keeps its cache in TMPDIR: the children get a folder of this file's own, removed with it.
+const childTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-jobs-cli-'));
+afterAll(() => fs.rmSync(childTmp, { recursive: true, force: true }));
+
 /** `faketime '+<days>d' … jobs run --json`: the outcomes it printed. */
 function jobsRunAt(days: number): Promise<JobOutcome[]> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, MAIL_KICK_URL: '', LOG_LEVEL: 'warn' };
+    const env = { ...process.env, MAIL_KICK_URL: '', LOG_LEVEL: 'warn', TMPDIR: childTmp };
     const child = spawn('faketime', ['-f', `+${days}d`, process.execPath, 'node_modules/tsx/dist/cli.mjs', '--conditions=react-server', 'lib/cli/main.ts', 'jobs', 'run', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
