@@ -6,7 +6,7 @@ import { requirePasswordReset, setAllowNets } from '@/lib/mailboxes/service';
 import { makeAccount, makeMailbox, MAILBOX_PASSWORD, testContext } from '@/lib/testing/factories';
 import { verifyAdminSignIn, verifyMailboxSignIn } from './sign-in';
 import { SESSION_LIFETIME_MS as API_SESSION_ABSOLUTE_MS } from '@/lib/session/lifetime';
-import { API_SESSION_IDLE_MS, createApiSession, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
+import { API_SESSION_IDLE_MS, createApiSession, EXPIRED_API_SESSION_KEPT_MS, endApiSession, hashApiToken, signInToApi, verifyApiSession } from './api-session';
 
 const at = (clientIp: string | null) => ({ ...testContext, protocol: 'api' as const, clientIp });
 const sessionRow = async (token: string) =>
@@ -46,6 +46,19 @@ describe('API session tokens', () => {
     const idle = new Date(start + 3 * API_SESSION_IDLE_MS);
     expect(await verifyApiSession(token, at(null), idle)).toEqual({ ok: false, reason: 'expired' });
     expect(await sessionRow(token)).toBeUndefined();
+  });
+
+  it("another client's sign-in does not turn a session that has just expired into an unknown one; rows expired for an hour are cleared", async () => {
+    const { adminId } = await makeAccount();
+    const start = Date.now();
+    const justExpired = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start));
+    const longExpired = await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start - EXPIRED_API_SESSION_KEPT_MS - API_SESSION_IDLE_MS - 1000));
+    // Someone else signs in just after the first session's expiry: the housekeeping keeps it, clears the old one.
+    await createApiSession({ level: 'account', subjectId: adminId, sessionVersion: 1 }, new Date(start + API_SESSION_IDLE_MS + 1000));
+    expect(await sessionRow(longExpired)).toBeUndefined();
+    expect(await sessionRow(justExpired)).toBeDefined();
+    expect(await verifyApiSession(justExpired, at(null), new Date(start + API_SESSION_IDLE_MS + 2000))).toEqual({ ok: false, reason: 'expired' });
+    expect(await sessionRow(justExpired)).toBeUndefined();
   });
 
   it('end 12 hours after auth however often they are used (absolute lifetime)', async () => {

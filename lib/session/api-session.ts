@@ -27,6 +27,12 @@ export const API_SESSION_IDLE_MS = 20 * 60_000;
 export function apiSessionExpiry(createdAt: Date, now: Date): Date {
   return new Date(Math.min(now.getTime() + API_SESSION_IDLE_MS, createdAt.getTime() + SESSION_LIFETIME_MS));
 }
+/**
+ * How long an expired row is kept before another sign-in's housekeeping deletes it: a client whose session
+ * has just run out is then told `expired` (and the row goes with that answer), not `unknown`, whatever other
+ * clients sign in meanwhile. A kept row is refused like any expired one.
+ */
+export const EXPIRED_API_SESSION_KEPT_MS = 60 * 60_000;
 const TOKEN_BYTES = 32;
 // base64url of 32 bytes is 43 characters; anything much longer cannot be ours and is not worth hashing.
 const MAX_TOKEN_LENGTH = 128;
@@ -72,8 +78,9 @@ export async function createApiSession(
 ): Promise<string> {
   const token = crypto.randomBytes(TOKEN_BYTES).toString('base64url');
   const db = getDb();
-  // Housekeeping: expired rows are useless (verifyApiSession refuses them); sign-ins are rare enough to pay for it.
-  await db.delete(apiSessions).where(lte(apiSessions.expiresAt, now));
+  // Housekeeping: rows expired for a while are useless (verifyApiSession refuses every expired one); sign-ins
+  // are rare enough to pay for it.
+  await db.delete(apiSessions).where(lte(apiSessions.expiresAt, new Date(now.getTime() - EXPIRED_API_SESSION_KEPT_MS)));
   await db
     .insert(apiSessions)
     .values({
