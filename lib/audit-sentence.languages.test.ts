@@ -172,6 +172,19 @@ describe('audit events in every language', () => {
     expect(entryInfoChanges({ a: { label: 'A', expiresAt: at } }, { a: {} }, 'a', 'de')).toEqual([['a: ', 'Bezeichnung entfernt', ', ', 'läuft nicht mehr ab']]);
   });
 
+  it('labels every detail field the code records, in German', () => {
+    // Field names of the `detail: { … }` objects written with audit events (one level), plus the repetition's.
+    const keys = new Set<string>(['repeated', 'last_at']);
+    for (const { text } of sources()) for (const m of text.matchAll(/\bdetail: \{([^{}]*)\}/g)) for (const k of m[1]!.matchAll(/(?<![a-z_])([a-z_]+):/gi)) keys.add(k[1]!);
+    for (const ignored of ['old', 'new', 'old_meta', 'new_meta', 'allow_nets_meta', 'selected']) keys.delete(ignored);
+    expect(keys.size).toBeGreaterThan(30);
+    const detail = Object.fromEntries([...keys].map((k) => [k, 'x']));
+    const [english, german] = [auditDetailFacts('some_event', detail, 'en'), auditDetailFacts('some_event', detail, 'de')];
+    const humanized = (key: string) => key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' ');
+    expect(german.filter((f) => f.label === humanized(f.key)).map((f) => f.key)).toEqual(german.filter((f) => ['admin', 'name', 'domain', 'passkey'].includes(f.key)).map((f) => f.key));
+    expect(english.filter((f, i) => f.label === german[i]!.label && !['admin', 'name', 'domain', 'passkey'].includes(f.key)).map((f) => f.key)).toEqual([]);
+  });
+
   it('gives every detail label a German word (only words German shares with English stay the same)', () => {
     const same = new Set(['Admin', 'Passkey', 'Name', 'Domain']);
     for (const [key, english] of Object.entries(en.AuditDetails)) {

@@ -553,7 +553,43 @@ const DETAIL_KEYS = new Set<string>([
   'skipped_unrestricted',
   'target',
   'kind',
+  'label',
+  'app_password',
+  'app_password_id',
+  'max_age_days',
+  'password_set_at',
+  'destination_id',
+  'result',
+  'protocols',
+  'policy',
+  'was_on',
+  'sessions_ended',
+  'error',
+  'backend',
+  'attempts',
+  'delay_ms',
+  'type',
+  'events',
+  'step',
+  'new_network',
+  'days',
+  'auditRows',
+  'throttleRows',
+  'knownNetworks',
+  'pastAddressCap',
+  'id',
 ]);
+
+/** Recorded values that are codes, in words: a result, where a refusal happened, a step (unknown codes as recorded). */
+function codeValue(t: Translators, key: string, v: unknown): string | null {
+  const words: Record<string, Record<string, Parameters<Translators['word']>[0]>> = {
+    result: { sent: 'delivered', ended: 'resultEnded', failed: 'resultFailed', none_open: 'resultNoneOpen' },
+    kind: { sign_in: 'kindSignIn', request: 'kindRequest', email: 'kindEmail', webhook: 'kindWebhook' },
+    step: { regenerate_recovery_codes: 'stepRecoveryCodes', disable: 'stepDisable' },
+  };
+  const table = Object.hasOwn(words, key) ? words[key]! : null;
+  return table && typeof v === 'string' && Object.hasOwn(table, v) ? t.word(table[v]!) : null;
+}
 
 /**
  * The details behind a sentence, for the audit page's expandable part, in the reader's language: a readable
@@ -593,6 +629,16 @@ export function auditDetailFacts(event: string, detail: Record<string, unknown> 
     else if (key === 'action') value = [t.word('bulkAction', { action: choice(v) === 'other_value' ? humanize(String(v)) : choice(v) })];
     else if (key === 'repeated') value = [t.word('times', { count: num(v) })];
     else if (key === 'channel') value = [t.word('channel', { channel: v === 'api' ? 'api' : 'web' })];
+    else if (codeValue(t, key, v) !== null) value = [codeValue(t, key, v)!];
+    else if (key === 'policy') value = [t.word('policy', { policy: choice(v) })];
+    else if (key === 'protocols') value = [appProtocols(t, v)];
+    else if (key === 'max_age_days' && typeof v === 'number') value = [t.word('days', { days: v })];
+    else if (key === 'days' && typeof v === 'number') value = [t.word('days', { days: v })];
+    else if (key === 'delay_ms' && typeof v === 'number') value = [t.word('milliseconds', { value: v })];
+    else if (key === 'target' && v && typeof v === 'object')
+      value = [typeof (v as { selected?: unknown }).selected === 'number' ? t.word('targetSelected', { count: (v as { selected: number }).selected }) : t.word('targetSearch')];
+    // Facts rather than settings: yes or no.
+    else if ((key === 'pastAddressCap' || key === 'sessions_ended') && typeof v === 'boolean') value = [v ? t.word('yes') : t.word('no')];
     else if (typeof v === 'boolean') value = [turned(t, v)];
     else value = timeValue(key, v) ?? (key === 'expires_at' && v === null ? [t.word('never')] : [plainValue(t, v)]);
     facts.push({ key, label, value });
