@@ -578,6 +578,8 @@ const DETAIL_KEYS = new Set<string>([
   'knownNetworks',
   'pastAddressCap',
   'id',
+  'old',
+  'new',
 ]);
 
 /** Recorded values that are codes, in words: a result, where a refusal happened, a step (unknown codes as recorded). */
@@ -631,6 +633,7 @@ export function auditDetailFacts(event: string, detail: Record<string, unknown> 
     else if (key === 'channel') value = [t.word('channel', { channel: v === 'api' ? 'api' : 'web' })];
     else if (codeValue(t, key, v) !== null) value = [codeValue(t, key, v)!];
     else if (key === 'policy') value = [t.word('policy', { policy: choice(v) })];
+    else if ((key === 'old' || key === 'new') && event === 'account_policy_changed') value = [policyValue(t, detail.policy, v)];
     else if (key === 'protocols') value = [appProtocols(t, v)];
     else if (key === 'max_age_days' && typeof v === 'number') value = [t.word('days', { days: v })];
     else if (key === 'days' && typeof v === 'number') value = [t.word('days', { days: v })];
