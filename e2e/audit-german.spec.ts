@@ -164,7 +164,7 @@ test.describe('the audit log in German (Accept-Language: de)', () => {
     expect(englishIn(await page.title())).toEqual([]);
     // The German details of an allowed-networks change, entry by entry.
     const nets = page.locator('[data-testid="audit-table"] tbody tr[data-event="allow_nets_changed"]').last().locator('.event-details');
-    await expect(nets.locator('dt')).toContainText(['Erlaubte Netzwerke, vorher', 'Erlaubte Netzwerke, nachher', 'Bezeichnungen und Ablauf', 'Grund', 'Verfahren']);
+    await expect(nets.locator('dt')).toContainText(['Erlaubte Netzwerke, vorher', 'Erlaubte Netzwerke, nachher', 'Grund', 'Verfahren', 'Bezeichnungen und Ablauf']);
     await expect(nets.locator('dd.detail').filter({ hasText: 'Bezeichnung „Zentrale“' })).toHaveText('198.51.100.0/24: Bezeichnung „Zentrale“, läuft ab am 2099-01-31 08:00 UTC');
 
     // The event filter names every kind in German; choosing one filters to it.
