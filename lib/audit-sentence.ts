@@ -1,8 +1,7 @@
 // Browser-safe (no server-only): the audit page, its CSV export and tests all word events with this file.
 
-import { createTranslator } from 'next-intl';
-import { catalogue } from '@/lib/i18n/catalogues';
 import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locales';
+import { messageFormatter, type MessageValues } from '@/lib/i18n/message-format';
 import type { Phrase, PhrasePart } from '@/lib/time-format';
 
 /**
@@ -27,20 +26,20 @@ export interface AuditSentenceInput {
 }
 
 function translatorsFor(locale: Locale) {
-  const messages = catalogue(locale);
   return {
-    sentence: createTranslator({ locale, messages, namespace: 'AuditSentences' }),
-    name: createTranslator({ locale, messages, namespace: 'AuditEventNames' }),
-    reason: createTranslator({ locale, messages, namespace: 'AuditReasons' }),
-    word: createTranslator({ locale, messages, namespace: 'AuditWords' }),
-    detail: createTranslator({ locale, messages, namespace: 'AuditDetails' }),
+    sentence: messageFormatter(locale, 'AuditSentences'),
+    name: messageFormatter(locale, 'AuditEventNames'),
+    reason: messageFormatter(locale, 'AuditReasons'),
+    word: messageFormatter(locale, 'AuditWords'),
+    detail: messageFormatter(locale, 'AuditDetails'),
   };
 }
 type Translators = ReturnType<typeof translatorsFor>;
 
-// One set of translators per language, built on first use: each keeps its compiled messages, so a CSV export
-// of millions of rows does not parse a message per row. Keyed by the languages (a closed list); the
-// catalogues are bundled, so nothing cached here can go stale.
+// One set of formatters per language, built on first use: each keeps its compiled messages, so a CSV export
+// of millions of rows does not parse a message per row (lib/i18n/message-format.ts says why not next-intl's
+// `t()` here). Keyed by the languages (a closed list); the catalogues are bundled, so nothing cached here can
+// go stale.
 const TRANSLATORS = new Map<Locale, Translators>();
 function translators(locale: Locale): Translators {
   let t = TRANSLATORS.get(locale);
@@ -52,15 +51,7 @@ function translators(locale: Locale): Translators {
 }
 
 /** A message's values: text and numbers, or an instant shown where the sentence is (`{ at }`). */
-type Values = Record<string, string | number | { at: number }>;
-
-/** A rich message's result (text, instants) as a Phrase; a plain message is one string. */
-function toPhrase(result: unknown): Phrase {
-  if (typeof result === 'string') return [result];
-  if (Array.isArray(result)) return result.flatMap((p) => toPhrase(p));
-  if (result && typeof result === 'object' && typeof (result as { at?: unknown }).at === 'number') return [result as { at: number }];
-  return result === null || result === undefined ? [] : [String(result)];
-}
+type Values = MessageValues;
 
 /** Phrases every sentence builds on, computed once per event, and the language's messages. */
 interface Words {
@@ -419,7 +410,7 @@ export function auditSentenceParts(e: AuditSentenceInput, locale: Locale = DEFAU
     from: e.clientIp ? t.word('from', { ip: e.clientIp }) : '',
     via: protocol ? t.word('via', { protocol }) : '',
     t,
-    rich: (key: SentenceKey, values: Values) => toPhrase(t.sentence.rich(key, values as never)),
+    rich: (key: SentenceKey, values: Values) => t.sentence.parts(key, values),
   };
   let text: Phrase | string;
   if (Object.hasOwn(AUDIT_EVENT_KINDS, e.event)) {
@@ -478,7 +469,7 @@ export function entryInfoChanges(oldMeta: unknown, newMeta: unknown, newList?: u
     const [l0, l1] = [labelOf(before), labelOf(after)];
     if (l0 !== l1) parts.push([l1 === null ? t.word('labelRemoved') : l0 === null ? t.word('labelSet', { label: l1 }) : t.word('labelChanged', { old: l0, new: l1 })]);
     const [e0, e1] = [expiryOf(before), expiryOf(after)];
-    if (e0 !== e1) parts.push(e1 === null ? [t.word('noLongerExpires')] : toPhrase(t.word.rich('expiresAt', { at: { at: e1 } as never })));
+    if (e0 !== e1) parts.push(e1 === null ? [t.word('noLongerExpires')] : t.word.parts('expiresAt', { at: { at: e1 } }));
     if (parts.length) lines.push([`${net}: `, ...parts.flatMap((p, i) => (i ? [', ', ...p] : p))]);
   }
   return lines;
