@@ -150,7 +150,7 @@ describe('audit events in every language', () => {
     expect(facts('login_failed', { reason: 'network_not_allowed', allow_nets: null, repeated: 3, channel: 'web', method: 'totp' })).toEqual([
       { label: 'Grund', value: ['Netzwerk nicht erlaubt'] },
       { label: 'Erlaubte Netzwerke', value: ['keine Einschränkung'] },
-      { label: 'Anzahl', value: ['3 Mal'] },
+      { label: 'Wie oft', value: ['3 Mal'] },
       { label: 'Sitzung', value: ['Web'] },
       { label: 'Verfahren', value: ['ein Code aus der Authenticator-App'] },
     ]);
