@@ -68,7 +68,7 @@ describe('auditSentence', () => {
     const facts = (event: string, detail: Record<string, unknown>) => auditDetailFacts(event, detail).map((f) => ({ label: f.label, value: f.value }));
     expect(facts('login_failed', { reason: 'network_not_allowed', target: { selected: 3 }, allow_nets: null })).toEqual([
       { label: 'Reason', value: ['network not allowed'] },
-      { label: 'Applied to', value: ['selected: 3'] },
+      { label: 'Applied to', value: ['3 selected mailboxes'] },
       { label: 'Allowed networks', value: ['no restriction'] },
     ]);
     expect(facts('require_reset_password_changed', { old: false, new: true })).toEqual([

@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/session/dal';
 import { auditLogFilterSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
-import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentence } from '@/lib/audit-sentence';
+import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentenceParts } from '@/lib/audit-sentence';
+import type { Locale } from '@/lib/i18n/locales';
 import { describeUserAgent } from '@/lib/user-agent';
 import { Address } from '@/app/_components/address';
 import { PhraseText } from '@/app/_components/phrase';
@@ -39,16 +40,16 @@ const ACTOR_KEYS = [
 const ACTOR_KINDS = new Map<string, (typeof ACTOR_KEYS)[number][1]>(ACTOR_KEYS);
 
 /** Everything recorded about one event, behind its sentence. */
-async function EventDetails({ row }: { row: AuditLogRow }) {
+async function EventDetails({ row, locale }: { row: AuditLogRow; locale: Locale }) {
   const t = await getTranslations('AuditLog');
   const actor = ACTOR_KINDS.get(row.actorKind);
-  const facts = auditDetailFacts(row.event, row.detail);
+  const facts = auditDetailFacts(row.event, row.detail, locale);
   return (
     <details className="event-details">
       <summary>{t('details')}</summary>
       <dl className="facts">
         <dt>{t('event')}</dt>
-        <dd>{auditEventLabel(row.event)}</dd>
+        <dd>{auditEventLabel(row.event, locale)}</dd>
         {row.mailboxEmail ? (
           <>
             <dt>{t('mailbox')}</dt>
@@ -100,15 +101,16 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const raw = { mailbox: first(params.mailbox), event: first(params.event), ip: first(params.ip), from: first(params.from), to: first(params.to) };
   const parsed = auditLogFilterSchema.safeParse(raw);
-  const errors = parsed.success ? {} : formFieldErrors(parsed.error.flatten().fieldErrors, await getLocale());
+  const locale = await getLocale();
+  const errors = parsed.success ? {} : formFieldErrors(parsed.error.flatten().fieldErrors, locale);
   const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
   const filter = parsed.success ? parsed.data : null;
   const { items, hasMore, total, totalCapped } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0, totalCapped: false };
   // Counted up to AUDIT_COUNT_CAP (lib/audit-log.ts): beyond it, "more than".
   const now = new Date();
-  const options = auditEventOptions();
+  const options = auditEventOptions(locale);
   // A kind this version does not name (newer code, a bookmarked URL) stays selectable.
-  if (raw.event && !options.some((o) => o.value === raw.event)) options.push({ value: raw.event, label: auditEventLabel(raw.event) });
+  if (raw.event && !options.some((o) => o.value === raw.event)) options.push({ value: raw.event, label: auditEventLabel(raw.event, locale) });
   const describedBy = (name: keyof typeof raw, hint?: string) => [hint, errors[name]?.length ? `${name}-error` : undefined].filter(Boolean).join(' ') || undefined;
   const fieldError = (name: keyof typeof raw) =>
     errors[name]?.length ? (
@@ -193,8 +195,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                   <RelativeTime at={r.at} now={now} />
                 </td>
                 <td data-label={t('what')} className="full">
-                  <span className="sentence">{auditSentence(r)}</span>
-                  <EventDetails row={r} />
+                  <span className="sentence">
+                    <PhraseText parts={auditSentenceParts(r, locale)} />
+                  </span>
+                  <EventDetails row={r} locale={locale} />
                 </td>
               </tr>
             ))}
