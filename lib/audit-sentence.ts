@@ -96,7 +96,7 @@ export const REASONS: Record<string, string> = {
   api_key_expired: 'API key expired',
   api_key_revoked: 'API key revoked',
   api_key_network_not_allowed: "network not allowed by the API key's list",
-  passkey_unknown: 'not a passkey of this admin',
+  passkey_unknown: 'not one of their own passkeys',
   passkey_invalid: 'passkey answer not valid',
   passkey_counter: 'passkey signature counter did not increase (possibly a cloned authenticator)',
   passkey_challenge_missing: 'passkey challenge expired or already used',
@@ -170,7 +170,7 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   },
   second_factor_failed: {
     label: 'Two-factor code refused',
-    sentence: (e, w) => `Two-factor code refused for ${w.mailbox}${w.from}${w.via}: ${reasonText(e.detail?.reason)}`,
+    sentence: (e, w) => `${String(e.detail?.reason ?? '').startsWith('passkey_') ? 'Passkey' : 'Two-factor code'} refused for ${w.mailbox}${w.from}${w.via}: ${reasonText(e.detail?.reason)}`,
   },
   recovery_code_used: {
     label: 'Recovery code used',
@@ -182,15 +182,25 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
   },
   two_factor_disabled: {
     label: 'Two-factor turned off',
-    sentence: (e, w) => `${w.mailbox} turned off two-factor${w.from}`,
+    sentence: (e, w) =>
+      e.detail?.still_on === 'passkey' ? `${w.mailbox} turned off the authenticator app${w.from}; two-factor stays on with their passkeys` : `${w.mailbox} turned off two-factor${w.from}${e.detail?.method === 'passkey' ? ' by removing their last passkey' : ''}`,
+  },
+  mailbox_passkey_added: {
+    label: 'Mailbox passkey added',
+    sentence: (e, w) => `${w.mailbox} added the passkey "${str(e.detail?.passkey) ?? 'unnamed'}"${w.from}`,
+  },
+  mailbox_passkey_removed: {
+    label: 'Mailbox passkey removed',
+    sentence: (e, w) => `${w.mailbox} removed the passkey "${str(e.detail?.passkey) ?? 'unnamed'}"${w.from}`,
   },
   two_factor_reset: {
     label: "Mailbox's two-factor reset",
-    sentence: (e, w) => `${w.actor} reset the two-factor of ${w.mailbox}${e.detail?.was_on === false ? ' (it was off)' : ''}; its sessions were ended`,
+    sentence: (e, w) =>
+      `${w.actor} reset the two-factor of ${w.mailbox}${e.detail?.was_on === false ? ' (it was off)' : ''}${typeof e.detail?.passkeys_removed === 'number' ? `, removing ${count(e.detail.passkeys_removed, 'passkey', 'passkeys')}` : ''}; its sessions were ended`,
   },
   two_factor_change_refused: {
     label: 'Two-factor change refused',
-    sentence: (e, w) => `${e.detail?.step === 'regenerate_recovery_codes' ? 'Renewing recovery codes' : 'Turning off two-factor'} was refused for ${w.mailbox}${w.from}: ${reasonText(e.detail?.reason)}`,
+    sentence: (e, w) => `${e.detail?.step === 'regenerate_recovery_codes' ? 'Renewing recovery codes' : e.detail?.step === 'remove_passkey' ? 'Removing a passkey' : 'Turning off two-factor'} was refused for ${w.mailbox}${w.from}: ${reasonText(e.detail?.reason)}`,
   },
   recovery_codes_regenerated: {
     label: 'Recovery codes renewed',
