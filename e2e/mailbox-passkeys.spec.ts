@@ -154,7 +154,7 @@ test.describe('mailbox passkeys', () => {
     await page.goto('/login');
     await page.locator('input[name="email"]').fill(mailbox.email);
     await page.locator('input[name="password"]').fill(mailbox.password);
-    await submitAction(page, page.locator('button[type="submit"]'));
+    await submitAction(page, page.getByRole('button', { name: 'Anmelden' }));
     await page.goto('/account/two-factor');
     await expect(page.locator('html')).toHaveAttribute('lang', 'de');
     await expect(page.getByRole('heading', { name: 'Passkeys' })).toBeVisible();
