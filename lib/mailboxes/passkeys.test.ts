@@ -239,7 +239,7 @@ describe('removing mailbox passkeys', () => {
     const now = Date.now();
     expect(await confirmMailboxTotpSetup(mailbox, sid, totpCode(secret, now), at('198.51.100.1'), now)).toEqual({ recoveryCodes: [] });
     expect(await mailboxTwoFactorSummary(mailbox.id)).toMatchObject({ totpEnabled: true, hasPasskey: true, recoveryCodesLeft: 10 });
-    await disableMailboxTwoFactor(mailbox, { password: MAILBOX_PASSWORD, code: recoveryCodes![1]! }, at('198.51.100.1'), now);
+    expect(await disableMailboxTwoFactor(mailbox, { password: MAILBOX_PASSWORD, code: recoveryCodes![1]! }, at('198.51.100.1'), now)).toEqual({ stillOn: true });
     expect(await mailboxTwoFactorSummary(mailbox.id)).toMatchObject({ enabled: true, totpEnabled: false, hasPasskey: true, recoveryCodesLeft: 9 });
     expect((await events(mailbox.id))[0]).toMatchObject({ event: 'two_factor_disabled', detail: { still_on: 'passkey' } });
     expect(await verifyMailboxSignIn({ email: mailbox.email, password: MAILBOX_PASSWORD, context: at('198.51.100.1', 'imap'), allowPendingReset: false })).toEqual({ ok: false, reason: 'app_password_required' });

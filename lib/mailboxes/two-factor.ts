@@ -189,22 +189,23 @@ export async function ownTwoFactorRow(mailboxId: number) {
  * Without a passkey that is all of two-factor (recovery codes too), refused while the account requires
  * two-factor for mailboxes; with one, only TOTP goes and two-factor stays on with the passkeys and codes.
  */
-export async function disableMailboxTwoFactor(mailbox: MailboxActor, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<void> {
+export async function disableMailboxTwoFactor(mailbox: MailboxActor, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<{ stillOn: boolean }> {
   const row = await ownTwoFactorRow(mailbox.id);
   if (!row.enabledAt) throw new ValidationError('twoFactor', en.MailboxTwoFactorActions.alreadyOff);
   if (row.required && !row.hasPasskey) throw new ForbiddenError(en.MailboxTwoFactorActions.requiredOn);
   await proveMailboxPasswordAndCode(mailbox, row.hash, proof, 'disable', ctx, now);
-  await transaction(async (tx) => {
+  return transaction(async (tx) => {
     // Whether a passkey remains is read again here: a passkey removed meanwhile makes this the last factor.
     const passkeyLeft = (await tx.select({ id: mailboxPasskeys.id }).from(mailboxPasskeys).where(eq(mailboxPasskeys.mailboxId, mailbox.id)).limit(1)).length > 0;
     if (passkeyLeft) {
       await tx.update(mailboxes).set({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: new Date(now) }).where(eq(mailboxes.id, mailbox.id));
       await recordAudit(tx, ctx, { event: 'two_factor_disabled', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { method: 'totp', still_on: 'passkey' } });
-      return;
+      return { stillOn: true };
     }
     if (row.required) throw new ForbiddenError(en.MailboxTwoFactorActions.requiredOn);
     await clearTwoFactor(tx, mailbox.id, now);
     await recordAudit(tx, ctx, { event: 'two_factor_disabled', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email });
+    return { stillOn: false };
   });
 }
 

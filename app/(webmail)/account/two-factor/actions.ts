@@ -56,13 +56,15 @@ export async function disableMailboxTwoFactorAction(_prev: DisableState, formDat
   const { mailbox } = await requireMailbox();
   const password = String(formData.get('password') ?? '').slice(0, 1024);
   const code = String(formData.get('code') ?? '').slice(0, 100);
+  let stillOn: boolean;
   try {
-    await disableMailboxTwoFactor(mailbox, { password, code }, await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email }));
+    ({ stillOn } = await disableMailboxTwoFactor(mailbox, { password, code }, await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email })));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     return { formError: await inReadersLanguage(error.message) };
   }
-  redirect('/account?notice=two-factor-off');
+  // With a passkey left only the app went: two-factor is still on, and the page says so.
+  redirect(stillOn ? '/account/two-factor' : '/account?notice=two-factor-off');
 }
 
 export interface RegenerateCodesState {

@@ -77,7 +77,7 @@ export default async function MailboxTwoFactorPage({ searchParams }: { searchPar
               </p>
               <p>{t('mailApps')}</p>
               <RegenerateRecoveryCodesForm email={mailbox.email} />
-              {summary.required && !summary.hasPasskey ? <p>{t('requiredOn')}</p> : <DisableTwoFactorForm />}
+              {summary.required && !summary.hasPasskey ? <p>{t('requiredOn')}</p> : <DisableTwoFactorForm appOnly={summary.hasPasskey} />}
             </div>
           ) : null
         }
