@@ -4,7 +4,7 @@
 // time the app queries PostgreSQL with the tables of db/schema.ts (one set of types for the domain code),
 // which bind and read exactly these representations. db/schema.test.ts checks that both schemas agree.
 import { sql } from 'drizzle-orm';
-import { customType, index, integer as pgInteger, pgTable, text as pgText, uniqueIndex } from 'drizzle-orm/pg-core';
+import { check, customType, index, integer as pgInteger, pgTable, text as pgText, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { EntryMeta } from './schema';
 import type { ActorKind, AllowNetsMode, Protocol } from './schema';
 
@@ -450,18 +450,40 @@ export const adminPasskeys = pgTable(
 );
 
 /**
+ * Passkeys of a mailbox user (spec §20), the same credentials as admin_passkeys (one service for both:
+ * lib/second-factor/passkey.ts); a mailbox with at least one has two-factor on, like one with TOTP.
+ */
+export const mailboxPasskeys = pgTable(
+  'mailbox_passkeys',
+  {
+    id: id(),
+    mailboxId: pgInteger('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    credentialId: pgText('credential_id').notNull().unique(),
+    publicKey: pgText('public_key').notNull(),
+    counter: pgInteger('counter').notNull().default(0),
+    transports: pgText('transports').notNull().default(''),
+    name: pgText('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at'),
+  },
+  (t) => [index('mailbox_passkeys_mailbox_idx').on(t.mailboxId)],
+);
+
+/**
  * WebAuthn challenges waiting for the browser's answer (lib/auth/webauthn-challenge.ts): kept here, not in a
  * process's memory, so that the two requests of a passkey ceremony may reach different instances. One row
- * per session and purpose (a new challenge replaces the old), bound to the admin; the session id is stored
+ * per session and purpose (a new challenge replaces the old), bound to its admin or mailbox; the session id is stored
  * as its SHA-256 only, like web_sessions. Taken by DELETE … RETURNING, so a challenge is used at most once.
  */
 export const webauthnChallenges = pgTable(
   'webauthn_challenges',
   {
     id: id(),
-    adminId: pgInteger('admin_id')
-      .notNull()
-      .references(() => admins.id, { onDelete: 'cascade' }),
+    // Whose ceremony it is: an admin's or a mailbox user's, exactly one of the two (the CHECK below).
+    adminId: pgInteger('admin_id').references(() => admins.id, { onDelete: 'cascade' }),
+    mailboxId: pgInteger('mailbox_id').references(() => mailboxes.id, { onDelete: 'cascade' }),
     purpose: pgText('purpose').$type<'registration' | 'sign-in' | 'reauth'>().notNull(),
     sessionHash: pgText('session_hash').notNull(),
     challenge: pgText('challenge').notNull(),
@@ -471,6 +493,8 @@ export const webauthnChallenges = pgTable(
     uniqueIndex('webauthn_challenges_session_idx').on(t.purpose, t.sessionHash),
     index('webauthn_challenges_admin_idx').on(t.adminId, t.expiresAt),
     index('webauthn_challenges_expires_idx').on(t.expiresAt),
+    index('webauthn_challenges_mailbox_idx').on(t.mailboxId, t.expiresAt),
+    check('webauthn_challenges_one_subject', sql`(admin_id is null) <> (mailbox_id is null)`),
   ],
 );
 

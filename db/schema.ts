@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 // Relative, not '@/': drizzle-kit loads this file without the app's path aliases.
 import type { EntryMeta } from '../lib/net/entry-types';
 
@@ -428,18 +428,40 @@ export const adminPasskeys = sqliteTable(
 );
 
 /**
+ * Passkeys of a mailbox user (spec §20), the same credentials as admin_passkeys (one service for both:
+ * lib/second-factor/passkey.ts); a mailbox with at least one has two-factor on, like one with TOTP.
+ */
+export const mailboxPasskeys = sqliteTable(
+  'mailbox_passkeys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mailboxId: integer('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    credentialId: text('credential_id').notNull().unique(),
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull().default(0),
+    transports: text('transports').notNull().default(''),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at'),
+  },
+  (t) => [index('mailbox_passkeys_mailbox_idx').on(t.mailboxId)],
+);
+
+/**
  * WebAuthn challenges waiting for the browser's answer (lib/auth/webauthn-challenge.ts): kept here, not in a
  * process's memory, so that the two requests of a passkey ceremony may reach different instances. One row
- * per session and purpose (a new challenge replaces the old), bound to the admin; the session id is stored
+ * per session and purpose (a new challenge replaces the old), bound to its admin or mailbox; the session id is stored
  * as its SHA-256 only, like web_sessions. Taken by DELETE … RETURNING, so a challenge is used at most once.
  */
 export const webauthnChallenges = sqliteTable(
   'webauthn_challenges',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    adminId: integer('admin_id')
-      .notNull()
-      .references(() => admins.id, { onDelete: 'cascade' }),
+    // Whose ceremony it is: an admin's or a mailbox user's, exactly one of the two (the CHECK below).
+    adminId: integer('admin_id').references(() => admins.id, { onDelete: 'cascade' }),
+    mailboxId: integer('mailbox_id').references(() => mailboxes.id, { onDelete: 'cascade' }),
     purpose: text('purpose').$type<'registration' | 'sign-in' | 'reauth'>().notNull(),
     sessionHash: text('session_hash').notNull(),
     // Base64url, as @simplewebauthn/server generated it: not a secret (the browser receives it), but only
@@ -452,6 +474,8 @@ export const webauthnChallenges = sqliteTable(
     // The per-admin bound keeps the latest by expiry; the sweep deletes by expiry.
     index('webauthn_challenges_admin_idx').on(t.adminId, t.expiresAt),
     index('webauthn_challenges_expires_idx').on(t.expiresAt),
+    index('webauthn_challenges_mailbox_idx').on(t.mailboxId, t.expiresAt),
+    check('webauthn_challenges_one_subject', sql`(admin_id is null) <> (mailbox_id is null)`),
   ],
 );
 

@@ -185,11 +185,28 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
       }),
   },
   password_accepted: { sentence: (e, w) => w.t.sentence('password_accepted', { mailbox: w.mailbox, from: w.from, via: w.via }) },
-  second_factor_failed: { sentence: (e, w) => w.t.sentence('second_factor_failed', { mailbox: w.mailbox, from: w.from, via: w.via, reason: reasonText(w.t, e.detail?.reason) }) },
+  second_factor_failed: {
+    sentence: (e, w) =>
+      w.t.sentence('second_factor_failed', { passkey: yes(String(e.detail?.reason ?? '').startsWith('passkey_')), mailbox: w.mailbox, from: w.from, via: w.via, reason: reasonText(w.t, e.detail?.reason) }),
+  },
   recovery_code_used: { sentence: (e, w) => w.t.sentence('recovery_code_used', { mailbox: w.mailbox, from: w.from, remaining: num(e.detail?.remaining) }) },
   two_factor_enabled: { sentence: (e, w) => w.t.sentence('two_factor_enabled', { mailbox: w.mailbox, method: choice(e.detail?.method), from: w.from }) },
-  two_factor_disabled: { sentence: (e, w) => w.t.sentence('two_factor_disabled', { mailbox: w.mailbox, from: w.from }) },
-  two_factor_reset: { sentence: (e, w) => w.t.sentence('two_factor_reset', { actor: w.actor, mailbox: w.mailbox, wasOff: yes(e.detail?.was_on === false) }) },
+  two_factor_disabled: {
+    sentence: (e, w) =>
+      w.t.sentence('two_factor_disabled', { mailbox: w.mailbox, from: w.from, stillOn: choice(e.detail?.still_on ?? 'none'), lastPasskey: yes(e.detail?.method === 'passkey') }),
+  },
+  mailbox_passkey_added: { sentence: (e, w) => w.t.sentence('mailbox_passkey_added', { mailbox: w.mailbox, passkey: named(w, e.detail?.passkey), from: w.from }) },
+  mailbox_passkey_removed: { sentence: (e, w) => w.t.sentence('mailbox_passkey_removed', { mailbox: w.mailbox, passkey: named(w, e.detail?.passkey), from: w.from }) },
+  two_factor_reset: {
+    sentence: (e, w) =>
+      w.t.sentence('two_factor_reset', {
+        actor: w.actor,
+        mailbox: w.mailbox,
+        wasOff: yes(e.detail?.was_on === false),
+        passkeysRemoved: yes(typeof e.detail?.passkeys_removed === 'number'),
+        passkeys: num(e.detail?.passkeys_removed),
+      }),
+  },
   two_factor_change_refused: {
     sentence: (e, w) => w.t.sentence('two_factor_change_refused', { step: choice(e.detail?.step), mailbox: w.mailbox, from: w.from, reason: reasonText(w.t, e.detail?.reason) }),
   },
@@ -528,6 +545,8 @@ const DETAIL_KEYS = new Set<string>([
   'require_reset_password',
   'active',
   'passkey',
+  'still_on',
+  'passkeys_removed',
   'from',
   'name',
   'new_name',

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isMailProtocol, mailboxTwoFactorConfinement, mailboxTwoFactorState, mailboxTwoFactorStep, mailNeedsAppPasswordForTwoFactor } from './mailbox-two-factor';
 
-const on = mailboxTwoFactorState({ totpEnabledAt: new Date(0), requireMailboxTwoFactor: false });
-const off = mailboxTwoFactorState({ totpEnabledAt: null, requireMailboxTwoFactor: false });
-const mustEnrol = mailboxTwoFactorState({ totpEnabledAt: null, requireMailboxTwoFactor: true });
-const requiredAndOn = mailboxTwoFactorState({ totpEnabledAt: new Date(0), requireMailboxTwoFactor: true });
+const on = mailboxTwoFactorState({ totpEnabledAt: new Date(0), requireMailboxTwoFactor: false, hasPasskey: false });
+const off = mailboxTwoFactorState({ totpEnabledAt: null, requireMailboxTwoFactor: false, hasPasskey: false });
+const mustEnrol = mailboxTwoFactorState({ totpEnabledAt: null, requireMailboxTwoFactor: true, hasPasskey: false });
+const requiredAndOn = mailboxTwoFactorState({ totpEnabledAt: new Date(0), requireMailboxTwoFactor: true, hasPasskey: false });
+// Spec §20: a passkey alone turns two-factor on, and satisfies the account's policy.
+const passkeyOnly = mailboxTwoFactorState({ totpEnabledAt: null, requireMailboxTwoFactor: true, hasPasskey: true });
 
 describe('mailbox two-factor decisions (spec §20)', () => {
   it('the state: enrolment is required only when the policy is on and the mailbox has none', () => {
@@ -12,6 +14,9 @@ describe('mailbox two-factor decisions (spec §20)', () => {
     expect(off).toEqual({ twoFactor: false, twoFactorEnrolmentRequired: false });
     expect(mustEnrol).toEqual({ twoFactor: false, twoFactorEnrolmentRequired: true });
     expect(requiredAndOn).toEqual({ twoFactor: true, twoFactorEnrolmentRequired: false });
+    expect(passkeyOnly).toEqual({ twoFactor: true, twoFactorEnrolmentRequired: false });
+    expect(mailboxTwoFactorStep(passkeyOnly, 'imap')).toBe('app_password_required');
+    expect(mailboxTwoFactorStep(passkeyOnly, 'web')).toBe('second_factor');
   });
 
   it('mail protocols refuse the account password while two-factor is on, and only then (the policy alone does not)', () => {

@@ -17,11 +17,13 @@ import type { Protocol } from '@/db/schema';
 /** The columns of a mailbox (and its account) that decide its two-factor state. */
 export interface MailboxTwoFactorColumns {
   totpEnabledAt: Date | null;
+  /** At least one passkey (lib/auth/passkey-presence.ts hasMailboxPasskey). */
+  hasPasskey: boolean;
   requireMailboxTwoFactor: boolean;
 }
 
 export interface MailboxTwoFactorState {
-  /** TOTP is enabled: the password alone signs in nowhere but mail apps with an app password. */
+  /** TOTP is enabled or a passkey registered: the password alone signs in nowhere but mail apps with an app password. */
   twoFactor: boolean;
   /** The account requires two-factor for mailboxes and this one has none: confined to enrolment. */
   twoFactorEnrolmentRequired: boolean;
@@ -29,7 +31,8 @@ export interface MailboxTwoFactorState {
 
 /** The state a row's columns give. */
 export function mailboxTwoFactorState(row: MailboxTwoFactorColumns): MailboxTwoFactorState {
-  const twoFactor = row.totpEnabledAt !== null;
+  // A passkey is a second factor like TOTP (spec §20): either one turns two-factor on.
+  const twoFactor = row.totpEnabledAt !== null || row.hasPasskey;
   return { twoFactor, twoFactorEnrolmentRequired: row.requireMailboxTwoFactor && !twoFactor };
 }
 

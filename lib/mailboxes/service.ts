@@ -5,6 +5,7 @@ import { getDb, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { hashOwnNewPassword, hashPassword, inBcryptLane, passwordMatches } from '@/lib/auth/password';
 import { beginAttempt } from '@/lib/auth/throttle';
+import { hasMailboxPasskey } from '@/lib/auth/passkey-presence';
 import { checkPasswordPolicy, SAME_AS_CURRENT } from '@/lib/auth/password-policy';
 import { env } from '@/lib/env';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
@@ -41,6 +42,7 @@ const viewColumns = {
   createdAt: mailboxes.createdAt,
   updatedAt: mailboxes.updatedAt,
   totpEnabledAt: mailboxes.totpEnabledAt,
+  hasPasskey: hasMailboxPasskey,
 };
 
 

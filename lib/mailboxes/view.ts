@@ -21,6 +21,8 @@ export interface MailboxView {
   updatedAt: Date;
   /** When the mailbox user turned two-factor on (spec §20); null: off. */
   totpEnabledAt: Date | null;
+  /** At least one passkey: two-factor is on with or without TOTP. */
+  hasPasskey: boolean;
 }
 
 /** The object `mail.get` returns (spec §9), also printed by `mailbox list --json`. */

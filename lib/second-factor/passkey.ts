@@ -1,38 +1,216 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransportFuture, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { adminPasskeys } from '@/db/schema';
-import { getDb } from '@/db';
+import { and, asc, count, eq } from 'drizzle-orm';
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransportFuture,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
+import { z } from 'zod';
+import { adminPasskeys, mailboxPasskeys } from '@/db/schema';
+import { getDb, type Tx } from '@/db';
 import { recordAggregatedAudit, recordAudit } from '@/lib/audit';
 import { relyingPartyFor } from '@/lib/auth/relying-party';
-import { SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, type SecondFactorResult } from '@/lib/auth/second-factor';
-import { malformedSecondFactor, type SecondFactorInput } from './verify';
+import { keyedHash } from '@/lib/auth/secret-box';
+import { SECOND_FACTOR_POLICY, SECOND_FACTOR_REALM, secondFactorThrottleSubject, type SecondFactorResult, type TwoFactorSubject } from '@/lib/auth/second-factor';
+import { malformedSubjectSecondFactor, subjectAudit, type SecondFactorInput } from './verify';
 import { beginAttempt } from '@/lib/auth/throttle';
-import { challengeStore } from '@/lib/auth/webauthn-challenge';
+import { challengeStore, type ChallengeKey, type ChallengePurpose } from '@/lib/auth/webauthn-challenge';
 import { relyingPartyConfig } from '@/lib/env';
+import { ValidationError } from '@/lib/errors';
 
 /**
- * The second step of an admin sign-in with a passkey (spec §14). The challenge is bound to the pending
- * session and taken once; only the signed-in admin's own passkeys are accepted; every answer is counted by
- * the same throttle as codes (5 per admin per 15 minutes) before it is checked, and fails with the same
- * generic message, the reason going to the audit log.
+ * Passkeys (WebAuthn) of both kinds of subject: admins (spec §14, admin_passkeys) and mailbox users (spec
+ * §20, mailbox_passkeys). One code path for the ceremonies: registration options and their check, sign-in
+ * options and the second step. The WebAuthn checks are @simplewebauthn/server's; this module decides the
+ * relying party, keeps the challenge (bound to the session, the subject and the purpose) and the rows. The
+ * rules around them (how many, who may remove one, what turning two-factor on ends) are the subjects' own
+ * services: lib/admins/passkeys.ts and lib/mailboxes/passkeys.ts.
+ *
+ * Isolation: every lookup of a credential names its subject (the owner column of that subject's table), and
+ * every challenge is taken for that subject only, so a credential of one subject can never answer another
+ * subject's ceremony, an admin's or a mailbox user's, whoever holds it.
  */
 
-const MAX_RESPONSE_CHARS = 32 * 1024;
+/** A registration or sign-in answer from a browser is a few KiB at most; anything larger is not one. */
+export const MAX_WEBAUTHN_RESPONSE_CHARS = 32 * 1024;
+
+/** Whose passkeys: the kind picks the table, the id the rows. */
+export type PasskeySubject = Pick<TwoFactorSubject, 'kind' | 'id'>;
+
+/** One shared schema for the passkey's name (the security pages' add and rename forms, admins and mailboxes). */
+export const passkeyNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the passkey a name, such as "Work laptop".')
+  .max(60, 'The name can have at most 60 characters.')
+  .refine((v) => !/\p{Cc}/u.test(v), 'The name cannot contain control characters.');
+
+export function parsePasskeyName(input: string): string {
+  const result = passkeyNameSchema.safeParse(input);
+  if (!result.success) throw new ValidationError('name', result.error.issues[0]!.message);
+  return result.data;
+}
+
+export interface PasskeyView {
+  id: number;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** The table of a subject's passkeys and its owner column (the two tables have the same other columns). */
+function storeOf(kind: PasskeySubject['kind']) {
+  return kind === 'admin' ? { table: adminPasskeys, owner: adminPasskeys.adminId } : { table: mailboxPasskeys, owner: mailboxPasskeys.mailboxId };
+}
+
+/** The challenge key of a subject's ceremony: the subject is part of it (lib/auth/webauthn-challenge.ts). */
+function challengeKey(subject: PasskeySubject, purpose: ChallengePurpose, sessionId: string): ChallengeKey {
+  return subject.kind === 'admin' ? { purpose, sessionId, adminId: subject.id } : { purpose, sessionId, mailboxId: subject.id };
+}
 
 const transportsOf = (text: string): AuthenticatorTransportFuture[] => (text ? (text.split(',') as AuthenticatorTransportFuture[]) : []);
+
+/** The subject's passkeys, oldest first. */
+export async function listSubjectPasskeys(subject: PasskeySubject): Promise<PasskeyView[]> {
+  const { table, owner } = storeOf(subject.kind);
+  return getDb()
+    .select({ id: table.id, name: table.name, createdAt: table.createdAt, lastUsedAt: table.lastUsedAt })
+    .from(table)
+    .where(eq(owner, subject.id))
+    .orderBy(asc(table.id));
+}
+
+/** How many passkeys the subject has (read in the caller's transaction where it decides something). */
+export async function countSubjectPasskeys(db: Tx, subject: PasskeySubject): Promise<number> {
+  const { table, owner } = storeOf(subject.kind);
+  const [row] = await db.select({ n: count() }).from(table).where(eq(owner, subject.id));
+  return row?.n ?? 0;
+}
+
+/** The relying party for the request's Host, or a ValidationError with the message the page shows. */
+export function relyingPartyOrThrow(host: string | null): { rpId: string; origins: string[] } {
+  const rp = relyingPartyFor(relyingPartyConfig(), host);
+  if (!rp.ok) throw new ValidationError('passkey', rp.message);
+  return rp;
+}
+
+/**
+ * The WebAuthn user handle: stable per subject (so an authenticator keeps one passkey per admin or mailbox,
+ * not one per attempt) and meaningless outside this server (a keyed hash, no address or database id). An
+ * admin's handle is what it always was; a mailbox's is keyed apart, so the two can never coincide.
+ */
+function userHandle(subject: PasskeySubject): Uint8Array<ArrayBuffer> {
+  const input = subject.kind === 'admin' ? String(subject.id) : `mailbox:${subject.id}`;
+  return isoUint8Array.fromUTF8String(keyedHash(input, 'webauthn-user-handle').slice(0, 32)) as Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Starts registering a passkey: options for the browser; the challenge stays here, bound to the session and
+ * the subject. `tooMany`: the refusal when the subject already has `max` passkeys.
+ */
+export async function subjectPasskeyRegistrationOptions(
+  subject: PasskeySubject & { email: string },
+  sessionId: string,
+  host: string | null,
+  limit: { max: number; tooMany: string },
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const rp = relyingPartyOrThrow(host);
+  const { table, owner } = storeOf(subject.kind);
+  const existing = await getDb().select({ credentialId: table.credentialId, transports: table.transports }).from(table).where(eq(owner, subject.id));
+  if (existing.length >= limit.max) throw new ValidationError('passkey', limit.tooMany);
+  const options = await generateRegistrationOptions({
+    rpName: 'Portcullis',
+    rpID: rp.rpId,
+    userName: subject.email,
+    userID: userHandle(subject),
+    attestationType: 'none',
+    // The same authenticator cannot be registered twice.
+    excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: transportsOf(c.transports) })),
+    authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+    timeout: 60_000,
+  });
+  await challengeStore().put(challengeKey(subject, 'registration', sessionId), options.challenge);
+  return options;
+}
+
+/** A checked new credential, ready to be stored (public data only). */
+export interface NewPasskey {
+  name: string;
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string;
+}
+
+/**
+ * Checks the browser's registration answer: it must match the challenge of this session and subject (single
+ * use), the configured origin and RP ID. Stores nothing: the subject's service inserts it (insertPasskey),
+ * inside whatever transaction its rules need.
+ */
+export async function verifyPasskeyRegistration(subject: PasskeySubject, sessionId: string, host: string | null, input: { name: string; response: unknown }): Promise<NewPasskey> {
+  const name = parsePasskeyName(input.name);
+  const rp = relyingPartyOrThrow(host);
+  const failed = new ValidationError('passkey', 'The passkey could not be registered. Try again.');
+  if (typeof input.response !== 'object' || input.response === null || JSON.stringify(input.response).length > MAX_WEBAUTHN_RESPONSE_CHARS) throw failed;
+  const expectedChallenge = await challengeStore().take(challengeKey(subject, 'registration', sessionId));
+  if (!expectedChallenge) throw new ValidationError('passkey', 'That took too long. Try again.');
+  let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  try {
+    verification = await verifyRegistrationResponse({
+      response: input.response as RegistrationResponseJSON,
+      expectedChallenge,
+      expectedOrigin: rp.origins,
+      expectedRPID: rp.rpId,
+      requireUserVerification: false,
+    });
+  } catch {
+    throw failed;
+  }
+  if (!verification.verified) throw failed;
+  const { credential } = verification.registrationInfo;
+  return { name, credentialId: credential.id, publicKey: isoBase64URL.fromBuffer(credential.publicKey), counter: credential.counter, transports: (credential.transports ?? []).join(',') };
+}
+
+/**
+ * Stores a checked credential for the subject; null when that credential is registered already (to anyone:
+ * credential ids are unique per table, and an admin's is never looked up for a mailbox or the reverse).
+ */
+export async function insertPasskey(db: Tx, subject: PasskeySubject & { accountId: number }, key: NewPasskey): Promise<PasskeyView | null> {
+  const { name, credentialId, publicKey, counter, transports } = key;
+  const rows =
+    subject.kind === 'admin'
+      ? await db
+          .insert(adminPasskeys)
+          .values({ adminId: subject.id, accountId: subject.accountId, credentialId, publicKey, counter, transports, name })
+          .onConflictDoNothing({ target: adminPasskeys.credentialId })
+          .returning({ id: adminPasskeys.id, name: adminPasskeys.name, createdAt: adminPasskeys.createdAt, lastUsedAt: adminPasskeys.lastUsedAt })
+      : await db
+          .insert(mailboxPasskeys)
+          .values({ mailboxId: subject.id, credentialId, publicKey, counter, transports, name })
+          .onConflictDoNothing({ target: mailboxPasskeys.credentialId })
+          .returning({ id: mailboxPasskeys.id, name: mailboxPasskeys.name, createdAt: mailboxPasskeys.createdAt, lastUsedAt: mailboxPasskeys.lastUsedAt });
+  return rows[0] ?? null;
+}
 
 export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string | null };
 
 /**
- * Options for `navigator.credentials.get()`, listing the admin's passkeys; null message = no passkey. The
- * challenge is bound to the session and purpose (the sign-in's second step, or a re-authentication).
+ * Options for `navigator.credentials.get()`, listing the subject's passkeys; null message = no passkey. The
+ * challenge is bound to the session, the subject and the purpose (the sign-in's second step, or a
+ * re-authentication).
  */
-export async function passkeySignInOptions(adminId: number, pendingSessionId: string, host: string | null, purpose: 'sign-in' | 'reauth' = 'sign-in'): Promise<PasskeyOptionsResult> {
+export async function subjectPasskeySignInOptions(subject: PasskeySubject, pendingSessionId: string, host: string | null, purpose: 'sign-in' | 'reauth' = 'sign-in'): Promise<PasskeyOptionsResult> {
   const rp = relyingPartyFor(relyingPartyConfig(), host);
   if (!rp.ok) return { ok: false, message: rp.message };
-  const keys = await getDb().select({ credentialId: adminPasskeys.credentialId, transports: adminPasskeys.transports }).from(adminPasskeys).where(eq(adminPasskeys.adminId, adminId));
+  const { table, owner } = storeOf(subject.kind);
+  const keys = await getDb().select({ credentialId: table.credentialId, transports: table.transports }).from(table).where(eq(owner, subject.id));
   if (keys.length === 0) return { ok: false, message: null };
   const options = await generateAuthenticationOptions({
     rpID: rp.rpId,
@@ -40,39 +218,62 @@ export async function passkeySignInOptions(adminId: number, pendingSessionId: st
     userVerification: 'preferred',
     timeout: 60_000,
   });
-  await challengeStore().put({ purpose, adminId, sessionId: pendingSessionId }, options.challenge);
+  await challengeStore().put(challengeKey(subject, purpose, pendingSessionId), options.challenge);
   return { ok: true, options };
 }
+
+/** An admin's sign-in options (the admin verify page, the re-authentication form). */
+export async function passkeySignInOptions(adminId: number, pendingSessionId: string, host: string | null, purpose: 'sign-in' | 'reauth' = 'sign-in'): Promise<PasskeyOptionsResult> {
+  return subjectPasskeySignInOptions({ kind: 'admin', id: adminId }, pendingSessionId, host, purpose);
+}
+
+type PasskeyAnswer = Omit<SecondFactorInput, 'code' | 'accept' | 'admin'> & { response: unknown; pendingSessionId: string; host: string | null; purpose?: 'sign-in' | 'reauth' };
 
 /**
  * Checks the browser's answer for the pending session of `input.admin` (or, with purpose `reauth`, for the
  * full session confirming a sensitive step: lib/admins/reauth.ts).
  */
-export async function verifyPasskeySignIn(input: Omit<SecondFactorInput, 'code' | 'accept'> & { response: unknown; pendingSessionId: string; host: string | null; purpose?: 'sign-in' | 'reauth' }): Promise<SecondFactorResult> {
-  const { admin, context } = input;
+export async function verifyPasskeySignIn(input: PasskeyAnswer & Pick<SecondFactorInput, 'admin'>): Promise<SecondFactorResult> {
+  return verifySubjectPasskey({ ...input, subject: { kind: 'admin', ...input.admin } });
+}
+
+/** A mailbox user's passkey at /login/verify (spec §20): the same checks, throttle and audit as admins'. */
+export async function verifyMailboxPasskeySignIn(input: PasskeyAnswer & { mailbox: { id: number; email: string; accountId: number } }): Promise<SecondFactorResult> {
+  return verifySubjectPasskey({ ...input, subject: { kind: 'mailbox', ...input.mailbox } });
+}
+
+/**
+ * The second step of a sign-in with a passkey (spec §14, §20). The challenge is bound to the pending session
+ * and subject and taken once; only the subject's own passkeys are accepted; every answer is counted by the
+ * same throttle as codes (SECOND_FACTOR_POLICY, the subject's bucket) before it is checked, and fails with the
+ * same generic result, the reason going to the audit log as (admin_)second_factor_failed.
+ */
+async function verifySubjectPasskey(input: PasskeyAnswer & { subject: TwoFactorSubject }): Promise<SecondFactorResult> {
+  const { subject, context } = input;
   const now = input.now ?? Date.now();
   const fail = async (reason: string): Promise<SecondFactorResult> => {
-    await recordAudit(getDb(), context, { event: 'admin_second_factor_failed', accountId: admin.accountId, detail: { admin: admin.email, reason } });
+    await recordAudit(getDb(), context, subjectAudit(subject, 'second_factor_failed', { reason }));
     return { ok: false, reason: 'failed' };
   };
   const response = input.response as AuthenticationResponseJSON | null;
   // Counted before the answer is checked (a malformed one too), so concurrent guesses cannot outrun the limit.
-  const attempt = await beginAttempt({ realm: SECOND_FACTOR_REALM, subject: String(admin.id), address: context.clientIp, policy: SECOND_FACTOR_POLICY, now });
+  const attempt = await beginAttempt({ realm: SECOND_FACTOR_REALM, subject: secondFactorThrottleSubject(subject), address: context.clientIp, policy: SECOND_FACTOR_POLICY, now });
   if (attempt.limited) {
-    await recordAggregatedAudit(context, { event: 'admin_second_factor_failed', accountId: admin.accountId, detail: { admin: admin.email, reason: 'throttled' } }, attempt.bucket, now);
+    await recordAggregatedAudit(context, subjectAudit(subject, 'second_factor_failed', { reason: 'throttled' }), attempt.bucket, now);
     return { ok: false, reason: 'throttled', retryAfterMinutes: attempt.retryAfterMinutes };
   }
-  if (typeof response !== 'object' || response === null || typeof response.id !== 'string' || JSON.stringify(response).length > MAX_RESPONSE_CHARS) return malformedSecondFactor(input, now);
+  if (typeof response !== 'object' || response === null || typeof response.id !== 'string' || JSON.stringify(response).length > MAX_WEBAUTHN_RESPONSE_CHARS) return malformedSubjectSecondFactor(subject, context, now);
   // Single use: taken whether or not the answer turns out right.
-  const expectedChallenge = await challengeStore().take({ purpose: input.purpose ?? 'sign-in', adminId: admin.id, sessionId: input.pendingSessionId });
+  const expectedChallenge = await challengeStore().take(challengeKey(subject, input.purpose ?? 'sign-in', input.pendingSessionId));
   if (!expectedChallenge) return fail('passkey_challenge_missing');
   const rp = relyingPartyFor(relyingPartyConfig(), input.host);
   if (!rp.ok) return fail('passkey_origin_not_configured');
-  // Only this admin's passkeys: another admin's passkey is "unknown" here, whoever holds it.
+  // Only this subject's passkeys: anyone else's passkey is "unknown" here, whoever holds it.
+  const { table, owner } = storeOf(subject.kind);
   const [stored] = await getDb()
-    .select({ id: adminPasskeys.id, credentialId: adminPasskeys.credentialId, publicKey: adminPasskeys.publicKey, counter: adminPasskeys.counter, transports: adminPasskeys.transports })
-    .from(adminPasskeys)
-    .where(and(eq(adminPasskeys.credentialId, response.id), eq(adminPasskeys.adminId, admin.id)));
+    .select({ id: table.id, credentialId: table.credentialId, publicKey: table.publicKey, counter: table.counter, transports: table.transports })
+    .from(table)
+    .where(and(eq(table.credentialId, response.id), eq(owner, subject.id)));
   if (!stored) return fail('passkey_unknown');
   let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
@@ -92,10 +293,10 @@ export async function verifyPasskeySignIn(input: Omit<SecondFactorInput, 'code' 
   if (!verification.verified) return fail('passkey_invalid');
   // The counter moves forward only from the value just checked: of two concurrent uses, one wins.
   const updated = await getDb()
-    .update(adminPasskeys)
+    .update(table)
     .set({ counter: verification.authenticationInfo.newCounter, lastUsedAt: new Date(now) })
-    .where(and(eq(adminPasskeys.id, stored.id), eq(adminPasskeys.counter, stored.counter)))
-    .returning({ id: adminPasskeys.id });
+    .where(and(eq(table.id, stored.id), eq(table.counter, stored.counter)))
+    .returning({ id: table.id });
   if (updated.length !== 1) return fail('passkey_counter');
   await attempt.succeeded();
   return { ok: true, method: 'passkey' };

@@ -35,8 +35,8 @@ function storeOf(kind: TwoFactorSubject['kind']) {
     : { owner: mailboxes, codes: mailboxRecoveryCodes, codeOwner: mailboxRecoveryCodes.mailboxId };
 }
 
-/** The audit row of a second-factor event, named and attributed by the subject's kind. */
-function subjectAudit(subject: TwoFactorSubject, event: 'second_factor_failed' | 'recovery_code_used', detail: Record<string, unknown>) {
+/** The audit row of a second-factor event, named and attributed by the subject's kind (codes and passkeys). */
+export function subjectAudit(subject: TwoFactorSubject, event: 'second_factor_failed' | 'recovery_code_used', detail: Record<string, unknown>) {
   if (subject.kind === 'admin') return { event: `admin_${event}`, accountId: subject.accountId, detail: { admin: subject.email, ...detail } };
   return { event, accountId: subject.accountId, mailboxId: subject.id, mailboxEmail: subject.email, detail };
 }
@@ -176,7 +176,8 @@ export async function malformedSecondFactor(input: Pick<SecondFactorInput, 'admi
   return malformedSubjectSecondFactor({ kind: 'admin', ...input.admin }, input.context, now);
 }
 
-async function malformedSubjectSecondFactor(subject: TwoFactorSubject, context: SecondFactorInput['context'], now: number): Promise<SecondFactorResult> {
+/** A malformed answer of any subject (a code or a passkey answer): see malformedSecondFactor. */
+export async function malformedSubjectSecondFactor(subject: TwoFactorSubject, context: SecondFactorInput['context'], now: number): Promise<SecondFactorResult> {
   const key = `${SECOND_FACTOR_REALM}|malformed|${secondFactorThrottleSubject(subject)}|${addressKeys(context.clientIp).client}`;
   await recordAggregatedAudit(context, subjectAudit(subject, 'second_factor_failed', { reason: 'malformed' }), key, now);
   return { ok: false, reason: 'failed' };

@@ -5,7 +5,7 @@ import { prepareAs, preparedOnce } from '@/db';
 import { recordAggregatedAudit, type AuditContext } from '@/lib/audit';
 import { plainListAllows } from '@/lib/net/allowlist';
 import { listAllows, type ListSubject } from '@/lib/netsets/compiled-list';
-import { hasPasskey } from '@/lib/auth/passkey-presence';
+import { hasMailboxPasskey, hasPasskey } from '@/lib/auth/passkey-presence';
 import type { SessionFacts } from './evaluate';
 import type { SessionKind } from './token';
 import { deleteWebSessionRow, hashSessionId, needsTouch, sessionIdleMs, sessionRowProblem, touchWebSession, type SessionRowProblem } from './row';
@@ -72,6 +72,7 @@ const mailboxColumns = {
   active: mailboxes.active,
   // Mailbox two-factor (spec §20).
   totpEnabledAt: mailboxes.totpEnabledAt,
+  hasPasskey: hasMailboxPasskey,
   requireMailboxTwoFactor: accounts.requireMailboxTwoFactor,
 };
 

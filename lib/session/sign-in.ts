@@ -10,7 +10,7 @@ import { confinementStep, evaluate, type ConfinementRefusal, type SessionFacts }
 import { WOULD_REFUSE_EVENT } from '@/lib/session/would-refuse';
 import type { ListSubject } from '@/lib/netsets/compiled-list';
 import { inBcryptLane, verifyPassword } from '@/lib/auth/password';
-import { hasPasskey } from '@/lib/auth/passkey-presence';
+import { hasMailboxPasskey, hasPasskey } from '@/lib/auth/passkey-presence';
 import { mailboxTwoFactorState, mailboxTwoFactorStep, mailNeedsAppPasswordForTwoFactor } from '@/lib/auth/mailbox-two-factor';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_BYTES } from '@/lib/mailboxes/schemas';
 import { appPasswordRefusal, appPasswordUseToWrite, mailCredential, recordAppPasswordUse } from '@/lib/app-passwords/sign-in';
@@ -135,6 +135,7 @@ const signInColumns = {
   requireAppPasswords: accounts.requireAppPasswords,
   // Mailbox two-factor (spec §20).
   totpEnabledAt: mailboxes.totpEnabledAt,
+  hasPasskey: hasMailboxPasskey,
   requireMailboxTwoFactor: accounts.requireMailboxTwoFactor,
 };
 

@@ -23,10 +23,10 @@ export const mailGet = defineMethod({
       if (mail !== session.mailbox.email) throw notPermitted('a mail-level session may only read its own mailbox');
       const accountId = session.mailbox.accountId;
       const view = await getMailbox(session.scope, mail);
-      return { ...toOwnMailGetObject(view, await networksInForce(accountId, view, now)), app_passwords: await countAppPasswords(view.id), two_factor: view.totpEnabledAt !== null };
+      return { ...toOwnMailGetObject(view, await networksInForce(accountId, view, now)), app_passwords: await countAppPasswords(view.id), two_factor: view.totpEnabledAt !== null || view.hasPasskey };
     }
     const accountId = session.admin.accountId;
     const view = await getMailbox(scopeOf(session), mail);
-    return { ...toMailGetObject(view, now), allow_nets_effective: await effectiveNetworks(accountId, view, now), app_passwords: await countAppPasswords(view.id), two_factor: view.totpEnabledAt !== null };
+    return { ...toMailGetObject(view, now), allow_nets_effective: await effectiveNetworks(accountId, view, now), app_passwords: await countAppPasswords(view.id), two_factor: view.totpEnabledAt !== null || view.hasPasskey };
   },
 });

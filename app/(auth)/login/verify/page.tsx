@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
+import { mailboxTwoFactorSummary } from '@/lib/mailboxes/two-factor';
 import { requirePendingMailbox } from '@/lib/session/dal';
-import { cancelMailboxVerifyAction } from './actions';
-import { VerifyForm } from '@/app/_components/verify-form';
-import { verifyMailboxCodeAction } from './actions';
+import { cancelMailboxVerifyAction, mailboxPasskeySignInOptionsAction, verifyMailboxCodeAction, verifyMailboxPasskeyAction } from './actions';
+import { SecondStep } from '@/app/_components/second-step';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('Verify'))('metaTitle') };
@@ -14,21 +14,17 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function MailboxVerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { mailbox } = await requirePendingMailbox();
   const params = await searchParams;
-  const t = await getTranslations('Verify');
+  const factors = await mailboxTwoFactorSummary(mailbox.id);
   return (
-    <main className="narrow">
-      <h1>{t('heading')}</h1>
-      <p>
-        {t.rich('signingInAs', { email: mailbox.email, strong: (text) => <strong>{text}</strong> })} {t('codeOnly')}
-      </p>
-      <div className="card">
-        <VerifyForm callbackUrl={safeCallbackPath(params.callbackUrl)} action={verifyMailboxCodeAction} />
-      </div>
-      <form action={cancelMailboxVerifyAction}>
-        <button type="submit" className="link">
-          {t('cancel')}
-        </button>
-      </form>
-    </main>
+    <SecondStep
+      email={mailbox.email}
+      hasPasskey={factors.hasPasskey}
+      codes={factors.totpEnabled || factors.recoveryCodesLeft > 0}
+      callbackUrl={safeCallbackPath(params.callbackUrl)}
+      codeAction={verifyMailboxCodeAction}
+      passkeyOptionsAction={mailboxPasskeySignInOptionsAction}
+      passkeyAction={verifyMailboxPasskeyAction}
+      cancelAction={cancelMailboxVerifyAction}
+    />
   );
 }

@@ -21,7 +21,8 @@ export function MailboxSetupPanel({ email, enabled, setup, enabledView }: { emai
         <p role="status" className="notice">
           {t('isOn')} {m('mailApps')}
         </p>
-        <RecoveryCodes codes={state.recoveryCodes} who={email} kind="mailbox" />
+        {/* None when a passkey came first: the codes of that first enrolment stay. */}
+        {state.recoveryCodes.length ? <RecoveryCodes codes={state.recoveryCodes} who={email} kind="mailbox" /> : null}
         <p>
           <a href="/account?notice=two-factor-on">{t('saved')}</a>
         </p>

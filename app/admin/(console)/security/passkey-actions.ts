@@ -2,7 +2,7 @@
 
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import type { PasskeyRegistrationOptionsState } from '@/app/_components/add-passkey-form';
 import { passkeyRegistrationOptions, registerPasskey, removePasskey, renamePasskey } from '@/lib/admins/passkeys';
 import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -17,10 +17,8 @@ const message = (error: unknown): string => {
   throw error;
 };
 
-export type PasskeyOptionsState = { options: PublicKeyCredentialCreationOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
-
 /** "Add a passkey", first half: creation options with a challenge bound to this session. */
-export async function passkeyRegistrationOptionsAction(): Promise<PasskeyOptionsState> {
+export async function passkeyRegistrationOptionsAction(): Promise<PasskeyRegistrationOptionsState> {
   const { admin, claims } = await requireAdmin('enrolment');
   try {
     return { options: await passkeyRegistrationOptions(admin, claims.sid, (await headers()).get('host')) };

@@ -3,7 +3,6 @@
 import { headers } from 'next/headers';
 import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
-import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { adminCallbackPath } from '@/lib/auth/callback-url';
 import { endSession, requirePendingAdmin, startSession, webContext } from '@/lib/session/dal';
 import { landingPage } from '@/lib/session/evaluate';
@@ -14,6 +13,7 @@ import { completeAdminSignIn } from '@/lib/session/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
 
 import type { VerifyState } from '@/app/_components/verify-form';
+import type { PasskeyOptionsState } from '@/app/_components/passkey-sign-in';
 
 type Pending = Awaited<ReturnType<typeof requirePendingAdmin>>;
 
@@ -44,8 +44,6 @@ export async function verifyCodeAction(_prev: VerifyState, formData: FormData): 
   const result = await verifySecondFactor({ admin, code, context });
   return finishSecondStep(pending, result, context, formData.get('callbackUrl'));
 }
-
-export type PasskeyOptionsState = { options: PublicKeyCredentialRequestOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
 
 /** "Use a passkey", first half: a fresh challenge bound to this pending session. */
 export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState> {

@@ -128,7 +128,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           {mailbox.allowNets !== null && mailbox.allowNetsMode === 'monitor' ? <span className="badge">{t('monitorBadge')}</span> : null}
         </dd>
         <dt>{t('twoFactor')}</dt>
-        <dd>{mailbox.totpEnabledAt ? t('on') : t('off')}</dd>
+        <dd>{mailbox.totpEnabledAt || mailbox.hasPasskey ? t('on') : t('off')}</dd>
         <dt>{t('resetPending')}</dt>
         <dd>{mailbox.requireResetPassword ? t('yes') : t('no')}</dd>
         <dt>{t('lastSignIn')}</dt>
@@ -185,7 +185,7 @@ export default async function AdminMailboxPage({ params, searchParams }: { param
           <p className="muted">{ta('none')}</p>
         )}
       </section>
-      <TwoFactorReset email={mailbox.email} on={mailbox.totpEnabledAt !== null} />
+      <TwoFactorReset email={mailbox.email} on={mailbox.totpEnabledAt !== null || mailbox.hasPasskey} />
       <section className="card" aria-labelledby="signins-heading">
         <h2 id="signins-heading">{t('signInsHeading')}</h2>
         <SignInChart days={await signInsPerDay(scope, { days: 30, mailboxId: mailbox.id })} title={t('chartTitle', { email: mailbox.email })} small testId="mailbox-sign-in-chart" />

@@ -3,15 +3,28 @@
 import { useTranslations } from 'next-intl';
 import { useState, useSyncExternalStore } from 'react';
 import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
-import { passkeySignInOptionsAction, verifyPasskeyAction } from './actions';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import type { VerifyState } from './verify-form';
+
+/** The first half's answer: the options for the browser, or the message to show. */
+export type PasskeyOptionsState = { options: PublicKeyCredentialRequestOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
 
 const noSubscription = () => () => {};
 
 /**
- * "Use a passkey" at the second step. Needs JavaScript (WebAuthn is a browser API), so it renders only
- * once the page's scripts run; the code form beside it works without.
+ * "Use a passkey" at the second step, for admins (/admin/login/verify) and mailbox users (/login/verify):
+ * each page passes its two actions. Needs JavaScript (WebAuthn is a browser API), so it renders only once
+ * the page's scripts run; the code form beside it works without.
  */
-export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
+export function PasskeySignIn({
+  callbackUrl,
+  optionsAction,
+  verifyAction,
+}: {
+  callbackUrl: string;
+  optionsAction: () => Promise<PasskeyOptionsState>;
+  verifyAction: (response: unknown, callbackUrl: unknown) => Promise<VerifyState>;
+}) {
   const t = useTranslations('Verify');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,7 +36,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
     setBusy(true);
     setError(null);
     try {
-      const started = await passkeySignInOptionsAction();
+      const started = await optionsAction();
       if (!started.options) {
         setError(started.formError);
         return;
@@ -36,7 +49,7 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
         return;
       }
       // On success the action redirects; it answers only with an error.
-      const result = await verifyPasskeyAction(response, callbackUrl);
+      const result = await verifyAction(response, callbackUrl);
       if (result?.formError) setError(result.formError);
     } finally {
       setBusy(false);
