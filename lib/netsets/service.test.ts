@@ -57,7 +57,7 @@ describe('network sets', () => {
     const m = await makeMailbox(a.domain);
     const error = await updateMailbox(a.scope, m.email, { allowNets: '203.0.113.7,@theirs' }, testContext).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toEqual([{ entry: '@theirs', reason: 'unknown network set "@theirs"' }]);
+    expect((error as ValidationError).details).toEqual([{ entry: '@theirs', code: 'unknown_set', values: { name: 'theirs' }, reason: 'unknown network set "@theirs"' }]);
     expect((await getMailbox(a.scope, m.email)).allowNets).toBe(null);
     await expect(getNetSet(a.accountId, 'theirs')).rejects.toThrow(NotFoundError);
     await expect(updateNetSet(a.accountId, 'theirs', { allowNets: '' }, testContext)).rejects.toThrow(NotFoundError);

@@ -5,6 +5,7 @@ import { getDb, type Db, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { describeErrors, type EntryError } from '@/lib/net/allowlist';
+import { entryError } from '@/lib/net/allowlist-problems';
 import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type SetContent, type StoredList } from '@/lib/net/allowlist-entries';
 import { parseOrThrow } from '@/lib/validation';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
@@ -103,7 +104,7 @@ export async function assertSetsExist(conn: Db | Tx, accountId: number, canonica
   const names = referencesOf(canonical);
   if (names.length === 0) return;
   const known = new Set((await conn.select({ name: netSets.name }).from(netSets).where(and(eq(netSets.accountId, accountId), inArray(netSets.name, names)))).map((r) => r.name));
-  const errors: EntryError[] = names.filter((n) => !known.has(n)).map((n) => ({ entry: `@${n}`, reason: `unknown network set "@${n}"` }));
+  const errors: EntryError[] = names.filter((n) => !known.has(n)).map((n) => entryError(`@${n}`, 'unknown_set', { name: n }));
   if (errors.length > 0) throw new ValidationError(field, `${field}: ${describeErrors(errors)}`, errors);
 }
 
@@ -115,7 +116,7 @@ function setList(data: { allowNets?: string | null; allowNetsEntries?: StoredLis
   if (data.allowNetsEntries !== undefined) {
     const refs = referencesOf(data.allowNetsEntries.canonical);
     if (refs.length > 0) {
-      const errors = refs.map((n) => ({ entry: `@${n}`, reason: 'a network set cannot contain another set' }));
+      const errors = refs.map((n) => entryError(`@${n}`, 'set_in_set'));
       throw new ValidationError('allow_nets_entries', `allow_nets_entries: ${describeErrors(errors)}`, errors);
     }
     return data.allowNetsEntries;
