@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { MAX_ENTRIES, parseAllowNets, type EntryError, type EntryWarning, type SetReferences } from '@/lib/net/allowlist';
 import { parseEntries, parseExpiry, type EntryInput } from '@/lib/net/allowlist-entries';
 import { ENTRY_ERROR_CODES, ENTRY_WARNING_CODES, entryError, SPECIAL_RANGE_NAMES } from '@/lib/net/allowlist-problems';
-import { describeEntryErrors, entryErrorText, entryWarningText } from './allowlist-problems';
+import { createTranslator } from 'next-intl';
+import { describeEntryErrors, entryErrorText as errorIn, entryWarningText as warningIn, type ProblemWords } from './allowlist-problems';
+import { catalogue } from './catalogues';
+import type { Locale } from './locales';
+
+const words = (locale: Locale): ProblemWords => createTranslator({ locale, messages: catalogue(locale), namespace: 'AllowlistProblems' });
+const entryErrorText = (e: EntryError, locale: Locale) => errorIn(e, words(locale));
+const entryWarningText = (w: EntryWarning, locale: Locale) => warningIn(w, words(locale));
 
 function listErrors(input: unknown, references: SetReferences = 'none'): EntryError[] {
   const parsed = parseAllowNets(input as string, { references });
@@ -96,8 +103,8 @@ describe('allowlist problems worded by the page', () => {
 
   it('lists many errors in one line in either language, cut after 20 like the English one', () => {
     const many = listErrors(Array.from({ length: 23 }, (_, i) => `bad-${i}`).join(','));
-    expect(describeEntryErrors(many, 'en')).toMatch(/^"bad-0": not an IP address or network; .*; and 3 more invalid entries$/);
-    expect(describeEntryErrors(many, 'de')).toMatch(/^"bad-0": Keine IP-Adresse und kein Netzwerk; .*; und 3 weitere ungültige Einträge$/);
-    expect(describeEntryErrors(listErrors(42), 'de')).toBe('Die Liste muss Text sein');
+    expect(describeEntryErrors(many, words('en'))).toMatch(/^"bad-0": not an IP address or network; .*; and 3 more invalid entries$/);
+    expect(describeEntryErrors(many, words('de'))).toMatch(/^"bad-0": Keine IP-Adresse und kein Netzwerk; .*; und 3 weitere ungültige Einträge$/);
+    expect(describeEntryErrors(listErrors(42), words('de'))).toBe('Die Liste muss Text sein');
   });
 });

@@ -1,10 +1,13 @@
-// Browser-safe: plain formatting over the bundled catalogues (the entries editor words its live validation here).
-import { createTranslator } from 'next-intl';
+// Browser-safe, and no catalogue import: the live validation in the browser words problems with the
+// translator it already has (`useTranslations('AllowlistProblems')`), so no language's whole catalogue is
+// bundled for it; server code passes `getTranslations('AllowlistProblems')`.
 import type { EntryError, EntryErrorCode, EntryWarning, EntryWarningCode, SpecialRangeKind } from '@/lib/net/allowlist-problems';
-import { catalogue } from './catalogues';
-import type { Locale } from './locales';
+import type { Messages } from './catalogues';
 
-type ProblemKey = keyof ReturnType<typeof catalogue>['AllowlistProblems'];
+type ProblemKey = keyof Messages['AllowlistProblems'];
+
+/** A translator of the namespace 'AllowlistProblems' (from useTranslations, getTranslations or createTranslator). */
+export type ProblemWords = (key: ProblemKey, values?: Record<string, string | number>) => string;
 
 /** Each parser code's catalogue key (namespace 'AllowlistProblems'); the type makes a new code fail to compile until it has words. */
 const ERROR_KEYS: { readonly [C in EntryErrorCode]: ProblemKey } = {
@@ -63,28 +66,22 @@ const RANGE_KEYS: { readonly [K in SpecialRangeKind]: ProblemKey } = {
   unique_local: 'rangeUniqueLocal',
 };
 
-function translator(locale: Locale) {
-  return createTranslator({ locale, messages: catalogue(locale), namespace: 'AllowlistProblems' });
-}
-
 /**
  * An invalid entry's reason in a language. The parser (lib/net/allowlist.ts) returns the code and its
  * values; its English `reason` stays what the API and the CLI say (allowlist-problems.test.ts holds the
  * English catalogue to the same words). An error from an older page state without a code keeps its text.
  */
-export function entryErrorText(error: EntryError, locale: Locale): string {
+export function entryErrorText(error: EntryError, t: ProblemWords): string {
   const key = ERROR_KEYS[error.code] as ProblemKey | undefined;
   if (key === undefined) return error.reason;
-  const t = translator(locale);
   const reason = t(key, error.values ?? {});
   return error.suggestion === undefined ? reason : t('didYouMean', { reason, name: error.suggestion });
 }
 
 /** A warning about an accepted entry in a language. */
-export function entryWarningText(warning: EntryWarning, locale: Locale): string {
+export function entryWarningText(warning: EntryWarning, t: ProblemWords): string {
   const key = WARNING_KEYS[warning.code] as ProblemKey | undefined;
   if (key === undefined) return warning.message;
-  const t = translator(locale);
   const values = { ...warning.values };
   const range = RANGE_KEYS[values.range as SpecialRangeKind] as ProblemKey | undefined;
   if (range !== undefined) values.range = t(range);
@@ -98,14 +95,14 @@ const SHOWN_ENTRY_CHARS = 60;
  * One line naming each invalid entry with its reason, in a language (the page's counterpart of the parser's
  * English `describeErrors`): long lists are cut after 20 errors, long entries shortened.
  */
-export function describeEntryErrors(errors: readonly EntryError[], locale: Locale): string {
+export function describeEntryErrors(errors: readonly EntryError[], t: ProblemWords): string {
   const shown = errors.slice(0, SHOWN_ERRORS).map((e) => {
-    const reason = entryErrorText(e, locale);
+    const reason = entryErrorText(e, t);
     if (e.entry === '') return reason;
     const short = e.entry.length > SHOWN_ENTRY_CHARS ? `${e.entry.slice(0, SHOWN_ENTRY_CHARS)}…` : e.entry;
     return `${JSON.stringify(short)}: ${reason}`;
   });
   const hidden = errors.length - shown.length;
-  if (hidden > 0) shown.push(translator(locale)('andMore', { count: hidden }));
+  if (hidden > 0) shown.push(t('andMore', { count: hidden }));
   return shown.join('; ');
 }

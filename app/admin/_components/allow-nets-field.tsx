@@ -1,6 +1,6 @@
 'use client';
 
-import { useLocale, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
 import { entryWarningText } from '@/lib/i18n/allowlist-problems';
 import { parseAllowNets, type AllowNetsParse } from '@/lib/net/allowlist';
@@ -33,7 +33,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
   const parsed = useMemo(() => given ?? parseAllowNets(value, { references: setNames ? new Set(setNames) : 'none' }), [given, value, setNames]);
   const analysisId = `${id}-analysis`;
   const t = useTranslations('AllowNetsField');
-  const locale = useLocale();
+  const words = useTranslations('AllowlistProblems');
   // Lets end-to-end tests wait until typing reaches React's state instead of being replaced by hydration.
   const hydrated = useHydrated();
   // What the last "Add my current IP" did, said next to the button; typing in the field clears it.
@@ -124,7 +124,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
           <ul className="warning" aria-label={t('warnings')} data-testid={`${id}-warnings`}>
             {parsed.warnings.map((w, i) => (
               <li key={i}>
-                <code>{w.entry}</code>: {entryWarningText(w, locale)}
+                <code>{w.entry}</code>: {entryWarningText(w, words)}
               </li>
             ))}
           </ul>
