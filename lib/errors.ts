@@ -7,7 +7,7 @@ import { englishProblemMessage, type ServiceProblem } from './service-problems';
  * reader's language, while `message` is the English that the API and the CLI answer with.
  */
 export class DomainError extends Error {
-  readonly problem?: ServiceProblem;
+  declare readonly problem?: ServiceProblem;
   constructor(message: string | ServiceProblem) {
     super(typeof message === 'string' ? message : englishProblemMessage(message));
     this.name = new.target.name;
