@@ -45,6 +45,13 @@ const TEXTS = {
   app_password_not_found: () => 'App password not found',
   destinations_max: (v: ServiceProblemValues) => `The account has ${n(v.max)} destinations already: delete one first.`,
   destination_not_found: () => 'No such destination.',
+  url_not_full: () => 'the URL must be a full URL, e.g. https://alerts.example.com/portcullis',
+  url_not_https: () => 'the URL must start with https://',
+  url_credentials: () => 'the URL must not contain a user name or password',
+  url_fragment: () => 'the URL must not contain a #fragment',
+  url_no_host: () => 'the URL must name a host',
+  url_unresolved: (v: ServiceProblemValues) => `the URL's host ${v.host} does not resolve`,
+  url_internal: (v: ServiceProblemValues) => `the URL's host resolves to ${v.address}, an internal address that webhooks may not reach`,
 } as const;
 
 export type ServiceProblemCode = keyof typeof TEXTS;

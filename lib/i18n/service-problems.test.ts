@@ -30,6 +30,13 @@ const SAMPLES: { readonly [C in ServiceProblemCode]: Record<string, string | num
   app_password_not_found: [{}],
   destinations_max: [{ max: 10 }],
   destination_not_found: [{}],
+  url_not_full: [{}],
+  url_not_https: [{}],
+  url_credentials: [{}],
+  url_fragment: [{}],
+  url_no_host: [{}],
+  url_unresolved: [{ host: 'alerts.example.invalid' }],
+  url_internal: [{ address: '10.0.0.5' }],
 };
 
 const ALL: ServiceProblem[] = SERVICE_PROBLEM_CODES.flatMap((code) => SAMPLES[code].map((values) => problem(code, values)));

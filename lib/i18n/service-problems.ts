@@ -30,6 +30,13 @@ const KEYS: { readonly [C in ServiceProblemCode]: ServiceErrorKey } = {
   app_password_not_found: 'appPasswordNotFound',
   destinations_max: 'destinationsMax',
   destination_not_found: 'destinationNotFound',
+  url_not_full: 'urlNotFull',
+  url_not_https: 'urlNotHttps',
+  url_credentials: 'urlCredentials',
+  url_fragment: 'urlFragment',
+  url_no_host: 'urlNoHost',
+  url_unresolved: 'urlUnresolved',
+  url_internal: 'urlInternal',
 };
 
 /** A service problem in the reader's language, without the API's field prefix. */

@@ -94,7 +94,7 @@ export async function addDestination(
     try {
       url = (await checkWebhookUrl(data.url, options.policy ?? targetPolicy(), options.resolve ?? systemResolver)).url.toString();
     } catch (error) {
-      if (error instanceof TargetRefused) throw new ValidationError('url', `url: ${error.message}`);
+      if (error instanceof TargetRefused) throw new ValidationError('url', error.problem ? { ...error.problem, field: 'url' } : `url: ${error.message}`);
       throw error;
     }
   }
