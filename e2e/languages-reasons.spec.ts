@@ -35,7 +35,7 @@ test('the allowlist parser speaks German: live validation with its "did you mean
   await expect(errors).toContainText('10.0.0.1/33: Die Präfixlänge muss zwischen 0 und 32 liegen');
   await expect(errors).toContainText('Buero: Keine IP-Adresse und kein Netzwerk. Meinten Sie @buero?');
   const warnings = page.getByTestId('allowNets-warnings');
-  await expect(warnings).toContainText('„10.1.2.3/8“ enthält Bits nach den ersten 8 (Host-Bits) und wurde daher als das ganze Netzwerk 10.0.0.0/8 gelesen');
+  await expect(warnings).toContainText('In „10.1.2.3/8“ sind Bits nach den ersten 8 gesetzt (Host-Bits); der Eintrag gilt deshalb für das ganze Netzwerk 10.0.0.0/8');
   await expect(warnings).toContainText('Privater Bereich (RFC 1918): Solche Adressen haben nur Geräte in Ihrem eigenen Netzwerk');
   for (const english of ['prefix length', 'did you mean', 'host bits', 'Private range']) await expect(page.locator('body')).not.toContainText(english);
   await page.context().close();

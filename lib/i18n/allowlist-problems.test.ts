@@ -97,7 +97,7 @@ describe('allowlist problems worded by the page', () => {
     expect(de(ERRORS.find((e) => e.code === 'too_many_entries'))).toBe('Die Liste hat 1.001 Einträge, erlaubt sind höchstens 1.000 (fassen Sie Adressen zu Netzwerken zusammen)');
     expect(de(ERRORS.find((e) => e.suggestion === 'office'))).toBe('Keine IP-Adresse und kein Netzwerk. Meinten Sie @office?');
     expect(de(ERRORS.find((e) => e.code === 'unknown_set'))).toBe('Es gibt keine Netzwerkgruppe „@nope“');
-    expect(entryWarningText(WARNINGS[0]!, 'de')).toBe('„10.1.2.3/8“ enthält Bits nach den ersten 8 (Host-Bits) und wurde daher als das ganze Netzwerk 10.0.0.0/8 gelesen');
+    expect(entryWarningText(WARNINGS[0]!, 'de')).toBe('In „10.1.2.3/8“ sind Bits nach den ersten 8 gesetzt (Host-Bits); der Eintrag gilt deshalb für das ganze Netzwerk 10.0.0.0/8');
     expect(entryWarningText(WARNINGS.find((w) => w.values.range === 'loopback')!, 'de')).toMatch(/^Loopback-Bereich: Solche Adressen haben nur Geräte in Ihrem eigenen Netzwerk/);
   });
 
