@@ -1,11 +1,17 @@
+import { englishProblemMessage, type ServiceProblem } from './service-problems';
+
 /**
  * Domain errors. The admin UI, the JSON-RPC API, the CLI and the mail-auth endpoint each translate these
- * into their own wire format; none of them carries internal details (SQL, stack traces).
+ * into their own wire format; none of them carries internal details (SQL, stack traces). One made from a
+ * ServiceProblem (lib/service-problems.ts) keeps it as `problem`, so that a page can word it in its
+ * reader's language, while `message` is the English that the API and the CLI answer with.
  */
 export class DomainError extends Error {
-  constructor(message: string) {
-    super(message);
+  declare readonly problem?: ServiceProblem;
+  constructor(message: string | ServiceProblem) {
+    super(typeof message === 'string' ? message : englishProblemMessage(message));
     this.name = new.target.name;
+    if (typeof message !== 'string') this.problem = message;
   }
 }
 
@@ -13,7 +19,7 @@ export class DomainError extends Error {
 export class ValidationError extends DomainError {
   constructor(
     readonly field: string,
-    message: string,
+    message: string | ServiceProblem,
     readonly details?: unknown,
   ) {
     super(message);
@@ -38,7 +44,7 @@ export class ForbiddenError extends DomainError {}
 /** Too much work asked for in too short a time; the caller may try again after `retryAfterMinutes`. */
 export class RateLimitedError extends DomainError {
   constructor(
-    message: string,
+    message: string | ServiceProblem,
     readonly retryAfterMinutes: number,
   ) {
     super(message);

@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl';
+import { deviceName } from '@/lib/i18n/device-names';
 import type { SessionView } from '@/lib/sessions/service';
 import { Address } from './address';
 import { LocalTime } from '@/app/_components/local-time';
@@ -9,6 +10,7 @@ import { LocalTime } from '@/app/_components/local-time';
  */
 export function SessionList({ sessions, signOut, testId }: { sessions: SessionView[]; signOut?: (formData: FormData) => Promise<void>; testId?: string }) {
   const t = useTranslations('SessionList');
+  const words = useTranslations('DeviceNames');
   if (sessions.length === 0) return <p>{t('none')}</p>;
   return (
     <div className="table-scroll">
@@ -28,7 +30,7 @@ export function SessionList({ sessions, signOut, testId }: { sessions: SessionVi
         </thead>
         <tbody>
           {sessions.map((s) => {
-            const device = `${s.device}${s.channel === 'api' ? ` ${t('api')}` : ''}`;
+            const device = `${deviceName(s.device, words)}${s.channel === 'api' ? ` ${t('api')}` : ''}`;
             return (
               <tr key={`${s.channel}-${s.id}`} data-session={s.current ? 'current' : 'other'}>
                 <td data-label={t('device')}>

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import type { SignInEvent } from '@/lib/audit';
+import { deviceName } from '@/lib/i18n/device-names';
 import { describeUserAgent } from '@/lib/user-agent';
 import { Address } from './address';
 import { PROTOCOL_NAMES } from './labels';
@@ -16,13 +17,10 @@ const PROTOCOLS = PROTOCOL_NAMES;
 export function SignInHistory({ events, empty, testId, notYouHref }: { events: SignInEvent[]; empty: string; testId?: string; notYouHref?: string }) {
   const t = useTranslations('SignInHistory');
   const tr = useTranslations(SIGN_IN_REASON_TEXTS);
+  const words = useTranslations('DeviceNames');
   if (events.length === 0) return <p>{empty}</p>;
   const anyRefused = events.some((s) => s.event !== 'login_succeeded');
-  const device = (userAgent: string | null) => {
-    const d = describeUserAgent(userAgent);
-    if (d.browser && d.os) return t('browserOnOs', { browser: d.browser, os: d.os });
-    return userAgent?.trim() ? d.label : t('unknownDevice');
-  };
+  const device = (userAgent: string | null) => deviceName(describeUserAgent(userAgent), words);
   return (
     <>
       <table data-testid={testId} className="stack sign-ins">

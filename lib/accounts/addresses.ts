@@ -4,6 +4,7 @@ import { admins, domains, mailboxes } from '@/db/schema';
 import { lockKeys, type Tx } from '@/db';
 import { ValidationError } from '@/lib/errors';
 import type { Scope } from '@/lib/scope';
+import { englishProblemText, problem } from '@/lib/service-problems';
 
 /**
  * Which addresses a new admin or mailbox may take (spec §23). One address is one identity: the API's
@@ -17,11 +18,11 @@ import type { Scope } from '@/lib/scope';
  * account's domains, a mailbox, an admin of this or any other account): a different text would tell them
  * which addresses exist in other accounts.
  */
-export const ADMIN_ADDRESS_REFUSED = 'Use an address in one of your domains that is not a mailbox or another admin.';
+export const ADMIN_ADDRESS_REFUSED = englishProblemText(problem('admin_address_refused'));
 
 /** The answer when a new mailbox's address is taken: the same whether a mailbox or an admin holds it. */
 export function addressInUseMessage(email: string): string {
-  return `Address ${email} is already in use by a mailbox or an admin`;
+  return englishProblemText(problem('address_in_use', { email }));
 }
 
 /**
@@ -47,8 +48,8 @@ export async function assertAdminAddressFree(tx: Tx, scope: Scope, email: string
   const own = scope.kind === 'account' ? await tx.select({ id: domains.id }).from(domains).where(and(eq(domains.name, domain), eq(domains.accountId, scope.accountId))).limit(1) : [];
   const { taken } = await claimAddress(tx, email);
   if (scope.kind === 'account') {
-    if (taken || own.length === 0) throw new ValidationError('email', ADMIN_ADDRESS_REFUSED);
+    if (taken || own.length === 0) throw new ValidationError('email', problem('admin_address_refused'));
     return;
   }
-  if (taken) throw new ValidationError('email', addressInUseMessage(email));
+  if (taken) throw new ValidationError('email', problem('address_in_use', { email }));
 }

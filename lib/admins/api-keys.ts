@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseAllowNets, describeErrors } from '@/lib/net/allowlist';
 import { parseOrThrow } from '@/lib/validation';
 import { requireRecentReauth, type StepSession } from './reauth';
+import { problem } from '@/lib/service-problems';
 
 /** An admin's API keys (spec §14): created on /admin/security, shown once, revocable, listed with last use. */
 
@@ -43,7 +44,7 @@ export const apiKeyCreateSchema = z.object({
     .transform((v, ctx) => {
       const parsed = parseAllowNets(v ?? '');
       if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors) });
+        ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors), params: { errors: parsed.errors } });
         return z.NEVER;
       }
       return parsed.canonical;
@@ -72,7 +73,7 @@ export async function createApiKey(admin: Owner, input: z.input<typeof apiKeyCre
   await requireRecentReauth(session);
   const data = parseOrThrow(apiKeyCreateSchema, input);
   const live = await getDb().select({ id: adminApiKeys.id }).from(adminApiKeys).where(and(eq(adminApiKeys.adminId, admin.id), isNull(adminApiKeys.revokedAt)));
-  if (live.length >= MAX_API_KEYS_PER_ADMIN) throw new ValidationError('label', `You have ${MAX_API_KEYS_PER_ADMIN} keys already: revoke one first.`);
+  if (live.length >= MAX_API_KEYS_PER_ADMIN) throw new ValidationError('label', problem('api_keys_max', { max: MAX_API_KEYS_PER_ADMIN }));
   const { key, hash } = newApiKey();
   const id = await transaction(async (tx) => {
     const [row] = await tx

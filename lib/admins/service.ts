@@ -18,6 +18,7 @@ import { plainListAllows } from '@/lib/net/allowlist';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
 import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
+import { problem } from '@/lib/service-problems';
 
 /**
  * The domain service for business admins (spec §14): /admin/admins, /admin/security and the operator CLI
@@ -232,7 +233,7 @@ export async function changeOwnAdminPassword(
   const hash = await hashOwnNewPassword(before, change, 'own-admin');
   return transaction(async (tx) => {
     const row = await load(tx);
-    if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');
+    if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError(problem('password_changed_meanwhile'));
     const [updated] = await tx
       .update(admins)
       .set({ passwordHash: hash, mustChangePassword: false, updatedAt: new Date(), sessionVersion: sql`${admins.sessionVersion} + 1` })

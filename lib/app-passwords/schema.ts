@@ -44,7 +44,7 @@ export const appPasswordCreateSchema = z.object({
     .transform((v, ctx) => {
       const parsed = parseAllowNets(v ?? '');
       if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors) });
+        ctx.addIssue({ code: 'custom', message: describeErrors(parsed.errors), params: { errors: parsed.errors } });
         return z.NEVER;
       }
       return parsed.canonical;

@@ -12,6 +12,7 @@ import type { Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { appPasswordTag, generateAppPassword, groupAppPassword, parseProtocols, type AppPasswordProtocol } from './format';
 import { appPasswordCreateSchema, appPasswordIdSchema, MAX_APP_PASSWORDS, type AppPasswordCreateInput } from './schema';
+import { problem } from '@/lib/service-problems';
 
 /**
  * App passwords (spec §20): the mailbox user creates them on /account; the user and the mailbox's admins
@@ -69,7 +70,7 @@ export async function createAppPassword(owner: AppPasswordOwner, input: AppPassw
     policy: { perSubjectAddress: null, perAddress: null, perSite: null, perSubject: { max: MAX_APP_PASSWORD_CREATIONS_PER_HOUR, windowMs: 3_600_000 }, knownNetworksExempt: false },
   });
   if (budget.limited) {
-    throw new RateLimitedError(`Too many app passwords created: at most ${MAX_APP_PASSWORD_CREATIONS_PER_HOUR} an hour. Try again in ${budget.retryAfterMinutes} minutes.`, budget.retryAfterMinutes);
+    throw new RateLimitedError(problem('app_passwords_per_hour', { max: MAX_APP_PASSWORD_CREATIONS_PER_HOUR, minutes: budget.retryAfterMinutes }), budget.retryAfterMinutes);
   }
   // Tags are unique per mailbox, so that a sign-in finds at most one candidate (lib/app-passwords/sign-in.ts).
   const taken = new Set((await getDb().select({ tag: appPasswords.lookupTag }).from(appPasswords).where(eq(appPasswords.mailboxId, owner.id))).map((r) => r.tag));
@@ -97,7 +98,7 @@ export async function createAppPassword(owner: AppPasswordOwner, input: AppPassw
 }
 
 function tooMany(): ValidationError {
-  return new ValidationError('label', `This mailbox has ${MAX_APP_PASSWORDS} app passwords already: revoke one first.`);
+  return new ValidationError('label', problem('app_passwords_max', { max: MAX_APP_PASSWORDS }));
 }
 
 /** How many app passwords the mailbox has (`app_passwords` in mail.get). */
@@ -117,7 +118,7 @@ export async function revokeAppPassword(owner: AppPasswordOwner, id: number, ctx
   const appId = parseOrThrow(appPasswordIdSchema, id);
   await transaction(async (tx) => {
     const [row] = await tx.delete(appPasswords).where(and(eq(appPasswords.id, appId), eq(appPasswords.mailboxId, owner.id))).returning({ label: appPasswords.label });
-    if (!row) throw new NotFoundError('App password not found');
+    if (!row) throw new NotFoundError(problem('app_password_not_found'));
     await recordAudit(tx, ctx, { event: 'app_password_revoked', accountId: owner.accountId, mailboxId: owner.id, mailboxEmail: owner.email, detail: { app_password_id: appId, label: row.label } });
     // A mail app connected with it would otherwise keep its open connection (spec §18): every connection
     // of the mailbox ends, and the apps that still hold a valid credential sign in again at once.
@@ -137,7 +138,7 @@ export async function appPasswordOwnerOf(scope: Scope, email: string): Promise<A
     .from(mailboxes)
     .where(and(eq(mailboxes.email, address), scopeCondition(scope)))
     .limit(1);
-  if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
+  if (!row) throw new NotFoundError(problem('mailbox_not_found', { address }));
   return row;
 }
 

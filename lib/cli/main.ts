@@ -247,7 +247,7 @@ mailbox
     if (o.json) {
       const rows = sessions.map((s) => ({
         channel: s.channel,
-        device: s.device,
+        device: s.device.label,
         started_at: s.startedAt.toISOString(),
         last_active_at: s.lastActiveAt.toISOString(),
         start_ip: s.startIp,
@@ -258,7 +258,7 @@ mailbox
     }
     if (sessions.length === 0) console.log('no open sessions');
     for (const s of sessions) {
-      console.log(`${s.channel}\t${s.device}\tlast_ip=${s.lastIp ?? ''}\tstarted=${s.startedAt.toISOString()}\tlast_active=${s.lastActiveAt.toISOString()}`);
+      console.log(`${s.channel}\t${s.device.label}\tlast_ip=${s.lastIp ?? ''}\tstarted=${s.startedAt.toISOString()}\tlast_active=${s.lastActiveAt.toISOString()}`);
     }
   });
 

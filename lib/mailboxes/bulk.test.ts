@@ -174,7 +174,7 @@ describe('planBulkChange', () => {
         );
         expect(error).toBeInstanceOf(ValidationError);
         const name = nets.split(',')[0]!;
-        expect((error as ValidationError).details).toEqual([{ entry: name, reason: `unknown network set "${name}"` }]);
+        expect((error as ValidationError).details).toEqual([{ entry: name, code: 'unknown_set', values: { name: name.slice(1) }, reason: `unknown network set "${name}"` }]);
       }
     }
   });

@@ -10,6 +10,7 @@ import { parseOrThrow } from '@/lib/validation';
 import { assertSetsExist } from '@/lib/netsets/service';
 import { emailSchema } from './schemas';
 import { applyPatch, mailboxQueryConditions, parsePatch, patchColumns, type MailboxChange, type MailboxFilter, type PatchRow, type ParsedPatch } from './service';
+import { problem } from '@/lib/service-problems';
 
 /**
  * Bulk changes for an incident ("force a password change on everyone in sales", "add the new VPN range
@@ -68,8 +69,7 @@ function prepareAction(request: ParsedRequest): PreparedAction {
     case 'add_nets': {
       const patch = parsePatch({ allowNets: request.allowNets ?? '' });
       if (patch.allowNets == null) {
-        const hint = request.action === 'replace_nets' ? ' (to lift the restriction, choose "Remove the restriction")' : '';
-        throw new ValidationError('allow_nets', `allow_nets: enter at least one address or network${hint}`);
+        throw new ValidationError('allow_nets', problem(request.action === 'replace_nets' ? 'bulk_no_nets_replace' : 'bulk_no_nets', {}, 'allow_nets'));
       }
       return request.action === 'replace_nets' ? { kind: 'patch', patch } : { kind: 'add', added: patch.allowNets };
     }
@@ -98,9 +98,7 @@ async function loadTargets(conn: ReturnType<typeof getDb> | Tx, scope: Scope, ta
     const found = new Set(rows.map((r) => r.email));
     const missing = wanted.filter((e) => !found.has(e));
     if (missing.length > 0) {
-      const shown = missing.slice(0, 10).join(', ');
-      const more = missing.length > 10 ? ` and ${missing.length - 10} more` : '';
-      throw new NotFoundError(`Mailbox${missing.length === 1 ? '' : 'es'} not found: ${shown}${more}`);
+      throw new NotFoundError(problem('bulk_mailboxes_missing', { count: missing.length, list: missing.slice(0, 10).join(', '), more: Math.max(0, missing.length - 10) }));
     }
     return rows;
   }
@@ -181,9 +179,7 @@ export async function applyBulkChange(scope: Scope, request: BulkRequest, ctx: A
   return transaction(async (tx) => {
     const rows = await loadTargets(tx, scope, data.target);
     if (options.expectedCount !== undefined && rows.length !== options.expectedCount) {
-      throw new ConflictError(
-        `The selection changed since it was confirmed: ${rows.length} mailbox${rows.length === 1 ? '' : 'es'} match now, ${options.expectedCount} were confirmed. Review and confirm again.`,
-      );
+      throw new ConflictError(problem('bulk_selection_changed', { matched: rows.length, confirmed: options.expectedCount }));
     }
     const result: BulkResult = { action: data.action, matched: rows.length, changed: 0, unchanged: 0, skippedUnrestricted: 0, fields: {} };
     for (const row of rows) {

@@ -13,13 +13,14 @@ import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
 import { entriesOf, toStored, type EntryMeta, type StoredList } from '@/lib/net/allowlist-entries';
 import { assertSetsExist } from '@/lib/netsets/service';
-import { addressInUseMessage, claimAddress } from '@/lib/accounts/addresses';
+import { claimAddress } from '@/lib/accounts/addresses';
 import { endMailConnections, type KickReason } from '@/lib/mail-kick/outbox';
 import { listTakesAway } from '@/lib/mail-kick/policy';
 import { revokeAllAppPasswords } from '@/lib/app-passwords/service';
 import { mailboxCreateSchema, mailboxPatchSchema, emailSchema, MAX_SEARCH_CHARS, type MailboxCreateInput, type MailboxPatchInput } from './schemas';
 import type { MailboxView } from './view';
 import { changedBefore } from './password-age';
+import { problem } from '@/lib/service-problems';
 
 /**
  * The domain service for mailboxes: the admin UI, the JSON-RPC API and the CLI all change mailboxes
@@ -65,7 +66,7 @@ async function passwordWork<T>(scope: Scope, work: () => Promise<T>): Promise<T>
   });
   if (budget.limited) {
     return Promise.reject(
-      new RateLimitedError(`Too many passwords set: at most ${MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE} per minute for a business account. Try again in a minute.`, budget.retryAfterMinutes),
+      new RateLimitedError(problem('passwords_per_minute', { max: MAX_PASSWORD_HASHES_PER_ACCOUNT_MINUTE }), budget.retryAfterMinutes),
     );
   }
   return inBcryptLane(`account:${scope.accountId}`, work);
@@ -93,7 +94,7 @@ export async function getMailboxRef(scope: Scope, email: string): Promise<{ id: 
     .from(mailboxes)
     .where(and(eq(mailboxes.email, address), tenantCondition(scope, mailboxes.accountId)))
     .limit(1);
-  if (!ref) throw new NotFoundError(`Mailbox ${address} not found`);
+  if (!ref) throw new NotFoundError(problem('mailbox_not_found', { address }));
   return ref;
 }
 
@@ -101,7 +102,7 @@ export async function getMailboxRef(scope: Scope, email: string): Promise<{ id: 
 export async function getMailbox(scope: Scope, email: string): Promise<MailboxView> {
   const address = parseOrThrow(emailSchema, email);
   const view = await findView(getDb(), scope, address);
-  if (!view) throw new NotFoundError(`Mailbox ${address} not found`);
+  if (!view) throw new NotFoundError(problem('mailbox_not_found', { address }));
   return view;
 }
 
@@ -225,7 +226,7 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
     .select({ id: domains.id, accountId: domains.accountId })
     .from(domains)
     .where(and(eq(domains.name, domainName), tenantCondition(scope, domains.accountId))).limit(1);
-  if (!domain) throw new NotFoundError(`Domain ${domainName} not found`);
+  if (!domain) throw new NotFoundError(problem('domain_not_found', { domain: domainName }));
   const list = newList(data, null) ?? { canonical: null, meta: null };
   await assertSetsExist(db, domain.accountId, list.canonical, data.allowNetsEntries !== undefined ? 'allow_nets_entries' : 'allow_nets');
   assertPasswordPolicy(data.password, data.email);
@@ -233,7 +234,7 @@ export async function createMailbox(scope: Scope, input: MailboxCreateInput, ctx
   const now = new Date();
   await transaction(async (tx) => {
     // Admins and mailboxes share one address space (lib/accounts/addresses.ts): the same answer for both.
-    if ((await claimAddress(tx, data.email)).taken) throw new ConflictError(addressInUseMessage(data.email));
+    if ((await claimAddress(tx, data.email)).taken) throw new ConflictError(problem('address_in_use', { email: data.email }));
     const [created] = await tx
       .insert(mailboxes)
       .values({
@@ -415,7 +416,7 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
   const load = async (conn: typeof db | Tx) =>
     (await conn.select(patchColumns).from(mailboxes).where(and(eq(mailboxes.email, address), tenantCondition(scope, mailboxes.accountId))).limit(1))[0];
   const before = await load(db);
-  if (!before) throw new NotFoundError(`Mailbox ${address} not found`);
+  if (!before) throw new NotFoundError(problem('mailbox_not_found', { address }));
 
   let newHash: string | null = null;
   if (data.password !== undefined) {
@@ -432,7 +433,7 @@ export async function updateMailbox(scope: Scope, email: string, patch: MailboxP
   const changes = await transaction(async (tx) => {
     // Re-read inside the transaction: the hash above was computed outside it (bcrypt is asynchronous).
     const row = await load(tx);
-    if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
+    if (!row) throw new NotFoundError(problem('mailbox_not_found', { address }));
     return await applyPatch(tx, row, data, newHash, ctx);
   });
   return { mailbox: await getMailbox(scope, address), changes };
@@ -453,7 +454,7 @@ export async function deleteMailbox(scope: Scope, email: string, ctx: AuditConte
   const address = parseOrThrow(emailSchema, email);
   await transaction(async (tx) => {
     const [row] = await tx.select({ id: mailboxes.id, accountId: mailboxes.accountId }).from(mailboxes).where(and(eq(mailboxes.email, address), tenantCondition(scope, mailboxes.accountId))).limit(1);
-    if (!row) throw new NotFoundError(`Mailbox ${address} not found`);
+    if (!row) throw new NotFoundError(problem('mailbox_not_found', { address }));
     await tx.delete(mailboxes).where(eq(mailboxes.id, row.id));
     await recordAudit(tx, ctx, { event: 'mailbox_deleted', accountId: row.accountId, mailboxId: row.id, mailboxEmail: address });
     // Its mail apps' connections would otherwise stay open on the backend.
@@ -482,7 +483,7 @@ export async function changeOwnPassword(mailboxId: number, change: OwnPasswordCh
   const hash = await hashOwnNewPassword(before, change);
   return transaction(async (tx) => {
     const row = await load(tx);
-    if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError('The password was changed meanwhile; sign in again.');
+    if (!row || row.passwordHash !== before.passwordHash) throw new ConflictError(problem('password_changed_meanwhile'));
     const now = new Date();
     const [updated] = await tx
       .update(mailboxes)

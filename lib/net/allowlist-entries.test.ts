@@ -25,7 +25,7 @@ describe('parseAllowNets with @name references', () => {
   it('an unknown @name is an invalid entry naming it', () => {
     const r = parseAllowNets('203.0.113.7,@nope', { references: new Set(['office']) });
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.errors).toEqual([{ entry: '@nope', reason: 'unknown network set "@nope"' }]);
+    expect(!r.ok && r.errors).toEqual([{ entry: '@nope', code: 'unknown_set', values: { name: 'nope' }, reason: 'unknown network set "@nope"' }]);
   });
   it('a badly formed @name is invalid', () => {
     const r = parseAllowNets('@bad_name', { references: 'any' });

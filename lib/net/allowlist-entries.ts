@@ -22,6 +22,7 @@ import {
   type NetEntry,
   type SetReferences,
 } from './allowlist';
+import { entryError } from './allowlist-problems';
 
 /** Most characters of an entry label (spec §15). */
 export const MAX_LABEL_CHARS = 100;
@@ -77,9 +78,9 @@ function infoOf(label: string | null, expiresAt: number | null): EntryInfo | nul
  * first row's label and expiry win); a row may hold exactly one entry. Every bad row is reported, naming it.
  */
 export function parseEntries(rows: readonly EntryInput[], references: SetReferences): EntriesParse {
-  if (!Array.isArray(rows)) return { ok: false, errors: [{ entry: '', reason: 'the entries must be a list' }], warnings: [] };
+  if (!Array.isArray(rows)) return { ok: false, errors: [entryError('', 'entries_not_list')], warnings: [] };
   if (rows.length > MAX_ENTRIES) {
-    return { ok: false, errors: [{ entry: '', reason: `the list has ${rows.length.toLocaleString('en-US')} entries but at most ${MAX_ENTRIES.toLocaleString('en-US')} are allowed (combine addresses into networks)` }], warnings: [] };
+    return { ok: false, errors: [entryError('', 'too_many_entries', { count: rows.length, max: MAX_ENTRIES })], warnings: [] };
   }
   const errors: EntryError[] = [];
   const warnings: EntryWarning[] = [];
@@ -90,15 +91,15 @@ export function parseEntries(rows: readonly EntryInput[], references: SetReferen
     const net = typeof row?.net === 'string' ? row.net.trim() : '';
     if (net === '') {
       // An empty row in the editor is ignored like an empty entry between commas, unless it carries a label.
-      if (cleanLabel(row?.label) !== null) errors.push({ entry: '', reason: 'a row with a label needs a network or @set' });
+      if (cleanLabel(row?.label) !== null) errors.push(entryError('', 'label_needs_net'));
       continue;
     }
     if (net.length > MAX_NET_CHARS) {
-      errors.push({ entry: net, reason: `an entry is at most ${MAX_NET_CHARS} characters` });
+      errors.push(entryError(net, 'entry_too_long', { max: MAX_NET_CHARS }));
       continue;
     }
     if (/[\s,]/.test(net)) {
-      errors.push({ entry: net, reason: 'write one network or @set per row' });
+      errors.push(entryError(net, 'one_per_row'));
       continue;
     }
     const parsed = parseAllowNets(net, { references });
@@ -109,17 +110,17 @@ export function parseEntries(rows: readonly EntryInput[], references: SetReferen
     warnings.push(...parsed.warnings);
     const text = parsed.canonical ?? '';
     if (row.label != null && typeof row.label !== 'string') {
-      errors.push({ entry: net, reason: 'the label must be text' });
+      errors.push(entryError(net, 'label_not_text'));
       continue;
     }
     const label = cleanLabel(row.label);
     if (label !== null && label.length > MAX_LABEL_CHARS) {
-      errors.push({ entry: net, reason: `the label is longer than ${MAX_LABEL_CHARS} characters` });
+      errors.push(entryError(net, 'label_too_long', { max: MAX_LABEL_CHARS }));
       continue;
     }
     const expiresAt = row.expiresAt ?? null;
     if (expiresAt !== null && (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt) || expiresAt < 0)) {
-      errors.push({ entry: net, reason: 'the expiry must be a date and time' });
+      errors.push(entryError(net, 'expiry_invalid'));
       continue;
     }
     if (seen.has(text)) continue;
@@ -253,13 +254,16 @@ export function referencesOf(canonical: string | null): string[] {
   return canonical.split(',').filter((t) => t.startsWith('@')).map((t) => t.slice(1));
 }
 
-/** Parses an expiry as typed or sent (ISO 8601 with a time zone, or the editor's local date-time already converted). */
-export function parseExpiry(text: string | null | undefined): number | null | { error: string } {
+/**
+ * Parses an expiry as typed or sent (ISO 8601 with a time zone, or the editor's local date-time already
+ * converted); `error` is the row's problem, naming the row by `entry`.
+ */
+export function parseExpiry(text: string | null | undefined, entry = ''): number | null | { error: EntryError } {
   if (text === null || text === undefined || text.trim() === '') return null;
   const value = text.trim();
   if (value.length > 40 || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/.test(value)) {
-    return { error: 'an expiry is a date and time with its time zone, like 2026-12-31T18:00:00Z' };
+    return { error: entryError(entry, 'expiry_format') };
   }
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? { error: 'an expiry is a date and time with its time zone, like 2026-12-31T18:00:00Z' } : ms;
+  return Number.isNaN(ms) ? { error: entryError(entry, 'expiry_format') } : ms;
 }

@@ -213,7 +213,7 @@ describe('parseAllowNets: invalid entries', () => {
   });
 
   it('rejects values that are not text instead of crashing', () => {
-    expect(parseAllowNets(42 as unknown as string)).toEqual({ ok: false, errors: [{ entry: '', reason: 'the list must be text' }], warnings: [] });
+    expect(parseAllowNets(42 as unknown as string)).toEqual({ ok: false, errors: [{ entry: '', code: 'list_not_text', values: {}, reason: 'the list must be text' }], warnings: [] });
     expect(parseAllowNets(['10.0.0.0/8'] as unknown as string).ok).toBe(false);
   });
 
@@ -291,7 +291,7 @@ describe('parseAllowNets: limits', () => {
 
   it(`rejects ${MAX_ENTRIES + 1} distinct entries`, () => {
     const errors = errorsOf(distinct(MAX_ENTRIES + 1).join(','));
-    expect(errors).toEqual([{ entry: '', reason: expect.stringContaining('at most 1,000') }]);
+    expect(errors).toEqual([{ entry: '', code: 'too_many_entries', values: { count: 1001, max: 1000 }, reason: expect.stringContaining('at most 1,000') }]);
     expect(describeErrors(errors)).toMatch(/^the list has 1,001 entries/);
   });
 
@@ -310,7 +310,7 @@ describe('parseAllowNets: limits', () => {
     expect(exact.length).toBeLessThan(MAX_INPUT_BYTES);
     expect(ok(exact).canonical).toBe('1.2.3.4');
     const over = `${exact}\u00a0`;
-    expect(errorsOf(over)).toEqual([{ entry: '', reason: expect.stringContaining('65,536 bytes') }]);
+    expect(errorsOf(over)).toEqual([{ entry: '', code: 'list_too_long', values: { max: 65536 }, reason: expect.stringContaining('65,536 bytes') }]);
     expect(errorsOf(' '.repeat(MAX_INPUT_BYTES + 1))[0]!.entry).toBe('');
     expect(errorsOf('x'.repeat(10 * MAX_INPUT_BYTES))).toHaveLength(1);
   });
@@ -632,7 +632,7 @@ describe('a set name typed without its @', () => {
   it('suggests the set when the account has one of that name', () => {
     const parsed = parseAllowNets('203.0.113.0/24, Office', { references: new Set(['office']) });
     expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.errors).toEqual([{ entry: 'Office', reason: 'not an IP address or network: did you mean @office?' }]);
+    expect(!parsed.ok && parsed.errors).toEqual([{ entry: 'Office', code: 'not_an_address', values: {}, suggestion: 'office', reason: 'not an IP address or network: did you mean @office?' }]);
     // No such set: no suggestion.
     const other = parseAllowNets('branch', { references: new Set(['office']) });
     expect(!other.ok && other.errors[0]?.reason).toBe('not an IP address or network');

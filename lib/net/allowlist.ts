@@ -6,6 +6,9 @@
  * Rules: docs/allowlists.md and spec §3.
  */
 import ipaddr from 'ipaddr.js';
+import { entryError, entryWarning, type EntryError, type EntryErrorCode, type EntryWarning, type ProblemValues, type SpecialRangeKind } from './allowlist-problems';
+
+export type { EntryError, EntryErrorCode, EntryWarning, EntryWarningCode, ProblemValues } from './allowlist-problems';
 
 /** Most distinct entries one list may hold (spec §3). */
 export const MAX_ENTRIES = 1000;
@@ -17,18 +20,6 @@ export interface NetEntry {
   readonly text: string;
   readonly family: 4 | 6;
   readonly prefix: number;
-}
-
-/** An entry that was rejected; `entry` is the entry as typed (or "" for a whole-list limit). */
-export interface EntryError {
-  readonly entry: string;
-  readonly reason: string;
-}
-
-/** An accepted entry that probably does not do what was meant; `entry` is its canonical text. */
-export interface EntryWarning {
-  readonly entry: string;
-  readonly message: string;
 }
 
 /** The outcome of {@link parseAllowNets}: the normalised list, or every reason it was rejected. */
@@ -51,6 +42,12 @@ export interface Allowlist {
 }
 
 type Words = [number, number, number, number];
+
+/** Why one entry is invalid, before it is paired with the entry as typed. */
+interface Problem {
+  code: EntryErrorCode;
+  values?: ProblemValues;
+}
 
 /** A parsed entry before deduplication, with the numbers the matcher needs. */
 type ParsedNet =
@@ -193,44 +190,48 @@ function isV4Mapped(words: readonly number[]): boolean {
   return words[0] === 0 && words[1] === 0 && words[2] === 0xffff;
 }
 
-function parsePrefix(text: string, max: number): number | string {
-  if (text === '') return 'a "/" must be followed by a prefix length, like /24';
-  if (text.includes('.') || text.includes(':')) return 'write a prefix length (like /24), not a netmask';
-  if (!DECIMAL_DIGITS.test(text)) return `prefix length must be a whole number between 0 and ${max}`;
+function parsePrefix(text: string, max: number): number | Problem {
+  if (text === '') return { code: 'prefix_missing' };
+  if (text.includes('.') || text.includes(':')) return { code: 'prefix_netmask' };
+  if (!DECIMAL_DIGITS.test(text)) return { code: 'prefix_not_number', values: { max } };
   // Leading zeros are rejected like they are in IPv4 parts: nothing needs them, and strict input keeps
   // every tool that reads the stored list in agreement.
-  if (text.length > 1 && text.startsWith('0')) return 'prefix length must be written without leading zeros';
+  if (text.length > 1 && text.startsWith('0')) return { code: 'prefix_leading_zero' };
   const value = text.length > 3 ? Infinity : Number(text);
-  if (value > max) return `prefix length must be between 0 and ${max}`;
+  if (value > max) return { code: 'prefix_too_long', values: { prefix: text, max } };
   return value;
 }
 
-function describeAddressProblem(address: string): string {
-  if (address === '') return 'an address is missing before "/"';
-  if (address.includes('%')) return 'zone ids (like %eth0) are not allowed in a list';
-  if (address.startsWith('[')) return 'write IPv6 addresses without brackets';
-  if (IPV4_WITH_PORT.test(address)) return 'port numbers are not allowed, write the address only';
-  if (address.includes(':')) return 'not a valid IPv6 address';
+function describeAddressProblem(address: string): Problem {
+  if (address === '') return { code: 'address_missing' };
+  if (address.includes('%')) return { code: 'zone_id' };
+  if (address.startsWith('[')) return { code: 'brackets' };
+  if (IPV4_WITH_PORT.test(address)) return { code: 'port' };
+  if (address.includes(':')) return { code: 'ipv6_invalid' };
   if (IPV4_ISH.test(address)) {
     const parts = address.split('.');
     if (parts.length !== 4 || parts.some((p) => p === '')) {
-      return 'an IPv4 address must have four numbers separated by dots, like 192.0.2.1';
+      return { code: 'ipv4_parts' };
     }
     if (parts.some((p) => p.length > 1 && p.startsWith('0'))) {
-      return 'IPv4 numbers must be written without leading zeros (they could be read as octal)';
+      return { code: 'ipv4_leading_zero' };
     }
-    return 'each number of an IPv4 address must be between 0 and 255';
+    return { code: 'ipv4_range' };
   }
   if (IPV4_OTHER_NOTATION.test(address)) {
-    return 'an IPv4 address must have four decimal numbers separated by dots, like 192.0.2.1';
+    return { code: 'ipv4_notation' };
   }
-  return 'not an IP address or network';
+  return { code: 'not_an_address' };
+}
+
+function isProblem(value: ParsedNet | Problem | number): value is Problem {
+  return typeof value === 'object' && 'code' in value;
 }
 
 /** Parses one entry (already split and trimmed) to its normalised network, or a reason it is invalid. */
-function parseNet(token: string): ParsedNet | string {
+function parseNet(token: string): ParsedNet | Problem {
   const slash = token.indexOf('/');
-  if (slash !== token.lastIndexOf('/')) return 'only one "/" is allowed, as in 10.0.0.0/8';
+  if (slash !== token.lastIndexOf('/')) return { code: 'multiple_slashes' };
   const address = slash === -1 ? token : token.slice(0, slash);
   const prefixText = slash === -1 ? null : token.slice(slash + 1);
 
@@ -240,12 +241,12 @@ function parseNet(token: string): ParsedNet | string {
     let prefix = 128;
     if (prefixText !== null) {
       const p = parsePrefix(prefixText, 128);
-      if (typeof p === 'string') return p;
+      if (isProblem(p)) return p;
       prefix = p;
     }
     if (isV4Mapped(v6.words)) {
       if (prefix < 96) {
-        return 'an IPv4-mapped network (::ffff:…) needs a prefix length of at least 96 (or write it as an IPv4 network)';
+        return { code: 'mapped_prefix' };
       }
       // Mapped clients are matched as IPv4, so a mapped entry is stored as the IPv4 network it means.
       return v4Net(v6.words[3], prefix - 96);
@@ -253,7 +254,7 @@ function parseNet(token: string): ParsedNet | string {
     if (v6.dotted && v6.words[0] === 0 && v6.words[1] === 0 && v6.words[2] === 0) {
       // `::a.b.c.d` (IPv4-compatible, deprecated by RFC 4291) is an IPv6 address no client uses; whoever
       // types it almost certainly means the IPv4 address.
-      return 'the IPv4-compatible form ::a.b.c.d is deprecated (write the IPv4 address a.b.c.d instead)';
+      return { code: 'ipv4_compatible' };
     }
     const { start, end } = v6Range(v6.words, prefix);
     const hostBits = start.some((w, i) => w !== v6.words[i]);
@@ -266,7 +267,7 @@ function parseNet(token: string): ParsedNet | string {
   let prefix = 32;
   if (prefixText !== null) {
     const p = parsePrefix(prefixText, 32);
-    if (typeof p === 'string') return p;
+    if (isProblem(p)) return p;
     prefix = p;
   }
   return v4Net(value, prefix);
@@ -282,37 +283,38 @@ function v4Net(value: number, prefix: number): ParsedNet {
 
 interface SpecialRange {
   net: ParsedNet;
-  message: string;
+  code: 'internal_range' | 'never_client_range';
+  range: SpecialRangeKind;
 }
 
-function special(network: string, message: string): SpecialRange {
-  return { net: parseNet(network) as ParsedNet, message };
+function internal(network: string, range: SpecialRangeKind): SpecialRange {
+  return { net: parseNet(network) as ParsedNet, code: 'internal_range', range };
 }
 
-const INTERNAL =
-  'only people inside your own network (or on this server) use such addresses; people signing in over the internet never do, so add the public address of your office instead';
-const NEVER_A_CLIENT = 'no client connects from these addresses, so this entry never matches';
+function neverAClient(network: string, range: SpecialRangeKind): SpecialRange {
+  return { net: parseNet(network) as ParsedNet, code: 'never_client_range', range };
+}
 
 // An entry gets a warning when it lies inside one of these ranges. Wider entries that merely contain
 // one (0.0.0.0/1) are not flagged: they are broad on purpose, and /0 has its own warning.
 const SPECIAL_V4: SpecialRange[] = [
-  special('0.0.0.0/8', `"This network" range (0.0.0.0/8): ${NEVER_A_CLIENT}`),
-  special('10.0.0.0/8', `Private range (RFC 1918): ${INTERNAL}`),
-  special('100.64.0.0/10', `Carrier-grade NAT range (RFC 6598): ${INTERNAL}`),
-  special('127.0.0.0/8', `Loopback range: ${INTERNAL}`),
-  special('169.254.0.0/16', `Link-local range: ${INTERNAL}`),
-  special('172.16.0.0/12', `Private range (RFC 1918): ${INTERNAL}`),
-  special('192.168.0.0/16', `Private range (RFC 1918): ${INTERNAL}`),
-  special('224.0.0.0/4', `Multicast range: ${NEVER_A_CLIENT}`),
-  special('240.0.0.0/4', `Reserved range (including broadcast): ${NEVER_A_CLIENT}`),
+  neverAClient('0.0.0.0/8', 'this_network'),
+  internal('10.0.0.0/8', 'private'),
+  internal('100.64.0.0/10', 'cgnat'),
+  internal('127.0.0.0/8', 'loopback'),
+  internal('169.254.0.0/16', 'link_local'),
+  internal('172.16.0.0/12', 'private'),
+  internal('192.168.0.0/16', 'private'),
+  neverAClient('224.0.0.0/4', 'multicast'),
+  neverAClient('240.0.0.0/4', 'reserved'),
 ];
 
 const SPECIAL_V6: SpecialRange[] = [
-  special('::/128', `Unspecified address: ${NEVER_A_CLIENT}`),
-  special('::1/128', `Loopback address: ${INTERNAL}`),
-  special('fc00::/7', `Unique local range (fc00::/7): ${INTERNAL}`),
-  special('fe80::/10', `Link-local range: ${INTERNAL}`),
-  special('ff00::/8', `Multicast range: ${NEVER_A_CLIENT}`),
+  neverAClient('::/128', 'unspecified'),
+  internal('::1/128', 'loopback_address'),
+  internal('fc00::/7', 'unique_local'),
+  internal('fe80::/10', 'link_local'),
+  neverAClient('ff00::/8', 'multicast'),
 ];
 
 function compareWords(a: readonly number[], b: readonly number[]): number {
@@ -334,19 +336,15 @@ function within(net: ParsedNet, outer: ParsedNet): boolean {
 function warningsFor(token: string, net: ParsedNet): EntryWarning[] {
   const warnings: EntryWarning[] = [];
   if (net.hostBits) {
-    warnings.push({
-      entry: net.text,
-      message: `"${token}" has host bits set (bits after the first ${net.prefix}); it was read as the whole network ${net.text}`,
-    });
+    warnings.push(entryWarning(net.text, 'host_bits', { typed: token, prefix: net.prefix, network: net.text }));
   }
   if (net.prefix === 0) {
-    const family = net.family === 4 ? 'IPv4' : 'IPv6';
-    warnings.push({ entry: net.text, message: `Allows every ${family} address, so ${family} sign-ins are not restricted at all` });
+    warnings.push(entryWarning(net.text, 'allows_all', { family: net.family === 4 ? 'IPv4' : 'IPv6' }));
     return warnings;
   }
   for (const range of net.family === 4 ? SPECIAL_V4 : SPECIAL_V6) {
     if (within(net, range.net)) {
-      warnings.push({ entry: net.text, message: range.message });
+      warnings.push(entryWarning(net.text, range.code, { range: range.range }));
       break;
     }
   }
@@ -384,11 +382,10 @@ export function parseAllowNets(input: string | null | undefined, options: ParseO
   const allowed = options.references ?? 'none';
   if (input === null || input === undefined) return { ok: true, canonical: null, entries: [], references: [], warnings: [] };
   // Callers pass JSON from the API too; a number or array must be an error, not a crash.
-  if (typeof input !== 'string') return { ok: false, errors: [{ entry: '', reason: 'the list must be text' }], warnings: [] };
+  if (typeof input !== 'string') return { ok: false, errors: [entryError('', 'list_not_text')], warnings: [] };
   // A string never has fewer UTF-8 bytes than UTF-16 units, so a long one is rejected without counting.
   if (input.length > MAX_INPUT_BYTES || utf8Length(input) > MAX_INPUT_BYTES) {
-    const reason = `the list is longer than ${formatCount(MAX_INPUT_BYTES)} bytes (64 KiB), shorten it (for example by combining addresses into networks)`;
-    return { ok: false, errors: [{ entry: '', reason }], warnings: [] };
+    return { ok: false, errors: [entryError('', 'list_too_long', { max: MAX_INPUT_BYTES })], warnings: [] };
   }
 
   const entries: NetEntry[] = [];
@@ -405,7 +402,7 @@ export function parseAllowNets(input: string | null | undefined, options: ParseO
       if (typeof ref !== 'string') {
         if (!seenInvalid.has(token)) {
           seenInvalid.add(token);
-          errors.push({ entry: token, reason: ref.reason });
+          errors.push(entryError(token, ref.code, ref.values));
         }
         continue;
       }
@@ -416,13 +413,13 @@ export function parseAllowNets(input: string | null | undefined, options: ParseO
       continue;
     }
     const net = parseNet(token);
-    if (typeof net === 'string') {
+    if (isProblem(net)) {
       if (!seenInvalid.has(token)) {
         seenInvalid.add(token);
         // "office" typed where the account has a set @office: say so instead of only "not an IP address".
         const setName = token.toLowerCase();
-        const meant = allowed !== 'none' && allowed !== 'any' && allowed.has(setName) ? `${net}: did you mean @${setName}?` : net;
-        errors.push({ entry: token, reason: meant });
+        const meant = allowed !== 'none' && allowed !== 'any' && allowed.has(setName) ? setName : undefined;
+        errors.push(entryError(token, net.code, net.values, meant));
       }
       continue;
     }
@@ -435,10 +432,7 @@ export function parseAllowNets(input: string | null | undefined, options: ParseO
 
   const distinct = order.length + seenInvalid.size;
   if (distinct > MAX_ENTRIES) {
-    errors.unshift({
-      entry: '',
-      reason: `the list has ${formatCount(distinct)} entries but at most ${formatCount(MAX_ENTRIES)} are allowed (combine addresses into networks)`,
-    });
+    errors.unshift(entryError('', 'too_many_entries', { count: distinct, max: MAX_ENTRIES }));
   }
   if (errors.length > 0) return { ok: false, errors, warnings };
   const canonical = order.length === 0 ? null : order.join(',');
@@ -446,13 +440,11 @@ export function parseAllowNets(input: string | null | undefined, options: ParseO
 }
 
 /** `@name` in its canonical (lower-case) form, or the reason it is not acceptable here. */
-function parseReference(token: string, allowed: SetReferences): string | { reason: string } {
-  if (allowed === 'none') return { reason: 'network set references (@name) are not allowed here' };
+function parseReference(token: string, allowed: SetReferences): string | Problem {
+  if (allowed === 'none') return { code: 'references_not_allowed' };
   const name = token.slice(1).toLowerCase();
-  if (!SET_NAME.test(name)) {
-    return { reason: 'a network set is written @name, the name being 1 to 40 lower-case letters, digits or dashes' };
-  }
-  if (allowed !== 'any' && !allowed.has(name)) return { reason: `unknown network set "@${name}"` };
+  if (!SET_NAME.test(name)) return { code: 'set_name_rule' };
+  if (allowed !== 'any' && !allowed.has(name)) return { code: 'unknown_set', values: { name } };
   return `@${name}`;
 }
 
@@ -589,7 +581,7 @@ export function compileAllowlist(entries: readonly NetEntry[]): Allowlist {
   const v6: { start: Words; end: Words; prefix: number }[] = [];
   for (const entry of entries) {
     const net = parseNet(entry.text);
-    if (typeof net === 'string' || net.text !== entry.text || net.family !== entry.family || net.prefix !== entry.prefix) {
+    if (isProblem(net) || net.text !== entry.text || net.family !== entry.family || net.prefix !== entry.prefix) {
       throw new TypeError(`compileAllowlist: ${JSON.stringify(entry)} is not a canonical entry`);
     }
     if (net.family === 4) v4.push([net.start, net.end]);

@@ -1,6 +1,6 @@
 // Browser-safe: the admin forms, the JSON-RPC methods and the CLI validate with these schemas.
 import { z } from 'zod';
-import { describeErrors, parseAllowNets } from '@/lib/net/allowlist';
+import { describeErrors, parseAllowNets, type EntryError } from '@/lib/net/allowlist';
 import { MAX_LABEL_CHARS, MAX_NET_CHARS, parseEntries, parseExpiry, type EntryInput, type StoredList } from '@/lib/net/allowlist-entries';
 
 /*
@@ -41,10 +41,10 @@ export const allowNetsEntryRowsSchema = z
 /** The rows above, validated into the stored list (what the domain service applies). */
 export const allowNetsEntriesSchema = allowNetsEntryRowsSchema.transform((rows, ctx): StoredList => {
     const inputs: EntryInput[] = [];
-    const problems: { entry: string; reason: string }[] = [];
+    const problems: EntryError[] = [];
     for (const row of rows) {
-      const expiry = parseExpiry(row.expires_at);
-      if (expiry !== null && typeof expiry === 'object') problems.push({ entry: row.net, reason: expiry.error });
+      const expiry = parseExpiry(row.expires_at, row.net);
+      if (expiry !== null && typeof expiry === 'object') problems.push(expiry.error);
       else inputs.push({ net: row.net, label: row.label ?? null, expiresAt: expiry });
     }
     const parsed = parseEntries(inputs, 'any');

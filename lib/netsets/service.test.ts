@@ -57,7 +57,7 @@ describe('network sets', () => {
     const m = await makeMailbox(a.domain);
     const error = await updateMailbox(a.scope, m.email, { allowNets: '203.0.113.7,@theirs' }, testContext).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toEqual([{ entry: '@theirs', reason: 'unknown network set "@theirs"' }]);
+    expect((error as ValidationError).details).toEqual([{ entry: '@theirs', code: 'unknown_set', values: { name: 'theirs' }, reason: 'unknown network set "@theirs"' }]);
     expect((await getMailbox(a.scope, m.email)).allowNets).toBe(null);
     await expect(getNetSet(a.accountId, 'theirs')).rejects.toThrow(NotFoundError);
     await expect(updateNetSet(a.accountId, 'theirs', { allowNets: '' }, testContext)).rejects.toThrow(NotFoundError);
@@ -74,7 +74,13 @@ describe('network sets', () => {
     await updateMailbox(a.scope, m1.email, { allowNets: '@vpn' }, testContext);
     await updateMailbox(a.scope, m2.email, { allowNets: '203.0.113.7,@vpn' }, testContext);
     expect((await getNetSet(a.accountId, 'vpn')).usedBy).toBe(2);
-    await expect(deleteNetSet(a.accountId, 'vpn', testContext)).rejects.toThrow(new ConflictError(`Network set @vpn is used by mailboxes ${m1.email}, ${m2.email}. Remove it from their lists first.`));
+    const refused = deleteNetSet(a.accountId, 'vpn', testContext);
+    await expect(refused).rejects.toBeInstanceOf(ConflictError);
+    // The English message for the API and the CLI, and the code and values a page words in its language.
+    await expect(refused).rejects.toMatchObject({
+      message: `Network set @vpn is used by mailboxes ${m1.email}, ${m2.email}. Remove it from their lists first.`,
+      problem: { code: 'netset_in_use', values: { name: 'vpn', count: 2, list: `${m1.email}, ${m2.email}`, more: 0 } },
+    });
     await updateMailbox(a.scope, m1.email, { allowNets: '203.0.113.8' }, testContext);
     await updateMailbox(a.scope, m2.email, { allowNets: '203.0.113.7' }, testContext);
     await deleteNetSet(a.accountId, 'vpn', testContext);

@@ -5,12 +5,14 @@ import { getDb, type Db, type Tx, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { describeErrors, type EntryError } from '@/lib/net/allowlist';
+import { entryError } from '@/lib/net/allowlist-problems';
 import { entriesOf, referencesOf, toStored, type EntryMeta, type ListEntry, type SetContent, type StoredList } from '@/lib/net/allowlist-entries';
 import { parseOrThrow } from '@/lib/validation';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
 import { enforcingMailboxesUsingSet, referencing } from '@/lib/mail-kick/targets';
 import { listTakesAway } from '@/lib/mail-kick/policy';
 import { netSetCreateSchema, netSetNameSchema, netSetPatchSchema, type NetSetCreateInput, type NetSetPatchInput } from './schemas';
+import { problem } from '@/lib/service-problems';
 
 /**
  * The domain service for named network sets (spec §15): /admin/networks, the netset.* methods and the
@@ -91,7 +93,7 @@ export async function getNetSet(accountId: number, name: string): Promise<NetSet
   const setName = parseOrThrow(netSetNameSchema, name);
   const db = getDb();
   const row = await load(db, accountId, setName);
-  if (!row) throw new NotFoundError(`Network set @${setName} not found`);
+  if (!row) throw new NotFoundError(problem('netset_not_found', { name: setName }));
   return toView(db, accountId, row);
 }
 
@@ -103,7 +105,7 @@ export async function assertSetsExist(conn: Db | Tx, accountId: number, canonica
   const names = referencesOf(canonical);
   if (names.length === 0) return;
   const known = new Set((await conn.select({ name: netSets.name }).from(netSets).where(and(eq(netSets.accountId, accountId), inArray(netSets.name, names)))).map((r) => r.name));
-  const errors: EntryError[] = names.filter((n) => !known.has(n)).map((n) => ({ entry: `@${n}`, reason: `unknown network set "@${n}"` }));
+  const errors: EntryError[] = names.filter((n) => !known.has(n)).map((n) => entryError(`@${n}`, 'unknown_set', { name: n }));
   if (errors.length > 0) throw new ValidationError(field, `${field}: ${describeErrors(errors)}`, errors);
 }
 
@@ -115,7 +117,7 @@ function setList(data: { allowNets?: string | null; allowNetsEntries?: StoredLis
   if (data.allowNetsEntries !== undefined) {
     const refs = referencesOf(data.allowNetsEntries.canonical);
     if (refs.length > 0) {
-      const errors = refs.map((n) => ({ entry: `@${n}`, reason: 'a network set cannot contain another set' }));
+      const errors = refs.map((n) => entryError(`@${n}`, 'set_in_set'));
       throw new ValidationError('allow_nets_entries', `allow_nets_entries: ${describeErrors(errors)}`, errors);
     }
     return data.allowNetsEntries;
@@ -133,7 +135,7 @@ export async function createNetSet(accountId: number, input: NetSetCreateInput, 
   const data = parseOrThrow(netSetCreateSchema, input);
   const list = setList(data, null) ?? { canonical: null, meta: null };
   await transaction(async (tx) => {
-    if (await load(tx, accountId, data.name)) throw new ConflictError(`Network set @${data.name} already exists`);
+    if (await load(tx, accountId, data.name)) throw new ConflictError(problem('netset_exists', { name: data.name }));
     const now = new Date();
     await tx.insert(netSets)
       .values({ accountId, name: data.name, description: data.description ?? '', allowNets: list.canonical ?? '', allowNetsMeta: list.meta, createdAt: now, updatedAt: now });
@@ -152,14 +154,14 @@ export async function updateNetSet(accountId: number, name: string, input: NetSe
   const data = parseOrThrow(netSetPatchSchema, input);
   const finalName = await transaction(async (tx) => {
     const row = await load(tx, accountId, setName);
-    if (!row) throw new NotFoundError(`Network set @${setName} not found`);
+    if (!row) throw new NotFoundError(problem('netset_not_found', { name: setName }));
     const list = setList(data, row.allowNetsMeta);
     const set: Partial<typeof netSets.$inferInsert> = {};
     const detail: Record<string, unknown> = { name: setName };
     if (data.newName !== undefined && data.newName !== setName) {
-      if (await load(tx, accountId, data.newName)) throw new ConflictError(`Network set @${data.newName} already exists`);
+      if (await load(tx, accountId, data.newName)) throw new ConflictError(problem('netset_exists', { name: data.newName }));
       const users = await mailboxesUsingSet(tx, accountId, setName);
-      if (users.count > 0) throw new ConflictError(`Network set @${setName} cannot be renamed: ${usersText(users)} use it. Change their lists first.`);
+      if (users.count > 0) throw new ConflictError(problem('netset_rename_in_use', { name: setName, ...usersValues(users) }));
       set.name = data.newName;
       detail.new_name = data.newName;
     }
@@ -186,9 +188,8 @@ export async function updateNetSet(accountId: number, name: string, input: NetSe
   return await getNetSet(accountId, finalName);
 }
 
-function usersText(users: { count: number; emails: string[] }): string {
-  const more = users.count > users.emails.length ? ` and ${users.count - users.emails.length} more` : '';
-  return `${users.count === 1 ? 'mailbox' : 'mailboxes'} ${users.emails.join(', ')}${more}`;
+function usersValues(users: { count: number; emails: string[] }): { count: number; list: string; more: number } {
+  return { count: users.count, list: users.emails.join(', '), more: users.count - users.emails.length };
 }
 
 /** Deletes a set; refused while mailboxes reference it, naming up to 10 of them. */
@@ -196,10 +197,10 @@ export async function deleteNetSet(accountId: number, name: string, ctx: AuditCo
   const setName = parseOrThrow(netSetNameSchema, name);
   await transaction(async (tx) => {
     const row = await load(tx, accountId, setName);
-    if (!row) throw new NotFoundError(`Network set @${setName} not found`);
+    if (!row) throw new NotFoundError(problem('netset_not_found', { name: setName }));
     const users = await mailboxesUsingSet(tx, accountId, setName);
     if (users.count > 0) {
-      throw new ConflictError(`Network set @${setName} is used by ${usersText(users)}. Remove it from their lists first.`);
+      throw new ConflictError(problem('netset_in_use', { name: setName, ...usersValues(users) }));
     }
     await tx.delete(netSets).where(eq(netSets.id, row.id));
     await bumpVersion(tx, accountId);

@@ -12,6 +12,7 @@ import { parseOrThrow } from '@/lib/validation';
 import { NOTIFY_EVENT_TYPES, type NotifyEventType } from './events-list';
 import { checkWebhookUrl, TargetRefused, targetPolicy, systemResolver, type Resolver, type TargetPolicy } from './target';
 import { newWebhookSecret } from './webhook';
+import { problem } from '@/lib/service-problems';
 
 /** The purpose of sealed webhook secrets (lib/auth/secret-box.ts). */
 export const WEBHOOK_SECRET_PURPOSE = 'notify-webhook-secret';
@@ -93,14 +94,14 @@ export async function addDestination(
     try {
       url = (await checkWebhookUrl(data.url, options.policy ?? targetPolicy(), options.resolve ?? systemResolver)).url.toString();
     } catch (error) {
-      if (error instanceof TargetRefused) throw new ValidationError('url', `url: ${error.message}`);
+      if (error instanceof TargetRefused) throw new ValidationError('url', error.problem ? { ...error.problem, field: 'url' } : `url: ${error.message}`);
       throw error;
     }
   }
   const secret = data.kind === 'webhook' ? newWebhookSecret() : undefined;
   const id = await transaction(async (tx) => {
     const [{ n }] = (await tx.select({ n: count() }).from(notifyDestinations).where(eq(notifyDestinations.accountId, admin.accountId))) as [{ n: number }];
-    if (Number(n) >= MAX_DESTINATIONS) throw new ValidationError('kind', `The account has ${MAX_DESTINATIONS} destinations already: delete one first.`);
+    if (Number(n) >= MAX_DESTINATIONS) throw new ValidationError('kind', problem('destinations_max', { max: MAX_DESTINATIONS }));
     const [row] = await tx
       .insert(notifyDestinations)
       .values({
@@ -132,7 +133,7 @@ export async function destinationForDelivery(accountId: number | null, id: numbe
     .from(notifyDestinations)
     .where(accountId === null ? eq(notifyDestinations.id, id) : and(eq(notifyDestinations.id, id), eq(notifyDestinations.accountId, accountId)))
     .limit(1);
-  if (!row) throw new NotFoundError('No such destination.');
+  if (!row) throw new NotFoundError(problem('destination_not_found'));
   return { ...toView(row), accountId: row.accountId, secret: row.secretSealed ? unseal(row.secretSealed, WEBHOOK_SECRET_PURPOSE) : null };
 }
 
@@ -144,7 +145,7 @@ export async function deleteDestination(admin: { id: number; email: string; acco
       .where(and(eq(notifyDestinations.id, id), eq(notifyDestinations.accountId, admin.accountId)))
       .returning({ kind: notifyDestinations.kind, url: notifyDestinations.url, emailTo: notifyDestinations.emailTo });
     const row = rows[0];
-    if (!row) throw new NotFoundError('No such destination.');
+    if (!row) throw new NotFoundError(problem('destination_not_found'));
     await recordAudit(tx, ctx, { event: 'notify_destination_removed', accountId: admin.accountId, detail: { admin: admin.email, destination_id: id, kind: row.kind, target: row.url ?? row.emailTo ?? '' } });
   });
 }

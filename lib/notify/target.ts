@@ -4,6 +4,7 @@ import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { compileAllowlist, parseAddress, type NetEntry } from '@/lib/net/allowlist';
 import { env } from '@/lib/env';
+import { englishProblemText, problem, type ServiceProblem } from '@/lib/service-problems';
 
 /*
  * Which addresses a webhook may reach (spec §21). A webhook URL is chosen by a tenant admin, so it must not
@@ -12,8 +13,17 @@ import { env } from '@/lib/env';
  * URL is saved and again on every delivery, on the address the connection is actually made to.
  */
 
-/** Why a target is refused: said to the admin as is (it names no internal detail beyond their own URL). */
-export class TargetRefused extends Error {}
+/**
+ * Why a target is refused: said to the admin (it names no internal detail beyond their own URL). At save
+ * time it carries a coded problem, which the destination service passes on for the page to word.
+ */
+export class TargetRefused extends Error {
+  readonly problem: ServiceProblem | null;
+  constructor(reason: string | ServiceProblem) {
+    super(typeof reason === 'string' ? reason : englishProblemText(reason));
+    this.problem = typeof reason === 'string' ? null : reason;
+  }
+}
 
 /** The operator's admitted networks: by default NOTIFY_ALLOW_NETS. */
 export interface TargetPolicy {
@@ -51,14 +61,14 @@ export function parseWebhookUrl(text: string, policy: TargetPolicy = targetPolic
   try {
     url = new URL(text);
   } catch {
-    throw new TargetRefused('must be a full URL, e.g. https://alerts.example.com/portcullis');
+    throw new TargetRefused(problem('url_not_full'));
   }
   const httpAllowed = policy.allow.length > 0;
-  if (url.protocol !== 'https:' && !(httpAllowed && url.protocol === 'http:')) throw new TargetRefused('must start with https://');
-  if (url.username || url.password) throw new TargetRefused('must not contain a user name or password');
-  if (url.hash) throw new TargetRefused('must not contain a #fragment');
+  if (url.protocol !== 'https:' && !(httpAllowed && url.protocol === 'http:')) throw new TargetRefused(problem('url_not_https'));
+  if (url.username || url.password) throw new TargetRefused(problem('url_credentials'));
+  if (url.hash) throw new TargetRefused(problem('url_fragment'));
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  if (!host) throw new TargetRefused('must name a host');
+  if (!host) throw new TargetRefused(problem('url_no_host'));
   return { url, host };
 }
 
@@ -79,11 +89,11 @@ export async function checkWebhookUrl(text: string, policy: TargetPolicy = targe
     try {
       addresses = await resolve(parsed.host);
     } catch {
-      throw new TargetRefused(`its host ${parsed.host} does not resolve`);
+      throw new TargetRefused(problem('url_unresolved', { host: parsed.host }));
     }
   }
-  if (addresses.length === 0) throw new TargetRefused(`its host ${parsed.host} does not resolve`);
-  for (const address of addresses) if (!addressAllowed(address, policy)) throw new TargetRefused(`its host resolves to ${address}, an internal address that webhooks may not reach`);
+  if (addresses.length === 0) throw new TargetRefused(problem('url_unresolved', { host: parsed.host }));
+  for (const address of addresses) if (!addressAllowed(address, policy)) throw new TargetRefused(problem('url_internal', { address }));
   return parsed;
 }
 

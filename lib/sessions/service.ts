@@ -9,7 +9,7 @@ import type { SessionKind } from '@/lib/session/token';
 import { getMailboxRef } from '@/lib/mailboxes/service';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
 import { tenantCondition, type Scope } from '@/lib/scope';
-import { describeUserAgent } from '@/lib/user-agent';
+import { API_CLIENT, describeUserAgent, type DeviceDescription } from '@/lib/user-agent';
 
 /**
  * "Where you're signed in" (spec §13): listing and ending the web and API sessions of a mailbox or an
@@ -21,7 +21,8 @@ export interface SessionView {
   /** The row's id within its channel: what a "Sign out" button sends back, always with its subject. */
   id: number;
   channel: 'web' | 'api';
-  device: string;
+  /** Worded by the page (lib/i18n/device-names.ts); `device.label` is the English name. */
+  device: DeviceDescription;
   startedAt: Date;
   lastActiveAt: Date;
   startIp: string | null;
@@ -31,7 +32,7 @@ export interface SessionView {
 
 function toView(item: SessionListItem): SessionView {
   const { userAgent, ...rest } = item;
-  return { ...rest, device: item.channel === 'api' && !userAgent ? 'API client' : describeUserAgent(userAgent).label };
+  return { ...rest, device: item.channel === 'api' && !userAgent ? API_CLIENT : describeUserAgent(userAgent) };
 }
 
 /** The subject's own live sessions; `currentSid` marks "this device". */

@@ -7,6 +7,7 @@ import { requireMailbox, webContext } from '@/lib/session/dal';
 import { createAppPassword, revokeAppPassword } from '@/lib/app-passwords/service';
 import { APP_PASSWORD_PROTOCOLS } from '@/lib/app-passwords/format';
 import { DomainError, NotFoundError } from '@/lib/errors';
+import { refusalText } from '@/app/_components/refusal-text';
 
 export interface AppPasswordFormState {
   /** Bumped on every answer so the form re-reads its values. */
@@ -35,7 +36,7 @@ export async function createAppPasswordAction(prev: AppPasswordFormState, formDa
   } catch (error) {
     // Bad input, the limit of 20, or too many created this hour: said as it is, nothing created.
     if (!(error instanceof DomainError)) throw error;
-    return { version: prev.version + 1, values, formError: (await getTranslations('AppPasswordActions'))('notCreated', { reason: error.message }) };
+    return { version: prev.version + 1, values, formError: (await getTranslations('AppPasswordActions'))('notCreated', { reason: await refusalText(error) }) };
   }
 }
 

@@ -2,6 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
+import { entryWarningText } from '@/lib/i18n/allowlist-problems';
 import { parseAllowNets, type AllowNetsParse } from '@/lib/net/allowlist';
 import { EntryErrorList } from './form-alert';
 import { ADD_ADDRESS_KEYS, addAddress, type AddAddressOutcome } from './nets-draft';
@@ -32,6 +33,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
   const parsed = useMemo(() => given ?? parseAllowNets(value, { references: setNames ? new Set(setNames) : 'none' }), [given, value, setNames]);
   const analysisId = `${id}-analysis`;
   const t = useTranslations('AllowNetsField');
+  const words = useTranslations('AllowlistProblems');
   // Lets end-to-end tests wait until typing reaches React's state instead of being replaced by hydration.
   const hydrated = useHydrated();
   // What the last "Add my current IP" did, said next to the button; typing in the field clears it.
@@ -122,7 +124,7 @@ export function AllowNetsField({ id, name, label, value, onChange, clientIp, emp
           <ul className="warning" aria-label={t('warnings')} data-testid={`${id}-warnings`}>
             {parsed.warnings.map((w, i) => (
               <li key={i}>
-                <code>{w.entry}</code>: {w.message}
+                <code>{w.entry}</code>: {entryWarningText(w, words)}
               </li>
             ))}
           </ul>

@@ -1,14 +1,16 @@
 import { useTranslations } from 'next-intl';
+import { entryErrorText } from '@/lib/i18n/allowlist-problems';
 import type { EntryError } from '@/lib/net/allowlist';
 
-/** Invalid allowlist entries, each with its reason (the same wording as the parser's). */
+/** Invalid allowlist entries, each with its reason (the parser's code and values, worded in the page's language). */
 export function EntryErrorList({ errors, label, testId }: { errors: readonly EntryError[]; label?: string; testId?: string }) {
   const t = useTranslations('EntryErrors');
+  const words = useTranslations('AllowlistProblems');
   return (
     <ul aria-label={label} data-testid={testId}>
       {errors.map((e, i) => (
         <li key={i}>
-          {e.entry ? <code>{e.entry}</code> : t('theList')}: {e.reason}
+          {e.entry ? <code>{e.entry}</code> : t('theList')}: {entryErrorText(e, words)}
         </li>
       ))}
     </ul>

@@ -10,6 +10,7 @@ import type { ReauthPrompt } from '../_reauth/prompt';
 import { sensitiveStep } from '../_reauth/sensitive-step';
 import { validationMessages } from '@/lib/i18n/password-problems';
 import { getLocale } from 'next-intl/server';
+import { refusalText } from '@/app/_components/refusal-text';
 
 export interface AddAdminState {
   version: number;
@@ -38,9 +39,9 @@ export async function addAdminAction(prev: AddAdminState, formData: FormData): P
   } catch (error) {
     if (error instanceof ValidationError) {
       const field = error.field === 'password' ? 'password' : 'email';
-      return { ...base, formError: (await getTranslations('AddAdminErrors'))('notSaved'), fieldErrors: { [field]: field === 'password' ? validationMessages(error, await getLocale()) : [error.message] } };
+      return { ...base, formError: (await getTranslations('AddAdminErrors'))('notSaved'), fieldErrors: { [field]: field === 'password' ? validationMessages(error, await getLocale()) : [await refusalText(error)] } };
     }
-    if (error instanceof DomainError) return { ...base, formError: error.message };
+    if (error instanceof DomainError) return { ...base, formError: await refusalText(error) };
     throw error;
   }
   // A code and the new admin's id: the page words the notice itself, with the address from the database.

@@ -6,6 +6,7 @@ import { requireAdmin } from '@/lib/session/dal';
 import { auditLogFilterSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
 import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentenceParts } from '@/lib/audit-sentence';
 import type { Locale } from '@/lib/i18n/locales';
+import { deviceName } from '@/lib/i18n/device-names';
 import { describeUserAgent } from '@/lib/user-agent';
 import { Address } from '@/app/_components/address';
 import { PhraseText } from '@/app/_components/phrase';
@@ -80,7 +81,7 @@ async function EventDetails({ row, locale }: { row: AuditLogRow; locale: Locale 
           <>
             <dt>{t('device')}</dt>
             {/* The browser and system in words; the raw header only on hover, for support. */}
-            <dd title={row.userAgent}>{describeUserAgent(row.userAgent).label}</dd>
+            <dd title={row.userAgent}>{deviceName(describeUserAgent(row.userAgent), await getTranslations('DeviceNames'))}</dd>
           </>
         ) : null}
         {facts.map((f) => (

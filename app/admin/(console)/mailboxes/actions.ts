@@ -9,6 +9,7 @@ import { applyBulkChange, planBulkChange, type BulkActionKind, type BulkRequest 
 import type { EntryError } from '@/lib/net/allowlist';
 import { bulkQuestion, bulkSummary } from '@/app/admin/_components/labels';
 import { mailKickEnabled } from '@/lib/mail-kick/outbox';
+import { refusalText } from '@/app/_components/refusal-text';
 
 export interface BulkConfirmation {
   action: BulkActionKind;
@@ -81,7 +82,7 @@ export async function bulkAction(prev: BulkFormState, formData: FormData): Promi
     if (error instanceof ValidationError && error.field === 'allow_nets' && Array.isArray(error.details)) {
       return { ...base, formError: t('invalidNets'), netErrors: error.details as EntryError[] };
     }
-    if (error instanceof DomainError) return { ...base, formError: t('notChanged', { reason: error.message.replace(/^target: /, '') }) };
+    if (error instanceof DomainError) return { ...base, formError: t('notChanged', { reason: (await refusalText(error)).replace(/^target: /, '') }) };
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import type { EntryError } from '@/lib/net/allowlist';
 import { createNetSet, deleteNetSet, getNetSet, updateNetSet } from '@/lib/netsets/service';
 import { netSetNameSchema } from '@/lib/netsets/schemas';
 import { appendNet, draftRows, infoFromForm, infoForDraft } from '@/app/admin/_components/entry-info';
+import { refusalText } from '@/app/_components/refusal-text';
 
 export interface NetSetFormState {
   version: number;
@@ -25,9 +26,9 @@ async function errorState(base: NetSetFormState, error: unknown): Promise<NetSet
     if (error.field === 'allow_nets' || error.field === 'allow_nets_entries') {
       return { ...base, formError: t('invalidNets'), netErrors: (error.details as EntryError[] | undefined) ?? [] };
     }
-    return { ...base, formError: t('notSaved', { reason: error.message }) };
+    return { ...base, formError: t('notSaved', { reason: await refusalText(error) }) };
   }
-  if (error instanceof DomainError) return { ...base, formError: error.message };
+  if (error instanceof DomainError) return { ...base, formError: await refusalText(error) };
   throw error;
 }
 

@@ -10,6 +10,7 @@ import { sendTestNotification } from '@/lib/notify/deliver';
 import { NOTIFY_EVENT_TYPES } from '@/lib/notify/events-list';
 import type { ReauthPrompt } from '../_reauth/prompt';
 import { sensitiveStep } from '../_reauth/sensitive-step';
+import { refusalText } from '@/app/_components/refusal-text';
 
 export interface DestinationFormState {
   version: number;
@@ -45,7 +46,7 @@ export async function addDestinationAction(prev: DestinationFormState, formData:
     return { version: prev.version + 1, created: { kind: kind === 'webhook' ? 'webhook' : 'email', target: values.target.trim(), secret: outcome.value.secret } };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { version: prev.version + 1, values, formError: (await getTranslations('DestinationActions'))('notSaved', { reason: error.message }) };
+    return { version: prev.version + 1, values, formError: (await getTranslations('DestinationActions'))('notSaved', { reason: await refusalText(error) }) };
   }
 }
 

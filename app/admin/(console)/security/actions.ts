@@ -14,6 +14,7 @@ import type { EntryError } from '@/lib/net/allowlist';
 import { signOutOtherSessions, signOutOwnSession } from '@/lib/sessions/service';
 import type { ReauthPrompt } from '../_reauth/prompt';
 import { sensitiveStep } from '../_reauth/sensitive-step';
+import { refusalText } from '@/app/_components/refusal-text';
 
 /** The admin's own password change: current + new twice; every other session of the admin ends. */
 export async function changeAdminPasswordAction(_prev: PasswordChangeState, formData: FormData): Promise<PasswordChangeState> {
@@ -62,7 +63,7 @@ export async function setOwnAllowNetsAction(prev: OwnNetsState, formData: FormDa
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const netErrors = (error.details as EntryError[] | undefined) ?? undefined;
-    return { ...base, formError: netErrors?.length ? t('invalidEntries') : t('notSaved', { reason: error.message }), netErrors };
+    return { ...base, formError: netErrors?.length ? t('invalidEntries') : t('notSaved', { reason: await refusalText(error) }), netErrors };
   }
   redirect('/admin/security?notice=nets-saved');
 }
@@ -151,7 +152,7 @@ export async function createApiKeyAction(prev: ApiKeyFormState, formData: FormDa
     return { version: prev.version + 1, created: { label: values.label.trim(), key: outcome.value.key } };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { version: prev.version + 1, values, formError: (await getTranslations('SecurityActions'))('notSaved', { reason: error.message }) };
+    return { version: prev.version + 1, values, formError: (await getTranslations('SecurityActions'))('notSaved', { reason: await refusalText(error) }) };
   }
 }
 

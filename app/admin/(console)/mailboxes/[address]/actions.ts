@@ -23,6 +23,7 @@ import type { Phrase } from '@/lib/time-format';
 import { settingsOf, storedOf, type MailboxSettings, type StoredSettings } from './mailbox-settings';
 import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
 import { formFieldErrors } from '@/lib/i18n/form-errors';
+import { refusalText } from '@/app/_components/refusal-text';
 
 export interface MailboxFormState {
   /** Bumped on every answer so the form re-reads `values`. */
@@ -71,9 +72,10 @@ async function errorState(base: Required<Pick<MailboxFormState, 'version' | 'val
       return { ...base, formError: t('invalidNets'), netErrors: (error.details as EntryError[] | undefined) ?? [] };
     }
     const field = error.field === 'require_reset_password' ? 'requireResetPassword' : error.field;
-    return { ...base, formError: t('notSaved', { reason: error.message }), fieldErrors: { [field]: [error.message] } };
+    const reason = await refusalText(error);
+    return { ...base, formError: t('notSaved', { reason }), fieldErrors: { [field]: [reason] } };
   }
-  if (error instanceof DomainError) return { ...base, formError: error.message };
+  if (error instanceof DomainError) return { ...base, formError: await refusalText(error) };
   throw error;
 }
 
@@ -174,7 +176,7 @@ export async function setActiveAction(_prev: ActiveFormState, formData: FormData
     if (changes.length === 0) return { notice: active ? t('alreadyActive') : t('alreadyInactive') };
     return { notice: active ? t('reactivated', { email }) : t('deactivated', { email }) };
   } catch (error) {
-    if (error instanceof DomainError) return { formError: error.message };
+    if (error instanceof DomainError) return { formError: await refusalText(error) };
     throw error;
   }
 }
@@ -221,7 +223,7 @@ export async function setPasswordAction(_prev: PasswordFormState, formData: Form
       const problems = validationMessages(error, await getLocale());
       return { formError: (await getTranslations('MailboxActions'))('passwordNotSet'), fieldErrors: { newPassword: problems } };
     }
-    if (error instanceof DomainError) return { formError: error.message };
+    if (error instanceof DomainError) return { formError: await refusalText(error) };
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import { mailboxHref } from '../mailbox-href';
 import { passwordProblemTexts, validationMessages } from '@/lib/i18n/password-problems';
 import { getLocale } from 'next-intl/server';
 import { formFieldErrors } from '@/lib/i18n/form-errors';
+import { refusalText } from '@/app/_components/refusal-text';
 
 type Field = 'local' | 'domain' | 'newPassword' | 'confirmPassword' | 'memo';
 
@@ -61,15 +62,18 @@ export async function createMailboxAction(prev: CreateMailboxState, formData: Fo
     );
     created = view.email;
   } catch (error) {
-    if (error instanceof ConflictError) return { ...base, formError: t('taken', { reason: error.message }), fieldErrors: { local: [t('takenField')] } };
-    if (error instanceof NotFoundError) return { ...base, formError: t('noDomain', { reason: error.message }), fieldErrors: { domain: [error.message] } };
+    if (error instanceof ConflictError) return { ...base, formError: t('taken', { reason: await refusalText(error) }), fieldErrors: { local: [t('takenField')] } };
+    if (error instanceof NotFoundError) {
+      const reason = await refusalText(error);
+      return { ...base, formError: t('noDomain', { reason }), fieldErrors: { domain: [reason] } };
+    }
     if (error instanceof ValidationError) {
       if (error.field === 'allow_nets') return { ...base, formError: t('invalidNets'), netErrors: (error.details as EntryError[] | undefined) ?? [] };
       const field = SERVICE_FIELDS[error.field];
-      const messages = error.field === 'password' ? validationMessages(error, await getLocale()) : [error.message];
-      return { ...base, formError: t('fixFields'), ...(field ? { fieldErrors: { [field]: messages } } : { formError: error.message }) };
+      const messages = error.field === 'password' ? validationMessages(error, await getLocale()) : [await refusalText(error)];
+      return { ...base, formError: t('fixFields'), ...(field ? { fieldErrors: { [field]: messages } } : { formError: messages[0] }) };
     }
-    if (error instanceof DomainError) return { ...base, formError: error.message };
+    if (error instanceof DomainError) return { ...base, formError: await refusalText(error) };
     throw error;
   }
   redirect(`${mailboxHref(created)}?created=1`);
