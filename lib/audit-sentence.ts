@@ -455,6 +455,10 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
     label: 'Alert destination tested',
     sentence: (e, w) => `${w.actor} sent a test alert to destination #${String(e.detail?.destination_id ?? '?')}: ${e.detail?.result === 'sent' ? 'delivered' : `not delivered (${str(e.detail?.error) ?? 'no answer'})`}${w.from}`,
   },
+  notify_destination_changed: {
+    label: 'Alert destination changed',
+    sentence: (e, w) => `${w.actor} changed the language of alert destination #${String(e.detail?.destination_id ?? '?')} from ${str(e.detail?.old_language) ?? 'unknown'} to ${str(e.detail?.new_language) ?? 'unknown'}${w.from}`,
+  },
   notification_given_up: {
     label: 'Alert given up',
     sentence: (e) => `An alert (${str(e.detail?.type) ?? 'unknown'}) could not be delivered for 24 hours and was given up after ${count(e.detail?.attempts, 'try', 'tries')}: ${str(e.detail?.error) ?? 'no answer'}`,

@@ -2,14 +2,17 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEvents, mailboxes, mailKicks, notifyDeliveries } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, transaction } from '@/db';
+import type { JobContext } from '@/lib/jobs/job';
+import { runJob } from '@/lib/jobs/runner';
 import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { adminStepSession, makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
 import { startReceiver } from '@/lib/testing/webhook-receiver';
 import { startSmtpSink } from '@/lib/testing/smtp-sink';
 import { addDestination } from './destinations';
 import { deliverDueNotifications } from './deliver';
-import { detectEvents, sendDigests, SETTLE_MS } from './events';
+import { readAuditLog, SETTLE_MS } from './events';
+import { NOTIFY_JOBS } from './jobs';
 import type { NotificationBody } from './payload';
 
 vi.hoisted(() => {
@@ -21,6 +24,16 @@ vi.hoisted(() => {
 });
 
 const HOLDER = 'events-test';
+/**
+ * A run of the reader at `now`, its window starting where the previous one ended (the job runner's lease
+ * and schedule are tested in outbox.test.ts; here every call reads).
+ */
+let lastRun = Date.now();
+function runAt(now: number): JobContext {
+  const ctx = { now, since: Math.min(lastRun, now), complete: <T>(work: Parameters<typeof transaction<T>>[0]) => transaction(work) };
+  lastRun = now;
+  return ctx;
+}
 const MINUTE = 60_000;
 let hook: Awaited<ReturnType<typeof startReceiver>>;
 let sink: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -31,7 +44,7 @@ beforeAll(async () => {
   hook = await startReceiver('127.0.0.1', () => answers.shift() ?? 200);
   sink = await startSmtpSink(Number(new URL(process.env.SMTP_URL!).port));
   // The reader's first run starts at the end of the log (no alerts for history).
-  await detectEvents(HOLDER, Date.now());
+  await readAuditLog(runAt(Date.now()));
 });
 afterAll(async () => {
   await hook.close();
@@ -56,7 +69,7 @@ async function audit(row: { at: number; event: string; accountId: number; mailbo
 
 /** Reads the log and delivers, as the worker's round does. */
 async function round(now = Date.now() + SETTLE_MS + 1) {
-  await detectEvents(HOLDER, now);
+  await readAuditLog(runAt(now));
   await deliverDueNotifications(now);
 }
 /** The notifications received about `mailbox`, in the order of what caused them (deliveries run in parallel). */
@@ -173,11 +186,13 @@ describe('alert events from the audit log', () => {
   it('sends the monitor-mode digest once a day, one per account, naming the mailboxes', async () => {
     const a = await accountWithHook(['allowlist.would_refuse']);
     const box = await makeMailbox(a.domain);
+    const job = NOTIFY_JOBS.find((j) => j.name === 'notify_digest')!;
     const now = Date.now();
-    expect(await sendDigests(HOLDER, now)).toBeNull();
+    // Its first run starts the first day (nothing before it is reported).
+    expect(await runJob(job, now, HOLDER)).toMatchObject({ status: 'ran', result: '0 digest notifications queued' });
     for (let i = 0; i < 3; i++) await audit({ at: now + 60 * MINUTE + i, event: 'would_refuse', accountId: a.accountId, mailboxId: box.id, mailboxEmail: box.email });
-    expect(await sendDigests(HOLDER, now + 23 * 60 * MINUTE)).toBeNull();
-    expect(await sendDigests(HOLDER, now + 24 * 60 * MINUTE + 1)).toBeGreaterThanOrEqual(1);
+    expect((await runJob(job, now + 23 * 60 * MINUTE, HOLDER)).status).toBe('skipped');
+    expect((await runJob(job, now + 24 * 60 * MINUTE + 1, 'another-instance')).result).toMatch(/^[1-9]\d* digest notifications queued$/);
     await deliverDueNotifications(now + 24 * 60 * MINUTE + 2);
     const digest = hook.received.map((h) => JSON.parse(h.body) as NotificationBody).filter((b) => b.type === 'allowlist.would_refuse' && b.summary.includes(box.email));
     expect(digest).toHaveLength(1);
