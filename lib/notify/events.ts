@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, gt, inArray, lt, lte, gte, max, sql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { accounts, auditEvents, mailboxes, mailKicks, notifyCursors, notifyDestinations, notifyLimits } from '@/db/schema';
-import { getDb, transaction, type Tx } from '@/db';
+import { getDb, type Tx } from '@/db';
 import type { Locale } from '@/lib/i18n/locales';
 import type { JobContext } from '@/lib/jobs/job';
 import type { NotifyEventType } from './events-list';
