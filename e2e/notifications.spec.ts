@@ -146,3 +146,44 @@ test('a German admin adds an e-mail destination: it is German, and its test e-ma
     await sink.close();
   }
 });
+
+test("a mailbox's own notices follow the language its user signs in with and last switched to", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const sink = await startSmtpSink(notify.smtp);
+  try {
+    const { account } = accountWithAdmin();
+    const box = createMailbox(account);
+    const languageOf = () => dbOf().select({ language: mailboxes.language }).from(mailboxes).where(eq(mailboxes.id, box.id)).get()?.language;
+    expect(languageOf()).toBe('en');
+    // Signed in with a German browser: remembered.
+    const context = await clientAt(browser, '198.51.100.234', { locale: 'de-DE' });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel('E-Mail-Adresse').fill(box.email);
+    await page.getByLabel('Passwort', { exact: true }).fill(box.password);
+    await submitAction(page, page.getByRole('button', { name: 'Anmelden' }));
+    rememberSecret(box.password);
+    await expect(page).toHaveURL(/\/mail$/);
+    expect(languageOf()).toBe('de');
+    // The switch, signed in: remembered each time.
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    expect(languageOf()).toBe('en');
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+    expect(languageOf()).toBe('de');
+    await page.getByLabel('Mich per E-Mail über Anmeldungen aus neuen Netzwerken benachrichtigen').check();
+    await submitAction(page, page.getByRole('button', { name: 'Speichern' }));
+    await expect(page.getByRole('status')).toContainText('Sie werden per E-Mail über Anmeldungen aus neuen Netzwerken benachrichtigt.');
+    // A sign-in from elsewhere, over the API (no language of its own). The notice is German: about this
+    // one, or about the first web sign-in when the reader took that after the box was ticked (the next one
+    // is then held back, at most one per 15 minutes).
+    expect((await rpc(request, call('auth', { user: box.email, pass: box.password }), { ip: '192.0.2.234' })).json.result).toMatchObject({ level: 'mail' });
+    const notice = readMail(await waitFor('the notice', () => sink.messages.find((m) => m.to.includes(box.email)), 60_000));
+    expect(notice.subject).toBe('Anmeldung an Ihrem Postfach aus einem neuen Netzwerk');
+    expect(notice.text).toMatch(new RegExp(`^An Ihrem Postfach ${box.email.replace(/\./g, '\\.')} hat sich jemand von (?:192\\.0\\.2\\.234 über die API|198\\.51\\.100\\.234) angemeldet, aus einem Netzwerk`));
+  } finally {
+    await sink.close();
+  }
+});
