@@ -1,5 +1,7 @@
 import 'server-only';
-import { createTranslator } from 'next-intl';
+// use-intl's core (next-intl's own translator, without React): the job runner and `npm run cli -- jobs run`
+// load this file outside Next, where next-intl's entry, which brings its React provider, cannot load.
+import { createTranslator } from 'use-intl/core';
 import { catalogue } from '@/lib/i18n/catalogues';
 import { DEFAULT_LOCALE, isLocale, type Locale } from '@/lib/i18n/locales';
 import { formatDateTime } from '@/lib/time-format';
