@@ -292,7 +292,7 @@ export async function readAuditLog(ctx: JobContext): Promise<{ read: number; que
 /**
  * The daily monitor-mode digest, the run of the `notify_digest` job (once across instances, every
  * DIGEST_INTERVAL_MS): one `allowlist.would_refuse` per account that had such refusals in the run's window
- * (since, now], queued in the transaction that records the run. Returns how many deliveries were queued.
+ * [since, now), queued in the transaction that records the run. Returns how many deliveries were queued.
  */
 export async function sendDigests(ctx: JobContext): Promise<number> {
   const candidates = await digestCandidates(ctx.since, ctx.now);
