@@ -142,6 +142,13 @@ test('a German admin adds an e-mail destination: it is German, and its test e-ma
     await submitAction(page, row.getByRole('button', { name: 'Test senden' }));
     await expect(page.getByRole('status')).toContainText('Zu viele Tests für dieses Ziel: höchstens 5 alle 10 Minuten.');
     expect(sink.messages.filter((m) => m.to.includes(to) && readMail(m).subject.includes('Test:'))).toHaveLength(5);
+
+    // Its row changes its language.
+    await row.getByRole('combobox').selectOption('en');
+    await submitAction(page, row.getByRole('button', { name: 'Sprache ändern' }));
+    await expect(page.getByRole('status')).toContainText('Die Sprache des Ziels wurde geändert.');
+    await expect(row.getByRole('combobox')).toHaveValue('en');
+    expect(dbOf().select({ language: notifyDestinations.language }).from(notifyDestinations).where(eq(notifyDestinations.accountId, account.id)).all()).toEqual([{ language: 'en' }]);
   } finally {
     await sink.close();
   }
