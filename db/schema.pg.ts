@@ -142,6 +142,8 @@ export const mailboxes = pgTable(
     lastLoginAt: timestamp('last_login_at'),
     lastLoginIp: pgText('last_login_ip'),
     notifyNewNetwork: booleanInt('notify_new_network').notNull().default(sql`0`),
+    // The language the user last chose (the switch) or signed in with on the web: their own notices are written in it.
+    language: pgText('language').$type<'en' | 'de'>().notNull().default('en'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -570,6 +572,8 @@ export const notifyDestinations = pgTable(
     lastSuccessAt: timestamp('last_success_at'),
     lastFailureAt: timestamp('last_failure_at'),
     lastError: pgText('last_error'),
+    // The language its e-mails and webhook summaries are written in (chosen when it is added).
+    language: pgText('language').$type<'en' | 'de'>().notNull().default('en'),
   },
   (t) => [index('notify_destinations_account_idx').on(t.accountId)],
 );

@@ -117,6 +117,8 @@ export const mailboxes = sqliteTable(
     lastLoginIp: text('last_login_ip'),
     // "E-mail me about sign-ins from new networks" on /account (spec §21): off by default.
     notifyNewNetwork: integer('notify_new_network', { mode: 'boolean' }).notNull().default(false),
+    // The language the user last chose (the switch) or signed in with on the web: their own notices are written in it.
+    language: text('language').$type<'en' | 'de'>().notNull().default('en'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -578,6 +580,8 @@ export const notifyDestinations = sqliteTable(
     lastSuccessAt: timestamp('last_success_at'),
     lastFailureAt: timestamp('last_failure_at'),
     lastError: text('last_error'),
+    // The language its e-mails and webhook summaries are written in (chosen when it is added).
+    language: text('language').$type<'en' | 'de'>().notNull().default('en'),
   },
   (t) => [index('notify_destinations_account_idx').on(t.accountId)],
 );

@@ -457,7 +457,7 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     await expect(page.getByTestId('destinations')).toContainText(de.NotifyEvents.newNetwork);
     await expect(page.getByTestId('destinations')).toContainText('Fehlgeschlagen (4-mal in Folge): HTTP 503');
     await expectGerman(page, '/admin/notifications');
-    for (const notice of ['deleted', 'test-sent', 'test-failed', 'test-missing']) {
+    for (const notice of ['deleted', 'test-sent', 'test-failed', 'test-missing', 'test-limited', 'language']) {
       await page.goto(`/admin/notifications?notice=${notice}`);
       await expect(page.getByRole('status').first()).not.toBeEmpty();
       await expectGerman(page, `/admin/notifications?notice=${notice}`);

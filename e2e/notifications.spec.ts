@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { eq } from 'drizzle-orm';
 import { mailboxes, notifyDestinations } from '../db/schema';
 import { startReceiver, type ReceivedHook } from '../lib/testing/webhook-receiver';
-import { startSmtpSink } from '../lib/testing/smtp-sink';
+import { readMail, startSmtpSink } from '../lib/testing/smtp-sink';
 import { notify } from '../playwright.config';
 import { accountWithAdmin, adminAt } from './support/admin';
 import { call, rpc } from './support/api';
@@ -97,6 +97,99 @@ test('a user turns on "E-mail me about sign-ins from new networks" and gets an e
     await signIn(await elsewhere.newPage(), box.email, box.password);
     const mail = await waitFor('the notice', () => sink.messages.find((m) => m.to.includes(box.email)), 60_000);
     expect(mail.data).toContain('a network it has not been used from in the last 90 days');
+  } finally {
+    await sink.close();
+  }
+});
+
+test('a German admin adds an e-mail destination: it is German, and its test e-mail and alerts arrive in German', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const sink = await startSmtpSink(notify.smtp);
+  try {
+    const { account, admin } = accountWithAdmin();
+    const { context, page } = await adminAt(browser, '198.51.100.233', admin);
+    // The admin reads the pages in German (the switch's cookie).
+    await context.addCookies([{ name: 'portcullis-lang', value: 'de', url: new URL(page.url()).origin }]);
+    await page.goto('/admin/notifications');
+    const to = `soc-${account.id}@example.org`;
+    await page.getByLabel('E-Mail', { exact: true }).check();
+    await page.getByLabel('Webhook-URL oder E-Mail-Adresse').fill(to);
+    // A new destination starts in the language the admin reads.
+    await expect(page.getByLabel('Sprache der Nachrichten')).toHaveValue('de');
+    await submitAction(page, page.getByRole('button', { name: 'Ziel hinzufügen' }));
+    await expect(page.getByRole('status')).toContainText('E-Mail-Ziel hinzugefügt.');
+    expect(dbOf().select({ language: notifyDestinations.language }).from(notifyDestinations).where(eq(notifyDestinations.accountId, account.id)).all()).toEqual([{ language: 'de' }]);
+
+    await page.goto('/admin/notifications');
+    const row = page.getByTestId('destinations').locator('tbody tr', { hasText: to });
+    await submitAction(page, row.getByRole('button', { name: 'Test senden' }));
+    await expect(page.getByRole('status')).toContainText('Die Testbenachrichtigung wurde zugestellt.');
+    const testMail = readMail(await waitFor('the test e-mail', () => sink.messages.find((m) => m.to.includes(to)), 10_000));
+    expect(testMail.subject).toMatch(/^\[Portcullis\] Test: Test [0-9a-f]+$/);
+    expect(testMail.text).toContain(`Eine Testbenachrichtigung von Portcullis, gesendet von ${admin.email}.`);
+    expect(testMail.text).toContain('Zum Prüfprotokoll: ');
+
+    // A refused burst: worded in German, with German numbers and the German name of the event.
+    const box = createMailbox(account);
+    for (let i = 0; i < 10; i++) expect((await rpc(request, call('auth', { user: box.email, pass: `wrong-${i}-password` }), { ip: '203.0.113.62' })).json.error).toMatchObject({ code: 2 });
+    const burst = readMail(await waitFor('the burst e-mail', () => sink.messages.find((m) => m.to.includes(to) && readMail(m).text.includes(box.email)), 60_000));
+    expect(burst.subject).toBe(`[Portcullis] Viele abgewiesene Anmeldungen an einem Postfach: ${box.email}`);
+    expect(burst.text).toContain(`Für ${box.email} wurden 10 Anmeldungen innerhalb von 15 Minuten abgewiesen, die letzte von 203.0.113.62 über die API.`);
+
+    // Six more tests within ten minutes: the fifth is the last one sent.
+    for (let i = 2; i <= 5; i++) await submitAction(page, row.getByRole('button', { name: 'Test senden' }));
+    await expect(page.getByRole('status')).toContainText('Die Testbenachrichtigung wurde zugestellt.');
+    await submitAction(page, row.getByRole('button', { name: 'Test senden' }));
+    await expect(page.getByRole('status')).toContainText('Zu viele Tests für dieses Ziel: höchstens 5 alle 10 Minuten.');
+    expect(sink.messages.filter((m) => m.to.includes(to) && readMail(m).subject.includes('Test:'))).toHaveLength(5);
+
+    // Its row changes its language.
+    await row.getByRole('combobox').selectOption('en');
+    await submitAction(page, row.getByRole('button', { name: 'Sprache ändern' }));
+    await expect(page.getByRole('status')).toContainText('Die Sprache des Ziels wurde geändert.');
+    await expect(row.getByRole('combobox')).toHaveValue('en');
+    expect(dbOf().select({ language: notifyDestinations.language }).from(notifyDestinations).where(eq(notifyDestinations.accountId, account.id)).all()).toEqual([{ language: 'en' }]);
+  } finally {
+    await sink.close();
+  }
+});
+
+test("a mailbox's own notices follow the language its user signs in with and last switched to", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const sink = await startSmtpSink(notify.smtp);
+  try {
+    const { account } = accountWithAdmin();
+    const box = createMailbox(account);
+    const languageOf = () => dbOf().select({ language: mailboxes.language }).from(mailboxes).where(eq(mailboxes.id, box.id)).get()?.language;
+    expect(languageOf()).toBe('en');
+    // Signed in with a German browser: remembered.
+    const context = await clientAt(browser, '198.51.100.234', { locale: 'de-DE' });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel('E-Mail-Adresse').fill(box.email);
+    await page.getByLabel('Passwort', { exact: true }).fill(box.password);
+    await submitAction(page, page.getByRole('button', { name: 'Anmelden' }));
+    rememberSecret(box.password);
+    await expect(page).toHaveURL(/\/mail$/);
+    expect(languageOf()).toBe('de');
+    // The switch, signed in: remembered each time.
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    expect(languageOf()).toBe('en');
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+    expect(languageOf()).toBe('de');
+    await page.getByLabel('Mich per E-Mail über Anmeldungen aus neuen Netzwerken benachrichtigen').check();
+    await submitAction(page, page.getByRole('button', { name: 'Speichern' }));
+    await expect(page.getByRole('status')).toContainText('Sie werden per E-Mail über Anmeldungen aus neuen Netzwerken benachrichtigt.');
+    // A sign-in from elsewhere, over the API (no language of its own). The notice is German: about this
+    // one, or about the first web sign-in when the reader took that after the box was ticked (the next one
+    // is then held back, at most one per 15 minutes).
+    expect((await rpc(request, call('auth', { user: box.email, pass: box.password }), { ip: '192.0.2.234' })).json.result).toMatchObject({ level: 'mail' });
+    const notice = readMail(await waitFor('the notice', () => sink.messages.find((m) => m.to.includes(box.email)), 60_000));
+    expect(notice.subject).toBe('Anmeldung an Ihrem Postfach aus einem neuen Netzwerk');
+    expect(notice.text).toMatch(new RegExp(`^An Ihrem Postfach ${box.email.replace(/\./g, '\\.')} hat sich jemand von (?:192\\.0\\.2\\.234 über die API|198\\.51\\.100\\.234) angemeldet, aus einem Netzwerk`));
   } finally {
     await sink.close();
   }

@@ -134,6 +134,8 @@ const nets = (t: Translators, v: unknown): string => (str(v) ? String(v).split('
 const admin = (e: AuditSentenceInput, w: Words, fallback: 'actor' | 'unknown' | 'unknownAddress' = 'actor'): string =>
   str(e.detail?.admin) ?? (fallback === 'actor' ? w.actor : w.t.word(fallback));
 const named = (w: Words, v: unknown): string => str(v) ?? w.t.word('unnamed');
+/** A stored language code (`en`, `de`) as its name in the reader's language. */
+const languageName = (w: Words, v: unknown): string => (v === 'en' ? w.t.word('languageEn') : v === 'de' ? w.t.word('languageDe') : w.t.word('unknown'));
 const methodWith = (w: Words, v: unknown): string => (str(v) ? w.t.word('withMethod', { method: choice(v) === 'other_value' ? String(v) : choice(v) }) : '');
 const protocolName = (t: Translators, p: string): string => t.word('protocol', { protocol: choice(p) === 'other_value' ? p : choice(p) });
 const appProtocols = (t: Translators, v: unknown): string =>
@@ -387,6 +389,16 @@ export const AUDIT_EVENT_KINDS: Record<string, EventKind> = {
         from: w.from,
       }),
   },
+  notify_destination_changed: {
+    sentence: (e, w) =>
+      w.t.sentence('notify_destination_changed', {
+        actor: w.actor,
+        id: String(e.detail?.destination_id ?? '?'),
+        oldLanguage: languageName(w, e.detail?.old_language),
+        newLanguage: languageName(w, e.detail?.new_language),
+        from: w.from,
+      }),
+  },
   notification_given_up: {
     sentence: (e, w) => w.t.sentence('notification_given_up', { type: str(e.detail?.type) ?? w.t.word('unknown'), attempts: num(e.detail?.attempts), error: str(e.detail?.error) ?? w.t.word('noAnswer') }),
   },
@@ -547,6 +559,8 @@ const DETAIL_KEYS = new Set<string>([
   'passkey',
   'still_on',
   'passkeys_removed',
+  'old_language',
+  'new_language',
   'from',
   'name',
   'new_name',

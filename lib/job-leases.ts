@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, lte, or } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import { jobLeases } from '@/db/schema';
 import { getDb, type Db, type Tx } from '@/db';
 
@@ -67,25 +67,4 @@ export async function releaseJob(name: string, holder: string, result: string, f
     .update(jobLeases)
     .set({ holder: null, leaseUntil: new Date(0), lastResult: result.slice(0, 300), lastFinishedAt: new Date(finishedAt), ...(retryAt !== undefined ? { nextRunAt: new Date(retryAt) } : {}) })
     .where(and(eq(jobLeases.name, name), eq(jobLeases.holder, holder)));
-}
-
-/**
- * A lease for work that keeps its own position and may run several rounds in a row (the alerts' audit-log
- * reader, lib/notify/events.ts): taken when free, expired, or already held by `holder`, whatever the job's
- * `next_run_at`. Returns the `now` of the last completed round, or null when another instance holds it.
- */
-export async function takeLease(name: string, holder: string, now: number, leaseMs: number): Promise<Date | null> {
-  const db = getDb();
-  await db.insert(jobLeases).values({ name, holder: null, leaseUntil: new Date(0), lastRunAt: new Date(now), nextRunAt: new Date(now) }).onConflictDoNothing();
-  const [row] = await db
-    .update(jobLeases)
-    .set({ holder, leaseUntil: new Date(now + leaseMs) })
-    .where(and(eq(jobLeases.name, name), or(lte(jobLeases.leaseUntil, new Date(now)), eq(jobLeases.holder, holder))))
-    .returning({ lastRunAt: jobLeases.lastRunAt });
-  return row ? row.lastRunAt : null;
-}
-
-/** Records a round of `takeLease` work up to `until`, in the transaction that saved its results; false if the lease was lost. */
-export async function finishLeasedRound(within: Db | Tx, name: string, holder: string, until: number): Promise<boolean> {
-  return await markJobRun(within, name, holder, until, until);
 }

@@ -3,6 +3,9 @@ import { sameSitePath } from '@/lib/auth/callback-url';
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_SECONDS } from '@/lib/i18n/locales';
 import { languageSwitchSchema } from '@/lib/i18n/switch-schema';
 import { isHttps } from '@/lib/net/request-address';
+import { rememberMailboxLanguage } from '@/lib/notify/user-notices';
+import { checkMailboxSession } from '@/lib/session/check';
+import { readSessionClaims, requestInfo } from '@/lib/session/dal';
 
 // The switch posts a few dozen bytes; anything much larger is not our form and is not read.
 const MAX_BODY_BYTES = 4096;
@@ -21,6 +24,12 @@ export async function POST(request: NextRequest) {
   const form = new URLSearchParams(body);
   const parsed = languageSwitchSchema.safeParse({ locale: form.get('locale') ?? undefined, return: form.get('return') ?? undefined });
   if (!parsed.success) return plain(400, 'Choose English or Deutsch.\n');
+  // A signed-in mailbox user's own notices follow the choice (only for a session that passes the gate).
+  const claims = await readSessionClaims('mailbox');
+  if (claims) {
+    const check = await checkMailboxSession(claims, (await requestInfo()).clientIp);
+    if (check.ok) await rememberMailboxLanguage(check.mailbox.id, parsed.data.locale);
+  }
   const response = new NextResponse(null, { status: 303, headers: { location: sameSitePath(parsed.data.return) ?? '/', 'cache-control': 'no-store' } });
   response.cookies.set(LOCALE_COOKIE, parsed.data.locale, {
     path: '/',

@@ -66,7 +66,7 @@ describe('npm run cli -- jobs run under faketime', () => {
 
     // Two instances (cron on two machines) at day 50, at the same time: each due `once` job runs in exactly one.
     const both = await Promise.all([jobsRunAt(50), jobsRunAt(50)]);
-    for (const name of ['password_expiry', 'audit_retention']) {
+    for (const name of ['password_expiry', 'audit_retention', 'notify_reader', 'notify_digest']) {
       expect(both.map((outcomes) => ran(outcomes, name).status).sort()).toEqual(['ran', 'skipped']);
     }
   }, 120_000);

@@ -3,21 +3,31 @@ import { eq } from 'drizzle-orm';
 import { accounts } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
+import { beginAttempt } from '@/lib/auth/throttle';
+import { RateLimitedError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { countNotification } from '@/lib/ops/metrics';
 import { destinationForDelivery } from './destinations';
 import { sendEmail, type EmailOutcome } from './email';
 import { claimDueDeliveries, DELIVERY_WINDOW_MS, markDestination, notifyRetryDelayMs, removeDelivery, retryDeliveryAt, type ClaimedDelivery } from './outbox';
 import type { NotificationBody } from './payload';
-import { buildBody, emailText } from './payload';
+import { buildBody } from './payload';
 import { postWebhook, WEBHOOK_TIMEOUT_MS, type WebhookOutcome } from './webhook';
 import { NotFoundError } from '@/lib/errors';
+import { emailText, notifyLocale, testSummary } from './wording';
 
 /** A claimed row is this worker's for this long: well past one try's timeout. */
 const CLAIM_LEASE_MS = 6 * WEBHOOK_TIMEOUT_MS;
 const BATCH = 20;
 
 const SYSTEM: AuditContext = { actor: { kind: 'system', email: 'notifications' } };
+
+/**
+ * "Send a test": at most MAX_TESTS per destination within TEST_WINDOW_MS. A test is sent at once, whatever
+ * the rate limit of alerts, so without a bound a loop of them would turn Portcullis into a mail cannon.
+ */
+export const MAX_TESTS = 5;
+export const TEST_WINDOW_MS = 10 * 60_000;
 
 /** The senders, replaceable in tests (the resolver override of the forgery tests goes through `webhook`). */
 export interface Senders {
@@ -30,9 +40,9 @@ type Outcome = { ok: true } | { ok: false; error: string; retry: boolean };
 
 /** Sends one row to its destination (or, for a user notice, to the mailbox itself). */
 async function send(row: ClaimedDelivery, senders: Senders): Promise<{ kind: 'webhook' | 'email'; outcome: Outcome; destinationId: number | null }> {
-  const body = JSON.parse(row.body) as NotificationBody;
+  const body = JSON.parse(row.body) as NotificationBody & { language?: unknown };
   if (row.destinationId === null) {
-    return { kind: 'email', destinationId: null, outcome: await senders.email({ to: row.toAddress ?? '', ...emailText(body, 'user') }) };
+    return { kind: 'email', destinationId: null, outcome: await senders.email({ to: row.toAddress ?? '', ...emailText(body, 'user', notifyLocale(body.language)) }) };
   }
   let destination;
   try {
@@ -46,7 +56,7 @@ async function send(row: ClaimedDelivery, senders: Senders): Promise<{ kind: 'we
     if (!destination.secret) return { kind: 'webhook', destinationId: destination.id, outcome: { ok: false, error: 'the signing secret cannot be read (AUTH_SECRET changed?): add the destination again', retry: false } };
     return { kind: 'webhook', destinationId: destination.id, outcome: await senders.webhook({ url: destination.target, secret: destination.secret, eventType: row.type, body: row.body }) };
   }
-  return { kind: 'email', destinationId: destination.id, outcome: await senders.email({ to: destination.target, ...emailText(body, 'admin') }) };
+  return { kind: 'email', destinationId: destination.id, outcome: await senders.email({ to: destination.target, ...emailText(body, 'admin', destination.language) }) };
 }
 
 /**
@@ -85,8 +95,10 @@ export async function deliverDueNotifications(now = Date.now(), senders: Senders
 }
 
 /**
- * "Send a test": one notification of type `test` to one destination of the admin's account, sent at once
- * (not queued), so the admin sees the answer. Audited `notify_destination_tested` with the result.
+ * "Send a test": one notification of type `test` to one destination of the admin's account, in its language,
+ * sent at once (not queued), so the admin sees the answer. Audited `notify_destination_tested` with the
+ * result. At most MAX_TESTS per destination within TEST_WINDOW_MS, counted in the database (so across
+ * instances, and by every channel alike) before anything is sent; more throws RateLimitedError.
  */
 export async function sendTestNotification(
   admin: { id: number; email: string; accountId: number },
@@ -95,16 +107,21 @@ export async function sendTestNotification(
   senders: Senders = defaultSenders,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const destination = await destinationForDelivery(admin.accountId, id);
+  // Counted, never un-counted (a budget): a delivered test costs the receiver as much as a failed one.
+  const budget = await beginAttempt({ realm: 'notify-test', subject: String(destination.id), address: null, policy: { perSubjectAddress: null, perAddress: null, perSite: null, perSubject: { max: MAX_TESTS, windowMs: TEST_WINDOW_MS }, knownNetworksExempt: false } });
+  if (budget.limited) {
+    throw new RateLimitedError(`Too many tests for this destination: at most ${MAX_TESTS} every ${TEST_WINDOW_MS / 60_000} minutes. Try again in ${budget.retryAfterMinutes} minutes.`, budget.retryAfterMinutes);
+  }
   const [account] = await getDb().select({ name: accounts.name }).from(accounts).where(eq(accounts.id, admin.accountId)).limit(1);
   const body: NotificationBody = {
-    ...buildBody({ type: 'test', account: account?.name ?? '', mailbox: null, address: null, summary: `A test notification sent by ${admin.email} from Portcullis. If you read this, alerts reach this destination.`, at: new Date(), auditEvent: 'notify_destination_tested' }),
+    ...buildBody({ type: 'test', account: account?.name ?? '', mailbox: null, address: null, summary: testSummary(admin.email)(destination.language), at: new Date(), auditEvent: 'notify_destination_tested' }),
   };
   const text = JSON.stringify(body);
   let outcome: Outcome;
   if (destination.kind === 'webhook') {
     outcome = destination.secret ? await senders.webhook({ url: destination.target, secret: destination.secret, eventType: 'test', body: text }) : { ok: false, error: 'the signing secret cannot be read (AUTH_SECRET changed?): add the destination again', retry: false };
   } else {
-    outcome = await senders.email({ to: destination.target, ...emailText(body, 'admin') });
+    outcome = await senders.email({ to: destination.target, ...emailText(body, 'admin', destination.language) });
   }
   countNotification(destination.kind, outcome.ok ? 'sent' : 'failed');
   await markDestination(destination.id, outcome.ok, Date.now(), outcome.ok ? undefined : outcome.error);

@@ -8,11 +8,12 @@ import { ForbiddenError, NotFoundError, ReauthRequiredError, ValidationError } f
 import { adminStepSession, makeAccount, testContext } from '@/lib/testing/factories';
 import { startSmtpSink } from '@/lib/testing/smtp-sink';
 import { startReceiver } from '@/lib/testing/webhook-receiver';
-import { addDestination, deleteDestination, listDestinations, MAX_DESTINATIONS, WEBHOOK_SECRET_PURPOSE } from './destinations';
+import { addDestination, deleteDestination, listDestinations, MAX_DESTINATIONS, setDestinationLanguage, WEBHOOK_SECRET_PURPOSE } from './destinations';
 import { sendTestNotification } from './deliver';
 import { metricsText } from '@/lib/ops/metrics';
 import { failingDestinations, FAILING_AFTER } from './outbox';
 import type { NotificationBody } from './payload';
+import { readMail } from '@/lib/testing/smtp-sink';
 
 vi.hoisted(() => {
   process.env.NOTIFY_ALLOW_NETS = '127.0.0.1';
@@ -116,5 +117,31 @@ describe('notification destinations', () => {
     await expect(deleteDestination(b.admin, id, testContext)).rejects.toBeInstanceOf(NotFoundError);
     await deleteDestination(a.admin, id, testContext);
     expect(await listDestinations(a.accountId)).toEqual([]);
+  });
+
+  it('gives a destination a language: the input\'s, else the adding admin\'s page language, else English; only the account\'s admins change it, audited', async () => {
+    const a = await admin();
+    const plain = await addDestination(a.admin, { kind: 'email', to: 'a@example.com', events: ['sign_in.new_network'] }, testContext, a.proof);
+    const paged = await addDestination(a.admin, { kind: 'email', to: 'b@example.com', events: ['sign_in.new_network'] }, testContext, a.proof, { language: 'de' });
+    const chosen = await addDestination(a.admin, { kind: 'email', to: 'c@example.com', events: ['sign_in.new_network'], language: 'en' }, testContext, a.proof, { language: 'de' });
+    await expect(addDestination(a.admin, { kind: 'email', to: 'd@example.com', events: ['sign_in.new_network'], language: '__proto__' }, testContext, a.proof)).rejects.toBeInstanceOf(ValidationError);
+    expect((await listDestinations(a.accountId)).map((d) => [d.id, d.language])).toEqual([
+      [plain.id, 'en'],
+      [paged.id, 'de'],
+      [chosen.id, 'en'],
+    ]);
+    await setDestinationLanguage(a.admin, plain.id, 'de', testContext);
+    await setDestinationLanguage(a.admin, plain.id, 'de', testContext);
+    await expect(setDestinationLanguage(a.admin, plain.id, 'fr', testContext)).rejects.toBeInstanceOf(ValidationError);
+    const other = await admin();
+    await expect(setDestinationLanguage(other.admin, plain.id, 'en', testContext)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listDestinations(a.accountId)).find((d) => d.id === plain.id)?.language).toBe('de');
+    const changes = await getDb().select({ detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.event, 'notify_destination_changed'));
+    expect(changes.map((c) => c.detail)).toEqual([{ admin: a.adminEmail, destination_id: plain.id, old_language: 'en', new_language: 'de' }]);
+    // Its test e-mail is in it.
+    expect(await sendTestNotification(a.admin, plain.id, testContext)).toEqual({ ok: true });
+    const mail = readMail(sink.messages.filter((m) => m.to.includes('a@example.com')).at(-1)!);
+    expect(mail.subject).toMatch(/^\[Portcullis\] Test: Unit /);
+    expect(mail.text).toMatch(new RegExp(`^Eine Testbenachrichtigung von Portcullis, gesendet von ${a.adminEmail.replace(/\./g, '\\.')}\\. Wenn Sie dies lesen`));
   });
 });

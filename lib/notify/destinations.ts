@@ -7,12 +7,14 @@ import { recordAudit, type AuditContext } from '@/lib/audit';
 import { requireRecentReauth, REAUTH_WINDOW_MS, type StepSession } from '@/lib/admins/reauth';
 import { seal, unseal } from '@/lib/auth/secret-box';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { DEFAULT_LOCALE, LOCALES, type Locale } from '@/lib/i18n/locales';
 import { emailSchema } from '@/lib/mailboxes/schemas';
 import { parseOrThrow } from '@/lib/validation';
 import { NOTIFY_EVENT_TYPES, type NotifyEventType } from './events-list';
 import { checkWebhookUrl, TargetRefused, targetPolicy, systemResolver, type Resolver, type TargetPolicy } from './target';
 import { newWebhookSecret } from './webhook';
 import { problem } from '@/lib/service-problems';
+import { notifyLocale } from './wording';
 
 /** The purpose of sealed webhook secrets (lib/auth/secret-box.ts). */
 export const WEBHOOK_SECRET_PURPOSE = 'notify-webhook-secret';
@@ -25,13 +27,15 @@ const eventsSchema = z
   .max(NOTIFY_EVENT_TYPES.length * 2)
   .transform((v) => [...new Set(v)]);
 const labelSchema = z.string({ error: 'must be a string' }).trim().max(100, 'must be at most 100 characters').optional();
+/** The language a destination's e-mails and webhook summaries are written in (spec §22). */
+export const destinationLanguageSchema = z.enum(LOCALES, { message: `must be one of ${LOCALES.join(', ')}` });
 
 /** `notify.dest.add`'s input (and the admin form's, converted): one schema per kind. */
 export const destinationAddSchema = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('webhook'), url: z.string({ error: 'is required' }).trim().min(1, 'is required').max(2000, 'must be at most 2,000 characters'), events: eventsSchema, label: labelSchema }),
-    z.object({ kind: z.literal('email'), to: emailSchema, events: eventsSchema, label: labelSchema }),
+    z.object({ kind: z.literal('webhook'), url: z.string({ error: 'is required' }).trim().min(1, 'is required').max(2000, 'must be at most 2,000 characters'), events: eventsSchema, label: labelSchema, language: destinationLanguageSchema.optional() }),
+    z.object({ kind: z.literal('email'), to: emailSchema, events: eventsSchema, label: labelSchema, language: destinationLanguageSchema.optional() }),
   ],
   { error: 'must be "webhook" or "email"' },
 );
@@ -43,6 +47,7 @@ export interface DestinationView {
   /** The webhook URL or the e-mail address. */
   target: string;
   events: NotifyEventType[];
+  language: Locale;
   createdAt: Date;
   failures: number;
   lastSuccessAt: Date | null;
@@ -68,6 +73,7 @@ const toView = (row: typeof notifyDestinations.$inferSelect): DestinationView =>
   label: row.label,
   target: (row.kind === 'webhook' ? row.url : row.emailTo) ?? '',
   events: row.events.split(',').filter((e): e is NotifyEventType => (NOTIFY_EVENT_TYPES as readonly string[]).includes(e)),
+  language: notifyLocale(row.language),
   createdAt: row.createdAt,
   failures: row.failures,
   lastSuccessAt: row.lastSuccessAt,
@@ -77,14 +83,16 @@ const toView = (row: typeof notifyDestinations.$inferSelect): DestinationView =>
 
 /**
  * Adds a destination to the admin's account. A webhook URL must pass the target rules now (and again at
- * every delivery); its signing secret is generated here, stored sealed, and returned this once.
+ * every delivery); its signing secret is generated here, stored sealed, and returned this once. Its
+ * language is the input's `language`, else `options.language` (the web passes the admin's page language),
+ * else English (the API's language).
  */
 export async function addDestination(
   admin: { id: number; email: string; accountId: number },
   input: unknown,
   ctx: AuditContext,
   proof: DestinationProof,
-  options: { now?: number; policy?: TargetPolicy; resolve?: Resolver } = {},
+  options: { now?: number; policy?: TargetPolicy; resolve?: Resolver; language?: Locale } = {},
 ): Promise<{ id: number; secret?: string }> {
   const now = options.now ?? Date.now();
   await requireProof(proof, now);
@@ -99,6 +107,7 @@ export async function addDestination(
     }
   }
   const secret = data.kind === 'webhook' ? newWebhookSecret() : undefined;
+  const language = data.language ?? options.language ?? DEFAULT_LOCALE;
   const id = await transaction(async (tx) => {
     const [{ n }] = (await tx.select({ n: count() }).from(notifyDestinations).where(eq(notifyDestinations.accountId, admin.accountId))) as [{ n: number }];
     if (Number(n) >= MAX_DESTINATIONS) throw new ValidationError('kind', problem('destinations_max', { max: MAX_DESTINATIONS }));
@@ -111,13 +120,29 @@ export async function addDestination(
         url,
         emailTo: data.kind === 'email' ? data.to : null,
         events: data.events.join(','),
+        language,
         secretSealed: secret ? seal(secret, WEBHOOK_SECRET_PURPOSE) : null,
       })
       .returning({ id: notifyDestinations.id });
-    await recordAudit(tx, ctx, { event: 'notify_destination_added', accountId: admin.accountId, detail: { admin: admin.email, destination_id: row!.id, kind: data.kind, target: url ?? (data.kind === 'email' ? data.to : ''), events: data.events.join(',') } });
+    await recordAudit(tx, ctx, { event: 'notify_destination_added', accountId: admin.accountId, detail: { admin: admin.email, destination_id: row!.id, kind: data.kind, target: url ?? (data.kind === 'email' ? data.to : ''), events: data.events.join(','), language } });
     return row!.id;
   });
   return secret ? { id, secret } : { id };
+}
+
+/**
+ * Changes the language a destination of the admin's account is written in (audited
+ * `notify_destination_changed`); notifications already queued keep the words they were queued with.
+ */
+export async function setDestinationLanguage(admin: { id: number; email: string; accountId: number }, id: number, input: unknown, ctx: AuditContext): Promise<void> {
+  const language = parseOrThrow(destinationLanguageSchema, input);
+  await transaction(async (tx) => {
+    const [before] = await tx.select({ language: notifyDestinations.language }).from(notifyDestinations).where(and(eq(notifyDestinations.id, id), eq(notifyDestinations.accountId, admin.accountId))).limit(1);
+    if (!before) throw new NotFoundError('No such destination.');
+    if (before.language === language) return;
+    await tx.update(notifyDestinations).set({ language }).where(eq(notifyDestinations.id, id));
+    await recordAudit(tx, ctx, { event: 'notify_destination_changed', accountId: admin.accountId, detail: { admin: admin.email, destination_id: id, old_language: before.language, new_language: language } });
+  });
 }
 
 /** The account's destinations, oldest first (never a secret). */

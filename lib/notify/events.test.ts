@@ -2,15 +2,19 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEvents, mailboxes, mailKicks, notifyDeliveries } from '@/db/schema';
-import { getDb } from '@/db';
+import { getDb, transaction } from '@/db';
+import type { JobContext } from '@/lib/jobs/job';
+import { runJob } from '@/lib/jobs/runner';
 import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { adminStepSession, makeAccount, makeMailbox, testContext } from '@/lib/testing/factories';
 import { startReceiver } from '@/lib/testing/webhook-receiver';
-import { startSmtpSink } from '@/lib/testing/smtp-sink';
-import { addDestination } from './destinations';
+import { readMail, startSmtpSink } from '@/lib/testing/smtp-sink';
+import { addDestination, listDestinations, setDestinationLanguage } from './destinations';
 import { deliverDueNotifications } from './deliver';
-import { detectEvents, sendDigests, SETTLE_MS } from './events';
+import { readAuditLog, SETTLE_MS } from './events';
+import { NOTIFY_JOBS } from './jobs';
 import type { NotificationBody } from './payload';
+import { rememberMailboxLanguage } from './user-notices';
 
 vi.hoisted(() => {
   process.env.NOTIFY_ALLOW_NETS = '127.0.0.1';
@@ -21,6 +25,16 @@ vi.hoisted(() => {
 });
 
 const HOLDER = 'events-test';
+/**
+ * A run of the reader at `now`, its window starting where the previous one ended (the job runner's lease
+ * and schedule are tested in outbox.test.ts; here every call reads).
+ */
+let lastRun = Date.now();
+function runAt(now: number): JobContext {
+  const ctx = { now, since: Math.min(lastRun, now), complete: <T>(work: Parameters<typeof transaction<T>>[0]) => transaction(work) };
+  lastRun = now;
+  return ctx;
+}
 const MINUTE = 60_000;
 let hook: Awaited<ReturnType<typeof startReceiver>>;
 let sink: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -31,7 +45,7 @@ beforeAll(async () => {
   hook = await startReceiver('127.0.0.1', () => answers.shift() ?? 200);
   sink = await startSmtpSink(Number(new URL(process.env.SMTP_URL!).port));
   // The reader's first run starts at the end of the log (no alerts for history).
-  await detectEvents(HOLDER, Date.now());
+  await readAuditLog(runAt(Date.now()));
 });
 afterAll(async () => {
   await hook.close();
@@ -56,7 +70,7 @@ async function audit(row: { at: number; event: string; accountId: number; mailbo
 
 /** Reads the log and delivers, as the worker's round does. */
 async function round(now = Date.now() + SETTLE_MS + 1) {
-  await detectEvents(HOLDER, now);
+  await readAuditLog(runAt(now));
   await deliverDueNotifications(now);
 }
 /** The notifications received about `mailbox`, in the order of what caused them (deliveries run in parallel). */
@@ -173,14 +187,58 @@ describe('alert events from the audit log', () => {
   it('sends the monitor-mode digest once a day, one per account, naming the mailboxes', async () => {
     const a = await accountWithHook(['allowlist.would_refuse']);
     const box = await makeMailbox(a.domain);
-    const now = Date.now();
-    expect(await sendDigests(HOLDER, now)).toBeNull();
+    const job = NOTIFY_JOBS.find((j) => j.name === 'notify_digest')!;
+    // Two hours ago, so that the day's refusals are in the past (the reader waits for every row to settle).
+    const now = Date.now() - 2 * 60 * MINUTE;
+    // Its first run starts the first day (nothing before it is reported).
+    expect(await runJob(job, now, HOLDER)).toMatchObject({ status: 'ran', result: '0 digest notifications queued' });
     for (let i = 0; i < 3; i++) await audit({ at: now + 60 * MINUTE + i, event: 'would_refuse', accountId: a.accountId, mailboxId: box.id, mailboxEmail: box.email });
-    expect(await sendDigests(HOLDER, now + 23 * 60 * MINUTE)).toBeNull();
-    expect(await sendDigests(HOLDER, now + 24 * 60 * MINUTE + 1)).toBeGreaterThanOrEqual(1);
+    expect((await runJob(job, now + 23 * 60 * MINUTE, HOLDER)).status).toBe('skipped');
+    expect((await runJob(job, now + 24 * 60 * MINUTE + 1, 'another-instance')).result).toMatch(/^[1-9]\d* digest notifications queued$/);
     await deliverDueNotifications(now + 24 * 60 * MINUTE + 2);
     const digest = hook.received.map((h) => JSON.parse(h.body) as NotificationBody).filter((b) => b.type === 'allowlist.would_refuse' && b.summary.includes(box.email));
     expect(digest).toHaveLength(1);
     expect(digest[0]!.summary).toContain(`${box.email} (3)`);
+  });
+
+  it('words one event for each destination in its own language (the same id), and the user notice in the mailbox\'s language', async () => {
+    const a = await accountWithHook(['sign_in.new_network']);
+    const german = await addDestination(a.admin, { kind: 'webhook', url: `${hook.url}?de`, events: ['sign_in.new_network'] }, testContext, { web: await adminStepSession(a.adminId) }, { language: 'de' });
+    const mail = await addDestination(a.admin, { kind: 'email', to: `soc-${a.accountId}@example.org`, events: ['sign_in.new_network'], language: 'de' }, testContext, { web: await adminStepSession(a.adminId) }, { language: 'en' });
+    const box = await makeMailbox(a.domain);
+    await getDb().update(mailboxes).set({ notifyNewNetwork: true }).where(eq(mailboxes.email, box.email));
+    await rememberMailboxLanguage(box.id, 'de');
+    await audit({ at: Date.now() - MINUTE, event: 'login_succeeded', accountId: a.accountId, mailboxId: box.id, mailboxEmail: box.email, clientIp: '192.0.2.77' });
+    await round();
+    const hooks = hook.received.filter((h) => h.body.includes(box.email));
+    expect(hooks).toHaveLength(2);
+    const bodies = hooks.map((h) => JSON.parse(h.body) as NotificationBody);
+    expect(bodies.map((b) => b.summary).sort()).toEqual([
+      `${box.email} hat sich von 192.0.2.77 über IMAP angemeldet, aus einem Netzwerk (192.0.2.0/24), aus dem in den letzten 90 Tagen keine Anmeldung an diesem Postfach kam.`,
+      `${box.email} signed in from 192.0.2.77 over IMAP, a network (192.0.2.0/24) it has not signed in from in the last 90 days.`,
+    ]);
+    // Field names, type and id stay as they are: the same event for both.
+    expect(Object.keys(bodies[0]!)).toEqual(Object.keys(bodies[1]!));
+    expect({ ...bodies[0]!, summary: '' }).toEqual({ ...bodies[1]!, summary: '' });
+    // The e-mail destination asked for German itself (its input wins over the admin's page language).
+    const toSoc = readMail(sink.messages.find((m) => m.to.includes(`soc-${a.accountId}@example.org`))!);
+    expect(toSoc.subject).toBe(`[Portcullis] Anmeldung aus einem Netzwerk, das seit 90 Tagen nicht genutzt wurde: ${box.email}`);
+    expect(toSoc.text).toContain('Zum Prüfprotokoll: https://portal.example.test/admin/audit?');
+    const notice = readMail(sink.messages.find((m) => m.to.includes(box.email))!);
+    expect(notice.subject).toBe('Anmeldung an Ihrem Postfach aus einem neuen Netzwerk');
+    expect(notice.text).toContain(`An Ihrem Postfach ${box.email} hat sich jemand von 192.0.2.77 über IMAP angemeldet`);
+    // Switched back to English: the next alert to it is English.
+    await setDestinationLanguage(a.admin, german.id, 'en', testContext);
+    // (Another mailbox: this one's next alert of the kind would be held back for 15 minutes.)
+    const other = await makeMailbox(a.domain);
+    await audit({ at: Date.now() - MINUTE, event: 'login_succeeded', accountId: a.accountId, mailboxId: other.id, mailboxEmail: other.email, clientIp: '203.0.113.78' });
+    await round();
+    const next = hook.received.filter((h) => h.body.includes('203.0.113.78')).map((h) => (JSON.parse(h.body) as NotificationBody).summary);
+    expect(next).toEqual([expect.stringMatching(/ signed in from 203\.0\.113\.78 over IMAP/), expect.stringMatching(/ signed in from 203\.0\.113\.78 over IMAP/)]);
+    expect((await listDestinations(a.accountId)).map((d) => [d.id, d.language])).toEqual([
+      [a.destinationId, 'en'],
+      [german.id, 'en'],
+      [mail.id, 'de'],
+    ]);
   });
 });

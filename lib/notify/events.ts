@@ -2,12 +2,13 @@ import 'server-only';
 import { and, asc, eq, gt, inArray, lt, lte, gte, max, sql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { accounts, auditEvents, mailboxes, mailKicks, notifyCursors, notifyDestinations, notifyLimits } from '@/db/schema';
-import { getDb, transaction, type Tx } from '@/db';
-import { auditSentence } from '@/lib/audit-sentence';
-import { finishLeasedRound, takeLease } from '@/lib/job-leases';
+import { getDb, type Tx } from '@/db';
+import type { Locale } from '@/lib/i18n/locales';
+import type { JobContext } from '@/lib/jobs/job';
 import type { NotifyEventType } from './events-list';
 import { queueDeliveries, type NewDelivery } from './outbox';
 import { buildBody } from './payload';
+import { digestSummary, isSecurityEvent, mailKickSummary, newNetworkSummary, notifyLocale, refusedBurstSummary, securitySummary, userNewNetworkSummary, withHeldBack, type Summary } from './wording';
 
 /*
  * Alert events (spec §21) are derived from the audit log, the one place every channel already records what
@@ -30,13 +31,7 @@ export const RATE_WINDOW_MS = 15 * 60_000;
 export const SETTLE_MS = 5_000;
 /** Audit rows read per transaction. */
 export const READ_BATCH = 2_000;
-const LEASE_MS = 25_000;
-export const EVENTS_JOB = 'notify_events';
-export const DIGEST_JOB = 'notify_would_refuse_digest';
 const CURSOR = 'audit';
-
-/** The audit events that are `admin.security_changed`. */
-const SECURITY_EVENTS = ['admin_two_factor_disabled', 'admin_two_factor_reset', 'admin_added', 'admin_deactivated', 'api_key_created', 'account_two_factor_policy_changed', 'account_policy_changed'];
 
 /** An event before rate limiting: `subject` is what the limit counts per (a mailbox, an admin, the digest). */
 interface Candidate {
@@ -46,10 +41,12 @@ interface Candidate {
   mailbox: string | null;
   address: string | null;
   at: Date;
-  summary: string;
+  /** Worded in each recipient's language when it is queued (lib/notify/wording.ts). */
+  summary: Summary;
   auditEvent: string | null;
-  /** A user notice: sent to this address instead of the account's destinations. */
+  /** A user notice: sent to this address, in this language, instead of the account's destinations. */
   toAddress?: string;
+  language?: Locale;
 }
 
 /** The network a sign-in counts as coming from: IPv4 /24, IPv6 /48 (IPv4-mapped as IPv4). */
@@ -60,9 +57,6 @@ export function signInNetwork(address: string | null): string | null {
   const parts = (parsed as ipaddr.IPv6).parts;
   return `${ipaddr.IPv6.parse(`${parts.slice(0, 3).map((p) => p.toString(16)).join(':')}::`).toString()}/48`;
 }
-
-const via = (protocol: string | null) => (protocol && protocol !== 'web' ? ` over ${protocol === 'api' ? 'the API' : protocol.toUpperCase()}` : '');
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 type AuditRow = typeof auditEvents.$inferSelect;
 
@@ -93,7 +87,7 @@ async function burstCandidates(rows: AuditRow[], limits: Map<string, { lastEvent
         mailbox: row.mailboxEmail,
         address: row.clientIp,
         at: row.at,
-        summary: `${row.mailboxEmail} was refused ${plural(n, 'sign-in', 'sign-ins')} within 15 minutes, the last from ${row.clientIp ?? 'an unknown address'}${via(row.protocol)}. Someone may be guessing its password.`,
+        summary: refusedBurstSummary({ mailbox: row.mailboxEmail ?? String(mailboxId), count: n, address: row.clientIp, protocol: row.protocol }),
         auditEvent: 'login_failed',
       });
     }
@@ -112,7 +106,8 @@ async function newNetworkCandidates(rows: AuditRow[]): Promise<Candidate[]> {
   if (successes.length === 0) return out;
   const byMailbox = new Map<number, AuditRow[]>();
   for (const r of successes) byMailbox.set(r.mailboxId!, [...(byMailbox.get(r.mailboxId!) ?? []), r]);
-  const wantsNotice = new Set((await getDb().select({ id: mailboxes.id }).from(mailboxes).where(and(inArray(mailboxes.id, [...byMailbox.keys()]), eq(mailboxes.notifyNewNetwork, true)))).map((m) => m.id));
+  // The mailboxes whose users asked for the notice, and the language each last used on the web.
+  const wantsNotice = new Map((await getDb().select({ id: mailboxes.id, language: mailboxes.language }).from(mailboxes).where(and(inArray(mailboxes.id, [...byMailbox.keys()]), eq(mailboxes.notifyNewNetwork, true)))).map((m) => [m.id, notifyLocale(m.language)]));
   for (const [mailboxId, fresh] of byMailbox) {
     const history = await getDb()
       .select({ id: auditEvents.id, at: auditEvents.at, ip: auditEvents.clientIp })
@@ -128,30 +123,34 @@ async function newNetworkCandidates(rows: AuditRow[]): Promise<Candidate[]> {
       const since = row.at.getTime() - NEW_NETWORK_WINDOW_MS;
       if ((seen.get(network) ?? []).some((e) => e.id < row.id && e.at >= since)) continue;
       const base = { accountId: row.accountId!, subject: row.mailboxEmail ?? String(mailboxId), mailbox: row.mailboxEmail, address: row.clientIp, at: row.at, auditEvent: 'login_succeeded' };
-      out.push({ ...base, type: 'sign_in.new_network', summary: `${row.mailboxEmail} signed in from ${row.clientIp}${via(row.protocol)}, a network (${network}) it has not signed in from in the last 90 days.` });
-      if (wantsNotice.has(mailboxId)) out.push({ ...base, type: 'user.new_network', summary: `Your mailbox ${row.mailboxEmail} was signed in to from ${row.clientIp}${via(row.protocol)}, a network it has not been used from in the last 90 days.`, toAddress: row.mailboxEmail! });
+      const words = { mailbox: row.mailboxEmail ?? String(mailboxId), address: row.clientIp!, protocol: row.protocol };
+      out.push({ ...base, type: 'sign_in.new_network', summary: newNetworkSummary({ ...words, network }) });
+      const language = wantsNotice.get(mailboxId);
+      if (language) out.push({ ...base, type: 'user.new_network', summary: userNewNetworkSummary(words), toAddress: row.mailboxEmail!, language });
     }
   }
   return out;
 }
 
 function securityCandidates(rows: AuditRow[]): Candidate[] {
-  return rows
-    .filter((r) => SECURITY_EVENTS.includes(r.event) && r.accountId !== null)
-    .map((r) => {
-      const admin = typeof r.detail?.admin === 'string' ? r.detail.admin : null;
-      return {
-        type: 'admin.security_changed' as const,
-        accountId: r.accountId!,
+  return rows.flatMap((r): Candidate[] => {
+    const event = r.event;
+    if (!isSecurityEvent(event) || r.accountId === null) return [];
+    const admin = typeof r.detail?.admin === 'string' ? r.detail.admin : null;
+    return [
+      {
+        type: 'admin.security_changed',
+        accountId: r.accountId,
         // Per admin concerned, not per account: a new API key must not hide behind an admin added a minute before.
         subject: `admin:${admin ?? r.actorEmail ?? 'account'}`,
         mailbox: null,
         address: r.clientIp,
         at: r.at,
-        summary: `${auditSentence({ event: r.event, mailboxEmail: r.mailboxEmail, actorKind: r.actorKind, actorEmail: r.actorEmail, clientIp: r.clientIp, protocol: r.protocol, detail: r.detail ?? null })}.`.replace(/\.\.$/, '.'),
+        summary: securitySummary({ event, actor: { kind: r.actorKind, email: r.actorEmail }, address: r.clientIp, detail: r.detail ?? null }),
         auditEvent: r.event,
-      };
-    });
+      },
+    ];
+  });
 }
 
 /** Mail disconnects that became 10 minutes old since the last run (each outbox row is reported once). */
@@ -172,7 +171,7 @@ async function kickCandidates(from: number, now: number): Promise<Candidate[]> {
       mailbox: r.email,
       address: null,
       at: new Date(r.createdAt.getTime() + KICK_FAILING_AFTER_MS),
-      summary: `The open mail connections of ${r.email} should have been ended 10 minutes ago (${r.reason.replace(/_/g, ' ')}), but the mail server has not confirmed it${r.lastError ? ` (${r.lastError})` : ''}. Mail apps signed in before the change may still be connected.`,
+      summary: mailKickSummary({ mailbox: r.email, reason: r.reason, error: r.lastError }),
       auditEvent: 'mail_connections_ended',
     });
   }
@@ -186,12 +185,10 @@ async function digestCandidates(from: number, now: number): Promise<Candidate[]>
     .from(auditEvents)
     .where(and(eq(auditEvents.event, 'would_refuse'), gte(auditEvents.at, new Date(from)), lt(auditEvents.at, new Date(now))))
     .groupBy(auditEvents.accountId, auditEvents.mailboxEmail);
-  const byAccount = new Map<number, { mailbox: string; n: number }[]>();
-  for (const r of rows) if (r.accountId !== null) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), { mailbox: r.mailbox ?? 'a mailbox', n: Number(r.n) }]);
+  const byAccount = new Map<number, { mailbox: string | null; count: number }[]>();
+  for (const r of rows) if (r.accountId !== null) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), { mailbox: r.mailbox, count: Number(r.n) }]);
   return [...byAccount].map(([accountId, list]) => {
-    list.sort((a, b) => b.n - a.n);
-    const total = list.reduce((s, r) => s + r.n, 0);
-    const named = list.slice(0, 10).map((r) => `${r.mailbox} (${r.n})`).join(', ');
+    list.sort((a, b) => b.count - a.count);
     return {
       type: 'allowlist.would_refuse' as const,
       accountId,
@@ -199,7 +196,7 @@ async function digestCandidates(from: number, now: number): Promise<Candidate[]>
       mailbox: null,
       address: null,
       at: new Date(now),
-      summary: `In the last day, lists in monitor mode would have refused ${plural(total, 'sign-in or request', 'sign-ins or requests')} of ${plural(list.length, 'mailbox', 'mailboxes')}: ${named}${list.length > 10 ? ', …' : ''}. Nothing was refused; check the lists before you enforce them.`,
+      summary: digestSummary(list),
       auditEvent: 'would_refuse',
     };
   });
@@ -219,7 +216,7 @@ async function queueCandidates(tx: Tx, candidates: Candidate[], now: number): Pr
   if (candidates.length === 0) return 0;
   const accountIds = [...new Set(candidates.map((c) => c.accountId))];
   const names = new Map((await tx.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds))).map((a) => [a.id, a.name]));
-  const destinations = await tx.select({ id: notifyDestinations.id, accountId: notifyDestinations.accountId, events: notifyDestinations.events }).from(notifyDestinations).where(inArray(notifyDestinations.accountId, accountIds));
+  const destinations = await tx.select({ id: notifyDestinations.id, accountId: notifyDestinations.accountId, events: notifyDestinations.events, language: notifyDestinations.language }).from(notifyDestinations).where(inArray(notifyDestinations.accountId, accountIds));
   const deliveries: NewDelivery[] = [];
   for (const c of candidates) {
     const key = limitKey(c.accountId, c.subject, c.type);
@@ -232,39 +229,46 @@ async function queueCandidates(tx: Tx, candidates: Candidate[], now: number): Pr
     const folded = limit?.suppressed ?? 0;
     if (limit) await tx.update(notifyLimits).set({ suppressed: 0, lastSentAt: c.at, lastEventAt: c.at }).where(eq(notifyLimits.key, key));
     else await tx.insert(notifyLimits).values({ key, suppressed: 0, lastSentAt: c.at, lastEventAt: c.at });
-    const summary = folded > 0 ? `${c.summary} ${plural(folded, 'more alert', 'more alerts')} of this kind since the previous one ${folded === 1 ? 'was' : 'were'} held back (at most one per 15 minutes).` : c.summary;
+    const summary = withHeldBack(c.summary, folded);
     if (c.type === 'user.new_network') {
-      const body = buildBody({ type: 'sign_in.new_network', account: names.get(c.accountId) ?? '', mailbox: c.mailbox, address: c.address, summary, at: c.at, auditEvent: c.auditEvent });
-      deliveries.push({ eventId: body.id, accountId: c.accountId, destinationId: null, toAddress: c.toAddress!, type: 'sign_in.new_network', body: JSON.stringify({ ...body, folded }) });
+      const language = c.language ?? notifyLocale(null);
+      const body = buildBody({ type: 'sign_in.new_network', account: names.get(c.accountId) ?? '', mailbox: c.mailbox, address: c.address, summary: summary(language), at: c.at, auditEvent: c.auditEvent });
+      // A user notice is only ever e-mailed: its stored body may carry what the e-mail needs beside the payload.
+      deliveries.push({ eventId: body.id, accountId: c.accountId, destinationId: null, toAddress: c.toAddress!, type: 'sign_in.new_network', body: JSON.stringify({ ...body, folded, language }) });
       continue;
     }
     const targets = destinations.filter((d) => d.accountId === c.accountId && d.events.split(',').includes(c.type));
     if (targets.length === 0) continue;
-    const body = buildBody({ type: c.type, account: names.get(c.accountId) ?? '', mailbox: c.mailbox, address: c.address, summary, at: c.at, auditEvent: c.auditEvent });
-    const text = JSON.stringify(body);
-    for (const d of targets) deliveries.push({ eventId: body.id, accountId: c.accountId, destinationId: d.id, toAddress: null, type: c.type, body: text });
+    // One event, one id (receivers de-duplicate on it), worded once per language its destinations read.
+    const base = buildBody({ type: c.type, account: names.get(c.accountId) ?? '', mailbox: c.mailbox, address: c.address, summary: '', at: c.at, auditEvent: c.auditEvent });
+    const texts = new Map<Locale, string>();
+    for (const d of targets) {
+      const language = notifyLocale(d.language);
+      let text = texts.get(language);
+      if (text === undefined) texts.set(language, (text = JSON.stringify({ ...base, summary: summary(language) })));
+      deliveries.push({ eventId: base.id, accountId: c.accountId, destinationId: d.id, toAddress: null, type: c.type, body: text });
+    }
   }
   await queueDeliveries(tx, deliveries, now);
   return deliveries.length;
 }
 
 /**
- * One run of the event reader (once across instances: under the `notify_events` lease): reads the audit rows
- * written since its position, derives the events, rate-limits them and queues their deliveries, and moves
- * its position, all in one transaction. On its first run it starts at the end of the log (no alerts for
- * history). Also reports mail disconnects that turned 10 minutes old, and, once a day, the monitor-mode
- * digest. Returns how many audit rows were read and deliveries queued, or null when another instance holds the
- * job (a full batch read means more may be waiting: the worker runs it again at once).
+ * One round of the event reader, inside a run of the `notify_reader` job (once across instances: the job
+ * table's lease, lib/jobs/runner.ts): reads the audit rows written since its position, derives the events,
+ * rate-limits them and queues their deliveries, and moves its position, all in the transaction of
+ * `ctx.complete` (which also records the run, and rolls everything back if the lease was lost). On its first
+ * run it starts at the end of the log (no alerts for history). Also reports mail disconnects that turned 10
+ * minutes old within the run's window (since, now]. Returns how many audit rows were read and deliveries
+ * queued (a full batch read means more may be waiting: the job reads again at once).
  */
-export async function detectEvents(holder: string, now = Date.now()): Promise<{ read: number; queued: number } | null> {
-  const lastRun = await takeLease(EVENTS_JOB, holder, now, LEASE_MS);
-  if (lastRun === null) return null;
+export async function readAuditLog(ctx: JobContext): Promise<{ read: number; queued: number }> {
+  const now = ctx.now;
   const db = getDb();
   const [cursor] = await db.select({ position: notifyCursors.position }).from(notifyCursors).where(eq(notifyCursors.name, CURSOR)).limit(1);
   if (!cursor) {
     const [end] = await db.select({ id: max(auditEvents.id) }).from(auditEvents).where(lte(auditEvents.at, new Date(now - SETTLE_MS)));
-    await db.insert(notifyCursors).values({ name: CURSOR, position: Number(end?.id ?? 0) }).onConflictDoNothing();
-    await transaction((tx) => finishLeasedRound(tx, EVENTS_JOB, holder, now));
+    await ctx.complete((tx) => tx.insert(notifyCursors).values({ name: CURSOR, position: Number(end?.id ?? 0) }).onConflictDoNothing());
     return { read: 0, queued: 0 };
   }
   const read = await db.select().from(auditEvents).where(gt(auditEvents.id, cursor.position)).orderBy(asc(auditEvents.id)).limit(READ_BATCH);
@@ -274,28 +278,23 @@ export async function detectEvents(holder: string, now = Date.now()): Promise<{ 
   const rows = unsettled < 0 ? read : read.slice(0, unsettled);
   const burstKeys = [...new Set(rows.filter((r) => r.event === 'login_failed' && r.accountId !== null && r.mailboxId !== null).map((r) => limitKey(r.accountId!, r.mailboxEmail ?? String(r.mailboxId), 'sign_in.refused_burst')))];
   const limits = new Map(burstKeys.length ? (await db.select({ key: notifyLimits.key, lastEventAt: notifyLimits.lastEventAt }).from(notifyLimits).where(inArray(notifyLimits.key, burstKeys))).map((l) => [l.key, l]) : []);
-  const candidates = [...(await burstCandidates(rows, limits)), ...(await newNetworkCandidates(rows)), ...securityCandidates(rows), ...(await kickCandidates(lastRun.getTime(), now))];
+  const candidates = [...(await burstCandidates(rows, limits)), ...(await newNetworkCandidates(rows)), ...securityCandidates(rows), ...(await kickCandidates(ctx.since, now))];
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime());
   const position = rows.length ? rows[rows.length - 1]!.id : cursor.position;
-  return await transaction(async (tx) => {
-    if (!(await finishLeasedRound(tx, EVENTS_JOB, holder, now))) return null;
+  return await ctx.complete(async (tx) => {
+    // The lease makes this the only reader; the position moves only from where this round read it, all the same.
     const moved = await tx.update(notifyCursors).set({ position }).where(and(eq(notifyCursors.name, CURSOR), eq(notifyCursors.position, cursor.position))).returning({ position: notifyCursors.position });
-    if (moved.length === 0) return null;
+    if (moved.length === 0) return { read: 0, queued: 0 };
     return { read: rows.length, queued: await queueCandidates(tx, candidates, now) };
   });
 }
 
 /**
- * The daily monitor-mode digest (once across instances, under its own lease): when a day has passed since
- * the last one, one `allowlist.would_refuse` per account that had such refusals. Returns how many deliveries
- * were queued, or null when not due or held elsewhere.
+ * The daily monitor-mode digest, the run of the `notify_digest` job (once across instances, every
+ * DIGEST_INTERVAL_MS): one `allowlist.would_refuse` per account that had such refusals in the run's window
+ * [since, now), queued in the transaction that records the run. Returns how many deliveries were queued.
  */
-export async function sendDigests(holder: string, now = Date.now()): Promise<number | null> {
-  const lastRun = await takeLease(DIGEST_JOB, holder, now, LEASE_MS);
-  if (lastRun === null || now - lastRun.getTime() < DIGEST_INTERVAL_MS) return null;
-  const candidates = await digestCandidates(lastRun.getTime(), now);
-  return await transaction(async (tx) => {
-    if (!(await finishLeasedRound(tx, DIGEST_JOB, holder, now))) return null;
-    return await queueCandidates(tx, candidates, now);
-  });
+export async function sendDigests(ctx: JobContext): Promise<number> {
+  const candidates = await digestCandidates(ctx.since, ctx.now);
+  return await ctx.complete((tx) => queueCandidates(tx, candidates, ctx.now));
 }

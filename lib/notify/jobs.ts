@@ -1,41 +1,51 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import type { JobDefinition } from '@/lib/jobs/job';
 import { setNotificationsPending } from '@/lib/ops/metrics';
 import { deliverDueNotifications } from './deliver';
-import { detectEvents, READ_BATCH, sendDigests } from './events';
+import { DIGEST_INTERVAL_MS, readAuditLog, READ_BATCH, sendDigests } from './events';
 import { pendingDeliveries } from './outbox';
 
 /** How often due deliveries are looked for. */
 export const DELIVER_INTERVAL_MS = 1_000;
 /** How often the audit log is read for new events (with SETTLE_MS, an event goes out well within a minute). */
 export const DETECT_INTERVAL_MS = 5_000;
+/** The reader's lease: well past one run, which stops reading after DETECT_INTERVAL_MS. */
+const READER_LEASE_MS = 25_000;
 const GAUGE_INTERVAL_MS = 5_000;
 
-/**
- * The alerts' scheduled work (spec §21), as entries of the one job table (lib/schedule/registry.ts). All three
- * run on every instance: deliveries are claimed row by row (lib/notify/outbox.ts), and the audit-log reader
- * and the daily digest hold leases of their own (their cursor rows), keyed by this process's holder, so
- * that several instances share the work without doing any of it twice.
+/*
+ * The alerts' scheduled work (spec §21), as entries of the one job table (lib/schedule/registry.ts). The
+ * audit-log reader and the daily digest are `once` jobs: the job table's lease gives each run to one
+ * instance, and `ctx.complete` saves a run's results with its window. Deliveries are claimed row by row
+ * (lib/notify/outbox.ts) and the gauges are per process, so those two run on every instance.
  */
-const holder = crypto.randomBytes(9).toString('base64url');
-
 export const NOTIFY_JOBS: readonly JobDefinition[] = [
   {
     name: 'notify_reader',
-    summary: 'read new audit rows into alerts, and offer the daily digest (spec §21)',
-    runs: 'each-instance',
+    summary: 'read new audit rows into alerts (spec §21)',
+    runs: 'once',
     everyMs: DETECT_INTERVAL_MS,
+    leaseMs: READER_LEASE_MS,
     run: async (ctx) => {
-      // A backlog (a burst of refusals, a restart) is read batch after batch, for at most one interval.
+      // A backlog (a burst of refusals, a restart) is read batch after batch, for at most one interval; the
+      // rounds after the first have an empty window for what is windowed (mail disconnects), so nothing of
+      // it is reported twice.
       let read = 0;
-      for (let round = await detectEvents(holder, ctx.now); round !== null; round = await detectEvents(holder, Date.now())) {
-        read += round.read;
-        if (round.read !== READ_BATCH || Date.now() - ctx.now >= DETECT_INTERVAL_MS) break;
+      for (let round = 0; ; round++) {
+        const result = await readAuditLog(round === 0 ? ctx : { ...ctx, since: ctx.now });
+        read += result.read;
+        if (result.read !== READ_BATCH || Date.now() - ctx.now >= DETECT_INTERVAL_MS) break;
       }
-      await sendDigests(holder, ctx.now);
       return `${read} audit rows read`;
     },
+  },
+  {
+    name: 'notify_digest',
+    summary: 'send the daily digest of what lists in monitor mode would have refused (spec §21)',
+    runs: 'once',
+    everyMs: DIGEST_INTERVAL_MS,
+    leaseMs: 10 * 60_000,
+    run: async (ctx) => `${await sendDigests(ctx)} digest notifications queued`,
   },
   {
     name: 'notify_deliver',

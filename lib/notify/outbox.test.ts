@@ -1,8 +1,12 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { notifyDeliveries } from '@/db/schema';
+import { auditEvents, notifyDeliveries, notifyDestinations } from '@/db/schema';
 import { getDb, transaction } from '@/db';
-import { detectEvents } from './events';
+import { claimJob } from '@/lib/job-leases';
+import { runJob } from '@/lib/jobs/runner';
+import { makeAccount, makeMailbox } from '@/lib/testing/factories';
+import { SETTLE_MS } from './events';
+import { NOTIFY_JOBS } from './jobs';
 import { claimDueDeliveries, notifyRetryDelayMs, queueDeliveries, removeDelivery } from './outbox';
 
 describe('notification outbox', () => {
@@ -30,15 +34,29 @@ describe('notification outbox', () => {
     expect([1, 2, 3, 4, 9, 50].map(notifyRetryDelayMs)).toEqual([10_000, 30_000, 60_000, 120_000, 3_600_000, 3_600_000]);
   });
 
-  it('lets one instance read the audit log at a time (the reader is leased)', async () => {
-    const now = Date.now();
-    const [a, b] = await Promise.all([detectEvents('instance-a', now), detectEvents('instance-b', now)]);
-    expect([a, b].filter((r) => r === null)).toHaveLength(1);
-    // The holder keeps it while it lives; the other gets it once the lease has run out.
-    const holder = a === null ? 'instance-b' : 'instance-a';
-    const other = holder === 'instance-a' ? 'instance-b' : 'instance-a';
-    expect(await detectEvents(other, now + 1_000)).toBeNull();
-    expect(await detectEvents(holder, now + 1_000)).not.toBeNull();
-    expect(await detectEvents(other, now + 1_000 + 26_000)).not.toBeNull();
+  it('runs the audit-log reader on one instance at a time (a `once` job of the job table), and queues each event once', async () => {
+    const reader = NOTIFY_JOBS.find((j) => j.name === 'notify_reader')!;
+    const start = Date.now();
+    // The first run places the reader at the end of the log.
+    expect((await Promise.all(['instance-a', 'instance-b', 'instance-c'].map((holder) => runJob(reader, start, holder)))).filter((o) => o.status === 'ran')).toHaveLength(1);
+    // A burst, read by three instances at the same instant: one reads it, and it is queued once.
+    const a = await makeAccount();
+    const box = await makeMailbox(a.domain);
+    const [dest] = await getDb().insert(notifyDestinations).values({ accountId: a.accountId, kind: 'email', emailTo: 'soc@example.com', events: 'sign_in.refused_burst' }).returning({ id: notifyDestinations.id });
+    for (let i = 0; i < 10; i++) await getDb().insert(auditEvents).values({ at: new Date(start + i), event: 'login_failed', accountId: a.accountId, actorKind: 'system', mailboxId: box.id, mailboxEmail: box.email, clientIp: '203.0.113.9', protocol: 'imap' });
+    // Once every row written so far is settled (the account's own audit rows included).
+    const now = Date.now() + SETTLE_MS + 100;
+    const outcomes = await Promise.all(['instance-a', 'instance-b', 'instance-c'].map((holder) => runJob(reader, now, holder)));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['ran', 'skipped', 'skipped']);
+    expect(await getDb().select({ id: notifyDeliveries.id }).from(notifyDeliveries).where(eq(notifyDeliveries.destinationId, dest!.id))).toHaveLength(1);
+    // Not again before its interval, on any instance; then on one.
+    expect((await Promise.all(['instance-a', 'instance-b'].map((holder) => runJob(reader, now + 1_000, holder)))).map((o) => o.status)).toEqual(['skipped', 'skipped']);
+    expect((await Promise.all(['instance-a', 'instance-b'].map((holder) => runJob(reader, now + 5_000, holder)))).filter((o) => o.status === 'ran')).toHaveLength(1);
+    // An instance that died mid-run holds it until its lease has run out; then another takes it over.
+    const later = now + 10_000;
+    expect(await claimJob(reader.name, 'dead-instance', later, 25_000)).not.toBeNull();
+    expect((await runJob(reader, later + 24_999, 'instance-b')).status).toBe('skipped');
+    expect((await runJob(reader, later + 25_000, 'instance-b')).status).toBe('ran');
+    expect(await getDb().select({ id: notifyDeliveries.id }).from(notifyDeliveries).where(eq(notifyDeliveries.destinationId, dest!.id))).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { env } from '@/lib/env';
-import { NOTIFY_EVENT_LABELS, type NotifyEventType } from './events-list';
+import type { NotifyEventType } from './events-list';
 
 /** The JSON a webhook receives (spec §21), also the source of the e-mail text. */
 export interface NotificationBody {
@@ -42,20 +42,5 @@ export function buildBody(input: Omit<NotificationBody, 'id' | 'occurred_at' | '
     address: input.address,
     summary: input.summary,
     audit_url: auditUrl({ mailbox: input.mailbox, event: input.auditEvent, at: input.at }),
-  };
-}
-
-/** The e-mail for a notification: to an account's destination (admins) or to the mailbox itself (a user notice). */
-export function emailText(body: NotificationBody, to: 'admin' | 'user'): { subject: string; text: string } {
-  if (to === 'user') {
-    return {
-      subject: 'Sign-in to your mailbox from a new network',
-      text: `${body.summary}\n\nIf this was you, there is nothing to do. If not, change your password at once and tell your administrator.\n\nYou receive this because "E-mail me about sign-ins from new networks" is on in your account settings.\n`,
-    };
-  }
-  const label = body.type === 'test' ? 'Test' : NOTIFY_EVENT_LABELS[body.type];
-  return {
-    subject: `[Portcullis] ${label}: ${body.mailbox ?? body.account}`,
-    text: `${body.summary}\n\nSee the audit log: ${body.audit_url}\n\nEvent ${body.id} (${body.type}) at ${body.occurred_at}.\n`,
   };
 }

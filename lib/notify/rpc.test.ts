@@ -61,4 +61,37 @@ describe('notify.dest.* over JSON-RPC', () => {
     // Listing needs no fresh proof.
     expect((await rpc('notify.dest.list', {}, session)).result).toEqual([]);
   });
+
+  it('takes a destination\'s language (English by default, a language the API does not know refused), and lists it', async () => {
+    const a = await makeAccount();
+    const { session } = (await rpc('auth', { user: a.adminEmail, pass: a.adminPassword })).result as { session: string };
+    const english = (await rpc('notify.dest.add', { kind: 'email', to: 'en@example.com', events: ['sign_in.new_network'] }, session)).result as { id: number };
+    const german = (await rpc('notify.dest.add', { kind: 'email', to: 'de@example.com', events: ['sign_in.new_network'], language: 'de' }, session)).result as { id: number };
+    const refused = await rpc('notify.dest.add', { kind: 'email', to: 'fr@example.com', events: ['sign_in.new_network'], language: 'fr' }, session);
+    expect(refused.error).toMatchObject({ code: -32602 });
+    expect(refused.error!.message).toContain('language');
+    expect(((await rpc('notify.dest.list', {}, session)).result as { id: number; language: string }[]).map((d) => [d.id, d.language])).toEqual([
+      [english.id, 'en'],
+      [german.id, 'de'],
+    ]);
+  });
+
+  it('attack: a script calling notify.dest.test in a loop (in parallel) gets 5 tests out per destination in 10 minutes, then 429', async () => {
+    const a = await makeAccount();
+    const { session } = (await rpc('auth', { user: a.adminEmail, pass: a.adminPassword })).result as { session: string };
+    const added = (await rpc('notify.dest.add', { kind: 'webhook', url: hook.url, events: ['sign_in.refused_burst'] }, session)).result as { id: number };
+    const other = (await rpc('notify.dest.add', { kind: 'webhook', url: `${hook.url}?other`, events: ['sign_in.refused_burst'] }, session)).result as { id: number };
+    const before = hook.received.length;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => rpc('notify.dest.test', { id: added.id }, session)));
+    expect(answers.filter((r) => (r.result as { ok?: boolean } | undefined)?.ok === true)).toHaveLength(5);
+    const limited = answers.filter((r) => r.error);
+    expect(limited).toHaveLength(15);
+    for (const r of limited) {
+      expect(r.error).toMatchObject({ code: 429 });
+      expect(r.error!.message).toMatch(/^Too many tests for this destination: at most 5 every 10 minutes\. Try again in \d+ minutes\.$/);
+    }
+    expect(hook.received.length - before).toBe(5);
+    // Counted per destination: another one of the account still gets its tests.
+    expect((await rpc('notify.dest.test', { id: other.id }, session)).result).toEqual({ ok: true });
+  });
 });

@@ -1,8 +1,9 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { mailboxes } from '@/db/schema';
 import { getDb, transaction } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
+import type { Locale } from '@/lib/i18n/locales';
 import { emailEnabled } from './email';
 
 /** Whether the mailbox's user asked to be e-mailed about sign-ins from new networks (spec §21; off by default). */
@@ -23,6 +24,16 @@ export async function setNewNetworkNotice(mailbox: { id: number; email: string; 
     await tx.update(mailboxes).set({ notifyNewNetwork: on }).where(eq(mailboxes.id, mailbox.id));
     await recordAudit(tx, ctx, { event: 'sign_in_notices_changed', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { new_network: on } });
   });
+}
+
+/**
+ * Remembers the language the mailbox's user reads: set at each web sign-in and by the language switch, so
+ * that their own notices (which reach them outside any page) are written in it. One conditional UPDATE that
+ * writes nothing when it is already so; no audit (a reading preference), and, like the notice's flag,
+ * `updated_at` stays as it is (it keys the verification cache, which this does not concern).
+ */
+export async function rememberMailboxLanguage(mailboxId: number, language: Locale): Promise<void> {
+  await getDb().update(mailboxes).set({ language }).where(and(eq(mailboxes.id, mailboxId), ne(mailboxes.language, language)));
 }
 
 export { emailEnabled as userNoticesCanBeSent };

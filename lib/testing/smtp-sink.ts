@@ -76,3 +76,24 @@ export async function startSmtpSink(port = 0, host = '127.0.0.1'): Promise<{ por
       }),
   };
 }
+
+/** Bytes written as `=XX` (quoted-printable, RFC 2047's Q) back to text. */
+const unhex = (text: string) => Buffer.from(text.replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+
+/**
+ * A sunk single-part message as its reader sees it: the subject (RFC 2047 encoded words decoded) and the
+ * plain-text body (quoted-printable or base64 decoded), so that tests can compare non-ASCII text and
+ * sentences that the encoding wrapped.
+ */
+export function readMail(mail: SunkMail): { subject: string; text: string } {
+  const split = mail.data.indexOf('\n\n');
+  const head = mail.data.slice(0, split).replace(/\n[ \t]+/g, ' ').split('\n');
+  const header = (name: string) => head.find((l) => l.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
+  const subject = header('subject')
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_, kind: string, word: string) => (kind.toLowerCase() === 'b' ? Buffer.from(word, 'base64').toString('utf8') : unhex(word.replace(/_/g, ' '))));
+  const body = mail.data.slice(split + 2);
+  const encoding = header('content-transfer-encoding').toLowerCase();
+  const text = encoding === 'quoted-printable' ? unhex(body.replace(/=\n/g, '')) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
+  return { subject, text: text.replace(/\n$/, '') };
+}

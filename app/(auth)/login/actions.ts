@@ -1,6 +1,6 @@
 'use server';
 
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { startSession, webContext } from '@/lib/session/dal';
@@ -8,6 +8,7 @@ import { verifyMailboxSignIn } from '@/lib/session/sign-in';
 import { MAILBOX_VERIFY_PATH } from '@/lib/auth/mailbox-two-factor';
 import { signInFieldErrors, type SignInFieldErrors } from '@/lib/auth/sign-in-fields';
 import { landingPage } from '@/lib/session/evaluate';
+import { rememberMailboxLanguage } from '@/lib/notify/user-notices';
 
 export interface LoginState {
   formError?: string;
@@ -28,6 +29,8 @@ export async function signInAction(_prev: LoginState, formData: FormData): Promi
   if (!result.ok) {
     return { email, formError: result.reason === 'throttled' ? t('tooManyAttempts', { minutes: result.retryAfterMinutes }) : t('signInFailed') };
   }
+  // The user's own notices (lib/notify/) are written in the language they sign in with.
+  await rememberMailboxLanguage(result.mailbox.id, await getLocale());
   if (result.secondFactor) {
     // Mailbox two-factor (spec §20): only the password step is done; a pending session admits the verify page only.
     await startSession({ kind: 'mailbox', uid: result.mailbox.id, sv: result.mailbox.sessionVersion, pending: 'second_factor' });

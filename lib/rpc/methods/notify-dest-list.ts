@@ -14,6 +14,7 @@ export const notifyDestList = defineMethod({
       label: d.label,
       ...(d.kind === 'webhook' ? { url: d.target } : { to: d.target }),
       events: d.events,
+      language: d.language,
       created_at: d.createdAt.toISOString(),
       failures: d.failures,
       last_success_at: d.lastSuccessAt?.toISOString() ?? null,

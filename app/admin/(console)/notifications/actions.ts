@@ -1,11 +1,12 @@
 'use server';
 
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { requireAdmin, webContext } from '@/lib/session/dal';
-import { NotFoundError, ValidationError } from '@/lib/errors';
-import { addDestination, deleteDestination } from '@/lib/notify/destinations';
+import { NotFoundError, RateLimitedError, ValidationError } from '@/lib/errors';
+import { isLocale } from '@/lib/i18n/locales';
+import { addDestination, deleteDestination, setDestinationLanguage } from '@/lib/notify/destinations';
 import { sendTestNotification } from '@/lib/notify/deliver';
 import { NOTIFY_EVENT_TYPES } from '@/lib/notify/events-list';
 import type { ReauthPrompt } from '../_reauth/prompt';
@@ -18,7 +19,7 @@ export interface DestinationFormState {
   reauth?: ReauthPrompt;
   /** A new webhook's signing secret: shown once, never stored in clear. */
   created?: { kind: 'webhook' | 'email'; target: string; secret?: string };
-  values?: { kind: string; target: string; label: string; events: string[] };
+  values?: { kind: string; target: string; label: string; events: string[]; language: string };
 }
 
 /**
@@ -37,8 +38,11 @@ export async function addDestinationAction(prev: DestinationFormState, formData:
       .getAll('events')
       .map((v) => String(v))
       .filter((v) => (NOTIFY_EVENT_TYPES as readonly string[]).includes(v)),
+    language: String(formData.get('language') ?? '').slice(0, 10),
   };
-  const input = kind === 'webhook' ? { kind, url: values.target, events: values.events, label: values.label } : { kind, to: values.target, events: values.events, label: values.label };
+  // Without a choice (a form from before the field), the language the admin reads the page in.
+  const language = isLocale(values.language) ? values.language : await getLocale();
+  const input = kind === 'webhook' ? { kind, url: values.target, events: values.events, label: values.label, language } : { kind, to: values.target, events: values.events, label: values.label, language };
   try {
     const outcome = await sensitiveStep(session, formData, async (proof) => addDestination(admin, input, await webContext({ kind: 'admin', id: admin.id, email: admin.email }), { web: proof }));
     if (!outcome.ok) return { version: prev.version + 1, values, reauth: outcome.reauth };
@@ -69,7 +73,25 @@ export async function deleteDestinationAction(formData: FormData): Promise<void>
   redirect('/admin/notifications?notice=deleted');
 }
 
-/** "Send a test": sends at once and shows the answer. */
+/** Changes the language a destination's messages are written in. */
+export async function setDestinationLanguageAction(formData: FormData): Promise<void> {
+  const { admin } = await requireAdmin();
+  const id = idOf(formData);
+  let notice = '?notice=test-missing';
+  if (id !== null) {
+    try {
+      await setDestinationLanguage(admin, id, String(formData.get('language') ?? '').slice(0, 10), await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
+      notice = '?notice=language';
+    } catch (error) {
+      // A value the form cannot send changes nothing and says nothing; a destination deleted meanwhile is gone.
+      if (error instanceof ValidationError) notice = '';
+      else if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  redirect(`/admin/notifications${notice}`);
+}
+
+/** "Send a test": sends at once and shows the answer (or that too many were sent: see MAX_TESTS). */
 export async function testDestinationAction(formData: FormData): Promise<void> {
   const { admin } = await requireAdmin();
   const id = idOf(formData);
@@ -79,7 +101,8 @@ export async function testDestinationAction(formData: FormData): Promise<void> {
       const outcome = await sendTestNotification(admin, id, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
       result = outcome.ok ? 'test-sent' : 'test-failed';
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (error instanceof RateLimitedError) result = 'test-limited';
+      else if (!(error instanceof NotFoundError)) throw error;
     }
   }
   redirect(`/admin/notifications?notice=${result}${id !== null ? `&id=${id}` : ''}`);

@@ -1,12 +1,14 @@
 import type { Metadata } from 'next';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { requireAdmin } from '@/lib/session/dal';
 import { LocalTime } from '@/app/_components/local-time';
+import { LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
+import { MAX_TESTS, TEST_WINDOW_MS } from '@/lib/notify/deliver';
 import { listDestinations } from '@/lib/notify/destinations';
 import { emailEnabled } from '@/lib/notify/email';
 import { NOTIFY_EVENT_KEYS, NOTIFY_EVENTS_NAMESPACE } from '@/lib/notify/events-list';
 import { FAILING_AFTER } from '@/lib/notify/outbox';
-import { deleteDestinationAction, testDestinationAction } from './actions';
+import { deleteDestinationAction, setDestinationLanguageAction, testDestinationAction } from './actions';
 import { DestinationForm } from './destination-form';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -19,6 +21,8 @@ const NOTICE_KEYS = [
   ['test-sent', 'noticeTestSent'],
   ['test-failed', 'noticeTestFailed'],
   ['test-missing', 'noticeTestMissing'],
+  ['test-limited', 'noticeTestLimited'],
+  ['language', 'noticeLanguage'],
 ] as const;
 const NOTICES = new Map<string, (typeof NOTICE_KEYS)[number][1]>(NOTICE_KEYS);
 
@@ -26,9 +30,9 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const { admin } = await requireAdmin();
   const { notice } = await searchParams;
   const destinations = await listDestinations(admin.accountId);
-  const [t, te] = await Promise.all([getTranslations('AdminNotifications'), getTranslations(NOTIFY_EVENTS_NAMESPACE)]);
+  const [t, te, locale] = await Promise.all([getTranslations('AdminNotifications'), getTranslations(NOTIFY_EVENTS_NAMESPACE), getLocale()]);
   const noticeKey = typeof notice === 'string' ? NOTICES.get(notice) : undefined;
-  const noticeText = noticeKey ? t(noticeKey) : undefined;
+  const noticeText = noticeKey ? t(noticeKey, { max: MAX_TESTS, minutes: TEST_WINDOW_MS / 60_000 }) : undefined;
   return (
     <main>
       <h1>{t('heading')}</h1>
@@ -50,6 +54,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                 <tr>
                   <th scope="col">{t('target')}</th>
                   <th scope="col">{t('events')}</th>
+                  <th scope="col">{t('language')}</th>
                   <th scope="col">{t('state')}</th>
                   <th scope="col">
                     <span className="visually-hidden">{t('actions')}</span>
@@ -64,6 +69,19 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                       <span className="mono">{d.target}</span>
                     </td>
                     <td>{d.events.map((e) => te(NOTIFY_EVENT_KEYS[e])).join('; ')}</td>
+                    <td>
+                      <form action={setDestinationLanguageAction}>
+                        <input type="hidden" name="id" value={d.id} />
+                        <select name="language" defaultValue={d.language} aria-label={`${t('languageLabel')}: ${d.label || d.target}`}>
+                          {LOCALES.map((l) => (
+                            <option key={l} value={l} lang={l}>
+                              {LOCALE_NAMES[l]}
+                            </option>
+                          ))}
+                        </select>{' '}
+                        <button type="submit">{t('languageSave')}</button>
+                      </form>
+                    </td>
                     <td>
                       {d.failures >= FAILING_AFTER || (d.failures > 0 && d.lastError) ? (
                         <span>
@@ -98,7 +116,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
       </section>
       <section className="card" aria-labelledby="add-dest-heading">
         <h2 id="add-dest-heading">{t('addHeading')}</h2>
-        <DestinationForm />
+        <DestinationForm language={locale} />
       </section>
     </main>
   );
