@@ -5,8 +5,8 @@ import { build } from 'esbuild';
 /**
  * The operator CLI as the end-to-end tests run it: lib/cli/main.ts compiled once per run into one ES module,
  * started with plain `node`. `npx tsx lib/cli/main.ts` costs about 1.3 s per command (npx, then tsx resolving
- * and loading some 200 source files through its hooks), the bundle about 0.5 s, and the suite runs the CLI
- * well over a hundred times. It is the same source with the same `react-server` condition (tsx also compiles
+ * and loading some 200 source files through its hooks), the bundle about 0.5 s, and the specs run the CLI
+ * from over 60 places, some in loops. It is the same source with the same `react-server` condition (tsx also compiles
  * with esbuild); only the packages stay outside the bundle and load from node_modules as they do under tsx.
  *
  * It lives under node_modules/.cache (where the tools keep their caches, and from where Node finds the
