@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The test files that open the database, which run on PostgreSQL as well (lib/testing/postgres-files.ts).
@@ -22,6 +23,10 @@ export default defineConfig({
     // A fresh module graph (and so a fresh database) per file.
     isolate: true,
     pool: 'forks',
+    // Vitest's default is one fork fewer than the cores: a single one on a 2-core CI machine, where a good
+    // part of the run is spent waiting (on PostgreSQL, which runs in its own process, on the servers and CLI
+    // processes some files start, on timers). Two forks there overlap that waiting with work (docs/testing.md).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     // Property tests run thousands of cases; a loaded 2-core CI machine needs more than the 5 s default.
     testTimeout: 30_000,
     // Both engines (docs/database.md "Tests on both engines"): every file on SQLite, and the files that

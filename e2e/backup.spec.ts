@@ -6,13 +6,15 @@ import Database from 'better-sqlite3';
 import { authenticate, call, rpc } from './support/api';
 import { accountWithAdmin } from './support/admin';
 import { createMailbox, expect, test } from './support/fixtures';
+import { cliCommand } from './support/cli-bundle';
 import { startOwnServer } from './support/server-process';
 import { servers } from '../playwright.config';
 
 /** The operator CLI, without blocking this process (the test keeps writing meanwhile). */
 function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', ...args], { env: { ...process.env, DATABASE_PATH: servers.proxied.db, BCRYPT_COST: '4', TMPDIR: path.dirname(servers.proxied.db) } });
+    const [command, commandArgs] = cliCommand(args);
+    const child = spawn(command, commandArgs, { env: { ...process.env, DATABASE_PATH: servers.proxied.db, BCRYPT_COST: '4', TMPDIR: path.dirname(servers.proxied.db) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -11,6 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Db } from '../../db/migrate';
 import { accounts, admins, auditEvents, domains, mailboxes, messages } from '../../db/schema';
 import { mail, servers } from '../../playwright.config';
+import { cliCommand } from './cli-bundle';
 import { psql } from './postgres';
 
 /**
@@ -282,9 +283,10 @@ export function auditFor(mailboxEmail: string, event?: string, server: ServerNam
 /** Runs the operator CLI against a server's database, as an operator would. */
 export function cli(args: string[], server: ServerName = defaultServer(), extraEnv: Record<string, string> = {}) {
   const database = server === 'postgres' ? { DATABASE_URL: postgresDatabaseUrl() } : { DATABASE_PATH: servers[server].db };
-  const result = spawnSync('npx', ['tsx', '--conditions=react-server', 'lib/cli/main.ts', ...args], {
+  const [command, commandArgs] = cliCommand(args);
+  const result = spawnSync(command, commandArgs, {
     encoding: 'utf8',
-    // tsx's temporary files go into the run folder (removed by the global teardown).
+    // Any temporary files go into the run folder (removed by the global teardown).
     env: { ...process.env, ...database, BCRYPT_COST: '4', TMPDIR: mail.runDir, ...extraEnv },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrateDatabase, openDatabase } from '../../db/migrate';
 import { common, mail, postgresServer, servers } from '../../playwright.config';
+import { buildCliBundle } from './cli-bundle';
 import { createDatabase, dropDatabase, postgresInstalled, startCluster, stopCluster } from './postgres';
 
 /**
@@ -20,6 +21,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     migrateDatabase(db);
     sqlite.close();
   }
+  // The operator CLI the specs run (e2e/support/cli-bundle.ts), compiled from the current source.
+  await buildCliBundle();
 
   const runDir = path.dirname(servers.proxied.db);
   const stateFile = path.join(runDir, 'pg-cluster.state');
