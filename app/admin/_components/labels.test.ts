@@ -58,4 +58,9 @@ describe('"Saved: …" lines in the reader\'s language', () => {
     expect(text({ field: 'memo' }, 'de')).toEqual(['Notiz geändert']);
     expect(text({ field: 'password' }, 'de')).toEqual(['Neues Passwort festgelegt (offene Sitzungen wurden beendet)']);
   });
+  it("says a network's label line in the reader's language too", () => {
+    const change = { field: 'allow_nets' as const, old: '198.51.100.0/24', new: '198.51.100.0/24', oldMeta: null, newMeta: { '198.51.100.0/24': { label: 'Branch office' } } };
+    expect(text(change, 'en')).toEqual(['Allowed networks, 198.51.100.0/24: label "Branch office"']);
+    expect(text(change, 'de')).toEqual(['Erlaubte Netzwerke, 198.51.100.0/24: Bezeichnung „Branch office“']);
+  });
 });

@@ -12,12 +12,12 @@ export { signInResult, SIGN_IN_RESULTS } from '@/app/_components/labels';
 /**
  * The lines of "Saved: …" for one change (from updateMailbox's `changes`), in the reader's language: what was
  * set, labels and expiry entry by entry (times as instants, shown in the viewer's zone); never shows a password.
- * The entry-by-entry lines come from lib/audit-sentence.ts and stay English there.
+ * The entry-by-entry lines are the audit log's (lib/audit-sentence.ts), in the same language.
  */
 export function describeChange(change: MailboxChange, locale: Locale = 'en'): Phrase[] {
   const t = createTranslator({ locale, messages: catalogue(locale), namespace: 'SavedChange' });
   if (change.field === 'allow_nets') {
-    const entries = entryInfoChanges(change.oldMeta ?? null, change.newMeta ?? null, change.new).map((line): Phrase => ['Allowed networks, ', ...line]);
+    const entries = entryInfoChanges(change.oldMeta ?? null, change.newMeta ?? null, change.new, locale).map((line): Phrase => [t('entryPrefix'), ...line]);
     const list = (v: unknown) => (v === null || v === undefined ? t('noRestriction') : String(v));
     return change.old === change.new ? entries : [[t('allowNets', { old: list(change.old), new: list(change.new) })], ...entries];
   }
