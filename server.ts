@@ -103,9 +103,9 @@ function buildIfNeeded(): void {
 }
 
 /** The one line printed when the server cannot listen: the port and what to do, never a stack trace. */
-function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
-  if (error.code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (is Portcullis already running?): stop that server or set PORT to a free port`;
-  if (error.code === 'EACCES') return `not allowed to listen on port ${port} on ${host}: choose a port above 1023 with PORT`;
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number, variable = 'PORT'): string {
+  if (error.code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (is Portcullis already running?): stop that server or set ${variable} to a free port`;
+  if (error.code === 'EACCES') return `not allowed to listen on port ${port} on ${host}: choose a port above 1023 with ${variable}`;
   if (error.code === 'EADDRNOTAVAIL') return `cannot listen on ${host}:${port}: this machine has no such address (check HOST)`;
   return `cannot listen on ${host}:${port}: ${error.message}`;
 }
@@ -114,10 +114,10 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
  * Fails at once when the port cannot be listened on, before migrating and (for a first start) minutes of
  * building; the real listen below reports the same way should the port be taken in between.
  */
-function ensurePortFree(host: string, port: number): Promise<void> {
+function ensurePortFree(host: string, port: number, variable = 'PORT'): Promise<void> {
   return new Promise((resolve) => {
     const probe = createNetServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, host, port)));
+    probe.once('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, host, port, variable)));
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   await ensurePortFree(config.HOST, config.PORT);
-  if (config.MACHINE_PORT !== 0) await ensurePortFree(config.HOST, config.MACHINE_PORT);
+  if (config.MACHINE_PORT !== 0) await ensurePortFree(config.HOST, config.MACHINE_PORT, 'MACHINE_PORT');
   ensureAuthSecret();
   const demoCredentials = await prepareDatabase(listenUrl({ address: config.HOST, port: config.PORT }));
   buildIfNeeded();
