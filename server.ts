@@ -161,7 +161,9 @@ const DRAIN_TIMEOUT_MS = 10_000;
  */
 function startMachineProcess(): { child: ChildProcess; listening(): boolean } {
   let listening = false;
-  const child = fork(path.join(__dirname, 'machine-server.ts'), dev ? ['--dev'] : [], { execArgv: process.execArgv, stdio: 'inherit' });
+  // Not the gate token: no Next.js runs there to receive it, and a secret goes only where it is used.
+  const childEnv = { ...process.env, PORTCULLIS_GATE_TOKEN: undefined };
+  const child = fork(path.join(__dirname, 'machine-server.ts'), dev ? ['--dev'] : [], { execArgv: process.execArgv, env: childEnv, stdio: 'inherit' });
   child.on('message', (message: MachineProcessMessage) => {
     if (message.kind === 'listening') listening = true;
   });
