@@ -1,8 +1,8 @@
 /**
  * The machine process: nginx's `auth_http` and the health checks on MACHINE_PORT, in a process that loads
  * the machine endpoints' domain code and nothing of Next.js (spec §19, issue 21). A warm mail login is a
- * fraction of a millisecond of work; in the web server's process it also paid for Next's process-wide
- * machinery, so a process of its own answers about twice as many (docs/performance.md).
+ * fraction of a millisecond of work; in the web server's process it also pays for Next's process-wide
+ * machinery, so it costs less CPU here (docs/performance.md has the figures).
  *
  * server.ts starts it (`npm start` stays one command) once the database is migrated, with an IPC channel:
  * the process reports when it listens, and ends when server.ts ends (SIGTERM, or the channel closing

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import { machineProcess } from '../playwright.config';
 import { expect, test } from './support/fixtures';
@@ -51,6 +52,9 @@ test('npm start with MACHINE_PORT serves auth_http and the health checks on it, 
     expect((await fetch(`${server.url}/login`)).status).toBe(200);
 
     const machinePid = pidOf(server.output(), 'machine endpoints');
+    // The web server's gate token stays with the web server: nothing in the machine process receives it.
+    expect(fs.readFileSync(`/proc/${machinePid}/environ`, 'latin1').split('\0').filter((v) => v.startsWith('PORTCULLIS_GATE_TOKEN='))).toEqual([]);
+    expect(fs.readFileSync(`/proc/${machinePid}/environ`, 'latin1')).toContain(`MACHINE_PORT=${machineProcess.machine}`);
     server.signal('SIGTERM');
     expect(await server.exited()).toBe(0);
     // The machine process was drained and stopped first: both ports are free, its process gone.
