@@ -20,8 +20,11 @@ const runDir = process.env.PORTCULLIS_E2E_DIR;
 const portBase = Number(process.env.PORTCULLIS_E2E_PORT_BASE ?? 3200);
 
 export const servers = {
-  /** Trusts 127.0.0.1/::1 as a reverse proxy, so tests can play clients from any address with X-Forwarded-For. */
-  proxied: { port: portBase + 1, db: path.join(runDir, 'proxied.db') },
+  /**
+   * Trusts 127.0.0.1/::1 as a reverse proxy, so tests can play clients from any address with X-Forwarded-For.
+   * Runs the machine process too (machine-server.ts on `machinePort`), which nginx's mail proxy asks.
+   */
+  proxied: { port: portBase + 1, machinePort: portBase + 4, db: path.join(runDir, 'proxied.db') },
   /** No trusted proxies and listening on `::`: the default, spoof-proof configuration over IPv4 and IPv6. */
   direct: { port: portBase + 2, db: path.join(runDir, 'direct.db') },
 };
@@ -67,6 +70,8 @@ export const appPasswordStack = {
   standIn: portBase + 114,
   server: portBase + 115,
 };
+/** e2e/machine-process.spec.ts: server.ts processes of its own with MACHINE_PORT set. */
+export const machineProcess = { server: portBase + 130, machine: portBase + 131, busyServer: portBase + 132, busyMachine: portBase + 133 };
 /** Alerts (e2e/notifications.spec.ts): the proxied server sends e-mail to this SMTP sink the spec starts. */
 export const notify = { smtp: portBase + 85 };
 
@@ -129,6 +134,7 @@ export default defineConfig({
       env: {
         ...common,
         PORT: String(servers.proxied.port),
+        MACHINE_PORT: String(servers.proxied.machinePort),
         HOST: '127.0.0.1',
         DATABASE_PATH: servers.proxied.db,
         TRUSTED_PROXIES: '127.0.0.1,::1',

@@ -8,7 +8,7 @@
 import { authSecretFile, env } from './lib/env';
 // Before any module of the app: lets server.ts load the domain code for the machine endpoints (see there).
 import './lib/ops/outside-next';
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -29,7 +29,8 @@ import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
 import { startJobs } from './lib/schedule/start';
 import { drainable } from './lib/ops/drain';
 import { serveMachineEndpoint } from './lib/machine-endpoints/table';
-import { readinessFor } from './db/readiness';
+import { readinessFor, type Readiness, type ReadinessCheck } from './db/readiness';
+import type { MachineProcessMessage } from './machine-server';
 import { guardedReadiness, installPrototypeGuard } from './lib/ops/prototype-guard';
 import { listenUrl } from './lib/ops/listen-url';
 import { logRequest, newRequestId, pathnameOf } from './lib/ops/request-log';
@@ -102,9 +103,9 @@ function buildIfNeeded(): void {
 }
 
 /** The one line printed when the server cannot listen: the port and what to do, never a stack trace. */
-function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
-  if (error.code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (is Portcullis already running?): stop that server or set PORT to a free port`;
-  if (error.code === 'EACCES') return `not allowed to listen on port ${port} on ${host}: choose a port above 1023 with PORT`;
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number, variable = 'PORT'): string {
+  if (error.code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (is Portcullis already running?): stop that server or set ${variable} to a free port`;
+  if (error.code === 'EACCES') return `not allowed to listen on port ${port} on ${host}: choose a port above 1023 with ${variable}`;
   if (error.code === 'EADDRNOTAVAIL') return `cannot listen on ${host}:${port}: this machine has no such address (check HOST)`;
   return `cannot listen on ${host}:${port}: ${error.message}`;
 }
@@ -113,10 +114,10 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
  * Fails at once when the port cannot be listened on, before migrating and (for a first start) minutes of
  * building; the real listen below reports the same way should the port be taken in between.
  */
-function ensurePortFree(host: string, port: number): Promise<void> {
+function ensurePortFree(host: string, port: number, variable = 'PORT'): Promise<void> {
   return new Promise((resolve) => {
     const probe = createNetServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, host, port)));
+    probe.once('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, host, port, variable)));
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
@@ -152,6 +153,30 @@ const PROTOTYPE_CHECK_MS = 5_000;
 /** How long SIGTERM waits for requests in flight before closing their connections (spec §17). */
 const DRAIN_TIMEOUT_MS = 10_000;
 
+/**
+ * The machine process (machine-server.ts: auth_http and the health checks on MACHINE_PORT, without Next), run
+ * with this process's loader flags (tsx). It ends itself when this process ends (its IPC channel closes); if
+ * it dies first, so does the whole service, non-zero, for the supervisor to restart both (README "The
+ * machine process"): one half of the service must not go on alone unnoticed.
+ */
+function startMachineProcess(): { child: ChildProcess; listening(): boolean } {
+  let listening = false;
+  // Not the gate token: no Next.js runs there to receive it, and a secret goes only where it is used.
+  const childEnv = { ...process.env, PORTCULLIS_GATE_TOKEN: undefined };
+  const child = fork(path.join(__dirname, 'machine-server.ts'), dev ? ['--dev'] : [], { execArgv: process.execArgv, env: childEnv, stdio: 'inherit' });
+  child.on('message', (message: MachineProcessMessage) => {
+    if (message.kind === 'listening') listening = true;
+  });
+  return { child, listening: () => listening };
+}
+
+/** /readyz of the web server: not ready while the machine process (when configured) is not listening. */
+function withMachineProcess(inner: ReadinessCheck, machine: { listening(): boolean } | null): ReadinessCheck {
+  if (machine === null) return inner;
+  const down: Readiness = { ready: false, reason: 'machine_process_unavailable' };
+  return { check: () => (machine.listening() ? inner.check() : down), beginShutdown: () => inner.beginShutdown(), close: () => inner.close() };
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -160,6 +185,7 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   await ensurePortFree(config.HOST, config.PORT);
+  if (config.MACHINE_PORT !== 0) await ensurePortFree(config.HOST, config.MACHINE_PORT, 'MACHINE_PORT');
   ensureAuthSecret();
   const demoCredentials = await prepareDatabase(listenUrl({ address: config.HOST, port: config.PORT }));
   buildIfNeeded();
@@ -170,7 +196,13 @@ async function main(): Promise<void> {
   const trusted = config.TRUSTED_PROXIES.length > 0 ? compileAllowlist(config.TRUSTED_PROXIES) : null;
   const metricsAllow = compileAllowlist(config.METRICS_ALLOW);
   const target = databaseTarget(config);
-  const databaseReadiness = readinessFor(target);
+  let stopping = false;
+  // Started once the database is migrated; its own readiness covers its own database connection.
+  const machine = config.MACHINE_PORT !== 0 ? startMachineProcess() : null;
+  machine?.child.once('exit', (code, signal) => {
+    if (!stopping) fail(`the machine process (MACHINE_PORT ${config.MACHINE_PORT}) exited (${signal ?? `code ${code}`}); stopping the whole service`);
+  });
+  const databaseReadiness = withMachineProcess(readinessFor(target), machine);
 
   const app = next({ dev, hostname: config.HOST, port: config.PORT, dir: process.cwd() });
   const handle = app.getRequestHandler();
@@ -233,13 +265,16 @@ async function main(): Promise<void> {
     }
   });
 
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     readiness.beginShutdown();
     log().info({ signal, inFlight: drain.inFlight }, `${signal}: not ready, no new connections; draining requests in flight`);
+    // The machine process drains and flushes its own sign-in counts; this one waits for it before exiting.
+    const machineExited = machine && machine.child.exitCode === null ? new Promise((resolve) => machine.child.once('exit', resolve)) : null;
+    machine?.child.kill('SIGTERM');
     void drain.drain(DRAIN_TIMEOUT_MS).then(async (outcome) => {
+      await machineExited;
       // Flushes the sign-in summaries of this process and of every route bundle (lib/sign-in-summaries).
       await stopBackgroundWork();
       readiness.close();

@@ -7,7 +7,7 @@ import type { DatabaseTarget } from './engine';
 import { MIGRATIONS_FOLDER } from './migrate';
 import { PG_MIGRATIONS_FOLDER } from './migrate-pg';
 
-export type Readiness = { ready: true } | { ready: false; reason: 'shutting_down' | 'database_unavailable' | 'migrations_pending' | 'prototype_changed' };
+export type Readiness = { ready: true } | { ready: false; reason: 'shutting_down' | 'database_unavailable' | 'migrations_pending' | 'prototype_changed' | 'machine_process_unavailable' };
 
 export interface ReadinessCheck {
   /** Whether this process should receive traffic now. */

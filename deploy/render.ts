@@ -1,7 +1,7 @@
 /*
  * Renders a deploy/ template for this installation (docs/imap.md):
  *
- *   MAIL_AUTH_SECRET=… npx tsx deploy/render.ts deploy/nginx/mail.conf PORTCULLIS_URL=http://127.0.0.1:3000 … > out
+ *   MAIL_AUTH_SECRET=… npx tsx deploy/render.ts deploy/nginx/mail.conf PORTCULLIS_URL=http://127.0.0.1:3001 … > out
  *
  * Each {{NAME}} comes from a NAME=VALUE argument or else from the environment (keep secrets there: arguments
  * show up in `ps`). A missing or unsafe value is an error naming it; nothing is written then.

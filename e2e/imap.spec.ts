@@ -8,7 +8,7 @@ import { startMailServers, type MailServers } from './support/mail-servers';
 
 /*
  * Real components on loopback: an IMAP client (imapflow) → nginx's mail proxy (deploy/nginx/mail.conf) →
- * Portcullis's auth_http endpoint (the proxied test server) → Dovecot (deploy/dovecot/dovecot.conf), which
+ * Portcullis's auth_http endpoint (the proxied test server's machine process, MACHINE_PORT, as deployed) → Dovecot (deploy/dovecot/dovecot.conf), which
  * trusts only 127.0.0.1. Clients connect from 127.0.0.2 and 127.0.0.3 to play different networks.
  */
 
@@ -22,7 +22,7 @@ test.beforeAll(async () => {
   servers_ = await startMailServers({
     // playwright.config.ts assigns +43 and +44 of the port base; IMAPS takes the next one.
     ports: { imap: mail.proxyImapPort, imaps: mail.backendImapPort + 1, backend: mail.backendImapPort },
-    authUrl: `http://127.0.0.1:${servers.proxied.port}`,
+    authUrl: `http://127.0.0.1:${servers.proxied.machinePort}`,
     secret: mail.secret,
     lockFile: path.join(mail.runDir, 'mail-servers.lock'),
   });
@@ -152,7 +152,7 @@ test.describe('IMAP through nginx, decided by Portcullis', () => {
     const result = await login('127.0.0.2', mailbox.email, password);
     expect(result.ok).toBe(false);
     expect(auditFor(mailbox.email)).toEqual([]);
-    await expect.poll(() => servers_.logs()).toContain(`auth http server 127.0.0.1:${servers.proxied.port} did not send server or port`);
+    await expect.poll(() => servers_.logs()).toContain(`auth http server 127.0.0.1:${servers.proxied.machinePort} did not send server or port`);
   });
 
   test('nginx refuses LOGIN before STARTTLS without asking Portcullis', async () => {

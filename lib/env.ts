@@ -53,6 +53,9 @@ const mailBackend = (fallback?: string) =>
 const schema = z.object({
   PORT: integerFrom(3000, 1, 65535),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
+  // The machine process's port (server.ts starts it: nginx's auth_http and the health checks without Next;
+  // README "The machine process"). 0 or unset: none, and everything is served on PORT alone.
+  MACHINE_PORT: integerFrom(0, 0, 65535),
   DATABASE_PATH: z.string().trim().min(1).default('./data/portcullis.db'),
   // postgres://… selects PostgreSQL (spec §16, docs/database.md); unset or empty: SQLite at DATABASE_PATH.
   DATABASE_URL: z
@@ -174,6 +177,7 @@ const schema = z.object({
     .transform((v) => (v ? (v.endsWith('/') ? v.slice(0, -1) : v) : undefined))
     .refine((v) => v === undefined || /^https?:\/\/[^/\s]+$/i.test(v), 'must be an http(s) origin without a path, e.g. https://portal.example.com'),
 }).superRefine((value, ctx) => {
+  if (value.MACHINE_PORT !== 0 && value.MACHINE_PORT === value.PORT) ctx.addIssue({ code: 'custom', path: ['MACHINE_PORT'], message: 'must differ from PORT (or be 0 for none)' });
   if (value.MAIL_KICK_URL.length > 0 && !value.MAIL_KICK_API_KEY) ctx.addIssue({ code: 'custom', path: ['MAIL_KICK_API_KEY'], message: 'must be set when MAIL_KICK_URL is (Dovecot\'s doveadm_api_key)' });
   const parsed = parseRelyingPartyConfig(value.WEBAUTHN_ORIGINS, value.WEBAUTHN_RP_ID);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['WEBAUTHN_ORIGINS'], message: parsed.message });

@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { getDb, transaction } from '../../db';
 import { databaseTarget, migrateTarget } from '../../db/engine';
-import { accounts, admins, domains, mailboxes } from '../../db/schema';
+import { accounts, admins, domains, mailboxes, messages } from '../../db/schema';
 import { encodeSession } from '../../lib/session/token';
 import { createWebSession } from '../../lib/session/row';
 import { runScript } from './engine';
@@ -46,6 +46,24 @@ export async function seedUsers(args: { count: number; password: string; cost: n
   const passwordHash = bcrypt.hashSync(args.password, args.cost);
   const emails = Array.from({ length: args.count }, (_, i) => `user${i}@${domain}`);
   await insertMailboxes(emails.map((email) => ({ accountId, domainId, email, passwordHash, allowNets: args.allowNets ?? null })));
+  return { emails };
+}
+
+/**
+ * bench/web.ts: `count` mailboxes whose lists have `listSize` /24 networks (drawn from a fixed seed, so both
+ * engines get the same list) and admit 127.0.0.1, each with `messages` messages in its inbox.
+ */
+export async function seedWebUsers(args: { count: number; password: string; cost: number; listSize: number; messages: number }): Promise<{ emails: string[] }> {
+  const random = seededRandom(0x3eb);
+  const nets = new Set<string>(['127.0.0.1']);
+  while (nets.size < args.listSize) nets.add(`${1 + Math.floor(random() * 222)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.0/24`);
+  const { emails } = await seedUsers({ count: args.count, password: args.password, cost: args.cost, allowNets: [...nets].join(',') });
+  const rows = (await getDb().select({ id: mailboxes.id }).from(mailboxes)).flatMap(({ id }) =>
+    Array.from({ length: args.messages }, (_, i) => ({ mailboxId: id, fromAddress: 'a@b.test', subject: `Message ${i}`, body: 'x', receivedAt: new Date() })),
+  );
+  await transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 500) await tx.insert(messages).values(rows.slice(i, i + 500));
+  });
   return { emails };
 }
 
@@ -96,7 +114,7 @@ export async function seedAdminList(args: { count: number; otherCount: number; a
   return { accountId, cookie: `next-auth.admin-session-token=${await encodeSession({ kind: 'admin', sid })}` };
 }
 
-const jobs: Record<string, (args: never) => Promise<unknown>> = { users: seedUsers, 'admin-list': seedAdminList };
+const jobs: Record<string, (args: never) => Promise<unknown>> = { users: seedUsers, 'web-users': seedWebUsers, 'admin-list': seedAdminList };
 
 if (process.argv[1]?.endsWith('seed.ts')) {
   const [job, json] = process.argv.slice(2);

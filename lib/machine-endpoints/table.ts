@@ -18,6 +18,12 @@ export interface MachineEndpoint {
   /** Methods served; any other is 405 with Allow. `null`: the handler answers every method itself. */
   methods: readonly string[] | null;
   serve(req: IncomingMessage, res: ServerResponse, ctx: OpsContext): void;
+  /**
+   * Also answered by the machine process (machine-server.ts, on MACHINE_PORT). JSON-RPC is not: its calls take
+   * turns with the rest of the web server's work (`ownTurn` in lib/rpc/endpoint.ts), which only holds within
+   * the web server's process.
+   */
+  machineProcess: boolean;
 }
 
 /** nginx mail proxy `auth_http` (spec §10; docs/imap.md). */
@@ -36,19 +42,24 @@ function serveMailAuth(req: IncomingMessage, res: ServerResponse): void {
 }
 
 export const MACHINE_ENDPOINTS: readonly MachineEndpoint[] = [
-  { paths: ['/api/mail-auth'], methods: ['GET'], serve: serveMailAuth },
+  { paths: ['/api/mail-auth'], methods: ['GET'], serve: serveMailAuth, machineProcess: true },
   // JSON-RPC 2.0 (spec §9), POST only; both paths are offered.
-  { paths: ['/v1', '/v1/', '/api/v1', '/api/v1/'], methods: ['POST'], serve: serveRpcRequest },
+  { paths: ['/v1', '/v1/', '/api/v1', '/api/v1/'], methods: ['POST'], serve: serveRpcRequest, machineProcess: false },
   // Spec §17; serveOpsEndpoint answers the methods and METRICS_ALLOW itself.
-  { paths: ['/healthz', '/readyz', '/metrics'], methods: null, serve: (req, res, ctx) => void serveOpsEndpoint(new URL(req.url ?? '/', 'http://x').pathname, req.method, res, ctx) },
+  { paths: ['/healthz', '/readyz', '/metrics'], methods: null, serve: (req, res, ctx) => void serveOpsEndpoint(new URL(req.url ?? '/', 'http://x').pathname, req.method, res, ctx), machineProcess: true },
 ];
 
-// Keyed by the request's path: a Map, never an object.
-const byPath = new Map<string, MachineEndpoint>(MACHINE_ENDPOINTS.flatMap((e) => e.paths.map((p) => [p, e] as const)));
+// Keyed by the request's path: Maps, never objects. One for the web server, one for the machine process.
+const pathsOf = (endpoints: readonly MachineEndpoint[]) => new Map<string, MachineEndpoint>(endpoints.flatMap((e) => e.paths.map((p) => [p, e] as const)));
+const byPath = pathsOf(MACHINE_ENDPOINTS);
+const machineProcessByPath = pathsOf(MACHINE_ENDPOINTS.filter((e) => e.machineProcess));
 
-/** Answers the request if its path is a machine endpoint's and returns true; false for everything else. */
-export function serveMachineEndpoint(pathname: string, req: IncomingMessage, res: ServerResponse, ctx: OpsContext): boolean {
-  const endpoint = byPath.get(pathname);
+/**
+ * Answers the request if its path is a machine endpoint's and returns true; false for everything else. The
+ * machine process (`machineProcess: true`) answers only the rows marked for it.
+ */
+export function serveMachineEndpoint(pathname: string, req: IncomingMessage, res: ServerResponse, ctx: OpsContext, machineProcess = false): boolean {
+  const endpoint = (machineProcess ? machineProcessByPath : byPath).get(pathname);
   if (endpoint === undefined) return false;
   if (endpoint.methods !== null && !endpoint.methods.includes(req.method ?? '')) {
     const body = 'Method not allowed\n';
