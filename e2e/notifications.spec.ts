@@ -11,6 +11,9 @@ import { clientAt, createMailbox, dbOf, expect, formAlert, rememberSecret, signI
 
 /** Spec §21: alert destinations on /admin/notifications, a refused burst delivered signed, the user's own notice. */
 
+// Three tests listen on the one SMTP sink port the server sends to: they take turns in one worker.
+test.describe.configure({ mode: 'default' });
+
 const signatureOf = (secret: string, hook: ReceivedHook) => `sha256=${crypto.createHmac('sha256', secret).update(`${String(hook.headers['x-portcullis-timestamp'])}.${hook.body}`).digest('hex')}`;
 
 async function waitFor<T>(what: string, find: () => T | undefined, limitMs: number): Promise<T> {

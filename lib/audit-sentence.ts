@@ -1,6 +1,6 @@
 // Browser-safe (no server-only): the audit page, its CSV export and tests all word events with this file.
 
-import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locales';
+import { DEFAULT_LOCALE, isLocale, LOCALE_NAMES, type Locale } from '@/lib/i18n/locales';
 import { messageFormatter, type MessageValues } from '@/lib/i18n/message-format';
 import type { Phrase, PhrasePart } from '@/lib/time-format';
 
@@ -134,8 +134,8 @@ const nets = (t: Translators, v: unknown): string => (str(v) ? String(v).split('
 const admin = (e: AuditSentenceInput, w: Words, fallback: 'actor' | 'unknown' | 'unknownAddress' = 'actor'): string =>
   str(e.detail?.admin) ?? (fallback === 'actor' ? w.actor : w.t.word(fallback));
 const named = (w: Words, v: unknown): string => str(v) ?? w.t.word('unnamed');
-/** A stored language code (`en`, `de`) as its name in the reader's language. */
-const languageName = (w: Words, v: unknown): string => (v === 'en' ? w.t.word('languageEn') : v === 'de' ? w.t.word('languageDe') : w.t.word('unknown'));
+/** A stored language code (`en`, `de`) by its own name, as the language switch and the destination's menu show it. */
+const languageName = (w: Words, v: unknown): string => (isLocale(v) ? LOCALE_NAMES[v] : w.t.word('unknown'));
 const methodWith = (w: Words, v: unknown): string => (str(v) ? w.t.word('withMethod', { method: choice(v) === 'other_value' ? String(v) : choice(v) }) : '');
 const protocolName = (t: Translators, p: string): string => t.word('protocol', { protocol: choice(p) === 'other_value' ? p : choice(p) });
 const appProtocols = (t: Translators, v: unknown): string =>
