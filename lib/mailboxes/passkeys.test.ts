@@ -107,6 +107,9 @@ describe('mailbox passkeys: registration turns two-factor on', () => {
     await expect(mailboxPasskeyRegistrationOptions(mailbox, sid, 'mail.example.com')).rejects.toThrow('Open your account page at its configured address');
     const { adminId, adminEmail, accountId } = await makeAccount();
     await expect(passkeyRegistrationOptions({ id: adminId, email: adminEmail, accountId }, sid, 'mail.example.com')).rejects.toThrow('Open the admin area at its configured address');
+    // The same at the second sign-in step (/login/verify, /admin/login/verify).
+    expect(await subjectPasskeySignInOptions({ kind: 'mailbox', id: mailbox.id }, 'pending-x', 'mail.example.com')).toEqual({ ok: false, problem: { code: 'passkey_wrong_address', values: { area: 'mailbox' } } });
+    expect(await passkeySignInOptions(adminId, 'pending-y', 'mail.example.com')).toEqual({ ok: false, problem: { code: 'passkey_wrong_address', values: { area: 'admin' } } });
     // The name rules, the lapsed challenge and an answer that is not one.
     const register = (name: string, response: unknown) => registerMailboxPasskey(mailbox, sid, HOST, { name, response }, at('198.51.100.1'));
     expect(await problemOf(register('  ', {}))).toEqual({ code: 'passkey_name_empty', values: {} });

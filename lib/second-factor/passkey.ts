@@ -212,7 +212,8 @@ export async function insertPasskey(db: Tx, subject: PasskeySubject & { accountI
   return rows[0] ?? null;
 }
 
-export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string | null };
+/** Sign-in options, or why there are none: a refusal the page words (the wrong address), null for no passkey. */
+export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; problem: ServiceProblem | null };
 
 /**
  * Options for `navigator.credentials.get()`, listing the subject's passkeys; null message = no passkey. The
@@ -221,10 +222,10 @@ export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialReque
  */
 export async function subjectPasskeySignInOptions(subject: PasskeySubject, pendingSessionId: string, host: string | null, purpose: 'sign-in' | 'reauth' = 'sign-in'): Promise<PasskeyOptionsResult> {
   const rp = relyingPartyFor(relyingPartyConfig(), host);
-  if (!rp.ok) return { ok: false, message: rp.message };
+  if (!rp.ok) return { ok: false, problem: problem('passkey_wrong_address', { area: subject.kind }) };
   const { table, owner } = storeOf(subject.kind);
   const keys = await getDb().select({ credentialId: table.credentialId, transports: table.transports }).from(table).where(eq(owner, subject.id));
-  if (keys.length === 0) return { ok: false, message: null };
+  if (keys.length === 0) return { ok: false, problem: null };
   const options = await generateAuthenticationOptions({
     rpID: rp.rpId,
     allowCredentials: keys.map((k) => ({ id: k.credentialId, transports: transportsOf(k.transports) })),
