@@ -78,5 +78,12 @@ test('service refusals inside "Nothing was saved" and device names speak German'
   const sessions = page.getByTestId('sessions');
   await expect(sessions).toContainText(/^\S+(?: \S+)? unter [A-Za-z]+/m);
   await expect(sessions).not.toContainText(/ on |Unknown device/);
+
+  // A schema check of the API-key form: the field named as the form names it, the reason in German.
+  await page.getByLabel(de.SecurityForms.keyLabel, { exact: true }).fill('Nachtlauf');
+  await page.getByLabel(de.SecurityForms.keyExpires, { exact: true }).fill('2020-01-31');
+  await submitAction(page, page.getByRole('button', { name: de.SecurityForms.createKey }));
+  await expect(formAlert(page)).toHaveText('Nichts gespeichert. Ablaufdatum: darf nicht vor heute liegen');
+  await expect(page.locator('body')).not.toContainText('must be today');
   await page.context().close();
 });

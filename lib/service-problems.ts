@@ -52,6 +52,30 @@ const TEXTS = {
   url_no_host: () => 'the URL must name a host',
   url_unresolved: (v: ServiceProblemValues) => `the URL's host ${v.host} does not resolve`,
   url_internal: (v: ServiceProblemValues) => `the URL's host resolves to ${v.address}, an internal address that webhooks may not reach`,
+  too_many_attempts: (v: ServiceProblemValues) => `Too many attempts. Try again in ${v.minutes} ${v.minutes === 1 ? 'minute' : 'minutes'}.`,
+  admin_not_found: (v: ServiceProblemValues) => `Admin ${v.address} not found`,
+  totp_no_setup: () => 'Start the setup again: no authenticator setup is in progress.',
+  totp_six_digits: () => 'Enter the 6-digit code your authenticator app shows.',
+  totp_wrong_code: () => 'That code is not correct. Check that the time on your device is right, and enter the code your app shows now.',
+  totp_restarted: () => 'Start the setup again: it was restarted meanwhile.',
+  two_factor_not_set_up: () => 'Set up two-factor first.',
+  admin_two_factor_required: () => 'Your account requires two-factor for every admin, so it cannot be turned off. Another admin can reset it if you lost your device.',
+  admin_reset_own: () => 'Use "Turn off two-factor" on the Security page for your own.',
+  admin_require_self_first: () => 'Set up two-factor for yourself first, then require it for every admin.',
+  admin_passkeys_max: (v: ServiceProblemValues) => `You have ${n(v.max)} passkeys, the most one admin can have. Remove one first.`,
+  admin_last_factor_required: () =>
+    'Your account requires two-factor for every admin, so your last second factor cannot be removed. Add another passkey or an authenticator app first.',
+  passkey_taken: () => 'This passkey is already registered.',
+  passkey_not_found: () => 'Passkey not found',
+  wrong_password: () => 'That password is not correct.',
+  passkey_name_empty: () => 'Give the passkey a name, such as "Work laptop".',
+  passkey_name_too_long: (v: ServiceProblemValues) => `The name can have at most ${n(v.max)} characters.`,
+  passkey_name_control: () => 'The name cannot contain control characters.',
+  passkey_not_registered: () => 'The passkey could not be registered. Try again.',
+  passkey_too_slow: () => 'That took too long. Try again.',
+  // Said where the passkey is added: an admin on the admin area, a mailbox user on their account page.
+  passkey_wrong_address: (v: ServiceProblemValues) =>
+    `Passkeys cannot be used at this address. Open ${v.area === 'mailbox' ? 'your account page' : 'the admin area'} at its configured address (the operator sets WEBAUTHN_ORIGINS), then try again.`,
 } as const;
 
 export type ServiceProblemCode = keyof typeof TEXTS;

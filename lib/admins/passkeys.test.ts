@@ -39,6 +39,9 @@ describe('admin passkeys', () => {
     const { admin, passkey } = await withPasskey('Mine');
     const other = await withPasskey('Theirs');
     await expect(renamePasskey(other.admin, passkey.id, 'Stolen', testContext)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(renamePasskey(other.admin, passkey.id, 'Stolen', testContext)).rejects.toMatchObject({ message: 'Passkey not found', problem: { code: 'passkey_not_found' } });
+    // The name rules of the rename form, coded so that the page words them (lib/service-problems.ts).
+    await expect(renamePasskey(admin, passkey.id, '', testContext)).rejects.toMatchObject({ field: 'name', problem: { code: 'passkey_name_empty' } });
     await renamePasskey(admin, passkey.id, 'Renamed', testContext);
     expect((await listPasskeys(admin.id)).map((p) => p.name)).toEqual(['Renamed']);
   });

@@ -4,7 +4,6 @@ import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/ser
 import { accounts, adminPasskeys, admins } from '@/db/schema';
 import { getDb } from '@/db';
 import { recordAudit, type AuditContext } from '@/lib/audit';
-import { tooManyAttempts } from '@/lib/auth/messages';
 import { passwordMatches } from '@/lib/auth/password';
 import { beginAttempt } from '@/lib/auth/throttle';
 import {
@@ -17,6 +16,7 @@ import {
   type PasskeyView,
 } from '@/lib/second-factor/passkey';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { problem } from '@/lib/service-problems';
 
 /**
  * An admin's passkeys (spec §14): registration, the list, rename and removal. A passkey is a second factor
@@ -29,7 +29,7 @@ export { MAX_WEBAUTHN_RESPONSE_CHARS, passkeyNameSchema, relyingPartyOrThrow, ty
 
 type Actor = { id: number; email: string; accountId: number };
 
-const tooMany = `You have ${MAX_PASSKEYS} passkeys, the most one admin can have. Remove one first.`;
+const tooMany = problem('admin_passkeys_max', { max: MAX_PASSKEYS });
 
 /** The admin's own passkeys, oldest first. */
 export async function listPasskeys(adminId: number): Promise<PasskeyView[]> {
@@ -50,7 +50,7 @@ export async function registerPasskey(admin: Actor, sessionId: string, host: str
   const key = await verifyPasskeyRegistration(subject, sessionId, host, input);
   if ((await countSubjectPasskeys(getDb(), subject)) >= MAX_PASSKEYS) throw new ValidationError('passkey', tooMany);
   const row = await insertPasskey(getDb(), subject, key);
-  if (!row) throw new ValidationError('passkey', 'This passkey is already registered.');
+  if (!row) throw new ValidationError('passkey', problem('passkey_taken'));
   await recordAudit(getDb(), ctx, { event: 'passkey_added', accountId: admin.accountId, detail: { admin: admin.email, passkey: key.name } });
   return row;
 }
@@ -59,9 +59,9 @@ export async function registerPasskey(admin: Actor, sessionId: string, host: str
 export async function renamePasskey(admin: Actor, id: number, newName: string, ctx: AuditContext): Promise<void> {
   const name = parsePasskeyName(newName);
   const [before] = await getDb().select({ name: adminPasskeys.name }).from(adminPasskeys).where(and(eq(adminPasskeys.id, id), eq(adminPasskeys.adminId, admin.id)));
-  if (!before) throw new NotFoundError('Passkey not found');
+  if (!before) throw new NotFoundError(problem('passkey_not_found'));
   const rows = await getDb().update(adminPasskeys).set({ name }).where(and(eq(adminPasskeys.id, id), eq(adminPasskeys.adminId, admin.id))).returning({ id: adminPasskeys.id });
-  if (rows.length !== 1) throw new NotFoundError('Passkey not found');
+  if (rows.length !== 1) throw new NotFoundError(problem('passkey_not_found'));
   if (before.name !== name) await recordAudit(getDb(), ctx, { event: 'passkey_renamed', accountId: admin.accountId, detail: { admin: admin.email, passkey: name, from: before.name } });
 }
 
@@ -73,17 +73,17 @@ export async function renamePasskey(admin: Actor, id: number, newName: string, c
 export async function removePasskey(admin: Actor, id: number, password: string, ctx: AuditContext & { clientIp: string | null }): Promise<void> {
   const db = getDb();
   const [target] = await db.select({ name: adminPasskeys.name }).from(adminPasskeys).where(and(eq(adminPasskeys.id, id), eq(adminPasskeys.adminId, admin.id)));
-  if (!target) throw new NotFoundError('Passkey not found');
+  if (!target) throw new NotFoundError(problem('passkey_not_found'));
   const attempt = await beginAttempt({ realm: 'admin-password-change', subject: admin.email, address: ctx.clientIp });
-  if (attempt.limited) throw new ValidationError('password', tooManyAttempts(attempt.retryAfterMinutes));
+  if (attempt.limited) throw new ValidationError('password', problem('too_many_attempts', { minutes: attempt.retryAfterMinutes }));
   const [me] = await db.select({ hash: admins.passwordHash, totpEnabledAt: admins.totpEnabledAt, required: accounts.requireTwoFactor }).from(admins).innerJoin(accounts, eq(accounts.id, admins.accountId)).where(eq(admins.id, admin.id));
-  if (!me || !(await passwordMatches(password, me.hash))) throw new ValidationError('password', 'That password is not correct.');
+  if (!me || !(await passwordMatches(password, me.hash))) throw new ValidationError('password', problem('wrong_password'));
   await attempt.succeeded();
   if (me.required && me.totpEnabledAt === null) {
     const others = await db.select({ id: adminPasskeys.id }).from(adminPasskeys).where(and(eq(adminPasskeys.adminId, admin.id), ne(adminPasskeys.id, id))).limit(1);
-    if (others.length === 0) throw new ForbiddenError('Your account requires two-factor for every admin, so your last second factor cannot be removed. Add another passkey or an authenticator app first.');
+    if (others.length === 0) throw new ForbiddenError(problem('admin_last_factor_required'));
   }
   const removed = await db.delete(adminPasskeys).where(and(eq(adminPasskeys.id, id), eq(adminPasskeys.adminId, admin.id))).returning({ id: adminPasskeys.id });
-  if (removed.length !== 1) throw new NotFoundError('Passkey not found');
+  if (removed.length !== 1) throw new NotFoundError(problem('passkey_not_found'));
   await recordAudit(db, ctx, { event: 'passkey_removed', accountId: admin.accountId, detail: { admin: admin.email, passkey: target.name } });
 }

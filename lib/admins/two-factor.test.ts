@@ -40,6 +40,9 @@ describe('admin two-factor', () => {
     const admin = { id: a.adminId, email: a.adminEmail, accountId: a.accountId };
     await beginTotpSetup(admin.id);
     await expect(confirmTotpSetup(admin, '000000', testContext, T0)).rejects.toBeInstanceOf(ValidationError);
+    // Refusals carry a code, so that the page says them in the reader's language (lib/service-problems.ts).
+    await expect(confirmTotpSetup(admin, '000000', testContext, T0)).rejects.toMatchObject({ problem: { code: 'totp_wrong_code' } });
+    await expect(confirmTotpSetup(admin, '1'.repeat(65), testContext, T0)).rejects.toMatchObject({ problem: { code: 'totp_six_digits' } });
     expect((await twoFactorSummary(admin.id)).totpEnabled).toBe(false);
   });
 
@@ -97,12 +100,14 @@ describe('admin two-factor', () => {
   it('policy needs the acting admin to have two-factor; reset is scoped to the account', async () => {
     const a = await makeAccount();
     const plain = { id: a.adminId, email: a.adminEmail, accountId: a.accountId };
-    await expect(setRequireTwoFactor(plain, true, testContext)).rejects.toBeInstanceOf(ValidationError);
+    await expect(setRequireTwoFactor(plain, true, testContext)).rejects.toMatchObject({ field: 'requireTwoFactor', problem: { code: 'admin_require_self_first' } });
     const { a: b, admin } = await enrolled();
     expect(await setRequireTwoFactor(admin, true, testContext)).toBe(true);
     // Another account's admin is "not found"; one's own goes through the Security page.
     await expect(resetAdminTwoFactor(a.scope, admin.email, testContext, a.adminId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resetAdminTwoFactor(a.scope, admin.email, testContext, a.adminId)).rejects.toMatchObject({ problem: { code: 'admin_not_found', values: { address: admin.email } } });
     await expect(resetAdminTwoFactor(b.scope, admin.email, testContext, admin.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(resetAdminTwoFactor(b.scope, admin.email, testContext, admin.id)).rejects.toMatchObject({ message: 'Use "Turn off two-factor" on the Security page for your own.', problem: { code: 'admin_reset_own' } });
     await resetAdminTwoFactor(b.scope, admin.email, testContext, null);
     expect((await twoFactorSummary(admin.id)).totpEnabled).toBe(false);
   });

@@ -10,10 +10,10 @@ import { hashRecoveryCode, newRecoveryCodes, SECOND_FACTOR_POLICY, SECOND_FACTOR
 import { recoveryCodesLeft } from '@/lib/second-factor/verify';
 import { beginAttempt } from '@/lib/auth/throttle';
 import { hasPasskey } from '@/lib/auth/passkey-presence';
-import { tooManyAttempts } from '@/lib/auth/messages';
 import { newTotpSecret, totpStep, totpUri } from '@/lib/auth/totp';
 import { endSubjectSessions } from '@/lib/session-rows';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { problem } from '@/lib/service-problems';
 import { emailSchema } from '@/lib/accounts/schemas';
 import { tenantCondition, type Scope } from '@/lib/scope';
 import { parseOrThrow } from '@/lib/validation';
@@ -94,12 +94,12 @@ type Actor = { id: number; email: string; accountId: number };
 export async function confirmTotpSetup(admin: Actor, code: string, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<{ recoveryCodes: string[] }> {
   const [row] = await getDb().select({ pending: admins.totpPendingSecret }).from(admins).where(eq(admins.id, admin.id));
   const secret = row?.pending ? unseal(row.pending, TOTP_SECRET_PURPOSE) : null;
-  if (!secret) throw new ValidationError('code', 'Start the setup again: no authenticator setup is in progress.');
-  if (code.length > 64) throw new ValidationError('code', 'Enter the 6-digit code your authenticator app shows.');
+  if (!secret) throw new ValidationError('code', problem('totp_no_setup'));
+  if (code.length > 64) throw new ValidationError('code', problem('totp_six_digits'));
   const attempt = await beginAttempt({ realm: SECOND_FACTOR_REALM, subject: String(admin.id), address: ctx.clientIp, policy: SECOND_FACTOR_POLICY, now });
-  if (attempt.limited) throw new ValidationError('code', tooManyAttempts(attempt.retryAfterMinutes));
+  if (attempt.limited) throw new ValidationError('code', problem('too_many_attempts', { minutes: attempt.retryAfterMinutes }));
   const step = totpStep(secret, code, now);
-  if (step === null) throw new ValidationError('code', 'That code is not correct. Check that the time on your device is right, and enter the code your app shows now.');
+  if (step === null) throw new ValidationError('code', problem('totp_wrong_code'));
   await attempt.succeeded();
   // The confirming code's step counts as used: it cannot be replayed at the next sign-in. The pending
   // secret must still be the one checked (a concurrent restart would have replaced it). Enabling, the codes
@@ -110,7 +110,7 @@ export async function confirmTotpSetup(admin: Actor, code: string, ctx: AuditCon
       .set({ totpSecret: row!.pending, totpPendingSecret: null, totpEnabledAt: new Date(now), totpLastStep: step, updatedAt: new Date(now) })
       .where(and(eq(admins.id, admin.id), eq(admins.totpPendingSecret, row!.pending!)))
       .returning({ id: admins.id });
-    if (enabled.length !== 1) throw new ValidationError('code', 'Start the setup again: it was restarted meanwhile.');
+    if (enabled.length !== 1) throw new ValidationError('code', problem('totp_restarted'));
     const codes = await replaceRecoveryCodes(tx, admin.id);
     await recordAudit(tx, ctx, { event: 'admin_two_factor_enabled', accountId: admin.accountId, detail: { admin: admin.email, method: 'totp' } });
     return codes;
@@ -122,7 +122,7 @@ export async function confirmTotpSetup(admin: Actor, code: string, ctx: AuditCon
 export async function regenerateRecoveryCodes(admin: Actor, session: StepSession | null, ctx: AuditContext): Promise<string[]> {
   await requireRecentReauth(session);
   const [row] = await getDb().select({ enabledAt: admins.totpEnabledAt }).from(admins).where(eq(admins.id, admin.id));
-  if (!row?.enabledAt) throw new ValidationError('twoFactor', 'Set up two-factor first.');
+  if (!row?.enabledAt) throw new ValidationError('twoFactor', problem('two_factor_not_set_up'));
   return transaction(async (tx) => {
     const codes = await replaceRecoveryCodes(tx, admin.id);
     await recordAudit(tx, ctx, { event: 'admin_recovery_codes_regenerated', accountId: admin.accountId, detail: { admin: admin.email } });
@@ -155,7 +155,7 @@ async function passkeyPresent(adminId: number): Promise<boolean> {
 export async function disableOwnTwoFactor(admin: Actor, session: StepSession | null, ctx: AuditContext): Promise<void> {
   await requireRecentReauth(session);
   if ((await accountRequires(admin.accountId)) && !(await passkeyPresent(admin.id))) {
-    throw new ForbiddenError('Your account requires two-factor for every admin, so it cannot be turned off. Another admin can reset it if you lost your device.');
+    throw new ForbiddenError(problem('admin_two_factor_required'));
   }
   await transaction(async (tx) => {
     await clearTwoFactor(tx, admin.id);
@@ -175,8 +175,8 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
     .from(admins)
     .where(and(eq(admins.email, address), tenantCondition(scope, admins.accountId)));
   // Another account's admin is "not found", exactly like a missing one.
-  if (!target) throw new NotFoundError(`Admin ${address} not found`);
-  if (target.id === actorAdminId) throw new ForbiddenError('Use "Turn off two-factor" on the Security page for your own.');
+  if (!target) throw new NotFoundError(problem('admin_not_found', { address }));
+  if (target.id === actorAdminId) throw new ForbiddenError(problem('admin_reset_own'));
   await transaction(async (tx) => {
     await clearTwoFactor(tx, target.id);
     // A reset removes every second factor: passkeys too (a lost device may hold one).
@@ -196,7 +196,7 @@ export async function resetAdminTwoFactor(scope: Scope, email: string, ctx: Audi
 export async function setRequireTwoFactor(admin: Actor, required: boolean, ctx: AuditContext): Promise<boolean> {
   if (required) {
     const [row] = await getDb().select({ enabledAt: admins.totpEnabledAt, hasPasskey }).from(admins).where(eq(admins.id, admin.id));
-    if (!row?.enabledAt && !row?.hasPasskey) throw new ValidationError('requireTwoFactor', 'Set up two-factor for yourself first, then require it for every admin.');
+    if (!row?.enabledAt && !row?.hasPasskey) throw new ValidationError('requireTwoFactor', problem('admin_require_self_first'));
   }
   return transaction(async (tx) => {
     const changed = await tx

@@ -1,7 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { auditLogFilterSchema } from '@/lib/audit-log';
 import { ownPasswordChangeSchema } from '@/lib/mailboxes/schemas';
-import { formErrorText, formFieldErrors } from './form-errors';
+import { apiKeyCreateSchema } from '@/lib/admins/api-keys';
+import { ValidationError } from '@/lib/errors';
+import { destinationAddSchema } from '@/lib/notify/destinations';
+import { parseOrThrow } from '@/lib/validation';
+import { formErrorText, formFieldErrors, schemaRefusalText } from './form-errors';
+
+/** The ValidationError a service throws for this input (parseOrThrow, as createApiKey and addDestination call it). */
+function refusal(schema: typeof apiKeyCreateSchema | typeof destinationAddSchema, input: unknown): ValidationError {
+  try {
+    parseOrThrow(schema, input);
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('the input passed');
+}
+
+const events = ['sign_in.refused_burst'];
+// Every schema check of the API-key and destination forms that a page can show.
+const FORM_REFUSALS: [typeof apiKeyCreateSchema | typeof destinationAddSchema, unknown][] = [
+  [apiKeyCreateSchema, { label: '' }],
+  [apiKeyCreateSchema, { label: 'x'.repeat(101) }],
+  [apiKeyCreateSchema, { label: 'ci', expires: 'soon' }],
+  [apiKeyCreateSchema, { label: 'ci', expires: '2020-01-31' }],
+  [apiKeyCreateSchema, { label: 'ci', allowNets: 'x'.repeat(64 * 1024 + 1) }],
+  [destinationAddSchema, { kind: 'pager', events }],
+  [destinationAddSchema, { kind: 'webhook', url: ' ', events }],
+  [destinationAddSchema, { kind: 'webhook', url: `https://example.com/${'x'.repeat(2000)}`, events }],
+  [destinationAddSchema, { kind: 'email', to: 'not-an-address', events }],
+  [destinationAddSchema, { kind: 'email', events }],
+  [destinationAddSchema, { kind: 'email', to: 'ops@example.com', events: [] }],
+  [destinationAddSchema, { kind: 'email', to: 'ops@example.com', events: 'all' }],
+  [destinationAddSchema, { kind: 'email', to: 'ops@example.com', events: ['everything'] }],
+  [destinationAddSchema, { kind: 'email', to: 'ops@example.com', events, label: 'x'.repeat(101) }],
+  [destinationAddSchema, { kind: 'email', to: 'ops@example.com', events, language: 'fr' }],
+];
 
 describe('schema messages on forms', () => {
   it("keeps English as the schemas say it (the API's and CLI's words)", () => {
@@ -26,6 +61,33 @@ describe('schema messages on forms', () => {
     });
     const order = auditLogFilterSchema.safeParse({ from: '2026-02-02', to: '2026-02-01' });
     expect(formFieldErrors(order.error!.flatten().fieldErrors, 'de')).toEqual({ to: ['darf nicht vor dem Startdatum liegen'] });
+  });
+
+  it("words every schema refusal of the API-key and destination forms, the field named as the form names it", () => {
+    for (const [schema, input] of FORM_REFUSALS) {
+      const error = refusal(schema, input);
+      const en = schemaRefusalText(error.field, error.message, 'en');
+      const de = schemaRefusalText(error.field, error.message, 'de');
+      // English says what the API says, after the field's name.
+      expect(en, error.message).not.toBeNull();
+      expect(en).toBe(`${en!.split(': ')[0]}: ${error.message.slice(error.field.length + 2)}`);
+      expect(de, error.message).not.toBeNull();
+      expect(de).not.toMatch(/[{}]|\b(must|is required|be|at most|one of|address like|event types?|today|Label|Expiry|Kind|Events)\b/);
+    }
+    const de = (schema: typeof apiKeyCreateSchema | typeof destinationAddSchema, input: unknown) => {
+      const error = refusal(schema, input);
+      return schemaRefusalText(error.field, error.message, 'de');
+    };
+    expect(de(destinationAddSchema, { kind: 'email', to: 'not-an-address', events })).toBe('Adresse: muss eine Adresse wie name@example.com sein');
+    expect(de(apiKeyCreateSchema, { label: '' })).toBe('Bezeichnung: fehlt');
+    expect(de(apiKeyCreateSchema, { label: 'ci', allowNets: 'x'.repeat(64 * 1024 + 1) })).toBe('Erlaubte Netzwerke: darf höchstens 64 KiB lang sein');
+    expect(de(destinationAddSchema, { kind: 'email', to: 'ops@example.com', events, language: 'fr' })).toBe('Sprache: muss eines von en, de sein');
+  });
+
+  it('leaves a refusal that is not a schema check of a known field to the service', () => {
+    expect(schemaRefusalText('url', 'url: the URL must start with https://', 'de')).toBeNull();
+    expect(schemaRefusalText('password', 'password: is required', 'de')).toBeNull();
+    expect(schemaRefusalText('label', 'is required', 'de')).toBeNull();
   });
 
   it('leaves a message no form shows as it is', () => {

@@ -6,9 +6,11 @@ import type { Locale } from './locales';
 type FormErrorKey = keyof ReturnType<typeof catalogue>['FormErrors'];
 
 /**
- * The schemas' messages that forms show (lib/mailboxes/schemas.ts, lib/audit-log.ts), each with its catalogue
- * key: the schemas stay English because the JSON-RPC API and the CLI answer with them too (a machine
- * contract); a page words them in its reader's language here. A number in the message is its value.
+ * The schemas' messages that forms show (lib/mailboxes/schemas.ts, lib/audit-log.ts, and through
+ * schemaRefusalText lib/admins/api-keys.ts and lib/notify/destinations.ts), each with its catalogue key: the
+ * schemas stay English because the JSON-RPC API and the CLI answer with them too (a machine contract); a
+ * page words them in its reader's language here. A number in the message is its value `max`, a list of
+ * choices its value `list`.
  */
 const SCHEMA_MESSAGES: readonly [RegExp, FormErrorKey][] = [
   [/^Enter a new password\.$/, 'enterNewPassword'],
@@ -18,16 +20,62 @@ const SCHEMA_MESSAGES: readonly [RegExp, FormErrorKey][] = [
   [/^must be at most ([\d,]+) characters$/, 'atMostChars'],
   [/^must be a date like 2025-01-31$/, 'notADate'],
   [/^must not be before the start date$/, 'toBeforeFrom'],
+  [/^is required$/, 'required'],
+  [/^must be at most ([\d,]+) KiB$/, 'atMostKiB'],
+  [/^must be a date such as 2027-01-31$/, 'notAKeyDate'],
+  [/^must be today or later$/, 'notBeforeToday'],
+  [/^must be an address like name@example\.com$/, 'notAnAddress'],
+  [/^must name at least one event type$/, 'noEvents'],
+  [/^must be a list of event types$/, 'notEventList'],
+  [/^must be "webhook" or "email"$/, 'notAKind'],
+  [/^must be one of ([\w., -]{1,1000})$/, 'oneOf'],
 ];
 
-/** A schema's message in a language; one that no form shows stays as it is. */
-export function formErrorText(message: string, locale: Locale): string {
+/** A schema's message in a language, or null when no form shows it. */
+function wordedSchemaMessage(message: string, locale: Locale): string | null {
   const t = createTranslator({ locale, messages: catalogue(locale), namespace: 'FormErrors' });
   for (const [pattern, key] of SCHEMA_MESSAGES) {
     const m = pattern.exec(message);
-    if (m) return t(key, { max: Number((m[1] ?? '0').replace(/,/g, '')) });
+    if (!m) continue;
+    const value = m[1] ?? '0';
+    return key === 'oneOf' ? t(key, { list: value }) : t(key, { max: Number(value.replace(/,/g, '')) });
   }
-  return message;
+  return null;
+}
+
+/** A schema's message in a language; one that no form shows stays as it is. */
+export function formErrorText(message: string, locale: Locale): string {
+  return wordedSchemaMessage(message, locale) ?? message;
+}
+
+/**
+ * The fields of the services whose schema refusals reach a form as one line (lib/validation.ts's
+ * parseOrThrow: "field: message", the field as the API spells it): the API-key form and the destination form.
+ */
+const FIELD_NAMES = new Map<string, FormErrorKey>([
+  ['label', 'fieldLabel'],
+  ['expires', 'fieldExpires'],
+  ['allow_nets', 'fieldAllowNets'],
+  ['kind', 'fieldKind'],
+  ['url', 'fieldUrl'],
+  ['to', 'fieldTo'],
+  ['events', 'fieldEvents'],
+  ['language', 'fieldLanguage'],
+]);
+
+/**
+ * A service's schema refusal ("to: must be an address like name@example.com") in a language, the field named
+ * as the form names it; null when the field or the message is not one a form shows (the caller keeps the
+ * service's words).
+ */
+export function schemaRefusalText(field: string, message: string, locale: Locale): string | null {
+  const fieldKey = FIELD_NAMES.get(field);
+  const prefix = `${field}: `;
+  if (!fieldKey || !message.startsWith(prefix)) return null;
+  const worded = wordedSchemaMessage(message.slice(prefix.length), locale);
+  if (worded === null) return null;
+  const t = createTranslator({ locale, messages: catalogue(locale), namespace: 'FormErrors' });
+  return t('fieldProblem', { field: t(fieldKey), problem: worded });
 }
 
 /** Every message of a form's field errors (zod's `flatten().fieldErrors`) in a language. */

@@ -37,6 +37,27 @@ const SAMPLES: { readonly [C in ServiceProblemCode]: Record<string, string | num
   url_no_host: [{}],
   url_unresolved: [{ host: 'alerts.example.invalid' }],
   url_internal: [{ address: '10.0.0.5' }],
+  too_many_attempts: [{ minutes: 1 }, { minutes: 15 }],
+  admin_not_found: [{ address: 'carol@example.com' }],
+  totp_no_setup: [{}],
+  totp_six_digits: [{}],
+  totp_wrong_code: [{}],
+  totp_restarted: [{}],
+  two_factor_not_set_up: [{}],
+  admin_two_factor_required: [{}],
+  admin_reset_own: [{}],
+  admin_require_self_first: [{}],
+  admin_passkeys_max: [{ max: 10 }],
+  admin_last_factor_required: [{}],
+  passkey_taken: [{}],
+  passkey_not_found: [{}],
+  wrong_password: [{}],
+  passkey_name_empty: [{}],
+  passkey_name_too_long: [{ max: 60 }],
+  passkey_name_control: [{}],
+  passkey_not_registered: [{}],
+  passkey_too_slow: [{}],
+  passkey_wrong_address: [{ area: 'admin' }, { area: 'mailbox' }],
 };
 
 const ALL: ServiceProblem[] = SERVICE_PROBLEM_CODES.flatMap((code) => SAMPLES[code].map((values) => problem(code, values)));
@@ -56,6 +77,12 @@ describe('service refusals worded by the page', () => {
     expect(de('netset_in_use', 1)).toBe('Die Netzwerkgruppe @office wird noch von den Postfächern a@example.com, b@example.com verwendet. Entfernen Sie sie zuerst aus deren Listen.');
     expect(de('netset_rename_in_use', 1)).toBe('Die Netzwerkgruppe @office kann nicht umbenannt werden, solange die Postfächer a@example.com und 11 weitere sie verwenden. Ändern Sie zuerst deren Listen.');
     expect(de('app_passwords_per_hour', 0)).toContain('in 1 Minute noch einmal');
+    // The relying-party refusal sends each subject to its own area, in both languages.
+    expect(englishProblemText(problem('passkey_wrong_address', { area: 'admin' }))).toContain('Open the admin area at its configured address');
+    expect(englishProblemText(problem('passkey_wrong_address', { area: 'mailbox' }))).toContain('Open your account page at its configured address');
+    expect(de('passkey_wrong_address', 0)).toContain('Öffnen Sie den Administrationsbereich');
+    expect(de('passkey_wrong_address', 1)).toContain('Öffnen Sie Ihre Kontoseite');
+    expect(de('too_many_attempts', 0)).toBe('Zu viele Versuche. Bitte versuchen Sie es in 1 Minute erneut.');
   });
 
   it('keeps the field prefix in the English message only, and words an error that carries a problem', () => {
@@ -63,7 +90,8 @@ describe('service refusals worded by the page', () => {
     expect(error.message).toBe('allow_nets: enter at least one address or network');
     expect(serviceErrorText(error, words('de'))).toBe('Geben Sie mindestens eine Adresse oder ein Netzwerk ein.');
     expect(serviceErrorText(new ConflictError(problem('netset_exists', { name: 'office' })), words('de'))).toBe('Es gibt bereits eine Netzwerkgruppe @office.');
+    expect(serviceErrorText(new NotFoundError(problem('passkey_not_found')), words('de'))).toBe('Diesen Passkey gibt es nicht.');
     // An error without a problem keeps its message.
-    expect(serviceErrorText(new NotFoundError('Passkey not found'), words('de'))).toBe('Passkey not found');
+    expect(serviceErrorText(new NotFoundError('Admin not found'), words('de'))).toBe('Admin not found');
   });
 });

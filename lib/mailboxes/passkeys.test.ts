@@ -99,6 +99,27 @@ describe('mailbox passkeys: registration turns two-factor on', () => {
     expect(await listMailboxPasskeys(mailbox.id)).toHaveLength(1);
   });
 
+  it('refuses with codes a page words in its language; the wrong-address refusal sends each subject to its own area', async () => {
+    const { mailbox, sid } = await mailboxWithSession();
+    const problemOf = async (work: Promise<unknown>) => ((await work.then(() => null, (e: unknown) => e)) as ValidationError).problem;
+    // A host that is not the configured (here: any localhost) address: the mailbox is sent to its account page, an admin to the admin area.
+    expect(await problemOf(mailboxPasskeyRegistrationOptions(mailbox, sid, 'mail.example.com'))).toEqual({ code: 'passkey_wrong_address', values: { area: 'mailbox' } });
+    await expect(mailboxPasskeyRegistrationOptions(mailbox, sid, 'mail.example.com')).rejects.toThrow('Open your account page at its configured address');
+    const { adminId, adminEmail, accountId } = await makeAccount();
+    await expect(passkeyRegistrationOptions({ id: adminId, email: adminEmail, accountId }, sid, 'mail.example.com')).rejects.toThrow('Open the admin area at its configured address');
+    // The same at the second sign-in step (/login/verify, /admin/login/verify).
+    expect(await subjectPasskeySignInOptions({ kind: 'mailbox', id: mailbox.id }, 'pending-x', 'mail.example.com')).toEqual({ ok: false, problem: { code: 'passkey_wrong_address', values: { area: 'mailbox' } } });
+    expect(await passkeySignInOptions(adminId, 'pending-y', 'mail.example.com')).toEqual({ ok: false, problem: { code: 'passkey_wrong_address', values: { area: 'admin' } } });
+    // The name rules, the lapsed challenge and an answer that is not one.
+    const register = (name: string, response: unknown) => registerMailboxPasskey(mailbox, sid, HOST, { name, response }, at('198.51.100.1'));
+    expect(await problemOf(register('  ', {}))).toEqual({ code: 'passkey_name_empty', values: {} });
+    expect(await problemOf(register('x'.repeat(61), {}))).toEqual({ code: 'passkey_name_too_long', values: { max: 60 } });
+    expect(await problemOf(register('Phone\u0007', {}))).toEqual({ code: 'passkey_name_control', values: {} });
+    expect(await problemOf(register('Phone', {}))).toEqual({ code: 'passkey_too_slow', values: {} });
+    expect(await problemOf(register('Phone', 'not an answer'))).toEqual({ code: 'passkey_not_registered', values: {} });
+    await expect(register('x'.repeat(61), {})).rejects.toThrow('The name can have at most 60 characters.');
+  });
+
   it('satisfies "Require two-factor for mailboxes"; with TOTP added later the recovery codes stay those of the first enrolment', async () => {
     const { account, mailbox, sid } = await withPasskey();
     await setAccountPolicy(account.scope, testContext, { require_two_factor: true });

@@ -24,6 +24,7 @@ import { beginAttempt } from '@/lib/auth/throttle';
 import { challengeStore, type ChallengeKey, type ChallengePurpose } from '@/lib/auth/webauthn-challenge';
 import { relyingPartyConfig } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
+import { englishProblemText, problem, type ServiceProblem } from '@/lib/service-problems';
 
 /**
  * Passkeys (WebAuthn) of both kinds of subject: admins (spec §14, admin_passkeys) and mailbox users (spec
@@ -44,18 +45,27 @@ export const MAX_WEBAUTHN_RESPONSE_CHARS = 32 * 1024;
 /** Whose passkeys: the kind picks the table, the id the rows. */
 export type PasskeySubject = Pick<TwoFactorSubject, 'kind' | 'id'>;
 
-/** One shared schema for the passkey's name (the security pages' add and rename forms, admins and mailboxes). */
+const MAX_PASSKEY_NAME = 60;
+
+/**
+ * One shared schema for the passkey's name (the security pages' add and rename forms, admins and mailboxes).
+ * Its messages are the English of the problem codes that parsePasskeyName throws, so that a page can word
+ * the refusal in its reader's language.
+ */
 export const passkeyNameSchema = z
   .string()
   .trim()
-  .min(1, 'Give the passkey a name, such as "Work laptop".')
-  .max(60, 'The name can have at most 60 characters.')
-  .refine((v) => !/\p{Cc}/u.test(v), 'The name cannot contain control characters.');
+  .min(1, englishProblemText(problem('passkey_name_empty')))
+  .max(MAX_PASSKEY_NAME, englishProblemText(problem('passkey_name_too_long', { max: MAX_PASSKEY_NAME })))
+  .refine((v) => !/\p{Cc}/u.test(v), englishProblemText(problem('passkey_name_control')));
 
 export function parsePasskeyName(input: string): string {
   const result = passkeyNameSchema.safeParse(input);
-  if (!result.success) throw new ValidationError('name', result.error.issues[0]!.message);
-  return result.data;
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const refusal =
+    issue.code === 'too_small' ? problem('passkey_name_empty') : issue.code === 'too_big' ? problem('passkey_name_too_long', { max: MAX_PASSKEY_NAME }) : problem('passkey_name_control');
+  throw new ValidationError('name', refusal);
 }
 
 export interface PasskeyView {
@@ -94,10 +104,13 @@ export async function countSubjectPasskeys(db: Tx, subject: PasskeySubject): Pro
   return row?.n ?? 0;
 }
 
-/** The relying party for the request's Host, or a ValidationError with the message the page shows. */
-export function relyingPartyOrThrow(host: string | null): { rpId: string; origins: string[] } {
+/**
+ * The relying party for the request's Host, or a ValidationError the page words: it sends an admin to the
+ * admin area and a mailbox user to their account page, each at its configured address.
+ */
+export function relyingPartyOrThrow(host: string | null, kind: PasskeySubject['kind'] = 'admin'): { rpId: string; origins: string[] } {
   const rp = relyingPartyFor(relyingPartyConfig(), host);
-  if (!rp.ok) throw new ValidationError('passkey', rp.message);
+  if (!rp.ok) throw new ValidationError('passkey', problem('passkey_wrong_address', { area: kind }));
   return rp;
 }
 
@@ -119,9 +132,9 @@ export async function subjectPasskeyRegistrationOptions(
   subject: PasskeySubject & { email: string },
   sessionId: string,
   host: string | null,
-  limit: { max: number; tooMany: string },
+  limit: { max: number; tooMany: string | ServiceProblem },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const rp = relyingPartyOrThrow(host);
+  const rp = relyingPartyOrThrow(host, subject.kind);
   const { table, owner } = storeOf(subject.kind);
   const existing = await getDb().select({ credentialId: table.credentialId, transports: table.transports }).from(table).where(eq(owner, subject.id));
   if (existing.length >= limit.max) throw new ValidationError('passkey', limit.tooMany);
@@ -156,11 +169,11 @@ export interface NewPasskey {
  */
 export async function verifyPasskeyRegistration(subject: PasskeySubject, sessionId: string, host: string | null, input: { name: string; response: unknown }): Promise<NewPasskey> {
   const name = parsePasskeyName(input.name);
-  const rp = relyingPartyOrThrow(host);
-  const failed = new ValidationError('passkey', 'The passkey could not be registered. Try again.');
+  const rp = relyingPartyOrThrow(host, subject.kind);
+  const failed = new ValidationError('passkey', problem('passkey_not_registered'));
   if (typeof input.response !== 'object' || input.response === null || JSON.stringify(input.response).length > MAX_WEBAUTHN_RESPONSE_CHARS) throw failed;
   const expectedChallenge = await challengeStore().take(challengeKey(subject, 'registration', sessionId));
-  if (!expectedChallenge) throw new ValidationError('passkey', 'That took too long. Try again.');
+  if (!expectedChallenge) throw new ValidationError('passkey', problem('passkey_too_slow'));
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verification = await verifyRegistrationResponse({
@@ -199,7 +212,8 @@ export async function insertPasskey(db: Tx, subject: PasskeySubject & { accountI
   return rows[0] ?? null;
 }
 
-export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string | null };
+/** Sign-in options, or why there are none: a refusal the page words (the wrong address), null for no passkey. */
+export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; problem: ServiceProblem | null };
 
 /**
  * Options for `navigator.credentials.get()`, listing the subject's passkeys; null message = no passkey. The
@@ -208,10 +222,10 @@ export type PasskeyOptionsResult = { ok: true; options: PublicKeyCredentialReque
  */
 export async function subjectPasskeySignInOptions(subject: PasskeySubject, pendingSessionId: string, host: string | null, purpose: 'sign-in' | 'reauth' = 'sign-in'): Promise<PasskeyOptionsResult> {
   const rp = relyingPartyFor(relyingPartyConfig(), host);
-  if (!rp.ok) return { ok: false, message: rp.message };
+  if (!rp.ok) return { ok: false, problem: problem('passkey_wrong_address', { area: subject.kind }) };
   const { table, owner } = storeOf(subject.kind);
   const keys = await getDb().select({ credentialId: table.credentialId, transports: table.transports }).from(table).where(eq(owner, subject.id));
-  if (keys.length === 0) return { ok: false, message: null };
+  if (keys.length === 0) return { ok: false, problem: null };
   const options = await generateAuthenticationOptions({
     rpID: rp.rpId,
     allowCredentials: keys.map((k) => ({ id: k.credentialId, transports: transportsOf(k.transports) })),

@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 import { beginTotpSetup, confirmTotpSetup } from '@/lib/admins/two-factor';
 import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ValidationError } from '@/lib/errors';
+import { refusalText } from '@/app/_components/refusal-text';
 
 /** Starts (or restarts) authenticator setup with a fresh secret. */
 export async function beginTotpSetupAction(): Promise<void> {
@@ -28,6 +29,6 @@ export async function confirmTotpAction(prev: ConfirmTotpState, formData: FormDa
     return { version: prev.version + 1, recoveryCodes };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { version: prev.version + 1, formError: error.message };
+    return { version: prev.version + 1, formError: await refusalText(error) };
   }
 }

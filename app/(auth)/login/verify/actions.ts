@@ -11,6 +11,7 @@ import { subjectPasskeySignInOptions, verifyMailboxPasskeySignIn } from '@/lib/s
 import { verifyMailboxSecondFactor } from '@/lib/second-factor/verify';
 import { completeMailboxSignIn } from '@/lib/session/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
+import { serviceProblemText } from '@/lib/i18n/service-problems';
 
 import type { VerifyState } from '@/app/_components/verify-form';
 import type { PasskeyOptionsState } from '@/app/_components/passkey-sign-in';
@@ -55,7 +56,8 @@ export async function mailboxPasskeySignInOptionsAction(): Promise<PasskeyOption
   const result = await subjectPasskeySignInOptions({ kind: 'mailbox', id: mailbox.id }, claims.sid, (await headers()).get('host'));
   if (result.ok) return { options: result.options };
   // No passkey at all: the same generic message as a wrong one (nothing about the mailbox's factors leaks).
-  return { formError: result.message ?? (await getTranslations('Auth'))('secondFactorFailed') };
+  if (result.problem) return { formError: serviceProblemText(result.problem, await getTranslations('ServiceErrors')) };
+  return { formError: (await getTranslations('Auth'))('secondFactorFailed') };
 }
 
 /** "Use a passkey", second half: the browser's signed answer (spec §20: the admins' checks and throttle). */

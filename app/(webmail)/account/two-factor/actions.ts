@@ -10,9 +10,16 @@ import { beginMailboxTotpSetup, confirmMailboxTotpSetup, disableMailboxTwoFactor
 import { mailboxPasskeyRegistrationOptions, registerMailboxPasskey, removeMailboxPasskey } from '@/lib/mailboxes/passkeys';
 import type { PasskeyRegisteredState, PasskeyRegistrationOptionsState } from '@/app/_components/add-passkey-form';
 import { twoFactorMessage } from '@/lib/mailboxes/two-factor-messages';
+import { refusalText } from '@/app/_components/refusal-text';
 
-/** A refusal of the service in the reader's language; a text the catalogue does not hold is shown as it is. */
-async function inReadersLanguage(text: string): Promise<string> {
+/**
+ * A refusal of the service in the reader's language: a coded one (the passkey ceremonies shared with the
+ * admins, lib/service-problems.ts) from 'ServiceErrors', the mailbox's own from its catalogue; a text the
+ * catalogue does not hold is shown as it is.
+ */
+async function inReadersLanguage(error: DomainError): Promise<string> {
+  if (error.problem) return refusalText(error);
+  const text = error.message;
   const message = twoFactorMessage(text);
   if (!message) return text;
   if (message.namespace === 'Auth') return (await getTranslations('Auth'))('tooManyAttempts', { minutes: message.minutes });
@@ -43,7 +50,7 @@ export async function confirmMailboxTotpAction(prev: ConfirmTotpState, formData:
     return { version: prev.version + 1, recoveryCodes };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { version: prev.version + 1, formError: await inReadersLanguage(error.message) };
+    return { version: prev.version + 1, formError: await inReadersLanguage(error) };
   }
 }
 
@@ -61,7 +68,7 @@ export async function disableMailboxTwoFactorAction(_prev: DisableState, formDat
     ({ stillOn } = await disableMailboxTwoFactor(mailbox, { password, code }, await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email })));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { formError: await inReadersLanguage(error.message) };
+    return { formError: await inReadersLanguage(error) };
   }
   // With a passkey left only the app went: two-factor is still on, and the page says so.
   redirect(stillOn ? '/account/two-factor' : '/account?notice=two-factor-off');
@@ -86,7 +93,7 @@ export async function regenerateMailboxRecoveryCodesAction(prev: RegenerateCodes
     return { version: prev.version + 1, recoveryCodes };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { version: prev.version + 1, formError: await inReadersLanguage(error.message) };
+    return { version: prev.version + 1, formError: await inReadersLanguage(error) };
   }
 }
 
@@ -97,7 +104,7 @@ export async function mailboxPasskeyRegistrationOptionsAction(): Promise<Passkey
     return { options: await mailboxPasskeyRegistrationOptions(mailbox, claims.sid, (await headers()).get('host')) };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { formError: await inReadersLanguage(error.message) };
+    return { formError: await inReadersLanguage(error) };
   }
 }
 
@@ -113,7 +120,7 @@ export async function registerMailboxPasskeyAction(name: unknown, response: unkn
     ({ recoveryCodes } = await registerMailboxPasskey(mailbox, claims.sid, (await headers()).get('host'), { name: typeof name === 'string' ? name.slice(0, 200) : '', response }, context));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { formError: await inReadersLanguage(error.message) };
+    return { formError: await inReadersLanguage(error) };
   }
   if (recoveryCodes) return { recoveryCodes };
   redirect('/account/two-factor?notice=passkey-added');
@@ -135,7 +142,7 @@ export async function removeMailboxPasskeyAction(prev: RemovePasskeyState, formD
     ({ twoFactorOff } = await removeMailboxPasskey(mailbox, Number.isSafeInteger(id) && id > 0 ? id : 0, { password, code }, await webContext({ kind: 'mailbox', id: mailbox.id, email: mailbox.email })));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { version: prev.version + 1, formError: await inReadersLanguage(error.message) };
+    return { version: prev.version + 1, formError: await inReadersLanguage(error) };
   }
   redirect(twoFactorOff ? '/account?notice=two-factor-off' : '/account/two-factor?notice=passkey-removed');
 }

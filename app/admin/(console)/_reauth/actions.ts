@@ -5,6 +5,7 @@ import { headers } from 'next/headers';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { requireAdmin } from '@/lib/session/dal';
 import { passkeySignInOptions } from '@/lib/second-factor/passkey';
+import { serviceProblemText } from '@/lib/i18n/service-problems';
 
 export type ReauthPasskeyOptions = { options: PublicKeyCredentialRequestOptionsJSON; formError?: undefined } | { options?: undefined; formError: string };
 
@@ -13,5 +14,6 @@ export async function reauthPasskeyOptionsAction(): Promise<ReauthPasskeyOptions
   const { admin, claims } = await requireAdmin();
   const result = await passkeySignInOptions(admin.id, claims.sid, (await headers()).get('host'), 'reauth');
   if (result.ok) return { options: result.options };
-  return { formError: result.message ?? (await getTranslations('ReauthPasskeyErrors'))('noPasskey') };
+  if (result.problem) return { formError: serviceProblemText(result.problem, await getTranslations('ServiceErrors')) };
+  return { formError: (await getTranslations('ReauthPasskeyErrors'))('noPasskey') };
 }

@@ -77,8 +77,9 @@ export interface TwoFactorFormState {
   recoveryCodes?: string[];
 }
 
-const domainMessage = (error: unknown): string => {
-  if (error instanceof ValidationError || error instanceof ForbiddenError) return error.message;
+/** The service's refusal in the reader's language (lib/service-problems.ts); anything else is not one. */
+const domainMessage = async (error: unknown): Promise<string> => {
+  if (error instanceof ValidationError || error instanceof ForbiddenError) return refusalText(error);
   throw error;
 };
 
@@ -90,7 +91,7 @@ export async function disableTwoFactorAction(prev: TwoFactorFormState, formData:
     const outcome = await sensitiveStep(session, formData, async (proof) => disableOwnTwoFactor(admin, proof, await webContext({ kind: 'admin', id: admin.id, email: admin.email })));
     if (!outcome.ok) return { version: prev.version + 1, reauth: outcome.reauth };
   } catch (error) {
-    return { version: prev.version + 1, formError: domainMessage(error) };
+    return { version: prev.version + 1, formError: await domainMessage(error) };
   }
   redirect('/admin/security?notice=two-factor-off');
 }
@@ -104,7 +105,7 @@ export async function regenerateRecoveryCodesAction(prev: TwoFactorFormState, fo
     if (!outcome.ok) return { version: prev.version + 1, reauth: outcome.reauth };
     return { version: prev.version + 1, recoveryCodes: outcome.value };
   } catch (error) {
-    return { version: prev.version + 1, formError: domainMessage(error) };
+    return { version: prev.version + 1, formError: await domainMessage(error) };
   }
 }
 
@@ -115,7 +116,7 @@ export async function setTwoFactorPolicyAction(prev: TwoFactorFormState, formDat
   try {
     await setRequireTwoFactor(admin, required, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   } catch (error) {
-    return { version: prev.version + 1, formError: domainMessage(error) };
+    return { version: prev.version + 1, formError: await domainMessage(error) };
   }
   redirect(`/admin/security?notice=${required ? 'policy-on' : 'policy-off'}`);
 }

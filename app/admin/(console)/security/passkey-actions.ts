@@ -6,14 +6,16 @@ import type { PasskeyRegistrationOptionsState } from '@/app/_components/add-pass
 import { passkeyRegistrationOptions, registerPasskey, removePasskey, renamePasskey } from '@/lib/admins/passkeys';
 import { requireAdmin, webContext } from '@/lib/session/dal';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { refusalText } from '@/app/_components/refusal-text';
 
 /**
  * Passkey management (spec §14). Registration is also open to an admin confined to setting up two-factor
  * (/admin/two-factor): a passkey satisfies the account's policy like an authenticator app.
  */
 
-const message = (error: unknown): string => {
-  if (error instanceof ValidationError || error instanceof ForbiddenError || error instanceof NotFoundError) return error.message;
+/** The service's refusal in the reader's language (lib/service-problems.ts); anything else is not one. */
+const message = async (error: unknown): Promise<string> => {
+  if (error instanceof ValidationError || error instanceof ForbiddenError || error instanceof NotFoundError) return refusalText(error);
   throw error;
 };
 
@@ -23,7 +25,7 @@ export async function passkeyRegistrationOptionsAction(): Promise<PasskeyRegistr
   try {
     return { options: await passkeyRegistrationOptions(admin, claims.sid, (await headers()).get('host')) };
   } catch (error) {
-    return { formError: message(error) };
+    return { formError: await message(error) };
   }
 }
 
@@ -33,7 +35,7 @@ export async function registerPasskeyAction(name: unknown, response: unknown, ne
   try {
     await registerPasskey(admin, claims.sid, (await headers()).get('host'), { name: typeof name === 'string' ? name.slice(0, 200) : '', response }, await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   } catch (error) {
-    return { formError: message(error) };
+    return { formError: await message(error) };
   }
   redirect(next === 'mailboxes' ? '/admin/mailboxes' : '/admin/security?notice=passkey-added');
 }
@@ -54,7 +56,7 @@ export async function renamePasskeyAction(prev: PasskeyFormState, formData: Form
   try {
     await renamePasskey(admin, idOf(formData), String(formData.get('name') ?? '').slice(0, 200), await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   } catch (error) {
-    return { version: prev.version + 1, formError: message(error) };
+    return { version: prev.version + 1, formError: await message(error) };
   }
   redirect('/admin/security?notice=passkey-renamed');
 }
@@ -65,7 +67,7 @@ export async function removePasskeyAction(prev: PasskeyFormState, formData: Form
   try {
     await removePasskey(admin, idOf(formData), String(formData.get('password') ?? '').slice(0, 1100), await webContext({ kind: 'admin', id: admin.id, email: admin.email }));
   } catch (error) {
-    return { version: prev.version + 1, formError: message(error) };
+    return { version: prev.version + 1, formError: await message(error) };
   }
   redirect('/admin/security?notice=passkey-removed');
 }

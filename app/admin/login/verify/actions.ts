@@ -11,6 +11,7 @@ import type { SecondFactorResult } from '@/lib/auth/second-factor';
 import { verifySecondFactor } from '@/lib/second-factor/verify';
 import { completeAdminSignIn } from '@/lib/session/sign-in';
 import { deleteWebSession } from '@/lib/session/row';
+import { serviceProblemText } from '@/lib/i18n/service-problems';
 
 import type { VerifyState } from '@/app/_components/verify-form';
 import type { PasskeyOptionsState } from '@/app/_components/passkey-sign-in';
@@ -51,7 +52,8 @@ export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState>
   const result = await passkeySignInOptions(admin.id, claims.sid, (await headers()).get('host'));
   if (result.ok) return { options: result.options };
   // No passkey at all: the same generic message as a wrong one (nothing about the admin's factors leaks).
-  return { formError: result.message ?? (await getTranslations('Auth'))('secondFactorFailed') };
+  if (result.problem) return { formError: serviceProblemText(result.problem, await getTranslations('ServiceErrors')) };
+  return { formError: (await getTranslations('Auth'))('secondFactorFailed') };
 }
 
 /** "Use a passkey", second half: the browser's signed answer. */
