@@ -126,10 +126,14 @@ describe('the audit page paged by cursor', () => {
     // Newer than the newest row: the newest page.
     expect(ids(await queryAuditLog(scope, filter(), after('9999999999999-1'), 5))).toEqual(all.slice(0, 5));
 
-    for (const junk of ['', 'abc', '12', '12-', '-3', '1.5-2', '1-2-3', '9'.repeat(16) + '-1', ' 12 - 3 ']) {
+    for (const junk of ['', 'abc', '12', '12-', '-3', '1.5-2', '1-2-3', '9'.repeat(16) + '-1', '1-2147483648', '1-99999999999', ' 12 - 3 ']) {
       expect(auditPageCursorSchema.parse({ before: junk, after: junk })).toEqual({ before: undefined, after: undefined });
     }
     expect(auditPageCursorSchema.parse({ before: ' 1741600800000-42 ' })).toEqual({ before: { at: new Date(1741600800000), id: 42 }, after: undefined });
+    // The largest id either engine stores is a cursor, and a query with it runs on both.
+    const highest = auditPageCursorSchema.parse({ before: '9999999999999-2147483647', after: '1-2147483647' });
+    expect(ids(await queryAuditLog(scope, filter(), { before: highest.before }, 5))).toEqual(all.slice(0, 5));
+    expect(ids(await queryAuditLog(scope, filter(), { after: highest.after }, 5))).toEqual(all.slice(-5));
     // `before` wins when both are given.
     const first = await queryAuditLog(scope, filter(), {}, 5);
     expect(ids(await queryAuditLog(scope, filter(), auditPageCursorSchema.parse({ before: first.older!, after: first.older! }), 5))).toEqual(all.slice(5, 10));

@@ -100,7 +100,9 @@ function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
  * order the page is read in, so a page reads its rows straight from the index however deep it is (an
  * OFFSET would read every row above it) and rows arriving meanwhile neither shift nor repeat them.
  */
-const CURSOR = /^(\d{1,15})-(\d{1,15})$/;
+const CURSOR = /^(\d{1,15})-(\d{1,10})$/;
+// Ids are integers on both engines (PostgreSQL's column is a 32-bit integer: a larger one would fail the query).
+const MAX_ID = 2_147_483_647;
 export interface AuditCursor {
   at: Date;
   id: number;
@@ -111,7 +113,7 @@ const cursorField = z
   .optional()
   .transform((v): AuditCursor | undefined => {
     const m = v ? CURSOR.exec(v) : null;
-    return m ? { at: new Date(Number(m[1])), id: Number(m[2]) } : undefined;
+    return m && Number(m[2]) <= MAX_ID ? { at: new Date(Number(m[1])), id: Number(m[2]) } : undefined;
   });
 /**
  * The audit page's position (query string `before` / `after`). A cursor that does not parse (an edited or

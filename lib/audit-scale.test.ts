@@ -80,7 +80,7 @@ describe(`the audit trail at ${ROWS.toLocaleString('en')} rows`, () => {
 
     // A page (and a CSV batch) of the whole account half-way down reads from the cursor on, in the index's
     // order: not the rows above it (a million here), nor all of them sorted.
-    const middle = { at: new Date(Date.now() - (ROWS / 2) * 1000), id: Number.MAX_SAFE_INTEGER };
+    const middle = { at: new Date(Date.now() - (ROWS / 2) * 1000), id: 2_147_483_647 };
     const keyset = getDb()
       .select({ id: auditEvents.id })
       .from(auditEvents)
@@ -91,7 +91,8 @@ describe(`the audit trail at ${ROWS.toLocaleString('en')} rows`, () => {
     if (engineKind() === 'postgres') expect(keysetPlan).toMatch(/Index Cond: .*at <=/);
     else expect(keysetPlan).toMatch(/USING (COVERING )?INDEX audit_account_at_idx \(account_id=\? AND at<\?\)/);
     expect(keysetPlan).not.toContain('TEMP B-TREE');
-    expect(keysetPlan.split('\n').filter((line) => line.trim().replace(/^-> */, '').startsWith('Sort'))).toEqual([]);
+    // No sort of the rows (PostgreSQL's incremental sort orders only the rows of one instant by id, as it reads).
+    expect(keysetPlan.split('\n').filter((line) => line.trim().replace(/^-> */, '').startsWith('Sort ('))).toEqual([]);
     started = performance.now();
     const deep = await queryAuditLog(a.scope, auditLogFilterSchema.parse({}), { before: middle }, 100);
     expect(deep.items).toHaveLength(100);
