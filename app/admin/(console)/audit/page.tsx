@@ -188,7 +188,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           </thead>
           <tbody>
             {items.map((r) => (
-              <tr key={r.id} data-event={r.event}>
+              <tr key={r.id} data-id={r.id} data-event={r.event}>
                 <td data-label={t('when')} className="when">
                   <RelativeTime at={r.at} now={now} />
                 </td>
