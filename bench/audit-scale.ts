@@ -15,10 +15,13 @@
  * ratio is the table's size, not a page of 10 rows against one of 100), a "sparse" one every 1,000th (10 rows
  * at 10,000, reported beside it); 1,000,000 of the rows are older than the retention.
  * Environment: BENCH_ROWS (5000000), BENCH_RUNS (15), BENCH_PRUNE_ROWS (1000000), BENCH_CLIENTS (20);
- * BENCH_EXPLAIN=1 prints the page's query plans at full size; BENCH_ONLY=page measures the page alone.
+ * BENCH_EXPLAIN=1 prints the page's query plans at full size; BENCH_ONLY=page measures the page alone;
+ * BENCH_INTERLEAVE=rounds measures the page alone on two tables in turns (see interleave()).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { benchEngines, freshDatabase, loadAverage, runJson, runScript } from './support/engine';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { benchEngines, freshDatabase, loadAverage, mergeEnv, runJson, runScript, type BenchDatabase } from './support/engine';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 5_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -132,6 +135,16 @@ async function worker(): Promise<EngineResult> {
     }
   }
   process.stderr.write(`bench: ${engineKind()}: ${ROWS} rows, page ${bigMs.toFixed(2)} ms (sparse ${sparseBigMs.toFixed(2)} ms); CSV export\n`);
+  if (process.env.BENCH_SERVE_PAGES) {
+    // Interleaved mode (BENCH_INTERLEAVE): measure a round of pages whenever the parent asks, so that the
+    // small and the big table are measured in turns under the same load.
+    process.stdout.write('ready\n');
+    for await (const line of createInterface({ input: process.stdin })) {
+      if (line !== 'measure') break;
+      process.stdout.write(`${JSON.stringify({ target: await pageMedian(), sparse: await pageMedian('sparse@scale.test') })}\n`);
+    }
+    process.exit(0);
+  }
   if (process.env.BENCH_ONLY === 'page') {
     return { engine: engineKind(), smallMs, bigMs, sparseSmallMs, sparseBigMs, csvRows: 0, csvSeconds: 0, rssBeforeMb: 0, rssPeakMb: 0, idleP99Ms: 0, pruneP99Ms: 0, pruned: 0, pruneSeconds: 0, signInsDuringPrune: 0, jobIdleP99Ms: 0, jobP99Ms: 0, jobPruned: 0, jobSeconds: 0 };
   }
@@ -252,6 +265,61 @@ async function prune(): Promise<{ pruned: number }> {
   return { pruned: await pruneAudit(RETENTION_DAYS, Number(process.argv[3])) };
 }
 
+/** A worker that builds a table of `rows` rows and then measures a round of pages on each request. */
+async function pageServer(database: BenchDatabase, rows: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', 'bench/audit-scale.ts', 'worker'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: mergeEnv(process.env, { ...database.env, BENCH_ROWS: String(rows), BENCH_PRUNE_ROWS: '0', BENCH_JOB_PRUNE_ROWS: '0', BENCH_SERVE_PAGES: '1', BENCH_EXPLAIN: '', AUDIT_RETENTION_DAYS: '36500', LOG_LEVEL: 'silent', BCRYPT_COST: '4' }),
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('the page worker ended');
+    return value as string;
+  };
+  while ((await next()) !== 'ready');
+  return {
+    async measure(): Promise<{ target: number; sparse: number }> {
+      child.stdin.write('measure\n');
+      return JSON.parse(await next()) as { target: number; sparse: number };
+    },
+    close: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.stdin.end('exit\n'))),
+  };
+}
+
+/**
+ * BENCH_INTERLEAVE=rounds: the page alone, a 10,000-row and a BENCH_ROWS table each in its own database, built
+ * at once and measured in turns (small, big, big, small, …): on a loaded machine the two figures of a round
+ * see the same load, where the default run measures them minutes apart.
+ */
+async function interleave(): Promise<void> {
+  const rounds = Number(process.env.BENCH_INTERLEAVE);
+  for (const kind of benchEngines()) {
+    const small = freshDatabase(kind);
+    const big = freshDatabase(kind);
+    try {
+      const [s, b] = await Promise.all([pageServer(small, SMALL), pageServer(big, ROWS)]);
+      const ratios: number[] = [];
+      const sparseRatios: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? [s, b] : [b, s];
+        const first = await order[0]!.measure();
+        const second = await order[1]!.measure();
+        const [sm, bg] = round % 2 === 0 ? [first, second] : [second, first];
+        ratios.push(bg.target / sm.target);
+        sparseRatios.push(bg.sparse / sm.sparse);
+        console.log(`${kind} round ${round + 1}: page ${sm.target.toFixed(2)} → ${bg.target.toFixed(2)} ms (${(bg.target / sm.target).toFixed(2)}×); sparse ${sm.sparse.toFixed(2)} → ${bg.sparse.toFixed(2)} ms (${(bg.sparse / sm.sparse).toFixed(2)}×); load ${loadAverage()}`);
+      }
+      console.log(`${kind}: ${ROWS.toLocaleString('en')} ÷ ${SMALL.toLocaleString('en')} rows, median of ${rounds} interleaved rounds: page ${median(ratios).toFixed(2)}× (sparse mailbox ${median(sparseRatios).toFixed(2)}×); ${new Date().toISOString()}`);
+      await Promise.all([s.close(), b.close()]);
+    } finally {
+      small.drop();
+      big.drop();
+    }
+  }
+}
+
 if (process.argv[2] === 'worker') runScript(worker, true);
+else if (process.env.BENCH_INTERLEAVE) runScript(interleave);
 else if (process.argv[2] === 'prune') runScript(prune, true);
 else runScript(main);
