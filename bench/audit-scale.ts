@@ -135,13 +135,34 @@ async function worker(): Promise<EngineResult> {
     }
   }
   process.stderr.write(`bench: ${engineKind()}: ${ROWS} rows, page ${bigMs.toFixed(2)} ms (sparse ${sparseBigMs.toFixed(2)} ms); CSV export\n`);
+  /** The page's statements one by one (as SQL text, the target's filter), to see which one grows. */
+  async function partsMedian(): Promise<Record<string, number>> {
+    const byMailbox = sql`mailbox_email = 'target@scale.test' AND account_id = ${accountId}`;
+    const statements: Record<string, SQL> = {
+      rows: sql`SELECT * FROM audit_events WHERE ${byMailbox} ORDER BY at DESC, id DESC LIMIT 101`,
+      rowsByTimeOnly: sql`SELECT * FROM audit_events WHERE ${byMailbox} ORDER BY at DESC LIMIT 101`,
+      ids: sql`SELECT id FROM audit_events WHERE ${byMailbox} ORDER BY at DESC, id DESC LIMIT 101`,
+      count: sql`SELECT count(*) FROM (SELECT 1 FROM audit_events WHERE ${byMailbox} LIMIT 1001) AS matching`,
+    };
+    const out: Record<string, number> = {};
+    for (const [name, q] of Object.entries(statements)) {
+      const times: number[] = [];
+      for (let i = 0; i < RUNS + 2; i++) {
+        const started = performance.now();
+        await exec(q);
+        if (i >= 2) times.push(performance.now() - started);
+      }
+      out[name] = median(times);
+    }
+    return out;
+  }
   if (process.env.BENCH_SERVE_PAGES) {
     // Interleaved mode (BENCH_INTERLEAVE): measure a round of pages whenever the parent asks, so that the
     // small and the big table are measured in turns under the same load.
     process.stdout.write('ready\n');
     for await (const line of createInterface({ input: process.stdin })) {
       if (line !== 'measure') break;
-      process.stdout.write(`${JSON.stringify({ target: await pageMedian(), sparse: await pageMedian('sparse@scale.test') })}\n`);
+      process.stdout.write(`${JSON.stringify({ target: await pageMedian(), sparse: await pageMedian('sparse@scale.test'), parts: await partsMedian() })}\n`);
     }
     process.exit(0);
   }
@@ -279,9 +300,9 @@ async function pageServer(database: BenchDatabase, rows: number) {
   };
   while ((await next()) !== 'ready');
   return {
-    async measure(): Promise<{ target: number; sparse: number }> {
+    async measure(): Promise<{ target: number; sparse: number; parts: Record<string, number> }> {
       child.stdin.write('measure\n');
-      return JSON.parse(await next()) as { target: number; sparse: number };
+      return JSON.parse(await next()) as { target: number; sparse: number; parts: Record<string, number> };
     },
     close: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.stdin.end('exit\n'))),
   };
@@ -308,7 +329,8 @@ async function interleave(): Promise<void> {
         const [sm, bg] = round % 2 === 0 ? [first, second] : [second, first];
         ratios.push(bg.target / sm.target);
         sparseRatios.push(bg.sparse / sm.sparse);
-        console.log(`${kind} round ${round + 1}: page ${sm.target.toFixed(2)} → ${bg.target.toFixed(2)} ms (${(bg.target / sm.target).toFixed(2)}×); sparse ${sm.sparse.toFixed(2)} → ${bg.sparse.toFixed(2)} ms (${(bg.sparse / sm.sparse).toFixed(2)}×); load ${loadAverage()}`);
+        const parts = Object.keys(sm.parts).map((k) => `${k} ${sm.parts[k]!.toFixed(2)} → ${bg.parts[k]!.toFixed(2)}`).join(', ');
+        console.log(`${kind} round ${round + 1}: page ${sm.target.toFixed(2)} → ${bg.target.toFixed(2)} ms (${(bg.target / sm.target).toFixed(2)}×); sparse ${sm.sparse.toFixed(2)} → ${bg.sparse.toFixed(2)} ms (${(bg.sparse / sm.sparse).toFixed(2)}×); statements alone (ms): ${parts}; load ${loadAverage()}`);
       }
       console.log(`${kind}: ${ROWS.toLocaleString('en')} ÷ ${SMALL.toLocaleString('en')} rows, median of ${rounds} interleaved rounds: page ${median(ratios).toFixed(2)}× (sparse mailbox ${median(sparseRatios).toFixed(2)}×); ${new Date().toISOString()}`);
       await Promise.all([s.close(), b.close()]);
