@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditEvents, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb } from '@/db';
@@ -95,25 +95,117 @@ function conditions(scope: Scope, filter: AuditLogFilter): SQL | undefined {
 }
 
 /**
- * One page of the scope's audit rows matching the filter, newest first; `hasMore` says whether a next page
- * exists and `total` how many rows match in all.
+ * Where a page of the audit page starts: the newest rows (no cursor), the rows older than a row (`before`,
+ * the "Older" link) or the rows newer than one (`after`, "Newer"). A row is named by its time and id, the
+ * order the page is read in, so a page reads its rows straight from the index however deep it is (an
+ * OFFSET would read every row above it) and rows arriving meanwhile neither shift nor repeat them.
  */
-/** The audit page counts matching rows up to this many; beyond it says "more than" (a count reads every row). */
-export const AUDIT_COUNT_CAP = 10_000;
+const CURSOR = /^(\d{1,15})-(\d{1,10})$/;
+// Ids are integers on both engines (PostgreSQL's column is a 32-bit integer: a larger one would fail the query).
+const MAX_ID = 2_147_483_647;
+export interface AuditCursor {
+  at: Date;
+  id: number;
+}
+const cursorField = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v): AuditCursor | undefined => {
+    const m = v ? CURSOR.exec(v) : null;
+    return m && Number(m[2]) <= MAX_ID ? { at: new Date(Number(m[1])), id: Number(m[2]) } : undefined;
+  });
+/**
+ * The audit page's position (query string `before` / `after`). A cursor that does not parse (an edited or
+ * truncated link) is no cursor: the page shows the newest rows rather than an error, as for a page that
+ * has been pruned away. `before` wins if both are given.
+ */
+export const auditPageCursorSchema = z.object({ before: cursorField, after: cursorField });
+export type AuditPagePosition = Partial<z.output<typeof auditPageCursorSchema>>;
 
-export async function queryAuditLog(scope: Scope, filter: AuditLogFilter, page = 1, pageSize = 100): Promise<{ items: AuditLogRow[]; hasMore: boolean; total: number; totalCapped: boolean }> {
+/** A row's cursor as the query string carries it. */
+export function auditCursorText(row: { at: Date; id: number }): string {
+  return `${row.at.getTime()}-${row.id}`;
+}
+
+/**
+ * Rows strictly older than the cursor in the page's order (time, then id), written so that both engines read
+ * it as a range of the index (`at <= t`) rather than as an OR they may answer by sorting every row above it.
+ */
+export function auditOlderThan(c: AuditCursor): SQL {
+  return and(lte(auditEvents.at, c.at), or(lt(auditEvents.at, c.at), lt(auditEvents.id, c.id)))!;
+}
+function newerThan(c: AuditCursor): SQL {
+  return and(gte(auditEvents.at, c.at), or(gt(auditEvents.at, c.at), gt(auditEvents.id, c.id)))!;
+}
+
+/**
+ * The audit page counts matching rows up to this many and beyond it says "more than": the count is the one
+ * part of a page that grows with the table (it reads the matching index entries), so the cap bounds it.
+ */
+export const AUDIT_COUNT_CAP = 1_000;
+
+export interface AuditLogPage {
+  items: AuditLogRow[];
+  /** The cursor of the page of older rows, or null on the oldest page. */
+  older: string | null;
+  /** The cursor of the page of newer rows, or null on the newest page. */
+  newer: string | null;
+  /** Matching rows, counted up to AUDIT_COUNT_CAP. */
+  total: number;
+  totalCapped: boolean;
+}
+
+/**
+ * One page of the scope's audit rows matching the filter, newest first, at `position` (the newest rows
+ * without one), with the cursors of its neighbours and the matching rows' count (capped).
+ */
+export async function queryAuditLog(scope: Scope, filter: AuditLogFilter, position: AuditPagePosition = {}, pageSize = 100): Promise<AuditLogPage> {
   const size = Math.min(Math.max(pageSize, 1), 500);
-  const rows = await getDb()
-    .select(columns())
-    .from(auditEvents)
-    .where(conditions(scope, filter))
-    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-    .limit(size + 1)
-    .offset((Math.max(page, 1) - 1) * size);
+  const where = conditions(scope, filter);
+  const newestFirst = (extra: SQL | undefined, limit: number) =>
+    getDb().select(columns()).from(auditEvents).where(and(where, extra)).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(limit);
+  const exists = async (extra: SQL) => (await getDb().select({ id: auditEvents.id }).from(auditEvents).where(and(where, extra)).limit(1)).length > 0;
+
+  let items: AuditLogRow[];
+  let hasOlder: boolean;
+  let hasNewer: boolean;
+  if (position.before) {
+    const rows = await newestFirst(auditOlderThan(position.before), size + 1);
+    items = rows.slice(0, size);
+    hasOlder = rows.length > size;
+    hasNewer = await exists(newerThan(items[0] ?? position.before));
+  } else if (position.after) {
+    const rows = await getDb().select(columns()).from(auditEvents).where(and(where, newerThan(position.after))).orderBy(asc(auditEvents.at), asc(auditEvents.id)).limit(size + 1);
+    if (rows.length > size) {
+      items = rows.slice(0, size).reverse();
+      hasNewer = true;
+      hasOlder = await exists(auditOlderThan(items[items.length - 1]!));
+    } else {
+      // Nothing newer beyond this page: it is the newest page, shown as it is without a cursor (full, and the
+      // same rows as the first page), so paging back to the top never ends on a short page.
+      const rows = await newestFirst(undefined, size + 1);
+      items = rows.slice(0, size);
+      hasOlder = rows.length > size;
+      hasNewer = false;
+    }
+  } else {
+    const rows = await newestFirst(undefined, size + 1);
+    items = rows.slice(0, size);
+    hasOlder = rows.length > size;
+    hasNewer = false;
+  }
   // Counted up to the cap: at millions of rows an exact count would read them all for every page view.
-  const matching = getDb().select({ one: sql`1` }).from(auditEvents).where(conditions(scope, filter)).limit(AUDIT_COUNT_CAP + 1).as('matching');
+  const matching = getDb().select({ one: sql`1` }).from(auditEvents).where(where).limit(AUDIT_COUNT_CAP + 1).as('matching');
   const counted = Number((await getDb().select({ n: count() }).from(matching))[0]?.n ?? 0);
-  return { items: rows.slice(0, size), hasMore: rows.length > size, total: Math.min(counted, AUDIT_COUNT_CAP), totalCapped: counted > AUDIT_COUNT_CAP };
+  return {
+    items,
+    older: hasOlder ? auditCursorText(items[items.length - 1]!) : null,
+    // An empty page (a link past the oldest row, or to rows pruned since) still leads back to the newer rows.
+    newer: hasNewer ? auditCursorText(items[0] ?? position.before!) : null,
+    total: Math.min(counted, AUDIT_COUNT_CAP),
+    totalCapped: counted > AUDIT_COUNT_CAP,
+  };
 }
 
 export const AUDIT_CSV_HEADER = ['time_utc', 'event', 'mailbox', 'actor_kind', 'actor', 'client_ip', 'protocol', 'user_agent', 'detail', 'sentence'];
@@ -145,9 +237,9 @@ async function* rowsNewestFirst(where: SQL | undefined, limit: number, batch: nu
   let after: { at: Date; id: number } | null = null;
   let left = limit;
   while (left > 0) {
-    const cursor: SQL | undefined = after
-      ? or(lt(auditEvents.at, after.at), and(eq(auditEvents.at, after.at), lt(auditEvents.id, after.id)))
-      : undefined;
+    // The sargable form (see auditOlderThan): an OR of the two cases made SQLite sort every row above the cursor
+    // for each batch, so the export of 5,000,000 rows took hours.
+    const cursor: SQL | undefined = after ? auditOlderThan(after) : undefined;
     const size = Math.min(batch, left);
     const rows: AuditLogRow[] = await getDb()
       .select(columns())

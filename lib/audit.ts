@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { auditEvents, signInDays, signInSummaries, type ActorKind, type Protocol } from '@/db/schema';
 import { getDb, groupCommit, prepareAs, preparedOnce, preparedWrites, type Db, type Tx } from '@/db';
 import type { PreparableWrite } from '@/db/connection';
@@ -158,11 +158,21 @@ export const PRUNE_BATCH = 100;
 export async function pruneAudit(days: number, now = Date.now(), batch = PRUNE_BATCH): Promise<number> {
   const cutoff = new Date(now - days * 24 * 60 * 60_000);
   let total = 0;
+  // Every row older than the newest one a batch deleted is gone (a batch takes the oldest rows): the next batch
+  // starts its index range there. Without the bound each batch would walk again over the index entries of the
+  // rows deleted before it, which PostgreSQL keeps until VACUUM: quadratic over a million rows.
+  let from: Date | null = null;
   for (;;) {
-    const oldest = getDb().select({ id: auditEvents.id }).from(auditEvents).where(lt(auditEvents.at, cutoff)).orderBy(auditEvents.at).limit(batch);
-    const deleted = await getDb().delete(auditEvents).where(inArray(auditEvents.id, oldest)).returning({ id: auditEvents.id });
+    const oldest = getDb()
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(and(lt(auditEvents.at, cutoff), from ? gte(auditEvents.at, from) : undefined))
+      .orderBy(auditEvents.at)
+      .limit(batch);
+    const deleted = await getDb().delete(auditEvents).where(inArray(auditEvents.id, oldest)).returning({ id: auditEvents.id, at: auditEvents.at });
     total += deleted.length;
     if (deleted.length < batch) break;
+    from = new Date(Math.max(...deleted.map((r) => r.at.getTime())));
     await new Promise((resolve) => setImmediate(resolve));
   }
   await getDb().delete(signInSummaries).where(lt(signInSummaries.lastSeen, cutoff));

@@ -3,7 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/session/dal';
-import { auditLogFilterSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
+import { auditLogFilterSchema, auditPageCursorSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
 import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentenceParts } from '@/lib/audit-sentence';
 import type { Locale } from '@/lib/i18n/locales';
 import { deviceName } from '@/lib/i18n/device-names';
@@ -22,10 +22,11 @@ const PAGE_SIZE = 100;
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
-function hrefWith(path: string, filter: AuditLogFilter, page?: number): string {
+/** The page (or export) with the filter, at a position: the rows before (older than) or after (newer than) a row. */
+function hrefWith(path: string, filter: AuditLogFilter, position?: { before: string } | { after: string }): string {
   const params = new URLSearchParams();
   for (const key of ['mailbox', 'event', 'ip', 'from', 'to'] as const) if (filter[key]) params.set(key, filter[key]!);
-  if (page && page > 1) params.set('page', String(page));
+  if (position) for (const [key, value] of Object.entries(position)) params.set(key, value);
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
@@ -104,9 +105,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const parsed = auditLogFilterSchema.safeParse(raw);
   const locale = await getLocale();
   const errors = parsed.success ? {} : formFieldErrors(parsed.error.flatten().fieldErrors, locale);
-  const page = Math.max(1, Number.parseInt(first(params.page), 10) || 1);
+  // Paged by the rows' order (lib/audit-log.ts): "Older" starts before the page's last row, "Newer" after its first.
+  const position = auditPageCursorSchema.parse({ before: first(params.before), after: first(params.after) });
   const filter = parsed.success ? parsed.data : null;
-  const { items, hasMore, total, totalCapped } = filter ? await queryAuditLog(scope, filter, page, PAGE_SIZE) : { items: [], hasMore: false, total: 0, totalCapped: false };
+  const { items, older, newer, total, totalCapped } = filter ? await queryAuditLog(scope, filter, position, PAGE_SIZE) : { items: [], older: null, newer: null, total: 0, totalCapped: false };
   // Counted up to AUDIT_COUNT_CAP (lib/audit-log.ts): beyond it, "more than".
   const now = new Date();
   const options = auditEventOptions(locale);
@@ -119,8 +121,6 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         {errors[name]!.join(' ')}
       </p>
     ) : null;
-  const from = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
-  const to = (page - 1) * PAGE_SIZE + items.length;
   const t = await getTranslations('AuditLog');
   return (
     <main className="wide">
@@ -164,7 +164,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       </form>
       {filter ? (
         <p role="status" data-testid="audit-count">
-          {total === 0 ? t('noMatch') : totalCapped ? t('countCapped', { total, from, to }) : t('count', { total, from, to })}{' '}
+          {total === 0 ? t('noMatch') : totalCapped ? t('countCapped', { total }) : t('count', { total })}{' '}
           {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? <Link href="/admin/audit">{t('clear')}</Link> : null}
         </p>
       ) : (
@@ -191,7 +191,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           </thead>
           <tbody>
             {items.map((r) => (
-              <tr key={r.id} data-event={r.event}>
+              <tr key={r.id} data-id={r.id} data-event={r.event}>
                 <td data-label={t('when')} className="when">
                   <RelativeTime at={r.at} now={now} />
                 </td>
@@ -206,11 +206,11 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           </tbody>
         </table>
       ) : null}
-      {filter && (page > 1 || hasMore) ? (
+      {filter && (newer || older) ? (
         <nav aria-label={t('pages')} className="pager">
-          {page > 1 ? <Link href={hrefWith('/admin/audit', filter, page - 1)}>{t('newer')}</Link> : <span />}
-          <span>{t('page', { page })}</span>
-          {hasMore ? <Link href={hrefWith('/admin/audit', filter, page + 1)}>{t('older')}</Link> : <span />}
+          {newer ? <Link href={hrefWith('/admin/audit', filter, { after: newer })}>{t('newer')}</Link> : <span />}
+          {newer ? <Link href={hrefWith('/admin/audit', filter)}>{t('newest')}</Link> : <span />}
+          {older ? <Link href={hrefWith('/admin/audit', filter, { before: older })}>{t('older')}</Link> : <span />}
         </nav>
       ) : null}
     </main>
