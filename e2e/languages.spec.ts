@@ -93,7 +93,7 @@ test.describe('German pages (Accept-Language: de)', () => {
     const page = await context.newPage();
     await page.goto('/login');
     await expectGerman(page, '/login');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Beim Webmail anmelden');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Im Webmail anmelden');
 
     // Empty fields, answered in the browser (JavaScript) with the catalogue's German.
     await page.getByRole('button', { name: 'Anmelden' }).click();
@@ -270,7 +270,7 @@ test.describe('the language switch', () => {
     await page.getByRole('button', { name: 'Deutsch' }).click();
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount$/);
     await expect(page.locator('html')).toHaveAttribute('lang', 'de');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Beim Webmail anmelden');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Im Webmail anmelden');
     const cookie = (await context.cookies()).find((c) => c.name === 'portcullis-lang');
     expect(cookie).toMatchObject({ value: 'de', path: '/', httpOnly: true, sameSite: 'Lax' });
     expect(cookie!.expires * 1000).toBeGreaterThan(Date.now() + 300 * 86_400_000);
