@@ -438,7 +438,7 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     await expectGerman(page, '/admin/security, policies for mailboxes');
     await policies().getByLabel(de.MailboxPolicyForm.expiryLabel).fill('0');
     await submitAction(page, policies().getByRole('button', { name: de.MailboxPolicyForm.save }));
-    await expect(policies().locator('#password-max-age-days-error')).toContainText('Passwörter laufen ab nach: ');
+    await expect(policies().locator('#password-max-age-days-error')).toContainText('Ablauf der Passwörter: ');
     await expectGerman(page, '/admin/security, policy refused');
     await policies().getByLabel(de.MailboxPolicyForm.expiryLabel).fill('30');
     await submitAction(page, policies().getByRole('button', { name: de.MailboxPolicyForm.save }));
@@ -542,7 +542,7 @@ test('texts that services write speak German too: password rules and form checks
   await adminPage.getByRole('checkbox', { name: `${mailbox.email} auswählen` }).check();
   await adminPage.getByLabel(de.BulkPanel.change, { exact: true }).selectOption({ label: de.BulkAction.remove_restriction });
   await adminPage.getByRole('button', { name: de.BulkPanel.review }).click();
-  await expect(adminPage.getByTestId('bulk-question')).toHaveText('Die Netzwerk-Einschränkung von 1 Postfach aufheben? Die Anmeldung ist dann aus jedem Netzwerk möglich.');
+  await expect(adminPage.getByTestId('bulk-question')).toHaveText('Die Netzwerkbeschränkung von 1 Postfach aufheben? Die Anmeldung ist dann aus jedem Netzwerk möglich.');
   await expectGermanIn(adminPage, adminPage.getByTestId('bulk-question'), '/admin/mailboxes, bulk question');
   await adminPage.getByRole('button', { name: 'Auf 1 Postfach anwenden' }).click();
   await expect(adminPage.getByTestId('bulk-result')).toHaveText('Erledigt: 1 Postfach geändert.');
