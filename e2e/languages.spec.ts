@@ -448,7 +448,7 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     await page.goto('/admin');
     await expect(page.getByTestId('password-ages')).toContainText('Passwörter laufen nach 30 Tagen ab.');
     await expect(page.getByTestId('password-ages')).toContainText('1 Passwort läuft in den nächsten 14 Tagen ab.');
-    await expect(page.getByTestId('notify-failing')).toHaveText(/^Benachrichtigungen kommen nicht an: SIEM \(4 fehlgeschlagene Zustellungen in Folge; zuletzt: HTTP 503\)\. Ziele prüfen\.$/);
+    await expect(page.getByTestId('notify-failing')).toHaveText(/^Benachrichtigungen kommen nicht an: SIEM \(4 fehlgeschlagene Zustellungen in Folge; zuletzt: HTTP 503\)\. Benachrichtigungsziele prüfen\.$/);
     await expectGerman(page, '/admin with password ages and a failing destination');
 
     // Notifications: the list (failing, delivered, event names), its notices, and adding destinations.
