@@ -93,7 +93,7 @@ test.describe('German pages (Accept-Language: de)', () => {
     const page = await context.newPage();
     await page.goto('/login');
     await expectGerman(page, '/login');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Beim Webmail anmelden');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Im Webmail anmelden');
 
     // Empty fields, answered in the browser (JavaScript) with the catalogue's German.
     await page.getByRole('button', { name: 'Anmelden' }).click();
@@ -270,7 +270,7 @@ test.describe('the language switch', () => {
     await page.getByRole('button', { name: 'Deutsch' }).click();
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount$/);
     await expect(page.locator('html')).toHaveAttribute('lang', 'de');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Beim Webmail anmelden');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Im Webmail anmelden');
     const cookie = (await context.cookies()).find((c) => c.name === 'portcullis-lang');
     expect(cookie).toMatchObject({ value: 'de', path: '/', httpOnly: true, sameSite: 'Lax' });
     expect(cookie!.expires * 1000).toBeGreaterThan(Date.now() + 300 * 86_400_000);
@@ -438,7 +438,7 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     await expectGerman(page, '/admin/security, policies for mailboxes');
     await policies().getByLabel(de.MailboxPolicyForm.expiryLabel).fill('0');
     await submitAction(page, policies().getByRole('button', { name: de.MailboxPolicyForm.save }));
-    await expect(policies().locator('#password-max-age-days-error')).toContainText('Passwörter laufen ab nach: ');
+    await expect(policies().locator('#password-max-age-days-error')).toContainText('Ablauf der Passwörter: ');
     await expectGerman(page, '/admin/security, policy refused');
     await policies().getByLabel(de.MailboxPolicyForm.expiryLabel).fill('30');
     await submitAction(page, policies().getByRole('button', { name: de.MailboxPolicyForm.save }));
@@ -448,7 +448,7 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     await page.goto('/admin');
     await expect(page.getByTestId('password-ages')).toContainText('Passwörter laufen nach 30 Tagen ab.');
     await expect(page.getByTestId('password-ages')).toContainText('1 Passwort läuft in den nächsten 14 Tagen ab.');
-    await expect(page.getByTestId('notify-failing')).toHaveText(/^Benachrichtigungen kommen nicht an: SIEM \(4 fehlgeschlagene Zustellungen in Folge; zuletzt: HTTP 503\)\. Ziele prüfen\.$/);
+    await expect(page.getByTestId('notify-failing')).toHaveText(/^Benachrichtigungen kommen nicht an: SIEM \(4 fehlgeschlagene Zustellungen in Folge; zuletzt: HTTP 503\)\. Benachrichtigungsziele prüfen\.$/);
     await expectGerman(page, '/admin with password ages and a failing destination');
 
     // Notifications: the list (failing, delivered, event names), its notices, and adding destinations.
@@ -542,7 +542,7 @@ test('texts that services write speak German too: password rules and form checks
   await adminPage.getByRole('checkbox', { name: `${mailbox.email} auswählen` }).check();
   await adminPage.getByLabel(de.BulkPanel.change, { exact: true }).selectOption({ label: de.BulkAction.remove_restriction });
   await adminPage.getByRole('button', { name: de.BulkPanel.review }).click();
-  await expect(adminPage.getByTestId('bulk-question')).toHaveText('Die Netzwerk-Einschränkung von 1 Postfach aufheben? Die Anmeldung ist dann aus jedem Netzwerk möglich.');
+  await expect(adminPage.getByTestId('bulk-question')).toHaveText('Die Netzwerkbeschränkung von 1 Postfach aufheben? Die Anmeldung ist dann aus jedem Netzwerk möglich.');
   await expectGermanIn(adminPage, adminPage.getByTestId('bulk-question'), '/admin/mailboxes, bulk question');
   await adminPage.getByRole('button', { name: 'Auf 1 Postfach anwenden' }).click();
   await expect(adminPage.getByTestId('bulk-result')).toHaveText('Erledigt: 1 Postfach geändert.');
