@@ -1,10 +1,10 @@
 import type { Browser, Locator, Page } from '@playwright/test';
 import { auditEvents } from '../db/schema';
-import en from '../lib/i18n/messages/en.json';
 import de from '../lib/i18n/messages/de.json';
 import { AUDIT_EVENT_KINDS, auditEventLabel, auditSentence, auditSentenceParts, type AuditSentenceInput } from '../lib/audit-sentence';
 import { formatUtc } from '../lib/time-format';
 import { accountWithAdmin, mailboxPath, recordSignIn } from './support/admin';
+import { englishIn, englishPieces } from './support/english-text';
 import { clientAt, createMailbox, dbOf, expect, rememberCookies, rememberSecret, test, type TestAccount } from './support/fixtures';
 
 /**
@@ -13,48 +13,12 @@ import { clientAt, createMailbox, dbOf, expect, rememberCookies, rememberSecret,
  * appears nowhere. English stays what the CSV export and the CLI write (their own specs).
  */
 
-type Tree = { [key: string]: string | Tree };
-function leaves(tree: Tree, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  for (const [key, value] of Object.entries(tree)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(name, value);
-    else leaves(value, name, out);
-  }
-  return out;
-}
-
-const EDGE = new Set([...' ,.:;()"–—-']);
-/** A piece without the spaces and punctuation at its ends. */
-function stripEdges(piece: string): string {
-  let [start, end] = [0, piece.length];
-  while (start < end && EDGE.has(piece[start]!)) start++;
-  while (end > start && EDGE.has(piece[end - 1]!)) end--;
-  return piece.slice(start, end);
-}
-
 /**
- * The English words a German audit page must not show: the literal pieces of every English message of the
- * audit namespaces that differs from the German one, select and plural branches included (their words are
- * the ones these namespaces use most). Pieces of fewer than 5 letters would match by chance and are left out.
+ * The English words a German audit page must not show: the audit namespaces' messages, select and plural
+ * branches included (their words are the ones these namespaces use most).
  */
-const ENGLISH = (() => {
-  const german = leaves(de as Tree);
-  const pieces = new Set<string>();
-  for (const [key, value] of leaves(en as Tree)) {
-    if (!/^Audit\w*\./.test(key) || german.get(key) === value) continue;
-    // Cut at arguments, ICU keywords and branch names (`one {`, `totp {`).
-    for (const piece of value.split(/[{}#]|\b\w+,\s*(?:plural|select|number)\b|\b[a-z_]+\s*(?=\{)/)) {
-      const text = stripEdges(piece);
-      if (text.length >= 5 && /\p{L}/u.test(text) && ![...german.values()].some((g) => g.includes(text))) pieces.add(text);
-    }
-  }
-  return [...pieces];
-})();
-
+const ENGLISH = englishPieces({ keys: /^Audit\w*\./, branches: true, extraEdge: '"' });
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function englishIn(text: string): string[] {
-  return ENGLISH.filter((piece) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(piece)}(?![\\p{L}\\p{N}])`, 'u').test(text));
-}
 
 /** The sentence a page without JavaScript shows: times in their UTC form (lib/time-format.ts). */
 const shownWithoutScript = (e: AuditSentenceInput) => auditSentenceParts(e, 'de').map((p) => (typeof p === 'string' ? p : formatUtc(p.at))).join('');
@@ -94,7 +58,7 @@ function insertEvent(account: TestAccount, row: AuditSentenceInput & { mailboxId
 async function expectNoEnglish(part: Locator, name: string): Promise<void> {
   const text = (await part.allTextContents()).join('\n');
   expect(text.trim(), name).not.toBe('');
-  expect(englishIn(text), `English on ${name}`).toEqual([]);
+  expect(englishIn(ENGLISH, text), `English on ${name}`).toEqual([]);
 }
 
 test.describe('the audit log in German (Accept-Language: de)', () => {
@@ -161,7 +125,7 @@ test.describe('the audit log in German (Accept-Language: de)', () => {
     }
     // Everything the page shows, the closed details included, holds no English catalogue text.
     await expectNoEnglish(page.locator('main'), '/admin/audit');
-    expect(englishIn(await page.title())).toEqual([]);
+    expect(englishIn(ENGLISH, await page.title())).toEqual([]);
     // The German details of an allowed-networks change, entry by entry.
     const nets = page.locator('[data-testid="audit-table"] tbody tr[data-event="allow_nets_changed"]').last().locator('.event-details');
     await expect(nets.locator('dt')).toContainText(['Erlaubte Netzwerke, vorher', 'Erlaubte Netzwerke, nachher', 'Grund', 'Verfahren', 'Bezeichnungen und Ablauf']);

@@ -1,13 +1,13 @@
 import type { Browser, Locator, Page } from '@playwright/test';
 import { eq } from 'drizzle-orm';
 import { accounts, appPasswords, mailboxes, notifyDestinations } from '../db/schema';
-import en from '../lib/i18n/messages/en.json';
 import de from '../lib/i18n/messages/de.json';
 import { startReceiver } from '../lib/testing/webhook-receiver';
 import { servers } from '../playwright.config';
 import { accountWithAdmin, mailboxPath, netsFieldsHydrated, openMailbox } from './support/admin';
 import { clientAt, createMailbox, dbOf, expect, formAlert, rememberCookies, rememberSecret, submitAction, test, updateMailboxRow } from './support/fixtures';
 import { codeAt } from './support/two-factor';
+import { englishIn, englishPieces } from './support/english-text';
 
 /**
  * Spec §22: the pages in English and German. A German browser (`Accept-Language: de`) gets `lang="de"` and no
@@ -15,51 +15,15 @@ import { codeAt } from './support/two-factor';
  * JavaScript, is remembered in a cookie, and returns only to a path on this site.
  */
 
-type Tree = { [key: string]: string | Tree };
-function leaves(tree: Tree, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  for (const [key, value] of Object.entries(tree)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(name, value);
-    else leaves(value, name, out);
-  }
-  return out;
-}
+/** The English texts a German page must not show (plural and select messages are left out). */
+const ENGLISH = englishPieces();
 
-const EDGE = new Set([...' ,.:;()–—-']);
-/** A piece without the spaces and punctuation at its ends. */
-function stripEdges(piece: string): string {
-  let [start, end] = [0, piece.length];
-  while (start < end && EDGE.has(piece[start]!)) start++;
-  while (end > start && EDGE.has(piece[end - 1]!)) end--;
-  return piece.slice(start, end);
-}
-
-/**
- * The English texts a German page must not show: every English message that differs from its German one,
- * cut at its arguments and tags into literal pieces (plural and select messages are left out: their English
- * words sit inside ICU syntax). Pieces shorter than 5 characters ("(API)", "Day") would match inside other
- * text by chance and are left out too.
- */
-const ENGLISH = (() => {
-  const german = leaves(de as Tree);
-  const pieces = new Set<string>();
-  for (const [key, value] of leaves(en as Tree)) {
-    if (german.get(key) === value || /,\s*(?:plural|select)\s*,/.test(value)) continue;
-    for (const piece of value.split(/\{[^{}]*\}|<\/?\w+>/)) {
-      const text = stripEdges(piece);
-      if (text.length >= 5 && /\p{L}/u.test(text) && ![...german.values()].some((g) => g.includes(text))) pieces.add(text);
-    }
-  }
-  return [...pieces];
-})();
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The page is German: `<html lang="de">`, and neither its visible text nor its title holds an English catalogue text. */
 async function expectGerman(page: Page, name: string): Promise<void> {
   await expect(page.locator('html'), name).toHaveAttribute('lang', 'de');
   const text = `${await page.title()}\n${await page.locator('body').innerText()}`;
-  const found = ENGLISH.filter((piece) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(piece)}(?![\\p{L}\\p{N}])`, 'u').test(text));
+  const found = englishIn(ENGLISH, text);
   expect(found, `English on ${name}`).toEqual([]);
 }
 
@@ -68,7 +32,7 @@ async function expectGermanIn(page: Page, part: Locator, name: string): Promise<
   await expect(page.locator('html'), name).toHaveAttribute('lang', 'de');
   const text = (await part.allInnerTexts()).join('\n');
   expect(text.trim(), name).not.toBe('');
-  const found = ENGLISH.filter((piece) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(piece)}(?![\\p{L}\\p{N}])`, 'u').test(text));
+  const found = englishIn(ENGLISH, text);
   expect(found, `English on ${name}`).toEqual([]);
 }
 
