@@ -1,8 +1,7 @@
 import 'server-only';
-// use-intl's core (next-intl's own translator, without React): the job runner and `npm run cli -- jobs run`
-// load this file outside Next, where next-intl's entry, which brings its React provider, cannot load.
-import { createTranslator } from 'use-intl/core';
-import { catalogue } from '@/lib/i18n/catalogues';
+// The compiled catalogue messages of lib/i18n/message-format.ts, not next-intl's translator: the job runner,
+// `npm run cli -- jobs run` and the machine process (which loads no React) word notifications outside Next.
+import { messageFormatter } from '@/lib/i18n/message-format';
 import { DEFAULT_LOCALE, isLocale, type Locale } from '@/lib/i18n/locales';
 import { formatDateTime } from '@/lib/time-format';
 import { NOTIFY_EVENT_KEYS, NOTIFY_EVENTS_NAMESPACE } from './events-list';
@@ -16,8 +15,8 @@ import type { NotificationBody } from './payload';
  * value (addresses, ids, URLs) stay as they are.
  */
 
-const translatorFor = (locale: Locale) => createTranslator({ locale, messages: catalogue(locale), namespace: 'Notify' });
-const eventNamesFor = (locale: Locale) => createTranslator({ locale, messages: catalogue(locale), namespace: NOTIFY_EVENTS_NAMESPACE });
+const translatorFor = (locale: Locale) => messageFormatter(locale, 'Notify');
+const eventNamesFor = (locale: Locale) => messageFormatter(locale, NOTIFY_EVENTS_NAMESPACE);
 // One per language, built on first use: the key set is the handful of LOCALES, and a catalogue never changes.
 const translators = new Map<Locale, ReturnType<typeof translatorFor>>();
 const eventNames = new Map<Locale, ReturnType<typeof eventNamesFor>>();
