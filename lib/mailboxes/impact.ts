@@ -29,8 +29,10 @@ interface Part {
   n: number;
   lastAt: number;
   protocols: string[];
-  /** The latest refusal's reason (refusals only). */
+  /** Audit part: the latest row's event and reason, and the successes monitor mode let through. */
+  lastEvent?: string;
   reason?: string | null;
+  wouldRefuse?: number;
 }
 
 /**
@@ -72,65 +74,72 @@ export async function impactSignIns(scope: Scope, email: string, now: Date = new
   };
 
   const reason = jsonField(auditEvents.detail, 'reason');
-  const refusals = async (only?: readonly (string | null)[]): Promise<Part[]> => {
-    // The only max() of the query: SQLite takes latestInGroup's bare column from its row.
+  const failed = sql`${auditEvents.event} = 'login_failed'`;
+  // One pass over the audit rows: refusals after a correct password, and the successes monitor mode let
+  // through (each has a row of its own: their count). Such a success is also in its summary, no later than
+  // the summary's last_seen, so when it is the latest audit row the group's result is a success either way.
+  const audited = async (only?: readonly (string | null)[]): Promise<Part[]> => {
+    // The only max() of the query: SQLite takes latestInGroup's bare columns from its row.
     const lastAt = sql<number>`max(${auditEvents.at})`.mapWith(Number);
     const rows = await getDb()
-      .select({ address: auditEvents.clientIp, n: sql<number>`sum(${auditEvents.count})`.mapWith(Number), lastAt, reason: latestInGroup<string | null>(reason, auditEvents.at), protocols: distinctList(auditEvents.protocol) })
+      .select({
+        address: auditEvents.clientIp,
+        n: sql<number>`sum(CASE WHEN ${failed} THEN ${auditEvents.count} ELSE 0 END)`.mapWith(Number),
+        lastAt,
+        lastEvent: latestInGroup<string>(auditEvents.event, auditEvents.at),
+        reason: latestInGroup<string | null>(reason, auditEvents.at),
+        protocols: distinctList(auditEvents.protocol),
+        wouldRefuse: sql<number>`sum(CASE WHEN ${failed} THEN 0 ELSE 1 END)`.mapWith(Number),
+      })
       .from(auditEvents)
-      .where(and(eq(auditEvents.mailboxId, mailbox.id), tenantCondition(scope, auditEvents.accountId), gte(auditEvents.at, since), eq(auditEvents.event, 'login_failed'), inArray(reason, PASSWORD_PROVEN_REFUSALS), only ? addressIn(auditEvents.clientIp, only, 'null') : undefined))
+      .where(
+        and(
+          eq(auditEvents.mailboxId, mailbox.id),
+          tenantCondition(scope, auditEvents.accountId),
+          gte(auditEvents.at, since),
+          or(and(eq(auditEvents.event, 'login_failed'), inArray(reason, PASSWORD_PROVEN_REFUSALS)), and(eq(auditEvents.event, 'login_succeeded'), sql`${jsonFlag(auditEvents.detail, 'wouldRefuse')} = 1`)),
+          only ? addressIn(auditEvents.clientIp, only, 'null') : undefined,
+        ),
+      )
       .groupBy(auditEvents.clientIp)
       .orderBy(desc(lastAt), auditEvents.clientIp)
       .limit(only ? only.length : MAX_IMPACT_ADDRESSES + 1);
-    return rows.map((r) => ({ address: r.address, n: r.n, lastAt: r.lastAt, protocols: splitList(r.protocols), reason: r.reason }));
+    return rows.map((r) => ({ address: r.address, n: r.n, lastAt: r.lastAt, protocols: splitList(r.protocols), lastEvent: r.lastEvent, reason: r.reason, wouldRefuse: r.wouldRefuse }));
   };
 
   // Each source's newest MAX + 1 addresses hold the newest MAX addresses overall (an address's time is the
   // later of its two parts, and every address ranked above it in that part's source is newer still).
-  const [succeeded, refused] = await Promise.all([successes(), refusals()]);
-  const byAddress = new Map<string | null, { success?: Part; refusal?: Part }>();
+  const [succeeded, logged] = await Promise.all([successes(), audited()]);
+  const byAddress = new Map<string | null, { success?: Part; audit?: Part }>();
   for (const p of succeeded) byAddress.set(p.address, { success: p });
-  for (const p of refused) byAddress.set(p.address, { ...byAddress.get(p.address), refusal: p });
-  const newest = (e: { success?: Part; refusal?: Part }) => Math.max(e.success?.lastAt ?? 0, e.refusal?.lastAt ?? 0);
+  for (const p of logged) byAddress.set(p.address, { ...byAddress.get(p.address), audit: p });
+  const newest = (e: { success?: Part; audit?: Part }) => Math.max(e.success?.lastAt ?? 0, e.audit?.lastAt ?? 0);
   const ordered = [...byAddress.entries()].sort(([a, x], [b, y]) => newest(y) - newest(x) || String(a).localeCompare(String(b)));
   const truncated = ordered.length > MAX_IMPACT_ADDRESSES;
   const kept = ordered.slice(0, MAX_IMPACT_ADDRESSES);
   // A kept address may have its other part beyond a source's first MAX + 1: read those parts by address.
-  if (succeeded.length > MAX_IMPACT_ADDRESSES || refused.length > MAX_IMPACT_ADDRESSES) {
+  if (succeeded.length > MAX_IMPACT_ADDRESSES || logged.length > MAX_IMPACT_ADDRESSES) {
     const missingSuccess = succeeded.length > MAX_IMPACT_ADDRESSES ? kept.filter(([, e]) => !e.success).map(([a]) => a) : [];
-    const missingRefusal = refused.length > MAX_IMPACT_ADDRESSES ? kept.filter(([, e]) => !e.refusal).map(([a]) => a) : [];
-    const [more, moreRefused] = await Promise.all([missingSuccess.length ? successes(missingSuccess) : [], missingRefusal.length ? refusals(missingRefusal) : []]);
+    const missingAudit = logged.length > MAX_IMPACT_ADDRESSES ? kept.filter(([, e]) => !e.audit).map(([a]) => a) : [];
+    const [more, moreAudited] = await Promise.all([missingSuccess.length ? successes(missingSuccess) : [], missingAudit.length ? audited(missingAudit) : []]);
     for (const p of more) byAddress.get(p.address)!.success = p;
-    for (const p of moreRefused) byAddress.get(p.address)!.refusal = p;
+    for (const p of moreAudited) byAddress.get(p.address)!.audit = p;
   }
-  const addresses = kept.map(([a]) => a);
-  const monitored = addresses.length ? await wouldRefuseByAddress(mailbox.id, scope, since, addresses) : new Map<string | null, number>();
-
-  const groups = kept.map(([address, { success, refusal }]): SignInAddressGroup => {
+  const groups = kept.map(([address, { success, audit }]): SignInAddressGroup => {
     const succeededHere = success?.n ?? 0;
-    const refusedLater = refusal !== undefined && refusal.lastAt > (success?.lastAt ?? -1);
+    const refusedLater = audit !== undefined && audit.lastEvent === 'login_failed' && audit.lastAt > (success?.lastAt ?? -1);
     return {
       address,
-      attempts: succeededHere + (refusal?.n ?? 0),
+      attempts: succeededHere + (audit?.n ?? 0),
       succeeded: succeededHere,
-      lastAt: new Date(Math.max(success?.lastAt ?? 0, refusal?.lastAt ?? 0)).toISOString(),
+      lastAt: new Date(Math.max(success?.lastAt ?? 0, audit?.lastAt ?? 0)).toISOString(),
       // The latest attempt's outcome: a success unless a refusal came after the latest success.
-      lastResult: refusedLater ? (refusal.reason ?? 'refused') : 'signed_in',
-      protocols: [...new Set([...(success?.protocols ?? []), ...(refusal?.protocols ?? [])])].sort(),
-      wouldRefuse: monitored.get(address) ?? 0,
+      lastResult: refusedLater ? (audit.reason ?? 'refused') : 'signed_in',
+      protocols: [...new Set([...(success?.protocols ?? []), ...(audit?.protocols ?? [])])].sort(),
+      wouldRefuse: audit?.wouldRefuse ?? 0,
     };
   });
   return { mailbox: mailbox.email, since, groups, truncated };
-}
-
-/** How many sign-ins of the window went through only because of monitor mode, per address (of `addresses`). */
-async function wouldRefuseByAddress(mailboxId: number, scope: Scope, since: Date, addresses: readonly (string | null)[]): Promise<Map<string | null, number>> {
-  const rows = await getDb()
-    .select({ address: auditEvents.clientIp, n: sql<number>`sum(${jsonFlag(auditEvents.detail, 'wouldRefuse')})`.mapWith(Number) })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.mailboxId, mailboxId), tenantCondition(scope, auditEvents.accountId), gte(auditEvents.at, since), eq(auditEvents.event, 'login_succeeded'), addressIn(auditEvents.clientIp, addresses, 'null')))
-    .groupBy(auditEvents.clientIp);
-  return new Map(rows.map((r) => [r.address, r.n]));
 }
 
 const splitList = (list: string | null) => (list ? list.split(',').sort() : []);
