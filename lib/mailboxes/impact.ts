@@ -1,6 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { AnyColumn } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { auditEvents, signInSummaries } from '@/db/schema';
 import { getDb } from '@/db';
 import { tenantCondition, type Scope } from '@/lib/scope';
