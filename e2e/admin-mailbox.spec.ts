@@ -1,6 +1,6 @@
 import bcrypt from 'bcrypt';
 import { accountWithAdmin, adminAt, mailboxPath, openList, openMailbox, recordSignIn } from './support/admin';
-import { auditFor, clientAt, createMailbox, expect, formAlert, mailboxRow, signIn, strongPassword, test } from './support/fixtures';
+import { auditFor, clientAt, createMailbox, expect, formAlert, mailboxRow, signIn, sqlRows, strongPassword, test } from './support/fixtures';
 
 test.describe('admin mailbox page', () => {
   test('a list with valid and invalid entries saves nothing and names every invalid entry with its reason', async ({ browser }) => {
@@ -118,6 +118,25 @@ test.describe('admin mailbox page', () => {
     await expect(page.getByTestId('impact-summary')).toHaveText('All 3 addresses used in the last 30 days are allowed by this draft.');
     await page.getByLabel('Allowed networks').fill('203.0.113.0/24, nonsense');
     await expect(page.getByTestId('impact-summary')).toHaveText('Fix the invalid entries to see which sign-ins the list would refuse.');
+    await context.close();
+  });
+
+  test('the impact preview counts repeat successes from the sign-in summaries (spec §19)', async ({ browser }) => {
+    const { account, admin } = accountWithAdmin();
+    const mailbox = createMailbox(account);
+    // A mail app from one address all month: its audit row is 31 days old (outside the window), its summary
+    // counted 1,284 successes and was last seen 2 days ago.
+    recordSignIn(account, mailbox, { ip: '198.51.100.7', daysAgo: 31, protocol: 'imap' });
+    sqlRows(account.server, `UPDATE sign_in_summaries SET count = 1284, last_seen = :'at' WHERE mailbox_id = :'box' RETURNING id`, { at: Date.now() - 2 * 86_400_000, box: mailbox.id });
+    const { context, page } = await adminAt(browser, '198.51.100.143', admin);
+    await openMailbox(page, mailbox.email);
+    await page.getByLabel('Allowed networks').fill('203.0.113.0/24');
+    await expect(page.getByTestId('impact-summary')).toHaveText('This draft would refuse 1 of 1 address used in the last 30 days:');
+    const row = page.getByTestId('impact-refused').locator('tbody tr');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('198.51.100.7');
+    await expect(row).toContainText('1284');
+    await expect(row).toContainText('imap');
     await context.close();
   });
 

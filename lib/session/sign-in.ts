@@ -362,13 +362,12 @@ async function mailboxTwoFactorSignInStep(step: NonNullable<ReturnType<typeof ma
 
 /**
  * Records a mailbox sign-in completed by its second factor (web /login/verify, the API's `auth {…, totp}`):
- * last sign-in time and address, and `login_succeeded` with the method.
+ * counted in the sign-in summaries like every success (the impact preview, suggestions and charts read
+ * them), with its own `login_succeeded` row naming the method (a detail: written every time), and the last
+ * sign-in time and address, all committed before the answer.
  */
 export async function completeMailboxSignIn(mailbox: { id: number; email: string; accountId: number }, context: AuditContext & { clientIp: string | null }, method: 'totp' | 'recovery_code' | 'passkey'): Promise<void> {
-  await transaction(async (tx) => {
-    await tx.update(mailboxes).set({ lastLoginAt: new Date(), lastLoginIp: context.clientIp }).where(eq(mailboxes.id, mailbox.id));
-    await recordAudit(tx, context, { event: 'login_succeeded', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { method } });
-  });
+  await signInSummaryWriter.record(context, { accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, protocol: context.protocol ?? 'web', credential: 'password', clientIp: context.clientIp }, { method });
 }
 
 export interface SignedInAdmin {
