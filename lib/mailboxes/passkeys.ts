@@ -9,6 +9,7 @@ import { recordAudit, type AuditContext } from '@/lib/audit';
 import en from '@/lib/i18n/messages/en.json';
 import { endSubjectSessions } from '@/lib/session-rows';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { problem } from '@/lib/service-problems';
 import { endMailConnections } from '@/lib/mail-kick/outbox';
 import { countSubjectPasskeys, insertPasskey, listSubjectPasskeys, subjectPasskeyRegistrationOptions, verifyPasskeyRegistration, type PasskeyView } from '@/lib/second-factor/passkey';
 import { clearTwoFactor, ownTwoFactorRow, proveMailboxPasswordAndCode, replaceRecoveryCodes, type MailboxActor } from './two-factor';
@@ -58,7 +59,7 @@ export async function registerMailboxPasskey(
     const before = await countSubjectPasskeys(tx, subject);
     if (before >= MAX_MAILBOX_PASSKEYS) throw new ValidationError('passkey', en.MailboxTwoFactorActions.passkeyLimit);
     const [row] = await tx.select({ totpEnabledAt: mailboxes.totpEnabledAt }).from(mailboxes).where(eq(mailboxes.id, mailbox.id));
-    if (!row) throw new NotFoundError('Mailbox not found');
+    if (!row) throw new NotFoundError(problem('mailbox_not_found', { address: mailbox.email }));
     const passkey = await insertPasskey(tx, subject, key);
     if (!passkey) throw new ValidationError('passkey', en.MailboxTwoFactorActions.passkeyTaken);
     await recordAudit(tx, ctx, { event: 'mailbox_passkey_added', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { passkey: key.name } });
@@ -80,14 +81,14 @@ export async function registerMailboxPasskey(
  */
 export async function removeMailboxPasskey(mailbox: MailboxActor, id: number, proof: { password: string; code: string }, ctx: AuditContext & { clientIp: string | null }, now = Date.now()): Promise<{ twoFactorOff: boolean }> {
   const [target] = await getDb().select({ name: mailboxPasskeys.name }).from(mailboxPasskeys).where(and(eq(mailboxPasskeys.id, id), eq(mailboxPasskeys.mailboxId, mailbox.id)));
-  if (!target) throw new NotFoundError('Passkey not found');
+  if (!target) throw new NotFoundError(problem('passkey_not_found'));
   const row = await ownTwoFactorRow(mailbox.id);
   const last = row.enabledAt === null && (await countSubjectPasskeys(getDb(), subjectOf(mailbox))) === 1;
   if (last && row.required) throw new ForbiddenError(en.MailboxTwoFactorActions.requiredOn);
   await proveMailboxPasswordAndCode(mailbox, row.hash, { password: proof.password, code: last ? proof.code : null }, 'remove_passkey', ctx, now);
   return transaction(async (tx) => {
     const removed = await tx.delete(mailboxPasskeys).where(and(eq(mailboxPasskeys.id, id), eq(mailboxPasskeys.mailboxId, mailbox.id))).returning({ id: mailboxPasskeys.id });
-    if (removed.length !== 1) throw new NotFoundError('Passkey not found');
+    if (removed.length !== 1) throw new NotFoundError(problem('passkey_not_found'));
     await recordAudit(tx, ctx, { event: 'mailbox_passkey_removed', accountId: mailbox.accountId, mailboxId: mailbox.id, mailboxEmail: mailbox.email, detail: { passkey: target.name } });
     const [now2fa] = await tx.select({ totpEnabledAt: mailboxes.totpEnabledAt }).from(mailboxes).where(eq(mailboxes.id, mailbox.id));
     const off = (now2fa?.totpEnabledAt ?? null) === null && (await countSubjectPasskeys(tx, subjectOf(mailbox))) === 0;

@@ -138,7 +138,7 @@ export async function setDestinationLanguage(admin: { id: number; email: string;
   const language = parseOrThrow(destinationLanguageSchema, input);
   await transaction(async (tx) => {
     const [before] = await tx.select({ language: notifyDestinations.language }).from(notifyDestinations).where(and(eq(notifyDestinations.id, id), eq(notifyDestinations.accountId, admin.accountId))).limit(1);
-    if (!before) throw new NotFoundError('No such destination.');
+    if (!before) throw new NotFoundError(problem('destination_not_found'));
     if (before.language === language) return;
     await tx.update(notifyDestinations).set({ language }).where(eq(notifyDestinations.id, id));
     await recordAudit(tx, ctx, { event: 'notify_destination_changed', accountId: admin.accountId, detail: { admin: admin.email, destination_id: id, old_language: before.language, new_language: language } });
