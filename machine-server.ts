@@ -86,7 +86,7 @@ function main(): void {
     const requestId = newRequestId();
     const pathname = pathnameOf(req.url);
     res.setHeader('X-Request-Id', requestId);
-    res.once('close', () => logRequest({ requestId, method: req.method, pathname, status: res.statusCode, started, clientIp: address, completed: res.writableFinished }));
+    res.once('close', () => logRequest({ requestId, method: req.method, pathname, status: res.statusCode, started, clientIp: address, completed: res.writableFinished }, res));
     withRequestContext({ requestId }, () => {
       if (serveMachineEndpoint(pathname, req, res, { readiness, metricsAllow, clientAddress: address }, true)) return;
       // Pages and JSON-RPC are the web server's (PORT).

@@ -237,7 +237,7 @@ async function main(): Promise<void> {
     const requestId = newRequestId();
     const pathname = pathnameOf(req.url);
     res.setHeader('X-Request-Id', requestId);
-    res.once('close', () => logRequest({ requestId, method: req.method, pathname, status: res.statusCode, started, clientIp: address, completed: res.writableFinished }));
+    res.once('close', () => logRequest({ requestId, method: req.method, pathname, status: res.statusCode, started, clientIp: address, completed: res.writableFinished }, res));
     withRequestContext({ requestId }, () => {
       // auth_http, JSON-RPC, health, readiness and metrics from their table; everything else is Next's.
       if (!serveMachineEndpoint(pathname, req, res, { readiness, metricsAllow, clientAddress: address })) void handle(req, res);

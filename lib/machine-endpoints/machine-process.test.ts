@@ -24,6 +24,8 @@ interface Machine {
   port: number;
   moduleLog: string;
   exited: Promise<number | null>;
+  /** Its stdout so far: the JSON log lines. */
+  stdout(): string;
 }
 
 function freePort(): Promise<number> {
@@ -42,16 +44,18 @@ async function startMachine(name: string, env: Record<string, string>): Promise<
   const child = fork('machine-server.ts', [], {
     execArgv: ['--import', 'tsx', '--import', path.resolve('lib/machine-endpoints/module-log.fixture.mjs')],
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', MACHINE_PORT: String(port), MAIL_AUTH_SECRET: SECRET, IMAP_BACKEND: '127.0.0.1:143', TMPDIR: childTmp, PORTCULLIS_MODULE_LOG: moduleLog, ...env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.once('message', (message: { kind: string }) => (message.kind === 'listening' ? resolve() : reject(new Error(`unexpected ${JSON.stringify(message)}`))));
     void exited.then((code) => reject(new Error(`the machine process exited (${code}): ${stderr}`)));
   });
-  return { child, port, moduleLog, exited };
+  return { child, port, moduleLog, exited, stdout: () => stdout };
 }
 
 function call(port: number, method: string, pathname: string, headers: Record<string, string> = {}) {
@@ -146,6 +150,32 @@ describe('the machine process (machine-server.ts)', () => {
     // The record is real: the app's own data layer was asked for.
     expect(packages).toEqual(expect.arrayContaining(['drizzle-orm', 'zod']));
     expect(packages.filter((name) => /^(?:next|next-auth|next-intl|react|react-dom|@next\/.*)$/.test(name))).toEqual([]);
+  });
+
+  it('leaves a repeat success the summaries count out of the request log; a first success and a failure each have their line', async () => {
+    // LOG_LEVEL info (the tests' default is silent), so that the request log can be read.
+    const logging = await startMachine('logging', { TRUSTED_PROXIES: '', LOG_LEVEL: 'info' });
+    const first = await call(logging.port, 'GET', '/api/mail-auth', login(email, MAILBOX_PASSWORD, '203.0.113.7'));
+    expect(first.headers['auth-status']).toBe('OK');
+    const repeat = await call(logging.port, 'GET', '/api/mail-auth', login(email, MAILBOX_PASSWORD, '203.0.113.7'));
+    expect(repeat.headers['auth-status']).toBe('OK');
+    const wrong = await call(logging.port, 'GET', '/api/mail-auth', login(email, 'Not-The-Password-1234', '203.0.113.7'));
+    expect(wrong.headers['auth-status']).toBe('Invalid login or password');
+    logging.child.kill('SIGTERM');
+    expect(await logging.exited).toBe(0);
+    // Written at exit at the latest (lib/log.ts buffers lines).
+    const logged = new Set(
+      logging
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { kind?: string; requestId?: string })
+        .filter((line) => line.kind === 'request')
+        .map((line) => line.requestId),
+    );
+    expect(logged.has(first.headers['x-request-id'] as string)).toBe(true);
+    expect(logged.has(wrong.headers['x-request-id'] as string)).toBe(true);
+    expect(logged.has(repeat.headers['x-request-id'] as string)).toBe(false);
   });
 
   it('ends itself, cleanly, when its parent (server.ts) goes away without a signal', async () => {

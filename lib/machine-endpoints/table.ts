@@ -5,6 +5,7 @@ import { answerMailAuth } from '@/lib/mail-auth/handler';
 import { serveRpcRequest } from '@/lib/rpc/endpoint';
 import { serveOpsEndpoint, type OpsContext } from '@/lib/ops/endpoints';
 import { nodeHeaders } from '@/lib/ops/node-headers';
+import { countedNotLogged } from '@/lib/ops/request-log';
 
 /**
  * The machine endpoints: what nginx, API clients, load balancers and Prometheus call. server.ts answers
@@ -30,7 +31,11 @@ export interface MachineEndpoint {
 function serveMailAuth(req: IncomingMessage, res: ServerResponse): void {
   answerMailAuth(nodeHeaders(req)).then(
     (answer) => {
-      res.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+      // A warm success the sign-in summaries count has no request log line (lib/ops/request-log.ts).
+      if (answer.repeat) countedNotLogged(res);
+      // The answer's headers are its own (built per request): completed in place rather than copied.
+      answer.headers['Content-Length'] = String(Buffer.byteLength(answer.body));
+      res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
     },
     (error: unknown) => {

@@ -33,6 +33,11 @@ export interface MailAuthAnswer {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /**
+   * A repeat success the sign-in summaries count (SignInResult `repeat`): the channel writes no request log
+   * line for it (docs/imap.md "Logs of warm logins"). Failures and refusals never carry it.
+   */
+  repeat?: boolean;
 }
 
 function answer(headers: Record<string, string>): MailAuthAnswer {
@@ -65,7 +70,7 @@ export interface SignInAnswerOptions {
 /** Translates the domain service's verdict into nginx's answer. */
 export function signInAnswer(result: SignInResult, options: SignInAnswerOptions): MailAuthAnswer {
   if (result.ok) {
-    return answer({
+    const ok = answer({
       'Auth-Status': 'OK',
       'Auth-Server': options.backend.host,
       'Auth-Port': String(options.backend.port),
@@ -73,6 +78,8 @@ export function signInAnswer(result: SignInResult, options: SignInAnswerOptions)
       'Auth-User': encodeAuthHeader(result.mailbox.email),
       'Auth-Pass': encodeAuthHeader(options.password),
     });
+    if (result.repeat) ok.repeat = true;
+    return ok;
   }
   switch (result.reason) {
     case 'password_change_required':

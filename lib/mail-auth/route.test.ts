@@ -176,6 +176,27 @@ describe('GET /api/mail-auth', () => {
     expect((await lastAudit(box.email))[0]).toMatchObject({ event: 'login_succeeded', clientIp: '192.0.2.60' });
   });
 
+  it('marks only a repeat success the summaries count as left out of the request log, never a first success or a refusal', async () => {
+    const box = await mailbox();
+    const asked = (pass: string, clientIp: string) => answerMailAuth(new Request('http://portcullis.test/api/mail-auth', { headers: { 'Auth-Method': 'plain', 'Auth-User': box.email, 'Auth-Pass': pass, 'Auth-Protocol': 'imap', 'Auth-Login-Attempt': '1', 'Client-IP': clientIp, 'X-Mail-Auth-Secret': process.env.MAIL_AUTH_SECRET! } }).headers);
+    // The first success from an address has its audit row (and so its log lines).
+    const first = await asked(box.password, '192.0.2.66');
+    expect(first.headers['Auth-Status']).toBe('OK');
+    expect(first.repeat).toBeUndefined();
+    const repeat = await asked(box.password, '192.0.2.66');
+    expect(repeat).toMatchObject({ repeat: true, headers: { 'Auth-Status': 'OK' } });
+    // A new address is a first success again; a wrong password is a failure: both logged.
+    expect((await asked(box.password, '192.0.2.67')).repeat).toBeUndefined();
+    const wrong = await asked('Not-The-Password-1234', '192.0.2.66');
+    expect(wrong.headers['Auth-Status']).toBe('Invalid login or password');
+    expect(wrong.repeat).toBeUndefined();
+    // Inactive with the password cached: refused, and logged.
+    await getDb().update(mailboxes).set({ active: false }).where(eq(mailboxes.id, box.id));
+    const inactive = await asked(box.password, '192.0.2.66');
+    expect(inactive.headers['Auth-Status']).toBe('Invalid login or password');
+    expect(inactive.repeat).toBeUndefined();
+  });
+
   it('PostgreSQL: a warm login is one read (row and throttle state) and no write', async () => {
     if (engineKind() !== 'postgres') return;
     const box = await mailbox();

@@ -36,8 +36,12 @@ export interface SignedInMailbox {
  * them. The real reason only goes to the audit log.
  */
 export type SignInResult =
-  /** `secondFactor`: only the password step is done (spec §20); the caller asks for the second factor. */
-  | { ok: true; mailbox: SignedInMailbox; secondFactor?: boolean }
+  /**
+   * `secondFactor`: only the password step is done (spec §20); the caller asks for the second factor.
+   * `repeat`: a repeat success only counted in memory by the sign-in summaries (no row, no audit line of its
+   * own); a channel may leave it out of its request log, since the summaries and /metrics count it.
+   */
+  | { ok: true; mailbox: SignedInMailbox; secondFactor?: boolean; repeat?: boolean }
   | { ok: false; reason: 'failed' }
   | { ok: false; reason: 'throttled'; retryAfterMinutes: number }
   | { ok: false; reason: 'password_change_required' }
@@ -314,7 +318,7 @@ export async function verifyMailboxSignIn(input: SignInInput): Promise<SignInRes
   const auditFacts = app ? { app_password_id: app.id, app_password: app.label } : undefined;
   const counted = signInSummaryWriter.record(input.context, { ...audit, protocol: input.context.protocol ?? 'web', credential, clientIp: address, auditFacts }, loginDetail); // sign-in summaries
   if (counted) await counted;
-  return { ok: true, mailbox: signedIn(row) };
+  return counted ? { ok: true, mailbox: signedIn(row) } : { ok: true, mailbox: signedIn(row), repeat: true };
 }
 
 /**
