@@ -166,7 +166,17 @@ async function worker(): Promise<EngineResult> {
         // PostgreSQL between two VACUUMs: an UPDATE (of nothing) of one row in 50 spread over the whole table
         // clears the visibility map's all-visible bit of (nearly) every heap page, under autovacuum's
         // threshold (20% of the rows), as a live trail's recent inserts and aggregated rows' updates do.
-        if (engineKind() === 'postgres') await exec(sql`UPDATE audit_events SET count = count WHERE id % 50 = 1`);
+        if (engineKind() === 'postgres') {
+          // The capped count's heap fetches before and after: what the page no longer runs, shown to be affected.
+          const heapFetches = async () => {
+            const q = sql`EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM (SELECT 1 FROM audit_events WHERE mailbox_email = 'target@scale.test' AND account_id = ${accountId} LIMIT 1001) AS matching`;
+            const plan = ((await raw.execute!(q)) as { rows: Record<string, string>[] }).rows.map((r) => Object.values(r).join(' '));
+            return plan.filter((l) => /Heap Fetches|Buffers/.test(l)).map((l) => l.trim()).slice(0, 2).join('; ');
+          };
+          const before = await heapFetches();
+          await exec(sql`UPDATE audit_events SET count = count WHERE id % 50 = 1`);
+          process.stderr.write(`bench: postgres: the capped count before the UPDATE: ${before}; after: ${await heapFetches()}\n`);
+        }
         process.stdout.write('dirty\n');
         continue;
       }
