@@ -171,7 +171,8 @@ async function worker(): Promise<EngineResult> {
           const heapFetches = async () => {
             const q = sql`EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM (SELECT 1 FROM audit_events WHERE mailbox_email = 'target@scale.test' AND account_id = ${accountId} LIMIT 1001) AS matching`;
             const plan = ((await raw.execute!(q)) as { rows: Record<string, string>[] }).rows.map((r) => Object.values(r).join(' '));
-            return plan.filter((l) => /Heap Fetches|Buffers/.test(l)).map((l) => l.trim()).slice(0, 2).join('; ');
+            // The whole statement's buffers (the first line of them) and the index-only scan's heap fetches.
+            return [plan.find((l) => /Buffers/.test(l)), plan.find((l) => /Heap Fetches/.test(l))].filter(Boolean).map((l) => l!.trim()).join('; ');
           };
           const before = await heapFetches();
           await exec(sql`UPDATE audit_events SET count = count WHERE id % 50 = 1`);
