@@ -5,7 +5,7 @@ import { accounts, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { tenantCondition, type Scope } from '@/lib/scope';
 import { issueAccountScope } from '@/lib/session/account-scope';
-import { AUDIT_COUNT_CAP, auditCursorText, auditOlderThan, auditLogFilterSchema, auditPageCursorSchema, countAuditLog, queryAuditLog, type AuditLogFilter, type AuditLogPage } from './audit-log';
+import { AUDIT_COUNT_CAP, auditCursorText, auditOlderThan, auditLogFilterSchema, auditCountRequestSchema, auditPageCursorSchema, countAuditLog, queryAuditLog, type AuditLogFilter, type AuditLogPage } from './audit-log';
 
 // The audit page is paged by cursor (time, then id) and does not count; "Count matching events" counts up to
 // AUDIT_COUNT_CAP: spec §19, issue 21.
@@ -120,6 +120,9 @@ describe('the audit page paged by cursor', () => {
     expect(await countAuditLog(scope, filter({ mailbox: 'other@x.test' }))).toEqual({ total: 1, capped: false });
     expect(await countAuditLog(issueAccountScope(theirs), filter({ mailbox: 'other@x.test' }))).toEqual({ total: 2, capped: false });
     expect(await countAuditLog(scope, filter({ mailbox: 'nobody@x.test' }))).toEqual({ total: 0, capped: false });
+    // Only `count=1` asks for it (the link's value); anything else, or nothing, is a page view without a count.
+    expect(auditCountRequestSchema.parse({ count: '1' }).count).toBe(true);
+    for (const other of [undefined, '', '0', 'true', 'yes', '11', '1,1']) expect(auditCountRequestSchema.parse({ count: other }).count).toBe(false);
   });
 
   it("a cursor never shows another account's rows, and rows arriving meanwhile neither shift nor repeat a page", async () => {

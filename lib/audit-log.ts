@@ -203,6 +203,12 @@ export async function queryAuditLog(scope: Scope, filter: AuditLogFilter, positi
   };
 }
 
+/**
+ * The audit page's request to count (query string `count=1`, the "Count matching events" link). Anything
+ * else is no request: the page then reads its rows only.
+ */
+export const auditCountRequestSchema = z.object({ count: z.string().optional().transform((v) => v?.trim() === '1') });
+
 export interface AuditLogCount {
   /** Matching rows, counted up to AUDIT_COUNT_CAP. */
   total: number;

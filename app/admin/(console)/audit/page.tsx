@@ -3,7 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/session/dal';
-import { auditCursorText, auditLogFilterSchema, auditPageCursorSchema, countAuditLog, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
+import { auditCountRequestSchema, auditCursorText, auditLogFilterSchema, auditPageCursorSchema, countAuditLog, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
 import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentenceParts } from '@/lib/audit-sentence';
 import type { Locale } from '@/lib/i18n/locales';
 import { deviceName } from '@/lib/i18n/device-names';
@@ -115,7 +115,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const { items, older, newer } = filter ? await queryAuditLog(scope, filter, position, PAGE_SIZE) : { items: [], older: null, newer: null };
   // The page reads its rows only, whatever the trail's size; the matching rows are counted (up to
   // AUDIT_COUNT_CAP, lib/audit-log.ts) only when the admin asks, with "Count matching events" (?count=1).
-  const counted = filter && first(params.count) === '1' && items.length > 0 ? await countAuditLog(scope, filter) : null;
+  const counted = filter && items.length > 0 && auditCountRequestSchema.parse({ count: first(params.count) }).count ? await countAuditLog(scope, filter) : null;
   const here = position.before ? { before: auditCursorText(position.before) } : position.after ? { after: auditCursorText(position.after) } : undefined;
   const now = new Date();
   const options = auditEventOptions(locale);
