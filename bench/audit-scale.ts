@@ -2,7 +2,7 @@
  * The audit trail at provider scale (spec §19, issue 21): `npx tsx bench/audit-scale.ts` (no build needed).
  *
  * Per engine (BENCH_ENGINE=sqlite|pg|both, bench/support/engine.ts), in a child process on a fresh database:
- *   1. the audit page filtered by one mailbox (queryAuditLog, first page of 100 with its count) on a table of
+ *   1. the audit page filtered by one mailbox (queryAuditLog, first page of 100; no count) on a table of
  *      10,000 rows, then on BENCH_ROWS (5,000,000) rows: median of BENCH_RUNS each, and the ratio (target ≤ 2);
  *   2. the CSV export of the whole account (auditLogCsv, the generator the download streams) read to the end:
  *      the process's RSS before and its highest value during (target: growth ≤ 100 MB);
@@ -16,7 +16,8 @@
  * at 10,000, reported beside it); 1,000,000 of the rows are older than the retention.
  * Environment: BENCH_ROWS (5000000), BENCH_RUNS (15), BENCH_PRUNE_ROWS (1000000), BENCH_CLIENTS (20);
  * BENCH_EXPLAIN=1 prints the page's query plans at full size; BENCH_ONLY=page measures the page alone;
- * BENCH_INTERLEAVE=rounds measures the page alone on two tables in turns (see interleave()).
+ * BENCH_INTERLEAVE=rounds measures the page alone on two tables in turns (see interleave()); on PostgreSQL
+ * freshly vacuumed, then again with the visibility map's all-visible bits cleared by an UPDATE.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { spawn } from 'node:child_process';
@@ -161,6 +162,25 @@ async function worker(): Promise<EngineResult> {
     // small and the big table are measured in turns under the same load.
     process.stdout.write('ready\n');
     for await (const line of createInterface({ input: process.stdin })) {
+      if (line === 'dirty') {
+        // PostgreSQL between two VACUUMs: an UPDATE (of nothing) of one row in 50 spread over the whole table
+        // clears the visibility map's all-visible bit of (nearly) every heap page, under autovacuum's
+        // threshold (20% of the rows), as a live trail's recent inserts and aggregated rows' updates do.
+        if (engineKind() === 'postgres') {
+          // The capped count's heap fetches before and after: what the page no longer runs, shown to be affected.
+          const heapFetches = async () => {
+            const q = sql`EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM (SELECT 1 FROM audit_events WHERE mailbox_email = 'target@scale.test' AND account_id = ${accountId} LIMIT 1001) AS matching`;
+            const plan = ((await raw.execute!(q)) as { rows: Record<string, string>[] }).rows.map((r) => Object.values(r).join(' '));
+            // The whole statement's buffers (the first line of them) and the index-only scan's heap fetches.
+            return [plan.find((l) => /Buffers/.test(l)), plan.find((l) => /Heap Fetches/.test(l))].filter(Boolean).map((l) => l!.trim()).join('; ');
+          };
+          const before = await heapFetches();
+          await exec(sql`UPDATE audit_events SET count = count WHERE id % 50 = 1`);
+          process.stderr.write(`bench: postgres: the capped count before the UPDATE: ${before}; after: ${await heapFetches()}\n`);
+        }
+        process.stdout.write('dirty\n');
+        continue;
+      }
       if (line !== 'measure') break;
       process.stdout.write(`${JSON.stringify({ target: await pageMedian(), sparse: await pageMedian('sparse@scale.test'), parts: await partsMedian() })}\n`);
     }
@@ -304,6 +324,10 @@ async function pageServer(database: BenchDatabase, rows: number) {
       child.stdin.write('measure\n');
       return JSON.parse(await next()) as { target: number; sparse: number; parts: Record<string, number> };
     },
+    async dirty(): Promise<void> {
+      child.stdin.write('dirty\n');
+      if ((await next()) !== 'dirty') throw new Error('the page worker did not answer');
+    },
     close: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.stdin.end('exit\n'))),
   };
 }
@@ -320,19 +344,24 @@ async function interleave(): Promise<void> {
     const big = freshDatabase(kind);
     try {
       const [s, b] = await Promise.all([pageServer(small, SMALL), pageServer(big, ROWS)]);
-      const ratios: number[] = [];
-      const sparseRatios: number[] = [];
-      for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? [s, b] : [b, s];
-        const first = await order[0]!.measure();
-        const second = await order[1]!.measure();
-        const [sm, bg] = round % 2 === 0 ? [first, second] : [second, first];
-        ratios.push(bg.target / sm.target);
-        sparseRatios.push(bg.sparse / sm.sparse);
-        const parts = Object.keys(sm.parts).map((k) => `${k} ${sm.parts[k]!.toFixed(2)} → ${bg.parts[k]!.toFixed(2)}`).join(', ');
-        console.log(`${kind} round ${round + 1}: page ${sm.target.toFixed(2)} → ${bg.target.toFixed(2)} ms (${(bg.target / sm.target).toFixed(2)}×); sparse ${sm.sparse.toFixed(2)} → ${bg.sparse.toFixed(2)} ms (${(bg.sparse / sm.sparse).toFixed(2)}×); statements alone (ms): ${parts}; load ${loadAverage()}`);
+      // PostgreSQL twice: freshly vacuumed (every page all-visible), then with the pages' all-visible bits cleared.
+      for (const state of kind === 'pg' ? ['vacuumed', 'not all-visible'] : ['']) {
+        if (state === 'not all-visible') await Promise.all([s.dirty(), b.dirty()]);
+        const label = state ? `${kind} (${state})` : kind;
+        const ratios: number[] = [];
+        const sparseRatios: number[] = [];
+        for (let round = 0; round < rounds; round++) {
+          const order = round % 2 === 0 ? [s, b] : [b, s];
+          const first = await order[0]!.measure();
+          const second = await order[1]!.measure();
+          const [sm, bg] = round % 2 === 0 ? [first, second] : [second, first];
+          ratios.push(bg.target / sm.target);
+          sparseRatios.push(bg.sparse / sm.sparse);
+          const parts = Object.keys(sm.parts).map((k) => `${k} ${sm.parts[k]!.toFixed(2)} → ${bg.parts[k]!.toFixed(2)}`).join(', ');
+          console.log(`${label} round ${round + 1}: page ${sm.target.toFixed(2)} → ${bg.target.toFixed(2)} ms (${(bg.target / sm.target).toFixed(2)}×); sparse ${sm.sparse.toFixed(2)} → ${bg.sparse.toFixed(2)} ms (${(bg.sparse / sm.sparse).toFixed(2)}×); statements alone (ms): ${parts}; load ${loadAverage()}`);
+        }
+        console.log(`${label}: ${ROWS.toLocaleString('en')} ÷ ${SMALL.toLocaleString('en')} rows, median of ${rounds} interleaved rounds: page ${median(ratios).toFixed(2)}× (sparse mailbox ${median(sparseRatios).toFixed(2)}×); ${new Date().toISOString()}`);
       }
-      console.log(`${kind}: ${ROWS.toLocaleString('en')} ÷ ${SMALL.toLocaleString('en')} rows, median of ${rounds} interleaved rounds: page ${median(ratios).toFixed(2)}× (sparse mailbox ${median(sparseRatios).toFixed(2)}×); ${new Date().toISOString()}`);
       await Promise.all([s.close(), b.close()]);
     } finally {
       small.drop();

@@ -126,7 +126,7 @@ test.describe('audit log', () => {
     const rows = page.getByTestId('audit-table').locator('tbody tr');
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText(`${alice.email} signed in from 198.51.100.1`);
-    await expect(page.getByTestId('audit-count')).toContainText('1 event matches, newest first');
+    await expect(page.getByTestId('audit-count')).toContainText('1 event on this page, newest first.');
 
     const href = await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download as CSV' }).click()]);

@@ -3,7 +3,8 @@ import { auditEvents } from '../db/schema';
 import { accountWithAdmin, adminAt } from './support/admin';
 import { dbOf, expect, test } from './support/fixtures';
 
-// Spec §19 / issue 21: the audit page pages by cursor ("Older", "Newer", "Newest") and counts up to 1,000.
+// Spec §19 / issue 21: the audit page pages by cursor ("Older", "Newer", "Newest"); it counts the matching
+// events (up to 1,000) only when asked ("Count matching events").
 
 /** `n` sign-in rows of one mailbox of the account, one second apart (the newest first in id order too). */
 function seed(accountId: number, email: string, n: number, from = Date.UTC(2026, 0, 1)): void {
@@ -14,7 +15,7 @@ function seed(accountId: number, email: string, n: number, from = Date.UTC(2026,
 const shownIds = async (page: Page) => (await page.getByTestId('audit-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-id')))));
 
 test.describe('the audit page at length', () => {
-  test('pages older and newer by cursor with the filter kept, and counts "more than 1,000"', async ({ browser }) => {
+  test('pages older and newer by cursor with the filter kept, and counts "more than 1,000" only when asked', async ({ browser }) => {
     const { account, admin } = accountWithAdmin();
     const busy = `busy@${account.domain}`;
     const quiet = `quiet@${account.domain}`;
@@ -23,13 +24,21 @@ test.describe('the audit page at length', () => {
     const { context, page } = await adminAt(browser, '198.51.100.190', admin);
 
     await page.goto('/admin/audit');
-    await expect(page.getByTestId('audit-count')).toContainText('More than 1,000 events match, newest first.');
+    const status = page.getByTestId('audit-count');
+    await expect(status).toContainText('100 events on this page, newest first.');
+    await expect(status).not.toContainText('In all');
+    await status.getByRole('link', { name: 'Count matching events' }).click();
+    await expect(page).toHaveURL(/[?&]count=1/);
+    await expect(status).toContainText('In all, more than 1,000 events match.');
+    await expect(status.getByRole('link', { name: 'Count matching events' })).toHaveCount(0);
     const pager = page.getByRole('navigation', { name: 'Pages' });
     await expect(pager.getByRole('link', { name: 'Newer' })).toHaveCount(0);
+    // The pager's links leave the count out again: each page view reads its rows only.
+    expect(await pager.getByRole('link', { name: 'Older →' }).getAttribute('href')).not.toContain('count=');
 
     // One mailbox: 150 rows, two pages.
     await page.goto(`/admin/audit?mailbox=${encodeURIComponent(quiet)}`);
-    await expect(page.getByTestId('audit-count')).toContainText('150 events match, newest first.');
+    await expect(status).toContainText('100 events on this page, newest first.');
     const first = await shownIds(page);
     expect(first).toHaveLength(100);
     await pager.getByRole('link', { name: 'Older →' }).click();
@@ -43,7 +52,13 @@ test.describe('the audit page at length', () => {
     expect(new Set(all).size).toBe(150);
     expect(Math.max(...all) - Math.min(...all)).toBe(149);
     await expect(pager.getByRole('link', { name: 'Older →' })).toHaveCount(0);
-    await expect(page.getByTestId('audit-count')).toContainText('150 events match');
+    await expect(status).toContainText('50 events on this page');
+    // Counting from the second page keeps the page (its cursor and the filter) and counts the filter's events.
+    const secondUrl = page.url();
+    await status.getByRole('link', { name: 'Count matching events' }).click();
+    await expect(status).toContainText('In all, 150 events match.');
+    expect(await shownIds(page)).toEqual(second);
+    expect(page.url()).toBe(`${secondUrl}&count=1`);
 
     await pager.getByRole('link', { name: '← Newer' }).click();
     await expect(page).toHaveURL(/[?&]after=\d+-\d+/);

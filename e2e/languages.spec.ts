@@ -201,6 +201,9 @@ test.describe('German pages (Accept-Language: de)', () => {
     await expectGerman(page, '/admin/audit');
     await page.goto('/admin/audit');
     await expectGerman(page, '/admin/audit with events');
+    await page.getByTestId('audit-count').getByRole('link', { name: de.AuditLog.countLink }).click();
+    await expect(page.getByTestId('audit-count')).toContainText(/Insgesamt (passt|passen)/);
+    await expectGerman(page, '/admin/audit counted');
     await page.goto('/admin/audit?from=not-a-date');
     await expect(page.getByRole('alert').filter({ hasText: de.AuditLog.fixFilter })).toBeVisible();
     await context.close();

@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { and, desc } from 'drizzle-orm';
 import { accounts, auditEvents } from '@/db/schema';
 import { getDb } from '@/db';
 import { tenantCondition, type Scope } from '@/lib/scope';
 import { issueAccountScope } from '@/lib/session/account-scope';
-import { AUDIT_COUNT_CAP, auditCursorText, auditOlderThan, auditLogFilterSchema, auditPageCursorSchema, queryAuditLog, type AuditLogFilter, type AuditLogPage } from './audit-log';
+import { AUDIT_COUNT_CAP, auditCursorText, auditOlderThan, auditLogFilterSchema, auditCountRequestSchema, auditPageCursorSchema, countAuditLog, queryAuditLog, type AuditLogFilter, type AuditLogPage } from './audit-log';
 
-// The audit page is paged by cursor (time, then id) and counts up to AUDIT_COUNT_CAP: spec §19, issue 21.
+// The audit page is paged by cursor (time, then id) and does not count; "Count matching events" counts up to
+// AUDIT_COUNT_CAP: spec §19, issue 21.
 
 async function account(): Promise<number> {
   return (await getDb().insert(accounts).values({ name: `Paging ${crypto.randomBytes(4).toString('hex')}` }).returning({ id: accounts.id }))[0]!.id;
@@ -81,19 +82,47 @@ describe('the audit page paged by cursor', () => {
     }
   });
 
-  it('a page count is exact up to the cap and "more than" beyond it, whatever the page', async () => {
+  it('a page reads only its rows and one neighbour, never a count, however many rows match', async () => {
+    const mine = await account();
+    const scope = issueAccountScope(mine);
+    await insert(mine, Array.from({ length: 1_200 }, (_, i) => ({ at: new Date(Date.UTC(2025, 0, 1) + i * 1000) })));
+    const first = await queryAuditLog(scope, filter(), {}, 100);
+    // What each of the page's statements selects: the rows' columns, or one row's id (is there a neighbour?).
+    // A count (or a subquery of "1"s to count) would read every matching row up to its cap.
+    const select = vi.spyOn(getDb(), 'select');
+    try {
+      for (const position of [{}, before(first.older!), after(first.older!)]) {
+        select.mockClear();
+        const page = await queryAuditLog(scope, filter(), position, 100);
+        expect(Object.keys(page).sort()).toEqual(['items', 'newer', 'older']);
+        const selected = select.mock.calls.map(([fields]) => Object.keys(fields ?? {}).sort().join(','));
+        expect(selected.length).toBeGreaterThan(0);
+        expect(selected.length).toBeLessThanOrEqual(2);
+        for (const fields of selected) expect(['id', Object.keys(page.items[0]!).sort().join(',')]).toContain(fields);
+      }
+    } finally {
+      select.mockRestore();
+    }
+  });
+
+  it('counting ("Count matching events") is exact up to the cap and "more than" beyond it, of the filter and the account alone', async () => {
     const mine = await account();
     const scope = issueAccountScope(mine);
     await insert(mine, Array.from({ length: AUDIT_COUNT_CAP }, (_, i) => ({ at: new Date(Date.UTC(2025, 0, 1) + i * 1000) })));
-    const exact = await queryAuditLog(scope, filter(), {}, 100);
-    expect(exact).toMatchObject({ total: AUDIT_COUNT_CAP, totalCapped: false });
+    expect(await countAuditLog(scope, filter())).toEqual({ total: AUDIT_COUNT_CAP, capped: false });
     await insert(mine, [{ at: new Date(Date.UTC(2024, 0, 1)) }]);
-    const capped = await queryAuditLog(scope, filter(), {}, 100);
-    expect(capped).toMatchObject({ total: AUDIT_COUNT_CAP, totalCapped: true });
-    expect(await queryAuditLog(scope, filter(), before(capped.older!), 100)).toMatchObject({ total: AUDIT_COUNT_CAP, totalCapped: true });
-    // The filter's own count, not the account's.
+    expect(await countAuditLog(scope, filter())).toEqual({ total: AUDIT_COUNT_CAP, capped: true });
+    // The filter's own count, not the account's; another account's rows are never counted.
     await insert(mine, [{ mailboxEmail: 'other@x.test' }]);
-    expect(await queryAuditLog(scope, filter({ mailbox: 'other@x.test' }), {}, 100)).toMatchObject({ total: 1, totalCapped: false });
+    expect(await countAuditLog(scope, filter({ mailbox: 'other@x.test' }))).toEqual({ total: 1, capped: false });
+    const theirs = await account();
+    await insert(theirs, [{ mailboxEmail: 'other@x.test' }, { mailboxEmail: 'other@x.test' }]);
+    expect(await countAuditLog(scope, filter({ mailbox: 'other@x.test' }))).toEqual({ total: 1, capped: false });
+    expect(await countAuditLog(issueAccountScope(theirs), filter({ mailbox: 'other@x.test' }))).toEqual({ total: 2, capped: false });
+    expect(await countAuditLog(scope, filter({ mailbox: 'nobody@x.test' }))).toEqual({ total: 0, capped: false });
+    // Only `count=1` asks for it (the link's value); anything else, or nothing, is a page view without a count.
+    expect(auditCountRequestSchema.parse({ count: '1' }).count).toBe(true);
+    for (const other of [undefined, '', '0', 'true', 'yes', '11', '1,1']) expect(auditCountRequestSchema.parse({ count: other }).count).toBe(false);
   });
 
   it("a cursor never shows another account's rows, and rows arriving meanwhile neither shift nor repeat a page", async () => {

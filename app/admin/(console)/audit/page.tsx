@@ -3,7 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { Fragment } from 'react';
 import { requireAdmin } from '@/lib/session/dal';
-import { auditLogFilterSchema, auditPageCursorSchema, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
+import { auditCountRequestSchema, auditCursorText, auditLogFilterSchema, auditPageCursorSchema, countAuditLog, queryAuditLog, type AuditLogFilter, type AuditLogRow } from '@/lib/audit-log';
 import { auditDetailFacts, auditEventLabel, auditEventOptions, auditSentenceParts } from '@/lib/audit-sentence';
 import type { Locale } from '@/lib/i18n/locales';
 import { deviceName } from '@/lib/i18n/device-names';
@@ -22,11 +22,15 @@ const PAGE_SIZE = 100;
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
-/** The page (or export) with the filter, at a position: the rows before (older than) or after (newer than) a row. */
-function hrefWith(path: string, filter: AuditLogFilter, position?: { before: string } | { after: string }): string {
+/**
+ * The page (or export) with the filter, at a position: the rows before (older than) or after (newer than) a
+ * row; `count` asks the page to count the matching rows too.
+ */
+function hrefWith(path: string, filter: AuditLogFilter, position?: { before: string } | { after: string }, count = false): string {
   const params = new URLSearchParams();
   for (const key of ['mailbox', 'event', 'ip', 'from', 'to'] as const) if (filter[key]) params.set(key, filter[key]!);
   if (position) for (const [key, value] of Object.entries(position)) params.set(key, value);
+  if (count) params.set('count', '1');
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
@@ -108,8 +112,11 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   // Paged by the rows' order (lib/audit-log.ts): "Older" starts before the page's last row, "Newer" after its first.
   const position = auditPageCursorSchema.parse({ before: first(params.before), after: first(params.after) });
   const filter = parsed.success ? parsed.data : null;
-  const { items, older, newer, total, totalCapped } = filter ? await queryAuditLog(scope, filter, position, PAGE_SIZE) : { items: [], older: null, newer: null, total: 0, totalCapped: false };
-  // Counted up to AUDIT_COUNT_CAP (lib/audit-log.ts): beyond it, "more than".
+  const { items, older, newer } = filter ? await queryAuditLog(scope, filter, position, PAGE_SIZE) : { items: [], older: null, newer: null };
+  // The page reads its rows only, whatever the trail's size; the matching rows are counted (up to
+  // AUDIT_COUNT_CAP, lib/audit-log.ts) only when the admin asks, with "Count matching events" (?count=1).
+  const counted = filter && items.length > 0 && auditCountRequestSchema.parse({ count: first(params.count) }).count ? await countAuditLog(scope, filter) : null;
+  const here = position.before ? { before: auditCursorText(position.before) } : position.after ? { after: auditCursorText(position.after) } : undefined;
   const now = new Date();
   const options = auditEventOptions(locale);
   // A kind this version does not name (newer code, a bookmarked URL) stays selectable.
@@ -164,7 +171,14 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       </form>
       {filter ? (
         <p role="status" data-testid="audit-count">
-          {total === 0 ? t('noMatch') : totalCapped ? t('countCapped', { total }) : t('count', { total })}{' '}
+          {items.length === 0 ? t('noMatch') : t('onThisPage', { shown: items.length })}{' '}
+          {counted ? (
+            <>{counted.capped ? t('countCapped', { total: counted.total }) : t('count', { total: counted.total })} </>
+          ) : items.length > 0 ? (
+            <>
+              <Link href={hrefWith('/admin/audit', filter, here, true)}>{t('countLink')}</Link>{' '}
+            </>
+          ) : null}
           {filter.mailbox || filter.event || filter.ip || filter.from || filter.to ? <Link href="/admin/audit">{t('clear')}</Link> : null}
         </p>
       ) : (
@@ -172,12 +186,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           {t('fixFilter')}
         </p>
       )}
-      {filter && total > 0 ? (
+      {filter && items.length > 0 ? (
         <p>
           <a href={hrefWith('/admin/audit/export', filter)} download>
             {t('download')}
           </a>{' '}
-          <span className="muted">{totalCapped ? t('downloadAllCapped', { total }) : t('downloadAll', { total })}</span>
+          <span className="muted">{t('downloadAll')}</span>
         </p>
       ) : null}
       {items.length > 0 ? (
