@@ -43,7 +43,7 @@ test.describe('JSON-RPC API: allowlist entries, monitor mode and network sets', 
     expect(bad.json.error.data.field).toBe('allow_nets_entries');
     expect(bad.json.error.data.errors.map((e: { entry: string }) => e.entry)).toEqual(['192.0.2.1', '10.0.0.1/33']);
     const unknown = await rpc(request, call('mail.set', { mail: mailbox.email, allow_nets: '192.0.2.1,@nowhere' }), { token });
-    expect(unknown.json.error.data.errors).toEqual([{ entry: '@nowhere', reason: 'unknown network set "@nowhere"' }]);
+    expect(unknown.json.error.data.errors).toEqual([{ entry: '@nowhere', code: 'unknown_set', values: { name: 'nowhere' }, reason: 'unknown network set "@nowhere"' }]);
     expect((await rpc(request, call('mail.set', { mail: mailbox.email, allow_nets_mode: 'audit' }), { token })).json.error.data.field).toBe('allow_nets_mode');
     expect(mailboxRow(mailbox.id)).toEqual(before);
 
@@ -87,7 +87,7 @@ test.describe('JSON-RPC API: allowlist entries, monitor mode and network sets', 
     expect((await rpc(request, call('netset.set', { name: 'vpn', allow_nets: '0.0.0.0/0' }), { token: tokenB })).json.error.code).toBe(404);
     const mailboxB = createMailbox(b);
     const useB = await rpc(request, call('mail.set', { mail: mailboxB.email, allow_nets: '@vpn' }), { token: tokenB });
-    expect(useB.json.error.data.errors).toEqual([{ entry: '@vpn', reason: 'unknown network set "@vpn"' }]);
+    expect(useB.json.error.data.errors).toEqual([{ entry: '@vpn', code: 'unknown_set', values: { name: 'vpn' }, reason: 'unknown network set "@vpn"' }]);
     expect(mailboxRow(mailboxB.id).allowNets).toBeNull();
 
     // A mail-level session may not call netset.*.

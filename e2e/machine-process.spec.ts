@@ -23,6 +23,15 @@ function pidOf(output: string, marker: string): number {
   return Number(/"pid":(\d+)/.exec(line)![1]);
 }
 
+/**
+ * The machine process's pid, from its "listening" line: /readyz answers once the process is ready, and its
+ * line, relayed through server.ts's output, may arrive a moment later.
+ */
+async function machinePidOf(server: { output(): string }): Promise<number> {
+  await expect.poll(() => server.output().includes('machine endpoints'), { timeout: 10_000 }).toBe(true);
+  return pidOf(server.output(), 'machine endpoints');
+}
+
 function closed(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -51,7 +60,7 @@ test('npm start with MACHINE_PORT serves auth_http and the health checks on it, 
     expect((await fetch(`${machineUrl}/login`)).status).toBe(404);
     expect((await fetch(`${server.url}/login`)).status).toBe(200);
 
-    const machinePid = pidOf(server.output(), 'machine endpoints');
+    const machinePid = await machinePidOf(server);
     // The web server's gate token stays with the web server: nothing in the machine process receives it.
     expect(fs.readFileSync(`/proc/${machinePid}/environ`, 'latin1').split('\0').filter((v) => v.startsWith('PORTCULLIS_GATE_TOKEN='))).toEqual([]);
     expect(fs.readFileSync(`/proc/${machinePid}/environ`, 'latin1')).toContain(`MACHINE_PORT=${machineProcess.machine}`);
@@ -71,7 +80,7 @@ test('if the machine process dies, the whole service exits non-zero and says why
   test.setTimeout(120_000);
   const server = await startOwnServer(machineProcess.server, { MACHINE_PORT: String(machineProcess.machine), MAIL_AUTH_SECRET: SECRET });
   try {
-    process.kill(pidOf(server.output(), 'machine endpoints'), 'SIGKILL');
+    process.kill(await machinePidOf(server), 'SIGKILL');
     expect(await server.exited()).toBe(1);
     expect(server.output()).toContain(`portcullis: the machine process (MACHINE_PORT ${machineProcess.machine}) exited (SIGKILL); stopping the whole service`);
     expect(await closed(machineProcess.server)).toBe(true);
