@@ -22,19 +22,19 @@ export default defineConfig([
   },
   {
     rules: {
-      // The client address is decided in exactly one place (lib/net/client-address.ts, fed by server.ts).
+      // The client address is decided in exactly one place (lib/net/client-address.ts), fed by the one
+      // entry of both listening processes (lib/net/admit-request.ts, called by server.ts and machine-server.ts).
       'no-restricted-syntax': [
         'error',
         {
           selector: "Literal[value=/^(x-forwarded-for|x-real-ip|forwarded)$/i]",
-          message: 'Only server.ts may read forwarding headers; use clientAddress() from lib/net/request-address.',
+          message: 'Only lib/net/admit-request.ts may read forwarding headers; use clientAddress() from lib/net/request-address.',
         },
       ],
     },
   },
   {
-    // machine-server.ts is the other front door (MACHINE_PORT): it decides the address as server.ts does.
-    files: ['server.ts', 'machine-server.ts', '**/*.test.ts', 'e2e/**', 'bench/**'],
+    files: ['**/*.test.ts', 'e2e/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
@@ -58,8 +58,21 @@ export default defineConfig([
         'error',
         {
           selector: "Literal[value=/^(x-forwarded-for|x-real-ip|forwarded)$/i]",
-          message: 'Only server.ts may read forwarding headers; use clientAddress() from lib/net/request-address.',
+          message: 'Only lib/net/admit-request.ts may read forwarding headers; use clientAddress() from lib/net/request-address.',
         },
+        {
+          selector: "CallExpression[arguments.length=0] > MemberExpression.callee > Identifier.property[name=/^(get|all|run)$/]",
+          message: 'Synchronous SQLite calls do not exist on PostgreSQL: await the query builder (see docs/database.md).',
+        },
+      ],
+    },
+  },
+  {
+    // The one reader of forwarding headers (the rule above, without its first selector).
+    files: ['lib/net/admit-request.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
         {
           selector: "CallExpression[arguments.length=0] > MemberExpression.callee > Identifier.property[name=/^(get|all|run)$/]",
           message: 'Synchronous SQLite calls do not exist on PostgreSQL: await the query builder (see docs/database.md).',

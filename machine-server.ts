@@ -14,17 +14,15 @@
 import { env } from './lib/env';
 // Before any module of the app: lets this process load code marked `server-only` (see there).
 import './lib/ops/outside-next';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { closeSharedEngine } from './db/connection';
 import { databaseTarget } from './db/engine';
 import { readinessFor } from './db/readiness';
 import { flushLog, log, withRequestContext } from './lib/log';
 import { serveMachineEndpoint } from './lib/machine-endpoints/table';
 import { compileAllowlist } from './lib/net/allowlist';
-import { decideConnection } from './lib/net/client-address';
-import { STRIPPED_HEADER } from './lib/net/internal-headers';
+import { admitRequest } from './lib/net/admit-request';
 import { keepConnectionUsable } from './lib/net/unread-body';
 import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
 import { drainable } from './lib/ops/drain';
@@ -45,13 +43,6 @@ function fail(message: string): never {
   flushLog();
   console.error(`portcullis (machine process): ${message}`);
   process.exit(1);
-}
-
-/** Removes every header a client could use to impersonate an address, a proxy or an internal caller. */
-function sanitize(req: IncomingMessage): void {
-  for (const name of Object.keys(req.headers)) {
-    if (STRIPPED_HEADER.test(name)) delete req.headers[name];
-  }
 }
 
 function main(): void {
@@ -75,14 +66,7 @@ function main(): void {
     drain.track(req, res);
     keepConnectionUsable(req, res);
     const started = performance.now();
-    const { address } = decideConnection({
-      peer: req.socket.remoteAddress,
-      encrypted: Boolean((req.socket as TLSSocket).encrypted),
-      forwardedFor: req.headers['x-forwarded-for'],
-      forwardedProto: req.headers['x-forwarded-proto'],
-      trustedProxies: trusted,
-    });
-    sanitize(req);
+    const { address } = admitRequest(req, trusted);
     const requestId = newRequestId();
     const pathname = pathnameOf(req.url);
     res.setHeader('X-Request-Id', requestId);

@@ -14,16 +14,15 @@ import fs from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import next from 'next';
 import { closeSharedEngine } from './db/connection';
 import { addressCollisions, countAccounts, databaseTarget, migrateTarget } from './db/engine';
 import { preparePrivateFolder, preparePrivateTarget, type PrivateFilesReport } from './db/private-files';
 import { flushLog, log, withRequestContext } from './lib/log';
 import { compileAllowlist, parseAddress } from './lib/net/allowlist';
-import { decideConnection } from './lib/net/client-address';
+import { admitRequest } from './lib/net/admit-request';
 import { keepConnectionUsable } from './lib/net/unread-body';
-import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER, STRIPPED_HEADER } from './lib/net/internal-headers';
+import { CLIENT_ADDRESS_HEADER, CLIENT_PROTO_HEADER } from './lib/net/internal-headers';
 import { describeAddressCollisions } from './lib/ops/address-collisions';
 import { startBackgroundWork, stopBackgroundWork } from './lib/ops/background';
 import { startJobs } from './lib/schedule/start';
@@ -122,16 +121,8 @@ function ensurePortFree(host: string, port: number, variable = 'PORT'): Promise<
   });
 }
 
-/** Removes every header a client could use to impersonate an address, a proxy or Next's internals. */
-function sanitize(req: IncomingMessage, address: string | null, proto: 'http' | 'https', gateToken: string): void {
-  for (const name of Object.keys(req.headers)) {
-    if (STRIPPED_HEADER.test(name)) delete req.headers[name];
-  }
-  const raw: string[] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (!STRIPPED_HEADER.test(req.rawHeaders[i]!)) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  }
-  req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
+/** Hands the decision to Next (lib/net/request-address.ts reads it): only with this process's token. */
+function passDecision(req: IncomingMessage, address: string | null, proto: 'http' | 'https', gateToken: string): void {
   req.headers[CLIENT_ADDRESS_HEADER] = `${gateToken} ${address ?? '-'}`;
   req.headers[CLIENT_PROTO_HEADER] = proto;
 }
@@ -226,14 +217,8 @@ async function main(): Promise<void> {
       return;
     }
     const started = performance.now();
-    const { address, https } = decideConnection({
-      peer,
-      encrypted: Boolean((req.socket as TLSSocket).encrypted),
-      forwardedFor: req.headers['x-forwarded-for'],
-      forwardedProto: req.headers['x-forwarded-proto'],
-      trustedProxies: trusted,
-    });
-    sanitize(req, address, https ? 'https' : 'http', gateToken);
+    const { address, https } = admitRequest(req, trusted);
+    passDecision(req, address, https ? 'https' : 'http', gateToken);
     const requestId = newRequestId();
     const pathname = pathnameOf(req.url);
     res.setHeader('X-Request-Id', requestId);
