@@ -1,9 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-// Relative, not '@/': drizzle-kit loads this file without the app's path aliases.
-import type { EntryMeta } from '../lib/net/entry-types';
-
-export type { EntryInfo, EntryMeta } from '../lib/net/entry-types';
+/*
+ * The stored shape of an allowlist's labels and expiry (the JSON of `allow_nets_meta`). The database layer
+ * imports nothing above it, so the type is written here; lib/net/entry-types.ts, which the browser-safe
+ * parser uses, has the same shape, and db/schema-types.test.ts fails if the two ever differ.
+ */
+/** Label and expiry of one entry; absent fields mean "no label" and "never expires". */
+export interface EntryInfo {
+  label?: string;
+  /** Milliseconds since the epoch; the entry stops matching at this instant. */
+  expiresAt?: number;
+}
+/** Labels and expiry by canonical entry text (`198.51.100.0/24`, `@office`). Only entries that have one. */
+export type EntryMeta = Record<string, EntryInfo>;
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const now = sql`(unixepoch('subsec') * 1000)`;

@@ -3,7 +3,7 @@
  * list change takes access away, which entries expired within a sweep's window, and how long a failed kick
  * waits before its next try. lib/mail-kick/outbox.ts and worker.ts act on them.
  */
-import type { EntryMeta } from '@/db/schema';
+import type { EntryMeta } from '@/lib/net/entry-types';
 
 /** A list as stored: canonical entries (null = unrestricted) and their labels and expiry. */
 export interface ListState {
