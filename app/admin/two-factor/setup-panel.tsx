@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { TotpScanAndConfirm, TotpSetupStart } from '@/app/_components/totp-setup-steps';
 import { useActionState, type ReactNode } from 'react';
 import { beginTotpSetupAction, confirmTotpAction, type ConfirmTotpState } from './actions';
 import { RecoveryCodes } from './recovery-codes';
@@ -59,44 +60,6 @@ function Steps({ email, enabled, setup, next, state, formAction, pending }: Setu
       </div>
     );
   }
-  if (!setup) {
-    return (
-      <div className="card">
-        <p>{t('intro')}</p>
-        <form action={beginTotpSetupAction}>
-          <button type="submit">{t('begin')}</button>
-        </form>
-      </div>
-    );
-  }
-  return (
-    <div className="card">
-      <h2>{t('step1')}</h2>
-      <p>{t('scan')}</p>
-      {/* eslint-disable-next-line @next/next/no-img-element -- a data URL of the qrcode library's SVG: nothing for the image optimiser to do */}
-      <img className="qr" width={200} height={200} src={setup.qrDataUrl} alt={t('qrAlt')} />
-      <p>{t('byHand')}</p>
-      <p>
-        <code data-testid="totp-secret">{setup.secret}</code>
-      </p>
-      <h2>{t('step2')}</h2>
-      <form action={formAction} noValidate>
-        {state.formError ? (
-          <p className="alert" role="alert">
-            {state.formError}
-          </p>
-        ) : null}
-        <label htmlFor="totp-code">{t('code')}</label>
-        <input id="totp-code" name="code" type="text" inputMode="numeric" autoComplete="one-time-code" maxLength={64} required />
-        <button type="submit" disabled={pending}>
-          {pending ? t('checking') : t('turnOn')}
-        </button>
-      </form>
-      <form action={beginTotpSetupAction}>
-        <button type="submit" className="link">
-          {t('restart')}
-        </button>
-      </form>
-    </div>
-  );
+  if (!setup) return <TotpSetupStart intro={t('intro')} beginAction={beginTotpSetupAction} />;
+  return <TotpScanAndConfirm setup={setup} formError={state.formError} confirmAction={formAction} pending={pending} beginAction={beginTotpSetupAction} />;
 }
