@@ -1,17 +1,15 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import bcrypt from 'bcrypt';
-import Database from 'better-sqlite3';
 import { request as playwrightRequest, type Browser, type Page } from '@playwright/test';
 import { appPasswordStack, mail } from '../playwright.config';
 import { adminSignIn, openMailbox } from './support/admin';
 import { call, rpc } from './support/api';
-import { cli, expect, rememberSecret, signIn, strongPassword, submitAction, test } from './support/fixtures';
+import { cli, expect, rememberSecret, signIn, submitAction, test } from './support/fixtures';
 import { imapIdle, imapLogin, type IdlingClient } from './support/imap-client';
 import { DOVEADM_API_KEY, startMailServers, type MailServers } from './support/mail-servers';
 import { startDoveadmStandIn, type DoveadmStandIn } from './support/doveadm-stand-in';
 import { startOwnServer, type OwnServer } from './support/server-process';
+import { ownDatabase } from './support/own-database';
 
 /*
  * Spec §20 on real components: app passwords made on /account sign a real IMAP client (imapflow) in through
@@ -66,46 +64,8 @@ test.afterEach(async ({}, testInfo) => {
   }
 });
 
-function sql<T>(statement: string, ...params: unknown[]): T[] {
-  const db = new Database(dbFile);
-  db.pragma('busy_timeout = 5000');
-  try {
-    const prepared = db.prepare(statement);
-    return (prepared.reader ? prepared.all(...params) : (prepared.run(...params), [])) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-interface Box {
-  email: string;
-  password: string;
-}
-
-function account(): { name: string; domain: string } {
-  const tag = crypto.randomBytes(4).toString('hex');
-  const name = `Apps ${tag}`;
-  const domain = `a${tag}.test`;
-  const [row] = sql<{ id: number }>('INSERT INTO accounts (name) VALUES (?) RETURNING id', name);
-  sql('INSERT INTO domains (account_id, name) VALUES (?, ?)', row!.id, domain);
-  return { name, domain };
-}
-
-function mailbox(domain: string, allowNets: string | null = null): Box {
-  const password = strongPassword();
-  rememberSecret(password);
-  const email = `u${crypto.randomBytes(3).toString('hex')}@${domain}`;
-  sql('INSERT INTO mailboxes (account_id, domain_id, email, password_hash, allow_nets) SELECT account_id, id, ?, ?, ? FROM domains WHERE name = ?', email, bcrypt.hashSync(password, 4), allowNets, domain);
-  return { email, password };
-}
-
-function adminOf(accountName: string): { email: string; password: string } {
-  const password = strongPassword();
-  rememberSecret(password);
-  const email = `admin-${crypto.randomBytes(3).toString('hex')}@apps.test`;
-  sql('INSERT INTO admins (account_id, email, password_hash) SELECT id, ?, ? FROM accounts WHERE name = ?', email, bcrypt.hashSync(password, 4), accountName);
-  return { email, password };
-}
+// The server's own SQLite database (the fixtures' createAccount/createMailbox target the shared servers).
+const { sql, account, mailbox, adminOf } = ownDatabase(() => dbFile, { name: 'Apps', domainLetter: 'a', adminDomain: 'apps.test' });
 
 const login = (user: string, password: string, from: string = FROM[0]) => imapLogin({ port: stack.ports.imap, certificate: stack.certificate, from, user, password });
 

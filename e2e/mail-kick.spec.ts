@@ -1,9 +1,6 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest } from '@playwright/test';
-import bcrypt from 'bcrypt';
-import Database from 'better-sqlite3';
 import { mail, mailKick } from '../playwright.config';
 import { accountWithAdmin, adminAt, adminSignIn, openMailbox } from './support/admin';
 import { authenticate, call, rpc } from './support/api';
@@ -12,6 +9,7 @@ import { imapIdle, imapLogin, type IdlingClient } from './support/imap-client';
 import { DOVEADM_API_KEY, startMailServers, type MailServers } from './support/mail-servers';
 import { startDoveadmStandIn, type DoveadmStandIn } from './support/doveadm-stand-in';
 import { startOwnServer, type OwnServer } from './support/server-process';
+import { ownDatabase, type OwnBox } from './support/own-database';
 
 /*
  * Spec §18 on real components: an IMAP client that idles (imapflow) → nginx's mail proxy → Portcullis's
@@ -82,56 +80,9 @@ test.afterEach(async ({}, testInfo) => {
   }
 });
 
-// --- The server's SQLite database (fixtures' createAccount/createMailbox target the shared servers). ---
-
-function sql<T>(statement: string, ...params: unknown[]): T[] {
-  const db = new Database(dbFile);
-  db.pragma('busy_timeout = 5000');
-  try {
-    const prepared = db.prepare(statement);
-    return (prepared.reader ? prepared.all(...params) : (prepared.run(...params), [])) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-interface Box {
-  email: string;
-  password: string;
-}
-
-function account(): { name: string; domain: string } {
-  const tag = crypto.randomBytes(4).toString('hex');
-  const name = `Kick ${tag}`;
-  const domain = `k${tag}.test`;
-  const [row] = sql<{ id: number }>('INSERT INTO accounts (name) VALUES (?) RETURNING id', name);
-  sql('INSERT INTO domains (account_id, name) VALUES (?, ?)', row!.id, domain);
-  return { name, domain };
-}
-
-function mailbox(domain: string, allowNets: string | null = null, meta: Record<string, { expiresAt: number }> | null = null): Box {
-  const password = strongPassword();
-  rememberSecret(password);
-  const email = `u${crypto.randomBytes(3).toString('hex')}@${domain}`;
-  sql(
-    'INSERT INTO mailboxes (account_id, domain_id, email, password_hash, allow_nets, allow_nets_meta) SELECT account_id, id, ?, ?, ?, ? FROM domains WHERE name = ?',
-    email,
-    bcrypt.hashSync(password, 4),
-    allowNets,
-    meta ? JSON.stringify(meta) : null,
-    domain,
-  );
-  return { email, password };
-}
-
-/** An admin of the account (by name) in the server's database. */
-function adminOf(accountName: string): { email: string; password: string } {
-  const password = strongPassword();
-  rememberSecret(password);
-  const email = `admin-${crypto.randomBytes(3).toString('hex')}@kick.test`;
-  sql('INSERT INTO admins (account_id, email, password_hash) SELECT id, ?, ? FROM accounts WHERE name = ?', email, bcrypt.hashSync(password, 4), accountName);
-  return { email, password };
-}
+// The server's own SQLite database (the fixtures' createAccount/createMailbox target the shared servers).
+const { sql, account, mailbox, adminOf } = ownDatabase(() => dbFile, { name: 'Kick', domainLetter: 'k', adminDomain: 'kick.test' });
+type Box = OwnBox;
 
 function kickCli(args: string[]): void {
   const result = cli(args, 'proxied', { DATABASE_PATH: dbFile, ...kickEnv() });
