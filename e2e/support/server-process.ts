@@ -11,7 +11,7 @@ export interface OwnServer {
   child: ChildProcess;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
-  /** Sends a signal to the server's own node process (its pid is in every log line), as a supervisor would. */
+  /** Sends a signal to the web server's own node process (its pid is in every log line), as a supervisor would. */
   signal(name: NodeJS.Signals): void;
   exited(): Promise<number | null>;
   /** Kills the server's process group and removes its folder (with its database) from the temporary directory. */
@@ -73,7 +73,8 @@ export async function startOwnServer(port: number, env: Record<string, string> =
     child,
     output: () => output,
     signal: (name) => {
-      const pid = /"pid":(\d+)/.exec(output)?.[1];
+      // The web server's own line: with MACHINE_PORT the machine process (its child) logs too, often first.
+      const pid = (/"pid":(\d+),[^\n]*"msg":"listening on /.exec(output) ?? /"pid":(\d+)/.exec(output))?.[1];
       if (!pid) throw new Error(`no pid in the server's log:\n${output}`);
       process.kill(Number(pid), name);
     },
