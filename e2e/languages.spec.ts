@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { eq } from 'drizzle-orm';
 import { accounts, appPasswords, mailboxes, notifyDestinations } from '../db/schema';
 import de from '../lib/i18n/messages/de.json';
@@ -46,6 +46,18 @@ async function germanSignIn(page: Page, email: string, password: string): Promis
 }
 
 const germanContext = (browser: Browser, address: string, javaScriptEnabled = true) => clientAt(browser, address, { locale: 'de-DE', javaScriptEnabled });
+
+/** An admin signed in through the German sign-in form, on the mailbox list; the context's first page. */
+async function germanAdminPage(context: BrowserContext, admin: { email: string; password: string }): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/admin/login');
+  await page.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
+  await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  rememberSecret(admin.password);
+  await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+  return page;
+}
 
 test.describe('German pages (Accept-Language: de)', () => {
   test.describe.configure({ timeout: 120_000 });
@@ -120,13 +132,7 @@ test.describe('German pages (Accept-Language: de)', () => {
     createMailbox(account, { allowNets: '198.51.100.0/24,2001:db8::/32' });
     createMailbox(account, { requireResetPassword: true });
     const context = await germanContext(browser, '198.51.100.36');
-    const page = await context.newPage();
-    await page.goto('/admin/login');
-    await page.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
-    await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    rememberSecret(admin.password);
-    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+    const page = await germanAdminPage(context, admin);
     await expect(page.getByRole('checkbox', { name: 'Alle Postfächer auf dieser Seite auswählen' })).toBeVisible();
     await expect(page.getByTestId('list-count')).toHaveText(/^2 passende Postfächer; angezeigt werden 1–2\./);
     await expectGerman(page, '/admin/mailboxes');
@@ -153,13 +159,7 @@ test.describe('German pages (Accept-Language: de)', () => {
     const { account, admin } = accountWithAdmin();
     const mailbox = createMailbox(account, { allowNets: '198.51.100.0/24,2001:db8::/32' });
     const context = await germanContext(browser, '198.51.100.37');
-    const page = await context.newPage();
-    await page.goto('/admin/login');
-    await page.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
-    await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    rememberSecret(admin.password);
-    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+    const page = await germanAdminPage(context, admin);
 
     // One mailbox: summary, settings with its entry rows and impact preview, sessions, password, danger zone.
     await openMailbox(page, mailbox.email);
@@ -390,13 +390,7 @@ test('the admin console\'s newer parts speak German: notifications, policies for
     dbOf().insert(notifyDestinations).values({ accountId: account.id, kind: 'email', emailTo: 'ops@example.org', events: 'sign_in.new_network', lastSuccessAt: new Date() }).run();
 
     const context = await germanContext(browser, '198.51.100.38');
-    const page = await context.newPage();
-    await page.goto('/admin/login');
-    await page.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
-    await page.getByLabel('Passwort', { exact: true }).fill(admin.password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    rememberSecret(admin.password);
-    await expect(page).toHaveURL(/\/admin\/mailboxes$/);
+    const page = await germanAdminPage(context, admin);
 
     // Policies for mailboxes: refused in German (the service's reason after the field's German name), then saved.
     await page.goto('/admin/security');
@@ -489,13 +483,7 @@ test('texts that services write speak German too: password rules and form checks
 
   // An admin creating a mailbox with a short password, and filtering the audit log with a bad date.
   const context = await germanContext(browser, '198.51.100.42');
-  const adminPage = await context.newPage();
-  await adminPage.goto('/admin/login');
-  await adminPage.getByLabel('E-Mail-Adresse des Admin-Kontos').fill(admin.email);
-  await adminPage.getByLabel('Passwort', { exact: true }).fill(admin.password);
-  await adminPage.getByRole('button', { name: 'Anmelden' }).click();
-  rememberSecret(admin.password);
-  await expect(adminPage).toHaveURL(/\/admin\/mailboxes$/);
+  const adminPage = await germanAdminPage(context, admin);
   await adminPage.goto('/admin/mailboxes/new');
   await adminPage.getByLabel(de.NewMailbox.local).fill('neues-postfach');
   await adminPage.getByLabel(de.NewMailbox.password, { exact: true }).fill('kurz');
